@@ -1,0 +1,48 @@
+"""Settings with defaults, loaded once: ``callqa.yaml`` at the repo root, then the user's file.
+
+The user's file (``--config PATH`` or ``CALLQA_CONFIG``) needs only the keys it changes; the
+rest keep the defaults.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "callqa.yaml"
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read settings ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: settings must be a mapping of sections")
+    return data
+
+
+def load_config(path: str | Path | None = None) -> dict[str, Any]:
+    config = _read(DEFAULT_CONFIG)
+    user = path or os.environ.get("CALLQA_CONFIG")
+    if user:
+        config = _merge(config, _read(Path(user)))
+    return config

@@ -1,0 +1,59 @@
+"""Chinese text helpers shared by every stage: simplified script and word segmentation.
+
+Whisper often writes traditional characters for Mandarin, so transcripts are converted to
+simplified with OpenCC. Words are cut with jieba, whose dictionary is extended with the
+``domain_words`` of every lexicon file so that terms such as 催收 or 征信 stay whole, both
+when the search index is built and when a query is cut.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+
+import yaml
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
+
+
+@functools.lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _converter().convert(text)
+
+
+def domain_words(lexicon_dir: Path = LEXICON_DIR) -> list[str]:
+    words: list[str] = []
+    for path in sorted(lexicon_dir.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if isinstance(data, dict):
+            words.extend(str(w) for w in data.get("domain_words", []) or [])
+    return words
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    for word in domain_words():
+        jieba.add_word(word)
+    return jieba
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` (jieba's accurate mode), punctuation and spaces dropped."""
+    return [w for w in _jieba().cut(text) if w.strip() and any(ch.isalnum() for ch in w)]
+
+
+def index_tokens(text: str) -> str:
+    """Space-joined tokens for the FTS5 index: whole words plus their sub-words."""
+    return " ".join(
+        w for w in _jieba().cut_for_search(text) if w.strip() and any(ch.isalnum() for ch in w)
+    )
