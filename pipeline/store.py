@@ -231,19 +231,41 @@ def replace_findings(db: sqlite_utils.Database, call_id: str, findings: Iterable
         _insert_findings(db, call_id, findings)
 
 
+def replace_category_findings(
+    db: sqlite_utils.Database, replaced: dict[str, Iterable[str] | None], findings: Iterable[Finding]
+) -> None:
+    """Swap some categories' findings on some calls for new ones, in one transaction.
+
+    ``replaced`` maps each category a cross-call rule recomputed to the ids of the calls it
+    recomputed (``None``: every call). Findings of other categories are left alone; each
+    new finding is stored under its own ``call_id``.
+    """
+    with db.conn:
+        for category, call_ids in replaced.items():
+            if call_ids is None:
+                db.execute("DELETE FROM findings WHERE category = ?", [category])
+            else:
+                db.execute(
+                    "DELETE FROM findings WHERE category = ? "
+                    "AND call_id IN (SELECT value FROM json_each(?))",
+                    [category, json.dumps(list(call_ids), ensure_ascii=False)],
+                )
+        created = now_iso()
+        db["findings"].insert_all(_finding_row(f, f.call_id, created) for f in findings)
+
+
 def _insert_findings(db: sqlite_utils.Database, call_id: str, findings: Iterable[Finding]) -> None:
     created = now_iso()
-    db["findings"].insert_all(
-        (
-            {
-                **f.to_json(),
-                "call_id": call_id,
-                "clauses": json.dumps(f.clauses, ensure_ascii=False),
-                "created_at": created,
-            }
-            for f in findings
-        )
-    )
+    db["findings"].insert_all(_finding_row(f, call_id, created) for f in findings)
+
+
+def _finding_row(finding: Finding, call_id: str, created: str) -> dict[str, Any]:
+    return {
+        **finding.to_json(),
+        "call_id": call_id,
+        "clauses": json.dumps(finding.clauses, ensure_ascii=False),
+        "created_at": created,
+    }
 
 
 def _delete_call_rows(db: sqlite_utils.Database, call_id: str) -> None:

@@ -1,0 +1,357 @@
+"""Cross-call rules: quiet hours, call frequency, and calling a third party who refused.
+
+These rules judge a call by the calls around it, so they run in SQL over the stored ``calls``
+table after a scan (over the local days it touched) or on demand (``callqa redetect``), never
+loading every call into Python; only the findings come back.
+
+A call's local time is the time written in ``started_at`` (ISO 8601, its offset kept as
+written), so a call at ``2026-03-02T23:30:00-05:00`` is on local day 2026-03-02 at 23:30 even
+though it is 03-03 in UTC. Calls without a readable ``started_at`` are skipped. A call belongs
+to the day it started on, even when it runs past midnight.
+
+Columns read besides ``started_at``, ``duration``, ``debtor_id`` and ``status``, all from the
+manifest columns kept in ``calls.extra`` (JSON):
+
+- ``phone`` or ``number``: the number dialled (digits kept, a leading +86 / 0086 dropped);
+- ``agreed_time``: present and not false/0/否 when the debtor agreed the call's time;
+- ``direction``: ``inbound`` / ``in`` / ``呼入`` marks a call the customer placed; such calls
+  are never counted or flagged (the rules are about calls the agent places).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import sqlite_utils
+import yaml
+
+from ..calls import Finding
+from ..store import replace_category_findings
+from ..text import LEXICON_DIR
+from .settings import category_settings
+
+CATEGORIES = ("quiet_hours", "call_frequency", "contact_after_refusal")
+REFUSAL_CUES = LEXICON_DIR / "contact_after_refusal.yaml"
+
+CLAUSES = {
+    "quiet_hours": ["NIFA 9", "HN 9", "GB 5.2.1.3"],
+    "effective_calls_per_debtor": ["NIFA 16(二)1", "GB 5.2.1.3"],
+    "attempts_per_number": ["HN 9"],
+    "attempts_per_debtor": ["GB 5.2.2.2"],
+    "contact_after_refusal": ["NIFA 8(三)", "HN 13"],
+}
+
+# SQL fragments over `calls c`.
+LOCAL_DAY = "substr(c.started_at, 1, 10)"
+READABLE_TIME = (
+    "c.started_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]*'"
+    " AND julianday(c.started_at) IS NOT NULL"
+)
+LOCAL_MINUTE = "CAST(substr(c.started_at, 12, 2) AS INTEGER) * 60 + CAST(substr(c.started_at, 15, 2) AS INTEGER)"
+NUMBER = "callqa_digits(coalesce(json_extract(c.extra, '$.phone'), json_extract(c.extra, '$.number')))"
+OUTBOUND = (
+    "lower(coalesce(json_extract(c.extra, '$.direction'), '')) NOT IN ('inbound', 'in', 'incoming', '呼入')"
+)
+NO_AGREED_TIME = (
+    "lower(trim(coalesce(CAST(json_extract(c.extra, '$.agreed_time') AS TEXT), '')))"
+    " IN ('', '0', 'false', 'no', 'n', 'none', 'null', '否', '无')"
+)
+DURATION = "coalesce(c.duration, (SELECT max(s.\"end\") FROM segments s WHERE s.call_id = c.id), 0)"
+BOTH_SPOKE = (
+    "EXISTS (SELECT 1 FROM segments s WHERE s.call_id = c.id AND s.speaker = 'agent')"
+    " AND EXISTS (SELECT 1 FROM segments s WHERE s.call_id = c.id AND s.speaker = 'customer')"
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The local days a run looks at (``None``: every day)."""
+
+    days: tuple[str, ...] | None
+
+    @property
+    def calls(self) -> str:
+        """A FROM clause naming the scoped calls ``c`` (uses the started_at index per day)."""
+        if self.days is None:
+            return "FROM calls c"
+        return "FROM json_each(:days) d JOIN calls c ON c.started_at >= d.value AND c.started_at < d.value || '~'"
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {} if self.days is None else {"days": json.dumps(self.days)}
+
+
+def run_metadata_rules(db: sqlite_utils.Database, config: dict[str, Any] | None, days: Iterable[str] | None = None) -> int:
+    """Recompute the cross-call categories over ``days`` (local dates, ``YYYY-MM-DD``; ``None``:
+    all) and store them in place of the old ones in one transaction. Returns the number of
+    findings written. A switched-off category has its findings in the scope removed.
+    """
+    scope = Scope(None if days is None else tuple(sorted(set(days))))
+    if scope.days == ():
+        return 0
+    db.conn.create_function("callqa_digits", 1, dialled_digits, deterministic=True)
+    replaced: dict[str, list[str] | None] = {}
+    findings: list[Finding] = []
+    for category, rule in RULES.items():
+        settings = category_settings(config, category)
+        replaced[category], found = rule(db, scope, settings)
+        findings.extend(found)
+    replace_category_findings(db, replaced, findings)
+    return len(findings)
+
+
+def days_of_run(db: sqlite_utils.Database, run_id: int) -> list[str]:
+    """The local days of the calls a scan run stored: what ``run_metadata_rules`` needs after it."""
+    return [
+        row[0]
+        for row in db.execute(
+            f"SELECT DISTINCT {LOCAL_DAY} FROM calls c WHERE c.run_id = ? AND {READABLE_TIME}", [run_id]
+        )
+    ]
+
+
+def dialled_digits(value: Any) -> str | None:
+    """The number dialled as bare digits, so 138-0013-8000 and +86 13800138000 are one number."""
+    if value is None:
+        return None
+    digits = re.sub(r"\D", "", str(value))
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits or None
+
+
+def masked(number: str) -> str:
+    """138****8000: enough for a reviewer to tell numbers apart, not to dial them."""
+    if len(number) >= 7:
+        return number[:3] + "*" * (len(number) - 7) + number[-4:]
+    return "*" * (len(number) - 2) + number[-2:]
+
+
+# --- quiet hours ----------------------------------------------------------------------
+
+
+def quiet_hours(db: sqlite_utils.Database, scope: Scope, settings: dict[str, Any] | None):
+    calls = _scoped_call_ids(db, scope)
+    if settings is None:
+        return calls, []
+    start, end = settings.get("start", "22:00"), settings.get("end", "08:00")
+    start_minute, end_minute = _minute_of_day(start), _minute_of_day(end)
+    # The window usually wraps midnight (22:00-08:00); a daytime window (e.g. 12:00-13:00) does not.
+    joiner = "OR" if start_minute > end_minute else "AND"
+    rows = db.execute(
+        f"""SELECT c.id, c.started_at, {DURATION} {scope.calls}
+        WHERE {READABLE_TIME} AND {OUTBOUND} AND {NO_AGREED_TIME}
+          AND ({LOCAL_MINUTE} >= :start {joiner} {LOCAL_MINUTE} < :end)
+        ORDER BY c.started_at, c.id""",
+        {**scope.params, "start": start_minute, "end": end_minute},
+    ).fetchall()
+    severity = settings.get("severity", "medium")
+    return calls, [
+        Finding(
+            call_id=call_id,
+            category="quiet_hours",
+            severity=severity,
+            score=1.0,
+            start=0.0,
+            end=float(duration),
+            speaker=None,
+            segment_index=None,
+            evidence=f"拨出时间 {started_at}",
+            clauses=CLAUSES["quiet_hours"],
+            detector="rule:quiet_hours",
+            explanation=(
+                f"通话开始于当地时间 {started_at[11:16]}（{started_at[:10]}），在 {start}–{end} 的"
+                "禁止催收时段内，且清单中没有与债务人约定的时间（agreed_time）"
+            ),
+        )
+        for call_id, started_at, duration in rows
+    ]
+
+
+def _minute_of_day(clock: str) -> int:
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", str(clock).strip())
+    if not match:
+        raise ValueError(f"detection.categories.quiet_hours: {clock!r} is not a time of day like 22:00")
+    return int(match[1]) * 60 + int(match[2])
+
+
+# --- call frequency -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DailyLimit:
+    """At most ``limit`` calls of a kind per debtor (or number) per local day."""
+
+    setting: str  # the key in callqa.yaml and in CLAUSES
+    counts_per: str  # SQL: whose calls are counted together
+    counted: str  # SQL: which calls count
+    describe: str  # Chinese, for the explanation: what was counted
+
+
+DAILY_LIMITS = (
+    DailyLimit(
+        "effective_calls_per_debtor",
+        "c.debtor_id",
+        f"c.status = 'ok' AND {DURATION} >= :min_seconds AND {BOTH_SPOKE}",
+        "有效通话（不少于 {min_seconds} 秒且双方都有发言）",
+    ),
+    DailyLimit("attempts_per_number", NUMBER, "1", "拨打（含未接通、失败和短通话）"),
+    DailyLimit("attempts_per_debtor", "c.debtor_id", "1", "拨打（含未接通、失败和短通话）"),
+)
+
+
+def call_frequency(db: sqlite_utils.Database, scope: Scope, settings: dict[str, Any] | None):
+    calls = _scoped_call_ids(db, scope)
+    if settings is None:
+        return calls, []
+    min_seconds = settings.get("min_effective_seconds", 6)
+    findings = []
+    for limit in DAILY_LIMITS:
+        most = settings.get(f"max_{limit.setting}")
+        if most is None:
+            continue
+        for call_id, who, day, duration, total, listing in _over_daily_limit(db, scope, limit, int(most), min_seconds):
+            whom = f"号码 {masked(who)}" if limit.counts_per == NUMBER else f"债务人 {who}"
+            counted = limit.describe.format(min_seconds=min_seconds)
+            findings.append(
+                Finding(
+                    call_id=call_id,
+                    category="call_frequency",
+                    severity=settings.get("severity", "medium"),
+                    score=1.0,
+                    start=0.0,
+                    end=float(duration),
+                    speaker=None,
+                    segment_index=None,
+                    evidence=f"{day} 计入的通话：{listing}",
+                    clauses=CLAUSES[limit.setting],
+                    detector=f"rule:call_frequency.{limit.setting}",
+                    explanation=(
+                        f"{whom}在当地日期 {day} 共有 {total} 次{counted}，超过每日 {most} 次的上限；"
+                        f"本通话是第 {int(most) + 1} 次，即越限的那一次。当日计入的通话：{listing}"
+                    ),
+                )
+            )
+    return calls, findings
+
+
+def _over_daily_limit(db: sqlite_utils.Database, scope: Scope, limit: DailyLimit, most: int, min_seconds: float):
+    """One row per (debtor or number, day) over the limit: the call that crossed it, the day's
+    count, and every counted call of that day with its local time, in call order."""
+    return db.execute(
+        f"""WITH counted AS (
+            SELECT c.id, c.started_at, {limit.counts_per} AS who, {LOCAL_DAY} AS day,
+                   julianday(c.started_at) AS instant, {DURATION} AS duration
+            {scope.calls}
+            WHERE {READABLE_TIME} AND {OUTBOUND} AND {limit.counted}
+        ), ranked AS (
+            SELECT *, row_number() OVER in_order AS position, count(*) OVER whole_day AS total,
+                   group_concat(id || ' ' || substr(started_at, 12, 5), '、') OVER whole_day AS listing
+            FROM counted WHERE who IS NOT NULL
+            WINDOW in_order AS (PARTITION BY who, day ORDER BY instant, id),
+                   whole_day AS (in_order ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+        )
+        SELECT id, who, day, duration, total, listing FROM ranked WHERE position = :most + 1
+        ORDER BY day, who""",
+        {**scope.params, "most": most, "min_seconds": min_seconds},
+    ).fetchall()
+
+
+# --- contact after refusal ------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def refusal_cues() -> dict[str, list[str]]:
+    """The phrases of ``lexicons/contact_after_refusal.yaml``: refusals and third-party cues."""
+    data = yaml.safe_load(REFUSAL_CUES.read_text(encoding="utf-8")) or {}
+    cues = {}
+    for key in ("refusals", "third_party"):
+        phrases = data.get(key)
+        if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+            raise ValueError(f"{REFUSAL_CUES}: `{key}` must be a non-empty list of phrases")
+        cues[key] = phrases
+    return cues
+
+
+def _dials_to_scoped_numbers(scope: Scope) -> str:
+    """CTE ``dials``: every call, on any day, to a number dialled on the scope's days."""
+    numbers_in_scope = (
+        "" if scope.days is None else f"AND number IN (SELECT {NUMBER} {scope.calls} WHERE {READABLE_TIME})"
+    )
+    return f"""dials AS MATERIALIZED (
+        SELECT * FROM (
+            SELECT c.id, c.started_at, julianday(c.started_at) AS instant, {NUMBER} AS number,
+                   {DURATION} AS duration, {OUTBOUND} AS outbound
+            FROM calls c WHERE {READABLE_TIME}
+        ) WHERE number IS NOT NULL {numbers_in_scope}
+    )"""
+
+
+def contact_after_refusal(db: sqlite_utils.Database, scope: Scope, settings: dict[str, Any] | None):
+    dials = _dials_to_scoped_numbers(scope)
+    calls = None if scope.days is None else [r[0] for r in db.execute(f"WITH {dials} SELECT id FROM dials", scope.params)]
+    if settings is None:
+        return calls, []
+    cues = refusal_cues()
+    rows = db.execute(
+        f"""WITH {dials},
+        refusals AS (
+            SELECT d.id AS call_id, d.number, d.instant, d.started_at, s.idx, s.text,
+                   row_number() OVER (PARTITION BY d.number ORDER BY d.instant, d.id, s.idx) AS nth
+            FROM dials d JOIN segments s ON s.call_id = d.id
+            WHERE s.speaker IN ('customer', 'unknown')
+              AND EXISTS (SELECT 1 FROM json_each(:refusals) r WHERE instr(s.text, r.value) > 0)
+              AND EXISTS (
+                  SELECT 1 FROM segments t JOIN json_each(:third_party) q ON instr(t.text, q.value) > 0
+                  WHERE t.call_id = d.id AND t.speaker IN ('customer', 'unknown'))
+        )
+        SELECT later.id, later.started_at, later.duration, r.number, r.call_id, r.started_at, r.text
+        FROM refusals r JOIN dials later ON later.number = r.number AND later.instant > r.instant
+        WHERE r.nth = 1 AND later.outbound
+        ORDER BY later.started_at, later.id""",
+        {
+            **scope.params,
+            "refusals": json.dumps(cues["refusals"], ensure_ascii=False),
+            "third_party": json.dumps(cues["third_party"], ensure_ascii=False),
+        },
+    ).fetchall()
+    return calls, [
+        Finding(
+            call_id=call_id,
+            category="contact_after_refusal",
+            severity=settings.get("severity", "medium"),
+            score=1.0,
+            start=0.0,
+            end=float(duration),
+            speaker=None,
+            segment_index=None,
+            evidence=refusal_text,
+            clauses=CLAUSES["contact_after_refusal"],
+            detector="rule:contact_after_refusal",
+            explanation=(
+                f"号码 {masked(number)} 的接听人在通话 {refused_in}（{refused_at}）中表明不是债务人，"
+                f"并说「{refusal_text}」；本通话（{started_at}）仍再次拨打了该号码"
+            ),
+        )
+        for call_id, started_at, duration, number, refused_in, refused_at, refusal_text in rows
+    ]
+
+
+def _scoped_call_ids(db: sqlite_utils.Database, scope: Scope) -> list[str] | None:
+    """The calls whose findings a rule recomputes (``None``: all calls)."""
+    if scope.days is None:
+        return None
+    return [row[0] for row in db.execute(f"SELECT c.id {scope.calls}", scope.params)]
+
+
+RULES = {
+    "quiet_hours": quiet_hours,
+    "call_frequency": call_frequency,
+    "contact_after_refusal": contact_after_refusal,
+}
