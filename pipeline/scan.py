@@ -348,5 +348,10 @@ def scan(
     else:
         sources = read_manifest(manifest, root) if manifest is not None else find_audio(root)
         progress = run_audio_batch(sources, settings, save, stored, force, retry_failed, workers, on_progress)
+    if settings.detect:
+        # Cross-call rules (quiet hours, frequency, refusal) need the day's other calls stored.
+        from .detect.metadata import days_of_run, run_metadata_rules
+
+        run_metadata_rules(db, settings.config, days_of_run(db, run_id))
     store.finish_run(db, run_id, progress.counts())
     return progress

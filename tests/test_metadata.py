@@ -262,3 +262,15 @@ def test_number_helpers():
     assert dialled_digits("n/a") is None and dialled_digits(None) is None
     assert masked("13800138000") == "138****8000"
     assert masked("95588") == "***88"
+
+
+def test_a_scan_runs_the_rules_over_the_days_it_stored(tmp_path, db, config):
+    from pipeline.scan import ScanSettings, scan
+
+    plant(db, "stored-earlier", "2026-03-01T23:00:00+08:00")  # another day: left alone
+    night = {"call_id": "night", "started_at": "2026-03-02T23:10:00+08:00",
+             "segments": [{"start": 0, "end": 2, "speaker": "agent", "text": "您好"}]}
+    source = tmp_path / "vendor.jsonl"
+    source.write_text(json.dumps(night, ensure_ascii=False) + "\n", encoding="utf-8")
+    scan(db, ScanSettings(transcribe=None, config=config), transcripts=source)
+    assert flagged(db, "quiet_hours") == ["night"]
