@@ -94,10 +94,11 @@ def run_metadata_rules(db: sqlite_utils.Database, config: dict[str, Any] | None,
     if scope.days == ():
         return 0
     db.conn.create_function("callqa_digits", 1, dialled_digits, deterministic=True)
+    detection = (config or {}).get("detection") or {}
     replaced: dict[str, list[str] | None] = {}
     findings: list[Finding] = []
     for category, rule in RULES.items():
-        settings = category_settings(config, category)
+        settings = category_settings(detection, category)
         replaced[category], found = rule(db, scope, settings)
         findings.extend(found)
     replace_category_findings(db, replaced, findings)

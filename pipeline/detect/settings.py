@@ -13,9 +13,10 @@ from typing import Any
 from ..config import ConfigError
 
 
-def category_settings(config: dict[str, Any] | None, category: str) -> dict[str, Any] | None:
-    """The settings of ``category``, or ``None`` when it is switched off for this institution."""
-    detection = (config or {}).get("detection") or {}
+def category_settings(detection: dict[str, Any] | None, category: str) -> dict[str, Any] | None:
+    """The settings of ``category`` from the ``detection:`` section, or ``None`` when it is
+    switched off for this institution."""
+    detection = detection or {}
     settings = (detection.get("categories") or {}).get(category) or {}
     if not settings.get("enabled", True):
         return None
