@@ -1,0 +1,137 @@
+"""unverified_identity and recording_notice: the per-call protocol rules."""
+
+import copy
+import shutil
+
+import pytest
+
+from pipeline.calls import Call, Segment
+from pipeline.config import load_config
+from pipeline.detect.lexicon import LexiconError
+from pipeline.detect.protocol import load_protocol_cues
+from pipeline.detect.registry import build_registry, detect_call
+from pipeline.text import LEXICON_DIR
+
+NOTICE = "本次通话将被录音"
+
+
+def call(*turns, call_id="c1"):
+    """turns: (speaker, text) with speaker a(gent), c(ustomer) or u(nknown)."""
+    speakers = {"a": "agent", "c": "customer", "u": "unknown"}
+    segments = [Segment(i * 3.0, i * 3.0 + 2.5, speakers[who], text) for i, (who, text) in enumerate(turns)]
+    return Call(call_id=call_id, segments=segments)
+
+
+def found(c, category, config=None):
+    return [f for f in detect_call(c, config or load_config()) if f.category == category]
+
+
+# --- unverified_identity --------------------------------------------------------------
+
+
+def test_debt_told_before_the_person_confirms_is_flagged_on_that_turn():
+    c = call(("a", f"您好，{NOTICE}，我是吉祥小贷的，请问是张伟吗？"), ("c", "你哪位？"),
+             ("a", "您在我们这里的借款已经逾期30天了，欠款5000元。"), ("c", "哦，是我。"))
+    [finding] = found(c, "unverified_identity")
+    assert finding.segment_index == 2 and finding.speaker == "agent"
+    assert "金额" in finding.explanation and "逾期" in finding.explanation
+    assert finding.clauses == ["GB 5.2.2.2", "HN 10", "NIFA 16(一)1"]
+
+
+@pytest.mark.parametrize("answer", ["是我。", "我就是。", "对，我是张伟。", "嗯，是的。", "对，哪位？", "是的，什么事？", "嗯。"])
+def test_a_confirmation_before_the_debt_is_compliant(answer):
+    c = call(("a", f"您好，{NOTICE}，我是吉祥小贷的，请问是张伟先生吗？"), ("c", answer),
+             ("a", "您的借款已经逾期30天了，欠款5000元。"))
+    assert found(c, "unverified_identity") == []
+
+
+@pytest.mark.parametrize("answer", ["嗯？有事吗？", "喂？", "谁啊？"])
+def test_a_question_back_is_not_a_confirmation(answer):
+    c = call(("a", f"{NOTICE}，我是吉祥小贷的，请问是张伟先生吗？"), ("c", answer), ("a", "您的欠款5000元今天要还。"))
+    assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
+
+
+def test_a_plain_yes_counts_only_right_after_an_identity_question():
+    c = call(("a", f"喂，您好，{NOTICE}，我是吉祥小贷的。"), ("c", "嗯。"), ("a", "您的欠款5000元今天要还。"))
+    assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
+
+
+def test_a_third_party_is_the_third_party_rules_business():
+    c = call(("a", f"{NOTICE}，我是吉祥小贷的，请问是张伟吗？"), ("c", "我是他同事。"),
+             ("a", "他在我们这里的借款已经逾期30天了。"))
+    assert found(c, "unverified_identity") == []
+    assert [f.segment_index for f in found(c, "third_party_leak")] == [2]
+
+
+def test_the_institutions_name_is_not_a_debt_detail():
+    c = call(("a", f"您好，我是鑫达小额贷款有限公司的，{NOTICE}，请问是张伟吗？"), ("c", "是我。"))
+    assert found(c, "unverified_identity") == []
+
+
+def test_the_customer_owning_the_debt_confirms():
+    c = call(("a", f"{NOTICE}，我是吉祥小贷的，请问是张伟吗？"), ("c", "是催我还钱的吧？我知道我逾期了。"),
+             ("a", "是的，您的欠款5000元已经逾期了。"))
+    assert found(c, "unverified_identity") == []
+
+
+def test_mono_recordings_use_the_guessed_roles_with_a_lower_score():
+    c = call(("u", f"您好，{NOTICE}，我是吉祥小贷的工作人员，请问是张伟先生吗？"), ("u", "你哪位？"),
+             ("u", "您在我们这里的借款已经逾期30天了，欠款5000元，今天必须处理。"))
+    [finding] = found(c, "unverified_identity")
+    assert finding.segment_index == 2 and finding.score < 0.8 and "推断" in finding.explanation
+
+
+# --- recording_notice -----------------------------------------------------------------
+
+
+def test_an_interactive_call_without_a_notice_is_flagged_once_for_the_call():
+    c = call(("a", "您好，我是吉祥小贷的，请问是张伟吗？"), ("c", "是我。"), ("a", "您的借款逾期了。"), ("c", "好的。"))
+    [finding] = found(c, "recording_notice")
+    assert finding.segment_index is None and finding.clauses == ["NIFA 16(一)2"]
+    assert (finding.start, finding.end) == (0.0, 11.5)
+    assert "坐席2句、客户2句" in finding.explanation
+
+
+@pytest.mark.parametrize("notice", ["本次通话将被录音", "为保障您的权益，通话全程录音", "我们的通话是有录音的", "本次通话内容会录音", "提醒一下，通话已被录音"])
+def test_any_wording_of_the_notice_counts(notice):
+    c = call(("a", f"您好，我是吉祥小贷的，{notice}，请问是张伟吗？"), ("c", "是我。"))
+    assert found(c, "recording_notice") == []
+
+
+@pytest.mark.parametrize("denial", ["这个电话没有录音，您放心说", "本次通话不录音"])
+def test_saying_the_call_is_not_recorded_is_no_notice(denial):
+    c = call(("a", f"您好，我是吉祥小贷的，{denial}，请问是张伟吗？"), ("c", "是我。"))
+    assert len(found(c, "recording_notice")) == 1
+
+
+def test_the_customer_mentioning_recording_is_no_notice_and_an_unanswered_call_needs_none():
+    c = call(("a", "您好，我是吉祥小贷的，请问是张伟吗？"), ("c", "是我，我在录音，通话录音我都留着。"))
+    assert len(found(c, "recording_notice")) == 1
+    nobody = call(("a", "喂，您好，我是吉祥小贷的，请问是张伟吗？"), ("a", "喂？听得到吗？"))
+    assert found(nobody, "recording_notice") == []
+
+
+# --- settings and cue files -----------------------------------------------------------
+
+
+def test_profiles_and_switches_turn_the_rules_off():
+    c = call(("c", "喂？"), ("a", "张伟，我是吉祥小贷的，你的欠款5000元逾期了。"), ("c", "哦。"))
+    config = load_config()
+    assert {f.category for f in detect_call(c, config)} >= {"recording_notice", "unverified_identity"}
+    hunan = copy.deepcopy(config)
+    hunan["detection"]["bound_by"] = ["HN"]  # HN 14 asks for recording, not for telling
+    categories = {f.category for f in detect_call(c, hunan)}
+    assert "recording_notice" not in categories and "unverified_identity" in categories
+    off = copy.deepcopy(config)
+    off["detection"]["categories"]["unverified_identity"]["enabled"] = False
+    assert "unverified_identity" not in {f.category for f in detect_call(c, off)}
+
+
+def test_a_broken_cue_file_names_the_file_and_line(tmp_path):
+    shutil.copytree(LEXICON_DIR, tmp_path / "lexicons")
+    path = tmp_path / "lexicons" / "protocol.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('"全程录音|', '"全程录音(|', 1), encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"protocol\.yaml:\d+: recording_notice\.notices\[1\]: invalid regular expression"):
+        load_protocol_cues(tmp_path / "lexicons")
+    with pytest.raises(LexiconError):
+        build_registry({"lexicon_dir": str(tmp_path / "lexicons")})
