@@ -31,6 +31,12 @@ def categories_of(*turns):
     ("illegal_funding", "以贷养贷很正常。"),
     ("extra_fees", "逾期了还要加收两千的催收费。"),
     ("extra_fees", "你先交三百的手续费，我们就不打了。"),
+    ("private_channel", "你把欠款打到我建行卡上，我帮你处理。"),
+    ("private_channel", "钱别往APP里还了，转我这。"),
+    ("illegal_funding", "你开通一下借呗，额度出来就还我们。"),
+    ("illegal_funding", "你用花呗分期买点东西卖了换钱还。"),
+    ("extra_fees", "要撤销你的逾期记录，得交八百块钱。"),
+    ("extra_fees", "交一千块保证金，我们就暂停催收。"),
 ])
 def test_agent_lines_that_break_the_rule(category, line):
     assert category in categories_of(("agent", line))
@@ -45,6 +51,13 @@ def test_agent_lines_that_break_the_rule(category, line):
     [("agent", "逾期利息和罚息按合同约定计算，不会额外收取费用。")],
     [("agent", "不需要交任何手续费，直接在APP还款就行。")],
     [("agent", "您一次性结清的话，我们可以申请减免部分罚息。")],
+    [("agent", "请把钱转到我们公司的对公账户。")],
+    [("agent", "我们的对公账户户名是吉祥小额贷款有限公司。")],
+    [("agent", "有问题您打我这个电话。")],
+    [("agent", "我们不会上门收钱，请在APP还款。")],
+    [("agent", "您可以申请延期还款，不收任何费用。")],
+    [("agent", "催收的费用都是我们公司承担的，不用您出。")],
+    [("agent", "钱转到您自己的还款卡里，系统会自动扣。")],
 ])
 def test_hard_negatives_stay_quiet(turns):
     assert not categories_of(*turns) & {"private_channel", "illegal_funding", "extra_fees"}
