@@ -21,6 +21,7 @@ from ..calls import Call, Finding
 from .dialogue import DialogueRules, InstitutionFinder, _blank, agency_names
 from .lexicon import YamlDoc, _clause_bounds
 from .registry import Detector
+from .settings import category_settings
 from .view import CallView, Utterance
 
 PROTOCOL_FILE = "protocol.yaml"
@@ -200,3 +201,14 @@ class RecordingNoticeDetector(ViewDetector):
             )
         ]
 
+
+
+def protocol_detectors(lexicon_dir: Path, detection: dict, rules: DialogueRules, finder: InstitutionFinder) -> list[ViewDetector]:
+    """The protocol detectors the ``detection:`` settings switch on."""
+    cues = load_protocol_cues(lexicon_dir)
+    detectors: list[ViewDetector] = []
+    if (settings := category_settings(detection, "unverified_identity")) is not None:
+        detectors.append(UnverifiedIdentityDetector(cues, rules, finder, severity=settings.get("severity", "medium")))
+    if (settings := category_settings(detection, "recording_notice")) is not None:
+        detectors.append(RecordingNoticeDetector(cues, severity=settings.get("severity", "low")))
+    return detectors
