@@ -79,6 +79,11 @@ def test_a_bad_window_is_a_clear_error(db, config):
         run_metadata_rules(db, config)
 
 
+def test_days_must_be_iso_dates(db, config):
+    with pytest.raises(ValueError, match="03/02/2026"):
+        run_metadata_rules(db, config, days=["03/02/2026"])
+
+
 def test_calls_without_a_readable_time_are_skipped(db, config):
     plant(db, "no-time", None)
     plant(db, "garbled", "yesterday evening")

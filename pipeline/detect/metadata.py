@@ -91,6 +91,9 @@ def run_metadata_rules(db: sqlite_utils.Database, config: dict[str, Any] | None,
     findings written. A switched-off category has its findings in the scope removed.
     """
     scope = Scope(None if days is None else tuple(sorted(set(days))))
+    bad = [day for day in scope.days or () if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day)]
+    if bad:
+        raise ValueError(f"local days must be written YYYY-MM-DD, got {', '.join(map(repr, bad))}")
     if scope.days == ():
         return 0
     db.conn.create_function("callqa_digits", 1, dialled_digits, deterministic=True)
