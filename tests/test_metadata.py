@@ -254,6 +254,17 @@ def test_a_refusal_scanned_late_reaches_calls_on_later_days(db, config):
     assert flagged(db, "contact_after_refusal") == ["later"]
 
 
+def test_a_run_over_a_later_day_leaves_earlier_refusal_findings_alone(db, config):
+    plant(db, "refused", "2026-03-02T10:00:00+08:00", phone=PHONE, lines=[("customer", "打错了，别再打了")])
+    plant(db, "again", "2026-03-03T10:00:00+08:00", phone=PHONE)
+    plant(db, "much-later", "2026-03-20T10:00:00+08:00", phone=PHONE)
+    run_metadata_rules(db, config)
+    db.execute("UPDATE findings SET explanation = 'kept' WHERE call_id = 'again'")
+    run_metadata_rules(db, config, days=["2026-03-20"])
+    assert flagged(db, "contact_after_refusal") == ["again", "much-later"]
+    assert [r[4] for r in stored(db, "contact_after_refusal")][0] == "kept"
+
+
 def test_profiles_switch_off_rules_the_institution_is_not_bound_by(db, config):
     plant(db, "refused", "2026-03-02T10:00:00+08:00", phone=PHONE, lines=[("customer", "打错了，别再打了")])
     plant(db, "later", "2026-03-02T23:00:00+08:00", phone=PHONE)

@@ -24,6 +24,7 @@ import functools
 import json
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, Iterable
 
 import sqlite_utils
@@ -83,6 +84,14 @@ class Scope:
     @property
     def params(self) -> dict[str, Any]:
         return {} if self.days is None else {"days": json.dumps(self.days)}
+
+    @property
+    def since(self) -> str:
+        """The first local day a call placed after one on the scope's days can be on. Offsets
+        run from -12:00 to +14:00, so a call written three days earlier can still be later."""
+        if self.days is None:
+            return ""
+        return (date.fromisoformat(self.days[0]) - timedelta(days=3)).isoformat()
 
 
 def run_metadata_rules(db: sqlite_utils.Database, config: dict[str, Any] | None, days: Iterable[str] | None = None) -> int:
@@ -284,14 +293,15 @@ def refusal_cues() -> dict[str, list[str]]:
 
 
 def _dials_to_scoped_numbers(scope: Scope) -> str:
-    """CTE ``dials``: every call, on any day, to a number dialled on the scope's days."""
+    """CTE ``dials``: every call, on any day, to a number dialled on the scope's days;
+    ``recomputed`` marks those a refusal on the scope's days can come before."""
     numbers_in_scope = (
         "" if scope.days is None else f"AND number IN (SELECT {NUMBER} {scope.calls} WHERE {READABLE_TIME})"
     )
     return f"""dials AS MATERIALIZED (
         SELECT * FROM (
             SELECT c.id, c.started_at, julianday(c.started_at) AS instant, {NUMBER} AS number,
-                   {DURATION} AS duration, {OUTBOUND} AS outbound
+                   {DURATION} AS duration, {OUTBOUND} AS outbound, c.started_at >= :since AS recomputed
             FROM calls c WHERE {READABLE_TIME}
         ) WHERE number IS NOT NULL {numbers_in_scope}
     )"""
@@ -299,7 +309,10 @@ def _dials_to_scoped_numbers(scope: Scope) -> str:
 
 def contact_after_refusal(db: sqlite_utils.Database, scope: Scope, settings: dict[str, Any] | None):
     dials = _dials_to_scoped_numbers(scope)
-    calls = None if scope.days is None else [r[0] for r in db.execute(f"WITH {dials} SELECT id FROM dials", scope.params)]
+    params = {**scope.params, "since": scope.since}
+    calls = None
+    if scope.days is not None:
+        calls = [r[0] for r in db.execute(f"WITH {dials} SELECT id FROM dials WHERE recomputed", params)]
     if settings is None:
         return calls, []
     cues = refusal_cues()
@@ -317,10 +330,10 @@ def contact_after_refusal(db: sqlite_utils.Database, scope: Scope, settings: dic
         )
         SELECT later.id, later.started_at, later.duration, r.number, r.call_id, r.started_at, r.text
         FROM refusals r JOIN dials later ON later.number = r.number AND later.instant > r.instant
-        WHERE r.nth = 1 AND later.outbound
+        WHERE r.nth = 1 AND later.outbound AND later.recomputed
         ORDER BY later.started_at, later.id""",
         {
-            **scope.params,
+            **params,
             "refusals": json.dumps(cues["refusals"], ensure_ascii=False),
             "third_party": json.dumps(cues["third_party"], ensure_ascii=False),
         },
