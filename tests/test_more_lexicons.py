@@ -8,7 +8,7 @@ import pytest
 from pipeline.calls import Call, Segment
 from pipeline.config import load_config
 from pipeline.detect.evaluate import evaluate, read_labelled
-from pipeline.detect.registry import detect_call
+from pipeline.detect.registry import detect_call, detect_calls
 
 DEV = Path(__file__).resolve().parent.parent / "fixtures" / "labelled" / "dev" / "more_rules.jsonl"
 MORE = ["private_channel", "illegal_funding", "extra_fees", "unverified_identity", "recording_notice"]
@@ -66,7 +66,7 @@ def test_hard_negatives_stay_quiet(turns):
 def test_the_dev_calls_are_found_with_few_false_alarms():
     errors: list[str] = []
     config = load_config()
-    result = evaluate(read_labelled(str(DEV), errors), lambda call: detect_call(call, config), MORE, 1)
+    result = evaluate(read_labelled(str(DEV), errors), lambda calls: detect_calls(calls, config), MORE, 1)
     assert errors == [] and result.calls > 150
     for category in MORE:
         counts = result.per_category[category]

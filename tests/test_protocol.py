@@ -135,3 +135,8 @@ def test_a_broken_cue_file_names_the_file_and_line(tmp_path):
         load_protocol_cues(tmp_path / "lexicons")
     with pytest.raises(LexiconError):
         build_registry({"lexicon_dir": str(tmp_path / "lexicons")})
+
+
+def test_a_wrong_number_is_owed_no_notice():
+    c = call(("a", "您好，是李娜吗？"), ("c", "你打错了，我不认识她。"), ("a", "抱歉，打扰了。"))
+    assert found(c, "recording_notice") == []

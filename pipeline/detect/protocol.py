@@ -17,12 +17,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..calls import Call, Finding
-from .dialogue import DialogueRules, InstitutionFinder, _blank, agency_names
-from .lexicon import YamlDoc, _clause_bounds
-from .registry import Detector
+from ..calls import Finding
+from .dialogue import DialogueRules, InstitutionFinder, _alternation, _blank, agency_names
+from .lexicon import CLAUSE_BREAKS, SoundRegex, YamlDoc
 from .settings import category_settings
-from .view import CallView, Utterance
+from .view import CallView, Utterance, ViewDetector
 
 PROTOCOL_FILE = "protocol.yaml"
 UNVERIFIED_CLAUSES = ["GB 5.2.2.2", "HN 10", "NIFA 16(一)1"]
@@ -31,11 +30,11 @@ RECORDING_CLAUSES = ["NIFA 16(一)2"]
 
 @dataclass
 class ProtocolCues:
-    identity_questions: re.Pattern
+    identity_questions: SoundRegex
     plain_yes: re.Pattern
-    confirms: re.Pattern
-    notices: re.Pattern
-    denials: re.Pattern
+    confirms: SoundRegex
+    notices: SoundRegex
+    denials: SoundRegex
 
 
 def load_protocol_cues(lexicon_dir: Path) -> ProtocolCues:
@@ -50,10 +49,9 @@ def load_protocol_cues(lexicon_dir: Path) -> ProtocolCues:
     doc.unknown_keys(identity, ("identity_questions", "plain_yes", "confirms"), ("unverified_identity",))
     doc.unknown_keys(recording, ("notices", "denials"), ("recording_notice",))
 
-    def patterns(section: dict, section_name: str, key: str) -> re.Pattern:
+    def patterns(section: dict, section_name: str, key: str) -> SoundRegex:
         keys = (section_name, key)
-        good = [p for i, p in enumerate(doc.strings(section.get(key), keys, required=True)) if doc.regex(p, keys + (i,))]
-        return re.compile("|".join(f"(?:{p})" for p in good) or r"(?!x)x")
+        return _alternation(doc, doc.strings(section.get(key), keys, required=True), keys)
 
     plain_yes = identity.get("plain_yes")
     if not isinstance(plain_yes, str):
@@ -67,27 +65,6 @@ def load_protocol_cues(lexicon_dir: Path) -> ProtocolCues:
     )
     doc.raise_problems()
     return cues
-
-
-def plain_view(call: Call) -> CallView:
-    """A view with the transcript's own speakers and text, for use outside the registry."""
-    return CallView(
-        call=call,
-        utterances=[
-            Utterance(index=i, segment=s, role=s.speaker, role_reason=None, text=s.text)
-            for i, s in enumerate(call.segments)
-        ],
-    )
-
-
-class ViewDetector(Detector):
-    """A detector over the prepared ``CallView``; ``analyze`` serves callers with a plain call."""
-
-    def analyze(self, call: Call) -> list[Finding]:
-        return self.analyze_view(plain_view(call))
-
-    def analyze_view(self, view: CallView) -> list[Finding]:
-        raise NotImplementedError
 
 
 class UnverifiedIdentityDetector(ViewDetector):
@@ -111,23 +88,22 @@ class UnverifiedIdentityDetector(ViewDetector):
         extra = agency_names(view.call, self.rules)
         for u in view.utterances:
             if u.role == "customer":
-                if self._confirms(u.text, asked) or self.rules.not_debtor.search(u.text):
+                if self._confirms(u, asked) or self.rules.not_debtor.span(u.text, u.sound):
                     return []
                 asked = False
                 continue
-            if u.role != "agent":
-                continue
-            text = _blank(u.text, self.finder.spans(u.text, extra))
-            told = [(r.label, m.group(0)) for r in self.rules.reveals for m in [r.regex.search(text)] if m]
+            names = self.finder.spans(u.sound, extra)
+            text, sound = _blank(u.text, names), _blank(u.sound, names)
+            told = [(r.label, u.text[a:b]) for r in self.rules.reveals for a, b in [r.span(text, sound) or (0, 0)] if b > a]
             if told:
                 return [self._finding(view, u, told)]
-            asked = bool(self.cues.identity_questions.search(u.text))
+            asked = bool(self.cues.identity_questions.span(u.text, u.sound))
         return []
 
-    def _confirms(self, text: str, asked: bool) -> bool:
-        if self.rules.is_debtor.search(text) or self.cues.confirms.search(text):
+    def _confirms(self, u: Utterance, asked: bool) -> bool:
+        if self.rules.is_debtor.span(u.text, u.sound) or self.cues.confirms.span(u.text, u.sound):
             return True
-        return asked and bool(self.cues.plain_yes.match(text))
+        return asked and bool(self.cues.plain_yes.match(u.text))
 
     def _finding(self, view: CallView, u: Utterance, told: list[tuple[str, str]]) -> Finding:
         what = "、".join(f"{label}（“{said}”）" for label, said in told)
@@ -154,26 +130,31 @@ class UnverifiedIdentityDetector(ViewDetector):
 
 class RecordingNoticeDetector(ViewDetector):
     """An interactive call (agent and customer both spoke) with no recording notice from the
-    agent. A notice in the same clause as a denial (我们没有录音) is not a notice."""
+    agent. A notice in the same clause as a denial (我们没有录音) is not a notice. A wrong
+    number (打错了) is owed no notice, as it is owed no disclosure."""
 
     name = "rule:recording_notice"
 
-    def __init__(self, cues: ProtocolCues, severity: str = "low", score: float = 0.8):
+    def __init__(self, cues: ProtocolCues, rules: DialogueRules, severity: str = "low", score: float = 0.8):
         self.cues = cues
+        self.rules = rules
         self.severity = severity
         self.score = score
 
-    def gives_notice(self, text: str) -> bool:
-        for match in self.cues.notices.finditer(text):
-            left, right = _clause_bounds(text, match.start(), match.end())
-            if not self.cues.denials.search(text[left:right]):
-                return True
+    def gives_notice(self, u: Utterance) -> bool:
+        for regex, source in ((self.cues.notices.regex, u.text), (self.cues.notices.sound_regex, u.sound)):
+            for match in regex.finditer(source):
+                left, right = _clause(u.text, match.start(), match.end())
+                if not self.cues.denials.span(u.text[left:right], u.sound[left:right]):
+                    return True
         return False
 
     def analyze_view(self, view: CallView) -> list[Finding]:
         agent = [u for u in view.utterances if u.role == "agent"]
         customer = [u for u in view.utterances if u.role == "customer"]
-        if not agent or not customer or any(self.gives_notice(u.text) for u in agent):
+        if not agent or not customer or any(self.gives_notice(u) for u in agent):
+            return []
+        if any(self.rules.wrong_number.span(u.text, u.sound) for u in customer):
             return []
         first, last = view.utterances[0].segment, view.utterances[-1].segment
         explanation = (
@@ -203,6 +184,13 @@ class RecordingNoticeDetector(ViewDetector):
 
 
 
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around text[start:end]: punctuation ends a clause."""
+    left = max(text.rfind(ch, 0, start) for ch in CLAUSE_BREAKS) + 1
+    rights = [i for i in (text.find(ch, end) for ch in CLAUSE_BREAKS) if i >= 0]
+    return left, min(rights, default=len(text))
+
+
 def protocol_detectors(lexicon_dir: Path, detection: dict, rules: DialogueRules, finder: InstitutionFinder) -> list[ViewDetector]:
     """The protocol detectors the ``detection:`` settings switch on."""
     cues = load_protocol_cues(lexicon_dir)
@@ -210,5 +198,5 @@ def protocol_detectors(lexicon_dir: Path, detection: dict, rules: DialogueRules,
     if (settings := category_settings(detection, "unverified_identity")) is not None:
         detectors.append(UnverifiedIdentityDetector(cues, rules, finder, severity=settings.get("severity", "medium")))
     if (settings := category_settings(detection, "recording_notice")) is not None:
-        detectors.append(RecordingNoticeDetector(cues, severity=settings.get("severity", "low")))
+        detectors.append(RecordingNoticeDetector(cues, rules, severity=settings.get("severity", "low")))
     return detectors
