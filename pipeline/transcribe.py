@@ -158,15 +158,16 @@ class Transcriber:
 def speech_regions(samples: np.ndarray, vad: bool, sample_rate: int = SAMPLE_RATE) -> list[tuple[float, float]]:
     """(start, end) seconds of the stretches to transcribe, each at most 30 s (one Whisper window).
 
-    With ``vad``, Silero VAD's speech turns, split at pauses of half a second (phone turns are
-    short); without, the whole channel in 30-second windows.
+    With ``vad``, Silero VAD's speech stretches, split at pauses of a second or more: on one
+    side of a stereo call such a pause is usually the other party's turn, and a shorter split
+    only costs Whisper another 30-second window. Without, the channel in 30-second windows.
     """
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     duration = len(samples) / sample_rate
     if not vad:
         return [(t, min(t + _WINDOW, duration)) for t in np.arange(0, duration, _WINDOW).tolist()]
-    options = VadOptions(min_silence_duration_ms=500, max_speech_duration_s=_WINDOW)
+    options = VadOptions(min_silence_duration_ms=1000, max_speech_duration_s=_WINDOW)
     return [
         (region["start"] / sample_rate, region["end"] / sample_rate)
         for region in get_speech_timestamps(samples, options, sampling_rate=sample_rate)
