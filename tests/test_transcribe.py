@@ -217,3 +217,36 @@ def test_bundled_model_transcribes_a_stereo_call(batch_size, tmp_path_factory, m
     assert "法院" in first.text
     # The customer's first words come after the agent's first turn, on the customer's side.
     assert next(s for s in segments if s.speaker == "customer").start > 5.5
+
+
+# --- the command line ------------------------------------------------------------------------------
+
+def test_transcribe_command_reports_a_bad_model_folder(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    result = CliRunner().invoke(cli, ["transcribe", "--model", str(tmp_path), str(FIXTURES / "clean_mono_44k.mp3")])
+    assert result.exit_code == 1
+    assert "lacks model.bin" in result.output
+
+
+@pytest.mark.slow
+def test_transcribe_command_prints_calls_and_reports_bad_files(tmp_path_factory, monkeypatch):
+    from click.testing import CliRunner
+
+    from pipeline.calls import call_from_json
+    from pipeline.cli import cli
+
+    monkeypatch.setenv("CALLQA_CACHE", str(tmp_path_factory.getbasetemp() / "model-cache"))
+    broken = FIXTURES / "broken_text.wav"
+    result = CliRunner().invoke(
+        cli, ["transcribe", "--batch-size", "8", "--threads", "2",
+              str(FIXTURES / "violation_mono_8k_amrnb.amr"), str(broken)])
+    assert result.exit_code == 1
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    call = call_from_json(json.loads(lines[0]))
+    assert call.call_id == "violation_mono_8k_amrnb"
+    assert call.segments and {s.speaker for s in call.segments} == {"unknown"}
+    assert f"error: {broken}: not an audio file" in result.stderr
