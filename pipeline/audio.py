@@ -68,18 +68,20 @@ def decode(path, channel_mode: str = "agent-customer") -> Audio:
     if Path(path).stat().st_size == 0:
         raise AudioError(f"{path}: empty file")
 
-    codec, sample_rate, n_channels = _probe(path)
+    # "file:" keeps ffmpeg from reading a name such as "rtp:call 10:15.wav" as a protocol.
+    source = f"file:{path}"
+    codec, sample_rate, n_channels = _probe(path, source)
     binary, input_options = _decoder_for(codec)
     decode_channels = 2 if n_channels == 2 else 1
     try:
         raw, _ = (
-            ffmpeg.input(path, **input_options)
+            ffmpeg.input(source, **input_options)
             .output("pipe:", format="f32le", acodec="pcm_f32le", ac=decode_channels, ar=SAMPLE_RATE)
             .global_args("-nostdin", "-hide_banner", "-loglevel", "error")
             .run(cmd=binary, capture_stdout=True, capture_stderr=True)
         )
     except ffmpeg.Error as exc:
-        raise AudioError(f"{path}: cannot decode {codec} audio: {_reason(exc.stderr, path)}") from None
+        raise AudioError(f"{path}: cannot decode {codec} audio: {_reason(exc.stderr, source)}") from None
 
     samples = np.frombuffer(raw, dtype=np.float32).reshape(-1, decode_channels)
     if samples.shape[0] == 0:
@@ -104,10 +106,10 @@ def _with_roles(samples: np.ndarray, channel_mode: str) -> list[tuple[str, np.nd
     return [("agent", right), ("customer", left)]
 
 
-def _probe(path: str) -> tuple[str, int, int]:
+def _probe(path: str, source: str) -> tuple[str, int, int]:
     """The first audio stream's codec, sample rate and channel count, from ``ffmpeg -i``."""
     result = subprocess.run(
-        [ffmpeg_binary(), "-nostdin", "-hide_banner", "-i", path],
+        [ffmpeg_binary(), "-nostdin", "-hide_banner", "-i", source],
         capture_output=True,
     )
     stderr = result.stderr.decode("utf-8", errors="replace")
@@ -115,7 +117,7 @@ def _probe(path: str) -> tuple[str, int, int]:
     if match is None:
         if re.search(r"Stream #\d+:\d+", stderr):
             raise AudioError(f"{path}: not an audio file: it has no audio stream")
-        raise AudioError(f"{path}: not an audio file: {_reason(result.stderr, path)}")
+        raise AudioError(f"{path}: not an audio file: {_reason(result.stderr, source)}")
     layout = match["layout"].strip()
     channels = re.match(r"(\d+) channels", layout)
     n_channels = int(channels[1]) if channels else _LAYOUT_CHANNELS.get(layout.split("(")[0], 1)
@@ -143,13 +145,13 @@ def _decoders(binary: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def _reason(stderr: bytes | None, path: str) -> str:
+def _reason(stderr: bytes | None, source: str) -> str:
     """ffmpeg's own words for what went wrong: its last error line, without the file name."""
     lines = [line.strip() for line in (stderr or b"").decode("utf-8", errors="replace").splitlines()]
     lines = [line for line in lines if line and not line.startswith("Error opening input file ")]
     if not lines:
         return "ffmpeg gave no reason"
     reason = re.sub(r"^\[[^\]]+\] ", "", lines[-1])
-    for prefix in (f"{path}: ", "Error opening input files: ", "Error opening input: "):
+    for prefix in (f"{source}: ", "Error opening input files: ", "Error opening input: "):
         reason = reason.removeprefix(prefix)
     return reason
