@@ -9,7 +9,8 @@ Whisper invents text where there is none, so every segment passes a filter befor
 
 * a phrase repeated more than ``max_repeats`` times in a row is cut back to ``max_repeats``,
   and a segment whose text still compresses better than ``compression_ratio_max`` (zlib, as
-  Whisper measures it) is a decoding loop and dropped;
+  Whisper measures it) is a decoding loop and dropped; so are segments beyond the
+  ``max_repeats``-th in a row with the same text;
 * a segment Whisper itself thinks is probably not speech (``no_speech_prob`` above
   ``no_speech_prob_max``) *and* decoded with low confidence (``avg_logprob`` below
   ``avg_logprob_min``) is dropped: Whisper's own silence rule, applied per segment;
@@ -142,10 +143,11 @@ class Transcriber:
             pieces, _ = self._model.transcribe(
                 samples, clip_timestamps=clips, vad_filter=False, **options
             )
+        channel_end = len(samples) / SAMPLE_RATE  # batched decoding can run past the clip
         return [
             Segment(
                 start=round(piece.start, 2),
-                end=round(piece.end, 2),
+                end=round(min(piece.end, channel_end), 2),
                 speaker=speaker,
                 text=to_simplified(piece.text.strip()),
                 avg_logprob=piece.avg_logprob,
@@ -180,11 +182,20 @@ def drop_hallucinations(
     settings: TranscribeSettings,
     sample_rate: int = SAMPLE_RATE,
 ) -> list[Segment]:
-    """The segments worth keeping, repeats cut; ``samples`` is the channel they were heard on."""
-    kept = []
+    """The segments worth keeping, repeats cut; ``samples`` is the channel they were heard on.
+
+    Segments come in time order from one channel; a text repeated in more than
+    ``max_repeats`` segments in a row is a loop across segments, and the extra ones go.
+    """
+    kept: list[Segment] = []
     for segment in segments:
         segment = dataclasses.replace(segment, text=cut_repeats(segment.text, settings.max_repeats))
         reason = hallucination_reason(segment, samples, settings, sample_rate)
+        run = kept[-settings.max_repeats:]
+        if not reason and len(run) == settings.max_repeats and all(
+            _normalized(earlier.text) == _normalized(segment.text) for earlier in run
+        ):
+            reason = f"the same text as the {settings.max_repeats} segments before it"
         if reason:
             log.debug("dropped %s segment %.2f-%.2f %r: %s",
                       segment.speaker, segment.start, segment.end, segment.text, reason)

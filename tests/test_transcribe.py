@@ -70,6 +70,13 @@ def test_short_loop_is_cut_and_kept():
     kept = drop_hallucinations([segment("还钱" * 30, 0, 5)], LOUD, SETTINGS)
     assert [s.text for s in kept] == ["还钱还钱还钱"]
 
+def test_same_text_in_many_segments_in_a_row_is_a_loop():
+    heard = [segment("我心里想不到", i, i + 1.0) for i in range(6)] + [segment("喂？", 6, 7)]
+    kept = drop_hallucinations(heard, LOUD, SETTINGS)
+    assert [s.text for s in kept] == ["我心里想不到"] * 3 + ["喂？"]
+    kept = drop_hallucinations([segment("喂？", i, i + 1.0) for i in range(3)], LOUD, SETTINGS)
+    assert len(kept) == 3  # up to max_repeats is ordinary (a caller saying hello on a bad line)
+
 
 # --- Whisper's own confidence ----------------------------------------------------------------
 
@@ -250,3 +257,4 @@ def test_transcribe_command_prints_calls_and_reports_bad_files(tmp_path_factory,
     assert call.call_id == "violation_mono_8k_amrnb"
     assert call.segments and {s.speaker for s in call.segments} == {"unknown"}
     assert f"error: {broken}: not an audio file" in result.stderr
+
