@@ -70,6 +70,7 @@ def test_short_loop_is_cut_and_kept():
     kept = drop_hallucinations([segment("还钱" * 30, 0, 5)], LOUD, SETTINGS)
     assert [s.text for s in kept] == ["还钱还钱还钱"]
 
+
 def test_same_text_in_many_segments_in_a_row_is_a_loop():
     heard = [segment("我心里想不到", i, i + 1.0) for i in range(6)] + [segment("喂？", 6, 7)]
     kept = drop_hallucinations(heard, LOUD, SETTINGS)
