@@ -25,7 +25,9 @@ SAMPLE_RATE = 16000
 CHANNEL_MODES = ("agent-customer", "customer-agent", "mono")
 
 # "Stream #0:0[0x1](und): Audio: aac (LC) (mp4a / 0x6134706D), 48000 Hz, stereo, fltp, ..."
-_STREAM_LINE = re.compile(r"Stream #\d+:\d+\S*: Audio: (?P<codec>[^,\s]+)[^,]*, (?P<rate>\d+) Hz, (?P<layout>[^,]+)")
+_STREAM_LINE = re.compile(
+    r"Stream #\d+:\d+\S*: Audio: (?P<codec>[^,\s]+)[^,]*, (?P<rate>\d+) Hz, (?P<layout>[^,]+)"
+)
 _LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "5.0": 5, "5.1": 6, "7.1": 8}
 _AMR_NB_DECODER = "libopencore_amrnb"
 

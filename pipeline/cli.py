@@ -35,8 +35,10 @@ def model_command():
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--channels", type=click.Choice(["agent-customer", "customer-agent", "mono"]),
               default=None, help="Stereo layout [default: scan.channels in the settings].")
-@click.option("--model", default=None, help="CTranslate2 Whisper model folder [default: bundled whisper-base].")
-@click.option("--batch-size", type=int, default=None, help="Batched decoding, N clips at once; 0: sequential.")
+@click.option("--model", default=None,
+              help="CTranslate2 Whisper model folder [default: bundled whisper-base].")
+@click.option("--batch-size", type=int, default=None,
+              help="Decode N speech turns at once; 0: one at a time [default: settings].")
 @click.option("--threads", type=int, default=None, help="CPU threads for the model.")
 def transcribe(files, channels, model, batch_size, threads):
     """Transcribe recordings; print one call JSON per line (the transcript format).

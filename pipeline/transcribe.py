@@ -33,7 +33,7 @@ import numpy as np
 from pipeline.audio import SAMPLE_RATE, Audio
 from pipeline.calls import Segment
 from pipeline.config import ConfigError
-from pipeline.model import DEFAULT_MODEL_NAME, resolve_model
+from pipeline.model import DEFAULT_MODEL_NAME, ModelError, resolve_model
 from pipeline.text import to_simplified
 
 log = logging.getLogger(__name__)
@@ -103,13 +103,17 @@ class Transcriber:
 
         self.settings = settings
         self.model_name = settings.model or DEFAULT_MODEL_NAME
-        self._model = WhisperModel(
-            str(resolve_model(settings.model)),
-            device=settings.device,
-            compute_type=settings.compute_type,
-            cpu_threads=settings.cpu_threads,
-            local_files_only=True,
-        )
+        folder = resolve_model(settings.model)
+        try:
+            self._model = WhisperModel(
+                str(folder),
+                device=settings.device,
+                compute_type=settings.compute_type,
+                cpu_threads=settings.cpu_threads,
+                local_files_only=True,
+            )
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(f"model {folder}: cannot load it: {exc}") from None
         self._batched = BatchedInferencePipeline(self._model) if settings.batch_size > 0 else None
 
     def transcribe(self, audio: Audio) -> list[Segment]:
@@ -157,7 +161,9 @@ class Transcriber:
         ]
 
 
-def speech_regions(samples: np.ndarray, vad: bool, sample_rate: int = SAMPLE_RATE) -> list[tuple[float, float]]:
+def speech_regions(
+    samples: np.ndarray, vad: bool, sample_rate: int = SAMPLE_RATE
+) -> list[tuple[float, float]]:
     """(start, end) seconds of the stretches to transcribe, each at most 30 s (one Whisper window).
 
     With ``vad``, Silero VAD's speech stretches, split at pauses of a second or more: on one

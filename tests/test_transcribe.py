@@ -178,7 +178,8 @@ def test_unknown_transcription_setting_is_refused():
 
 def test_speech_regions_follow_the_turns_of_one_channel():
     audio = decode(FIXTURES / "violation_stereo_16k.wav")
-    lines = json.loads((FIXTURES / "fixtures.json").read_text(encoding="utf-8"))["dialogues"]["violation"]["lines"]
+    manifest = json.loads((FIXTURES / "fixtures.json").read_text(encoding="utf-8"))
+    lines = manifest["dialogues"]["violation"]["lines"]
     for role, samples in audio.channels:
         regions = speech_regions(samples, vad=True)
         turns = [(l["start"], l["end"]) for l in lines if l["speaker"] == role]
@@ -234,7 +235,8 @@ def test_transcribe_command_reports_a_bad_model_folder(tmp_path):
 
     from pipeline.cli import cli
 
-    result = CliRunner().invoke(cli, ["transcribe", "--model", str(tmp_path), str(FIXTURES / "clean_mono_44k.mp3")])
+    result = CliRunner().invoke(
+        cli, ["transcribe", "--model", str(tmp_path), str(FIXTURES / "clean_mono_44k.mp3")])
     assert result.exit_code == 1
     assert "lacks model.bin" in result.output
 
@@ -259,3 +261,13 @@ def test_transcribe_command_prints_calls_and_reports_bad_files(tmp_path_factory,
     assert call.segments and {s.speaker for s in call.segments} == {"unknown"}
     assert f"error: {broken}: not an audio file" in result.stderr
 
+
+
+def test_model_folder_that_does_not_load_is_a_model_error(tmp_path):
+    from pipeline.model import ModelError
+    from pipeline.transcribe import Transcriber
+
+    (tmp_path / "model.bin").write_bytes(b"not a model")
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(ModelError, match=f"model {tmp_path}: cannot load it"):
+        Transcriber(TranscribeSettings(model=str(tmp_path)))
