@@ -1,6 +1,6 @@
 """Print how fast the bundled Whisper model transcribes a recording, sequential vs batched.
 
-    python benchmarks/transcription_speed.py [FILE] [--loops N] [--threads N] [--batch-size N]
+    python -m benchmarks.transcription_speed [FILE] [--loops N] [--threads N] [--batch-size N]
 
 --loops N plays the recording N times over (a longer call with the same turns), since speed
 on a few turns says little about a five-minute call.
