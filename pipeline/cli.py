@@ -30,11 +30,11 @@ def _scan_settings(config_path, model, device, compute_type, beam_size, channels
 
     try:
         config = load_config(config_path)
-        model_dir = resolve_model(model)
+        resolve_model(model)  # assemble and verify the bundled model once, before workers start
     except (ConfigError, ModelError) as exc:
         raise click.ClickException(str(exc))
     threads = max(1, (os.cpu_count() or 1) // max(1, workers))
-    overrides = {"model": str(model_dir), "device": device, "compute_type": compute_type, "cpu_threads": threads}
+    overrides = {"model": model, "device": device, "compute_type": compute_type, "cpu_threads": threads}
     if beam_size is not None:
         overrides["beam_size"] = beam_size
     return ScanSettings(
@@ -50,11 +50,11 @@ def _run_scan(db_path, settings, workers, **sources) -> Progress:
     db = store.open_db(db_path)
     arguments = {k: str(v) for k, v in sources.items() if v is not None}
     try:
-        with ScanProgressBar("scan") as bar:
+        with ScanProgressBar("import" if sources.get("transcripts") else "scan") as bar:
             progress = run_scan(db, settings, workers=workers, arguments=arguments, on_progress=bar.update, **sources)
     except ScanError as exc:
         raise click.ClickException(str(exc))
-    print_summary("callqa scan", progress, str(db_path))
+    print_summary("callqa scan", progress, str(db_path), show_speed=not sources.get("transcripts"))
     return progress
 
 
