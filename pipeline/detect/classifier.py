@@ -216,8 +216,15 @@ class ClassifierDetector(Detector):
         return [findings[id(call)] for call in calls]
 
 
+@functools.lru_cache(maxsize=2)
+def _load_once(path: Path, modified: float) -> TrainedClassifier:
+    return load(path)
+
+
 def load_default(config: dict[str, Any] | None = None) -> ClassifierDetector | None:
-    """The detector over the configured model file; None when it is switched off or absent."""
+    """The detector over the configured model file; None when it is switched off or absent.
+
+    The file is read once per process (loading takes about a second) and again when it changes."""
     settings = (config if config is not None else load_config()).get("detection", {}).get("classifier", {}) or {}
     if not settings.get("enabled", True):
         return None
@@ -226,4 +233,4 @@ def load_default(config: dict[str, Any] | None = None) -> ClassifierDetector | N
         path = REPO_ROOT / path
     if not path.exists():
         return None
-    return ClassifierDetector(load(path), settings.get("thresholds"))
+    return ClassifierDetector(_load_once(path, path.stat().st_mtime), settings.get("thresholds"))

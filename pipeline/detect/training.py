@@ -100,6 +100,7 @@ class TrainingResult:
     model: TrainedClassifier
     cv_scores: dict[str, Scores]
     test_scores: dict[str, Scores]
+    test_scores_by_source: dict[str, dict[str, Scores]]
     train: list[Utterance]
     test: list[Utterance]
     seed: int
@@ -118,10 +119,12 @@ def train(train_rows: list[Utterance], test_rows: list[Utterance], seed: int = 0
     probabilities = cross_validated_probabilities(train_rows, seed)
     thresholds = choose_thresholds(labels, probabilities)
     model = fit(train_rows, thresholds, seed)
+    sources = sorted({u.source for u in test_rows})
     return TrainingResult(
         model=model,
         cv_scores=score_categories(labels, probabilities, thresholds),
         test_scores=evaluate(model, test_rows),
+        test_scores_by_source={s: evaluate(model, [u for u in test_rows if u.source == s]) for s in sources},
         train=train_rows,
         test=test_rows,
         seed=seed,
@@ -190,6 +193,14 @@ def _counts_table(result: TrainingResult) -> str:
     return "\n".join(lines)
 
 
+def _recall_by_source_table(result: TrainingResult) -> str:
+    by_source = result.test_scores_by_source
+    lines = ["| category | " + " | ".join(by_source) + " |", "| --- |" + " ---: |" * len(by_source)]
+    for category in CATEGORIES:
+        lines.append(f"| `{category}` | " + " | ".join(f"{scores[category].recall:.3f}" for scores in by_source.values()) + " |")
+    return "\n".join(lines)
+
+
 def model_card(result: TrainingResult) -> str:
     reviewed = sum(u.source.startswith("review") for u in result.train)
     thresholds = "\n".join(f"| `{c}` | {t:.3f} |" for c, t in result.thresholds.items())
@@ -253,6 +264,10 @@ probability whose out-of-fold precision reaches {TARGET_PRECISION}, but not belo
 
 {scores_table(result.test_scores)}
 
+Recall by kind of source (hand-written sentences are the hardest: no template shares their wording):
+
+{_recall_by_source_table(result)}
+
 ## Intended use and limits
 
 - Use: a second opinion beside the lexicon rules, to catch paraphrases of threats,
@@ -264,6 +279,10 @@ probability whose out-of-fold precision reaches {TARGET_PRECISION}, but not belo
   on dialects it has not seen, and on recognition errors heavier than one character in three.
 - It reads one utterance at a time: a threat spread over two turns, or one that depends on
   what was said before, can be missed. Sarcasm and tone are invisible to it.
+- One label per utterance: the five probabilities sum to 1, so an utterance that is two
+  violations at once (我是公安局经侦的，你涉嫌信用卡诈骗: impersonation and exaggeration) is
+  usually flagged as one of them. Threat and exaggeration are the pair it confuses most
+  (曝光、通知全家 versus 全社会都会知道).
 - Retrain with reviewer verdicts (`callqa train --with-reviews --db qa.db`): confirmed findings
   and added misses become examples, dismissed findings become hard negatives, and the new
   model replaces this one only if its held-out macro-F1 is not lower.
