@@ -207,7 +207,8 @@ def model_card(result: TrainingResult) -> str:
     return f"""# Utterance classifier (话术分类模型)
 
 `models/{MODEL_FILE}`, built by `callqa train --seed {result.seed}`{" --with-reviews" if reviewed else ""}.
-Rebuilding with the same data and seed gives the same model and this same card.
+Rebuilding with the same data and seed gives the same predictions, metrics and this same card
+(the file's bytes differ: skops names its arrays by object id).
 
 ## What it does
 
