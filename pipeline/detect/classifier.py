@@ -6,7 +6,7 @@ including what speech recognition made of them (发院 for 法院, 做牢 for �
 views of the text, each a TF-IDF over n-grams: characters (no word cutting to go wrong on
 garbled text) and toneless pinyin syllables (a homophone error leaves the syllables unchanged).
 jieba words were tried as a third view: they added 0.009 to the cross-validated macro-F1, cost
-40% more time per call, and would tie the model to the jieba dictionary, which the lexicon files
+70% more time per call, and would tie the model to the jieba dictionary, which the lexicon files
 extend. A linear SVM separates the five labels and ``CalibratedClassifierCV`` turns its margins
 into probabilities, so that a per-category threshold means the same on every call.
 
