@@ -206,3 +206,59 @@ def transcribe(files, channels, model, batch_size, threads):
         click.echo(json.dumps(call.to_json(), ensure_ascii=False))
     if failed:
         raise SystemExit(1)
+
+# --- classifier: train the utterance model --------------------------------------------
+
+
+def _print_scores(title: str, scores) -> None:
+    from .detect.training import macro_f1
+
+    click.echo(title)
+    click.echo(f"  {'category':<18}{'precision':>10}{'recall':>10}{'F1':>8}{'n':>6}")
+    for category, s in scores.items():
+        click.echo(f"  {category:<18}{s.precision:>10.3f}{s.recall:>10.3f}{s.f1:>8.3f}{s.support:>6}")
+    click.echo(f"  {'macro F1':<18}{'':>20}{macro_f1(scores):>8.3f}")
+
+
+@cli.command()
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder with train.jsonl and test.jsonl.  [default: fixtures/utterances]")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the model and its card.  [default: models]")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--with-reviews", is_flag=True, help="Also learn from reviewer verdicts in --db.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="Database with reviews.")
+@click.option("--force", is_flag=True, help="With --with-reviews: replace the model even if it scores lower.")
+def train(corpus, out, seed, with_reviews, db_path, force):
+    """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md."""
+    from .detect.classifier import ModelFileError
+    from .detect.corpus import CORPUS_DIR, CorpusError
+    from .detect.training import macro_f1, retrain_with_reviews, train_corpus
+
+    corpus = corpus or CORPUS_DIR
+    out = out or FIXTURES.parent / "models"
+    try:
+        if not with_reviews:
+            result = train_corpus(corpus, out, seed)
+            _print_scores(f"cross-validated on train ({len(result.train)} utterances):", result.cv_scores)
+            _print_scores(f"held-out test ({len(result.test)} utterances):", result.test_scores)
+            click.echo(f"thresholds: {result.thresholds}\nwrote {out}/utterance_classifier.skops and MODEL_CARD.md")
+            return
+        if db_path is None:
+            raise click.UsageError("--with-reviews needs --db PATH")
+        if not db_path.exists():
+            raise click.ClickException(f"{db_path}: no such database")
+        outcome = retrain_with_reviews(store.open_db(db_path), corpus, out, seed, force)
+    except (CorpusError, ModelFileError, ValueError) as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"{len(outcome.reviewed)} utterances from reviewer verdicts added to the training data")
+    if outcome.old_scores is not None:
+        _print_scores("current model on held-out test:", outcome.old_scores)
+    _print_scores("retrained model on held-out test:", outcome.new.test_scores)
+    if outcome.replaced:
+        click.echo(f"replaced {out}/utterance_classifier.skops and MODEL_CARD.md")
+    else:
+        click.echo(
+            f"kept the current model: macro-F1 {macro_f1(outcome.new.test_scores):.3f} < "
+            f"{macro_f1(outcome.old_scores):.3f} (use --force to replace it anyway)"
+        )
