@@ -30,11 +30,11 @@ def _scan_settings(config_path, model, device, compute_type, beam_size, channels
 
     try:
         config = load_config(config_path)
-        model_dir = resolve_model(model)
+        resolve_model(model)  # assemble and verify the bundled model once, before workers start
     except (ConfigError, ModelError) as exc:
         raise click.ClickException(str(exc))
     threads = max(1, (os.cpu_count() or 1) // max(1, workers))
-    overrides = {"model": str(model_dir), "device": device, "compute_type": compute_type, "cpu_threads": threads}
+    overrides = {"model": model, "device": device, "compute_type": compute_type, "cpu_threads": threads}
     if beam_size is not None:
         overrides["beam_size"] = beam_size
     return ScanSettings(
@@ -50,11 +50,11 @@ def _run_scan(db_path, settings, workers, **sources) -> Progress:
     db = store.open_db(db_path)
     arguments = {k: str(v) for k, v in sources.items() if v is not None}
     try:
-        with ScanProgressBar("scan") as bar:
+        with ScanProgressBar("import" if sources.get("transcripts") else "scan") as bar:
             progress = run_scan(db, settings, workers=workers, arguments=arguments, on_progress=bar.update, **sources)
     except ScanError as exc:
         raise click.ClickException(str(exc))
-    print_summary("callqa scan", progress, str(db_path))
+    print_summary("callqa scan", progress, str(db_path), show_speed=not sources.get("transcripts"))
     return progress
 
 
@@ -140,3 +140,125 @@ def demo(out, workers):
     ):
         click.echo("  " + "\t".join(str(v) for v in row))
     click.echo(f"\nOpen it: datasette {db_path}   or   sqlite3 {db_path}")
+
+
+
+# --- Audio, model and transcription (pipeline/audio.py, model.py, transcribe.py) -----------
+
+
+@cli.command("model")
+def model_command():
+    """Assemble and verify the bundled Whisper model; print its folder.
+
+    Run once after installing to do the one-time work (joining 140 MB) before the first scan.
+    """
+    from .model import ModelError, default_model_dir
+
+    try:
+        click.echo(default_model_dir())
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--channels", type=click.Choice(["agent-customer", "customer-agent", "mono"]),
+              default=None, help="Stereo layout [default: scan.channels in the settings].")
+@click.option("--model", default=None,
+              help="CTranslate2 Whisper model folder [default: bundled whisper-base].")
+@click.option("--batch-size", type=int, default=None,
+              help="Decode N speech turns at once; 0: one at a time [default: settings].")
+@click.option("--threads", type=int, default=None, help="CPU threads for the model.")
+def transcribe(files, channels, model, batch_size, threads):
+    """Transcribe recordings; print one call JSON per line (the transcript format).
+
+    A file that cannot be read is reported on stderr and the others go on.
+    """
+    import json
+    from pathlib import Path
+
+    from .audio import AudioError, decode
+    from .calls import Call
+    from .config import ConfigError, load_config
+    from .model import ModelError
+    from .transcribe import Transcriber, TranscribeSettings
+
+    try:
+        config = load_config()
+        transcriber = Transcriber(TranscribeSettings.from_config(
+            config, model=model, batch_size=batch_size, cpu_threads=threads))
+    except (ConfigError, ModelError) as exc:
+        raise click.ClickException(str(exc)) from None
+    failed = 0
+    for file in files:
+        try:
+            audio = decode(file, channels or config["scan"]["channels"])
+        except AudioError as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed += 1
+            continue
+        call = Call(
+            call_id=Path(file).stem,
+            segments=transcriber.transcribe(audio),
+            extra={"audio_file": file, "duration": round(audio.duration, 2),
+                   "model": transcriber.model_name},
+        )
+        click.echo(json.dumps(call.to_json(), ensure_ascii=False))
+    if failed:
+        raise SystemExit(1)
+
+# --- classifier: train the utterance model --------------------------------------------
+
+
+def _print_scores(title: str, scores) -> None:
+    from .detect.training import macro_f1
+
+    click.echo(title)
+    click.echo(f"  {'category':<18}{'precision':>10}{'recall':>10}{'F1':>8}{'n':>6}")
+    for category, s in scores.items():
+        click.echo(f"  {category:<18}{s.precision:>10.3f}{s.recall:>10.3f}{s.f1:>8.3f}{s.support:>6}")
+    click.echo(f"  {'macro F1':<18}{'':>20}{macro_f1(scores):>8.3f}")
+
+
+@cli.command()
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder with train.jsonl and test.jsonl.  [default: fixtures/utterances]")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the model and its card.  [default: models]")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--with-reviews", is_flag=True, help="Also learn from reviewer verdicts in --db.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="Database with reviews.")
+@click.option("--force", is_flag=True, help="With --with-reviews: replace the model even if it scores lower.")
+def train(corpus, out, seed, with_reviews, db_path, force):
+    """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md."""
+    from .detect.classifier import ModelFileError
+    from .detect.corpus import CORPUS_DIR, CorpusError
+    from .detect.training import macro_f1, retrain_with_reviews, train_corpus
+
+    corpus = corpus or CORPUS_DIR
+    out = out or FIXTURES.parent / "models"
+    try:
+        if not with_reviews:
+            result = train_corpus(corpus, out, seed)
+            _print_scores(f"cross-validated on train ({len(result.train)} utterances):", result.cv_scores)
+            _print_scores(f"held-out test ({len(result.test)} utterances):", result.test_scores)
+            click.echo(f"thresholds: {result.thresholds}\nwrote {out}/utterance_classifier.skops and MODEL_CARD.md")
+            return
+        if db_path is None:
+            raise click.UsageError("--with-reviews needs --db PATH")
+        if not db_path.exists():
+            raise click.ClickException(f"{db_path}: no such database")
+        outcome = retrain_with_reviews(store.open_db(db_path), corpus, out, seed, force)
+    except (CorpusError, ModelFileError, ValueError) as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"{len(outcome.reviewed)} utterances from reviewer verdicts added to the training data")
+    if outcome.old_scores is not None:
+        _print_scores("current model on held-out test:", outcome.old_scores)
+    _print_scores("retrained model on held-out test:", outcome.new.test_scores)
+    if outcome.replaced:
+        click.echo(f"replaced {out}/utterance_classifier.skops and MODEL_CARD.md")
+    else:
+        click.echo(
+            f"kept the current model: macro-F1 {macro_f1(outcome.new.test_scores):.3f} < "
+            f"{macro_f1(outcome.old_scores):.3f} (use --force to replace it anyway)"
+        )
