@@ -20,8 +20,8 @@ COUNTING_RULE = (
 
 LATEST_REVIEWS = """
 latest_reviews AS (
-    SELECT finding_id, verdict, reviewer, created_at FROM (
-        SELECT finding_id, verdict, reviewer, created_at,
+    SELECT finding_id, call_id, category, verdict, created_at FROM (
+        SELECT finding_id, call_id, category, verdict, created_at,
                ROW_NUMBER() OVER (PARTITION BY finding_id ORDER BY created_at DESC, id DESC) AS newest
         FROM reviews WHERE finding_id IS NOT NULL
     ) WHERE newest = 1
@@ -86,6 +86,28 @@ def reviewed_findings(db: sqlite_utils.Database, scope: Scope) -> list[ReviewedF
     return [ReviewedFinding(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """The latest review of one finding, from ``reviews`` alone (it survives a redetect)."""
+
+    finding_id: int
+    call_id: str
+    category: str
+    month: str | None
+    verdict: str
+
+
+def latest_verdicts(db: sqlite_utils.Database, scope: Scope) -> list[Verdict]:
+    where, params = scope.where()
+    rows = db.execute(
+        f"WITH {LATEST_REVIEWS} "
+        "SELECT lr.finding_id, lr.call_id, lr.category, substr(c.started_at, 1, 7), lr.verdict "
+        f"FROM latest_reviews lr JOIN calls c ON c.id = lr.call_id WHERE {where} ORDER BY lr.finding_id",
+        params,
+    ).fetchall()
+    return [Verdict(*row) for row in rows]
+
+
 def missed_reviews(db: sqlite_utils.Database, scope: Scope) -> list[MissedReview]:
     where, params = scope.where()
     rows = db.execute(
@@ -110,6 +132,18 @@ def violations_by_call(
     return dict(violated)
 
 
-def reviewed_call_ids(db: sqlite_utils.Database) -> set[str]:
-    """Calls a reviewer has recorded at least one verdict on."""
-    return {row[0] for row in db.execute("SELECT DISTINCT call_id FROM reviews")}
+def reviewed_sample_call_ids(db: sqlite_utils.Database, sample_id: int | None = None) -> set[str]:
+    """Sampled calls (of one sample, or of any) a reviewer has recorded at least one review on.
+
+    The schema records verdicts on findings and misses, not "looked, found nothing", so a
+    sampled call without findings counts as reviewed only once a miss is added to it.
+    """
+    sample_filter, params = ("AND s.sample_id = ?", [sample_id]) if sample_id is not None else ("", [])
+    return {
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT s.call_id FROM sample_calls s "
+            f"WHERE EXISTS (SELECT 1 FROM reviews r WHERE r.call_id = s.call_id) {sample_filter}",
+            params,
+        )
+    }
