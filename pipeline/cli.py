@@ -12,3 +12,177 @@ from . import __version__
 @click.version_option(__version__, prog_name="callqa")
 def cli():
     """callqa: offline quality inspection (质检) of debt-collection calls."""
+
+
+# --- self-check: sampling, yearly report, detector monitoring (pipeline/selfcheck/) ---------
+
+DB_OPTION = click.option(
+    "--db", "db_path", required=True, type=click.Path(exists=True, dir_okay=False), help="callqa database (qa.db)."
+)
+CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+                             help="Settings file with the keys to change (default: callqa.yaml).")
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--year", type=int, help="Sample the ok calls started in this year.")
+@click.option("--size", type=click.IntRange(min=1), help="Number of calls to sample.")
+@click.option("--margin", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Instead of --size: margin of error for a proportion, e.g. 0.03.")
+@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95,
+              show_default=True, help="Confidence level for --margin.")
+@click.option("--expected-rate", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.5,
+              show_default=True, help="Expected violation rate for --margin (0.5 is the safe choice).")
+@click.option("--by", default="", help="Strata, comma-separated: agency, agent, month, flagged.")
+@click.option("--allocation", type=click.Choice(["proportional", "equal"]), default="proportional", show_default=True)
+@click.option("--oversample-flagged", type=float, default=1.0, show_default=True,
+              help="Weight of calls with a machine finding (adds the flagged stratum).")
+@click.option("--seed", type=int, help="Random seed; the same seed and calls give the same sample. Default: a new one, recorded.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the sample list as .xlsx or .csv.")
+@click.option("--created-by", default=None, help="Recorded as the sample's author (default: the login name).")
+@click.option("--verify", "verify_id", type=int, help="Instead of sampling: draw stored sample ID again and compare.")
+def sample(db_path, year, size, margin, confidence, expected_rate, by, allocation, oversample_flagged, seed, out,
+           created_by, verify_id):
+    """Draw a reproducible stratified random sample of a year's calls for review, and record it.
+
+    \b
+    callqa sample --db qa.db --year 2026 --size 400 --by agency,month --seed 20261122 --out sample.xlsx
+    callqa sample --db qa.db --year 2026 --margin 0.03 --by agency
+    callqa sample --db qa.db --verify 1
+    """
+    import getpass
+    import secrets
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .selfcheck import sampling
+    from .store import open_db
+
+    db = open_db(db_path)
+    console = Console()
+    try:
+        if verify_id is not None:
+            check = sampling.rederive(db, verify_id)
+            if check.same_calls:
+                console.print(f"样本 {verify_id} 可复现：按记录的参数重新抽取，{check.stored.size} 通通话完全一致。")
+                return
+            why = "总体已变化（通话新增、重扫或删除）" if not check.same_population else "总体未变但抽样结果不同"
+            raise click.ClickException(f"sample {verify_id} does not re-derive: {why}")
+        if year is None:
+            raise click.UsageError("give --year (or --verify ID)")
+        if size is not None and margin is not None:
+            raise click.UsageError("give --size or --margin, not both")
+        plan = sampling.SamplingPlan(
+            year=year, seed=seed if seed is not None else secrets.randbelow(2**31), size=size,
+            by=tuple(part.strip() for part in by.split(",") if part.strip()), allocation=allocation,
+            oversample_flagged=oversample_flagged, margin=margin, confidence=confidence, expected_rate=expected_rate,
+        )
+        drawn = sampling.draw_sample(db, plan)
+        sample_id = sampling.record_sample(db, drawn, created_by or getpass.getuser())
+        if out:
+            sampling.write_sample(out, db, drawn)
+    except sampling.SamplingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    table = Table(title=f"样本 {sample_id}：{drawn.size} 通（总体 {sum(s.population for s in drawn.strata)} 通，种子 {plan.seed}）")
+    table.add_column("分层")
+    table.add_column("总体", justify="right")
+    table.add_column("样本", justify="right")
+    for stratum in drawn.strata:
+        table.add_row(stratum.label, str(stratum.population), str(stratum.sample))
+    console.print(table)
+    if out:
+        console.print(f"抽样清单已写入 {out}")
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--year", type=int, required=True, help="Report on the ok calls started in this year.")
+@click.option("--agency", help="Only this outsourced agency (its yearly evaluation).")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
+@CONFIG_OPTION
+def report(db_path, year, agency, out, config_path):
+    """Write the yearly self-check report: one self-contained HTML file in Chinese.
+
+    \b
+    callqa report --db qa.db --year 2026 --out selfcheck-2026.html
+    callqa report --db qa.db --year 2026 --agency 某某信用管理 --out agency.html
+    """
+    from .config import load_config
+    from .selfcheck.report import ReportError, write_report
+    from .store import open_db
+
+    try:
+        written = write_report(open_db(db_path), out, year, load_config(config_path), agency)
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{out}: {written.calls} calls, {written.violating.k} violating ({written.violating.rate:.1%})")
+    for warning in written.detector.warnings:
+        click.echo(f"预警：{warning.message(written.detector.min_precision)}", err=True)
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--year", type=int, help="Only calls started in this year.")
+@click.option("--agency", help="Only this agency's calls.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@CONFIG_OPTION
+def monitor(db_path, year, agency, as_json, config_path):
+    """Detector precision from reviewer verdicts, by category and month, and recall on samples.
+
+    \b
+    callqa monitor --db qa.db
+    callqa monitor --db qa.db --year 2026 --json
+    """
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .config import load_config
+    from .selfcheck.labels import category_label
+    from .selfcheck.monitor import monitor_with_config
+    from .selfcheck.verdicts import Scope
+    from .store import open_db
+
+    result = monitor_with_config(open_db(db_path), load_config(config_path), Scope(year=year, agency=agency))
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+
+    def ratio(p):
+        return "—" if p.rate is None else f"{p.rate:.1%} ({p.k}/{p.n})"
+
+    console = Console()
+    overall = Table(title="精确率 = 属实 / (属实 + 误报)，按类别")
+    for name in ("类别", "属实", "误报", "存疑", "精确率", "95% 区间"):
+        overall.add_column(name, justify="left" if name == "类别" else "right")
+    for row in result.overall_precision():
+        p = row.precision
+        interval = "—" if p.rate is None else f"{p.low:.1%}–{p.high:.1%}"
+        overall.add_row(category_label(row.category), str(row.confirmed), str(row.dismissed), str(row.uncertain),
+                        ratio(p), interval)
+    console.print(overall)
+
+    months = sorted({row.month for row in result.precision if row.month})
+    categories = [row.category for row in result.overall_precision()]
+    cells = {(row.category, row.month): row.precision for row in result.precision}
+    by_month = Table(title="精确率，按月（属实/有结论）")
+    by_month.add_column("月份")
+    for category in categories:  # four characters name a category well enough in a narrow terminal
+        by_month.add_column(category_label(category)[:4], justify="right")
+    for month in months:
+        by_month.add_row(month, *(
+            f"{cells[c, month].rate:.0%}\n{cells[c, month].k}/{cells[c, month].n}"
+            if (c, month) in cells and cells[c, month].rate is not None else "" for c in categories
+        ))
+    console.print(by_month)
+
+    recall = Table(title=f"召回率 = 属实 / (属实 + 漏检)，已复核抽样通话 {result.reviewed_sample_calls} 通")
+    for name in ("类别", "属实", "漏检", "召回率"):
+        recall.add_column(name, justify="left" if name == "类别" else "right")
+    for row in result.recall:
+        recall.add_row(category_label(row.category), str(row.confirmed), str(row.missed), ratio(row.recall))
+    console.print(recall)
+    for warning in result.warnings:
+        console.print(f"[bold yellow]预警[/]：{warning.message(result.min_precision)}")
