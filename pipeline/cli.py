@@ -84,7 +84,9 @@ def sample(db_path, year, size, margin, confidence, expected_rate, by, allocatio
             sampling.write_sample(out, db, drawn)
     except sampling.SamplingError as exc:
         raise click.ClickException(str(exc)) from exc
-    table = Table(title=f"样本 {sample_id}：{drawn.size} 通（总体 {sum(s.population for s in drawn.strata)} 通，种子 {plan.seed}）")
+    console.print(f"样本 {sample_id}：{drawn.size} 通（总体 {sum(s.population for s in drawn.strata)} 通，种子 {plan.seed}）",
+                  soft_wrap=True)
+    table = Table()
     table.add_column("分层")
     table.add_column("总体", justify="right")
     table.add_column("样本", justify="right")
@@ -92,7 +94,7 @@ def sample(db_path, year, size, margin, confidence, expected_rate, by, allocatio
         table.add_row(stratum.label, str(stratum.population), str(stratum.sample))
     console.print(table)
     if out:
-        console.print(f"抽样清单已写入 {out}")
+        console.print(f"抽样清单已写入 {out}", soft_wrap=True)
 
 
 @cli.command()
