@@ -80,7 +80,8 @@ def category_chart(categories, confidence: float) -> str:
         [(row.violating.high - row.violating.rate) * 100 for row in categories],
     ]
     y = range(len(categories))
-    axes.barh(y, rates, xerr=errors, color=COLOR, capsize=3, error_kw={"ecolor": "#555"})
+    axes.barh(y, rates, height=0.6, color="#9dbbe0")
+    axes.errorbar(rates, list(y), xerr=errors, fmt="o", color=COLOR, ecolor="#333", capsize=3, markersize=4)
     axes.set_yticks(list(y), names)
     axes.invert_yaxis()
     axes.set_xlabel(_text(f"违规通话占比（%），误差线为 {confidence:.0%} 置信区间",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 import sqlite_utils
@@ -39,6 +40,14 @@ EXAMPLES_PER_CATEGORY = 3
 
 class ReportError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class InspectedCall:
+    call_id: str
+    agency: str | None
+    agent_id: str | None
+    month: str | None
 
 
 @dataclass
@@ -113,10 +122,13 @@ def build_report(
 ) -> Report:
     scope = Scope(year=year, agency=agency)
     where, params = scope.where()
-    calls = db.execute(
-        f"SELECT c.id, c.agency, c.agent_id, substr(c.started_at, 1, 7) FROM calls c WHERE {where} ORDER BY c.id",
-        params,
-    ).fetchall()
+    calls = [
+        InspectedCall(*row)
+        for row in db.execute(
+            f"SELECT c.id, c.agency, c.agent_id, substr(c.started_at, 1, 7) FROM calls c WHERE {where} ORDER BY c.id",
+            params,
+        )
+    ]
     if not calls:
         of_agency = f" of agency {agency!r}" if agency else ""
         raise ReportError(f"no ok calls{of_agency} started in {year}: nothing to report")
@@ -137,30 +149,6 @@ def build_report(
             missed=sum(m.category == category for m in misses),
         ))
 
-    def grouped(key) -> list[GroupRow]:
-        members: dict = defaultdict(list)
-        for call_id, call_agency, agent, month in calls:
-            members[key(call_agency, agent, month)].append(call_id)
-        findings_by_group: dict = defaultdict(list)
-        group_of_call = {call_id: key(a, g, m) for call_id, a, g, m in calls}
-        for f in findings:
-            findings_by_group[group_of_call[f.call_id]].append(f)
-        rows = []
-        for group in sorted(members, key=lambda g: tuple(x or "" for x in g)):
-            ids = members[group]
-            categories_hit = Counter(c for call_id in ids for c in violated.get(call_id, ()))
-            group_findings: list[ReviewedFinding] = findings_by_group[group]
-            rows.append(GroupRow(
-                name=group[-1] or "(未填)",
-                agency=group[0] if len(group) > 1 else None,
-                violating=wilson(sum(call_id in violated for call_id in ids), len(ids), confidence),
-                findings=len(group_findings),
-                confirmed=sum(f.verdict == "confirmed" for f in group_findings),
-                dismissed=sum(f.verdict == "dismissed" for f in group_findings),
-                top_category=categories_hit.most_common(1)[0][0] if categories_hit else None,
-            ))
-        return rows
-
     report = Report(
         year=year,
         agency=agency,
@@ -168,9 +156,9 @@ def build_report(
         calls=total,
         violating=wilson(len(violated), total, confidence),
         categories=categories,
-        agencies=grouped(lambda a, g, m: (a,)),
-        agents=grouped(lambda a, g, m: (a, g)),
-        months=grouped(lambda a, g, m: (m,)),
+        agencies=group_rows(calls, findings, violated, lambda c: (c.agency,), confidence),
+        agents=group_rows(calls, findings, violated, lambda c: (c.agency, c.agent_id), confidence),
+        months=group_rows(calls, findings, violated, lambda c: (c.month,), confidence),
         examples=top_examples(findings),
         sample=None,
         sample_note=None,
@@ -179,6 +167,39 @@ def build_report(
     )
     report.sample, report.sample_note = sample_section(db, year, agency, violated, confidence)
     return report
+
+
+def group_rows(
+    calls: list[InspectedCall],
+    findings: list[ReviewedFinding],
+    violated: dict[str, set[str]],
+    key: Callable[[InspectedCall], tuple],
+    confidence: float,
+) -> list[GroupRow]:
+    """One row per group of calls; ``key`` gives a call's group: (name,) or (agency, name)."""
+    group_of_call = {call.call_id: key(call) for call in calls}
+    members: dict[tuple, list[str]] = defaultdict(list)
+    for call in calls:
+        members[group_of_call[call.call_id]].append(call.call_id)
+    findings_of_group: dict[tuple, list[ReviewedFinding]] = defaultdict(list)
+    for f in findings:
+        findings_of_group[group_of_call[f.call_id]].append(f)
+    rows = []
+    for group in sorted(members, key=lambda g: tuple(part or "" for part in g)):
+        ids = members[group]
+        categories_hit = Counter(c for call_id in ids for c in violated.get(call_id, ()))
+        group_findings = findings_of_group[group]
+        rows.append(GroupRow(
+            name=group[-1] or "(未填)",
+            agency=group[0] if len(group) > 1 else None,
+            violating=wilson(sum(call_id in violated for call_id in ids), len(ids), confidence),
+            findings=len(group_findings),
+            confirmed=sum(f.verdict == "confirmed" for f in group_findings),
+            dismissed=sum(f.verdict == "dismissed" for f in group_findings),
+            # most calls first, ties by id: never by set order, which changes between runs
+            top_category=min(categories_hit, key=lambda c: (-categories_hit[c], c)) if categories_hit else None,
+        ))
+    return rows
 
 
 def top_examples(findings: list[ReviewedFinding]) -> list[Example]:

@@ -55,7 +55,6 @@ class ReviewedFinding:
     finding_id: int
     call_id: str
     category: str
-    severity: str
     score: float
     evidence: str
     month: str | None
@@ -76,7 +75,7 @@ def reviewed_findings(db: sqlite_utils.Database, scope: Scope) -> list[ReviewedF
     where, params = scope.where()
     rows = db.execute(
         f"WITH {LATEST_REVIEWS} "
-        "SELECT f.id, f.call_id, f.category, f.severity, f.score, coalesce(f.evidence, ''), "
+        "SELECT f.id, f.call_id, f.category, f.score, coalesce(f.evidence, ''), "
         "substr(c.started_at, 1, 7), c.agency, c.agent_id, lr.verdict "
         "FROM findings f JOIN calls c ON c.id = f.call_id "
         "LEFT JOIN latest_reviews lr ON lr.finding_id = f.id "
