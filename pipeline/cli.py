@@ -67,8 +67,13 @@ def sample(db_path, year, size, margin, confidence, expected_rate, by, allocatio
             if check.same_calls:
                 console.print(f"样本 {verify_id} 可复现：按记录的参数重新抽取，{check.stored.size} 通通话完全一致。")
                 return
-            why = "总体已变化（通话新增、重扫或删除）" if not check.same_population else "总体未变但抽样结果不同"
-            raise click.ClickException(f"sample {verify_id} does not re-derive: {why}")
+            if not check.same_population:
+                why = "总体已变化（抽样后有通话新增、重扫或删除）"
+            elif not check.same_numpy:
+                why = f"抽样时用 numpy {check.stored.numpy_version}，现为 {check.redrawn.numpy_version}"
+            else:
+                why = "总体与参数相同，抽样结果却不同，请检查数据库"
+            raise click.ClickException(f"样本 {verify_id} 不能复现：{why}")
         if year is None:
             raise click.UsageError("give --year (or --verify ID)")
         if size is not None and margin is not None:

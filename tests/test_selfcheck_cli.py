@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from fixtures.selfcheck_db import build_year
+from fixtures.selfcheck_db import add_call, build_year
 from pipeline.cli import cli
 from pipeline.store import open_db
 
@@ -86,3 +86,14 @@ def test_monitor_prints_tables_and_json(db_path, tmp_path):
 def test_commands_refuse_a_missing_database(tmp_path):
     result = run("monitor", "--db", tmp_path / "nope.db")
     assert result.exit_code != 0 and "does not exist" in result.output
+
+
+def test_verify_reports_a_changed_population(tmp_path):
+    path = tmp_path / "qa.db"
+    db = open_db(path)
+    build_year(db, calls_per_agent_month=1)
+    assert run("sample", "--db", path, "--year", 2026, "--size", 10, "--seed", 3).exit_code == 0
+    add_call(db, "202605-Z01-000", "2026-05-01T10:00:00+08:00", "新机构", "Z01")
+    result = run("sample", "--db", path, "--verify", 1)
+    assert result.exit_code == 1
+    assert "样本 1 不能复现：总体已变化" in result.output

@@ -2,6 +2,7 @@ import csv
 import json
 import math
 
+import numpy as np
 import pytest
 from openpyxl import load_workbook
 
@@ -150,6 +151,7 @@ def test_sample_is_recorded_and_rederives(tmp_path):
     assert row[0] == 20261122 and row[1] == 30 and row[4] == "合规负责人"
     parameters, population = json.loads(row[2]), json.loads(row[3])
     assert parameters["by"] == ["agency", "flagged"] and parameters["oversample_flagged"] == 2.0
+    assert parameters["numpy_version"] == np.__version__
     assert population["total"] == 144
     assert sum(s["population"] for s in population["strata"]) == 144
     assert sum(s["sample"] for s in population["strata"]) == 30

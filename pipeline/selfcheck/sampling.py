@@ -125,6 +125,9 @@ class Sample:
     strata: list[StratumSize]
     calls: list[tuple[str, str]]  # (call id, stratum label), in sample order
     population_digest: str
+    # numpy promises the same stream from the same seed only within a version: recorded so an
+    # auditor redrawing with another numpy knows why a sample might differ.
+    numpy_version: str = np.__version__
     sample_id: int | None = None
     created_at: str | None = None
     created_by: str | None = None
@@ -235,7 +238,11 @@ def draw_sample(db: sqlite_utils.Database, plan: SamplingPlan) -> Sample:
 def record_sample(db: sqlite_utils.Database, sample: Sample, created_by: str | None) -> int:
     """Store the sample in ``samples`` and ``sample_calls``; returns its id."""
     created_at = now_iso()
-    parameters = {**sample.plan.to_json(), "population_digest": sample.population_digest}
+    parameters = {
+        **sample.plan.to_json(),
+        "population_digest": sample.population_digest,
+        "numpy_version": sample.numpy_version,
+    }
     population = {
         "total": sum(s.population for s in sample.strata),
         "strata": [
@@ -272,6 +279,7 @@ def load_sample(db: sqlite_utils.Database, sample_id: int) -> Sample:
     seed, size, parameters, population, created_at, created_by = row
     parameters = json.loads(parameters)
     digest = parameters.pop("population_digest")
+    numpy_version = parameters.pop("numpy_version")
     plan = SamplingPlan.from_json(parameters)
     strata = [
         StratumSize(key=tuple(s["key"][k] for k in plan.by), population=s["population"], sample=s["sample"])
@@ -281,7 +289,7 @@ def load_sample(db: sqlite_utils.Database, sample_id: int) -> Sample:
         (r[0], r[1])
         for r in db.execute("SELECT call_id, stratum FROM sample_calls WHERE sample_id = ? ORDER BY position", [sample_id])
     ]
-    return Sample(plan, size, strata, calls, digest, sample_id, created_at, created_by)
+    return Sample(plan, size, strata, calls, digest, numpy_version, sample_id, created_at, created_by)
 
 
 def latest_sample_id(db: sqlite_utils.Database, year: int) -> int | None:
@@ -301,6 +309,10 @@ class Rederivation:
     @property
     def same_population(self) -> bool:
         return self.stored.population_digest == self.redrawn.population_digest
+
+    @property
+    def same_numpy(self) -> bool:
+        return self.stored.numpy_version == self.redrawn.numpy_version
 
     @property
     def same_calls(self) -> bool:
@@ -387,6 +399,7 @@ def sample_parameters_table(sample: Sample) -> list[tuple[str, str]]:
         ]
     rows += [
         ("总体摘要（SHA-256）", sample.population_digest),
+        ("随机数库", f"numpy {sample.numpy_version}（PCG64）"),
         ("创建人", sample.created_by or ""),
         ("创建时间", sample.created_at or ""),
     ]
