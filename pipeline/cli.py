@@ -269,9 +269,7 @@ def monitor(db_path, year, agency, as_json, config_path):
     import json
 
     from rich.console import Console
-    from rich.table import Table
 
-    from .selfcheck.labels import category_label
     from .selfcheck.monitor import monitor_with_config
     from .selfcheck.verdicts import Scope
 
@@ -284,10 +282,29 @@ def monitor(db_path, year, agency, as_json, config_path):
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
 
-    def ratio(p):
-        return "—" if p.rate is None else f"{p.rate:.1%} ({p.k}/{p.n})"
-
     console = Console()
+    if result.precision:
+        _print_precision(console, result)
+    else:
+        console.print("尚无复核结论：复核员在控制台确认或驳回机器发现后才能计算精确率。")
+    if result.recall:
+        _print_recall(console, result)
+    else:
+        console.print("尚无已复核的抽样通话：召回率需先用 callqa sample 抽样并在控制台复核。")
+    for warning in result.warnings:
+        console.print(f"[bold yellow]预警[/]：{warning.message(result.min_precision)}")
+
+
+def _ratio(p) -> str:
+    return "—" if p.rate is None else f"{p.rate:.1%} ({p.k}/{p.n})"
+
+
+def _print_precision(console, result) -> None:
+    """Precision per category, then per month (months down, categories across)."""
+    from rich.table import Table
+
+    from .selfcheck.labels import category_label
+
     overall = Table(title="精确率 = 属实 / (属实 + 误报)，按类别")
     for name in ("类别", "属实", "误报", "存疑", "精确率", "95% 区间"):
         overall.add_column(name, justify="left" if name == "类别" else "right")
@@ -295,7 +312,7 @@ def monitor(db_path, year, agency, as_json, config_path):
         p = row.precision
         interval = "—" if p.rate is None else f"{p.low:.1%}–{p.high:.1%}"
         overall.add_row(category_label(row.category), str(row.confirmed), str(row.dismissed), str(row.uncertain),
-                        ratio(p), interval)
+                        _ratio(p), interval)
     console.print(overall)
 
     months = sorted({row.month for row in result.precision if row.month})
@@ -312,11 +329,15 @@ def monitor(db_path, year, agency, as_json, config_path):
         ))
     console.print(by_month)
 
+
+def _print_recall(console, result) -> None:
+    from rich.table import Table
+
+    from .selfcheck.labels import category_label
+
     recall = Table(title=f"召回率 = 属实 / (属实 + 漏检)，已复核抽样通话 {result.reviewed_sample_calls} 通")
     for name in ("类别", "属实", "漏检", "召回率"):
         recall.add_column(name, justify="left" if name == "类别" else "right")
     for row in result.recall:
-        recall.add_row(category_label(row.category), str(row.confirmed), str(row.missed), ratio(row.recall))
+        recall.add_row(category_label(row.category), str(row.confirmed), str(row.missed), _ratio(row.recall))
     console.print(recall)
-    for warning in result.warnings:
-        console.print(f"[bold yellow]预警[/]：{warning.message(result.min_precision)}")

@@ -97,3 +97,11 @@ def test_verify_reports_a_changed_population(tmp_path):
     result = run("sample", "--db", path, "--verify", 1)
     assert result.exit_code == 1
     assert "样本 1 不能复现：总体已变化" in result.output
+
+
+def test_monitor_without_verdicts_says_what_is_missing(tmp_path):
+    path = tmp_path / "qa.db"
+    add_call(open_db(path), "c1", "2026-01-01T10:00:00+08:00", "某某信用管理", "A01")
+    result = run("monitor", "--db", path)
+    assert result.exit_code == 0
+    assert "尚无复核结论" in result.output and "尚无已复核的抽样通话" in result.output

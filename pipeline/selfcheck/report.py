@@ -262,7 +262,7 @@ def sample_section(
 def render_report(report: Report) -> str:
     report.charts = {
         "monthly": monthly_chart(report.months),
-        "categories": category_chart(report.categories, report.confidence),
+        "categories": category_chart(report.categories, report.confidence) if report.categories else "",
     }
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
