@@ -93,6 +93,14 @@ def test_overview_and_counting_rule(report_db):
     assert "最新复核结论不是“误报”" in render_report(build_report(report_db, 2026, load_config()))
 
 
+def test_calls_without_a_start_time_are_reported_as_left_out(report_db):
+    assert "缺少开始时间" not in render_report(build_report(report_db, 2026, load_config()))
+    add_call(report_db, "undated", None, X, "A01")
+    html = render_report(build_report(report_db, 2026, load_config()))
+    assert "另有 1 通通话缺少开始时间" in html
+    assert Page(html).by_id["calls-inspected"].strip() == "8"
+
+
 def test_category_rates_with_wilson_intervals(report_db):
     rows = {r[0]: r for r in page_rows(rendered(report_db), "categories")}
     assert rows["威胁恐吓 / 侮辱谩骂"][1:4] == ["3", "8", "37.5%"]

@@ -111,6 +111,7 @@ class Report:
     sample: SampleSection | None
     sample_note: str | None
     detector: MonitorResult
+    undated_calls: int = 0      # ok calls without a start time: in no year's report
     confidence: float = 0.95
     counting_rule: str = COUNTING_RULE
     version: str = __version__
@@ -163,10 +164,16 @@ def build_report(
         sample=None,
         sample_note=None,
         detector=monitor_with_config(db, config, scope),
+        undated_calls=undated_calls(db, agency),
         confidence=confidence,
     )
     report.sample, report.sample_note = sample_section(db, year, agency, violated, confidence)
     return report
+
+
+def undated_calls(db: sqlite_utils.Database, agency: str | None) -> int:
+    where, params = Scope(agency=agency).where()
+    return db.execute(f"SELECT count(*) FROM calls c WHERE {where} AND c.started_at IS NULL", params).fetchone()[0]
 
 
 def group_rows(
