@@ -205,6 +205,8 @@ def sample(db_path, year, size, margin, confidence, expected_rate, by, allocatio
             raise click.UsageError("give --year (or --verify ID)")
         if size is not None and margin is not None:
             raise click.UsageError("give --size or --margin, not both")
+        if out and Path(out).suffix.lower() not in sampling.EXPORT_FORMATS:
+            raise click.UsageError(f"{out}: write the sample as .xlsx or .csv")
         plan = sampling.SamplingPlan(
             year=year, seed=seed if seed is not None else secrets.randbelow(2**31), size=size,
             by=tuple(part.strip() for part in by.split(",") if part.strip()), allocation=allocation,

@@ -50,12 +50,15 @@ def test_sample_size_from_margin(db_path):
         (["--size", 10], "--year"),
         (["--year", 2026, "--size", 10, "--margin", 0.05], "not both"),
         (["--verify", 999], "no sample with id 999"),
+        (["--year", 2026, "--size", 10, "--out", "sample.json"], "sample.json: write the sample as .xlsx or .csv"),
     ],
 )
 def test_sample_errors_are_clear(db_path, args, message):
+    samples_before = open_db(db_path)["samples"].count
     result = run("sample", "--db", db_path, *args)
     assert result.exit_code != 0
     assert message in result.output
+    assert open_db(db_path)["samples"].count == samples_before  # nothing recorded
 
 
 def test_report_writes_html(db_path, tmp_path):

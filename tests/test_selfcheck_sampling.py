@@ -192,3 +192,14 @@ def test_write_sample_as_csv_and_xlsx(year_db, tmp_path):
 def test_write_sample_refuses_other_formats(year_db, tmp_path):
     with pytest.raises(SamplingError, match="xlsx or .csv"):
         write_sample(tmp_path / "s.json", year_db, draw_sample(year_db, plan(size=5)))
+
+
+def test_exported_text_never_runs_as_a_formula(tmp_path):
+    db = open_db(tmp_path / "qa.db")
+    add_call(db, "c1", "2026-01-01T10:00:00+08:00", '=HYPERLINK("http://x","y")', "+A1")
+    sample = draw_sample(db, SamplingPlan(year=2026, seed=1, size=1))
+    write_sample(tmp_path / "s.xlsx", db, sample)
+    row = list(load_workbook(tmp_path / "s.xlsx")["抽样清单"].values)[1]
+    assert row[3] == "'=HYPERLINK(\"http://x\",\"y\")" and row[4] == "'+A1"
+    write_sample(tmp_path / "s.csv", db, sample)
+    assert "'=HYPERLINK" in (tmp_path / "s.csv").read_text(encoding="utf-8-sig")

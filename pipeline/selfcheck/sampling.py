@@ -330,6 +330,7 @@ def rederive(db: sqlite_utils.Database, sample_id: int) -> Rederivation:
     return Rederivation(stored=stored, redrawn=draw_sample(db, plan))
 
 
+EXPORT_FORMATS = (".xlsx", ".csv")
 SAMPLE_HEADERS = ["序号", "通话编号", "分层", "机构", "坐席", "通话开始时间", "时长（秒）", "机器发现类别"]
 
 
@@ -353,14 +354,16 @@ def sample_rows(db: sqlite_utils.Database, sample: Sample) -> list[list]:
 def write_sample(path: str | Path, db: sqlite_utils.Database, sample: Sample) -> None:
     """The sample list as ``.xlsx`` or ``.csv`` (UTF-8 with BOM, so Excel reads the Chinese)."""
     path = Path(path)
-    rows = sample_rows(db, sample)
     suffix = path.suffix.lower()
+    if suffix not in EXPORT_FORMATS:
+        raise SamplingError(f"{path}: write the sample as .xlsx or .csv")
+    rows = [[spreadsheet_safe(value) for value in row] for row in sample_rows(db, sample)]
     if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(SAMPLE_HEADERS)
             writer.writerows(rows)
-    elif suffix == ".xlsx":
+    else:
         from openpyxl import Workbook
 
         workbook = Workbook()
@@ -374,8 +377,14 @@ def write_sample(path: str | Path, db: sqlite_utils.Database, sample: Sample) ->
         for key, value in sample_parameters_table(sample):
             info.append([key, value])
         workbook.save(path)
-    else:
-        raise SamplingError(f"{path}: write the sample as .xlsx or .csv")
+
+
+def spreadsheet_safe(value):
+    """Text that Excel would run as a formula (=, +, -, @ first: call ids and agency names come
+    from manifests) gets a leading apostrophe, as OWASP advises for CSV injection."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
 
 
 def sample_parameters_table(sample: Sample) -> list[tuple[str, str]]:
