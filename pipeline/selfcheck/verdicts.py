@@ -20,7 +20,7 @@ COUNTING_RULE = (
 
 LATEST_REVIEWS = """
 latest_reviews AS (
-    SELECT finding_id, call_id, category, verdict, created_at FROM (
+    SELECT finding_id, call_id, category, verdict FROM (
         SELECT finding_id, call_id, category, verdict, created_at,
                ROW_NUMBER() OVER (PARTITION BY finding_id ORDER BY created_at DESC, id DESC) AS newest
         FROM reviews WHERE finding_id IS NOT NULL
