@@ -90,6 +90,7 @@ def test_overview_and_counting_rule(report_db):
     assert page.by_id["calls-inspected"].strip() == "8"
     assert page.by_id["violating-calls"].strip() == "4"
     assert page.by_id["violation-rate"].strip() == "50.0%"
+    assert "all-agencies-rate" not in page.by_id          # only an agency's report compares
     assert "最新复核结论不是“误报”" in render_report(build_report(report_db, 2026, load_config()))
 
 
@@ -169,6 +170,7 @@ def test_agency_report(report_db):
     assert page.by_id["calls-inspected"].strip() == "3"
     assert page.by_id["violating-calls"].strip() == "1"
     assert [r[0] for r in page_rows(page, "agencies")] == [Y]
+    assert page.by_id["all-agencies-rate"].strip() == "50.0%"      # 4 of all 8 calls, for comparison
     strata = [r[0] for r in page.table("sample", 2)[1:]]
     assert strata == [Y]
 

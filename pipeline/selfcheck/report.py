@@ -112,6 +112,7 @@ class Report:
     sample_note: str | None
     detector: MonitorResult
     undated_calls: int = 0      # ok calls without a start time: in no year's report
+    all_agencies: Proportion | None = None  # an agency's report: the year's rate over every agency
     confidence: float = 0.95
     counting_rule: str = COUNTING_RULE
     version: str = __version__
@@ -167,8 +168,17 @@ def build_report(
         undated_calls=undated_calls(db, agency),
         confidence=confidence,
     )
+    if agency is not None:
+        every_agency = Scope(year=year)
+        everywhere = violations_by_call(reviewed_findings(db, every_agency), missed_reviews(db, every_agency))
+        report.all_agencies = wilson(len(everywhere), count_calls(db, every_agency), confidence)
     report.sample, report.sample_note = sample_section(db, year, agency, violated, confidence)
     return report
+
+
+def count_calls(db: sqlite_utils.Database, scope: Scope) -> int:
+    where, params = scope.where()
+    return db.execute(f"SELECT count(*) FROM calls c WHERE {where}", params).fetchone()[0]
 
 
 def undated_calls(db: sqlite_utils.Database, agency: str | None) -> int:
