@@ -83,7 +83,7 @@ def test_recall_on_reviewed_sample_calls(verdict_db):
     add_review(db, "clean-1", "missed", "threat")            # in the sample: counts
     add_review(db, "clean-2", "missed", "threat")            # not sampled: left out
     add_review(db, "e-d-0", "missed", "third_party_leak")    # sampled
-    with db.conn:
+    with db.atomic():
         sample_id = db["samples"].insert({"created_at": "2026-12-01", "seed": 1, "size": 5, "parameters": "{}",
                                           "population": "{}"}).last_pk
         db["sample_calls"].insert_all(

@@ -203,3 +203,15 @@ def test_exported_text_never_runs_as_a_formula(tmp_path):
     assert row[3] == "'=HYPERLINK(\"http://x\",\"y\")" and row[4] == "'+A1"
     write_sample(tmp_path / "s.csv", db, sample)
     assert "'=HYPERLINK" in (tmp_path / "s.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_sample_is_recorded_whole_or_not_at_all(tmp_path):
+    import sqlite3
+
+    db = open_db(tmp_path / "qa.db")
+    add_call(db, "c1", "2026-01-01T10:00:00+08:00", "某某信用管理", "A01")
+    sample = draw_sample(db, SamplingPlan(year=2026, seed=1, size=1))
+    sample.calls = sample.calls * 2  # the same call twice breaks sample_calls' primary key
+    with pytest.raises(sqlite3.IntegrityError):
+        record_sample(db, sample, created_by="x")
+    assert db["samples"].count == 0 and db["sample_calls"].count == 0

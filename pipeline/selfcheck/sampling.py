@@ -250,7 +250,7 @@ def record_sample(db: sqlite_utils.Database, sample: Sample, created_by: str | N
             for s in sample.strata
         ],
     }
-    with db.conn:
+    with db.atomic():
         sample_id = db["samples"].insert(
             {
                 "created_at": created_at,
