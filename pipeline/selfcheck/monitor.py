@@ -5,6 +5,8 @@ inspection is monitored regularly).
   over each finding's latest review; ``uncertain`` is left out.
 - Recall per category, estimated on sampled calls a reviewer worked on (random calls, so
   misses there stand for misses everywhere): confirmed findings / (confirmed + ``missed``).
+  Unweighted: a sample that weighted flagged calls up (``--oversample-flagged``) holds more
+  confirmed findings than the population and makes recall look better than it is.
 - A warning for each category, overall or in a month, whose precision is below
   ``monitoring.min_precision`` on at least ``monitoring.min_reviews`` verdicts.
 """
