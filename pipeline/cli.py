@@ -190,17 +190,8 @@ def sample(db_path, year, size, margin, confidence, expected_rate, by, allocatio
     console = Console()
     try:
         if verify_id is not None:
-            check = sampling.rederive(db, verify_id)
-            if check.same_calls:
-                console.print(f"样本 {verify_id} 可复现：按记录的参数重新抽取，{check.stored.size} 通通话完全一致。")
-                return
-            if not check.same_population:
-                why = "总体已变化（抽样后有通话新增、重扫或删除）"
-            elif not check.same_numpy:
-                why = f"抽样时用 numpy {check.stored.numpy_version}，现为 {check.redrawn.numpy_version}"
-            else:
-                why = "总体与参数相同，抽样结果却不同，请检查数据库"
-            raise click.ClickException(f"样本 {verify_id} 不能复现：{why}")
+            _verify_sample(db, verify_id)
+            return
         if year is None:
             raise click.UsageError("give --year (or --verify ID)")
         if size is not None and margin is not None:
@@ -229,6 +220,23 @@ def sample(db_path, year, size, margin, confidence, expected_rate, by, allocatio
     console.print(table)
     if out:
         console.print(f"抽样清单已写入 {out}", soft_wrap=True)
+
+
+def _verify_sample(db, sample_id: int) -> None:
+    """Draw a stored sample again from its recorded parameters; fail unless it matches."""
+    from .selfcheck import sampling
+
+    check = sampling.rederive(db, sample_id)
+    if check.same_calls:
+        click.echo(f"样本 {sample_id} 可复现：按记录的参数重新抽取，{check.stored.size} 通通话完全一致。")
+        return
+    if not check.same_population:
+        why = "总体已变化（抽样后有通话新增、重扫或删除）"
+    elif not check.same_numpy:
+        why = f"抽样时用 numpy {check.stored.numpy_version}，现为 {check.redrawn.numpy_version}"
+    else:
+        why = "总体与参数相同，抽样结果却不同，请检查数据库"
+    raise click.ClickException(f"样本 {sample_id} 不能复现：{why}")
 
 
 @cli.command()
