@@ -62,3 +62,16 @@ def category_label(category: str) -> str:
 def clause_document(clause: str) -> str:
     """The full name of the document a clause such as ``NIFA 8(三)`` belongs to."""
     return CLAUSE_DOCUMENTS.get(clause.split(" ", 1)[0], "")
+
+AUDIT_ACTION_LABELS = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "logout": "退出",
+    "view_call": "查看通话",
+    "verdict": "复核结论",
+    "missed": "补充漏检",
+    "unmask": "显示个人信息",
+    "export": "导出",
+    "admin_page": "访问管理页",
+}
+AUDIT_RESULT_LABELS = {"ok": "成功", "denied": "拒绝", "failed": "失败"}
