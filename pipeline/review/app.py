@@ -16,7 +16,7 @@ from typing import Iterator
 from urllib.parse import urlencode
 
 import sqlite_utils
-from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Request
+from fastapi import Depends, FastAPI, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -81,7 +81,7 @@ def create_app(db_path: str | Path, secret: str | None = None) -> FastAPI:
         )
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.include_router(_routes())
+    _add_routes(app)
     return app
 
 
@@ -147,15 +147,14 @@ def _position(value: str | None) -> int | None:
 # --- routes ---------------------------------------------------------------------------
 
 
-def _routes() -> APIRouter:
-    router = APIRouter()
+def _add_routes(app: FastAPI) -> None:
     csrf = [Depends(check_csrf)]
 
-    @router.get("/login", response_class=HTMLResponse)
+    @app.get("/login", response_class=HTMLResponse)
     def login_page(request: Request, next: str = "/"):
         return templates.TemplateResponse(request, "login.html", {"next": _safe_next(next), "error": None})
 
-    @router.post("/login", response_class=HTMLResponse, dependencies=csrf)
+    @app.post("/login", response_class=HTMLResponse, dependencies=csrf)
     def login(
         request: Request,
         username: str = Form(""),
@@ -173,13 +172,13 @@ def _routes() -> APIRouter:
         audit.record(db, user.username, "login", "user", user.username)
         return RedirectResponse(_safe_next(next), status_code=303)
 
-    @router.post("/logout", dependencies=csrf)
+    @app.post("/logout", dependencies=csrf)
     def logout(request: Request, db: sqlite_utils.Database = Depends(get_db)):
         audit.record(db, request.session.get("user"), "logout", "user", request.session.get("user"))
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
-    @router.get("/", response_class=HTMLResponse)
+    @app.get("/", response_class=HTMLResponse)
     def queue(request: Request, user: auth.User = Depends(current_user), db=Depends(get_db)):
         filters = queries.QueueFilters.from_params(request.query_params)
         page = queries.queue_page(db, filters)
@@ -198,7 +197,7 @@ def _routes() -> APIRouter:
         }
         return templates.TemplateResponse(request, "queue.html", context)
 
-    @router.get("/api/queue")
+    @app.get("/api/queue")
     def queue_json(request: Request, user: auth.User = Depends(current_user), db=Depends(get_db)):
         filters = queries.QueueFilters.from_params(request.query_params)
         page = queries.queue_page(db, filters)
@@ -210,7 +209,7 @@ def _routes() -> APIRouter:
             "calls": [asdict(r) for r in page.rows],
         }
 
-    @router.get("/call", response_class=HTMLResponse)
+    @app.get("/call", response_class=HTMLResponse)
     def call_page(
         request: Request, id: str, pos: str = "", user: auth.User = Depends(current_user), db=Depends(get_db)
     ):
@@ -244,7 +243,7 @@ def _routes() -> APIRouter:
         }
         return templates.TemplateResponse(request, "call.html", context)
 
-    @router.get("/call/audio")
+    @app.get("/call/audio")
     def call_audio(request: Request, id: str, user: auth.User = Depends(current_user), db=Depends(get_db)):
         row = db.execute("SELECT source_path, sha256 FROM calls WHERE id = ?", [id]).fetchone()
         path = row and media.source_file(row[0], request.app.state.db_path)
@@ -257,7 +256,7 @@ def _routes() -> APIRouter:
         # FileResponse answers Range requests itself (206, Accept-Ranges, Content-Range).
         return FileResponse(playable, media_type=media.media_type(playable))
 
-    @router.post("/findings/{finding_id}/review", dependencies=csrf)
+    @app.post("/findings/{finding_id}/review", dependencies=csrf)
     def review_finding(
         request: Request,
         finding_id: int,
@@ -275,7 +274,7 @@ def _routes() -> APIRouter:
         audit.record(db, user.username, "verdict", "finding", finding_id, detail=f"{verdict} (review {review_id})")
         return RedirectResponse(_safe_next(back), status_code=303)
 
-    @router.post("/call/missed", dependencies=csrf)
+    @app.post("/call/missed", dependencies=csrf)
     def add_missed(
         request: Request,
         call_id: str = Form(...),
@@ -295,7 +294,7 @@ def _routes() -> APIRouter:
         audit.record(db, user.username, "missed", "call", call_id, detail=f"{category} (review {review_id})")
         return RedirectResponse(_safe_next(back), status_code=303)
 
-    @router.post("/call/unmask", dependencies=csrf)
+    @app.post("/call/unmask", dependencies=csrf)
     def unmask(
         request: Request,
         call_id: str = Form(...),
@@ -310,12 +309,12 @@ def _routes() -> APIRouter:
         audit.record(db, user.username, "unmask", "call", call_id)
         return RedirectResponse(_safe_next(back), status_code=303)
 
-    @router.post("/call/mask", dependencies=csrf)
+    @app.post("/call/mask", dependencies=csrf)
     def mask_again(request: Request, back: str = Form("/"), user: auth.User = Depends(current_user)):
         request.session.pop("unmasked", None)
         return RedirectResponse(_safe_next(back), status_code=303)
 
-    @router.get("/export.{fmt}")
+    @app.get("/export.{fmt}")
     def export_file(
         request: Request,
         fmt: str,
@@ -340,7 +339,7 @@ def _routes() -> APIRouter:
             background=BackgroundTask(Path(tmp.name).unlink),
         )
 
-    @router.get("/admin/audit", response_class=HTMLResponse)
+    @app.get("/admin/audit", response_class=HTMLResponse)
     def audit_page(request: Request, user: auth.User = Depends(admin_user), db=Depends(get_db)):
         rows = list(
             db.query(
@@ -351,5 +350,4 @@ def _routes() -> APIRouter:
         users = list(db.query("SELECT username, role, created_at, active FROM users ORDER BY username"))
         return templates.TemplateResponse(request, "admin.html", {"user": user, "rows": rows, "users": users})
 
-    return router
 
