@@ -33,11 +33,13 @@ def user():
 @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin (scripts)")
 def user_add(username, db_path, role, password_stdin):
     """Create an account, or reset an existing one's password and role."""
+    import sys
+
     from .review import auth
     from .store import open_db
 
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:

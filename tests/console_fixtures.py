@@ -82,6 +82,26 @@ def write_alaw_wav(source: Path, path: Path) -> Path:
     return path
 
 
+def add_call(db, call_id, started_at, findings=(), agency="甲机构", agent="A1", text="您好，我是甲机构的"):
+    """A one-segment call with findings given as (category, severity, score)."""
+    call = call_from_json({
+        "call_id": call_id, "started_at": started_at, "agency": agency, "agent_id": agent,
+        "segments": [{"start": 0.0, "end": 3.0, "speaker": "agent", "text": text}],
+    })
+    record = CallRecord(
+        call=call, source_path=f"{call_id}.json", sha256=hashlib.sha256(call_id.encode()).hexdigest(),
+        findings=[
+            Finding(call_id, category, severity, score, 0.0, 3.0, "agent", 0, text, ["GB 5.2.1.2"], "test", "")
+            for category, severity, score in findings
+        ],
+    )
+    save_call(db, record)
+
+
+def finding_id(db, call_id, category):
+    return db.execute("SELECT id FROM findings WHERE call_id = ? AND category = ?", [call_id, category]).fetchone()[0]
+
+
 def build_db(directory: Path) -> dict:
     """Build ``directory/qa.db`` and its recordings; returns the paths and finding ids by name."""
     directory.mkdir(parents=True, exist_ok=True)
