@@ -7,15 +7,22 @@ A-law WAV that browsers cannot play. Passwords are the fixtures' own.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import socket
 import subprocess
+import threading
+import time
 import wave
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
+import uvicorn
 
 from pipeline.calls import CallRecord, Finding, call_from_json
 from pipeline.review import auth
+from pipeline.review.app import create_app
 from pipeline.review.media import ffmpeg_binary
 from pipeline.store import open_db, save_call
 
@@ -202,3 +209,40 @@ def build_db(directory: Path) -> dict:
     }
     db.conn.close()
     return {"db_path": directory / "qa.db", "audio": audio, "alaw": alaw, "finding_ids": finding_ids}
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@contextlib.contextmanager
+def serving(db_path: Path) -> Iterator[str]:
+    """The console over ``db_path`` on a free 127.0.0.1 port, in a thread; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(db_path, secret="browser-test"), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the console did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.goto(base_url + "/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORDS[username])
+    page.click("button[type=submit]")
+    page.wait_for_url(base_url + "/")
