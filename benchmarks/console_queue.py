@@ -54,7 +54,7 @@ def fill(db_path: Path, n_findings: int, findings_per_call: int = 4) -> None:
                     "verdict": rng.choice(["confirmed", "dismissed", "uncertain"]), "reviewer": "bench",
                     "created_at": created,
                 })
-    with db.conn:
+    with db.atomic():
         for table, rows in (("calls", calls), ("segments", segments), ("findings", findings), ("reviews", reviews)):
             db[table].insert_all(rows, batch_size=5000)
     db.conn.execute("ANALYZE")

@@ -3,15 +3,143 @@ library, and prints."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
 
-from . import __version__
+from . import __version__, store
+from .config import ConfigError, load_config
+from .scan import Progress, ScanError, ScanSettings, default_workers, scan as run_scan
 
 
 @click.group()
 @click.version_option(__version__, prog_name="callqa")
 def cli():
     """callqa: offline quality inspection (质检) of debt-collection calls."""
+
+
+# --- scan: transcribe and store ----------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _scan_settings(config_path, model, device, compute_type, beam_size, channels, workers) -> ScanSettings:
+    from .model import ModelError, resolve_model
+    from .transcribe import TranscribeSettings
+
+    try:
+        config = load_config(config_path)
+        model_dir = resolve_model(model)
+    except (ConfigError, ModelError) as exc:
+        raise click.ClickException(str(exc))
+    threads = max(1, (os.cpu_count() or 1) // max(1, workers))
+    overrides = {"model": str(model_dir), "device": device, "compute_type": compute_type, "cpu_threads": threads}
+    if beam_size is not None:
+        overrides["beam_size"] = beam_size
+    return ScanSettings(
+        transcribe=TranscribeSettings.from_config(config, **overrides),
+        channel_mode=channels or config["scan"]["channels"],
+        config=config,
+    )
+
+
+def _run_scan(db_path, settings, workers, **sources) -> Progress:
+    from .display import ScanProgressBar, print_summary
+
+    db = store.open_db(db_path)
+    arguments = {k: str(v) for k, v in sources.items() if v is not None}
+    try:
+        with ScanProgressBar("scan") as bar:
+            progress = run_scan(db, settings, workers=workers, arguments=arguments, on_progress=bar.update, **sources)
+    except ScanError as exc:
+        raise click.ClickException(str(exc))
+    print_summary("callqa scan", progress, str(db_path))
+    return progress
+
+
+@cli.command()
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+@click.option("--db", "db_path", required=True, type=click.Path(path_type=Path), help="SQLite database to write.")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with a 'path' column and optional call_id, started_at, agent_id, agency, debtor_id.")
+@click.option("--transcripts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON/JSONL calls already transcribed elsewhere (shared transcript format).")
+@click.option("--model", help="Local CTranslate2 Whisper folder (default: the bundled Whisper base).")
+@click.option("--device", default="cpu", show_default=True)
+@click.option("--compute-type", default="int8", show_default=True)
+@click.option("--beam-size", type=int, help="Beam size (default from settings: 5).")
+@click.option("--channels", type=click.Choice(["agent-customer", "customer-agent", "mono"]),
+              help="Stereo roles: left=agent (default), swapped, or mixed to mono.")
+@click.option("--workers", type=int, default=default_workers, show_default="both cores",
+              help="Files processed in parallel.")
+@click.option("--force", is_flag=True, help="Redo calls already stored.")
+@click.option("--retry-failed", is_flag=True, help="Redo calls stored as failed.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Settings file.")
+def scan(folder, db_path, manifest, transcripts, model, device, compute_type, beam_size, channels, workers,
+         force, retry_failed, config_path):
+    """Transcribe every recording below FOLDER (or in a manifest) and store it in --db.
+
+    \b
+    callqa scan /archive/2026-03 --db qa.db
+    callqa scan /archive/2026-03 --manifest calls.csv --db qa.db
+    callqa scan --transcripts vendor_asr.jsonl --db qa.db
+    """
+    if transcripts is not None:
+        try:
+            config = load_config(config_path)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc))
+        settings = ScanSettings(transcribe=None, config=config)
+    else:
+        settings = _scan_settings(config_path, model, device, compute_type, beam_size, channels, workers)
+    _run_scan(db_path, settings, workers, root=folder, manifest=manifest, transcripts=transcripts,
+              force=force, retry_failed=retry_failed)
+
+
+@cli.command()
+@click.argument("db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("query")
+@click.option("--limit", default=50, show_default=True)
+def search(db_path, query, limit):
+    """Calls and timestamps where QUERY was said (full-text, jieba-segmented).
+
+    \b
+    callqa search qa.db 法院
+    """
+    hits = store.search_segments(store.open_db(db_path), query, limit)
+    for hit in hits:
+        click.echo(f"{hit.call_id}\t{_clock(hit.start)}–{_clock(hit.end)}\t{hit.speaker}\t{hit.text}")
+    if not hits:
+        click.echo(f"no segment mentions {query!r}", err=True)
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60):02d}:{seconds % 60:04.1f}"
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"),
+              show_default=True, help="Folder for the demo database.")
+@click.option("--workers", type=int, default=default_workers, show_default="both cores")
+def demo(out, workers):
+    """Scan the bundled fixtures with the bundled model into OUT/qa.db, then show what it found."""
+    out.mkdir(parents=True, exist_ok=True)
+    db_path = out / "qa.db"
+    settings = _scan_settings(None, None, "cpu", "int8", None, None, workers)
+    _run_scan(db_path, settings, workers, root=FIXTURES / "audio", manifest=FIXTURES / "audio" / "manifest.csv")
+    for transcripts in sorted((FIXTURES / "transcripts").glob("*.jsonl")):
+        _run_scan(db_path, settings, workers, transcripts=transcripts)
+    db = store.open_db(db_path)
+    click.echo("\n搜索“法院” (callqa search %s 法院):" % db_path)
+    for hit in store.search_segments(db, "法院", 10):
+        click.echo(f"  {hit.call_id}\t{_clock(hit.start)}\t{hit.speaker}\t{hit.text}")
+    click.echo("\nFindings:")
+    for row in db.execute(
+        "SELECT call_id, category, round(score, 2), evidence FROM findings ORDER BY call_id, start"
+    ):
+        click.echo("  " + "\t".join(str(v) for v in row))
+    click.echo(f"\nOpen it: datasette {db_path}   or   sqlite3 {db_path}")
 
 
 # --- reviewer console: accounts, web console, queue, verdicts, export --------------------

@@ -180,7 +180,7 @@ def save_call(db: sqlite_utils.Database, record: CallRecord, run_id: int | None 
     Returns the call id it was stored under.
     """
     call = record.call
-    with db.conn:
+    with db.atomic():
         old = db.execute("SELECT id FROM calls WHERE sha256 = ?", [record.sha256]).fetchone()
         if old:
             _delete_call_rows(db, old[0])
@@ -226,7 +226,7 @@ def save_call(db: sqlite_utils.Database, record: CallRecord, run_id: int | None 
 
 def replace_findings(db: sqlite_utils.Database, call_id: str, findings: Iterable[Finding]) -> None:
     """Swap a call's machine findings for new ones (redetect). Reviews keep their copies."""
-    with db.conn:
+    with db.atomic():
         db.execute("DELETE FROM findings WHERE call_id = ?", [call_id])
         _insert_findings(db, call_id, findings)
 
@@ -253,7 +253,7 @@ def _delete_call_rows(db: sqlite_utils.Database, call_id: str) -> None:
 
 
 def start_run(db: sqlite_utils.Database, command: str, arguments: dict[str, Any], versions: dict[str, Any]) -> int:
-    with db.conn:
+    with db.atomic():
         table = db["runs"].insert(
             {
                 "command": command,
@@ -266,7 +266,7 @@ def start_run(db: sqlite_utils.Database, command: str, arguments: dict[str, Any]
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, counts: dict[str, Any]) -> None:
-    with db.conn:
+    with db.atomic():
         db["runs"].update(run_id, {"finished_at": now_iso(), "counts": json.dumps(counts)})
 
 

@@ -24,7 +24,7 @@ def test_add_again_resets_password_and_role(db):
 
 def test_inactive_user_cannot_log_in(db):
     auth.add_user(db, "wang", "correct horse", "reviewer")
-    with db.conn:
+    with db.atomic():
         db.execute("UPDATE users SET active = 0")
     assert auth.authenticate(db, "wang", "correct horse") is None
     assert auth.load_user(db, "wang") is None

@@ -57,7 +57,7 @@ def test_status_follows_the_newest_review(queue_db):
 
 
 def test_sample_lists_every_sampled_call_even_without_findings(queue_db):
-    with queue_db.conn:
+    with queue_db.atomic():
         queue_db["samples"].insert({"id": 1, "created_at": "2026-03-10", "seed": 1, "size": 2,
                                     "parameters": "{}", "population": "{}"})
         queue_db["sample_calls"].insert_all([

@@ -20,7 +20,7 @@ def record(
     result: str = "ok",
     detail: str | None = None,
 ) -> None:
-    with db.conn:
+    with db.atomic():
         db["audit_log"].insert(
             {
                 "at": now_iso(),

@@ -49,7 +49,7 @@ def add_user(db: sqlite_utils.Database, username: str, password: str, role: str)
         raise UserError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
-    with db.conn:
+    with db.atomic():
         db["users"].upsert(
             {
                 "username": username,
@@ -74,7 +74,7 @@ def authenticate(db: sqlite_utils.Database, username: str, password: str) -> Use
     if row is None:
         return None
     if _hasher.check_needs_rehash(row[0]):
-        with db.conn:
+        with db.atomic():
             db["users"].update(username, {"password_hash": _hasher.hash(password)})
     return User(username, row[1])
 

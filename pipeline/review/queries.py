@@ -389,7 +389,7 @@ def record_missed(
 
 
 def _insert_review(db, finding_id, call_id, verdict, category, start, end, evidence, comment, reviewer) -> int:
-    with db.conn:
+    with db.atomic():
         table = db["reviews"].insert(
             {
                 "finding_id": finding_id,

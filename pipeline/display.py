@@ -1,0 +1,62 @@
+"""What the scan shows on the terminal: a live progress bar and the closing summary."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .scan import Progress as ScanProgress
+
+console = Console(stderr=True)
+
+
+class ScanProgressBar:
+    """Files done of total, audio hours done, speed as a multiple of real time, and ETA."""
+
+    def __init__(self, label: str):
+        self.bar = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[hours]:.2f} h audio"),
+            TextColumn("{task.fields[speed]:.1f}× real time"),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
+        self.task = self.bar.add_task(label, total=None, hours=0.0, speed=0.0)
+
+    def __enter__(self):
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.stop()
+
+    def update(self, progress: ScanProgress) -> None:
+        self.bar.update(
+            self.task,
+            total=progress.total or None,
+            completed=progress.done,
+            hours=progress.audio_seconds / 3600,
+            speed=progress.speed,
+        )
+
+
+def print_summary(title: str, progress: ScanProgress, db_path: str) -> None:
+    table = Table(title=title, show_header=False)
+    table.add_row("stored ok", str(progress.ok))
+    table.add_row("failed (stored with reason)", str(progress.failed))
+    table.add_row("skipped (already stored)", str(progress.skipped))
+    table.add_row("audio", f"{progress.audio_seconds / 3600:.2f} h ({progress.audio_seconds:.0f} s)")
+    table.add_row("wall time", f"{progress.elapsed:.1f} s")
+    if progress.audio_seconds:
+        table.add_row("speed", f"{progress.speed:.1f}× real time")
+    for category, count in sorted(progress.findings.items()):
+        table.add_row(f"findings: {category}", str(count))
+    table.add_row("database", db_path)
+    console.print(table)
+    for path, error in progress.failures:
+        console.print(f"[red]failed[/red] {path}: {error}", highlight=False)
