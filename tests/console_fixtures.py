@@ -191,15 +191,16 @@ def build_db(directory: Path) -> dict:
                  ["NIFA 11(二)"], "提到征信后果（可能是如实告知）"),
     ]
 
-    records = [
-        (threat_call, threat_findings, str(audio)),
-        (impersonation_call, impersonation_findings, str(alaw)),
-        (leak_call, leak_findings, "transcripts/c-20260303-0003.json"),
-        (compliant_call, compliant_findings, "transcripts/c-20260304-0004.json"),
+    records = [  # call, findings, recording or transcript file, duration
+        (threat_call, threat_findings, str(audio), 20.0),
+        (impersonation_call, impersonation_findings, str(alaw), 20.0),
+        (leak_call, leak_findings, "transcripts/c-20260303-0003.json", 9.5),
+        (compliant_call, compliant_findings, "transcripts/c-20260304-0004.json", 8.0),
     ]
-    for call, findings, source in records:
-        save_call(db, CallRecord(call=call, source_path=source, sha256=hashlib.sha256(call.call_id.encode()).hexdigest(), findings=findings,
-                                 duration=call.segments[-1].end, channels=2, model="transcript"))
+    for call, findings, source, duration in records:
+        sha256 = hashlib.sha256(call.call_id.encode()).hexdigest()
+        save_call(db, CallRecord(call=call, source_path=source, sha256=sha256, findings=findings,
+                                 duration=duration, channels=2, model="transcript"))
     for name, password in PASSWORDS.items():
         auth.add_user(db, name, password, "admin" if name == "admin" else "reviewer")
 
@@ -246,3 +247,50 @@ def log_in(page, base_url: str, username: str) -> None:
     page.fill("input[name=password]", PASSWORDS[username])
     page.click("button[type=submit]")
     page.wait_for_url(base_url + "/")
+
+
+def screenshot(out: Path, db_path: Path | None = None) -> Path:
+    """The call page of the top call in the queue, as a reviewer sees it, saved as PNG.
+
+    Without ``db_path`` the fixture database is used; a given database (e.g. the demo's) is
+    copied first, so the temporary account and the audit rows do not land in it.
+    """
+    import shutil
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from pipeline.review.queries import QueueFilters, queue_page
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if db_path is None:
+            db_path = build_db(Path(tmp))["db_path"]
+        else:
+            copy = Path(tmp) / "qa.db"
+            with open_db(db_path).conn as source:  # a consistent copy even while a scan writes
+                source.execute("VACUUM INTO ?", [str(copy)])
+            db_path = copy
+            auth.add_user(open_db(db_path), "wang", PASSWORDS["wang"], "reviewer")
+        top = queue_page(open_db(db_path), QueueFilters()).rows[0].call_id
+        with serving(db_path) as base_url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1440, "height": 860})
+            log_in(page, base_url, "wang")
+            page.click(f"a.call-link:text('{top}')")
+            page.wait_for_function("() => !document.getElementById('player') || document.getElementById('player').readyState >= 1")
+            page.locator(".finding:has(.sev-high) header").first.click()
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(out))
+            browser.close()
+        shutil.rmtree(Path(tmp), ignore_errors=True)
+    return out
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Screenshot the console's call page (for the README).")
+    parser.add_argument("out", type=Path, help="PNG to write, e.g. docs/console.png")
+    parser.add_argument("--db", type=Path, help="a scanned database to show instead of the fixture one")
+    args = parser.parse_args()
+    print(screenshot(args.out, args.db))
