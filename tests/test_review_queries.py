@@ -70,6 +70,13 @@ def test_sample_lists_every_sampled_call_even_without_findings(queue_db):
     assert ids(queue_page(queue_db, QueueFilters(sample_id="1", status="all", category="threat"))) == []
 
 
+def test_search_with_status_all_finds_calls_without_findings(queue_db):
+    assert ids(queue_page(queue_db, QueueFilters(q="甲机构"))) == ["high-new", "high-old", "low"]
+    assert sorted(ids(queue_page(queue_db, QueueFilters(q="甲机构", status="all")))) == [
+        "clean", "high-new", "high-old", "low"
+    ]
+
+
 def test_pages(queue_db):
     page = queue_page(queue_db, QueueFilters(page=2), page_size=3)
     assert ids(page) == ["low"] and page.total == 4 and page.pages == 2

@@ -132,8 +132,9 @@ def _matched_calls_sql(
     """Calls passing the filters joined with their matching findings (``m``), grouped by
     ``group_by``: by default one row per call with the aggregate of its findings.
 
-    Without a sample every call needs a matching finding. In a sample, every sampled call is
-    listed (findings or not) unless a category or a status other than "all" is asked for.
+    Normally every call listed needs a matching finding. A sample or a transcript search with
+    status "all" and no category lists every call it matches, findings or not, so reviewers
+    can read a self-check sample whole and add what the machine missed.
     """
     finding_where, finding_params = ["1"], []
     if by_category and filters.category:
@@ -143,12 +144,14 @@ def _matched_calls_sql(
         f"SELECT f.id, f.call_id, f.category, f.score, {SEVERITY_RANK_SQL} AS rank, "
         f"{LATEST_VERDICT} AS verdict FROM findings f WHERE {' AND '.join(finding_where)}"
     )
-    whole_sample = bool(filters.sample_id) and filters.status == "all" and not (by_category and filters.category)
+    every_call = bool(filters.sample_id or filters.q) and filters.status == "all" and not (
+        by_category and filters.category
+    )
     sql = _Sql(f"SELECT {select} FROM calls c ")
     if filters.sample_id:
         sql.text += "JOIN sample_calls sc ON sc.call_id = c.id AND sc.sample_id = ? "
         sql.params.append(int(filters.sample_id))
-    sql.text += f"{'LEFT ' if whole_sample else ''}JOIN ({matched}) m "
+    sql.text += f"{'LEFT ' if every_call else ''}JOIN ({matched}) m "
     sql.text += f"ON m.call_id = c.id AND {STATUS_CONDITION[filters.status]} "
     sql.params += finding_params
 
