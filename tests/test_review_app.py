@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from console_fixtures import PASSWORDS, build_db
+from console_fixtures import PASSWORDS, add_call, build_db
 from pipeline.review.app import create_app
 from pipeline.store import open_db
 
@@ -187,6 +187,13 @@ def test_call_page_masks_personal_data_and_logs_the_view(fresh_db):
     assert "坐席" in page and "客户" in page and "未知" in page
     assert '<mark data-findings="' in page and "我们就派人上门，到你单位去找你领导</mark>" in page
     assert [(r["username"], r["object_id"]) for r in audit_rows(fresh_db, "view_call")] == [("wang", CALL)]
+
+
+def test_transcript_text_is_escaped(fresh_db):
+    db = open_db(fresh_db["db_path"])
+    add_call(db, "xss", "2026-03-09T10:00:00+08:00", [("threat", "high", 0.9)], text="<script>alert(1)</script>")
+    page = logged_in(fresh_db).get("/call", params={"id": "xss"}).text
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
 def test_admin_unmasks_one_call_and_it_is_logged(fresh_db):

@@ -4,6 +4,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.review.export import HEADERS, ExportError, write
+from pipeline.review.labels import local_time
 from pipeline.review.queries import ExportRow
 
 ROW = ExportRow(
@@ -20,7 +21,7 @@ def test_csv_has_chinese_headers_bom_and_masked_evidence(tmp_path):
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0] == HEADERS
     assert rows[1] == ["c1", "甲机构", "A1", "2026-03-02 10:15", "威胁恐吓 / 侮辱谩骂", "GB 5.2.1.2；HN 7(二)",
-                       "*先生，电话***********", "9.5", "0.941", "属实", "wang", "明确威胁", "2026-03-03 01:00"]
+                       "*先生，电话***********", "9.5", "0.941", "属实", "wang", "明确威胁", local_time(ROW.reviewed_at)]
 
 
 def test_xlsx_matches_csv(tmp_path):

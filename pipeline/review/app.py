@@ -90,7 +90,8 @@ def create_app(db_path: str | Path, secret: str | None = None) -> FastAPI:
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals.update(labels=labels, csrf_token=lambda request: auth.csrf_token(request.session))
 templates.env.filters["seconds"] = lambda s: "" if s is None else f"{int(s // 60)}:{s % 60:04.1f}"
-templates.env.filters["when"] = lambda iso: (iso or "")[:16].replace("T", " ")
+templates.env.filters["when"] = labels.as_recorded
+templates.env.filters["local"] = labels.local_time
 
 
 def get_db(request: Request) -> Iterator[sqlite_utils.Database]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .labels import VERDICT_LABELS, category_label
+from .labels import VERDICT_LABELS, as_recorded, category_label, local_time
 from .masking import Masker, default_masker
 from .queries import ExportRow
 
@@ -24,11 +24,6 @@ class ExportError(ValueError):
     pass
 
 
-def _timestamp(iso: str | None) -> str:
-    """``2026-03-02T10:15:00+08:00`` as ``2026-03-02 10:15`` (the time as recorded)."""
-    return iso[:16].replace("T", " ") if iso else ""
-
-
 def table(rows: list[ExportRow], masker: Masker | None = None) -> list[list]:
     masker = masker or default_masker()
     return [
@@ -36,7 +31,7 @@ def table(rows: list[ExportRow], masker: Masker | None = None) -> list[list]:
             r.call_id,
             r.agency or "",
             r.agent_id or "",
-            _timestamp(r.started_at),
+            as_recorded(r.started_at),
             category_label(r.category),
             "；".join(r.clauses),
             masker.mask(r.evidence) or "",
@@ -45,7 +40,7 @@ def table(rows: list[ExportRow], masker: Masker | None = None) -> list[list]:
             VERDICT_LABELS.get(r.verdict, r.verdict),
             r.reviewer or "",
             masker.mask(r.comment) or "",
-            _timestamp(r.reviewed_at),
+            local_time(r.reviewed_at),
         ]
         for r in rows
     ]

@@ -1,10 +1,12 @@
-"""The Chinese words reviewers read: category, severity, verdict and speaker labels.
+"""What reviewers read, in Chinese: category, severity, verdict and speaker labels, and times.
 
 Category labels are the 中文 column of ``shared/spec/categories.md``; an id not listed there
 is shown as the id itself, so a new detector never breaks a page.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 CATEGORY_LABELS = {
     "threat": "威胁恐吓 / 侮辱谩骂",
@@ -75,3 +77,18 @@ AUDIT_ACTION_LABELS = {
     "admin_page": "访问管理页",
 }
 AUDIT_RESULT_LABELS = {"ok": "成功", "denied": "拒绝", "failed": "失败"}
+
+
+def as_recorded(iso: str | None) -> str:
+    """A call's start as the telephone system recorded it: ``2026-03-02 10:15``."""
+    return (iso or "")[:16].replace("T", " ")
+
+
+def local_time(iso: str | None) -> str:
+    """A time the console wrote (stored in UTC) in this machine's time zone."""
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return as_recorded(iso)
