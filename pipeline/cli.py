@@ -144,6 +144,7 @@ def demo(out, workers):
 
 # --- reviewer console: accounts, web console, queue, verdicts, export --------------------
 
+STATUSES = ["open", "confirmed", "dismissed", "uncertain", "all"]
 DB_OPTION = click.option(
     "--db", "db_path", required=True, type=click.Path(dir_okay=False, exists=True), help="the callqa database (qa.db)"
 )
@@ -156,7 +157,9 @@ def user():
 
 @user.command("add")
 @click.argument("username")
-@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False), help="the callqa database (created if missing)")
+@click.option(
+    "--db", "db_path", required=True, type=click.Path(dir_okay=False), help="the callqa database (created if missing)"
+)
 @click.option("--role", type=click.Choice(["reviewer", "admin"]), default="reviewer", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin (scripts)")
 def user_add(username, db_path, role, password_stdin):
@@ -173,7 +176,7 @@ def user_add(username, db_path, role, password_stdin):
     try:
         account = auth.add_user(open_db(db_path), username, password, role)
     except auth.UserError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"user {account.username} ({account.role}) saved in {db_path}")
 
 
@@ -193,7 +196,7 @@ def serve(db_path, host, port):
 
 @cli.command()
 @DB_OPTION
-@click.option("--status", type=click.Choice(["open", "confirmed", "dismissed", "uncertain", "all"]), default="open", show_default=True)
+@click.option("--status", type=click.Choice(STATUSES), default="open", show_default=True)
 @click.option("--category", default="", help="category id, e.g. threat")
 @click.option("--agency", default="")
 @click.option("--agent", default="")
@@ -230,7 +233,8 @@ def findings(db_path, **options):
         )
     console = Console()
     console.print(table)
-    counts = "  ".join(f"{labels.category_label(c)} {n}" for c, n in sorted(page.category_counts.items(), key=lambda kv: -kv[1]))
+    by_count = sorted(page.category_counts.items(), key=lambda kv: -kv[1])
+    counts = "  ".join(f"{labels.category_label(c)} {n}" for c, n in by_count)
     console.print(f"各类别发现数：{counts or '无'}")
 
 
@@ -247,12 +251,14 @@ def review(finding_id, db_path, verdict, comment, reviewer):
 
     db = open_db(db_path)
     if auth.load_user(db, reviewer) is None:
-        raise click.ClickException(f"no active user {reviewer!r} (add one with: callqa user add {reviewer} --db {db_path})")
+        raise click.ClickException(
+            f"no active user {reviewer!r} (add one with: callqa user add {reviewer} --db {db_path})"
+        )
     try:
         review_id = queries.record_verdict(db, finding_id, verdict, reviewer, comment)
     except queries.ReviewError as exc:
         audit.record(db, reviewer, "verdict", "finding", finding_id, result="failed", detail=f"cli: {exc}")
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     audit.record(db, reviewer, "verdict", "finding", finding_id, detail=f"cli: {verdict} (review {review_id})")
     click.echo(f"finding {finding_id}: {verdict} by {reviewer} (review {review_id})")
 
@@ -260,7 +266,7 @@ def review(finding_id, db_path, verdict, comment, reviewer):
 @cli.command()
 @DB_OPTION
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="findings.xlsx or findings.csv")
-@click.option("--status", type=click.Choice(["open", "confirmed", "dismissed", "uncertain", "all"]), default="all", show_default=True)
+@click.option("--status", type=click.Choice(STATUSES), default="all", show_default=True)
 @click.option("--category", default="", help="only this category id")
 @click.option("--user", "username", default=None, help="who exports (for the audit log); default: the login name")
 def export(db_path, out, status, category, username):
@@ -277,6 +283,7 @@ def export(db_path, out, status, category, username):
         exporter.write(rows, out)
     except (exporter.ExportError, queries.ReviewError) as exc:
         audit.record(db, username, "export", "findings", out, result="failed", detail=f"cli: {exc}")
-        raise click.ClickException(str(exc))
-    audit.record(db, username, "export", "findings", out, detail=f"cli: {len(rows)} rows, status={status}, category={category or 'all'}")
+        raise click.ClickException(str(exc)) from exc
+    detail = f"cli: {len(rows)} rows, status={status}, category={category or 'all'}"
+    audit.record(db, username, "export", "findings", out, detail=detail)
     click.echo(f"{len(rows)} rows written to {out}")

@@ -40,8 +40,7 @@ def _call(call_id, started_at, agent_id, agency, lines):
             "agency": agency,
             "debtor_id": "D-" + call_id[-4:],
             "segments": [
-                {"start": start, "end": end, "speaker": speaker, "text": text}
-                for start, end, speaker, text in lines
+                {"start": start, "end": end, "speaker": speaker, "text": text} for start, end, speaker, text in lines
             ],
         }
     )
@@ -91,12 +90,19 @@ def write_alaw_wav(source: Path, path: Path) -> Path:
 
 def add_call(db, call_id, started_at, findings=(), agency="甲机构", agent="A1", text="您好，我是甲机构的"):
     """A one-segment call with findings given as (category, severity, score)."""
-    call = call_from_json({
-        "call_id": call_id, "started_at": started_at, "agency": agency, "agent_id": agent,
-        "segments": [{"start": 0.0, "end": 3.0, "speaker": "agent", "text": text}],
-    })
+    call = call_from_json(
+        {
+            "call_id": call_id,
+            "started_at": started_at,
+            "agency": agency,
+            "agent_id": agent,
+            "segments": [{"start": 0.0, "end": 3.0, "speaker": "agent", "text": text}],
+        }
+    )
     record = CallRecord(
-        call=call, source_path=f"{call_id}.json", sha256=hashlib.sha256(call_id.encode()).hexdigest(),
+        call=call,
+        source_path=f"{call_id}.json",
+        sha256=hashlib.sha256(call_id.encode()).hexdigest(),
         findings=[
             Finding(call_id, category, severity, score, 0.0, 3.0, "agent", 0, text, ["GB 5.2.1.2"], "test", "")
             for category, severity, score in findings
@@ -133,10 +139,26 @@ def build_db(directory: Path) -> dict:
         ],
     )
     threat_findings = [
-        _finding(threat_call, "threat", "high", 0.94, 4, "我们就派人上门，到你单位去找你领导",
-                 ["GB 5.2.1.2", "HN 7(二)"], "坐席以上门、找单位领导相威胁"),
-        _finding(threat_call, "threat", "medium", 0.71, 6, "我们也会打给你家里人",
-                 ["GB 5.2.1.2", "HN 7(四)"], "坐席称将联系家人施压"),
+        _finding(
+            threat_call,
+            "threat",
+            "high",
+            0.94,
+            4,
+            "我们就派人上门，到你单位去找你领导",
+            ["GB 5.2.1.2", "HN 7(二)"],
+            "坐席以上门、找单位领导相威胁",
+        ),
+        _finding(
+            threat_call,
+            "threat",
+            "medium",
+            0.71,
+            6,
+            "我们也会打给你家里人",
+            ["GB 5.2.1.2", "HN 7(四)"],
+            "坐席称将联系家人施压",
+        ),
     ]
     impersonation_call = _call(
         "c-20260302-0002",
@@ -152,12 +174,37 @@ def build_db(directory: Path) -> dict:
         ],
     )
     impersonation_findings = [
-        _finding(impersonation_call, "impersonation", "high", 0.97, 2, "我这边是法院执行局的",
-                 ["GB 5.2.1.2", "HN 7(一)", "NIFA 11(一)"], "坐席自称法院执行局工作人员"),
-        _finding(impersonation_call, "exaggeration", "high", 0.88, 4, "明天就有人去你家抓人坐牢",
-                 ["NIFA 11(二)", "GB 5.2.1.2"], "普通欠款被说成会被抓去坐牢"),
-        _finding(impersonation_call, "missing_disclosure", "medium", 0.62, None, "开场 30 秒内未表明机构",
-                 ["NIFA 11(一)", "GB 5.2.1.2", "HN 10"], "开场窗口内未说出放贷机构或催收机构名称", span=(0.0, 12.0)),
+        _finding(
+            impersonation_call,
+            "impersonation",
+            "high",
+            0.97,
+            2,
+            "我这边是法院执行局的",
+            ["GB 5.2.1.2", "HN 7(一)", "NIFA 11(一)"],
+            "坐席自称法院执行局工作人员",
+        ),
+        _finding(
+            impersonation_call,
+            "exaggeration",
+            "high",
+            0.88,
+            4,
+            "明天就有人去你家抓人坐牢",
+            ["NIFA 11(二)", "GB 5.2.1.2"],
+            "普通欠款被说成会被抓去坐牢",
+        ),
+        _finding(
+            impersonation_call,
+            "missing_disclosure",
+            "medium",
+            0.62,
+            None,
+            "开场 30 秒内未表明机构",
+            ["NIFA 11(一)", "GB 5.2.1.2", "HN 10"],
+            "开场窗口内未说出放贷机构或催收机构名称",
+            span=(0.0, 12.0),
+        ),
     ]
     leak_call = _call(
         "c-20260303-0003",
@@ -172,8 +219,16 @@ def build_db(directory: Path) -> dict:
         ],
     )
     leak_findings = [
-        _finding(leak_call, "third_party_leak", "high", 0.93, 2, "他欠我们八千块，已经逾期三个月了",
-                 ["NIFA 8(三)", "GB 5.2.1.1", "HN 7(五)"], "对方自称同事后，坐席说出欠款金额和逾期时间"),
+        _finding(
+            leak_call,
+            "third_party_leak",
+            "high",
+            0.93,
+            2,
+            "他欠我们八千块，已经逾期三个月了",
+            ["NIFA 8(三)", "GB 5.2.1.1", "HN 7(五)"],
+            "对方自称同事后，坐席说出欠款金额和逾期时间",
+        ),
     ]
     compliant_call = _call(
         "c-20260304-0004",
@@ -187,8 +242,16 @@ def build_db(directory: Path) -> dict:
         ],
     )
     compliant_findings = [
-        _finding(compliant_call, "exaggeration", "low", 0.41, 2, "逾期信息会按规定报送征信系统",
-                 ["NIFA 11(二)"], "提到征信后果（可能是如实告知）"),
+        _finding(
+            compliant_call,
+            "exaggeration",
+            "low",
+            0.41,
+            2,
+            "逾期信息会按规定报送征信系统",
+            ["NIFA 11(二)"],
+            "提到征信后果（可能是如实告知）",
+        ),
     ]
 
     records = [  # call, findings, recording or transcript file, duration
@@ -199,8 +262,18 @@ def build_db(directory: Path) -> dict:
     ]
     for call, findings, source, duration in records:
         sha256 = hashlib.sha256(call.call_id.encode()).hexdigest()
-        save_call(db, CallRecord(call=call, source_path=source, sha256=sha256, findings=findings,
-                                 duration=duration, channels=2, model="transcript"))
+        save_call(
+            db,
+            CallRecord(
+                call=call,
+                source_path=source,
+                sha256=sha256,
+                findings=findings,
+                duration=duration,
+                channels=2,
+                model="transcript",
+            ),
+        )
     for name, password in PASSWORDS.items():
         auth.add_user(db, name, password, "admin" if name == "admin" else "reviewer")
 
@@ -214,8 +287,13 @@ def build_db(directory: Path) -> dict:
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -225,7 +303,9 @@ def serving(db_path: Path) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(db_path, secret="browser-test"), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(db_path, secret="browser-test"), host="127.0.0.1", port=port, log_level="warning"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -277,7 +357,9 @@ def screenshot(out: Path, db_path: Path | None = None) -> Path:
             page = browser.new_page(viewport={"width": 1440, "height": 860})
             log_in(page, base_url, "wang")
             page.click(f"a.call-link:text('{top}')")
-            page.wait_for_function("() => !document.getElementById('player') || document.getElementById('player').readyState >= 1")
+            page.wait_for_function(
+                "() => !document.getElementById('player') || document.getElementById('player').readyState >= 1"
+            )
             page.locator(".finding:has(.sev-high) header").first.click()
             page.wait_for_timeout(300)
             page.screenshot(path=str(out))

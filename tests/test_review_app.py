@@ -7,10 +7,10 @@ import io
 import re
 
 import pytest
+from console_fixtures import PASSWORDS, add_call, build_db
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from console_fixtures import PASSWORDS, add_call, build_db
 from pipeline.review.app import create_app
 from pipeline.store import open_db
 
@@ -94,7 +94,12 @@ def test_login_does_not_redirect_off_site(fixture_db):
     client = client_for(fixture_db)
     response = client.post(
         "/login",
-        data={"username": "wang", "password": PASSWORDS["wang"], "csrf_token": csrf_of(client), "next": "//evil.example/"},
+        data={
+            "username": "wang",
+            "password": PASSWORDS["wang"],
+            "csrf_token": csrf_of(client),
+            "next": "//evil.example/",
+        },
     )
     assert response.headers["location"] == "/"
 
@@ -123,8 +128,16 @@ def post_routes(app):
 def test_every_post_route_refuses_a_missing_or_forged_csrf_token(fresh_db):
     client = logged_in(fresh_db, "admin")
     finding = fresh_db["finding_ids"][f"{CALL}:threat"]
-    form = {"verdict": "confirmed", "call_id": CALL, "category": "threat", "start": "1", "end": "2",
-            "username": "wang", "password": PASSWORDS["wang"], "back": "/"}
+    form = {
+        "verdict": "confirmed",
+        "call_id": CALL,
+        "category": "threat",
+        "start": "1",
+        "end": "2",
+        "username": "wang",
+        "password": PASSWORDS["wang"],
+        "back": "/",
+    }
     routes = post_routes(client.app)
     assert len(routes) == 6
     for path in routes:
@@ -166,7 +179,9 @@ def test_queue_search_finds_transcript_words(fixture_db):
     assert [c["call_id"] for c in result["calls"]] == ["c-20260302-0002"]
 
 
-@pytest.mark.parametrize("text", ["' OR 1=1 --", '"', "NEAR(", 'x" OR "1', "*", "上门 AND", "%", "); DROP TABLE calls; --"])
+@pytest.mark.parametrize(
+    "text", ["' OR 1=1 --", '"', "NEAR(", 'x" OR "1', "*", "上门 AND", "%", "); DROP TABLE calls; --"]
+)
 def test_hostile_search_text_is_harmless(fixture_db, text):
     client = logged_in(fixture_db)
     for params in ({"q": text}, {"agent": text}, {"agency": text}, {"category": text}):
@@ -200,7 +215,8 @@ def test_admin_unmasks_one_call_and_it_is_logged(fresh_db):
     client = logged_in(fresh_db, "admin")
     page = client.get("/call", params={"id": CALL}).text
     response = client.post(
-        "/call/unmask", data={"csrf_token": CSRF_FIELD.search(page).group(1), "call_id": CALL, "back": f"/call?id={CALL}"}
+        "/call/unmask",
+        data={"csrf_token": CSRF_FIELD.search(page).group(1), "call_id": CALL, "back": f"/call?id={CALL}"},
     )
     assert response.status_code == 303
     shown = client.get("/call", params={"id": CALL}).text
@@ -218,11 +234,14 @@ def test_verdicts_are_kept_as_history_and_the_newest_counts(fresh_db):
     finding = fresh_db["finding_ids"][f"{CALL}:threat"]
     for verdict, comment in (("uncertain", "听不清"), ("confirmed", "明确威胁")):
         response = client.post(
-            f"/findings/{finding}/review", data={"verdict": verdict, "comment": comment, "csrf_token": token, "back": "/"}
+            f"/findings/{finding}/review",
+            data={"verdict": verdict, "comment": comment, "csrf_token": token, "back": "/"},
         )
         assert response.status_code == 303
     db = open_db(fresh_db["db_path"])
-    history = db.execute("SELECT verdict, comment, reviewer FROM reviews WHERE finding_id = ? ORDER BY id", [finding]).fetchall()
+    history = db.execute(
+        "SELECT verdict, comment, reviewer FROM reviews WHERE finding_id = ? ORDER BY id", [finding]
+    ).fetchall()
     assert history == [("uncertain", "听不清", "wang"), ("confirmed", "明确威胁", "wang")]
     assert db.execute("SELECT COUNT(*) FROM findings WHERE id = ?", [finding]).fetchone()[0] == 1
     page = client.get("/call", params={"id": CALL}).text
@@ -233,7 +252,9 @@ def test_verdicts_are_kept_as_history_and_the_newest_counts(fresh_db):
 def test_bad_verdict_is_a_400(fresh_db):
     client = logged_in(fresh_db)
     finding = fresh_db["finding_ids"][f"{CALL}:threat"]
-    response = client.post(f"/findings/{finding}/review", data={"verdict": "delete", "csrf_token": csrf_of(client, "/")})
+    response = client.post(
+        f"/findings/{finding}/review", data={"verdict": "delete", "csrf_token": csrf_of(client, "/")}
+    )
     assert response.status_code == 400
 
 
@@ -241,13 +262,22 @@ def test_reviewer_adds_a_missed_finding(fresh_db):
     client = logged_in(fresh_db)
     response = client.post(
         "/call/missed",
-        data={"call_id": CALL, "category": "exaggeration", "start": "3.4", "end": "7", "comment": "漏了",
-              "csrf_token": csrf_of(client, "/"), "back": f"/call?id={CALL}"},
+        data={
+            "call_id": CALL,
+            "category": "exaggeration",
+            "start": "3.4",
+            "end": "7",
+            "comment": "漏了",
+            "csrf_token": csrf_of(client, "/"),
+            "back": f"/call?id={CALL}",
+        },
     )
     assert response.status_code == 303
-    row = open_db(fresh_db["db_path"]).execute(
-        "SELECT finding_id, verdict, category, start, evidence FROM reviews"
-    ).fetchone()
+    row = (
+        open_db(fresh_db["db_path"])
+        .execute("SELECT finding_id, verdict, category, start, evidence FROM reviews")
+        .fetchone()
+    )
     assert row == (None, "missed", "exaggeration", 3.4, "我是某某信用的，您在我们这里的借款已经逾期三个月了。")
     assert "补充漏检" in client.get("/call", params={"id": CALL}).text
 

@@ -30,11 +30,14 @@ def test_inactive_user_cannot_log_in(db):
     assert auth.load_user(db, "wang") is None
 
 
-@pytest.mark.parametrize("name, password, role, message", [
-    ("", "long-enough", "reviewer", "username"),
-    ("wang", "short", "reviewer", "at least 8"),
-    ("wang", "long-enough", "root", "role must be one of"),
-])
+@pytest.mark.parametrize(
+    "name, password, role, message",
+    [
+        ("", "long-enough", "reviewer", "username"),
+        ("wang", "short", "reviewer", "at least 8"),
+        ("wang", "long-enough", "root", "role must be one of"),
+    ],
+)
 def test_bad_accounts_are_refused(db, name, password, role, message):
     with pytest.raises(auth.UserError, match=message):
         auth.add_user(db, name, password, role)

@@ -7,8 +7,8 @@ import csv
 import io
 
 import pytest
-
 from console_fixtures import CHROMIUM, CHROMIUM_ARGS, build_db, log_in, serving
+
 from pipeline.store import open_db
 
 pytestmark = [

@@ -4,8 +4,8 @@ import csv
 
 import pytest
 from click.testing import CliRunner
-
 from console_fixtures import add_call, finding_id
+
 from pipeline.cli import cli
 from pipeline.review import auth
 from pipeline.store import open_db
@@ -51,7 +51,9 @@ def test_findings_prints_the_queue(db_path):
 def test_review_records_a_verdict_and_audits_it(db_path):
     run("user", "add", "wang", "--db", db_path, "--password-stdin", input="long-password\n")
     finding = finding_id(open_db(db_path), "c1", "threat")
-    result = run("review", str(finding), "--db", db_path, "--verdict", "confirmed", "--comment", "属实", "--reviewer", "wang")
+    result = run(
+        "review", str(finding), "--db", db_path, "--verdict", "confirmed", "--comment", "属实", "--reviewer", "wang"
+    )
     assert result.exit_code == 0, result.output
     db = open_db(db_path)
     assert db.execute("SELECT verdict, comment, reviewer FROM reviews").fetchall() == [("confirmed", "属实", "wang")]

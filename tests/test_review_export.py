@@ -8,9 +8,19 @@ from pipeline.review.labels import local_time
 from pipeline.review.queries import ExportRow
 
 ROW = ExportRow(
-    call_id="c1", agency="甲机构", agent_id="A1", started_at="2026-03-02T10:15:00+08:00", category="threat",
-    clauses=["GB 5.2.1.2", "HN 7(二)"], evidence="张先生，电话13812345678", start=9.5, score=0.9412,
-    verdict="confirmed", reviewer="wang", comment="明确威胁", reviewed_at="2026-03-03T01:00:00+00:00",
+    call_id="c1",
+    agency="甲机构",
+    agent_id="A1",
+    started_at="2026-03-02T10:15:00+08:00",
+    category="threat",
+    clauses=["GB 5.2.1.2", "HN 7(二)"],
+    evidence="张先生，电话13812345678",
+    start=9.5,
+    score=0.9412,
+    verdict="confirmed",
+    reviewer="wang",
+    comment="明确威胁",
+    reviewed_at="2026-03-03T01:00:00+00:00",
 )
 
 
@@ -20,8 +30,21 @@ def test_csv_has_chinese_headers_bom_and_masked_evidence(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0] == HEADERS
-    assert rows[1] == ["c1", "甲机构", "A1", "2026-03-02 10:15", "威胁恐吓 / 侮辱谩骂", "GB 5.2.1.2；HN 7(二)",
-                       "*先生，电话***********", "9.5", "0.941", "属实", "wang", "明确威胁", local_time(ROW.reviewed_at)]
+    assert rows[1] == [
+        "c1",
+        "甲机构",
+        "A1",
+        "2026-03-02 10:15",
+        "威胁恐吓 / 侮辱谩骂",
+        "GB 5.2.1.2；HN 7(二)",
+        "*先生，电话***********",
+        "9.5",
+        "0.941",
+        "属实",
+        "wang",
+        "明确威胁",
+        local_time(ROW.reviewed_at),
+    ]
 
 
 def test_xlsx_matches_csv(tmp_path):

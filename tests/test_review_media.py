@@ -2,6 +2,7 @@ import wave
 from pathlib import Path
 
 from console_fixtures import write_alaw_wav, write_tone_wav
+
 from pipeline.review import media
 
 

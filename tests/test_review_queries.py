@@ -1,6 +1,6 @@
 import pytest
-
 from console_fixtures import add_call, finding_id
+
 from pipeline.review import queries
 from pipeline.review.queries import QueueFilters, queue_page
 
@@ -10,8 +10,15 @@ def queue_db(db):
     add_call(db, "low", "2026-03-01T10:00:00+08:00", [("exaggeration", "low", 0.9)])
     add_call(db, "high-old", "2026-03-01T09:00:00+08:00", [("threat", "high", 0.8)])
     add_call(db, "high-new", "2026-03-05T09:00:00+08:00", [("threat", "high", 0.8), ("impersonation", "medium", 0.5)])
-    add_call(db, "high-best", "2026-03-02T09:00:00+08:00", [("threat", "high", 0.95)], agency="乙机构", agent="B2",
-             text="我们会派人上门")
+    add_call(
+        db,
+        "high-best",
+        "2026-03-02T09:00:00+08:00",
+        [("threat", "high", 0.95)],
+        agency="乙机构",
+        agent="B2",
+        text="我们会派人上门",
+    )
     add_call(db, "clean", "2026-03-03T09:00:00+08:00")
     return db
 
@@ -58,12 +65,15 @@ def test_status_follows_the_newest_review(queue_db):
 
 def test_sample_lists_every_sampled_call_even_without_findings(queue_db):
     with queue_db.atomic():
-        queue_db["samples"].insert({"id": 1, "created_at": "2026-03-10", "seed": 1, "size": 2,
-                                    "parameters": "{}", "population": "{}"})
-        queue_db["sample_calls"].insert_all([
-            {"sample_id": 1, "call_id": "clean", "stratum": "甲", "position": 0},
-            {"sample_id": 1, "call_id": "low", "stratum": "甲", "position": 1},
-        ])
+        queue_db["samples"].insert(
+            {"id": 1, "created_at": "2026-03-10", "seed": 1, "size": 2, "parameters": "{}", "population": "{}"}
+        )
+        queue_db["sample_calls"].insert_all(
+            [
+                {"sample_id": 1, "call_id": "clean", "stratum": "甲", "position": 0},
+                {"sample_id": 1, "call_id": "low", "stratum": "甲", "position": 1},
+            ]
+        )
     everything = QueueFilters(sample_id="1", status="all")
     assert sorted(ids(queue_page(queue_db, everything))) == ["clean", "low"]
     assert ids(queue_page(queue_db, QueueFilters(sample_id="1"))) == ["low"]
@@ -73,7 +83,10 @@ def test_sample_lists_every_sampled_call_even_without_findings(queue_db):
 def test_search_with_status_all_finds_calls_without_findings(queue_db):
     assert ids(queue_page(queue_db, QueueFilters(q="甲机构"))) == ["high-new", "high-old", "low"]
     assert sorted(ids(queue_page(queue_db, QueueFilters(q="甲机构", status="all")))) == [
-        "clean", "high-new", "high-old", "low"
+        "clean",
+        "high-new",
+        "high-old",
+        "low",
     ]
 
 
@@ -97,7 +110,9 @@ def test_filters_from_untrusted_params():
     filters = QueueFilters.from_params({"status": "bogus", "date_from": "2026-13-01", "page": "-3", "sample_id": "x"})
     assert (filters.status, filters.date_from, filters.page, filters.sample_id) == ("open", "", 1, "")
     assert QueueFilters.from_params({"category": "threat", "page": "2"}).to_params() == {
-        "category": "threat", "status": "open", "page": "2"
+        "category": "threat",
+        "status": "open",
+        "page": "2",
     }
 
 
@@ -107,7 +122,12 @@ def test_missed_finding_and_export_rows(queue_db):
     rows = queries.export_rows(queue_db)
     assert len(rows) == 6
     missed = rows[-1]
-    assert (missed.call_id, missed.verdict, missed.category, missed.evidence) == ("clean", "missed", "threat", "您好，我是甲机构的")
+    assert (missed.call_id, missed.verdict, missed.category, missed.evidence) == (
+        "clean",
+        "missed",
+        "threat",
+        "您好，我是甲机构的",
+    )
     dismissed = [r for r in rows if r.verdict == "dismissed"]
     assert [(r.call_id, r.reviewer, r.comment) for r in dismissed] == [("low", "li", "如实告知")]
     assert [r.call_id for r in queries.export_rows(queue_db, status="dismissed")] == ["low"]

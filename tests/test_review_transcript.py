@@ -25,7 +25,11 @@ def test_evidence_is_marked_in_the_masked_text():
 def test_overlapping_evidence_and_unmasked_view():
     lines = transcript_lines(call([finding(1, 0, "你再不还钱"), finding(2, 0, "不还钱我们")]), None)
     assert [(p.text, p.finding_ids) for p in lines[0].pieces] == [
-        ("张先生，", []), ("你再", [1]), ("不还钱", [1, 2]), ("我们", [2]), ("就上门", []),
+        ("张先生，", []),
+        ("你再", [1]),
+        ("不还钱", [1, 2]),
+        ("我们", [2]),
+        ("就上门", []),
     ]
 
 

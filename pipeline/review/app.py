@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import sqlite_utils
 from fastapi import Depends, FastAPI, Form, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.background import BackgroundTask
@@ -134,11 +134,12 @@ def _safe_next(target: str | None) -> str:
     return "/"
 
 
-def _call_url(call_id: str, filters: queries.QueueFilters, position: int | None, anchor: str = "") -> str:
+def _call_url(call_id: str, filters: queries.QueueFilters, position: int | None) -> str:
+    """A call page that remembers the queue it was opened from (for next / previous)."""
     params = {"id": call_id, **filters.to_params()}
     if position is not None:
         params["pos"] = str(position)
-    return "/call?" + urlencode(params) + (f"#{anchor}" if anchor else "")
+    return "/call?" + urlencode(params)
 
 
 def _position(value: str | None) -> int | None:
@@ -192,8 +193,8 @@ def _add_routes(app: FastAPI) -> None:
             "call_url": lambda call_id, pos: _call_url(call_id, filters, pos),
             "page_url": lambda n: "/?" + urlencode(filters.to_params(page=n)),
             "filter_url": lambda **changes: "/?" + urlencode(filters.to_params(page=1, **changes)),
-            "export_url": lambda fmt: f"/export.{fmt}?" + urlencode(
-                {"status": filters.status, "category": filters.category}
+            "export_url": lambda fmt: (
+                f"/export.{fmt}?" + urlencode({"status": filters.status, "category": filters.category})
             ),
         }
         return templates.TemplateResponse(request, "queue.html", context)
@@ -218,7 +219,7 @@ def _add_routes(app: FastAPI) -> None:
             call = queries.call_view(db, id)
         except KeyError:
             audit.record(db, user.username, "view_call", "call", id, result="failed", detail="no such call")
-            raise HTTPException(status_code=404, detail=f"没有这通电话：{id}")
+            raise HTTPException(status_code=404, detail=f"没有这通电话：{id}") from None
         unmasked = user.is_admin and request.session.get("unmasked") == id
         audit.record(db, user.username, "view_call", "call", id, detail="unmasked" if unmasked else None)
         masker = None if unmasked else default_masker()
@@ -235,8 +236,6 @@ def _add_routes(app: FastAPI) -> None:
             "mask": masker.mask if masker else (lambda text: text),
             "unmasked": unmasked,
             "has_audio": audio is not None,
-            "filters": filters,
-            "position": position,
             "queue_url": "/?" + urlencode(filters.to_params()),
             "previous_url": previous and _call_url(previous[0], filters, previous[1]),
             "next_url": following and _call_url(following[0], filters, following[1]),
@@ -253,7 +252,7 @@ def _add_routes(app: FastAPI) -> None:
         try:
             playable = media.playable_file(path, request.app.state.audio_cache, row[1])
         except media.AudioError as exc:
-            raise HTTPException(status_code=500, detail=f"录音无法转换：{exc}")
+            raise HTTPException(status_code=500, detail=f"录音无法转换：{exc}") from exc
         # FileResponse answers Range requests itself (206, Accept-Ranges, Content-Range).
         return FileResponse(playable, media_type=media.media_type(playable))
 
@@ -271,7 +270,7 @@ def _add_routes(app: FastAPI) -> None:
             review_id = queries.record_verdict(db, finding_id, verdict, user.username, comment)
         except queries.ReviewError as exc:
             audit.record(db, user.username, "verdict", "finding", finding_id, result="failed", detail=str(exc))
-            raise HTTPException(status_code=400, detail=f"无法保存结论：{exc}")
+            raise HTTPException(status_code=400, detail=f"无法保存结论：{exc}") from exc
         audit.record(db, user.username, "verdict", "finding", finding_id, detail=f"{verdict} (review {review_id})")
         return RedirectResponse(_safe_next(back), status_code=303)
 
@@ -291,7 +290,7 @@ def _add_routes(app: FastAPI) -> None:
             review_id = queries.record_missed(db, call_id, category, start, end, user.username, comment)
         except queries.ReviewError as exc:
             audit.record(db, user.username, "missed", "call", call_id, result="failed", detail=str(exc))
-            raise HTTPException(status_code=400, detail=f"无法添加漏检：{exc}")
+            raise HTTPException(status_code=400, detail=f"无法添加漏检：{exc}") from exc
         audit.record(db, user.username, "missed", "call", call_id, detail=f"{category} (review {review_id})")
         return RedirectResponse(_safe_next(back), status_code=303)
 
@@ -329,11 +328,12 @@ def _add_routes(app: FastAPI) -> None:
         try:
             rows = queries.export_rows(db, status=status, category=category)
         except queries.ReviewError as exc:
-            raise HTTPException(status_code=400, detail=str(exc))
+            raise HTTPException(status_code=400, detail=str(exc)) from exc
         tmp = tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False)
         tmp.close()
         export.write(rows, tmp.name)
-        audit.record(db, user.username, "export", "findings", None, detail=f"{fmt}, {len(rows)} rows, status={status}, category={category or 'all'}")
+        detail = f"{fmt}, {len(rows)} rows, status={status}, category={category or 'all'}"
+        audit.record(db, user.username, "export", "findings", None, detail=detail)
         return FileResponse(
             tmp.name,
             filename=f"callqa-findings.{fmt}",
@@ -350,5 +350,3 @@ def _add_routes(app: FastAPI) -> None:
         )
         users = list(db.query("SELECT username, role, created_at, active FROM users ORDER BY username"))
         return templates.TemplateResponse(request, "admin.html", {"user": user, "rows": rows, "users": users})
-
-

@@ -64,9 +64,7 @@ def add_user(db: sqlite_utils.Database, username: str, password: str, role: str)
 
 
 def authenticate(db: sqlite_utils.Database, username: str, password: str) -> User | None:
-    row = db.execute(
-        "SELECT password_hash, role FROM users WHERE username = ? AND active = 1", [username]
-    ).fetchone()
+    row = db.execute("SELECT password_hash, role FROM users WHERE username = ? AND active = 1", [username]).fetchone()
     try:
         _hasher.verify(row[0] if row else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):

@@ -16,7 +16,21 @@ from .labels import VERDICT_LABELS, as_recorded, category_label, local_time
 from .masking import Masker, default_masker
 from .queries import ExportRow
 
-HEADERS = ["通话", "机构", "坐席", "日期", "类别", "条款", "证据", "开始秒", "分数", "结论", "质检员", "备注", "复核时间"]
+HEADERS = [
+    "通话",
+    "机构",
+    "坐席",
+    "日期",
+    "类别",
+    "条款",
+    "证据",
+    "开始秒",
+    "分数",
+    "结论",
+    "质检员",
+    "备注",
+    "复核时间",
+]
 FORMATS = (".xlsx", ".csv")
 
 

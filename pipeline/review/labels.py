@@ -65,6 +65,7 @@ def clause_document(clause: str) -> str:
     """The full name of the document a clause such as ``NIFA 8(三)`` belongs to."""
     return CLAUSE_DOCUMENTS.get(clause.split(" ", 1)[0], "")
 
+
 AUDIT_ACTION_LABELS = {
     "login": "登录",
     "login_failed": "登录失败",

@@ -22,13 +22,10 @@ PAGE_SIZE = 50
 
 # The newest review of finding ``f``; walks the reviews_finding index (finding_id, created_at).
 LATEST_VERDICT = (
-    "(SELECT r.verdict FROM reviews r WHERE r.finding_id = f.id "
-    "ORDER BY r.created_at DESC, r.id DESC LIMIT 1)"
+    "(SELECT r.verdict FROM reviews r WHERE r.finding_id = f.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1)"
 )
 SEVERITY_RANK_SQL = (
-    "CASE f.severity "
-    + " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in SEVERITY_RANK.items())
-    + " ELSE 0 END"
+    "CASE f.severity " + " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in SEVERITY_RANK.items()) + " ELSE 0 END"
 )
 STATUS_CONDITION = {
     "open": "(m.verdict IS NULL OR m.verdict = 'uncertain')",
@@ -144,8 +141,8 @@ def _matched_calls_sql(
         f"SELECT f.id, f.call_id, f.category, f.score, {SEVERITY_RANK_SQL} AS rank, "
         f"{LATEST_VERDICT} AS verdict FROM findings f WHERE {' AND '.join(finding_where)}"
     )
-    every_call = bool(filters.sample_id or filters.q) and filters.status == "all" and not (
-        by_category and filters.category
+    every_call = (
+        bool(filters.sample_id or filters.q) and filters.status == "all" and not (by_category and filters.category)
     )
     sql = _Sql(f"SELECT {select} FROM calls c ")
     if filters.sample_id:
@@ -214,9 +211,7 @@ def _queue_row(row: tuple) -> QueueRow:
 
 def category_counts(db: sqlite_utils.Database, filters: QueueFilters) -> dict[str, int]:
     """Matching findings per category under every filter but the category itself."""
-    sql = _matched_calls_sql(
-        db, filters, by_category=False, select="m.category, COUNT(m.id)", group_by="m.category"
-    )
+    sql = _matched_calls_sql(db, filters, by_category=False, select="m.category, COUNT(m.id)", group_by="m.category")
     return {cat: n for cat, n in db.execute(sql.text, sql.params) if cat is not None}
 
 
@@ -315,8 +310,7 @@ _REVIEW_COLUMNS = 'id, finding_id, verdict, category, start, "end", evidence, co
 
 def call_view(db: sqlite_utils.Database, call_id: str) -> CallView:
     row = db.execute(
-        "SELECT id, source_path, duration, channels, started_at, agent_id, agency, debtor_id "
-        "FROM calls WHERE id = ?",
+        "SELECT id, source_path, duration, channels, started_at, agent_id, agency, debtor_id FROM calls WHERE id = ?",
         [call_id],
     ).fetchone()
     if row is None:
@@ -350,9 +344,7 @@ def call_view(db: sqlite_utils.Database, call_id: str) -> CallView:
     return CallView(*row, segments=segments, findings=findings, missed=missed)
 
 
-def record_verdict(
-    db: sqlite_utils.Database, finding_id: int, verdict: str, reviewer: str, comment: str = ""
-) -> int:
+def record_verdict(db: sqlite_utils.Database, finding_id: int, verdict: str, reviewer: str, comment: str = "") -> int:
     """Add a review of a machine finding; the newest review is the finding's verdict."""
     if verdict not in REVIEW_VERDICTS:
         raise ReviewError(f"verdict must be one of {', '.join(REVIEW_VERDICTS)}, got {verdict!r}")

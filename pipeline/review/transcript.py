@@ -65,8 +65,10 @@ def _on_segment(finding: FindingView, segment: dict) -> bool:
     if finding.segment_index is not None:
         return finding.segment_index == segment["index"]
     # A call-level finding covers the segments inside its time window.
-    return finding.start is not None and finding.end is not None and (
-        segment["start"] < finding.end and segment["end"] > finding.start
+    return (
+        finding.start is not None
+        and finding.end is not None
+        and (segment["start"] < finding.end and segment["end"] > finding.start)
     )
 
 
