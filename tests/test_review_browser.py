@@ -59,6 +59,14 @@ def test_review_a_finding_end_to_end(tmp_path, browser):
         assert db.execute("SELECT verdict, reviewer FROM reviews WHERE finding_id = ?", [threat]).fetchall() == [
             ("confirmed", "wang")
         ]
+        page.goto(base_url + "/")
+        page.click("a.call-link >> nth=0")
+        first = page.url
+        page.locator("body").press("n")  # next call in the queue without going back to it
+        page.wait_for_url(lambda url: url != first)
+        # the confirmed threat no longer ranks c-...-0001: its open finding left is medium
+        assert "id=c-20260303-0003" in page.url and "pos=1" in page.url
+
         export = page.request.get(base_url + "/export.csv")
         rows = list(csv.DictReader(io.StringIO(export.body().decode("utf-8-sig"))))
         confirmed = [r for r in rows if r["结论"] == "属实"]
