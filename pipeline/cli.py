@@ -188,8 +188,14 @@ def serve(db_path, host, port):
     """Run the reviewer console (web) over a database."""
     import uvicorn
 
+    from .review import auth
     from .review.app import create_app
+    from .store import open_db
 
+    if not auth.has_users(open_db(db_path)):
+        raise click.ClickException(
+            f"no console accounts in {db_path} yet; add one first: callqa user add NAME --db {db_path} --role admin"
+        )
     click.echo(f"callqa console on http://{host}:{port}/  (Ctrl-C to stop)")
     uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
 

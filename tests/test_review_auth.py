@@ -7,10 +7,12 @@ from pipeline.review import auth
 
 
 def test_add_and_authenticate(db):
+    assert not auth.has_users(db)
     auth.add_user(db, "wang", "correct horse", "reviewer")
     stored = db.execute("SELECT password_hash FROM users WHERE username = 'wang'").fetchone()[0]
     assert stored.startswith("$argon2") and "correct horse" not in stored
     assert auth.authenticate(db, "wang", "correct horse") == auth.User("wang", "reviewer")
+    assert auth.has_users(db)
     assert auth.authenticate(db, "wang", "wrong horse") is None
     assert auth.authenticate(db, "nobody", "correct horse") is None
 

@@ -79,3 +79,8 @@ def test_export_writes_masked_csv_and_audits(db_path, tmp_path):
 def test_export_refuses_an_unknown_format(db_path, tmp_path):
     result = run("export", "--db", db_path, "--out", str(tmp_path / "x.pdf"))
     assert result.exit_code != 0 and "must end in .xlsx or .csv" in result.output
+
+
+def test_serve_refuses_a_database_without_accounts(db_path):
+    result = run("serve", "--db", db_path)
+    assert result.exit_code != 0 and "callqa user add NAME" in result.output

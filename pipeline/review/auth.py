@@ -84,6 +84,10 @@ def load_user(db: sqlite_utils.Database, username: str | None) -> User | None:
     return User(username, row[0]) if row else None
 
 
+def has_users(db: sqlite_utils.Database) -> bool:
+    return db.execute("SELECT 1 FROM users WHERE active = 1 LIMIT 1").fetchone() is not None
+
+
 def session_secret(db_path: str | Path) -> str:
     """``CALLQA_SECRET``, else the secret file beside the database (created on first use)."""
     if os.environ.get("CALLQA_SECRET"):
