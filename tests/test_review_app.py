@@ -90,6 +90,17 @@ def test_wrong_password_is_refused_and_logged(fresh_db):
     assert [(r["username"], r["result"]) for r in failed] == [("wang", "failed")]
 
 
+def test_repeated_failures_lock_the_username_for_a_while(fresh_db):
+    client = client_for(fresh_db)
+    token = csrf_of(client)
+    for _ in range(5):
+        client.post("/login", data={"username": "wang", "password": "guess", "csrf_token": token})
+    right = client.post("/login", data={"username": "wang", "password": PASSWORDS["wang"], "csrf_token": token})
+    assert right.status_code == 429 and "15 分钟" in right.text
+    assert [r["result"] for r in audit_rows(fresh_db, "login")] == ["denied"]
+    assert logged_in(fresh_db, "admin")  # other accounts are not affected
+
+
 def test_login_does_not_redirect_off_site(fixture_db):
     client = client_for(fixture_db)
     response = client.post(

@@ -164,9 +164,14 @@ def _add_routes(app: FastAPI) -> None:
         next: str = Form("/"),
         db: sqlite_utils.Database = Depends(get_db),
     ):
-        user = auth.authenticate(db, username.strip(), password)
+        username = username.strip()
+        if auth.locked_out(db, username):
+            audit.record(db, username, "login", "user", username, result="denied", detail="too many failed logins")
+            context = {"next": _safe_next(next), "error": "登录失败次数过多，请 15 分钟后再试"}
+            return templates.TemplateResponse(request, "login.html", context, status_code=429)
+        user = auth.authenticate(db, username, password)
         if user is None:
-            audit.record(db, username.strip() or None, "login_failed", "user", username.strip(), result="failed")
+            audit.record(db, username or None, "login_failed", "user", username, result="failed")
             context = {"next": _safe_next(next), "error": "用户名或密码错误"}
             return templates.TemplateResponse(request, "login.html", context, status_code=401)
         request.session.clear()  # a fresh session (and CSRF token) for the signed-in user

@@ -11,6 +11,7 @@ import hmac
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlite_utils
@@ -21,6 +22,9 @@ from ..store import now_iso
 
 ROLES = ("reviewer", "admin")
 MIN_PASSWORD_LENGTH = 8
+# After this many failed logins for one username within the window, refuse until it passes.
+MAX_FAILED_LOGINS = 5
+FAILED_LOGIN_WINDOW = timedelta(minutes=15)
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("callqa-no-such-user")
@@ -75,6 +79,16 @@ def authenticate(db: sqlite_utils.Database, username: str, password: str) -> Use
         with db.atomic():
             db["users"].update(username, {"password_hash": _hasher.hash(password)})
     return User(username, row[1])
+
+
+def locked_out(db: sqlite_utils.Database, username: str) -> bool:
+    """Too many recent failed logins for ``username`` (counted from the audit log)."""
+    since = (datetime.now(timezone.utc) - FAILED_LOGIN_WINDOW).isoformat(timespec="seconds")
+    failures = db.execute(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND object_id = ? AND at >= ?",
+        [username, since],
+    ).fetchone()[0]
+    return failures >= MAX_FAILED_LOGINS
 
 
 def load_user(db: sqlite_utils.Database, username: str | None) -> User | None:
