@@ -354,7 +354,7 @@ def screenshot(out: Path, db_path: Path | None = None) -> Path:
         top = queue_page(open_db(db_path), QueueFilters()).rows[0].call_id
         with serving(db_path) as base_url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1440, "height": 860})
+            page = browser.new_page(viewport={"width": 1440, "height": 860}, locale="zh-CN")
             log_in(page, base_url, "wang")
             page.click(f"a.call-link:text('{top}')")
             page.wait_for_function(
