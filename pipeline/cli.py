@@ -196,6 +196,12 @@ def serve(db_path, host, port):
         raise click.ClickException(
             f"no console accounts in {db_path} yet; add one first: callqa user add NAME --db {db_path} --role admin"
         )
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"warning: listening on {host} over plain HTTP; put it behind a TLS reverse proxy before "
+            "reviewers log in from other machines",
+            err=True,
+        )
     click.echo(f"callqa console on http://{host}:{port}/  (Ctrl-C to stop)")
     uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
 
