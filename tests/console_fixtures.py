@@ -23,7 +23,7 @@ import uvicorn
 from pipeline.calls import CallRecord, Finding, call_from_json
 from pipeline.review import auth
 from pipeline.review.app import create_app
-from pipeline.review.media import ffmpeg_binary
+from pipeline.audio import ffmpeg_binary
 from pipeline.store import open_db, save_call
 
 PASSWORDS = {"wang": "wang-password", "admin": "admin-password"}

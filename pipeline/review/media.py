@@ -13,6 +13,8 @@ import tempfile
 import wave
 from pathlib import Path
 
+from ..audio import ffmpeg_binary
+
 BROWSER_SUFFIXES = {".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".aac", ".webm"}
 TRANSCRIPT_SUFFIXES = {".json", ".jsonl"}
 MEDIA_TYPES = {
@@ -30,13 +32,6 @@ MEDIA_TYPES = {
 
 class AudioError(RuntimeError):
     pass
-
-
-def ffmpeg_binary() -> str:
-    # The ffmpeg bundled with imageio-ffmpeg; pipeline.audio.ffmpeg_binary() takes over once merged.
-    import imageio_ffmpeg
-
-    return imageio_ffmpeg.get_ffmpeg_exe()
 
 
 def source_file(source_path: str | None, db_path: Path) -> Path | None:
