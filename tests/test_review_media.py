@@ -1,6 +1,8 @@
 import wave
 from pathlib import Path
 
+import pytest
+
 from console_fixtures import write_alaw_wav, write_tone_wav
 
 from pipeline.review import media
@@ -45,3 +47,17 @@ def test_source_file_lookup(tmp_path):
     assert media.source_file("missing.wav", db_path) is None
     assert media.source_file(None, db_path) is None
     assert media.media_type(Path("a.mp3")) == "audio/mpeg"
+
+
+TELEPHONE_FORMATS = {"clean_mono_8k_mulaw.wav", "violation_mono_8k_alaw.wav", "violation_mono_8k_amrnb.amr"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(p.name for p in Path("fixtures/audio").glob("*") if p.stem.startswith(("clean_", "violation_"))),
+)
+def test_every_fixture_recording_reaches_the_browser_in_a_format_it_plays(tmp_path, name):
+    source = Path("fixtures/audio") / name
+    playable = media.playable_file(source, tmp_path, "k")
+    assert (playable != source) == (name in TELEPHONE_FORMATS)
+    assert media.browser_can_play(playable)
