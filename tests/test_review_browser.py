@@ -51,6 +51,9 @@ def test_review_a_finding_end_to_end(tmp_path, browser):
         page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime - {start}) < 0.5")
         assert page.locator("mark.on").inner_text() == "我们就派人上门，到你单位去找你领导"
 
+        page.click("button[data-fill-time=start]")  # a miss starting where the recording is
+        assert float(page.input_value("input[name=start]")) == pytest.approx(start, abs=0.5)
+
         page.locator("body").press("c")
         page.wait_for_selector(f"#f{threat}.verdict-confirmed")
         assert page.inner_text(f"#f{threat} .status") == "属实"

@@ -50,6 +50,13 @@
   document.querySelectorAll(".missed").forEach((item) =>
     item.addEventListener("click", () => seek(parseFloat(item.dataset.start))));
 
+  // 补充漏检: take the span's ends from where the recording is.
+  document.querySelectorAll("[data-fill-time]").forEach((button) =>
+    button.addEventListener("click", () => {
+      const input = button.closest("form").querySelector(`input[name="${button.dataset.fillTime}"]`);
+      input.value = player.currentTime.toFixed(1);
+    }));
+
   function verdict(value) {
     if (selected < 0) return;
     const button = findings[selected].querySelector(`button[name="verdict"][value="${value}"]`);
