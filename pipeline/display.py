@@ -45,18 +45,18 @@ class ScanProgressBar:
         )
 
 
-def print_summary(title: str, progress: ScanProgress, db_path: str) -> None:
+def print_summary(title: str, progress: ScanProgress, db_path: str, show_speed: bool = True) -> None:
     table = Table(title=title, show_header=False)
     table.add_row("stored ok", str(progress.ok))
     table.add_row("failed (stored with reason)", str(progress.failed))
     table.add_row("skipped (already stored)", str(progress.skipped))
     table.add_row("audio", f"{progress.audio_seconds / 3600:.2f} h ({progress.audio_seconds:.0f} s)")
     table.add_row("wall time", f"{progress.elapsed:.1f} s")
-    if progress.audio_seconds:
+    if progress.audio_seconds and show_speed:
         table.add_row("speed", f"{progress.speed:.1f}× real time")
     for category, count in sorted(progress.findings.items()):
         table.add_row(f"findings: {category}", str(count))
     table.add_row("database", db_path)
     console.print(table)
-    for path, error in progress.failures:
-        console.print(f"[red]failed[/red] {path}: {error}", highlight=False)
+    for _path, error in progress.failures:  # every error message names its file
+        console.print(f"[red]failed[/red] {error}", highlight=False)

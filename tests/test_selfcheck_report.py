@@ -65,7 +65,7 @@ def report_db(tmp_path):
     db = open_db(tmp_path / "qa.db")
     [f1] = add_call(db, "x1", "2026-01-05T10:00:00+08:00", X, "A01", [("threat", LEAK, 0.95)])
     [f2] = add_call(db, "x2", "2026-01-06T10:00:00+08:00", X, "A01", [("exaggeration", "不还钱就要坐牢", 0.7)])
-    add_call(db, "x3", "2026-02-05T10:00:00+08:00", X, "A02", [("third_party_leak", "他欠我们八千块", 0.8)])
+    add_call(db, "x3", "2026-02-05T10:00:00+08:00", X, "A02", [("third_party_leak", "张先生欠我们八千块，回电打一三八一二三四五六七八", 0.8)])
     add_call(db, "x4", "2026-02-06T10:00:00+08:00", X, "A02")
     add_call(db, "x5", "2026-03-05T10:00:00+08:00", X, "A01")
     add_call(db, "y1", "2026-01-07T10:00:00+08:00", Y, "B01")
@@ -140,6 +140,7 @@ def test_evidence_is_masked_and_dismissed_findings_are_not_examples(report_db):
     examples = page_rows(Page(html), "examples")
     evidence = {r[1]: r[6] for r in examples}
     assert evidence["x1"] == "他欠我们八千块已经逾期三个月了，你让他打***********"
+    assert evidence["x3"] == "*先生欠我们八千块，回电打***********"   # the console's masker: names too
     assert "x2" not in evidence
     assert examples[0][1] == "x1" and examples[0][5] == "属实"        # confirmed before uncertain
     assert "old" not in evidence

@@ -17,7 +17,7 @@ import jinja2
 import sqlite_utils
 
 from .. import __version__
-from ..masking import mask_text
+from ..review.masking import default_masker
 from ..store import now_iso
 from .charts import category_chart, monthly_chart
 from .labels import VERDICT_LABELS, category_label, category_order
@@ -221,13 +221,14 @@ def group_rows(
 
 def top_examples(findings: list[ReviewedFinding]) -> list[Example]:
     """Per category, the highest-scoring findings not dismissed, confirmed ones first."""
+    mask = default_masker().mask
     examples = []
     for category in category_order({f.category for f in findings}):
         kept = [f for f in findings if f.category == category and f.verdict != "dismissed" and f.evidence]
         kept.sort(key=lambda f: (f.verdict != "confirmed", -f.score, f.finding_id))
         examples += [
             Example(f.category, f.call_id, f.agency, f.agent_id, f.month, f.score,
-                    mask_text(f.evidence), VERDICT_LABELS.get(f.verdict, f.verdict))
+                    mask(f.evidence), VERDICT_LABELS.get(f.verdict, f.verdict))
             for f in kept[:EXAMPLES_PER_CATEGORY]
         ]
     return examples

@@ -1,0 +1,159 @@
+"""Decode any recording with ffmpeg into 16 kHz float channels, each with a speaker role.
+
+Call-centre recorders write stereo files with the agent on one side and the customer on the
+other; each side is transcribed on its own, so every segment knows who spoke. Mono files (and
+files with more than two channels) give one channel whose speaker is ``unknown``.
+
+ffmpeg comes from PATH when installed, else from imageio-ffmpeg's bundled binary. That binary
+has no ffprobe, so the channel count and sample rate are read from the stream line that
+``ffmpeg -i FILE`` prints.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import ffmpeg
+import numpy as np
+
+SAMPLE_RATE = 16000
+CHANNEL_MODES = ("agent-customer", "customer-agent", "mono")
+
+# "Stream #0:0[0x1](und): Audio: aac (LC) (mp4a / 0x6134706D), 48000 Hz, stereo, fltp, ..."
+_STREAM_LINE = re.compile(
+    r"Stream #\d+:\d+\S*: Audio: (?P<codec>[^,\s]+)[^,]*, (?P<rate>\d+) Hz, (?P<layout>[^,]+)"
+)
+_LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "5.0": 5, "5.1": 6, "7.1": 8}
+_AMR_NB_DECODER = "libopencore_amrnb"
+
+
+class AudioError(Exception):
+    pass
+
+
+@dataclass
+class Audio:
+    path: str
+    channels: list[tuple[str, np.ndarray]]  # (speaker role, float32 mono samples at 16 kHz)
+    duration: float  # seconds
+    n_channels: int  # channels in the file
+    sample_rate: int  # sample rate in the file
+
+
+def ffmpeg_binary() -> str:
+    """ffmpeg on PATH if there is one, else the binary bundled with imageio-ffmpeg."""
+    return shutil.which("ffmpeg") or _bundled_ffmpeg()
+
+
+def _bundled_ffmpeg() -> str:
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def decode(path, channel_mode: str = "agent-customer") -> Audio:
+    """Read ``path`` into 16 kHz float32 channels with roles; AudioError if it holds no audio.
+
+    ``channel_mode`` says how to read stereo files: ``agent-customer`` (left is the agent),
+    ``customer-agent`` (left is the customer) or ``mono`` (mix both sides into one).
+    """
+    if channel_mode not in CHANNEL_MODES:
+        raise ValueError(f"channel mode {channel_mode!r}: expected one of {', '.join(CHANNEL_MODES)}")
+    path = str(path)
+    if not Path(path).is_file():
+        raise AudioError(f"{path}: no such file")
+    if Path(path).stat().st_size == 0:
+        raise AudioError(f"{path}: empty file")
+
+    # "file:" keeps ffmpeg from reading a name such as "rtp:call 10:15.wav" as a protocol.
+    source = f"file:{path}"
+    codec, sample_rate, n_channels = _probe(path, source)
+    binary, input_options = _decoder_for(codec)
+    decode_channels = 2 if n_channels == 2 else 1
+    try:
+        raw, _ = (
+            ffmpeg.input(source, **input_options)
+            .output("pipe:", format="f32le", acodec="pcm_f32le", ac=decode_channels, ar=SAMPLE_RATE)
+            .global_args("-nostdin", "-hide_banner", "-loglevel", "error")
+            .run(cmd=binary, capture_stdout=True, capture_stderr=True)
+        )
+    except ffmpeg.Error as exc:
+        raise AudioError(f"{path}: cannot decode {codec} audio: {_reason(exc.stderr, source)}") from None
+
+    samples = np.frombuffer(raw, dtype=np.float32).reshape(-1, decode_channels)
+    if samples.shape[0] == 0:
+        raise AudioError(f"{path}: no audio samples")
+    return Audio(
+        path=path,
+        channels=_with_roles(samples, channel_mode),
+        duration=samples.shape[0] / SAMPLE_RATE,
+        n_channels=n_channels,
+        sample_rate=sample_rate,
+    )
+
+
+def _with_roles(samples: np.ndarray, channel_mode: str) -> list[tuple[str, np.ndarray]]:
+    if samples.shape[1] == 1:
+        return [("unknown", samples[:, 0].copy())]
+    if channel_mode == "mono":
+        return [("unknown", samples.mean(axis=1, dtype=np.float32))]
+    left, right = samples[:, 0].copy(), samples[:, 1].copy()
+    if channel_mode == "agent-customer":
+        return [("agent", left), ("customer", right)]
+    return [("agent", right), ("customer", left)]
+
+
+def _probe(path: str, source: str) -> tuple[str, int, int]:
+    """The first audio stream's codec, sample rate and channel count, from ``ffmpeg -i``."""
+    result = subprocess.run(
+        [ffmpeg_binary(), "-nostdin", "-hide_banner", "-i", source],
+        capture_output=True,
+    )
+    stderr = result.stderr.decode("utf-8", errors="replace")
+    match = _STREAM_LINE.search(stderr)
+    if match is None:
+        if re.search(r"Stream #\d+:\d+", stderr):
+            raise AudioError(f"{path}: not an audio file: it has no audio stream")
+        raise AudioError(f"{path}: not an audio file: {_reason(result.stderr, source)}")
+    layout = match["layout"].strip()
+    channels = re.match(r"(\d+) channels", layout)
+    n_channels = int(channels[1]) if channels else _LAYOUT_CHANNELS.get(layout.split("(")[0], 1)
+    return match["codec"], int(match["rate"]), n_channels
+
+
+def _decoder_for(codec: str) -> tuple[str, dict[str, str]]:
+    """The binary and input options that decode ``codec`` best.
+
+    ffmpeg's built-in AMR-NB decoder mis-decodes some low-bitrate (4.75 kbps) streams that
+    libopencore_amrnb reads correctly, so AMR-NB goes to a binary that has libopencore_amrnb
+    (imageio-ffmpeg's has) and falls back to the built-in decoder when none has it.
+    """
+    if codec in ("amr_nb", "amrnb"):
+        for binary in dict.fromkeys((ffmpeg_binary(), _bundled_ffmpeg())):
+            if _AMR_NB_DECODER in _decoders(binary):
+                return binary, {"acodec": _AMR_NB_DECODER}
+    return ffmpeg_binary(), {}
+
+
+@functools.lru_cache(maxsize=None)
+def _decoders(binary: str) -> frozenset[str]:
+    result = subprocess.run([binary, "-hide_banner", "-decoders"], capture_output=True, text=True)
+    names = (line.split()[1] for line in result.stdout.splitlines() if len(line.split()) > 1)
+    return frozenset(names)
+
+
+def _reason(stderr: bytes | None, source: str) -> str:
+    """ffmpeg's own words for what went wrong: its last error line, without the file name."""
+    lines = [line.strip() for line in (stderr or b"").decode("utf-8", errors="replace").splitlines()]
+    lines = [line for line in lines if line and not line.startswith("Error opening input file ")]
+    if not lines:
+        return "ffmpeg gave no reason"
+    reason = re.sub(r"^\[[^\]]+\] ", "", lines[-1])
+    for prefix in (f"{source}: ", "Error opening input files: ", "Error opening input: "):
+        reason = reason.removeprefix(prefix)
+    return reason

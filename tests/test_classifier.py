@@ -1,0 +1,312 @@
+"""The utterance classifier: fit, skops round trip, the detector, determinism, retraining with
+reviewer verdicts. Trained on a slice of the corpus to stay fast; the full train is ``callqa train``."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import skops.io
+from click.testing import CliRunner
+from sklearn.preprocessing import FunctionTransformer
+
+from pipeline.calls import Call, CallRecord, Segment
+from pipeline.cli import cli
+from pipeline.detect.classifier import (
+    ClassifierDetector,
+    ModelFileError,
+    TrainedClassifier,
+    load,
+    load_default,
+    save,
+)
+from pipeline.detect.corpus import CorpusError, Utterance, read_corpus, read_utterances
+from pipeline.detect.review_labels import reviewed_utterances
+from pipeline.detect.training import MODEL_FILE, evaluate, retrain_with_reviews, train
+from pipeline.store import save_call
+
+THREAT = "你再不还钱，我们就派人去你家门口堵你，让你全家都知道"
+IMPERSONATION = "我是朝阳区人民法院执行局的法官，你的案子已经立案了"
+EXAGGERATION = "你这就是诈骗，是要坐牢的，至少判三年"
+LEAK = "他欠我们八千块，已经逾期三个月了，你让他赶紧还"
+HARD_NEGATIVES = [
+    "逾期信息会按规定报送征信系统。",
+    "我司保留依法起诉的权利。",
+    "如果进入诉讼程序，由法院依法判决。",
+    "我们不会上门，也不会联系您的家人。",
+    "您说有人冒充律师给您打电话？",
+    "麻烦您转告他尽快回电，我们是某某金融的。",
+    "您这笔账单已经逾期了，今天能处理一下吗？",
+]
+
+
+def _write_corpus(folder, train_rows, test_rows):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in (("train", train_rows), ("test", test_rows)):
+        with (folder / f"{name}.jsonl").open("w", encoding="utf-8") as f:
+            for row in rows:
+                f.write(json.dumps(row.to_json(), ensure_ascii=False) + "\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def corpus_slice():
+    """A third of the training rows and half the test rows: every label, every kind of source."""
+    corpus = read_corpus()
+    return corpus["train"][::3], corpus["test"][::2]
+
+
+@pytest.fixture(scope="module")
+def trained(corpus_slice):
+    return train(*corpus_slice, seed=0)
+
+
+@pytest.fixture
+def model_dir(tmp_path, trained):
+    save(trained.model, tmp_path / MODEL_FILE)
+    return tmp_path
+
+
+def _top(probabilities):
+    return max(probabilities, key=probabilities.get)
+
+
+def test_small_slice_predicts_obvious_cases(trained):
+    texts = [THREAT, IMPERSONATION, EXAGGERATION, LEAK]
+    tops = [_top(p) for p in trained.model.predict_proba(texts)]
+    assert tops == ["threat", "impersonation", "exaggeration", "third_party_leak"]
+
+
+def test_small_slice_rejects_hard_negatives(trained):
+    for text, probabilities in zip(HARD_NEGATIVES, trained.model.predict_proba(HARD_NEGATIVES)):
+        assert _top(probabilities) == "none", (text, probabilities)
+
+
+def test_recognition_errors_still_recognised(trained):
+    garbled = ["嗯那个我是发院的就是说你那个案子已经立案了", "你这个就是诈骗要做牢的知道吗"]
+    assert [_top(p) for p in trained.model.predict_proba(garbled)] == ["impersonation", "exaggeration"]
+
+
+def test_thresholds_favour_precision(trained):
+    assert set(trained.thresholds) == {"threat", "impersonation", "exaggeration", "third_party_leak"}
+    assert all(0.5 <= t <= 1.0 for t in trained.thresholds.values())
+    for scores in trained.cv_scores.values():
+        assert scores.precision >= 0.85
+
+
+def test_skops_round_trip_gives_identical_probabilities(tmp_path, trained):
+    path = tmp_path / MODEL_FILE
+    save(trained.model, path)
+    loaded = load(path)
+    texts = [THREAT, IMPERSONATION, LEAK] + HARD_NEGATIVES
+    assert loaded.thresholds == trained.model.thresholds
+    assert np.array_equal(loaded.pipeline.predict_proba(texts), trained.model.pipeline.predict_proba(texts))
+
+
+def _not_in_the_trusted_list(x):
+    return x
+
+
+def test_untrusted_types_are_refused_on_load(tmp_path, trained):
+    path = tmp_path / "tampered.skops"
+    skops.io.dump(
+        {"pipeline": trained.model.pipeline, "thresholds": {}, "hook": FunctionTransformer(_not_in_the_trusted_list)},
+        path,
+    )
+    with pytest.raises(ModelFileError, match="tampered.skops"):
+        load(path)
+
+
+def test_saving_a_model_with_untrusted_types_fails(tmp_path, trained):
+    tampered = TrainedClassifier(pipeline=trained.model.pipeline, thresholds={"hook": FunctionTransformer(_not_in_the_trusted_list)})
+    with pytest.raises(ModelFileError, match="_not_in_the_trusted_list"):
+        save(tampered, tmp_path / MODEL_FILE)
+    assert not (tmp_path / MODEL_FILE).exists()
+
+
+def _call():
+    texts = [
+        ("agent", "您好，我是安信消费金融的贷后专员，请问是张伟先生吗？"),
+        ("customer", "我是。"),
+        ("agent", THREAT),
+        ("customer", THREAT),  # the customer quoting it: never scored
+        ("unknown", IMPERSONATION),
+        ("agent", LEAK),  # a disclosure: the dialogue rule's finding, not the classifier's
+        ("agent", "逾期信息会按规定报送征信系统。"),
+        ("agent", ""),
+    ]
+    return Call(
+        call_id="c1",
+        segments=[Segment(start=2.0 * i, end=2.0 * i + 1.5, speaker=who, text=text) for i, (who, text) in enumerate(texts)],
+    )
+
+
+def test_detector_findings_have_the_finding_shape(trained):
+    detector = ClassifierDetector(trained.model)
+    findings = detector.analyze(_call())
+    assert sorted((f.segment_index, f.category) for f in findings) == [(2, "threat"), (4, "impersonation")]
+    threat = next(f for f in findings if f.category == "threat")
+    assert threat.call_id == "c1"
+    assert threat.detector == "classifier"
+    assert (threat.start, threat.end, threat.speaker) == (4.0, 5.5, "agent")
+    assert threat.evidence == THREAT
+    assert threat.severity == "high"
+    assert "GB 5.2.1.2" in threat.clauses
+    assert threat.explanation.startswith("分类器判断为威胁恐吓")
+    assert f"{threat.score:.2f}" in threat.explanation
+    for finding in findings:
+        assert finding.score >= detector.thresholds[finding.category]
+
+
+def test_detector_flags_only_over_threshold(trained):
+    probabilities = ClassifierDetector(trained.model).predict_proba([THREAT])[0]
+    just_above = ClassifierDetector(trained.model, {"threat": probabilities["threat"] + 1e-6})
+    assert not [f for f in just_above.analyze(_call()) if f.category == "threat"]
+    at = ClassifierDetector(trained.model, {"threat": probabilities["threat"]})
+    assert [f.segment_index for f in at.analyze(_call()) if f.category == "threat"] == [2]
+
+
+def test_detector_never_scores_customer_speech_or_reports_leaks(trained):
+    detector = ClassifierDetector(trained.model, {c: 0.0 for c in ("threat", "impersonation", "exaggeration", "third_party_leak")})
+    findings = detector.analyze(_call())
+    assert {f.segment_index for f in findings}.isdisjoint({1, 3, 7})
+    assert all(f.category != "third_party_leak" for f in findings)
+    assert _top(detector.predict_proba([LEAK])[0]) == "third_party_leak"
+
+
+def test_batch_of_calls_gives_the_same_findings_as_one_at_a_time(trained):
+    detector = ClassifierDetector(trained.model)
+    calls = [_call(), Call(call_id="empty", segments=[]), _call()]
+    assert detector.analyze_many(calls) == [detector.analyze(call) for call in calls]
+
+
+def test_load_default_reads_the_configured_model(model_dir):
+    config = {"detection": {"classifier": {"model": str(model_dir / MODEL_FILE), "thresholds": {"threat": 0.99, "exaggeration": None}}}}
+    detector = load_default(config)
+    assert isinstance(detector, ClassifierDetector)
+    assert detector.thresholds["threat"] == 0.99
+    assert detector.thresholds["exaggeration"] == detector.model.thresholds["exaggeration"]
+    assert load_default({"detection": {"classifier": {"model": str(model_dir / "absent.skops")}}}) is None
+    assert load_default({"detection": {"classifier": {"enabled": False, "model": str(model_dir / MODEL_FILE)}}}) is None
+
+
+def test_training_twice_gives_identical_metrics_and_predictions(corpus_slice):
+    train_rows, test_rows = corpus_slice[0][::2], corpus_slice[1][::2]
+    first, second = train(train_rows, test_rows, seed=3), train(train_rows, test_rows, seed=3)
+    assert first.cv_scores == second.cv_scores
+    assert first.test_scores == second.test_scores
+    assert first.thresholds == second.thresholds
+    texts = [u.text for u in test_rows]
+    assert np.array_equal(first.model.pipeline.predict_proba(texts), second.model.pipeline.predict_proba(texts))
+
+
+def test_corpus_errors_name_the_file_and_line(tmp_path):
+    path = tmp_path / "train.jsonl"
+    path.write_text('{"text": "好的", "label": "none"}\n{"text": "好的", "label": "rude"}\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"train.jsonl:2: label must be one of"):
+        read_utterances(path)
+
+
+# --- retraining with reviewer verdicts ------------------------------------------------------
+
+# Insults in words the corpus does not have (寄生虫, 蛀虫, 吸血鬼, 人渣): what reviewers add as misses.
+NEW_INSULTS = [
+    "你就是个寄生虫，靠借钱活着",
+    "你这种社会蛀虫早该被清理",
+    "吸血鬼一样的东西，借了钱就跑",
+    "你就是个人渣败类",
+    "像你这种蛀虫活着就是浪费粮食",
+    "你这个吸血鬼，害了多少人",
+    "寄生虫一个，还好意思接电话",
+    "败类，你爸妈白养你了",
+]
+NEW_INSULT_PROBES = ["你这种蛀虫", "寄生虫还好意思说话", "人渣一个，懒得跟你说", "吸血鬼，欠钱不还"]
+
+
+def _plant_call(db, call_id, texts):
+    segments = [Segment(start=3.0 * i, end=3.0 * i + 2.5, speaker=who, text=text) for i, (who, text) in enumerate(texts)]
+    save_call(db, CallRecord(call=Call(call_id=call_id, segments=segments), source_path=f"{call_id}.json", sha256=call_id))
+
+
+def _finding(db, call_id, category, evidence):
+    return db["findings"].insert(
+        {"call_id": call_id, "category": category, "severity": "high", "score": 0.9, "detector": "rule",
+         "evidence": evidence, "created_at": "2026-03-01T00:00:00+00:00"}
+    ).last_pk
+
+
+def _review(db, call_id, verdict, category, finding_id=None, evidence=None, start=None, end=None, at="2026-03-02T00:00:00+00:00"):
+    db["reviews"].insert(
+        {"finding_id": finding_id, "call_id": call_id, "verdict": verdict, "category": category, "start": start,
+         "end": end, "evidence": evidence, "reviewer": "qa1", "created_at": at}
+    )
+
+
+@pytest.fixture
+def reviewed_db(db):
+    _plant_call(db, "c1", [("agent", "您好，我是安信消费金融的"), ("customer", "你们再打我就报警"),
+                           ("agent", "我们的人今晚就去你家大门上泼红油漆"), ("agent", "我是法院的，你的案子立案了")])
+    confirmed = _finding(db, "c1", "impersonation", "我是法院的，你的案子立案了")
+    flipped = _finding(db, "c1", "threat", "您好，我是安信消费金融的")
+    uncertain = _finding(db, "c1", "exaggeration", "你们再打我就报警")
+    disclosure = _finding(db, "c1", "missing_disclosure", "您好")
+    _review(db, "c1", "confirmed", "impersonation", confirmed, "我是法院的，你的案子立案了")
+    _review(db, "c1", "confirmed", "threat", flipped, "您好，我是安信消费金融的", at="2026-03-02T00:00:00+00:00")
+    _review(db, "c1", "dismissed", "threat", flipped, "您好，我是安信消费金融的", at="2026-03-03T00:00:00+00:00")
+    _review(db, "c1", "uncertain", "exaggeration", uncertain, "你们再打我就报警")
+    _review(db, "c1", "dismissed", "missing_disclosure", disclosure, "您好")
+    # the reviewer marks 3.0–8.0 s: the customer's turn and the agent's threat; only the agent's words count
+    _review(db, "c1", "missed", "threat", start=3.0, end=8.0)
+    return db
+
+
+def test_reviews_become_labelled_utterances(reviewed_db):
+    assert [(u.text, u.label, u.source) for u in reviewed_utterances(reviewed_db)] == [
+        ("我是法院的，你的案子立案了", "impersonation", "review:confirmed"),
+        ("您好，我是安信消费金融的", "none", "review:dismissed"),  # the newest verdict wins
+        ("我们的人今晚就去你家大门上泼红油漆", "threat", "review:missed"),
+    ]
+
+
+def test_missed_span_joins_the_overlapping_agent_segments(db):
+    _plant_call(db, "c2", [("agent", "你等着"), ("agent", "我们今晚就去你家"), ("customer", "你敢"), ("agent", "再见")])
+    _review(db, "c2", "missed", "threat", start=1.0, end=7.0)
+    assert [u.text for u in reviewed_utterances(db)] == ["你等着，我们今晚就去你家"]
+
+
+def _recall(model, texts):
+    return sum(p["threat"] >= model.thresholds["threat"] for p in model.predict_proba(texts)) / len(texts)
+
+
+def test_retrain_with_planted_misses_improves_recall_on_that_phrasing(tmp_path, db, corpus_slice, model_dir):
+    corpus = _write_corpus(tmp_path / "corpus", *corpus_slice)
+    for i, text in enumerate(NEW_INSULTS):
+        _plant_call(db, f"m{i}", [("customer", "喂"), ("agent", text)])
+        _review(db, f"m{i}", "missed", "threat", start=3.0, end=5.5)
+    old = load(model_dir / MODEL_FILE)
+    outcome = retrain_with_reviews(db, corpus, model_dir, seed=0, force=True)
+    assert len(outcome.reviewed) == len(NEW_INSULTS)
+    assert outcome.replaced
+    assert outcome.old_scores == evaluate(old, corpus_slice[1])
+    new = load(model_dir / MODEL_FILE)
+    assert _recall(new, NEW_INSULT_PROBES) > _recall(old, NEW_INSULT_PROBES)
+    assert _recall(new, NEW_INSULT_PROBES) >= 0.75
+
+
+def test_train_command_with_reviews_compares_old_and_new(tmp_path, reviewed_db, corpus_slice, model_dir):
+    corpus = _write_corpus(tmp_path / "corpus", *corpus_slice)
+    db_path = reviewed_db.conn.execute("PRAGMA database_list").fetchone()[2]
+    args = ["train", "--with-reviews", "--db", db_path, "--corpus", str(corpus), "--out", str(model_dir)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "3 utterances from reviewer verdicts" in result.output
+    assert "current model on held-out test" in result.output and "retrained model on held-out test" in result.output
+    assert ("replaced" in result.output) != ("kept the current model" in result.output)
+    assert (model_dir / "MODEL_CARD.md").exists() == ("replaced" in result.output)
+
+
+def test_train_command_needs_a_database_for_reviews():
+    result = CliRunner().invoke(cli, ["train", "--with-reviews"])
+    assert result.exit_code != 0
+    assert "--with-reviews needs --db" in result.output

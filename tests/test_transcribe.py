@@ -1,0 +1,273 @@
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.audio import SAMPLE_RATE, decode
+from pipeline.calls import Segment
+from pipeline.config import ConfigError, load_config
+from pipeline.text import to_simplified
+from pipeline.transcribe import (
+    TranscribeSettings,
+    compression_ratio,
+    cut_repeats,
+    drop_hallucinations,
+    hallucination_reason,
+    is_known_hallucination,
+    rms_dbfs,
+    speech_regions,
+)
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "audio"
+SETTINGS = TranscribeSettings()
+
+
+def tone(seconds: float, amplitude: float = 0.1) -> np.ndarray:
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    return (amplitude * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+
+
+def segment(text, start=0.0, end=1.0, avg_logprob=-0.3, no_speech_prob=0.1):
+    return Segment(start=start, end=end, speaker="agent", text=text,
+                   avg_logprob=avg_logprob, no_speech_prob=no_speech_prob)
+
+
+LOUD = tone(10.0)
+
+
+# --- repetition loops ---------------------------------------------------------------------
+
+def test_repeats_beyond_the_limit_are_cut():
+    assert cut_repeats("好的好的好的好的好的好的", 3) == "好的好的好的"
+    assert cut_repeats("你还钱。你还钱。你还钱。你还钱。你还钱。", 3) == "你还钱。你还钱。你还钱。"
+    assert cut_repeats("我是法院的" + "啊" * 20, 3) == "我是法院的啊啊啊"
+
+
+def test_ordinary_speech_and_allowed_repeats_are_untouched():
+    for text in ("对对对，我知道了。", "您好，我是某某金融公司的客服。", "谢谢，谢谢。"):
+        assert cut_repeats(text, 3) == text
+    assert cut_repeats("对对对对", 3) == "对对对"  # a fourth repeat is past the limit
+
+
+def test_compression_ratio_tells_a_loop_from_speech():
+    speech = "您好，我是某某金融公司的客服，工号一二三，您的账单已经逾期三天了。"
+    loop = "我们会联系你的家人和单位，请你尽快处理这笔欠款，否则后果自负。" * 5
+    assert compression_ratio(speech) < SETTINGS.compression_ratio_max
+    assert compression_ratio(loop) > SETTINGS.compression_ratio_max
+    assert compression_ratio("") == 0.0
+
+
+def test_long_loop_that_cut_repeats_cannot_shorten_is_dropped():
+    # A 32-character phrase (longer than cut_repeats looks for) looping five times.
+    loop = "我们会联系你的家人和单位，请你尽快处理这笔欠款，否则后果自负。" * 5
+    assert cut_repeats(loop, 3) == loop
+    assert "repetition loop" in hallucination_reason(segment(loop, 0, 9), LOUD, SETTINGS)
+
+
+def test_short_loop_is_cut_and_kept():
+    kept = drop_hallucinations([segment("还钱" * 30, 0, 5)], LOUD, SETTINGS)
+    assert [s.text for s in kept] == ["还钱还钱还钱"]
+
+
+def test_same_text_in_many_segments_in_a_row_is_a_loop():
+    heard = [segment("我心里想不到", i, i + 1.0) for i in range(6)] + [segment("喂？", 6, 7)]
+    kept = drop_hallucinations(heard, LOUD, SETTINGS)
+    assert [s.text for s in kept] == ["我心里想不到"] * 3 + ["喂？"]
+    kept = drop_hallucinations([segment("喂？", i, i + 1.0) for i in range(3)], LOUD, SETTINGS)
+    assert len(kept) == 3  # up to max_repeats is ordinary (a caller saying hello on a bad line)
+
+
+# --- Whisper's own confidence ----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "no_speech_prob, avg_logprob, dropped",
+    [
+        (0.9, -1.5, True),   # probably silence and decoded with little confidence
+        (0.9, -0.3, False),  # Whisper doubts there is speech but read it confidently
+        (0.2, -1.5, False),  # speech, poorly understood: keep it for the reviewer
+        (0.6, -1.0, False),  # at the thresholds: kept
+    ],
+)
+def test_no_speech_drop_needs_both_signals(no_speech_prob, avg_logprob, dropped):
+    seg = segment("嗯，那个", avg_logprob=avg_logprob, no_speech_prob=no_speech_prob)
+    reason = hallucination_reason(seg, LOUD, SETTINGS)
+    assert (reason is not None and "not speech" in reason) is dropped
+
+
+def test_segments_without_confidence_figures_are_judged_on_the_rest():
+    seg = Segment(start=0, end=1, speaker="agent", text="你好")
+    assert hallucination_reason(seg, LOUD, SETTINGS) is None
+
+
+# --- text over silence -----------------------------------------------------------------------
+
+def test_text_over_silence_is_dropped():
+    samples = np.concatenate([tone(2.0), np.zeros(2 * SAMPLE_RATE, np.float32), tone(2.0)])
+    kept = drop_hallucinations(
+        [segment("我是法院的", 0.0, 2.0), segment("谢谢大家", 2.1, 3.9), segment("你好", 4.0, 6.0)],
+        samples, SETTINGS,
+    )
+    assert [s.text for s in kept] == ["我是法院的", "你好"]
+
+
+def test_faint_noise_is_silence_and_quiet_speech_is_not():
+    rng = np.random.default_rng(0)
+    hiss = (rng.standard_normal(SAMPLE_RATE) * 10 ** (-60 / 20)).astype(np.float32)
+    assert rms_dbfs(hiss) == pytest.approx(-60, abs=1)
+    assert "silence" in hallucination_reason(segment("嗯", 0, 1), hiss, SETTINGS)
+    quiet = tone(1.0, amplitude=10 ** (-40 / 20))  # a soft voice on a poor line: -43 dBFS RMS
+    assert hallucination_reason(segment("嗯", 0, 1), quiet, SETTINGS) is None
+
+
+def test_segment_beyond_the_audio_is_text_over_nothing():
+    assert "silence" in hallucination_reason(segment("好的", 20.0, 21.0), LOUD, SETTINGS)
+
+
+# --- known subtitle-credit hallucinations ------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "字幕由Amara.org社区提供",
+        "小編字幕由Amara.org社區提供",
+        "请不吝点赞 订阅 转发 打赏支持明镜与点点栏目",
+        "請不吝點贊訂閱轉發打賞支持明鏡與點點欄目",
+        "优优独播剧场——YoYo Television Series Exclusive",
+        "yoyo television series exclusive",
+        "谢谢观看!",
+    ],
+)
+def test_known_hallucinations_are_recognised(text):
+    assert is_known_hallucination(text)
+    assert hallucination_reason(segment(text), LOUD, SETTINGS) == "known subtitle-credit hallucination"
+
+
+@pytest.mark.parametrize("text", ["谢谢您的配合。", "我是法院的。", "请您订阅我们的短信提醒。", "字幕"])
+def test_ordinary_sentences_are_not_known_hallucinations(text):
+    assert not is_known_hallucination(text)
+
+
+def test_empty_and_punctuation_only_segments_are_dropped():
+    kept = drop_hallucinations([segment("。。"), segment(" "), segment("好")], LOUD, SETTINGS)
+    assert [s.text for s in kept] == ["好"]
+
+
+def test_thresholds_come_from_the_settings():
+    strict = TranscribeSettings(min_rms_dbfs=-10.0)
+    assert "silence" in hallucination_reason(segment("你好"), LOUD, strict)  # LOUD is -23 dBFS
+    assert hallucination_reason(segment("你好"), LOUD, SETTINGS) is None
+
+
+# --- settings and speech regions -----------------------------------------------------------------
+
+def test_settings_come_from_the_config_file_with_overrides():
+    config = load_config()
+    settings = TranscribeSettings.from_config(config, beam_size=2, model=None)
+    assert settings.beam_size == 2
+    assert settings.model is None
+    assert settings.language == config["transcription"]["language"]
+    assert settings.min_rms_dbfs == config["transcription"]["min_rms_dbfs"]
+
+
+def test_unknown_transcription_setting_is_refused():
+    with pytest.raises(ConfigError, match="beam_szie"):
+        TranscribeSettings.from_config({"transcription": {"beam_szie": 3}})
+
+
+def test_speech_regions_follow_the_turns_of_one_channel():
+    audio = decode(FIXTURES / "violation_stereo_16k.wav")
+    manifest = json.loads((FIXTURES / "fixtures.json").read_text(encoding="utf-8"))
+    lines = manifest["dialogues"]["violation"]["lines"]
+    for role, samples in audio.channels:
+        regions = speech_regions(samples, vad=True)
+        turns = [(l["start"], l["end"]) for l in lines if l["speaker"] == role]
+        assert len(regions) == len(turns)
+        for (start, end), (turn_start, turn_end) in zip(regions, turns):
+            assert start == pytest.approx(turn_start, abs=0.5)
+            assert end == pytest.approx(turn_end, abs=0.5)
+
+
+def test_without_vad_the_channel_is_read_in_whisper_windows():
+    assert speech_regions(np.zeros(70 * SAMPLE_RATE, np.float32), vad=False) == [
+        (0.0, 30.0), (30.0, 60.0), (60.0, 70.0)
+    ]
+
+
+def test_silent_channel_has_no_speech_regions():
+    assert speech_regions(np.zeros(5 * SAMPLE_RATE, np.float32), vad=True) == []
+
+
+# --- the real model ----------------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("batch_size", [0, 8], ids=["sequential", "batched"])
+def test_bundled_model_transcribes_a_stereo_call(batch_size, tmp_path_factory, monkeypatch):
+    from pipeline.transcribe import Transcriber
+
+    monkeypatch.setenv("CALLQA_CACHE", str(tmp_path_factory.getbasetemp() / "model-cache"))
+    audio = decode(FIXTURES / "violation_stereo_16k.wav")
+    transcriber = Transcriber(TranscribeSettings(cpu_threads=2, batch_size=batch_size))
+    assert transcriber.model_name == "whisper-base (bundled)"
+
+    segments = transcriber.transcribe(audio)
+
+    assert {s.speaker for s in segments} == {"agent", "customer"}
+    assert [s.start for s in segments] == sorted(s.start for s in segments)
+    for s in segments:
+        assert 0 <= s.start < s.end <= audio.duration + 0.5
+        assert re.search(r"[\u4e00-\u9fff]", s.text), s.text
+        assert to_simplified(s.text) == s.text
+        assert s.avg_logprob is not None and s.no_speech_prob is not None
+    # The agent's first turn (0.4-6.1 s) claims to be from the court.
+    first = next(s for s in segments if s.speaker == "agent")
+    assert first.start < 1.0 and 5.0 < first.end < 7.0
+    assert "法院" in first.text
+    # The customer's first words come after the agent's first turn, on the customer's side.
+    assert next(s for s in segments if s.speaker == "customer").start > 5.5
+
+
+# --- the command line ------------------------------------------------------------------------------
+
+def test_transcribe_command_reports_a_bad_model_folder(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["transcribe", "--model", str(tmp_path), str(FIXTURES / "clean_mono_44k.mp3")])
+    assert result.exit_code == 1
+    assert "lacks model.bin" in result.output
+
+
+@pytest.mark.slow
+def test_transcribe_command_prints_calls_and_reports_bad_files(tmp_path_factory, monkeypatch):
+    from click.testing import CliRunner
+
+    from pipeline.calls import call_from_json
+    from pipeline.cli import cli
+
+    monkeypatch.setenv("CALLQA_CACHE", str(tmp_path_factory.getbasetemp() / "model-cache"))
+    broken = FIXTURES / "broken_text.wav"
+    result = CliRunner().invoke(
+        cli, ["transcribe", "--batch-size", "8", "--threads", "2",
+              str(FIXTURES / "violation_mono_8k_amrnb.amr"), str(broken)])
+    assert result.exit_code == 1
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    call = call_from_json(json.loads(lines[0]))
+    assert call.call_id == "violation_mono_8k_amrnb"
+    assert call.segments and {s.speaker for s in call.segments} == {"unknown"}
+    assert f"error: {broken}: not an audio file" in result.stderr
+
+
+
+def test_model_folder_that_does_not_load_is_a_model_error(tmp_path):
+    from pipeline.model import ModelError
+    from pipeline.transcribe import Transcriber
+
+    (tmp_path / "model.bin").write_bytes(b"not a model")
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(ModelError, match=f"model {tmp_path}: cannot load it"):
+        Transcriber(TranscribeSettings(model=str(tmp_path)))
