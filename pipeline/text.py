@@ -47,6 +47,11 @@ def _jieba():
     return jieba
 
 
+def tokens(text: str) -> list[str]:
+    """jieba's words in order with nothing dropped: their lengths add up to the text's."""
+    return list(_jieba().cut(text))
+
+
 def words(text: str) -> list[str]:
     """The words of ``text`` (jieba's accurate mode), punctuation and spaces dropped."""
     return [w for w in _jieba().cut(text) if w.strip() and any(ch.isalnum() for ch in w)]

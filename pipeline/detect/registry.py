@@ -1,10 +1,36 @@
-"""The list of detectors and how their findings are merged (Presidio's RecognizerRegistry)."""
+"""The list of detectors and how their findings are merged (Presidio's RecognizerRegistry).
+
+``detect_call(call, config)`` is what the scan calls per call. The registry for a given
+``detection:`` section is built once (lexicons read, validated and compiled) and cached.
+
+Each call is first prepared into a ``CallView`` (homophones repaired, roles of ``unknown``
+speakers guessed), shared by the lexicon and dialogue detectors; detectors from elsewhere
+(the classifier) get the plain call. Findings of every family for the same category and
+segment (or the same call, for call-level categories) become one finding: the best
+evidence is kept, scores combine by noisy-or, every contributing detector is listed, and only
+then does the category's threshold from ``callqa.yaml`` apply.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+from pathlib import Path
 from typing import Any
 
 from ..calls import Call, Finding
+from ..text import LEXICON_DIR
+from .dialogue import (
+    DisclosureDetector,
+    InstitutionFinder,
+    RoleGuesser,
+    ThirdPartyDetector,
+    load_dialogue_rules,
+)
+from .lexicon import HomophoneRepairer, LexiconDetector, clean_text, load_category_lexicons
+from .view import CallView, Utterance
+
+CORE_CATEGORIES = ("threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak")
 
 
 class Detector:
@@ -16,19 +42,147 @@ class Detector:
         raise NotImplementedError
 
 
+class CallPreparer:
+    """Builds the ``CallView`` every detector of this package reads."""
+
+    def __init__(self, repairer: HomophoneRepairer, roles: RoleGuesser):
+        self.repairer = repairer
+        self.roles = roles
+
+    def view(self, call: Call) -> CallView:
+        repaired = [self.repairer.repair(clean_text(s.text)) for s in call.segments]
+        roles = self.roles.guess([text for text, _ in repaired], [s.speaker for s in call.segments])
+        return CallView(
+            call=call,
+            utterances=[
+                Utterance(index=i, segment=s, role=role, role_reason=reason, text=text, repairs=repairs)
+                for i, (s, (text, repairs), (role, reason)) in enumerate(zip(call.segments, repaired, roles))
+            ],
+        )
+
+
+def merge_findings(findings: list[Finding]) -> list[Finding]:
+    """One finding per (category, segment) or (category, call): noisy-or of the scores."""
+    groups: dict[tuple[str, int | None], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.category, f.segment_index), []).append(f)
+    merged = []
+    for group in groups.values():
+        best = max(group, key=lambda f: f.score)
+        if len(group) == 1:
+            merged.append(best)
+            continue
+        remaining = 1.0
+        for f in group:
+            remaining *= 1.0 - f.score
+        detectors = list(dict.fromkeys(part for f in group for part in f.detector.split("+")))
+        others = [f.explanation for f in group if f is not best and f.explanation not in best.explanation]
+        merged.append(
+            Finding(
+                **{
+                    **best.to_json(),
+                    "score": round(1.0 - remaining, 3),
+                    "detector": "+".join(detectors),
+                    "clauses": list(dict.fromkeys(c for f in group for c in f.clauses)),
+                    "explanation": "；".join([best.explanation, *others]),
+                }
+            )
+        )
+    return sorted(merged, key=lambda f: (f.start, f.segment_index is not None, f.category))
+
+
 class DetectorRegistry:
-    def __init__(self, detectors: list[Detector]):
+    def __init__(self, detectors: list, preparer: CallPreparer | None = None, categories: dict[str, dict] | None = None):
         self.detectors = detectors
+        self.preparer = preparer
+        self.categories = categories or {}
 
     def analyze(self, call: Call) -> list[Finding]:
+        view = self.preparer.view(call) if self.preparer else None
         findings: list[Finding] = []
         for detector in self.detectors:
-            findings.extend(detector.analyze(call))
-        return findings
+            if view is not None and hasattr(detector, "analyze_view"):
+                findings.extend(detector.analyze_view(view))
+            else:
+                findings.extend(detector.analyze(call))
+        return [f for f in merge_findings(findings) if self._passes(f)]
+
+    def _passes(self, finding: Finding) -> bool:
+        settings = self.categories.get(finding.category, {})
+        return settings.get("enabled", True) and finding.score >= settings.get("threshold", 0.5)
+
+
+def _load_classifier():
+    try:
+        from .classifier import load_default
+    except ImportError:
+        return None
+    return load_default()
+
+
+def build_registry(detection: dict[str, Any]) -> DetectorRegistry:
+    """All detector families for one ``detection:`` settings section."""
+    lexicon_dir = Path(detection.get("lexicon_dir") or LEXICON_DIR)
+    categories = detection.get("categories") or {}
+    lexicons = load_category_lexicons(lexicon_dir)
+    rules = load_dialogue_rules(lexicon_dir)
+    institutions = [str(name) for name in detection.get("institutions") or []]
+    vocabulary = set(rules.vocabulary) | set(institutions)
+    for lexicon in lexicons:
+        vocabulary |= lexicon.vocabulary
+    preparer = CallPreparer(HomophoneRepairer(vocabulary), RoleGuesser(rules))
+
+    def enabled(category: str) -> bool:
+        return (categories.get(category) or {}).get("enabled", True)
+
+    lexicon_settings = detection.get("lexicon") or {}
+    detectors: list = [
+        LexiconDetector(
+            lexicon,
+            homophone_factor=lexicon_settings.get("homophone_factor", 0.85),
+            guessed_role_factor=lexicon_settings.get("guessed_role_factor", 0.9),
+        )
+        for lexicon in lexicons
+        if enabled(lexicon.category)
+    ]
+    finder = InstitutionFinder(rules, institutions)
+    disclosure = detection.get("disclosure") or {}
+    if enabled("missing_disclosure"):
+        detectors.append(
+            DisclosureDetector(
+                rules,
+                finder,
+                agent_turns=int(disclosure.get("agent_turns", 3)),
+                seconds=float(disclosure.get("seconds", 20)),
+            )
+        )
+    if enabled("third_party_leak"):
+        detectors.append(ThirdPartyDetector(rules, finder))
+    if (detection.get("classifier") or {}).get("enabled", True):
+        classifier = _load_classifier()
+        if classifier is not None:
+            detectors.append(classifier)
+    return DetectorRegistry(detectors, preparer, categories)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_config() -> dict[str, Any]:
+    from ..config import load_config
+
+    return load_config()
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_registry(detection_json: str) -> DetectorRegistry:
+    return build_registry(json.loads(detection_json))
 
 
 def default_registry(config: dict[str, Any] | None = None) -> DetectorRegistry:
-    return DetectorRegistry([])
+    """The registry for ``config`` (``load_config()`` when None), built once per settings."""
+    if config is None:
+        config = _default_config()
+    detection = config.get("detection") or {}
+    return _cached_registry(json.dumps(detection, sort_keys=True, ensure_ascii=False, default=str))
 
 
 def detect_call(call: Call, config: dict[str, Any] | None = None) -> list[Finding]:

@@ -1,0 +1,355 @@
+"""Rules over the whole conversation, read from ``lexicons/dialogue.yaml``.
+
+* ``RoleGuesser``: on a mono recording every segment's speaker is ``unknown``; each one is
+  assigned to the agent or the customer from cues (the collector introduces, asks and
+  demands; the customer answers), ties going to whoever did not speak last.
+* ``DisclosureDetector`` (``missing_disclosure``): the agent's opening names no institution.
+* ``ThirdPartyDetector`` (``third_party_leak``): after the customer says they are not the
+  debtor, the agent tells them about the debt or asks them to pay.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..calls import Call, Finding
+from .lexicon import CLAUSE_BREAKS, DIALOGUE_FILE, YamlDoc
+from .view import CallView, Utterance
+
+DISCLOSURE_CLAUSES = ["NIFA 11(一)", "GB 5.2.1.2", "HN 10"]
+THIRD_PARTY_CLAUSES = ["NIFA 8(三)", "GB 5.2.1.1", "HN 7(五)"]
+
+
+@dataclass
+class RoleCue:
+    role: str
+    regex: re.Pattern
+    weight: float
+
+
+@dataclass
+class Reveal:
+    label: str
+    score: float
+    regex: re.Pattern
+
+
+@dataclass
+class DialogueRules:
+    suffixes: re.Pattern
+    not_names: frozenset[str]
+    name_starts: list[str]
+    brands: list[str]
+    filler: re.Pattern
+    not_debtor: re.Pattern
+    is_debtor: re.Pattern
+    offers_to_pay: re.Pattern
+    reveals: list[Reveal]
+    role_cues: list[RoleCue]
+    vocabulary: set[str]
+
+
+def _alternation(doc: YamlDoc, items: list[str], keys: tuple) -> re.Pattern:
+    """One regex from a list of patterns; each bad pattern is reported with its own line."""
+    good = [p for i, p in enumerate(items) if doc.regex(p, keys + (i,))]
+    return re.compile("|".join(f"(?:{p})" for p in good) or r"(?!x)x")
+
+
+def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
+    doc = YamlDoc(Path(lexicon_dir) / DIALOGUE_FILE)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if not isinstance(doc.data, dict):
+        doc.problem((), "must be a mapping with disclosure, third_party and roles")
+    doc.unknown_keys(data, ("disclosure", "third_party", "roles", "domain_words"), ())
+    sections = {}
+    for name in ("disclosure", "third_party", "roles"):
+        section = data.get(name)
+        if not isinstance(section, dict):
+            doc.problem((name,), "is required (a mapping)")
+            section = {}
+        sections[name] = section
+    disclosure, third, roles = sections["disclosure"], sections["third_party"], sections["roles"]
+    doc.unknown_keys(disclosure, ("suffixes", "not_names", "name_starts", "brands", "filler"), ("disclosure",))
+    doc.unknown_keys(third, ("not_debtor", "is_debtor", "offers_to_pay", "reveals"), ("third_party",))
+    doc.unknown_keys(roles, ("agent", "customer"), ("roles",))
+
+    suffixes = doc.strings(disclosure.get("suffixes"), ("disclosure", "suffixes"), required=True)
+    brands = doc.strings(disclosure.get("brands"), ("disclosure", "brands"))
+    filler = doc.regex(str(disclosure.get("filler", "^$")), ("disclosure", "filler"))
+
+    reveals = []
+    for i, raw in enumerate(third.get("reveals") or []):
+        keys = ("third_party", "reveals", i)
+        if not isinstance(raw, dict) or not isinstance(raw.get("pattern"), str):
+            doc.problem(keys, "must be {label, score, pattern}")
+            continue
+        score = raw.get("score", 0.9)
+        if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 < score <= 1:
+            doc.problem(keys + ("score",), f"must be a number above 0 and at most 1, got {score!r}")
+            continue
+        regex = doc.regex(raw["pattern"], keys + ("pattern",))
+        if regex:
+            reveals.append(Reveal(str(raw.get("label", "债务信息")), float(score), regex))
+
+    role_cues = []
+    for role in ("agent", "customer"):
+        for i, raw in enumerate(roles.get(role) or []):
+            keys = ("roles", role, i)
+            if not isinstance(raw, dict) or not isinstance(raw.get("pattern"), str):
+                doc.problem(keys, "must be {pattern, weight}")
+                continue
+            weight = raw.get("weight", 1)
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+                doc.problem(keys + ("weight",), f"must be a positive number, got {weight!r}")
+                continue
+            regex = doc.regex(raw["pattern"], keys + ("pattern",))
+            if regex:
+                role_cues.append(RoleCue(role, regex, float(weight)))
+
+    rules = DialogueRules(
+        suffixes=re.compile("|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True)) or r"(?!x)x"),
+        not_names=frozenset(doc.strings(disclosure.get("not_names"), ("disclosure", "not_names"))),
+        name_starts=sorted(doc.strings(disclosure.get("name_starts"), ("disclosure", "name_starts")), key=len, reverse=True),
+        brands=brands,
+        filler=filler or re.compile("^$"),
+        not_debtor=_alternation(doc, doc.strings(third.get("not_debtor"), ("third_party", "not_debtor"), True), ("third_party", "not_debtor")),
+        is_debtor=_alternation(doc, doc.strings(third.get("is_debtor"), ("third_party", "is_debtor")), ("third_party", "is_debtor")),
+        offers_to_pay=_alternation(doc, doc.strings(third.get("offers_to_pay"), ("third_party", "offers_to_pay")), ("third_party", "offers_to_pay")),
+        reveals=reveals,
+        role_cues=role_cues,
+        vocabulary=set(doc.strings(data.get("domain_words"), ("domain_words",))) | set(suffixes) | set(brands),
+    )
+    doc.raise_problems()
+    return rules
+
+
+# --- speaker roles -------------------------------------------------------------------------
+
+
+class RoleGuesser:
+    """Agent or customer for each ``unknown`` segment, with the reason in Chinese."""
+
+    def __init__(self, rules: DialogueRules):
+        self.cues = rules.role_cues
+        self.filler = rules.filler
+
+    def guess(self, texts: list[str], speakers: list[str]) -> list[tuple[str, str | None]]:
+        out: list[tuple[str, str | None]] = []
+        for text, speaker in zip(texts, speakers):
+            if speaker != "unknown":
+                out.append((speaker, None))
+                continue
+            totals = {"agent": 0.0, "customer": 0.0}
+            first_cue: dict[str, str] = {}
+            for cue in self.cues:
+                match = cue.regex.search(text)
+                if match:
+                    totals[cue.role] += cue.weight
+                    first_cue.setdefault(cue.role, match.group(0))
+            if totals["agent"] != totals["customer"]:
+                role = max(totals, key=totals.get)
+                who = "坐席" if role == "agent" else "客户"
+                out.append((role, f"{who}话术“{first_cue[role]}”"))
+            elif out:
+                previous = out[-1][0]
+                out.append(("customer" if previous == "agent" else "agent", "与上一句轮流"))
+            else:
+                role = "customer" if self.filler.match(text) else "agent"
+                out.append((role, "开场第一句"))
+        return out
+
+
+# --- institution names ---------------------------------------------------------------------
+
+
+class InstitutionFinder:
+    """Where a text names an institution: a brand, a configured name, or a name plus a suffix."""
+
+    def __init__(self, rules: DialogueRules, institutions: list[str]):
+        self.rules = rules
+        self.names = sorted({*rules.brands, *institutions}, key=len, reverse=True)
+
+    def spans(self, text: str, extra_names: list[str] = ()) -> list[tuple[int, int]]:
+        found = []
+        for name in (*self.names, *extra_names):
+            start = text.find(name)
+            while start >= 0:
+                found.append((start, start + len(name)))
+                start = text.find(name, start + 1)
+        for match in self.rules.suffixes.finditer(text):
+            name_start = self._name_start(text, match.start())
+            if name_start is not None:
+                found.append((name_start, match.end()))
+        return found
+
+    def _name_start(self, text: str, suffix_start: int) -> int | None:
+        """Start of the name in front of a suffix, or None when no real name is there."""
+        clause_start = max(text.rfind(ch, 0, suffix_start) for ch in CLAUSE_BREAKS) + 1
+        begin = max(clause_start, suffix_start - 8)
+        chunk = text[begin:suffix_start]
+        cut = 0
+        for cue in self.rules.name_starts:
+            at = chunk.rfind(cue)
+            if at >= 0:
+                cut = max(cut, at + len(cue))
+        name = chunk[cut:].strip("的")
+        if len(name) < 2 or name in self.rules.not_names:
+            return None
+        if any(name.endswith(word) for word in self.rules.not_names if len(word) >= 2):
+            return None
+        return suffix_start - len(name)
+
+
+def agency_names(call: Call, rules: DialogueRules) -> list[str]:
+    """The call's ``agency`` field and its name without the suffix (某某信用管理有限公司 → 某某)."""
+    if not call.agency:
+        return []
+    stem = call.agency
+    while True:
+        match = rules.suffixes.search(stem)
+        if not match or match.start() < 2:
+            break
+        stem = stem[: match.start()]
+    return [call.agency, stem] if stem != call.agency else [call.agency]
+
+
+# --- missing_disclosure --------------------------------------------------------------------
+
+
+class DisclosureDetector:
+    """``missing_disclosure``: no institution named in the agent's opening window.
+
+    The window is the agent's first ``agent_turns`` substantive turns (greetings and
+    喂喂听得到吗 do not count) and every agent turn that starts within ``seconds`` of the
+    call's start, whichever reaches further: a name given a little late is still a disclosure.
+    """
+
+    name = "rule:missing_disclosure"
+
+    def __init__(self, rules: DialogueRules, finder: InstitutionFinder, agent_turns: int = 3, seconds: float = 20.0, score: float = 0.8):
+        self.rules = rules
+        self.finder = finder
+        self.agent_turns = agent_turns
+        self.seconds = seconds
+        self.score = score
+
+    def window(self, view: CallView) -> list[Utterance]:
+        agent = [u for u in view.utterances if u.role == "agent"]
+        if not agent:
+            return []
+        call_start = view.utterances[0].segment.start
+        window, substantive = [], 0
+        for u in agent:
+            if substantive >= self.agent_turns and u.segment.start - call_start > self.seconds:
+                break
+            window.append(u)
+            if not self.rules.filler.match(u.text):
+                substantive += 1
+        return window if substantive else []
+
+    def analyze_view(self, view: CallView) -> list[Finding]:
+        window = self.window(view)
+        if not window:
+            return []
+        extra = agency_names(view.call, self.rules)
+        if any(self.finder.spans(u.text, extra) for u in window):
+            return []
+        first, last = window[0].segment, window[-1].segment
+        explanation = f"坐席开场{len(window)}句（{first.start:.1f}–{last.end:.1f}秒）未表明所代表的机构名称"
+        intro = next((m.group(0) for u in window for m in [re.search(r"我(?:是|叫|姓)[^，。？！]{1,4}", u.text)] if m), None)
+        if intro:
+            explanation += f"；只报了个人称呼“{intro}”"
+        later = next((u for u in view.utterances[view.utterances.index(window[-1]) + 1 :] if u.role == "agent" and self.finder.spans(u.text, extra)), None)
+        if later:
+            explanation += f"；第{later.segment.start:.1f}秒才提到机构"
+        guessed = any(u.role_reason for u in window)
+        if guessed:
+            explanation += "；说话人由话术推断"
+        return [
+            Finding(
+                call_id=view.call.call_id,
+                category="missing_disclosure",
+                severity="medium",
+                score=round(self.score * (0.9 if guessed else 1.0), 3),
+                start=first.start,
+                end=last.end,
+                speaker="agent",
+                segment_index=None,
+                evidence=" / ".join(u.segment.text for u in window)[:300],
+                clauses=DISCLOSURE_CLAUSES,
+                detector=self.name,
+                explanation=explanation,
+            )
+        ]
+
+
+# --- third_party_leak ----------------------------------------------------------------------
+
+
+class ThirdPartyDetector:
+    """``third_party_leak``: debt details told to someone who said they are not the debtor.
+
+    Naming the agent's own institution is required, so institution names are blanked out
+    before looking for debt words (某某小额贷款公司 does not reveal a 贷款). Once the third
+    party offers to pay, the repayment details they need are allowed.
+    """
+
+    name = "rule:third_party_leak"
+
+    def __init__(self, rules: DialogueRules, finder: InstitutionFinder):
+        self.rules = rules
+        self.finder = finder
+
+    def analyze_view(self, view: CallView) -> list[Finding]:
+        findings = []
+        said_not_debtor: tuple[Utterance, str] | None = None
+        extra = agency_names(view.call, self.rules)
+        for u in view.utterances:
+            if u.role == "customer":
+                if self.rules.is_debtor.search(u.text):
+                    said_not_debtor = None
+                elif said_not_debtor is None and (m := self.rules.not_debtor.search(u.text)):
+                    said_not_debtor = (u, m.group(0))
+                if said_not_debtor and self.rules.offers_to_pay.search(u.text):
+                    break  # the third party offered to pay: the details they need are allowed
+                continue
+            if said_not_debtor is None:
+                continue
+            text = _blank(u.text, self.finder.spans(u.text, extra))
+            reveals = [(r, m.group(0)) for r in self.rules.reveals for m in [r.regex.search(text)] if m]
+            if reveals:
+                findings.append(self._finding(view, u, said_not_debtor, reveals))
+        return findings
+
+    def _finding(self, view: CallView, u: Utterance, said: tuple[Utterance, str], reveals: list) -> Finding:
+        told, cue = said
+        score = max(r.score for r, _ in reveals)
+        guessed = bool(u.role_reason or told.role_reason)
+        what = "、".join(f"{r.label}（“{text}”）" for r, text in reveals)
+        explanation = f"客户在{told.segment.start:.1f}秒说“{cue}”（非债务人本人）；坐席随后透露了{what}"
+        if guessed:
+            explanation += "；说话人由话术推断"
+            score *= 0.9
+        return Finding(
+            call_id=view.call.call_id,
+            category="third_party_leak",
+            severity="high",
+            score=round(score, 3),
+            start=u.segment.start,
+            end=u.segment.end,
+            speaker="agent",
+            segment_index=u.index,
+            evidence=u.segment.text,
+            clauses=THIRD_PARTY_CLAUSES,
+            detector=self.name,
+            explanation=explanation,
+        )
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = "□" * (end - start)
+    return "".join(chars)

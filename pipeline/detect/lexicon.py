@@ -1,0 +1,533 @@
+"""Lexicon detectors: per-category YAML files of phrases, with homophone-tolerant matching.
+
+An analyst edits ``lexicons/<category>.yaml`` (see the comment at the top of
+``lexicons/threat.yaml`` for the format). Loading validates every file and reports a mistake
+with its file, line and reason. Matching works on the text after ``HomophoneRepairer`` has
+put lexicon words back where speech recognition wrote a homophone (发院 → 法院, 预期 → 逾期,
+律诗 → 律师): toneless pinyin of whole multi-syllable words, aligned on jieba's word
+boundaries, so one shared syllable never counts.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from ..calls import Finding
+from ..text import tokens
+from .view import CallView, Repair, Utterance
+
+SEVERITIES = ("high", "medium", "low")
+SPEAKER_SCOPES = ("agent", "customer", "any")
+CLAUSE_BREAKS = "，。？！；,.?!;…~"
+HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+DIALOGUE_FILE = "dialogue.yaml"
+
+
+# --- reading and validating YAML with line numbers -------------------------------------------
+
+
+class LexiconError(ValueError):
+    """One or more mistakes in lexicon files, each as ``file:line: reason``."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class YamlDoc:
+    """A parsed YAML file that remembers where each value was written, for error messages."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.problems: list[str] = []
+        try:
+            loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+            try:
+                self.root = loader.get_single_node()
+                self.data = loader.construct_document(self.root) if self.root is not None else None
+            finally:
+                loader.dispose()
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark else 1
+            raise LexiconError([f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
+        except OSError as exc:
+            raise LexiconError([f"{path}: cannot read ({exc.strerror})"]) from exc
+
+    def line(self, *keys: str | int) -> int:
+        """The line of the value at ``keys`` (or of its closest written parent)."""
+        node = self.root
+        for key in keys:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                child = next((v for k, v in node.value if k.value == key), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                child = node.value[key]
+            if child is None:
+                break
+            node = child
+        return node.start_mark.line + 1 if node is not None else 1
+
+    def problem(self, keys: tuple, reason: str) -> None:
+        where = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys).lstrip(".")
+        self.problems.append(f"{self.path}:{self.line(*keys)}: {where + ': ' if where else ''}{reason}")
+
+    def strings(self, value: Any, keys: tuple, required: bool = False) -> list[str]:
+        """A list of non-empty strings at ``keys`` (problems recorded, bad items dropped)."""
+        if value is None:
+            if required:
+                self.problem(keys, "is required (a list of strings)")
+            return []
+        if not isinstance(value, list):
+            self.problem(keys, "must be a list of strings")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, (str, int)) and str(item).strip():
+                out.append(str(item).strip())
+            else:
+                self.problem(keys + (i,), f"must be a non-empty string, got {item!r}")
+        return out
+
+    def regex(self, pattern: str, keys: tuple) -> re.Pattern | None:
+        try:
+            return re.compile(pattern)
+        except re.error as exc:
+            self.problem(keys, f"invalid regular expression {pattern!r} ({exc.msg})")
+            return None
+
+    def unknown_keys(self, mapping: dict, allowed: Iterable[str], keys: tuple) -> None:
+        for key in mapping:
+            if key not in allowed:
+                self.problem(keys + (key,), f"unknown key {key!r} (allowed: {', '.join(allowed)})")
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise LexiconError(self.problems)
+
+
+# --- homophone repair ----------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _readings(char: str) -> tuple[str, ...]:
+    """Toneless pinyin readings of one character (all of them, for 行 xing/hang); () if not Han."""
+    if not HAN.match(char):
+        return ()
+    from pypinyin import Style, pinyin
+
+    return tuple(dict.fromkeys(pinyin(char, style=Style.NORMAL, heteronym=True)[0]))
+
+
+def _fuzzy(syllable: str) -> str:
+    """Merge the sounds Mandarin speakers and recognisers confuse most: zh/z, ch/c, sh/s, n/l, -ng/-n."""
+    for retroflex in ("zh", "ch", "sh"):
+        if syllable.startswith(retroflex):
+            syllable = syllable[0] + syllable[2:]
+    if syllable.startswith("n") and len(syllable) > 1 and syllable[1] != "g":
+        syllable = "l" + syllable[1:]
+    if syllable.endswith("ng") and len(syllable) > 2:
+        syllable = syllable[:-1]
+    return syllable
+
+
+@functools.lru_cache(maxsize=None)
+def _fuzzy_readings(char: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_fuzzy(r) for r in _readings(char)))
+
+
+class HomophoneRepairer:
+    """Puts vocabulary words back where the text holds a homophone of them.
+
+    A word of two syllables must match its toneless pinyin exactly; a longer word may also
+    match with the fuzzy sounds of ``_fuzzy``. A span that is not literally the word must start
+    and end on jieba word boundaries, so 办法院子 (办法|院子) never yields 法院. Each Han
+    character is one syllable, so a repair keeps the text's length and every offset.
+    """
+
+    def __init__(self, vocabulary: Iterable[str]):
+        from pypinyin import lazy_pinyin
+
+        self.exact: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = {}
+        self.fuzzy: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = {}
+        for word in sorted(set(vocabulary)):
+            if len(word) < 2 or not HAN.match(word):
+                continue
+            syllables = tuple(lazy_pinyin(word))
+            self.exact.setdefault(syllables[:2], []).append((word, syllables))
+            if len(word) >= 3:
+                fuzzy = tuple(_fuzzy(s) for s in syllables)
+                self.fuzzy.setdefault(fuzzy[:2], []).append((word, fuzzy))
+
+    def _candidates(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, word, pinyin) of every vocabulary word whose sound appears in ``text``."""
+        found = []
+        for table, reading in ((self.exact, _readings), (self.fuzzy, _fuzzy_readings)):
+            if not table:
+                continue
+            sounds = [reading(ch) for ch in text]
+            for i in range(len(text) - 1):
+                for first in sounds[i]:
+                    for second in sounds[i + 1]:
+                        for word, syllables in table.get((first, second), ()):
+                            end = i + len(syllables)
+                            if end <= len(text) and all(
+                                syllables[k] in sounds[i + k] for k in range(2, len(syllables))
+                            ):
+                                found.append((i, end, word, " ".join(syllables)))
+        return found
+
+    def repair(self, text: str) -> tuple[str, list[Repair]]:
+        candidates = self._candidates(text)
+        if not candidates:
+            return text, []
+        # Literal occurrences first, then longer words; overlapping later candidates lose.
+        candidates.sort(key=lambda c: (text[c[0] : c[1]] != c[2], -(c[1] - c[0]), c[0]))
+        taken = [False] * len(text)
+        repairs: list[Repair] = []
+        boundaries: set[int] | None = None
+        for start, end, word, sound in candidates:
+            if any(taken[start:end]):
+                continue
+            heard = text[start:end]
+            if heard != word:
+                if boundaries is None:
+                    boundaries = _word_boundaries(text)
+                if start not in boundaries or end not in boundaries:
+                    continue
+                repairs.append(Repair(start, end, heard, word, sound))
+            for k in range(start, end):
+                taken[k] = True
+        if not repairs:
+            return text, []
+        chars = list(text)
+        for r in repairs:
+            chars[r.start : r.end] = r.word
+        return "".join(chars), sorted(repairs, key=lambda r: r.start)
+
+
+def _word_boundaries(text: str) -> set[int]:
+    """Character offsets where jieba starts or ends a word."""
+    bounds = {0}
+    position = 0
+    for token in tokens(text):
+        position += len(token)
+        bounds.add(position)
+    return bounds
+
+
+def clean_text(text: str) -> str:
+    """Whitespace (Whisper's phrase breaks) becomes a clause break; offsets stay the same."""
+    return re.sub(r"\s", "，", text)
+
+
+# --- category lexicons ---------------------------------------------------------------------
+
+
+@dataclass
+class Rule:
+    id: str
+    label: str
+    regex: re.Pattern
+    terms: frozenset[str]
+    severity: str
+    score: float
+    clauses: list[str]
+
+
+@dataclass
+class CancelCue:
+    name: str
+    cues: list[str]
+    before: int | None
+    after: int | None
+
+
+@dataclass
+class CategoryLexicon:
+    category: str
+    label: str
+    speaker: str
+    rules: list[Rule]
+    cancels: list[CancelCue]
+    vocabulary: set[str] = field(default_factory=set)
+    path: Path | None = None
+
+
+_CATEGORY_KEYS = ("category", "label", "severity", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
+_RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses")
+_CANCEL_KEYS = ("name", "cues", "before", "after")
+
+
+def _score(doc: YamlDoc, value: Any, keys: tuple, default: float) -> float:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        doc.problem(keys, f"must be a number above 0 and at most 1, got {value!r}")
+        return default
+    return float(value)
+
+
+def _severity(doc: YamlDoc, value: Any, keys: tuple, default: str) -> str:
+    if value is None:
+        return default
+    if value not in SEVERITIES:
+        doc.problem(keys, f"must be one of {', '.join(SEVERITIES)}, got {value!r}")
+        return default
+    return value
+
+
+def parse_category_lexicon(doc: YamlDoc) -> CategoryLexicon:
+    data = doc.data
+    if not isinstance(data, dict):
+        doc.problem((), "must be a mapping with category, rules, ...")
+        doc.raise_problems()
+    doc.unknown_keys(data, _CATEGORY_KEYS, ())
+    category = data.get("category")
+    if not isinstance(category, str) or not category:
+        doc.problem(("category",), "is required (a category id such as threat)")
+    severity = _severity(doc, data.get("severity"), ("severity",), "high")
+    default_score = _score(doc, data.get("score"), ("score",), 0.9)
+    speaker = data.get("speaker", "agent")
+    if speaker not in SPEAKER_SCOPES:
+        doc.problem(("speaker",), f"must be one of {', '.join(SPEAKER_SCOPES)}, got {speaker!r}")
+    clauses = doc.strings(data.get("clauses"), ("clauses",), required=True)
+
+    sets: dict[str, list[str]] = {}
+    raw_sets = data.get("sets") or {}
+    if not isinstance(raw_sets, dict):
+        doc.problem(("sets",), "must be a mapping of name: [words]")
+    else:
+        for name, items in raw_sets.items():
+            sets[str(name)] = doc.strings(items, ("sets", name), required=True)
+
+    rules: list[Rule] = []
+    raw_rules = data.get("rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        doc.problem(("rules",), "is required (a list of rules with terms or patterns)")
+        raw_rules = []
+    for i, raw in enumerate(raw_rules):
+        keys = ("rules", i)
+        if not isinstance(raw, dict):
+            doc.problem(keys, "must be a mapping with id and terms or patterns")
+            continue
+        doc.unknown_keys(raw, _RULE_KEYS, keys)
+        rule_id = raw.get("id")
+        if not isinstance(rule_id, str) or not rule_id:
+            doc.problem(keys + ("id",), "is required (a short name for the rule)")
+            rule_id = f"rule{i}"
+        terms = doc.strings(raw.get("terms"), keys + ("terms",))
+        alternatives = [re.escape(t) for t in sorted(terms, key=len, reverse=True)]
+        for j, pattern in enumerate(doc.strings(raw.get("patterns"), keys + ("patterns",))):
+            expanded = _expand_sets(doc, pattern, sets, keys + ("patterns", j))
+            if expanded is not None and doc.regex(expanded, keys + ("patterns", j)):
+                alternatives.append(f"(?:{expanded})")
+        if not terms and "patterns" not in raw:
+            doc.problem(keys, "needs terms or patterns")
+        if not alternatives:
+            continue
+        rules.append(
+            Rule(
+                id=rule_id,
+                label=str(raw.get("label") or rule_id),
+                regex=re.compile("|".join(alternatives)),
+                terms=frozenset(terms),
+                severity=_severity(doc, raw.get("severity"), keys + ("severity",), severity),
+                score=_score(doc, raw.get("score"), keys + ("score",), default_score),
+                clauses=doc.strings(raw["clauses"], keys + ("clauses",)) if "clauses" in raw else clauses,
+            )
+        )
+
+    cancels: list[CancelCue] = []
+    raw_cancels = data.get("cancel") or []
+    if not isinstance(raw_cancels, list):
+        doc.problem(("cancel",), "must be a list of {name, cues, before/after}")
+        raw_cancels = []
+    for i, raw in enumerate(raw_cancels):
+        keys = ("cancel", i)
+        if not isinstance(raw, dict):
+            doc.problem(keys, "must be a mapping with name, cues and before or after")
+            continue
+        doc.unknown_keys(raw, _CANCEL_KEYS, keys)
+        windows = {}
+        for side in ("before", "after"):
+            value = raw.get(side)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                doc.problem(keys + (side,), f"must be a whole number of characters, got {value!r}")
+                value = None
+            windows[side] = value
+        if windows["before"] is None and windows["after"] is None:
+            doc.problem(keys, "needs before or after (how many characters from the hit)")
+        cancels.append(
+            CancelCue(
+                name=str(raw.get("name") or "cancel"),
+                cues=doc.strings(raw.get("cues"), keys + ("cues",), required=True),
+                before=windows["before"],
+                after=windows["after"],
+            )
+        )
+
+    domain = doc.strings(data.get("domain_words"), ("domain_words",))
+    doc.raise_problems()
+    # Homophone repair uses the keywords only: the context words of `sets` (人事, 朋友...) are
+    # too common, and repairing 认识 into 人事 would only make mistakes.
+    vocabulary = set(domain)
+    for rule_terms in (r.terms for r in rules):
+        vocabulary.update(rule_terms)
+    return CategoryLexicon(
+        category=category,
+        label=str(data.get("label") or category),
+        speaker=speaker,
+        rules=rules,
+        cancels=cancels,
+        vocabulary=vocabulary,
+        path=doc.path,
+    )
+
+
+def _expand_sets(doc: YamlDoc, pattern: str, sets: dict[str, list[str]], keys: tuple) -> str | None:
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in sets:
+            raise KeyError(name)
+        return "|".join(re.escape(w) for w in sorted(sets[name], key=len, reverse=True))
+
+    try:
+        return re.sub(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", replace, pattern)
+    except KeyError as exc:
+        doc.problem(keys, f"uses {{{exc.args[0]}}} but sets has no {exc.args[0]!r}")
+        return None
+
+
+def load_category_lexicons(lexicon_dir: Path) -> list[CategoryLexicon]:
+    """Every ``*.yaml`` with a ``category:`` key (dialogue.yaml has its own reader).
+
+    All files are checked before anything is reported, so one run lists every mistake.
+    """
+    lexicons: list[CategoryLexicon] = []
+    problems: list[str] = []
+    for path in sorted(Path(lexicon_dir).glob("*.yaml")):
+        if path.name == DIALOGUE_FILE:
+            continue
+        try:
+            doc = YamlDoc(path)
+            if isinstance(doc.data, dict) and "category" not in doc.data and "rules" not in doc.data:
+                continue  # another stage's word list, not a category lexicon
+            lexicons.append(parse_category_lexicon(doc))
+        except LexiconError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise LexiconError(problems)
+    return lexicons
+
+
+# --- the detector --------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    rule: Rule
+    start: int
+    end: int
+    score: float
+    repairs: list[Repair]
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((text.rfind(ch, 0, start) for ch in CLAUSE_BREAKS), default=-1) + 1
+    rights = [i for i in (text.find(ch, end) for ch in CLAUSE_BREAKS) if i >= 0]
+    return left, min(rights, default=len(text))
+
+
+def cancelled_by(lexicon: CategoryLexicon, text: str, start: int, end: int) -> str | None:
+    """The cue that cancels a hit at text[start:end] (negation, reported speech...), if any."""
+    left, right = _clause_bounds(text, start, end)
+    for cancel in lexicon.cancels:
+        for cue in cancel.cues:
+            if cancel.before is not None:
+                window = text[max(left, start - cancel.before - len(cue)) : start]
+                if cue in window:
+                    return f"{cancel.name}“{cue}”"
+            if cancel.after is not None:
+                window = text[end : min(right, end + cancel.after + len(cue))]
+                if cue in window:
+                    return f"{cancel.name}“{cue}”"
+    return None
+
+
+class LexiconDetector:
+    """One category's lexicon over the utterances of the speaker it applies to."""
+
+    def __init__(self, lexicon: CategoryLexicon, homophone_factor: float = 0.85, guessed_role_factor: float = 0.9):
+        self.lexicon = lexicon
+        self.name = f"lexicon:{lexicon.category}"
+        self.homophone_factor = homophone_factor
+        self.guessed_role_factor = guessed_role_factor
+
+    def applies_to(self, utterance: Utterance) -> bool:
+        return self.lexicon.speaker == "any" or utterance.role == self.lexicon.speaker
+
+    def hits(self, utterance: Utterance) -> list[Hit]:
+        text = utterance.text
+        hits = []
+        for rule in self.lexicon.rules:
+            for match in rule.regex.finditer(text):
+                start, end = match.span()
+                if start == end or cancelled_by(self.lexicon, text, start, end):
+                    continue
+                repairs = utterance.repairs_in(start, end)
+                score = rule.score * (self.homophone_factor if repairs else 1.0)
+                if utterance.role_reason:
+                    score *= self.guessed_role_factor
+                hits.append(Hit(rule, start, end, score, repairs))
+        return hits
+
+    def analyze_view(self, view: CallView) -> list[Finding]:
+        findings = []
+        for utterance in view.utterances:
+            if not self.applies_to(utterance):
+                continue
+            hits = self.hits(utterance)
+            if hits:
+                findings.append(self._finding(view, utterance, hits))
+        return findings
+
+    def _finding(self, view: CallView, utterance: Utterance, hits: list[Hit]) -> Finding:
+        best = max(hits, key=lambda h: h.score)
+        segment = utterance.segment
+        matched = list(dict.fromkeys(utterance.text[h.start : h.end] for h in hits))
+        labels = list(dict.fromkeys(h.rule.label for h in hits))
+        explanation = f"坐席说“{_snippet(segment.text, best.start, best.end)}”：{'、'.join(labels)}（命中词: {'、'.join(matched)}"
+        repairs = list({(r.heard, r.word, r.pinyin): r for h in hits for r in h.repairs}.values())
+        if repairs:
+            explanation += "；拼音匹配 " + "，".join(f"{r.heard}→{r.word} ({r.pinyin})" for r in repairs)
+        explanation += "）"
+        if utterance.role_reason:
+            explanation += f"；说话人由话术推断（{utterance.role_reason}）"
+        return Finding(
+            call_id=view.call.call_id,
+            category=self.lexicon.category,
+            severity=max((h.rule.severity for h in hits), key=SEVERITIES[::-1].index),
+            score=round(best.score, 3),
+            start=segment.start,
+            end=segment.end,
+            speaker=utterance.role,
+            segment_index=utterance.index,
+            evidence=segment.text,
+            clauses=best.rule.clauses,
+            detector=self.name,
+            explanation=explanation,
+        )
+
+
+def _snippet(text: str, start: int, end: int, margin: int = 12) -> str:
+    """The hit with some context, cut at the segment's ends (offsets are the same in both texts)."""
+    left = max(0, start - margin)
+    right = min(len(text), end + margin)
+    return ("…" if left else "") + text[left:right].strip() + ("…" if right < len(text) else "")
