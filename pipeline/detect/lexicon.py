@@ -145,9 +145,11 @@ def _fuzzy_readings(char: str) -> tuple[str, ...]:
 class HomophoneRepairer:
     """Puts vocabulary words back where the text holds a homophone of them.
 
-    A word of two syllables must match its toneless pinyin exactly; a longer word may also
-    match with the fuzzy sounds of ``_fuzzy``. A span that is not literally the word must start
-    and end on jieba word boundaries, so 办法院子 (办法|院子) never yields 法院. Each Han
+    A word of two syllables must match its toneless pinyin exactly, and a span that is not
+    literally the word must start and end on jieba word boundaries, so 办法院子 (办法|院子)
+    never yields 法院. A longer word may also match with the fuzzy sounds of ``_fuzzy``, and
+    needs no boundary check: three syllables in a row rarely sound alike by chance, while
+    garbled text cuts badly (度消满的 is not cut at 满|的). Each Han
     character is one syllable, so a repair keeps the text's length and every offset.
     """
 
@@ -197,9 +199,9 @@ class HomophoneRepairer:
                 continue
             heard = text[start:end]
             if heard != word:
-                if boundaries is None:
+                if end - start == 2 and boundaries is None:
                     boundaries = _word_boundaries(text)
-                if start not in boundaries or end not in boundaries:
+                if end - start == 2 and (start not in boundaries or end not in boundaries):
                     continue
                 repairs.append(Repair(start, end, heard, word, sound))
             for k in range(start, end):
@@ -375,11 +377,14 @@ def parse_category_lexicon(doc: YamlDoc) -> CategoryLexicon:
 
     domain = doc.strings(data.get("domain_words"), ("domain_words",))
     doc.raise_problems()
-    # Homophone repair uses the keywords only: the context words of `sets` (人事, 朋友...) are
-    # too common, and repairing 认识 into 人事 would only make mistakes.
+    # Homophone repair uses the keywords and the cancel cues (不回 is 不会 misheard) only: the
+    # context words of `sets` (人事, 朋友...) are too common, repairing 认识 into 人事 would
+    # only make mistakes.
     vocabulary = set(domain)
     for rule_terms in (r.terms for r in rules):
         vocabulary.update(rule_terms)
+    for cancel in cancels:
+        vocabulary.update(cancel.cues)
     return CategoryLexicon(
         category=category,
         label=str(data.get("label") or category),
