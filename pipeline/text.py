@@ -47,9 +47,9 @@ def _jieba():
     return jieba
 
 
-def tokens(text: str) -> list[str]:
-    """jieba's words in order with nothing dropped: their lengths add up to the text's."""
-    return list(_jieba().cut(text))
+def is_word(text: str) -> bool:
+    """Whether ``text`` is a word of jieba's dictionary (domain words included)."""
+    return _jieba().dt.FREQ.get(text, 0) > 0
 
 
 def words(text: str) -> list[str]:

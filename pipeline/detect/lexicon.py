@@ -4,7 +4,7 @@ An analyst edits ``lexicons/<category>.yaml`` (see the comment at the top of
 ``lexicons/threat.yaml`` for the format). Loading validates every file and reports a mistake
 with its file, line and reason. Matching works on the text after ``HomophoneRepairer`` has
 put lexicon words back where speech recognition wrote a homophone (发院 → 法院, 预期 → 逾期,
-律诗 → 律师): toneless pinyin of whole multi-syllable words, aligned on jieba's word
+律诗 → 律师): toneless pinyin of whole multi-syllable words that do not cut through a
 boundaries, so one shared syllable never counts.
 """
 
@@ -19,7 +19,7 @@ from typing import Any, Iterable
 import yaml
 
 from ..calls import Finding
-from ..text import tokens
+from ..text import is_word
 from .view import CallView, Repair, Utterance
 
 SEVERITIES = ("high", "medium", "low")
@@ -116,13 +116,18 @@ class YamlDoc:
 
 
 @functools.lru_cache(maxsize=None)
-def _readings(char: str) -> tuple[str, ...]:
-    """Toneless pinyin readings of one character (all of them, for 行 xing/hang); () if not Han."""
+def _reading(char: str) -> str:
+    """The toneless pinyin of one character's usual reading; "" if it is not Han.
+
+    Only the usual reading: pypinyin also lists rare ones (款 xin, 担 jie) that would make
+    unrelated words sound alike. Polyphones in lexicon words are covered from the other side:
+    each word is indexed under its phrase reading (银行 yin hang) and its per-character one.
+    """
     if not HAN.match(char):
-        return ()
+        return ""
     from pypinyin import Style, pinyin
 
-    return tuple(dict.fromkeys(pinyin(char, style=Style.NORMAL, heteronym=True)[0]))
+    return pinyin(char, style=Style.NORMAL)[0][0]
 
 
 def _fuzzy(syllable: str) -> str:
@@ -138,51 +143,69 @@ def _fuzzy(syllable: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _fuzzy_readings(char: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_fuzzy(r) for r in _readings(char)))
+def _fuzzy_reading(char: str) -> str:
+    return _fuzzy(_reading(char))
+
+
+@dataclass(frozen=True)
+class _Sound:
+    word: str
+    syllables: tuple[str, ...]
+    fuzzy: bool  # syllables are fuzzy (see _fuzzy)
 
 
 class HomophoneRepairer:
     """Puts vocabulary words back where the text holds a homophone of them.
 
     A word of two syllables must match its toneless pinyin exactly, and a span that is not
-    literally the word must start and end on jieba word boundaries, so 办法院子 (办法|院子)
+    literally the word must not cut through a dictionary word, so 办法院子 (办法|院子)
     never yields 法院. A longer word may also match with the fuzzy sounds of ``_fuzzy``, and
     needs no boundary check: three syllables in a row rarely sound alike by chance, while
-    garbled text cuts badly (度消满的 is not cut at 满|的). Each Han
-    character is one syllable, so a repair keeps the text's length and every offset.
+    garbled text cuts badly (度消满的 is not cut at 满|的). Each Han character is one
+    syllable, so a repair keeps the text's length and every offset.
     """
+
+    _CACHE_LIMIT = 200_000
 
     def __init__(self, vocabulary: Iterable[str]):
         from pypinyin import lazy_pinyin
 
-        self.exact: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = {}
-        self.fuzzy: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = {}
+        self.by_start: dict[tuple[str, str, bool], list[_Sound]] = {}
         for word in sorted(set(vocabulary)):
             if len(word) < 2 or not HAN.match(word):
                 continue
-            syllables = tuple(lazy_pinyin(word))
-            self.exact.setdefault(syllables[:2], []).append((word, syllables))
+            variants = {tuple(lazy_pinyin(word)), tuple(_reading(ch) for ch in word)}
+            sounds = {_Sound(word, v, False) for v in variants}
             if len(word) >= 3:
-                fuzzy = tuple(_fuzzy(s) for s in syllables)
-                self.fuzzy.setdefault(fuzzy[:2], []).append((word, fuzzy))
+                sounds |= {_Sound(word, tuple(_fuzzy(x) for x in v), True) for v in variants}
+            for sound in sounds:
+                self.by_start.setdefault((*sound.syllables[:2], sound.fuzzy), []).append(sound)
+        self._starts_cache: dict[str, list[_Sound]] = {}
+
+    def _starts(self, pair: str) -> list[_Sound]:
+        """Vocabulary words whose first two syllables sound like these two characters (cached)."""
+        found = self._starts_cache.get(pair)
+        if found is None:
+            a, b = pair
+            found = self.by_start.get((_reading(a), _reading(b), False), []) + self.by_start.get(
+                (_fuzzy_reading(a), _fuzzy_reading(b), True), []
+            )
+            if len(self._starts_cache) > self._CACHE_LIMIT:
+                self._starts_cache.clear()
+            self._starts_cache[pair] = found
+        return found
 
     def _candidates(self, text: str) -> list[tuple[int, int, str, str]]:
         """(start, end, word, pinyin) of every vocabulary word whose sound appears in ``text``."""
         found = []
-        for table, reading in ((self.exact, _readings), (self.fuzzy, _fuzzy_readings)):
-            if not table:
-                continue
-            sounds = [reading(ch) for ch in text]
-            for i in range(len(text) - 1):
-                for first in sounds[i]:
-                    for second in sounds[i + 1]:
-                        for word, syllables in table.get((first, second), ()):
-                            end = i + len(syllables)
-                            if end <= len(text) and all(
-                                syllables[k] in sounds[i + k] for k in range(2, len(syllables))
-                            ):
-                                found.append((i, end, word, " ".join(syllables)))
+        for i in range(len(text) - 1):
+            for sound in self._starts(text[i : i + 2]):
+                end = i + len(sound.syllables)
+                if end > len(text):
+                    continue
+                reading = _fuzzy_reading if sound.fuzzy else _reading
+                if all(sound.syllables[k] == reading(text[i + k]) for k in range(2, len(sound.syllables))):
+                    found.append((i, end, sound.word, " ".join(sound.syllables)))
         return found
 
     def repair(self, text: str) -> tuple[str, list[Repair]]:
@@ -193,15 +216,12 @@ class HomophoneRepairer:
         candidates.sort(key=lambda c: (text[c[0] : c[1]] != c[2], -(c[1] - c[0]), c[0]))
         taken = [False] * len(text)
         repairs: list[Repair] = []
-        boundaries: set[int] | None = None
         for start, end, word, sound in candidates:
             if any(taken[start:end]):
                 continue
             heard = text[start:end]
             if heard != word:
-                if end - start == 2 and boundaries is None:
-                    boundaries = _word_boundaries(text)
-                if end - start == 2 and (start not in boundaries or end not in boundaries):
+                if end - start == 2 and (_inside_word(text, start) or _inside_word(text, end)):
                     continue
                 repairs.append(Repair(start, end, heard, word, sound))
             for k in range(start, end):
@@ -214,14 +234,17 @@ class HomophoneRepairer:
         return "".join(chars), sorted(repairs, key=lambda r: r.start)
 
 
-def _word_boundaries(text: str) -> set[int]:
-    """Character offsets where jieba starts or ends a word."""
-    bounds = {0}
-    position = 0
-    for token in tokens(text):
-        position += len(token)
-        bounds.add(position)
-    return bounds
+def _inside_word(text: str, position: int, longest: int = 4) -> bool:
+    """Whether a dictionary word (jieba's) spans ``position``, as 办法 spans 办|法 in 办法院子.
+
+    A dictionary look-up rather than a full cut: cutting every segment would cost more than
+    everything else detection does.
+    """
+    for start in range(max(0, position - longest + 1), position):
+        for end in range(position + 1, min(len(text), start + longest) + 1):
+            if is_word(text[start:end]):
+                return True
+    return False
 
 
 def clean_text(text: str) -> str:
