@@ -5,7 +5,7 @@ An analyst edits ``lexicons/<category>.yaml`` (see the comment at the top of
 with its file, line and reason. Matching works on the text after ``HomophoneRepairer`` has
 put lexicon words back where speech recognition wrote a homophone (发院 → 法院, 预期 → 逾期,
 律诗 → 律师): toneless pinyin of whole multi-syllable words that do not cut through a
-boundaries, so one shared syllable never counts.
+dictionary word, so one shared syllable never counts.
 """
 
 from __future__ import annotations
