@@ -40,6 +40,7 @@ class Reveal:
 class DialogueRules:
     suffixes: re.Pattern
     not_names: frozenset[str]
+    not_institutions: list[str]
     name_starts: list[str]
     brands: list[str]
     filler: re.Pattern
@@ -71,7 +72,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
             section = {}
         sections[name] = section
     disclosure, third, roles = sections["disclosure"], sections["third_party"], sections["roles"]
-    doc.unknown_keys(disclosure, ("suffixes", "not_names", "name_starts", "brands", "filler"), ("disclosure",))
+    doc.unknown_keys(disclosure, ("suffixes", "not_names", "not_institutions", "name_starts", "brands", "filler"), ("disclosure",))
     doc.unknown_keys(third, ("not_debtor", "is_debtor", "offers_to_pay", "reveals"), ("third_party",))
     doc.unknown_keys(roles, ("agent", "customer"), ("roles",))
 
@@ -111,6 +112,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     rules = DialogueRules(
         suffixes=re.compile("|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True)) or r"(?!x)x"),
         not_names=frozenset(doc.strings(disclosure.get("not_names"), ("disclosure", "not_names"))),
+        not_institutions=doc.strings(disclosure.get("not_institutions"), ("disclosure", "not_institutions")),
         name_starts=sorted(doc.strings(disclosure.get("name_starts"), ("disclosure", "name_starts")), key=len, reverse=True),
         brands=brands,
         filler=filler or re.compile("^$"),
@@ -198,6 +200,8 @@ class InstitutionFinder:
         if len(name) < 2 or name in self.rules.not_names:
             return None
         if any(name.endswith(word) for word in self.rules.not_names if len(word) >= 2):
+            return None
+        if any(word in name for word in self.rules.not_institutions):
             return None
         return suffix_start - len(name)
 

@@ -272,6 +272,12 @@ class CancelCue:
     cues: list[str]
     before: int | None
     after: int | None
+    unless: list[str] = field(default_factory=list)  # phrases in which a cue does not count
+
+    def found_in(self, window: str) -> str | None:
+        for phrase in self.unless:
+            window = window.replace(phrase, "□" * len(phrase))
+        return next((cue for cue in self.cues if cue in window), None)
 
 
 @dataclass
@@ -287,7 +293,7 @@ class CategoryLexicon:
 
 _CATEGORY_KEYS = ("category", "label", "severity", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
 _RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses")
-_CANCEL_KEYS = ("name", "cues", "before", "after")
+_CANCEL_KEYS = ("name", "cues", "before", "after", "unless")
 
 
 def _score(doc: YamlDoc, value: Any, keys: tuple, default: float) -> float:
@@ -395,6 +401,7 @@ def parse_category_lexicon(doc: YamlDoc) -> CategoryLexicon:
                 cues=doc.strings(raw.get("cues"), keys + ("cues",), required=True),
                 before=windows["before"],
                 after=windows["after"],
+                unless=doc.strings(raw.get("unless"), keys + ("unless",)),
             )
         )
 
@@ -477,15 +484,16 @@ def cancelled_by(lexicon: CategoryLexicon, text: str, start: int, end: int) -> s
     """The cue that cancels a hit at text[start:end] (negation, reported speech...), if any."""
     left, right = _clause_bounds(text, start, end)
     for cancel in lexicon.cancels:
-        for cue in cancel.cues:
-            if cancel.before is not None:
-                window = text[max(left, start - cancel.before - len(cue)) : start]
-                if cue in window:
-                    return f"{cancel.name}“{cue}”"
-            if cancel.after is not None:
-                window = text[end : min(right, end + cancel.after + len(cue))]
-                if cue in window:
-                    return f"{cancel.name}“{cue}”"
+        longest = max(map(len, cancel.cues), default=0)
+        windows = []
+        if cancel.before is not None:
+            windows.append(text[max(left, start - cancel.before - longest) : start])
+        if cancel.after is not None:
+            windows.append(text[end : min(right, end + cancel.after + longest)])
+        for window in windows:
+            cue = cancel.found_in(window)
+            if cue:
+                return f"{cancel.name}“{cue}”"
     return None
 
 
