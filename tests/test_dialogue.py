@@ -2,6 +2,7 @@ import pytest
 
 from detect_helpers import make_call
 from pipeline.detect.dialogue import RoleGuesser
+from pipeline.detect.lexicon import sound_text
 from pipeline.detect.registry import default_registry
 from detect_helpers import findings_for
 
@@ -82,13 +83,13 @@ def guesser() -> RoleGuesser:
 
 def test_roles_are_guessed_on_mono_calls(guesser):
     texts = ["喂？", "喂您好，我是某某金融的，请问是张伟先生吗？", "我是他同事，他不在。", "麻烦您转告他尽快回电。", "好的。"]
-    roles = guesser.guess(texts, ["unknown"] * len(texts))
+    roles = guesser.guess(texts, [sound_text(t) for t in texts], ["unknown"] * len(texts))
     assert [role for role, _ in roles] == ["customer", "agent", "customer", "agent", "customer"]
     assert all(reason for _, reason in roles)
 
 
 def test_known_speakers_are_kept(guesser):
-    assert guesser.guess(["我是他同事"], ["agent"]) == [("agent", None)]
+    assert guesser.guess(["我是他同事"], [sound_text("我是他同事")], ["agent"]) == [("agent", None)]
 
 
 def test_mono_findings_say_the_speaker_was_inferred():

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..calls import Call, Finding
-from .lexicon import CLAUSE_BREAKS, DIALOGUE_FILE, YamlDoc
+from .lexicon import CLAUSE_BREAKS, DIALOGUE_FILE, SoundRegex, YamlDoc, sound_text
 from .view import CallView, Utterance
 
 DISCLOSURE_CLAUSES = ["NIFA 11(一)", "GB 5.2.1.2", "HN 10"]
@@ -25,7 +25,7 @@ THIRD_PARTY_CLAUSES = ["NIFA 8(三)", "GB 5.2.1.1", "HN 7(五)"]
 @dataclass
 class RoleCue:
     role: str
-    regex: re.Pattern
+    regex: SoundRegex
     weight: float
 
 
@@ -33,7 +33,13 @@ class RoleCue:
 class Reveal:
     label: str
     score: float
-    regex: re.Pattern
+    regex: SoundRegex | re.Pattern  # a plain pattern when by_sound is false (amounts)
+
+    def span(self, text: str, sound: str) -> tuple[int, int] | None:
+        if isinstance(self.regex, SoundRegex):
+            return self.regex.span(text, sound)
+        match = self.regex.search(text)
+        return match.span() if match else None
 
 
 @dataclass
@@ -44,18 +50,18 @@ class DialogueRules:
     name_starts: list[str]
     brands: list[str]
     filler: re.Pattern
-    not_debtor: re.Pattern
-    is_debtor: re.Pattern
-    offers_to_pay: re.Pattern
+    not_debtor: SoundRegex
+    is_debtor: SoundRegex
+    offers_to_pay: SoundRegex
     reveals: list[Reveal]
     role_cues: list[RoleCue]
     vocabulary: set[str]
 
 
-def _alternation(doc: YamlDoc, items: list[str], keys: tuple) -> re.Pattern:
+def _alternation(doc: YamlDoc, items: list[str], keys: tuple) -> SoundRegex:
     """One regex from a list of patterns; each bad pattern is reported with its own line."""
     good = [p for i, p in enumerate(items) if doc.regex(p, keys + (i,))]
-    return re.compile("|".join(f"(?:{p})" for p in good) or r"(?!x)x")
+    return SoundRegex("|".join(f"(?:{p})" for p in good) or r"(?!x)x")
 
 
 def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
@@ -84,15 +90,19 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     for i, raw in enumerate(third.get("reveals") or []):
         keys = ("third_party", "reveals", i)
         if not isinstance(raw, dict) or not isinstance(raw.get("pattern"), str):
-            doc.problem(keys, "must be {label, score, pattern}")
+            doc.problem(keys, "must be {label, score, pattern, by_sound}")
             continue
+        doc.unknown_keys(raw, ("label", "score", "pattern", "by_sound"), keys)
         score = raw.get("score", 0.9)
         if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 < score <= 1:
             doc.problem(keys + ("score",), f"must be a number above 0 and at most 1, got {score!r}")
             continue
         regex = doc.regex(raw["pattern"], keys + ("pattern",))
         if regex:
-            reveals.append(Reveal(str(raw.get("label", "债务信息")), float(score), regex))
+            by_sound = raw.get("by_sound", True) is not False
+            reveals.append(
+                Reveal(str(raw.get("label", "债务信息")), float(score), SoundRegex(raw["pattern"]) if by_sound else regex)
+            )
 
     role_cues = []
     for role in ("agent", "customer"):
@@ -105,9 +115,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
             if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
                 doc.problem(keys + ("weight",), f"must be a positive number, got {weight!r}")
                 continue
-            regex = doc.regex(raw["pattern"], keys + ("pattern",))
-            if regex:
-                role_cues.append(RoleCue(role, regex, float(weight)))
+            if doc.regex(raw["pattern"], keys + ("pattern",)):
+                role_cues.append(RoleCue(role, SoundRegex(raw["pattern"]), float(weight)))
 
     rules = DialogueRules(
         suffixes=re.compile("|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True)) or r"(?!x)x"),
@@ -137,19 +146,20 @@ class RoleGuesser:
         self.cues = rules.role_cues
         self.filler = rules.filler
 
-    def guess(self, texts: list[str], speakers: list[str]) -> list[tuple[str, str | None]]:
+    def guess(self, texts: list[str], sounds: list[str], speakers: list[str]) -> list[tuple[str, str | None]]:
+        """(role, reason) per segment; ``sounds`` are the texts spelt by sound (lexicon.sound_text)."""
         out: list[tuple[str, str | None]] = []
-        for text, speaker in zip(texts, speakers):
+        for text, sound, speaker in zip(texts, sounds, speakers):
             if speaker != "unknown":
                 out.append((speaker, None))
                 continue
             totals = {"agent": 0.0, "customer": 0.0}
             first_cue: dict[str, str] = {}
             for cue in self.cues:
-                match = cue.regex.search(text)
-                if match:
+                span = cue.regex.span(text, sound)
+                if span:
                     totals[cue.role] += cue.weight
-                    first_cue.setdefault(cue.role, match.group(0))
+                    first_cue.setdefault(cue.role, text[span[0] : span[1]])
             if totals["agent"] != totals["customer"]:
                 role = max(totals, key=totals.get)
                 who = "坐席" if role == "agent" else "客户"
@@ -167,41 +177,49 @@ class RoleGuesser:
 
 
 class InstitutionFinder:
-    """Where a text names an institution: a brand, a configured name, or a name plus a suffix."""
+    """Where a text names an institution: a brand, a configured name, or a name plus a suffix.
+
+    It reads the text spelt by sound, with every word list spelt the same way, so that a
+    misheard name (接信 for 捷信, 鑫大校贷 for 鑫达小贷) still counts as a disclosure.
+    """
 
     def __init__(self, rules: DialogueRules, institutions: list[str]):
-        self.rules = rules
-        self.names = sorted({*rules.brands, *institutions}, key=len, reverse=True)
+        self.names = [sound_text(n) for n in sorted({*rules.brands, *institutions}, key=len, reverse=True)]
+        self.suffixes = re.compile(sound_text(rules.suffixes.pattern))
+        self.name_starts = [sound_text(w) for w in rules.name_starts]
+        self.not_names = {sound_text(w) for w in rules.not_names}
+        self.not_institutions = [sound_text(w) for w in rules.not_institutions]
+        self.particle = sound_text("的")
 
-    def spans(self, text: str, extra_names: list[str] = ()) -> list[tuple[int, int]]:
+    def spans(self, sound: str, extra_names: list[str] = ()) -> list[tuple[int, int]]:
         found = []
-        for name in (*self.names, *extra_names):
-            start = text.find(name)
+        for name in (*self.names, *(sound_text(n) for n in extra_names)):
+            start = sound.find(name)
             while start >= 0:
                 found.append((start, start + len(name)))
-                start = text.find(name, start + 1)
-        for match in self.rules.suffixes.finditer(text):
-            name_start = self._name_start(text, match.start())
+                start = sound.find(name, start + 1)
+        for match in self.suffixes.finditer(sound):
+            name_start = self._name_start(sound, match.start())
             if name_start is not None:
                 found.append((name_start, match.end()))
         return found
 
-    def _name_start(self, text: str, suffix_start: int) -> int | None:
+    def _name_start(self, sound: str, suffix_start: int) -> int | None:
         """Start of the name in front of a suffix, or None when no real name is there."""
-        clause_start = max(text.rfind(ch, 0, suffix_start) for ch in CLAUSE_BREAKS) + 1
+        clause_start = max(sound.rfind(ch, 0, suffix_start) for ch in CLAUSE_BREAKS) + 1
         begin = max(clause_start, suffix_start - 8)
-        chunk = text[begin:suffix_start]
+        chunk = sound[begin:suffix_start]
         cut = 0
-        for cue in self.rules.name_starts:
+        for cue in self.name_starts:
             at = chunk.rfind(cue)
             if at >= 0:
                 cut = max(cut, at + len(cue))
-        name = chunk[cut:].strip("的")
-        if len(name) < 2 or name in self.rules.not_names:
+        name = chunk[cut:].strip(self.particle)
+        if len(name) < 2 or name in self.not_names:
             return None
-        if any(name.endswith(word) for word in self.rules.not_names if len(word) >= 2):
+        if any(name.endswith(word) for word in self.not_names if len(word) >= 2):
             return None
-        if any(word in name for word in self.rules.not_institutions):
+        if any(word in name for word in self.not_institutions):
             return None
         return suffix_start - len(name)
 
@@ -258,14 +276,14 @@ class DisclosureDetector:
         if not window:
             return []
         extra = agency_names(view.call, self.rules)
-        if any(self.finder.spans(u.text, extra) for u in window):
+        if any(self.finder.spans(u.sound, extra) for u in window):
             return []
         first, last = window[0].segment, window[-1].segment
         explanation = f"坐席开场{len(window)}句（{first.start:.1f}–{last.end:.1f}秒）未表明所代表的机构名称"
         intro = next((m.group(0) for u in window for m in [re.search(r"我(?:是|叫|姓)[^，。？！]{1,4}", u.text)] if m), None)
         if intro:
             explanation += f"；只报了个人称呼“{intro}”"
-        later = next((u for u in view.utterances[view.utterances.index(window[-1]) + 1 :] if u.role == "agent" and self.finder.spans(u.text, extra)), None)
+        later = next((u for u in view.utterances[view.utterances.index(window[-1]) + 1 :] if u.role == "agent" and self.finder.spans(u.sound, extra)), None)
         if later:
             explanation += f"；第{later.segment.start:.1f}秒才提到机构"
         guessed = any(u.role_reason for u in window)
@@ -312,17 +330,18 @@ class ThirdPartyDetector:
         extra = agency_names(view.call, self.rules)
         for u in view.utterances:
             if u.role == "customer":
-                if self.rules.is_debtor.search(u.text):
+                if self.rules.is_debtor.span(u.text, u.sound):
                     said_not_debtor = None
-                elif said_not_debtor is None and (m := self.rules.not_debtor.search(u.text)):
-                    said_not_debtor = (u, m.group(0))
-                if said_not_debtor and self.rules.offers_to_pay.search(u.text):
+                elif said_not_debtor is None and (span := self.rules.not_debtor.span(u.text, u.sound)):
+                    said_not_debtor = (u, u.text[span[0] : span[1]])
+                if said_not_debtor and self.rules.offers_to_pay.span(u.text, u.sound):
                     break  # the third party offered to pay: the details they need are allowed
                 continue
             if said_not_debtor is None:
                 continue
-            text = _blank(u.text, self.finder.spans(u.text, extra))
-            reveals = [(r, m.group(0)) for r in self.rules.reveals for m in [r.regex.search(text)] if m]
+            names = self.finder.spans(u.sound, extra)
+            text, sound = _blank(u.text, names), _blank(u.sound, names)
+            reveals = [(r, u.text[a:b]) for r in self.rules.reveals for a, b in [r.span(text, sound) or (0, 0)] if b > a]
             if reveals:
                 findings.append(self._finding(view, u, said_not_debtor, reveals))
         return findings

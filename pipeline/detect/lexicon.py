@@ -147,6 +147,41 @@ def _fuzzy_reading(char: str) -> str:
     return _fuzzy(_reading(char))
 
 
+_SOUND_CHARS: dict[str, str] = {}
+
+
+@functools.lru_cache(maxsize=None)
+def _sound_char(char: str) -> str:
+    """One private-use character per toneless syllable: 你 and 拟 both become the one for ni."""
+    reading = _reading(char)
+    if not reading:
+        return char
+    if reading not in _SOUND_CHARS:
+        _SOUND_CHARS[reading] = chr(0xE000 + len(_SOUND_CHARS))
+    return _SOUND_CHARS[reading]
+
+
+def sound_text(text: str) -> str:
+    """``text`` spelt by sound, character for character (same length, punctuation kept).
+
+    Regular expressions spelt the same way match whatever homophones the recogniser wrote,
+    context words included (拟再不还 for 你再不还).
+    """
+    return "".join(map(_sound_char, text))
+
+
+class SoundRegex:
+    """A regular expression tried on the text, then on the text spelt by sound."""
+
+    def __init__(self, pattern: str):
+        self.regex = re.compile(pattern)
+        self.sound_regex = re.compile(sound_text(pattern))
+
+    def span(self, text: str, sound: str) -> tuple[int, int] | None:
+        match = self.regex.search(text) or self.sound_regex.search(sound)
+        return match.span() if match else None
+
+
 @dataclass(frozen=True)
 class _Sound:
     word: str
@@ -260,6 +295,7 @@ class Rule:
     id: str
     label: str
     regex: re.Pattern
+    sound_regex: re.Pattern | None  # patterns and terms of 3+ characters, spelt by sound
     terms: frozenset[str]
     severity: str
     score: float
@@ -274,10 +310,12 @@ class CancelCue:
     after: int | None
     unless: list[str] = field(default_factory=list)  # phrases in which a cue does not count
 
-    def found_in(self, window: str) -> str | None:
+    def found_in(self, window: str, by_sound: bool = False) -> str | None:
+        """The cue in ``window`` (both spelt by sound when ``by_sound``)."""
+        spell = sound_text if by_sound else str
         for phrase in self.unless:
-            window = window.replace(phrase, "□" * len(phrase))
-        return next((cue for cue in self.cues if cue in window), None)
+            window = window.replace(spell(phrase), "□" * len(phrase))
+        return next((cue for cue in self.cues if spell(cue) in window), None)
 
 
 @dataclass
@@ -355,10 +393,14 @@ def parse_category_lexicon(doc: YamlDoc) -> CategoryLexicon:
             rule_id = f"rule{i}"
         terms = doc.strings(raw.get("terms"), keys + ("terms",))
         alternatives = [re.escape(t) for t in sorted(terms, key=len, reverse=True)]
+        # Two-character terms stay out of the by-sound regex: too many words sound like them
+        # (牢里 like 老李); homophone repair covers them, guarded by the dictionary.
+        by_sound = [re.escape(t) for t in sorted(terms, key=len, reverse=True) if len(t) >= 3]
         for j, pattern in enumerate(doc.strings(raw.get("patterns"), keys + ("patterns",))):
             expanded = _expand_sets(doc, pattern, sets, keys + ("patterns", j))
             if expanded is not None and doc.regex(expanded, keys + ("patterns", j)):
                 alternatives.append(f"(?:{expanded})")
+                by_sound.append(f"(?:{expanded})")
         if not terms and "patterns" not in raw:
             doc.problem(keys, "needs terms or patterns")
         if not alternatives:
@@ -368,6 +410,7 @@ def parse_category_lexicon(doc: YamlDoc) -> CategoryLexicon:
                 id=rule_id,
                 label=str(raw.get("label") or rule_id),
                 regex=re.compile("|".join(alternatives)),
+                sound_regex=re.compile(sound_text("|".join(by_sound))) if by_sound else None,
                 terms=frozenset(terms),
                 severity=_severity(doc, raw.get("severity"), keys + ("severity",), severity),
                 score=_score(doc, raw.get("score"), keys + ("score",), default_score),
@@ -472,6 +515,7 @@ class Hit:
     end: int
     score: float
     repairs: list[Repair]
+    by_sound: bool = False  # found only when the text was compared by sound
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -480,8 +524,11 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, min(rights, default=len(text))
 
 
-def cancelled_by(lexicon: CategoryLexicon, text: str, start: int, end: int) -> str | None:
-    """The cue that cancels a hit at text[start:end] (negation, reported speech...), if any."""
+def cancelled_by(lexicon: CategoryLexicon, text: str, start: int, end: int, by_sound: bool = False) -> str | None:
+    """The cue that cancels a hit at text[start:end] (negation, reported speech...), if any.
+
+    With ``by_sound``, ``text`` is spelt by sound and the cues are compared by sound too.
+    """
     left, right = _clause_bounds(text, start, end)
     for cancel in lexicon.cancels:
         longest = max(map(len, cancel.cues), default=0)
@@ -491,7 +538,7 @@ def cancelled_by(lexicon: CategoryLexicon, text: str, start: int, end: int) -> s
         if cancel.after is not None:
             windows.append(text[end : min(right, end + cancel.after + longest)])
         for window in windows:
-            cue = cancel.found_in(window)
+            cue = cancel.found_in(window, by_sound)
             if cue:
                 return f"{cancel.name}“{cue}”"
     return None
@@ -510,19 +557,29 @@ class LexiconDetector:
         return self.lexicon.speaker == "any" or utterance.role == self.lexicon.speaker
 
     def hits(self, utterance: Utterance) -> list[Hit]:
-        text = utterance.text
+        """Each rule's matches on the repaired text; a rule that finds nothing there is tried
+        again with text and rule both spelt by sound (lower score)."""
         hits = []
         for rule in self.lexicon.rules:
-            for match in rule.regex.finditer(text):
-                start, end = match.span()
-                if start == end or cancelled_by(self.lexicon, text, start, end):
-                    continue
+            by_sound = False
+            found = self._matches(rule.regex, utterance.text, False)
+            if not found and rule.sound_regex is not None:
+                found = self._matches(rule.sound_regex, utterance.sound, True)
+                by_sound = bool(found)
+            for start, end in found:
                 repairs = utterance.repairs_in(start, end)
-                score = rule.score * (self.homophone_factor if repairs else 1.0)
+                score = rule.score * (self.homophone_factor if repairs or by_sound else 1.0)
                 if utterance.role_reason:
                     score *= self.guessed_role_factor
-                hits.append(Hit(rule, start, end, score, repairs))
+                hits.append(Hit(rule, start, end, score, repairs, by_sound))
         return hits
+
+    def _matches(self, regex: re.Pattern, text: str, by_sound: bool) -> list[tuple[int, int]]:
+        return [
+            m.span()
+            for m in regex.finditer(text)
+            if m.end() > m.start() and not cancelled_by(self.lexicon, text, m.start(), m.end(), by_sound)
+        ]
 
     def analyze_view(self, view: CallView) -> list[Finding]:
         findings = []
@@ -543,6 +600,8 @@ class LexiconDetector:
         repairs = list({(r.heard, r.word, r.pinyin): r for h in hits for r in h.repairs}.values())
         if repairs:
             explanation += "；拼音匹配 " + "，".join(f"{r.heard}→{r.word} ({r.pinyin})" for r in repairs)
+        if any(h.by_sound for h in hits):  # name the rule: the text itself does not show the words
+            explanation += "；按读音匹配规则“" + "、".join(dict.fromkeys(h.rule.label for h in hits if h.by_sound)) + "”"
         explanation += "）"
         if utterance.role_reason:
             explanation += f"；说话人由话术推断（{utterance.role_reason}）"

@@ -27,7 +27,7 @@ from .dialogue import (
     ThirdPartyDetector,
     load_dialogue_rules,
 )
-from .lexicon import HomophoneRepairer, LexiconDetector, clean_text, load_category_lexicons
+from .lexicon import HomophoneRepairer, LexiconDetector, clean_text, load_category_lexicons, sound_text
 from .view import CallView, Utterance
 
 CORE_CATEGORIES = ("threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak")
@@ -51,12 +51,14 @@ class CallPreparer:
 
     def view(self, call: Call) -> CallView:
         repaired = [self.repairer.repair(clean_text(s.text)) for s in call.segments]
-        roles = self.roles.guess([text for text, _ in repaired], [s.speaker for s in call.segments])
+        texts = [text for text, _ in repaired]
+        sounds = [sound_text(text) for text in texts]
+        roles = self.roles.guess(texts, sounds, [s.speaker for s in call.segments])
         return CallView(
             call=call,
             utterances=[
-                Utterance(index=i, segment=s, role=role, role_reason=reason, text=text, repairs=repairs)
-                for i, (s, (text, repairs), (role, reason)) in enumerate(zip(call.segments, repaired, roles))
+                Utterance(index=i, segment=s, role=role, role_reason=reason, text=text, sound=sound, repairs=repairs)
+                for i, (s, (text, repairs), sound, (role, reason)) in enumerate(zip(call.segments, repaired, sounds, roles))
             ],
         )
 

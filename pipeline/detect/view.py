@@ -30,6 +30,7 @@ class Utterance:
     role: str  # agent or customer (guessed when the segment's speaker is unknown)
     role_reason: str | None  # why the role was guessed; None when the transcript named it
     text: str  # the segment's text with whitespace as clause breaks and homophones repaired
+    sound: str  # ``text`` spelt by sound (lexicon.sound_text), for matching through misheard words
     repairs: list[Repair] = field(default_factory=list)
 
     def repairs_in(self, start: int, end: int) -> list[Repair]:
