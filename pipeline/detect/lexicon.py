@@ -147,27 +147,34 @@ def _fuzzy_reading(char: str) -> str:
     return _fuzzy(_reading(char))
 
 
-_SOUND_CHARS: dict[str, str] = {}
+class _SoundSpelling(dict):
+    """str.translate table: one private-use character per toneless syllable, filled on demand."""
+
+    def __init__(self):
+        super().__init__()
+        self.by_syllable: dict[str, int] = {}
+
+    def __missing__(self, codepoint: int) -> int:
+        reading = _reading(chr(codepoint))
+        if not reading:
+            value = codepoint
+        else:
+            value = self.by_syllable.setdefault(reading, 0xE000 + len(self.by_syllable))
+        self[codepoint] = value
+        return value
 
 
-@functools.lru_cache(maxsize=None)
-def _sound_char(char: str) -> str:
-    """One private-use character per toneless syllable: 你 and 拟 both become the one for ni."""
-    reading = _reading(char)
-    if not reading:
-        return char
-    if reading not in _SOUND_CHARS:
-        _SOUND_CHARS[reading] = chr(0xE000 + len(_SOUND_CHARS))
-    return _SOUND_CHARS[reading]
+_SOUND_SPELLING = _SoundSpelling()
 
 
 def sound_text(text: str) -> str:
-    """``text`` spelt by sound, character for character (same length, punctuation kept).
+    """``text`` spelt by sound, character for character (same length, punctuation kept):
+    你 and 拟 both become the private-use character for ni.
 
     Regular expressions spelt the same way match whatever homophones the recogniser wrote,
     context words included (拟再不还 for 你再不还).
     """
-    return "".join(map(_sound_char, text))
+    return text.translate(_SOUND_SPELLING)
 
 
 class SoundRegex:
@@ -552,6 +559,12 @@ class LexiconDetector:
         self.name = f"lexicon:{lexicon.category}"
         self.homophone_factor = homophone_factor
         self.guessed_role_factor = guessed_role_factor
+        # One search over all rules tells whether an utterance needs the rule-by-rule pass:
+        # most utterances match nothing.
+        self.any_rule = re.compile("|".join(f"(?:{r.regex.pattern})" for r in lexicon.rules))
+        self.any_rule_by_sound = re.compile(
+            "|".join(f"(?:{r.sound_regex.pattern})" for r in lexicon.rules if r.sound_regex) or r"(?!x)x"
+        )
 
     def applies_to(self, utterance: Utterance) -> bool:
         return self.lexicon.speaker == "any" or utterance.role == self.lexicon.speaker
@@ -559,7 +572,9 @@ class LexiconDetector:
     def hits(self, utterance: Utterance) -> list[Hit]:
         """Each rule's matches on the repaired text; a rule that finds nothing there is tried
         again with text and rule both spelt by sound (lower score)."""
-        hits = []
+        hits: list[Hit] = []
+        if not (self.any_rule.search(utterance.text) or self.any_rule_by_sound.search(utterance.sound)):
+            return hits
         for rule in self.lexicon.rules:
             by_sound = False
             found = self._matches(rule.regex, utterance.text, False)
