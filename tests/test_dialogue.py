@@ -1,7 +1,9 @@
 import pytest
 
 from detect_helpers import make_call
-from pipeline.detect.dialogue import RoleGuesser
+from pipeline.detect.dialogue import RoleGuesser, load_dialogue_rules
+from pipeline.detect.lexicon import LexiconError
+from pipeline.text import LEXICON_DIR
 from pipeline.detect.lexicon import sound_text
 from pipeline.detect.registry import default_registry
 from detect_helpers import findings_for
@@ -98,3 +100,12 @@ def test_mono_findings_say_the_speaker_was_inferred():
     [finding] = findings_for(turns, "threat")
     assert finding.speaker == "agent" and finding.segment_index == 3
     assert "说话人由话术推断" in finding.explanation
+
+
+def test_dialogue_rules_mistakes_are_reported_with_line(tmp_path):
+    text = (LEXICON_DIR / "dialogue.yaml").read_text(encoding="utf-8")
+    broken = text.replace('"打错了|打错电话', '"(打错了|打错电话', 1)
+    (tmp_path / "dialogue.yaml").write_text(broken, encoding="utf-8")
+    line = next(i for i, row in enumerate(broken.splitlines(), 1) if "(打错了" in row)
+    with pytest.raises(LexiconError, match=rf"dialogue\.yaml:{line}: third_party\.not_debtor\[\d+\]: invalid regular expression"):
+        load_dialogue_rules(tmp_path)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..calls import Call, Finding
 from .lexicon import CLAUSE_BREAKS, DIALOGUE_FILE, SoundRegex, YamlDoc, sound_text
-from .view import CallView, Utterance
+from .view import CallView, Utterance, ViewDetector
 
 DISCLOSURE_CLAUSES = ["NIFA 11(一)", "GB 5.2.1.2", "HN 10"]
 THIRD_PARTY_CLAUSES = ["NIFA 8(三)", "GB 5.2.1.1", "HN 7(五)"]
@@ -240,7 +240,7 @@ def agency_names(call: Call, rules: DialogueRules) -> list[str]:
 # --- missing_disclosure --------------------------------------------------------------------
 
 
-class DisclosureDetector:
+class DisclosureDetector(ViewDetector):
     """``missing_disclosure``: no institution named in the agent's opening window.
 
     The window is the agent's first ``agent_turns`` substantive turns (greetings and
@@ -310,7 +310,7 @@ class DisclosureDetector:
 # --- third_party_leak ----------------------------------------------------------------------
 
 
-class ThirdPartyDetector:
+class ThirdPartyDetector(ViewDetector):
     """``third_party_leak``: debt details told to someone who said they are not the debtor.
 
     Naming the agent's own institution is required, so institution names are blanked out

@@ -20,7 +20,7 @@ import yaml
 
 from ..calls import Finding
 from ..text import is_word
-from .view import CallView, Repair, Utterance
+from .view import CallView, Repair, Utterance, ViewDetector
 
 SEVERITIES = ("high", "medium", "low")
 SPEAKER_SCOPES = ("agent", "customer", "any")
@@ -551,7 +551,7 @@ def cancelled_by(lexicon: CategoryLexicon, text: str, start: int, end: int, by_s
     return None
 
 
-class LexiconDetector:
+class LexiconDetector(ViewDetector):
     """One category's lexicon over the utterances of the speaker it applies to."""
 
     def __init__(self, lexicon: CategoryLexicon, homophone_factor: float = 0.85, guessed_role_factor: float = 0.9):

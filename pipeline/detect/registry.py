@@ -28,13 +28,15 @@ from .dialogue import (
     load_dialogue_rules,
 )
 from .lexicon import HomophoneRepairer, LexiconDetector, clean_text, load_category_lexicons, sound_text
-from .view import CallView, Utterance
+from .view import CallView, Utterance, ViewDetector
 
 CORE_CATEGORIES = ("threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak")
 
 
 class Detector:
-    """A detector reads one call and returns findings, each with a score and an explanation."""
+    """A detector from another family (the classifier): reads the plain call and returns
+    findings, each with a score and an explanation. This package's own detectors are
+    ``ViewDetector``s and read the prepared ``CallView`` instead."""
 
     name: str = "detector"
 
@@ -94,16 +96,22 @@ def merge_findings(findings: list[Finding]) -> list[Finding]:
 
 
 class DetectorRegistry:
-    def __init__(self, detectors: list, preparer: CallPreparer | None = None, categories: dict[str, dict] | None = None):
+    def __init__(
+        self,
+        detectors: list[Detector | ViewDetector],
+        preparer: CallPreparer,
+        categories: dict[str, dict] | None = None,
+    ):
         self.detectors = detectors
         self.preparer = preparer
         self.categories = categories or {}
 
     def analyze(self, call: Call) -> list[Finding]:
-        view = self.preparer.view(call) if self.preparer else None
+        view = None  # prepared on first use: other families need only the call
         findings: list[Finding] = []
         for detector in self.detectors:
-            if view is not None and hasattr(detector, "analyze_view"):
+            if isinstance(detector, ViewDetector):
+                view = view or self.preparer.view(call)
                 findings.extend(detector.analyze_view(view))
             else:
                 findings.extend(detector.analyze(call))
@@ -138,7 +146,7 @@ def build_registry(detection: dict[str, Any]) -> DetectorRegistry:
         return (categories.get(category) or {}).get("enabled", True)
 
     lexicon_settings = detection.get("lexicon") or {}
-    detectors: list = [
+    detectors: list[Detector | ViewDetector] = [
         LexiconDetector(
             lexicon,
             homophone_factor=lexicon_settings.get("homophone_factor", 0.85),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..calls import Call, Segment
+from ..calls import Call, Finding, Segment
 
 
 @dataclass
@@ -45,3 +45,12 @@ class CallView:
     @property
     def mono(self) -> bool:
         return any(u.role_reason for u in self.utterances)
+
+
+class ViewDetector:
+    """A detector of this package: reads the ``CallView`` the registry prepares once per call."""
+
+    name: str = "detector"
+
+    def analyze_view(self, view: CallView) -> list[Finding]:
+        raise NotImplementedError
