@@ -25,6 +25,7 @@ from .view import CallView, Repair, Utterance, ViewDetector
 SEVERITIES = ("high", "medium", "low")
 SPEAKER_SCOPES = ("agent", "customer", "any")
 CLAUSE_BREAKS = "，。？！；,.?!;…~"
+SENTENCE_ENDS = "。？！.?!"
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 DIALOGUE_FILE = "dialogue.yaml"
 
@@ -525,10 +526,12 @@ class Hit:
     by_sound: bool = False  # found only when the text was compared by sound
 
 
-def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((text.rfind(ch, 0, start) for ch in CLAUSE_BREAKS), default=-1) + 1
-    rights = [i for i in (text.find(ch, end) for ch in CLAUSE_BREAKS) if i >= 0]
-    return left, min(rights, default=len(text))
+def _clause_start(text: str, start: int) -> int:
+    return max((text.rfind(ch, 0, start) for ch in CLAUSE_BREAKS), default=-1) + 1
+
+
+def _sentence_end(text: str, end: int) -> int:
+    return min((i for i in (text.find(ch, end) for ch in SENTENCE_ENDS) if i >= 0), default=len(text))
 
 
 def cancelled_by(lexicon: CategoryLexicon, text: str, start: int, end: int, by_sound: bool = False) -> str | None:
@@ -536,7 +539,9 @@ def cancelled_by(lexicon: CategoryLexicon, text: str, start: int, end: int, by_s
 
     With ``by_sound``, ``text`` is spelt by sound and the cues are compared by sound too.
     """
-    left, right = _clause_bounds(text, start, end)
+    # A cue before the hit must be in its clause (你不还，我们就上门 is no negation); a denial
+    # after it may close the sentence (黑名单，我们公司是没有的).
+    left, right = _clause_start(text, start), _sentence_end(text, end)
     for cancel in lexicon.cancels:
         longest = max(map(len, cancel.cues), default=0)
         windows = []
