@@ -51,6 +51,7 @@ class DialogueRules:
     brands: list[str]
     filler: re.Pattern
     not_debtor: SoundRegex
+    wrong_number: SoundRegex
     is_debtor: SoundRegex
     offers_to_pay: SoundRegex
     reveals: list[Reveal]
@@ -79,7 +80,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         sections[name] = section
     disclosure, third, roles = sections["disclosure"], sections["third_party"], sections["roles"]
     doc.unknown_keys(disclosure, ("suffixes", "not_names", "not_institutions", "name_starts", "brands", "filler"), ("disclosure",))
-    doc.unknown_keys(third, ("not_debtor", "is_debtor", "offers_to_pay", "reveals"), ("third_party",))
+    doc.unknown_keys(third, ("not_debtor", "wrong_number", "is_debtor", "offers_to_pay", "reveals"), ("third_party",))
     doc.unknown_keys(roles, ("agent", "customer"), ("roles",))
 
     suffixes = doc.strings(disclosure.get("suffixes"), ("disclosure", "suffixes"), required=True)
@@ -126,6 +127,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         brands=brands,
         filler=filler or re.compile("^$"),
         not_debtor=_alternation(doc, doc.strings(third.get("not_debtor"), ("third_party", "not_debtor"), True), ("third_party", "not_debtor")),
+        wrong_number=_alternation(doc, doc.strings(third.get("wrong_number"), ("third_party", "wrong_number")), ("third_party", "wrong_number")),
         is_debtor=_alternation(doc, doc.strings(third.get("is_debtor"), ("third_party", "is_debtor")), ("third_party", "is_debtor")),
         offers_to_pay=_alternation(doc, doc.strings(third.get("offers_to_pay"), ("third_party", "offers_to_pay")), ("third_party", "offers_to_pay")),
         reveals=reveals,
@@ -246,6 +248,7 @@ class DisclosureDetector(ViewDetector):
     The window is the agent's first ``agent_turns`` substantive turns (greetings and
     喂喂听得到吗 do not count) and every agent turn that starts within ``seconds`` of the
     call's start, whichever reaches further: a name given a little late is still a disclosure.
+    A call that reached a wrong number before the window closed owes the stranger no name.
     """
 
     name = "rule:missing_disclosure"
@@ -271,9 +274,15 @@ class DisclosureDetector(ViewDetector):
                 substantive += 1
         return window if substantive else []
 
+    def _wrong_number(self, view: CallView, until: float) -> bool:
+        return any(
+            u.role == "customer" and u.segment.start <= until and self.rules.wrong_number.span(u.text, u.sound)
+            for u in view.utterances
+        )
+
     def analyze_view(self, view: CallView) -> list[Finding]:
         window = self.window(view)
-        if not window:
+        if not window or self._wrong_number(view, window[-1].segment.end):
             return []
         extra = agency_names(view.call, self.rules)
         if any(self.finder.spans(u.sound, extra) for u in window):
