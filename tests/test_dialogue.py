@@ -109,3 +109,8 @@ def test_dialogue_rules_mistakes_are_reported_with_line(tmp_path):
     line = next(i for i, row in enumerate(broken.splitlines(), 1) if "(打错了" in row)
     with pytest.raises(LexiconError, match=rf"dialogue\.yaml:{line}: third_party\.not_debtor\[\d+\]: invalid regular expression"):
         load_dialogue_rules(tmp_path)
+
+
+def test_wrong_number_is_owed_no_disclosure():
+    turns = [("a", "您好，是李娜吗？"), ("c", "你打错了，我不认识她。"), ("a", "抱歉，打扰了。")]
+    assert findings_for(turns) == []

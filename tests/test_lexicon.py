@@ -126,3 +126,19 @@ def test_negated_reported_and_lawful_statements_do_not_fire(text):
 @pytest.mark.parametrize("text", ["你们再打我就报警，我认识律师", "你们这些老赖公司，上门我也不怕", "我会不会坐牢啊"])
 def test_customer_speech_is_ignored(text):
     assert findings_for(OPENING + [("c", text)]) == []
+
+
+def test_misheard_context_words_still_match_by_sound():
+    # 你 misheard as 拟 breaks the written pattern 找你…领导; spelt by sound it still matches
+    [finding] = findings_for(OPENING + [("a", "再不还我们就找拟领导")], "threat")
+    assert "按读音匹配" in finding.explanation
+    [plain] = findings_for(OPENING + [("a", "再不还我们就找你领导")], "threat")
+    assert finding.score < plain.score
+
+
+def test_two_sounds_alike_by_chance_are_not_repaired():
+    # a two-character word must keep one of its characters: 老李 (lao li) is not 牢里
+    repairer = HomophoneRepairer(["牢里"])
+    assert repairer.repair("我是老李") == ("我是老李", [])
+    text, [repair] = repairer.repair("关在劳里")
+    assert text == "关在牢里" and repair.heard == "劳里"

@@ -200,9 +200,9 @@ class _Sound:
 class HomophoneRepairer:
     """Puts vocabulary words back where the text holds a homophone of them.
 
-    A word of two syllables must match its toneless pinyin exactly, and a span that is not
-    literally the word must not cut through a dictionary word, so 办法院子 (办法|院子)
-    never yields 法院. A longer word may also match with the fuzzy sounds of ``_fuzzy``, and
+    A word of two syllables must match its toneless pinyin exactly, keep one of its
+    characters (发院, 律诗, 预期 do; 老李 for 牢里 does not: two sounds alike by chance), and
+    not cut through a dictionary word, so 办法院子 (办法|院子) never yields 法院. A longer word may also match with the fuzzy sounds of ``_fuzzy``, and
     needs no boundary check: three syllables in a row rarely sound alike by chance, while
     garbled text cuts badly (度消满的 is not cut at 满|的). Each Han character is one
     syllable, so a repair keeps the text's length and every offset.
@@ -264,7 +264,9 @@ class HomophoneRepairer:
                 continue
             heard = text[start:end]
             if heard != word:
-                if end - start == 2 and (_inside_word(text, start) or _inside_word(text, end)):
+                if end - start == 2 and (
+                    not set(heard) & set(word) or _inside_word(text, start) or _inside_word(text, end)
+                ):
                     continue
                 repairs.append(Repair(start, end, heard, word, sound))
             for k in range(start, end):
