@@ -536,11 +536,12 @@ def _sentence_end(text: str, end: int) -> int:
     return min((i for i in (text.find(ch, end) for ch in SENTENCE_ENDS) if i >= 0), default=len(text))
 
 
-def cancelled_by(lexicon: CategoryLexicon, text: str, start: int, end: int, by_sound: bool = False) -> str | None:
-    """The cue that cancels a hit at text[start:end] (negation, reported speech...), if any.
+def cancelled_by(lexicon: CategoryLexicon, utterance: Utterance, start: int, end: int) -> str | None:
+    """The cue that cancels a hit at [start, end) (negation, reported speech...), if any.
 
-    With ``by_sound``, ``text`` is spelt by sound and the cues are compared by sound too.
+    Cues are compared by sound as well, so a misheard cue (不回 for 不会) still cancels.
     """
+    text, sound = utterance.text, utterance.sound
     # A cue before the hit must be in its clause (你不还，我们就上门 is no negation); a denial
     # after it may close the sentence (黑名单，我们公司是没有的).
     left, right = _clause_start(text, start), _sentence_end(text, end)
@@ -548,11 +549,11 @@ def cancelled_by(lexicon: CategoryLexicon, text: str, start: int, end: int, by_s
         longest = max(map(len, cancel.cues), default=0)
         windows = []
         if cancel.before is not None:
-            windows.append(text[max(left, start - cancel.before - longest) : start])
+            windows.append(slice(max(left, start - cancel.before - longest), start))
         if cancel.after is not None:
-            windows.append(text[end : min(right, end + cancel.after + longest)])
+            windows.append(slice(end, min(right, end + cancel.after + longest)))
         for window in windows:
-            cue = cancel.found_in(window, by_sound)
+            cue = cancel.found_in(text[window]) or cancel.found_in(sound[window], by_sound=True)
             if cue:
                 return f"{cancel.name}“{cue}”"
     return None
@@ -584,9 +585,9 @@ class LexiconDetector(ViewDetector):
             return hits
         for rule in self.lexicon.rules:
             by_sound = False
-            found = self._matches(rule.regex, utterance.text, False)
+            found = self._matches(rule.regex, utterance.text, utterance)
             if not found and rule.sound_regex is not None:
-                found = self._matches(rule.sound_regex, utterance.sound, True)
+                found = self._matches(rule.sound_regex, utterance.sound, utterance)
                 by_sound = bool(found)
             for start, end in found:
                 repairs = utterance.repairs_in(start, end)
@@ -596,11 +597,12 @@ class LexiconDetector(ViewDetector):
                 hits.append(Hit(rule, start, end, score, repairs, by_sound))
         return hits
 
-    def _matches(self, regex: re.Pattern, text: str, by_sound: bool) -> list[tuple[int, int]]:
+    def _matches(self, regex: re.Pattern, text: str, utterance: Utterance) -> list[tuple[int, int]]:
+        """Spans of ``regex`` in ``text`` (the utterance's text or its sound) not cancelled."""
         return [
             m.span()
             for m in regex.finditer(text)
-            if m.end() > m.start() and not cancelled_by(self.lexicon, text, m.start(), m.end(), by_sound)
+            if m.end() > m.start() and not cancelled_by(self.lexicon, utterance, m.start(), m.end())
         ]
 
     def analyze_view(self, view: CallView) -> list[Finding]:
