@@ -320,12 +320,15 @@ class CancelCue:
     after: int | None
     unless: list[str] = field(default_factory=list)  # phrases in which a cue does not count
 
+    def __post_init__(self):
+        self.spelt = {False: (self.cues, self.unless), True: ([sound_text(c) for c in self.cues], [sound_text(u) for u in self.unless])}
+
     def found_in(self, window: str, by_sound: bool = False) -> str | None:
         """The cue in ``window`` (both spelt by sound when ``by_sound``)."""
-        spell = sound_text if by_sound else str
-        for phrase in self.unless:
-            window = window.replace(spell(phrase), "□" * len(phrase))
-        return next((cue for cue in self.cues if spell(cue) in window), None)
+        cues, unless = self.spelt[by_sound]
+        for phrase in unless:
+            window = window.replace(phrase, "□" * len(phrase))
+        return next((self.cues[i] for i, cue in enumerate(cues) if cue in window), None)
 
 
 @dataclass
