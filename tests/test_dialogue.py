@@ -42,7 +42,7 @@ def test_no_institution_named_is_flagged_over_the_window():
 def test_personal_name_alone_is_not_a_disclosure():
     turns = [("a", "喂，您好，请问是张伟吗？"), ("c", "是我。"), ("a", "我是小王，找您说一下还款的事。")] + CLEAN_BODY
     [finding] = findings_for(turns, "missing_disclosure")
-    assert "我是小王" in finding.explanation
+    assert "自我介绍“我是小王”没有说明机构" in finding.explanation
 
 
 def test_garbled_institution_name_still_counts():

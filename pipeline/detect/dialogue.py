@@ -19,6 +19,7 @@ from .lexicon import CLAUSE_BREAKS, DIALOGUE_FILE, SoundRegex, YamlDoc, sound_te
 from .view import CallView, Utterance, ViewDetector
 
 DISCLOSURE_CLAUSES = ["NIFA 11(一)", "GB 5.2.1.2", "HN 10"]
+INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
 THIRD_PARTY_CLAUSES = ["NIFA 8(三)", "GB 5.2.1.1", "HN 7(五)"]
 
 
@@ -289,9 +290,9 @@ class DisclosureDetector(ViewDetector):
             return []
         first, last = window[0].segment, window[-1].segment
         explanation = f"坐席开场{len(window)}句（{first.start:.1f}–{last.end:.1f}秒）未表明所代表的机构名称"
-        intro = next((m.group(0) for u in window for m in [re.search(r"我(?:是|叫|姓)[^，。？！]{1,4}", u.text)] if m), None)
+        intro = next((m.group(0) for u in window for m in [INTRODUCTION.search(u.text)] if m), None)
         if intro:
-            explanation += f"；只报了个人称呼“{intro}”"
+            explanation += f"；自我介绍“{intro}”没有说明机构"
         later = next((u for u in view.utterances[view.utterances.index(window[-1]) + 1 :] if u.role == "agent" and self.finder.spans(u.sound, extra)), None)
         if later:
             explanation += f"；第{later.segment.start:.1f}秒才提到机构"
