@@ -38,7 +38,7 @@ def detect(file, config_path):
     import json
 
     from .calls import read_calls
-    from .detect import detect_call
+    from .detect import detect_calls
 
     config = _detection_config(config_path)
     try:
@@ -48,9 +48,11 @@ def detect(file, config_path):
     for result in results:
         if result.error:
             click.echo(result.error, err=True)
-            continue
-        for finding in detect_call(result.call, config):
-            click.echo(json.dumps(finding.to_json(), ensure_ascii=False))
+    calls = [r.call for r in results if r.call]
+    for start in range(0, len(calls), 256):
+        for findings in detect_calls(calls[start : start + 256], config):
+            for finding in findings:
+                click.echo(json.dumps(finding.to_json(), ensure_ascii=False))
 
 
 @cli.command()
@@ -60,17 +62,18 @@ def redetect(db_path, config_path):
     """Run detection again on every stored call (after editing lexicons or thresholds)."""
     from collections import Counter
 
-    from .detect import detect_call
+    from .detect import detect_calls
     from .store import load_call, ok_call_ids, open_db, replace_findings
 
     config = _detection_config(config_path)
     db = open_db(db_path)
     per_category: Counter = Counter()
     call_ids = ok_call_ids(db)
-    for call_id in call_ids:
-        findings = detect_call(load_call(db, call_id), config)
-        replace_findings(db, call_id, findings)
-        per_category.update(f.category for f in findings)
+    for start in range(0, len(call_ids), 256):
+        batch = call_ids[start : start + 256]
+        for call_id, findings in zip(batch, detect_calls([load_call(db, i) for i in batch], config)):
+            replace_findings(db, call_id, findings)
+            per_category.update(f.category for f in findings)
     click.echo(f"{len(call_ids)} calls, {sum(per_category.values())} findings")
     for category, count in sorted(per_category.items()):
         click.echo(f"  {category}: {count}")
@@ -86,7 +89,7 @@ def evaluate(labelled, config_path, tolerance, as_json, show_errors):
     """Precision, recall and F1 per category on LABELLED (.jsonl file or folder of them)."""
     import json
 
-    from .detect import detect_call
+    from .detect import detect_calls
     from .detect.evaluate import evaluate as run_evaluation
     from .detect.evaluate import read_labelled
     from .detect.registry import CORE_CATEGORIES
@@ -94,7 +97,7 @@ def evaluate(labelled, config_path, tolerance, as_json, show_errors):
     config = _detection_config(config_path)
     errors: list[str] = []
     result = run_evaluation(
-        read_labelled(labelled, errors), lambda call: detect_call(call, config), CORE_CATEGORIES, tolerance
+        read_labelled(labelled, errors), lambda calls: detect_calls(calls, config), CORE_CATEGORIES, tolerance
     )
     result.errors = errors
     for error in errors:

@@ -65,3 +65,22 @@ def test_thresholds_and_switches_come_from_config():
 def test_registry_is_built_once_per_settings():
     config = load_config()
     assert default_registry(config) is default_registry(copy.deepcopy(config))
+
+
+class FakeBatchClassifier(FakeClassifier):
+    def __init__(self):
+        self.batches = []
+
+    def analyze_many(self, calls):
+        self.batches.append(len(calls))
+        return [self.analyze(call) for call in calls]
+
+
+def test_batch_detectors_get_the_whole_batch():
+    registry = build_registry(load_config()["detection"])
+    batch_detector = FakeBatchClassifier()
+    registry.detectors.append(batch_detector)
+    calls = [make_call(OPENING + [("a", "你这种老赖，我们明天就上门")], call_id=f"c{k}") for k in range(3)]
+    results = registry.analyze_many(calls)
+    assert batch_detector.batches == [3]
+    assert [[f.detector for f in found] for found in results] == [["lexicon:threat+classifier"]] * 3

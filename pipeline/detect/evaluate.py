@@ -140,14 +140,14 @@ def _match(labels: list[int | None], found: list[int | None], tolerance: int) ->
 
 def evaluate(
     labelled: Iterable[LabelledCall],
-    detect: Callable[[Call], list[Finding]],
+    detect_many: Callable[[list[Call]], list[list[Finding]]],
     categories: Iterable[str] = (),
     tolerance: int = 1,
 ) -> Evaluation:
-    result = Evaluation(per_category={c: Counts() for c in categories})
-    for item in labelled:
-        result.calls += 1
-        findings = detect(item.call)
+    """Counts per category; ``detect_many`` gets all calls at once (see ``detect_calls``)."""
+    items = list(labelled)
+    result = Evaluation(calls=len(items), per_category={c: Counts() for c in categories})
+    for item, findings in zip(items, detect_many([item.call for item in items])):
         for category in {c for c, _ in item.labels} | {f.category for f in findings}:
             wanted = [i for c, i in item.labels if c == category]
             got = [f for f in findings if f.category == category]
