@@ -52,12 +52,13 @@ def main() -> None:
     is_word("法院")  # load jieba's dictionary outside the timing
     for call in calls[:50]:  # build the registry and the pinyin tables outside the timing
         detect_call(call, config)
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     findings = sum(len(detect_call(call, config)) for call in calls)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     segments = sum(len(c.segments) for c in calls)
     print(f"{len(calls)} calls, {segments / len(calls):.0f} segments each, {findings} findings")
-    print(f"{len(calls) / elapsed:.0f} calls/s ({elapsed:.2f} s)")
+    # CPU time is the steadier figure on a shared machine; wall time is what a user waits.
+    print(f"{len(calls) / elapsed:.0f} calls/s wall ({elapsed:.2f} s), {len(calls) / cpu:.0f} calls/s of CPU time")
 
 
 if __name__ == "__main__":

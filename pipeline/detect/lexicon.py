@@ -149,23 +149,30 @@ def _fuzzy_reading(char: str) -> str:
 
 
 class _SoundSpelling(dict):
-    """str.translate table: one private-use character per toneless syllable, filled on demand."""
+    """str.translate table: one private-use character per syllable, filled on demand.
 
-    def __init__(self):
+    ``reading`` gives a character's syllable (``_reading``, or ``_fuzzy_reading`` for the
+    spelling in which zh/z, n/l, -ng/-n... sound the same).
+    """
+
+    def __init__(self, reading, first_codepoint: int):
         super().__init__()
+        self.reading = reading
+        self.first_codepoint = first_codepoint
         self.by_syllable: dict[str, int] = {}
 
+    def syllable(self, syllable: str) -> str:
+        return chr(self.by_syllable.setdefault(syllable, self.first_codepoint + len(self.by_syllable)))
+
     def __missing__(self, codepoint: int) -> int:
-        reading = _reading(chr(codepoint))
-        if not reading:
-            value = codepoint
-        else:
-            value = self.by_syllable.setdefault(reading, 0xE000 + len(self.by_syllable))
+        syllable = self.reading(chr(codepoint))
+        value = ord(self.syllable(syllable)) if syllable else codepoint
         self[codepoint] = value
         return value
 
 
-_SOUND_SPELLING = _SoundSpelling()
+_SOUND_SPELLING = _SoundSpelling(_reading, 0xE000)
+_FUZZY_SPELLING = _SoundSpelling(_fuzzy_reading, 0xF000)
 
 
 def sound_text(text: str) -> str:
@@ -194,7 +201,8 @@ class SoundRegex:
 class _Sound:
     word: str
     syllables: tuple[str, ...]
-    fuzzy: bool  # syllables are fuzzy (see _fuzzy)
+    spelt: str  # the syllables spelt as in sound_text (or its fuzzy spelling)
+    fuzzy: bool
 
 
 class HomophoneRepairer:
@@ -202,53 +210,42 @@ class HomophoneRepairer:
 
     A word of two syllables must match its toneless pinyin exactly, keep one of its
     characters (发院, 律诗, 预期 do; 老李 for 牢里 does not: two sounds alike by chance), and
-    not cut through a dictionary word, so 办法院子 (办法|院子) never yields 法院. A longer word may also match with the fuzzy sounds of ``_fuzzy``, and
-    needs no boundary check: three syllables in a row rarely sound alike by chance, while
-    garbled text cuts badly (度消满的 is not cut at 满|的). Each Han character is one
-    syllable, so a repair keeps the text's length and every offset.
+    not cut through a dictionary word, so 办法院子 (办法|院子) never yields 法院. A longer
+    word may also match with the fuzzy sounds of ``_fuzzy``, and needs neither check: three
+    syllables in a row rarely sound alike by chance, while garbled text cuts badly (度消满的
+    is not cut at 满|的). Each Han character is one syllable, so a repair keeps the text's
+    length and every offset.
     """
-
-    _CACHE_LIMIT = 200_000
 
     def __init__(self, vocabulary: Iterable[str]):
         from pypinyin import lazy_pinyin
 
-        self.by_start: dict[tuple[str, str, bool], list[_Sound]] = {}
+        # words by the spelling of their first two syllables, in each spelling
+        self.by_start: dict[bool, dict[str, list[_Sound]]] = {False: {}, True: {}}
         for word in sorted(set(vocabulary)):
             if len(word) < 2 or not HAN.match(word):
                 continue
             variants = {tuple(lazy_pinyin(word)), tuple(_reading(ch) for ch in word)}
-            sounds = {_Sound(word, v, False) for v in variants}
-            if len(word) >= 3:
-                sounds |= {_Sound(word, tuple(_fuzzy(x) for x in v), True) for v in variants}
-            for sound in sounds:
-                self.by_start.setdefault((*sound.syllables[:2], sound.fuzzy), []).append(sound)
-        self._starts_cache: dict[str, list[_Sound]] = {}
-
-    def _starts(self, pair: str) -> list[_Sound]:
-        """Vocabulary words whose first two syllables sound like these two characters (cached)."""
-        found = self._starts_cache.get(pair)
-        if found is None:
-            a, b = pair
-            found = self.by_start.get((_reading(a), _reading(b), False), []) + self.by_start.get(
-                (_fuzzy_reading(a), _fuzzy_reading(b), True), []
-            )
-            if len(self._starts_cache) > self._CACHE_LIMIT:
-                self._starts_cache.clear()
-            self._starts_cache[pair] = found
-        return found
+            for fuzzy in (False, True) if len(word) >= 3 else (False,):
+                spelling = _FUZZY_SPELLING if fuzzy else _SOUND_SPELLING
+                for variant in variants:
+                    syllables = tuple(_fuzzy(x) for x in variant) if fuzzy else variant
+                    spelt = "".join(spelling.syllable(x) for x in syllables)
+                    sound = _Sound(word, syllables, spelt, fuzzy)
+                    starts = self.by_start[fuzzy].setdefault(spelt[:2], [])
+                    if sound not in starts:
+                        starts.append(sound)
 
     def _candidates(self, text: str) -> list[tuple[int, int, str, str]]:
         """(start, end, word, pinyin) of every vocabulary word whose sound appears in ``text``."""
         found = []
-        for i in range(len(text) - 1):
-            for sound in self._starts(text[i : i + 2]):
-                end = i + len(sound.syllables)
-                if end > len(text):
-                    continue
-                reading = _fuzzy_reading if sound.fuzzy else _reading
-                if all(sound.syllables[k] == reading(text[i + k]) for k in range(2, len(sound.syllables))):
-                    found.append((i, end, sound.word, " ".join(sound.syllables)))
+        for fuzzy, spelling in ((False, _SOUND_SPELLING), (True, _FUZZY_SPELLING)):
+            table = self.by_start[fuzzy]
+            spelt = text.translate(spelling)
+            for i in range(len(spelt) - 1):
+                for sound in table.get(spelt[i : i + 2], ()):
+                    if spelt.startswith(sound.spelt, i):
+                        found.append((i, i + len(sound.spelt), sound.word, " ".join(sound.syllables)))
         return found
 
     def repair(self, text: str) -> tuple[str, list[Repair]]:
