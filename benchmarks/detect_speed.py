@@ -1,21 +1,23 @@
 """Prints how many calls per second ``detect_call`` handles on typical 40-segment calls.
 
-Calls are built from the dev set's segments (scripted and ASR-noised text, known and unknown
-speakers), 40 segments each, so homophone repair and role guessing are both exercised.
+Calls are assembled from the dev set's segments (scripted and ASR-noised text): compliant
+segments with two violating ones mixed in per call, one call in four mono (speakers
+unknown), so homophone repair, sound matching and role guessing all run.
 Usage: python benchmarks/detect_speed.py [--calls 2000]
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import json
+import random
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.calls import Call, Segment, read_calls  # noqa: E402
+from pipeline.calls import Call, Segment  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 from pipeline.detect import detect_call  # noqa: E402
 from pipeline.text import is_word  # noqa: E402
@@ -23,20 +25,33 @@ from pipeline.text import is_word  # noqa: E402
 DEV = Path(__file__).resolve().parent.parent / "fixtures" / "labelled" / "dev"
 
 
-def typical_calls(count: int, segments_per_call: int = 40) -> list[Call]:
-    pool = [r.call for f in sorted(DEV.glob("*.jsonl")) for r in read_calls(f) if r.call]
+def segment_pools() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(speaker, text) of compliant segments and of labelled (violating) ones."""
+    compliant, violating = [], []
+    for path in sorted(DEV.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            call = json.loads(line)
+            flagged = {label["segment_index"] for label in call["labels"]}
+            for i, s in enumerate(call["segments"]):
+                if s["speaker"] != "unknown":
+                    (violating if i in flagged else compliant).append((s["speaker"], s["text"]))
+    return compliant, violating
+
+
+def typical_calls(count: int, segments_per_call: int = 40, violations_per_call: int = 2) -> list[Call]:
+    rng = random.Random(0)
+    compliant, violating = segment_pools()
     calls = []
     for k in range(count):
-        source = pool[k % len(pool)]
-        following = (pool[(k + j) % len(pool)].segments for j in itertools.count())
-        flat = list(itertools.islice(itertools.chain.from_iterable(following), segments_per_call))
-        speaker = "unknown" if source.segments[0].speaker == "unknown" else None
+        turns = rng.sample(compliant, segments_per_call - violations_per_call) + rng.sample(violating, violations_per_call)
+        rng.shuffle(turns)
+        mono = k % 4 == 0
         calls.append(
             Call(
                 call_id=f"bench-{k}",
                 segments=[
-                    Segment(start=3.0 * i, end=3.0 * i + 2.5, speaker=speaker or s.speaker, text=s.text)
-                    for i, s in enumerate(flat)
+                    Segment(start=3.0 * i, end=3.0 * i + 2.5, speaker="unknown" if mono else speaker, text=text)
+                    for i, (speaker, text) in enumerate(turns)
                 ],
             )
         )

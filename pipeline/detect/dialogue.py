@@ -38,7 +38,7 @@ class Reveal:
 
     def span(self, text: str, sound: str) -> tuple[int, int] | None:
         if isinstance(self.regex, SoundRegex):
-            return self.regex.span(text, sound)
+            return self.regex.span(sound)
         match = self.regex.search(text)
         return match.span() if match else None
 
@@ -159,7 +159,7 @@ class RoleGuesser:
             totals = {"agent": 0.0, "customer": 0.0}
             first_cue: dict[str, str] = {}
             for cue in self.cues:
-                span = cue.regex.span(text, sound)
+                span = cue.regex.span(sound)
                 if span:
                     totals[cue.role] += cue.weight
                     first_cue.setdefault(cue.role, text[span[0] : span[1]])
@@ -277,7 +277,7 @@ class DisclosureDetector(ViewDetector):
 
     def _wrong_number(self, view: CallView, until: float) -> bool:
         return any(
-            u.role == "customer" and u.segment.start <= until and self.rules.wrong_number.span(u.text, u.sound)
+            u.role == "customer" and u.segment.start <= until and self.rules.wrong_number.span(u.sound)
             for u in view.utterances
         )
 
@@ -340,11 +340,11 @@ class ThirdPartyDetector(ViewDetector):
         extra = agency_names(view.call, self.rules)
         for u in view.utterances:
             if u.role == "customer":
-                if self.rules.is_debtor.span(u.text, u.sound):
+                if self.rules.is_debtor.span(u.sound):
                     said_not_debtor = None
-                elif said_not_debtor is None and (span := self.rules.not_debtor.span(u.text, u.sound)):
+                elif said_not_debtor is None and (span := self.rules.not_debtor.span(u.sound)):
                     said_not_debtor = (u, u.text[span[0] : span[1]])
-                if said_not_debtor and self.rules.offers_to_pay.span(u.text, u.sound):
+                if said_not_debtor and self.rules.offers_to_pay.span(u.sound):
                     break  # the third party offered to pay: the details they need are allowed
                 continue
             if said_not_debtor is None:

@@ -186,14 +186,18 @@ def sound_text(text: str) -> str:
 
 
 class SoundRegex:
-    """A regular expression tried on the text, then on the text spelt by sound."""
+    """A regular expression matched on the text spelt by sound (``sound_text``).
+
+    Spelt by sound, the pattern matches the words as written and every homophone of them, so
+    one search covers both; the span is the same in the text.
+    """
 
     def __init__(self, pattern: str):
-        self.regex = re.compile(pattern)
+        self.pattern = pattern
         self.sound_regex = re.compile(sound_text(pattern))
 
-    def span(self, text: str, sound: str) -> tuple[int, int] | None:
-        match = self.regex.search(text) or self.sound_regex.search(sound)
+    def span(self, sound: str) -> tuple[int, int] | None:
+        match = self.sound_regex.search(sound)
         return match.span() if match else None
 
 
@@ -567,12 +571,9 @@ class LexiconDetector(ViewDetector):
         self.name = f"lexicon:{lexicon.category}"
         self.homophone_factor = homophone_factor
         self.guessed_role_factor = guessed_role_factor
-        # One search over all rules tells whether an utterance needs the rule-by-rule pass:
-        # most utterances match nothing.
-        self.any_rule = re.compile("|".join(f"(?:{r.regex.pattern})" for r in lexicon.rules))
-        self.any_rule_by_sound = re.compile(
-            "|".join(f"(?:{r.sound_regex.pattern})" for r in lexicon.rules if r.sound_regex) or r"(?!x)x"
-        )
+        # One search over all rules, spelt by sound (so it also finds what the rules find as
+        # written), tells whether an utterance needs the rule-by-rule pass: most match nothing.
+        self.any_rule = SoundRegex("|".join(f"(?:{r.regex.pattern})" for r in lexicon.rules))
 
     def applies_to(self, utterance: Utterance) -> bool:
         return self.lexicon.speaker == "any" or utterance.role == self.lexicon.speaker
@@ -581,7 +582,7 @@ class LexiconDetector(ViewDetector):
         """Each rule's matches on the repaired text; a rule that finds nothing there is tried
         again with text and rule both spelt by sound (lower score)."""
         hits: list[Hit] = []
-        if not (self.any_rule.search(utterance.text) or self.any_rule_by_sound.search(utterance.sound)):
+        if not self.any_rule.span(utterance.sound):
             return hits
         for rule in self.lexicon.rules:
             by_sound = False
