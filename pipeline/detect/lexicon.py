@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -143,7 +143,6 @@ def _fuzzy(syllable: str) -> str:
     return syllable
 
 
-@functools.lru_cache(maxsize=None)
 def _fuzzy_reading(char: str) -> str:
     return _fuzzy(_reading(char))
 
@@ -155,7 +154,7 @@ class _SoundSpelling(dict):
     spelling in which zh/z, n/l, -ng/-n... sound the same).
     """
 
-    def __init__(self, reading, first_codepoint: int):
+    def __init__(self, reading: Callable[[str], str], first_codepoint: int):
         super().__init__()
         self.reading = reading
         self.first_codepoint = first_codepoint
@@ -322,7 +321,10 @@ class CancelCue:
     unless: list[str] = field(default_factory=list)  # phrases in which a cue does not count
 
     def __post_init__(self):
-        self.spelt = {False: (self.cues, self.unless), True: ([sound_text(c) for c in self.cues], [sound_text(u) for u in self.unless])}
+        self.spelt = {
+            False: (self.cues, self.unless),
+            True: ([sound_text(c) for c in self.cues], [sound_text(u) for u in self.unless]),
+        }
 
     def found_in(self, window: str, by_sound: bool = False) -> str | None:
         """The cue in ``window`` (both spelt by sound when ``by_sound``)."""
@@ -335,12 +337,10 @@ class CancelCue:
 @dataclass
 class CategoryLexicon:
     category: str
-    label: str
     speaker: str
     rules: list[Rule]
     cancels: list[CancelCue]
-    vocabulary: set[str] = field(default_factory=set)
-    path: Path | None = None
+    vocabulary: set[str] = field(default_factory=set)  # words for homophone repair
 
 
 _CATEGORY_KEYS = ("category", "label", "severity", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
@@ -474,12 +474,10 @@ def parse_category_lexicon(doc: YamlDoc) -> CategoryLexicon:
         vocabulary.update(cancel.cues)
     return CategoryLexicon(
         category=category,
-        label=str(data.get("label") or category),
         speaker=speaker,
         rules=rules,
         cancels=cancels,
         vocabulary=vocabulary,
-        path=doc.path,
     )
 
 
@@ -621,7 +619,8 @@ class LexiconDetector(ViewDetector):
         segment = utterance.segment
         matched = list(dict.fromkeys(utterance.text[h.start : h.end] for h in hits))
         labels = list(dict.fromkeys(h.rule.label for h in hits))
-        explanation = f"坐席说“{_snippet(segment.text, best.start, best.end)}”：{'、'.join(labels)}（命中词: {'、'.join(matched)}"
+        quote = _snippet(segment.text, best.start, best.end)
+        explanation = f"坐席说“{quote}”：{'、'.join(labels)}（命中词: {'、'.join(matched)}"
         repairs = list({(r.heard, r.word, r.pinyin): r for h in hits for r in h.repairs}.values())
         if repairs:
             explanation += "；拼音匹配 " + "，".join(f"{r.heard}→{r.word} ({r.pinyin})" for r in repairs)

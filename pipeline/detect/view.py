@@ -42,10 +42,6 @@ class CallView:
     call: Call
     utterances: list[Utterance]
 
-    @property
-    def mono(self) -> bool:
-        return any(u.role_reason for u in self.utterances)
-
 
 class ViewDetector:
     """A detector of this package: reads the ``CallView`` the registry prepares once per call."""
