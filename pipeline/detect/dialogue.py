@@ -80,12 +80,19 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
             section = {}
         sections[name] = section
     disclosure, third, roles = sections["disclosure"], sections["third_party"], sections["roles"]
-    doc.unknown_keys(disclosure, ("suffixes", "not_names", "not_institutions", "name_starts", "brands", "filler"), ("disclosure",))
+    disclosure_keys = ("suffixes", "not_names", "not_institutions", "name_starts", "brands", "filler")
+    doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
     doc.unknown_keys(third, ("not_debtor", "wrong_number", "is_debtor", "offers_to_pay", "reveals"), ("third_party",))
     doc.unknown_keys(roles, ("agent", "customer"), ("roles",))
 
-    suffixes = doc.strings(disclosure.get("suffixes"), ("disclosure", "suffixes"), required=True)
-    brands = doc.strings(disclosure.get("brands"), ("disclosure", "brands"))
+    def words(key: str, required: bool = False) -> list[str]:
+        return doc.strings(disclosure.get(key), ("disclosure", key), required)
+
+    def third_party_cues(key: str, required: bool = False) -> SoundRegex:
+        return _alternation(doc, doc.strings(third.get(key), ("third_party", key), required), ("third_party", key))
+
+    suffixes = words("suffixes", required=True)
+    brands = words("brands")
     filler = doc.regex(str(disclosure.get("filler", "^$")), ("disclosure", "filler"))
 
     reveals = []
@@ -101,10 +108,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
             continue
         regex = doc.regex(raw["pattern"], keys + ("pattern",))
         if regex:
-            by_sound = raw.get("by_sound", True) is not False
-            reveals.append(
-                Reveal(str(raw.get("label", "债务信息")), float(score), SoundRegex(raw["pattern"]) if by_sound else regex)
-            )
+            matcher = SoundRegex(raw["pattern"]) if raw.get("by_sound", True) is not False else regex
+            reveals.append(Reveal(str(raw.get("label", "债务信息")), float(score), matcher))
 
     role_cues = []
     for role in ("agent", "customer"):
@@ -122,15 +127,15 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
 
     rules = DialogueRules(
         suffixes=re.compile("|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True)) or r"(?!x)x"),
-        not_names=frozenset(doc.strings(disclosure.get("not_names"), ("disclosure", "not_names"))),
-        not_institutions=doc.strings(disclosure.get("not_institutions"), ("disclosure", "not_institutions")),
-        name_starts=sorted(doc.strings(disclosure.get("name_starts"), ("disclosure", "name_starts")), key=len, reverse=True),
+        not_names=frozenset(words("not_names")),
+        not_institutions=words("not_institutions"),
+        name_starts=sorted(words("name_starts"), key=len, reverse=True),
         brands=brands,
         filler=filler or re.compile("^$"),
-        not_debtor=_alternation(doc, doc.strings(third.get("not_debtor"), ("third_party", "not_debtor"), True), ("third_party", "not_debtor")),
-        wrong_number=_alternation(doc, doc.strings(third.get("wrong_number"), ("third_party", "wrong_number")), ("third_party", "wrong_number")),
-        is_debtor=_alternation(doc, doc.strings(third.get("is_debtor"), ("third_party", "is_debtor")), ("third_party", "is_debtor")),
-        offers_to_pay=_alternation(doc, doc.strings(third.get("offers_to_pay"), ("third_party", "offers_to_pay")), ("third_party", "offers_to_pay")),
+        not_debtor=third_party_cues("not_debtor", required=True),
+        wrong_number=third_party_cues("wrong_number"),
+        is_debtor=third_party_cues("is_debtor"),
+        offers_to_pay=third_party_cues("offers_to_pay"),
         reveals=reveals,
         role_cues=role_cues,
         vocabulary=set(doc.strings(data.get("domain_words"), ("domain_words",))) | set(suffixes) | set(brands),
@@ -254,7 +259,9 @@ class DisclosureDetector(ViewDetector):
 
     name = "rule:missing_disclosure"
 
-    def __init__(self, rules: DialogueRules, finder: InstitutionFinder, agent_turns: int = 3, seconds: float = 20.0, score: float = 0.8):
+    def __init__(
+        self, rules: DialogueRules, finder: InstitutionFinder, agent_turns: int = 3, seconds: float = 20.0, score: float = 0.8
+    ):
         self.rules = rules
         self.finder = finder
         self.agent_turns = agent_turns
@@ -293,7 +300,8 @@ class DisclosureDetector(ViewDetector):
         intro = next((m.group(0) for u in window for m in [INTRODUCTION.search(u.text)] if m), None)
         if intro:
             explanation += f"；自我介绍“{intro}”没有说明机构"
-        later = next((u for u in view.utterances[view.utterances.index(window[-1]) + 1 :] if u.role == "agent" and self.finder.spans(u.sound, extra)), None)
+        after_window = view.utterances[window[-1].index + 1 :]
+        later = next((u for u in after_window if u.role == "agent" and self.finder.spans(u.sound, extra)), None)
         if later:
             explanation += f"；第{later.segment.start:.1f}秒才提到机构"
         guessed = any(u.role_reason for u in window)
