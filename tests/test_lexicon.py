@@ -142,3 +142,9 @@ def test_two_sounds_alike_by_chance_are_not_repaired():
     assert repairer.repair("我是老李") == ("我是老李", [])
     text, [repair] = repairer.repair("关在劳里")
     assert text == "关在牢里" and repair.heard == "劳里"
+
+
+def test_pattern_that_cannot_be_matched_by_sound_is_reported(tmp_path):
+    write(tmp_path, "threat.yaml", GOOD + '  - id: range\n    patterns: ["你[一-龥]{2}"]\n')
+    with pytest.raises(LexiconError, match=r"threat\.yaml:8: rules\[1\]\.patterns\[0\]: .*cannot be matched by sound"):
+        load_category_lexicons(tmp_path)

@@ -46,7 +46,9 @@ class Reveal:
 @dataclass
 class DialogueRules:
     suffixes: re.Pattern
+    staff: list[str]
     not_names: frozenset[str]
+    not_name_endings: list[str]
     not_institutions: list[str]
     name_starts: list[str]
     brands: list[str]
@@ -80,7 +82,9 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
             section = {}
         sections[name] = section
     disclosure, third, roles = sections["disclosure"], sections["third_party"], sections["roles"]
-    disclosure_keys = ("suffixes", "not_names", "not_institutions", "name_starts", "brands", "filler")
+    disclosure_keys = (
+        "suffixes", "staff", "not_names", "not_name_endings", "not_institutions", "name_starts", "brands", "filler"
+    )
     doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
     doc.unknown_keys(third, ("not_debtor", "wrong_number", "is_debtor", "offers_to_pay", "reveals"), ("third_party",))
     doc.unknown_keys(roles, ("agent", "customer"), ("roles",))
@@ -127,7 +131,9 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
 
     rules = DialogueRules(
         suffixes=re.compile("|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True)) or r"(?!x)x"),
+        staff=words("staff"),
         not_names=frozenset(words("not_names")),
+        not_name_endings=words("not_name_endings"),
         not_institutions=words("not_institutions"),
         name_starts=sorted(words("name_starts"), key=len, reverse=True),
         brands=brands,
@@ -185,7 +191,8 @@ class RoleGuesser:
 
 
 class InstitutionFinder:
-    """Where a text names an institution: a brand, a configured name, or a name plus a suffix.
+    """Where a text names an institution: a brand, a configured name, a name plus a suffix
+    (某某金融), or a name that its staff speak for (宜信普惠的客服).
 
     It reads the text spelt by sound, with every word list spelt the same way, so that a
     misheard name (接信 for 捷信, 鑫大校贷 for 鑫达小贷) still counts as a disclosure.
@@ -194,6 +201,10 @@ class InstitutionFinder:
     def __init__(self, rules: DialogueRules, institutions: list[str]):
         self.names = [sound_text(n) for n in sorted({*rules.brands, *institutions}, key=len, reverse=True)]
         self.suffixes = re.compile(sound_text(rules.suffixes.pattern))
+        self.ends_with_suffix = re.compile(f"(?:{self.suffixes.pattern})$")
+        staff = "|".join(re.escape(w) for w in sorted(rules.staff, key=len, reverse=True))
+        self.staff = re.compile(sound_text(f"的(?:{staff})")) if staff else None
+        self.not_name_endings = [sound_text(w) for w in rules.not_name_endings]
         self.name_starts = [sound_text(w) for w in rules.name_starts]
         self.not_names = {sound_text(w) for w in rules.not_names}
         self.not_institutions = [sound_text(w) for w in rules.not_institutions]
@@ -210,6 +221,11 @@ class InstitutionFinder:
             name_start = self._name_start(sound, match.start())
             if name_start is not None:
                 found.append((name_start, match.end()))
+        for match in self.staff.finditer(sound) if self.staff else ():
+            name_start = self._name_start(sound, match.start())
+            # a name ending in a suffix was judged above (催收公司的客服 is no name)
+            if name_start is not None and not self.ends_with_suffix.search(sound[name_start : match.start()]):
+                found.append((name_start, match.start()))
         return found
 
     def _name_start(self, sound: str, suffix_start: int) -> int | None:
@@ -228,6 +244,8 @@ class InstitutionFinder:
         if any(name.endswith(word) for word in self.not_names if len(word) >= 2):
             return None
         if any(word in name for word in self.not_institutions):
+            return None
+        if any(name.endswith(ending) for ending in self.not_name_endings):
             return None
         return suffix_start - len(name)
 

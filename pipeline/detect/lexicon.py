@@ -97,11 +97,18 @@ class YamlDoc:
         return out
 
     def regex(self, pattern: str, keys: tuple) -> re.Pattern | None:
+        """The compiled pattern; it must also compile spelt by sound (see ``sound_text``)."""
         try:
-            return re.compile(pattern)
+            compiled = re.compile(pattern)
         except re.error as exc:
             self.problem(keys, f"invalid regular expression {pattern!r} ({exc.msg})")
             return None
+        try:
+            re.compile(sound_text(pattern))
+        except re.error as exc:
+            self.problem(keys, f"{pattern!r} cannot be matched by sound ({exc.msg}): list characters, not a range")
+            return None
+        return compiled
 
     def unknown_keys(self, mapping: dict, allowed: Iterable[str], keys: tuple) -> None:
         for key in mapping:
