@@ -27,6 +27,7 @@ SPEAKER_SCOPES = ("agent", "customer", "any")
 CLAUSE_BREAKS = "，。？！；,.?!;…~"
 SENTENCE_ENDS = "。？！.?!"
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+HAN_RANGE = re.compile(r"[\u4e00-\u9fff]-[\u4e00-\u9fff]")  # [一-龥] has no meaning spelt by sound
 DIALOGUE_FILE = "dialogue.yaml"
 
 
@@ -104,9 +105,11 @@ class YamlDoc:
             self.problem(keys, f"invalid regular expression {pattern!r} ({exc.msg})")
             return None
         try:
+            if HAN_RANGE.search(pattern):
+                raise re.error("a range of Chinese characters")
             re.compile(sound_text(pattern))
         except re.error as exc:
-            self.problem(keys, f"{pattern!r} cannot be matched by sound ({exc.msg}): list characters, not a range")
+            self.problem(keys, f"{pattern!r} cannot be matched by sound ({exc.msg}): list the characters instead")
             return None
         return compiled
 
