@@ -114,3 +114,9 @@ def test_dialogue_rules_mistakes_are_reported_with_line(tmp_path):
 def test_wrong_number_is_owed_no_disclosure():
     turns = [("a", "您好，是李娜吗？"), ("c", "你打错了，我不认识她。"), ("a", "抱歉，打扰了。")]
     assert findings_for(turns) == []
+
+
+def test_debt_talk_after_the_phone_is_handed_to_the_debtor_is_not_a_leak():
+    turns = THIRD_PARTY_OPEN + [("c", "我是他老婆，你等一下，我叫他接电话。"), ("c", "喂，我是张伟。"),
+                                ("a", "张先生您好，我是某某金融的，您的欠款八千元已经逾期了。")]
+    assert findings_for(turns, "third_party_leak") == []
