@@ -148,3 +148,9 @@ def test_pattern_that_cannot_be_matched_by_sound_is_reported(tmp_path):
     write(tmp_path, "threat.yaml", GOOD + '  - id: range\n    patterns: ["你[一-龥]{2}"]\n')
     with pytest.raises(LexiconError, match=r"threat\.yaml:8: rules\[1\]\.patterns\[0\]: .*cannot be matched by sound"):
         load_category_lexicons(tmp_path)
+
+
+@pytest.mark.parametrize("text", ["我是王静，负责您的账户", "您好，我是中原消费金融的客服", "我们这边是高原地区的分公司"])
+def test_names_that_sound_like_authorities_do_not_fire(text):
+    # 王静 sounds like 网警, 中原 like 中院, 高原 like 高院: a match by sound needs a keyword as written
+    assert [f for f in findings_for(OPENING + [("a", text)]) if f.category == "impersonation"] == []

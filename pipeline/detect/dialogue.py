@@ -204,13 +204,14 @@ class InstitutionFinder:
         self.ends_with_suffix = re.compile(f"(?:{self.suffixes.pattern})$")
         staff = "|".join(re.escape(w) for w in sorted(rules.staff, key=len, reverse=True))
         self.staff = re.compile(sound_text(f"的(?:{staff})")) if staff else None
-        self.not_name_endings = [sound_text(w) for w in rules.not_name_endings]
+        self.not_name_endings = rules.not_name_endings
         self.name_starts = [sound_text(w) for w in rules.name_starts]
-        self.not_names = {sound_text(w) for w in rules.not_names}
-        self.not_institutions = [sound_text(w) for w in rules.not_institutions]
-        self.particle = sound_text("的")
+        self.not_names = rules.not_names
+        self.not_institutions = rules.not_institutions
 
-    def spans(self, sound: str, extra_names: list[str] = ()) -> list[tuple[int, int]]:
+    def spans(self, utterance: Utterance, extra_names: list[str] = ()) -> list[tuple[int, int]]:
+        """Found by sound (a misheard 鑫大校贷 still names 鑫达小贷); a name is judged as written."""
+        text, sound = utterance.text, utterance.sound
         found = []
         for name in (*self.names, *(sound_text(n) for n in extra_names)):
             start = sound.find(name)
@@ -218,17 +219,17 @@ class InstitutionFinder:
                 found.append((start, start + len(name)))
                 start = sound.find(name, start + 1)
         for match in self.suffixes.finditer(sound):
-            name_start = self._name_start(sound, match.start())
+            name_start = self._name_start(text, sound, match.start())
             if name_start is not None:
                 found.append((name_start, match.end()))
         for match in self.staff.finditer(sound) if self.staff else ():
-            name_start = self._name_start(sound, match.start())
+            name_start = self._name_start(text, sound, match.start())
             # a name ending in a suffix was judged above (催收公司的客服 is no name)
             if name_start is not None and not self.ends_with_suffix.search(sound[name_start : match.start()]):
                 found.append((name_start, match.start()))
         return found
 
-    def _name_start(self, sound: str, suffix_start: int) -> int | None:
+    def _name_start(self, text: str, sound: str, suffix_start: int) -> int | None:
         """Start of the name in front of a suffix, or None when no real name is there."""
         clause_start = max(sound.rfind(ch, 0, suffix_start) for ch in CLAUSE_BREAKS) + 1
         begin = max(clause_start, suffix_start - 8)
@@ -238,7 +239,7 @@ class InstitutionFinder:
             at = chunk.rfind(cue)
             if at >= 0:
                 cut = max(cut, at + len(cue))
-        name = chunk[cut:].strip(self.particle)
+        name = text[begin + cut : suffix_start].strip("的")
         if len(name) < 2 or name in self.not_names:
             return None
         if any(name.endswith(word) for word in self.not_names if len(word) >= 2):
@@ -311,7 +312,7 @@ class DisclosureDetector(ViewDetector):
         if not window or self._wrong_number(view, window[-1].segment.end):
             return []
         extra = agency_names(view.call, self.rules)
-        if any(self.finder.spans(u.sound, extra) for u in window):
+        if any(self.finder.spans(u, extra) for u in window):
             return []
         first, last = window[0].segment, window[-1].segment
         explanation = f"坐席开场{len(window)}句（{first.start:.1f}–{last.end:.1f}秒）未表明所代表的机构名称"
@@ -319,7 +320,7 @@ class DisclosureDetector(ViewDetector):
         if intro:
             explanation += f"；自我介绍“{intro}”没有说明机构"
         after_window = view.utterances[window[-1].index + 1 :]
-        later = next((u for u in after_window if u.role == "agent" and self.finder.spans(u.sound, extra)), None)
+        later = next((u for u in after_window if u.role == "agent" and self.finder.spans(u, extra)), None)
         if later:
             explanation += f"；第{later.segment.start:.1f}秒才提到机构"
         guessed = any(u.role_reason for u in window)
@@ -375,7 +376,7 @@ class ThirdPartyDetector(ViewDetector):
                 continue
             if said_not_debtor is None:
                 continue
-            names = self.finder.spans(u.sound, extra)
+            names = self.finder.spans(u, extra)
             text, sound = _blank(u.text, names), _blank(u.sound, names)
             reveals = [(r, u.text[a:b]) for r in self.rules.reveals for a, b in [r.span(text, sound) or (0, 0)] if b > a]
             if reveals:

@@ -27,6 +27,9 @@ SPEAKER_SCOPES = ("agent", "customer", "any")
 CLAUSE_BREAKS = "，。？！；,.?!;…~"
 SENTENCE_ENDS = "。？！.?!"
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# Small words that carry a rule's context rather than its meaning (see Rule.keywords).
+CONTEXT_CHARACTERS = frozenset("你您我们是的就了在会要把给让找去到说这那他她也都还不没有很吧吗呢啊个人家里和跟被对过来着能想再已经边属于代表现今刚才")
 HAN_RANGE = re.compile(r"[\u4e00-\u9fff]-[\u4e00-\u9fff]")  # [一-龥] has no meaning spelt by sound
 DIALOGUE_FILE = "dialogue.yaml"
 
@@ -316,6 +319,10 @@ class Rule:
     label: str
     regex: re.Pattern
     sound_regex: re.Pattern | None  # patterns and terms of 3+ characters, spelt by sound
+    # Words of the rule that carry meaning (法院, 领导, 上门; not 我是, 你的): a match by
+    # sound must contain one as written (or repaired), or names would pass for keywords
+    # (王静 sounds like 网警, 中原 like 中院).
+    keywords: frozenset[str]
     terms: frozenset[str]
     severity: str
     score: float
@@ -435,6 +442,11 @@ def parse_category_lexicon(doc: YamlDoc) -> CategoryLexicon:
                 label=str(raw.get("label") or rule_id),
                 regex=re.compile("|".join(alternatives)),
                 sound_regex=re.compile(sound_text("|".join(by_sound))) if by_sound else None,
+                keywords=frozenset(
+                    run
+                    for run in HAN_RUN.findall("|".join(alternatives))
+                    if not set(run) <= CONTEXT_CHARACTERS
+                ),
                 terms=frozenset(terms),
                 severity=_severity(doc, raw.get("severity"), keys + ("severity",), severity),
                 score=_score(doc, raw.get("score"), keys + ("score",), default_score),
@@ -474,14 +486,16 @@ def parse_category_lexicon(doc: YamlDoc) -> CategoryLexicon:
 
     domain = doc.strings(data.get("domain_words"), ("domain_words",))
     doc.raise_problems()
-    # Homophone repair uses the keywords and the cancel cues (不回 is 不会 misheard) only: the
-    # context words of `sets` (人事, 朋友...) are too common, repairing 认识 into 人事 would
-    # only make mistakes.
+    # Homophone repair uses the terms, the cancel cues (不回 is 不会 misheard) and the longer
+    # words of `sets` (律师事务所); short set words (人事, 朋友...) are too common to repair
+    # towards unless an analyst lists them in domain_words.
     vocabulary = set(domain)
     for rule_terms in (r.terms for r in rules):
         vocabulary.update(rule_terms)
     for cancel in cancels:
         vocabulary.update(cancel.cues)
+    for items in sets.values():
+        vocabulary.update(word for word in items if len(word) >= 3)
     return CategoryLexicon(
         category=category,
         speaker=speaker,
@@ -596,7 +610,11 @@ class LexiconDetector(ViewDetector):
             by_sound = False
             found = self._matches(rule.regex, utterance.text, utterance)
             if not found and rule.sound_regex is not None:
-                found = self._matches(rule.sound_regex, utterance.sound, utterance)
+                found = [
+                    (start, end)
+                    for start, end in self._matches(rule.sound_regex, utterance.sound, utterance)
+                    if any(word in utterance.text[start:end] for word in rule.keywords)
+                ]
                 by_sound = bool(found)
             for start, end in found:
                 repairs = utterance.repairs_in(start, end)
