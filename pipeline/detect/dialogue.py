@@ -32,15 +32,12 @@ class RoleCue:
 
 @dataclass
 class Reveal:
+    """Debt details an agent must not tell a third party, matched on the repaired text only:
+    by sound, 账单 would be 张丹 and 一块 would be 以快."""
+
     label: str
     score: float
-    regex: SoundRegex | re.Pattern  # a plain pattern when by_sound is false (amounts)
-
-    def span(self, text: str, sound: str) -> tuple[int, int] | None:
-        if isinstance(self.regex, SoundRegex):
-            return self.regex.span(sound)
-        match = self.regex.search(text)
-        return match.span() if match else None
+    regex: re.Pattern
 
 
 @dataclass
@@ -103,17 +100,16 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     for i, raw in enumerate(third.get("reveals") or []):
         keys = ("third_party", "reveals", i)
         if not isinstance(raw, dict) or not isinstance(raw.get("pattern"), str):
-            doc.problem(keys, "must be {label, score, pattern, by_sound}")
+            doc.problem(keys, "must be {label, score, pattern}")
             continue
-        doc.unknown_keys(raw, ("label", "score", "pattern", "by_sound"), keys)
+        doc.unknown_keys(raw, ("label", "score", "pattern"), keys)
         score = raw.get("score", 0.9)
         if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 < score <= 1:
             doc.problem(keys + ("score",), f"must be a number above 0 and at most 1, got {score!r}")
             continue
         regex = doc.regex(raw["pattern"], keys + ("pattern",))
         if regex:
-            matcher = SoundRegex(raw["pattern"]) if raw.get("by_sound", True) is not False else regex
-            reveals.append(Reveal(str(raw.get("label", "债务信息")), float(score), matcher))
+            reveals.append(Reveal(str(raw.get("label", "债务信息")), float(score), regex))
 
     role_cues = []
     for role in ("agent", "customer"):
@@ -376,9 +372,8 @@ class ThirdPartyDetector(ViewDetector):
                 continue
             if said_not_debtor is None:
                 continue
-            names = self.finder.spans(u, extra)
-            text, sound = _blank(u.text, names), _blank(u.sound, names)
-            reveals = [(r, u.text[a:b]) for r in self.rules.reveals for a, b in [r.span(text, sound) or (0, 0)] if b > a]
+            text = _blank(u.text, self.finder.spans(u, extra))
+            reveals = [(r, m.group(0)) for r in self.rules.reveals for m in [r.regex.search(text)] if m]
             if reveals:
                 findings.append(self._finding(view, u, said_not_debtor, reveals))
         return findings
