@@ -262,3 +262,479 @@ def train(corpus, out, seed, with_reviews, db_path, force):
             f"kept the current model: macro-F1 {macro_f1(outcome.new.test_scores):.3f} < "
             f"{macro_f1(outcome.old_scores):.3f} (use --force to replace it anyway)"
         )
+
+
+# --- reviewer console: accounts, web console, queue, verdicts, export --------------------
+
+STATUSES = ["open", "confirmed", "dismissed", "uncertain", "all"]
+DB_OPTION = click.option(
+    "--db", "db_path", required=True, type=click.Path(dir_okay=False, exists=True), help="the callqa database (qa.db)"
+)
+
+
+@cli.group()
+def user():
+    """Console accounts (stored in the database's users table)."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option(
+    "--db", "db_path", required=True, type=click.Path(dir_okay=False), help="the callqa database (created if missing)"
+)
+@click.option("--role", type=click.Choice(["reviewer", "admin"]), default="reviewer", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin (scripts)")
+def user_add(username, db_path, role, password_stdin):
+    """Create an account, or reset an existing one's password and role."""
+    import sys
+
+    from .review import auth
+    from .store import open_db
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        account = auth.add_user(open_db(db_path), username, password, role)
+    except auth.UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"user {account.username} ({account.role}) saved in {db_path}")
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (0.0.0.0 exposes it)")
+@click.option("--port", default=8080, show_default=True, type=int)
+def serve(db_path, host, port):
+    """Run the reviewer console (web) over a database."""
+    import uvicorn
+
+    from .review import auth
+    from .review.app import create_app
+    from .store import open_db
+
+    if not auth.has_users(open_db(db_path)):
+        raise click.ClickException(
+            f"no console accounts in {db_path} yet; add one first: callqa user add NAME --db {db_path} --role admin"
+        )
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"warning: listening on {host} over plain HTTP; put it behind a TLS reverse proxy before "
+            "reviewers log in from other machines",
+            err=True,
+        )
+    click.echo(f"callqa console on http://{host}:{port}/  (Ctrl-C to stop)")
+    uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--status", type=click.Choice(STATUSES), default="open", show_default=True)
+@click.option("--category", default="", help="category id, e.g. threat")
+@click.option("--agency", default="")
+@click.option("--agent", default="")
+@click.option("--from", "date_from", default="", help="first day, YYYY-MM-DD")
+@click.option("--to", "date_to", default="", help="last day, YYYY-MM-DD")
+@click.option("--sample", "sample_id", default="", help="a self-check sample id")
+@click.option("--search", "q", default="", help="words in the transcript")
+@click.option("--page", default=1, show_default=True, type=int)
+def findings(db_path, **options):
+    """The review queue in the terminal: calls with findings, worst first."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .review import labels, queries
+    from .store import open_db
+
+    filters = queries.QueueFilters.from_params(options)
+    page = queries.queue_page(open_db(db_path), filters)
+    severity_by_rank = {rank: name for name, rank in labels.SEVERITY_RANK.items()}
+    table = Table(title=f"{page.total} 通电话（第 {filters.page}/{page.pages} 页）")
+    for header in ("通话", "时间", "机构", "坐席", "最高等级", "最高分", "类别", "发现数"):
+        table.add_column(header)
+    for row in page.rows:
+        severity = severity_by_rank.get(row.severity_rank)
+        table.add_row(
+            row.call_id,
+            (row.started_at or "")[:16].replace("T", " "),
+            row.agency or "",
+            row.agent_id or "",
+            labels.SEVERITY_LABELS.get(severity, ""),
+            "" if row.score is None else f"{row.score:.2f}",
+            "、".join(labels.category_label(c) for c in row.categories),
+            str(row.findings),
+        )
+    console = Console()
+    console.print(table)
+    by_count = sorted(page.category_counts.items(), key=lambda kv: -kv[1])
+    counts = "  ".join(f"{labels.category_label(c)} {n}" for c, n in by_count)
+    console.print(f"各类别发现数：{counts or '无'}")
+
+
+@cli.command()
+@click.argument("finding_id", type=int)
+@DB_OPTION
+@click.option("--verdict", required=True, type=click.Choice(["confirmed", "dismissed", "uncertain"]))
+@click.option("--comment", default="")
+@click.option("--reviewer", required=True, help="the reviewer's username")
+def review(finding_id, db_path, verdict, comment, reviewer):
+    """Record a verdict on one finding (same as the console's buttons)."""
+    from .review import audit, auth, queries
+    from .store import open_db
+
+    db = open_db(db_path)
+    if auth.load_user(db, reviewer) is None:
+        raise click.ClickException(
+            f"no active user {reviewer!r} (add one with: callqa user add {reviewer} --db {db_path})"
+        )
+    try:
+        review_id = queries.record_verdict(db, finding_id, verdict, reviewer, comment)
+    except queries.ReviewError as exc:
+        audit.record(db, reviewer, "verdict", "finding", finding_id, result="failed", detail=f"cli: {exc}")
+        raise click.ClickException(str(exc)) from exc
+    audit.record(db, reviewer, "verdict", "finding", finding_id, detail=f"cli: {verdict} (review {review_id})")
+    click.echo(f"finding {finding_id}: {verdict} by {reviewer} (review {review_id})")
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="findings.xlsx or findings.csv")
+@click.option("--status", type=click.Choice(STATUSES), default="all", show_default=True)
+@click.option("--category", default="", help="only this category id")
+@click.option("--user", "username", default=None, help="who exports (for the audit log); default: the login name")
+def export(db_path, out, status, category, username):
+    """Findings with their newest verdict, for Excel (personal data masked)."""
+    import getpass
+
+    from .review import audit, export as exporter, queries
+    from .store import open_db
+
+    db = open_db(db_path)
+    username = username or getpass.getuser()
+    try:
+        rows = queries.export_rows(db, status=status, category=category)
+        exporter.write(rows, out)
+    except (exporter.ExportError, queries.ReviewError) as exc:
+        audit.record(db, username, "export", "findings", out, result="failed", detail=f"cli: {exc}")
+        raise click.ClickException(str(exc)) from exc
+    detail = f"cli: {len(rows)} rows, status={status}, category={category or 'all'}"
+    audit.record(db, username, "export", "findings", out, detail=detail)
+    click.echo(f"{len(rows)} rows written to {out}")
+
+
+# --- self-check: sampling, yearly report, detector monitoring (pipeline/selfcheck/) ---------
+# (--db is the console section's DB_OPTION)
+
+CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+                             help="Settings file with the keys to change (default: callqa.yaml).")
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--year", type=int, help="Sample the ok calls started in this year.")
+@click.option("--size", type=click.IntRange(min=1), help="Number of calls to sample.")
+@click.option("--margin", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Instead of --size: margin of error for a proportion, e.g. 0.03.")
+@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95,
+              show_default=True, help="Confidence level for --margin.")
+@click.option("--expected-rate", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.5,
+              show_default=True, help="Expected violation rate for --margin (0.5 is the safe choice).")
+@click.option("--by", default="", help="Strata, comma-separated: agency, agent, month, flagged.")
+@click.option("--allocation", type=click.Choice(["proportional", "equal"]), default="proportional", show_default=True)
+@click.option("--oversample-flagged", type=float, default=1.0, show_default=True,
+              help="Weight of calls with a machine finding (adds the flagged stratum).")
+@click.option("--seed", type=int, help="Random seed; the same seed and calls give the same sample. Default: a new one, recorded.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the sample list as .xlsx or .csv.")
+@click.option("--created-by", default=None, help="Recorded as the sample's author (default: the login name).")
+@click.option("--verify", "verify_id", type=int, help="Instead of sampling: draw stored sample ID again and compare.")
+def sample(db_path, year, size, margin, confidence, expected_rate, by, allocation, oversample_flagged, seed, out,
+           created_by, verify_id):
+    """Draw a reproducible stratified random sample of a year's calls for review, and record it.
+
+    \b
+    callqa sample --db qa.db --year 2026 --size 400 --by agency,month --seed 20261122 --out sample.xlsx
+    callqa sample --db qa.db --year 2026 --margin 0.03 --by agency
+    callqa sample --db qa.db --verify 1
+    """
+    import getpass
+    import secrets
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .selfcheck import sampling
+
+    db = store.open_db(db_path)
+    console = Console()
+    try:
+        if verify_id is not None:
+            _verify_sample(db, verify_id)
+            return
+        if year is None:
+            raise click.UsageError("give --year (or --verify ID)")
+        if size is not None and margin is not None:
+            raise click.UsageError("give --size or --margin, not both")
+        if out and Path(out).suffix.lower() not in sampling.EXPORT_FORMATS:
+            raise click.UsageError(f"{out}: write the sample as .xlsx or .csv")
+        plan = sampling.SamplingPlan(
+            year=year, seed=seed if seed is not None else secrets.randbelow(2**31), size=size,
+            by=tuple(part.strip() for part in by.split(",") if part.strip()), allocation=allocation,
+            oversample_flagged=oversample_flagged, margin=margin, confidence=confidence, expected_rate=expected_rate,
+        )
+        drawn = sampling.draw_sample(db, plan)
+        sample_id = sampling.record_sample(db, drawn, created_by or getpass.getuser())
+        if out:
+            sampling.write_sample(out, db, drawn)
+    except sampling.SamplingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(f"样本 {sample_id}：{drawn.size} 通（总体 {sum(s.population for s in drawn.strata)} 通，种子 {plan.seed}）",
+                  soft_wrap=True)
+    table = Table()
+    table.add_column("分层")
+    table.add_column("总体", justify="right")
+    table.add_column("样本", justify="right")
+    for stratum in drawn.strata:
+        table.add_row(stratum.label, str(stratum.population), str(stratum.sample))
+    console.print(table)
+    if out:
+        console.print(f"抽样清单已写入 {out}", soft_wrap=True)
+
+
+def _verify_sample(db, sample_id: int) -> None:
+    """Draw a stored sample again from its recorded parameters; fail unless it matches."""
+    from .selfcheck import sampling
+
+    check = sampling.rederive(db, sample_id)
+    if check.same_calls:
+        click.echo(f"样本 {sample_id} 可复现：按记录的参数重新抽取，{check.stored.size} 通通话完全一致。")
+        return
+    if not check.same_population:
+        why = "总体已变化（抽样后有通话新增、重扫或删除）"
+    elif not check.same_numpy:
+        why = f"抽样时用 numpy {check.stored.numpy_version}，现为 {check.redrawn.numpy_version}"
+    else:
+        why = "总体与参数相同，抽样结果却不同，请检查数据库"
+    raise click.ClickException(f"样本 {sample_id} 不能复现：{why}")
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--year", type=int, required=True, help="Report on the ok calls started in this year.")
+@click.option("--agency", help="Only this outsourced agency (its yearly evaluation).")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
+@CONFIG_OPTION
+def report(db_path, year, agency, out, config_path):
+    """Write the yearly self-check report: one self-contained HTML file in Chinese.
+
+    \b
+    callqa report --db qa.db --year 2026 --out selfcheck-2026.html
+    callqa report --db qa.db --year 2026 --agency 某某信用管理 --out agency.html
+    """
+    from .selfcheck.report import ReportError, write_report
+
+    try:
+        written = write_report(store.open_db(db_path), out, year, load_config(config_path), agency)
+    except (ReportError, ConfigError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{out}: {written.calls} calls, {written.violating.k} violating ({written.violating.rate:.1%})")
+    for warning in written.detector.warnings:
+        click.echo(f"预警：{warning.message(written.detector.min_precision)}", err=True)
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--year", type=int, help="Only calls started in this year.")
+@click.option("--agency", help="Only this agency's calls.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@CONFIG_OPTION
+def monitor(db_path, year, agency, as_json, config_path):
+    """Detector precision from reviewer verdicts, by category and month, and recall on samples.
+
+    \b
+    callqa monitor --db qa.db
+    callqa monitor --db qa.db --year 2026 --json
+    """
+    import json
+
+    from rich.console import Console
+
+    from .selfcheck.monitor import monitor_with_config
+    from .selfcheck.verdicts import Scope
+
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc))
+    result = monitor_with_config(store.open_db(db_path), config, Scope(year=year, agency=agency))
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+
+    console = Console()
+    if result.precision:
+        _print_precision(console, result)
+    else:
+        console.print("尚无复核结论：复核员在控制台确认或驳回机器发现后才能计算精确率。")
+    if result.recall:
+        _print_recall(console, result)
+    else:
+        console.print("尚无已复核的抽样通话：召回率需先用 callqa sample 抽样并在控制台复核。")
+    for warning in result.warnings:
+        console.print(f"[bold yellow]预警[/]：{warning.message(result.min_precision)}")
+
+
+def _ratio(p) -> str:
+    return "—" if p.rate is None else f"{p.rate:.1%} ({p.k}/{p.n})"
+
+
+def _print_precision(console, result) -> None:
+    """Precision per category, then per month (months down, categories across)."""
+    from rich.table import Table
+
+    from .selfcheck.labels import category_label
+
+    overall = Table(title="精确率 = 属实 / (属实 + 误报)，按类别")
+    for name in ("类别", "属实", "误报", "存疑", "精确率", "95% 区间"):
+        overall.add_column(name, justify="left" if name == "类别" else "right")
+    for row in result.overall_precision():
+        p = row.precision
+        interval = "—" if p.rate is None else f"{p.low:.1%}–{p.high:.1%}"
+        overall.add_row(category_label(row.category), str(row.confirmed), str(row.dismissed), str(row.uncertain),
+                        _ratio(p), interval)
+    console.print(overall)
+
+    months = sorted({row.month for row in result.precision if row.month})
+    categories = [row.category for row in result.overall_precision()]
+    cells = {(row.category, row.month): row.precision for row in result.precision}
+    by_month = Table(title="精确率，按月（属实/有结论）")
+    by_month.add_column("月份")
+    for category in categories:  # four characters name a category well enough in a narrow terminal
+        by_month.add_column(category_label(category)[:4], justify="right")
+    for month in months:
+        by_month.add_row(month, *(
+            f"{cells[c, month].rate:.0%}\n{cells[c, month].k}/{cells[c, month].n}"
+            if (c, month) in cells and cells[c, month].rate is not None else "" for c in categories
+        ))
+    console.print(by_month)
+
+
+def _print_recall(console, result) -> None:
+    from rich.table import Table
+
+    from .selfcheck.labels import category_label
+
+    recall = Table(title=f"召回率 = 属实 / (属实 + 漏检)，已复核抽样通话 {result.reviewed_sample_calls} 通")
+    for name in ("类别", "属实", "漏检", "召回率"):
+        recall.add_column(name, justify="left" if name == "类别" else "right")
+    for row in result.recall:
+        recall.add_row(category_label(row.category), str(row.confirmed), str(row.missed), _ratio(row.recall))
+    console.print(recall)
+
+
+# --- detection: detect, redetect, evaluate (pipeline.detect) --------------------------------
+
+
+def _detection_config(config_path):
+    from .config import ConfigError, load_config
+    from .detect.lexicon import LexiconError
+    from .detect.registry import default_registry
+
+    try:
+        config = load_config(config_path)
+        default_registry(config)  # read and check the lexicons before the first call
+    except (ConfigError, LexiconError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    return config
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="settings file")
+def detect(file, config_path):
+    """Flag violations in the calls of FILE (.json or .jsonl): one JSON finding per line."""
+    import json
+
+    from .calls import read_calls
+    from .detect import detect_calls
+
+    config = _detection_config(config_path)
+    try:
+        results = list(read_calls(file))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{file}: cannot read ({exc})") from exc
+    for result in results:
+        if result.error:
+            click.echo(result.error, err=True)
+    calls = [r.call for r in results if r.call]
+    for start in range(0, len(calls), 256):
+        for findings in detect_calls(calls[start : start + 256], config):
+            for finding in findings:
+                click.echo(json.dumps(finding.to_json(), ensure_ascii=False))
+
+
+@cli.command()
+@click.option("--db", "db_path", required=True, type=click.Path(exists=True, dir_okay=False), help="the qa.db to update")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="settings file")
+def redetect(db_path, config_path):
+    """Run detection again on every stored call (after editing lexicons or thresholds)."""
+    from collections import Counter
+
+    from .detect import detect_calls
+    from .store import load_call, ok_call_ids, open_db, replace_findings
+
+    config = _detection_config(config_path)
+    db = open_db(db_path)
+    per_category: Counter = Counter()
+    call_ids = ok_call_ids(db)
+    for start in range(0, len(call_ids), 256):
+        batch = call_ids[start : start + 256]
+        for call_id, findings in zip(batch, detect_calls([load_call(db, i) for i in batch], config)):
+            replace_findings(db, call_id, findings)
+            per_category.update(f.category for f in findings)
+    # replace_findings cleared the cross-call findings too: recompute them over every day.
+    from .detect.metadata import run_metadata_rules
+
+    cross_call = run_metadata_rules(db, config)
+    click.echo(f"{len(call_ids)} calls, {sum(per_category.values()) + cross_call} findings")
+    click.echo(f"  cross-call rules (quiet_hours, call_frequency, contact_after_refusal): {cross_call}")
+    for category, count in sorted(per_category.items()):
+        click.echo(f"  {category}: {count}")
+
+
+@cli.command()
+@click.argument("labelled", type=click.Path(exists=True, path_type=str))
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="settings file")
+@click.option("--tolerance", default=1, show_default=True, help="segments a finding may be off its label")
+@click.option("--json", "as_json", is_flag=True, help="print the figures as JSON")
+@click.option("--show-errors", is_flag=True, help="also list false alarms and misses")
+def evaluate(labelled, config_path, tolerance, as_json, show_errors):
+    """Precision, recall and F1 per category on LABELLED (.jsonl file or folder of them)."""
+    import json
+
+    from .detect import detect_calls
+    from .detect.evaluate import evaluate as run_evaluation
+    from .detect.evaluate import read_labelled
+    from .detect.registry import CORE_CATEGORIES
+
+    config = _detection_config(config_path)
+    errors: list[str] = []
+    result = run_evaluation(
+        read_labelled(labelled, errors), lambda calls: detect_calls(calls, config), CORE_CATEGORIES, tolerance
+    )
+    result.errors = errors
+    for error in errors:
+        click.echo(error, err=True)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{result.calls} calls")
+        click.echo(f"{'category':<20}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>8}{'F1':>7}")
+        rows = [*sorted(result.per_category.items()), ("total", result.total)]
+        for name, c in rows:
+            click.echo(f"{name:<20}{c.tp:>5}{c.fp:>5}{c.fn:>5}{c.precision:>11.3f}{c.recall:>8.3f}{c.f1:>7.3f}")
+    if show_errors:
+        for f in result.false_alarms:
+            click.echo(f"false alarm  {f.call_id} {f.category} seg={f.segment_index} {f.score:.2f} {f.evidence[:60]} | {f.explanation}")
+        for call_id, category, index in result.misses:
+            click.echo(f"miss         {call_id} {category} seg={index}")

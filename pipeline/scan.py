@@ -57,7 +57,7 @@ def find_audio(root: Path) -> list[Source]:
     paths = [root] if root.is_file() else sorted(
         p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS
     )
-    return [Source(path=p, call_id=p.stem) for p in paths]
+    return [Source(path=p.resolve(), call_id=p.stem) for p in paths]
 
 
 def read_manifest(manifest: Path, root: Path | None) -> list[Source]:
@@ -74,7 +74,7 @@ def read_manifest(manifest: Path, root: Path | None) -> list[Source]:
     sources = []
     for row in rows:
         path = Path(row["path"])
-        path = path if path.is_absolute() else base / path
+        path = (path if path.is_absolute() else base / path).resolve()
         meta = {k: row[k].strip() for k in MANIFEST_FIELDS[1:] if (row.get(k) or "").strip()}
         extra = {k: v for k, v in row.items() if k not in MANIFEST_FIELDS and k != "path" and v not in (None, "")}
         call_id = (row.get("call_id") or "").strip() or path.stem

@@ -47,6 +47,11 @@ def _jieba():
     return jieba
 
 
+def is_word(text: str) -> bool:
+    """Whether ``text`` is a word of jieba's dictionary (domain words included)."""
+    return _jieba().dt.FREQ.get(text, 0) > 0
+
+
 def words(text: str) -> list[str]:
     """The words of ``text`` (jieba's accurate mode), punctuation and spaces dropped."""
     return [w for w in _jieba().cut(text) if w.strip() and any(ch.isalnum() for ch in w)]

@@ -290,3 +290,17 @@ def test_a_scan_runs_the_rules_over_the_days_it_stored(tmp_path, db, config):
     source.write_text(json.dumps(night, ensure_ascii=False) + "\n", encoding="utf-8")
     scan(db, ScanSettings(transcribe=None, config=config), transcripts=source)
     assert flagged(db, "quiet_hours") == ["night"]
+
+
+def test_redetect_recomputes_the_cross_call_rules(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+    from pipeline.store import open_db
+
+    db = open_db(tmp_path / "qa.db")
+    plant(db, "night", "2026-03-02T23:10:00+08:00")
+    result = CliRunner().invoke(cli, ["redetect", "--db", str(tmp_path / "qa.db")])
+    assert result.exit_code == 0, result.output
+    assert "cross-call rules (quiet_hours, call_frequency, contact_after_refusal): 1" in result.stdout
+    assert flagged(db, "quiet_hours") == ["night"]

@@ -93,7 +93,7 @@ def test_manifest_and_folder_sources(tmp_path):
     sources = read_manifest(manifest, None)
     assert sources[0].call_id == "X-1" and sources[0].meta == {"agency": "某某小贷", "agent_id": "A9"}
     assert sources[0].extra == {"campaign": "spring"}
-    assert sources[1].call_id == "two" and sources[1].path == tmp_path / "a/b/two.MP3"
+    assert sources[1].call_id == "two" and sources[1].path == (tmp_path / "a/b/two.MP3").resolve()
 
 
 def test_kill_minus_9_mid_run_leaves_every_call_stored_exactly_once(tmp_path):

@@ -88,20 +88,19 @@ class UnverifiedIdentityDetector(ViewDetector):
         extra = agency_names(view.call, self.rules)
         for u in view.utterances:
             if u.role == "customer":
-                if self._confirms(u, asked) or self.rules.not_debtor.span(u.text, u.sound):
+                if self._confirms(u, asked) or self.rules.not_debtor.span(u.sound):
                     return []
                 asked = False
                 continue
-            names = self.finder.spans(u.sound, extra)
-            text, sound = _blank(u.text, names), _blank(u.sound, names)
-            told = [(r.label, u.text[a:b]) for r in self.rules.reveals for a, b in [r.span(text, sound) or (0, 0)] if b > a]
+            text = _blank(u.text, self.finder.spans(u, extra))
+            told = [(r.label, m.group(0)) for r in self.rules.reveals for m in [r.regex.search(text)] if m]
             if told:
                 return [self._finding(view, u, told)]
-            asked = bool(self.cues.identity_questions.span(u.text, u.sound))
+            asked = bool(self.cues.identity_questions.span(u.sound))
         return []
 
     def _confirms(self, u: Utterance, asked: bool) -> bool:
-        if self.rules.is_debtor.span(u.text, u.sound) or self.cues.confirms.span(u.text, u.sound):
+        if self.rules.is_debtor.span(u.sound) or self.cues.confirms.span(u.sound):
             return True
         return asked and bool(self.cues.plain_yes.match(u.text))
 
@@ -142,11 +141,10 @@ class RecordingNoticeDetector(ViewDetector):
         self.score = score
 
     def gives_notice(self, u: Utterance) -> bool:
-        for regex, source in ((self.cues.notices.regex, u.text), (self.cues.notices.sound_regex, u.sound)):
-            for match in regex.finditer(source):
-                left, right = _clause(u.text, match.start(), match.end())
-                if not self.cues.denials.span(u.text[left:right], u.sound[left:right]):
-                    return True
+        for match in self.cues.notices.sound_regex.finditer(u.sound):
+            left, right = _clause(u.text, match.start(), match.end())
+            if not self.cues.denials.span(u.sound[left:right]):
+                return True
         return False
 
     def analyze_view(self, view: CallView) -> list[Finding]:
@@ -154,7 +152,7 @@ class RecordingNoticeDetector(ViewDetector):
         customer = [u for u in view.utterances if u.role == "customer"]
         if not agent or not customer or any(self.gives_notice(u) for u in agent):
             return []
-        if any(self.rules.wrong_number.span(u.text, u.sound) for u in customer):
+        if any(self.rules.wrong_number.span(u.sound) for u in customer):
             return []
         first, last = view.utterances[0].segment, view.utterances[-1].segment
         explanation = (

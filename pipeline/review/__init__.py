@@ -1,0 +1,1 @@
+"""The reviewer console: a web app over the scan database, and its queries."""

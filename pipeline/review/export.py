@@ -1,0 +1,88 @@
+"""Findings with their newest verdict as a spreadsheet: XLSX (openpyxl) or CSV.
+
+Headers are Chinese and the CSV is written as UTF-8 with a byte-order mark, so Excel opens
+it with the Chinese intact. Evidence is masked unless the caller asks otherwise.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .labels import VERDICT_LABELS, as_recorded, category_label, local_time
+from .masking import Masker, default_masker
+from .queries import ExportRow
+
+HEADERS = [
+    "通话",
+    "机构",
+    "坐席",
+    "日期",
+    "类别",
+    "条款",
+    "证据",
+    "开始秒",
+    "分数",
+    "结论",
+    "质检员",
+    "备注",
+    "复核时间",
+]
+FORMATS = (".xlsx", ".csv")
+
+
+class ExportError(ValueError):
+    pass
+
+
+def table(rows: list[ExportRow], masker: Masker | None = None) -> list[list]:
+    masker = masker or default_masker()
+    return [
+        [
+            r.call_id,
+            r.agency or "",
+            r.agent_id or "",
+            as_recorded(r.started_at),
+            category_label(r.category),
+            "；".join(r.clauses),
+            masker.mask(r.evidence) or "",
+            None if r.start is None else round(r.start, 1),
+            None if r.score is None else round(r.score, 3),
+            VERDICT_LABELS.get(r.verdict, r.verdict),
+            r.reviewer or "",
+            masker.mask(r.comment) or "",
+            local_time(r.reviewed_at),
+        ]
+        for r in rows
+    ]
+
+
+def write(rows: list[ExportRow], out: str | Path, masker: Masker | None = None) -> Path:
+    """Write ``rows`` to ``out``; the suffix (.xlsx or .csv) picks the format."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise ExportError(f"{out}: the export file must end in .xlsx or .csv")
+    body = table(rows, masker)
+    if suffix == ".csv":
+        with out.open("w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(HEADERS)
+            writer.writerows(body)
+    else:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "质检结果"
+        sheet.append(HEADERS)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in body:
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+        for letter, width in zip("ABCDEFGHIJKLM", (22, 20, 8, 17, 22, 28, 50, 8, 7, 8, 10, 30, 17)):
+            sheet.column_dimensions[letter].width = width
+        workbook.save(out)
+    return out

@@ -1,0 +1,123 @@
+"""Masking of personal data in transcripts and evidence: phone, ID-card and bank-card
+numbers (also spoken as Chinese digits), and names from ``lexicons/pii.yaml``.
+
+Small recognizers, each finding spans of one kind, behind one ``Masker``. Masking keeps the
+text's length (every masked character becomes ``*``), so positions found in the raw text
+(a finding's evidence) still point at the same words in the masked text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+
+from ..text import LEXICON_DIR
+
+PII_LEXICON = LEXICON_DIR / "pii.yaml"
+MASK_CHAR = "*"
+_SPOKEN_DIGIT = "[零〇一二三四五六七八九幺两]"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str
+
+
+class PatternRecognizer:
+    """Spans of one kind: the ``pii`` group of each match of a regular expression."""
+
+    def __init__(self, kind: str, pattern: str):
+        self.kind = kind
+        self.pattern = re.compile(pattern)
+
+    def find(self, text: str) -> Iterator[Span]:
+        for match in self.pattern.finditer(text):
+            yield Span(match.start("pii"), match.end("pii"), self.kind)
+
+
+PATTERN_RECOGNIZERS = [
+    PatternRecognizer("id_card", r"(?<![0-9])(?P<pii>[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])"),
+    PatternRecognizer("bank_card", r"(?<![0-9])(?P<pii>(?:[0-9][ -]?){15,18}[0-9])(?![0-9])"),
+    PatternRecognizer("phone", r"(?<![0-9])(?P<pii>1[3-9][0-9](?:[ -]?[0-9]){8})(?![0-9])"),
+    PatternRecognizer("phone", r"(?<![0-9])(?P<pii>0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])"),
+    # Seven or more digits read out one by one: phone, card or ID numbers spoken aloud.
+    # Amounts never qualify, they carry 十/百/千/万 between their digits.
+    PatternRecognizer("spoken_number", rf"(?P<pii>{_SPOKEN_DIGIT}(?:[ ，,、]?{_SPOKEN_DIGIT}){{6,}})"),
+]
+
+
+class NameRecognizer:
+    """Names from the lexicon: listed full names, and a surname directly before a title."""
+
+    kind = "name"
+
+    def __init__(self, surnames: list[str], titles: list[str], names: list[str]):
+        alternatives = []
+        if names:
+            alternatives.append("(?P<name>" + "|".join(map(re.escape, _longest_first(names))) + ")")
+        if surnames and titles:
+            alternatives.append(
+                "(?P<surname>" + "|".join(map(re.escape, _longest_first(surnames))) + ")"
+                "(?=" + "|".join(map(re.escape, _longest_first(titles))) + ")"
+            )
+        self.pattern = re.compile("|".join(alternatives)) if alternatives else None
+
+    def find(self, text: str) -> Iterator[Span]:
+        if self.pattern is None:
+            return
+        for match in self.pattern.finditer(text):
+            yield Span(match.start(), match.end(), self.kind)
+
+
+def _longest_first(items: list[str]) -> list[str]:
+    return sorted({str(i) for i in items if str(i).strip()}, key=len, reverse=True)
+
+
+class LexiconError(ValueError):
+    pass
+
+
+class Masker:
+    def __init__(self, recognizers: list):
+        self.recognizers = recognizers
+
+    @classmethod
+    def from_lexicon(cls, path: Path = PII_LEXICON) -> "Masker":
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise LexiconError(f"{path}: cannot read the personal-data lexicon ({exc})") from exc
+        if not isinstance(data, dict):
+            raise LexiconError(f"{path}: must be a mapping with surnames, titles and names")
+        lists = {}
+        for key in ("surnames", "titles", "names"):
+            value = data.get(key) or []
+            if not isinstance(value, list):
+                raise LexiconError(f"{path}: {key} must be a list")
+            lists[key] = [str(v) for v in value]
+        return cls([*PATTERN_RECOGNIZERS, NameRecognizer(**lists)])
+
+    def spans(self, text: str) -> list[Span]:
+        return sorted((s for r in self.recognizers for s in r.find(text)), key=lambda s: s.start)
+
+    def mask(self, text: str | None) -> str | None:
+        if not text:
+            return text
+        chars = list(text)
+        for span in self.spans(text):
+            for i in range(span.start, span.end):
+                if not chars[i].isspace() and chars[i] not in "-，,、":
+                    chars[i] = MASK_CHAR
+        return "".join(chars)
+
+
+@functools.lru_cache(maxsize=1)
+def default_masker() -> Masker:
+    return Masker.from_lexicon()

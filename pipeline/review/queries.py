@@ -1,0 +1,460 @@
+"""Every read and write the console makes: the review queue, one call with its findings and
+verdicts, verdicts themselves, and the rows of an export.
+
+A finding's status is its newest review: none (open), or confirmed / dismissed / uncertain.
+Open means "still needs a reviewer": no review yet, or the newest one is ``uncertain``.
+User text only ever reaches SQL as a bound parameter.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from ..store import fts_query, now_iso
+from .labels import REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
+
+PAGE_SIZE = 50
+
+# The newest review of finding ``f``; walks the reviews_finding index (finding_id, created_at).
+LATEST_VERDICT = (
+    "(SELECT r.verdict FROM reviews r WHERE r.finding_id = f.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1)"
+)
+SEVERITY_RANK_SQL = (
+    "CASE f.severity " + " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in SEVERITY_RANK.items()) + " ELSE 0 END"
+)
+STATUS_CONDITION = {
+    "open": "(m.verdict IS NULL OR m.verdict = 'uncertain')",
+    "confirmed": "m.verdict = 'confirmed'",
+    "dismissed": "m.verdict = 'dismissed'",
+    "uncertain": "m.verdict = 'uncertain'",
+    "all": "1",
+}
+
+
+class ReviewError(ValueError):
+    pass
+
+
+@dataclass
+class QueueFilters:
+    """The queue's filters, as they travel in a URL's query string."""
+
+    category: str = ""
+    status: str = "open"
+    agency: str = ""
+    agent: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    sample_id: str = ""
+    q: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_params(cls, params: Any) -> "QueueFilters":
+        values = {f.name: str(params.get(f.name, "") or "").strip() for f in fields(cls)}
+        filters = cls(**{k: v for k, v in values.items() if k != "page"})
+        if filters.status not in STATUS_CONDITION:
+            filters.status = "open"
+        filters.date_from = _valid_date(filters.date_from)
+        filters.date_to = _valid_date(filters.date_to)
+        if not filters.sample_id.isdigit():
+            filters.sample_id = ""
+        filters.page = int(values["page"]) if values["page"].isdigit() and int(values["page"]) > 0 else 1
+        return filters
+
+    def to_params(self, **changes: Any) -> dict[str, str]:
+        """Non-empty filters as query parameters (``changes`` override, e.g. page=2)."""
+        values = {**asdict(self), **changes}
+        return {k: str(v) for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
+
+
+def _valid_date(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        return ""
+
+
+@dataclass
+class QueueRow:
+    call_id: str
+    started_at: str | None
+    agency: str | None
+    agent_id: str | None
+    findings: int
+    severity_rank: int | None
+    score: float | None
+    categories: list[str]
+
+
+@dataclass
+class QueuePage:
+    filters: QueueFilters
+    rows: list[QueueRow]
+    total: int
+    category_counts: dict[str, int]
+    page_size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass
+class _Sql:
+    text: str
+    params: list[Any] = field(default_factory=list)
+
+
+QUEUE_SELECT = (
+    "c.id, c.started_at, c.agency, c.agent_id, COUNT(m.id) AS findings, "
+    "MAX(m.rank) AS rank, MAX(m.score) AS score, group_concat(DISTINCT m.category) AS categories"
+)
+QUEUE_ORDER = "ORDER BY rank DESC, score DESC, c.started_at DESC, c.id"
+
+
+def _matched_calls_sql(
+    db: sqlite_utils.Database,
+    filters: QueueFilters,
+    *,
+    by_category: bool,
+    select: str = QUEUE_SELECT,
+    group_by: str = "c.id",
+) -> _Sql:
+    """Calls passing the filters joined with their matching findings (``m``), grouped by
+    ``group_by``: by default one row per call with the aggregate of its findings.
+
+    Normally every call listed needs a matching finding. A sample or a transcript search with
+    status "all" and no category lists every call it matches, findings or not, so reviewers
+    can read a self-check sample whole and add what the machine missed.
+    """
+    finding_where, finding_params = ["1"], []
+    if by_category and filters.category:
+        finding_where.append("f.category = ?")
+        finding_params.append(filters.category)
+    matched = (
+        f"SELECT f.id, f.call_id, f.category, f.score, {SEVERITY_RANK_SQL} AS rank, "
+        f"{LATEST_VERDICT} AS verdict FROM findings f WHERE {' AND '.join(finding_where)}"
+    )
+    every_call = (
+        bool(filters.sample_id or filters.q) and filters.status == "all" and not (by_category and filters.category)
+    )
+    sql = _Sql(f"SELECT {select} FROM calls c ")
+    if filters.sample_id:
+        sql.text += "JOIN sample_calls sc ON sc.call_id = c.id AND sc.sample_id = ? "
+        sql.params.append(int(filters.sample_id))
+    sql.text += f"{'LEFT ' if every_call else ''}JOIN ({matched}) m "
+    sql.text += f"ON m.call_id = c.id AND {STATUS_CONDITION[filters.status]} "
+    sql.params += finding_params
+
+    call_where = ["c.status = 'ok'"]
+    if filters.agency:
+        call_where.append("c.agency = ?")
+        sql.params.append(filters.agency)
+    if filters.agent:
+        call_where.append("c.agent_id = ?")
+        sql.params.append(filters.agent)
+    if filters.date_from:
+        call_where.append("c.started_at >= ?")
+        sql.params.append(filters.date_from)
+    if filters.date_to:  # the whole of the last day
+        call_where.append("c.started_at < ?")
+        sql.params.append((date.fromisoformat(filters.date_to) + timedelta(days=1)).isoformat())
+    if filters.q:
+        condition, params = _transcript_search(db, filters.q)
+        call_where.append(condition)
+        sql.params += params
+    sql.text += f"WHERE {' AND '.join(call_where)} GROUP BY {group_by} "
+    return sql
+
+
+def _transcript_search(db: sqlite_utils.Database, query: str) -> tuple[str, list[Any]]:
+    """Calls with a segment containing the query: the jieba-segmented FTS index when it finds
+    the words, else a plain substring match (as ``store.search_segments`` does)."""
+    match = fts_query(query)
+    if match:
+        fts_ids = "SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?"
+        if db.execute(f"{fts_ids} LIMIT 1", [match]).fetchone():
+            return f"c.id IN (SELECT s.call_id FROM segments s WHERE s.id IN ({fts_ids}))", [match]
+    return "c.id IN (SELECT s.call_id FROM segments s WHERE instr(s.text, ?) > 0)", [query]
+
+
+def queue_page(db: sqlite_utils.Database, filters: QueueFilters, page_size: int = PAGE_SIZE) -> QueuePage:
+    # The window count gives the total in the same pass as the page.
+    sql = _matched_calls_sql(db, filters, by_category=True, select=f"COUNT(*) OVER () AS total, {QUEUE_SELECT}")
+    offset = (filters.page - 1) * page_size
+    rows = db.execute(
+        f"{sql.text} {QUEUE_ORDER} LIMIT ? OFFSET ?",
+        [*sql.params, page_size, offset],
+    ).fetchall()
+    if rows:
+        total = rows[0][0]
+    else:  # a page past the end
+        total = db.execute(f"SELECT COUNT(*) FROM ({sql.text})", sql.params).fetchone()[0]
+    return QueuePage(
+        filters=filters,
+        rows=[_queue_row(r[1:]) for r in rows],
+        total=total,
+        category_counts=category_counts(db, filters),
+        page_size=page_size,
+    )
+
+
+def _queue_row(row: tuple) -> QueueRow:
+    return QueueRow(*row[:7], categories=sorted((row[7] or "").split(",")) if row[7] else [])
+
+
+def category_counts(db: sqlite_utils.Database, filters: QueueFilters) -> dict[str, int]:
+    """Matching findings per category under every filter but the category itself."""
+    sql = _matched_calls_sql(db, filters, by_category=False, select="m.category, COUNT(m.id)", group_by="m.category")
+    return {cat: n for cat, n in db.execute(sql.text, sql.params) if cat is not None}
+
+
+def neighbours(
+    db: sqlite_utils.Database, filters: QueueFilters, call_id: str, position: int
+) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
+    """The (call id, position) before and after ``call_id`` in the queue, which was at
+    ``position`` (0-based) when the reviewer opened it. A call whose findings were all just
+    reviewed has left an open queue; then the call now at its position is the next one."""
+    sql = _matched_calls_sql(db, filters, by_category=True)
+    start = max(position - 1, 0)
+    window = [
+        r[0]
+        for r in db.execute(
+            f"{sql.text} {QUEUE_ORDER} LIMIT 3 OFFSET ?",
+            [*sql.params, start],
+        )
+    ]
+    if call_id in window:
+        here = start + window.index(call_id)
+        before, after = here - 1, here + 1
+    else:
+        before, after = position - 1, position
+    by_position = {start + i: cid for i, cid in enumerate(window)}
+    previous = (by_position[before], before) if before in by_position and before >= 0 else None
+    following = (by_position[after], after) if after in by_position else None
+    return previous, following
+
+
+def agencies(db: sqlite_utils.Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT DISTINCT agency FROM calls WHERE agency IS NOT NULL ORDER BY agency")]
+
+
+def samples(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    return [
+        {"id": r[0], "created_at": r[1], "size": r[2]}
+        for r in db.execute("SELECT id, created_at, size FROM samples ORDER BY id DESC")
+    ]
+
+
+# --- one call --------------------------------------------------------------------------
+
+
+@dataclass
+class Review:
+    id: int
+    finding_id: int | None
+    verdict: str
+    category: str
+    start: float | None
+    end: float | None
+    evidence: str | None
+    comment: str | None
+    reviewer: str
+    created_at: str
+
+
+@dataclass
+class FindingView:
+    id: int
+    category: str
+    severity: str
+    score: float
+    start: float | None
+    end: float | None
+    speaker: str | None
+    segment_index: int | None
+    evidence: str | None
+    clauses: list[str]
+    detector: str
+    explanation: str | None
+    history: list[Review] = field(default_factory=list)  # newest first
+
+    @property
+    def verdict(self) -> str | None:
+        return self.history[0].verdict if self.history else None
+
+
+@dataclass
+class CallView:
+    id: str
+    source_path: str | None
+    duration: float | None
+    channels: int | None
+    started_at: str | None
+    agent_id: str | None
+    agency: str | None
+    debtor_id: str | None
+    segments: list[dict[str, Any]]
+    findings: list[FindingView]
+    missed: list[Review]
+
+
+_REVIEW_COLUMNS = 'id, finding_id, verdict, category, start, "end", evidence, comment, reviewer, created_at'
+
+
+def call_view(db: sqlite_utils.Database, call_id: str) -> CallView:
+    row = db.execute(
+        "SELECT id, source_path, duration, channels, started_at, agent_id, agency, debtor_id FROM calls WHERE id = ?",
+        [call_id],
+    ).fetchone()
+    if row is None:
+        raise KeyError(call_id)
+    segments = [
+        {"index": r[0], "start": r[1], "end": r[2], "speaker": r[3], "text": r[4]}
+        for r in db.execute(
+            'SELECT idx, start, "end", speaker, text FROM segments WHERE call_id = ? ORDER BY idx', [call_id]
+        )
+    ]
+    findings = [
+        FindingView(*r[:9], clauses=json.loads(r[9] or "[]"), detector=r[10], explanation=r[11])
+        for r in db.execute(
+            'SELECT id, category, severity, score, start, "end", speaker, segment_index, evidence, '
+            "clauses, detector, explanation FROM findings WHERE call_id = ? ORDER BY start, id",
+            [call_id],
+        )
+    ]
+    reviews = [
+        Review(*r)
+        for r in db.execute(
+            f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE call_id = ? ORDER BY created_at DESC, id DESC",
+            [call_id],
+        )
+    ]
+    by_id = {f.id: f for f in findings}
+    for review in reviews:
+        if review.finding_id in by_id:
+            by_id[review.finding_id].history.append(review)
+    missed = [r for r in reviews if r.finding_id is None]
+    return CallView(*row, segments=segments, findings=findings, missed=missed)
+
+
+def record_verdict(db: sqlite_utils.Database, finding_id: int, verdict: str, reviewer: str, comment: str = "") -> int:
+    """Add a review of a machine finding; the newest review is the finding's verdict."""
+    if verdict not in REVIEW_VERDICTS:
+        raise ReviewError(f"verdict must be one of {', '.join(REVIEW_VERDICTS)}, got {verdict!r}")
+    row = db.execute(
+        'SELECT call_id, category, start, "end", evidence FROM findings WHERE id = ?', [finding_id]
+    ).fetchone()
+    if row is None:
+        raise ReviewError(f"no finding {finding_id}")
+    call_id, category, start, end, evidence = row
+    return _insert_review(db, finding_id, call_id, verdict, category, start, end, evidence, comment, reviewer)
+
+
+def record_missed(
+    db: sqlite_utils.Database,
+    call_id: str,
+    category: str,
+    start: float,
+    end: float,
+    reviewer: str,
+    comment: str = "",
+) -> int:
+    """A violation the machine missed, added by a reviewer (finding_id NULL, verdict missed)."""
+    if db.execute("SELECT 1 FROM calls WHERE id = ?", [call_id]).fetchone() is None:
+        raise ReviewError(f"no call {call_id!r}")
+    if not category:
+        raise ReviewError("a missed finding needs a category")
+    if start < 0 or end < start:
+        raise ReviewError(f"time span {start}–{end} s is not valid")
+    evidence = " ".join(
+        r[0]
+        for r in db.execute(
+            'SELECT text FROM segments WHERE call_id = ? AND "end" > ? AND start < ? ORDER BY idx',
+            [call_id, start, end],
+        )
+    )
+    return _insert_review(db, None, call_id, "missed", category, start, end, evidence, comment, reviewer)
+
+
+def _insert_review(db, finding_id, call_id, verdict, category, start, end, evidence, comment, reviewer) -> int:
+    with db.atomic():
+        table = db["reviews"].insert(
+            {
+                "finding_id": finding_id,
+                "call_id": call_id,
+                "verdict": verdict,
+                "category": category,
+                "start": start,
+                "end": end,
+                "evidence": evidence,
+                "comment": comment.strip() or None,
+                "reviewer": reviewer,
+                "created_at": now_iso(),
+            }
+        )
+    return table.last_pk
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+@dataclass
+class ExportRow:
+    call_id: str
+    agency: str | None
+    agent_id: str | None
+    started_at: str | None
+    category: str
+    clauses: list[str]
+    evidence: str | None
+    start: float | None
+    score: float | None
+    verdict: str | None
+    reviewer: str | None
+    comment: str | None
+    reviewed_at: str | None
+
+
+def export_rows(db: sqlite_utils.Database, status: str = "all", category: str = "") -> list[ExportRow]:
+    """Every machine finding with its newest review, then every reviewer-added miss."""
+    if status not in STATUS_CONDITION:
+        raise ReviewError(f"status must be one of {', '.join(STATUS_LABELS)}, got {status!r}")
+    latest_review = (
+        "(SELECT r.id FROM reviews r WHERE r.finding_id = f.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1)"
+    )
+    condition = STATUS_CONDITION[status].replace("m.verdict", "r.verdict")
+    params: list[Any] = []
+    category_sql = ""
+    if category:
+        category_sql = "AND f.category = ?"
+        params.append(category)
+    findings_sql = (
+        "SELECT c.id, c.agency, c.agent_id, c.started_at, f.category, f.clauses, f.evidence, f.start, f.score, "
+        "r.verdict, r.reviewer, r.comment, r.created_at "
+        "FROM findings f JOIN calls c ON c.id = f.call_id "
+        f"LEFT JOIN reviews r ON r.id = {latest_review} "
+        f"WHERE {condition} {category_sql} ORDER BY c.started_at, c.id, f.start"
+    )
+    rows = [_export_row(r) for r in db.execute(findings_sql, params)]
+    if status == "all":
+        missed_sql = (
+            "SELECT c.id, c.agency, c.agent_id, c.started_at, r.category, NULL, r.evidence, r.start, NULL, "
+            "r.verdict, r.reviewer, r.comment, r.created_at "
+            "FROM reviews r JOIN calls c ON c.id = r.call_id "
+            f"WHERE r.finding_id IS NULL {category_sql.replace('f.', 'r.')} ORDER BY c.started_at, c.id, r.start"
+        )
+        rows += [_export_row(r) for r in db.execute(missed_sql, params)]
+    return rows
+
+
+def _export_row(row: tuple) -> ExportRow:
+    values = list(row)
+    values[5] = json.loads(values[5]) if values[5] else []
+    return ExportRow(*values)

@@ -1,0 +1,81 @@
+"""A call's transcript as the call page shows it: masked text cut into pieces, with each
+finding's evidence marked in the segment it came from.
+
+Masking keeps the text's length, so evidence is located in the raw text and the same
+positions are marked in the masked text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .masking import Masker
+from .queries import CallView, FindingView
+
+
+@dataclass
+class Piece:
+    text: str
+    finding_ids: list[int] = field(default_factory=list)  # findings whose evidence covers this piece
+
+
+@dataclass
+class Line:
+    index: int
+    start: float
+    end: float
+    speaker: str
+    pieces: list[Piece]
+    finding_ids: list[int]  # every finding on this segment, evidence found in the text or not
+
+
+def evidence_span(text: str, evidence: str | None) -> tuple[int, int] | None:
+    """Where ``evidence`` sits in ``text``; the whole segment when it is not a substring."""
+    if not evidence:
+        return None
+    at = text.find(evidence.strip())
+    return (at, at + len(evidence.strip())) if at >= 0 else None
+
+
+def transcript_lines(call: CallView, masker: Masker | None) -> list[Line]:
+    """The segments in order; ``masker`` None shows the text unmasked (an admin's choice)."""
+    lines = []
+    for segment in call.segments:
+        text = segment["text"]
+        shown = masker.mask(text) if masker else text
+        on_segment = [f for f in call.findings if _on_segment(f, segment)]
+        spans = {}
+        for finding in on_segment:
+            if finding.segment_index == segment["index"]:
+                spans[finding.id] = evidence_span(text, finding.evidence) or (0, len(text))
+        lines.append(
+            Line(
+                index=segment["index"],
+                start=segment["start"],
+                end=segment["end"],
+                speaker=segment["speaker"],
+                pieces=_cut(shown, spans),
+                finding_ids=[f.id for f in on_segment],
+            )
+        )
+    return lines
+
+
+def _on_segment(finding: FindingView, segment: dict) -> bool:
+    if finding.segment_index is not None:
+        return finding.segment_index == segment["index"]
+    # A call-level finding covers the segments inside its time window.
+    return (
+        finding.start is not None
+        and finding.end is not None
+        and (segment["start"] < finding.end and segment["end"] > finding.start)
+    )
+
+
+def _cut(text: str, spans: dict[int, tuple[int, int]]) -> list[Piece]:
+    cuts = sorted({0, len(text), *(p for span in spans.values() for p in span)})
+    pieces = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [fid for fid, (s, e) in spans.items() if s <= a and b <= e]
+        pieces.append(Piece(text[a:b], covering))
+    return pieces or [Piece(text)]

@@ -1,0 +1,143 @@
+"""How well the detectors do, measured from reviewer verdicts (GB 5.5.2.1: automated
+inspection is monitored regularly).
+
+- Precision per category, overall and by month of the call: confirmed / (confirmed + dismissed)
+  over each finding's latest review; ``uncertain`` is left out.
+- Recall per category, estimated on sampled calls a reviewer worked on (random calls, so
+  misses there stand for misses everywhere): confirmed findings / (confirmed + ``missed``).
+  Unweighted: a sample that weighted flagged calls up (``--oversample-flagged``) holds more
+  confirmed findings than the population and makes recall look better than it is.
+- A warning for each category, overall or in a month, whose precision is below
+  ``monitoring.min_precision`` on at least ``monitoring.min_reviews`` verdicts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from .labels import category_label, category_order
+from .stats import Proportion, wilson
+from .verdicts import Scope, latest_verdicts, missed_reviews, reviewed_sample_call_ids
+
+
+@dataclass(frozen=True)
+class PrecisionRow:
+    category: str
+    month: str | None  # None: all months
+    confirmed: int
+    dismissed: int
+    uncertain: int
+    precision: Proportion
+
+
+@dataclass(frozen=True)
+class RecallRow:
+    category: str
+    confirmed: int
+    missed: int
+    recall: Proportion
+
+
+@dataclass(frozen=True)
+class PrecisionWarning:
+    category: str
+    month: str | None
+    precision: float
+    reviews: int
+
+    def message(self, min_precision: float) -> str:
+        when = f"{self.month} " if self.month else ""
+        return (
+            f"{category_label(self.category)}：{when}精确率 {self.precision:.1%} 低于 {min_precision:.0%}"
+            f"（{self.reviews} 条复核）"
+        )
+
+
+@dataclass
+class MonitorResult:
+    precision: list[PrecisionRow]   # per category (month None) first, then per category and month
+    recall: list[RecallRow]
+    warnings: list[PrecisionWarning]
+    min_precision: float
+    min_reviews: int
+    reviewed_sample_calls: int
+
+    def overall_precision(self) -> list[PrecisionRow]:
+        return [row for row in self.precision if row.month is None]
+
+    def to_json(self) -> dict:
+        return {
+            "settings": {"min_precision": self.min_precision, "min_reviews": self.min_reviews},
+            "precision": [
+                {"category": r.category, "label": category_label(r.category), "month": r.month,
+                 "confirmed": r.confirmed, "dismissed": r.dismissed, "uncertain": r.uncertain,
+                 "precision": r.precision.to_json()}
+                for r in self.precision
+            ],
+            "recall": [
+                {"category": r.category, "label": category_label(r.category), "confirmed": r.confirmed,
+                 "missed": r.missed, "recall": r.recall.to_json()}
+                for r in self.recall
+            ],
+            "reviewed_sample_calls": self.reviewed_sample_calls,
+            "warnings": [
+                {"category": w.category, "month": w.month, "precision": w.precision, "reviews": w.reviews,
+                 "message": w.message(self.min_precision)}
+                for w in self.warnings
+            ],
+        }
+
+
+def monitor(
+    db: sqlite_utils.Database,
+    scope: Scope = Scope(),
+    min_precision: float = 0.7,
+    min_reviews: int = 20,
+    confidence: float = 0.95,
+) -> MonitorResult:
+    verdicts = latest_verdicts(db, scope)
+    counts = Counter((v.category, v.month, v.verdict) for v in verdicts)
+    counts.update((v.category, None, v.verdict) for v in verdicts)
+    categories = category_order({v.category for v in verdicts})
+    months = sorted({v.month for v in verdicts if v.month})
+
+    precision = []
+    for month in [None, *months]:
+        for category in categories:
+            confirmed = counts[category, month, "confirmed"]
+            dismissed = counts[category, month, "dismissed"]
+            uncertain = counts[category, month, "uncertain"]
+            if confirmed + dismissed + uncertain == 0:
+                continue
+            precision.append(PrecisionRow(
+                category, month, confirmed, dismissed, uncertain,
+                wilson(confirmed, confirmed + dismissed, confidence),
+            ))
+    warnings = [
+        PrecisionWarning(row.category, row.month, row.precision.rate, row.precision.n)
+        for row in precision
+        if row.precision.n >= min_reviews and row.precision.rate < min_precision
+    ]
+
+    sampled = reviewed_sample_call_ids(db)
+    confirmed_in_sample = Counter(v.category for v in verdicts if v.call_id in sampled and v.verdict == "confirmed")
+    missed_in_sample = Counter(m.category for m in missed_reviews(db, scope) if m.call_id in sampled)
+    recall = [
+        RecallRow(category, confirmed_in_sample[category], missed_in_sample[category],
+                  wilson(confirmed_in_sample[category], confirmed_in_sample[category] + missed_in_sample[category], confidence))
+        for category in category_order(set(confirmed_in_sample) | set(missed_in_sample))
+    ]
+    return MonitorResult(precision, recall, warnings, min_precision, min_reviews, len(sampled))
+
+
+def monitor_with_config(db: sqlite_utils.Database, config: dict, scope: Scope = Scope()) -> MonitorResult:
+    """``monitor`` with the thresholds of the ``monitoring:`` settings."""
+    settings = config.get("monitoring") or {}
+    return monitor(
+        db, scope,
+        min_precision=float(settings.get("min_precision", 0.7)),
+        min_reviews=int(settings.get("min_reviews", 20)),
+    )

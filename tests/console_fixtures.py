@@ -1,0 +1,378 @@
+"""A small, realistic database for the reviewer console's tests and its screenshot.
+
+Hand-made calls (transcripts in the interchange shape) with hand-made findings, stored
+through ``pipeline.store.save_call``; one call has a generated stereo WAV recording, one an
+A-law WAV that browsers cannot play. Passwords are the fixtures' own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import socket
+import subprocess
+import threading
+import time
+import wave
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import uvicorn
+
+from pipeline.calls import CallRecord, Finding, call_from_json
+from pipeline.review import auth
+from pipeline.review.app import create_app
+from pipeline.audio import ffmpeg_binary
+from pipeline.store import open_db, save_call
+
+PASSWORDS = {"wang": "wang-password", "admin": "admin-password"}
+AGENCY_A = "某某信用管理有限公司"
+AGENCY_B = "华信资产管理有限公司"
+
+
+def _call(call_id, started_at, agent_id, agency, lines):
+    return call_from_json(
+        {
+            "call_id": call_id,
+            "started_at": started_at,
+            "agent_id": agent_id,
+            "agency": agency,
+            "debtor_id": "D-" + call_id[-4:],
+            "segments": [
+                {"start": start, "end": end, "speaker": speaker, "text": text} for start, end, speaker, text in lines
+            ],
+        }
+    )
+
+
+def _finding(call, category, severity, score, index, evidence, clauses, explanation, span=None):
+    segment = call.segments[index] if index is not None else None
+    start, end = span if span else (segment.start, segment.end)
+    return Finding(
+        call_id=call.call_id,
+        category=category,
+        severity=severity,
+        score=score,
+        start=start,
+        end=end,
+        speaker=segment.speaker if segment else None,
+        segment_index=index,
+        evidence=evidence,
+        clauses=clauses,
+        detector=f"rule:{category}",
+        explanation=explanation,
+    )
+
+
+def write_tone_wav(path: Path, seconds: float = 20.0, rate: int = 8000) -> Path:
+    """A stereo 16-bit WAV: agent tone on the left, customer tone on the right."""
+    t = np.arange(int(seconds * rate)) / rate
+    left = 0.3 * np.sin(2 * np.pi * 440 * t)
+    right = 0.3 * np.sin(2 * np.pi * 660 * t)
+    frames = (np.stack([left, right], axis=1) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(frames.tobytes())
+    return path
+
+
+def write_alaw_wav(source: Path, path: Path) -> Path:
+    """The same recording as telephone systems store it: A-law WAV, which browsers cannot play."""
+    subprocess.run(
+        [ffmpeg_binary(), "-nostdin", "-y", "-loglevel", "error", "-i", str(source), "-c:a", "pcm_alaw", str(path)],
+        check=True,
+    )
+    return path
+
+
+def add_call(db, call_id, started_at, findings=(), agency="甲机构", agent="A1", text="您好，我是甲机构的"):
+    """A one-segment call with findings given as (category, severity, score)."""
+    call = call_from_json(
+        {
+            "call_id": call_id,
+            "started_at": started_at,
+            "agency": agency,
+            "agent_id": agent,
+            "segments": [{"start": 0.0, "end": 3.0, "speaker": "agent", "text": text}],
+        }
+    )
+    record = CallRecord(
+        call=call,
+        source_path=f"{call_id}.json",
+        sha256=hashlib.sha256(call_id.encode()).hexdigest(),
+        findings=[
+            Finding(call_id, category, severity, score, 0.0, 3.0, "agent", 0, text, ["GB 5.2.1.2"], "test", "")
+            for category, severity, score in findings
+        ],
+    )
+    save_call(db, record)
+
+
+def finding_id(db, call_id, category):
+    return db.execute("SELECT id FROM findings WHERE call_id = ? AND category = ?", [call_id, category]).fetchone()[0]
+
+
+def build_db(directory: Path) -> dict:
+    """Build ``directory/qa.db`` and its recordings; returns the paths and finding ids by name."""
+    directory.mkdir(parents=True, exist_ok=True)
+    audio = write_tone_wav(directory / "c-0001.wav")
+    alaw = write_alaw_wav(audio, directory / "c-0002-alaw.wav")
+    db = open_db(directory / "qa.db")
+
+    threat_call = _call(
+        "c-20260302-0001",
+        "2026-03-02T10:15:00+08:00",
+        "A017",
+        AGENCY_A,
+        [
+            (0.0, 2.4, "agent", "喂，您好，请问是张先生吗？"),
+            (2.6, 3.1, "customer", "我是。"),
+            (3.4, 7.0, "agent", "我是某某信用的，您在我们这里的借款已经逾期三个月了。"),
+            (7.2, 9.0, "customer", "我最近手头紧，过几天再说吧。"),
+            (9.5, 13.5, "agent", "你再不还钱，我们就派人上门，到你单位去找你领导。"),
+            (13.8, 15.0, "unknown", "（杂音）"),
+            (15.2, 18.5, "agent", "你的电话是13812345678吧，我们也会打给你家里人。"),
+            (18.8, 19.9, "customer", "你们这是威胁我。"),
+        ],
+    )
+    threat_findings = [
+        _finding(
+            threat_call,
+            "threat",
+            "high",
+            0.94,
+            4,
+            "我们就派人上门，到你单位去找你领导",
+            ["GB 5.2.1.2", "HN 7(二)"],
+            "坐席以上门、找单位领导相威胁",
+        ),
+        _finding(
+            threat_call,
+            "threat",
+            "medium",
+            0.71,
+            6,
+            "我们也会打给你家里人",
+            ["GB 5.2.1.2", "HN 7(四)"],
+            "坐席称将联系家人施压",
+        ),
+    ]
+    impersonation_call = _call(
+        "c-20260302-0002",
+        "2026-03-02T14:40:00+08:00",
+        "A021",
+        AGENCY_B,
+        [
+            (0.0, 2.0, "agent", "喂，是李女士吗？"),
+            (2.2, 2.8, "customer", "是我，什么事？"),
+            (3.0, 7.5, "agent", "我这边是法院执行局的，你的案子马上就要立案了。"),
+            (7.8, 9.0, "customer", "法院？你们不是贷款公司吗？"),
+            (9.2, 12.0, "agent", "今天不还，明天就有人去你家抓人坐牢。"),
+        ],
+    )
+    impersonation_findings = [
+        _finding(
+            impersonation_call,
+            "impersonation",
+            "high",
+            0.97,
+            2,
+            "我这边是法院执行局的",
+            ["GB 5.2.1.2", "HN 7(一)", "NIFA 11(一)"],
+            "坐席自称法院执行局工作人员",
+        ),
+        _finding(
+            impersonation_call,
+            "exaggeration",
+            "high",
+            0.88,
+            4,
+            "明天就有人去你家抓人坐牢",
+            ["NIFA 11(二)", "GB 5.2.1.2"],
+            "普通欠款被说成会被抓去坐牢",
+        ),
+        _finding(
+            impersonation_call,
+            "missing_disclosure",
+            "medium",
+            0.62,
+            None,
+            "开场 30 秒内未表明机构",
+            ["NIFA 11(一)", "GB 5.2.1.2", "HN 10"],
+            "开场窗口内未说出放贷机构或催收机构名称",
+            span=(0.0, 12.0),
+        ),
+    ]
+    leak_call = _call(
+        "c-20260303-0003",
+        "2026-03-03T09:05:00+08:00",
+        "A017",
+        AGENCY_A,
+        [
+            (0.0, 2.0, "agent", "您好，请问是王强的同事吗？"),
+            (2.2, 3.5, "customer", "对，我是他同事，他不在。"),
+            (3.8, 8.0, "agent", "他欠我们八千块，已经逾期三个月了，身份证号110105194912310021。"),
+            (8.3, 9.5, "customer", "这跟我有什么关系？"),
+        ],
+    )
+    leak_findings = [
+        _finding(
+            leak_call,
+            "third_party_leak",
+            "high",
+            0.93,
+            2,
+            "他欠我们八千块，已经逾期三个月了",
+            ["NIFA 8(三)", "GB 5.2.1.1", "HN 7(五)"],
+            "对方自称同事后，坐席说出欠款金额和逾期时间",
+        ),
+    ]
+    compliant_call = _call(
+        "c-20260304-0004",
+        "2026-03-04T11:00:00+08:00",
+        "A033",
+        AGENCY_B,
+        [
+            (0.0, 3.0, "agent", "您好，我是华信资产的，受某某金融委托联系您，本次通话会录音。"),
+            (3.2, 4.0, "customer", "好的。"),
+            (4.2, 8.0, "agent", "逾期信息会按规定报送征信系统，请您尽快安排还款。"),
+        ],
+    )
+    compliant_findings = [
+        _finding(
+            compliant_call,
+            "exaggeration",
+            "low",
+            0.41,
+            2,
+            "逾期信息会按规定报送征信系统",
+            ["NIFA 11(二)"],
+            "提到征信后果（可能是如实告知）",
+        ),
+    ]
+
+    records = [  # call, findings, recording or transcript file, duration
+        (threat_call, threat_findings, str(audio), 20.0),
+        (impersonation_call, impersonation_findings, str(alaw), 20.0),
+        (leak_call, leak_findings, "transcripts/c-20260303-0003.json", 9.5),
+        (compliant_call, compliant_findings, "transcripts/c-20260304-0004.json", 8.0),
+    ]
+    for call, findings, source, duration in records:
+        sha256 = hashlib.sha256(call.call_id.encode()).hexdigest()
+        save_call(
+            db,
+            CallRecord(
+                call=call,
+                source_path=source,
+                sha256=sha256,
+                findings=findings,
+                duration=duration,
+                channels=2,
+                model="transcript",
+            ),
+        )
+    for name, password in PASSWORDS.items():
+        auth.add_user(db, name, password, "admin" if name == "admin" else "reviewer")
+
+    finding_ids = {
+        f"{row[0]}:{row[1]}": row[2]
+        for row in db.execute("SELECT call_id, category, MIN(id) FROM findings GROUP BY call_id, category")
+    }
+    db.conn.close()
+    return {"db_path": directory / "qa.db", "audio": audio, "alaw": alaw, "finding_ids": finding_ids}
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@contextlib.contextmanager
+def serving(db_path: Path) -> Iterator[str]:
+    """The console over ``db_path`` on a free 127.0.0.1 port, in a thread; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(db_path, secret="browser-test"), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the console did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.goto(base_url + "/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORDS[username])
+    page.click("button[type=submit]")
+    page.wait_for_url(base_url + "/")
+
+
+def screenshot(out: Path, db_path: Path | None = None) -> Path:
+    """The call page of the top call in the queue, as a reviewer sees it, saved as PNG.
+
+    Without ``db_path`` the fixture database is used; a given database (e.g. the demo's) is
+    copied first, so the temporary account and the audit rows do not land in it.
+    """
+    import shutil
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from pipeline.review.queries import QueueFilters, queue_page
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if db_path is None:
+            db_path = build_db(Path(tmp))["db_path"]
+        else:
+            copy = Path(tmp) / "qa.db"
+            with open_db(db_path).conn as source:  # a consistent copy even while a scan writes
+                source.execute("VACUUM INTO ?", [str(copy)])
+            db_path = copy
+            auth.add_user(open_db(db_path), "wang", PASSWORDS["wang"], "reviewer")
+        top = queue_page(open_db(db_path), QueueFilters()).rows[0].call_id
+        with serving(db_path) as base_url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1440, "height": 860}, locale="zh-CN")
+            log_in(page, base_url, "wang")
+            page.click(f"a.call-link:text('{top}')")
+            page.wait_for_function(
+                "() => !document.getElementById('player') || document.getElementById('player').readyState >= 1"
+            )
+            page.locator(".finding:has(.sev-high) header").first.click()
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(out))
+            browser.close()
+        shutil.rmtree(Path(tmp), ignore_errors=True)
+    return out
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Screenshot the console's call page (for the README).")
+    parser.add_argument("out", type=Path, help="PNG to write, e.g. docs/console.png")
+    parser.add_argument("--db", type=Path, help="a scanned database to show instead of the fixture one")
+    args = parser.parse_args()
+    print(screenshot(args.out, args.db))

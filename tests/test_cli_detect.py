@@ -1,0 +1,93 @@
+import json
+
+from click.testing import CliRunner
+
+from detect_helpers import OPENING, make_call
+from pipeline.calls import CallRecord
+from pipeline.cli import cli
+from pipeline.store import save_call
+
+FIELDS = {"call_id", "category", "segment_index", "start", "end", "score", "evidence", "clauses", "detector",
+          "explanation", "severity", "speaker"}
+
+
+def write_jsonl(path, calls):
+    path.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in calls) + "\n", encoding="utf-8")
+
+
+def call_json(call_id, turns, labels=None):
+    data = make_call(turns, call_id=call_id).to_json()
+    if labels is not None:
+        data["labels"] = [{"category": c, "segment_index": i} for c, i in labels]
+    return data
+
+
+def test_detect_prints_findings_and_reports_the_malformed_call(tmp_path):
+    bad = call_json("bad-1", OPENING)
+    bad["segments"][1]["speaker"] = "robot"
+    write_jsonl(tmp_path / "calls.jsonl", [call_json("ok-1", OPENING + [("a", "你这种老赖，我们明天就上门")]), bad,
+                                           call_json("ok-2", [("a", "喂，是张伟吗？本次通话将被录音。"), ("c", "是。"), ("a", "钱什么时候还？")])])
+    result = CliRunner().invoke(cli, ["detect", str(tmp_path / "calls.jsonl")])
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(f["call_id"], f["category"], f["segment_index"]) for f in lines] == [
+        ("ok-1", "threat", 3), ("ok-2", "missing_disclosure", None)]
+    assert all(FIELDS <= set(f) for f in lines)
+    assert "老赖" in result.stdout  # ensure_ascii=False: Chinese stays readable
+    assert "bad-1" in result.stderr and "segments[1].speaker" in result.stderr
+
+
+def test_detect_fails_when_the_file_cannot_be_read(tmp_path):
+    result = CliRunner().invoke(cli, ["detect", str(tmp_path / "missing.jsonl")])
+    assert result.exit_code != 0 and "missing.jsonl" in result.output
+
+
+def labelled_file(tmp_path):
+    """Hand-checked: see the expected counts in the tests below."""
+    no_name = [("a", "喂，是张伟吗？本次通话将被录音。"), ("c", "是。"), ("a", "你那个钱到底什么时候还？")]
+    threat = OPENING + [("a", "你这种老赖，我们明天就上门")]
+    write_jsonl(tmp_path / "labelled.jsonl", [
+        call_json("e1", threat, [("threat", 3)]),  # found: TP
+        call_json("e2", OPENING + [("a", "您放心，我们不会上门")], [("threat", 3)]),  # not found: FN
+        call_json("e3", no_name, []),  # missing_disclosure found but unlabelled: FP
+        call_json("e4", no_name, [("missing_disclosure", None)]),  # TP
+        call_json("e5", threat, [("threat", 2)]),  # found one segment off: TP within tolerance 1
+    ])
+    return tmp_path / "labelled.jsonl"
+
+
+def test_evaluate_counts_match_the_hand_checked_file(tmp_path):
+    result = CliRunner().invoke(cli, ["evaluate", str(labelled_file(tmp_path)), "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["calls"] == 5
+    assert figures["categories"]["threat"] == {"tp": 2, "fp": 0, "fn": 1, "precision": 1.0, "recall": 0.667, "f1": 0.8}
+    assert figures["categories"]["missing_disclosure"] == {"tp": 1, "fp": 1, "fn": 0, "precision": 0.5, "recall": 1.0, "f1": 0.667}
+    assert figures["categories"]["impersonation"]["tp"] == 0
+    assert figures["total"]["precision"] == 0.75 and figures["total"]["recall"] == 0.75
+
+
+def test_evaluate_without_tolerance_counts_the_neighbour_as_wrong(tmp_path):
+    result = CliRunner().invoke(cli, ["evaluate", str(labelled_file(tmp_path)), "--json", "--tolerance", "0"])
+    threat = json.loads(result.stdout)["categories"]["threat"]
+    assert (threat["tp"], threat["fp"], threat["fn"]) == (1, 1, 2)
+
+
+def test_evaluate_prints_a_table_and_reports_bad_labels(tmp_path):
+    path = labelled_file(tmp_path)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(call_json("e6", OPENING, [("threat", 99)])) + "\n")
+    result = CliRunner().invoke(cli, ["evaluate", str(path)])
+    assert result.exit_code == 0
+    assert "e6" in result.stderr and "segment_index" in result.stderr
+    assert "threat" in result.stdout and "0.800" in result.stdout
+
+
+def test_redetect_replaces_stored_findings(db, tmp_path):
+    call = make_call(OPENING + [("a", "你这种老赖，我们明天就上门")], call_id="r1")
+    save_call(db, CallRecord(call=call, source_path="r1.json", sha256="abc"))
+    result = CliRunner().invoke(cli, ["redetect", "--db", str(tmp_path / "qa.db")])
+    assert result.exit_code == 0, result.output
+    assert "1 calls, 1 findings" in result.stdout and "threat: 1" in result.stdout
+    rows = list(db.query("SELECT category, segment_index, detector FROM findings WHERE call_id = 'r1'"))
+    assert rows == [{"category": "threat", "segment_index": 3, "detector": "lexicon:threat"}]

@@ -1,0 +1,122 @@
+import pytest
+
+from detect_helpers import make_call
+from pipeline.detect.dialogue import RoleGuesser, load_dialogue_rules
+from pipeline.detect.lexicon import LexiconError
+from pipeline.text import LEXICON_DIR
+from pipeline.detect.lexicon import sound_text
+from pipeline.detect.registry import default_registry
+from detect_helpers import findings_for
+
+CLEAN_BODY = [("a", "您的账单已经逾期十天了，今天能处理吗？"), ("c", "好的，我下午还。")]
+
+
+def test_disclosure_in_first_turns_is_fine():
+    turns = [("a", "喂，您好，请问是张伟吗？"), ("c", "是我。"), ("a", "您好，我这边是招联消费金融的。")] + CLEAN_BODY
+    assert findings_for(turns, "missing_disclosure") == []
+
+
+def test_disclosure_after_line_check_is_still_early():
+    turns = [("a", "喂？"), ("a", "喂喂，听得到吗？"), ("c", "听得到。"), ("a", "您好，请问是张伟本人吗？"),
+             ("c", "对。"), ("a", "我是宏图信用管理公司的，找您核实一下账单。")] + CLEAN_BODY
+    assert findings_for(turns, "missing_disclosure") == []
+
+
+def test_agency_field_counts_as_a_name():
+    call = make_call([("a", "您好，我是安信的，请问是张伟吗？")] + CLEAN_BODY, agency="安信信用管理有限公司")
+    assert [f for f in default_registry().analyze(call) if f.category == "missing_disclosure"] == []
+
+
+def test_no_institution_named_is_flagged_over_the_window():
+    turns = [("a", "喂，是张伟吗？"), ("c", "是。"), ("a", "你那个钱到底还不还？"), ("c", "过几天。"),
+             ("a", "我是催收公司的，别拖了。"), ("c", "知道了。"), ("a", "最晚周五。"), ("c", "嗯。"),
+             ("a", "我们是某某金融的，记得还款。")]
+    [finding] = findings_for(turns, "missing_disclosure")
+    assert finding.segment_index is None
+    # window: the agent's first three substantive turns (0, 6, 12 s) and every agent turn
+    # starting within 20 s (18 s); the name at 24 s is too late
+    assert (finding.start, finding.end) == (0.0, 20.5)
+    assert "未表明" in finding.explanation and "第24.0秒才提到机构" in finding.explanation
+
+
+def test_personal_name_alone_is_not_a_disclosure():
+    turns = [("a", "喂，您好，请问是张伟吗？"), ("c", "是我。"), ("a", "我是小王，找您说一下还款的事。")] + CLEAN_BODY
+    [finding] = findings_for(turns, "missing_disclosure")
+    assert "自我介绍“我是小王”没有说明机构" in finding.explanation
+
+
+def test_garbled_institution_name_still_counts():
+    turns = [("a", "喂您好 请问是张伟吗"), ("c", "是我"), ("a", "您好这边是中银消费金荣的工作人员")] + CLEAN_BODY
+    assert findings_for(turns, "missing_disclosure") == []
+
+
+THIRD_PARTY_OPEN = [("a", "喂，您好，请问是张伟吗？")]
+
+
+def test_debt_told_to_a_colleague_is_a_leak():
+    turns = THIRD_PARTY_OPEN + [("c", "不是，我是他同事。"), ("a", "我是某某金融的，他欠我们八千块，已经逾期三个月了。"),
+                                ("c", "这跟我有什么关系？"), ("a", "那你能不能帮他先还上？")]
+    leaks = findings_for(turns, "third_party_leak")
+    assert [f.segment_index for f in leaks] == [2, 4]
+    assert "我是他同事" in leaks[0].explanation and "金额" in leaks[0].explanation
+    assert "要求代还" in leaks[1].explanation
+
+
+def test_call_back_message_to_a_third_party_is_allowed():
+    turns = THIRD_PARTY_OPEN + [("c", "我是他妈妈，他不在家。"),
+                                ("a", "好的阿姨，麻烦您转告他尽快回电，我们是某某小额贷款公司的。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+def test_third_party_who_offers_to_pay_may_hear_the_amount():
+    turns = THIRD_PARTY_OPEN + [("c", "他是我儿子，他欠你们多少？我帮他还吧。"), ("a", "我是某某金融的，一共是三千二百元。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+def test_debt_talk_with_the_debtor_is_not_a_leak():
+    turns = THIRD_PARTY_OPEN + [("c", "是我。"), ("a", "我是某某金融的，您欠款八千元已经逾期三个月了。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+@pytest.fixture(scope="module")
+def guesser() -> RoleGuesser:
+    return default_registry().preparer.roles
+
+
+def test_roles_are_guessed_on_mono_calls(guesser):
+    texts = ["喂？", "喂您好，我是某某金融的，请问是张伟先生吗？", "我是他同事，他不在。", "麻烦您转告他尽快回电。", "好的。"]
+    roles = guesser.guess(texts, [sound_text(t) for t in texts], ["unknown"] * len(texts))
+    assert [role for role, _ in roles] == ["customer", "agent", "customer", "agent", "customer"]
+    assert all(reason for _, reason in roles)
+
+
+def test_known_speakers_are_kept(guesser):
+    assert guesser.guess(["我是他同事"], [sound_text("我是他同事")], ["agent"]) == [("agent", None)]
+
+
+def test_mono_findings_say_the_speaker_was_inferred():
+    turns = [("u", "喂？"), ("u", "喂您好，我是某某金融的，请问是张伟先生吗？"), ("u", "是我，什么事？"),
+             ("u", "你这种老赖，再不还我们明天就上门。")]
+    [finding] = findings_for(turns, "threat")
+    assert finding.speaker == "agent" and finding.segment_index == 3
+    assert "说话人由话术推断" in finding.explanation
+
+
+def test_dialogue_rules_mistakes_are_reported_with_line(tmp_path):
+    text = (LEXICON_DIR / "dialogue.yaml").read_text(encoding="utf-8")
+    broken = text.replace('"打错了|打错电话', '"(打错了|打错电话', 1)
+    (tmp_path / "dialogue.yaml").write_text(broken, encoding="utf-8")
+    line = next(i for i, row in enumerate(broken.splitlines(), 1) if "(打错了" in row)
+    with pytest.raises(LexiconError, match=rf"dialogue\.yaml:{line}: third_party\.not_debtor\[\d+\]: invalid regular expression"):
+        load_dialogue_rules(tmp_path)
+
+
+def test_wrong_number_is_owed_no_disclosure():
+    turns = [("a", "您好，是李娜吗？"), ("c", "你打错了，我不认识她。"), ("a", "抱歉，打扰了。")]
+    assert findings_for(turns) == []
+
+
+def test_debt_talk_after_the_phone_is_handed_to_the_debtor_is_not_a_leak():
+    turns = THIRD_PARTY_OPEN + [("c", "我是他老婆，你等一下，我叫他接电话。"), ("c", "喂，我是张伟。"),
+                                ("a", "张先生您好，我是某某金融的，您的欠款八千元已经逾期了。")]
+    assert findings_for(turns, "third_party_leak") == []

@@ -1,0 +1,156 @@
+import textwrap
+
+import pytest
+
+from detect_helpers import OPENING, findings_for
+from pipeline.detect.lexicon import HomophoneRepairer, LexiconError, load_category_lexicons
+from pipeline.detect.registry import default_registry
+from pipeline.text import LEXICON_DIR
+
+
+def write(tmp_path, name, text):
+    (tmp_path / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+
+
+GOOD = """
+category: threat
+severity: high
+clauses: ["GB 5.2.1.2"]
+rules:
+  - id: visit
+    terms: ["上门"]
+"""
+
+
+def test_shipped_lexicons_load():
+    categories = {lexicon.category for lexicon in load_category_lexicons(LEXICON_DIR)}
+    assert {"threat", "impersonation", "exaggeration"} <= categories
+
+
+def test_invalid_regex_is_reported_with_file_and_line(tmp_path):
+    write(tmp_path, "threat.yaml", GOOD + '  - id: broken\n    patterns: ["(找你"]\n')
+    with pytest.raises(LexiconError) as err:
+        load_category_lexicons(tmp_path)
+    problem = err.value.problems[0]
+    assert problem.startswith(f"{tmp_path / 'threat.yaml'}:8:")
+    assert "rules[1].patterns[0]" in problem and "invalid regular expression" in problem
+
+
+def test_every_mistake_in_every_file_is_listed(tmp_path):
+    write(tmp_path, "a.yaml", GOOD.replace("severity: high", "severity: extreme") + "    scor: 0.5\n")
+    write(tmp_path, "b.yaml", GOOD.replace('clauses: ["GB 5.2.1.2"]\n', "") + '  - id: x\n    patterns: ["{nope}"]\n')
+    with pytest.raises(LexiconError) as err:
+        load_category_lexicons(tmp_path)
+    text = str(err.value)
+    assert "a.yaml:2: severity: must be one of high, medium, low, got 'extreme'" in text
+    assert "a.yaml:7: rules[0].scor: unknown key 'scor'" in text
+    assert "b.yaml:1: clauses: is required" in text
+    assert "b.yaml:7: rules[1].patterns[0]: uses {nope} but sets has no 'nope'" in text
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    write(tmp_path, "threat.yaml", GOOD + "  - id: [unclosed\n")
+    with pytest.raises(LexiconError, match=r"threat\.yaml:\d+: not valid YAML"):
+        load_category_lexicons(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def repairer() -> HomophoneRepairer:
+    return default_registry().preparer.repairer
+
+
+@pytest.mark.parametrize(
+    "heard, repaired",
+    [("我是发院的", "我是法院的"), ("已经预期三个月了", "已经逾期三个月了"), ("我这边是律诗事务所的", "我这边是律师事务所的")],
+)
+def test_homophones_are_repaired(repairer, heard, repaired):
+    text, repairs = repairer.repair(heard)
+    assert text == repaired
+    assert repairs and repairs[0].heard != repairs[0].word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "没办法院子里都是人",  # 法院's sound cut across 办法 | 院子
+        "我们老师说过",  # 老师 shares only shi with 律师
+        "我发个短信给您",  # one syllable (发) never matches
+        "您的征信会受影响",  # 征信 is a word itself: it stays
+        "您别担心",  # 担 has a rare reading jie; 担心 must not become 捷信
+    ],
+)
+def test_no_repair_on_unrelated_words(repairer, text):
+    assert repairer.repair(text) == (text, [])
+
+
+def test_homophone_hit_is_explained_and_scored_lower():
+    [finding] = findings_for(OPENING + [("a", "我是发院的，你的案子已经到我们这了")], "impersonation")
+    assert finding.segment_index == 3
+    assert "发院→法院" in finding.explanation and "fa yuan" in finding.explanation
+    [plain] = findings_for(OPENING + [("a", "我是法院的，你的案子已经到我们这了")], "impersonation")
+    assert finding.score < plain.score
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("你再不还，我们明天就上门找你", "threat"),
+        ("你这种老赖我见多了", "threat"),
+        ("我是朝阳区人民法院的，你的案子立案了", "impersonation"),
+        ("再不还就把你拉进黑名单，坐不了飞机", "exaggeration"),
+        ("你这样是要坐牢的", "exaggeration"),
+    ],
+)
+def test_violations_fire(text, category):
+    assert [f.category for f in findings_for(OPENING + [("a", text)])] == [category]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您放心，我们不会上门，也不会联系您的家人",
+        "您放心，我们不是法院，也不是律师",
+        "您说有人冒充律师给您打电话？",
+        "如果进入诉讼程序，由法院依法判决",
+        "逾期信息会按规定报送征信系统",
+        "我司保留依法起诉的权利",
+        "逾期不回坐牢的，您别担心",  # 不会 misheard as 不回 still negates
+        "如果法院判决后您仍不履行，法院可以依法将您列入失信被执行人名单",
+        "我们已经给您寄了账单，您没收到吗",
+    ],
+)
+def test_negated_reported_and_lawful_statements_do_not_fire(text):
+    assert findings_for(OPENING + [("a", text)]) == []
+
+
+@pytest.mark.parametrize("text", ["你们再打我就报警，我认识律师", "你们这些老赖公司，上门我也不怕", "我会不会坐牢啊"])
+def test_customer_speech_is_ignored(text):
+    assert findings_for(OPENING + [("c", text)]) == []
+
+
+def test_misheard_context_words_still_match_by_sound():
+    # 你 misheard as 拟 breaks the written pattern 找你…领导; spelt by sound it still matches
+    [finding] = findings_for(OPENING + [("a", "再不还我们就找拟领导")], "threat")
+    assert "按读音匹配" in finding.explanation
+    [plain] = findings_for(OPENING + [("a", "再不还我们就找你领导")], "threat")
+    assert finding.score < plain.score
+
+
+def test_two_sounds_alike_by_chance_are_not_repaired():
+    # a two-character word must keep one of its characters: 老李 (lao li) is not 牢里
+    repairer = HomophoneRepairer(["牢里"])
+    assert repairer.repair("我是老李") == ("我是老李", [])
+    text, [repair] = repairer.repair("关在劳里")
+    assert text == "关在牢里" and repair.heard == "劳里"
+
+
+def test_pattern_that_cannot_be_matched_by_sound_is_reported(tmp_path):
+    write(tmp_path, "threat.yaml", GOOD + '  - id: range\n    patterns: ["你[一-龥]{2}"]\n')
+    with pytest.raises(LexiconError, match=r"threat\.yaml:8: rules\[1\]\.patterns\[0\]: .*cannot be matched by sound"):
+        load_category_lexicons(tmp_path)
+
+
+@pytest.mark.parametrize("text", ["我是王静，负责您的账户", "您好，我是中原消费金融的客服", "我们这边是高原地区的分公司"])
+def test_names_that_sound_like_authorities_do_not_fire(text):
+    # 王静 sounds like 网警, 中原 like 中院, 高原 like 高院: a match by sound needs a keyword as written
+    assert [f for f in findings_for(OPENING + [("a", text)]) if f.category == "impersonation"] == []

@@ -1,0 +1,153 @@
+import pytest
+from console_fixtures import add_call, finding_id
+
+from pipeline.review import queries
+from pipeline.review.queries import QueueFilters, queue_page
+
+
+@pytest.fixture
+def queue_db(db):
+    add_call(db, "low", "2026-03-01T10:00:00+08:00", [("exaggeration", "low", 0.9)])
+    add_call(db, "high-old", "2026-03-01T09:00:00+08:00", [("threat", "high", 0.8)])
+    add_call(db, "high-new", "2026-03-05T09:00:00+08:00", [("threat", "high", 0.8), ("impersonation", "medium", 0.5)])
+    add_call(
+        db,
+        "high-best",
+        "2026-03-02T09:00:00+08:00",
+        [("threat", "high", 0.95)],
+        agency="乙机构",
+        agent="B2",
+        text="我们会派人上门",
+    )
+    add_call(db, "clean", "2026-03-03T09:00:00+08:00")
+    return db
+
+
+def ids(page):
+    return [r.call_id for r in page.rows]
+
+
+def test_queue_ranks_by_severity_then_score_then_date(queue_db):
+    page = queue_page(queue_db, QueueFilters())
+    assert ids(page) == ["high-best", "high-new", "high-old", "low"]
+    assert page.total == 4
+    assert page.category_counts == {"threat": 3, "impersonation": 1, "exaggeration": 1}
+    assert page.rows[1].findings == 2 and page.rows[1].categories == ["impersonation", "threat"]
+
+
+def test_filters(queue_db):
+    assert ids(queue_page(queue_db, QueueFilters(category="impersonation"))) == ["high-new"]
+    assert ids(queue_page(queue_db, QueueFilters(agency="乙机构"))) == ["high-best"]
+    assert ids(queue_page(queue_db, QueueFilters(agent="B2"))) == ["high-best"]
+    dated = QueueFilters(date_from="2026-03-01", date_to="2026-03-01")
+    assert ids(queue_page(queue_db, dated)) == ["high-old", "low"]
+    assert ids(queue_page(queue_db, QueueFilters(q="上门"))) == ["high-best"]
+
+
+def test_category_counts_ignore_the_category_filter(queue_db):
+    page = queue_page(queue_db, QueueFilters(category="threat"))
+    assert page.total == 3 and page.category_counts["exaggeration"] == 1
+
+
+def test_status_follows_the_newest_review(queue_db):
+    threat = finding_id(queue_db, "high-best", "threat")
+    queries.record_verdict(queue_db, threat, "uncertain", "wang")
+    assert "high-best" in ids(queue_page(queue_db, QueueFilters()))  # uncertain stays open
+    assert ids(queue_page(queue_db, QueueFilters(status="uncertain"))) == ["high-best"]
+    queries.record_verdict(queue_db, threat, "confirmed", "wang", "明确")
+    assert "high-best" not in ids(queue_page(queue_db, QueueFilters()))
+    assert ids(queue_page(queue_db, QueueFilters(status="confirmed"))) == ["high-best"]
+    assert ids(queue_page(queue_db, QueueFilters(status="uncertain"))) == []
+    view = queries.call_view(queue_db, "high-best")
+    assert [r.verdict for r in view.findings[0].history] == ["confirmed", "uncertain"]
+    assert view.findings[0].verdict == "confirmed"
+
+
+def test_sample_lists_every_sampled_call_even_without_findings(queue_db):
+    with queue_db.atomic():
+        queue_db["samples"].insert(
+            {"id": 1, "created_at": "2026-03-10", "seed": 1, "size": 2, "parameters": "{}", "population": "{}"}
+        )
+        queue_db["sample_calls"].insert_all(
+            [
+                {"sample_id": 1, "call_id": "clean", "stratum": "甲", "position": 0},
+                {"sample_id": 1, "call_id": "low", "stratum": "甲", "position": 1},
+            ]
+        )
+    everything = QueueFilters(sample_id="1", status="all")
+    assert sorted(ids(queue_page(queue_db, everything))) == ["clean", "low"]
+    assert ids(queue_page(queue_db, QueueFilters(sample_id="1"))) == ["low"]
+    assert ids(queue_page(queue_db, QueueFilters(sample_id="1", status="all", category="threat"))) == []
+
+
+def test_search_with_status_all_finds_calls_without_findings(queue_db):
+    assert ids(queue_page(queue_db, QueueFilters(q="甲机构"))) == ["high-new", "high-old", "low"]
+    assert sorted(ids(queue_page(queue_db, QueueFilters(q="甲机构", status="all")))) == [
+        "clean",
+        "high-new",
+        "high-old",
+        "low",
+    ]
+
+
+def test_pages(queue_db):
+    page = queue_page(queue_db, QueueFilters(page=2), page_size=3)
+    assert ids(page) == ["low"] and page.total == 4 and page.pages == 2
+    beyond = queue_page(queue_db, QueueFilters(page=9), page_size=3)
+    assert ids(beyond) == [] and beyond.total == 4
+
+
+def test_neighbours_survive_the_current_call_leaving_the_queue(queue_db):
+    filters = QueueFilters()
+    assert queries.neighbours(queue_db, filters, "high-new", 1) == (("high-best", 0), ("high-old", 2))
+    for category in ("threat", "impersonation"):
+        queries.record_verdict(queue_db, finding_id(queue_db, "high-new", category), "dismissed", "wang")
+    # high-new left the open queue; the call now at its position comes next
+    assert queries.neighbours(queue_db, filters, "high-new", 1) == (("high-best", 0), ("high-old", 1))
+
+
+def test_filters_from_untrusted_params():
+    filters = QueueFilters.from_params({"status": "bogus", "date_from": "2026-13-01", "page": "-3", "sample_id": "x"})
+    assert (filters.status, filters.date_from, filters.page, filters.sample_id) == ("open", "", 1, "")
+    assert QueueFilters.from_params({"category": "threat", "page": "2"}).to_params() == {
+        "category": "threat",
+        "status": "open",
+        "page": "2",
+    }
+
+
+def test_missed_finding_and_export_rows(queue_db):
+    queries.record_missed(queue_db, "clean", "threat", 0.5, 2.0, "wang", "机器漏了")
+    queries.record_verdict(queue_db, finding_id(queue_db, "low", "exaggeration"), "dismissed", "li", "如实告知")
+    rows = queries.export_rows(queue_db)
+    assert len(rows) == 6
+    missed = rows[-1]
+    assert (missed.call_id, missed.verdict, missed.category, missed.evidence) == (
+        "clean",
+        "missed",
+        "threat",
+        "您好，我是甲机构的",
+    )
+    dismissed = [r for r in rows if r.verdict == "dismissed"]
+    assert [(r.call_id, r.reviewer, r.comment) for r in dismissed] == [("low", "li", "如实告知")]
+    assert [r.call_id for r in queries.export_rows(queue_db, status="dismissed")] == ["low"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("nope", "threat", 0, 1), "no call"),
+        (("clean", "", 0, 1), "needs a category"),
+        (("clean", "threat", 5, 1), "not valid"),
+    ],
+)
+def test_bad_missed_findings_are_refused(queue_db, args, message):
+    with pytest.raises(queries.ReviewError, match=message):
+        queries.record_missed(queue_db, *args, reviewer="wang")
+
+
+def test_bad_verdicts_are_refused(queue_db):
+    with pytest.raises(queries.ReviewError, match="verdict must be one of"):
+        queries.record_verdict(queue_db, 1, "missed", "wang")
+    with pytest.raises(queries.ReviewError, match="no finding 999"):
+        queries.record_verdict(queue_db, 999, "confirmed", "wang")
