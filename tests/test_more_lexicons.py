@@ -72,3 +72,7 @@ def test_the_dev_calls_are_found_with_few_false_alarms():
         counts = result.per_category[category]
         assert counts.tp >= 25, category
         assert counts.precision >= 0.9 and counts.recall >= 0.9, (category, counts)
+
+
+def test_what_was_borrowed_is_not_urging_to_borrow():
+    assert "illegal_funding" not in categories_of(("agent", "你老公知不知道你借了这么多网贷？"))
