@@ -6,12 +6,9 @@ it with the Chinese intact. Evidence is masked unless the caller asks otherwise.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
+from ..spreadsheet import FORMATS, write_table
 from .labels import VERDICT_LABELS, as_recorded, category_label, local_time
 from .masking import Masker, default_masker
 from .queries import ExportRow
@@ -31,7 +28,6 @@ HEADERS = [
     "备注",
     "复核时间",
 ]
-FORMATS = (".xlsx", ".csv")
 
 
 class ExportError(ValueError):
@@ -63,26 +59,8 @@ def table(rows: list[ExportRow], masker: Masker | None = None) -> list[list]:
 def write(rows: list[ExportRow], out: str | Path, masker: Masker | None = None) -> Path:
     """Write ``rows`` to ``out``; the suffix (.xlsx or .csv) picks the format."""
     out = Path(out)
-    suffix = out.suffix.lower()
-    if suffix not in FORMATS:
+    if out.suffix.lower() not in FORMATS:
         raise ExportError(f"{out}: the export file must end in .xlsx or .csv")
-    body = table(rows, masker)
-    if suffix == ".csv":
-        with out.open("w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(HEADERS)
-            writer.writerows(body)
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "质检结果"
-        sheet.append(HEADERS)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in body:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-        for letter, width in zip("ABCDEFGHIJKLM", (22, 20, 8, 17, 22, 28, 50, 8, 7, 8, 10, 30, 17)):
-            sheet.column_dimensions[letter].width = width
-        workbook.save(out)
+    write_table(out, HEADERS, table(rows, masker), "质检结果",
+                widths=(22, 20, 8, 17, 22, 28, 50, 8, 7, 8, 10, 30, 17))
     return out

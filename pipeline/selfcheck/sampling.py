@@ -14,7 +14,6 @@ digest of the population) and ``sample_calls``, so an auditor can draw it again
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import math
@@ -25,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 
+from ..spreadsheet import FORMATS as EXPORT_FORMATS, write_table
 from ..store import now_iso
 from .labels import STRATUM_LABELS, category_label
 from .stats import sample_size_for_margin
@@ -330,7 +330,6 @@ def rederive(db: sqlite_utils.Database, sample_id: int) -> Rederivation:
     return Rederivation(stored=stored, redrawn=draw_sample(db, plan))
 
 
-EXPORT_FORMATS = (".xlsx", ".csv")
 SAMPLE_HEADERS = ["序号", "通话编号", "分层", "机构", "坐席", "通话开始时间", "时长（秒）", "机器发现类别"]
 
 
@@ -352,39 +351,12 @@ def sample_rows(db: sqlite_utils.Database, sample: Sample) -> list[list]:
 
 
 def write_sample(path: str | Path, db: sqlite_utils.Database, sample: Sample) -> None:
-    """The sample list as ``.xlsx`` or ``.csv`` (UTF-8 with BOM, so Excel reads the Chinese)."""
+    """The sample list as ``.xlsx`` (with a sheet of its parameters) or ``.csv``."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in EXPORT_FORMATS:
+    if path.suffix.lower() not in EXPORT_FORMATS:
         raise SamplingError(f"{path}: write the sample as .xlsx or .csv")
-    rows = [[spreadsheet_safe(value) for value in row] for row in sample_rows(db, sample)]
-    if suffix == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(SAMPLE_HEADERS)
-            writer.writerows(rows)
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "抽样清单"
-        sheet.append(SAMPLE_HEADERS)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-        info = workbook.create_sheet("抽样参数")
-        for key, value in sample_parameters_table(sample):
-            info.append([key, value])
-        workbook.save(path)
-
-
-def spreadsheet_safe(value):
-    """Text that Excel would run as a formula (=, +, -, @ first: call ids and agency names come
-    from manifests) gets a leading apostrophe, as OWASP advises for CSV injection."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    write_table(path, SAMPLE_HEADERS, sample_rows(db, sample), "抽样清单",
+                extra_sheets={"抽样参数": sample_parameters_table(sample)})
 
 
 def sample_parameters_table(sample: Sample) -> list[tuple[str, str]]:
