@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from pathlib import Path
 
 import yaml
@@ -26,6 +27,21 @@ def _converter():
 
 def to_simplified(text: str) -> str:
     return _converter().convert(text)
+
+
+_ASCII_PUNCTUATION = str.maketrans({",": "，", "?": "？", "!": "！", ":": "：", ";": "；"})
+_CJK = r"[\u4e00-\u9fff]"
+
+
+def to_chinese_punctuation(text: str) -> str:
+    """Whisper often writes ASCII commas and question marks in Chinese text; the lexicons'
+    clause boundaries are full-width. Only marks next to a Chinese character change, so
+    numbers such as 1,000 and English stay as they are."""
+    return re.sub(
+        rf"(?<={_CJK})[,?!:;]|[,?!:;](?={_CJK})",
+        lambda m: m.group(0).translate(_ASCII_PUNCTUATION),
+        text,
+    )
 
 
 def domain_words(lexicon_dir: Path = LEXICON_DIR) -> list[str]:

@@ -34,7 +34,7 @@ from pipeline.audio import SAMPLE_RATE, Audio
 from pipeline.calls import Segment
 from pipeline.config import ConfigError
 from pipeline.model import DEFAULT_MODEL_NAME, ModelError, resolve_model
-from pipeline.text import to_simplified
+from pipeline.text import to_chinese_punctuation, to_simplified
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ class Transcriber:
                 start=round(piece.start, 2),
                 end=round(min(piece.end, channel_end), 2),
                 speaker=speaker,
-                text=to_simplified(piece.text.strip()),
+                text=to_chinese_punctuation(to_simplified(piece.text.strip())),
                 avg_logprob=piece.avg_logprob,
                 no_speech_prob=piece.no_speech_prob,
             )
