@@ -51,6 +51,7 @@ class DialogueRules:
     brands: list[str]
     filler: re.Pattern
     not_debtor: SoundRegex
+    agent_addresses_third_party: SoundRegex
     wrong_number: SoundRegex
     is_debtor: SoundRegex
     offers_to_pay: SoundRegex
@@ -83,7 +84,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "suffixes", "staff", "not_names", "not_name_endings", "not_institutions", "name_starts", "brands", "filler"
     )
     doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
-    doc.unknown_keys(third, ("not_debtor", "wrong_number", "is_debtor", "offers_to_pay", "reveals"), ("third_party",))
+    third_party_keys = ("not_debtor", "agent_addresses_third_party", "wrong_number", "is_debtor", "offers_to_pay", "reveals")
+    doc.unknown_keys(third, third_party_keys, ("third_party",))
     doc.unknown_keys(roles, ("agent", "customer"), ("roles",))
 
     def words(key: str, required: bool = False) -> list[str]:
@@ -135,6 +137,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         brands=brands,
         filler=filler or re.compile("^$"),
         not_debtor=third_party_cues("not_debtor", required=True),
+        agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
         wrong_number=third_party_cues("wrong_number"),
         is_debtor=third_party_cues("is_debtor"),
         offers_to_pay=third_party_cues("offers_to_pay"),
@@ -344,10 +347,14 @@ class DisclosureDetector(ViewDetector):
 
 
 class ThirdPartyDetector(ViewDetector):
-    """``third_party_leak``: debt details told to someone who said they are not the debtor.
+    """``third_party_leak``: debt details told to someone who is not the debtor.
 
-    Naming the agent's own institution is required, so institution names are blanked out
-    before looking for debt words (某某小额贷款公司 does not reveal a 贷款). Once the third
+    The listener is known to be a third party once the customer says so (我是他老婆, 他在开会,
+    这号码是我新办的) or the agent shows it knows (您是他什么人, 你作为他的同事); details in
+    that agent turn after the cue, and in later ones, are leaks. Details the agent gave just
+    before the customer said so (请问是张伟吗？你的借款逾期了 / 我是他老婆) reached the third
+    party too. Naming the agent's own institution is required, so institution names are blanked
+    out before looking for debt words (某某小额贷款公司 does not reveal a 贷款). Once the third
     party offers to pay, the repayment details they need are allowed.
     """
 
@@ -359,31 +366,48 @@ class ThirdPartyDetector(ViewDetector):
 
     def analyze_view(self, view: CallView) -> list[Finding]:
         findings = []
-        said_not_debtor: tuple[Utterance, str] | None = None
+        third_party: tuple[Utterance, str] | None = None  # who showed the listener is not the debtor, and how
+        unanswered: list[Utterance] = []  # agent turns since the customer last spoke
         extra = agency_names(view.call, self.rules)
+
+        def look(u: Utterance, why: tuple[Utterance, str], after: int = 0, told_first: bool = False) -> None:
+            text = _blank(u.text, [(0, after), *self.finder.spans(u, extra)])
+            reveals = [(r, m.group(0)) for r in self.rules.reveals for m in [r.regex.search(text)] if m]
+            if reveals:
+                findings.append(self._finding(view, u, why, reveals, told_first))
+
         for u in view.utterances:
             if u.role == "customer":
                 if self.rules.is_debtor.span(u.sound):
-                    said_not_debtor = None
-                elif said_not_debtor is None and (span := self.rules.not_debtor.span(u.sound)):
-                    said_not_debtor = (u, u.text[span[0] : span[1]])
-                if said_not_debtor and self.rules.offers_to_pay.span(u.sound):
+                    third_party = None
+                elif third_party is None and (span := self.rules.not_debtor.span(u.sound)):
+                    third_party = (u, f"客户在{u.segment.start:.1f}秒说“{u.text[span[0] : span[1]]}”")
+                    for earlier in unanswered:
+                        look(earlier, third_party, told_first=True)
+                if third_party and self.rules.offers_to_pay.span(u.sound):
                     break  # the third party offered to pay: the details they need are allowed
+                unanswered = []
                 continue
-            if said_not_debtor is None:
-                continue
-            text = _blank(u.text, self.finder.spans(u, extra))
-            reveals = [(r, m.group(0)) for r in self.rules.reveals for m in [r.regex.search(text)] if m]
-            if reveals:
-                findings.append(self._finding(view, u, said_not_debtor, reveals))
+            unanswered.append(u)
+            after = 0
+            if third_party is None and (span := self.rules.agent_addresses_third_party.span(u.sound)):
+                third_party = (u, f"坐席在{u.segment.start:.1f}秒称对方“{u.text[span[0] : span[1]]}”")
+                after = span[1]
+            if third_party is not None:
+                look(u, third_party, after)
         return findings
 
-    def _finding(self, view: CallView, u: Utterance, said: tuple[Utterance, str], reveals: list) -> Finding:
-        told, cue = said
+    def _finding(
+        self, view: CallView, u: Utterance, why: tuple[Utterance, str], reveals: list, told_first: bool
+    ) -> Finding:
+        told, cue = why
         score = max(r.score for r, _ in reveals)
         guessed = bool(u.role_reason or told.role_reason)
         what = "、".join(f"{r.label}（“{text}”）" for r, text in reveals)
-        explanation = f"客户在{told.segment.start:.1f}秒说“{cue}”（非债务人本人）；坐席随后透露了{what}"
+        if told_first:
+            explanation = f"坐席透露了{what}；{cue}（非债务人本人），听到的是第三人"
+        else:
+            explanation = f"{cue}（非债务人本人）；坐席随后透露了{what}"
         if guessed:
             explanation += "；说话人由话术推断"
             score *= 0.9
