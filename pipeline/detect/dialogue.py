@@ -21,6 +21,7 @@ from .view import CallView, Utterance, ViewDetector
 DISCLOSURE_CLAUSES = ["NIFA 11(一)", "GB 5.2.1.2", "HN 10"]
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
 THIRD_PARTY_CLAUSES = ["NIFA 8(三)", "GB 5.2.1.1", "HN 7(五)"]
+TURN_TAKING = "与上一句轮流"  # the reason of a role guessed from turn order alone, without any cue
 
 
 @dataclass
@@ -179,7 +180,7 @@ class RoleGuesser:
                 out.append((role, f"{who}话术“{first_cue[role]}”"))
             elif out:
                 previous = out[-1][0]
-                out.append(("customer" if previous == "agent" else "agent", "与上一句轮流"))
+                out.append(("customer" if previous == "agent" else "agent", TURN_TAKING))
             else:
                 role = "customer" if self.filler.match(text) else "agent"
                 out.append((role, "开场第一句"))
