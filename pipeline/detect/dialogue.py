@@ -372,19 +372,25 @@ class ThirdPartyDetector(ViewDetector):
         extra = agency_names(view.call, self.rules)
 
         def look(u: Utterance, why: tuple[Utterance, str], after: int = 0, told_first: bool = False) -> None:
-            text = _blank(u.text, [(0, after), *self.finder.spans(u, extra)])
+            text = _blank(u.text, [(0, after)])
+            if not any(r.regex.search(text) for r in self.rules.reveals):
+                return  # most turns reveal nothing: skip looking for institution names
+            text = _blank(text, self.finder.spans(u, extra))
             reveals = [(r, m.group(0)) for r in self.rules.reveals for m in [r.regex.search(text)] if m]
             if reveals:
                 findings.append(self._finding(view, u, why, reveals, told_first))
 
         for u in view.utterances:
             if u.role == "customer":
-                if self.rules.is_debtor.span(u.sound):
+                if third_party is None:
+                    span = self.rules.not_debtor.span(u.sound)
+                    # a guarantor (我是他担保人) or the debtor after all is owed the details
+                    if span and not self.rules.is_debtor.span(u.sound):
+                        third_party = (u, f"客户在{u.segment.start:.1f}秒说“{u.text[span[0] : span[1]]}”")
+                        for earlier in unanswered:
+                            look(earlier, third_party, told_first=True)
+                elif self.rules.is_debtor.span(u.sound):
                     third_party = None
-                elif third_party is None and (span := self.rules.not_debtor.span(u.sound)):
-                    third_party = (u, f"客户在{u.segment.start:.1f}秒说“{u.text[span[0] : span[1]]}”")
-                    for earlier in unanswered:
-                        look(earlier, third_party, told_first=True)
                 if third_party and self.rules.offers_to_pay.span(u.sound):
                     break  # the third party offered to pay: the details they need are allowed
                 unanswered = []
