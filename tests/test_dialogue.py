@@ -133,6 +133,8 @@ def test_debt_talk_after_the_phone_is_handed_to_the_debtor_is_not_a_leak():
         "他老婆，怎么了？",
         "你找他有什么事？",
         "没有这个人。",
+        "我跟他不熟，他的事我不清楚。",
+        "他人不在，找他干嘛？",
     ],
 )
 def test_many_ways_of_saying_one_is_not_the_debtor(third_party):
@@ -149,6 +151,8 @@ def test_many_ways_of_saying_one_is_not_the_debtor(third_party):
         "那你们家里人得想办法帮他还上。",
         "您作为领导帮忙督促一下他还钱。",
         "他信用卡账单逾期45天了。",
+        "您催他赶紧把钱还了。",
+        "他这个月的最低还款都没交。",
     ],
 )
 def test_many_ways_of_telling_a_third_party_about_the_debt(leak):
