@@ -180,3 +180,11 @@ def test_guarantor_may_hear_the_debt():
 def test_asking_a_third_party_only_to_pass_on_a_call_back_is_still_allowed():
     turns = THIRD_PARTY_OPEN + [("c", "他在开会，我帮他转达吧。"), ("a", "好的，我是某某金融的，麻烦让他这两天回个电话。")]
     assert findings_for(turns, "third_party_leak") == []
+
+
+def test_classifier_judges_turns_to_a_third_party_that_no_word_list_flags():
+    turns = THIRD_PARTY_OPEN + [("c", "我是他同事。"), ("a", "我是某某金融的，他之前在我们平台办过一笔业务，现在状态不太好。")]
+    [leak] = findings_for(turns, "third_party_leak")
+    assert leak.detector == "rule:third_party_leak+classifier" and "分类器判断" in leak.explanation
+    polite = THIRD_PARTY_OPEN + [("c", "我是他同事。"), ("a", "我是某某金融的，有点事情需要跟他本人沟通，麻烦您让他回个电话。")]
+    assert findings_for(polite, "third_party_leak") == []
