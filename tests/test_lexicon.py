@@ -178,6 +178,9 @@ def test_names_that_sound_like_authorities_do_not_fire(text):
         ("就会有人去你家把值钱的东西都拿走抵债", "exaggeration"),
         ("你这属于骗贷，金额已经够刑事立案了", "exaggeration"),
         ("你一辈子都别想再贷到款了", "exaggeration"),
+        ("你要是还这么拖，你们村里人都会知道你是个什么样的人", "threat"),
+        ("你老婆知道你借了这么多钱吗，要不要我们打电话跟她说说", "threat"),
+        ("再拖下去我们只能安排外访了", "threat"),
     ],
 )
 def test_paraphrases_fire_without_the_classifier(text, category):
@@ -194,6 +197,14 @@ def test_paraphrases_fire_without_the_classifier(text, category):
         "您别逼我们走法律程序",
         "您借款买的什么东西？",
         "我是看您年纪轻轻的，别让征信花了",
+        "我们公司也知道您的难处，所以才给您申请了减免",
+        "您看看能不能用别的办法筹一下钱",
+        "您要是丢了工作，那就更还不上了，所以要早做打算",
+        "您领导知道您现在的情况吗？可以申请预支工资吗？",
+        "我们不想让您在单位难堪，所以希望您自己处理好",
+        "您父母那边我们没有联系过，您放心",
+        "我们有专门的外访部门，但是您这个情况还没到那一步",
+        "您家人知道您借款的事吗？可以跟他们商量一下",
     ],
 )
 def test_firm_or_helpful_talk_does_not_fire(text):
