@@ -181,6 +181,12 @@ def test_names_that_sound_like_authorities_do_not_fire(text):
         ("你要是还这么拖，你们村里人都会知道你是个什么样的人", "threat"),
         ("你老婆知道你借了这么多钱吗，要不要我们打电话跟她说说", "threat"),
         ("再拖下去我们只能安排外访了", "threat"),
+        ("我姓王，是一名执业律师，受托处理你的欠款", "impersonation"),
+        ("我们这边是法院指定的调解机构", "impersonation"),
+        ("这个电话是法院打来的，你认真听好", "impersonation"),
+        ("你不还钱会影响你家人的征信", "exaggeration"),
+        ("你的紧急联系人也要承担连带责任", "exaggeration"),
+        ("明天就强制执行你名下的财产", "exaggeration"),
     ],
 )
 def test_paraphrases_fire_without_the_classifier(text, category):
