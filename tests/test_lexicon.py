@@ -215,3 +215,9 @@ def test_paraphrases_fire_without_the_classifier(text, category):
 )
 def test_firm_or_helpful_talk_does_not_fire(text):
     assert findings_for(OPENING + [("a", text)], config=lexicon_only()) == []
+
+
+def test_a_key_given_twice_is_reported_not_silently_dropped(tmp_path):
+    write(tmp_path, "threat.yaml", GOOD + '    patterns: ["找你"]\n    patterns: ["去你家"]\n')
+    with pytest.raises(LexiconError, match=r"threat\.yaml:8: 'patterns' is given twice"):
+        load_category_lexicons(tmp_path)

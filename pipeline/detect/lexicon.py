@@ -64,6 +64,21 @@ class YamlDoc:
             raise LexiconError([f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
         except OSError as exc:
             raise LexiconError([f"{path}: cannot read ({exc.strerror})"]) from exc
+        self._report_duplicate_keys(self.root)
+
+    def _report_duplicate_keys(self, node: yaml.Node | None) -> None:
+        """YAML keeps the last of two equal keys silently: a rule's second ``patterns:`` would
+        drop its first list. Report them instead."""
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if key.value in seen:
+                    self.problems.append(f"{self.path}:{key.start_mark.line + 1}: {key.value!r} is given twice in one mapping")
+                seen.add(key.value)
+                self._report_duplicate_keys(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                self._report_duplicate_keys(item)
 
     def line(self, *keys: str | int) -> int:
         """The line of the value at ``keys`` (or of its closest written parent)."""
