@@ -188,3 +188,18 @@ def test_classifier_judges_turns_to_a_third_party_that_no_word_list_flags():
     assert leak.detector == "rule:third_party_leak+classifier" and "分类器判断" in leak.explanation
     polite = THIRD_PARTY_OPEN + [("c", "我是他同事。"), ("a", "我是某某金融的，有点事情需要跟他本人沟通，麻烦您让他回个电话。")]
     assert findings_for(polite, "third_party_leak") == []
+
+
+@pytest.mark.parametrize(
+    "about_someone_else",
+    ["我老公在外地打工，钱都在他那，他不在家我做不了主。", "她在医院住院，我得先给她交住院费。", "我们已经分手了，那个钱是借给他用的。"],
+)
+def test_the_debtor_talking_about_someone_else_stays_the_debtor(about_someone_else):
+    turns = THIRD_PARTY_OPEN + [("c", "是我。"), ("a", "我是某某金融的，您的借款已经逾期二十天了。"),
+                                ("c", about_someone_else), ("a", "我理解，但是这笔欠款三千二还是需要您尽快还上。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+def test_a_hesitant_answer_is_no_confirmation():
+    turns = THIRD_PARTY_OPEN + [("c", "嗯？"), ("c", "我是他老婆。"), ("a", "我是某某金融的，他欠款三千二逾期了。")]
+    assert [f.segment_index for f in findings_for(turns, "third_party_leak")] == [3]

@@ -53,6 +53,8 @@ class DialogueRules:
     filler: re.Pattern
     not_debtor: SoundRegex
     agent_addresses_third_party: SoundRegex
+    identity_question: SoundRegex
+    confirms_identity: SoundRegex
     wrong_number: SoundRegex
     is_debtor: SoundRegex
     offers_to_pay: SoundRegex
@@ -85,7 +87,10 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "suffixes", "staff", "not_names", "not_name_endings", "not_institutions", "name_starts", "brands", "filler"
     )
     doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
-    third_party_keys = ("not_debtor", "agent_addresses_third_party", "wrong_number", "is_debtor", "offers_to_pay", "reveals")
+    third_party_keys = (
+        "not_debtor", "agent_addresses_third_party", "identity_question", "confirms_identity",
+        "wrong_number", "is_debtor", "offers_to_pay", "reveals",
+    )
     doc.unknown_keys(third, third_party_keys, ("third_party",))
     doc.unknown_keys(roles, ("agent", "customer"), ("roles",))
 
@@ -139,6 +144,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         filler=filler or re.compile("^$"),
         not_debtor=third_party_cues("not_debtor", required=True),
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
+        identity_question=third_party_cues("identity_question"),
+        confirms_identity=third_party_cues("confirms_identity"),
         wrong_number=third_party_cues("wrong_number"),
         is_debtor=third_party_cues("is_debtor"),
         offers_to_pay=third_party_cues("offers_to_pay"),
@@ -374,6 +381,7 @@ class ThirdPartyDetector(ViewDetector):
         findings = []
         third_party: tuple[Utterance, str] | None = None  # who showed the listener is not the debtor, and how
         unanswered: list[Utterance] = []  # agent turns since the customer last spoke
+        confirmed = False  # the customer answered the agent's identity question: the debtor
         extra = agency_names(view.call, self.rules)
 
         def look(u: Utterance, why: tuple[Utterance, str], after: int = 0, told_first: bool = False) -> None:
@@ -391,7 +399,9 @@ class ThirdPartyDetector(ViewDetector):
 
         for u in view.utterances:
             if u.role == "customer":
-                if third_party is None:
+                if third_party is None and not confirmed and self._confirms(unanswered, u):
+                    confirmed = True
+                elif third_party is None and not confirmed:
                     span = self.rules.not_debtor.span(u.sound)
                     # a guarantor (我是他担保人) or the debtor after all is owed the details
                     if span and not self.rules.is_debtor.span(u.sound):
@@ -412,6 +422,14 @@ class ThirdPartyDetector(ViewDetector):
             if third_party is not None:
                 look(u, third_party, after)
         return findings
+
+    def _confirms(self, asked: list[Utterance], answer: Utterance) -> bool:
+        """Whether ``answer`` says yes to an identity question among the agent turns ``asked``."""
+        return bool(
+            asked
+            and self.rules.confirms_identity.span(answer.sound)
+            and any(self.rules.identity_question.span(u.sound) for u in asked)
+        )
 
     def _judged_by_classifier(self, text: str) -> list[tuple[float, str]]:
         """(score, what) when the classifier finds that ``text`` discloses someone's debt."""
