@@ -211,6 +211,8 @@ def test_paraphrases_fire_without_the_classifier(text, category):
         "您父母那边我们没有联系过，您放心",
         "我们有专门的外访部门，但是您这个情况还没到那一步",
         "您家人知道您借款的事吗？可以跟他们商量一下",
+        "经法院判决后拒不履行的，可能被列为失信被执行人，限制高消费",  # lawful condition, past a comma
+        "您的孩子上学不会受影响的，这个您放心",
     ],
 )
 def test_firm_or_helpful_talk_does_not_fire(text):
