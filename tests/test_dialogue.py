@@ -182,14 +182,6 @@ def test_asking_a_third_party_only_to_pass_on_a_call_back_is_still_allowed():
     assert findings_for(turns, "third_party_leak") == []
 
 
-def test_classifier_judges_turns_to_a_third_party_that_no_word_list_flags():
-    turns = THIRD_PARTY_OPEN + [("c", "我是他同事。"), ("a", "我是某某金融的，他之前在我们平台办过一笔业务，现在状态不太好。")]
-    [leak] = findings_for(turns, "third_party_leak")
-    assert leak.detector == "rule:third_party_leak+classifier" and "分类器判断" in leak.explanation
-    polite = THIRD_PARTY_OPEN + [("c", "我是他同事。"), ("a", "我是某某金融的，有点事情需要跟他本人沟通，麻烦您让他回个电话。")]
-    assert findings_for(polite, "third_party_leak") == []
-
-
 @pytest.mark.parametrize(
     "about_someone_else",
     ["我老公在外地打工，钱都在他那，他不在家我做不了主。", "她在医院住院，我得先给她交住院费。", "我们已经分手了，那个钱是借给他用的。"],

@@ -364,18 +364,13 @@ class ThirdPartyDetector(ViewDetector):
     party too. Naming the agent's own institution is required, so institution names are blanked
     out before looking for debt words (某某小额贷款公司 does not reveal a 贷款). Once the third
     party offers to pay, the repayment details they need are allowed.
-
-    Details the word lists miss (他在我们这有个业务一直没处理) are judged by the utterance
-    classifier when one is given: its ``third_party_leak`` probability says whether a turn
-    discloses someone's debt, and only turns addressed to a third party are asked.
     """
 
     name = "rule:third_party_leak"
 
-    def __init__(self, rules: DialogueRules, finder: InstitutionFinder, classifier=None):
+    def __init__(self, rules: DialogueRules, finder: InstitutionFinder):
         self.rules = rules
         self.finder = finder
-        self.classifier = classifier  # classifier.ClassifierDetector, or None
 
     def analyze_view(self, view: CallView) -> list[Finding]:
         findings = []
@@ -386,16 +381,12 @@ class ThirdPartyDetector(ViewDetector):
 
         def look(u: Utterance, why: tuple[Utterance, str], after: int = 0, told_first: bool = False) -> None:
             text = _blank(u.text, [(0, after)])
-            if self.classifier is None and not any(r.regex.search(text) for r in self.rules.reveals):
+            if not any(r.regex.search(text) for r in self.rules.reveals):
                 return  # most turns reveal nothing: skip looking for institution names
             text = _blank(text, self.finder.spans(u, extra))  # 某某小额贷款公司 reveals no 贷款
             reveals = [(r.score, f"{r.label}（“{m.group(0)}”）") for r in self.rules.reveals for m in [r.regex.search(text)] if m]
-            detector = self.name
-            if not reveals and self.classifier is not None:
-                reveals = self._judged_by_classifier(text[after:])
-                detector = f"{self.name}+{self.classifier.name}"
             if reveals:
-                findings.append(self._finding(view, u, why, reveals, told_first, detector))
+                findings.append(self._finding(view, u, why, reveals, told_first))
 
         for u in view.utterances:
             if u.role == "customer":
@@ -431,14 +422,6 @@ class ThirdPartyDetector(ViewDetector):
             and any(self.rules.identity_question.span(u.sound) for u in asked)
         )
 
-    def _judged_by_classifier(self, text: str) -> list[tuple[float, str]]:
-        """(score, what) when the classifier finds that ``text`` discloses someone's debt."""
-        [proba] = self.classifier.predict_proba([text])
-        score = proba.get("third_party_leak", 0.0)
-        if score < self.classifier.thresholds["third_party_leak"]:
-            return []
-        return [(score, f"债务信息（分类器判断，概率 {score:.2f}）")]
-
     def _finding(
         self,
         view: CallView,
@@ -446,7 +429,6 @@ class ThirdPartyDetector(ViewDetector):
         why: tuple[Utterance, str],
         reveals: list[tuple[float, str]],
         told_first: bool,
-        detector: str,
     ) -> Finding:
         told, cue = why
         score = max(score for score, _ in reveals)
@@ -470,7 +452,7 @@ class ThirdPartyDetector(ViewDetector):
             segment_index=u.index,
             evidence=u.segment.text,
             clauses=THIRD_PARTY_CLAUSES,
-            detector=detector,
+            detector=self.name,
             explanation=explanation,
         )
 

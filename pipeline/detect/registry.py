@@ -209,12 +209,13 @@ def build_registry(detection: dict[str, Any]) -> DetectorRegistry:
                 seconds=float(disclosure.get("seconds", 20)),
             )
         )
-    classifier_settings = detection.get("classifier") or {}
-    classifier = _load_classifier(detection) if classifier_settings.get("enabled", True) else None
     if enabled("third_party_leak"):
-        detectors.append(ThirdPartyDetector(rules, finder, classifier))
-    if classifier is not None:
-        detectors.append(classifier)
+        detectors.append(ThirdPartyDetector(rules, finder))
+    classifier_settings = detection.get("classifier") or {}
+    if classifier_settings.get("enabled", True):
+        classifier = _load_classifier(detection)
+        if classifier is not None:
+            detectors.append(classifier)
     alone = {k: float(v) for k, v in (classifier_settings.get("alone_thresholds") or {}).items() if v is not None}
     return DetectorRegistry(detectors, preparer, categories, alone)
 
