@@ -90,4 +90,5 @@ def test_redetect_replaces_stored_findings(db, tmp_path):
     assert result.exit_code == 0, result.output
     assert "1 calls, 1 findings" in result.stdout and "threat: 1" in result.stdout
     rows = list(db.query("SELECT category, segment_index, detector FROM findings WHERE call_id = 'r1'"))
-    assert rows == [{"category": "threat", "segment_index": 3, "detector": "lexicon:threat"}]
+    assert [(r["category"], r["segment_index"]) for r in rows] == [("threat", 3)]
+    assert rows[0]["detector"].startswith("lexicon:threat")  # the classifier, when present, agrees

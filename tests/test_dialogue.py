@@ -120,3 +120,78 @@ def test_debt_talk_after_the_phone_is_handed_to_the_debtor_is_not_a_leak():
     turns = THIRD_PARTY_OPEN + [("c", "我是他老婆，你等一下，我叫他接电话。"), ("c", "喂，我是张伟。"),
                                 ("a", "张先生您好，我是某某金融的，您的欠款八千元已经逾期了。")]
     assert findings_for(turns, "third_party_leak") == []
+
+
+@pytest.mark.parametrize(
+    "third_party",
+    [
+        "我是他室友，他早就不用这个号了。",
+        "这号码是我新办的，不认识什么张伟。",
+        "喂，我替他接的，他在洗澡。",
+        "他在开会，我帮他转达吧。",
+        "我是张伟的同事。",
+        "他老婆，怎么了？",
+        "你找他有什么事？",
+        "没有这个人。",
+        "我跟他不熟，他的事我不清楚。",
+        "他人不在，找他干嘛？",
+    ],
+)
+def test_many_ways_of_saying_one_is_not_the_debtor(third_party):
+    turns = THIRD_PARTY_OPEN + [("c", third_party), ("a", "我是某某金融的，他的网贷已经拖了两个多月了。")]
+    [leak] = findings_for(turns, "third_party_leak")
+    assert leak.segment_index == 2
+
+
+@pytest.mark.parametrize(
+    "leak",
+    [
+        "他这个账欠着好几个月了你知道吗？",
+        "你哥哥欠我们一万二，拖了快半年了。",
+        "那你们家里人得想办法帮他还上。",
+        "您作为领导帮忙督促一下他还钱。",
+        "他信用卡账单逾期45天了。",
+        "您催他赶紧把钱还了。",
+        "他这个月的最低还款都没交。",
+    ],
+)
+def test_many_ways_of_telling_a_third_party_about_the_debt(leak):
+    turns = THIRD_PARTY_OPEN + [("c", "我是他朋友。"), ("a", "我是某某金融的。"), ("c", "嗯。"), ("a", leak)]
+    assert [f.segment_index for f in findings_for(turns, "third_party_leak")] == [4]
+
+
+def test_details_told_just_before_the_listener_says_who_they_are_reached_a_third_party():
+    turns = [("a", "喂，是张伟吗？我是某某金融的，你的借款逾期三个月了。"), ("c", "我不是张伟，我是他老婆。")]
+    [leak] = findings_for(turns, "third_party_leak")
+    assert leak.segment_index == 0 and "听到的是第三人" in leak.explanation
+
+
+def test_agent_addressing_a_relative_then_telling_the_debt_is_a_leak_in_the_same_turn():
+    turns = THIRD_PARTY_OPEN + [("c", "你哪位？"), ("a", "我是某某金融的，您是他爱人吧？他在我们这欠了两万。")]
+    [leak] = findings_for(turns, "third_party_leak")
+    assert leak.segment_index == 2 and "称对方“您是他爱人”" in leak.explanation
+
+
+def test_guarantor_may_hear_the_debt():
+    turns = THIRD_PARTY_OPEN + [("c", "我是他担保人，他联系不上了。"), ("a", "我是某某金融的，他的借款逾期三个月，本金两万。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+def test_asking_a_third_party_only_to_pass_on_a_call_back_is_still_allowed():
+    turns = THIRD_PARTY_OPEN + [("c", "他在开会，我帮他转达吧。"), ("a", "好的，我是某某金融的，麻烦让他这两天回个电话。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+@pytest.mark.parametrize(
+    "about_someone_else",
+    ["我老公在外地打工，钱都在他那，他不在家我做不了主。", "她在医院住院，我得先给她交住院费。", "我们已经分手了，那个钱是借给他用的。"],
+)
+def test_the_debtor_talking_about_someone_else_stays_the_debtor(about_someone_else):
+    turns = THIRD_PARTY_OPEN + [("c", "是我。"), ("a", "我是某某金融的，您的借款已经逾期二十天了。"),
+                                ("c", about_someone_else), ("a", "我理解，但是这笔欠款三千二还是需要您尽快还上。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+def test_a_hesitant_answer_is_no_confirmation():
+    turns = THIRD_PARTY_OPEN + [("c", "嗯？"), ("c", "我是他老婆。"), ("a", "我是某某金融的，他欠款三千二逾期了。")]
+    assert [f.segment_index for f in findings_for(turns, "third_party_leak")] == [3]

@@ -1,11 +1,20 @@
+import copy
 import textwrap
 
 import pytest
 
 from detect_helpers import OPENING, findings_for
+from pipeline.config import load_config
 from pipeline.detect.lexicon import HomophoneRepairer, LexiconError, load_category_lexicons
 from pipeline.detect.registry import default_registry
 from pipeline.text import LEXICON_DIR
+
+
+def lexicon_only():
+    """Settings with the classifier off: these tests are about the lexicon rules alone."""
+    config = copy.deepcopy(load_config())
+    config["detection"]["classifier"]["enabled"] = False
+    return config
 
 
 def write(tmp_path, name, text):
@@ -84,10 +93,10 @@ def test_no_repair_on_unrelated_words(repairer, text):
 
 
 def test_homophone_hit_is_explained_and_scored_lower():
-    [finding] = findings_for(OPENING + [("a", "我是发院的，你的案子已经到我们这了")], "impersonation")
+    [finding] = findings_for(OPENING + [("a", "我是发院的，你的案子已经到我们这了")], "impersonation", lexicon_only())
     assert finding.segment_index == 3
     assert "发院→法院" in finding.explanation and "fa yuan" in finding.explanation
-    [plain] = findings_for(OPENING + [("a", "我是法院的，你的案子已经到我们这了")], "impersonation")
+    [plain] = findings_for(OPENING + [("a", "我是法院的，你的案子已经到我们这了")], "impersonation", lexicon_only())
     assert finding.score < plain.score
 
 
@@ -153,4 +162,64 @@ def test_pattern_that_cannot_be_matched_by_sound_is_reported(tmp_path):
 @pytest.mark.parametrize("text", ["我是王静，负责您的账户", "您好，我是中原消费金融的客服", "我们这边是高原地区的分公司"])
 def test_names_that_sound_like_authorities_do_not_fire(text):
     # 王静 sounds like 网警, 中原 like 中院, 高原 like 高院: a match by sound needs a keyword as written
-    assert [f for f in findings_for(OPENING + [("a", text)]) if f.category == "impersonation"] == []
+    assert findings_for(OPENING + [("a", text)], "impersonation", lexicon_only()) == []
+
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("你儿子在实验小学上三年级吧，你也不想我们去学校找他吧", "threat"),
+        ("你算什么东西，借钱不还还有理了", "threat"),
+        ("法官那边让我通知你，下周三之前到庭", "impersonation"),
+        ("等一下会有警察跟你联系，你注意接电话", "impersonation"),
+        ("过段时间？下周违约金就变成十万了", "exaggeration"),
+        ("到时候警察直接去你单位把你带走", "exaggeration"),
+        ("就会有人去你家把值钱的东西都拿走抵债", "exaggeration"),
+        ("你这属于骗贷，金额已经够刑事立案了", "exaggeration"),
+        ("你一辈子都别想再贷到款了", "exaggeration"),
+        ("你要是还这么拖，你们村里人都会知道你是个什么样的人", "threat"),
+        ("你老婆知道你借了这么多钱吗，要不要我们打电话跟她说说", "threat"),
+        ("再拖下去我们只能安排外访了", "threat"),
+        ("我姓王，是一名执业律师，受托处理你的欠款", "impersonation"),
+        ("我们这边是法院指定的调解机构", "impersonation"),
+        ("这个电话是法院打来的，你认真听好", "impersonation"),
+        ("你不还钱会影响你家人的征信", "exaggeration"),
+        ("你的紧急联系人也要承担连带责任", "exaggeration"),
+        ("明天就强制执行你名下的财产", "exaggeration"),
+    ],
+)
+def test_paraphrases_fire_without_the_classifier(text, category):
+    assert category in [f.category for f in findings_for(OPENING + [("a", text)], config=lexicon_only())]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您可以找您的家人朋友帮忙周转一下，先还一部分",
+        "您可以问问您的朋友能不能先借一点",
+        "我们的工作人员可能会上门拜访，跟您当面协商还款方案",
+        "按照规定，逾期后会有外访人员与您当面沟通",
+        "您别逼我们走法律程序",
+        "您借款买的什么东西？",
+        "我是看您年纪轻轻的，别让征信花了",
+        "我们公司也知道您的难处，所以才给您申请了减免",
+        "您看看能不能用别的办法筹一下钱",
+        "您要是丢了工作，那就更还不上了，所以要早做打算",
+        "您领导知道您现在的情况吗？可以申请预支工资吗？",
+        "我们不想让您在单位难堪，所以希望您自己处理好",
+        "您父母那边我们没有联系过，您放心",
+        "我们有专门的外访部门，但是您这个情况还没到那一步",
+        "您家人知道您借款的事吗？可以跟他们商量一下",
+        "经法院判决后拒不履行的，可能被列为失信被执行人，限制高消费",  # lawful condition, past a comma
+        "您的孩子上学不会受影响的，这个您放心",
+    ],
+)
+def test_firm_or_helpful_talk_does_not_fire(text):
+    assert findings_for(OPENING + [("a", text)], config=lexicon_only()) == []
+
+
+def test_a_key_given_twice_is_reported_not_silently_dropped(tmp_path):
+    write(tmp_path, "threat.yaml", GOOD + '    patterns: ["找你"]\n    patterns: ["去你家"]\n')
+    with pytest.raises(LexiconError, match=r"threat\.yaml:8: 'patterns' is given twice"):
+        load_category_lexicons(tmp_path)

@@ -21,6 +21,7 @@ from .view import CallView, Utterance, ViewDetector
 DISCLOSURE_CLAUSES = ["NIFA 11(一)", "GB 5.2.1.2", "HN 10"]
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
 THIRD_PARTY_CLAUSES = ["NIFA 8(三)", "GB 5.2.1.1", "HN 7(五)"]
+TURN_TAKING = "与上一句轮流"  # the reason of a role guessed from turn order alone, without any cue
 
 
 @dataclass
@@ -51,6 +52,9 @@ class DialogueRules:
     brands: list[str]
     filler: re.Pattern
     not_debtor: SoundRegex
+    agent_addresses_third_party: SoundRegex
+    identity_question: SoundRegex
+    confirms_identity: SoundRegex
     wrong_number: SoundRegex
     is_debtor: SoundRegex
     offers_to_pay: SoundRegex
@@ -83,7 +87,11 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "suffixes", "staff", "not_names", "not_name_endings", "not_institutions", "name_starts", "brands", "filler"
     )
     doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
-    doc.unknown_keys(third, ("not_debtor", "wrong_number", "is_debtor", "offers_to_pay", "reveals"), ("third_party",))
+    third_party_keys = (
+        "not_debtor", "agent_addresses_third_party", "identity_question", "confirms_identity",
+        "wrong_number", "is_debtor", "offers_to_pay", "reveals",
+    )
+    doc.unknown_keys(third, third_party_keys, ("third_party",))
     doc.unknown_keys(roles, ("agent", "customer"), ("roles",))
 
     def words(key: str, required: bool = False) -> list[str]:
@@ -135,6 +143,9 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         brands=brands,
         filler=filler or re.compile("^$"),
         not_debtor=third_party_cues("not_debtor", required=True),
+        agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
+        identity_question=third_party_cues("identity_question"),
+        confirms_identity=third_party_cues("confirms_identity"),
         wrong_number=third_party_cues("wrong_number"),
         is_debtor=third_party_cues("is_debtor"),
         offers_to_pay=third_party_cues("offers_to_pay"),
@@ -176,7 +187,7 @@ class RoleGuesser:
                 out.append((role, f"{who}话术“{first_cue[role]}”"))
             elif out:
                 previous = out[-1][0]
-                out.append(("customer" if previous == "agent" else "agent", "与上一句轮流"))
+                out.append(("customer" if previous == "agent" else "agent", TURN_TAKING))
             else:
                 role = "customer" if self.filler.match(text) else "agent"
                 out.append((role, "开场第一句"))
@@ -344,10 +355,14 @@ class DisclosureDetector(ViewDetector):
 
 
 class ThirdPartyDetector(ViewDetector):
-    """``third_party_leak``: debt details told to someone who said they are not the debtor.
+    """``third_party_leak``: debt details told to someone who is not the debtor.
 
-    Naming the agent's own institution is required, so institution names are blanked out
-    before looking for debt words (某某小额贷款公司 does not reveal a 贷款). Once the third
+    The listener is known to be a third party once the customer says so (我是他老婆, 他在开会,
+    这号码是我新办的) or the agent shows it knows (您是他什么人, 你作为他的同事); details in
+    that agent turn after the cue, and in later ones, are leaks. Details the agent gave just
+    before the customer said so (请问是张伟吗？你的借款逾期了 / 我是他老婆) reached the third
+    party too. Naming the agent's own institution is required, so institution names are blanked
+    out before looking for debt words (某某小额贷款公司 does not reveal a 贷款). Once the third
     party offers to pay, the repayment details they need are allowed.
     """
 
@@ -359,31 +374,70 @@ class ThirdPartyDetector(ViewDetector):
 
     def analyze_view(self, view: CallView) -> list[Finding]:
         findings = []
-        said_not_debtor: tuple[Utterance, str] | None = None
+        third_party: tuple[Utterance, str] | None = None  # who showed the listener is not the debtor, and how
+        unanswered: list[Utterance] = []  # agent turns since the customer last spoke
+        confirmed = False  # the customer answered the agent's identity question: the debtor
         extra = agency_names(view.call, self.rules)
+
+        def look(u: Utterance, why: tuple[Utterance, str], after: int = 0, told_first: bool = False) -> None:
+            text = _blank(u.text, [(0, after)])
+            if not any(r.regex.search(text) for r in self.rules.reveals):
+                return  # most turns reveal nothing: skip looking for institution names
+            text = _blank(text, self.finder.spans(u, extra))  # 某某小额贷款公司 reveals no 贷款
+            reveals = [(r.score, f"{r.label}（“{m.group(0)}”）") for r in self.rules.reveals for m in [r.regex.search(text)] if m]
+            if reveals:
+                findings.append(self._finding(view, u, why, reveals, told_first))
+
         for u in view.utterances:
             if u.role == "customer":
-                if self.rules.is_debtor.span(u.sound):
-                    said_not_debtor = None
-                elif said_not_debtor is None and (span := self.rules.not_debtor.span(u.sound)):
-                    said_not_debtor = (u, u.text[span[0] : span[1]])
-                if said_not_debtor and self.rules.offers_to_pay.span(u.sound):
+                if third_party is None and not confirmed and self._confirms(unanswered, u):
+                    confirmed = True
+                elif third_party is None and not confirmed:
+                    span = self.rules.not_debtor.span(u.sound)
+                    # a guarantor (我是他担保人) or the debtor after all is owed the details
+                    if span and not self.rules.is_debtor.span(u.sound):
+                        third_party = (u, f"客户在{u.segment.start:.1f}秒说“{u.text[span[0] : span[1]]}”")
+                        for earlier in unanswered:
+                            look(earlier, third_party, told_first=True)
+                elif self.rules.is_debtor.span(u.sound):
+                    third_party = None
+                if third_party and self.rules.offers_to_pay.span(u.sound):
                     break  # the third party offered to pay: the details they need are allowed
+                unanswered = []
                 continue
-            if said_not_debtor is None:
-                continue
-            text = _blank(u.text, self.finder.spans(u, extra))
-            reveals = [(r, m.group(0)) for r in self.rules.reveals for m in [r.regex.search(text)] if m]
-            if reveals:
-                findings.append(self._finding(view, u, said_not_debtor, reveals))
+            unanswered.append(u)
+            after = 0
+            if third_party is None and (span := self.rules.agent_addresses_third_party.span(u.sound)):
+                third_party = (u, f"坐席在{u.segment.start:.1f}秒称对方“{u.text[span[0] : span[1]]}”")
+                after = span[1]
+            if third_party is not None:
+                look(u, third_party, after)
         return findings
 
-    def _finding(self, view: CallView, u: Utterance, said: tuple[Utterance, str], reveals: list) -> Finding:
-        told, cue = said
-        score = max(r.score for r, _ in reveals)
+    def _confirms(self, asked: list[Utterance], answer: Utterance) -> bool:
+        """Whether ``answer`` says yes to an identity question among the agent turns ``asked``."""
+        return bool(
+            asked
+            and self.rules.confirms_identity.span(answer.sound)
+            and any(self.rules.identity_question.span(u.sound) for u in asked)
+        )
+
+    def _finding(
+        self,
+        view: CallView,
+        u: Utterance,
+        why: tuple[Utterance, str],
+        reveals: list[tuple[float, str]],
+        told_first: bool,
+    ) -> Finding:
+        told, cue = why
+        score = max(score for score, _ in reveals)
         guessed = bool(u.role_reason or told.role_reason)
-        what = "、".join(f"{r.label}（“{text}”）" for r, text in reveals)
-        explanation = f"客户在{told.segment.start:.1f}秒说“{cue}”（非债务人本人）；坐席随后透露了{what}"
+        what = "、".join(what for _, what in reveals)
+        if told_first:
+            explanation = f"坐席透露了{what}；{cue}（非债务人本人），听到的是第三人"
+        else:
+            explanation = f"{cue}（非债务人本人）；坐席随后透露了{what}"
         if guessed:
             explanation += "；说话人由话术推断"
             score *= 0.9

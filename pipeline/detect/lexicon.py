@@ -64,6 +64,21 @@ class YamlDoc:
             raise LexiconError([f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
         except OSError as exc:
             raise LexiconError([f"{path}: cannot read ({exc.strerror})"]) from exc
+        self._report_duplicate_keys(self.root)
+
+    def _report_duplicate_keys(self, node: yaml.Node | None) -> None:
+        """YAML keeps the last of two equal keys silently: a rule's second ``patterns:`` would
+        drop its first list. Report them instead."""
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if key.value in seen:
+                    self.problems.append(f"{self.path}:{key.start_mark.line + 1}: {key.value!r} is given twice in one mapping")
+                seen.add(key.value)
+                self._report_duplicate_keys(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                self._report_duplicate_keys(item)
 
     def line(self, *keys: str | int) -> int:
         """The line of the value at ``keys`` (or of its closest written parent)."""
@@ -336,6 +351,9 @@ class CancelCue:
     before: int | None
     after: int | None
     unless: list[str] = field(default_factory=list)  # phrases in which a cue does not count
+    # A cue before the hit may be anywhere in its sentence, not only in its clause: a lawful
+    # condition (经法院判决后拒不履行的，可能被列为失信被执行人) governs the whole sentence.
+    sentence: bool = False
 
     def __post_init__(self):
         self.spelt = {
@@ -362,7 +380,7 @@ class CategoryLexicon:
 
 _CATEGORY_KEYS = ("category", "label", "severity", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
 _RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses")
-_CANCEL_KEYS = ("name", "cues", "before", "after", "unless")
+_CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence")
 
 
 def _score(doc: YamlDoc, value: Any, keys: tuple, default: float) -> float:
@@ -481,6 +499,7 @@ def parse_category_lexicon(doc: YamlDoc) -> CategoryLexicon:
                 before=windows["before"],
                 after=windows["after"],
                 unless=doc.strings(raw.get("unless"), keys + ("unless",)),
+                sentence=raw.get("sentence") is True,
             )
         )
 
@@ -558,6 +577,10 @@ def _clause_start(text: str, start: int) -> int:
     return max((text.rfind(ch, 0, start) for ch in CLAUSE_BREAKS), default=-1) + 1
 
 
+def _sentence_start(text: str, start: int) -> int:
+    return max((text.rfind(ch, 0, start) for ch in SENTENCE_ENDS), default=-1) + 1
+
+
 def _sentence_end(text: str, end: int) -> int:
     return min((i for i in (text.find(ch, end) for ch in SENTENCE_ENDS) if i >= 0), default=len(text))
 
@@ -570,11 +593,12 @@ def cancelled_by(lexicon: CategoryLexicon, utterance: Utterance, start: int, end
     text, sound = utterance.text, utterance.sound
     # A cue before the hit must be in its clause (你不还，我们就上门 is no negation); a denial
     # after it may close the sentence (黑名单，我们公司是没有的).
-    left, right = _clause_start(text, start), _sentence_end(text, end)
+    clause, right = _clause_start(text, start), _sentence_end(text, end)
     for cancel in lexicon.cancels:
         longest = max(map(len, cancel.cues), default=0)
         windows = []
         if cancel.before is not None:
+            left = _sentence_start(text, start) if cancel.sentence else clause
             windows.append(slice(max(left, start - cancel.before - longest), start))
         if cancel.after is not None:
             windows.append(slice(end, min(right, end + cancel.after + longest)))

@@ -8,7 +8,15 @@ speakers guessed), shared by the lexicon and dialogue detectors; detectors from 
 (the classifier) get the plain call. Findings of every family for the same category and
 segment (or the same call, for call-level categories) become one finding: the best
 evidence is kept, scores combine by noisy-or, every contributing detector is listed, and only
-then does the category's threshold from ``callqa.yaml`` apply.
+then does the category's threshold from ``callqa.yaml`` apply. A finding of the classifier
+alone, with no lexicon or dialogue rule agreeing, must also reach the higher probability of
+``classifier.alone_thresholds``: on its own the model takes firm talk for threats and a
+police-is-coming threat for impersonation.
+
+Detectors from elsewhere read the transcript's speakers, so on a mono recording they also score
+the customer's words; their findings on a segment the role guess gives to the customer are
+dropped (客户说“你们这些放贷的都是骗子” is no agent insult), the others take the guessed role;
+a guess from turn order alone, without any cue, overrules nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from typing import Any
 from ..calls import Call, Finding
 from ..text import LEXICON_DIR
 from .dialogue import (
+    TURN_TAKING,
     DisclosureDetector,
     InstitutionFinder,
     RoleGuesser,
@@ -32,6 +41,7 @@ from .protocol import protocol_detectors
 from .settings import category_settings
 from .view import CallView, Utterance, ViewDetector
 
+CLASSIFIER = "classifier"  # the detector name of the classifier family (classifier.ClassifierDetector)
 CORE_CATEGORIES = ("threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak")
 
 
@@ -103,10 +113,12 @@ class DetectorRegistry:
         detectors: list[Detector | ViewDetector],
         preparer: CallPreparer,
         categories: dict[str, dict] | None = None,
+        alone_thresholds: dict[str, float] | None = None,
     ):
         self.detectors = detectors
         self.preparer = preparer
         self.categories = categories or {}
+        self.alone_thresholds = alone_thresholds or {}  # per category, for classifier-only findings
 
     def analyze(self, call: Call) -> list[Finding]:
         return self.analyze_many([call])[0]
@@ -115,23 +127,43 @@ class DetectorRegistry:
         """Findings per call. Detectors that offer ``analyze_many`` (the classifier: one model
         call for a whole batch is several times faster) get the batch at once."""
         found: list[list[Finding]] = [[] for _ in calls]
-        views: list[CallView | None] = [None] * len(calls)
+        views = [self.preparer.view(call) for call in calls]
         for detector in self.detectors:
             if isinstance(detector, ViewDetector):
-                for k, call in enumerate(calls):
-                    views[k] = views[k] or self.preparer.view(call)
-                    found[k].extend(detector.analyze_view(views[k]))
+                for k, view in enumerate(views):
+                    found[k].extend(detector.analyze_view(view))
             elif hasattr(detector, "analyze_many"):
                 for k, findings in enumerate(detector.analyze_many(calls)):
-                    found[k].extend(findings)
+                    found[k].extend(_as_guessed(views[k], findings))
             else:
                 for k, call in enumerate(calls):
-                    found[k].extend(detector.analyze(call))
+                    found[k].extend(_as_guessed(views[k], detector.analyze(call)))
         return [[f for f in merge_findings(findings) if self._passes(f)] for findings in found]
 
     def _passes(self, finding: Finding) -> bool:
         settings = self.categories.get(finding.category, {})
-        return settings.get("enabled", True) and finding.score >= settings.get("threshold", 0.5)
+        threshold = settings.get("threshold", 0.5)
+        if finding.detector == CLASSIFIER:
+            threshold = max(threshold, self.alone_thresholds.get(finding.category, 0.0))
+        return settings.get("enabled", True) and finding.score >= threshold
+
+
+def _as_guessed(view: CallView, findings: list[Finding]) -> list[Finding]:
+    """Findings of a detector that read the plain call, on the speaker the role guess gives:
+    none on segments a customer cue gives to the customer."""
+    kept = []
+    for f in findings:
+        if f.segment_index is not None and f.speaker == "unknown":
+            utterance = view.utterances[f.segment_index]
+            if utterance.role_reason == TURN_TAKING:
+                kept.append(f)  # turn order alone is too weak a guess to overrule the model
+                continue
+            if utterance.role == "customer":
+                continue
+            explanation = f"{f.explanation}；说话人由话术推断（{utterance.role_reason}）"
+            f = Finding(**{**f.to_json(), "speaker": utterance.role, "explanation": explanation})
+        kept.append(f)
+    return kept
 
 
 def _load_classifier(detection: dict[str, Any]):
@@ -183,13 +215,15 @@ def build_registry(detection: dict[str, Any]) -> DetectorRegistry:
     if enabled("third_party_leak"):
         detectors.append(ThirdPartyDetector(rules, finder))
     detectors.extend(protocol_detectors(lexicon_dir, detection, rules, finder))
-    if (detection.get("classifier") or {}).get("enabled", True):
+    classifier_settings = detection.get("classifier") or {}
+    if classifier_settings.get("enabled", True):
         classifier = _load_classifier(detection)
         if classifier is not None:
             detectors.append(classifier)
+    alone = {k: float(v) for k, v in (classifier_settings.get("alone_thresholds") or {}).items() if v is not None}
     # A category the institution is not bound by is dropped from every family's findings.
     switches = {c: {**(settings or {}), "enabled": enabled(c)} for c, settings in categories.items()}
-    return DetectorRegistry(detectors, preparer, switches)
+    return DetectorRegistry(detectors, preparer, switches, alone)
 
 
 @functools.lru_cache(maxsize=1)
