@@ -726,15 +726,21 @@ def evaluate(labelled, config_path, tolerance, as_json, show_errors):
     for error in errors:
         click.echo(error, err=True)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**result.to_json(), "macro_f1_core": round(result.macro_f1(CORE_CATEGORIES), 3)}, ensure_ascii=False, indent=2))
     else:
-        click.echo(f"{result.calls} calls")
-        click.echo(f"{'category':<20}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>8}{'F1':>7}")
+        click.echo(f"{result.calls} calls; call-level precision, recall and F1; segment labels hit within {tolerance}")
+        click.echo(f"{'category':<20}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>8}{'F1':>7}{'seg hits':>10}")
         rows = [*sorted(result.per_category.items()), ("total", result.total)]
         for name, c in rows:
-            click.echo(f"{name:<20}{c.tp:>5}{c.fp:>5}{c.fn:>5}{c.precision:>11.3f}{c.recall:>8.3f}{c.f1:>7.3f}")
+            hits = result.segment_hits.get(name)
+            hit_text = f"{hits[0]}/{hits[1]}" if hits else "-"
+            click.echo(f"{name:<20}{c.tp:>5}{c.fp:>5}{c.fn:>5}{c.precision:>11.3f}{c.recall:>8.3f}{c.f1:>7.3f}{hit_text:>10}")
+        click.echo(f"macro F1 over the core five: {result.macro_f1(CORE_CATEGORIES):.3f}")
+        if result.unscored:
+            flagged = ", ".join(f"{c} {n}" for c, n in sorted(result.unscored.items()))
+            click.echo(f"not scored (no call in this set is labelled with them), calls flagged: {flagged}")
     if show_errors:
         for f in result.false_alarms:
             click.echo(f"false alarm  {f.call_id} {f.category} seg={f.segment_index} {f.score:.2f} {f.evidence[:60]} | {f.explanation}")
-        for call_id, category, index in result.misses:
-            click.echo(f"miss         {call_id} {category} seg={index}")
+        for call_id, category, labels in result.misses:
+            click.echo(f"miss         {call_id} {category} seg={labels}")

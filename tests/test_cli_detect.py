@@ -61,16 +61,31 @@ def test_evaluate_counts_match_the_hand_checked_file(tmp_path):
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert figures["calls"] == 5
-    assert figures["categories"]["threat"] == {"tp": 2, "fp": 0, "fn": 1, "precision": 1.0, "recall": 0.667, "f1": 0.8}
-    assert figures["categories"]["missing_disclosure"] == {"tp": 1, "fp": 1, "fn": 0, "precision": 0.5, "recall": 1.0, "f1": 0.667}
+    assert figures["categories"]["threat"] == {
+        "tp": 2, "fp": 0, "fn": 1, "precision": 1.0, "recall": 0.667, "f1": 0.8, "segment_hit_rate": 0.667,
+    }
+    assert figures["categories"]["missing_disclosure"] == {
+        "tp": 1, "fp": 1, "fn": 0, "precision": 0.5, "recall": 1.0, "f1": 0.667, "segment_hit_rate": None,
+    }
     assert figures["categories"]["impersonation"]["tp"] == 0
     assert figures["total"]["precision"] == 0.75 and figures["total"]["recall"] == 0.75
+    assert figures["macro_f1_core"] == round((0.8 + 0.667) / 5, 3)
 
 
-def test_evaluate_without_tolerance_counts_the_neighbour_as_wrong(tmp_path):
+def test_evaluate_without_tolerance_misses_the_neighbouring_segment_but_not_the_call(tmp_path):
     result = CliRunner().invoke(cli, ["evaluate", str(labelled_file(tmp_path)), "--json", "--tolerance", "0"])
     threat = json.loads(result.stdout)["categories"]["threat"]
-    assert (threat["tp"], threat["fp"], threat["fn"]) == (1, 1, 2)
+    assert (threat["tp"], threat["fp"], threat["fn"], threat["segment_hit_rate"]) == (2, 0, 1, 0.333)
+
+
+def test_evaluate_leaves_categories_the_set_never_labels_unscored(tmp_path):
+    path = tmp_path / "labelled.jsonl"
+    no_notice = OPENING[:1] + [("c", "是我。"), ("a", "您这个月的还款还没到账，麻烦今天处理一下。")]
+    write_jsonl(path, [call_json("u1", no_notice, [])])
+    figures = json.loads(CliRunner().invoke(cli, ["evaluate", str(path), "--json"]).stdout)
+    assert "recording_notice" not in figures["categories"]
+    assert figures["unscored"].get("recording_notice") == 1
+    assert set(figures["categories"]) == {"threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak"}
 
 
 def test_evaluate_prints_a_table_and_reports_bad_labels(tmp_path):

@@ -4,10 +4,11 @@ Labelled calls are transcripts with a ``labels`` list (see briefs/labels.md):
 ``{"category": "threat", "segment_index": 4}`` or, for call-level categories,
 ``{"category": "missing_disclosure", "segment_index": null}``.
 
-Segment-level labels match findings on (call, category, segment_index), by default with a
-tolerance of one segment: a violation said across a segment boundary is one occurrence whichever
-half the labeller or the recogniser put it in. Matching is one-to-one (exact positions first), so
-one finding never counts for two labels. Call-level labels match on (call, category).
+Precision, recall and F1 are call-level, as reviewers meet them: a call labelled with a category
+and flagged for it is a true positive, wherever in the call the finding lies. The segment-level
+hit rate then says how many segment labels a finding pointed at, by default with a tolerance of
+one segment: a violation said across a segment boundary is one occurrence whichever half the
+labeller or the recogniser put it in.
 """
 
 from __future__ import annotations
@@ -57,10 +58,15 @@ class Counts:
 
 @dataclass
 class Evaluation:
+    """Call-level counts per category (is the call flagged for it, is it labelled with it) and,
+    per category, how many of its segment labels a finding hit."""
+
     calls: int = 0
     per_category: dict[str, Counts] = field(default_factory=dict)
-    false_alarms: list[Finding] = field(default_factory=list)
-    misses: list[tuple[str, str, int | None]] = field(default_factory=list)  # (call_id, category, segment)
+    segment_hits: dict[str, list[int]] = field(default_factory=dict)  # category -> [hit, labelled]
+    unscored: dict[str, int] = field(default_factory=dict)  # flagged calls of categories never labelled here
+    false_alarms: list[Finding] = field(default_factory=list)  # the first finding of each call-level FP
+    misses: list[tuple[str, str, list[int | None]]] = field(default_factory=list)  # (call_id, category, labels)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -71,13 +77,29 @@ class Evaluation:
             fn=sum(c.fn for c in self.per_category.values()),
         )
 
+    def macro_f1(self, categories: Iterable[str]) -> float:
+        scores = [self.per_category[c].f1 for c in categories if c in self.per_category]
+        return sum(scores) / len(scores) if scores else 0.0
+
+    def hit_rate(self, category: str) -> float | None:
+        hit, labelled = self.segment_hits.get(category, (0, 0))
+        return hit / labelled if labelled else None
+
     def to_json(self) -> dict[str, Any]:
         return {
             "calls": self.calls,
-            "categories": {k: v.to_json() for k, v in sorted(self.per_category.items())},
+            "categories": {
+                k: {**v.to_json(), "segment_hit_rate": _rounded(self.hit_rate(k))}
+                for k, v in sorted(self.per_category.items())
+            },
             "total": self.total.to_json(),
+            "unscored": dict(sorted(self.unscored.items())),
             "errors": self.errors,
         }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 def _labels(raw: Any, call: Call) -> list[tuple[str, int | None]]:
@@ -115,27 +137,25 @@ def read_labelled(path: str | Path, errors: list[str]) -> Iterable[LabelledCall]
                 errors.append(f"{result.location}: {exc}")
 
 
-def _close(label: int | None, position: int | None, distance: int) -> bool:
-    if label is None or position is None:  # call-level: both must be call-level
-        return distance == 0 and label is None and position is None
-    return abs(position - label) == distance
+def _close(label: int, position: int | None, distance: int) -> bool:
+    return position is not None and abs(position - label) == distance
 
 
-def _match(labels: list[int | None], found: list[int | None], tolerance: int) -> tuple[int, list[int | None], list[int]]:
-    """One-to-one matching of label positions to finding positions: (matched, unmatched labels,
-    indices of unmatched findings). Exact positions pair first, then neighbours."""
+def _segment_hits(labels: list[int], found: list[int | None], tolerance: int) -> int:
+    """Segment labels hit by a finding at most ``tolerance`` segments away, matched one-to-one
+    (exact positions first), so one finding never counts for two labels."""
     free_labels = list(labels)
     free_found = list(range(len(found)))
-    matched = 0
+    hits = 0
     for distance in range(tolerance + 1):
         for label in list(free_labels):
             for k in free_found:
                 if _close(label, found[k], distance):
                     free_labels.remove(label)
                     free_found.remove(k)
-                    matched += 1
+                    hits += 1
                     break
-    return matched, free_labels, free_found
+    return hits
 
 
 def evaluate(
@@ -144,18 +164,31 @@ def evaluate(
     categories: Iterable[str] = (),
     tolerance: int = 1,
 ) -> Evaluation:
-    """Counts per category; ``detect_many`` gets all calls at once (see ``detect_calls``)."""
+    """Scores ``categories`` and every category some call of the set is labelled with; findings of
+    other categories are only counted (``unscored``): the set says nothing about them.
+    ``detect_many`` gets all calls at once (see ``detect_calls``)."""
     items = list(labelled)
-    result = Evaluation(calls=len(items), per_category={c: Counts() for c in categories})
+    scored = set(categories) | {c for item in items for c, _ in item.labels}
+    result = Evaluation(calls=len(items), per_category={c: Counts() for c in sorted(scored)})
     for item, findings in zip(items, detect_many([item.call for item in items])):
-        for category in {c for c, _ in item.labels} | {f.category for f in findings}:
+        for category in sorted({c for c, _ in item.labels} | {f.category for f in findings}):
             wanted = [i for c, i in item.labels if c == category]
             got = [f for f in findings if f.category == category]
-            matched, missed, spare = _match(wanted, [f.segment_index for f in got], tolerance)
-            counts = result.per_category.setdefault(category, Counts())
-            counts.tp += matched
-            counts.fn += len(missed)
-            counts.fp += len(spare)
-            result.misses.extend((item.call.call_id, category, i) for i in missed)
-            result.false_alarms.extend(got[k] for k in spare)
+            if category not in scored:
+                result.unscored[category] = result.unscored.get(category, 0) + 1
+                continue
+            counts = result.per_category[category]
+            if wanted and got:
+                counts.tp += 1
+            elif got:
+                counts.fp += 1
+                result.false_alarms.append(got[0])
+            else:
+                counts.fn += 1
+                result.misses.append((item.call.call_id, category, wanted))
+            segments = [i for i in wanted if i is not None]
+            if segments:
+                hits = result.segment_hits.setdefault(category, [0, 0])
+                hits[0] += _segment_hits(segments, [f.segment_index for f in got], tolerance)
+                hits[1] += len(segments)
     return result
