@@ -10,12 +10,12 @@ from pathlib import Path
 from pipeline.calls import call_from_json
 
 LABELLED = Path(__file__).parent.parent / "fixtures" / "labelled"
-CALLS = LABELLED / "heldout" / "calls.jsonl"
+CALLS = LABELLED / "heldout_v1" / "calls.jsonl"
 CORE = {"threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak"}
 
 
 def _load_generator():
-    spec = importlib.util.spec_from_file_location("make_heldout", LABELLED / "make_heldout.py")
+    spec = importlib.util.spec_from_file_location("make_heldout", LABELLED / "heldout_v1" / "make_calls.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
