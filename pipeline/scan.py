@@ -9,11 +9,14 @@ transaction per call, so a run can be killed at any moment and simply run again.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import os
 import time
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -220,36 +223,64 @@ def run_audio_batch(
     todo = list(pending_sources(sources, stored, force, retry_failed, progress))
     progress.total = len(todo)
     on_progress(progress)
-    if not todo:
-        return progress
+    finish = functools.partial(_finish, save, progress, on_progress)
     if workers <= 1:
         for source, sha in todo:
-            _finish(save, progress, on_progress, _safe_process(source, sha, settings))
+            finish(_safe_process(source, sha, settings))
         return progress
+    remaining = deque(todo)
+    while remaining:
+        # A worker that dies (a crash in native decoding code, the kernel's OOM killer) breaks
+        # the whole pool and every file in flight with it: rerun those one by one in a pool of
+        # their own, so only the file that kills its worker again is stored as failed.
+        for source, sha in _run_pool(remaining, settings, workers, finish):
+            finish(_run_alone(source, sha, settings))
+    return progress
+
+
+def _run_pool(
+    remaining: deque, settings: ScanSettings, workers: int, finish: Callable[[CallRecord], None]
+) -> list[tuple[Source, str]]:
+    """Run the files of ``remaining`` (taken off it as submitted) on one pool until none is left
+    or a worker dies; then return the files that were in flight, unsaved."""
     with ProcessPoolExecutor(max_workers=workers) as pool:
         in_flight: dict[Future, tuple[Source, str]] = {}
-        for source, sha in todo:
-            in_flight[pool.submit(_safe_process, source, sha, settings)] = (source, sha)
-            if len(in_flight) >= 2 * workers:
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in done:
-                    _finish(save, progress, on_progress, _result(future, *in_flight.pop(future)))
-        for future in list(in_flight):
-            _finish(save, progress, on_progress, _result(future, *in_flight.pop(future)))
-    return progress
+        while remaining or in_flight:
+            while remaining and len(in_flight) < 2 * workers:
+                source, sha = remaining.popleft()
+                try:
+                    in_flight[pool.submit(_safe_process, source, sha, settings)] = (source, sha)
+                except BrokenProcessPool:
+                    return [(source, sha), *in_flight.values()]
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                source, sha = in_flight.pop(future)
+                try:
+                    record = future.result()
+                except BrokenProcessPool:
+                    return [(source, sha), *in_flight.values()]
+                except Exception as exc:  # e.g. a result that cannot be sent back
+                    record = _failed(source, sha, f"{source.path}: worker failed ({type(exc).__name__}: {exc})")
+                finish(record)
+    return []
+
+
+def _run_alone(source: Source, sha: str, settings: ScanSettings) -> CallRecord:
+    """One file in a worker of its own: if the worker dies, this file killed it."""
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(_safe_process, source, sha, settings).result()
+        except BrokenProcessPool:
+            return _failed(
+                source, sha, f"{source.path}: the worker process died on this file (a crash in native code or out of memory)"
+            )
+        except Exception as exc:
+            return _failed(source, sha, f"{source.path}: worker failed ({type(exc).__name__}: {exc})")
 
 
 def _failed(source: Source, sha: str, error: str) -> CallRecord:
     call = Call(call_id=source.call_id, segments=[], extra=dict(source.extra), **source.meta)
     return CallRecord(call, str(source.path), sha, status="failed", error=error)
-
-
-def _result(future: Future, source: Source, sha: str) -> CallRecord:
-    """A worker's record; a worker that died (e.g. a crash in native code) fails its file."""
-    try:
-        return future.result()
-    except Exception as exc:
-        return _failed(source, sha, f"{source.path}: worker failed ({type(exc).__name__}: {exc})")
 
 
 def _safe_process(source: Source, sha: str, settings: ScanSettings) -> CallRecord:
