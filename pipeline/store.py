@@ -89,7 +89,7 @@ CREATE TABLE IF NOT EXISTS reviews (
     id INTEGER PRIMARY KEY,
     finding_id INTEGER REFERENCES findings(id),
     call_id TEXT NOT NULL REFERENCES calls(id),
-    verdict TEXT NOT NULL,          -- confirmed | dismissed | uncertain | missed
+    verdict TEXT NOT NULL,          -- confirmed | dismissed | uncertain | missed | checked (whole call)
     category TEXT NOT NULL,         -- copied from the finding, or chosen for a miss
     start REAL,
     "end" REAL,

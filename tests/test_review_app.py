@@ -150,7 +150,7 @@ def test_every_post_route_refuses_a_missing_or_forged_csrf_token(fresh_db):
         "back": "/",
     }
     routes = post_routes(client.app)
-    assert len(routes) == 6
+    assert len(routes) == 7
     for path in routes:
         url = path.replace("{finding_id}", str(finding))
         assert client.post(url, data=form).status_code == 403, url
@@ -291,6 +291,29 @@ def test_reviewer_adds_a_missed_finding(fresh_db):
     )
     assert row == (None, "missed", "exaggeration", 3.4, "我是某某信用的，您在我们这里的借款已经逾期三个月了。")
     assert "补充漏检" in client.get("/call", params={"id": CALL}).text
+
+
+def test_reviewer_marks_a_whole_call_checked(fresh_db):
+    client = logged_in(fresh_db)
+    assert "尚无人确认听完整通录音" in client.get("/call", params={"id": CALL}).text
+    response = client.post(
+        "/call/checked",
+        data={"call_id": CALL, "comment": "无其他违规", "csrf_token": csrf_of(client, "/"), "back": f"/call?id={CALL}"},
+    )
+    assert response.status_code == 303
+    db = open_db(fresh_db["db_path"])
+    assert db.execute("SELECT finding_id, verdict, reviewer, comment FROM reviews").fetchall() == [
+        (None, "checked", "wang", "无其他违规")
+    ]
+    assert db.execute("SELECT action, object_id FROM audit_log WHERE action = 'checked'").fetchall() == [("checked", CALL)]
+    page = client.get("/call", params={"id": CALL}).text
+    assert "已听完整通并记录全部违规 · wang" in page and "尚无人确认听完整通录音" not in page
+
+
+def test_checking_a_call_that_does_not_exist_is_refused(fresh_db):
+    client = logged_in(fresh_db)
+    response = client.post("/call/checked", data={"call_id": "nope", "csrf_token": csrf_of(client, "/")})
+    assert response.status_code == 400
 
 
 def test_next_call_follows_the_queue(fixture_db):

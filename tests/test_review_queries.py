@@ -133,6 +133,14 @@ def test_missed_finding_and_export_rows(queue_db):
     assert [r.call_id for r in queries.export_rows(queue_db, status="dismissed")] == ["low"]
 
 
+def test_a_whole_call_check_is_no_export_row(queue_db):
+    before = queries.export_rows(queue_db)
+    queries.record_checked(queue_db, "clean", "wang", "听完无违规")
+    assert queries.export_rows(queue_db) == before
+    view = queries.call_view(queue_db, "clean")
+    assert [(r.verdict, r.reviewer) for r in view.checks] == [("checked", "wang")] and view.missed == []
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

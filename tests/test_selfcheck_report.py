@@ -216,3 +216,16 @@ def test_write_report_writes_one_self_contained_file(report_db, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<svg" in html
     assert "<script" not in html and "src=" not in html and "<link" not in html
+
+
+def test_a_sampled_call_checked_whole_counts_as_reviewed(report_db):
+    from pipeline.review.queries import record_checked
+    from pipeline.selfcheck.verdicts import reviewed_sample_call_ids
+
+    sample = draw_sample(report_db, SamplingPlan(year=2026, seed=4, size=4, by=("agency",)))
+    sample_id = record_sample(report_db, sample, created_by="审计")
+    reviewed_before = reviewed_sample_call_ids(report_db, sample_id)
+    unreviewed = sorted(c for c, _ in sample.calls if c not in reviewed_before)
+    assert unreviewed, "the fixture sample must hold a call nobody reviewed"
+    record_checked(report_db, unreviewed[0], "wang")
+    assert reviewed_sample_call_ids(report_db, sample_id) == reviewed_before | {unreviewed[0]}

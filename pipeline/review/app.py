@@ -299,6 +299,23 @@ def _add_routes(app: FastAPI) -> None:
         audit.record(db, user.username, "missed", "call", call_id, detail=f"{category} (review {review_id})")
         return RedirectResponse(_safe_next(back), status_code=303)
 
+    @app.post("/call/checked", dependencies=csrf)
+    def mark_checked(
+        request: Request,
+        call_id: str = Form(...),
+        comment: str = Form(""),
+        back: str = Form("/"),
+        user: auth.User = Depends(current_user),
+        db=Depends(get_db),
+    ):
+        try:
+            review_id = queries.record_checked(db, call_id, user.username, comment)
+        except queries.ReviewError as exc:
+            audit.record(db, user.username, "checked", "call", call_id, result="failed", detail=str(exc))
+            raise HTTPException(status_code=400, detail=f"无法保存整通复核：{exc}") from exc
+        audit.record(db, user.username, "checked", "call", call_id, detail=f"review {review_id}")
+        return RedirectResponse(_safe_next(back), status_code=303)
+
     @app.post("/call/unmask", dependencies=csrf)
     def unmask(
         request: Request,

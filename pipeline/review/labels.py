@@ -41,6 +41,7 @@ VERDICT_LABELS = {
     "dismissed": "误报",
     "uncertain": "存疑",
     "missed": "漏检",
+    "checked": "整通已复核",
 }
 REVIEW_VERDICTS = ("confirmed", "dismissed", "uncertain")
 
@@ -73,6 +74,7 @@ AUDIT_ACTION_LABELS = {
     "view_call": "查看通话",
     "verdict": "复核结论",
     "missed": "补充漏检",
+    "checked": "整通复核",
     "unmask": "显示个人信息",
     "export": "导出",
     "admin_page": "访问管理页",

@@ -303,6 +303,7 @@ class CallView:
     segments: list[dict[str, Any]]
     findings: list[FindingView]
     missed: list[Review]
+    checks: list[Review]  # "listened to the whole call", newest first
 
 
 _REVIEW_COLUMNS = 'id, finding_id, verdict, category, start, "end", evidence, comment, reviewer, created_at'
@@ -340,8 +341,9 @@ def call_view(db: sqlite_utils.Database, call_id: str) -> CallView:
     for review in reviews:
         if review.finding_id in by_id:
             by_id[review.finding_id].history.append(review)
-    missed = [r for r in reviews if r.finding_id is None]
-    return CallView(*row, segments=segments, findings=findings, missed=missed)
+    missed = [r for r in reviews if r.verdict == "missed"]
+    checks = [r for r in reviews if r.verdict == "checked"]
+    return CallView(*row, segments=segments, findings=findings, missed=missed, checks=checks)
 
 
 def record_verdict(db: sqlite_utils.Database, finding_id: int, verdict: str, reviewer: str, comment: str = "") -> int:
@@ -381,6 +383,15 @@ def record_missed(
         )
     )
     return _insert_review(db, None, call_id, "missed", category, start, end, evidence, comment, reviewer)
+
+
+def record_checked(db: sqlite_utils.Database, call_id: str, reviewer: str, comment: str = "") -> int:
+    """The reviewer listened to the whole call and recorded every violation in it (verdicts on
+    its findings, misses added). On a sampled call without findings this is the only trace
+    that it was reviewed and found clean, which sample progress and recall estimates need."""
+    if db.execute("SELECT 1 FROM calls WHERE id = ?", [call_id]).fetchone() is None:
+        raise ReviewError(f"no call {call_id!r}")
+    return _insert_review(db, None, call_id, "checked", "", None, None, "", comment, reviewer)
 
 
 def _insert_review(db, finding_id, call_id, verdict, category, start, end, evidence, comment, reviewer) -> int:
@@ -448,7 +459,7 @@ def export_rows(db: sqlite_utils.Database, status: str = "all", category: str = 
             "SELECT c.id, c.agency, c.agent_id, c.started_at, r.category, NULL, r.evidence, r.start, NULL, "
             "r.verdict, r.reviewer, r.comment, r.created_at "
             "FROM reviews r JOIN calls c ON c.id = r.call_id "
-            f"WHERE r.finding_id IS NULL {category_sql.replace('f.', 'r.')} ORDER BY c.started_at, c.id, r.start"
+            f"WHERE r.verdict = 'missed' {category_sql.replace('f.', 'r.')} ORDER BY c.started_at, c.id, r.start"
         )
         rows += [_export_row(r) for r in db.execute(missed_sql, params)]
     return rows

@@ -132,11 +132,9 @@ def violations_by_call(
 
 
 def reviewed_sample_call_ids(db: sqlite_utils.Database, sample_id: int | None = None) -> set[str]:
-    """Sampled calls (of one sample, or of any) a reviewer has recorded at least one review on.
-
-    The schema records verdicts on findings and misses, not "looked, found nothing", so a
-    sampled call without findings counts as reviewed only once a miss is added to it.
-    """
+    """Sampled calls (of one sample, or of any) a reviewer has recorded at least one review on:
+    a verdict, a miss, or the whole-call check ("checked") that is the only trace of a sampled
+    call found clean."""
     sample_filter, params = ("AND s.sample_id = ?", [sample_id]) if sample_id is not None else ("", [])
     return {
         row[0]
