@@ -12,7 +12,7 @@ def call(findings):
         {"index": 0, "start": 0.0, "end": 2.0, "speaker": "agent", "text": "张先生，你再不还钱我们就上门"},
         {"index": 1, "start": 2.0, "end": 4.0, "speaker": "customer", "text": "我电话13812345678"},
     ]
-    return CallView("c", None, 4.0, 2, None, None, None, None, segments, findings, [])
+    return CallView("c", None, 4.0, 2, None, None, None, None, segments, findings, missed=[], checks=[])
 
 
 def test_evidence_is_marked_in_the_masked_text():
