@@ -8,11 +8,12 @@ masked unless an admin unmasks one call, which the audit log records.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import urlencode
 
 import sqlite_utils
@@ -125,6 +126,19 @@ async def check_csrf(request: Request) -> None:
     submitted = form.get("csrf_token") or request.headers.get("x-csrf-token")
     if not auth.csrf_valid(request.session, submitted):
         raise HTTPException(status_code=403, detail="表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试")
+
+
+def _audited_review(
+    db, user: auth.User, action: tuple[str, str, Any], record: Callable[[], int], refusal: str, what: str
+) -> None:
+    """Run ``record`` (one of the queries.record_* writes) and log it in the audit log as
+    ``action`` (action, object type, object id); a refused review is logged and answered 400."""
+    try:
+        review_id = record()
+    except queries.ReviewError as exc:
+        audit.record(db, user.username, *action, result="failed", detail=str(exc))
+        raise HTTPException(status_code=400, detail=f"{refusal}：{exc}") from exc
+    audit.record(db, user.username, *action, detail=f"{what} (review {review_id})")
 
 
 def _safe_next(target: str | None) -> str:
@@ -271,12 +285,8 @@ def _add_routes(app: FastAPI) -> None:
         user: auth.User = Depends(current_user),
         db=Depends(get_db),
     ):
-        try:
-            review_id = queries.record_verdict(db, finding_id, verdict, user.username, comment)
-        except queries.ReviewError as exc:
-            audit.record(db, user.username, "verdict", "finding", finding_id, result="failed", detail=str(exc))
-            raise HTTPException(status_code=400, detail=f"无法保存结论：{exc}") from exc
-        audit.record(db, user.username, "verdict", "finding", finding_id, detail=f"{verdict} (review {review_id})")
+        record = functools.partial(queries.record_verdict, db, finding_id, verdict, user.username, comment)
+        _audited_review(db, user, ("verdict", "finding", finding_id), record, "无法保存结论", verdict)
         return RedirectResponse(_safe_next(back), status_code=303)
 
     @app.post("/call/missed", dependencies=csrf)
@@ -291,12 +301,8 @@ def _add_routes(app: FastAPI) -> None:
         user: auth.User = Depends(current_user),
         db=Depends(get_db),
     ):
-        try:
-            review_id = queries.record_missed(db, call_id, category, start, end, user.username, comment)
-        except queries.ReviewError as exc:
-            audit.record(db, user.username, "missed", "call", call_id, result="failed", detail=str(exc))
-            raise HTTPException(status_code=400, detail=f"无法添加漏检：{exc}") from exc
-        audit.record(db, user.username, "missed", "call", call_id, detail=f"{category} (review {review_id})")
+        record = functools.partial(queries.record_missed, db, call_id, category, start, end, user.username, comment)
+        _audited_review(db, user, ("missed", "call", call_id), record, "无法添加漏检", category)
         return RedirectResponse(_safe_next(back), status_code=303)
 
     @app.post("/call/checked", dependencies=csrf)
@@ -308,12 +314,8 @@ def _add_routes(app: FastAPI) -> None:
         user: auth.User = Depends(current_user),
         db=Depends(get_db),
     ):
-        try:
-            review_id = queries.record_checked(db, call_id, user.username, comment)
-        except queries.ReviewError as exc:
-            audit.record(db, user.username, "checked", "call", call_id, result="failed", detail=str(exc))
-            raise HTTPException(status_code=400, detail=f"无法保存整通复核：{exc}") from exc
-        audit.record(db, user.username, "checked", "call", call_id, detail=f"review {review_id}")
+        record = functools.partial(queries.record_checked, db, call_id, user.username, comment)
+        _audited_review(db, user, ("checked", "call", call_id), record, "无法保存整通复核", "whole call")
         return RedirectResponse(_safe_next(back), status_code=303)
 
     @app.post("/call/unmask", dependencies=csrf)
