@@ -624,7 +624,7 @@ def _print_recall(console, result) -> None:
 
     from .selfcheck.labels import category_label
 
-    recall = Table(title=f"召回率 = 属实 / (属实 + 漏检)，已复核抽样通话 {result.reviewed_sample_calls} 通")
+    recall = Table(title=f"召回率 = 属实 / (属实 + 漏检)，按抽样权重（层总体 ÷ 层样本）计，已复核抽样通话 {result.reviewed_sample_calls} 通")
     for name in ("类别", "属实", "漏检", "召回率"):
         recall.add_column(name, justify="left" if name == "类别" else "right")
     for row in result.recall:

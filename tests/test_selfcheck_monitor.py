@@ -99,6 +99,27 @@ def test_recall_on_reviewed_sample_calls(verdict_db):
     assert result.reviewed_sample_calls == 5                 # e-n has no review
 
 
+def test_recall_weighs_each_call_by_its_stratum_sampling_rate(verdict_db):
+    """Flagged calls drawn at 1 in 2, clean ones at 1 in 90: the one miss on a clean call stands
+    for 90 calls, the two confirmed findings for 2 calls each."""
+    db = verdict_db
+    add_call(db, "clean-1", JAN, "某某信用管理", "A01")
+    add_review(db, "clean-1", "missed", "threat")
+    strata = {"strata": [{"stratum": "有发现", "population": 10, "sample": 5},
+                         {"stratum": "无发现", "population": 90, "sample": 1}]}
+    with db.atomic():
+        sample_id = db["samples"].insert({"created_at": "2026-12-01", "seed": 1, "size": 6, "parameters": "{}",
+                                          "population": json.dumps(strata, ensure_ascii=False)}).last_pk
+        db["sample_calls"].insert_all(
+            {"sample_id": sample_id, "call_id": c, "stratum": "无发现" if c == "clean-1" else "有发现", "position": i}
+            for i, c in enumerate(["t-jan-0", "t-jan-1", "t-jan-4", "clean-1", "e-d-0", "e-n"], 1)
+        )
+    threat = {row.category: row for row in monitor(db).recall}["threat"]
+    assert (threat.confirmed, threat.missed) == (2, 1)
+    assert threat.recall.rate == pytest.approx(4 / 94)
+    assert threat.recall.low <= threat.recall.rate <= threat.recall.high
+
+
 def test_scope_limits_to_a_year(verdict_db):
     add_call(verdict_db, "old", "2025-05-01T10:00:00+08:00", "某某信用管理", "A01", [("threat", "x", 0.9)])
     [fid] = [r[0] for r in verdict_db.execute("SELECT id FROM findings WHERE call_id = 'old'")]

@@ -6,6 +6,7 @@ from pipeline.selfcheck.stats import (
     Stratum,
     sample_size_for_margin,
     stratified_estimate,
+    weighted_wilson,
     wilson,
     z_value,
 )
@@ -86,3 +87,19 @@ def test_unsampled_strata_are_left_out_and_reported():
 def test_interval_stays_within_0_and_1():
     est = stratified_estimate([Stratum(1000, 5, 0), Stratum(1000, 1, 1)])
     assert 0.0 <= est.low <= est.rate <= est.high <= 1.0
+
+
+def test_weighted_wilson_with_equal_weights_is_the_plain_wilson_interval():
+    plain = wilson(7, 10)
+    weighted = weighted_wilson([3.0] * 7, [3.0] * 3)
+    assert (weighted.k, weighted.n, weighted.rate) == (7, 10, pytest.approx(0.7))
+    assert (weighted.low, weighted.high) == (pytest.approx(plain.low), pytest.approx(plain.high))
+
+
+def test_weighted_wilson_uses_the_weighted_rate_and_the_effective_sample_size():
+    # weights 1,1 counted and 8 not: rate 2/10; Kish n = 10² / (1 + 1 + 64) = 1.5 -> 2
+    weighted = weighted_wilson([1.0, 1.0], [8.0])
+    assert weighted.rate == pytest.approx(0.2) and (weighted.k, weighted.n) == (2, 3)
+    ci = wilson(0, 2)  # round(0.2 * 2) = 0 of 2
+    assert weighted.low == pytest.approx(min(ci.low, 0.2)) and weighted.high == pytest.approx(ci.high)
+    assert weighted_wilson([], []).rate is None

@@ -4,23 +4,24 @@ inspection is monitored regularly).
 - Precision per category, overall and by month of the call: confirmed / (confirmed + dismissed)
   over each finding's latest review; ``uncertain`` is left out.
 - Recall per category, estimated on sampled calls a reviewer worked on (random calls, so
-  misses there stand for misses everywhere): confirmed findings / (confirmed + ``missed``).
-  Unweighted: a sample that weighted flagged calls up (``--oversample-flagged``) holds more
-  confirmed findings than the population and makes recall look better than it is.
+  misses there stand for misses everywhere): confirmed findings / (confirmed + ``missed``),
+  each weighted by its call's design weight (``sample_design_weights``), so a sample that
+  drew flagged calls at a higher rate (``--oversample-flagged``), and so holds more confirmed
+  findings than the population, does not make recall look better than it is.
 - A warning for each category, overall or in a month, whose precision is below
   ``monitoring.min_precision`` on at least ``monitoring.min_reviews`` verdicts.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import sqlite_utils
 
 from .labels import category_label, category_order
-from .stats import Proportion, wilson
-from .verdicts import Scope, latest_verdicts, missed_reviews, reviewed_sample_call_ids
+from .stats import Proportion, weighted_wilson, wilson
+from .verdicts import Scope, latest_verdicts, missed_reviews, reviewed_sample_call_ids, sample_design_weights
 
 
 @dataclass(frozen=True)
@@ -123,12 +124,19 @@ def monitor(
     ]
 
     sampled = reviewed_sample_call_ids(db)
-    confirmed_in_sample = Counter(v.category for v in verdicts if v.call_id in sampled and v.verdict == "confirmed")
-    missed_in_sample = Counter(m.category for m in missed_reviews(db, scope) if m.call_id in sampled)
+    weights = sample_design_weights(db)  # a sample recorded without its strata counts each call once
+    caught: dict[str, list[float]] = defaultdict(list)
+    missed: dict[str, list[float]] = defaultdict(list)
+    for v in verdicts:
+        if v.call_id in sampled and v.verdict == "confirmed":
+            caught[v.category].append(weights.get(v.call_id, 1.0))
+    for m in missed_reviews(db, scope):
+        if m.call_id in sampled:
+            missed[m.category].append(weights.get(m.call_id, 1.0))
     recall = [
-        RecallRow(category, confirmed_in_sample[category], missed_in_sample[category],
-                  wilson(confirmed_in_sample[category], confirmed_in_sample[category] + missed_in_sample[category], confidence))
-        for category in category_order(set(confirmed_in_sample) | set(missed_in_sample))
+        RecallRow(category, len(caught[category]), len(missed[category]),
+                  weighted_wilson(caught[category], missed[category], confidence))
+        for category in category_order(set(caught) | set(missed))
     ]
     return MonitorResult(precision, recall, warnings, min_precision, min_reviews, len(sampled))
 

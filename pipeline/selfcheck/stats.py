@@ -43,6 +43,22 @@ def wilson(k: int, n: int, confidence: float = 0.95) -> Proportion:
     return Proportion(k=k, n=n, rate=k / n, low=float(ci.low), high=float(ci.high))
 
 
+def weighted_wilson(counted: list[float], not_counted: list[float], confidence: float = 0.95) -> Proportion:
+    """A proportion over units that carry design weights (the weights of the units counted, then
+    of the others): the weighted rate, with a Wilson interval on Kish's effective sample size
+    (Σw)² / Σw². With equal weights this is the plain Wilson interval."""
+    weights = counted + not_counted
+    if not weights:
+        return Proportion(k=0, n=0, rate=None, low=None, high=None)
+    rate = sum(counted) / sum(weights)
+    n_effective = max(1, round(sum(weights) ** 2 / sum(w * w for w in weights)))
+    ci = binomtest(round(rate * n_effective), n_effective).proportion_ci(confidence_level=confidence, method="wilson")
+    # Rounding the effective counts can move the interval a hair off the weighted rate.
+    return Proportion(
+        k=len(counted), n=len(weights), rate=rate, low=min(float(ci.low), rate), high=max(float(ci.high), rate)
+    )
+
+
 def sample_size_for_margin(
     margin: float, confidence: float = 0.95, expected_rate: float = 0.5, population: int | None = None
 ) -> int:

@@ -131,6 +131,19 @@ def violations_by_call(
     return dict(violated)
 
 
+def sample_design_weights(db: sqlite_utils.Database) -> dict[str, float]:
+    """Each sampled call's design weight: its stratum's population over the calls drawn from it
+    (N_h / n_h), in the newest sample that holds the call. Calls of a stratum drawn at a higher
+    rate (``--oversample-flagged``) stand for fewer calls of the population."""
+    rows = db.execute(
+        "SELECT sc.call_id, CAST(json_extract(st.value, '$.population') AS REAL) / json_extract(st.value, '$.sample') "
+        "FROM sample_calls sc JOIN samples s ON s.id = sc.sample_id "
+        "JOIN json_each(s.population, '$.strata') st ON json_extract(st.value, '$.stratum') = sc.stratum "
+        "WHERE json_extract(st.value, '$.sample') > 0 ORDER BY s.created_at, s.id"
+    )
+    return {call_id: weight for call_id, weight in rows}
+
+
 def reviewed_sample_call_ids(db: sqlite_utils.Database, sample_id: int | None = None) -> set[str]:
     """Sampled calls (of one sample, or of any) a reviewer has recorded at least one review on:
     a verdict, a miss, or the whole-call check ("checked") that is the only trace of a sampled
