@@ -251,6 +251,7 @@ class HomophoneRepairer:
     def __init__(self, vocabulary: Iterable[str]):
         from pypinyin import lazy_pinyin
 
+        is_word("")  # load jieba's dictionary now, with the lexicons (and before workers fork)
         # words by the spelling of their first two syllables, in each spelling
         self.by_start: dict[bool, dict[str, list[_Sound]]] = {False: {}, True: {}}
         for word in sorted(set(vocabulary)):
