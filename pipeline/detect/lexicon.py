@@ -20,6 +20,7 @@ import yaml
 
 from ..calls import Finding
 from ..text import is_word
+from .prefilter import with_start_filter
 from .view import CallView, Repair, Utterance, ViewDetector
 
 SEVERITIES = ("high", "medium", "low")
@@ -221,7 +222,7 @@ class SoundRegex:
 
     def __init__(self, pattern: str):
         self.pattern = pattern
-        self.sound_regex = re.compile(sound_text(pattern))
+        self.sound_regex = re.compile(with_start_filter(sound_text(pattern)))
 
     def span(self, sound: str) -> tuple[int, int] | None:
         match = self.sound_regex.search(sound)

@@ -1,0 +1,43 @@
+import re
+
+import pytest
+
+from pipeline.detect.prefilter import with_start_filter
+
+TEXTS = ["我们会派人去你家", "你家门口见", "到你家去找你", "寄到你家去", "你这种老赖", "", "上门催收，法院", "APP里还款", "喂？是我。"]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?:你|您)?(?:的)?家门口|(?:派人|安排人)[^，。？！]{0,8}(?:去你家|上门)",
+        r"(?:(?<![寄送邮发])到(?:你|您)(?:老)?家(?:去|里去|来|找))|(?:上门)+催收",
+        r"(?:[0-9]+|[一二三])天|老赖|APP",
+        r"^(?:嗯|喂)|(?:你|您)好",
+    ],
+)
+def test_the_filter_keeps_every_match_and_span(pattern):
+    filtered = with_start_filter(pattern)
+    assert filtered.startswith("(?=[")  # these patterns get the filter
+    for text in TEXTS:
+        assert [m.span() for m in re.finditer(filtered, text)] == [m.span() for m in re.finditer(pattern, text)]
+
+
+def test_the_lookahead_lists_the_first_characters_of_every_alternative():
+    assert with_start_filter(r"(?:你|您)?(?:的)?门口|(?<!不)上门") == r"(?=[上你您的门])(?:(?:你|您)?(?:的)?门口|(?<!不)上门)"
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?:的)?",  # may match the empty string
+        r"[^，]{1,3}吗|你好",  # a negated class can begin anywhere
+        r"(?:.{1,4})先生|你好",  # so can any character
+        r"(?i)(?:a|b)pp|你好",  # case ignored
+        r"^(?:嗯|哦|喂)(?:你好)?",  # an anchored pattern is tried at one position anyway
+        r"你们(?:是|在)",  # the compiler skips ahead to a fixed first character itself
+        r"本次通话|录音|客服",  # and to alternatives that each begin with one
+    ],
+)
+def test_patterns_the_filter_cannot_help_stay_as_they_are(pattern):
+    assert with_start_filter(pattern) == pattern
