@@ -283,8 +283,8 @@ class HomophoneRepairer:
 
     def repair(self, text: str) -> tuple[str, list[Repair]]:
         candidates = self._candidates(text)
-        if all(text[start:end] == word for start, end, word, _ in candidates):
-            return text, []  # only words written as they are: nothing to repair
+        if not candidates:
+            return text, []
         # Literal occurrences first, then longer words; overlapping later candidates lose.
         candidates.sort(key=lambda c: (text[c[0] : c[1]] != c[2], -(c[1] - c[0]), c[0]))
         taken = [False] * len(text)
