@@ -44,11 +44,13 @@ def _compiler_skips_ahead(items) -> bool:
     """Whether the compiler already tries only likely positions (and a lookahead would stop
     it): the pattern starts with ^, a fixed character, a class, or alternatives that each
     start with a fixed character."""
+    while items and items[0][0] is sre_constants.SUBPATTERN:
+        items = items[0][1][3]
+    if not items:
+        return False  # an empty pattern or group: _sequence_starts finds it may match ""
     op, av = items[0]
-    while op is sre_constants.SUBPATTERN:
-        op, av = av[3][0]
     if op is sre_constants.BRANCH:
-        return all(alternative[0][0] is sre_constants.LITERAL for alternative in av[1])
+        return all(alternative and alternative[0][0] is sre_constants.LITERAL for alternative in av[1])
     return op in (sre_constants.AT, sre_constants.LITERAL, sre_constants.IN)
 
 
