@@ -621,7 +621,9 @@ class LexiconDetector(ViewDetector):
         self.guessed_role_factor = guessed_role_factor
         # One search over all rules, spelt by sound (so it also finds what the rules find as
         # written), tells whether an utterance needs the rule-by-rule pass: most match nothing.
-        self.any_rule = SoundRegex("|".join(f"(?:{r.regex.pattern})" for r in lexicon.rules))
+        # Each rule sits behind its own start filter, so that where one rule can begin the
+        # search does not try all the others.
+        self.any_rule = SoundRegex("|".join(with_start_filter(f"(?:{r.regex.pattern})") for r in lexicon.rules))
 
     def applies_to(self, utterance: Utterance) -> bool:
         return self.lexicon.speaker == "any" or utterance.role == self.lexicon.speaker
