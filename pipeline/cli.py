@@ -656,7 +656,7 @@ def detect(file, config_path):
     import json
 
     from .calls import read_calls
-    from .detect import detect_calls
+    from .detect.parallel import detect_stream
 
     config = _detection_config(config_path)
     try:
@@ -666,11 +666,9 @@ def detect(file, config_path):
     for result in results:
         if result.error:
             click.echo(result.error, err=True)
-    calls = [r.call for r in results if r.call]
-    for start in range(0, len(calls), 256):
-        for findings in detect_calls(calls[start : start + 256], config):
-            for finding in findings:
-                click.echo(json.dumps(finding.to_json(), ensure_ascii=False))
+    for findings in detect_stream((r.call for r in results if r.call), config):
+        for finding in findings:
+            click.echo(json.dumps(finding.to_json(), ensure_ascii=False))
 
 
 @cli.command()
@@ -680,18 +678,16 @@ def redetect(db_path, config_path):
     """Run detection again on every stored call (after editing lexicons or thresholds)."""
     from collections import Counter
 
-    from .detect import detect_calls
+    from .detect.parallel import detect_stream
     from .store import load_call, ok_call_ids, open_db, replace_findings
 
     config = _detection_config(config_path)
     db = open_db(db_path)
     per_category: Counter = Counter()
     call_ids = ok_call_ids(db)
-    for start in range(0, len(call_ids), 256):
-        batch = call_ids[start : start + 256]
-        for call_id, findings in zip(batch, detect_calls([load_call(db, i) for i in batch], config)):
-            replace_findings(db, call_id, findings)
-            per_category.update(f.category for f in findings)
+    for call_id, findings in zip(call_ids, detect_stream((load_call(db, i) for i in call_ids), config)):
+        replace_findings(db, call_id, findings)
+        per_category.update(f.category for f in findings)
     # replace_findings cleared the cross-call findings too: recompute them over every day.
     from .detect.metadata import run_metadata_rules
 
@@ -712,15 +708,15 @@ def evaluate(labelled, config_path, tolerance, as_json, show_errors):
     """Precision, recall and F1 per category on LABELLED (.jsonl file or folder of them)."""
     import json
 
-    from .detect import detect_calls
     from .detect.evaluate import evaluate as run_evaluation
     from .detect.evaluate import read_labelled
+    from .detect.parallel import detect_stream
     from .detect.registry import CORE_CATEGORIES
 
     config = _detection_config(config_path)
     errors: list[str] = []
     result = run_evaluation(
-        read_labelled(labelled, errors), lambda calls: detect_calls(calls, config), CORE_CATEGORIES, tolerance
+        read_labelled(labelled, errors), lambda calls: list(detect_stream(calls, config)), CORE_CATEGORIES, tolerance
     )
     result.errors = errors
     for error in errors:

@@ -19,6 +19,7 @@ from pipeline.detect.classifier import (
     TrainedClassifier,
     load,
     load_default,
+    normalise,
     save,
 )
 from pipeline.detect.corpus import CorpusError, Utterance, read_corpus, read_utterances
@@ -310,3 +311,8 @@ def test_train_command_needs_a_database_for_reviews():
     result = CliRunner().invoke(cli, ["train", "--with-reviews"])
     assert result.exit_code != 0
     assert "--with-reviews needs --db" in result.output
+
+
+def test_normalise_keeps_exactly_the_letters_and_digits():
+    text = "".join(map(chr, range(0x10000)))  # the basic plane: punctuation, digits of every script, CJK, _
+    assert normalise(text) == "".join(ch for ch in text if ch.isalnum()).lower()

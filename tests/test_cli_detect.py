@@ -1,10 +1,14 @@
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from detect_helpers import OPENING, make_call
-from pipeline.calls import CallRecord
+from pipeline.calls import CallRecord, read_calls
 from pipeline.cli import cli
+from pipeline.config import load_config
+from pipeline.detect import detect_calls
+from pipeline.detect.metadata import CATEGORIES as CROSS_CALL
 from pipeline.store import save_call
 
 FIELDS = {"call_id", "category", "segment_index", "start", "end", "score", "evidence", "clauses", "detector",
@@ -107,3 +111,23 @@ def test_redetect_replaces_stored_findings(db, tmp_path):
     rows = list(db.query("SELECT category, segment_index, detector FROM findings WHERE call_id = 'r1'"))
     assert [(r["category"], r["segment_index"]) for r in rows] == [("threat", 3)]
     assert rows[0]["detector"].startswith("lexicon:threat")  # the classifier, when present, agrees
+
+
+def test_detect_and_redetect_on_more_than_one_batch_give_the_in_process_findings(db, tmp_path):
+    """Over 64 calls the CLI spreads batches over worker processes (detect.parallel)."""
+    dev = Path(__file__).resolve().parent.parent / "fixtures" / "labelled" / "dev"
+    calls = [r.call for name in ("mono.jsonl", "scripted.jsonl") for r in read_calls(str(dev / name))]
+    assert len(calls) > 64
+    expected = detect_calls(calls, load_config())
+    write_jsonl(tmp_path / "calls.jsonl", [call.to_json() for call in calls])
+    result = CliRunner().invoke(cli, ["detect", str(tmp_path / "calls.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [json.dumps(f.to_json(), ensure_ascii=False) for fs in expected for f in fs]
+
+    for k, call in enumerate(calls):
+        save_call(db, CallRecord(call=call, source_path=f"{k}.json", sha256=f"sha{k}"))
+    result = CliRunner().invoke(cli, ["redetect", "--db", str(tmp_path / "qa.db")])
+    assert result.exit_code == 0, result.output
+    stored = [(r["call_id"], r["category"], r["segment_index"], r["score"]) for r in db.query("SELECT * FROM findings")]
+    per_call = sorted(row for row in stored if row[1] not in CROSS_CALL)  # redetect also runs the cross-call rules
+    assert per_call == sorted((f.call_id, f.category, f.segment_index, f.score) for fs in expected for f in fs)

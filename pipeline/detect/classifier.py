@@ -17,6 +17,7 @@ The model file is written and read with skops, never pickle: loading refuses any
 from __future__ import annotations
 
 import functools
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,9 +79,12 @@ class ModelFileError(ValueError):
 # --- features -----------------------------------------------------------------------------
 
 
+NOT_ALNUM = re.compile(r"[\W_]+")  # \w is exactly str.isalnum() plus "_" (checked over all of Unicode)
+
+
 def normalise(text: str) -> str:
     """Letters and digits only: punctuation and spaces depend on the transcriber, not the speaker."""
-    return "".join(ch for ch in text if ch.isalnum()).lower()
+    return NOT_ALNUM.sub("", text).lower()
 
 
 @functools.lru_cache(maxsize=20000)

@@ -20,6 +20,7 @@ import yaml
 
 from ..calls import Finding
 from ..text import is_word
+from .prefilter import with_start_filter
 from .view import CallView, Repair, Utterance, ViewDetector
 
 SEVERITIES = ("high", "medium", "low")
@@ -221,7 +222,7 @@ class SoundRegex:
 
     def __init__(self, pattern: str):
         self.pattern = pattern
-        self.sound_regex = re.compile(sound_text(pattern))
+        self.sound_regex = re.compile(with_start_filter(sound_text(pattern)))
 
     def span(self, sound: str) -> tuple[int, int] | None:
         match = self.sound_regex.search(sound)
@@ -251,6 +252,7 @@ class HomophoneRepairer:
     def __init__(self, vocabulary: Iterable[str]):
         from pypinyin import lazy_pinyin
 
+        is_word("")  # load jieba's dictionary now, with the lexicons (and before workers fork)
         # words by the spelling of their first two syllables, in each spelling
         self.by_start: dict[bool, dict[str, list[_Sound]]] = {False: {}, True: {}}
         for word in sorted(set(vocabulary)):
@@ -619,7 +621,9 @@ class LexiconDetector(ViewDetector):
         self.guessed_role_factor = guessed_role_factor
         # One search over all rules, spelt by sound (so it also finds what the rules find as
         # written), tells whether an utterance needs the rule-by-rule pass: most match nothing.
-        self.any_rule = SoundRegex("|".join(f"(?:{r.regex.pattern})" for r in lexicon.rules))
+        # Each rule sits behind its own start filter, so that where one rule can begin the
+        # search does not try all the others.
+        self.any_rule = SoundRegex("|".join(with_start_filter(f"(?:{r.regex.pattern})") for r in lexicon.rules))
 
     def applies_to(self, utterance: Utterance) -> bool:
         return self.lexicon.speaker == "any" or utterance.role == self.lexicon.speaker
