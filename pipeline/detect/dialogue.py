@@ -53,11 +53,14 @@ class DialogueRules:
     filler: re.Pattern
     not_debtor: SoundRegex
     agent_addresses_third_party: SoundRegex
+    tells_someone_elses_debt: re.Pattern  # on the written text: 王 by sound would be 网 too
+    asks_for_someone: SoundRegex
     identity_question: SoundRegex
     confirms_identity: SoundRegex
     wrong_number: SoundRegex
     is_debtor: SoundRegex
     offers_to_pay: SoundRegex
+    principal: re.Pattern  # the commissioning lender's name before 委托, on the written text
     reveals: list[Reveal]
     role_cues: list[RoleCue]
     vocabulary: set[str]
@@ -88,8 +91,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     )
     doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
     third_party_keys = (
-        "not_debtor", "agent_addresses_third_party", "identity_question", "confirms_identity",
-        "wrong_number", "is_debtor", "offers_to_pay", "reveals",
+        "not_debtor", "agent_addresses_third_party", "tells_someone_elses_debt", "asks_for_someone",
+        "identity_question", "confirms_identity", "wrong_number", "is_debtor", "offers_to_pay", "principal", "reveals",
     )
     doc.unknown_keys(third, third_party_keys, ("third_party",))
     doc.unknown_keys(roles, ("agent", "customer"), ("roles",))
@@ -99,6 +102,9 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
 
     def third_party_cues(key: str, required: bool = False) -> SoundRegex:
         return _alternation(doc, doc.strings(third.get(key), ("third_party", key), required), ("third_party", key))
+
+    def written_cues(key: str) -> re.Pattern:
+        return re.compile(third_party_cues(key).pattern)
 
     suffixes = words("suffixes", required=True)
     brands = words("brands")
@@ -144,11 +150,14 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         filler=filler or re.compile("^$"),
         not_debtor=third_party_cues("not_debtor", required=True),
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
+        tells_someone_elses_debt=written_cues("tells_someone_elses_debt"),
+        asks_for_someone=third_party_cues("asks_for_someone"),
         identity_question=third_party_cues("identity_question"),
         confirms_identity=third_party_cues("confirms_identity"),
         wrong_number=third_party_cues("wrong_number"),
         is_debtor=third_party_cues("is_debtor"),
         offers_to_pay=third_party_cues("offers_to_pay"),
+        principal=written_cues("principal"),
         reveals=reveals,
         role_cues=role_cues,
         vocabulary=set(doc.strings(data.get("domain_words"), ("domain_words",))) | set(suffixes) | set(brands),
@@ -358,8 +367,10 @@ class ThirdPartyDetector(ViewDetector):
     """``third_party_leak``: debt details told to someone who is not the debtor.
 
     The listener is known to be a third party once the customer says so (我是他老婆, 他在开会,
-    这号码是我新办的) or the agent shows it knows (您是他什么人, 你作为他的同事); details in
-    that agent turn after the cue, and in later ones, are leaks. Details the agent gave just
+    这号码是我新办的) or the agent shows it knows (您是他什么人, 你作为他的同事, 您朋友把您留成了
+    紧急联系人) or speaks of someone else's debt (他在某某的借款逾期了); details in that agent
+    turn after the cue, and in later ones, are leaks. A listener who confirmed their name is
+    the debtor, unless the agent then asks for someone else (我们找一下林涛). Details the agent gave just
     before the customer said so (请问是张伟吗？你的借款逾期了 / 我是他老婆) reached the third
     party too. Naming the agent's own institution is required, so institution names are blanked
     out before looking for debt words (某某小额贷款公司 does not reveal a 贷款). Once the third
@@ -383,7 +394,8 @@ class ThirdPartyDetector(ViewDetector):
             text = _blank(u.text, [(0, after)])
             if not any(r.regex.search(text) for r in self.rules.reveals):
                 return  # most turns reveal nothing: skip looking for institution names
-            text = _blank(text, self.finder.spans(u, extra))  # 某某小额贷款公司 reveals no 贷款
+            names = self.finder.spans(u, extra) + [m.span() for m in self.rules.principal.finditer(text)]
+            text = _blank(text, names)  # 某某小额贷款公司, 受小鹿借款委托 reveal no 贷款
             reveals = [(r.score, f"{r.label}（“{m.group(0)}”）") for r in self.rules.reveals for m in [r.regex.search(text)] if m]
             if reveals:
                 findings.append(self._finding(view, u, why, reveals, told_first))
@@ -407,9 +419,14 @@ class ThirdPartyDetector(ViewDetector):
                 continue
             unanswered.append(u)
             after = 0
+            if confirmed and self.rules.asks_for_someone.span(u.sound):
+                confirmed = False  # the listener confirmed being someone the agent is not after
             if third_party is None and (span := self.rules.agent_addresses_third_party.span(u.sound)):
                 third_party = (u, f"坐席在{u.segment.start:.1f}秒称对方“{u.text[span[0] : span[1]]}”")
                 after = span[1]
+            elif third_party is None and (match := self.rules.tells_someone_elses_debt.search(u.text)):
+                third_party = (u, f"坐席在{u.segment.start:.1f}秒说起他人的欠款“{match.group(0).lstrip('，。？！,.?! ')}”")
+                after = match.start()
             if third_party is not None:
                 look(u, third_party, after)
         return findings
