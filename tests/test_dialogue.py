@@ -277,3 +277,17 @@ def test_the_debtor_told_about_her_own_son_hears_no_leak():
     turns = CONTACT_OPEN + [("a", "何女士，我是某某金融的，你的借款逾期五十天了。"), ("c", "我知道。"),
                             ("a", "你儿子在实验小学读二年级是吧？"), ("c", "你想干嘛？"), ("a", "那你的欠款今天必须先还三千。")]
     assert findings_for(turns, "third_party_leak") == []
+
+
+def test_naming_the_company_called_is_no_disclosure():
+    turns = [("a", "喂，是蓝天物流公司吗？"), ("c", "是的，你找谁？"), ("a", "我找一下你们这的司机周强。"),
+             ("c", "他出车了，你哪位？"), ("a", "我姓王，你让他尽快给我回个电话。")]
+    assert [f.category for f in findings_for(turns, "missing_disclosure")] == ["missing_disclosure"]
+
+
+def test_a_relative_guessing_the_number_changed_is_a_contact_not_a_stranger():
+    turns = [("a", "喂，你好，是柳建平吗？"), ("c", "不是，我是他哥，他换号了吧？"), ("a", "哦，我是他朋友，他电话一直打不通。"),
+             ("c", "你找他干嘛？"), ("a", "有点事情，麻烦你让他尽快给我回个电话。")]
+    assert [f.category for f in findings_for(turns, "missing_disclosure")] == ["missing_disclosure"]
+    stranger = [("a", "喂，你好，是柳建平吗？"), ("c", "打错了，没这个人。"), ("a", "哦，不好意思。")]
+    assert findings_for(stranger, "missing_disclosure") == []

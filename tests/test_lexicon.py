@@ -240,6 +240,10 @@ def test_a_key_given_twice_is_reported_not_silently_dropped(tmp_path):
         # a government-sounding office, and speaking for a lawyer
         ("我是区互联网金融风险清理整顿办公室的", ["impersonation"]),
         ("我这个电话是替我们律所的陈律师打的", ["impersonation"]),
+        # veiled damage to property; exposure in a workplace chat group; charges that triple the debt
+        ("车停在外面，哪天被划了砸了也说不准", ["threat"]),
+        ("他再不还，我们就把他的事发到你们单位的工作群里", ["threat"]),
+        ("现在加上违约金、滞纳金、利息，已经两万四了", ["exaggeration"]),
     ],
 )
 def test_third_round_phenomena(text, categories):
@@ -254,7 +258,8 @@ def test_third_round_phenomena(text, categories):
         ("您说上次有人跟您说会坐牢？这种说法是不对的", "exaggeration"),
         ("失信被执行人名单是法院判决以后拒不履行才会列入的，我们没有这个权力", "exaggeration"),  # condition said after
         ("逾期记录会按规定报送征信，可能影响您以后贷款", "exaggeration"),  # by sound 以后贷款 holds 后代
-        ("我们已经把你的资料提交到公安局了", "impersonation"),  # by sound 提 is 替: nobody speaks for the police
+        ("我们已经把你的资料提交到公安局了", "impersonation"),
+        ("我们上门的差旅费也要算在你头上", "threat"),  # 上门费 names a fee (extra_fees), no visit  # by sound 提 is 替: nobody speaks for the police
     ],
 )
 def test_third_round_hard_negatives(text, category):

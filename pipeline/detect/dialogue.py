@@ -21,6 +21,7 @@ from .view import CallView, Utterance, ViewDetector
 DISCLOSURE_CLAUSES = ["NIFA 11(一)", "GB 5.2.1.2", "HN 10"]
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
 THIRD_PARTY_CLAUSES = ["NIFA 8(三)", "GB 5.2.1.1", "HN 7(五)"]
+ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s]{0,6}[吗么嘛]")  # after a name: the company called, not the caller's
 TURN_TAKING = "与上一句轮流"  # the reason of a role guessed from turn order alone, without any cue
 
 
@@ -58,6 +59,7 @@ class DialogueRules:
     identity_question: SoundRegex
     confirms_identity: SoundRegex
     wrong_number: SoundRegex
+    knows_debtor: SoundRegex
     is_debtor: SoundRegex
     offers_to_pay: SoundRegex
     principal: re.Pattern  # the commissioning lender's name before 委托, on the written text
@@ -92,7 +94,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
     third_party_keys = (
         "not_debtor", "agent_addresses_third_party", "tells_someone_elses_debt", "asks_for_someone",
-        "identity_question", "confirms_identity", "wrong_number", "is_debtor", "offers_to_pay", "principal", "reveals",
+        "identity_question", "confirms_identity", "wrong_number", "knows_debtor", "is_debtor", "offers_to_pay", "principal", "reveals",
     )
     doc.unknown_keys(third, third_party_keys, ("third_party",))
     doc.unknown_keys(roles, ("agent", "customer"), ("roles",))
@@ -155,6 +157,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         identity_question=third_party_cues("identity_question"),
         confirms_identity=third_party_cues("confirms_identity"),
         wrong_number=third_party_cues("wrong_number"),
+        knows_debtor=third_party_cues("knows_debtor"),
         is_debtor=third_party_cues("is_debtor"),
         offers_to_pay=third_party_cues("offers_to_pay"),
         principal=written_cues("principal"),
@@ -318,17 +321,21 @@ class DisclosureDetector(ViewDetector):
         return window if substantive else []
 
     def _wrong_number(self, view: CallView, until: float) -> bool:
-        return any(
-            u.role == "customer" and u.segment.start <= until and self.rules.wrong_number.span(u.sound)
-            for u in view.utterances
+        answers = [u for u in view.utterances if u.role == "customer" and u.segment.start <= until]
+        return any(self.rules.wrong_number.span(u.sound) for u in answers) and not any(
+            self.rules.knows_debtor.span(u.sound) for u in answers
         )
+
+    def _own_names(self, u: Utterance, extra: list[str]) -> list[tuple[int, int]]:
+        """Names the agent gives as its own: not the company it asks for (是华腾科技吗)."""
+        return [span for span in self.finder.spans(u, extra) if not ASKED_ABOUT.match(u.text, span[1])]
 
     def analyze_view(self, view: CallView) -> list[Finding]:
         window = self.window(view)
         if not window or self._wrong_number(view, window[-1].segment.end):
             return []
         extra = agency_names(view.call, self.rules)
-        if any(self.finder.spans(u, extra) for u in window):
+        if any(self._own_names(u, extra) for u in window):
             return []
         first, last = window[0].segment, window[-1].segment
         explanation = f"坐席开场{len(window)}句（{first.start:.1f}–{last.end:.1f}秒）未表明所代表的机构名称"
@@ -336,7 +343,7 @@ class DisclosureDetector(ViewDetector):
         if intro:
             explanation += f"；自我介绍“{intro}”没有说明机构"
         after_window = view.utterances[window[-1].index + 1 :]
-        later = next((u for u in after_window if u.role == "agent" and self.finder.spans(u, extra)), None)
+        later = next((u for u in after_window if u.role == "agent" and self._own_names(u, extra)), None)
         if later:
             explanation += f"；第{later.segment.start:.1f}秒才提到机构"
         guessed = any(u.role_reason for u in window)
