@@ -291,3 +291,10 @@ def test_a_relative_guessing_the_number_changed_is_a_contact_not_a_stranger():
     assert [f.category for f in findings_for(turns, "missing_disclosure")] == ["missing_disclosure"]
     stranger = [("a", "喂，你好，是柳建平吗？"), ("c", "打错了，没这个人。"), ("a", "哦，不好意思。")]
     assert findings_for(stranger, "missing_disclosure") == []
+
+
+@pytest.mark.parametrize("generic, flagged", [("银行金融服务中心", True), ("银行信用卡中心", True), ("中国银行信用卡中心", False)])
+def test_a_kind_of_institution_without_a_name_is_no_disclosure(generic, flagged):
+    turns = [("a", "喂，您好，请问是万丽女士吗？"), ("c", "是我。"), ("a", f"万女士，我这边是{generic}的，跟您核对一笔逾期。"),
+             ("c", "哪一笔？"), ("a", "就是一笔五千的欠款，尽快处理。")]
+    assert bool(findings_for(turns, "missing_disclosure")) is flagged

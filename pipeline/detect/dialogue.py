@@ -221,6 +221,7 @@ class InstitutionFinder:
         self.names = [sound_text(n) for n in sorted({*rules.brands, *institutions}, key=len, reverse=True)]
         self.suffixes = re.compile(sound_text(rules.suffixes.pattern))
         self.ends_with_suffix = re.compile(f"(?:{self.suffixes.pattern})$")
+        self.only_suffixes = re.compile(f"(?:{rules.suffixes.pattern})+")  # 银行, 银行金融: a kind, no name
         staff = "|".join(re.escape(w) for w in sorted(rules.staff, key=len, reverse=True))
         self.staff = re.compile(sound_text(f"的(?:{staff})")) if staff else None
         self.not_name_endings = rules.not_name_endings
@@ -259,7 +260,7 @@ class InstitutionFinder:
             if at >= 0:
                 cut = max(cut, at + len(cue))
         name = text[begin + cut : suffix_start].strip("的")
-        if len(name) < 2 or name in self.not_names:
+        if len(name) < 2 or name in self.not_names or self.only_suffixes.fullmatch(name):
             return None
         if any(name.endswith(word) for word in self.not_names if len(word) >= 2):
             return None
