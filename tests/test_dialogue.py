@@ -218,7 +218,8 @@ def test_a_contact_who_confirmed_her_own_name_is_still_a_third_party(contact_cue
 
 @pytest.mark.parametrize(
     "someone_elses_debt",
-    ["他在我们平台的贷款已经逾期两个月了。", "您父亲在速贷的借款逾期有一段时间了。", "林涛在我们这借的钱到现在都没还。"],
+    ["他在我们平台的贷款已经逾期两个月了。", "您父亲在速贷的借款逾期有一段时间了。", "林涛在我们这借的钱到现在都没还。",
+     "您先生刘建军在我们这办了分期，这个月又没还。"],
 )
 def test_speaking_of_someone_elses_debt_shows_the_listener_is_a_third_party(someone_elses_debt):
     turns = CONTACT_OPEN + [("a", "何女士您好，我是某某金融的。"), ("c", "什么事？"), ("a", someone_elses_debt)]
@@ -234,7 +235,7 @@ def test_asking_for_someone_after_the_listener_confirmed_their_name_undoes_the_c
 
 @pytest.mark.parametrize(
     "answer",
-    ["这是我爸爸的电话，他在地里干活。", "是我妈妈的手机，她在做饭。", "嗯他出去打工了，你谁啊？"],
+    ["这是我爸爸的电话，他在地里干活。", "是我妈妈的手机，她在做饭。", "嗯他出去打工了，你谁啊？", "我是隔壁的，他家没人。"],
 )
 def test_family_answering_the_debtors_phone(answer):
     turns = [("a", "喂，是周建国吗？"), ("c", answer), ("a", "我是某某金融的，他在我们这的欠款三个月没还了。")]
