@@ -299,3 +299,21 @@ def test_a_kind_of_institution_without_a_name_is_no_disclosure(generic, flagged)
     turns = [("a", "喂，您好，请问是万丽女士吗？"), ("c", "是我。"), ("a", f"万女士，我这边是{generic}的，跟您核对一笔逾期。"),
              ("c", "哪一笔？"), ("a", "就是一笔五千的欠款，尽快处理。")]
     assert bool(findings_for(turns, "missing_disclosure")) is flagged
+
+
+def test_a_guarantor_named_by_the_agent_may_hear_the_debt():
+    turns = [("a", "请问是赵亮先生吗？"), ("c", "是我。"),
+             ("a", "赵先生，我是某某金融的，您是孙伟那笔借款的担保人，他在我们这的借款逾期三个月了，一共两万。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+def test_a_contact_who_says_they_are_no_guarantor_stays_a_third_party():
+    turns = CONTACT_OPEN + [("a", "何女士您好，我是某某金融的，您朋友吕超把您留成了紧急联系人。"), ("c", "我又不是担保人，关我什么事？"),
+                            ("a", "您帮他先垫一下，他欠了一万五。")]
+    assert [f.segment_index for f in findings_for(turns, "third_party_leak")] == [4]
+
+
+def test_asking_the_debtor_whether_her_husband_also_borrowed_is_no_leak():
+    turns = CONTACT_OPEN + [("a", "何女士，我是某某金融的，您这笔借款逾期二十天了。"), ("c", "那是我老公借的。"),
+                            ("a", "您老公在我们这也有借款吗？我这边只看到您名下这一笔，欠款三千二。")]
+    assert findings_for(turns, "third_party_leak") == []

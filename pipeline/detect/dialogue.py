@@ -22,6 +22,7 @@ DISCLOSURE_CLAUSES = ["NIFA 11(一)", "GB 5.2.1.2", "HN 10"]
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
 THIRD_PARTY_CLAUSES = ["NIFA 8(三)", "GB 5.2.1.1", "HN 7(五)"]
 ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s]{0,6}[吗么嘛]")  # after a name: the company called, not the caller's
+QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")
 TURN_TAKING = "与上一句轮流"  # the reason of a role guessed from turn order alone, without any cue
 
 
@@ -56,6 +57,7 @@ class DialogueRules:
     agent_addresses_third_party: SoundRegex
     tells_someone_elses_debt: re.Pattern  # on the written text: 王 by sound would be 网 too
     asks_for_someone: SoundRegex
+    agent_names_guarantor: SoundRegex
     identity_question: SoundRegex
     confirms_identity: SoundRegex
     wrong_number: SoundRegex
@@ -93,7 +95,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     )
     doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
     third_party_keys = (
-        "not_debtor", "agent_addresses_third_party", "tells_someone_elses_debt", "asks_for_someone",
+        "not_debtor", "agent_addresses_third_party", "tells_someone_elses_debt", "asks_for_someone", "agent_names_guarantor",
         "identity_question", "confirms_identity", "wrong_number", "knows_debtor", "is_debtor", "offers_to_pay", "principal", "reveals",
     )
     doc.unknown_keys(third, third_party_keys, ("third_party",))
@@ -154,6 +156,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
         tells_someone_elses_debt=written_cues("tells_someone_elses_debt"),
         asks_for_someone=third_party_cues("asks_for_someone"),
+        agent_names_guarantor=third_party_cues("agent_names_guarantor"),
         identity_question=third_party_cues("identity_question"),
         confirms_identity=third_party_cues("confirms_identity"),
         wrong_number=third_party_cues("wrong_number"),
@@ -429,10 +432,17 @@ class ThirdPartyDetector(ViewDetector):
             after = 0
             if confirmed and self.rules.asks_for_someone.span(u.sound):
                 confirmed = False  # the listener confirmed being someone the agent is not after
+            if self.rules.agent_names_guarantor.span(u.sound):
+                third_party = None  # a guarantor is owed the details (NIFA 8, HN 4)
+                continue
             if third_party is None and (span := self.rules.agent_addresses_third_party.span(u.sound)):
                 third_party = (u, f"坐席在{u.segment.start:.1f}秒称对方“{u.text[span[0] : span[1]]}”")
                 after = span[1]
-            elif third_party is None and (match := self.rules.tells_someone_elses_debt.search(u.text)):
+            elif (
+                third_party is None
+                and (match := self.rules.tells_someone_elses_debt.search(u.text))
+                and not QUESTION_AFTER.match(u.text, match.end())  # 您老公在我们这也有借款吗？ asks the debtor
+            ):
                 third_party = (u, f"坐席在{u.segment.start:.1f}秒说起他人的欠款“{match.group(0).lstrip('，。？！,.?! ')}”")
                 after = match.start()
             if third_party is not None:
