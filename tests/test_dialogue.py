@@ -317,3 +317,10 @@ def test_asking_the_debtor_whether_her_husband_also_borrowed_is_no_leak():
     turns = CONTACT_OPEN + [("a", "何女士，我是某某金融的，您这笔借款逾期二十天了。"), ("c", "那是我老公借的。"),
                             ("a", "您老公在我们这也有借款吗？我这边只看到您名下这一笔，欠款三千二。")]
     assert findings_for(turns, "third_party_leak") == []
+
+
+def test_the_customers_world_named_with_nimen_is_the_agent_speaking(guesser):
+    """你们老板, 你们村: the agent speaks of the customer's world; bare 你们 is the customer's word."""
+    texts = ["你那个钱拖了半年了，你到底还不还", "这个月真的没得", "没得是吧，那我们明天就去你厂头找你们老板，让全厂都晓得"]
+    roles = guesser.guess(texts, [sound_text(t) for t in texts], ["unknown"] * 3)
+    assert [role for role, _ in roles] == ["agent", "customer", "agent"]

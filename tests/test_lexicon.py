@@ -243,6 +243,7 @@ def test_a_key_given_twice_is_reported_not_silently_dropped(tmp_path):
         # veiled damage to property; exposure in a workplace chat group; charges that triple the debt
         ("车停在外面，哪天被划了砸了也说不准", ["threat"]),
         ("你这人怎么这么没脸没皮的，借钱的时候不是挺能说的吗", ["threat"]),  # an insult off the word list
+        ("那我们明天就去你厂头找你们老板，让全厂都晓得", ["threat"]),  # dialect: 厂头, 晓得
         ("他再不还，我们就把他的事发到你们单位的工作群里", ["threat"]),
         ("现在加上违约金、滞纳金、利息，已经两万四了", ["exaggeration"]),
     ],
