@@ -195,3 +195,132 @@ def test_the_debtor_talking_about_someone_else_stays_the_debtor(about_someone_el
 def test_a_hesitant_answer_is_no_confirmation():
     turns = THIRD_PARTY_OPEN + [("c", "嗯？"), ("c", "我是他老婆。"), ("a", "我是某某金融的，他欠款三千二逾期了。")]
     assert [f.segment_index for f in findings_for(turns, "third_party_leak")] == [3]
+
+
+# --- the agent dialled a contact on purpose (heldout_v1's misses, in other words) ------------
+
+CONTACT_OPEN = [("a", "喂，请问是何静女士吗？"), ("c", "对，我是。")]
+
+
+@pytest.mark.parametrize(
+    "contact_cue",
+    [
+        "何女士您好，我是某某金融的，您表弟孙浩把您留成了紧急联系人。",
+        "何女士您好，我是某某金融的，您同学方涛留了您的电话作为联系人。",
+        "何女士您好，我是某某金融的，你们单位是不是有个会计叫马强？",
+        "何女士您好，我是某某金融的，想联系一下您丈夫王成先生。",
+    ],
+)
+def test_a_contact_who_confirmed_her_own_name_is_still_a_third_party(contact_cue):
+    turns = CONTACT_OPEN + [("a", contact_cue), ("c", "哦，怎么了？"), ("a", "他的借款已经逾期两个月了，还欠九千。")]
+    assert [f.segment_index for f in findings_for(turns, "third_party_leak")] == [4]
+
+
+@pytest.mark.parametrize(
+    "someone_elses_debt",
+    ["他在我们平台的贷款已经逾期两个月了。", "您父亲在速贷的借款逾期有一段时间了。", "林涛在我们这借的钱到现在都没还。",
+     "您先生刘建军在我们这办了分期，这个月又没还。"],
+)
+def test_speaking_of_someone_elses_debt_shows_the_listener_is_a_third_party(someone_elses_debt):
+    turns = CONTACT_OPEN + [("a", "何女士您好，我是某某金融的。"), ("c", "什么事？"), ("a", someone_elses_debt)]
+    [leak] = findings_for(turns, "third_party_leak")
+    assert leak.segment_index == 4 and "说起他人的欠款" in leak.explanation
+
+
+def test_asking_for_someone_after_the_listener_confirmed_their_name_undoes_the_confirmation():
+    turns = [("a", "喂，是陈先生吗？"), ("c", "对。"), ("a", "我是某某金融的，我们找一下林涛，他电话打不通。"),
+             ("c", "他是我同事，有什么事？"), ("a", "我们这边有笔贷款逾期了，金额两万。")]
+    assert [f.segment_index for f in findings_for(turns, "third_party_leak")] == [4]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["这是我爸爸的电话，他在地里干活。", "是我妈妈的手机，她在做饭。", "嗯他出去打工了，你谁啊？", "我是隔壁的，他家没人。"],
+)
+def test_family_answering_the_debtors_phone(answer):
+    turns = [("a", "喂，是周建国吗？"), ("c", answer), ("a", "我是某某金融的，他在我们这的欠款三个月没还了。")]
+    assert [f.segment_index for f in findings_for(turns, "third_party_leak")] == [2]
+
+
+def test_a_question_about_a_workplace_confirms_no_person():
+    turns = [("a", "喂，请问是阳光幼儿园吗？"), ("c", "对，您找谁？"), ("a", "我找一下你们这儿的张红老师。"),
+             ("c", "她在上课，你哪里？"), ("a", "我是某某金融的，她的贷款逾期了，让她赶紧还。")]
+    assert [f.segment_index for f in findings_for(turns, "third_party_leak")] == [4]
+
+
+# ... and their hard negatives
+
+
+def test_a_contact_asked_only_for_a_call_back_hears_no_leak():
+    turns = CONTACT_OPEN + [("a", "何女士您好，我是某某金融的，您朋友李伟留了您的电话作为联系人。"), ("c", "他怎么了？"),
+                            ("a", "有些事情需要跟他本人沟通，麻烦您转告他给我们回个电话。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+def test_the_lender_named_before_its_commission_reveals_no_loan():
+    turns = THIRD_PARTY_OPEN + [("c", "不是，我是他老婆。"), ("a", "我是恒通资产管理公司的，受小白借款委托，想跟他本人聊一下。"),
+                                ("c", "什么事？"), ("a", "麻烦让他回个电话，我们是速贷分期委托的恒通资产管理。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+def test_the_debtors_own_lawyer_stands_in_for_the_debtor():
+    turns = THIRD_PARTY_OPEN + [("c", "我是他的代理律师，他委托我处理这件事。"), ("a", "好的，收到授权书以后我们再跟您沟通具体的欠款情况。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+def test_a_debtor_pleading_hardship_about_her_husband_stays_the_debtor():
+    turns = [("a", "喂，是李梅吧，我是某某金融的，你的账单到期了。"), ("c", "嗯……"), ("a", "今天能处理吗？"),
+             ("c", "我老公住院了，我真的没钱了……"), ("a", "那您看下周能先还一部分吗？欠款是四千二。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+def test_the_debtor_told_about_her_own_son_hears_no_leak():
+    turns = CONTACT_OPEN + [("a", "何女士，我是某某金融的，你的借款逾期五十天了。"), ("c", "我知道。"),
+                            ("a", "你儿子在实验小学读二年级是吧？"), ("c", "你想干嘛？"), ("a", "那你的欠款今天必须先还三千。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+def test_naming_the_company_called_is_no_disclosure():
+    turns = [("a", "喂，是蓝天物流公司吗？"), ("c", "是的，你找谁？"), ("a", "我找一下你们这的司机周强。"),
+             ("c", "他出车了，你哪位？"), ("a", "我姓王，你让他尽快给我回个电话。")]
+    assert [f.category for f in findings_for(turns, "missing_disclosure")] == ["missing_disclosure"]
+
+
+def test_a_relative_guessing_the_number_changed_is_a_contact_not_a_stranger():
+    turns = [("a", "喂，你好，是柳建平吗？"), ("c", "不是，我是他哥，他换号了吧？"), ("a", "哦，我是他朋友，他电话一直打不通。"),
+             ("c", "你找他干嘛？"), ("a", "有点事情，麻烦你让他尽快给我回个电话。")]
+    assert [f.category for f in findings_for(turns, "missing_disclosure")] == ["missing_disclosure"]
+    stranger = [("a", "喂，你好，是柳建平吗？"), ("c", "打错了，没这个人。"), ("a", "哦，不好意思。")]
+    assert findings_for(stranger, "missing_disclosure") == []
+
+
+@pytest.mark.parametrize("generic, flagged", [("银行金融服务中心", True), ("银行信用卡中心", True), ("中国银行信用卡中心", False)])
+def test_a_kind_of_institution_without_a_name_is_no_disclosure(generic, flagged):
+    turns = [("a", "喂，您好，请问是万丽女士吗？"), ("c", "是我。"), ("a", f"万女士，我这边是{generic}的，跟您核对一笔逾期。"),
+             ("c", "哪一笔？"), ("a", "就是一笔五千的欠款，尽快处理。")]
+    assert bool(findings_for(turns, "missing_disclosure")) is flagged
+
+
+def test_a_guarantor_named_by_the_agent_may_hear_the_debt():
+    turns = [("a", "请问是赵亮先生吗？"), ("c", "是我。"),
+             ("a", "赵先生，我是某某金融的，您是孙伟那笔借款的担保人，他在我们这的借款逾期三个月了，一共两万。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+def test_a_contact_who_says_they_are_no_guarantor_stays_a_third_party():
+    turns = CONTACT_OPEN + [("a", "何女士您好，我是某某金融的，您朋友吕超把您留成了紧急联系人。"), ("c", "我又不是担保人，关我什么事？"),
+                            ("a", "您帮他先垫一下，他欠了一万五。")]
+    assert [f.segment_index for f in findings_for(turns, "third_party_leak")] == [4]
+
+
+def test_asking_the_debtor_whether_her_husband_also_borrowed_is_no_leak():
+    turns = CONTACT_OPEN + [("a", "何女士，我是某某金融的，您这笔借款逾期二十天了。"), ("c", "那是我老公借的。"),
+                            ("a", "您老公在我们这也有借款吗？我这边只看到您名下这一笔，欠款三千二。")]
+    assert findings_for(turns, "third_party_leak") == []
+
+
+def test_the_customers_world_named_with_nimen_is_the_agent_speaking(guesser):
+    """你们老板, 你们村: the agent speaks of the customer's world; bare 你们 is the customer's word."""
+    texts = ["你那个钱拖了半年了，你到底还不还", "这个月真的没得", "没得是吧，那我们明天就去你厂头找你们老板，让全厂都晓得"]
+    roles = guesser.guess(texts, [sound_text(t) for t in texts], ["unknown"] * 3)
+    assert [role for role, _ in roles] == ["agent", "customer", "agent"]

@@ -223,3 +223,46 @@ def test_a_key_given_twice_is_reported_not_silently_dropped(tmp_path):
     write(tmp_path, "threat.yaml", GOOD + '    patterns: ["找你"]\n    patterns: ["去你家"]\n')
     with pytest.raises(LexiconError, match=r"threat\.yaml:8: 'patterns' is given twice"):
         load_category_lexicons(tmp_path)
+
+
+# --- third round (heldout_v1's false alarms and misses, in other words) ----------------------
+
+
+@pytest.mark.parametrize(
+    "text, categories",
+    [
+        # exposure presented as procedure, or as what a trial brings: exaggeration, not threat
+        ("按规定系统会自动给你手机里所有联系人发短信", ["exaggeration"]),
+        ("一旦开庭，你们公司领导肯定都会知道这件事", ["exaggeration"]),
+        ("所有人都会收到你欠款的短信", ["exaggeration"]),
+        # the debt itself sent to the workplace is still exposure
+        ("明天我们把你欠钱的截图寄到你们单位去", ["threat"]),
+        # a government-sounding office, and speaking for a lawyer
+        ("我是区互联网金融风险清理整顿办公室的", ["impersonation"]),
+        ("我这个电话是替我们律所的陈律师打的", ["impersonation"]),
+        # veiled damage to property; exposure in a workplace chat group; charges that triple the debt
+        ("车停在外面，哪天被划了砸了也说不准", ["threat"]),
+        ("你这人怎么这么没脸没皮的，借钱的时候不是挺能说的吗", ["threat"]),  # an insult off the word list
+        ("那我们明天就去你厂头找你们老板，让全厂都晓得", ["threat"]),  # dialect: 厂头, 晓得
+        ("他再不还，我们就把他的事发到你们单位的工作群里", ["threat"]),
+        ("现在加上违约金、滞纳金、利息，已经两万四了", ["exaggeration"]),
+    ],
+)
+def test_third_round_phenomena(text, categories):
+    assert sorted({f.category for f in findings_for(OPENING + [("a", text)], config=lexicon_only())}) == categories
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("你不信可以不还，到时候传票寄到你单位", "threat"),  # court papers served at work: legal process
+        ("您说之前有人说要发您通讯录？我们公司是严禁这样做的", "threat"),  # reported speech
+        ("您说上次有人跟您说会坐牢？这种说法是不对的", "exaggeration"),
+        ("失信被执行人名单是法院判决以后拒不履行才会列入的，我们没有这个权力", "exaggeration"),  # condition said after
+        ("逾期记录会按规定报送征信，可能影响您以后贷款", "exaggeration"),  # by sound 以后贷款 holds 后代
+        ("我们已经把你的资料提交到公安局了", "impersonation"),
+        ("我们上门的差旅费也要算在你头上", "threat"),  # 上门费 names a fee (extra_fees), no visit  # by sound 提 is 替: nobody speaks for the police
+    ],
+)
+def test_third_round_hard_negatives(text, category):
+    assert findings_for(OPENING + [("a", text)], category, config=lexicon_only()) == []

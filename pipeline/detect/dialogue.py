@@ -21,6 +21,8 @@ from .view import CallView, Utterance, ViewDetector
 DISCLOSURE_CLAUSES = ["NIFA 11(一)", "GB 5.2.1.2", "HN 10"]
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
 THIRD_PARTY_CLAUSES = ["NIFA 8(三)", "GB 5.2.1.1", "HN 7(五)"]
+ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s]{0,6}[吗么嘛]")  # after a name: the company called, not the caller's
+QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")
 TURN_TAKING = "与上一句轮流"  # the reason of a role guessed from turn order alone, without any cue
 
 
@@ -53,11 +55,16 @@ class DialogueRules:
     filler: re.Pattern
     not_debtor: SoundRegex
     agent_addresses_third_party: SoundRegex
+    tells_someone_elses_debt: re.Pattern  # on the written text: 王 by sound would be 网 too
+    asks_for_someone: SoundRegex
+    agent_names_guarantor: SoundRegex
     identity_question: SoundRegex
     confirms_identity: SoundRegex
     wrong_number: SoundRegex
+    knows_debtor: SoundRegex
     is_debtor: SoundRegex
     offers_to_pay: SoundRegex
+    principal: re.Pattern  # the commissioning lender's name before 委托, on the written text
     reveals: list[Reveal]
     role_cues: list[RoleCue]
     vocabulary: set[str]
@@ -88,8 +95,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     )
     doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
     third_party_keys = (
-        "not_debtor", "agent_addresses_third_party", "identity_question", "confirms_identity",
-        "wrong_number", "is_debtor", "offers_to_pay", "reveals",
+        "not_debtor", "agent_addresses_third_party", "tells_someone_elses_debt", "asks_for_someone", "agent_names_guarantor",
+        "identity_question", "confirms_identity", "wrong_number", "knows_debtor", "is_debtor", "offers_to_pay", "principal", "reveals",
     )
     doc.unknown_keys(third, third_party_keys, ("third_party",))
     doc.unknown_keys(roles, ("agent", "customer"), ("roles",))
@@ -99,6 +106,9 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
 
     def third_party_cues(key: str, required: bool = False) -> SoundRegex:
         return _alternation(doc, doc.strings(third.get(key), ("third_party", key), required), ("third_party", key))
+
+    def written_cues(key: str) -> re.Pattern:
+        return re.compile(third_party_cues(key).pattern)
 
     suffixes = words("suffixes", required=True)
     brands = words("brands")
@@ -144,11 +154,16 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         filler=filler or re.compile("^$"),
         not_debtor=third_party_cues("not_debtor", required=True),
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
+        tells_someone_elses_debt=written_cues("tells_someone_elses_debt"),
+        asks_for_someone=third_party_cues("asks_for_someone"),
+        agent_names_guarantor=third_party_cues("agent_names_guarantor"),
         identity_question=third_party_cues("identity_question"),
         confirms_identity=third_party_cues("confirms_identity"),
         wrong_number=third_party_cues("wrong_number"),
+        knows_debtor=third_party_cues("knows_debtor"),
         is_debtor=third_party_cues("is_debtor"),
         offers_to_pay=third_party_cues("offers_to_pay"),
+        principal=written_cues("principal"),
         reveals=reveals,
         role_cues=role_cues,
         vocabulary=set(doc.strings(data.get("domain_words"), ("domain_words",))) | set(suffixes) | set(brands),
@@ -209,6 +224,7 @@ class InstitutionFinder:
         self.names = [sound_text(n) for n in sorted({*rules.brands, *institutions}, key=len, reverse=True)]
         self.suffixes = re.compile(sound_text(rules.suffixes.pattern))
         self.ends_with_suffix = re.compile(f"(?:{self.suffixes.pattern})$")
+        self.only_suffixes = re.compile(f"(?:{rules.suffixes.pattern})+")  # 银行, 银行金融: a kind, no name
         staff = "|".join(re.escape(w) for w in sorted(rules.staff, key=len, reverse=True))
         self.staff = re.compile(sound_text(f"的(?:{staff})")) if staff else None
         self.not_name_endings = rules.not_name_endings
@@ -247,7 +263,7 @@ class InstitutionFinder:
             if at >= 0:
                 cut = max(cut, at + len(cue))
         name = text[begin + cut : suffix_start].strip("的")
-        if len(name) < 2 or name in self.not_names:
+        if len(name) < 2 or name in self.not_names or self.only_suffixes.fullmatch(name):
             return None
         if any(name.endswith(word) for word in self.not_names if len(word) >= 2):
             return None
@@ -309,17 +325,21 @@ class DisclosureDetector(ViewDetector):
         return window if substantive else []
 
     def _wrong_number(self, view: CallView, until: float) -> bool:
-        return any(
-            u.role == "customer" and u.segment.start <= until and self.rules.wrong_number.span(u.sound)
-            for u in view.utterances
+        answers = [u for u in view.utterances if u.role == "customer" and u.segment.start <= until]
+        return any(self.rules.wrong_number.span(u.sound) for u in answers) and not any(
+            self.rules.knows_debtor.span(u.sound) for u in answers
         )
+
+    def _own_names(self, u: Utterance, extra: list[str]) -> list[tuple[int, int]]:
+        """Names the agent gives as its own: not the company it asks for (是华腾科技吗)."""
+        return [span for span in self.finder.spans(u, extra) if not ASKED_ABOUT.match(u.text, span[1])]
 
     def analyze_view(self, view: CallView) -> list[Finding]:
         window = self.window(view)
         if not window or self._wrong_number(view, window[-1].segment.end):
             return []
         extra = agency_names(view.call, self.rules)
-        if any(self.finder.spans(u, extra) for u in window):
+        if any(self._own_names(u, extra) for u in window):
             return []
         first, last = window[0].segment, window[-1].segment
         explanation = f"坐席开场{len(window)}句（{first.start:.1f}–{last.end:.1f}秒）未表明所代表的机构名称"
@@ -327,7 +347,7 @@ class DisclosureDetector(ViewDetector):
         if intro:
             explanation += f"；自我介绍“{intro}”没有说明机构"
         after_window = view.utterances[window[-1].index + 1 :]
-        later = next((u for u in after_window if u.role == "agent" and self.finder.spans(u, extra)), None)
+        later = next((u for u in after_window if u.role == "agent" and self._own_names(u, extra)), None)
         if later:
             explanation += f"；第{later.segment.start:.1f}秒才提到机构"
         guessed = any(u.role_reason for u in window)
@@ -358,8 +378,10 @@ class ThirdPartyDetector(ViewDetector):
     """``third_party_leak``: debt details told to someone who is not the debtor.
 
     The listener is known to be a third party once the customer says so (我是他老婆, 他在开会,
-    这号码是我新办的) or the agent shows it knows (您是他什么人, 你作为他的同事); details in
-    that agent turn after the cue, and in later ones, are leaks. Details the agent gave just
+    这号码是我新办的) or the agent shows it knows (您是他什么人, 你作为他的同事, 您朋友把您留成了
+    紧急联系人) or speaks of someone else's debt (他在某某的借款逾期了); details in that agent
+    turn after the cue, and in later ones, are leaks. A listener who confirmed their name is
+    the debtor, unless the agent then asks for someone else (我们找一下林涛). Details the agent gave just
     before the customer said so (请问是张伟吗？你的借款逾期了 / 我是他老婆) reached the third
     party too. Naming the agent's own institution is required, so institution names are blanked
     out before looking for debt words (某某小额贷款公司 does not reveal a 贷款). Once the third
@@ -383,7 +405,8 @@ class ThirdPartyDetector(ViewDetector):
             text = _blank(u.text, [(0, after)])
             if not any(r.regex.search(text) for r in self.rules.reveals):
                 return  # most turns reveal nothing: skip looking for institution names
-            text = _blank(text, self.finder.spans(u, extra))  # 某某小额贷款公司 reveals no 贷款
+            names = self.finder.spans(u, extra) + [m.span() for m in self.rules.principal.finditer(text)]
+            text = _blank(text, names)  # 某某小额贷款公司, 受小鹿借款委托 reveal no 贷款
             reveals = [(r.score, f"{r.label}（“{m.group(0)}”）") for r in self.rules.reveals for m in [r.regex.search(text)] if m]
             if reveals:
                 findings.append(self._finding(view, u, why, reveals, told_first))
@@ -407,9 +430,21 @@ class ThirdPartyDetector(ViewDetector):
                 continue
             unanswered.append(u)
             after = 0
+            if confirmed and self.rules.asks_for_someone.span(u.sound):
+                confirmed = False  # the listener confirmed being someone the agent is not after
+            if self.rules.agent_names_guarantor.span(u.sound):
+                third_party = None  # a guarantor is owed the details (NIFA 8, HN 4)
+                continue
             if third_party is None and (span := self.rules.agent_addresses_third_party.span(u.sound)):
                 third_party = (u, f"坐席在{u.segment.start:.1f}秒称对方“{u.text[span[0] : span[1]]}”")
                 after = span[1]
+            elif (
+                third_party is None
+                and (match := self.rules.tells_someone_elses_debt.search(u.text))
+                and not QUESTION_AFTER.match(u.text, match.end())  # 您老公在我们这也有借款吗？ asks the debtor
+            ):
+                third_party = (u, f"坐席在{u.segment.start:.1f}秒说起他人的欠款“{match.group(0).lstrip('，。？！,.?! ')}”")
+                after = match.start()
             if third_party is not None:
                 look(u, third_party, after)
         return findings

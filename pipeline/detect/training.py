@@ -235,8 +235,9 @@ both passed through simulated phone-audio recognition errors (`noised`: same-pin
 swaps such as 逾期→预期, accent confusions, fillers 嗯/那个/就是说, lost punctuation and characters).
 Hard negatives (`none`) include lawful consequences stated calmly (逾期信息会按规定报送征信系统),
 negations (我们不会上门), reported speech (您说有人冒充律师给您打电话？), customer speech
-(你们再打我就报警), polite messages to a third party (麻烦您转告他尽快回电) and ordinary talk with
-the debtor (您这笔账单已经逾期了).{f" Plus {reviewed} utterances from reviewer verdicts (`review`)." if reviewed else ""}
+(你们再打我就报警), polite messages to a third party (麻烦您转告他尽快回电), ordinary talk with
+the debtor (您这笔账单已经逾期了) and firm but lawful deadlines and follow-ups (下午四点系统截单，
+过了就只能明天处理了), which the model alone used to take for threats or consequences.{f" Plus {reviewed} utterances from reviewer verdicts (`review`)." if reviewed else ""}
 
 - train sha256: `{fingerprint(result.train)}`
 - test sha256: `{fingerprint(result.test)}`
