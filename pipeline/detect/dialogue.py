@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..calls import Call, Finding
 from .lexicon import CLAUSE_BREAKS, DIALOGUE_FILE, SoundRegex, YamlDoc, sound_text
-from .view import CallView, Utterance, ViewDetector
+from .view import CallView, Utterance, ViewDetector, agent_utterance_finding
 
 DISCLOSURE_CLAUSES = ["NIFA 11(一)", "GB 5.2.1.2", "HN 10"]
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
@@ -476,20 +476,7 @@ class ThirdPartyDetector(ViewDetector):
         if guessed:
             explanation += "；说话人由话术推断"
             score *= 0.9
-        return Finding(
-            call_id=view.call.call_id,
-            category="third_party_leak",
-            severity="high",
-            score=round(score, 3),
-            start=u.segment.start,
-            end=u.segment.end,
-            speaker="agent",
-            segment_index=u.index,
-            evidence=u.segment.text,
-            clauses=THIRD_PARTY_CLAUSES,
-            detector=self.name,
-            explanation=explanation,
-        )
+        return agent_utterance_finding(view, u, "third_party_leak", "high", score, THIRD_PARTY_CLAUSES, self.name, explanation)
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:

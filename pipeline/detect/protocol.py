@@ -21,7 +21,7 @@ from ..calls import Finding
 from .dialogue import DialogueRules, InstitutionFinder, _alternation, _blank, agency_names
 from .lexicon import CLAUSE_BREAKS, SoundRegex, YamlDoc
 from .settings import category_settings
-from .view import CallView, Utterance, ViewDetector
+from .view import CallView, Utterance, ViewDetector, agent_utterance_finding
 
 PROTOCOL_FILE = "protocol.yaml"
 UNVERIFIED_CLAUSES = ["GB 5.2.2.2", "HN 10", "NIFA 16(一)1"]
@@ -111,20 +111,7 @@ class UnverifiedIdentityDetector(ViewDetector):
         if u.role_reason:
             explanation += f"；说话人由话术推断（{u.role_reason}）"
             score *= 0.9
-        return Finding(
-            call_id=view.call.call_id,
-            category="unverified_identity",
-            severity=self.severity,
-            score=round(score, 3),
-            start=u.segment.start,
-            end=u.segment.end,
-            speaker="agent",
-            segment_index=u.index,
-            evidence=u.segment.text,
-            clauses=UNVERIFIED_CLAUSES,
-            detector=self.name,
-            explanation=explanation,
-        )
+        return agent_utterance_finding(view, u, "unverified_identity", self.severity, score, UNVERIFIED_CLAUSES, self.name, explanation)
 
 
 class RecordingNoticeDetector(ViewDetector):

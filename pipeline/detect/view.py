@@ -50,3 +50,24 @@ class ViewDetector:
 
     def analyze_view(self, view: CallView) -> list[Finding]:
         raise NotImplementedError
+
+
+def agent_utterance_finding(
+    view: CallView, u: Utterance, category: str, severity: str, score: float, clauses: list[str], detector: str,
+    explanation: str,
+) -> Finding:
+    """A finding on one agent utterance: its time span and index, its text as the evidence."""
+    return Finding(
+        call_id=view.call.call_id,
+        category=category,
+        severity=severity,
+        score=round(score, 3),
+        start=u.segment.start,
+        end=u.segment.end,
+        speaker="agent",
+        segment_index=u.index,
+        evidence=u.segment.text,
+        clauses=clauses,
+        detector=detector,
+        explanation=explanation,
+    )
