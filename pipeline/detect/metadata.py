@@ -164,17 +164,12 @@ def quiet_hours(db: sqlite_utils.Database, scope: Scope, settings: dict[str, Any
         ORDER BY c.started_at, c.id""",
         {**scope.params, "start": start_minute, "end": end_minute},
     ).fetchall()
-    severity = settings.get("severity", "medium")
     return calls, [
-        Finding(
-            call_id=call_id,
-            category="quiet_hours",
-            severity=severity,
-            score=1.0,
-            start=0.0,
-            end=float(duration),
-            speaker=None,
-            segment_index=None,
+        _whole_call_finding(
+            call_id,
+            "quiet_hours",
+            settings,
+            duration,
             evidence=f"拨出时间 {started_at}",
             clauses=CLAUSES["quiet_hours"],
             detector="rule:quiet_hours",
@@ -233,15 +228,11 @@ def call_frequency(db: sqlite_utils.Database, scope: Scope, settings: dict[str, 
             whom = f"号码 {masked(who)}" if limit.counts_per == NUMBER else f"债务人 {who}"
             counted = limit.describe.format(min_seconds=min_seconds)
             findings.append(
-                Finding(
-                    call_id=call_id,
-                    category="call_frequency",
-                    severity=settings.get("severity", "medium"),
-                    score=1.0,
-                    start=0.0,
-                    end=float(duration),
-                    speaker=None,
-                    segment_index=None,
+                _whole_call_finding(
+                    call_id,
+                    "call_frequency",
+                    settings,
+                    duration,
                     evidence=f"{day} 计入的通话：{listing}",
                     clauses=CLAUSES[limit.setting],
                     detector=f"rule:call_frequency.{limit.setting}",
@@ -339,15 +330,11 @@ def contact_after_refusal(db: sqlite_utils.Database, scope: Scope, settings: dic
         },
     ).fetchall()
     return calls, [
-        Finding(
-            call_id=call_id,
-            category="contact_after_refusal",
-            severity=settings.get("severity", "medium"),
-            score=1.0,
-            start=0.0,
-            end=float(duration),
-            speaker=None,
-            segment_index=None,
+        _whole_call_finding(
+            call_id,
+            "contact_after_refusal",
+            settings,
+            duration,
             evidence=refusal_text,
             clauses=CLAUSES["contact_after_refusal"],
             detector="rule:contact_after_refusal",
@@ -358,6 +345,28 @@ def contact_after_refusal(db: sqlite_utils.Database, scope: Scope, settings: dic
         )
         for call_id, started_at, duration, number, refused_in, refused_at, refusal_text in rows
     ]
+
+
+def _whole_call_finding(
+    call_id: str, category: str, settings: dict, duration: float, *, evidence: str, clauses: list[str], detector: str,
+    explanation: str,
+) -> Finding:
+    """A finding on the whole call (span 0 to its duration, no segment, no speaker): what the
+    metadata rules give, certain once the records say so."""
+    return Finding(
+        call_id=call_id,
+        category=category,
+        severity=settings.get("severity", "medium"),
+        score=1.0,
+        start=0.0,
+        end=float(duration),
+        speaker=None,
+        segment_index=None,
+        evidence=evidence,
+        clauses=clauses,
+        detector=detector,
+        explanation=explanation,
+    )
 
 
 def _scoped_call_ids(db: sqlite_utils.Database, scope: Scope) -> list[str] | None:
