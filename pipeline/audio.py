@@ -20,6 +20,7 @@ from pathlib import Path
 
 import ffmpeg
 import numpy as np
+from .errors import CallqaError
 
 SAMPLE_RATE = 16000
 CHANNEL_MODES = ("agent-customer", "customer-agent", "mono")
@@ -32,7 +33,7 @@ _LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "5.0": 5, "5.1"
 _AMR_NB_DECODER = "libopencore_amrnb"
 
 
-class AudioError(Exception):
+class AudioError(CallqaError):
     pass
 
 

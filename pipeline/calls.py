@@ -11,6 +11,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
+from .errors import CallqaError
 
 SPEAKERS = ("agent", "customer", "unknown")
 
@@ -69,7 +70,7 @@ class Finding:
         return asdict(self)
 
 
-class CallFormatError(ValueError):
+class CallFormatError(CallqaError, ValueError):
     """A call that breaks the interchange format; names the call and the field."""
 
     def __init__(self, call_id: str | None, field_name: str, reason: str):

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from .errors import CallqaError
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "callqa.yaml"
 
 
-class ConfigError(ValueError):
+class ConfigError(CallqaError, ValueError):
     pass
 
 

@@ -19,6 +19,7 @@ import os
 import tempfile
 from importlib import resources
 from pathlib import Path
+from .errors import CallqaError
 
 DEFAULT_MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 DEFAULT_MODEL_NAME = "whisper-base (bundled)"
@@ -29,7 +30,7 @@ _MARKER = "model.bin.verified"
 _CHUNK = 1 << 20
 
 
-class ModelError(Exception):
+class ModelError(CallqaError):
     pass
 
 

@@ -23,12 +23,13 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .calls import Call, CallRecord, read_calls
 from .detect import detect_call
+from .errors import CallqaError
 
 AUDIO_EXTENSIONS = {".wav", ".mp3", ".amr", ".m4a", ".aac", ".ogg", ".opus", ".flac", ".wma"}
 MANIFEST_FIELDS = ("call_id", "started_at", "agent_id", "agency", "debtor_id")
 
 
-class ScanError(Exception):
+class ScanError(CallqaError):
     """The run itself cannot proceed (missing folder, unreadable manifest, no model)."""
 
 

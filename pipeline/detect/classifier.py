@@ -34,6 +34,7 @@ from sklearn.svm import LinearSVC
 from ..calls import Call, Finding
 from ..config import load_config
 from .registry import Detector
+from ..errors import CallqaError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL = REPO_ROOT / "models" / "utterance_classifier.skops"
@@ -72,7 +73,7 @@ TRUSTED_TYPES = [
 ]
 
 
-class ModelFileError(ValueError):
+class ModelFileError(CallqaError, ValueError):
     """A model file that cannot be read or holds types outside ``TRUSTED_TYPES``."""
 
 

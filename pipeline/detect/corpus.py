@@ -13,12 +13,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .classifier import LABELS, REPO_ROOT
+from ..errors import CallqaError
 
 CORPUS_DIR = REPO_ROOT / "fixtures" / "utterances"
 SPLITS = ("train", "test")
 
 
-class CorpusError(ValueError):
+class CorpusError(CallqaError, ValueError):
     """A corpus file that is missing or has a broken row; names the file and line."""
 
 

@@ -22,6 +22,7 @@ from ..calls import Finding
 from ..text import is_word
 from .prefilter import with_start_filter
 from .view import CallView, Repair, Utterance, ViewDetector
+from ..errors import CallqaError
 
 SEVERITIES = ("high", "medium", "low")
 SPEAKER_SCOPES = ("agent", "customer", "any")
@@ -38,7 +39,7 @@ DIALOGUE_FILE = "dialogue.yaml"
 # --- reading and validating YAML with line numbers -------------------------------------------
 
 
-class LexiconError(ValueError):
+class LexiconError(CallqaError, ValueError):
     """One or more mistakes in lexicon files, each as ``file:line: reason``."""
 
     def __init__(self, problems: list[str]):

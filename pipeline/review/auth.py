@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..store import now_iso
+from ..errors import CallqaError
 
 ROLES = ("reviewer", "admin")
 MIN_PASSWORD_LENGTH = 8
@@ -30,7 +31,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("callqa-no-such-user")
 
 
-class UserError(ValueError):
+class UserError(CallqaError, ValueError):
     pass
 
 

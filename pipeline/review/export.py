@@ -12,6 +12,7 @@ from ..spreadsheet import FORMATS, write_table
 from .labels import VERDICT_LABELS, as_recorded, category_label, local_time
 from .masking import Masker, default_masker
 from .queries import ExportRow
+from ..errors import CallqaError
 
 HEADERS = [
     "通话",
@@ -30,7 +31,7 @@ HEADERS = [
 ]
 
 
-class ExportError(ValueError):
+class ExportError(CallqaError, ValueError):
     pass
 
 

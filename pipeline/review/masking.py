@@ -17,6 +17,7 @@ from typing import Iterator
 import yaml
 
 from ..text import LEXICON_DIR
+from ..errors import CallqaError
 
 PII_LEXICON = LEXICON_DIR / "pii.yaml"
 MASK_CHAR = "*"
@@ -80,7 +81,7 @@ def _longest_first(items: list[str]) -> list[str]:
     return sorted({str(i) for i in items if str(i).strip()}, key=len, reverse=True)
 
 
-class LexiconError(ValueError):
+class LexiconError(CallqaError, ValueError):
     pass
 
 

@@ -14,6 +14,7 @@ import wave
 from pathlib import Path
 
 from ..audio import ffmpeg_binary
+from ..errors import CallqaError
 
 BROWSER_SUFFIXES = {".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".aac", ".webm"}
 TRANSCRIPT_SUFFIXES = {".json", ".jsonl"}
@@ -30,7 +31,7 @@ MEDIA_TYPES = {
 }
 
 
-class AudioError(RuntimeError):
+class AudioError(CallqaError, RuntimeError):
     pass
 
 

@@ -17,6 +17,7 @@ import sqlite_utils
 
 from ..store import fts_query, now_iso
 from .labels import REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
+from ..errors import CallqaError
 
 PAGE_SIZE = 50
 
@@ -36,7 +37,7 @@ STATUS_CONDITION = {
 }
 
 
-class ReviewError(ValueError):
+class ReviewError(CallqaError, ValueError):
     pass
 
 

@@ -33,12 +33,13 @@ from .verdicts import (
     reviewed_sample_call_ids,
     violations_by_call,
 )
+from ..errors import CallqaError
 
 TEMPLATES = Path(__file__).parent / "templates"
 EXAMPLES_PER_CATEGORY = 3
 
 
-class ReportError(ValueError):
+class ReportError(CallqaError, ValueError):
     pass
 
 

@@ -29,6 +29,7 @@ from ..store import now_iso
 from .labels import STRATUM_LABELS, category_label
 from .stats import sample_size_for_margin
 from .verdicts import Scope
+from ..errors import CallqaError
 
 STRATUM_KEYS = tuple(STRATUM_LABELS)
 ALLOCATIONS = ("proportional", "equal")
@@ -36,7 +37,7 @@ UNKNOWN = "(未填)"
 FLAGGED = {True: "有机器发现", False: "无机器发现"}
 
 
-class SamplingError(ValueError):
+class SamplingError(CallqaError, ValueError):
     pass
 
 
