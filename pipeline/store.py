@@ -3,15 +3,26 @@
 One file in WAL mode, opened with sqlite-utils, readable by Datasette. Each call is written
 in a single transaction, so a run killed at any moment leaves every call either stored
 whole or not at all, and a rerun picks up where it stopped.
+
+Several processes write at once (a scan importing while reviewers post verdicts in the
+console). Every write goes through ``writing(db)``, which takes SQLite's write lock up front
+(``BEGIN IMMEDIATE``) and so waits its turn for up to ``BUSY_TIMEOUT_MS``. A deferred
+``BEGIN`` that reads and then writes fails at once with "database is locked" when another
+connection committed in between: SQLite cannot wait there, ``busy_timeout`` does not apply.
+Connections run in autocommit mode, so a statement outside ``writing`` is its own
+transaction and never leaves one open.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
+
+import sqlite3
 
 import sqlite_utils
 
@@ -147,15 +158,78 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+BUSY_TIMEOUT_MS = 30_000
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """A connection to an existing callqa database: autocommit, waiting on a busy database.
+
+    Usable from any thread (the console's dependency and endpoint may run on different ones).
+    """
+    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return sqlite_utils.Database(conn)
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) a callqa database in WAL mode with the full schema."""
-    db = sqlite_utils.Database(path)
-    db.conn.execute("PRAGMA busy_timeout = 30000")
+    db = connect(path)
     db.enable_wal()
-    db.conn.executescript(SCHEMA)
-    if "segments_fts" not in db.table_names():
-        db["segments"].enable_fts(["text_tokens"], create_triggers=True, tokenize="unicode61")
+    with writing(db):
+        migrate(db)
+        if "segments_fts" not in db.table_names():
+            db["segments"].enable_fts(["text_tokens"], create_triggers=True, tokenize="unicode61")
     return db
+
+
+# Changes to tables of databases made by earlier versions, in order; a database's
+# ``user_version`` counts those applied. Append only. A change goes both into SCHEMA (new
+# databases start from it, with every migration counted as applied) and here (as ALTER
+# TABLE ... for old databases); a wholly new table needs only SCHEMA.
+MIGRATIONS: list[str] = []
+
+
+def _statements(script: str) -> Iterator[str]:
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Bring the schema up to date (inside ``writing``, so two first opens cannot race)."""
+    new = "calls" not in db.table_names()
+    applied = len(MIGRATIONS) if new else db.execute("PRAGMA user_version").fetchone()[0]
+    for statement in _statements(SCHEMA):  # executescript would commit the open transaction
+        db.conn.execute(statement)
+    for statement in MIGRATIONS[applied:]:
+        db.conn.execute(statement)
+    db.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+
+
+@contextlib.contextmanager
+def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction that holds SQLite's write lock from its first statement.
+
+    ``BEGIN IMMEDIATE`` waits (up to the busy timeout) for other writers instead of failing
+    when one commits between this transaction's reads and its writes. Nested inside another
+    transaction it becomes a savepoint of that one.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
 
 
 # --- writes -------------------------------------------------------------------------
@@ -180,7 +254,7 @@ def save_call(db: sqlite_utils.Database, record: CallRecord, run_id: int | None 
     Returns the call id it was stored under.
     """
     call = record.call
-    with db.atomic():
+    with writing(db):
         old = db.execute("SELECT id FROM calls WHERE sha256 = ?", [record.sha256]).fetchone()
         if old:
             _delete_call_rows(db, old[0])
@@ -226,7 +300,7 @@ def save_call(db: sqlite_utils.Database, record: CallRecord, run_id: int | None 
 
 def replace_findings(db: sqlite_utils.Database, call_id: str, findings: Iterable[Finding]) -> None:
     """Swap a call's machine findings for new ones (redetect). Reviews keep their copies."""
-    with db.atomic():
+    with writing(db):
         db.execute("DELETE FROM findings WHERE call_id = ?", [call_id])
         _insert_findings(db, call_id, findings)
 
@@ -240,7 +314,7 @@ def replace_category_findings(
     recomputed (``None``: every call). Findings of other categories are left alone; each
     new finding is stored under its own ``call_id``.
     """
-    with db.conn:
+    with writing(db):
         for category, call_ids in replaced.items():
             if call_ids is None:
                 db.execute("DELETE FROM findings WHERE category = ?", [category])
@@ -275,7 +349,7 @@ def _delete_call_rows(db: sqlite_utils.Database, call_id: str) -> None:
 
 
 def start_run(db: sqlite_utils.Database, command: str, arguments: dict[str, Any], versions: dict[str, Any]) -> int:
-    with db.atomic():
+    with writing(db):
         table = db["runs"].insert(
             {
                 "command": command,
@@ -288,7 +362,7 @@ def start_run(db: sqlite_utils.Database, command: str, arguments: dict[str, Any]
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, counts: dict[str, Any]) -> None:
-    with db.atomic():
+    with writing(db):
         db["runs"].update(run_id, {"finished_at": now_iso(), "counts": json.dumps(counts)})
 
 

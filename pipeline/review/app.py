@@ -9,7 +9,6 @@ masked unless an admin unmasks one call, which the audit log records.
 from __future__ import annotations
 
 import functools
-import sqlite3
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
@@ -25,7 +24,7 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from ..store import open_db
+from ..store import connect, open_db
 from . import audit, auth, export, labels, media, queries
 from .masking import default_masker
 from .transcript import transcript_lines
@@ -96,13 +95,11 @@ templates.env.filters["local"] = labels.local_time
 
 
 def get_db(request: Request) -> Iterator[sqlite_utils.Database]:
-    # FastAPI may run the dependency and the endpoint on different threads of its pool.
-    conn = sqlite3.connect(request.app.state.db_path, check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout = 30000")
+    db = connect(request.app.state.db_path)
     try:
-        yield sqlite_utils.Database(conn)
+        yield db
     finally:
-        conn.close()
+        db.close()
 
 
 def current_user(request: Request, db: sqlite_utils.Database = Depends(get_db)) -> auth.User:

@@ -18,7 +18,7 @@ import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..store import now_iso
+from ..store import now_iso, writing
 from ..errors import CallqaError
 
 ROLES = ("reviewer", "admin")
@@ -54,7 +54,7 @@ def add_user(db: sqlite_utils.Database, username: str, password: str, role: str)
         raise UserError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
-    with db.atomic():
+    with writing(db):
         db["users"].upsert(
             {
                 "username": username,
@@ -77,7 +77,7 @@ def authenticate(db: sqlite_utils.Database, username: str, password: str) -> Use
     if row is None:
         return None
     if _hasher.check_needs_rehash(row[0]):
-        with db.atomic():
+        with writing(db):
             db["users"].update(username, {"password_hash": _hasher.hash(password)})
     return User(username, row[1])
 

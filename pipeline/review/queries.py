@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from ..store import fts_query, now_iso
+from ..store import fts_query, now_iso, writing
 from .labels import REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
 from ..errors import CallqaError
 
@@ -396,7 +396,7 @@ def record_checked(db: sqlite_utils.Database, call_id: str, reviewer: str, comme
 
 
 def _insert_review(db, finding_id, call_id, verdict, category, start, end, evidence, comment, reviewer) -> int:
-    with db.atomic():
+    with writing(db):
         table = db["reviews"].insert(
             {
                 "finding_id": finding_id,
