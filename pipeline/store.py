@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +28,7 @@ import sqlite3
 import sqlite_utils
 
 from .calls import Call, CallRecord, Finding, Segment
+from .errors import CallqaError
 from .text import index_tokens, words
 
 SCHEMA = """
@@ -112,6 +114,14 @@ CREATE TABLE IF NOT EXISTS reviews (
 CREATE INDEX IF NOT EXISTS reviews_finding ON reviews(finding_id, created_at);
 CREATE INDEX IF NOT EXISTS reviews_call ON reviews(call_id);
 
+-- "The newest review wins", the one definition every reader uses: the newest review of each
+-- finding (ties on created_at go to the later row), and every review not on a finding (a
+-- reviewer's miss, a whole-call check). A change here needs DROP VIEW in MIGRATIONS.
+CREATE VIEW IF NOT EXISTS latest_reviews AS
+SELECT * FROM reviews r
+WHERE r.finding_id IS NULL
+   OR r.id = (SELECT n.id FROM reviews n WHERE n.finding_id = r.finding_id ORDER BY n.created_at DESC, n.id DESC LIMIT 1);
+
 CREATE TABLE IF NOT EXISTS users (
     username TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
@@ -134,6 +144,34 @@ CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- INSERT OR REPLACE deletes the row it replaces without firing the delete trigger.
+CREATE TRIGGER IF NOT EXISTS audit_log_no_replace BEFORE INSERT ON audit_log
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+-- Console sessions, server side: the cookie holds a random token, this table its hash.
+-- A session ends at expires_at (fixed at login), at logout, or when the password is reset.
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,    -- sha256 of the cookie's token
+    username TEXT NOT NULL REFERENCES users(username),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT,
+    address TEXT
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions(username);
+
+-- Every login attempt, written before the password is checked (outcome NULL while it is), so
+-- parallel guesses count against the limits at once.
+CREATE TABLE IF NOT EXISTS login_attempts (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    username TEXT NOT NULL,
+    address TEXT,
+    outcome TEXT                    -- NULL (being checked) | ok | failed
+);
+CREATE INDEX IF NOT EXISTS login_attempts_user ON login_attempts(username, at);
+CREATE INDEX IF NOT EXISTS login_attempts_address ON login_attempts(address, at);
 
 CREATE TABLE IF NOT EXISTS samples (
     id INTEGER PRIMARY KEY,
@@ -161,6 +199,10 @@ def now_iso() -> str:
 BUSY_TIMEOUT_MS = 30_000
 
 
+class StoreError(CallqaError):
+    """The database cannot be used: missing folder, read-only, corrupted, disk full."""
+
+
 def connect(path: str | Path) -> sqlite_utils.Database:
     """A connection to an existing callqa database: autocommit, waiting on a busy database.
 
@@ -172,14 +214,67 @@ def connect(path: str | Path) -> sqlite_utils.Database:
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) a callqa database in WAL mode with the full schema."""
-    db = connect(path)
-    db.enable_wal()
-    with writing(db):
-        migrate(db)
-        if "segments_fts" not in db.table_names():
-            db["segments"].enable_fts(["text_tokens"], create_triggers=True, tokenize="unicode61")
+    """Open (creating if needed) a callqa database in WAL mode with the full schema.
+
+    A new database file is created readable by its owner only (it holds personal data and
+    password hashes); SQLite gives its -wal and -shm files the same permissions. A database
+    that cannot be opened raises ``StoreError`` naming the file and the reason.
+    """
+    path = Path(path)
+    with reporting(path, "cannot open the database"):
+        if not path.exists():
+            if not path.parent.is_dir():
+                raise StoreError(f"{path}: cannot create the database: folder {path.parent} does not exist")
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        db = connect(path)
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.enable_wal()
+            with writing(db):
+                migrate(db)
+                if "segments_fts" not in db.table_names():
+                    db["segments"].enable_fts(["text_tokens"], create_triggers=True, tokenize="unicode61")
+        except BaseException:
+            db.close()
+            raise
     return db
+
+
+def require_writable(db: sqlite_utils.Database) -> None:
+    """Raise ``StoreError`` unless this connection can write (the console must)."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    with reporting(Path(path), "the database is not writable"):
+        if db.execute("PRAGMA query_only").fetchone()[0] or not os.access(path, os.W_OK):
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        with writing(db):
+            db.execute("INSERT INTO runs (command, started_at) VALUES ('write-check', ?)", [now_iso()])
+            db.execute("DELETE FROM runs WHERE id = last_insert_rowid()")
+
+
+@contextlib.contextmanager
+def reporting(path: Path, doing: str) -> Iterator[None]:
+    """Turn SQLite's and the file system's errors into a ``StoreError`` with a plain reason."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: {doing}: {_reason(exc)}") from exc
+    except OSError as exc:
+        raise StoreError(f"{path}: {doing}: {exc.strerror or exc}") from exc
+
+
+def _reason(exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return "the file or its folder is read-only (check permissions)"
+    if "not a database" in text or "malformed" in text:
+        return "the file is not a callqa database or is corrupted (restore it from a backup)"
+    if "disk" in text and "full" in text or "SQLITE_FULL" in text:
+        return "the disk is full"
+    if "unable to open" in text:
+        return "cannot open the file (does its folder exist and is it writable?)"
+    if "locked" in text:
+        return "another program holds the database locked"
+    return text
 
 
 # Changes to tables of databases made by earlier versions, in order; a database's
@@ -392,6 +487,12 @@ def load_call(db: sqlite_utils.Database, call_id: str) -> Call:
         debtor_id=row[4],
         extra=json.loads(row[5]) if row[5] else {},
     )
+
+
+def latest_reviews(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Rows of the ``latest_reviews`` view, oldest first: each finding's verdict and every
+    review not on a finding."""
+    return list(db.query("SELECT * FROM latest_reviews ORDER BY id"))
 
 
 def ok_call_ids(db: sqlite_utils.Database) -> list[str]:

@@ -17,7 +17,7 @@ import jinja2
 import sqlite_utils
 
 from .. import __version__
-from ..review.masking import default_masker
+from ..present.masking import default_masker
 from ..store import now_iso
 from .charts import category_chart, monthly_chart
 from .labels import VERDICT_LABELS, category_label, category_order
