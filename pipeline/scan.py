@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
-import json
 import os
 import time
 from collections import deque
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from .calls import Call, CallRecord, read_calls
+from .calls import Call, CallFormatError, CallRecord, check_metadata, read_calls
 from .detect import detect_call
 from .errors import CallqaError
 
@@ -290,6 +289,11 @@ def _safe_process(source: Source, sha: str, settings: ScanSettings) -> CallRecor
     if read_error:
         return _failed(source, sha, f"{source.path}: cannot read file ({read_error})")
     try:
+        check_metadata(source.call_id, source.meta)
+    except CallFormatError as exc:
+        source.meta = {}
+        return _failed(source, sha, f"{source.path}: {exc}")
+    try:
         return process_file(source, sha, settings)
     except Exception as exc:  # a bad file must never stop the batch
         return _failed(source, sha, f"{source.path}: {type(exc).__name__}: {exc}")
@@ -304,8 +308,7 @@ def _finish(save, progress: Progress, on_progress, record: CallRecord) -> None:
 def transcript_records(path: Path, settings: ScanSettings) -> Iterator[CallRecord]:
     """Records from a vendor transcript file; a malformed call becomes a failed record."""
     for result in read_calls(path):
-        canonical = json.dumps(result.raw, sort_keys=True, ensure_ascii=False)
-        sha = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        sha = result.sha256
         location = f"{path}#{result.location}"
         if result.call is None:
             raw_id = result.raw.get("call_id") if isinstance(result.raw, dict) else None
