@@ -407,20 +407,14 @@ def export(db_path, out, status, category, username):
     """Findings with their newest verdict, for Excel (personal data masked)."""
     import getpass
 
-    from .review import audit, export as exporter, queries
+    from .review import export as exporter, queries
     from .store import open_db
 
-    db = open_db(db_path)
-    username = username or getpass.getuser()
     try:
-        rows = queries.export_rows(db, status=status, category=category)
-        exporter.write(rows, out)
+        count = exporter.export_findings(open_db(db_path), out, username or getpass.getuser(), status, category)
     except (exporter.ExportError, queries.ReviewError) as exc:
-        audit.record(db, username, "export", "findings", out, result="failed", detail=f"cli: {exc}")
         raise click.ClickException(str(exc)) from exc
-    detail = f"cli: {len(rows)} rows, status={status}, category={category or 'all'}"
-    audit.record(db, username, "export", "findings", out, detail=detail)
-    click.echo(f"{len(rows)} rows written to {out}")
+    click.echo(f"{count} rows written to {out}")
 
 
 # --- self-check: sampling, yearly report, detector monitoring (pipeline/selfcheck/) ---------
@@ -483,9 +477,7 @@ def sample(db_path, year, size, margin, confidence, expected_rate, by, allocatio
             oversample_flagged=oversample_flagged, margin=margin, confidence=confidence, expected_rate=expected_rate,
         )
         drawn = sampling.draw_sample(db, plan)
-        sample_id = sampling.record_sample(db, drawn, created_by or getpass.getuser())
-        if out:
-            sampling.write_sample(out, db, drawn)
+        sample_id = sampling.record_sample(db, drawn, created_by or getpass.getuser(), out)
     except sampling.SamplingError as exc:
         raise click.ClickException(str(exc)) from exc
     console.print(f"样本 {sample_id}：{drawn.size} 通（总体 {sum(s.population for s in drawn.strata)} 通，种子 {plan.seed}）",
