@@ -306,7 +306,8 @@ def user_add(username, db_path, role, password_stdin):
 @DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (0.0.0.0 exposes it)")
 @click.option("--port", default=8080, show_default=True, type=int)
-def serve(db_path, host, port):
+@click.option("--https", is_flag=True, help="served to browsers through HTTPS (a TLS proxy): send the cookie Secure")
+def serve(db_path, host, port, https):
     """Run the reviewer console (web) over a database."""
     import uvicorn
 
@@ -325,7 +326,7 @@ def serve(db_path, host, port):
             err=True,
         )
     click.echo(f"callqa console on http://{host}:{port}/  (Ctrl-C to stop)")
-    uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db_path, https=https), host=host, port=port, log_level="warning")
 
 
 @cli.command()

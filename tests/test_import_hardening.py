@@ -88,3 +88,13 @@ def test_a_manifest_row_with_an_impossible_date_fails_alone(tmp_path):
     row = db.execute("SELECT id, status, started_at, error FROM calls").fetchone()
     assert row[:3] == ("bad-date", "failed", None) and "started_at" in row[3] and "not a real date" in row[3]
     assert db.execute("SELECT finished_at IS NOT NULL FROM runs").fetchone()[0] == 1
+
+
+def test_seeded_random_damage_loses_no_line(tmp_path):
+    """benchmarks/hostile_import.py run small: 120 lines, half of them broken on purpose."""
+    from benchmarks.hostile_import import run_import
+
+    result = run_import(tmp_path, lines=120, seed=12)
+    assert result.lost == 0, result.summary()
+    assert result.ok >= 60 and result.failed > 0 and result.failed_with_line == result.failed, result.summary()
+    assert result.run_finished
