@@ -29,7 +29,7 @@ import httpx  # noqa: E402
 
 from console_fixtures import serving  # noqa: E402
 from pipeline.review import auth  # noqa: E402
-from pipeline.scan import ScanSettings, scan  # noqa: E402
+from pipeline.run import ScanSettings, scan  # noqa: E402
 from pipeline.store import open_db  # noqa: E402
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')

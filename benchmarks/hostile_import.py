@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.scan import ScanSettings, scan  # noqa: E402
+from pipeline.run import ScanSettings, scan  # noqa: E402
 from pipeline.store import open_db  # noqa: E402
 
 PROBES = [

@@ -514,6 +514,16 @@ def ok_call_ids(db: sqlite_utils.Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT id FROM calls WHERE status = 'ok' ORDER BY id")]
 
 
+def findings_overview(db: sqlite_utils.Database) -> list[tuple[str, str, float, str]]:
+    """(call id, category, score, evidence) of every machine finding, by call and time."""
+    return db.execute("SELECT call_id, category, score, evidence FROM findings ORDER BY call_id, start").fetchall()
+
+
+def unfinished_runs(db: sqlite_utils.Database, before: int) -> list[tuple[int, str]]:
+    """(id, command) of the runs started before run ``before`` that never finished (killed, crashed)."""
+    return [tuple(r) for r in db.execute("SELECT id, command FROM runs WHERE finished_at IS NULL AND id < ? ORDER BY id", [before])]
+
+
 @dataclass
 class SearchHit:
     call_id: str

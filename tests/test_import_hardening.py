@@ -8,7 +8,7 @@ import json
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.scan import ScanSettings, scan
+from pipeline.run import FileStage, FileTask, ScanSettings, read_manifest, scan
 from pipeline.store import open_db
 
 
@@ -79,15 +79,14 @@ def test_detect_reports_bad_lines_and_prints_only_strict_json(tmp_path):
 
 
 def test_a_manifest_row_with_an_impossible_date_fails_alone(tmp_path):
+    """The per-file stage refuses the row's metadata before decoding anything (no model needed)."""
     (tmp_path / "a.wav").write_bytes(b"not audio")
     manifest = tmp_path / "manifest.csv"
     manifest.write_text("path,call_id,started_at\na.wav,bad-date,2026-02-30 10:00\n", encoding="utf-8")
-    db = open_db(tmp_path / "qa.db")
-    progress = scan(db, ScanSettings(transcribe=None), manifest=manifest)
-    assert (progress.ok, progress.failed) == (0, 1)
-    row = db.execute("SELECT id, status, started_at, error FROM calls").fetchone()
-    assert row[:3] == ("bad-date", "failed", None) and "started_at" in row[3] and "not a real date" in row[3]
-    assert db.execute("SELECT finished_at IS NOT NULL FROM runs").fetchone()[0] == 1
+    [source] = read_manifest(manifest, None)
+    record = FileStage(ScanSettings(transcribe=None))(FileTask(source, "0" * 64))
+    assert (record.status, record.call.call_id, record.call.started_at) == ("failed", "bad-date", None)
+    assert "'started_at' is not a real date" in record.error and str(source.path) in record.error
 
 
 def test_seeded_random_damage_loses_no_line(tmp_path):

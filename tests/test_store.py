@@ -159,7 +159,7 @@ def test_the_console_refuses_to_start_on_a_read_only_database(tmp_path, monkeypa
 
 
 def test_an_export_the_audit_log_cannot_record_is_not_written(tmp_path):
-    from pipeline.review.export import export_findings
+    from pipeline.review.actions import export_findings
 
     open_db(tmp_path / "qa.db").close()
     with pytest.raises(StoreError, match="read-only"):

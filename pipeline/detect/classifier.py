@@ -35,9 +35,10 @@ from ..calls import Call, Finding
 from ..config import load_config
 from .registry import Detector
 from ..errors import CallqaError
+from ..resources import data_path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_MODEL = REPO_ROOT / "models" / "utterance_classifier.skops"
+DEFAULT_MODEL = data_path("models", "utterance_classifier.skops")
 
 NONE = "none"
 CATEGORIES = ("threat", "impersonation", "exaggeration", "third_party_leak")
@@ -235,7 +236,7 @@ def load_default(config: dict[str, Any] | None = None) -> ClassifierDetector | N
         return None
     path = Path(settings.get("model") or DEFAULT_MODEL)
     if not path.is_absolute():
-        path = REPO_ROOT / path
+        path = data_path() / path
     if not path.exists():
         return None
     return ClassifierDetector(_load_once(path, path.stat().st_mtime), settings.get("thresholds"))

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..spreadsheet import FORMATS, OutputError, write_table
-from . import audit, queries
+from ..spreadsheet import FORMATS, write_table
 from .labels import VERDICT_LABELS, as_recorded, category_label, local_time
 from ..present.masking import Masker, default_masker
 from .queries import ExportRow
@@ -59,31 +58,17 @@ def table(rows: list[ExportRow], masker: Masker | None = None) -> list[list]:
     ]
 
 
-def write(rows: list[ExportRow], out: str | Path, masker: Masker | None = None) -> Path:
-    """Write ``rows`` to ``out``; the suffix (.xlsx or .csv) picks the format."""
+def check_format(out: str | Path) -> Path:
     out = Path(out)
     if out.suffix.lower() not in FORMATS:
         raise ExportError(f"{out}: the export file must end in .xlsx or .csv")
+    return out
+
+
+def write(rows: list[ExportRow], out: str | Path, masker: Masker | None = None) -> Path:
+    """Write ``rows`` to ``out``; the suffix (.xlsx or .csv) picks the format."""
+    out = check_format(out)
     write_table(out, HEADERS, table(rows, masker), "质检结果",
                 widths=(22, 20, 8, 17, 22, 28, 50, 8, 7, 8, 10, 30, 17))
     return out
 
-
-def export_findings(db, out: str | Path, username: str | None, status: str = "all", category: str = "") -> int:
-    """Write the findings export to ``out`` and record it in the audit log; returns the row count.
-
-    The audit row comes first, so an export the log cannot record (a read-only database) is
-    never written; a file that cannot be written is logged as a failed export.
-    """
-    out = Path(out)
-    what = f"status={status}, category={category or 'all'}"
-    try:
-        if out.suffix.lower() not in FORMATS:
-            raise ExportError(f"{out}: the export file must end in .xlsx or .csv")
-        rows = queries.export_rows(db, status=status, category=category)
-        audit.record(db, username, "export", "findings", str(out), detail=f"cli: {len(rows)} rows, {what}")
-        write(rows, out)
-    except (ExportError, queries.ReviewError, OutputError) as exc:
-        audit.record(db, username, "export", "findings", str(out), result="failed", detail=f"cli: {exc}")
-        raise
-    return len(rows)
