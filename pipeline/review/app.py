@@ -26,7 +26,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from ..store import open_db
-from . import audit, auth, export, labels, media, queries
+from . import audit, auth, export, media, queries
+from ..present import labels
 from .masking import default_masker
 from .transcript import transcript_lines
 

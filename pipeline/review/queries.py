@@ -16,7 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from ..store import fts_query, now_iso
-from .labels import REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
+from ..present.labels import REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
 from ..errors import CallqaError
 
 PAGE_SIZE = 50
