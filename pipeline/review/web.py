@@ -14,7 +14,8 @@ from fastapi.templating import Jinja2Templates
 
 from ..present.masking import Masker, default_masker
 from ..store import connect
-from . import audit, auth, labels, queries
+from . import audit, auth, queries
+from ..present import labels
 
 HERE = Path(__file__).resolve().parent
 # Longest accepted form and query values (characters); longer ones are refused with 400.
