@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..spreadsheet import FORMATS, write_table
-from .labels import VERDICT_LABELS, as_recorded, category_label, local_time
+from ..present.labels import VERDICT_LABELS, as_recorded, category_label, local_time
 from ..present.masking import Masker, default_masker
 from .queries import ExportRow
 from ..errors import CallqaError

@@ -20,7 +20,7 @@ import sqlite_utils
 from ..present.masking import default_masker
 from ..store import fts_query, now_iso, writing
 from ..text import words
-from .labels import CATEGORY_LABELS, REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
+from ..present.labels import CATEGORY_LABELS, REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
 from ..errors import CallqaError
 
 PAGE_SIZE = 50

@@ -14,7 +14,8 @@ from fastapi.templating import Jinja2Templates
 
 from ..present.masking import Masker, default_masker
 from ..store import connect
-from . import actions, audit, auth, labels, queries
+from ..present import labels
+from . import actions, audit, auth, queries
 
 HERE = Path(__file__).resolve().parent
 # Longest accepted form and query values (characters); longer ones are refused with 400.

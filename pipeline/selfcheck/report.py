@@ -21,7 +21,7 @@ from ..present.masking import default_masker
 from ..spreadsheet import write_file
 from ..store import now_iso
 from .charts import category_chart, monthly_chart
-from .labels import VERDICT_LABELS, category_label, category_order
+from ..present.labels import VERDICT_LABELS, category_label, category_order
 from .monitor import MonitorResult, monitor_with_config
 from .sampling import Sample, latest_sample_id, load_sample, sample_parameters_table
 from .stats import Proportion, StratifiedEstimate, Stratum, stratified_estimate, wilson

@@ -26,7 +26,7 @@ import sqlite_utils
 
 from ..spreadsheet import FORMATS as EXPORT_FORMATS, write_table
 from ..store import now_iso, writing
-from .labels import STRATUM_LABELS, category_label
+from ..present.labels import STRATUM_LABELS, category_label
 from .stats import sample_size_for_margin
 from .verdicts import Scope
 from ..errors import CallqaError
