@@ -211,7 +211,7 @@ def transcribe(files, channels, model, batch_size, threads):
 
 
 def _print_scores(title: str, scores) -> None:
-    from .detect.training import macro_f1
+    from .learn.training import macro_f1
 
     click.echo(title)
     click.echo(f"  {'category':<18}{'precision':>10}{'recall':>10}{'F1':>8}{'n':>6}")
@@ -232,8 +232,8 @@ def _print_scores(title: str, scores) -> None:
 def train(corpus, out, seed, with_reviews, db_path, force):
     """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md."""
     from .detect.classifier import ModelFileError
-    from .detect.corpus import CORPUS_DIR, CorpusError
-    from .detect.training import macro_f1, retrain_with_reviews, train_corpus
+    from .learn.corpus import CORPUS_DIR, CorpusError
+    from .learn.training import macro_f1, retrain_with_reviews, train_corpus
 
     corpus = corpus or CORPUS_DIR
     out = out or FIXTURES.parent / "models"
@@ -657,6 +657,7 @@ def detect(file, config_path):
     import json
 
     from .calls import read_calls
+    from .detect import DetectionError
     from .detect.parallel import detect_stream
 
     config = _detection_config(config_path)
@@ -668,6 +669,9 @@ def detect(file, config_path):
         if result.error:
             click.echo(result.error, err=True)
     for findings in detect_stream((r.call for r in results if r.call), config):
+        if isinstance(findings, DetectionError):
+            click.echo(str(findings), err=True)
+            continue
         for finding in findings:
             click.echo(json.dumps(finding.to_json(), ensure_ascii=False))
 
@@ -680,19 +684,25 @@ def redetect(db_path, config_path):
     from collections import Counter
 
     from .detect.parallel import detect_stream
-    from .store import load_call, ok_call_ids, open_db, replace_findings
+    from .detect import DetectionError
+    from .store import load_call, ok_call_ids, open_db, replace_category_findings, replace_findings
 
     config = _detection_config(config_path)
     db = open_db(db_path)
     per_category: Counter = Counter()
     call_ids = ok_call_ids(db)
     for call_id, findings in zip(call_ids, detect_stream((load_call(db, i) for i in call_ids), config)):
+        if isinstance(findings, DetectionError):  # its stored findings stay; the others go on
+            click.echo(f"error: {findings}", err=True)
+            continue
         replace_findings(db, call_id, findings)
         per_category.update(f.category for f in findings)
     # replace_findings cleared the cross-call findings too: recompute them over every day.
-    from .detect.metadata import run_metadata_rules
+    from .detect.crosscall import cross_call_findings, read_only
 
-    cross_call = run_metadata_rules(db, config)
+    found = cross_call_findings(read_only(db.conn), config)
+    replace_category_findings(db, found.replaced, found.findings)
+    cross_call = len(found.findings)
     click.echo(f"{len(call_ids)} calls, {sum(per_category.values()) + cross_call} findings")
     click.echo(f"  cross-call rules (quiet_hours, call_frequency, contact_after_refusal): {cross_call}")
     for category, count in sorted(per_category.items()):
@@ -709,8 +719,8 @@ def evaluate(labelled, config_path, tolerance, as_json, show_errors):
     """Precision, recall and F1 per category on LABELLED (.jsonl file or folder of them)."""
     import json
 
-    from .detect.evaluate import evaluate as run_evaluation
-    from .detect.evaluate import read_labelled
+    from .learn.evaluate import evaluate as run_evaluation
+    from .learn.evaluate import read_labelled
     from .detect.parallel import detect_stream
     from .detect.registry import CORE_CATEGORIES
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .calls import Call, CallRecord, read_calls
-from .detect import detect_call
+from .detect import DetectionError, detect_call
 from .errors import CallqaError
 
 AUDIO_EXTENSIONS = {".wav", ".mp3", ".amr", ".m4a", ".aac", ".ogg", ".opus", ".flac", ".wma"}
@@ -123,8 +123,16 @@ def process_file(source: Source, sha256: str, settings: ScanSettings) -> CallRec
     record.duration, record.channels, record.model = audio.duration, audio.n_channels, transcriber.model_name
     call.segments = transcriber.transcribe(audio)
     if settings.detect:
-        record.findings = detect_call(call, settings.config)
+        _detect(record, settings)
     return record
+
+
+def _detect(record: CallRecord, settings: ScanSettings) -> None:
+    """The record's findings, or its detection error (a call past the time limit is stored as failed)."""
+    try:
+        record.findings = detect_call(record.call, settings.config)
+    except DetectionError as exc:
+        record.status, record.error = "failed", str(exc)
 
 
 def process_transcript(call: Call, sha256: str, location: str, settings: ScanSettings) -> CallRecord:
@@ -132,7 +140,7 @@ def process_transcript(call: Call, sha256: str, location: str, settings: ScanSet
     if call.segments:
         record.duration = max(s.end for s in call.segments)
     if settings.detect:
-        record.findings = detect_call(call, settings.config)
+        _detect(record, settings)
     return record
 
 
@@ -382,8 +390,10 @@ def scan(
         progress = run_audio_batch(sources, settings, save, stored, force, retry_failed, workers, on_progress)
     if settings.detect:
         # Cross-call rules (quiet hours, frequency, refusal) need the day's other calls stored.
-        from .detect.metadata import days_of_run, run_metadata_rules
+        from .detect.crosscall import cross_call_findings, days_of_run, read_only
 
-        run_metadata_rules(db, settings.config, days_of_run(db, run_id))
+        query = read_only(db.conn)
+        found = cross_call_findings(query, settings.config, days_of_run(query, run_id))
+        store.replace_category_findings(db, found.replaced, found.findings)
     store.finish_run(db, run_id, progress.counts())
     return progress
