@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,7 +153,7 @@ def _hints(cls: type) -> dict[str, Any]:
 def _value(value: Any, hint: Any, where: str) -> Any:
     """``value`` checked against a field's type (bool, int, float, str, optional, tuple, dict)."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", typing.Union)):
+    if origin in (typing.Union, types.UnionType):
         if value is None and type(None) in args:
             return None
         [hint] = [a for a in args if a is not type(None)]
