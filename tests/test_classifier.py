@@ -206,6 +206,7 @@ def test_the_family_builds_over_the_configured_model(model_dir):
     assert load_default({"detection": {"classifier": {"enabled": False, "model": str(model_dir / MODEL_FILE)}}}) == []
 
 
+@pytest.mark.slow  # trains models: out of the fast tier
 def test_training_twice_gives_identical_metrics_and_predictions(corpus_slice):
     train_rows, test_rows = corpus_slice[0][::2], corpus_slice[1][::2]
     first, second = train(train_rows, test_rows, seed=3), train(train_rows, test_rows, seed=3)
@@ -294,6 +295,7 @@ def _recall(model, texts):
     return sum(p["threat"] >= model.thresholds["threat"] for p in model.predict_proba(texts)) / len(texts)
 
 
+@pytest.mark.slow  # trains models: out of the fast tier
 def test_retrain_with_planted_misses_improves_recall_on_that_phrasing(tmp_path, db, corpus_slice, model_dir):
     corpus = _write_corpus(tmp_path / "corpus", *corpus_slice)
     for i, text in enumerate(NEW_INSULTS):
@@ -309,6 +311,7 @@ def test_retrain_with_planted_misses_improves_recall_on_that_phrasing(tmp_path, 
     assert _recall(new, NEW_INSULT_PROBES) >= 0.75
 
 
+@pytest.mark.slow  # trains models: out of the fast tier
 def test_train_command_with_reviews_compares_old_and_new(tmp_path, reviewed_db, corpus_slice, model_dir):
     corpus = _write_corpus(tmp_path / "corpus", *corpus_slice)
     db_path = reviewed_db.conn.execute("PRAGMA database_list").fetchone()[2]

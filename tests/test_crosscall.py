@@ -320,7 +320,7 @@ def test_number_helpers():
 
 
 def test_a_scan_runs_the_rules_over_the_days_it_stored(tmp_path, db, config):
-    from pipeline.scan import ScanSettings, scan
+    from pipeline.run import ScanSettings, scan
 
     plant(db, "stored-earlier", "2026-03-01T23:00:00+08:00")  # another day: left alone
     night = {"call_id": "night", "started_at": "2026-03-02T23:10:00+08:00",

@@ -22,9 +22,8 @@ from typing import Any
 
 from ..categories import SEVERITIES, category_table
 from ..config import ConfigError
+from ..resources import data_path
 from ..text import LEXICON_DIR
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -89,14 +88,14 @@ def _alone_thresholds() -> dict[str, float | None]:
 @dataclass(frozen=True)
 class ClassifierSettings:
     enabled: bool = True
-    model: str = "models/utterance_classifier.skops"  # relative to the callqa folder, or absolute
+    model: str = "models/utterance_classifier.skops"  # relative to callqa's data (models/), or absolute
     thresholds: dict[str, float | None] = field(default_factory=dict)  # None: the model card's value
     alone_thresholds: dict[str, float | None] = field(default_factory=_alone_thresholds)
 
     @property
     def model_path(self) -> Path:
         path = Path(self.model)
-        return path if path.is_absolute() else REPO_ROOT / path
+        return path if path.is_absolute() else data_path() / path
 
 
 def _default_categories() -> dict[str, CategorySettings]:

@@ -1,1 +1,1 @@
-"""What reviewers read, shared by the console, the exports and the self-check report."""
+"""What a reviewer sees, shared by the console, the exports and the self-check report."""
