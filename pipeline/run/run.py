@@ -102,7 +102,8 @@ class Run:
 
 
 def _cross_call_rules(db, config: dict[str, Any], days: list[str] | None) -> int:
-    """Quiet hours, call frequency, contact after refusal: they need the day's other calls stored."""
+    """Quiet hours, call frequency, contact after refusal: they need the day's other calls stored.
+    The rules read the database and return their findings; the store writes them."""
     from ..detect.crosscall import cross_call_findings, read_only
 
     found = cross_call_findings(read_only(db.conn), config, days)

@@ -143,7 +143,7 @@ class DetectStage:
         todo = [r for r in records if r.status == "ok"]
         try:
             for record, findings in zip(todo, detect_calls([r.call for r in todo], self.config)):
-                if isinstance(findings, DetectionError):
+                if isinstance(findings, DetectionError):  # past the time limit: the others keep theirs
                     self._fail(record, str(findings))
                 else:
                     record.findings = findings
