@@ -40,6 +40,7 @@ class Progress:
     findings: dict[str, int] = field(default_factory=dict)
     cross_call: int = 0  # findings of the cross-call rules, after the calls
     finished_runs: list[int] = field(default_factory=list)  # earlier runs that ended early, finished by this one
+    nodes: dict[str, int] = field(default_factory=dict)  # calls per cluster node (Ray)
 
     @property
     def elapsed(self) -> float:
@@ -70,6 +71,7 @@ class Progress:
             "wall_seconds": round(self.elapsed, 1),
             "findings": self.findings,
             "cross_call_findings": self.cross_call,
+            **({"nodes": self.nodes} if self.nodes else {}),
         }
 
 
@@ -153,6 +155,7 @@ def scan(
     for record in results:
         store.save_call(db, record, run.id)
         run.done(record)
+    run.progress.nodes = dict(executor.nodes)
     return run.finish(settings.config if settings.detect else None, days_of_run(db, run.id))
 
 
