@@ -82,7 +82,7 @@ def main() -> None:
     import ray
 
     start = time.perf_counter()
-    ray.init(num_cpus=args.workers, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=args.workers, include_dashboard=False, log_to_driver=False)
     print(f"Ray start-up on this machine: {time.perf_counter() - start:.1f} s (once per cluster, not timed below)")
     walls: dict[str, list[float]] = {"local": [], "ray": []}
     with tempfile.TemporaryDirectory() as tmp:

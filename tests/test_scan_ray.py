@@ -23,7 +23,7 @@ AUDIO = Path(__file__).resolve().parent.parent / "fixtures" / "audio"
 
 @pytest.fixture(scope="module")
 def local_ray():
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests/
     yield
     ray.shutdown()

@@ -49,8 +49,9 @@ class RayExecutor(Executor):
     """``workers`` actors (default: as many as the cluster's CPUs, or GPUs with ``device='cuda'``,
     allow), each reserving ``cpus_per_worker`` CPUs (and one GPU for cuda).
 
-    ``address``: the cluster to join (``auto``, ``ray://head:10001``); None starts Ray on this
-    machine unless this process already has it running (``init`` options then apply).
+    ``address``: the cluster to join (``auto``: the one this machine's ``ray start`` joined,
+    ``ray://head:10001``); None starts a new Ray on this machine unless this process already has
+    one running (``init``: more ``ray.init`` options for it).
     """
 
     def __init__(self, address: str | None = None, workers: int | None = None, shared_fs: bool = False,
@@ -60,7 +61,8 @@ class RayExecutor(Executor):
         self._started = not ray.is_initialized()
         if self._started:
             try:
-                ray.init(address=address, log_to_driver=False, **(init or {}))
+                # "local" starts a new Ray here even where a `ray start` left its address behind.
+                ray.init(address=address or "local", log_to_driver=False, **(init or {}))
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise ScanError(f"cannot reach the Ray cluster at {address or 'this machine'}: {exc}") from None
         gpus = 1 if device == "cuda" else 0

@@ -91,7 +91,8 @@ class Run:
     def finish(self, config: dict[str, Any] | None, days: list[str] | None) -> Progress:
         """Run the cross-call rules over ``days`` (None: every day) and over the days of any
         earlier run that ended early, then close those runs and this one. ``config`` None: the
-        run did no detection, and earlier runs are left for one that does."""
+        run did no detection, and earlier runs are left for one that does. (A run still going in
+        another process looks the same; closing it early is harmless, its own end rewrites it.)"""
         if config is not None:
             earlier = store.unfinished_runs(self.db, before=self.id)
             scope = _days_of(self.db, days, earlier)
