@@ -331,7 +331,8 @@ def findings(db_path, **options):
     from rich.console import Console
     from rich.table import Table
 
-    from .review import labels, queries
+    from .present import labels
+    from .review import queries
 
     filters = queries.QueueFilters.from_params(options)
     page = queries.queue_page(store.open_db(db_path), filters)
@@ -541,7 +542,7 @@ def _print_precision(console, result) -> None:
     """Precision per category, then per month (months down, categories across)."""
     from rich.table import Table
 
-    from .selfcheck.labels import category_label
+    from .present.labels import category_label
 
     overall = Table(title="精确率 = 属实 / (属实 + 误报)，按类别")
     for name in ("类别", "属实", "误报", "存疑", "精确率", "95% 区间"):
@@ -571,7 +572,7 @@ def _print_precision(console, result) -> None:
 def _print_recall(console, result) -> None:
     from rich.table import Table
 
-    from .selfcheck.labels import category_label
+    from .present.labels import category_label
 
     recall = Table(title=f"召回率 = 属实 / (属实 + 漏检)，按抽样权重（层总体 ÷ 层样本）计，已复核抽样通话 {result.reviewed_sample_calls} 通")
     for name in ("类别", "属实", "漏检", "召回率"):

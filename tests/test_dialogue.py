@@ -2,7 +2,7 @@ import pytest
 
 from detect_helpers import make_call
 from pipeline.detect.dialogue import RoleGuesser, load_dialogue_rules
-from pipeline.detect.lexicon import LexiconError
+from pipeline.yamldoc import LexiconError
 from pipeline.text import LEXICON_DIR
 from pipeline.detect.lexicon import sound_text
 from pipeline.detect.registry import default_registry

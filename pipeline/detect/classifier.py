@@ -32,6 +32,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from ..calls import Call, Finding
+from ..categories import category_table
 from ..config import load_config
 from .registry import Detector
 from ..errors import CallqaError
@@ -44,23 +45,10 @@ NONE = "none"
 CATEGORIES = ("threat", "impersonation", "exaggeration", "third_party_leak")
 LABELS = CATEGORIES + (NONE,)
 # third_party_leak depends on who is listening; the dialogue rule owns that finding and asks
-# this model, through predict_proba, only whether an utterance discloses debt details.
-FINDING_CATEGORIES = ("threat", "impersonation", "exaggeration")
+# this model, through predict_proba, only whether an utterance discloses debt details. The
+# categories the model reports itself are those the category table feeds from the classifier.
+FINDING_CATEGORIES = tuple(c.id for c in category_table().fed_by("classifier"))
 CHECKED_SPEAKERS = ("agent", "unknown")
-
-CATEGORY_LABELS = {
-    "threat": "威胁恐吓/侮辱谩骂",
-    "impersonation": "冒用公检法/律师名义",
-    "exaggeration": "夸大或虚构后果",
-    "third_party_leak": "向第三人泄露债务信息",
-}
-CATEGORY_CLAUSES = {
-    "threat": ["GB 5.2.1.2", "HN 7(二)", "HN 7(四)", "NIFA 16(一)3"],
-    "impersonation": ["GB 5.2.1.2", "HN 7(一)", "NIFA 11(一)"],
-    "exaggeration": ["NIFA 11(二)", "GB 5.2.1.2", "HN 7(二)"],
-    "third_party_leak": ["NIFA 7", "NIFA 8(三)", "GB 5.2.1.1", "GB 5.2.1.2", "HN 4", "HN 7(五)", "HN 13"],
-}
-SEVERITY = "high"
 
 # Every type the model file may hold. Saving checks the file against this list, so a change
 # of pipeline that needs a new type fails at training time, not at the first scan.
@@ -203,20 +191,21 @@ class ClassifierDetector(Detector):
                 score = proba.get(category, 0.0)
                 if score < self.thresholds[category]:
                     continue
+                facts = category_table()[category]
                 findings[id(call)].append(
                     Finding(
                         call_id=call.call_id,
                         category=category,
-                        severity=SEVERITY,
+                        severity=facts.severity,
                         score=round(score, 4),
                         start=segment.start,
                         end=segment.end,
                         speaker=segment.speaker,
                         segment_index=index,
                         evidence=segment.text,
-                        clauses=list(CATEGORY_CLAUSES[category]),
+                        clauses=facts.clauses,
                         detector=self.name,
-                        explanation=f"分类器判断为{CATEGORY_LABELS[category]} (概率 {score:.2f})",
+                        explanation=f"分类器判断为{facts.label} (概率 {score:.2f})",
                     )
                 )
         return [findings[id(call)] for call in calls]

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..calls import Call, Finding
-from .lexicon import CLAUSE_BREAKS, DIALOGUE_FILE, SoundRegex, YamlDoc, sound_text
+from ..categories import category_table
+from ..yamldoc import YamlDoc
+from .lexicon import CLAUSE_BREAKS, DIALOGUE_FILE, SoundRegex, checked_regex, sound_text
 from .view import CallView, Utterance, ViewDetector, agent_utterance_finding
 
-DISCLOSURE_CLAUSES = ["NIFA 11(一)", "GB 5.2.1.2", "HN 10"]
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
-THIRD_PARTY_CLAUSES = ["NIFA 8(三)", "GB 5.2.1.1", "HN 7(五)"]
 ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s]{0,6}[吗么嘛]")  # after a name: the company called, not the caller's
 QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")
 TURN_TAKING = "与上一句轮流"  # the reason of a role guessed from turn order alone, without any cue
@@ -68,12 +68,23 @@ class DialogueRules:
     reveals: list[Reveal]
     role_cues: list[RoleCue]
     vocabulary: set[str]
+    third_party_clauses: list[str]  # the clauses a leak breaks: some of the category table's
 
 
 def _alternation(doc: YamlDoc, items: list[str], keys: tuple) -> SoundRegex:
     """One regex from a list of patterns; each bad pattern is reported with its own line."""
-    good = [p for i, p in enumerate(items) if doc.regex(p, keys + (i,))]
+    good = [p for i, p in enumerate(items) if checked_regex(doc, p, keys + (i,))]
     return SoundRegex("|".join(f"(?:{p})" for p in good) or r"(?!x)x")
+
+
+def _third_party_clauses(doc: YamlDoc, value) -> list[str]:
+    table = category_table()
+    if value is None:
+        return table["third_party_leak"].clauses
+    clauses = doc.strings(value, ("third_party", "clauses"), required=True)
+    for clause in table.check_clauses("third_party_leak", clauses):
+        doc.problem(("third_party", "clauses"), f"{clause!r} is not a clause of third_party_leak in {table.path.name}")
+    return clauses
 
 
 def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
@@ -97,6 +108,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     third_party_keys = (
         "not_debtor", "agent_addresses_third_party", "tells_someone_elses_debt", "asks_for_someone", "agent_names_guarantor",
         "identity_question", "confirms_identity", "wrong_number", "knows_debtor", "is_debtor", "offers_to_pay", "principal", "reveals",
+        "clauses",
     )
     doc.unknown_keys(third, third_party_keys, ("third_party",))
     doc.unknown_keys(roles, ("agent", "customer"), ("roles",))
@@ -112,7 +124,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
 
     suffixes = words("suffixes", required=True)
     brands = words("brands")
-    filler = doc.regex(str(disclosure.get("filler", "^$")), ("disclosure", "filler"))
+    filler = checked_regex(doc, str(disclosure.get("filler", "^$")), ("disclosure", "filler"))
 
     reveals = []
     for i, raw in enumerate(third.get("reveals") or []):
@@ -125,7 +137,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 < score <= 1:
             doc.problem(keys + ("score",), f"must be a number above 0 and at most 1, got {score!r}")
             continue
-        regex = doc.regex(raw["pattern"], keys + ("pattern",))
+        regex = checked_regex(doc, raw["pattern"], keys + ("pattern",))
         if regex:
             reveals.append(Reveal(str(raw.get("label", "债务信息")), float(score), regex))
 
@@ -140,7 +152,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
             if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
                 doc.problem(keys + ("weight",), f"must be a positive number, got {weight!r}")
                 continue
-            if doc.regex(raw["pattern"], keys + ("pattern",)):
+            if checked_regex(doc, raw["pattern"], keys + ("pattern",)):
                 role_cues.append(RoleCue(role, SoundRegex(raw["pattern"]), float(weight)))
 
     rules = DialogueRules(
@@ -167,6 +179,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         reveals=reveals,
         role_cues=role_cues,
         vocabulary=set(doc.strings(data.get("domain_words"), ("domain_words",))) | set(suffixes) | set(brands),
+        third_party_clauses=_third_party_clauses(doc, third.get("clauses")),
     )
     doc.raise_problems()
     return rules
@@ -300,6 +313,7 @@ class DisclosureDetector(ViewDetector):
     """
 
     name = "rule:missing_disclosure"
+    category = category_table()["missing_disclosure"]
 
     def __init__(
         self, rules: DialogueRules, finder: InstitutionFinder, agent_turns: int = 3, seconds: float = 20.0, score: float = 0.8
@@ -357,14 +371,14 @@ class DisclosureDetector(ViewDetector):
             Finding(
                 call_id=view.call.call_id,
                 category="missing_disclosure",
-                severity="medium",
+                severity=self.category.severity,
                 score=round(self.score * (0.9 if guessed else 1.0), 3),
                 start=first.start,
                 end=last.end,
                 speaker="agent",
                 segment_index=None,
                 evidence=" / ".join(u.segment.text for u in window)[:300],
-                clauses=DISCLOSURE_CLAUSES,
+                clauses=self.category.clauses,
                 detector=self.name,
                 explanation=explanation,
             )
@@ -476,7 +490,8 @@ class ThirdPartyDetector(ViewDetector):
         if guessed:
             explanation += "；说话人由话术推断"
             score *= 0.9
-        return agent_utterance_finding(view, u, "third_party_leak", "high", score, THIRD_PARTY_CLAUSES, self.name, explanation)
+        category = category_table()["third_party_leak"]
+        return agent_utterance_finding(view, u, category.id, category.severity, score, self.rules.third_party_clauses, self.name, explanation)
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:

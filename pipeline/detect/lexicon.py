@@ -19,10 +19,11 @@ from typing import Any, Callable, Iterable
 import yaml
 
 from ..calls import Finding
+from ..categories import CATEGORY_FILE, CategoryTable
 from ..text import is_word
 from .prefilter import with_start_filter
 from .view import CallView, Repair, Utterance, ViewDetector
-from ..errors import CallqaError
+from ..yamldoc import LexiconError, YamlDoc
 
 SEVERITIES = ("high", "medium", "low")
 SPEAKER_SCOPES = ("agent", "customer", "any")
@@ -34,113 +35,6 @@ HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 CONTEXT_CHARACTERS = frozenset("你您我们是的就了在会要把给让找去到说这那他她也都还不没有很吧吗呢啊个人家里和跟被对过来着能想再已经边属于代表现今刚才")
 HAN_RANGE = re.compile(r"[\u4e00-\u9fff]-[\u4e00-\u9fff]")  # [一-龥] has no meaning spelt by sound
 DIALOGUE_FILE = "dialogue.yaml"
-
-
-# --- reading and validating YAML with line numbers -------------------------------------------
-
-
-class LexiconError(CallqaError, ValueError):
-    """One or more mistakes in lexicon files, each as ``file:line: reason``."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-class YamlDoc:
-    """A parsed YAML file that remembers where each value was written, for error messages."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.problems: list[str] = []
-        try:
-            loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
-            try:
-                self.root = loader.get_single_node()
-                self.data = loader.construct_document(self.root) if self.root is not None else None
-            finally:
-                loader.dispose()
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark else 1
-            raise LexiconError([f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
-        except OSError as exc:
-            raise LexiconError([f"{path}: cannot read ({exc.strerror})"]) from exc
-        self._report_duplicate_keys(self.root)
-
-    def _report_duplicate_keys(self, node: yaml.Node | None) -> None:
-        """YAML keeps the last of two equal keys silently: a rule's second ``patterns:`` would
-        drop its first list. Report them instead."""
-        if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key, value in node.value:
-                if key.value in seen:
-                    self.problems.append(f"{self.path}:{key.start_mark.line + 1}: {key.value!r} is given twice in one mapping")
-                seen.add(key.value)
-                self._report_duplicate_keys(value)
-        elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                self._report_duplicate_keys(item)
-
-    def line(self, *keys: str | int) -> int:
-        """The line of the value at ``keys`` (or of its closest written parent)."""
-        node = self.root
-        for key in keys:
-            child = None
-            if isinstance(node, yaml.MappingNode):
-                child = next((v for k, v in node.value if k.value == key), None)
-            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-                child = node.value[key]
-            if child is None:
-                break
-            node = child
-        return node.start_mark.line + 1 if node is not None else 1
-
-    def problem(self, keys: tuple, reason: str) -> None:
-        where = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys).lstrip(".")
-        self.problems.append(f"{self.path}:{self.line(*keys)}: {where + ': ' if where else ''}{reason}")
-
-    def strings(self, value: Any, keys: tuple, required: bool = False) -> list[str]:
-        """A list of non-empty strings at ``keys`` (problems recorded, bad items dropped)."""
-        if value is None:
-            if required:
-                self.problem(keys, "is required (a list of strings)")
-            return []
-        if not isinstance(value, list):
-            self.problem(keys, "must be a list of strings")
-            return []
-        out = []
-        for i, item in enumerate(value):
-            if isinstance(item, (str, int)) and str(item).strip():
-                out.append(str(item).strip())
-            else:
-                self.problem(keys + (i,), f"must be a non-empty string, got {item!r}")
-        return out
-
-    def regex(self, pattern: str, keys: tuple) -> re.Pattern | None:
-        """The compiled pattern; it must also compile spelt by sound (see ``sound_text``)."""
-        try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            self.problem(keys, f"invalid regular expression {pattern!r} ({exc.msg})")
-            return None
-        try:
-            if HAN_RANGE.search(pattern):
-                raise re.error("a range of Chinese characters")
-            re.compile(sound_text(pattern))
-        except re.error as exc:
-            self.problem(keys, f"{pattern!r} cannot be matched by sound ({exc.msg}): list the characters instead")
-            return None
-        return compiled
-
-    def unknown_keys(self, mapping: dict, allowed: Iterable[str], keys: tuple) -> None:
-        for key in mapping:
-            if key not in allowed:
-                self.problem(keys + (key,), f"unknown key {key!r} (allowed: {', '.join(allowed)})")
-
-    def raise_problems(self) -> None:
-        if self.problems:
-            raise LexiconError(self.problems)
 
 
 # --- homophone repair ----------------------------------------------------------------------
@@ -212,6 +106,21 @@ def sound_text(text: str) -> str:
     context words included (拟再不还 for 你再不还).
     """
     return text.translate(_SOUND_SPELLING)
+
+
+def checked_regex(doc: YamlDoc, pattern: str, keys: tuple) -> re.Pattern | None:
+    """``doc.regex`` (it compiles, no nested repeats), and it must also compile spelt by sound."""
+    compiled = doc.regex(pattern, keys)
+    if compiled is None:
+        return None
+    try:
+        if HAN_RANGE.search(pattern):
+            raise re.error("a range of Chinese characters")
+        re.compile(sound_text(pattern))
+    except re.error as exc:
+        doc.problem(keys, f"{pattern!r} cannot be matched by sound ({exc.msg}): list the characters instead")
+        return None
+    return compiled
 
 
 class SoundRegex:
@@ -342,7 +251,7 @@ class Rule:
     # (王静 sounds like 网警, 中原 like 中院).
     keywords: frozenset[str]
     terms: frozenset[str]
-    severity: str
+    severity: str | None  # None: the category's
     score: float
     clauses: list[str]
 
@@ -381,7 +290,7 @@ class CategoryLexicon:
     vocabulary: set[str] = field(default_factory=set)  # words for homophone repair
 
 
-_CATEGORY_KEYS = ("category", "label", "severity", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
+_CATEGORY_KEYS = ("category", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
 _RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses")
 _CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence")
 
@@ -395,16 +304,24 @@ def _score(doc: YamlDoc, value: Any, keys: tuple, default: float) -> float:
     return float(value)
 
 
-def _severity(doc: YamlDoc, value: Any, keys: tuple, default: str) -> str:
-    if value is None:
-        return default
-    if value not in SEVERITIES:
+def _severity(doc: YamlDoc, value: Any, keys: tuple) -> str | None:
+    """A rule's own severity (None: the category's)."""
+    if value is not None and value not in SEVERITIES:
         doc.problem(keys, f"must be one of {', '.join(SEVERITIES)}, got {value!r}")
-        return default
+        return None
     return value
 
 
-def parse_category_lexicon(doc: YamlDoc) -> CategoryLexicon:
+def _clauses(doc: YamlDoc, value: Any, keys: tuple, table: CategoryTable, category: str | None) -> list[str]:
+    """Clauses a file or rule cites: some of those the category table gives the category."""
+    clauses = doc.strings(value, keys, required=True)
+    if category in table:
+        for clause in table.check_clauses(category, clauses):
+            doc.problem(keys, f"{clause!r} is not a clause of {category} in {table.path.name} ({', '.join(table[category].clauses)})")
+    return clauses
+
+
+def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexicon:
     data = doc.data
     if not isinstance(data, dict):
         doc.problem((), "must be a mapping with category, rules, ...")
@@ -413,12 +330,19 @@ def parse_category_lexicon(doc: YamlDoc) -> CategoryLexicon:
     category = data.get("category")
     if not isinstance(category, str) or not category:
         doc.problem(("category",), "is required (a category id such as threat)")
-    severity = _severity(doc, data.get("severity"), ("severity",), "high")
+    elif category not in table:
+        doc.problem(("category",), f"{category!r} is not a category of {table.path} (known: {', '.join(table.categories)})")
+    elif "lexicon" not in table[category].families:
+        doc.problem(("category",), f"{table.path.name} does not list lexicon among the families that feed {category}")
     default_score = _score(doc, data.get("score"), ("score",), 0.9)
     speaker = data.get("speaker", "agent")
     if speaker not in SPEAKER_SCOPES:
         doc.problem(("speaker",), f"must be one of {', '.join(SPEAKER_SCOPES)}, got {speaker!r}")
-    clauses = doc.strings(data.get("clauses"), ("clauses",), required=True)
+    # A file may cite fewer clauses than the table gives its category; by default it cites them all.
+    if "clauses" in data:
+        clauses = _clauses(doc, data["clauses"], ("clauses",), table, category)
+    else:
+        clauses = table[category].clauses if category in table else []
 
     sets: dict[str, list[str]] = {}
     raw_sets = data.get("sets") or {}
@@ -450,7 +374,7 @@ def parse_category_lexicon(doc: YamlDoc) -> CategoryLexicon:
         by_sound = [re.escape(t) for t in sorted(terms, key=len, reverse=True) if len(t) >= 3]
         for j, pattern in enumerate(doc.strings(raw.get("patterns"), keys + ("patterns",))):
             expanded = _expand_sets(doc, pattern, sets, keys + ("patterns", j))
-            if expanded is not None and doc.regex(expanded, keys + ("patterns", j)):
+            if expanded is not None and checked_regex(doc, expanded, keys + ("patterns", j)):
                 alternatives.append(f"(?:{expanded})")
                 by_sound.append(f"(?:{expanded})")
         if not terms and "patterns" not in raw:
@@ -469,9 +393,9 @@ def parse_category_lexicon(doc: YamlDoc) -> CategoryLexicon:
                     if not set(run) <= CONTEXT_CHARACTERS
                 ),
                 terms=frozenset(terms),
-                severity=_severity(doc, raw.get("severity"), keys + ("severity",), severity),
+                severity=_severity(doc, raw.get("severity"), keys + ("severity",)),
                 score=_score(doc, raw.get("score"), keys + ("score",), default_score),
-                clauses=doc.strings(raw["clauses"], keys + ("clauses",)) if "clauses" in raw else clauses,
+                clauses=_clauses(doc, raw["clauses"], keys + ("clauses",), table, category) if "clauses" in raw else clauses,
             )
         )
 
@@ -541,21 +465,22 @@ def _expand_sets(doc: YamlDoc, pattern: str, sets: dict[str, list[str]], keys: t
         return None
 
 
-def load_category_lexicons(lexicon_dir: Path) -> list[CategoryLexicon]:
-    """Every ``*.yaml`` with a ``category:`` key (dialogue.yaml has its own reader).
+def load_category_lexicons(lexicon_dir: Path, table: CategoryTable) -> list[CategoryLexicon]:
+    """Every ``*.yaml`` with a ``category:`` key (dialogue.yaml has its own reader); each names a
+    category of ``table`` that the lexicon family feeds.
 
     All files are checked before anything is reported, so one run lists every mistake.
     """
     lexicons: list[CategoryLexicon] = []
     problems: list[str] = []
     for path in sorted(Path(lexicon_dir).glob("*.yaml")):
-        if path.name == DIALOGUE_FILE:
+        if path.name in (DIALOGUE_FILE, CATEGORY_FILE.name):
             continue
         try:
             doc = YamlDoc(path)
             if isinstance(doc.data, dict) and "category" not in doc.data and "rules" not in doc.data:
                 continue  # another stage's word list, not a category lexicon
-            lexicons.append(parse_category_lexicon(doc))
+            lexicons.append(parse_category_lexicon(doc, table))
         except LexiconError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -615,8 +540,9 @@ def cancelled_by(lexicon: CategoryLexicon, utterance: Utterance, start: int, end
 class LexiconDetector(ViewDetector):
     """One category's lexicon over the utterances of the speaker it applies to."""
 
-    def __init__(self, lexicon: CategoryLexicon, homophone_factor: float = 0.85, guessed_role_factor: float = 0.9):
+    def __init__(self, lexicon: CategoryLexicon, severity: str, homophone_factor: float = 0.85, guessed_role_factor: float = 0.9):
         self.lexicon = lexicon
+        self.severity = severity  # of a rule that gives none
         self.name = f"lexicon:{lexicon.category}"
         self.homophone_factor = homophone_factor
         self.guessed_role_factor = guessed_role_factor
@@ -689,7 +615,7 @@ class LexiconDetector(ViewDetector):
         return Finding(
             call_id=view.call.call_id,
             category=self.lexicon.category,
-            severity=max((h.rule.severity for h in hits), key=SEVERITIES[::-1].index),
+            severity=max((h.rule.severity or self.severity for h in hits), key=SEVERITIES[::-1].index),
             score=round(best.score, 3),
             start=segment.start,
             end=segment.end,

@@ -31,6 +31,7 @@ import sqlite_utils
 import yaml
 
 from ..calls import Finding
+from ..categories import category_table
 from ..store import replace_category_findings
 from ..text import LEXICON_DIR
 from .settings import category_settings
@@ -38,12 +39,11 @@ from .settings import category_settings
 CATEGORIES = ("quiet_hours", "call_frequency", "contact_after_refusal")
 REFUSAL_CUES = LEXICON_DIR / "contact_after_refusal.yaml"
 
+# Each call_frequency limit cites the clauses that set it (of those the category table lists).
 CLAUSES = {
-    "quiet_hours": ["NIFA 9", "HN 9", "GB 5.2.1.3"],
     "effective_calls_per_debtor": ["NIFA 16(二)1", "GB 5.2.1.3"],
     "attempts_per_number": ["HN 9"],
     "attempts_per_debtor": ["GB 5.2.2.2"],
-    "contact_after_refusal": ["NIFA 8(三)", "HN 13"],
 }
 
 # SQL fragments over `calls c`.
@@ -171,7 +171,7 @@ def quiet_hours(db: sqlite_utils.Database, scope: Scope, settings: dict[str, Any
             settings,
             duration,
             evidence=f"拨出时间 {started_at}",
-            clauses=CLAUSES["quiet_hours"],
+            clauses=category_table()["quiet_hours"].clauses,
             detector="rule:quiet_hours",
             explanation=(
                 f"通话开始于当地时间 {started_at[11:16]}（{started_at[:10]}），在 {start}–{end} 的"
@@ -336,7 +336,7 @@ def contact_after_refusal(db: sqlite_utils.Database, scope: Scope, settings: dic
             settings,
             duration,
             evidence=refusal_text,
-            clauses=CLAUSES["contact_after_refusal"],
+            clauses=category_table()["contact_after_refusal"].clauses,
             detector="rule:contact_after_refusal",
             explanation=(
                 f"号码 {masked(number)} 的接听人在通话 {refused_in}（{refused_at}）中表明不是债务人，"
@@ -356,7 +356,7 @@ def _whole_call_finding(
     return Finding(
         call_id=call_id,
         category=category,
-        severity=settings.get("severity", "medium"),
+        severity=settings.get("severity") or category_table()[category].severity,
         score=1.0,
         start=0.0,
         end=float(duration),

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..calls import Finding
+from ..categories import category_table
 from .dialogue import DialogueRules, InstitutionFinder, _alternation, _blank, agency_names
-from .lexicon import CLAUSE_BREAKS, SoundRegex, YamlDoc
+from ..yamldoc import YamlDoc
+from .lexicon import CLAUSE_BREAKS, SoundRegex, checked_regex
 from .settings import category_settings
 from .view import CallView, Utterance, ViewDetector, agent_utterance_finding
 
 PROTOCOL_FILE = "protocol.yaml"
-UNVERIFIED_CLAUSES = ["GB 5.2.2.2", "HN 10", "NIFA 16(一)1"]
-RECORDING_CLAUSES = ["NIFA 16(一)2"]
 
 
 @dataclass
@@ -58,7 +58,7 @@ def load_protocol_cues(lexicon_dir: Path) -> ProtocolCues:
         doc.problem(("unverified_identity", "plain_yes"), "is required (one regular expression)")
     cues = ProtocolCues(
         identity_questions=patterns(identity, "unverified_identity", "identity_questions"),
-        plain_yes=doc.regex(str(plain_yes), ("unverified_identity", "plain_yes")) or re.compile(r"(?!x)x"),
+        plain_yes=checked_regex(doc, str(plain_yes), ("unverified_identity", "plain_yes")) or re.compile(r"(?!x)x"),
         confirms=patterns(identity, "unverified_identity", "confirms"),
         notices=patterns(recording, "recording_notice", "notices"),
         denials=patterns(recording, "recording_notice", "denials"),
@@ -111,7 +111,7 @@ class UnverifiedIdentityDetector(ViewDetector):
         if u.role_reason:
             explanation += f"；说话人由话术推断（{u.role_reason}）"
             score *= 0.9
-        return agent_utterance_finding(view, u, "unverified_identity", self.severity, score, UNVERIFIED_CLAUSES, self.name, explanation)
+        return agent_utterance_finding(view, u, "unverified_identity", self.severity, score, category_table()["unverified_identity"].clauses, self.name, explanation)
 
 
 class RecordingNoticeDetector(ViewDetector):
@@ -161,7 +161,7 @@ class RecordingNoticeDetector(ViewDetector):
                 speaker="agent",
                 segment_index=None,
                 evidence=agent[0].segment.text,
-                clauses=RECORDING_CLAUSES,
+                clauses=category_table()["recording_notice"].clauses,
                 detector=self.name,
                 explanation=explanation,
             )
@@ -181,7 +181,7 @@ def protocol_detectors(lexicon_dir: Path, detection: dict, rules: DialogueRules,
     cues = load_protocol_cues(lexicon_dir)
     detectors: list[ViewDetector] = []
     if (settings := category_settings(detection, "unverified_identity")) is not None:
-        detectors.append(UnverifiedIdentityDetector(cues, rules, finder, severity=settings.get("severity", "medium")))
+        detectors.append(UnverifiedIdentityDetector(cues, rules, finder, severity=settings.get("severity") or category_table()["unverified_identity"].severity))
     if (settings := category_settings(detection, "recording_notice")) is not None:
-        detectors.append(RecordingNoticeDetector(cues, rules, severity=settings.get("severity", "low")))
+        detectors.append(RecordingNoticeDetector(cues, rules, severity=settings.get("severity") or category_table()["recording_notice"].severity))
     return detectors

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..calls import Call, Finding
+from ..categories import category_table
 from ..text import LEXICON_DIR
 from .dialogue import (
     TURN_TAKING,
@@ -36,13 +37,14 @@ from .dialogue import (
     ThirdPartyDetector,
     load_dialogue_rules,
 )
+from ..yamldoc import LexiconError
 from .lexicon import HomophoneRepairer, LexiconDetector, clean_text, load_category_lexicons, sound_text
 from .protocol import protocol_detectors
 from .settings import category_settings
 from .view import CallView, Utterance, ViewDetector
 
 CLASSIFIER = "classifier"  # the detector name of the classifier family (classifier.ClassifierDetector)
-CORE_CATEGORIES = ("threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak")
+CORE_CATEGORIES = category_table().core
 
 
 class Detector:
@@ -179,7 +181,11 @@ def build_registry(detection: dict[str, Any]) -> DetectorRegistry:
     """All detector families for one ``detection:`` settings section."""
     lexicon_dir = Path(detection.get("lexicon_dir") or LEXICON_DIR)
     categories = detection.get("categories") or {}
-    lexicons = load_category_lexicons(lexicon_dir)
+    table = category_table()
+    lexicons = load_category_lexicons(lexicon_dir, table)
+    missing = sorted({c.id for c in table.fed_by("lexicon")} - {lexicon.category for lexicon in lexicons})
+    if missing:
+        raise LexiconError([f"{table.path}: {c} is fed by the lexicon family, but {lexicon_dir} has no file with category: {c}" for c in missing])
     rules = load_dialogue_rules(lexicon_dir)
     institutions = [str(name) for name in detection.get("institutions") or []]
     vocabulary = set(rules.vocabulary) | set(institutions)
@@ -195,6 +201,7 @@ def build_registry(detection: dict[str, Any]) -> DetectorRegistry:
     detectors: list[Detector | ViewDetector] = [
         LexiconDetector(
             lexicon,
+            severity=(categories.get(lexicon.category) or {}).get("severity") or table[lexicon.category].severity,
             homophone_factor=lexicon_settings.get("homophone_factor", 0.85),
             guessed_role_factor=lexicon_settings.get("guessed_role_factor", 0.9),
         )

@@ -22,7 +22,7 @@ from .corpus import Utterance
 
 def _latest_reviews(db: sqlite_utils.Database) -> list[dict]:
     rows = db.execute(
-        'SELECT id, finding_id, call_id, verdict, category, start, "end", evidence FROM reviews ORDER BY created_at, id'
+        'SELECT id, finding_id, call_id, verdict, category, start, "end", evidence FROM latest_reviews ORDER BY id'
     ).fetchall()
     latest: dict[tuple, dict] = {}
     for row in rows:

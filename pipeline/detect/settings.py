@@ -1,15 +1,16 @@
 """Per-category switches: which categories run, and with which thresholds.
 
-``callqa.yaml`` names the documents an institution is bound by (``detection.bound_by``), the
-categories each document covers (``detection.profiles``) and each category's own settings
-(``detection.categories.<id>``, with ``enabled``). A category runs when a binding document
-lists it and it is not switched off.
+``callqa.yaml`` names the documents an institution is bound by (``detection.bound_by``) and each
+category's own settings (``detection.categories.<id>``, with ``enabled``); the category table
+(``lexicons/categories.yaml``) says which documents bind each category. A category runs when one
+of the institution's documents binds it and it is not switched off.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..categories import category_table
 from ..config import ConfigError
 
 
@@ -20,16 +21,16 @@ def category_settings(detection: dict[str, Any] | None, category: str) -> dict[s
     settings = (detection.get("categories") or {}).get(category) or {}
     if not settings.get("enabled", True):
         return None
-    profiles = detection.get("profiles") or {}
     bound_by = detection.get("bound_by")
-    if bound_by is None or not profiles:
+    if bound_by is None:
         return settings
-    unknown = [doc for doc in bound_by if doc not in profiles]
+    table = category_table()
+    unknown = [doc for doc in bound_by if doc not in table.documents]
     if unknown:
         raise ConfigError(
-            f"detection.bound_by names {', '.join(unknown)}, which detection.profiles does not list "
-            f"(known: {', '.join(profiles)})"
+            f"detection.bound_by names {', '.join(unknown)}, which {table.path.name} does not list "
+            f"(known: {', '.join(table.documents)})"
         )
-    if any(category in (profiles[doc] or []) for doc in bound_by):
+    if any(doc in table[category].documents for doc in bound_by):
         return settings
     return None

@@ -17,10 +17,10 @@ import jinja2
 import sqlite_utils
 
 from .. import __version__
-from ..review.masking import default_masker
+from ..present.masking import default_masker
 from ..store import now_iso
 from .charts import category_chart, monthly_chart
-from .labels import VERDICT_LABELS, category_label, category_order
+from ..present.labels import VERDICT_LABELS, category_label, category_order
 from .monitor import MonitorResult, monitor_with_config
 from .sampling import Sample, latest_sample_id, load_sample, sample_parameters_table
 from .stats import Proportion, StratifiedEstimate, Stratum, stratified_estimate, wilson
@@ -228,7 +228,7 @@ def top_examples(findings: list[ReviewedFinding]) -> list[Example]:
         kept = [f for f in findings if f.category == category and f.verdict != "dismissed" and f.evidence]
         kept.sort(key=lambda f: (f.verdict != "confirmed", -f.score, f.finding_id))
         examples += [
-            Example(f.category, f.call_id, f.agency, f.agent_id, f.month, f.score,
+            Example(f.category, mask(f.call_id), mask(f.agency), mask(f.agent_id), f.month, f.score,
                     mask(f.evidence), VERDICT_LABELS.get(f.verdict, f.verdict))
             for f in kept[:EXAMPLES_PER_CATEGORY]
         ]
@@ -287,6 +287,7 @@ def render_report(report: Report) -> str:
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
     )
     environment.filters["pct"] = percent
+    environment.filters["masked"] = default_masker().mask
     environment.globals.update(category_label=category_label, VERDICT_LABELS=VERDICT_LABELS)
     return environment.get_template("report.html.j2").render(report=report)
 

@@ -25,8 +25,8 @@ import numpy as np
 import sqlite_utils
 
 from ..spreadsheet import FORMATS as EXPORT_FORMATS, write_table
-from ..store import now_iso
-from .labels import STRATUM_LABELS, category_label
+from ..store import now_iso, writing
+from ..present.labels import STRATUM_LABELS, category_label
 from .stats import sample_size_for_margin
 from .verdicts import Scope
 from ..errors import CallqaError
@@ -251,7 +251,7 @@ def record_sample(db: sqlite_utils.Database, sample: Sample, created_by: str | N
             for s in sample.strata
         ],
     }
-    with db.atomic():
+    with writing(db):
         sample_id = db["samples"].insert(
             {
                 "created_at": created_at,

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.review.masking import LexiconError, Masker, default_masker
+from pipeline.present.masking import LexiconError, Masker, default_masker
 
 
 @pytest.mark.parametrize(
@@ -18,6 +18,15 @@ from pipeline.review.masking import LexiconError, Masker, default_masker
         ("请问是张先生吗", "请问是*先生吗"),
         ("欧阳女士您好", "**女士您好"),
         ("王总让我转告张伟", "*总让我转告**"),
+        # Forms the hardening probe (issue 12) found shown raw.
+        ("请打+8613812345678", "请打+*************"),
+        ("+86 138 1234 5678", "+** *** **** ****"),
+        ("００８６１３８１２３４５６７８", "***************"),
+        ("电话１３８１２３４５６７８", "电话***********"),
+        ("打138.1234.5678", "打***.****.****"),
+        ("号码一三八1234五六七八", "号码***********"),
+        ("您的号码是1381234…", "您的号码是*******…"),
+        ("13812345678.wav", "***********.wav"),
     ],
 )
 def test_personal_data_is_masked_in_place(text, masked):
@@ -33,6 +42,10 @@ def test_personal_data_is_masked_in_place(text, masked):
         "请在3月15日之前还款",
         "这位先生您好",
         "一二三",
+        "c-20260302-0001",
+        "2026-03-02T10:15:00+08:00",
+        "某某信用管理有限公司",
+        "A017",
     ],
 )
 def test_amounts_dates_and_plain_words_stay(text):

@@ -1,6 +1,6 @@
 import time
 
-from pipeline.review import labels
+from pipeline.present import labels
 
 
 def test_every_core_category_has_its_chinese_label():

@@ -1,6 +1,8 @@
-"""What reviewers read, in Chinese: category, severity, verdict and speaker labels, and times.
+"""What reviewers read, in Chinese: category, severity, verdict, speaker and stratum labels, and
+times; shared by the console, the exports and the self-check report, so a reviewer reads the same
+words everywhere.
 
-Category labels are the 中文 column of ``shared/spec/categories.md``; an id not listed there
+Category labels come from the category table (``pipeline.categories``); an id not listed there
 is shown as the id itself, so a new detector never breaks a page.
 """
 
@@ -8,28 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-CATEGORY_LABELS = {
-    "threat": "威胁恐吓 / 侮辱谩骂",
-    "impersonation": "冒用公检法、律师名义",
-    "exaggeration": "夸大或虚构后果",
-    "missing_disclosure": "未表明机构身份",
-    "third_party_leak": "向第三人泄露债务信息",
-    "unverified_identity": "未核实身份即告知欠款",
-    "quiet_hours": "非规定时段催收",
-    "call_frequency": "超频催收",
-    "private_channel": "私人渠道收款",
-    "illegal_funding": "诱导借贷还款",
-    "extra_fees": "收取额外费用",
-    "recording_notice": "未告知录音",
-    "contact_after_refusal": "拒绝后仍联系",
-}
+from ..categories import category_table
 
-# The three rule documents cited in a finding's clauses, by their short names.
-CLAUSE_DOCUMENTS = {
-    "NIFA": "中国互联网金融协会《互联网金融贷后催收业务指引》",
-    "GB": "《互联网金融 个人网络消费信贷 贷后催收风控指引》（2022 征求意见稿）",
-    "HN": "《湖南省小额贷款行业企业个人消费类贷款催收行为自律公约》",
-}
+# Category labels and the rule documents come from the one category table (lexicons/categories.yaml).
+CATEGORY_LABELS = {category.id: category.label for category in category_table()}
+CLAUSE_DOCUMENTS = category_table().documents  # the documents cited in a finding's clauses, by short name
 
 SEVERITY_LABELS = {"critical": "严重", "high": "高", "medium": "中", "low": "低"}
 # Higher ranks first in the queue; an unknown severity sorts last.
@@ -58,8 +43,17 @@ SPEAKER_LABELS = {"agent": "坐席", "customer": "客户", "unknown": "未知"}
 ROLE_LABELS = {"reviewer": "质检员", "admin": "管理员"}
 
 
+STRATUM_LABELS = {"agency": "机构", "agent": "坐席", "month": "月份", "flagged": "机器发现"}
+
+
 def category_label(category: str) -> str:
     return CATEGORY_LABELS.get(category, category)
+
+
+def category_order(categories) -> list[str]:
+    """Categories in the table's order, unknown ones after them alphabetically."""
+    known = [c for c in CATEGORY_LABELS if c in categories]
+    return known + sorted(set(categories) - set(CATEGORY_LABELS))
 
 
 def clause_document(clause: str) -> str:
