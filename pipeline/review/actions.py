@@ -1,6 +1,6 @@
 """Reviewer actions that leave a trace: each runs one write and records it in the audit log,
 whether it succeeded or was refused. The command line calls these; the console's routes do
-the same sequence (``app._audited_review``)."""
+the same sequence (``web.audited_review``, which answers a refusal with HTTP 400)."""
 
 from __future__ import annotations
 
