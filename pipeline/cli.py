@@ -213,7 +213,7 @@ def transcribe(files, channels, model, batch_size, threads, config):
 
 
 def _print_scores(title: str, scores) -> None:
-    from .detect.training import macro_f1
+    from .learn.training import macro_f1
 
     click.echo(title)
     click.echo(f"  {'category':<18}{'precision':>10}{'recall':>10}{'F1':>8}{'n':>6}")
@@ -233,8 +233,8 @@ def _print_scores(title: str, scores) -> None:
 @click.option("--force", is_flag=True, help="With --with-reviews: replace the model even if it scores lower.")
 def train(corpus, out, seed, with_reviews, db_path, force):
     """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md."""
-    from .detect.corpus import CORPUS_DIR
-    from .detect.training import macro_f1, retrain_with_reviews, train_corpus
+    from .learn.corpus import CORPUS_DIR
+    from .learn.training import macro_f1, retrain_with_reviews, train_corpus
     from .resources import data_path
 
     corpus = corpus or CORPUS_DIR
@@ -294,7 +294,8 @@ def user_add(username, db_path, role, password_stdin):
 @db_option()
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (0.0.0.0 exposes it)")
 @click.option("--port", default=8080, show_default=True, type=int)
-def serve(db_path, host, port):
+@click.option("--https", is_flag=True, help="served to browsers through HTTPS (a TLS proxy): send the cookie Secure")
+def serve(db_path, host, port, https):
     """Run the reviewer console (web) over a database."""
     import uvicorn
 
@@ -312,7 +313,7 @@ def serve(db_path, host, port):
             err=True,
         )
     click.echo(f"callqa console on http://{host}:{port}/  (Ctrl-C to stop)")
-    uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db_path, https=https), host=host, port=port, log_level="warning")
 
 
 @cli.command()
@@ -444,9 +445,7 @@ def sample(db_path, year, size, margin, confidence, expected_rate, by, allocatio
         oversample_flagged=oversample_flagged, margin=margin, confidence=confidence, expected_rate=expected_rate,
     )
     drawn = sampling.draw_sample(db, plan)
-    sample_id = sampling.record_sample(db, drawn, created_by or getpass.getuser())
-    if out:
-        sampling.write_sample(out, db, drawn)
+    sample_id = sampling.record_sample(db, drawn, created_by or getpass.getuser(), out)
     console.print(f"样本 {sample_id}：{drawn.size} 通（总体 {sum(s.population for s in drawn.strata)} 通，种子 {plan.seed}）",
                   soft_wrap=True)
     table = Table()
@@ -635,8 +634,8 @@ def redetect(db_path, config, workers):
 @workers_option
 def evaluate(labelled, config, tolerance, as_json, show_errors, workers):
     """Precision, recall and F1 per category on LABELLED (.jsonl file or folder of them)."""
-    from .detect.evaluate import evaluate as run_evaluation
-    from .detect.evaluate import read_labelled
+    from .learn.evaluate import evaluate as run_evaluation
+    from .learn.evaluate import read_labelled
     from .detect.registry import CORE_CATEGORIES
     from .run import detect_stream
 

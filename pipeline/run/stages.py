@@ -24,8 +24,8 @@ from typing import Any
 
 from threadpoolctl import threadpool_limits
 
-from ..calls import CallRecord
-from ..detect import detect_call, detect_calls
+from ..calls import CallFormatError, CallRecord, check_metadata
+from ..detect import DetectionError, detect_call, detect_calls
 from ..detect.registry import default_registry
 from .inputs import Source
 
@@ -96,6 +96,11 @@ class FileStage:
         if task.read_error:
             return self.failed(task, f"cannot read file ({task.read_error})")
         try:
+            check_metadata(task.source.call_id, task.source.meta)
+        except CallFormatError as exc:  # a manifest row with, say, started_at 2026-02-30
+            task.source.meta = {}
+            return self.failed(task, str(exc))
+        try:
             if task.data is None:
                 return self._process(task, task.source.path)
             return self._process_bytes(task)
@@ -131,7 +136,10 @@ class FileStage:
         record.duration, record.channels, record.model = audio.duration, audio.n_channels, transcriber.model_name
         call.segments = transcriber.transcribe(audio)
         if self.settings.detect:
-            record.findings = detect_call(call, self.settings.config)
+            try:
+                record.findings = detect_call(call, self.settings.config)
+            except DetectionError as exc:  # past the time limit: stored as failed with the reason
+                record.status, record.error = "failed", str(exc)
         return record
 
     def _process_bytes(self, task: FileTask) -> CallRecord:
@@ -155,7 +163,10 @@ class DetectStage:
         todo = [r for r in records if r.status == "ok"]
         try:
             for record, findings in zip(todo, detect_calls([r.call for r in todo], self.config)):
-                record.findings = findings
+                if isinstance(findings, DetectionError):
+                    self._fail(record, str(findings))
+                else:
+                    record.findings = findings
         except Exception:  # find the call that broke the batch; the others keep their findings
             for record in todo:
                 try:
