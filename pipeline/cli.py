@@ -181,11 +181,11 @@ def transcribe(files, channels, model, batch_size, threads):
     from .calls import Call
     from .config import ConfigError, load_config
     from .model import ModelError
-    from .transcribe import Transcriber, TranscribeSettings
+    from .transcribe import TranscribeSettings, load_transcriber
 
     try:
         config = load_config()
-        transcriber = Transcriber(TranscribeSettings.from_config(
+        transcriber = load_transcriber(TranscribeSettings.from_config(
             config, model=model, batch_size=batch_size, cpu_threads=threads))
     except (ConfigError, ModelError) as exc:
         raise click.ClickException(str(exc)) from None

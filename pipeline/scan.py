@@ -102,9 +102,9 @@ _transcriber = None  # one model per worker process, loaded on first use
 def _get_transcriber(settings: ScanSettings):
     global _transcriber
     if _transcriber is None:
-        from .transcribe import Transcriber
+        from .transcribe import load_transcriber
 
-        _transcriber = Transcriber(settings.transcribe)
+        _transcriber = load_transcriber(settings.transcribe)
     return _transcriber
 
 

@@ -27,6 +27,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -39,6 +40,7 @@ from pipeline.text import to_chinese_punctuation, to_simplified
 log = logging.getLogger(__name__)
 
 _WINDOW = 30.0  # seconds of audio Whisper reads at once
+_RETRY_WINDOW = 10.0  # a second reading of what Whisper skipped, in shorter windows
 
 # Credits and sign-offs from the subtitles Whisper was trained on; it writes them over silence,
 # music and noise. A segment containing any of these (compared without spaces or punctuation,
@@ -95,8 +97,104 @@ class TranscribeSettings:
         return cls(**section)
 
 
-class Transcriber:
-    """Loads the Whisper model once (from a local folder, never downloading) and transcribes."""
+class Transcriber(Protocol):
+    """What the scan needs from a speech recogniser: a name and ``transcribe``.
+
+    ``transcribe`` turns a decoded call into time-ordered segments, each on its speaker's
+    channel; a segment never spans the other party's turn. ``load_transcriber`` is the one
+    place a recogniser is built, so another backend plugs in there.
+    """
+
+    model_name: str
+
+    def transcribe(self, audio: Audio) -> list[Segment]: ...
+
+
+def load_transcriber(settings: TranscribeSettings) -> Transcriber:
+    return WhisperTranscriber(settings)
+
+
+@dataclass
+class Window:
+    """Speech regions of one channel packed into one Whisper window, long pauses shortened.
+
+    ``pieces`` are (start, end) stretches of the channel laid end to end: each speech region,
+    and after it at most ``max_pause`` seconds of the pause that follows. A time in the window
+    maps back to the channel through them.
+    """
+
+    speaker: str
+    channel: int  # index into the call's channels
+    regions: list[tuple[float, float]]  # the channel's speech in the window (channel seconds)
+    pieces: list[tuple[float, float]]
+    turns: list[float]  # window times where the other party spoke: no segment runs across them
+
+    @property
+    def length(self) -> float:
+        return sum(end - start for start, end in self.pieces)
+
+    def samples(self, channel: np.ndarray) -> np.ndarray:
+        return np.concatenate(
+            [channel[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)] for start, end in self.pieces]
+        )
+
+    def to_channel(self, t: float, edge: str) -> float:
+        """A time in the window as a time in the channel. A word edge inside a shortened
+        pause is moved onto the speech: a word's ``start`` to the next region, its ``end``
+        back to the region before."""
+        at = 0.0
+        for i, ((start, end), (_, speech_end)) in enumerate(zip(self.pieces, self.regions)):
+            if t <= at + (end - start) or i == len(self.pieces) - 1:
+                heard = start + max(0.0, t - at)
+                if heard <= speech_end:
+                    return heard
+                if edge == "start" and i + 1 < len(self.regions):
+                    return self.regions[i + 1][0]
+                return speech_end
+            at += end - start
+        raise AssertionError("a window has pieces")
+
+
+def pack_windows(
+    speaker: str,
+    channel: int,
+    regions: list[tuple[float, float]],
+    others: list[tuple[float, float]] | None,
+    duration: float,
+    max_pause: float = 1.0,
+    longest: float = _WINDOW,
+) -> list[Window]:
+    """Consecutive speech regions of a channel packed into windows of at most ``longest`` s.
+
+    ``others`` is the other party's speech (None on a mono call): a pause in which the other
+    party spoke is a turn, and the window is cut there after decoding. On a mono call every
+    pause between regions (a second or more, see ``speech_regions``) counts as a turn.
+    """
+    windows: list[Window] = []
+    for i, (start, end) in enumerate(regions):
+        pause_end = regions[i + 1][0] if i + 1 < len(regions) else duration
+        piece_end = min(pause_end, end + max_pause)
+        window = windows[-1] if windows else None
+        if window is None or window.length + (end - start) > longest:
+            window = Window(speaker, channel, [], [], [])
+            windows.append(window)
+        elif others is None or any(s < start and e > window.regions[-1][1] for s, e in others):
+            window.turns.append(window.length)
+        window.regions.append((start, end))
+        window.pieces.append((start, piece_end))
+    return windows
+
+
+class WhisperTranscriber:
+    """Loads the Whisper model once (from a local folder, never downloading) and transcribes.
+
+    Each channel's speech regions (Silero VAD) are packed into windows of up to 30 s, pauses
+    shortened to a second, so Whisper reads whole windows with context instead of one padded
+    window per utterance. With ``batch_size`` the windows of both channels are decoded together
+    in batches. Whisper's segments are then cut by word timestamps where the other party spoke
+    in between (mono: at every pause of a second or more), so no segment spans the other
+    party's turn.
+    """
 
     def __init__(self, settings: TranscribeSettings):
         from faster_whisper import BatchedInferencePipeline, WhisperModel
@@ -117,48 +215,109 @@ class Transcriber:
         self._batched = BatchedInferencePipeline(self._model) if settings.batch_size > 0 else None
 
     def transcribe(self, audio: Audio) -> list[Segment]:
+        regions = [speech_regions(samples, self.settings.vad) for _, samples in audio.channels]
+        heard = self._hear(audio, regions, regions, _WINDOW)
+        # Whisper now and then stops before the end of a full window, or loops and is dropped:
+        # the regions it left without words are read again in short windows of their own.
+        missed = [
+            [r for r in channel_regions if not any(s.start < r[1] and s.end > r[0] for s in said)]
+            for channel_regions, said in zip(regions, heard)
+        ]
+        if any(missed):
+            for said, again in zip(heard, self._hear(audio, missed, regions, _RETRY_WINDOW)):
+                said.extend(again)
         segments: list[Segment] = []
-        for speaker, samples in audio.channels:
-            heard = self._recognise(samples, speaker)
-            segments.extend(drop_hallucinations(heard, samples, self.settings))
+        for (_, samples), said in zip(audio.channels, heard):
+            said.sort(key=lambda s: (s.start, s.end))
+            segments.extend(drop_hallucinations(said, samples, self.settings))
         return sorted(segments, key=lambda s: (s.start, s.end, s.speaker))
 
-    def _recognise(self, samples: np.ndarray, speaker: str) -> list[Segment]:
+    def _hear(self, audio: Audio, regions, all_regions, longest: float) -> list[list[Segment]]:
+        """Segments heard in ``regions`` (per channel), in windows of at most ``longest`` s;
+        ``all_regions`` tell where the other party spoke."""
+        mono = len(audio.channels) == 1
+        windows = [
+            window
+            for channel, (speaker, samples) in enumerate(audio.channels)
+            for window in pack_windows(
+                speaker, channel, regions[channel],
+                None if mono else [r for c, rs in enumerate(all_regions) if c != channel for r in rs],
+                len(samples) / SAMPLE_RATE, longest=longest,
+            )
+        ]
+        heard: list[list[Segment]] = [[] for _ in audio.channels]
+        if windows:
+            for window, pieces in zip(windows, self._decode(audio, windows)):
+                for piece in pieces:
+                    if not self._is_loop(piece):
+                        heard[window.channel].extend(split_at_turns(piece, window))
+        return heard
+
+    def _is_loop(self, piece) -> bool:
+        """Whether Whisper's whole segment is a repetition loop (checked before it is cut)."""
+        ratio = compression_ratio(piece.text)
+        if ratio > self.settings.compression_ratio_max:
+            log.debug("dropped %.2f-%.2f %r: repetition loop (compression ratio %.2f)",
+                      piece.start, piece.end, piece.text[:60], ratio)
+            return True
+        return False
+
+    def _decode(self, audio: Audio, windows: list[Window]) -> list[list]:
+        """Whisper's segments (with words, in window time) for each window, in order."""
         s = self.settings
-        regions = speech_regions(samples, s.vad)
-        if not regions:
-            return []
         options = dict(
             language=s.language,
             beam_size=s.beam_size,
+            word_timestamps=True,
             # Conditioning on earlier text is the usual trigger of Whisper's repetition loops.
             condition_on_previous_text=False,
         )
-        # Each speech region is decoded as its own clip: faster-whisper's own VAD glues the
-        # regions together, and a segment then spans the other party's turn in between.
-        if self._batched is not None:
-            clips = [{"start": start, "end": end} for start, end in regions]
-            pieces, _ = self._batched.transcribe(
-                samples, clip_timestamps=clips, batch_size=s.batch_size,
-                without_timestamps=False, **options,
-            )
+        clips = [window.samples(audio.channels[window.channel][1]) for window in windows]
+        if self._batched is None:
+            return [list(self._model.transcribe(clip, vad_filter=False, **options)[0]) for clip in clips]
+        # The windows laid end to end, one clip each: windows of both sides fill the batches.
+        bounds = np.cumsum([0] + [len(clip) for clip in clips]) / SAMPLE_RATE
+        pieces, _ = self._batched.transcribe(
+            np.concatenate(clips),
+            clip_timestamps=[{"start": a, "end": b} for a, b in zip(bounds, bounds[1:])],
+            batch_size=s.batch_size, without_timestamps=False, **options,
+        )
+        heard: list[list] = [[] for _ in windows]
+        for piece in pieces:
+            # ``seek`` is the clip's start in frames: it tells which window a segment came from.
+            index = int(np.argmin(np.abs(bounds[:-1] - piece.seek / self._model.frames_per_second)))
+            heard[index].append(_shifted(piece, -bounds[index]))
+        return heard
+
+
+def _shifted(piece, by: float):
+    """A faster-whisper segment with its (and its words') times moved by ``by`` seconds."""
+    words = [dataclasses.replace(w, start=w.start + by, end=w.end + by) for w in piece.words or []]
+    return dataclasses.replace(piece, start=piece.start + by, end=piece.end + by, words=words)
+
+
+def split_at_turns(piece, window: Window) -> list[Segment]:
+    """One Whisper segment (times in ``window``) as segments of the channel, cut at the
+    window's turns by its words' timestamps."""
+    groups: list[tuple[int, list]] = []
+    for word in piece.words or []:
+        turn = sum(1 for t in window.turns if (word.start + word.end) / 2 > t)
+        if groups and groups[-1][0] == turn:
+            groups[-1][1].append(word)
         else:
-            clips = [t for region in regions for t in region]
-            pieces, _ = self._model.transcribe(
-                samples, clip_timestamps=clips, vad_filter=False, **options
-            )
-        channel_end = len(samples) / SAMPLE_RATE  # batched decoding can run past the clip
-        return [
-            Segment(
-                start=round(piece.start, 2),
-                end=round(min(piece.end, channel_end), 2),
-                speaker=speaker,
-                text=to_chinese_punctuation(to_simplified(piece.text.strip())),
-                avg_logprob=piece.avg_logprob,
-                no_speech_prob=piece.no_speech_prob,
-            )
-            for piece in pieces
-        ]
+            groups.append((turn, [word]))
+    segments = []
+    for _, words in groups:
+        start, end = window.to_channel(words[0].start, "start"), window.to_channel(words[-1].end, "end")
+        segments.append(Segment(
+            start=round(start, 2),
+            end=round(max(end, start), 2),
+            speaker=window.speaker,
+            text=to_chinese_punctuation(to_simplified("".join(w.word for w in words).strip())),
+            avg_logprob=piece.avg_logprob,
+            no_speech_prob=piece.no_speech_prob,
+        ))
+    return segments
 
 
 def speech_regions(

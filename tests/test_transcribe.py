@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -16,8 +17,10 @@ from pipeline.transcribe import (
     drop_hallucinations,
     hallucination_reason,
     is_known_hallucination,
+    pack_windows,
     rms_dbfs,
     speech_regions,
+    split_at_turns,
 )
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "audio"
@@ -199,16 +202,87 @@ def test_silent_channel_has_no_speech_regions():
     assert speech_regions(np.zeros(5 * SAMPLE_RATE, np.float32), vad=True) == []
 
 
+# --- windows and turns ------------------------------------------------------------------------------
+
+AGENT = [(0.0, 3.0), (4.5, 8.0), (12.0, 15.0), (16.5, 20.0)]
+CUSTOMER = [(8.5, 11.5)]  # between the agent's second and third regions
+
+
+def test_regions_are_packed_with_pauses_shortened():
+    (window,) = pack_windows("agent", 0, AGENT, CUSTOMER, duration=21.0, max_pause=1.0)
+    assert window.regions == AGENT
+    # A pause of 1.5 s keeps its first second; the call's end closes the last one.
+    assert window.pieces == [(0.0, 4.0), (4.5, 9.0), (12.0, 16.0), (16.5, 21.0)]
+    assert window.length == pytest.approx(17.0)
+    # The customer spoke in the pause after the second region: a turn at its end in the window.
+    assert window.turns == [pytest.approx(8.5)]
+
+
+def test_a_window_holds_at_most_thirty_seconds():
+    regions = [(t, t + 8.0) for t in range(0, 100, 10)]
+    windows = pack_windows("agent", 0, regions, [], duration=100.0)
+    assert [len(w.regions) for w in windows] == [3, 3, 3, 1]
+    assert all(w.length <= 30.0 for w in windows)
+    assert [r for w in windows for r in w.regions] == regions
+
+
+def test_on_a_mono_call_every_pause_is_a_turn():
+    (window,) = pack_windows("unknown", 0, AGENT, None, duration=21.0)
+    assert len(window.turns) == len(AGENT) - 1
+
+
+def test_window_times_map_back_to_the_channel_and_onto_speech():
+    (window,) = pack_windows("agent", 0, AGENT, CUSTOMER, duration=21.0, max_pause=1.0)
+    assert window.to_channel(1.0, "start") == pytest.approx(1.0)
+    assert window.to_channel(5.0, "start") == pytest.approx(5.5)  # 1.0 s into the second region
+    # 3.5 s is inside the shortened pause after the first region (3.0-4.0 in the window).
+    assert window.to_channel(3.5, "start") == pytest.approx(4.5)
+    assert window.to_channel(3.5, "end") == pytest.approx(3.0)
+    assert window.to_channel(9.0, "start") == pytest.approx(12.5)
+
+
+@dataclasses.dataclass
+class FakeWord:
+    start: float
+    end: float
+    word: str
+
+
+@dataclasses.dataclass
+class FakePiece:
+    text: str
+    words: list
+    avg_logprob: float = -0.2
+    no_speech_prob: float = 0.01
+
+
+def test_a_whisper_segment_across_the_other_partys_turn_is_cut_there():
+    (window,) = pack_windows("agent", 0, AGENT, CUSTOMER, duration=21.0, max_pause=1.0)
+    words = [FakeWord(5.0, 6.0, "你"), FakeWord(6.0, 7.5, "欠钱"), FakeWord(8.6, 9.0, "今天"),
+             FakeWord(9.0, 9.4, "还")]
+    segments = split_at_turns(FakePiece("你欠钱今天还", words), window)
+    assert [(s.text, s.speaker) for s in segments] == [("你欠钱", "agent"), ("今天还", "agent")]
+    assert segments[0].start == pytest.approx(5.5) and segments[0].end == pytest.approx(8.0)
+    assert segments[1].start == pytest.approx(12.1) and segments[1].end == pytest.approx(12.9)
+
+
+def test_a_segment_within_one_turn_stays_whole():
+    (window,) = pack_windows("agent", 0, AGENT, CUSTOMER, duration=21.0, max_pause=1.0)
+    words = [FakeWord(0.5, 1.0, "喂"), FakeWord(1.0, 2.9, "您好"), FakeWord(4.0, 5.0, "我是")]
+    (segment,) = split_at_turns(FakePiece("喂您好我是", words), window)
+    assert (segment.start, segment.end, segment.text) == (0.5, 5.5, "喂您好我是")
+
+
 # --- the real model ----------------------------------------------------------------------------------
 
 @pytest.mark.slow
 @pytest.mark.parametrize("batch_size", [0, 8], ids=["sequential", "batched"])
 def test_bundled_model_transcribes_a_stereo_call(batch_size, tmp_path_factory, monkeypatch):
-    from pipeline.transcribe import Transcriber
+    from pipeline.transcribe import load_transcriber
 
     monkeypatch.setenv("CALLQA_CACHE", str(tmp_path_factory.getbasetemp() / "model-cache"))
     audio = decode(FIXTURES / "violation_stereo_16k.wav")
-    transcriber = Transcriber(TranscribeSettings(cpu_threads=2, batch_size=batch_size))
+    transcriber = load_transcriber(TranscribeSettings(cpu_threads=2, batch_size=batch_size))
     assert transcriber.model_name == "whisper-base (bundled)"
 
     segments = transcriber.transcribe(audio)
@@ -265,9 +339,9 @@ def test_transcribe_command_prints_calls_and_reports_bad_files(tmp_path_factory,
 
 def test_model_folder_that_does_not_load_is_a_model_error(tmp_path):
     from pipeline.model import ModelError
-    from pipeline.transcribe import Transcriber
+    from pipeline.transcribe import load_transcriber
 
     (tmp_path / "model.bin").write_bytes(b"not a model")
     (tmp_path / "config.json").write_text("{}")
     with pytest.raises(ModelError, match=f"model {tmp_path}: cannot load it"):
-        Transcriber(TranscribeSettings(model=str(tmp_path)))
+        load_transcriber(TranscribeSettings(model=str(tmp_path)))
