@@ -35,7 +35,7 @@ from pipeline.audio import SAMPLE_RATE, Audio
 from pipeline.calls import Segment
 from pipeline.config import ConfigError
 from pipeline.model import DEFAULT_MODEL_NAME, ModelError, resolve_model
-from pipeline.text import to_chinese_punctuation, to_simplified
+from pipeline.text import normalize_spacing, to_chinese_punctuation, to_simplified
 
 log = logging.getLogger(__name__)
 
@@ -313,7 +313,7 @@ def split_at_turns(piece, window: Window) -> list[Segment]:
             start=round(start, 2),
             end=round(max(end, start), 2),
             speaker=window.speaker,
-            text=to_chinese_punctuation(to_simplified("".join(w.word for w in words).strip())),
+            text=normalize_spacing(to_chinese_punctuation(to_simplified("".join(w.word for w in words)))),
             avg_logprob=piece.avg_logprob,
             no_speech_prob=piece.no_speech_prob,
         ))
