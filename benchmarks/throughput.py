@@ -11,6 +11,9 @@ missing). Three systems transcribe every call, each in a fresh process with the 
 * ``plain``: ``WhisperModel.transcribe`` per channel, beam 5, ``vad_filter=True``;
 * ``batched``: faster-whisper's ``BatchedInferencePipeline`` per channel, batch 8 (its VAD).
 
+``--systems`` picks and orders them; ``callqa:KEY=VALUE;KEY=VALUE`` is callqa with transcription
+settings changed (e.g. ``callqa:domain_prompt=false``), to compare settings the same way.
+
 The systems run one after another, alternated over ``--rounds`` (the machine is shared), and
 each prints: audio seconds per wall second (decoding included, model loading not), CPU seconds,
 peak resident memory of its process tree (model loading included), CER per channel, domain-word
@@ -38,12 +41,17 @@ SYSTEMS = ("callqa", "plain", "batched")
 
 def _load(system: str, threads: int, batch_size: int):
     """A function from an audio path to segment dicts, with the model loaded."""
-    if system == "callqa":
+    if system.startswith("callqa"):
+        import yaml
+
         from pipeline.audio import decode
         from pipeline.config import load_config
         from pipeline.transcribe import TranscribeSettings, load_transcriber
 
-        settings = TranscribeSettings.from_config(load_config(), cpu_threads=threads)
+        # "callqa:domain_prompt=false;beam_size=3": callqa with these settings changed.
+        changes = [pair.split("=", 1) for pair in system.partition(":")[2].split(";") if pair]
+        overrides = {key: yaml.safe_load(value) for key, value in changes}
+        settings = TranscribeSettings.from_config(load_config(), cpu_threads=threads, **overrides)
         transcriber = load_transcriber(settings)
 
         def run(path):
@@ -157,7 +165,8 @@ def main() -> None:
     systems = args.systems.split(",")
     print(f"{len(calls)} stereo calls, {audio_s:.0f} s of audio, {args.threads} threads, "
           f"{os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f})")
-    print(f"{'round':>5} {'system':>8} {'audio s/wall s':>14} {'CPU s':>6} {'peak RSS':>9} "
+    width = max(8, *map(len, systems))
+    print(f"{'round':>5} {'system':>{width}} {'audio s/wall s':>14} {'CPU s':>6} {'peak RSS':>9} "
           f"{'CER':>5} {'agent':>5} {'cust.':>5} {'recall':>6} {'spanning':>9}  vs plain")
     for round_ in range(1, args.rounds + 1):
         order = systems[round_ - 1:] + systems[: round_ - 1]  # alternate who goes first
@@ -172,7 +181,7 @@ def main() -> None:
         for system in systems:
             r, t = results[system], results[system]["tally"]
             ratio = f"{r['speed'] / results['plain']['speed']:.2f}x" if "plain" in results else ""
-            print(f"{round_:>5} {system:>8} {r['speed']:>14.2f} {r['cpu']:>6.0f} "
+            print(f"{round_:>5} {system:>{width}} {r['speed']:>14.2f} {r['cpu']:>6.0f} "
                   f"{r['peak_rss'] / 2**30:>7.2f} G {t.cer():>5.3f} {t.cer('agent'):>5.3f} "
                   f"{t.cer('customer'):>5.3f} {t.recall():>6.2f} {t.spanning:>4}/{t.segments:<4}  {ratio}")
         print(f"      domain words heard ({', '.join(systems)}): "

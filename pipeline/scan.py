@@ -121,7 +121,8 @@ def process_file(source: Source, sha256: str, settings: ScanSettings) -> CallRec
         return record
     transcriber = _get_transcriber(settings)
     record.duration, record.channels, record.model = audio.duration, audio.n_channels, transcriber.model_name
-    call.segments = transcriber.transcribe(audio)
+    # The manifest's institution names prime the recogniser (see TranscribeSettings.domain_prompt).
+    call.segments = transcriber.transcribe(audio, names=[source.meta.get("agency"), source.extra.get("lender")])
     if settings.detect:
         record.findings = detect_call(call, settings.config)
     return record

@@ -26,8 +26,9 @@ import logging
 import re
 import unicodedata
 import zlib
-from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence
 
 import numpy as np
 
@@ -35,7 +36,7 @@ from pipeline.audio import SAMPLE_RATE, Audio
 from pipeline.calls import Segment
 from pipeline.config import ConfigError
 from pipeline.model import DEFAULT_MODEL_NAME, ModelError, resolve_model
-from pipeline.text import normalize_spacing, to_chinese_punctuation, to_simplified
+from pipeline.text import LEXICON_DIR, domain_words, normalize_spacing, to_chinese_punctuation, to_simplified
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,13 @@ class TranscribeSettings:
     compression_ratio_max: float = 2.4
     min_rms_dbfs: float = -50.0
     max_repeats: int = 3
+    # What Whisper reads before each window. By default a short simplified-Chinese text with the
+    # lexicons' domain words and the institutions' names (``domain_prompt``); ``initial_prompt``
+    # replaces it with your own text, ``hotwords`` adds words (both faster-whisper options).
+    domain_prompt: bool = True
+    initial_prompt: str | None = None
+    hotwords: str | None = None
+    institutions: list[str] = field(default_factory=list)  # from detection.institutions
 
     @classmethod
     def from_config(cls, config: dict, **overrides) -> TranscribeSettings:
@@ -89,6 +97,7 @@ class TranscribeSettings:
         ``overrides`` (e.g. command-line options) win over the file; None values are ignored.
         """
         section = dict(config.get("transcription") or {})
+        section.setdefault("institutions", list((config.get("detection") or {}).get("institutions") or []))
         section.update({key: value for key, value in overrides.items() if value is not None})
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(section) - set(known))
@@ -107,11 +116,27 @@ class Transcriber(Protocol):
 
     model_name: str
 
-    def transcribe(self, audio: Audio) -> list[Segment]: ...
+    def transcribe(self, audio: Audio, names: Sequence[str] = ()) -> list[Segment]:
+        """``names``: institutions this call is about (the manifest's agency, lender)."""
+        ...
 
 
 def load_transcriber(settings: TranscribeSettings) -> Transcriber:
     return WhisperTranscriber(settings)
+
+
+# The prompt primes the words of the conversation itself (dialogue.yaml: 欠款, 逾期, 还款 ...), not
+# those of the violation lexicons: a prompt makes Whisper likelier to write its words, and 法院 or
+# 坐牢 written where nobody said them would be a false finding.
+PROMPT_LEXICONS = "dialogue.yaml"
+
+
+def domain_prompt(names: Sequence[str], lexicon_dir: Path = LEXICON_DIR) -> str:
+    """Simplified-Chinese text for Whisper to read before each window: the institutions' names
+    and the conversation's domain words. It also keeps Whisper in simplified script."""
+    names = [n.strip() for n in dict.fromkeys(names) if n and n.strip()]
+    words = list(dict.fromkeys(domain_words(lexicon_dir, PROMPT_LEXICONS)))
+    return "、".join([*names, *words]) + "。" if names or words else ""
 
 
 @dataclass
@@ -214,9 +239,10 @@ class WhisperTranscriber:
             raise ModelError(f"model {folder}: cannot load it: {exc}") from None
         self._batched = BatchedInferencePipeline(self._model) if settings.batch_size > 0 else None
 
-    def transcribe(self, audio: Audio) -> list[Segment]:
+    def transcribe(self, audio: Audio, names: Sequence[str] = ()) -> list[Segment]:
         regions = [speech_regions(samples, self.settings.vad) for _, samples in audio.channels]
-        heard = self._hear(audio, regions, regions, _WINDOW)
+        options = self.decode_options(names)
+        heard = self._hear(audio, regions, regions, _WINDOW, options)
         # Whisper now and then stops before the end of a full window, or loops and is dropped:
         # the regions it left without words are read again in short windows of their own.
         missed = [
@@ -224,7 +250,7 @@ class WhisperTranscriber:
             for channel_regions, said in zip(regions, heard)
         ]
         if any(missed):
-            for said, again in zip(heard, self._hear(audio, missed, regions, _RETRY_WINDOW)):
+            for said, again in zip(heard, self._hear(audio, missed, regions, _RETRY_WINDOW, options)):
                 said.extend(again)
         segments: list[Segment] = []
         for (_, samples), said in zip(audio.channels, heard):
@@ -232,7 +258,23 @@ class WhisperTranscriber:
             segments.extend(drop_hallucinations(said, samples, self.settings))
         return sorted(segments, key=lambda s: (s.start, s.end, s.speaker))
 
-    def _hear(self, audio: Audio, regions, all_regions, longest: float) -> list[list[Segment]]:
+    def decode_options(self, names: Sequence[str] = ()) -> dict:
+        """faster-whisper's options for this call; ``names`` go into the domain prompt."""
+        s = self.settings
+        prompt = s.initial_prompt
+        if prompt is None and s.domain_prompt:
+            prompt = domain_prompt([*names, *s.institutions])
+        return dict(
+            language=s.language,
+            beam_size=s.beam_size,
+            word_timestamps=True,
+            # Conditioning on earlier text is the usual trigger of Whisper's repetition loops.
+            condition_on_previous_text=False,
+            initial_prompt=prompt or None,
+            hotwords=s.hotwords or None,
+        )
+
+    def _hear(self, audio: Audio, regions, all_regions, longest: float, options: dict) -> list[list[Segment]]:
         """Segments heard in ``regions`` (per channel), in windows of at most ``longest`` s;
         ``all_regions`` tell where the other party spoke."""
         mono = len(audio.channels) == 1
@@ -247,7 +289,7 @@ class WhisperTranscriber:
         ]
         heard: list[list[Segment]] = [[] for _ in audio.channels]
         if windows:
-            for window, pieces in zip(windows, self._decode(audio, windows)):
+            for window, pieces in zip(windows, self._decode(audio, windows, options)):
                 for piece in pieces:
                     if not self._is_loop(piece):
                         heard[window.channel].extend(split_at_turns(piece, window))
@@ -262,16 +304,8 @@ class WhisperTranscriber:
             return True
         return False
 
-    def _decode(self, audio: Audio, windows: list[Window]) -> list[list]:
+    def _decode(self, audio: Audio, windows: list[Window], options: dict) -> list[list]:
         """Whisper's segments (with words, in window time) for each window, in order."""
-        s = self.settings
-        options = dict(
-            language=s.language,
-            beam_size=s.beam_size,
-            word_timestamps=True,
-            # Conditioning on earlier text is the usual trigger of Whisper's repetition loops.
-            condition_on_previous_text=False,
-        )
         clips = [window.samples(audio.channels[window.channel][1]) for window in windows]
         if self._batched is None:
             return [list(self._model.transcribe(clip, vad_filter=False, **options)[0]) for clip in clips]
@@ -280,7 +314,7 @@ class WhisperTranscriber:
         pieces, _ = self._batched.transcribe(
             np.concatenate(clips),
             clip_timestamps=[{"start": a, "end": b} for a, b in zip(bounds, bounds[1:])],
-            batch_size=s.batch_size, without_timestamps=False, **options,
+            batch_size=self.settings.batch_size, without_timestamps=False, **options,
         )
         heard: list[list] = [[] for _ in windows]
         for piece in pieces:

@@ -345,3 +345,69 @@ def test_model_folder_that_does_not_load_is_a_model_error(tmp_path):
     (tmp_path / "config.json").write_text("{}")
     with pytest.raises(ModelError, match=f"model {tmp_path}: cannot load it"):
         load_transcriber(TranscribeSettings(model=str(tmp_path)))
+
+
+# --- what reaches faster-whisper ---------------------------------------------------------------
+
+
+class FakeBatched:
+    """Stands in for faster-whisper's BatchedInferencePipeline: records each call's options."""
+
+    calls: list[dict] = []
+
+    def __init__(self, model):
+        pass
+
+    def transcribe(self, audio, **options):
+        FakeBatched.calls.append(options)
+        return iter([]), None
+
+
+def fake_transcriber(monkeypatch, tmp_path, **settings):
+    import faster_whisper
+
+    import pipeline.transcribe as transcribe
+
+    monkeypatch.setattr(faster_whisper, "WhisperModel", lambda *args, **kwargs: object())
+    monkeypatch.setattr(faster_whisper, "BatchedInferencePipeline", FakeBatched)
+    monkeypatch.setattr(transcribe, "resolve_model", lambda path: tmp_path)
+    monkeypatch.setattr(transcribe, "speech_regions", lambda samples, vad: [(0.5, 2.0)])
+    FakeBatched.calls = []
+    return transcribe.load_transcriber(TranscribeSettings(batch_size=8, **settings))
+
+
+def stereo_call():
+    from pipeline.audio import Audio
+
+    return Audio("call.wav", [("agent", LOUD), ("customer", LOUD)], duration=10.0, n_channels=2, sample_rate=8000)
+
+
+def test_the_domain_prompt_with_the_calls_institutions_reaches_faster_whisper(monkeypatch, tmp_path):
+    transcriber = fake_transcriber(monkeypatch, tmp_path, institutions=["华信资产管理有限公司"])
+    transcriber.transcribe(stereo_call(), names=["安达商务咨询有限公司", None])
+    prompt = FakeBatched.calls[0]["initial_prompt"]
+    assert prompt.startswith("安达商务咨询有限公司、华信资产管理有限公司、")
+    for word in ("逾期", "还款", "欠款"):
+        assert word in prompt
+    for word in ("法院", "坐牢", "律师"):  # violation words are never primed
+        assert word not in prompt
+    assert to_simplified(prompt) == prompt
+    assert FakeBatched.calls[0]["hotwords"] is None
+
+
+def test_own_prompt_and_hotwords_reach_faster_whisper_as_given(monkeypatch, tmp_path):
+    transcriber = fake_transcriber(monkeypatch, tmp_path, initial_prompt="您好，这里是某某银行。",
+                                   hotwords="某某银行 信用卡")
+    transcriber.transcribe(stereo_call(), names=["安达商务咨询有限公司"])
+    assert FakeBatched.calls[0]["initial_prompt"] == "您好，这里是某某银行。"
+    assert FakeBatched.calls[0]["hotwords"] == "某某银行 信用卡"
+
+
+def test_the_domain_prompt_can_be_switched_off(monkeypatch, tmp_path):
+    fake_transcriber(monkeypatch, tmp_path, domain_prompt=False).transcribe(stereo_call())
+    assert FakeBatched.calls[0]["initial_prompt"] is None
+
+
+def test_institutions_in_the_detection_settings_reach_the_transcription_settings():
+    config = {"detection": {"institutions": ["某某银行"]}, "transcription": {"beam_size": 3}}
+    assert TranscribeSettings.from_config(config).institutions == ["某某银行"]
