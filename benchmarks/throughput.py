@@ -11,6 +11,10 @@ missing). Three systems transcribe every call, each in a fresh process with the 
 * ``plain``: ``WhisperModel.transcribe`` per channel, beam 5, ``vad_filter=True``;
 * ``batched``: faster-whisper's ``BatchedInferencePipeline`` per channel, batch 8 (its VAD).
 
+``--long 10,120`` measures memory in call length instead: callqa alone on mono MP3 calls of
+those many minutes (one spoken line a minute, silence between), printing peak resident memory
+and speed for each; a call's length should not change the peak.
+
 ``--systems`` picks and orders them; ``callqa:KEY=VALUE;KEY=VALUE`` is callqa with transcription
 settings changed (e.g. ``callqa:domain_prompt=false``), to compare settings the same way.
 
@@ -140,6 +144,33 @@ def measure(system: str, paths: list[str], threads: int, batch_size: int) -> dic
     return result
 
 
+def long_call(folder: Path, call: dict, minutes: int) -> Path:
+    """A mono MP3 of ``minutes``: the lines of ``call`` one a minute, in turn, silence between."""
+    import numpy as np
+
+    from pipeline.audio import SAMPLE_RATE, decode, ffmpeg_binary
+
+    path = folder / f"long_{minutes}min.mp3"
+    if path.is_file():
+        return path
+    audio = decode(call["path"], channel_mode="mono")
+    samples = audio.channels[0][1]
+    lines = [samples[int(l["start"] * SAMPLE_RATE) : int(l["end"] * SAMPLE_RATE)] for l in call["segments"]]
+    encoder = subprocess.Popen(
+        [ffmpeg_binary(), "-nostdin", "-loglevel", "error", "-y", "-f", "f32le", "-ar", str(SAMPLE_RATE),
+         "-ac", "1", "-i", "pipe:", "-c:a", "libmp3lame", "-b:a", "32k", str(path)],
+        stdin=subprocess.PIPE,
+    )
+    for minute in range(minutes):
+        block = np.zeros(60 * SAMPLE_RATE, np.float32)
+        line = lines[minute % len(lines)][: 50 * SAMPLE_RATE]
+        block[5 * SAMPLE_RATE : 5 * SAMPLE_RATE + len(line)] = line
+        encoder.stdin.write(block.tobytes())
+    encoder.stdin.close()
+    encoder.wait()
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="*", type=Path)
@@ -148,6 +179,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--systems", default=",".join(SYSTEMS))
+    parser.add_argument("--long", help="minutes, comma-separated: memory on long mono calls")
     parser.add_argument("--system", help=argparse.SUPPRESS)  # internal: run one system on FILES
     args = parser.parse_args()
     if args.system:
@@ -159,6 +191,14 @@ def main() -> None:
 
     folder = ensure(args.folder[0] if args.folder else None)
     calls = read_reference(folder)
+    if args.long:
+        for minutes in map(int, args.long.split(",")):
+            path = long_call(folder, calls[0], minutes)
+            result = measure("callqa", [str(path)], args.threads, args.batch_size)
+            print(f"{minutes:>4} min mono MP3: peak RSS {result['peak_rss'] / 2**30:.2f} G, "
+                  f"{minutes * 60 / result['wall']:.1f} audio s/wall s, {len(result['heard'][0])} segments",
+                  flush=True)
+        return
     if args.calls:
         calls = calls[: args.calls]
     audio_s = sum(c["duration"] for c in calls)

@@ -41,7 +41,11 @@ from pipeline.text import LEXICON_DIR, domain_words, normalize_spacing, to_chine
 log = logging.getLogger(__name__)
 
 _WINDOW = 30.0  # seconds of audio Whisper reads at once
+_PACKED = 24.0  # seconds of speech packed into one window: Whisper drops a last sentence it
+# cannot see end, which it does more often the nearer the audio runs to the end of its window
 _RETRY_WINDOW = 10.0  # a second reading of what Whisper skipped, in shorter windows
+_VAD_BLOCK = 600.0  # seconds of a channel given to the voice-activity detector at once
+_WINDOWS_AT_ONCE = 32  # windows decoded per batched call: bounds memory on long calls
 
 # Credits and sign-offs from the subtitles Whisper was trained on; it writes them over silence,
 # music and noise. A segment containing any of these (compared without spaces or punctuation,
@@ -242,7 +246,7 @@ class WhisperTranscriber:
     def transcribe(self, audio: Audio, names: Sequence[str] = ()) -> list[Segment]:
         regions = [speech_regions(samples, self.settings.vad) for _, samples in audio.channels]
         options = self.decode_options(names)
-        heard = self._hear(audio, regions, regions, _WINDOW, options)
+        heard = self._hear(audio, regions, regions, _PACKED, options)
         # Whisper now and then stops before the end of a full window, or loops and is dropped:
         # the regions it left without words are read again in short windows of their own.
         missed = [
@@ -306,15 +310,27 @@ class WhisperTranscriber:
 
     def _decode(self, audio: Audio, windows: list[Window], options: dict) -> list[list]:
         """Whisper's segments (with words, in window time) for each window, in order."""
-        clips = [window.samples(audio.channels[window.channel][1]) for window in windows]
         if self._batched is None:
-            return [list(self._model.transcribe(clip, vad_filter=False, **options)[0]) for clip in clips]
+            return [
+                list(self._model.transcribe(
+                    window.samples(audio.channels[window.channel][1]), vad_filter=False, **options
+                )[0])
+                for window in windows
+            ]
+        return [
+            heard
+            for first in range(0, len(windows), _WINDOWS_AT_ONCE)
+            for heard in self._decode_batched(audio, windows[first : first + _WINDOWS_AT_ONCE], options)
+        ]
+
+    def _decode_batched(self, audio: Audio, windows: list[Window], options: dict) -> list[list]:
+        clips = [window.samples(audio.channels[window.channel][1]) for window in windows]
         # The windows laid end to end, one clip each: windows of both sides fill the batches.
         bounds = np.cumsum([0] + [len(clip) for clip in clips]) / SAMPLE_RATE
         pieces, _ = self._batched.transcribe(
             np.concatenate(clips),
             clip_timestamps=[{"start": a, "end": b} for a, b in zip(bounds, bounds[1:])],
-            batch_size=self.settings.batch_size, without_timestamps=False, **options,
+            batch_size=self.settings.batch_size, without_timestamps=not __import__("os").environ.get("CALLQA_TS"), **options,
         )
         heard: list[list] = [[] for _ in windows]
         for piece in pieces:
@@ -368,11 +384,18 @@ def speech_regions(
     duration = len(samples) / sample_rate
     if not vad:
         return [(t, min(t + _WINDOW, duration)) for t in np.arange(0, duration, _WINDOW).tolist()]
-    options = VadOptions(min_silence_duration_ms=1000, max_speech_duration_s=_WINDOW)
-    return [
-        (region["start"] / sample_rate, region["end"] / sample_rate)
-        for region in get_speech_timestamps(samples, options, sampling_rate=sample_rate)
-    ]
+    options = VadOptions(min_silence_duration_ms=1000, max_speech_duration_s=_PACKED)
+    regions: list[tuple[float, float]] = []
+    step = int(_VAD_BLOCK * sample_rate)
+    # Block by block: Silero VAD copies its input twice, which on a long call costs gigabytes.
+    for offset in range(0, len(samples), step):
+        for region in get_speech_timestamps(samples[offset : offset + step], options, sampling_rate=sample_rate):
+            start, end = (offset + region["start"]) / sample_rate, (offset + region["end"]) / sample_rate
+            # Speech running over a block boundary comes back as two regions: join them.
+            if regions and start - regions[-1][1] < 0.1 and end - regions[-1][0] <= _PACKED:
+                start = regions.pop()[0]
+            regions.append((start, end))
+    return regions
 
 
 def drop_hallucinations(
