@@ -330,7 +330,7 @@ class WhisperTranscriber:
         pieces, _ = self._batched.transcribe(
             np.concatenate(clips),
             clip_timestamps=[{"start": a, "end": b} for a, b in zip(bounds, bounds[1:])],
-            batch_size=self.settings.batch_size, without_timestamps=not __import__("os").environ.get("CALLQA_TS"), **options,
+            batch_size=self.settings.batch_size, without_timestamps=False, **options,
         )
         heard: list[list] = [[] for _ in windows]
         for piece in pieces:
