@@ -111,6 +111,7 @@ def _get_transcriber(settings: ScanSettings):
 def process_file(source: Source, sha256: str, settings: ScanSettings) -> CallRecord:
     """Decode, transcribe and inspect one recording. Bad input gives a failed record."""
     from .audio import AudioError, decode
+    from .transcribe import repair_homophones
 
     call = Call(call_id=source.call_id, segments=[], extra=dict(source.extra), **source.meta)
     record = CallRecord(call=call, source_path=str(source.path), sha256=sha256)
@@ -122,7 +123,10 @@ def process_file(source: Source, sha256: str, settings: ScanSettings) -> CallRec
     transcriber = _get_transcriber(settings)
     record.duration, record.channels, record.model = audio.duration, audio.n_channels, transcriber.model_name
     # The manifest's institution names prime the recogniser (see TranscribeSettings.domain_prompt).
-    call.segments = transcriber.transcribe(audio, names=[source.meta.get("agency"), source.extra.get("lender")])
+    call.segments = repair_homophones(
+        transcriber.transcribe(audio, names=[source.meta.get("agency"), source.extra.get("lender")]),
+        settings.config,
+    )
     if settings.detect:
         record.findings = detect_call(call, settings.config)
     return record

@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS segments (
     avg_logprob REAL,
     no_speech_prob REAL,
     text_tokens TEXT,               -- jieba-segmented text, indexed by segments_fts
+    raw_text TEXT,                  -- the recogniser's text when homophones were repaired in text
     UNIQUE (call_id, idx)
 );
 
@@ -153,6 +154,9 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     db.conn.execute("PRAGMA busy_timeout = 30000")
     db.enable_wal()
     db.conn.executescript(SCHEMA)
+    # Migration (asr): segments.raw_text, for databases made before it existed.
+    if "raw_text" not in db["segments"].columns_dict:
+        db["segments"].add_column("raw_text", str)
     if "segments_fts" not in db.table_names():
         db["segments"].enable_fts(["text_tokens"], create_triggers=True, tokenize="unicode61")
     return db
@@ -216,6 +220,7 @@ def save_call(db: sqlite_utils.Database, record: CallRecord, run_id: int | None 
                     "avg_logprob": s.avg_logprob,
                     "no_speech_prob": s.no_speech_prob,
                     "text_tokens": index_tokens(s.text),
+                    "raw_text": s.raw_text,
                 }
                 for i, s in enumerate(call.segments)
             )

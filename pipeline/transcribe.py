@@ -370,6 +370,36 @@ def split_at_turns(piece, window: Window) -> list[Segment]:
     return segments
 
 
+def repair_homophones(segments: list[Segment], config: dict) -> list[Segment]:
+    """Segments with the homophones the detectors' engine is sure of repaired (预期 → 逾期 in a
+    debt context, 发院 → 法院), the recogniser's text kept in ``raw_text``.
+
+    Stored text is what reviewers read and search, so a repair is kept only when it is sure: the
+    heard text is no word at all (发院), or it is a word (预期) in a segment that speaks of the
+    debt (a word of the prompt lexicon: 借款, 还款, 欠款 ...). The detectors repair their own view
+    of every segment anyway.
+    """
+    from pipeline.detect.registry import default_registry
+    from pipeline.text import is_word
+
+    repairer = default_registry(config).preparer.repairer
+    debt_words = domain_words(LEXICON_DIR, PROMPT_LEXICONS)
+    repaired = []
+    for segment in segments:
+        _, repairs = repairer.repair(segment.text)
+        sure = [
+            r for r in repairs
+            if not is_word(r.heard) or any(w in segment.text for w in debt_words if w != r.heard)
+        ]
+        if sure:
+            chars = list(segment.text)
+            for r in sure:
+                chars[r.start : r.end] = r.word
+            segment = dataclasses.replace(segment, text="".join(chars), raw_text=segment.text)
+        repaired.append(segment)
+    return repaired
+
+
 def speech_regions(
     samples: np.ndarray, vad: bool, sample_rate: int = SAMPLE_RATE
 ) -> list[tuple[float, float]]:

@@ -294,12 +294,15 @@ def test_bundled_model_transcribes_a_stereo_call(batch_size, tmp_path_factory, m
         assert re.search(r"[\u4e00-\u9fff]", s.text), s.text
         assert to_simplified(s.text) == s.text
         assert s.avg_logprob is not None and s.no_speech_prob is not None
-    # The agent's first turn (0.4-6.1 s) claims to be from the court.
-    first = next(s for s in segments if s.speaker == "agent")
-    assert first.start < 1.0 and 5.0 < first.end < 7.0
-    assert "法院" in first.text
-    # The customer's first words come after the agent's first turn, on the customer's side.
-    assert next(s for s in segments if s.speaker == "customer").start > 5.5
+    # The agent's second turn claims to be from the court; the customer speaks only on her side.
+    manifest = json.loads((FIXTURES / "fixtures.json").read_text(encoding="utf-8"))
+    lines = manifest["dialogues"]["violation"]["lines"]
+    court = next(line for line in lines if "法院" in line["text"])
+    heard = [s for s in segments if s.speaker == "agent" and s.start < court["end"] and s.end > court["start"]]
+    assert heard and abs(heard[0].start - court["start"]) < 0.5
+    assert "法院" in "".join(s.text for s in heard)
+    first_customer = next(line for line in lines if line["speaker"] == "customer")
+    assert next(s for s in segments if s.speaker == "customer").start > first_customer["start"] - 0.5
 
 
 # --- the command line ------------------------------------------------------------------------------
@@ -411,3 +414,38 @@ def test_the_domain_prompt_can_be_switched_off(monkeypatch, tmp_path):
 def test_institutions_in_the_detection_settings_reach_the_transcription_settings():
     config = {"detection": {"institutions": ["某某银行"]}, "transcription": {"beam_size": 3}}
     assert TranscribeSettings.from_config(config).institutions == ["某某银行"]
+
+
+# --- homophone repair of stored text -------------------------------------------------------------
+
+
+def test_sure_homophones_are_repaired_and_the_heard_text_kept():
+    from pipeline.transcribe import repair_homophones
+
+    heard = [segment("您在安易贷的借款已经预期四十五天了"), segment("我是发院的"), segment("这个结果在预期之内")]
+    debt, court, expectation = repair_homophones(heard, load_config())
+    assert (debt.text, debt.raw_text) == ("您在安易贷的借款已经逾期四十五天了", "您在安易贷的借款已经预期四十五天了")
+    assert (court.text, court.raw_text) == ("我是法院的", "我是发院的")  # 发院 is no word: sure anywhere
+    # 预期 is a word of its own; with no talk of the debt around it, it stays as heard.
+    assert (expectation.text, expectation.raw_text) == ("这个结果在预期之内", None)
+
+
+def test_stored_segments_hold_the_repaired_text_searchable_and_the_raw_text_beside(tmp_path):
+    import sqlite3
+
+    from pipeline import store
+    from pipeline.calls import Call, CallRecord
+    from pipeline.transcribe import repair_homophones
+
+    # A database made before raw_text existed gains the column when opened.
+    old = sqlite3.connect(tmp_path / "qa.db")
+    old.execute('CREATE TABLE segments (id INTEGER PRIMARY KEY, call_id TEXT NOT NULL, idx INTEGER NOT NULL, '
+                'start REAL NOT NULL, "end" REAL NOT NULL, speaker TEXT NOT NULL, text TEXT NOT NULL, '
+                'avg_logprob REAL, no_speech_prob REAL, text_tokens TEXT, UNIQUE (call_id, idx))')
+    old.close()
+    db = store.open_db(tmp_path / "qa.db")
+    segments = repair_homophones([segment("您的借款已经预期三天了")], load_config())
+    store.save_call(db, CallRecord(Call("c1", segments), "c1.wav", "sha-c1"))
+    row = db.execute("SELECT text, raw_text FROM segments WHERE call_id = 'c1'").fetchone()
+    assert row == ("您的借款已经逾期三天了", "您的借款已经预期三天了")
+    assert [hit.call_id for hit in store.search_segments(db, "逾期")] == ["c1"]
