@@ -1,8 +1,13 @@
 """faster-whisper over each channel of a call → time-ordered segments, hallucinations dropped.
 
-Each channel (agent, customer, or one ``unknown`` mono channel) is transcribed on its own in
-Mandarin with voice-activity detection, so every segment carries its speaker. Whisper writes
-traditional characters now and then; segments are converted to simplified with OpenCC.
+Each channel (agent, customer, or one ``unknown`` mono channel) is heard on its own, so every
+segment carries its speaker: its speech regions (Silero VAD) are packed into Whisper windows
+(``pack_windows``), the windows of both channels decoded together in batches, and Whisper's
+segments cut by word timestamps where the other party spoke (``split_at_turns``). Whisper
+reads a short prompt of the domain's words and the call's institutions first
+(``domain_prompt``). Its text is converted to simplified script (OpenCC), full-width
+punctuation and one spacing (``pipeline.text``); ``repair_homophones`` then puts back the
+lexicon words the detectors' homophone engine is sure of, keeping the heard text.
 
 Whisper invents text where there is none, so every segment passes a filter before it is kept
 (``drop_hallucinations``, pure functions tested without a model):
@@ -44,7 +49,8 @@ _WINDOW = 30.0  # seconds of audio Whisper reads at once
 _PACKED = 24.0  # seconds of speech packed into one window: Whisper drops a last sentence it
 # cannot see end, which it does more often the nearer the audio runs to the end of its window
 _RETRY_WINDOW = 10.0  # a second reading of what Whisper skipped, in shorter windows
-_VAD_BLOCK = 600.0  # seconds of a channel given to the voice-activity detector at once
+_VAD_BLOCK = 120.0  # seconds of a channel given to the voice-activity detector at once: Silero
+# copies its input twice and onnxruntime keeps the arena its largest input needed
 _WINDOWS_AT_ONCE = 32  # windows decoded per batched call: bounds memory on long calls
 
 # Credits and sign-offs from the subtitles Whisper was trained on; it writes them over silence,
@@ -86,10 +92,11 @@ class TranscribeSettings:
     compression_ratio_max: float = 2.4
     min_rms_dbfs: float = -50.0
     max_repeats: int = 3
-    # What Whisper reads before each window. By default a short simplified-Chinese text with the
-    # lexicons' domain words and the institutions' names (``domain_prompt``); ``initial_prompt``
-    # replaces it with your own text, ``hotwords`` adds words (both faster-whisper options).
-    domain_prompt: bool = True
+    # What Whisper reads before each window: with ``domain_prompt``, the institutions' names and
+    # the conversation's domain words (off by default: Whisper base wrote the word list back over
+    # short customer turns, and CER did not improve; see the README); ``initial_prompt`` is your
+    # own text instead, ``hotwords`` faster-whisper's hotwords.
+    domain_prompt: bool = False
     initial_prompt: str | None = None
     hotwords: str | None = None
     institutions: list[str] = field(default_factory=list)  # from detection.institutions
@@ -166,6 +173,20 @@ class Window:
         return np.concatenate(
             [channel[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)] for start, end in self.pieces]
         )
+
+    def turn_of(self, start: float, end: float) -> int:
+        """Which turn of the window a word (window times) belongs to: the turn of the speech
+        region it overlaps most, or lies nearest to. A word's timestamps often stretch into
+        the pause beside it, so its midpoint alone can land in the wrong turn."""
+        best, turn, at = None, 0, 0.0
+        for (piece_start, piece_end), (speech_start, speech_end) in zip(self.pieces, self.regions):
+            speech = (at, at + speech_end - speech_start)
+            overlap = min(end, speech[1]) - max(start, speech[0])  # negative: the gap between
+            here = sum(1 for t in self.turns if t <= at + 1e-9)
+            if best is None or overlap > best:
+                best, turn = overlap, here
+            at += piece_end - piece_start
+        return turn
 
     def to_channel(self, t: float, edge: str) -> float:
         """A time in the window as a time in the channel. A word edge inside a shortened
@@ -351,7 +372,7 @@ def split_at_turns(piece, window: Window) -> list[Segment]:
     window's turns by its words' timestamps."""
     groups: list[tuple[int, list]] = []
     for word in piece.words or []:
-        turn = sum(1 for t in window.turns if (word.start + word.end) / 2 > t)
+        turn = window.turn_of(word.start, word.end)
         if groups and groups[-1][0] == turn:
             groups[-1][1].append(word)
         else:
@@ -417,7 +438,7 @@ def speech_regions(
     options = VadOptions(min_silence_duration_ms=1000, max_speech_duration_s=_PACKED)
     regions: list[tuple[float, float]] = []
     step = int(_VAD_BLOCK * sample_rate)
-    # Block by block: Silero VAD copies its input twice, which on a long call costs gigabytes.
+    # Block by block: the detector's memory follows the block, not the call.
     for offset in range(0, len(samples), step):
         for region in get_speech_timestamps(samples[offset : offset + step], options, sampling_rate=sample_rate):
             start, end = (offset + region["start"]) / sample_rate, (offset + region["end"]) / sample_rate

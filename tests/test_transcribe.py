@@ -386,7 +386,7 @@ def stereo_call():
 
 
 def test_the_domain_prompt_with_the_calls_institutions_reaches_faster_whisper(monkeypatch, tmp_path):
-    transcriber = fake_transcriber(monkeypatch, tmp_path, institutions=["华信资产管理有限公司"])
+    transcriber = fake_transcriber(monkeypatch, tmp_path, domain_prompt=True, institutions=["华信资产管理有限公司"])
     transcriber.transcribe(stereo_call(), names=["安达商务咨询有限公司", None])
     prompt = FakeBatched.calls[0]["initial_prompt"]
     assert prompt.startswith("安达商务咨询有限公司、华信资产管理有限公司、")
@@ -406,8 +406,8 @@ def test_own_prompt_and_hotwords_reach_faster_whisper_as_given(monkeypatch, tmp_
     assert FakeBatched.calls[0]["hotwords"] == "某某银行 信用卡"
 
 
-def test_the_domain_prompt_can_be_switched_off(monkeypatch, tmp_path):
-    fake_transcriber(monkeypatch, tmp_path, domain_prompt=False).transcribe(stereo_call())
+def test_no_prompt_by_default(monkeypatch, tmp_path):
+    fake_transcriber(monkeypatch, tmp_path).transcribe(stereo_call(), names=["安达商务咨询有限公司"])
     assert FakeBatched.calls[0]["initial_prompt"] is None
 
 
