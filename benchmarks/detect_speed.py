@@ -1,5 +1,5 @@
 """Prints how many typical 40-segment calls per second detection handles, as ``callqa detect``
-and ``redetect`` run it: batches of calls (``parallel.detect_stream``), in this process and
+and ``redetect`` run it: batches of calls (``run.detect_stream``), in this process and
 spread over a pool of worker processes.
 
 Calls are assembled from the dev set's segments (scripted and ASR-noised text): compliant
@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.calls import Call, Segment  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
-from pipeline.detect.parallel import detect_stream  # noqa: E402
+from pipeline.run import detect_stream  # noqa: E402
 from pipeline.detect.registry import default_registry  # noqa: E402
 
 DEV = Path(__file__).resolve().parent.parent / "fixtures" / "labelled" / "dev"
@@ -66,7 +66,7 @@ def typical_calls(count: int, segments_per_call: int = 40, violations_per_call: 
 def timed(calls: list[Call], config: dict, workers: int) -> tuple[list, float, float]:
     """Findings per call, wall seconds, and CPU seconds of this process and its workers."""
     before, started = os.times(), time.perf_counter()
-    findings = list(detect_stream(calls, config, workers=workers))
+    findings = [record.findings for record in detect_stream(calls, config, workers=workers)]
     elapsed, after = time.perf_counter() - started, os.times()
     # the workers' CPU time is counted in children_* once the pool has joined them
     cpu = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system"))

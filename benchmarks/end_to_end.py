@@ -28,9 +28,9 @@ from benchmarks.scoring import Tally
 from benchmarks.spoken_set import ensure, read_reference
 from pipeline.calls import Call, call_from_json
 from pipeline.config import load_config
-from pipeline.detect.evaluate import LabelledCall, evaluate
-from pipeline.detect.parallel import detect_stream
 from pipeline.detect.registry import CORE_CATEGORIES
+from pipeline.learn.evaluate import LabelledCall, evaluate
+from pipeline.run import detect_stream
 from pipeline.store import load_call, open_db
 
 MANIFEST_FIELDS = ("path", "call_id", "started_at", "agent_id", "agency", "debtor_id")
@@ -94,7 +94,7 @@ def main() -> None:
     config = load_config()
     reference = [call_from_json({k: v for k, v in raw.items() if k not in ("labels", "file", "path")}) for raw in raw_calls]
     text = evaluate([labelled(c, r) for c, r in zip(reference, raw_calls)],
-                    lambda calls: list(detect_stream(calls, config)), CORE_CATEGORIES)
+                    lambda calls: [r.findings for r in detect_stream(calls, config)], CORE_CATEGORIES)
     audio = evaluate([labelled(c, r) for c, r in zip(heard, raw_calls)],
                      lambda calls: [found.get(c.call_id, []) for c in calls], CORE_CATEGORIES)
     print_scores(text, audio)

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from pipeline.config import load_config
-from pipeline.scan import ScanSettings, scan
+from pipeline.run import ScanSettings, local_executor, scan
 from pipeline.store import open_db
 from pipeline.transcribe import TranscribeSettings
 
@@ -32,7 +32,8 @@ def run(workers: int, beam_size: int, batch_size: int) -> tuple[float, float]:
         config=config,
     )
     with tempfile.TemporaryDirectory() as tmp:
-        progress = scan(open_db(Path(tmp) / "bench.db"), settings, root=AUDIO, workers=workers)
+        with local_executor(workers) as executor:
+            progress = scan(open_db(Path(tmp) / "bench.db"), settings, root=AUDIO, executor=executor)
     return progress.audio_seconds, progress.elapsed
 
 

@@ -1,99 +1,119 @@
-"""The ``callqa`` command line: click commands only. Each one parses options, calls the
-library, and prints."""
+"""The ``callqa`` command line: click commands only. Each one parses options, calls one
+library function, and prints. Options used by several commands are declared once below;
+an error the user can fix (any ``CallqaError``) is printed as a message, never a traceback."""
 
 from __future__ import annotations
 
-import os
+import json
 from pathlib import Path
 
 import click
 
 from . import __version__, store
-from .config import ConfigError, load_config
-from .scan import Progress, ScanError, ScanSettings, default_workers, scan as run_scan
+from .config import load_config
+from .errors import CallqaError
+from .run import Executor, Progress, ScanSettings, audio_settings, default_workers, local_executor, make_executor, worker_threads
 
 
-@click.group()
+class CallqaGroup(click.Group):
+    """The one place where a ``CallqaError`` from any command becomes a message and exit 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CallqaError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=CallqaGroup)
 @click.version_option(__version__, prog_name="callqa")
 def cli():
     """callqa: offline quality inspection (质检) of debt-collection calls."""
 
 
+# --- options shared by several commands ------------------------------------------------
+
+
+def db_option(exists: bool = True, required: bool = True, help: str = "the callqa database (qa.db)"):
+    return click.option("--db", "db_path", required=required, help=help,
+                        type=click.Path(dir_okay=False, exists=exists, path_type=Path))
+
+
+config_option = click.option(
+    "--config", "config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    callback=lambda ctx, param, path: load_config(path),
+    help="Settings file with the keys to change (default: callqa.yaml, or CALLQA_CONFIG).",
+)
+workers_option = click.option("--workers", type=click.IntRange(min=1), default=default_workers,
+                              show_default="both cores", help="Processes working in parallel.")
+channels_option = click.option("--channels", type=click.Choice(["agent-customer", "customer-agent", "mono"]),
+                               help="Stereo roles: left=agent (default: scan.channels in the settings), swapped, "
+                                    "or mixed to mono.")
+model_option = click.option("--model", help="Local CTranslate2 Whisper folder (default: the bundled Whisper base).")
+
+
 # --- scan: transcribe and store ----------------------------------------------------
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
-
-def _scan_settings(config_path, model, device, compute_type, beam_size, channels, workers) -> ScanSettings:
-    from .model import ModelError, resolve_model
-    from .transcribe import TranscribeSettings
-
-    try:
-        config = load_config(config_path)
-        resolve_model(model)  # assemble and verify the bundled model once, before workers start
-    except (ConfigError, ModelError) as exc:
-        raise click.ClickException(str(exc))
-    threads = max(1, (os.cpu_count() or 1) // max(1, workers))
-    overrides = {"model": model, "device": device, "compute_type": compute_type, "cpu_threads": threads}
-    if beam_size is not None:
-        overrides["beam_size"] = beam_size
-    return ScanSettings(
-        transcribe=TranscribeSettings.from_config(config, **overrides),
-        channel_mode=channels or config["scan"]["channels"],
-        config=config,
-    )
-
-
-def _run_scan(db_path, settings, workers, **sources) -> Progress:
+def _run_scan(db_path: Path, settings: ScanSettings, executor: Executor, **sources) -> Progress:
     from .display import ScanProgressBar, print_summary
+    from .run import scan as run_scan
 
     db = store.open_db(db_path)
     arguments = {k: str(v) for k, v in sources.items() if v is not None}
-    try:
-        with ScanProgressBar("import" if sources.get("transcripts") else "scan") as bar:
-            progress = run_scan(db, settings, workers=workers, arguments=arguments, on_progress=bar.update, **sources)
-    except ScanError as exc:
-        raise click.ClickException(str(exc))
+    with executor, ScanProgressBar("import" if sources.get("transcripts") else "scan") as bar:
+        progress = run_scan(db, settings, executor=executor, arguments=arguments, on_progress=bar.update, **sources)
     print_summary("callqa scan", progress, str(db_path), show_speed=not sources.get("transcripts"))
     return progress
 
 
 @cli.command()
 @click.argument("folder", required=False, type=click.Path(path_type=Path))
-@click.option("--db", "db_path", required=True, type=click.Path(path_type=Path), help="SQLite database to write.")
+@db_option(exists=False, help="SQLite database to write (created if missing).")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV with a 'path' column and optional call_id, started_at, agent_id, agency, debtor_id.")
 @click.option("--transcripts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="JSON/JSONL calls already transcribed elsewhere (shared transcript format).")
-@click.option("--model", help="Local CTranslate2 Whisper folder (default: the bundled Whisper base).")
+@model_option
 @click.option("--device", default="cpu", show_default=True)
 @click.option("--compute-type", default="int8", show_default=True)
 @click.option("--beam-size", type=int, help="Beam size (default from settings: 5).")
-@click.option("--channels", type=click.Choice(["agent-customer", "customer-agent", "mono"]),
-              help="Stereo roles: left=agent (default), swapped, or mixed to mono.")
-@click.option("--workers", type=int, default=default_workers, show_default="both cores",
-              help="Files processed in parallel.")
+@channels_option
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Files processed in parallel.  [default: both cores; with --engine ray: as many as the "
+                   "cluster's CPUs (GPUs with --device cuda) allow]")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: processes on this machine; ray: actors on a Ray cluster (pip install 'callqa[ray]').")
+@click.option("--ray-address", help="(ray) The cluster to join: auto, or ray://head:10001.  [default: start Ray here]")
+@click.option("--shared-fs", is_flag=True,
+              help="(ray) Workers read the recordings at the driver's paths instead of receiving their bytes.")
+@click.option("--cpus-per-worker", type=click.IntRange(min=1), default=1, show_default=True,
+              help="(ray) CPUs each worker reserves, and its model's threads.")
 @click.option("--force", is_flag=True, help="Redo calls already stored.")
 @click.option("--retry-failed", is_flag=True, help="Redo calls stored as failed.")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Settings file.")
-def scan(folder, db_path, manifest, transcripts, model, device, compute_type, beam_size, channels, workers,
-         force, retry_failed, config_path):
+@config_option
+def scan(folder, db_path, manifest, transcripts, model, device, compute_type, beam_size, channels, workers, engine,
+         ray_address, shared_fs, cpus_per_worker, force, retry_failed, config):
     """Transcribe every recording below FOLDER (or in a manifest) and store it in --db.
 
     \b
     callqa scan /archive/2026-03 --db qa.db
     callqa scan /archive/2026-03 --manifest calls.csv --db qa.db
     callqa scan --transcripts vendor_asr.jsonl --db qa.db
+    callqa scan /archive/2026-03 --db qa.db --engine ray --ray-address auto
     """
+    if engine == "local" and (ray_address or shared_fs or cpus_per_worker != 1):
+        raise click.UsageError("--ray-address, --shared-fs and --cpus-per-worker go with --engine ray")
+    workers = workers or (None if engine == "ray" else default_workers())
     if transcripts is not None:
-        try:
-            config = load_config(config_path)
-        except ConfigError as exc:
-            raise click.ClickException(str(exc))
         settings = ScanSettings(transcribe=None, config=config)
     else:
-        settings = _scan_settings(config_path, model, device, compute_type, beam_size, channels, workers)
-    _run_scan(db_path, settings, workers, root=folder, manifest=manifest, transcripts=transcripts,
+        threads = cpus_per_worker if engine == "ray" else worker_threads(workers)
+        settings = audio_settings(config, channels, threads, model=model, device=device,
+                                  compute_type=compute_type, beam_size=beam_size)
+    ray_options = dict(address=ray_address, shared_fs=shared_fs, device=device, cpus_per_worker=cpus_per_worker)
+    executor = make_executor(engine, workers, **(ray_options if engine == "ray" else {}))
+    _run_scan(db_path, settings, executor, root=folder, manifest=manifest, transcripts=transcripts,
               force=force, retry_failed=retry_failed)
 
 
@@ -121,26 +141,30 @@ def _clock(seconds: float) -> str:
 @cli.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"),
               show_default=True, help="Folder for the demo database.")
-@click.option("--workers", type=int, default=default_workers, show_default="both cores")
-def demo(out, workers):
+@click.option("--fixtures", type=click.Path(file_okay=False, path_type=Path), default=Path("fixtures"),
+              show_default=True, help="The checkout's fixtures folder (./run demo runs from the checkout).")
+@workers_option
+def demo(out, fixtures, workers):
     """Scan the bundled fixtures with the bundled model into OUT/qa.db, then show what it found."""
+    if not (fixtures / "audio" / "manifest.csv").is_file():
+        raise click.ClickException(f"{fixtures}: no fixture recordings here; run the demo from a checkout (./run demo)")
     out.mkdir(parents=True, exist_ok=True)
     db_path = out / "qa.db"
-    settings = _scan_settings(None, None, "cpu", "int8", None, None, workers)
-    _run_scan(db_path, settings, workers, root=FIXTURES / "audio", manifest=FIXTURES / "audio" / "manifest.csv")
-    for transcripts in sorted((FIXTURES / "transcripts").glob("*.jsonl")):
-        _run_scan(db_path, settings, workers, transcripts=transcripts)
+    config = load_config()
+    settings = audio_settings(config, None, worker_threads(workers))
+    _run_scan(db_path, settings, local_executor(workers), root=fixtures / "audio",
+              manifest=fixtures / "audio" / "manifest.csv")
+    for transcripts in sorted((fixtures / "transcripts").glob("*.jsonl")):
+        _run_scan(db_path, ScanSettings(transcribe=None, config=config), local_executor(workers),
+                  transcripts=transcripts)
     db = store.open_db(db_path)
     click.echo("\n搜索“法院” (callqa search %s 法院):" % db_path)
     for hit in store.search_segments(db, "法院", 10):
         click.echo(f"  {hit.call_id}\t{_clock(hit.start)}\t{hit.speaker}\t{hit.text}")
     click.echo("\nFindings:")
-    for row in db.execute(
-        "SELECT call_id, category, round(score, 2), evidence FROM findings ORDER BY call_id, start"
-    ):
-        click.echo("  " + "\t".join(str(v) for v in row))
+    for call_id, category, score, evidence in store.findings_overview(db):
+        click.echo(f"  {call_id}\t{category}\t{score:.2f}\t{evidence}")
     click.echo(f"\nOpen it: datasette {db_path}   or   sqlite3 {db_path}")
-
 
 
 # --- Audio, model and transcription (pipeline/audio.py, model.py, transcribe.py) -----------
@@ -152,66 +176,44 @@ def model_command():
 
     Run once after installing to do the one-time work (joining 140 MB) before the first scan.
     """
-    from .model import ModelError, default_model_dir
+    from .model import default_model_dir
 
-    try:
-        click.echo(default_model_dir())
-    except ModelError as exc:
-        raise click.ClickException(str(exc)) from None
+    click.echo(default_model_dir())
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--channels", type=click.Choice(["agent-customer", "customer-agent", "mono"]),
-              default=None, help="Stereo layout [default: scan.channels in the settings].")
-@click.option("--model", default=None,
-              help="CTranslate2 Whisper model folder [default: bundled whisper-base].")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@channels_option
+@model_option
 @click.option("--batch-size", type=int, default=None,
               help="Decode N speech turns at once; 0: one at a time [default: settings].")
 @click.option("--threads", type=int, default=None, help="CPU threads for the model.")
-def transcribe(files, channels, model, batch_size, threads):
+@config_option
+def transcribe(files, channels, model, batch_size, threads, config):
     """Transcribe recordings; print one call JSON per line (the transcript format).
 
     A file that cannot be read is reported on stderr and the others go on.
     """
-    import json
-    from pathlib import Path
+    from .run import transcribe_files
 
-    from .audio import AudioError, decode
-    from .calls import Call
-    from .config import ConfigError, load_config
-    from .model import ModelError
-    from .transcribe import TranscribeSettings, load_transcriber
-
-    try:
-        config = load_config()
-        transcriber = load_transcriber(TranscribeSettings.from_config(
-            config, model=model, batch_size=batch_size, cpu_threads=threads))
-    except (ConfigError, ModelError) as exc:
-        raise click.ClickException(str(exc)) from None
+    settings = audio_settings(config, channels, threads, model=model, batch_size=batch_size)
     failed = 0
-    for file in files:
-        try:
-            audio = decode(file, channels or config["scan"]["channels"])
-        except AudioError as exc:
-            click.echo(f"error: {exc}", err=True)
+    for record in transcribe_files(files, settings):
+        if record.status != "ok":
+            click.echo(f"error: {record.error}", err=True)
             failed += 1
             continue
-        call = Call(
-            call_id=Path(file).stem,
-            segments=transcriber.transcribe(audio),
-            extra={"audio_file": file, "duration": round(audio.duration, 2),
-                   "model": transcriber.model_name},
-        )
-        click.echo(json.dumps(call.to_json(), ensure_ascii=False))
+        record.call.extra.update(audio_file=record.source_path, duration=round(record.duration, 2), model=record.model)
+        click.echo(json.dumps(record.call.to_json(), ensure_ascii=False))
     if failed:
         raise SystemExit(1)
+
 
 # --- classifier: train the utterance model --------------------------------------------
 
 
 def _print_scores(title: str, scores) -> None:
-    from .detect.training import macro_f1
+    from .learn.training import macro_f1
 
     click.echo(title)
     click.echo(f"  {'category':<18}{'precision':>10}{'recall':>10}{'F1':>8}{'n':>6}")
@@ -227,30 +229,25 @@ def _print_scores(title: str, scores) -> None:
               help="Folder for the model and its card.  [default: models]")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--with-reviews", is_flag=True, help="Also learn from reviewer verdicts in --db.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="Database with reviews.")
+@db_option(required=False, help="Database with reviews (with --with-reviews).")
 @click.option("--force", is_flag=True, help="With --with-reviews: replace the model even if it scores lower.")
 def train(corpus, out, seed, with_reviews, db_path, force):
     """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md."""
-    from .detect.classifier import ModelFileError
-    from .detect.corpus import CORPUS_DIR, CorpusError
-    from .detect.training import macro_f1, retrain_with_reviews, train_corpus
+    from .learn.corpus import CORPUS_DIR
+    from .learn.training import macro_f1, retrain_with_reviews, train_corpus
+    from .resources import data_path
 
     corpus = corpus or CORPUS_DIR
-    out = out or FIXTURES.parent / "models"
-    try:
-        if not with_reviews:
-            result = train_corpus(corpus, out, seed)
-            _print_scores(f"cross-validated on train ({len(result.train)} utterances):", result.cv_scores)
-            _print_scores(f"held-out test ({len(result.test)} utterances):", result.test_scores)
-            click.echo(f"thresholds: {result.thresholds}\nwrote {out}/utterance_classifier.skops and MODEL_CARD.md")
-            return
-        if db_path is None:
-            raise click.UsageError("--with-reviews needs --db PATH")
-        if not db_path.exists():
-            raise click.ClickException(f"{db_path}: no such database")
-        outcome = retrain_with_reviews(store.open_db(db_path), corpus, out, seed, force)
-    except (CorpusError, ModelFileError, ValueError) as exc:
-        raise click.ClickException(str(exc))
+    out = out or data_path("models")
+    if not with_reviews:
+        result = train_corpus(corpus, out, seed)
+        _print_scores(f"cross-validated on train ({len(result.train)} utterances):", result.cv_scores)
+        _print_scores(f"held-out test ({len(result.test)} utterances):", result.test_scores)
+        click.echo(f"thresholds: {result.thresholds}\nwrote {out}/utterance_classifier.skops and MODEL_CARD.md")
+        return
+    if db_path is None:
+        raise click.UsageError("--with-reviews needs --db PATH")
+    outcome = retrain_with_reviews(store.open_db(db_path), corpus, out, seed, force)
     click.echo(f"{len(outcome.reviewed)} utterances from reviewer verdicts added to the training data")
     if outcome.old_scores is not None:
         _print_scores("current model on held-out test:", outcome.old_scores)
@@ -267,9 +264,6 @@ def train(corpus, out, seed, with_reviews, db_path, force):
 # --- reviewer console: accounts, web console, queue, verdicts, export --------------------
 
 STATUSES = ["open", "confirmed", "dismissed", "uncertain", "all"]
-DB_OPTION = click.option(
-    "--db", "db_path", required=True, type=click.Path(dir_okay=False, exists=True), help="the callqa database (qa.db)"
-)
 
 
 @cli.group()
@@ -279,9 +273,7 @@ def user():
 
 @user.command("add")
 @click.argument("username")
-@click.option(
-    "--db", "db_path", required=True, type=click.Path(dir_okay=False), help="the callqa database (created if missing)"
-)
+@db_option(exists=False, help="the callqa database (created if missing)")
 @click.option("--role", type=click.Choice(["reviewer", "admin"]), default="reviewer", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin (scripts)")
 def user_add(username, db_path, role, password_stdin):
@@ -289,32 +281,28 @@ def user_add(username, db_path, role, password_stdin):
     import sys
 
     from .review import auth
-    from .store import open_db
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        account = auth.add_user(open_db(db_path), username, password, role)
-    except auth.UserError as exc:
-        raise click.ClickException(str(exc)) from exc
+    account = auth.add_user(store.open_db(db_path), username, password, role)
     click.echo(f"user {account.username} ({account.role}) saved in {db_path}")
 
 
 @cli.command()
-@DB_OPTION
+@db_option()
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (0.0.0.0 exposes it)")
 @click.option("--port", default=8080, show_default=True, type=int)
-def serve(db_path, host, port):
+@click.option("--https", is_flag=True, help="served to browsers through HTTPS (a TLS proxy): send the cookie Secure")
+def serve(db_path, host, port, https):
     """Run the reviewer console (web) over a database."""
     import uvicorn
 
     from .review import auth
     from .review.app import create_app
-    from .store import open_db
 
-    if not auth.has_users(open_db(db_path)):
+    if not auth.has_users(store.open_db(db_path)):
         raise click.ClickException(
             f"no console accounts in {db_path} yet; add one first: callqa user add NAME --db {db_path} --role admin"
         )
@@ -325,11 +313,11 @@ def serve(db_path, host, port):
             err=True,
         )
     click.echo(f"callqa console on http://{host}:{port}/  (Ctrl-C to stop)")
-    uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db_path, https=https), host=host, port=port, log_level="warning")
 
 
 @cli.command()
-@DB_OPTION
+@db_option()
 @click.option("--status", type=click.Choice(STATUSES), default="open", show_default=True)
 @click.option("--category", default="", help="category id, e.g. threat")
 @click.option("--agency", default="")
@@ -344,11 +332,11 @@ def findings(db_path, **options):
     from rich.console import Console
     from rich.table import Table
 
-    from .review import labels, queries
-    from .store import open_db
+    from .present import labels
+    from .review import queries
 
     filters = queries.QueueFilters.from_params(options)
-    page = queries.queue_page(open_db(db_path), filters)
+    page = queries.queue_page(store.open_db(db_path), filters)
     severity_by_rank = {rank: name for name, rank in labels.SEVERITY_RANK.items()}
     table = Table(title=f"{page.total} 通电话（第 {filters.page}/{page.pages} 页）")
     for header in ("通话", "时间", "机构", "坐席", "最高等级", "最高分", "类别", "发现数"):
@@ -374,31 +362,20 @@ def findings(db_path, **options):
 
 @cli.command()
 @click.argument("finding_id", type=int)
-@DB_OPTION
+@db_option()
 @click.option("--verdict", required=True, type=click.Choice(["confirmed", "dismissed", "uncertain"]))
 @click.option("--comment", default="")
 @click.option("--reviewer", required=True, help="the reviewer's username")
 def review(finding_id, db_path, verdict, comment, reviewer):
     """Record a verdict on one finding (same as the console's buttons)."""
-    from .review import audit, auth, queries
-    from .store import open_db
+    from .review.actions import review_finding
 
-    db = open_db(db_path)
-    if auth.load_user(db, reviewer) is None:
-        raise click.ClickException(
-            f"no active user {reviewer!r} (add one with: callqa user add {reviewer} --db {db_path})"
-        )
-    try:
-        review_id = queries.record_verdict(db, finding_id, verdict, reviewer, comment)
-    except queries.ReviewError as exc:
-        audit.record(db, reviewer, "verdict", "finding", finding_id, result="failed", detail=f"cli: {exc}")
-        raise click.ClickException(str(exc)) from exc
-    audit.record(db, reviewer, "verdict", "finding", finding_id, detail=f"cli: {verdict} (review {review_id})")
+    review_id = review_finding(store.open_db(db_path), finding_id, verdict, reviewer, comment)
     click.echo(f"finding {finding_id}: {verdict} by {reviewer} (review {review_id})")
 
 
 @cli.command()
-@DB_OPTION
+@db_option()
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="findings.xlsx or findings.csv")
 @click.option("--status", type=click.Choice(STATUSES), default="all", show_default=True)
 @click.option("--category", default="", help="only this category id")
@@ -407,31 +384,17 @@ def export(db_path, out, status, category, username):
     """Findings with their newest verdict, for Excel (personal data masked)."""
     import getpass
 
-    from .review import audit, export as exporter, queries
-    from .store import open_db
+    from .review.actions import export_findings
 
-    db = open_db(db_path)
-    username = username or getpass.getuser()
-    try:
-        rows = queries.export_rows(db, status=status, category=category)
-        exporter.write(rows, out)
-    except (exporter.ExportError, queries.ReviewError) as exc:
-        audit.record(db, username, "export", "findings", out, result="failed", detail=f"cli: {exc}")
-        raise click.ClickException(str(exc)) from exc
-    detail = f"cli: {len(rows)} rows, status={status}, category={category or 'all'}"
-    audit.record(db, username, "export", "findings", out, detail=detail)
-    click.echo(f"{len(rows)} rows written to {out}")
+    rows = export_findings(store.open_db(db_path), out, username or getpass.getuser(), status, category)
+    click.echo(f"{rows} rows written to {out}")
 
 
 # --- self-check: sampling, yearly report, detector monitoring (pipeline/selfcheck/) ---------
-# (--db is the console section's DB_OPTION)
-
-CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-                             help="Settings file with the keys to change (default: callqa.yaml).")
 
 
 @cli.command()
-@DB_OPTION
+@db_option()
 @click.option("--year", type=int, help="Sample the ok calls started in this year.")
 @click.option("--size", type=click.IntRange(min=1), help="Number of calls to sample.")
 @click.option("--margin", type=click.FloatRange(0, 1, min_open=True, max_open=True),
@@ -467,27 +430,22 @@ def sample(db_path, year, size, margin, confidence, expected_rate, by, allocatio
 
     db = store.open_db(db_path)
     console = Console()
-    try:
-        if verify_id is not None:
-            _verify_sample(db, verify_id)
-            return
-        if year is None:
-            raise click.UsageError("give --year (or --verify ID)")
-        if size is not None and margin is not None:
-            raise click.UsageError("give --size or --margin, not both")
-        if out and Path(out).suffix.lower() not in sampling.EXPORT_FORMATS:
-            raise click.UsageError(f"{out}: write the sample as .xlsx or .csv")
-        plan = sampling.SamplingPlan(
-            year=year, seed=seed if seed is not None else secrets.randbelow(2**31), size=size,
-            by=tuple(part.strip() for part in by.split(",") if part.strip()), allocation=allocation,
-            oversample_flagged=oversample_flagged, margin=margin, confidence=confidence, expected_rate=expected_rate,
-        )
-        drawn = sampling.draw_sample(db, plan)
-        sample_id = sampling.record_sample(db, drawn, created_by or getpass.getuser())
-        if out:
-            sampling.write_sample(out, db, drawn)
-    except sampling.SamplingError as exc:
-        raise click.ClickException(str(exc)) from exc
+    if verify_id is not None:
+        _verify_sample(db, verify_id)
+        return
+    if year is None:
+        raise click.UsageError("give --year (or --verify ID)")
+    if size is not None and margin is not None:
+        raise click.UsageError("give --size or --margin, not both")
+    if out and Path(out).suffix.lower() not in sampling.EXPORT_FORMATS:
+        raise click.UsageError(f"{out}: write the sample as .xlsx or .csv")
+    plan = sampling.SamplingPlan(
+        year=year, seed=seed if seed is not None else secrets.randbelow(2**31), size=size,
+        by=tuple(part.strip() for part in by.split(",") if part.strip()), allocation=allocation,
+        oversample_flagged=oversample_flagged, margin=margin, confidence=confidence, expected_rate=expected_rate,
+    )
+    drawn = sampling.draw_sample(db, plan)
+    sample_id = sampling.record_sample(db, drawn, created_by or getpass.getuser(), out)
     console.print(f"样本 {sample_id}：{drawn.size} 通（总体 {sum(s.population for s in drawn.strata)} 通，种子 {plan.seed}）",
                   soft_wrap=True)
     table = Table()
@@ -519,53 +477,44 @@ def _verify_sample(db, sample_id: int) -> None:
 
 
 @cli.command()
-@DB_OPTION
+@db_option()
 @click.option("--year", type=int, required=True, help="Report on the ok calls started in this year.")
 @click.option("--agency", help="Only this outsourced agency (its yearly evaluation).")
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
-@CONFIG_OPTION
-def report(db_path, year, agency, out, config_path):
+@config_option
+def report(db_path, year, agency, out, config):
     """Write the yearly self-check report: one self-contained HTML file in Chinese.
 
     \b
     callqa report --db qa.db --year 2026 --out selfcheck-2026.html
     callqa report --db qa.db --year 2026 --agency 某某信用管理 --out agency.html
     """
-    from .selfcheck.report import ReportError, write_report
+    from .selfcheck.report import write_report
 
-    try:
-        written = write_report(store.open_db(db_path), out, year, load_config(config_path), agency)
-    except (ReportError, ConfigError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    written = write_report(store.open_db(db_path), out, year, config, agency)
     click.echo(f"{out}: {written.calls} calls, {written.violating.k} violating ({written.violating.rate:.1%})")
     for warning in written.detector.warnings:
         click.echo(f"预警：{warning.message(written.detector.min_precision)}", err=True)
 
 
 @cli.command()
-@DB_OPTION
+@db_option()
 @click.option("--year", type=int, help="Only calls started in this year.")
 @click.option("--agency", help="Only this agency's calls.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
-@CONFIG_OPTION
-def monitor(db_path, year, agency, as_json, config_path):
+@config_option
+def monitor(db_path, year, agency, as_json, config):
     """Detector precision from reviewer verdicts, by category and month, and recall on samples.
 
     \b
     callqa monitor --db qa.db
     callqa monitor --db qa.db --year 2026 --json
     """
-    import json
-
     from rich.console import Console
 
     from .selfcheck.monitor import monitor_with_config
     from .selfcheck.verdicts import Scope
 
-    try:
-        config = load_config(config_path)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc))
     result = monitor_with_config(store.open_db(db_path), config, Scope(year=year, agency=agency))
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
@@ -592,7 +541,7 @@ def _print_precision(console, result) -> None:
     """Precision per category, then per month (months down, categories across)."""
     from rich.table import Table
 
-    from .selfcheck.labels import category_label
+    from .present.labels import category_label
 
     overall = Table(title="精确率 = 属实 / (属实 + 误报)，按类别")
     for name in ("类别", "属实", "误报", "存疑", "精确率", "95% 区间"):
@@ -622,7 +571,7 @@ def _print_precision(console, result) -> None:
 def _print_recall(console, result) -> None:
     from rich.table import Table
 
-    from .selfcheck.labels import category_label
+    from .present.labels import category_label
 
     recall = Table(title=f"召回率 = 属实 / (属实 + 漏检)，按抽样权重（层总体 ÷ 层样本）计，已复核抽样通话 {result.reviewed_sample_calls} 通")
     for name in ("类别", "属实", "漏检", "召回率"):
@@ -635,30 +584,15 @@ def _print_recall(console, result) -> None:
 # --- detection: detect, redetect, evaluate (pipeline.detect) --------------------------------
 
 
-def _detection_config(config_path):
-    from .config import ConfigError, load_config
-    from .detect.lexicon import LexiconError
-    from .detect.registry import default_registry
-
-    try:
-        config = load_config(config_path)
-        default_registry(config)  # read and check the lexicons before the first call
-    except (ConfigError, LexiconError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    return config
-
-
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="settings file")
-def detect(file, config_path):
+@config_option
+@workers_option
+def detect(file, config, workers):
     """Flag violations in the calls of FILE (.json or .jsonl): one JSON finding per line."""
-    import json
-
     from .calls import read_calls
-    from .detect.parallel import detect_stream
+    from .run import detect_stream
 
-    config = _detection_config(config_path)
     try:
         results = list(read_calls(file))
     except (OSError, UnicodeDecodeError) as exc:
@@ -666,58 +600,53 @@ def detect(file, config_path):
     for result in results:
         if result.error:
             click.echo(result.error, err=True)
-    for findings in detect_stream((r.call for r in results if r.call), config):
-        for finding in findings:
+    for record in detect_stream((r.call for r in results if r.call), config, workers):
+        if record.error:
+            click.echo(record.error, err=True)
+        for finding in record.findings:
             click.echo(json.dumps(finding.to_json(), ensure_ascii=False))
 
 
 @cli.command()
-@click.option("--db", "db_path", required=True, type=click.Path(exists=True, dir_okay=False), help="the qa.db to update")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="settings file")
-def redetect(db_path, config_path):
+@db_option()
+@config_option
+@workers_option
+def redetect(db_path, config, workers):
     """Run detection again on every stored call (after editing lexicons or thresholds)."""
-    from collections import Counter
+    from .run import redetect as run_redetect
 
-    from .detect.parallel import detect_stream
-    from .store import load_call, ok_call_ids, open_db, replace_findings
-
-    config = _detection_config(config_path)
-    db = open_db(db_path)
-    per_category: Counter = Counter()
-    call_ids = ok_call_ids(db)
-    for call_id, findings in zip(call_ids, detect_stream((load_call(db, i) for i in call_ids), config)):
-        replace_findings(db, call_id, findings)
-        per_category.update(f.category for f in findings)
-    # replace_findings cleared the cross-call findings too: recompute them over every day.
-    from .detect.metadata import run_metadata_rules
-
-    cross_call = run_metadata_rules(db, config)
-    click.echo(f"{len(call_ids)} calls, {sum(per_category.values()) + cross_call} findings")
-    click.echo(f"  cross-call rules (quiet_hours, call_frequency, contact_after_refusal): {cross_call}")
-    for category, count in sorted(per_category.items()):
+    with local_executor(workers) as executor:
+        progress = run_redetect(store.open_db(db_path), config, executor, arguments={"db": str(db_path)})
+    click.echo(f"{progress.done} calls, {sum(progress.findings.values()) + progress.cross_call} findings")
+    click.echo(f"  cross-call rules (quiet_hours, call_frequency, contact_after_refusal): {progress.cross_call}")
+    for category, count in sorted(progress.findings.items()):
         click.echo(f"  {category}: {count}")
+    for _where, error in progress.failures:
+        click.echo(f"failed (stored findings kept): {error}", err=True)
 
 
 @cli.command()
 @click.argument("labelled", type=click.Path(exists=True, path_type=str))
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="settings file")
+@config_option
 @click.option("--tolerance", default=1, show_default=True, help="segments a finding may be off its label")
 @click.option("--json", "as_json", is_flag=True, help="print the figures as JSON")
 @click.option("--show-errors", is_flag=True, help="also list false alarms and misses")
-def evaluate(labelled, config_path, tolerance, as_json, show_errors):
+@workers_option
+def evaluate(labelled, config, tolerance, as_json, show_errors, workers):
     """Precision, recall and F1 per category on LABELLED (.jsonl file or folder of them)."""
-    import json
-
-    from .detect.evaluate import evaluate as run_evaluation
-    from .detect.evaluate import read_labelled
-    from .detect.parallel import detect_stream
+    from .learn.evaluate import evaluate as run_evaluation
+    from .learn.evaluate import read_labelled
     from .detect.registry import CORE_CATEGORIES
+    from .run import detect_stream
 
-    config = _detection_config(config_path)
     errors: list[str] = []
-    result = run_evaluation(
-        read_labelled(labelled, errors), lambda calls: list(detect_stream(calls, config)), CORE_CATEGORIES, tolerance
-    )
+
+    def findings_of(calls):
+        records = list(detect_stream(calls, config, workers))
+        errors.extend(r.error for r in records if r.error)
+        return [r.findings for r in records]
+
+    result = run_evaluation(read_labelled(labelled, errors), findings_of, CORE_CATEGORIES, tolerance)
     result.errors = errors
     for error in errors:
         click.echo(error, err=True)

@@ -13,8 +13,9 @@ from typing import Any
 
 import yaml
 from .errors import CallqaError
+from .resources import data_path
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "callqa.yaml"
+DEFAULT_CONFIG = data_path("callqa.yaml")
 
 
 class ConfigError(CallqaError, ValueError):

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .scan import Progress as ScanProgress
+from .run import Progress as ScanProgress
 
 console = Console(stderr=True)
 
@@ -56,6 +56,13 @@ def print_summary(title: str, progress: ScanProgress, db_path: str, show_speed: 
         table.add_row("speed", f"{progress.speed:.1f}× real time")
     for category, count in sorted(progress.findings.items()):
         table.add_row(f"findings: {category}", str(count))
+    if progress.cross_call:
+        table.add_row("findings of the cross-call rules", str(progress.cross_call))
+    if progress.finished_runs:
+        runs = ", ".join(map(str, progress.finished_runs))
+        table.add_row("earlier runs that ended early", f"{runs} (finished now: cross-call rules run)")
+    for node, calls in sorted(progress.nodes.items()):
+        table.add_row(f"calls on node {node[:12]}", str(calls))
     table.add_row("database", db_path)
     console.print(table)
     for _path, error in progress.failures:  # every error message names its file

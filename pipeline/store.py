@@ -3,19 +3,32 @@
 One file in WAL mode, opened with sqlite-utils, readable by Datasette. Each call is written
 in a single transaction, so a run killed at any moment leaves every call either stored
 whole or not at all, and a rerun picks up where it stopped.
+
+Several processes write at once (a scan importing while reviewers post verdicts in the
+console). Every write goes through ``writing(db)``, which takes SQLite's write lock up front
+(``BEGIN IMMEDIATE``) and so waits its turn for up to ``BUSY_TIMEOUT_MS``. A deferred
+``BEGIN`` that reads and then writes fails at once with "database is locked" when another
+connection committed in between: SQLite cannot wait there, ``busy_timeout`` does not apply.
+Connections run in autocommit mode, so a statement outside ``writing`` is its own
+transaction and never leaves one open.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
+
+import sqlite3
 
 import sqlite_utils
 
 from .calls import Call, CallRecord, Finding, Segment
+from .errors import CallqaError
 from .text import index_tokens, words
 
 SCHEMA = """
@@ -102,6 +115,14 @@ CREATE TABLE IF NOT EXISTS reviews (
 CREATE INDEX IF NOT EXISTS reviews_finding ON reviews(finding_id, created_at);
 CREATE INDEX IF NOT EXISTS reviews_call ON reviews(call_id);
 
+-- "The newest review wins", the one definition every reader uses: the newest review of each
+-- finding (ties on created_at go to the later row), and every review not on a finding (a
+-- reviewer's miss, a whole-call check). A change here needs DROP VIEW in MIGRATIONS.
+CREATE VIEW IF NOT EXISTS latest_reviews AS
+SELECT * FROM reviews r
+WHERE r.finding_id IS NULL
+   OR r.id = (SELECT n.id FROM reviews n WHERE n.finding_id = r.finding_id ORDER BY n.created_at DESC, n.id DESC LIMIT 1);
+
 CREATE TABLE IF NOT EXISTS users (
     username TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
@@ -124,6 +145,34 @@ CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- INSERT OR REPLACE deletes the row it replaces without firing the delete trigger.
+CREATE TRIGGER IF NOT EXISTS audit_log_no_replace BEFORE INSERT ON audit_log
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+-- Console sessions, server side: the cookie holds a random token, this table its hash.
+-- A session ends at expires_at (fixed at login), at logout, or when the password is reset.
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,    -- sha256 of the cookie's token
+    username TEXT NOT NULL REFERENCES users(username),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT,
+    address TEXT
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions(username);
+
+-- Every login attempt, written before the password is checked (outcome NULL while it is), so
+-- parallel guesses count against the limits at once.
+CREATE TABLE IF NOT EXISTS login_attempts (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    username TEXT NOT NULL,
+    address TEXT,
+    outcome TEXT                    -- NULL (being checked) | ok | failed
+);
+CREATE INDEX IF NOT EXISTS login_attempts_user ON login_attempts(username, at);
+CREATE INDEX IF NOT EXISTS login_attempts_address ON login_attempts(address, at);
 
 CREATE TABLE IF NOT EXISTS samples (
     id INTEGER PRIMARY KEY,
@@ -148,18 +197,153 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreError(CallqaError):
+    """The database cannot be used: missing folder, read-only, corrupted, disk full."""
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """A connection to an existing callqa database: autocommit, waiting on a busy database.
+
+    Usable from any thread (the console's dependency and endpoint may run on different ones).
+    """
+    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return sqlite_utils.Database(conn)
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) a callqa database in WAL mode with the full schema."""
-    db = sqlite_utils.Database(path)
-    db.conn.execute("PRAGMA busy_timeout = 30000")
-    db.enable_wal()
-    db.conn.executescript(SCHEMA)
-    # Migration (asr): segments.raw_text, for databases made before it existed.
-    if "raw_text" not in db["segments"].columns_dict:
-        db["segments"].add_column("raw_text", str)
-    if "segments_fts" not in db.table_names():
-        db["segments"].enable_fts(["text_tokens"], create_triggers=True, tokenize="unicode61")
+    """Open (creating if needed) a callqa database in WAL mode with the full schema.
+
+    A new database file is created readable by its owner only (it holds personal data and
+    password hashes); SQLite gives its -wal and -shm files the same permissions. A database
+    that cannot be opened raises ``StoreError`` naming the file and the reason.
+    """
+    path = Path(path)
+    with reporting(path, "cannot open the database"):
+        if not path.exists():
+            if not path.parent.is_dir():
+                raise StoreError(f"{path}: cannot create the database: folder {path.parent} does not exist")
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        db = connect(path)
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.enable_wal()
+            with writing(db):
+                migrate(db)
+                if "segments_fts" not in db.table_names():
+                    db["segments"].enable_fts(["text_tokens"], create_triggers=True, tokenize="unicode61")
+        except BaseException:
+            db.close()
+            raise
     return db
+
+
+def require_writable(db: sqlite_utils.Database) -> None:
+    """Raise ``StoreError`` unless this connection can write (the console must)."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    with reporting(Path(path), "the database is not writable"):
+        if db.execute("PRAGMA query_only").fetchone()[0] or not os.access(path, os.W_OK):
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        with writing(db):
+            db.execute("INSERT INTO runs (command, started_at) VALUES ('write-check', ?)", [now_iso()])
+            db.execute("DELETE FROM runs WHERE id = last_insert_rowid()")
+
+
+@contextlib.contextmanager
+def reporting(path: Path, doing: str) -> Iterator[None]:
+    """Turn SQLite's and the file system's errors into a ``StoreError`` with a plain reason."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: {doing}: {_reason(exc) or exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"{path}: {doing}: {exc.strerror or exc}") from exc
+
+
+def _reason(exc: sqlite3.DatabaseError) -> str | None:
+    """What a user can do about a database error, or None for errors that are bugs."""
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return "the file or its folder is read-only (check permissions)"
+    if "not a database" in text or "malformed" in text:
+        return "the file is not a callqa database or is corrupted (restore it from a backup)"
+    if "full" in text:
+        return "the disk is full (free some space and run the command again)"
+    if "disk I/O error" in text:
+        return "the disk reported an I/O error"
+    if "unable to open" in text:
+        return "cannot open the file (does its folder exist and is it writable?)"
+    if "locked" in text or "busy" in text:
+        return f"another program kept the database locked for over {BUSY_TIMEOUT_MS // 1000} s"
+    return None
+
+
+# Changes to tables of databases made by earlier versions, in order; a database's
+# ``user_version`` counts those applied. Append only. A change goes both into SCHEMA (new
+# databases start from it, with every migration counted as applied) and here (as ALTER
+# TABLE ... for old databases); a wholly new table needs only SCHEMA.
+MIGRATIONS: list[str] = [
+    # asr: the recogniser's text where segments.text had homophones repaired
+    "ALTER TABLE segments ADD COLUMN raw_text TEXT",
+]
+
+
+def _statements(script: str) -> Iterator[str]:
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Bring the schema up to date (inside ``writing``, so two first opens cannot race)."""
+    new = "calls" not in db.table_names()
+    applied = len(MIGRATIONS) if new else db.execute("PRAGMA user_version").fetchone()[0]
+    for statement in _statements(SCHEMA):  # executescript would commit the open transaction
+        db.conn.execute(statement)
+    for statement in MIGRATIONS[applied:]:
+        db.conn.execute(statement)
+    db.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+
+
+@contextlib.contextmanager
+def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction that holds SQLite's write lock from its first statement.
+
+    ``BEGIN IMMEDIATE`` waits (up to the busy timeout) for other writers instead of failing
+    when one commits between this transaction's reads and its writes. Nested inside another
+    transaction it becomes a savepoint of that one.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        reason = _reason(exc)
+        if reason is None:  # a constraint or an SQL mistake: a bug, not the user's to fix
+            raise
+        raise StoreError(f"{_file_of(db)}: cannot write to the database: {reason}") from exc
+
+
+def _file_of(db: sqlite_utils.Database) -> str:
+    try:
+        return db.execute("PRAGMA database_list").fetchone()[2] or "the database"
+    except sqlite3.Error:
+        return "the database"
 
 
 # --- writes -------------------------------------------------------------------------
@@ -184,7 +368,7 @@ def save_call(db: sqlite_utils.Database, record: CallRecord, run_id: int | None 
     Returns the call id it was stored under.
     """
     call = record.call
-    with db.atomic():
+    with writing(db):
         old = db.execute("SELECT id FROM calls WHERE sha256 = ?", [record.sha256]).fetchone()
         if old:
             _delete_call_rows(db, old[0])
@@ -231,7 +415,7 @@ def save_call(db: sqlite_utils.Database, record: CallRecord, run_id: int | None 
 
 def replace_findings(db: sqlite_utils.Database, call_id: str, findings: Iterable[Finding]) -> None:
     """Swap a call's machine findings for new ones (redetect). Reviews keep their copies."""
-    with db.atomic():
+    with writing(db):
         db.execute("DELETE FROM findings WHERE call_id = ?", [call_id])
         _insert_findings(db, call_id, findings)
 
@@ -245,7 +429,7 @@ def replace_category_findings(
     recomputed (``None``: every call). Findings of other categories are left alone; each
     new finding is stored under its own ``call_id``.
     """
-    with db.conn:
+    with writing(db):
         for category, call_ids in replaced.items():
             if call_ids is None:
                 db.execute("DELETE FROM findings WHERE category = ?", [category])
@@ -280,7 +464,7 @@ def _delete_call_rows(db: sqlite_utils.Database, call_id: str) -> None:
 
 
 def start_run(db: sqlite_utils.Database, command: str, arguments: dict[str, Any], versions: dict[str, Any]) -> int:
-    with db.atomic():
+    with writing(db):
         table = db["runs"].insert(
             {
                 "command": command,
@@ -293,7 +477,7 @@ def start_run(db: sqlite_utils.Database, command: str, arguments: dict[str, Any]
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, counts: dict[str, Any]) -> None:
-    with db.atomic():
+    with writing(db):
         db["runs"].update(run_id, {"finished_at": now_iso(), "counts": json.dumps(counts)})
 
 
@@ -325,8 +509,24 @@ def load_call(db: sqlite_utils.Database, call_id: str) -> Call:
     )
 
 
+def latest_reviews(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Rows of the ``latest_reviews`` view, oldest first: each finding's verdict and every
+    review not on a finding."""
+    return list(db.query("SELECT * FROM latest_reviews ORDER BY id"))
+
+
 def ok_call_ids(db: sqlite_utils.Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT id FROM calls WHERE status = 'ok' ORDER BY id")]
+
+
+def findings_overview(db: sqlite_utils.Database) -> list[tuple[str, str, float, str]]:
+    """(call id, category, score, evidence) of every machine finding, by call and time."""
+    return db.execute("SELECT call_id, category, score, evidence FROM findings ORDER BY call_id, start").fetchall()
+
+
+def unfinished_runs(db: sqlite_utils.Database, before: int) -> list[tuple[int, str]]:
+    """(id, command) of the runs started before run ``before`` that never finished (killed, crashed)."""
+    return [tuple(r) for r in db.execute("SELECT id, command FROM runs WHERE finished_at IS NULL AND id < ? ORDER BY id", [before])]
 
 
 @dataclass

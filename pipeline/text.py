@@ -15,7 +15,9 @@ from pathlib import Path
 
 import yaml
 
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
+from .resources import data_path
+
+LEXICON_DIR = data_path("lexicons")
 
 
 @functools.lru_cache(maxsize=1)

@@ -4,7 +4,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.review.export import HEADERS, ExportError, write
-from pipeline.review.labels import local_time
+from pipeline.present.labels import local_time
 from pipeline.review.queries import ExportRow
 
 ROW = ExportRow(

@@ -1,4 +1,4 @@
-from pipeline.review.masking import default_masker
+from pipeline.present.masking import default_masker
 from pipeline.review.queries import CallView, FindingView
 from pipeline.review.transcript import evidence_span, transcript_lines
 

@@ -6,9 +6,12 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+import pytest
 
 from pipeline.calls import Call, CallRecord, Segment
-from pipeline.scan import ScanSettings, read_manifest, find_audio, scan
+from pipeline.run import ScanSettings, find_audio, read_manifest, scan
 from pipeline.store import open_db, save_call, search_segments, load_call
 
 
@@ -85,8 +88,7 @@ def test_manifest_and_folder_sources(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     for name in ("a/one.wav", "a/b/two.MP3", "a/notes.txt"):
         (tmp_path / name).write_bytes(b"x")
-    assert [s.call_id for s in find_audio(tmp_path)] == ["two", "one"] or \
-        sorted(s.call_id for s in find_audio(tmp_path)) == ["one", "two"]
+    assert [s.call_id for s in find_audio(tmp_path)] == ["two", "one"]  # by path: a/b/two.MP3 before a/one.wav
     manifest = tmp_path / "calls.csv"
     manifest.write_text("path,call_id,agency,agent_id,campaign\na/one.wav,X-1,某某小贷,A9,spring\na/b/two.MP3,,,,\n",
                         encoding="utf-8")
@@ -96,12 +98,33 @@ def test_manifest_and_folder_sources(tmp_path):
     assert sources[1].call_id == "two" and sources[1].path == (tmp_path / "a/b/two.MP3").resolve()
 
 
-def test_kill_minus_9_mid_run_leaves_every_call_stored_exactly_once(tmp_path):
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie (an exited process its new parent has not reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_kill_minus_9_mid_run_leaves_every_call_stored_exactly_once_and_no_worker_running(tmp_path):
     src = tmp_path / "big.jsonl"
     n = 3000
     write_jsonl(src, [make_call(i, f"第{i}通电话，您的账单已经逾期了") for i in range(n)])
     db_path = tmp_path / "qa.db"
-    cmd = [sys.executable, "-m", "pipeline", "scan", "--transcripts", str(src), "--db", str(db_path)]
+    cmd = [sys.executable, "-m", "pipeline", "scan", "--transcripts", str(src), "--db", str(db_path), "--workers", "2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=os.getcwd())
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -112,8 +135,15 @@ def test_kill_minus_9_mid_run_leaves_every_call_stored_exactly_once(tmp_path):
                     break
             except Exception:
                 pass
+    workers = children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    assert len(workers) >= 2, "the import runs detection on worker processes"
+    give_up = time.monotonic() + 10
+    while any(map(running, workers)) and time.monotonic() < give_up:
+        time.sleep(0.1)
+    assert not any(map(running, workers)), "workers exit when the scan that started them dies"
+
     stored_before = open_db(db_path)["calls"].count
     assert 0 < stored_before < n, "the kill should land mid-run"
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -121,3 +151,35 @@ def test_kill_minus_9_mid_run_leaves_every_call_stored_exactly_once(tmp_path):
     assert db["calls"].count == n
     assert db.execute("SELECT count(DISTINCT call_id) FROM segments").fetchone()[0] == n
     assert db["segments"].count == 2 * n
+    runs = list(db["runs"].rows)
+    assert [json.loads(r["counts"]).get("finished_by") for r in runs] == [runs[1]["id"], None]
+    assert all(r["finished_at"] for r in runs), "the rerun finished the killed run"
+
+
+def test_a_run_that_ended_early_is_finished_by_the_next(tmp_path, monkeypatch):
+    """A scan killed before its cross-call rules ran leaves its run open; the next scan runs the
+    rules over the killed run's days too, though it stores nothing new itself."""
+    from pipeline.run import run as run_module
+
+    night = make_call(1)
+    night["started_at"] = "2026-03-02T23:10:00+08:00"  # quiet hours
+    src = tmp_path / "vendor.jsonl"
+    write_jsonl(src, [night])
+    db = open_db(tmp_path / "qa.db")
+
+    def killed(*args):
+        raise KeyboardInterrupt  # as a kill between the last call and the cross-call rules
+
+    with monkeypatch.context() as patch:
+        patch.setattr(run_module, "_cross_call_rules", killed)
+        with pytest.raises(KeyboardInterrupt):
+            scan(db, ScanSettings(transcribe=None), transcripts=src)
+    assert db["calls"].count == 1 and db.execute("SELECT count(*) FROM findings WHERE category = 'quiet_hours'").fetchone()[0] == 0
+    [first] = db["runs"].rows
+    assert first["finished_at"] is None
+
+    again = scan(db, ScanSettings(transcribe=None), transcripts=src)
+    assert again.skipped == 1 and again.finished_runs == [first["id"]] and again.cross_call == 1
+    assert [r[0] for r in db.execute("SELECT call_id FROM findings WHERE category = 'quiet_hours'")] == ["c00001"]
+    first, second = db["runs"].rows
+    assert first["finished_at"] and json.loads(first["counts"]) == {"ended_early": True, "finished_by": second["id"]}

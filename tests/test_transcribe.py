@@ -439,9 +439,8 @@ def test_stored_segments_hold_the_repaired_text_searchable_and_the_raw_text_besi
 
     # A database made before raw_text existed gains the column when opened.
     old = sqlite3.connect(tmp_path / "qa.db")
-    old.execute('CREATE TABLE segments (id INTEGER PRIMARY KEY, call_id TEXT NOT NULL, idx INTEGER NOT NULL, '
-                'start REAL NOT NULL, "end" REAL NOT NULL, speaker TEXT NOT NULL, text TEXT NOT NULL, '
-                'avg_logprob REAL, no_speech_prob REAL, text_tokens TEXT, UNIQUE (call_id, idx))')
+    old.executescript(store.SCHEMA.replace("raw_text TEXT,", "-- (no raw_text yet)"))
+    assert "raw_text" not in {row[1] for row in old.execute("PRAGMA table_info(segments)")}
     old.close()
     db = store.open_db(tmp_path / "qa.db")
     segments = repair_homophones([segment("您的借款已经预期三天了")], load_config())

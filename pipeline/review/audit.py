@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from ..store import now_iso
+from ..store import now_iso, writing
 
 
 def record(
@@ -20,7 +20,7 @@ def record(
     result: str = "ok",
     detail: str | None = None,
 ) -> None:
-    with db.atomic():
+    with writing(db):
         db["audit_log"].insert(
             {
                 "at": now_iso(),

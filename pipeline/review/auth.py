@@ -1,12 +1,20 @@
-"""Accounts, passwords, the session secret and CSRF tokens.
+"""Accounts, passwords, login limits, server-side sessions, the cookie secret and CSRF tokens.
 
-Passwords are stored as argon2 hashes (argon2-cffi). The session cookie is signed with a
-secret read from ``CALLQA_SECRET`` or from a file kept beside the database, created with
-owner-only permissions the first time the console starts.
+Passwords are stored as argon2 hashes (argon2-cffi). A login is a row in ``sessions``: the
+cookie carries a random token, the table its hash, and the session ends at a fixed time
+(``SESSION_LIFETIME`` after login), at logout, or when the account's password is reset, so a
+copied cookie stops working then. The cookie itself is signed with a secret read from
+``CALLQA_SECRET`` or from a file kept beside the database, created with owner-only
+permissions the first time the console starts.
+
+Failed logins are limited per user name and per client address; each attempt is counted
+before its password is checked, in one write transaction, so parallel guesses cannot slip
+past the limit.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import secrets
@@ -18,14 +26,17 @@ import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..store import now_iso
+from ..store import now_iso, writing
 from ..errors import CallqaError
 
 ROLES = ("reviewer", "admin")
 MIN_PASSWORD_LENGTH = 8
-# After this many failed logins for one username within the window, refuse until it passes.
+# After this many failed logins for one user name, or from one address, within the window,
+# refuse further attempts until the window has passed.
 MAX_FAILED_LOGINS = 5
+MAX_FAILED_LOGINS_PER_ADDRESS = 20
 FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+SESSION_LIFETIME = timedelta(hours=12)
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("callqa-no-such-user")
@@ -46,7 +57,8 @@ class User:
 
 
 def add_user(db: sqlite_utils.Database, username: str, password: str, role: str) -> User:
-    """Create an account, or reset the password and role of an existing one."""
+    """Create an account, or reset the password and role of an existing one (which ends every
+    session it has open)."""
     username = username.strip()
     if not username:
         raise UserError("username must not be empty")
@@ -54,7 +66,7 @@ def add_user(db: sqlite_utils.Database, username: str, password: str, role: str)
         raise UserError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
-    with db.atomic():
+    with writing(db):
         db["users"].upsert(
             {
                 "username": username,
@@ -64,6 +76,9 @@ def add_user(db: sqlite_utils.Database, username: str, password: str, role: str)
                 "active": 1,
             },
             pk="username",
+        )
+        db.execute(
+            "UPDATE sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL", [now_iso(), username]
         )
     return User(username, role)
 
@@ -77,19 +92,89 @@ def authenticate(db: sqlite_utils.Database, username: str, password: str) -> Use
     if row is None:
         return None
     if _hasher.check_needs_rehash(row[0]):
-        with db.atomic():
+        with writing(db):
             db["users"].update(username, {"password_hash": _hasher.hash(password)})
     return User(username, row[1])
 
 
-def locked_out(db: sqlite_utils.Database, username: str) -> bool:
-    """Too many recent failed logins for ``username`` (counted from the audit log)."""
-    since = (datetime.now(timezone.utc) - FAILED_LOGIN_WINDOW).isoformat(timespec="seconds")
-    failures = db.execute(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND object_id = ? AND at >= ?",
-        [username, since],
-    ).fetchone()[0]
-    return failures >= MAX_FAILED_LOGINS
+class LoginRefused(Exception):
+    """Too many failed logins recently; ``str`` says for the user name or the address."""
+
+
+def begin_login(db: sqlite_utils.Database, username: str, address: str | None) -> int:
+    """Count an attempt before its password is checked; returns its id for ``finish_login``.
+
+    Raises ``LoginRefused`` when the user name or the address has used up its failures in
+    the window (attempts still being checked count as failures).
+    """
+    since = _iso(datetime.now(timezone.utc) - FAILED_LOGIN_WINDOW)
+    failing = "at >= ? AND (outcome IS NULL OR outcome = 'failed')"
+    with writing(db):
+        by_user = db.execute(
+            f"SELECT COUNT(*) FROM login_attempts WHERE username = ? AND {failing}", [username, since]
+        ).fetchone()[0]
+        if by_user >= MAX_FAILED_LOGINS:
+            raise LoginRefused("too many failed logins for this user name")
+        by_address = db.execute(
+            f"SELECT COUNT(*) FROM login_attempts WHERE address = ? AND {failing}", [address, since]
+        ).fetchone()[0]
+        if address is not None and by_address >= MAX_FAILED_LOGINS_PER_ADDRESS:
+            raise LoginRefused("too many failed logins from this address")
+        cursor = db.execute(
+            "INSERT INTO login_attempts (at, username, address) VALUES (?, ?, ?)", [now_iso(), username, address]
+        )
+        return cursor.lastrowid
+
+
+def finish_login(db: sqlite_utils.Database, attempt_id: int, ok: bool) -> None:
+    with writing(db):
+        db.execute("UPDATE login_attempts SET outcome = ? WHERE id = ?", ["ok" if ok else "failed", attempt_id])
+
+
+def start_session(db: sqlite_utils.Database, user: User, address: str | None) -> str:
+    """A new session for ``user``; returns the token the cookie carries."""
+    token = secrets.token_urlsafe(32)
+    now = datetime.now(timezone.utc)
+    with writing(db):
+        db["sessions"].insert(
+            {
+                "token_hash": _token_hash(token),
+                "username": user.username,
+                "created_at": _iso(now),
+                "expires_at": _iso(now + SESSION_LIFETIME),
+                "address": address,
+            }
+        )
+    return token
+
+
+def end_session(db: sqlite_utils.Database, token: str | None) -> None:
+    if token:
+        with writing(db):
+            db.execute(
+                "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+                [now_iso(), _token_hash(token)],
+            )
+
+
+def session_user(db: sqlite_utils.Database, token: str | None) -> User | None:
+    """The active user of a live session: not revoked, not expired, the account still active."""
+    if not token or not isinstance(token, str):
+        return None
+    row = db.execute(
+        "SELECT u.username, u.role FROM sessions s JOIN users u ON u.username = s.username "
+        "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.active = 1",
+        [_token_hash(token), now_iso()],
+    ).fetchone()
+    return User(*row) if row else None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
 
 
 def load_user(db: sqlite_utils.Database, username: str | None) -> User | None:

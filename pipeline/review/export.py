@@ -1,7 +1,8 @@
 """Findings with their newest verdict as a spreadsheet: XLSX (openpyxl) or CSV.
 
 Headers are Chinese and the CSV is written as UTF-8 with a byte-order mark, so Excel opens
-it with the Chinese intact. Evidence is masked unless the caller asks otherwise.
+it with the Chinese intact. Personal data (in call ids, agencies, agents, evidence and comments)
+is masked unless the caller passes another masker.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..spreadsheet import FORMATS, write_table
-from .labels import VERDICT_LABELS, as_recorded, category_label, local_time
-from .masking import Masker, default_masker
+from ..present.labels import VERDICT_LABELS, as_recorded, category_label, local_time
+from ..present.masking import Masker, default_masker
 from .queries import ExportRow
 from ..errors import CallqaError
 
@@ -39,9 +40,9 @@ def table(rows: list[ExportRow], masker: Masker | None = None) -> list[list]:
     masker = masker or default_masker()
     return [
         [
-            r.call_id,
-            r.agency or "",
-            r.agent_id or "",
+            masker.mask(r.call_id),
+            masker.mask(r.agency) or "",
+            masker.mask(r.agent_id) or "",
             as_recorded(r.started_at),
             category_label(r.category),
             "；".join(r.clauses),
@@ -57,11 +58,17 @@ def table(rows: list[ExportRow], masker: Masker | None = None) -> list[list]:
     ]
 
 
-def write(rows: list[ExportRow], out: str | Path, masker: Masker | None = None) -> Path:
-    """Write ``rows`` to ``out``; the suffix (.xlsx or .csv) picks the format."""
+def check_format(out: str | Path) -> Path:
     out = Path(out)
     if out.suffix.lower() not in FORMATS:
         raise ExportError(f"{out}: the export file must end in .xlsx or .csv")
+    return out
+
+
+def write(rows: list[ExportRow], out: str | Path, masker: Masker | None = None) -> Path:
+    """Write ``rows`` to ``out``; the suffix (.xlsx or .csv) picks the format."""
+    out = check_format(out)
     write_table(out, HEADERS, table(rows, masker), "质检结果",
                 widths=(22, 20, 8, 17, 22, 28, 50, 8, 7, 8, 10, 30, 17))
     return out
+

@@ -1,30 +1,30 @@
 """Every read and write the console makes: the review queue, one call with its findings and
 verdicts, verdicts themselves, and the rows of an export.
 
-A finding's status is its newest review: none (open), or confirmed / dismissed / uncertain.
-Open means "still needs a reviewer": no review yet, or the newest one is ``uncertain``.
-User text only ever reaches SQL as a bound parameter.
+A finding's status is its newest review (the store's ``latest_reviews`` view): none (open),
+or confirmed / dismissed / uncertain. Open means "still needs a reviewer": no review yet, or
+the newest one is ``uncertain``. User text only ever reaches SQL as a bound parameter.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
 import sqlite_utils
 
-from ..store import fts_query, now_iso
-from .labels import REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
+from ..present.masking import default_masker
+from ..store import fts_query, now_iso, writing
+from ..text import words
+from ..present.labels import CATEGORY_LABELS, REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
 from ..errors import CallqaError
 
 PAGE_SIZE = 50
 
-# The newest review of finding ``f``; walks the reviews_finding index (finding_id, created_at).
-LATEST_VERDICT = (
-    "(SELECT r.verdict FROM reviews r WHERE r.finding_id = f.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1)"
-)
 SEVERITY_RANK_SQL = (
     "CASE f.severity " + " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in SEVERITY_RANK.items()) + " ELSE 0 END"
 )
@@ -63,9 +63,11 @@ class QueueFilters:
             filters.status = "open"
         filters.date_from = _valid_date(filters.date_from)
         filters.date_to = _valid_date(filters.date_to)
-        if not filters.sample_id.isdigit():
+        if not _small_number(filters.sample_id):
             filters.sample_id = ""
-        filters.page = int(values["page"]) if values["page"].isdigit() and int(values["page"]) > 0 else 1
+        filters.page = int(values["page"]) if _small_number(values["page"]) and int(values["page"]) > 0 else 1
+        for name in ("category", "agency", "agent", "q"):
+            setattr(filters, name, getattr(filters, name)[:MAX_FILTER_LENGTH])
         return filters
 
     def to_params(self, **changes: Any) -> dict[str, str]:
@@ -74,11 +76,21 @@ class QueueFilters:
         return {k: str(v) for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
 
 
+MAX_FILTER_LENGTH = 200
+
+
+def _small_number(text: str) -> bool:
+    """Plain ASCII digits that fit SQLite's integers (``str.isdigit`` also takes ² and ٣)."""
+    return re.fullmatch(r"[0-9]{1,9}", text) is not None
+
+
 def _valid_date(text: str) -> str:
+    """An ISO date a day can be added to (so not 9999-12-31), else empty."""
     try:
-        return date.fromisoformat(text).isoformat()
+        day = date.fromisoformat(text)
     except ValueError:
         return ""
+    return day.isoformat() if day < date.max else ""
 
 
 @dataclass
@@ -124,11 +136,13 @@ def _matched_calls_sql(
     filters: QueueFilters,
     *,
     by_category: bool,
+    masked: bool,
     select: str = QUEUE_SELECT,
     group_by: str = "c.id",
 ) -> _Sql:
     """Calls passing the filters joined with their matching findings (``m``), grouped by
-    ``group_by``: by default one row per call with the aggregate of its findings.
+    ``group_by``: by default one row per call with the aggregate of its findings. With
+    ``masked`` a transcript search matches the text as masked for a reviewer.
 
     Normally every call listed needs a matching finding. A sample or a transcript search with
     status "all" and no category lists every call it matches, findings or not, so reviewers
@@ -139,8 +153,8 @@ def _matched_calls_sql(
         finding_where.append("f.category = ?")
         finding_params.append(filters.category)
     matched = (
-        f"SELECT f.id, f.call_id, f.category, f.score, {SEVERITY_RANK_SQL} AS rank, "
-        f"{LATEST_VERDICT} AS verdict FROM findings f WHERE {' AND '.join(finding_where)}"
+        f"SELECT f.id, f.call_id, f.category, f.score, {SEVERITY_RANK_SQL} AS rank, lr.verdict AS verdict "
+        f"FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id WHERE {' AND '.join(finding_where)}"
     )
     every_call = (
         bool(filters.sample_id or filters.q) and filters.status == "all" and not (by_category and filters.category)
@@ -167,27 +181,46 @@ def _matched_calls_sql(
         call_where.append("c.started_at < ?")
         sql.params.append((date.fromisoformat(filters.date_to) + timedelta(days=1)).isoformat())
     if filters.q:
-        condition, params = _transcript_search(db, filters.q)
+        condition, params = _transcript_search(db, filters.q, masked)
         call_where.append(condition)
         sql.params += params
     sql.text += f"WHERE {' AND '.join(call_where)} GROUP BY {group_by} "
     return sql
 
 
-def _transcript_search(db: sqlite_utils.Database, query: str) -> tuple[str, list[Any]]:
+def _transcript_search(db: sqlite_utils.Database, query: str, masked: bool) -> tuple[str, list[Any]]:
     """Calls with a segment containing the query: the jieba-segmented FTS index when it finds
-    the words, else a plain substring match (as ``store.search_segments`` does)."""
+    the words, else a plain substring match (as ``store.search_segments`` does).
+
+    ``masked``: the segment must hold the query (each of its words, for the index) in its
+    masked text too, so a reviewer cannot recover masked digits by extending a query (nor
+    find masked text by searching for the mask character).
+    """
+    text, extra, params = "s.text", "", []
+    if masked:
+        db.conn.create_function("callqa_mask", 1, default_masker().mask, deterministic=True)
+        text = "callqa_mask(s.text)"
     match = fts_query(query)
     if match:
         fts_ids = "SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?"
         if db.execute(f"{fts_ids} LIMIT 1", [match]).fetchone():
-            return f"c.id IN (SELECT s.call_id FROM segments s WHERE s.id IN ({fts_ids}))", [match]
-    return "c.id IN (SELECT s.call_id FROM segments s WHERE instr(s.text, ?) > 0)", [query]
+            if masked:
+                terms = words(query)
+                extra = "".join(f" AND instr({text}, ?) > 0" for _ in terms)
+                params = terms
+            return f"c.id IN (SELECT s.call_id FROM segments s WHERE s.id IN ({fts_ids}){extra})", [match, *params]
+    both = f"instr(s.text, ?) > 0 AND instr({text}, ?) > 0" if masked else "instr(s.text, ?) > 0"
+    return f"c.id IN (SELECT s.call_id FROM segments s WHERE {both})", [query] * (2 if masked else 1)
 
 
-def queue_page(db: sqlite_utils.Database, filters: QueueFilters, page_size: int = PAGE_SIZE) -> QueuePage:
+def queue_page(
+    db: sqlite_utils.Database, filters: QueueFilters, page_size: int = PAGE_SIZE, masked: bool = True
+) -> QueuePage:
+    """One page of the queue; ``masked`` (the default) searches transcripts as a reviewer sees them."""
     # The window count gives the total in the same pass as the page.
-    sql = _matched_calls_sql(db, filters, by_category=True, select=f"COUNT(*) OVER () AS total, {QUEUE_SELECT}")
+    sql = _matched_calls_sql(
+        db, filters, by_category=True, masked=masked, select=f"COUNT(*) OVER () AS total, {QUEUE_SELECT}"
+    )
     offset = (filters.page - 1) * page_size
     rows = db.execute(
         f"{sql.text} {QUEUE_ORDER} LIMIT ? OFFSET ?",
@@ -201,7 +234,7 @@ def queue_page(db: sqlite_utils.Database, filters: QueueFilters, page_size: int 
         filters=filters,
         rows=[_queue_row(r[1:]) for r in rows],
         total=total,
-        category_counts=category_counts(db, filters),
+        category_counts=category_counts(db, filters, masked),
         page_size=page_size,
     )
 
@@ -210,19 +243,21 @@ def _queue_row(row: tuple) -> QueueRow:
     return QueueRow(*row[:7], categories=sorted((row[7] or "").split(",")) if row[7] else [])
 
 
-def category_counts(db: sqlite_utils.Database, filters: QueueFilters) -> dict[str, int]:
+def category_counts(db: sqlite_utils.Database, filters: QueueFilters, masked: bool = True) -> dict[str, int]:
     """Matching findings per category under every filter but the category itself."""
-    sql = _matched_calls_sql(db, filters, by_category=False, select="m.category, COUNT(m.id)", group_by="m.category")
+    sql = _matched_calls_sql(
+        db, filters, by_category=False, masked=masked, select="m.category, COUNT(m.id)", group_by="m.category"
+    )
     return {cat: n for cat, n in db.execute(sql.text, sql.params) if cat is not None}
 
 
 def neighbours(
-    db: sqlite_utils.Database, filters: QueueFilters, call_id: str, position: int
+    db: sqlite_utils.Database, filters: QueueFilters, call_id: str, position: int, masked: bool = True
 ) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
     """The (call id, position) before and after ``call_id`` in the queue, which was at
     ``position`` (0-based) when the reviewer opened it. A call whose findings were all just
     reviewed has left an open queue; then the call now at its position is the next one."""
-    sql = _matched_calls_sql(db, filters, by_category=True)
+    sql = _matched_calls_sql(db, filters, by_category=True, masked=masked)
     start = max(position - 1, 0)
     window = [
         r[0]
@@ -374,7 +409,9 @@ def record_missed(
         raise ReviewError(f"no call {call_id!r}")
     if not category:
         raise ReviewError("a missed finding needs a category")
-    if start < 0 or end < start:
+    if category not in CATEGORY_LABELS:
+        raise ReviewError(f"unknown category {category!r}")
+    if not (math.isfinite(start) and math.isfinite(end)) or start < 0 or end < start:
         raise ReviewError(f"time span {start}–{end} s is not valid")
     evidence = " ".join(
         r[0]
@@ -396,7 +433,7 @@ def record_checked(db: sqlite_utils.Database, call_id: str, reviewer: str, comme
 
 
 def _insert_review(db, finding_id, call_id, verdict, category, start, end, evidence, comment, reviewer) -> int:
-    with db.atomic():
+    with writing(db):
         table = db["reviews"].insert(
             {
                 "finding_id": finding_id,
@@ -438,9 +475,6 @@ def export_rows(db: sqlite_utils.Database, status: str = "all", category: str = 
     """Every machine finding with its newest review, then every reviewer-added miss."""
     if status not in STATUS_CONDITION:
         raise ReviewError(f"status must be one of {', '.join(STATUS_LABELS)}, got {status!r}")
-    latest_review = (
-        "(SELECT r.id FROM reviews r WHERE r.finding_id = f.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1)"
-    )
     condition = STATUS_CONDITION[status].replace("m.verdict", "r.verdict")
     params: list[Any] = []
     category_sql = ""
@@ -451,7 +485,7 @@ def export_rows(db: sqlite_utils.Database, status: str = "all", category: str = 
         "SELECT c.id, c.agency, c.agent_id, c.started_at, f.category, f.clauses, f.evidence, f.start, f.score, "
         "r.verdict, r.reviewer, r.comment, r.created_at "
         "FROM findings f JOIN calls c ON c.id = f.call_id "
-        f"LEFT JOIN reviews r ON r.id = {latest_review} "
+        "LEFT JOIN latest_reviews r ON r.finding_id = f.id "
         f"WHERE {condition} {category_sql} ORDER BY c.started_at, c.id, f.start"
     )
     rows = [_export_row(r) for r in db.execute(findings_sql, params)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .masking import Masker
+from ..present.masking import Masker
 from .queries import CallView, FindingView
 
 

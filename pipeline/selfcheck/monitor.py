@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from .labels import category_label, category_order
+from ..present.labels import category_label, category_order
 from .stats import Proportion, weighted_wilson, wilson
 from .verdicts import Scope, latest_verdicts, missed_reviews, reviewed_sample_call_ids, sample_design_weights
 

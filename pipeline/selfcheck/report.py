@@ -17,10 +17,11 @@ import jinja2
 import sqlite_utils
 
 from .. import __version__
-from ..review.masking import default_masker
+from ..present.masking import default_masker
+from ..spreadsheet import write_file
 from ..store import now_iso
 from .charts import category_chart, monthly_chart
-from .labels import VERDICT_LABELS, category_label, category_order
+from ..present.labels import VERDICT_LABELS, category_label, category_order
 from .monitor import MonitorResult, monitor_with_config
 from .sampling import Sample, latest_sample_id, load_sample, sample_parameters_table
 from .stats import Proportion, StratifiedEstimate, Stratum, stratified_estimate, wilson
@@ -228,7 +229,7 @@ def top_examples(findings: list[ReviewedFinding]) -> list[Example]:
         kept = [f for f in findings if f.category == category and f.verdict != "dismissed" and f.evidence]
         kept.sort(key=lambda f: (f.verdict != "confirmed", -f.score, f.finding_id))
         examples += [
-            Example(f.category, f.call_id, f.agency, f.agent_id, f.month, f.score,
+            Example(f.category, mask(f.call_id), mask(f.agency), mask(f.agent_id), f.month, f.score,
                     mask(f.evidence), VERDICT_LABELS.get(f.verdict, f.verdict))
             for f in kept[:EXAMPLES_PER_CATEGORY]
         ]
@@ -287,6 +288,7 @@ def render_report(report: Report) -> str:
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
     )
     environment.filters["pct"] = percent
+    environment.filters["masked"] = default_masker().mask
     environment.globals.update(category_label=category_label, VERDICT_LABELS=VERDICT_LABELS)
     return environment.get_template("report.html.j2").render(report=report)
 
@@ -297,5 +299,6 @@ def percent(value: float | None, digits: int = 1) -> str:
 
 def write_report(db: sqlite_utils.Database, path: str | Path, year: int, config: dict, agency: str | None = None) -> Report:
     report = build_report(db, year, config, agency)
-    Path(path).write_text(render_report(report), encoding="utf-8")
+    html = render_report(report)
+    write_file(path, lambda out: out.write(html), "w", encoding="utf-8")
     return report

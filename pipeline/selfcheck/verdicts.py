@@ -1,6 +1,6 @@
 """What the reviewers decided, read from ``findings`` and ``reviews``, and the counting rule.
 
-The newest review of a finding is its verdict (ties on ``created_at`` go to the later row).
+The newest review of a finding is its verdict: the store's ``latest_reviews`` view.
 Counting rule used everywhere in the self-check: a call violates a category when it has a
 finding of that category not dismissed by its latest review, or a reviewer's ``missed``
 review of that category.
@@ -17,15 +17,6 @@ COUNTING_RULE = (
     "一通通话只要存在某类别的机器发现且其最新复核结论不是“误报”，或复核员为该通话补录了该类别的“漏检”，"
     "即计为该类别违规通话；未复核的机器发现按违规计入。"
 )
-
-LATEST_REVIEWS = """
-latest_reviews AS (
-    SELECT finding_id, call_id, category, verdict FROM (
-        SELECT finding_id, call_id, category, verdict, created_at,
-               ROW_NUMBER() OVER (PARTITION BY finding_id ORDER BY created_at DESC, id DESC) AS newest
-        FROM reviews WHERE finding_id IS NOT NULL
-    ) WHERE newest = 1
-)"""
 
 
 @dataclass(frozen=True)
@@ -74,7 +65,6 @@ class MissedReview:
 def reviewed_findings(db: sqlite_utils.Database, scope: Scope) -> list[ReviewedFinding]:
     where, params = scope.where()
     rows = db.execute(
-        f"WITH {LATEST_REVIEWS} "
         "SELECT f.id, f.call_id, f.category, f.score, coalesce(f.evidence, ''), "
         "substr(c.started_at, 1, 7), c.agency, c.agent_id, lr.verdict "
         "FROM findings f JOIN calls c ON c.id = f.call_id "
@@ -99,9 +89,9 @@ class Verdict:
 def latest_verdicts(db: sqlite_utils.Database, scope: Scope) -> list[Verdict]:
     where, params = scope.where()
     rows = db.execute(
-        f"WITH {LATEST_REVIEWS} "
         "SELECT lr.finding_id, lr.call_id, lr.category, substr(c.started_at, 1, 7), lr.verdict "
-        f"FROM latest_reviews lr JOIN calls c ON c.id = lr.call_id WHERE {where} ORDER BY lr.finding_id",
+        "FROM latest_reviews lr JOIN calls c ON c.id = lr.call_id "
+        f"WHERE lr.finding_id IS NOT NULL AND {where} ORDER BY lr.finding_id",
         params,
     ).fetchall()
     return [Verdict(*row) for row in rows]

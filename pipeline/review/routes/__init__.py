@@ -1,0 +1,5 @@
+"""The console's routes, one APIRouter per area; ``app.create_app`` includes them all."""
+
+from . import admin, call, export, queue, session, verdicts
+
+ROUTERS = [session.router, queue.router, call.router, verdicts.router, export.router, admin.router]

@@ -1,0 +1,120 @@
+"""What every console route shares: templates, the database and user dependencies, CSRF,
+the masker for the current user, and small URL helpers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from urllib.parse import urlencode
+
+import sqlite_utils
+from fastapi import Depends, HTTPException, Request
+from fastapi.templating import Jinja2Templates
+
+from ..present.masking import Masker, default_masker
+from ..store import connect
+from ..present import labels
+from . import actions, audit, auth, queries
+
+HERE = Path(__file__).resolve().parent
+# Longest accepted form and query values (characters); longer ones are refused with 400.
+MAX_ID = 200
+MAX_TEXT = 2000
+
+
+class LoginRequired(Exception):
+    pass
+
+
+def _mask(text: str | None) -> str | None:
+    return default_masker().mask(text)
+
+
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals.update(labels=labels, csrf_token=lambda request: auth.csrf_token(request.session))
+templates.env.filters["seconds"] = lambda s: "" if s is None else f"{int(s // 60)}:{s % 60:04.1f}"
+templates.env.filters["when"] = labels.as_recorded
+templates.env.filters["local"] = labels.local_time
+templates.env.filters["masked"] = _mask
+
+
+def get_db(request: Request) -> Iterator[sqlite_utils.Database]:
+    db = connect(request.app.state.db_path)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def current_user(request: Request, db: sqlite_utils.Database = Depends(get_db)) -> auth.User:
+    user = auth.session_user(db, request.session.get("sid"))
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+def admin_user(
+    request: Request, user: auth.User = Depends(current_user), db: sqlite_utils.Database = Depends(get_db)
+) -> auth.User:
+    if not user.is_admin:
+        audit.record(db, user.username, "admin_page", "path", request.url.path, result="denied")
+        raise HTTPException(status_code=403, detail="需要管理员权限")
+    return user
+
+
+async def check_csrf(request: Request) -> None:
+    form = await request.form()
+    submitted = form.get("csrf_token") or request.headers.get("x-csrf-token")
+    if not isinstance(submitted, str) or not auth.csrf_valid(request.session, submitted):
+        raise HTTPException(status_code=403, detail="表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试")
+
+
+CSRF = [Depends(check_csrf)]
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def may_unmask(user: auth.User) -> bool:
+    """Admins may see personal data unmasked (one call at a time, audited); reviewers never."""
+    return user.is_admin
+
+
+def masker_for(request: Request, user: auth.User, call_id: str | None = None) -> Masker | None:
+    """The masker for what ``user`` sees; None when an admin has unmasked this call."""
+    if call_id is not None and may_unmask(user) and request.session.get("unmasked") == call_id:
+        return None
+    return default_masker()
+
+
+def audited_review(
+    db, user: auth.User, action: tuple[str, str, Any], record: Callable[[], int], refusal: str, what: str
+) -> None:
+    """Run ``record`` (one of the queries.record_* writes), logged in the audit log as ``action``
+    (action, object type, object id) by ``actions.audited``; a refused review answers 400."""
+    try:
+        actions.audited(db, user.username, action, record, lambda review_id: f"{what} (review {review_id})", "console")
+    except queries.ReviewError as exc:
+        raise HTTPException(status_code=400, detail=f"{refusal}：{exc}") from exc
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths: ``//host`` or a full URL would be an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def call_url(call_id: str, filters: queries.QueueFilters, position: int | None) -> str:
+    """A call page that remembers the queue it was opened from (for next / previous)."""
+    params = {"id": call_id, **filters.to_params()}
+    if position is not None:
+        params["pos"] = str(position)
+    return "/call?" + urlencode(params)
+
+
+def position(value: str | None) -> int | None:
+    """A queue position from the URL; anything but a plain small number is ignored."""
+    return int(value) if value and re.fullmatch(r"[0-9]{1,9}", value) else None
