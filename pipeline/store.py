@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS segments (
     avg_logprob REAL,
     no_speech_prob REAL,
     text_tokens TEXT,               -- jieba-segmented text, indexed by segments_fts
+    raw_text TEXT,                  -- the recogniser's text when homophones were repaired in text
     UNIQUE (call_id, idx)
 );
 
@@ -284,7 +285,10 @@ def _reason(exc: sqlite3.DatabaseError) -> str | None:
 # ``user_version`` counts those applied. Append only. A change goes both into SCHEMA (new
 # databases start from it, with every migration counted as applied) and here (as ALTER
 # TABLE ... for old databases); a wholly new table needs only SCHEMA.
-MIGRATIONS: list[str] = []
+MIGRATIONS: list[str] = [
+    # asr: the recogniser's text where segments.text had homophones repaired
+    "ALTER TABLE segments ADD COLUMN raw_text TEXT",
+]
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -400,6 +404,7 @@ def save_call(db: sqlite_utils.Database, record: CallRecord, run_id: int | None 
                     "avg_logprob": s.avg_logprob,
                     "no_speech_prob": s.no_speech_prob,
                     "text_tokens": index_tokens(s.text),
+                    "raw_text": s.raw_text,
                 }
                 for i, s in enumerate(call.segments)
             )
