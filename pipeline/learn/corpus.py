@@ -20,9 +20,9 @@ from pathlib import Path
 
 from ..calls import Segment
 from ..detect.classifier import CATEGORIES, LABELS, NONE
-from ..detect.settings import REPO_ROOT
 from ..errors import CallqaError
 
+REPO_ROOT = Path(__file__).resolve().parents[2]  # in a checkout: training is development work
 CORPUS_DIR = REPO_ROOT / "fixtures" / "utterances"
 WRITERS_DIR = REPO_ROOT / "fixtures" / "labelled" / "writers" / "tune"
 SPLITS = ("train", "test")
