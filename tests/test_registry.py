@@ -165,6 +165,7 @@ class StubModel:
     """Stands in for the trained model: a fixed threat probability per text."""
 
     thresholds = {"threat": 0.5, "impersonation": 0.5, "exaggeration": 0.5}
+    alone_thresholds = {"threat": 0.9}
 
     def __init__(self, scores):
         self.scores = scores
