@@ -422,3 +422,28 @@ def test_training_with_writers_cross_validates_by_writer_and_is_deterministic(tm
     texts = [u.text for u in test_rows]
     assert np.array_equal(first.model.pipeline.predict_proba(texts), second.model.pipeline.predict_proba(texts))
     assert load(tmp_path / "first" / MODEL_FILE).alone_thresholds == first.model.alone_thresholds
+
+
+# The shipped model on lines written for this test (issue 11, mechanism 2): chatty and evasive
+# talk with no harm in it stays under the alone thresholds; a veiled threat, a claimed police
+# unit and an invented consequence reach them.
+HARMLESS_CHAT = [
+    "哎呀您别紧张，我就是例行问一下，您最近工作还顺利吧？",
+    "行行行，那您先忙，孩子放学了是吧，我晚点再打过来。",
+    "您要是手头实在紧，咱们可以聊聊分几期还，不着急一下子凑齐。",
+    "这个我真做不了主，得回去问问我们组长，您稍等我两天。",
+    "您说的那个情况我理解，谁家还没个难处呢。",
+]
+FRESH_VIOLATIONS = {
+    "你要是再躲着不接，我们就只能天天往你爸妈那边打了，看你脸往哪搁。": "threat",
+    "我是市公安局经侦支队的，你这个案子现在归我们管。": "impersonation",
+    "再拖下去你这辈子都别想坐高铁了，孩子上学也受影响。": "exaggeration",
+}
+
+
+def test_the_shipped_model_keeps_chat_under_the_alone_thresholds_and_flags_fresh_violations():
+    model = load(DetectionSettings.from_config({}).classifier.model_path)
+    for text, probabilities in zip(HARMLESS_CHAT, model.predict_proba(HARMLESS_CHAT)):
+        assert all(probabilities[c] < model.alone_thresholds[c] for c in FEEDS), (text, probabilities)
+    for (text, category), probabilities in zip(FRESH_VIOLATIONS.items(), model.predict_proba(list(FRESH_VIOLATIONS))):
+        assert probabilities[category] >= model.alone_thresholds[category], (text, probabilities)
