@@ -12,7 +12,8 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .classifier import LABELS, REPO_ROOT
+from ..detect.classifier import LABELS
+from ..detect.settings import REPO_ROOT
 from ..errors import CallqaError
 
 CORPUS_DIR = REPO_ROOT / "fixtures" / "utterances"
