@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 from .errors import CallqaError
+from .text import normalize_spacing
 
 SPEAKERS = ("agent", "customer", "unknown")
 
@@ -118,7 +119,7 @@ def call_from_json(data: Any) -> Call:
             )
         if not isinstance(raw["text"], str):
             raise CallFormatError(call_id, f"{where}.text", "must be a string")
-        segments.append(Segment(start=start, end=end, speaker=raw["speaker"], text=raw["text"]))
+        segments.append(Segment(start=start, end=end, speaker=raw["speaker"], text=normalize_spacing(raw["text"])))
     known = {"call_id", "segments", "started_at", "agent_id", "agency", "debtor_id"}
     return Call(
         call_id=call_id,
