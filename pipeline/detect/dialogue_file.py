@@ -39,6 +39,9 @@ class DialogueRules:
     not_institutions: list[str]
     name_starts: list[str]
     brands: list[str]
+    introductions: list[re.Pattern]  # the act of introducing an organisation; group `name` is its name
+    kinds: list[str]  # bare kinds of institution and departments: a name made only of these is none
+    not_name_parts: list[str]  # a candidate name holding one of these is talk, not a name
     filler: re.Pattern
     not_debtor: SoundRegex
     agent_addresses_third_party: SoundRegex
@@ -89,7 +92,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         sections[name] = section
     disclosure, third, roles = sections["disclosure"], sections["third_party"], sections["roles"]
     disclosure_keys = (
-        "suffixes", "staff", "not_names", "not_name_endings", "not_institutions", "name_starts", "brands", "filler"
+        "suffixes", "staff", "not_names", "not_name_endings", "not_institutions", "name_starts", "brands", "introductions",
+        "kinds", "not_name_parts", "filler",
     )
     doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
     third_party_keys = (
@@ -112,6 +116,13 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     suffixes = words("suffixes", required=True)
     brands = words("brands")
     filler = checked_regex(doc, str(disclosure.get("filler", "^$")), ("disclosure", "filler"))
+    introductions = []
+    for i, pattern in enumerate(words("introductions")):
+        regex = checked_regex(doc, pattern, ("disclosure", "introductions", i))
+        if regex and "name" not in regex.groupindex:
+            doc.problem(("disclosure", "introductions", i), "needs a group (?P<name>...) around the name")
+        elif regex:
+            introductions.append(regex)
 
     reveals = []
     for i, raw in enumerate(third.get("reveals") or []):
@@ -150,6 +161,9 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         not_institutions=words("not_institutions"),
         name_starts=sorted(words("name_starts"), key=len, reverse=True),
         brands=brands,
+        introductions=introductions,
+        kinds=sorted(words("kinds"), key=len, reverse=True),
+        not_name_parts=words("not_name_parts"),
         filler=filler or re.compile("^$"),
         not_debtor=third_party_cues("not_debtor", required=True),
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
