@@ -1,0 +1,111 @@
+"""The rule-side mechanisms of issue 11, each with sentences written for these tests (none is
+copied from a corpus): naming an institution is an act, not a list; recording notices in other
+words; cancelling cues; content of another category; third parties and identity."""
+
+import copy
+
+import pytest
+
+from detect_helpers import OPENING, findings_for
+from pipeline.config import load_config
+
+UNRECORDED_OPENING = [("a", "喂，您好，请问是张伟先生吗？"), ("c", "是我。"), ("a", "您好，我是某某金融的工作人员。")]
+BODY = [("c", "嗯，我知道，这个月手头紧。"), ("a", "理解，那您看月底前能先还一部分吗？"), ("c", "行，月底吧。")]
+
+
+def lexicon_only():
+    config = copy.deepcopy(load_config())
+    config["detection"]["classifier"]["enabled"] = False
+    return config
+
+
+def categories(turns):
+    return {f.category for f in findings_for(turns, config=lexicon_only())}
+
+
+# --- missing_disclosure: recognising the act of introducing an organisation -----------------
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "喂，您好，我这边是橙果借呀的，请问是周立新吗？",  # an app brand no list holds, 我这边是X的
+        "喂，你好，蓝鲸白条贷后中心，请问是周立新吗？",  # brand + department
+        "您好，这里是云帆花客服中心的，请问是周立新先生吗？",
+        "喂，周立新吧？我汇川普惠风控部的，找你说个事。",
+        "喂，您好，我们是鼎盛商务，受橙果借呀委托联系您，请问是周立新吗？",  # agency trading name + 受X委托
+        "喂，周立新是吧？橙果借呀的，你那笔账该处理了。",  # the name alone after asking for the debtor
+    ],
+)
+def test_an_introduced_name_is_a_disclosure(opening):
+    turns = [("a", opening), ("c", "是我，什么事？"), ("a", "想跟您确认一下这期的还款安排。")] + BODY
+    assert "missing_disclosure" not in categories(turns)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "喂，周立新吗？我平台这边的，你的钱该还了。",  # a bare kind of institution
+        "喂，周立新吗？我是银行的，你的钱该还了。",
+        "喂，周立新吗？我是深圳公司打过来的，你的钱该还了。",
+        "喂，周立新吗？我是负责你这个案子的，你的钱该还了。",  # talk, not a name
+        "喂，周立新吗？我是市公安局经侦支队的，你的钱该还了。",  # an authority is not the agent's institution
+        "喂，周立新吗？最晚这周五，你的钱该还了。",
+    ],
+)
+def test_no_name_in_the_introduction_is_still_flagged(opening):
+    turns = [("a", opening), ("c", "啊？你到底哪里的？"), ("a", "你别管，先说什么时候还。")] + BODY
+    assert "missing_disclosure" in categories(turns)
+
+
+# --- recording_notice in other words -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "先跟您说一声，咱们这通电话是录着音的。",
+        "这个店话全程有录音哈。",  # Whisper's 店话 for 电话
+        "本次通话会录音，请您知悉。",
+        "我们电话有录音的，您放心讲。",
+    ],
+)
+def test_recording_notice_in_other_words(notice):
+    assert "recording_notice" in categories(UNRECORDED_OPENING + BODY)
+    assert "recording_notice" not in categories(UNRECORDED_OPENING + [("a", notice)] + BODY)
+
+
+def test_denied_recording_is_no_notice():
+    turns = UNRECORDED_OPENING + [("a", "放心，这个电话没有录音，你随便说。")] + BODY
+    assert "recording_notice" in categories(turns)
+
+
+# --- threat: cancelling cues and the content of other categories ------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们的人不会上门找你，这点你放心。",  # the negation inside the matched span
+        "就算以后要上门，也会提前跟你约时间。",  # a concession about lawful conduct
+        "法院受理以后会通知你单位协助执行。",  # a court's process: exaggeration's, not the agent's threat
+        "你妈的医药费我们也理解，可以先还一部分。",  # 你妈的 as a possessive
+        "下个月我们会安排外访，跟你当面核对账目。",  # a field visit announced as the next step
+    ],
+)
+def test_not_the_agents_threat(text):
+    turns = OPENING + [("a", text)] + BODY
+    assert "threat" not in categories(turns)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "再拖下去我们就派人上门，到时候左邻右舍都看得见。",
+        "你妈的，还不还钱？",
+        "你家车停在楼下，哪天被人划了也说不准。",  # doubt (说不准) is not a negation
+    ],
+)
+def test_threats_still_fire(text):
+    turns = OPENING + [("a", text)] + BODY
+    assert "threat" in categories(turns)
