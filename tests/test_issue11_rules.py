@@ -109,3 +109,69 @@ def test_not_the_agents_threat(text):
 def test_threats_still_fire(text):
     turns = OPENING + [("a", text)] + BODY
     assert "threat" in categories(turns)
+
+
+# --- third parties and identity ----------------------------------------------------------
+
+
+def test_the_debtor_taking_the_phone_ends_the_third_party():
+    turns = [
+        ("a", "喂，您好，我是青禾消费金融的，本次通话将被录音，请问是欧阳明轩先生吗？"),
+        ("c", "他在阳台收衣服，我是他岳母。"),
+        ("a", "好的，麻烦您请他接一下电话。"),
+        ("c", "喂，我是欧阳明轩。"),
+        ("a", "欧阳先生您好，您的借款已经逾期二十天，本期应还三千二百元。"),
+        ("c", "好的，我周五前还上。"),
+    ]
+    found = categories(turns)
+    assert "third_party_leak" not in found and "unverified_identity" not in found
+
+
+def test_yes_to_a_question_for_the_debtor_himself_ends_the_third_party():
+    turns = [
+        ("a", "喂，您好，我是青禾消费金融的，本次通话将被录音，请问是孟凡宇吗？"),
+        ("c", "我是他舅舅，你等一下。"),
+        ("c", "喂？"),
+        ("a", "请问是孟凡宇本人吗？"),
+        ("c", "是啊。"),
+        ("a", "您在青禾的借款逾期十五天了，今天能处理吗？"),
+    ]
+    assert "third_party_leak" not in categories(turns)
+
+
+def test_a_brand_introduced_earlier_is_no_debt_detail_later():
+    turns = [
+        ("a", "喂，您好，这边是橙果分期客服中心，本次通话将被录音，请问是孟凡宇吗？"),
+        ("c", "不是，我是他邻居。"),
+        ("a", "打扰了，麻烦您见到他时让他给橙果分期回个电话。"),
+    ]
+    found = categories(turns)
+    assert "third_party_leak" not in found and "unverified_identity" not in found
+
+
+def test_a_job_title_is_no_debt_detail():
+    turns = [
+        ("a", "喂，您好，我是青禾银行信用卡中心的催收专员，本次通话将被录音，请问是孟凡宇吗？"),
+        ("c", "是我。"),
+        ("a", "您的信用卡欠款八千元已经逾期了。"),
+    ]
+    assert "unverified_identity" not in categories(turns)
+
+
+def test_the_agent_saying_identity_was_checked_is_a_confirmation():
+    turns = [
+        ("a", "喂，您好，我是青禾消费金融的，本次通话将被录音，麻烦您报一下身份证后四位。"),
+        ("c", "4471。"),
+        ("a", "好的，已经核实是您本人。您的借款本期应还一千二百元，逾期五天了。"),
+    ]
+    assert "unverified_identity" not in categories(turns)
+
+
+@pytest.mark.parametrize("answer", ["是，哪个？", "是噻，啥子事？", "我。你哪里？"])
+def test_regional_and_short_yeses_confirm(answer):
+    turns = [
+        ("a", "喂，您好，我是青禾消费金融的，本次通话将被录音，请问是孟凡宇吗？"),
+        ("c", answer),
+        ("a", "您的借款逾期十天了，本期一千五百元。"),
+    ]
+    assert "unverified_identity" not in categories(turns)

@@ -55,6 +55,8 @@ class DialogueRules:
     is_debtor: SoundRegex
     offers_to_pay: SoundRegex
     principal: re.Pattern  # the commissioning lender's name before 委托, on the written text
+    titles: re.Pattern  # department and job titles (信用卡中心, 催收专员): no debt detail
+    names_self: re.Pattern  # the listener giving their own name; group `name`
     reveals: list[Reveal]
     role_cues: list[RoleCue]
     vocabulary: set[str]
@@ -98,7 +100,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
     third_party_keys = (
         "not_debtor", "agent_addresses_third_party", "tells_someone_elses_debt", "asks_for_someone", "agent_names_guarantor",
-        "identity_question", "confirms_identity", "wrong_number", "knows_debtor", "is_debtor", "offers_to_pay", "principal", "reveals",
+        "identity_question", "confirms_identity", "wrong_number", "knows_debtor", "is_debtor", "offers_to_pay", "principal", "titles", "names_self", "reveals",
         "clauses",
     )
     doc.unknown_keys(third, third_party_keys, ("third_party",))
@@ -177,6 +179,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         is_debtor=third_party_cues("is_debtor"),
         offers_to_pay=third_party_cues("offers_to_pay"),
         principal=written_cues("principal"),
+        titles=written_cues("titles"),
+        names_self=re.compile(third_party_cues("names_self").pattern),
         reveals=reveals,
         role_cues=role_cues,
         vocabulary=set(doc.strings(data.get("domain_words"), ("domain_words",))) | set(suffixes) | set(brands),

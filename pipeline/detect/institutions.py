@@ -109,6 +109,27 @@ def agency_names(call: Call, rules: DialogueRules) -> list[str]:
     return [call.agency, stem] if stem != call.agency else [call.agency]
 
 
+def call_names(view, finder: InstitutionFinder, rules: DialogueRules) -> list[str]:
+    """The institution names of this call: the ``agency`` field's, and every name the agent
+    gave anywhere in it (a brand introduced in the greeting, 小鹿分期, is a name later too,
+    where nothing introduces it: 让他给小鹿分期回个电话)."""
+    names = set(agency_names(view.call, rules))
+    for u in view.utterances:
+        if u.role != "customer":
+            names.update(u.text[a:b] for a, b in finder.spans(u) if b - a >= 2)
+    return sorted(names, key=len, reverse=True)
+
+
+def details_blanked(u: Utterance, finder: InstitutionFinder, rules: DialogueRules, names: list[str], after: int = 0) -> str:
+    """The utterance's text with what tells nothing about a debt blanked out: the institution
+    names (某某小额贷款公司 reveals no 贷款), the principal before 委托, department and job
+    titles (信用卡中心, 催收专员), and the first ``after`` characters."""
+    text = blank(u.text, [(0, after)])
+    spans = finder.spans(u, names) + [m.span() for m in rules.principal.finditer(text)]
+    spans += [m.span() for m in rules.titles.finditer(text)]
+    return blank(text, spans)
+
+
 def blank(text: str, spans: list[tuple[int, int]]) -> str:
     chars = list(text)
     for start, end in spans:
