@@ -24,8 +24,6 @@ from ..config import ConfigError
 from ..resources import data_path
 from ..text import LEXICON_DIR
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
 
 @dataclass(frozen=True)
 class CategorySettings:
@@ -89,7 +87,7 @@ def _alone_thresholds() -> dict[str, float | None]:
 @dataclass(frozen=True)
 class ClassifierSettings:
     enabled: bool = True
-    model: str = "models/utterance_classifier.skops"  # relative to the package data, or absolute
+    model: str = "models/utterance_classifier.skops"  # relative to the shipped data (pipeline/data), or absolute
     thresholds: dict[str, float | None] = field(default_factory=dict)  # None: the model card's value
     alone_thresholds: dict[str, float | None] = field(default_factory=_alone_thresholds)
 

@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..detect.classifier import LABELS
-from ..detect.settings import REPO_ROOT
 from ..errors import CallqaError
 
+REPO_ROOT = Path(__file__).resolve().parents[2]  # training data lives in a checkout, not in the wheel
 CORPUS_DIR = REPO_ROOT / "fixtures" / "utterances"
 SPLITS = ("train", "test")
 

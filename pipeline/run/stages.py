@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..calls import CallRecord
+from ..calls import CallFormatError, CallRecord, check_metadata
 from ..detect import DetectionError, detect_call, detect_calls
 from ..detect.registry import default_registry
 from .inputs import Source
@@ -85,6 +85,11 @@ class FileStage:
         if task.read_error:
             return self.failed(task, f"cannot read file ({task.read_error})")
         try:
+            check_metadata(task.source.call_id, task.source.meta)
+        except CallFormatError as exc:  # a manifest row with, say, started_at 2026-02-30
+            task.source.meta = {}
+            return self.failed(task, str(exc))
+        try:
             if task.data is None:
                 return self._process(task, task.source.path)
             return self._process_bytes(task)
@@ -113,8 +118,8 @@ class FileStage:
         if self.settings.detect:
             try:
                 record.findings = detect_call(call, self.settings.config)
-            except DetectionError as exc:  # past the time limit: stored as failed, with the reason
-                record.status, record.error = "failed", f"{task.source.path}: {exc}"
+            except DetectionError as exc:  # past the time limit: stored as failed with the reason
+                record.status, record.error = "failed", str(exc)
         return record
 
     def _process_bytes(self, task: FileTask) -> CallRecord:
