@@ -175,3 +175,26 @@ def test_regional_and_short_yeses_confirm(answer):
         ("a", "您的借款逾期十天了，本期一千五百元。"),
     ]
     assert "unverified_identity" not in categories(turns)
+
+
+@pytest.mark.parametrize("answer", ["系我，咩事？", "我系，你讲。"])
+def test_cantonese_confirmations(answer):
+    turns = [
+        ("a", "喂，你好，青禾消费金融，本次通话将被录音，请问系唔系孟凡宇先生？"),
+        ("c", answer),
+        ("a", "孟生，你青禾嗰笔逾期十日，欠一千五百。"),
+    ]
+    assert "unverified_identity" not in categories(turns)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "喂，孟凡宇吗？我们这边是追款的，你的钱该还了。",  # an activity, not a name
+        "喂，孟凡宇吗？我是处理减免的专员，你的钱该还了。",
+        "喂，孟凡宇吗？我是中国人民银行征信中心的，你的钱该还了。",  # an authority, named with a suffix
+    ],
+)
+def test_activities_and_authorities_are_no_institution_of_the_agent(opening):
+    turns = [("a", opening), ("c", "啊？你到底哪里的？"), ("a", "你别管，先说什么时候还。")] + BODY
+    assert "missing_disclosure" in categories(turns)

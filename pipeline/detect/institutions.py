@@ -45,7 +45,8 @@ class InstitutionFinder:
                 start = sound.find(name, start + 1)
         for match in self.suffixes.finditer(sound):
             name_start = self._name_start(text, sound, match.start())
-            if name_start is not None:
+            # an authority's name ends in a suffix too (中国人民银行征信中心)
+            if name_start is not None and not any(w in text[name_start : match.end()] for w in self.not_institutions):
                 found.append((name_start, match.end()))
         for match in self.staff.finditer(sound) if self.staff else ():
             name_start = self._name_start(text, sound, match.start())
@@ -91,7 +92,7 @@ class InstitutionFinder:
             return None
         if any(name.endswith(ending) for ending in self.not_name_endings):
             return None
-        if len(self.kinds.sub("", name)) < 2:  # 深圳公司, 平台金融: a kind of institution, no name
+        if not self.introduced_name(name):  # 深圳公司 (a kind, no name), 处理减免的专员 (talk)
             return None
         return suffix_start - len(name)
 
