@@ -198,3 +198,33 @@ def test_cantonese_confirmations(answer):
 def test_activities_and_authorities_are_no_institution_of_the_agent(opening):
     turns = [("a", opening), ("c", "啊？你到底哪里的？"), ("a", "你别管，先说什么时候还。")] + BODY
     assert "missing_disclosure" in categories(turns)
+
+
+# --- the ruling: proceedings claimed to be under way are exaggeration ----------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你这笔账已经在南湖区法院立案了，案号我可以发给你。",
+        "对方已经申请了强制执行，下周就会有结果。",
+        "传票已经寄出去了，这两天就到你手上。",
+        "你的案子下周四开庭，你自己准备一下。",
+        "放贷公司把你告了，现在转到我们调解中心了。",
+    ],
+)
+def test_proceedings_claimed_to_be_under_way_are_exaggeration(text):
+    assert "exaggeration" in categories(OPENING + [("a", text)] + BODY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如果一直协商不了，公司保留依法起诉的权利。",  # conditional, future lawful process
+        "目前并没有起诉，我们还是希望协商。",
+        "要是遇到冒充我们的人，您可以报警。",
+        "协商不成的话，我们就要移交法院处理了。",
+    ],
+)
+def test_lawful_or_future_process_is_not(text):
+    assert "exaggeration" not in categories(OPENING + [("a", text)] + BODY)
