@@ -228,3 +228,44 @@ def test_proceedings_claimed_to_be_under_way_are_exaggeration(text):
 )
 def test_lawful_or_future_process_is_not(text):
     assert "exaggeration" not in categories(OPENING + [("a", text)] + BODY)
+
+
+# --- beyond the five: the kinds of talk the cue lists lacked -----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你们村里不是有放水的吗，找他拿三千先把这边平了。",  # an informal lender, in dialect
+        "你用信用卡去POS机上刷五千出来，先把这笔结了。",
+        "随便哪个平台借一下，凑够两千就行。",
+        "你单位的备用金先挪一点出来，月底再补回去。",
+    ],
+)
+def test_illegal_funding_in_other_words(text):
+    assert "illegal_funding" in categories(OPENING + [("a", text)] + BODY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你加我企业微信，我发个收款码给你，扫了就行。",
+        "你直接转到我们财务小周的支付宝，她那边入账快。",
+        "钱先打到调解员的账户，我们统一转给平台。",
+        "明天同事过去，你把现金给他，他给你打个收条。",
+    ],
+)
+def test_private_channel_in_other_words(text):
+    assert "private_channel" in categories(OPENING + [("a", text)] + BODY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请您只通过青禾APP里的还款入口还款，不要转给任何个人。",
+        "千万不要去借网贷来还，这样只会越滚越多。",
+    ],
+)
+def test_official_channels_and_warnings_stay_clean(text):
+    found = categories(OPENING + [("a", text)] + BODY)
+    assert "private_channel" not in found and "illegal_funding" not in found
