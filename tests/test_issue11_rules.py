@@ -269,3 +269,19 @@ def test_private_channel_in_other_words(text):
 def test_official_channels_and_warnings_stay_clean(text):
     found = categories(OPENING + [("a", text)] + BODY)
     assert "private_channel" not in found and "illegal_funding" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "要结清的话，你先交一个三百块的档案加急费。",
+        "这次的律师代理费要由你来承担，结清时一起付。",
+        "逾期以后每天加收八十块的账户管理费。",
+    ],
+)
+def test_a_fee_of_any_name_is_an_extra_fee(text):
+    assert "extra_fees" in categories(OPENING + [("a", text)] + BODY)
+
+
+def test_no_fee_said_plainly_is_clean():
+    assert "extra_fees" not in categories(OPENING + [("a", "我们不收任何手续费，结清按账单金额还就行。")] + BODY)
