@@ -189,6 +189,34 @@ CREATE TABLE IF NOT EXISTS sample_calls (
     position INTEGER NOT NULL,
     PRIMARY KEY (sample_id, call_id)
 );
+
+-- Who works on a call: assigned by an admin (until reassigned) or claimed by a reviewer from
+-- the queue (a lock that ends at expires_at). One row per call.
+CREATE TABLE IF NOT EXISTS assignments (
+    call_id TEXT PRIMARY KEY REFERENCES calls(id),
+    assignee TEXT NOT NULL REFERENCES users(username),
+    assigned_by TEXT NOT NULL,
+    assigned_at TEXT NOT NULL,
+    expires_at TEXT                 -- NULL: assigned by an admin; else a claim's end
+);
+CREATE INDEX IF NOT EXISTS assignments_assignee ON assignments(assignee);
+
+-- An appeal (申诉) of a confirmed finding by an agent's or agency's account, decided by a
+-- reviewer other than the one who confirmed it; an overturn adds a 'dismissed' review.
+CREATE TABLE IF NOT EXISTS appeals (
+    id INTEGER PRIMARY KEY,
+    finding_id INTEGER NOT NULL REFERENCES findings(id),
+    call_id TEXT NOT NULL REFERENCES calls(id),
+    review_id INTEGER NOT NULL REFERENCES reviews(id),  -- the confirmed verdict appealed
+    appellant TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    decision TEXT,                  -- NULL (pending) | upheld | overturned
+    decided_by TEXT,
+    decision_comment TEXT,
+    decided_at TEXT
+);
+CREATE INDEX IF NOT EXISTS appeals_finding ON appeals(finding_id);
 """
 
 

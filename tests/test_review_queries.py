@@ -27,12 +27,23 @@ def ids(page):
     return [r.call_id for r in page.rows]
 
 
-def test_queue_ranks_by_severity_then_score_then_date(queue_db):
+def test_queue_ranks_by_severity_weighted_findings_then_worst_then_score(queue_db):
     page = queue_page(queue_db, QueueFilters())
-    assert ids(page) == ["high-best", "high-new", "high-old", "low"]
+    # high + medium (4 + 2) outweighs one high (4); equal weights go by score
+    assert ids(page) == ["high-new", "high-best", "high-old", "low"]
+    assert [r.weight for r in page.rows] == [6, 4, 4, 1]
     assert page.total == 4
-    assert page.category_counts == {"threat": 3, "impersonation": 1, "exaggeration": 1}
-    assert page.rows[1].findings == 2 and page.rows[1].categories == ["impersonation", "threat"]
+    assert page.category_counts == {"threat": 3, "impersonation": 1, "exaggeration": 1}  # calls, as the total
+    assert page.rows[0].findings == 2 and page.rows[0].categories == ["impersonation", "threat"]
+    assert page.rows[1].snippet == "我们会派人上门"
+
+
+def test_queue_sorts_by_a_column_either_way(queue_db):
+    assert ids(queue_page(queue_db, QueueFilters(sort="started_at"))) == ["high-new", "high-best", "low", "high-old"]
+    oldest = queue_page(queue_db, QueueFilters(sort="started_at", dir="asc"))
+    assert ids(oldest) == ["high-old", "low", "high-best", "high-new"]
+    assert ids(queue_page(queue_db, QueueFilters(sort="agency")))[0] == "high-best"  # 乙 sorts before 甲
+    assert QueueFilters.from_params({"sort": "c.id; DROP TABLE calls", "dir": "sideways"}).sort == ""
 
 
 def test_filters(queue_db):
@@ -99,11 +110,10 @@ def test_pages(queue_db):
 
 def test_neighbours_survive_the_current_call_leaving_the_queue(queue_db):
     filters = QueueFilters()
-    assert queries.neighbours(queue_db, filters, "high-new", 1) == (("high-best", 0), ("high-old", 2))
-    for category in ("threat", "impersonation"):
-        queries.record_verdict(queue_db, finding_id(queue_db, "high-new", category), "dismissed", "wang")
-    # high-new left the open queue; the call now at its position comes next
-    assert queries.neighbours(queue_db, filters, "high-new", 1) == (("high-best", 0), ("high-old", 1))
+    assert queries.neighbours(queue_db, filters, "high-best", 1) == (("high-new", 0), ("high-old", 2))
+    queries.record_verdict(queue_db, finding_id(queue_db, "high-best", "threat"), "dismissed", "wang")
+    # high-best left the open queue; the call now at its position comes next
+    assert queries.neighbours(queue_db, filters, "high-best", 1) == (("high-new", 0), ("high-old", 1))
 
 
 def test_filters_from_untrusted_params():

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
-from .. import audit, auth, media, queries
+from .. import audit, auth, media, queries, team
 from ..transcript import transcript_lines
 from ..web import CSRF, MAX_ID, MAX_TEXT, call_url, current_user, get_db, masker_for, may_unmask, position, \
     safe_next, templates
@@ -36,7 +36,9 @@ def call_page(
     here = position(pos)
     previous = following = None
     if here is not None:
-        previous, following = queries.neighbours(db, filters, id, here, masked=not may_unmask(user))
+        previous, following = queries.neighbours(
+            db, filters, id, here, masked=not may_unmask(user), user=user.username
+        )
     audio = media.source_file(call.source_path, request.app.state.db_path)
     context = {
         "user": user,
@@ -49,6 +51,8 @@ def call_page(
         "previous_url": previous and call_url(previous[0], filters, previous[1]),
         "next_url": following and call_url(following[0], filters, following[1]),
         "here_url": call_url(id, filters, here),
+        "holder": team.holder(db, id),
+        "reviewers": team.reviewers(db) if user.is_admin else [],
     }
     return templates.TemplateResponse(request, "call.html", context)
 
