@@ -56,7 +56,7 @@ def _umask() -> int:
 
 
 class Link(NamedTuple):
-    """A cell that links to ``url``: a hyperlink in XLSX, the address itself in CSV."""
+    """A cell that links to ``url``: a hyperlink in XLSX, plain text in CSV."""
 
     text: str
     url: str
@@ -116,7 +116,7 @@ def write_table(
 
 def _csv_value(value: Any) -> Any:
     if isinstance(value, Link):
-        return value.url
+        return value.text
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="minutes")
     return value

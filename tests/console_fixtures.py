@@ -26,7 +26,7 @@ from pipeline.review.app import create_app
 from pipeline.audio import ffmpeg_binary
 from pipeline.store import open_db, save_call
 
-PASSWORDS = {"wang": "wang-password", "admin": "admin-password"}
+PASSWORDS = {"wang": "wang-password", "li": "li-password", "admin": "admin-password"}
 AGENCY_A = "某某信用管理有限公司"
 AGENCY_B = "华信资产管理有限公司"
 

@@ -55,6 +55,7 @@ def test_csv_has_chinese_headers_bom_and_masked_evidence(tmp_path):
         "明确威胁",
         local_time(ROW.reviewed_at),
         "7",
+        "",
     ]
 
 
@@ -67,10 +68,11 @@ def test_xlsx_matches_csv(tmp_path):
 
 def test_xlsx_has_typed_dates_an_autofilter_and_a_link_per_call(tmp_path):
     sheet = load_workbook(write([ROW], tmp_path / "f.xlsx", base_url="http://qa.local:8000/")).active
-    assert sheet.auto_filter.ref == "A1:R2"
+    assert sheet.auto_filter.ref == "A1:S2"
     started = sheet["D2"]
     assert started.value == datetime(2026, 3, 2, 10, 15) and started.number_format == "yyyy-mm-dd hh:mm"
     assert sheet["A2"].value == "c1" and sheet["A2"].hyperlink.target == "http://qa.local:8000/findings/7"
+    assert sheet["S2"].value == "http://qa.local:8000/findings/7"
 
 
 def test_unreviewed_finding_reads_as_pending(tmp_path):

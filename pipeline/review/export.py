@@ -35,8 +35,9 @@ HEADERS = [
     "备注",
     "复核时间",
     "发现编号",
+    "链接",
 ]
-WIDTHS = (22, 20, 8, 17, 22, 8, 28, 50, 40, 6, 8, 8, 7, 8, 10, 30, 17, 10)
+WIDTHS = (22, 20, 8, 17, 22, 8, 28, 50, 40, 6, 8, 8, 7, 8, 10, 30, 17, 10, 40)
 
 
 class ExportError(CallqaError, ValueError):
@@ -45,11 +46,12 @@ class ExportError(CallqaError, ValueError):
 
 def table(rows: list[ExportRow], masker: Masker | None = None, base_url: str | None = None) -> list[list]:
     """The rows as cells. With ``base_url`` (the console's address) each machine finding's call
-    cell links to the call page (through the finding's id, so no call id is in the link)."""
+    cell links to the call page (through the finding's id, so no call id is in the link), and
+    the last column holds the address for CSV readers."""
     masker = masker or default_masker()
     return [
         [
-            _call_cell(masker.mask(r.call_id), r.finding_id, base_url),
+            _call_cell(masker.mask(r.call_id), _link(r.finding_id, base_url)),
             masker.mask(r.agency) or "",
             masker.mask(r.agent_id) or "",
             _as_recorded(r.started_at),
@@ -67,15 +69,18 @@ def table(rows: list[ExportRow], masker: Masker | None = None, base_url: str | N
             masker.mask(r.comment) or "",
             _local(r.reviewed_at),
             r.finding_id,
+            _link(r.finding_id, base_url) or "",
         ]
         for r in rows
     ]
 
 
-def _call_cell(text: str, finding_id: int | None, base_url: str | None):
-    if base_url and finding_id is not None:
-        return Link(text, f"{base_url.rstrip('/')}/findings/{finding_id}")
-    return text
+def _link(finding_id: int | None, base_url: str | None) -> str | None:
+    return f"{base_url.rstrip('/')}/findings/{finding_id}" if base_url and finding_id is not None else None
+
+
+def _call_cell(text: str, url: str | None):
+    return Link(text, url) if url else text
 
 
 def _as_recorded(iso: str | None) -> datetime | str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from .. import audit, auth, media, queries, team
@@ -55,6 +55,17 @@ def call_page(
         "reviewers": team.reviewers(db) if user.is_admin else [],
     }
     return templates.TemplateResponse(request, "call.html", context)
+
+
+@router.get("/findings/{finding_id}")
+def finding_link(
+    finding_id: int = Path(..., ge=1, le=2**63 - 1), user: auth.User = Depends(current_user), db=Depends(get_db)
+):
+    """An export's link to a finding: its call's page (the link itself holds no call id)."""
+    row = db.execute("SELECT call_id FROM findings WHERE id = ?", [finding_id]).fetchone()
+    if row is None:
+        raise HTTPException(status_code=404, detail="没有这条发现（可能已重新检测）")
+    return RedirectResponse("/call?" + urlencode({"id": row[0]}), status_code=303)
 
 
 @router.get("/call/audio")
