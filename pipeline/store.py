@@ -217,6 +217,84 @@ CREATE TABLE IF NOT EXISTS appeals (
     decided_at TEXT
 );
 CREATE INDEX IF NOT EXISTS appeals_finding ON appeals(finding_id);
+
+-- The review queue's default view kept ready: per call, its open findings (no verdict, or
+-- 存疑) counted, severity-weighted and ranked, so the queue need not group 100,000 findings
+-- on every page. Kept by the triggers below whoever writes; the weights and ranks are
+-- present.labels.SEVERITY_RANK's (rank r weighs 2^(r-1)); tests/test_review_queries.py checks.
+CREATE TABLE IF NOT EXISTS call_queue (
+    call_id TEXT PRIMARY KEY,
+    findings INTEGER NOT NULL,      -- open findings
+    weight INTEGER NOT NULL,        -- their severity weights summed
+    rank INTEGER,                   -- the worst one's severity rank
+    score REAL,                     -- the highest score
+    categories TEXT                 -- comma-separated
+);
+CREATE INDEX IF NOT EXISTS call_queue_rank ON call_queue(weight DESC, rank DESC, score DESC);
+CREATE TRIGGER IF NOT EXISTS call_queue_finding_added AFTER INSERT ON findings BEGIN
+    DELETE FROM call_queue WHERE call_id = NEW.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = NEW.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
+CREATE TRIGGER IF NOT EXISTS call_queue_finding_removed AFTER DELETE ON findings BEGIN
+    DELETE FROM call_queue WHERE call_id = OLD.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = OLD.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
+CREATE TRIGGER IF NOT EXISTS call_queue_finding_changed AFTER UPDATE ON findings BEGIN
+    DELETE FROM call_queue WHERE call_id = OLD.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = OLD.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+    DELETE FROM call_queue WHERE call_id = NEW.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = NEW.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
+CREATE TRIGGER IF NOT EXISTS call_queue_reviewed AFTER INSERT ON reviews WHEN NEW.finding_id IS NOT NULL BEGIN
+    DELETE FROM call_queue WHERE call_id = NEW.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = NEW.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
+CREATE TRIGGER IF NOT EXISTS call_queue_review_removed AFTER DELETE ON reviews WHEN OLD.finding_id IS NOT NULL BEGIN
+    DELETE FROM call_queue WHERE call_id = OLD.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = OLD.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
 """
 
 
@@ -312,7 +390,17 @@ def _reason(exc: sqlite3.DatabaseError) -> str | None:
 # ``user_version`` counts those applied. Append only. A change goes both into SCHEMA (new
 # databases start from it, with every migration counted as applied) and here (as ALTER
 # TABLE ... for old databases); a wholly new table needs only SCHEMA.
-MIGRATIONS: list[str] = []
+MIGRATIONS: list[str] = [
+    # call_queue (console, issue 16) for databases that had findings before it existed
+    """INSERT OR REPLACE INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE lr.verdict IS NULL OR lr.verdict = 'uncertain'
+    GROUP BY f.call_id""",
+]
 
 
 def _statements(script: str) -> Iterator[str]:

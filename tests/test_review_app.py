@@ -375,5 +375,5 @@ def test_export_csv_is_masked_chinese_and_logged(fresh_db):
 def test_export_xlsx_opens(fixture_db):
     response = logged_in(fixture_db).get("/export.xlsx", params={"category": "threat"})
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in sheet[1]][-1] == "发现编号"
+    assert [c.value for c in sheet[1]][-2:] == ["发现编号", "链接"]
     assert {row[4] for row in sheet.iter_rows(min_row=2, values_only=True)} == {"威胁恐吓 / 侮辱谩骂"}

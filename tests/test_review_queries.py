@@ -169,3 +169,57 @@ def test_bad_verdicts_are_refused(queue_db):
         queries.record_verdict(queue_db, 1, "missed", "wang")
     with pytest.raises(queries.ReviewError, match="no finding 999"):
         queries.record_verdict(queue_db, 999, "confirmed", "wang")
+
+
+def test_the_ready_queue_agrees_with_the_findings_after_every_kind_of_write(queue_db):
+    """store's call_queue (kept by triggers) against the same view computed from the findings."""
+
+    def live(filters):
+        sql = queries._matched_calls_sql(queue_db, filters, by_category=True, masked=True)
+        return queue_db.execute(f"{sql.text} {queries.queue_order(filters)}", sql.params).fetchall()
+
+    def ready(filters):
+        sql = queries._matched_calls_sql(
+            queue_db, filters, by_category=True, masked=True, ready=True, select=queries.READY_SELECT
+        )
+        rows = queue_db.execute(f"{sql.text} {queries.queue_order(filters)}", sql.params).fetchall()
+        return [(*r[:10], ",".join(sorted(r[10].split(",")))) for r in rows]
+
+    def agree():
+        for filters in (QueueFilters(), QueueFilters(agency="甲机构"), QueueFilters(sort="started_at", dir="asc")):
+            assert ready(filters) == [(*r[:10], ",".join(sorted(r[10].split(",")))) for r in live(filters)]
+
+    agree()
+    threat = finding_id(queue_db, "high-new", "threat")
+    queries.record_verdict(queue_db, threat, "uncertain", "wang")  # still open
+    agree()
+    queries.record_verdict(queue_db, threat, "dismissed", "wang")
+    agree()
+    queue_db.execute("UPDATE findings SET severity = 'low' WHERE call_id = 'high-old'")
+    agree()
+    queue_db.execute("DELETE FROM findings WHERE call_id = 'low'")  # redetect removes
+    agree()
+    add_call(queue_db, "later", "2026-03-09T09:00:00+08:00", [("threat", "critical", 0.5)])
+    agree()
+    assert queue_page(queue_db, QueueFilters()).rows[0].call_id == "later"
+
+
+def test_the_ready_queue_weighs_severities_as_the_labels_do(queue_db):
+    from pipeline.store import SCHEMA
+
+    for name, weight in queries.SEVERITY_WEIGHT.items():
+        assert f"WHEN '{name}' THEN {weight} " in SCHEMA.replace("END", " END")
+    for name, rank in queries.SEVERITY_RANK.items():
+        assert f"WHEN '{name}' THEN {rank} " in SCHEMA.replace("END", " END")
+
+
+def test_a_database_from_before_the_ready_queue_gets_it_filled(tmp_path):
+    from pipeline import store
+
+    db = store.open_db(tmp_path / "old.db")
+    add_call(db, "x", "2026-03-01T10:00:00+08:00", [("threat", "high", 0.9), ("threat", "low", 0.2)])
+    db.execute("DELETE FROM call_queue")  # as a database made before call_queue existed
+    db.execute("PRAGMA user_version = 0")
+    db.close()
+    db = store.open_db(tmp_path / "old.db")
+    assert db.execute("SELECT call_id, findings, weight, rank FROM call_queue").fetchall() == [("x", 2, 5, 3)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -172,6 +172,11 @@ QUEUE_SELECT = (
     "MAX(m.score) AS score, SUM(m.weight) AS weight, c.duration, h.assignee AS holder, "
     "group_concat(DISTINCT m.category) AS categories"
 )
+# The same columns from store's call_queue: one ready row per call for the default view.
+READY_SELECT = (
+    "c.id, c.started_at, c.agency, c.agent_id, m.findings AS findings, m.rank AS rank, m.score AS score, "
+    "m.weight AS weight, c.duration, h.assignee AS holder, m.categories AS categories"
+)
 SEVERITY_WEIGHT_SQL = (
     "CASE f.severity " + " ".join(f"WHEN '{n}' THEN {w}" for n, w in SEVERITY_WEIGHT.items()) + " ELSE 0 END"
 )
@@ -181,9 +186,12 @@ def queue_order(filters: QueueFilters) -> str:
     """ORDER BY for the filters' sort; ties always fall back to the worst-first ranking."""
     column, natural = SORTS[filters.sort]
     direction = (filters.dir or natural).upper()
-    nulls = "IS NULL" if direction == "DESC" else "IS NOT NULL"  # empty cells last either way
     ranking = "weight DESC, rank DESC, score DESC, c.started_at DESC, c.id"
-    return f"ORDER BY {column} {nulls}, {column} {direction}, {ranking}"
+    if not filters.sort and direction == "DESC":
+        return f"ORDER BY {ranking}"  # the ready queue's index order
+    # SQLite sorts NULL lowest: ascending, empty cells would come first
+    nulls = f"{column} IS NULL, " if direction == "ASC" else ""
+    return f"ORDER BY {nulls}{column} {direction}, {ranking}"
 
 
 def _matched_calls_sql(
@@ -196,6 +204,7 @@ def _matched_calls_sql(
     select: str = QUEUE_SELECT,
     group_by: str = "c.id",
     every_call: bool = False,
+    ready: bool = False,
 ) -> _Sql:
     """Calls passing the filters joined with their matching findings (``m``), grouped by
     ``group_by``: by default one row per call with the aggregate of its findings. With
@@ -207,6 +216,9 @@ def _matched_calls_sql(
 
     ``user`` (the reviewer asking) applies the scope: by default calls another reviewer holds
     (``team``) are left out; "mine" lists only the user's. Without a user every call counts.
+
+    ``ready`` (only for ``_ready``'s filters): the per-call rows of store's ``call_queue``
+    stand for the grouped open findings, one row per call with no GROUP BY.
     """
     finding_where, finding_params = ["1"], []
     if by_category and filters.category:
@@ -220,13 +232,17 @@ def _matched_calls_sql(
     every_call = every_call or (
         bool(filters.sample_id or filters.q) and filters.status == "all" and not (by_category and filters.category)
     )
-    sql = _Sql(f"SELECT {select} FROM calls c ")
+    # The ready rows come first (CROSS JOIN keeps SQLite to that order), so a page in the
+    # default ranking is read off call_queue's index instead of sorting every call.
+    sql = _Sql(f"SELECT {select} FROM call_queue m CROSS JOIN calls c ON c.id = m.call_id " if ready
+               else f"SELECT {select} FROM calls c ")
     if filters.sample_id:
         sql.text += "JOIN sample_calls sc ON sc.call_id = c.id AND sc.sample_id = ? "
         sql.params.append(int(filters.sample_id))
-    sql.text += f"{'LEFT ' if every_call else ''}JOIN ({matched}) m "
-    sql.text += f"ON m.call_id = c.id AND {STATUS_CONDITION[filters.status]} "
-    sql.params += finding_params
+    if not ready:
+        sql.text += f"{'LEFT ' if every_call else ''}JOIN ({matched}) m "
+        sql.text += f"ON m.call_id = c.id AND {STATUS_CONDITION[filters.status]} "
+        sql.params += finding_params
     sql.text += f"LEFT JOIN ({HELD_SQL}) h ON h.call_id = c.id "
     sql.params.append(now_iso())
 
@@ -253,8 +269,15 @@ def _matched_calls_sql(
         condition, params = _transcript_search(db, filters.q, masked)
         call_where.append(condition)
         sql.params += params
-    sql.text += f"WHERE {' AND '.join(call_where)} GROUP BY {group_by} "
+    sql.text += f"WHERE {' AND '.join(call_where)} "
+    if not ready:
+        sql.text += f"GROUP BY {group_by} "
     return sql
+
+
+def _ready(filters: QueueFilters) -> bool:
+    """The default view (open findings of every category) reads store's ready ``call_queue``."""
+    return filters.status == "open" and not filters.category
 
 
 def _transcript_search(db: sqlite_utils.Database, query: str, masked: bool) -> tuple[str, list[Any]]:
@@ -292,15 +315,17 @@ def queue_page(
     """One page of the queue; ``masked`` (the default) searches transcripts as a reviewer sees
     them; ``user`` applies the filters' scope (see ``_matched_calls_sql``)."""
     # The window count gives the total in the same pass as the page.
+    ready = _ready(filters)
     sql = _matched_calls_sql(
-        db, filters, by_category=True, masked=masked, user=user, select=f"COUNT(*) OVER () AS total, {QUEUE_SELECT}"
+        db, filters, by_category=True, masked=masked, user=user, ready=ready,
+        select=READY_SELECT if ready else f"COUNT(*) OVER () AS total, {QUEUE_SELECT}",
     )
     offset = (filters.page - 1) * page_size
-    rows = db.execute(
-        f"{sql.text} {queue_order(filters)} LIMIT ? OFFSET ?",
-        [*sql.params, page_size, offset],
-    ).fetchall()
-    if rows:
+    rows = db.execute(f"{sql.text} {queue_order(filters)} LIMIT ? OFFSET ?", [*sql.params, page_size, offset]).fetchall()
+    if ready:  # a count apart: the window count would make SQLite build every row to sort
+        total = db.execute(f"SELECT COUNT(*) FROM ({sql.text})", sql.params).fetchone()[0]
+        rows = [(total, *r) for r in rows]
+    elif rows:  # the window count gives the total in the same pass as the page
         total = rows[0][0]
     else:  # a page past the end
         total = db.execute(f"SELECT COUNT(*) FROM ({sql.text})", sql.params).fetchone()[0]
@@ -341,6 +366,14 @@ def category_counts(
 ) -> dict[str, int]:
     """Matching calls per category under every filter but the category itself (calls, as the
     queue's total counts calls)."""
+    if _ready(replace(filters, category="")):  # the ready rows' category sets, each counted once
+        sql = _matched_calls_sql(db, filters, by_category=False, masked=masked, user=user, ready=True,
+                                 select="m.categories, COUNT(*)", group_by="")
+        counts: dict[str, int] = {}
+        for categories, n in db.execute(f"{sql.text} GROUP BY m.categories", sql.params):
+            for category in categories.split(","):
+                counts[category] = counts.get(category, 0) + n
+        return counts
     sql = _matched_calls_sql(
         db, filters, by_category=False, masked=masked, user=user,
         select="m.category, COUNT(DISTINCT c.id)", group_by="m.category",
@@ -359,7 +392,10 @@ def neighbours(
     """The (call id, position) before and after ``call_id`` in the queue, which was at
     ``position`` (0-based) when the reviewer opened it. A call whose findings were all just
     reviewed has left an open queue; then the call now at its position is the next one."""
-    sql = _matched_calls_sql(db, filters, by_category=True, masked=masked, user=user)
+    ready = _ready(filters)
+    sql = _matched_calls_sql(
+        db, filters, by_category=True, masked=masked, user=user, ready=ready, select=READY_SELECT if ready else QUEUE_SELECT
+    )
     start = max(position - 1, 0)
     window = [
         r[0]
