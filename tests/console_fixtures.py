@@ -285,6 +285,35 @@ def build_db(directory: Path) -> dict:
     return {"db_path": directory / "qa.db", "audio": audio, "alaw": alaw, "finding_ids": finding_ids}
 
 
+LONG_CALL = "c-20260305-0020"
+
+
+def add_long_call(info: dict, findings: int = 20) -> list[tuple[int, float]]:
+    """A stereo call with ``findings`` agent lines 4 s apart, one finding on each (categories
+    in turn), and its recording; returns (finding id, start) in time order."""
+    directory = info["db_path"].parent
+    audio = write_tone_wav(directory / "long.wav", seconds=4.0 * findings + 4)
+    lines = []
+    for i in range(findings):
+        lines.append((4.0 * i + 1.0, 4.0 * i + 3.0, "agent", f"第{i + 1}句，你再不还钱我们就上门找你。"))
+        lines.append((4.0 * i + 3.2, 4.0 * i + 4.6, "customer", "嗯。"))
+    call = _call(LONG_CALL, "2026-03-05T16:00:00+08:00", "A017", AGENCY_A, lines)
+    categories = ["threat", "exaggeration", "impersonation", "third_party_leak"]
+    found = [
+        _finding(call, categories[i % 4], "high", 0.9, 2 * i, "我们就上门找你", ["GB 5.2.1.2"], "坐席以上门相威胁")
+        for i in range(findings)
+    ]
+    db = open_db(info["db_path"])
+    save_call(
+        db,
+        CallRecord(call=call, source_path=str(audio), sha256=hashlib.sha256(LONG_CALL.encode()).hexdigest(),
+                   findings=found, duration=4.0 * findings + 4, channels=2, model="transcript"),
+    )
+    rows = db.execute("SELECT id, start FROM findings WHERE call_id = ? ORDER BY start", [LONG_CALL]).fetchall()
+    db.conn.close()
+    return rows
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

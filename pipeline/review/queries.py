@@ -232,10 +232,16 @@ def _matched_calls_sql(
     every_call = every_call or (
         bool(filters.sample_id or filters.q) and filters.status == "all" and not (by_category and filters.category)
     )
-    # The ready rows come first (CROSS JOIN keeps SQLite to that order), so a page in the
-    # default ranking is read off call_queue's index instead of sorting every call.
-    sql = _Sql(f"SELECT {select} FROM call_queue m CROSS JOIN calls c ON c.id = m.call_id " if ready
-               else f"SELECT {select} FROM calls c ")
+    # Unless a call-level filter narrows the calls (then SQLite starts from its index), the
+    # ready rows come first (CROSS JOIN keeps SQLite to that order), so a page in the default
+    # ranking is read off call_queue's index instead of sorting every call.
+    narrowed = any((filters.agency, filters.agent, filters.date_from, filters.date_to, filters.sample_id, filters.q))
+    if ready and not narrowed:
+        sql = _Sql(f"SELECT {select} FROM call_queue m CROSS JOIN calls c ON c.id = m.call_id ")
+    elif ready:
+        sql = _Sql(f"SELECT {select} FROM calls c JOIN call_queue m ON m.call_id = c.id ")
+    else:
+        sql = _Sql(f"SELECT {select} FROM calls c ")
     if filters.sample_id:
         sql.text += "JOIN sample_calls sc ON sc.call_id = c.id AND sc.sample_id = ? "
         sql.params.append(int(filters.sample_id))

@@ -401,6 +401,12 @@
     " ": () => player && (player.paused ? player.play().catch(() => {}) : player.pause()),
   });
 
+  // The first open finding is selected and cued: space plays it from its lead-in.
   const firstOpen = findings.findIndex(isOpen);
   select(Math.max(firstOpen, 0), { scroll: false });
+  if (player && firstOpen >= 0) {
+    const cueFirst = () => { if (player.currentTime === 0) cue(findings[firstOpen], false); };
+    if (player.readyState >= 1) cueFirst();
+    else player.addEventListener("loadedmetadata", cueFirst, { once: true });
+  }
 })();
