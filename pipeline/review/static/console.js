@@ -34,6 +34,7 @@
 
   // --- the queue page --------------------------------------------------------------------
   const queueRows = Array.from(document.querySelectorAll("table.queue tbody tr[data-href]"));
+  const nextUnreviewed = document.getElementById("next-unreviewed");
   if (queueRows.length) {
     let row = -1;
     const pick = (index) => {
@@ -46,6 +47,7 @@
       k: () => pick(row - 1),
       Enter: () => row >= 0 && (window.location.href = queueRows[row].dataset.href),
       o: () => row >= 0 && (window.location.href = queueRows[row].dataset.href),
+      n: () => nextUnreviewed && (window.location.href = nextUnreviewed.href),
     });
   }
 
