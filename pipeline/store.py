@@ -125,9 +125,10 @@ WHERE r.finding_id IS NULL
 CREATE TABLE IF NOT EXISTS users (
     username TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
-    role TEXT NOT NULL,             -- reviewer | admin
+    role TEXT NOT NULL,             -- reviewer | admin | appellant
     created_at TEXT NOT NULL,
-    active INTEGER NOT NULL DEFAULT 1
+    active INTEGER NOT NULL DEFAULT 1,
+    agency TEXT                     -- an appellant's agency: the calls it may appeal
 );
 
 CREATE TABLE IF NOT EXISTS audit_log (
@@ -400,6 +401,7 @@ MIGRATIONS: list[str] = [
     FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
     WHERE lr.verdict IS NULL OR lr.verdict = 'uncertain'
     GROUP BY f.call_id""",
+    "ALTER TABLE users ADD COLUMN agency TEXT",
 ]
 
 

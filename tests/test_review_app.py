@@ -151,10 +151,13 @@ def test_every_post_route_refuses_a_missing_or_forged_csrf_token(fresh_db):
         "username": "wang",
         "password": PASSWORDS["wang"],
         "assignee": "wang",
+        "finding_id": str(finding),
+        "reason": "申诉",
+        "decision": "upheld",
         "back": "/",
     }
     routes = post_routes()
-    assert len(routes) == 11  # every POST the console has: a new one must be listed here too
+    assert len(routes) == 13  # every POST the console has: a new one must be listed here too
     for path in routes:
         url = path.replace("{finding_id}", str(finding))
         assert client.post(url, data=form).status_code == 403, url
@@ -162,6 +165,7 @@ def test_every_post_route_refuses_a_missing_or_forged_csrf_token(fresh_db):
     db = open_db(fresh_db["db_path"])
     assert db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0
     assert db.execute("SELECT COUNT(*) FROM assignments").fetchone()[0] == 0
+    assert db.execute("SELECT COUNT(*) FROM appeals").fetchone()[0] == 0
 
 
 def test_a_token_from_another_session_is_refused(fresh_db):

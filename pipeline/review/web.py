@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from ..present.masking import Masker, default_masker
 from ..store import connect
 from . import actions, audit, auth, queries
+from .refusals import chinese
 from ..present import labels
 
 HERE = Path(__file__).resolve().parent
@@ -47,11 +48,23 @@ def get_db(request: Request) -> Iterator[sqlite_utils.Database]:
         db.close()
 
 
+# The only pages an appellant account (申诉账号) may open.
+APPELLANT_PATHS = ("/appeals", "/logout")
+
+
 def current_user(request: Request, db: sqlite_utils.Database = Depends(get_db)) -> auth.User:
     user = auth.session_user(db, request.session.get("sid"))
     if user is None:
         raise LoginRequired()
+    if user.is_appellant and not request.url.path.startswith(APPELLANT_PATHS):
+        if request.url.path == "/":
+            raise AppellantHome()
+        raise HTTPException(status_code=403, detail="申诉账号只能查看和提交申诉")
     return user
+
+
+class AppellantHome(Exception):
+    """An appellant opening the console's home goes to its appeals instead."""
 
 
 def admin_user(
@@ -100,7 +113,7 @@ def audited_review(
     except queries.VerdictConflict as exc:
         raise HTTPException(status_code=409, detail=conflict_message(exc.current)) from exc
     except queries.ReviewError as exc:
-        raise HTTPException(status_code=400, detail=f"{refusal}：{exc}") from exc
+        raise HTTPException(status_code=400, detail=f"{refusal}：{chinese(exc)}") from exc
 
 
 def conflict_message(current: queries.Review) -> str:

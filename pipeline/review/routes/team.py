@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from .. import audit, auth, team
 from ..queries import ReviewError
+from ..refusals import chinese
 from ..web import CSRF, MAX_ID, MAX_TEXT, admin_user, current_user, get_db, safe_next, templates
 
 router = APIRouter()
@@ -20,23 +21,12 @@ def _held(db, user: auth.User, action: str, call_id: str, do, back: str):
         result = do()
     except ReviewError as exc:
         audit.record(db, user.username, action, "call", call_id, result="denied", detail=str(exc))
-        raise HTTPException(status_code=409, detail=f"无法{TEAM_ACTIONS[action]}：{_chinese(exc)}") from exc
+        raise HTTPException(status_code=409, detail=f"无法{TEAM_ACTIONS[action]}：{chinese(exc)}") from exc
     audit.record(db, user.username, action, "call", call_id, detail=result.assignee if result else None)
     return RedirectResponse(safe_next(back), status_code=303)
 
 
 TEAM_ACTIONS = {"claim": "领取", "assign": "分配", "release": "释放"}
-
-
-def _chinese(exc: ReviewError) -> str:
-    text = str(exc)
-    if "held by" in text:
-        return f"已由 {text.rsplit(' ', 1)[-1]} 负责"
-    if text.startswith("no call"):
-        return "没有这通电话"
-    if text.startswith("no active reviewer"):
-        return "没有这个在职质检员"
-    return text
 
 
 @router.post("/call/claim", dependencies=CSRF)
