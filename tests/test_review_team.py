@@ -147,3 +147,40 @@ def test_explanations_and_search_show_no_digits_a_reviewer_may_not_see(info):
     assert [r["detail"].split()[0] for r in audit_rows(info, "search")] == ["138", "1381234", "13812345678"]
     admin = logged_in(info, "admin")
     assert [c["call_id"] for c in admin.get("/api/queue", params={"q": "13812345678"}).json()["calls"]] == [CALL]
+
+
+def test_dashboard_counts_precision_and_trend(info):
+    wang = logged_in(info)
+    threat = info["finding_ids"][f"{CALL}:threat"]
+    leak = info["finding_ids"]["c-20260303-0003:third_party_leak"]
+    verdict(wang, threat, "confirmed", 0)
+    verdict(wang, leak, "dismissed", 0)
+    page = wang.get("/dashboard").text
+    assert '<span class="big" id="open-findings">5</span>' in page  # 7 findings, 2 decided
+    assert "威胁恐吓 / 侮辱谩骂" in page and "100%" in page and "0%" in page
+    assert "2026-03" in page
+
+
+def test_an_admin_manages_accounts_in_the_console(info):
+    admin, wang = logged_in(info, "admin"), logged_in(info, "wang")
+    assert wang.get("/admin/users").status_code == 403
+    token = csrf_of(admin, "/admin/users")
+    short = admin.post("/admin/users", data={"username": "zhao", "password": "short", "role": "reviewer",
+                                             "csrf_token": token})
+    assert short.status_code == 400 and "密码至少 8 个字符" in short.text and 'value="zhao"' in short.text
+    assert admin.post("/admin/users", data={"username": "zhao", "password": "zhao-password", "role": "reviewer",
+                                            "csrf_token": token}).status_code == 303
+    assert logged_in_as(info, "zhao", "zhao-password").get("/").status_code == 200
+    assert admin.post("/admin/users/active", data={"username": "wang", "active": "0",
+                                                   "csrf_token": token}).status_code == 303
+    assert wang.get("/").status_code == 303  # switched off: the session ended
+    assert [r["detail"] for r in audit_rows(info, "user")] == ["password must have at least 8 characters",
+                                                               "saved as reviewer", "disabled"]
+
+
+def logged_in_as(info, username, password):
+    from test_review_app import client_for
+
+    client = client_for(info)
+    client.post("/login", data={"username": username, "password": password, "csrf_token": csrf_of(client)})
+    return client

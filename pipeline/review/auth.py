@@ -96,6 +96,18 @@ def add_user(
     return User(username, role, agency if role == "appellant" else None)
 
 
+def set_active(db: sqlite_utils.Database, username: str, active: bool) -> None:
+    """Switch an account off (its sessions end at once) or back on."""
+    with writing(db):
+        if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone() is None:
+            raise UserError(f"no user {username!r}")
+        db.execute("UPDATE users SET active = ? WHERE username = ?", [int(active), username])
+        if not active:
+            db.execute(
+                "UPDATE sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL", [now_iso(), username]
+            )
+
+
 def authenticate(db: sqlite_utils.Database, username: str, password: str) -> User | None:
     row = db.execute(
         "SELECT password_hash, role, agency FROM users WHERE username = ? AND active = 1", [username]

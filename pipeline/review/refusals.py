@@ -1,5 +1,5 @@
-"""The reviewer-facing Chinese for the refusals that ``queries``, ``team`` and ``appeals``
-raise in English (the command line prints those as they are)."""
+"""The reviewer-facing Chinese for the refusals that ``queries``, ``team``, ``appeals`` and
+``auth`` raise in English (the command line prints those as they are)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,10 @@ MESSAGES = [
     (r"no finding \d+", "没有这条发现"),
     (r"a missed finding needs a category", "补充漏检需要选择类别"),
     (r"unknown category .+", "类别无效"),
+    (r"password must have at least (\d+) characters", r"密码至少 \1 个字符"),
+    (r"an appellant account needs .+", "申诉账号需要填写所属机构"),
+    (r"username must not be empty", "用户名不能为空"),
+    (r"role must be one of .+", "角色无效"),
     (r"time span (.+)–(.+) s is not valid", r"时间段 \1–\2 秒无效（需从 0 开始、结束不早于开始）"),
 ]
 
