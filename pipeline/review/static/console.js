@@ -22,11 +22,13 @@
     });
   }
 
-  // A category's colour, the same on the timeline, its legend and the tags.
+  // A category's colour, the same on the timeline, its legend and the tags: hues a golden
+  // angle apart in the category table's order, so neighbours in the table never look alike.
+  const categoryMeta = document.querySelector('meta[name="callqa-categories"]');
+  const categoryIds = categoryMeta ? categoryMeta.content.split(",") : [];
   function categoryColour(category) {
-    let hash = 0;
-    for (const ch of category) hash = (hash * 31 + ch.charCodeAt(0)) % 360;
-    return `hsl(${hash}, 65%, 48%)`;
+    const index = categoryIds.indexOf(category);
+    return `hsl(${Math.round(((index < 0 ? categoryIds.length : index) * 137.5) % 360)}, 65%, 46%)`;
   }
   document.querySelectorAll(".tag[data-category]").forEach((tag) => {
     tag.style.borderLeft = `4px solid ${categoryColour(tag.dataset.category)}`;
