@@ -125,3 +125,31 @@ def test_the_timeline_shows_both_channels_and_a_marker_per_finding_and_seeks(tmp
         page.keyboard.press("Enter")
         page.wait_for_function(f"() => document.querySelector('.line.playing') && document.querySelector('.line.playing').textContent.includes('第5句')")
         assert page.locator(".line.hit").count() == 1
+
+
+def test_one_key_decides_every_open_finding_on_a_line(tmp_path, browser):
+    info = build_db(tmp_path)
+    findings = add_long_call(info, 3)
+    db = open_db(info["db_path"])
+    for category in ("exaggeration", "impersonation"):  # two more on the first line
+        db.execute(
+            "INSERT INTO findings (call_id, category, severity, score, start, \"end\", speaker, segment_index, "
+            "evidence, clauses, detector, explanation, created_at) "
+            "VALUES (?, ?, 'medium', 0.6, 1.0, 3.0, 'agent', 0, '上门找你', '[]', 'test', '', '2026-03-05')",
+            [LONG_CALL, category],
+        )
+    on_line = [r[0] for r in db.execute("SELECT id FROM findings WHERE call_id = ? AND segment_index = 0", [LONG_CALL])]
+    db.conn.close()
+    with serving(info["db_path"]) as base_url:
+        page = browser.new_page()
+        log_in(page, base_url, "wang")
+        page.goto(f"{base_url}/call?id={LONG_CALL}")
+        assert page.locator(".line-group .finding").count() == 3
+        page.wait_for_selector(f"#f{on_line[0]}.selected")
+        page.keyboard.press("Shift+C")
+        for finding_id in on_line:
+            page.wait_for_selector(f"#f{finding_id}.verdict-confirmed")
+        page.wait_for_selector(f"#f{findings[1][0]}.selected")  # on to the next line's finding
+    verdicts = open_db(info["db_path"]).execute(
+        "SELECT finding_id, verdict FROM reviews ORDER BY finding_id").fetchall()
+    assert verdicts == [(finding_id, "confirmed") for finding_id in sorted(on_line)]

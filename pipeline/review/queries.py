@@ -531,6 +531,28 @@ def call_view(db: sqlite_utils.Database, call_id: str) -> CallView:
     return CallView(*row, segments=segments, findings=findings, missed=missed, checks=checks)
 
 
+@dataclass
+class LineGroup:
+    line: int | None  # the segment's index; None for a finding of the whole call
+    findings: list[FindingView]
+
+
+def findings_by_line(call: CallView) -> list[LineGroup]:
+    """The call's findings grouped by the line they are on, in time order (a finding of the
+    whole call, without a line, stands alone): a reviewer decides a line's findings at once."""
+    groups: list[LineGroup] = []
+    by_line: dict[int, LineGroup] = {}
+    for finding in call.findings:
+        if finding.segment_index is None:
+            groups.append(LineGroup(None, [finding]))
+        elif finding.segment_index in by_line:
+            by_line[finding.segment_index].findings.append(finding)
+        else:
+            by_line[finding.segment_index] = LineGroup(finding.segment_index, [finding])
+            groups.append(by_line[finding.segment_index])
+    return groups
+
+
 def record_verdict(
     db: sqlite_utils.Database,
     finding_id: int,

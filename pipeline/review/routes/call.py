@@ -52,6 +52,7 @@ def call_page(
         "user": user,
         "call": call,
         "lines": transcript_lines(call, masker),
+        "finding_groups": queries.findings_by_line(call),
         "mask": masker.mask if masker else (lambda text: text),
         "unmasked": masker is None,
         "has_audio": audio is not None,

@@ -213,6 +213,26 @@
     }
   }
 
+  // One verdict for every open finding on the selected finding's line, then on to the next.
+  async function verdictLine(value) {
+    if (selected < 0 || saving) return;
+    const group = findings[selected].closest(".line-group");
+    if (!group) return verdict(value);
+    const cards = Array.from(group.querySelectorAll(".finding")).filter(isOpen);
+    if (!cards.length) return;
+    saving = true;
+    try {
+      for (const card of cards) await submitVerdict(card, value);
+    } finally {
+      saving = false;
+    }
+    const next = nextOpen(findings.indexOf(cards[cards.length - 1]));
+    if (next >= 0) {
+      select(next);
+      cue(findings[next], false);
+    }
+  }
+
   findings.forEach((card) => {
     const form = card.querySelector("form.verdict");
     const comment = form.querySelector("textarea");
@@ -392,6 +412,8 @@
     c: () => verdict("confirmed"),
     d: () => verdict("dismissed"),
     u: () => verdict("uncertain"),
+    C: () => verdictLine("confirmed"),
+    D: () => verdictLine("dismissed"),
     m: writeComment,
     j: () => select(Math.min(selected + 1, findings.length - 1), { hear: true }),
     k: () => select(Math.max(selected - 1, 0), { hear: true }),
