@@ -85,7 +85,7 @@ def test_wrong_password_is_refused_and_logged(fresh_db):
         "/login", data={"username": "wang", "password": "guess", "csrf_token": csrf_of(client), "next": "/"}
     )
     assert response.status_code == 401
-    assert "用户名或密码错误" in response.text
+    assert "用户名或密码错误" in response.text and 'value="wang"' in response.text  # the name is kept
     assert client.get("/").status_code == 303
     failed = audit_rows(fresh_db, "login_failed")
     assert [(r["username"], r["result"]) for r in failed] == [("wang", "failed")]
