@@ -10,7 +10,7 @@ import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator, NamedTuple, Sequence
+from typing import IO, Any, Callable, NamedTuple, Sequence
 
 from .errors import CallqaError
 

@@ -14,9 +14,9 @@ from fastapi.templating import Jinja2Templates
 
 from ..present.masking import Masker, default_masker
 from ..store import connect
+from ..present import labels
 from . import actions, audit, auth, queries
 from .refusals import chinese
-from ..present import labels
 
 HERE = Path(__file__).resolve().parent
 # Longest accepted form and query values (characters); longer ones are refused with 400.
