@@ -249,6 +249,43 @@ STATUSES = ["open", "confirmed", "dismissed", "uncertain", "all"]
 
 
 @cli.group()
+def rules():
+    """Analyst rules in YAML (README, "Analyst rules"): check a file, try it on calls."""
+
+
+@rules.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def rules_check(files):
+    """Check rule files (or folders of them); every mistake as FILE:LINE: reason."""
+    from .analyst.language import read_rule_pack
+
+    pack = read_rule_pack(list(files))
+    added = f"，新增类别 {len(pack.categories)} 个" if pack.categories else ""
+    click.echo(f"规则 {len(pack.rules)} 条{added}，检查通过。")
+
+
+@rules.command("test")
+@click.argument("rule_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("calls_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@config_option
+def rules_test(rule_file, calls_file, config):
+    """Show what the rules of RULE_FILE would flag on the calls of CALLS_FILE (.json or .jsonl)."""
+    from .analyst.trial import try_rules
+
+    pack, results = try_rules(rule_file, calls_file, config)
+    flagged = 0
+    for result in results:
+        if result.error:
+            click.echo(f"跳过 {result.error}", err=True)
+            continue
+        flagged += bool(result.findings)
+        for f in result.findings:
+            where = f"第 {f.segment_index + 1} 句" if f.segment_index is not None else "整通"
+            click.echo(f"{result.call_id}\t{where}\t{pack.category(f.category).label}\t{f.explanation}")
+    click.echo(f"{len(results)} 通通话，{flagged} 通会被标记。")
+
+
+@cli.group()
 def user():
     """Console accounts (stored in the database's users table)."""
 

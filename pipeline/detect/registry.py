@@ -222,6 +222,9 @@ def build_registry(detection: dict[str, Any]) -> DetectorRegistry:
     if enabled("third_party_leak"):
         detectors.append(ThirdPartyDetector(rules, finder))
     detectors.extend(protocol_detectors(lexicon_dir, detection, rules, finder))
+    from ..analyst.detector import analyst_rule_detectors  # here: that package builds on detect.view
+
+    detectors.extend(analyst_rule_detectors(detection, enabled))
     classifier_settings = detection.get("classifier") or {}
     if classifier_settings.get("enabled", True):
         classifier = _load_classifier(detection)
