@@ -3,17 +3,32 @@
 Calls travel as JSON in the shape of ``shared/spec/transcript-format.md``; this module
 reads that shape, validates it, and writes it back. A call that breaks the shape raises
 ``CallFormatError`` naming the call and the field, so a batch can report it and go on.
+
+Every line of a JSONL file is read on its own: bytes that are not UTF-8, nesting too deep to
+parse, NaN or Infinity, a lone surrogate, an impossible date each make that line an error
+(file, line number, reason) and reading goes on. An unreadable line's identity comes from its
+position and bytes, so two broken lines are two failures, not one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+import re
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
+
 from .errors import CallqaError
 
 SPEAKERS = ("agent", "customer", "unknown")
+METADATA_FIELDS = ("started_at", "agent_id", "agency", "debtor_id")
+# ISO 8601 date and time, offset optional: 2026-03-02T10:15:00+08:00, 2026-03-02 10:15.
+_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?")
+# Years a call can have been recorded in; outside them a date is a typo (0001, 9999).
+YEARS = range(1900, 3000)
 
 
 @dataclass
@@ -84,7 +99,28 @@ class CallFormatError(CallqaError, ValueError):
 def _number(value: Any, call_id: str, field_name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise CallFormatError(call_id, field_name, f"must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise CallFormatError(call_id, field_name, f"must be a finite number, got {value!r}")
     return float(value)
+
+
+def check_metadata(call_id: str | None, meta: dict[str, Any]) -> None:
+    """Raise ``CallFormatError`` for a metadata value a call cannot have: a field that is not
+    text, or a ``started_at`` that is not an ISO 8601 date and time of a real day."""
+    for key in METADATA_FIELDS:
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            raise CallFormatError(call_id, key, "must be a string")
+    started_at = meta.get("started_at")
+    if started_at is None:
+        return
+    if not _DATE_TIME.fullmatch(started_at):
+        raise CallFormatError(call_id, "started_at", f"must be an ISO 8601 date and time like 2026-03-02T10:15:00+08:00, got {started_at!r}")
+    try:
+        moment = datetime.fromisoformat(started_at)
+    except ValueError as exc:
+        raise CallFormatError(call_id, "started_at", f"is not a real date and time ({started_at!r}: {exc})") from None
+    if moment.year not in YEARS:
+        raise CallFormatError(call_id, "started_at", f"has an impossible year ({started_at!r})")
 
 
 def call_from_json(data: Any) -> Call:
@@ -94,9 +130,7 @@ def call_from_json(data: Any) -> Call:
     call_id = data.get("call_id")
     if not isinstance(call_id, str) or not call_id.strip():
         raise CallFormatError(None, "call_id", "is required and must be a non-empty string")
-    for key in ("started_at", "agent_id", "agency", "debtor_id"):
-        if data.get(key) is not None and not isinstance(data[key], str):
-            raise CallFormatError(call_id, key, "must be a string")
+    check_metadata(call_id, data)
     raw_segments = data.get("segments")
     if not isinstance(raw_segments, list):
         raise CallFormatError(call_id, "segments", "is required and must be a list")
@@ -119,7 +153,7 @@ def call_from_json(data: Any) -> Call:
         if not isinstance(raw["text"], str):
             raise CallFormatError(call_id, f"{where}.text", "must be a string")
         segments.append(Segment(start=start, end=end, speaker=raw["speaker"], text=raw["text"]))
-    known = {"call_id", "segments", "started_at", "agent_id", "agency", "debtor_id"}
+    known = {"call_id", "segments", *METADATA_FIELDS}
     return Call(
         call_id=call_id,
         segments=segments,
@@ -133,44 +167,80 @@ def call_from_json(data: Any) -> Call:
 
 @dataclass
 class ReadResult:
-    """Either a call or the error that stopped it (with where in the file it was)."""
+    """Either a call or the error that stopped it (with where in the file it was).
+
+    ``raw`` is the parsed JSON, or None when the text could not be parsed; then ``text`` holds
+    the line's bytes, which with the location identify it (``sha256``).
+    """
 
     location: str
     call: Call | None = None
     error: str | None = None
     raw: Any = None
+    text: bytes | None = None
+
+    @property
+    def sha256(self) -> str:
+        """What identifies this input in the store: its parsed content, or for text that did
+        not parse, its location and bytes."""
+        if self.text is not None:
+            return hashlib.sha256(b"unparsed\n" + self.location.encode() + b"\n" + self.text).hexdigest()
+        canonical = json.dumps(self.raw, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def read_calls(path: str | Path) -> Iterator[ReadResult]:
     """Read a ``.json`` (one call, or a list of calls) or ``.jsonl`` file.
 
-    Yields one result per call; a broken call yields an error and reading goes on.
+    Yields one result per call; a broken call or line yields an error and reading goes on.
+    Raises ``OSError`` only when the file itself cannot be read.
     """
     path = Path(path)
-    text = path.read_text(encoding="utf-8-sig")
+    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     if path.suffix.lower() != ".jsonl":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            if exc.msg != "Extra data":  # several objects, one per line: read as JSONL
-                yield ReadResult(path.name, error=f"{path.name}: not valid JSON ({exc.msg}, line {exc.lineno})")
-                return
-        else:
-            items = data if isinstance(data, list) else [data]
+        parsed, error = _parse(data)
+        if error is None:
+            items = parsed if isinstance(parsed, list) else [parsed]
             for i, item in enumerate(items):
-                location = f"{path.name}[{i}]" if isinstance(data, list) else path.name
-                yield _validated(location, item)
+                yield _validated(f"{path.name}[{i}]" if isinstance(parsed, list) else path.name, item)
             return
-    for lineno, line in enumerate(text.splitlines(), 1):
+        if "Extra data" not in error:  # several objects, one per line: read as JSONL
+            yield ReadResult(path.name, error=f"{path.name}: {error}", text=data)
+            return
+    for lineno, line in enumerate(data.splitlines(), 1):
         if not line.strip():
             continue
         location = f"{path.name}:{lineno}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield ReadResult(location, error=f"{location}: not valid JSON ({exc.msg})")
-            continue
-        yield _validated(location, data)
+        parsed, error = _parse(line)
+        if error is not None:
+            yield ReadResult(location, error=f"{location}: {error}", text=line)
+        else:
+            yield _validated(location, parsed)
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _parse(data: bytes) -> tuple[Any, str | None]:
+    """JSON from bytes, or None and why not (in words a user can act on)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8 text (byte {exc.start})"
+    try:
+        parsed = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})"
+    except ValueError as exc:
+        return None, f"not valid JSON ({exc})"
+    except RecursionError:
+        return None, "not readable JSON (nested too deeply)"
+    try:
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return None, "holds an invalid character (a lone UTF-16 surrogate such as \\ud800)"
+    return parsed, None
 
 
 def _validated(location: str, data: Any) -> ReadResult:

@@ -313,7 +313,8 @@ def user_add(username, db_path, role, password_stdin):
 @db_option()
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (0.0.0.0 exposes it)")
 @click.option("--port", default=8080, show_default=True, type=int)
-def serve(db_path, host, port):
+@click.option("--https", is_flag=True, help="served to browsers through HTTPS (a TLS proxy): send the cookie Secure")
+def serve(db_path, host, port, https):
     """Run the reviewer console (web) over a database."""
     import uvicorn
 
@@ -331,7 +332,7 @@ def serve(db_path, host, port):
             err=True,
         )
     click.echo(f"callqa console on http://{host}:{port}/  (Ctrl-C to stop)")
-    uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db_path, https=https), host=host, port=port, log_level="warning")
 
 
 @cli.command()
@@ -463,9 +464,7 @@ def sample(db_path, year, size, margin, confidence, expected_rate, by, allocatio
         oversample_flagged=oversample_flagged, margin=margin, confidence=confidence, expected_rate=expected_rate,
     )
     drawn = sampling.draw_sample(db, plan)
-    sample_id = sampling.record_sample(db, drawn, created_by or getpass.getuser())
-    if out:
-        sampling.write_sample(out, db, drawn)
+    sample_id = sampling.record_sample(db, drawn, created_by or getpass.getuser(), out)
     console.print(f"样本 {sample_id}：{drawn.size} 通（总体 {sum(s.population for s in drawn.strata)} 通，种子 {plan.seed}）",
                   soft_wrap=True)
     table = Table()

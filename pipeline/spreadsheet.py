@@ -1,19 +1,63 @@
 """Tables for Excel: one writer for every export (.xlsx with openpyxl, or .csv in UTF-8 with BOM
-so Excel reads the Chinese), with formula injection neutralised."""
+so Excel reads the Chinese), with formula injection neutralised, and ``write_file``, which every
+file callqa writes for a user goes through (a clear error, never a half-written file)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
+import tempfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import IO, Any, Callable, Iterator, Sequence
+
+from .errors import CallqaError
 
 FORMATS = (".xlsx", ".csv")
+# A cell starting with one of these may run as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class OutputError(CallqaError):
+    """A file for the user cannot be written (missing folder, no permission, disk full)."""
+
+
+def write_file(path: str | Path, write: Callable[[IO], None], mode: str = "wb", **open_args: Any) -> Path:
+    """Write ``path`` through a temporary file beside it, replaced at the end: a failure leaves
+    no partial file and raises ``OutputError`` naming the file and the reason."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: cannot write: folder {path.parent} does not exist")
+    try:
+        fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, mode, **open_args) as out:
+            write(out)
+        os.chmod(partial, 0o644 & ~_umask())
+        os.replace(partial, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def spreadsheet_safe(value: Any) -> Any:
-    """Text that Excel would run as a formula (=, +, -, @ first: call ids, agency names and
-    transcript text come from outside) gets a leading apostrophe, as OWASP advises for CSV injection."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    """Text that Excel would run as a formula (call ids, agency names and transcript text come
+    from outside) gets a leading apostrophe in CSV, as OWASP advises for CSV injection."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -30,12 +74,14 @@ def write_table(
 
     ``extra_sheets`` (xlsx only) adds further sheets by title, e.g. a sample's parameters.
     """
-    safe_rows = [[spreadsheet_safe(value) for value in row] for row in rows]
+    path = Path(path)
     if path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as out:
+        def write_csv(out: IO) -> None:
             writer = csv.writer(out)
             writer.writerow(headers)
-            writer.writerows(safe_rows)
+            writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
+
+        write_file(path, write_csv, "w", encoding="utf-8-sig", newline="")
         return
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -47,13 +93,23 @@ def write_table(
     sheet.append(list(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in safe_rows:
-        sheet.append(row)
+    for row in rows:
+        _append_text_safe(sheet, row)
     sheet.freeze_panes = "A2"
     for column, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     for title, extra_rows in (extra_sheets or {}).items():
         extra = workbook.create_sheet(title)
         for row in extra_rows:
-            extra.append([spreadsheet_safe(value) for value in row])
-    workbook.save(path)
+            _append_text_safe(extra, row)
+    write_file(path, workbook.save)
+
+
+def _append_text_safe(sheet, row: Sequence[Any]) -> None:
+    """Append ``row``; text that looks like a formula is stored as text (shown as typed, no
+    apostrophe), with Excel's quote prefix so editing the cell keeps it text."""
+    sheet.append(list(row))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+            cell.quotePrefix = True

@@ -257,24 +257,27 @@ def reporting(path: Path, doing: str) -> Iterator[None]:
     try:
         yield
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: {doing}: {_reason(exc)}") from exc
+        raise StoreError(f"{path}: {doing}: {_reason(exc) or exc}") from exc
     except OSError as exc:
         raise StoreError(f"{path}: {doing}: {exc.strerror or exc}") from exc
 
 
-def _reason(exc: sqlite3.DatabaseError) -> str:
+def _reason(exc: sqlite3.DatabaseError) -> str | None:
+    """What a user can do about a database error, or None for errors that are bugs."""
     text = str(exc)
     if "readonly" in text or "read-only" in text:
         return "the file or its folder is read-only (check permissions)"
     if "not a database" in text or "malformed" in text:
         return "the file is not a callqa database or is corrupted (restore it from a backup)"
-    if "disk" in text and "full" in text or "SQLITE_FULL" in text:
-        return "the disk is full"
+    if "full" in text:
+        return "the disk is full (free some space and run the command again)"
+    if "disk I/O error" in text:
+        return "the disk reported an I/O error"
     if "unable to open" in text:
         return "cannot open the file (does its folder exist and is it writable?)"
-    if "locked" in text:
-        return "another program holds the database locked"
-    return text
+    if "locked" in text or "busy" in text:
+        return f"another program kept the database locked for over {BUSY_TIMEOUT_MS // 1000} s"
+    return None
 
 
 # Changes to tables of databases made by earlier versions, in order; a database's
@@ -316,15 +319,27 @@ def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         with db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
     try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    else:
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
         db.conn.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        reason = _reason(exc)
+        if reason is None:  # a constraint or an SQL mistake: a bug, not the user's to fix
+            raise
+        raise StoreError(f"{_file_of(db)}: cannot write to the database: {reason}") from exc
+
+
+def _file_of(db: sqlite_utils.Database) -> str:
+    try:
+        return db.execute("PRAGMA database_list").fetchone()[2] or "the database"
+    except sqlite3.Error:
+        return "the database"
 
 
 # --- writes -------------------------------------------------------------------------

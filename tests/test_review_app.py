@@ -260,7 +260,7 @@ def test_verdicts_are_kept_as_history_and_the_newest_counts(fresh_db):
     assert db.execute("SELECT COUNT(*) FROM findings WHERE id = ?", [finding]).fetchone()[0] == 1
     page = client.get("/call", params={"id": CALL}).text
     assert "已被后续结论取代" in page and "明确威胁" in page
-    assert [r["detail"].split()[0] for r in audit_rows(fresh_db, "verdict")] == ["uncertain", "confirmed"]
+    assert [r["detail"].split()[1] for r in audit_rows(fresh_db, "verdict")] == ["uncertain", "confirmed"]
 
 
 def test_bad_verdict_is_a_400(fresh_db):

@@ -146,6 +146,15 @@ def test_evidence_is_masked_and_dismissed_findings_are_not_examples(report_db):
     assert "old" not in evidence
 
 
+def test_call_ids_agents_and_agencies_holding_numbers_are_masked(report_db):
+    add_call(report_db, "13987654321", "2026-03-09T10:00:00+08:00", "张先生催收", "13700001111",
+             [("threat", "我们去你单位找你", 0.9)])
+    html = render_report(build_report(report_db, 2026, load_config()))
+    assert "13987654321" not in html and "13700001111" not in html and "张先生催收" not in html
+    examples = page_rows(Page(html), "examples")
+    assert ["***********", "*先生催收 / ***********"] in [r[1:3] for r in examples]
+
+
 def test_latest_sample_estimate(report_db):
     sample = draw_sample(report_db, SamplingPlan(year=2026, seed=4, size=4, by=("agency",)))
     record_sample(report_db, sample, created_by="审计")

@@ -15,6 +15,7 @@ from pipeline.selfcheck.sampling import (
     draw_sample,
     latest_sample_id,
     load_population,
+    load_sample,
     record_sample,
     rederive,
     write_sample,
@@ -199,8 +200,9 @@ def test_exported_text_never_runs_as_a_formula(tmp_path):
     add_call(db, "c1", "2026-01-01T10:00:00+08:00", '=HYPERLINK("http://x","y")', "+A1")
     sample = draw_sample(db, SamplingPlan(year=2026, seed=1, size=1))
     write_sample(tmp_path / "s.xlsx", db, sample)
-    row = list(load_workbook(tmp_path / "s.xlsx")["抽样清单"].values)[1]
-    assert row[3] == "'=HYPERLINK(\"http://x\",\"y\")" and row[4] == "'+A1"
+    cells = list(load_workbook(tmp_path / "s.xlsx")["抽样清单"].rows)[1]
+    assert cells[3].value == '=HYPERLINK("http://x","y")' and cells[4].value == "+A1"  # shown as typed
+    assert cells[3].data_type == cells[4].data_type == "s"  # as text, not as a formula
     write_sample(tmp_path / "s.csv", db, sample)
     assert "'=HYPERLINK" in (tmp_path / "s.csv").read_text(encoding="utf-8-sig")
 
@@ -215,3 +217,27 @@ def test_a_sample_is_recorded_whole_or_not_at_all(tmp_path):
     with pytest.raises(sqlite3.IntegrityError):
         record_sample(db, sample, created_by="x")
     assert db["samples"].count == 0 and db["sample_calls"].count == 0
+
+
+def test_a_sample_whose_file_cannot_be_written_is_not_recorded(tmp_path):
+    from pipeline.spreadsheet import OutputError
+
+    db = open_db(tmp_path / "qa.db")
+    add_call(db, "c1", "2026-01-01T10:00:00+08:00", "某某信用管理", "A01")
+    sample = draw_sample(db, SamplingPlan(year=2026, seed=1, size=1))
+    with pytest.raises(OutputError, match="missing does not exist"):
+        record_sample(db, sample, created_by="x", out=tmp_path / "missing" / "s.xlsx")
+    assert db["samples"].count == 0 and db["sample_calls"].count == 0
+    record_sample(db, sample, created_by="x", out=tmp_path / "s.xlsx")
+    assert db["samples"].count == 1 and (tmp_path / "s.xlsx").exists()
+
+
+@pytest.mark.parametrize("weight", [float("nan"), float("inf"), 0.0])
+def test_a_weight_that_is_not_a_positive_number_is_refused(weight):
+    with pytest.raises(SamplingError, match="oversample-flagged must be a positive number"):
+        SamplingPlan(year=2026, seed=1, size=1, oversample_flagged=weight)
+
+
+def test_a_huge_sample_id_is_no_sample(tmp_path):
+    with pytest.raises(SamplingError, match="no sample with id"):
+        load_sample(open_db(tmp_path / "qa.db"), 10**30)

@@ -66,6 +66,8 @@ AUDIT_ACTION_LABELS = {
     "login_failed": "登录失败",
     "logout": "退出",
     "view_call": "查看通话",
+    "search": "搜索转写",
+    "play_audio": "播放录音",
     "verdict": "复核结论",
     "missed": "补充漏检",
     "checked": "整通复核",

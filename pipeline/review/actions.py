@@ -1,6 +1,6 @@
 """Reviewer actions that leave a trace: each runs one write and records it in the audit log,
-whether it succeeded or was refused. The command line calls these; the console's routes do
-the same sequence (``app._audited_review``)."""
+whether it succeeded or was refused. The command line calls these; the console's routes use
+``audited`` too (``web.audited_review``)."""
 
 from __future__ import annotations
 
@@ -42,14 +42,19 @@ def review_finding(db: sqlite_utils.Database, finding_id: int, verdict: str, rev
 def export_findings(db: sqlite_utils.Database, out: str, username: str, status: str = "all", category: str = "",
                     via: str = "cli") -> int:
     """Write findings with their newest verdict to ``out`` (.xlsx or .csv, personal data masked);
-    returns the number of rows."""
+    returns the number of rows.
 
-    def write() -> int:
-        rows = queries.export_rows(db, status=status, category=category)
-        export.write(rows, out)
-        return len(rows)
-
-    return audited(
-        db, username, ("export", "findings", out), write,
-        lambda n: f"{n} rows, status={status}, category={category or 'all'}", via,
+    The audit row is written before the file, so an export the audit log cannot record (a
+    read-only database) is never written; a file that cannot be written is logged as failed.
+    """
+    rows = audited(
+        db, username, ("export", "findings", out),
+        lambda: (export.check_format(out), queries.export_rows(db, status=status, category=category))[1],
+        lambda rows: f"{len(rows)} rows, status={status}, category={category or 'all'}", via,
     )
+    try:
+        export.write(rows, out)
+    except CallqaError as exc:
+        audit.record(db, username, "export", "findings", out, result="failed", detail=f"{via}: {exc}")
+        raise
+    return len(rows)

@@ -58,11 +58,17 @@ def table(rows: list[ExportRow], masker: Masker | None = None) -> list[list]:
     ]
 
 
-def write(rows: list[ExportRow], out: str | Path, masker: Masker | None = None) -> Path:
-    """Write ``rows`` to ``out``; the suffix (.xlsx or .csv) picks the format."""
+def check_format(out: str | Path) -> Path:
     out = Path(out)
     if out.suffix.lower() not in FORMATS:
         raise ExportError(f"{out}: the export file must end in .xlsx or .csv")
+    return out
+
+
+def write(rows: list[ExportRow], out: str | Path, masker: Masker | None = None) -> Path:
+    """Write ``rows`` to ``out``; the suffix (.xlsx or .csv) picks the format."""
+    out = check_format(out)
     write_table(out, HEADERS, table(rows, masker), "质检结果",
                 widths=(22, 20, 8, 17, 22, 28, 50, 8, 7, 8, 10, 30, 17))
     return out
+

@@ -14,8 +14,8 @@ from fastapi.templating import Jinja2Templates
 
 from ..present.masking import Masker, default_masker
 from ..store import connect
-from . import audit, auth, queries
 from ..present import labels
+from . import actions, audit, auth, queries
 
 HERE = Path(__file__).resolve().parent
 # Longest accepted form and query values (characters); longer ones are refused with 400.
@@ -92,14 +92,12 @@ def masker_for(request: Request, user: auth.User, call_id: str | None = None) ->
 def audited_review(
     db, user: auth.User, action: tuple[str, str, Any], record: Callable[[], int], refusal: str, what: str
 ) -> None:
-    """Run ``record`` (one of the queries.record_* writes) and log it in the audit log as
-    ``action`` (action, object type, object id); a refused review is logged and answered 400."""
+    """Run ``record`` (one of the queries.record_* writes), logged in the audit log as ``action``
+    (action, object type, object id) by ``actions.audited``; a refused review answers 400."""
     try:
-        review_id = record()
+        actions.audited(db, user.username, action, record, lambda review_id: f"{what} (review {review_id})", "console")
     except queries.ReviewError as exc:
-        audit.record(db, user.username, *action, result="failed", detail=str(exc))
         raise HTTPException(status_code=400, detail=f"{refusal}：{exc}") from exc
-    audit.record(db, user.username, *action, detail=f"{what} (review {review_id})")
 
 
 def safe_next(target: str | None) -> str:

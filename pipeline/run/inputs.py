@@ -1,14 +1,14 @@
 """What a run reads: recordings below a folder or listed in a manifest, or vendor transcripts.
 
 Every input gets its identity here: the sha256 of the file's bytes (of the call's canonical
-JSON for a transcript), which is how a rerun knows what is already stored.
+JSON for a transcript, or of its position and bytes for a line that is not JSON), which is
+how a rerun knows what is already stored.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -93,8 +93,7 @@ def transcript_records(path: Path) -> Iterator[CallRecord]:
 
 def _records(path: Path) -> Iterator[CallRecord]:
     for result in read_calls(path):
-        canonical = json.dumps(result.raw, sort_keys=True, ensure_ascii=False)
-        sha = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        sha = result.sha256  # a line that did not parse: from its position and bytes
         location = f"{path}#{result.location}"
         if result.call is None:
             raw_id = result.raw.get("call_id") if isinstance(result.raw, dict) else None

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..calls import CallRecord
+from ..calls import CallFormatError, CallRecord, check_metadata
 from ..detect import detect_call, detect_calls
 from ..detect.registry import default_registry
 from .inputs import Source
@@ -84,6 +84,11 @@ class FileStage:
     def __call__(self, task: FileTask) -> CallRecord:
         if task.read_error:
             return self.failed(task, f"cannot read file ({task.read_error})")
+        try:
+            check_metadata(task.source.call_id, task.source.meta)
+        except CallFormatError as exc:  # a manifest row with, say, started_at 2026-02-30
+            task.source.meta = {}
+            return self.failed(task, str(exc))
         try:
             if task.data is None:
                 return self._process(task, task.source.path)

@@ -18,6 +18,7 @@ import sqlite_utils
 
 from .. import __version__
 from ..present.masking import default_masker
+from ..spreadsheet import write_file
 from ..store import now_iso
 from .charts import category_chart, monthly_chart
 from ..present.labels import VERDICT_LABELS, category_label, category_order
@@ -298,5 +299,6 @@ def percent(value: float | None, digits: int = 1) -> str:
 
 def write_report(db: sqlite_utils.Database, path: str | Path, year: int, config: dict, agency: str | None = None) -> Report:
     report = build_report(db, year, config, agency)
-    Path(path).write_text(render_report(report), encoding="utf-8")
+    html = render_report(report)
+    write_file(path, lambda out: out.write(html), "w", encoding="utf-8")
     return report

@@ -67,8 +67,8 @@ class SamplingPlan:
             raise SamplingError(f"a stratum is named twice in {','.join(self.by)}")
         if self.allocation not in ALLOCATIONS:
             raise SamplingError(f"allocation must be one of {', '.join(ALLOCATIONS)}, got {self.allocation!r}")
-        if self.oversample_flagged <= 0:
-            raise SamplingError(f"--oversample-flagged must be positive, got {self.oversample_flagged}")
+        if not math.isfinite(self.oversample_flagged) or self.oversample_flagged <= 0:
+            raise SamplingError(f"--oversample-flagged must be a positive number, got {self.oversample_flagged}")
         if self.size is None and self.margin is None:
             raise SamplingError("give a sample size or a margin of error")
         if self.size is not None and self.size < 1:
@@ -236,8 +236,14 @@ def draw_sample(db: sqlite_utils.Database, plan: SamplingPlan) -> Sample:
     )
 
 
-def record_sample(db: sqlite_utils.Database, sample: Sample, created_by: str | None) -> int:
-    """Store the sample in ``samples`` and ``sample_calls``; returns its id."""
+def record_sample(
+    db: sqlite_utils.Database, sample: Sample, created_by: str | None, out: str | Path | None = None
+) -> int:
+    """Store the sample in ``samples`` and ``sample_calls``; returns its id.
+
+    With ``out`` the sample list is written there inside the same transaction: a sample whose
+    file cannot be written is not recorded.
+    """
     created_at = now_iso()
     parameters = {
         **sample.plan.to_json(),
@@ -266,15 +272,19 @@ def record_sample(db: sqlite_utils.Database, sample: Sample, created_by: str | N
             {"sample_id": sample_id, "call_id": call_id, "stratum": stratum, "position": position}
             for position, (call_id, stratum) in enumerate(sample.calls, 1)
         )
-    sample.sample_id, sample.created_at, sample.created_by = sample_id, created_at, created_by
+        sample.sample_id, sample.created_at, sample.created_by = sample_id, created_at, created_by
+        if out is not None:
+            write_sample(out, db, sample)
     return sample_id
 
 
 def load_sample(db: sqlite_utils.Database, sample_id: int) -> Sample:
     """A stored sample as it was recorded."""
-    row = db.execute(
-        "SELECT seed, size, parameters, population, created_at, created_by FROM samples WHERE id = ?", [sample_id]
-    ).fetchone()
+    row = None
+    if 0 < sample_id < 2**63:  # SQLite's integers; a larger id cannot be stored, so it is no sample
+        row = db.execute(
+            "SELECT seed, size, parameters, population, created_at, created_by FROM samples WHERE id = ?", [sample_id]
+        ).fetchone()
     if row is None:
         raise SamplingError(f"no sample with id {sample_id}")
     seed, size, parameters, population, created_at, created_by = row
