@@ -645,6 +645,19 @@ def redetect(db_path, config, workers):
 
 
 @cli.command()
+@db_option()
+@config_option
+def score(db_path, config):
+    """Score every stored call with its scorecard (after editing a template; no re-detection)."""
+    from .scoring import score_calls
+
+    summary = score_calls(store.open_db(db_path), config)
+    click.echo(f"{summary.calls} 通通话已评分，一票否决 {summary.failed_critical} 通")
+    for name, counts in (("模板", summary.by_template), ("等级", summary.by_grade)):
+        click.echo(f"  {name}：" + "，".join(f"{key} {count}" for key, count in sorted(counts.items())))
+
+
+@cli.command()
 @click.argument("labelled", type=click.Path(exists=True, path_type=str))
 @config_option
 @click.option("--tolerance", default=1, show_default=True, help="segments a finding may be off its label")

@@ -86,6 +86,19 @@ CREATE TABLE IF NOT EXISTS findings (
 CREATE INDEX IF NOT EXISTS findings_call ON findings(call_id);
 CREATE INDEX IF NOT EXISTS findings_category ON findings(category, severity, score);
 
+-- Each call's score from the scorecard that applies to it (pipeline/scoring.py); recomputed
+-- from findings and verdicts by `callqa score`, and for the calls a scan or redetect touched.
+CREATE TABLE IF NOT EXISTS call_scores (
+    call_id TEXT PRIMARY KEY REFERENCES calls(id),
+    template TEXT NOT NULL,         -- the scorecard's id
+    score REAL NOT NULL,            -- base minus deductions; 0 when a critical item failed the call
+    grade TEXT NOT NULL,
+    failed_critical INTEGER NOT NULL, -- 1: a critical item (一票否决) failed the call
+    breakdown TEXT NOT NULL,        -- JSON list: item, label, occurrences, deducted, critical
+    scored_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS call_scores_score ON call_scores(score);
+
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     command TEXT NOT NULL,
@@ -455,6 +468,7 @@ def _finding_row(finding: Finding, call_id: str, created: str) -> dict[str, Any]
 def _delete_call_rows(db: sqlite_utils.Database, call_id: str) -> None:
     db.execute("DELETE FROM segments WHERE call_id = ?", [call_id])
     db.execute("DELETE FROM findings WHERE call_id = ?", [call_id])
+    db.execute("DELETE FROM call_scores WHERE call_id = ?", [call_id])
     db.execute("DELETE FROM calls WHERE id = ?", [call_id])
 
 

@@ -39,6 +39,7 @@ class Progress:
     failures: list[tuple[str, str]] = field(default_factory=list)
     findings: dict[str, int] = field(default_factory=dict)
     cross_call: int = 0  # findings of the cross-call rules, after the calls
+    scored: int = 0  # calls scored by their scorecard at the end (pipeline/scoring.py)
     finished_runs: list[int] = field(default_factory=list)  # earlier runs that ended early, finished by this one
 
     @property
@@ -94,6 +95,7 @@ class Run:
             earlier = store.unfinished_runs(self.db, before=self.id)
             scope = _days_of(self.db, days, earlier)
             self.progress.cross_call = _cross_call_rules(self.db, config, scope)
+            self.progress.scored = _score(self.db, config, scope, self.id)
             for run_id, _command in earlier:
                 store.finish_run(self.db, run_id, {"ended_early": True, "finished_by": self.id})
                 self.progress.finished_runs.append(run_id)
@@ -106,6 +108,13 @@ def _cross_call_rules(db, config: dict[str, Any], days: list[str] | None) -> int
     from ..detect.metadata import run_metadata_rules
 
     return run_metadata_rules(db, config, days)
+
+
+def _score(db, config: dict[str, Any], days: list[str] | None, run_id: int) -> int:
+    """Scores of the calls this run stored and of the days the cross-call rules went over."""
+    from ..scoring import score_calls
+
+    return score_calls(db, config, days, run_id).calls
 
 
 def _days_of(db, days: list[str] | None, earlier: list[tuple[int, str]]) -> list[str] | None:

@@ -1,0 +1,110 @@
+"""Scores of stored calls: each call's findings through the scorecard that applies to it, the
+score, grade and breakdown written to ``call_scores``.
+
+Scoring reads only what is stored (findings, the newest verdicts, the calls' manifest columns),
+so after a template changes ``callqa score`` re-scores every call without detecting again. A
+scan or redetect scores the calls it touched when it finishes. What counts: every finding whose
+newest verdict is not ``dismissed``, and every miss a reviewer added (verdict ``missed``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import store
+from .categories import category_table
+from .resources import data_path
+from .scorecard import Occurrence, Scorecards, read_scorecards
+
+DEFAULT_TEMPLATES = "lexicons/scorecards"
+
+
+def scorecards_for(config: dict[str, Any]) -> Scorecards:
+    """The templates of ``scoring.templates``, checked against the categories and analyst rules
+    that detection runs with these settings."""
+    from .analyst.detector import rule_paths
+    from .analyst.language import read_rule_pack
+
+    detection = config.get("detection") or {}
+    pack = read_rule_pack(rule_paths(detection)) if detection.get("rules") else None
+    categories = set(category_table().categories) | set(pack.categories if pack else {})
+    rules = {rule.id for rule in pack.rules} if pack else set()
+    paths = [_path(p) for p in (config.get("scoring") or {}).get("templates") or [DEFAULT_TEMPLATES]]
+    return read_scorecards(paths, categories, rules)
+
+
+def _path(entry: str) -> Path:
+    path = Path(entry)
+    return path if path.is_absolute() or path.exists() else data_path(entry)
+
+
+@dataclass
+class ScoringSummary:
+    calls: int = 0
+    by_template: dict[str, int] = field(default_factory=dict)
+    by_grade: dict[str, int] = field(default_factory=dict)
+    failed_critical: int = 0
+
+
+def score_calls(db, config: dict[str, Any], days: list[str] | None = None, run_id: int | None = None) -> ScoringSummary:
+    """Score the stored calls (status ok): all of them, or those started on ``days`` (local
+    dates) and those stored by run ``run_id``."""
+    scorecards = scorecards_for(config)
+    where, params = "c.status = 'ok'", []
+    if days is not None:
+        marks = ", ".join("?" for _ in days)
+        where += f" AND (substr(c.started_at, 1, 10) IN ({marks}) OR c.run_id = ?)"
+        params = [*days, run_id]
+    calls = db.execute(f"SELECT c.id, c.agent_id, c.agency, c.debtor_id, c.extra FROM calls c WHERE {where}", params).fetchall()
+    occurrences = _occurrences(db, where, params)
+    summary = ScoringSummary()
+    rows = []
+    scored_at = store.now_iso()
+    for call_id, agent_id, agency, debtor_id, extra in calls:
+        columns = {**(json.loads(extra) if extra else {}), "agent_id": agent_id, "agency": agency, "debtor_id": debtor_id}
+        result = scorecards.for_call(columns).score(occurrences.get(call_id, ()))
+        rows.append((call_id, result.template, result.score, result.grade, int(result.failed_critical),
+                     json.dumps([item.to_json() for item in result.items], ensure_ascii=False), scored_at))
+        summary.calls += 1
+        summary.by_template[result.template] = summary.by_template.get(result.template, 0) + 1
+        summary.by_grade[result.grade] = summary.by_grade.get(result.grade, 0) + 1
+        summary.failed_critical += result.failed_critical
+    with store.writing(db):
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO call_scores (call_id, template, score, grade, failed_critical, breakdown, scored_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    return summary
+
+
+def _occurrences(db, where: str, params: list) -> dict[str, list[Occurrence]]:
+    """Per call: its findings not dismissed by their newest verdict, and the misses reviewers added."""
+    found: dict[str, list[Occurrence]] = defaultdict(list)
+    query = f"""
+        SELECT f.call_id, f.category, f.detector FROM findings f JOIN calls c ON c.id = f.call_id
+        WHERE {where} AND NOT EXISTS (
+            SELECT 1 FROM latest_reviews r WHERE r.finding_id = f.id AND r.verdict = 'dismissed')
+        UNION ALL
+        SELECT r.call_id, r.category, 'reviewer' FROM latest_reviews r JOIN calls c ON c.id = r.call_id
+        WHERE {where} AND r.finding_id IS NULL AND r.verdict = 'missed'
+    """
+    for call_id, category, detector in db.execute(query, params + params):
+        found[call_id].append(Occurrence(category, tuple(detector.split("+"))))
+    return found
+
+
+def call_score(db, call_id: str) -> dict[str, Any] | None:
+    """The stored score of one call with its breakdown, for the console's call page."""
+    row = db.execute(
+        "SELECT template, score, grade, failed_critical, breakdown, scored_at FROM call_scores WHERE call_id = ?", [call_id]
+    ).fetchone()
+    if row is None:
+        return None
+    template, score, grade, failed_critical, breakdown, scored_at = row
+    return {"template": template, "score": score, "grade": grade, "failed_critical": bool(failed_critical),
+            "items": json.loads(breakdown), "scored_at": scored_at}
