@@ -108,3 +108,48 @@ def call_score(db, call_id: str) -> dict[str, Any] | None:
     template, score, grade, failed_critical, breakdown, scored_at = row
     return {"template": template, "score": score, "grade": grade, "failed_critical": bool(failed_critical),
             "items": json.loads(breakdown), "scored_at": scored_at}
+
+
+@dataclass
+class ScoreGroup:
+    """How an agency's or an agent's calls scored: for the yearly report."""
+
+    name: str
+    agency: str | None  # for an agent: their agency
+    calls: int
+    mean: float
+    median: float
+    lowest: float
+    failed_critical: int
+    grades: dict[str, int]  # grade -> calls, most frequent first
+
+
+def score_groups(db, where: str, params: list, by_agent: bool) -> list[ScoreGroup]:
+    """Score distribution per agency (or per agency and agent) of the calls ``where`` selects
+    (a condition on ``calls c``); calls not yet scored are left out."""
+    keys = "c.agency, c.agent_id" if by_agent else "c.agency, NULL"
+    rows = db.execute(
+        f"SELECT {keys}, s.score, s.grade, s.failed_critical FROM calls c JOIN call_scores s ON s.call_id = c.id "
+        f"WHERE {where}", params,
+    ).fetchall()
+    members: dict[tuple, list[tuple]] = defaultdict(list)
+    for agency, agent, *scored in rows:
+        members[(agency, agent)].append(tuple(scored))
+    groups = []
+    for (agency, agent), scored in sorted(members.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or "")):
+        scores = sorted(score for score, _, _ in scored)
+        grades: dict[str, int] = defaultdict(int)
+        for _, grade, _ in scored:
+            grades[grade] += 1
+        middle = len(scores) // 2
+        groups.append(ScoreGroup(
+            name=(agent if by_agent else agency) or "(未填)",
+            agency=agency if by_agent else None,
+            calls=len(scores),
+            mean=round(sum(scores) / len(scores), 1),
+            median=scores[middle] if len(scores) % 2 else (scores[middle - 1] + scores[middle]) / 2,
+            lowest=scores[0],
+            failed_critical=sum(failed for _, _, failed in scored),
+            grades=dict(sorted(grades.items(), key=lambda g: (-g[1], g[0]))),
+        ))
+    return groups

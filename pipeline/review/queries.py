@@ -18,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from ..present.masking import default_masker
+from ..scoring import call_score
 from ..store import fts_query, now_iso, writing
 from ..text import words
 from ..present.labels import CATEGORY_LABELS, REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
@@ -53,6 +54,8 @@ class QueueFilters:
     date_to: str = ""
     sample_id: str = ""
     q: str = ""
+    max_score: str = ""  # calls whose scorecard score is at most this (pipeline/scoring.py)
+    order: str = ""  # "score": lowest scorecard score first; otherwise worst finding first
     page: int = 1
 
     @classmethod
@@ -65,6 +68,10 @@ class QueueFilters:
         filters.date_to = _valid_date(filters.date_to)
         if not _small_number(filters.sample_id):
             filters.sample_id = ""
+        if not _small_number(filters.max_score):
+            filters.max_score = ""
+        if filters.order not in QUEUE_ORDERS:
+            filters.order = ""
         filters.page = int(values["page"]) if _small_number(values["page"]) and int(values["page"]) > 0 else 1
         for name in ("category", "agency", "agent", "q"):
             setattr(filters, name, getattr(filters, name)[:MAX_FILTER_LENGTH])
@@ -103,6 +110,8 @@ class QueueRow:
     severity_rank: int | None
     score: float | None
     categories: list[str]
+    call_score: float | None = None  # the scorecard's score and grade (call_scores)
+    grade: str | None = None
 
 
 @dataclass
@@ -126,9 +135,14 @@ class _Sql:
 
 QUEUE_SELECT = (
     "c.id, c.started_at, c.agency, c.agent_id, COUNT(m.id) AS findings, "
-    "MAX(m.rank) AS rank, MAX(m.score) AS score, group_concat(DISTINCT m.category) AS categories"
+    "MAX(m.rank) AS rank, MAX(m.score) AS score, group_concat(DISTINCT m.category) AS categories, "
+    "cs.score AS call_score, cs.grade AS grade"
 )
-QUEUE_ORDER = "ORDER BY rank DESC, score DESC, c.started_at DESC, c.id"
+# Worst finding first; among equal findings (many score 1.00) the lower scorecard score first.
+QUEUE_ORDERS = {
+    "": "ORDER BY rank DESC, score DESC, call_score IS NULL, call_score, c.started_at DESC, c.id",
+    "score": "ORDER BY call_score IS NULL, call_score, rank DESC, score DESC, c.started_at DESC, c.id",
+}
 
 
 def _matched_calls_sql(
@@ -159,7 +173,7 @@ def _matched_calls_sql(
     every_call = (
         bool(filters.sample_id or filters.q) and filters.status == "all" and not (by_category and filters.category)
     )
-    sql = _Sql(f"SELECT {select} FROM calls c ")
+    sql = _Sql(f"SELECT {select} FROM calls c LEFT JOIN call_scores cs ON cs.call_id = c.id ")
     if filters.sample_id:
         sql.text += "JOIN sample_calls sc ON sc.call_id = c.id AND sc.sample_id = ? "
         sql.params.append(int(filters.sample_id))
@@ -180,6 +194,9 @@ def _matched_calls_sql(
     if filters.date_to:  # the whole of the last day
         call_where.append("c.started_at < ?")
         sql.params.append((date.fromisoformat(filters.date_to) + timedelta(days=1)).isoformat())
+    if filters.max_score:
+        call_where.append("cs.score <= ?")
+        sql.params.append(int(filters.max_score))
     if filters.q:
         condition, params = _transcript_search(db, filters.q, masked)
         call_where.append(condition)
@@ -223,7 +240,7 @@ def queue_page(
     )
     offset = (filters.page - 1) * page_size
     rows = db.execute(
-        f"{sql.text} {QUEUE_ORDER} LIMIT ? OFFSET ?",
+        f"{sql.text} {QUEUE_ORDERS[filters.order]} LIMIT ? OFFSET ?",
         [*sql.params, page_size, offset],
     ).fetchall()
     if rows:
@@ -240,7 +257,7 @@ def queue_page(
 
 
 def _queue_row(row: tuple) -> QueueRow:
-    return QueueRow(*row[:7], categories=sorted((row[7] or "").split(",")) if row[7] else [])
+    return QueueRow(*row[:7], categories=sorted((row[7] or "").split(",")) if row[7] else [], call_score=row[8], grade=row[9])
 
 
 def category_counts(db: sqlite_utils.Database, filters: QueueFilters, masked: bool = True) -> dict[str, int]:
@@ -262,7 +279,7 @@ def neighbours(
     window = [
         r[0]
         for r in db.execute(
-            f"{sql.text} {QUEUE_ORDER} LIMIT 3 OFFSET ?",
+            f"{sql.text} {QUEUE_ORDERS[filters.order]} LIMIT 3 OFFSET ?",
             [*sql.params, start],
         )
     ]
@@ -340,6 +357,7 @@ class CallView:
     findings: list[FindingView]
     missed: list[Review]
     checks: list[Review]  # "listened to the whole call", newest first
+    score: dict[str, Any] | None = None  # the scorecard's score, grade and breakdown (scoring.call_score)
 
 
 _REVIEW_COLUMNS = 'id, finding_id, verdict, category, start, "end", evidence, comment, reviewer, created_at'
@@ -379,7 +397,7 @@ def call_view(db: sqlite_utils.Database, call_id: str) -> CallView:
             by_id[review.finding_id].history.append(review)
     missed = [r for r in reviews if r.verdict == "missed"]
     checks = [r for r in reviews if r.verdict == "checked"]
-    return CallView(*row, segments=segments, findings=findings, missed=missed, checks=checks)
+    return CallView(*row, segments=segments, findings=findings, missed=missed, checks=checks, score=call_score(db, call_id))
 
 
 def record_verdict(db: sqlite_utils.Database, finding_id: int, verdict: str, reviewer: str, comment: str = "") -> int:
