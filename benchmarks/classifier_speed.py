@@ -3,8 +3,9 @@
     python benchmarks/classifier_speed.py [TRANSCRIPTS.jsonl] [--batch N] [--rounds R]
 
 Reads the calls (default: the demo transcripts), loads ``models/utterance_classifier.skops``
-and prints calls per second and milliseconds per call for ``ClassifierDetector.analyze`` (one
-predict_proba per call) and ``analyze_many`` (one per batch of N calls).
+and prints calls per second and milliseconds per call for ``ClassifierRecognizer.analyze`` (one
+predict_proba per call) and ``analyze_many`` (one per batch of N calls), on the calls prepared once
+(``CallView``) as the registry gives them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.calls import read_calls  # noqa: E402
-from pipeline.detect.classifier import load_default  # noqa: E402
+from pipeline.config import load_config  # noqa: E402
+from pipeline.detect.recognizers.classifier import ClassifierRecognizer  # noqa: E402
+from pipeline.detect.registry import default_registry  # noqa: E402
 
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "transcripts" / "demo_2026.jsonl"
 
@@ -28,11 +31,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    detector = load_default()
+    registry = default_registry(load_config())
+    detector = next((d for d in registry.detectors if isinstance(d, ClassifierRecognizer)), None)
     if detector is None:
         sys.exit("no classifier model: run `callqa train` first")
-    calls = [r.call for r in read_calls(args.transcripts) if r.call]
-    utterances = sum(s.speaker != "customer" for c in calls for s in c.segments)
+    calls = [registry.preparer.view(r.call) for r in read_calls(args.transcripts) if r.call]
+    utterances = sum(u.segment.speaker != "customer" for c in calls for u in c.utterances)
     print(f"{len(calls)} calls, {utterances} agent/unknown utterances ({utterances / len(calls):.1f} per call)")
     detector.analyze_many(calls[:5])  # warm up: jieba-free, but pypinyin and numpy load lazily
 

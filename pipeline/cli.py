@@ -195,7 +195,7 @@ def transcribe(files, channels, model, batch_size, threads, config):
 
 
 def _print_scores(title: str, scores) -> None:
-    from .detect.training import macro_f1
+    from .learn.training import macro_f1
 
     click.echo(title)
     click.echo(f"  {'category':<18}{'precision':>10}{'recall':>10}{'F1':>8}{'n':>6}")
@@ -215,8 +215,8 @@ def _print_scores(title: str, scores) -> None:
 @click.option("--force", is_flag=True, help="With --with-reviews: replace the model even if it scores lower.")
 def train(corpus, out, seed, with_reviews, db_path, force):
     """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md."""
-    from .detect.corpus import CORPUS_DIR
-    from .detect.training import macro_f1, retrain_with_reviews, train_corpus
+    from .learn.corpus import CORPUS_DIR
+    from .learn.training import macro_f1, retrain_with_reviews, train_corpus
     from .resources import data_path
 
     corpus = corpus or CORPUS_DIR
@@ -666,8 +666,8 @@ def score(db_path, config):
 @workers_option
 def evaluate(labelled, config, tolerance, as_json, show_errors, workers):
     """Precision, recall and F1 per category on LABELLED (.jsonl file or folder of them)."""
-    from .detect.evaluate import evaluate as run_evaluation
-    from .detect.evaluate import read_labelled
+    from .learn.evaluate import evaluate as run_evaluation
+    from .learn.evaluate import read_labelled
     from .detect.registry import CORE_CATEGORIES
     from .run import detect_stream
 

@@ -26,13 +26,12 @@ DEFAULT_TEMPLATES = "lexicons/scorecards"
 def scorecards_for(config: dict[str, Any]) -> Scorecards:
     """The templates of ``scoring.templates``, checked against the categories and analyst rules
     that detection runs with these settings."""
-    from .analyst.detector import rule_paths
-    from .analyst.language import read_rule_pack
+    from .analyst.language import read_rule_pack, rule_paths
+    from .detect.settings import DetectionSettings
 
-    detection = config.get("detection") or {}
-    pack = read_rule_pack(rule_paths(detection)) if detection.get("rules") else None
-    categories = set(category_table().categories) | set(pack.categories if pack else {})
-    rules = {rule.id for rule in pack.rules} if pack else set()
+    settings = DetectionSettings.from_config(config)
+    rules = {rule.id for rule in read_rule_pack(rule_paths(settings.rules)).rules} if settings.rules else set()
+    categories = set(category_table().categories) | set(settings.added_categories)
     paths = [_path(p) for p in (config.get("scoring") or {}).get("templates") or [DEFAULT_TEMPLATES]]
     return read_scorecards(paths, categories, rules)
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from pipeline.analyst.detector import AnalystRuleDetector
+from pipeline.analyst.detector import AnalystRuleRecognizer
 from pipeline.analyst.language import read_rule_pack
 from pipeline.calls import Call, Segment
 from pipeline.cli import cli
@@ -40,7 +40,7 @@ def one_rule(tmp_path, match: str, category: str = "forbidden_words", when: str 
 
 def run_rules(path: Path, call: Call):
     view = default_registry(load_config()).preparer.view(call)
-    return AnalystRuleDetector(read_rule_pack([path])).analyze_view(view)
+    return [r.to_finding() for r in AnalystRuleRecognizer(read_rule_pack([path])).analyze(view)]
 
 
 def flagged(tmp_path, match: str, turns, **kwargs) -> list:

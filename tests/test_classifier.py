@@ -4,6 +4,7 @@ reviewer verdicts. Trained on a slice of the corpus to stay fast; the full train
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -13,18 +14,13 @@ from sklearn.preprocessing import FunctionTransformer
 
 from pipeline.calls import Call, CallRecord, Segment
 from pipeline.cli import cli
-from pipeline.detect.classifier import (
-    ClassifierDetector,
-    ModelFileError,
-    TrainedClassifier,
-    load,
-    load_default,
-    normalise,
-    save,
-)
-from pipeline.detect.corpus import CorpusError, Utterance, read_corpus, read_utterances
-from pipeline.detect.review_labels import reviewed_utterances
-from pipeline.detect.training import MODEL_FILE, evaluate, retrain_with_reviews, train
+from pipeline.detect.classifier import ModelFileError, TrainedClassifier, load, normalise, save
+from pipeline.detect.recognizers.classifier import ClassifierRecognizer
+from pipeline.detect.registry import default_registry
+from pipeline.detect.settings import DetectionSettings
+from pipeline.learn.corpus import CorpusError, Utterance, read_corpus, read_utterances
+from pipeline.learn.review_labels import reviewed_utterances
+from pipeline.learn.training import MODEL_FILE, evaluate, retrain_with_reviews, train
 from pipeline.store import save_call
 
 THREAT = "你再不还钱，我们就派人去你家门口堵你，让你全家都知道"
@@ -126,6 +122,18 @@ def test_saving_a_model_with_untrusted_types_fails(tmp_path, trained):
     assert not (tmp_path / MODEL_FILE).exists()
 
 
+FEEDS = ("threat", "impersonation", "exaggeration")
+
+
+def recognizer(model, thresholds=None):
+    """The classifier family's recognizer over ``model``, for the categories it feeds."""
+    return ClassifierRecognizer(model, FEEDS, thresholds)
+
+
+def view(call):
+    return default_registry().preparer.view(call)
+
+
 def _call():
     texts = [
         ("agent", "您好，我是安信消费金融的贷后专员，请问是张伟先生吗？"),
@@ -144,12 +152,12 @@ def _call():
 
 
 def test_detector_findings_have_the_finding_shape(trained):
-    detector = ClassifierDetector(trained.model)
-    findings = detector.analyze(_call())
+    detector = recognizer(trained.model)
+    findings = detector.analyze(view(_call()))
     assert sorted((f.segment_index, f.category) for f in findings) == [(2, "threat"), (4, "impersonation")]
     threat = next(f for f in findings if f.category == "threat")
     assert threat.call_id == "c1"
-    assert threat.detector == "classifier"
+    assert threat.detectors == ["classifier"]
     assert (threat.start, threat.end, threat.speaker) == (4.0, 5.5, "agent")
     assert threat.evidence == THREAT
     assert threat.severity == "high"
@@ -161,35 +169,41 @@ def test_detector_findings_have_the_finding_shape(trained):
 
 
 def test_detector_flags_only_over_threshold(trained):
-    probabilities = ClassifierDetector(trained.model).predict_proba([THREAT])[0]
-    just_above = ClassifierDetector(trained.model, {"threat": probabilities["threat"] + 1e-6})
-    assert not [f for f in just_above.analyze(_call()) if f.category == "threat"]
-    at = ClassifierDetector(trained.model, {"threat": probabilities["threat"]})
-    assert [f.segment_index for f in at.analyze(_call()) if f.category == "threat"] == [2]
+    probabilities = recognizer(trained.model).predict_proba([THREAT])[0]
+    just_above = recognizer(trained.model, {"threat": probabilities["threat"] + 1e-6})
+    assert not [f for f in just_above.analyze(view(_call())) if f.category == "threat"]
+    at = recognizer(trained.model, {"threat": probabilities["threat"]})
+    assert [f.segment_index for f in at.analyze(view(_call())) if f.category == "threat"] == [2]
 
 
 def test_detector_never_scores_customer_speech_or_reports_leaks(trained):
-    detector = ClassifierDetector(trained.model, {c: 0.0 for c in ("threat", "impersonation", "exaggeration", "third_party_leak")})
-    findings = detector.analyze(_call())
+    detector = recognizer(trained.model, {c: 0.0 for c in ("threat", "impersonation", "exaggeration", "third_party_leak")})
+    findings = detector.analyze(view(_call()))
     assert {f.segment_index for f in findings}.isdisjoint({1, 3, 7})
     assert all(f.category != "third_party_leak" for f in findings)
     assert _top(detector.predict_proba([LEAK])[0]) == "third_party_leak"
 
 
 def test_batch_of_calls_gives_the_same_findings_as_one_at_a_time(trained):
-    detector = ClassifierDetector(trained.model)
+    detector = recognizer(trained.model)
     calls = [_call(), Call(call_id="empty", segments=[]), _call()]
-    assert detector.analyze_many(calls) == [detector.analyze(call) for call in calls]
+    views = [view(call) for call in calls]
+    assert detector.analyze_many(views) == [detector.analyze(v) for v in views]
 
 
-def test_load_default_reads_the_configured_model(model_dir):
+def load_default(config):
+    resources = SimpleNamespace(settings=DetectionSettings.from_config(config))
+    return ClassifierRecognizer.build(list(FEEDS), resources)
+
+
+def test_the_family_builds_over_the_configured_model(model_dir):
     config = {"detection": {"classifier": {"model": str(model_dir / MODEL_FILE), "thresholds": {"threat": 0.99, "exaggeration": None}}}}
-    detector = load_default(config)
-    assert isinstance(detector, ClassifierDetector)
+    [detector] = load_default(config)
+    assert isinstance(detector, ClassifierRecognizer) and detector.categories == FEEDS
     assert detector.thresholds["threat"] == 0.99
     assert detector.thresholds["exaggeration"] == detector.model.thresholds["exaggeration"]
-    assert load_default({"detection": {"classifier": {"model": str(model_dir / "absent.skops")}}}) is None
-    assert load_default({"detection": {"classifier": {"enabled": False, "model": str(model_dir / MODEL_FILE)}}}) is None
+    assert load_default({"detection": {"classifier": {"model": str(model_dir / "absent.skops")}}}) == []
+    assert load_default({"detection": {"classifier": {"enabled": False, "model": str(model_dir / MODEL_FILE)}}}) == []
 
 
 @pytest.mark.slow  # trains models: out of the fast tier

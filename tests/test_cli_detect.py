@@ -8,7 +8,7 @@ from pipeline.calls import CallRecord, read_calls
 from pipeline.cli import cli
 from pipeline.config import load_config
 from pipeline.detect import detect_calls
-from pipeline.detect.metadata import CATEGORIES as CROSS_CALL
+from pipeline.detect.crosscall import CATEGORIES as CROSS_CALL
 from pipeline.store import save_call
 
 FIELDS = {"call_id", "category", "segment_index", "start", "end", "score", "evidence", "clauses", "detector",

@@ -1,10 +1,11 @@
 import pytest
 
 from detect_helpers import make_call
-from pipeline.detect.dialogue import RoleGuesser, load_dialogue_rules
+from pipeline.detect.dialogue_file import load_dialogue_rules
+from pipeline.detect.roles import RoleGuesser
 from pipeline.yamldoc import LexiconError
 from pipeline.text import LEXICON_DIR
-from pipeline.detect.lexicon import sound_text
+from pipeline.detect.sound import sound_text
 from pipeline.detect.registry import default_registry
 from detect_helpers import findings_for
 

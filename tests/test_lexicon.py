@@ -6,7 +6,8 @@ import pytest
 from detect_helpers import OPENING, findings_for
 from pipeline.config import load_config
 from pipeline.categories import category_table
-from pipeline.detect.lexicon import HomophoneRepairer, load_category_lexicons
+from pipeline.detect.homophones import HomophoneRepairer
+from pipeline.detect.lexicon_file import load_category_lexicons
 from pipeline.yamldoc import LexiconError
 from pipeline.detect.registry import default_registry
 from pipeline.text import LEXICON_DIR

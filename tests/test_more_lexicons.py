@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.calls import Call, Segment
 from pipeline.config import load_config
-from pipeline.detect.evaluate import evaluate, read_labelled
+from pipeline.learn.evaluate import evaluate, read_labelled
 from pipeline.detect.registry import detect_call, detect_calls
 
 DEV = Path(__file__).resolve().parent.parent / "fixtures" / "labelled" / "dev" / "more_rules.jsonl"

@@ -5,7 +5,8 @@ import pytest
 
 from pipeline.calls import read_calls
 from pipeline.config import load_config
-from pipeline.detect.lexicon import LexiconDetector, sound_text
+from pipeline.detect.recognizers.lexicon import LexiconRecognizer
+from pipeline.detect.sound import sound_text
 from pipeline.detect.prefilter import with_start_filter
 from pipeline.detect.registry import default_registry
 
@@ -53,9 +54,9 @@ def test_patterns_the_filter_cannot_help_stay_as_they_are(pattern):
 
 
 def test_every_lexicon_matches_the_dev_set_the_same_with_the_filter():
-    """Each category's rules in one pattern (LexiconDetector.any_rule), spelt by sound, on every dev segment."""
+    """Each category's rules in one pattern (LexiconRecognizer.any_rule), spelt by sound, on every dev segment."""
     sounds = [sound_text(s.text) for path in sorted(DEV.glob("*.jsonl")) for r in read_calls(str(path)) for s in r.call.segments]
-    lexicons = [d for d in default_registry(load_config()).detectors if isinstance(d, LexiconDetector)]
+    lexicons = [d for d in default_registry(load_config()).detectors if isinstance(d, LexiconRecognizer)]
     assert len(lexicons) >= 5 and len(sounds) > 3000
     for detector in lexicons:
         plain = re.compile(sound_text("|".join(f"(?:{rule.regex.pattern})" for rule in detector.lexicon.rules)))

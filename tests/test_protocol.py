@@ -8,7 +8,7 @@ import pytest
 from pipeline.calls import Call, Segment
 from pipeline.config import load_config
 from pipeline.yamldoc import LexiconError
-from pipeline.detect.protocol import load_protocol_cues
+from pipeline.detect.protocol_file import load_protocol_cues
 from pipeline.detect.registry import build_registry, detect_call
 from pipeline.text import LEXICON_DIR
 

@@ -1,49 +1,61 @@
 import copy
 
+import pytest
+
 from detect_helpers import OPENING, make_call
-from pipeline.calls import Finding
 from pipeline.config import load_config
-from pipeline.detect.registry import CORE_CATEGORIES, build_registry, default_registry, merge_findings
+from pipeline.detect import Detector, Result
+from pipeline.detect.registry import CORE_CATEGORIES, FAMILIES, build_registry, default_registry, merge
+from pipeline.present.explanation import Explanation
 
 
-def finding(category="threat", segment_index=3, score=0.8, detector="lexicon:threat", evidence="你这种老赖"):
-    return Finding(
+def result(category="threat", segment_index=3, score=0.8, detector="lexicon:threat", evidence="你这种老赖"):
+    return Result(
         call_id="t1", category=category, severity="high", score=score, start=9.0, end=11.5, speaker="agent",
-        segment_index=segment_index, evidence=evidence, clauses=["GB 5.2.1.2"], detector=detector,
-        explanation=f"{detector} says so",
+        segment_index=segment_index, evidence=evidence, clauses=["GB 5.2.1.2"], detectors=[detector],
+        explanations=[Explanation(detector=detector, text=f"{detector} says so")],
     )
 
 
 def test_same_category_and_segment_merge_into_one():
-    merged = merge_findings([finding(score=0.8), finding(score=0.5, detector="classifier", evidence="老赖")])
+    merged = merge([result(score=0.8), result(score=0.5, detector="classifier", evidence="老赖")])
     assert len(merged) == 1
-    [f] = merged
-    assert f.detector == "lexicon:threat+classifier"
-    assert f.score == 0.9  # noisy-or: 1 - 0.2 * 0.5
-    assert f.evidence == "你这种老赖"  # the stronger finding's evidence
-    assert "classifier says so" in f.explanation
+    [r] = merged
+    assert r.detectors == ["lexicon:threat", "classifier"]
+    assert r.to_finding().detector == "lexicon:threat+classifier"  # the stored shape
+    assert r.score == 0.9  # noisy-or: 1 - 0.2 * 0.5
+    assert r.evidence == "你这种老赖"  # the stronger result's evidence
+    assert [e.detector for e in r.explanations] == ["lexicon:threat", "classifier"]
+    assert r.to_finding().explanation == "lexicon:threat says so；classifier says so"
 
 
 def test_different_segments_or_categories_stay_apart():
-    merged = merge_findings([finding(), finding(segment_index=4), finding(category="exaggeration")])
-    assert sorted((f.category, f.segment_index) for f in merged) == [("exaggeration", 3), ("threat", 3), ("threat", 4)]
+    merged = merge([result(), result(segment_index=4), result(category="exaggeration")])
+    assert sorted((r.category, r.segment_index) for r in merged) == [("exaggeration", 3), ("threat", 3), ("threat", 4)]
 
 
-def test_call_level_findings_merge_per_category():
-    merged = merge_findings([finding("missing_disclosure", None), finding("missing_disclosure", None, detector="other")])
+def test_call_level_results_merge_per_category():
+    merged = merge([result("missing_disclosure", None), result("missing_disclosure", None, detector="other")])
     assert len(merged) == 1 and merged[0].segment_index is None
 
 
-class FakeClassifier:
-    """A detector from another family: analyze(call) only, as the classifier offers."""
+class FakeClassifier(Detector):
+    """A detector that flags segment 3 whatever it says."""
 
+    family = "classifier"
     name = "classifier"
+    categories = ("threat",)
 
-    def analyze(self, call):
-        return [finding(segment_index=3, score=0.6, detector="classifier")]
+    def __init__(self, segment_index=3, score=0.6, speaker="agent"):
+        self.segment_index, self.score, self.speaker = segment_index, score, speaker
+
+    def analyze(self, view):
+        found = result(segment_index=self.segment_index, score=self.score, detector="classifier")
+        found.speaker = self.speaker
+        return [found]
 
 
-def test_registry_merges_lexicon_and_classifier_findings():
+def test_registry_merges_lexicon_and_classifier_results():
     registry = build_registry(load_config()["detection"])
     registry.detectors.append(FakeClassifier())
     call = make_call(OPENING + [("a", "你这种老赖，我们明天就上门")])
@@ -68,13 +80,25 @@ def test_registry_is_built_once_per_settings():
     assert default_registry(config) is default_registry(copy.deepcopy(config))
 
 
+def test_the_registry_holds_a_detector_of_each_family_the_table_names():
+    registry = default_registry(load_config())
+    names = {d.name for d in registry.detectors}
+    assert {"lexicon:threat", "lexicon:extra_fees", "rule:missing_disclosure", "rule:third_party_leak",
+            "rule:unverified_identity", "rule:recording_notice", "classifier"} <= names
+    assert {d.family for d in registry.detectors} == set(FAMILIES)
+    fed = {c for d in registry.detectors for c in d.categories}
+    assert fed == {"threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak",
+                   "unverified_identity", "recording_notice", "private_channel", "illegal_funding", "extra_fees"}
+
+
 class FakeBatchClassifier(FakeClassifier):
     def __init__(self):
+        super().__init__()
         self.batches = []
 
-    def analyze_many(self, calls):
-        self.batches.append(len(calls))
-        return [self.analyze(call) for call in calls]
+    def analyze_many(self, views):
+        self.batches.append(len(views))
+        return [self.analyze(view) for view in views]
 
 
 def test_batch_detectors_get_the_whole_batch():
@@ -85,19 +109,6 @@ def test_batch_detectors_get_the_whole_batch():
     results = registry.analyze_many(calls)
     assert batch_detector.batches == [3]
     assert [[f.detector for f in found] for found in results] == [["lexicon:threat+classifier"]] * 3
-
-
-class FixedClassifier:
-    """Flags one segment with a fixed probability, as the classifier would."""
-
-    name = "classifier"
-
-    def __init__(self, segment_index, score, speaker="agent"):
-        self.segment_index, self.score, self.speaker = segment_index, score, speaker
-
-    def analyze(self, call):
-        f = finding(segment_index=self.segment_index, score=self.score, detector="classifier")
-        return [Finding(**{**f.to_json(), "speaker": self.speaker})]
 
 
 def registry_with(classifier, alone_threshold=0.85):
@@ -114,20 +125,49 @@ def registry_with(classifier, alone_threshold=0.85):
 
 def test_classifier_alone_needs_the_higher_probability():
     call = make_call(OPENING + [("a", "您今天必须给我一个明确的答复。")])
-    assert registry_with(FixedClassifier(3, 0.8)).analyze(call) == []
-    [f] = registry_with(FixedClassifier(3, 0.9)).analyze(call)
+    assert registry_with(FakeClassifier(3, 0.8)).analyze(call) == []
+    [f] = registry_with(FakeClassifier(3, 0.9)).analyze(call)
     assert f.detector == "classifier"
 
 
 def test_classifier_agreeing_with_a_rule_needs_only_the_category_threshold():
     call = make_call(OPENING + [("a", "你这种老赖，我们明天就上门")])
-    [f] = registry_with(FixedClassifier(3, 0.6)).analyze(call)
+    [f] = registry_with(FakeClassifier(3, 0.6)).analyze(call)
     assert f.detector == "lexicon:threat+classifier"
 
 
-def test_classifier_findings_on_customer_speech_of_a_mono_call_are_dropped():
+def test_an_unknown_family_in_the_table_is_a_load_error(monkeypatch):
+    from pipeline import categories
+    from pipeline.yamldoc import LexiconError
+
+    table = categories.category_table()
+    odd = categories.Category("threat", "威胁", "high", True, {"GB": ("5.2.1.2",)}, ("lexicon", "telepathy"))
+    monkeypatch.setattr(
+        "pipeline.detect.registry.category_table",
+        lambda: categories.CategoryTable(table.path, table.documents, {**table.categories, "threat": odd}),
+    )
+    with pytest.raises(LexiconError, match="categories.threat.families: unknown family 'telepathy'"):
+        build_registry(load_config()["detection"])
+
+
+class StubModel:
+    """Stands in for the trained model: a fixed threat probability per text."""
+
+    thresholds = {"threat": 0.5, "impersonation": 0.5, "exaggeration": 0.5}
+
+    def __init__(self, scores):
+        self.scores = scores
+
+    def predict_proba(self, texts):
+        return [{"threat": self.scores.get(text, 0.0)} for text in texts]
+
+
+def test_classifier_results_on_customer_speech_of_a_mono_call_are_dropped():
+    from pipeline.detect.recognizers.classifier import ClassifierRecognizer
+
     turns = [("u", "喂，您好，我是某某金融的，请问是张伟吗？"), ("u", "你们是骗子吧，再打电话我就报警了"),
              ("u", "先生，我们这边是正规机构。")]
-    assert registry_with(FixedClassifier(1, 0.99, speaker="unknown")).analyze(make_call(turns)) == []
-    [f] = registry_with(FixedClassifier(2, 0.99, speaker="unknown")).analyze(make_call(turns))
-    assert f.speaker == "agent" and "说话人由话术推断" in f.explanation
+    call = make_call(turns)
+    assert registry_with(ClassifierRecognizer(StubModel({turns[1][1]: 0.99}), ["threat"])).analyze(call) == []
+    [f] = registry_with(ClassifierRecognizer(StubModel({turns[2][1]: 0.99}), ["threat"])).analyze(call)
+    assert f.speaker == "agent" and "说话人由话术推断（" in f.explanation

@@ -1,36 +1,84 @@
-import pytest
+import copy
 
-from pipeline.config import ConfigError, load_config
-from pipeline.detect.settings import category_settings
+import pytest
+import yaml
+
+from pipeline.config import DEFAULT_CONFIG, ConfigError, load_config
+from pipeline.detect.settings import CallFrequencySettings, DetectionSettings
+
+
+def settings(**changes):
+    """The shipped settings with ``changes`` to the detection section."""
+    config = copy.deepcopy(load_config())
+    config["detection"].update(changes)
+    return DetectionSettings.from_config(config)
+
+
+def test_the_shipped_file_writes_out_the_defaults():
+    """callqa.yaml is the annotated copy of the defaults in settings.py: they must not drift apart."""
+    assert DetectionSettings.from_config(load_config()) == DetectionSettings()
+    assert DetectionSettings.from_config({}) == DetectionSettings()
 
 
 def test_defaults_enable_every_category_with_its_thresholds():
-    detection = load_config()["detection"]
-    assert category_settings(detection, "call_frequency")["max_effective_calls_per_debtor"] == 3
-    assert category_settings(detection, "recording_notice") is not None
+    detection = DetectionSettings()
+    assert isinstance(detection.categories["call_frequency"], CallFrequencySettings)
+    assert detection.categories["call_frequency"].max_effective_calls_per_debtor == 3
+    assert detection.runs("recording_notice") and detection.severity("recording_notice") == "low"
 
 
 def test_bound_by_keeps_only_the_categories_of_those_documents():
-    detection = load_config()["detection"]
-    detection["bound_by"] = ["HN"]
-    assert category_settings(detection, "contact_after_refusal") is not None
-    assert category_settings(detection, "recording_notice") is None  # NIFA 16(一)2 only
-    detection["bound_by"] = ["GB", "NIFA"]
-    assert category_settings(detection, "recording_notice") is not None
+    assert settings(bound_by=["HN"]).runs("contact_after_refusal")
+    assert not settings(bound_by=["HN"]).runs("recording_notice")  # NIFA 16(一)2 only
+    assert settings(bound_by=["GB", "NIFA"]).runs("recording_notice")
+    assert settings(bound_by=None).runs("recording_notice")
 
 
-def test_enabled_false_wins_over_the_profiles():
-    detection = load_config()["detection"]
-    detection["categories"]["quiet_hours"]["enabled"] = False
-    assert category_settings(detection, "quiet_hours") is None
+def test_enabled_false_wins_over_bound_by():
+    config = copy.deepcopy(load_config())
+    config["detection"]["categories"]["quiet_hours"]["enabled"] = False
+    assert not DetectionSettings.from_config(config).runs("quiet_hours")
 
 
-def test_an_unknown_document_is_a_clear_error():
-    detection = load_config()["detection"]
-    detection["bound_by"] = ["CBIRC"]
-    with pytest.raises(ConfigError, match="CBIRC"):
-        category_settings(detection, "threat")
+def test_a_severity_setting_overrides_the_table():
+    config = copy.deepcopy(load_config())
+    config["detection"]["categories"]["threat"]["severity"] = "medium"
+    assert DetectionSettings.from_config(config).severity("threat") == "medium"
 
 
-def test_no_config_runs_everything():
-    assert category_settings(None, "threat") == {}
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"bound_by": ["CBIRC"]}, "CBIRC"),
+        ({"profiles": {"NIFA": ["threat"]}}, "detection.profiles: no longer a setting"),
+        ({"lexicn_dir": "x"}, r"detection: unknown setting\(s\) lexicn_dir"),
+        ({"lexicon": {"guessed_role_factor": "high"}}, "detection.lexicon.guessed_role_factor: must be a number"),
+        ({"categories": {"threat": {"treshold": 0.4}}}, r"detection.categories.threat: unknown setting\(s\) treshold"),
+        ({"categories": {"harassment": {"enabled": True}}}, r"detection.categories: unknown categor\(ies\) harassment"),
+        ({"categories": {"quiet_hours": {"start": "10pm"}}}, "detection.categories.quiet_hours: '10pm' is not a time of day"),
+        ({"categories": {"threat": {"severity": "grave"}}}, "detection.categories.threat: severity must be one of"),
+        ({"disclosure": {"agent_turns": 2.5}}, "detection.disclosure.agent_turns: must be a whole number"),
+    ],
+)
+def test_a_bad_setting_is_a_clear_error_naming_it(change, message):
+    config = copy.deepcopy(load_config())
+    for key, value in change.items():
+        if isinstance(value, dict) and key == "categories":
+            for category, values in value.items():
+                config["detection"]["categories"].setdefault(category, {}).update(values)
+        else:
+            config["detection"][key] = value
+    with pytest.raises(ConfigError, match=message):
+        DetectionSettings.from_config(config)
+
+
+def test_a_user_file_with_a_typo_is_refused(tmp_path):
+    user = tmp_path / "mine.yaml"
+    user.write_text("detection:\n  categories:\n    threat: {threshhold: 0.7}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="threshhold"):
+        DetectionSettings.from_config(load_config(user))
+
+
+def test_the_shipped_file_has_no_detection_key_the_settings_do_not_know():
+    raw = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))["detection"]
+    DetectionSettings.from_config({"detection": raw})  # raises on an unknown key

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
+from ..resources import data_path
 from ..categories import SEVERITIES, Category, CategoryTable, category_table
 from ..yamldoc import LexiconError, YamlDoc
 from .conditions import (
@@ -77,6 +78,16 @@ class RulePack:
     def category(self, category_id: str, table: CategoryTable | None = None) -> Category:
         table = table or category_table()
         return self.categories[category_id] if category_id in self.categories else table[category_id]
+
+
+def rule_paths(entries: Iterable[str]) -> list[Path]:
+    """The files and folders of ``detection.rules``: a relative path that does not exist from
+    here is taken from the shipped data (where ``lexicons/rules/`` is)."""
+    paths = []
+    for entry in entries:
+        path = Path(entry)
+        paths.append(path if path.is_absolute() or path.exists() else data_path(str(entry)))
+    return paths
 
 
 def rule_files(paths: list[str | Path]) -> list[Path]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..calls import Finding, read_calls
-from .detector import AnalystRuleDetector
+from .detector import AnalystRuleRecognizer
 from .language import RulePack, read_rule_pack
 
 
@@ -27,12 +27,13 @@ def try_rules(rule_file: Path, calls_file: Path, config: dict[str, Any]) -> tupl
     from ..detect.registry import default_registry
 
     pack = read_rule_pack([rule_file])
-    detector = AnalystRuleDetector(pack)
+    detector = AnalystRuleRecognizer(pack)
     preparer = default_registry(config).preparer
     results = []
     for read in read_calls(calls_file):
         if read.call is None:
             results.append(TrialResult(read.location, None, error=read.error))
             continue
-        results.append(TrialResult(read.location, read.call.call_id, detector.analyze_view(preparer.view(read.call))))
+        found = [result.to_finding() for result in detector.analyze(preparer.view(read.call))]
+        results.append(TrialResult(read.location, read.call.call_id, found))
     return pack, results

@@ -1,5 +1,8 @@
-"""Detection: from a call's segments to findings. See ``registry`` for how detectors combine."""
+"""Detection: from a call's segments to findings. See ``registry`` for how detectors combine,
+``base`` for the contract every detector follows, and ``crosscall`` for the rules over the stored
+call history."""
 
-from .registry import Detector, DetectorRegistry, detect_call, detect_calls
+from .base import Detector, Result
+from .registry import DetectionError, DetectorRegistry, detect_call, detect_calls
 
-__all__ = ["Detector", "DetectorRegistry", "detect_call", "detect_calls"]
+__all__ = ["Detector", "DetectionError", "DetectorRegistry", "Result", "detect_call", "detect_calls"]

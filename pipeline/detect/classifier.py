@@ -10,8 +10,11 @@ jieba words were tried as a third view: they added 0.009 to the cross-validated 
 extend. A linear SVM separates the five labels and ``CalibratedClassifierCV`` turns its margins
 into probabilities, so that a per-category threshold means the same on every call.
 
+This module is the model (features, pipeline, file); ``recognizers/classifier.py`` is the detector
+over it and ``pipeline/learn/training.py`` trains it.
+
 The model file is written and read with skops, never pickle: loading refuses any type outside
-``TRUSTED_TYPES``. ``callqa train`` (``pipeline.detect.training``) builds it.
+``TRUSTED_TYPES``. ``callqa train`` (``pipeline.learn.training``) builds it.
 """
 
 from __future__ import annotations
@@ -31,24 +34,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from ..calls import Call, Finding
-from ..categories import category_table
-from ..config import load_config
-from .registry import Detector
 from ..errors import CallqaError
-from ..resources import data_path
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_MODEL = data_path("models", "utterance_classifier.skops")
 
 NONE = "none"
 CATEGORIES = ("threat", "impersonation", "exaggeration", "third_party_leak")
 LABELS = CATEGORIES + (NONE,)
-# third_party_leak depends on who is listening; the dialogue rule owns that finding and asks
-# this model, through predict_proba, only whether an utterance discloses debt details. The
-# categories the model reports itself are those the category table feeds from the classifier.
-FINDING_CATEGORIES = tuple(c.id for c in category_table().fed_by("classifier"))
-CHECKED_SPEAKERS = ("agent", "unknown")
 
 # Every type the model file may hold. Saving checks the file against this list, so a change
 # of pipeline that needs a new type fails at training time, not at the first scan.
@@ -154,78 +144,3 @@ def load(path: str | Path) -> TrainedClassifier:
     if not isinstance(data, dict) or not isinstance(data.get("pipeline"), Pipeline):
         raise ModelFileError(f"{path}: not a callqa classifier file")
     return TrainedClassifier(pipeline=data["pipeline"], thresholds=dict(data["thresholds"]))
-
-
-# --- the detector -------------------------------------------------------------------------
-
-
-class ClassifierDetector(Detector):
-    """Flags agent (and unknown-speaker) utterances the model scores over a category's threshold."""
-
-    name = "classifier"
-
-    def __init__(self, model: TrainedClassifier, thresholds: dict[str, float | None] | None = None):
-        self.model = model
-        self.thresholds = dict(model.thresholds)
-        self.thresholds.update({k: float(v) for k, v in (thresholds or {}).items() if v is not None})
-
-    def predict_proba(self, texts: list[str]) -> list[dict[str, float]]:
-        return self.model.predict_proba(texts)
-
-    def analyze(self, call: Call) -> list[Finding]:
-        return self.analyze_many([call])[0]
-
-    def analyze_many(self, calls: list[Call]) -> list[list[Finding]]:
-        """Findings per call, scoring the utterances of all ``calls`` in one batch: a model call
-        has a fixed cost, so a batch of calls is several times faster than one call at a time."""
-        checked = [
-            (call, i, s)
-            for call in calls
-            for i, s in enumerate(call.segments)
-            if s.speaker in CHECKED_SPEAKERS and s.text.strip()
-        ]
-        probabilities = self.predict_proba([s.text for _, _, s in checked])
-        findings: dict[int, list[Finding]] = {id(call): [] for call in calls}
-        for (call, index, segment), proba in zip(checked, probabilities):
-            for category in FINDING_CATEGORIES:
-                score = proba.get(category, 0.0)
-                if score < self.thresholds[category]:
-                    continue
-                facts = category_table()[category]
-                findings[id(call)].append(
-                    Finding(
-                        call_id=call.call_id,
-                        category=category,
-                        severity=facts.severity,
-                        score=round(score, 4),
-                        start=segment.start,
-                        end=segment.end,
-                        speaker=segment.speaker,
-                        segment_index=index,
-                        evidence=segment.text,
-                        clauses=facts.clauses,
-                        detector=self.name,
-                        explanation=f"分类器判断为{facts.label} (概率 {score:.2f})",
-                    )
-                )
-        return [findings[id(call)] for call in calls]
-
-
-@functools.lru_cache(maxsize=2)
-def _load_once(path: Path, modified: float) -> TrainedClassifier:
-    return load(path)
-
-
-def load_default(config: dict[str, Any] | None = None) -> ClassifierDetector | None:
-    """The detector over the configured model file; None when it is switched off or absent.
-
-    The file is read once per process (loading takes about a second) and again when it changes."""
-    settings = (config if config is not None else load_config()).get("detection", {}).get("classifier", {}) or {}
-    if not settings.get("enabled", True):
-        return None
-    path = Path(settings.get("model") or DEFAULT_MODEL)
-    if not path.is_absolute():
-        path = data_path() / path
-    if not path.exists():
-        return None
-    return ClassifierDetector(_load_once(path, path.stat().st_mtime), settings.get("thresholds"))

@@ -1,7 +1,7 @@
 """A cheap test in front of a long regular expression: where can a match begin at all?
 
 A search tries every alternative of a pattern at every position of the text. The lexicons'
-patterns are long alternations (each category's rules in one, ``LexiconDetector.any_rule``)
+patterns are long alternations (each category's rules in one, ``LexiconRecognizer.any_rule``)
 and most of an utterance's characters cannot begin any of them. ``with_start_filter`` puts a
 lookahead for the characters a match can begin with in front of the pattern, so those
 positions cost one set test. Matches and spans stay exactly the same: no match can begin

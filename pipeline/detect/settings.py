@@ -1,36 +1,245 @@
-"""Per-category switches: which categories run, and with which thresholds.
+"""The ``detection:`` settings, typed: every key, its type and its default, in one place.
 
-``callqa.yaml`` names the documents an institution is bound by (``detection.bound_by``) and each
-category's own settings (``detection.categories.<id>``, with ``enabled``); the category table
-(``lexicons/categories.yaml``) says which documents bind each category. A category runs when one
-of the institution's documents binds it and it is not switched off.
+``DetectionSettings.from_config(config)`` reads the section of ``callqa.yaml`` (merged with the
+user's file by ``pipeline.config``); an unknown key or a value of the wrong type is a
+``ConfigError`` that names the setting. ``callqa.yaml`` writes out these same defaults with
+comments for the person who copies it (``tests/test_settings.py`` checks that they agree).
+
+A category runs when one of the documents the institution is bound by (``bound_by``) binds it,
+per the category table (``lexicons/categories.yaml``), and its own ``enabled`` is true.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import re
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from ..categories import category_table
+from ..categories import SEVERITIES, category_table
 from ..config import ConfigError
+from ..resources import data_path
+from ..text import LEXICON_DIR
 
 
-def category_settings(detection: dict[str, Any] | None, category: str) -> dict[str, Any] | None:
-    """The settings of ``category`` from the ``detection:`` section, or ``None`` when it is
-    switched off for this institution."""
-    detection = detection or {}
-    settings = (detection.get("categories") or {}).get(category) or {}
-    if not settings.get("enabled", True):
-        return None
-    bound_by = detection.get("bound_by")
-    if bound_by is None:
-        return settings
-    table = category_table()
-    unknown = [doc for doc in bound_by if doc not in table.documents]
+@dataclass(frozen=True)
+class CategorySettings:
+    enabled: bool = True
+    threshold: float = 0.5  # a merged finding with a lower score is dropped
+    severity: str | None = None  # None: the category table's
+
+    def __post_init__(self):
+        if self.severity is not None and self.severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}, got {self.severity!r}")
+
+
+@dataclass(frozen=True)
+class QuietHoursSettings(CategorySettings):
+    start: str = "22:00"  # local time written in started_at; GB draft: "21:00"
+    end: str = "08:00"
+
+    def __post_init__(self):
+        super().__post_init__()
+        for clock in (self.start, self.end):
+            if not re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", clock.strip()):
+                raise ValueError(f"{clock!r} is not a time of day like 22:00")
+
+    @staticmethod
+    def minute_of_day(clock: str) -> int:
+        hours, minutes = clock.strip().split(":")
+        return int(hours) * 60 + int(minutes)
+
+
+@dataclass(frozen=True)
+class CallFrequencySettings(CategorySettings):
+    min_effective_seconds: float = 6  # NIFA 有效通话: 6 s or longer, and both parties spoke
+    max_effective_calls_per_debtor: int | None = 3  # per local day (NIFA 16(二)1; GB 5.2.1.3)
+    max_attempts_per_number: int | None = 6  # dial attempts, failed and short calls too (HN 9)
+    max_attempts_per_debtor: int | None = None  # GB 5.2.2.2 sets 5; None leaves it off
+
+
+# Categories with settings beyond enabled, threshold and severity.
+CATEGORY_SETTINGS: dict[str, type[CategorySettings]] = {
+    "quiet_hours": QuietHoursSettings,
+    "call_frequency": CallFrequencySettings,
+}
+
+
+@dataclass(frozen=True)
+class LexiconSettings:
+    homophone_factor: float = 0.85  # score multiplier when a hit needed homophone repair (发院 → 法院)
+    guessed_role_factor: float = 0.9  # score multiplier of every per-call rule when the speaker was guessed
+
+
+@dataclass(frozen=True)
+class DisclosureSettings:
+    agent_turns: int = 3  # the agent's first N substantive turns ...
+    seconds: float = 20.0  # ... and every agent turn starting within this many seconds
+
+
+def _alone_thresholds() -> dict[str, float | None]:
+    return {"threat": 0.9, "impersonation": 0.97, "exaggeration": 0.85}
+
+
+@dataclass(frozen=True)
+class ClassifierSettings:
+    enabled: bool = True
+    model: str = "models/utterance_classifier.skops"  # relative to the shipped data (pipeline/data), or absolute
+    thresholds: dict[str, float | None] = field(default_factory=dict)  # None: the model card's value
+    alone_thresholds: dict[str, float | None] = field(default_factory=_alone_thresholds)
+
+    @property
+    def model_path(self) -> Path:
+        path = Path(self.model)
+        return path if path.is_absolute() else data_path() / path
+
+
+def _default_categories() -> dict[str, CategorySettings]:
+    return {c.id: CATEGORY_SETTINGS.get(c.id, CategorySettings)() for c in category_table()}
+
+
+@dataclass(frozen=True)
+class DetectionSettings:
+    institutions: tuple[str, ...] = ()  # the institution's own names, counted as identity disclosure
+    lexicon_dir: str | None = None  # folder of lexicon files; None: lexicons/ in the repo
+    bound_by: tuple[str, ...] | None = ("NIFA", "GB", "HN")  # None: every document
+    categories: dict[str, CategorySettings] = field(default_factory=_default_categories)
+    lexicon: LexiconSettings = LexiconSettings()
+    disclosure: DisclosureSettings = DisclosureSettings()
+    classifier: ClassifierSettings = ClassifierSettings()
+    time_limit_seconds: float = 10.0  # one call's detection; a call that takes longer is reported as failed
+    max_segment_chars: int = 2000  # rules read at most this much of a segment's text
+    rules: tuple[str, ...] = ()  # analyst rule files or folders (pipeline/analyst/)
+    # categories the analyst rule files add beside the table's: id -> the table's Category shape
+    added_categories: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self):
+        table = category_table()
+        unknown = [doc for doc in self.bound_by or () if doc not in table.documents]
+        if unknown:
+            raise ValueError(
+                f"bound_by names {', '.join(unknown)}, which {table.path.name} does not list (known: {', '.join(table.documents)})"
+            )
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any] | None) -> DetectionSettings:
+        """The typed ``detection:`` section of a loaded config (``load_config()``)."""
+        return _parse_detection((config or {}).get("detection") or {})
+
+    @property
+    def lexicon_path(self) -> Path:
+        return Path(self.lexicon_dir) if self.lexicon_dir else LEXICON_DIR
+
+    def category(self, category: str):
+        """The category's facts: from the table, or from the analyst rule file that adds it."""
+        return self.added_categories.get(category) or category_table()[category]
+
+    def runs(self, category: str) -> bool:
+        """Switched on, and bound by one of the institution's documents (a category an analyst
+        rule file adds, citing no document, binds every institution that lists the file)."""
+        documents = self.category(category).documents
+        bound = self.bound_by is None or not documents and category in self.added_categories
+        bound = bound or any(doc in documents for doc in self.bound_by)
+        return bound and self.categories[category].enabled
+
+    def severity(self, category: str) -> str:
+        return self.categories[category].severity or self.category(category).severity
+
+
+# --- reading the section -----------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=16)
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _value(value: Any, hint: Any, where: str) -> Any:
+    """``value`` checked against a field's type (bool, int, float, str, optional, tuple, dict)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", typing.Union)):
+        if value is None and type(None) in args:
+            return None
+        [hint] = [a for a in args if a is not type(None)]
+        return _value(value, hint, where)
+    if origin is tuple:
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(f"{where}: must be a list, got {value!r}")
+        return tuple(_value(item, args[0], f"{where}[{i}]") for i, item in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: must be a mapping, got {value!r}")
+        return {str(k): _value(v, args[1], f"{where}.{k}") for k, v in value.items()}
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: must be true or false, got {value!r}")
+        return value
+    if hint in (int, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (hint is int and not isinstance(value, int)):
+            raise ConfigError(f"{where}: must be a {'whole ' if hint is int else ''}number, got {value!r}")
+        return hint(value)
+    if hint is str:
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise ConfigError(f"{where}: must be text, got {value!r}")
+        return str(value)
+    if dataclasses.is_dataclass(hint):
+        return _dataclass(hint, value, where)
+    raise TypeError(f"{where}: no reader for {hint!r}")  # a field type this module does not know
+
+
+def _dataclass(cls: type, raw: Any, where: str, base: Any = None) -> Any:
+    """An instance of ``cls`` from a mapping: the keys it gives over the defaults (or ``base``)."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: must be a mapping of settings, got {raw!r}")
+    hints = _hints(cls)
+    known = [f.name for f in dataclasses.fields(cls)]
+    unknown = [key for key in raw if key not in known]
     if unknown:
+        raise ConfigError(f"{where}: unknown setting(s) {', '.join(map(str, unknown))} (known: {', '.join(known)})")
+    values = {key: _value(value, hints[key], f"{where}.{key}") for key, value in raw.items()}
+    try:
+        return dataclasses.replace(base, **values) if base is not None else cls(**values)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+
+
+def _parse_detection(raw: dict[str, Any]) -> DetectionSettings:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"detection: must be a mapping of settings, got {raw!r}")
+    raw = dict(raw)
+    if "profiles" in raw:
         raise ConfigError(
-            f"detection.bound_by names {', '.join(unknown)}, which {table.path.name} does not list "
-            f"(known: {', '.join(table.documents)})"
+            "detection.profiles: no longer a setting; lexicons/categories.yaml lists the documents that bind each category"
         )
-    if any(doc in table[category].documents for doc in bound_by):
-        return settings
-    return None
+    if "added_categories" in raw:  # derived from the rule files, never written
+        raise ConfigError("detection.added_categories: not a setting; a rule file in detection.rules adds categories")
+    raw_categories = raw.pop("categories", None) or {}
+    if not isinstance(raw_categories, dict):
+        raise ConfigError(f"detection.categories: must be a mapping of category id to settings, got {raw_categories!r}")
+    table = category_table()
+    added = _added_categories(raw.get("rules"))
+    unknown = [c for c in raw_categories if c not in table and c not in added]
+    if unknown:
+        known = ", ".join([*table.categories, *added])
+        raise ConfigError(f"detection.categories: unknown categor(ies) {', '.join(unknown)} (known: {known})")
+    defaults = {**_default_categories(), **{c: CategorySettings() for c in added}}
+    categories = {
+        category: _dataclass(type(default), raw_categories.get(category), f"detection.categories.{category}", default)
+        for category, default in defaults.items()
+    }
+    settings = _dataclass(DetectionSettings, raw, "detection")
+    return dataclasses.replace(settings, categories=categories, added_categories=added)
+
+
+def _added_categories(rules: Any) -> dict[str, Any]:
+    """The categories the analyst rule files of ``rules`` add (their files checked on the way)."""
+    if not rules:
+        return {}
+    from ..analyst.language import read_rule_pack, rule_paths
+
+    return read_rule_pack(rule_paths(_value(rules, tuple[str, ...], "detection.rules"))).categories

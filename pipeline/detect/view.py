@@ -1,15 +1,15 @@
 """A call prepared once for every detector: each utterance's speaker role and its repaired text.
 
-Detectors of this package read a ``CallView`` instead of the raw call, so that the homophone
-repair (``lexicon.HomophoneRepairer``) and the role guess for mono recordings
-(``dialogue.RoleGuesser``) run once per call, not once per detector.
+Detectors read a ``CallView`` instead of the raw call, so that the homophone repair
+(``homophones.py``) and the role guess for mono recordings (``roles.py``) run once per call, not
+once per detector. ``prepare.py`` builds it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..calls import Call, Finding, Segment
+from ..calls import Call, Segment
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Utterance:
     role: str  # agent or customer (guessed when the segment's speaker is unknown)
     role_reason: str | None  # why the role was guessed; None when the transcript named it
     text: str  # the segment's text with whitespace as clause breaks and homophones repaired
-    sound: str  # ``text`` spelt by sound (lexicon.sound_text), for matching through misheard words
+    sound: str  # ``text`` spelt by sound (sound.sound_text), for matching through misheard words
     repairs: list[Repair] = field(default_factory=list)
 
     def repairs_in(self, start: int, end: int) -> list[Repair]:
@@ -41,33 +41,3 @@ class Utterance:
 class CallView:
     call: Call
     utterances: list[Utterance]
-
-
-class ViewDetector:
-    """A detector of this package: reads the ``CallView`` the registry prepares once per call."""
-
-    name: str = "detector"
-
-    def analyze_view(self, view: CallView) -> list[Finding]:
-        raise NotImplementedError
-
-
-def agent_utterance_finding(
-    view: CallView, u: Utterance, category: str, severity: str, score: float, clauses: list[str], detector: str,
-    explanation: str,
-) -> Finding:
-    """A finding on one agent utterance: its time span and index, its text as the evidence."""
-    return Finding(
-        call_id=view.call.call_id,
-        category=category,
-        severity=severity,
-        score=round(score, 3),
-        start=u.segment.start,
-        end=u.segment.end,
-        speaker="agent",
-        segment_index=u.index,
-        evidence=u.segment.text,
-        clauses=clauses,
-        detector=detector,
-        explanation=explanation,
-    )

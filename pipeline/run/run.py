@@ -105,9 +105,11 @@ class Run:
 
 def _cross_call_rules(db, config: dict[str, Any], days: list[str] | None) -> int:
     """Quiet hours, call frequency, contact after refusal: they need the day's other calls stored."""
-    from ..detect.metadata import run_metadata_rules
+    from ..detect.crosscall import cross_call_findings, read_only
 
-    return run_metadata_rules(db, config, days)
+    found = cross_call_findings(read_only(db.conn), config, days)
+    store.replace_category_findings(db, found.replaced, found.findings)
+    return len(found.findings)
 
 
 def _score(db, config: dict[str, Any], days: list[str] | None, run_id: int) -> int:
@@ -118,11 +120,11 @@ def _score(db, config: dict[str, Any], days: list[str] | None, run_id: int) -> i
 
 
 def _days_of(db, days: list[str] | None, earlier: list[tuple[int, str]]) -> list[str] | None:
-    from ..detect.metadata import days_of_run
+    from ..detect.crosscall import days_of_run, read_only
 
     if days is None or any(command == "redetect" for _id, command in earlier):
         return None  # a redetect covers every day
-    return sorted({*days, *(day for run_id, _ in earlier for day in days_of_run(db, run_id))})
+    return sorted({*days, *(day for run_id, _ in earlier for day in days_of_run(read_only(db.conn), run_id))})
 
 
 # --- scan ---------------------------------------------------------------------------
@@ -141,7 +143,7 @@ def scan(
     on_progress: Callable[[Progress], None] = lambda p: None,
 ) -> Progress:
     """One recorded run over an archive folder, a manifest, or a transcript file."""
-    from ..detect.metadata import days_of_run
+    from ..detect.crosscall import days_of_run, read_only
 
     if root is None and manifest is None and transcripts is None:
         raise ScanError("nothing to scan: give a folder, --manifest or --transcripts")
@@ -162,7 +164,7 @@ def scan(
     for record in results:
         store.save_call(db, record, run.id)
         run.done(record)
-    return run.finish(settings.config if settings.detect else None, days_of_run(db, run.id))
+    return run.finish(settings.config if settings.detect else None, days_of_run(read_only(db.conn), run.id))
 
 
 def pending_files(

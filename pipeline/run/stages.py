@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..calls import CallFormatError, CallRecord, check_metadata
-from ..detect import detect_call, detect_calls
+from ..detect import DetectionError, detect_call, detect_calls
 from ..detect.registry import default_registry
 from .inputs import Source
 
@@ -116,7 +116,10 @@ class FileStage:
         record.duration, record.channels, record.model = audio.duration, audio.n_channels, transcriber.model_name
         call.segments = transcriber.transcribe(audio)
         if self.settings.detect:
-            record.findings = detect_call(call, self.settings.config)
+            try:
+                record.findings = detect_call(call, self.settings.config)
+            except DetectionError as exc:  # past the time limit: stored as failed with the reason
+                record.status, record.error = "failed", str(exc)
         return record
 
     def _process_bytes(self, task: FileTask) -> CallRecord:
@@ -140,7 +143,10 @@ class DetectStage:
         todo = [r for r in records if r.status == "ok"]
         try:
             for record, findings in zip(todo, detect_calls([r.call for r in todo], self.config)):
-                record.findings = findings
+                if isinstance(findings, DetectionError):
+                    self._fail(record, str(findings))
+                else:
+                    record.findings = findings
         except Exception:  # find the call that broke the batch; the others keep their findings
             for record in todo:
                 try:

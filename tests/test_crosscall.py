@@ -7,8 +7,8 @@ import pytest
 
 from pipeline.calls import Call, CallRecord, Finding, Segment
 from pipeline.config import load_config
-from pipeline.detect.metadata import dialled_digits, days_of_run, masked, run_metadata_rules
-from pipeline.store import save_call
+from pipeline.detect.crosscall import cross_call_findings, dialled_digits, days_of_run, masked, read_only
+from pipeline.store import replace_category_findings, save_call
 
 CONVERSATION = [("agent", "您好，我是某某金融的工作人员"), ("customer", "嗯，你说")]
 
@@ -19,6 +19,13 @@ def plant(db, call_id, started_at, *, debtor="D1", duration=30.0, lines=CONVERSA
     call = Call(call_id=call_id, segments=segments, started_at=started_at, debtor_id=debtor, extra=extra)
     record = CallRecord(call=call, source_path=f"{call_id}.json", sha256=call_id, status=status, duration=duration)
     save_call(db, record, run_id=run_id)
+
+
+def run_metadata_rules(db, config, days=None):
+    """What a scan or redetect does: the rules read the database and return findings, the store writes them."""
+    found = cross_call_findings(read_only(db.conn), config, days)
+    replace_category_findings(db, found.replaced, found.findings)
+    return len(found.findings)
 
 
 def stored(db, category=None):
@@ -232,7 +239,7 @@ def test_a_run_over_some_days_replaces_only_those_days_and_only_its_categories(d
     plant(db, "n2", "2026-03-03T23:00:00+08:00", run_id=2)
     other = Finding("n1", "threat", "high", 0.9, 1.0, 2.0, "agent", 0, "上门", ["GB 5.2.1.2"], "lexicon:threat", "x")
     db["findings"].insert({**other.to_json(), "clauses": "[]", "created_at": "now"})
-    assert run_metadata_rules(db, config, days=days_of_run(db, 1)) == 1
+    assert run_metadata_rules(db, config, days=days_of_run(read_only(db.conn), 1)) == 1
     assert flagged(db, "quiet_hours") == ["n1"]
     assert run_metadata_rules(db, config, days=["2026-03-02"]) == 1  # rerun: no duplicates
     assert flagged(db, "quiet_hours") == ["n1"]
@@ -271,6 +278,38 @@ def test_profiles_switch_off_rules_the_institution_is_not_bound_by(db, config):
     config["detection"]["bound_by"] = ["GB"]  # GB has no rule on calling a refusing third party
     run_metadata_rules(db, config)
     assert flagged(db, "contact_after_refusal") == [] and flagged(db, "quiet_hours") == ["later"]
+
+
+def test_the_rules_read_through_a_query_that_refuses_to_write(db, config):
+    import sqlite3
+
+    plant(db, "night", "2026-03-02T23:10:00+08:00")
+    query = read_only(db.conn)
+    with pytest.raises(sqlite3.DatabaseError, match="not authorized"):
+        query("DELETE FROM findings")
+    found = cross_call_findings(query, config)
+    assert [f.call_id for f in found.findings] == ["night"] and found.replaced["quiet_hours"] is None
+    assert stored(db) == []  # nothing written until the store writes it
+    db.execute("DELETE FROM findings")  # the connection itself is left as it was
+
+
+def test_the_refusal_phrases_come_from_the_lexicon_folder(tmp_path, db, config):
+    import shutil
+
+    from pipeline.text import LEXICON_DIR
+
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(LEXICON_DIR, lexicons)
+    (lexicons / "contact_after_refusal.yaml").write_text("refusals: [不要再打]\nthird_party: [我不是他]\n", encoding="utf-8")
+    plant(db, "refused", "2026-03-02T10:00:00+08:00", phone=PHONE, lines=[("customer", "我不是他，不要再打了")])
+    plant(db, "later", "2026-03-02T11:00:00+08:00", phone=PHONE)
+    config["detection"]["lexicon_dir"] = str(lexicons)
+    assert run_metadata_rules(db, config) == 1 and flagged(db, "contact_after_refusal") == ["later"]
+    (lexicons / "contact_after_refusal.yaml").write_text("refusals: []\n", encoding="utf-8")
+    from pipeline.yamldoc import LexiconError
+
+    with pytest.raises(LexiconError, match=r"contact_after_refusal\.yaml:1: refusals: must list at least one phrase"):
+        run_metadata_rules(db, config)
 
 
 def test_number_helpers():

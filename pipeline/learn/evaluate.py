@@ -166,11 +166,15 @@ def evaluate(
 ) -> Evaluation:
     """Scores ``categories`` and every category some call of the set is labelled with; findings of
     other categories are only counted (``unscored``): the set says nothing about them.
-    ``detect_many`` gets all calls at once (see ``detect_calls``)."""
+    ``detect_many`` gets all calls at once (see ``detect_calls``); a call it gives a
+    ``DetectionError`` for is listed in ``errors`` and counts as flagged for nothing."""
     items = list(labelled)
     scored = set(categories) | {c for item in items for c, _ in item.labels}
     result = Evaluation(calls=len(items), per_category={c: Counts() for c in sorted(scored)})
     for item, findings in zip(items, detect_many([item.call for item in items])):
+        if isinstance(findings, Exception):  # a call whose detection failed: reported, scored as found nothing
+            result.errors.append(str(findings))
+            findings = []
         for category in sorted({c for c, _ in item.labels} | {f.category for f in findings}):
             wanted = [i for c, i in item.labels if c == category]
             got = [f for f in findings if f.category == category]

@@ -12,9 +12,10 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .classifier import LABELS, REPO_ROOT
+from ..detect.classifier import LABELS
 from ..errors import CallqaError
 
+REPO_ROOT = Path(__file__).resolve().parents[2]  # training data lives in a checkout, not in the wheel
 CORPUS_DIR = REPO_ROOT / "fixtures" / "utterances"
 SPLITS = ("train", "test")
 

@@ -19,7 +19,7 @@ import sqlite_utils
 from sklearn.metrics import precision_recall_curve, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold, cross_val_predict
 
-from .classifier import CATEGORIES, LABELS, TrainedClassifier, build_pipeline, drop_pruned_terms, load, save
+from ..detect.classifier import CATEGORIES, LABELS, TrainedClassifier, build_pipeline, drop_pruned_terms, load, save
 from .corpus import CORPUS_DIR, Utterance, fingerprint, read_corpus
 from .review_labels import reviewed_utterances
 
@@ -215,7 +215,7 @@ Rebuilding with the same data and seed gives the same predictions, metrics and t
 For each agent (坐席) or unknown-speaker utterance of a call it gives the probability of five
 labels: `threat` (威胁恐吓/侮辱谩骂), `impersonation` (冒用公检法/律师名义), `exaggeration`
 (夸大或虚构后果), `third_party_leak` (the utterance discloses someone's debt: 欠款、逾期、金额)
-and `none`. `ClassifierDetector` reports a finding (`detector: classifier`) when the probability
+and `none`. `ClassifierRecognizer` reports a finding (`detector: classifier`) when the probability
 of `threat`, `impersonation` or `exaggeration` reaches its threshold. It never reports
 `third_party_leak` itself: whether a disclosure is a leak depends on who listens (a third party,
 not the debtor), which the dialogue rule knows; that rule asks `predict_proba` for the score.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from .classifier import CATEGORIES, NONE
+from ..detect.classifier import CATEGORIES, NONE
 from .corpus import Utterance
 
 

@@ -1,0 +1,172 @@
+"""``lexicons/dialogue.yaml``: the cues of the rules over a whole conversation (institution
+names, third parties, debt details, speaker roles), read and checked with file and line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..categories import category_table
+from ..yamldoc import YamlDoc
+from .lexicon_file import DIALOGUE_FILE
+from .sound import SoundRegex, checked_regex
+
+
+@dataclass
+class RoleCue:
+    role: str
+    regex: SoundRegex
+    weight: float
+
+
+@dataclass
+class Reveal:
+    """Debt details an agent must not tell a third party, matched on the repaired text only:
+    by sound, 账单 would be 张丹 and 一块 would be 以快."""
+
+    label: str
+    score: float
+    regex: re.Pattern
+
+
+@dataclass
+class DialogueRules:
+    suffixes: re.Pattern
+    staff: list[str]
+    not_names: frozenset[str]
+    not_name_endings: list[str]
+    not_institutions: list[str]
+    name_starts: list[str]
+    brands: list[str]
+    filler: re.Pattern
+    not_debtor: SoundRegex
+    agent_addresses_third_party: SoundRegex
+    tells_someone_elses_debt: re.Pattern  # on the written text: 王 by sound would be 网 too
+    asks_for_someone: SoundRegex
+    agent_names_guarantor: SoundRegex
+    identity_question: SoundRegex
+    confirms_identity: SoundRegex
+    wrong_number: SoundRegex
+    knows_debtor: SoundRegex
+    is_debtor: SoundRegex
+    offers_to_pay: SoundRegex
+    principal: re.Pattern  # the commissioning lender's name before 委托, on the written text
+    reveals: list[Reveal]
+    role_cues: list[RoleCue]
+    vocabulary: set[str]
+    third_party_clauses: list[str]  # the clauses a leak breaks: some of the category table's
+
+
+def alternation(doc: YamlDoc, items: list[str], keys: tuple) -> SoundRegex:
+    """One regex from a list of patterns; each bad pattern is reported with its own line."""
+    good = [p for i, p in enumerate(items) if checked_regex(doc, p, keys + (i,))]
+    return SoundRegex("|".join(f"(?:{p})" for p in good) or r"(?!x)x")
+
+
+def _third_party_clauses(doc: YamlDoc, value) -> list[str]:
+    table = category_table()
+    if value is None:
+        return table["third_party_leak"].clauses
+    clauses = doc.strings(value, ("third_party", "clauses"), required=True)
+    for clause in table.check_clauses("third_party_leak", clauses):
+        doc.problem(("third_party", "clauses"), f"{clause!r} is not a clause of third_party_leak in {table.path.name}")
+    return clauses
+
+
+def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
+    doc = YamlDoc(Path(lexicon_dir) / DIALOGUE_FILE)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if not isinstance(doc.data, dict):
+        doc.problem((), "must be a mapping with disclosure, third_party and roles")
+    doc.unknown_keys(data, ("disclosure", "third_party", "roles", "domain_words"), ())
+    sections = {}
+    for name in ("disclosure", "third_party", "roles"):
+        section = data.get(name)
+        if not isinstance(section, dict):
+            doc.problem((name,), "is required (a mapping)")
+            section = {}
+        sections[name] = section
+    disclosure, third, roles = sections["disclosure"], sections["third_party"], sections["roles"]
+    disclosure_keys = (
+        "suffixes", "staff", "not_names", "not_name_endings", "not_institutions", "name_starts", "brands", "filler"
+    )
+    doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
+    third_party_keys = (
+        "not_debtor", "agent_addresses_third_party", "tells_someone_elses_debt", "asks_for_someone", "agent_names_guarantor",
+        "identity_question", "confirms_identity", "wrong_number", "knows_debtor", "is_debtor", "offers_to_pay", "principal", "reveals",
+        "clauses",
+    )
+    doc.unknown_keys(third, third_party_keys, ("third_party",))
+    doc.unknown_keys(roles, ("agent", "customer"), ("roles",))
+
+    def words(key: str, required: bool = False) -> list[str]:
+        return doc.strings(disclosure.get(key), ("disclosure", key), required)
+
+    def third_party_cues(key: str, required: bool = False) -> SoundRegex:
+        return alternation(doc, doc.strings(third.get(key), ("third_party", key), required), ("third_party", key))
+
+    def written_cues(key: str) -> re.Pattern:
+        return re.compile(third_party_cues(key).pattern)
+
+    suffixes = words("suffixes", required=True)
+    brands = words("brands")
+    filler = checked_regex(doc, str(disclosure.get("filler", "^$")), ("disclosure", "filler"))
+
+    reveals = []
+    for i, raw in enumerate(third.get("reveals") or []):
+        keys = ("third_party", "reveals", i)
+        if not isinstance(raw, dict) or not isinstance(raw.get("pattern"), str):
+            doc.problem(keys, "must be {label, score, pattern}")
+            continue
+        doc.unknown_keys(raw, ("label", "score", "pattern"), keys)
+        score = raw.get("score", 0.9)
+        if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 < score <= 1:
+            doc.problem(keys + ("score",), f"must be a number above 0 and at most 1, got {score!r}")
+            continue
+        regex = checked_regex(doc, raw["pattern"], keys + ("pattern",))
+        if regex:
+            reveals.append(Reveal(str(raw.get("label", "债务信息")), float(score), regex))
+
+    role_cues = []
+    for role in ("agent", "customer"):
+        for i, raw in enumerate(roles.get(role) or []):
+            keys = ("roles", role, i)
+            if not isinstance(raw, dict) or not isinstance(raw.get("pattern"), str):
+                doc.problem(keys, "must be {pattern, weight}")
+                continue
+            weight = raw.get("weight", 1)
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+                doc.problem(keys + ("weight",), f"must be a positive number, got {weight!r}")
+                continue
+            if checked_regex(doc, raw["pattern"], keys + ("pattern",)):
+                role_cues.append(RoleCue(role, SoundRegex(raw["pattern"]), float(weight)))
+
+    rules = DialogueRules(
+        suffixes=re.compile("|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True)) or r"(?!x)x"),
+        staff=words("staff"),
+        not_names=frozenset(words("not_names")),
+        not_name_endings=words("not_name_endings"),
+        not_institutions=words("not_institutions"),
+        name_starts=sorted(words("name_starts"), key=len, reverse=True),
+        brands=brands,
+        filler=filler or re.compile("^$"),
+        not_debtor=third_party_cues("not_debtor", required=True),
+        agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
+        tells_someone_elses_debt=written_cues("tells_someone_elses_debt"),
+        asks_for_someone=third_party_cues("asks_for_someone"),
+        agent_names_guarantor=third_party_cues("agent_names_guarantor"),
+        identity_question=third_party_cues("identity_question"),
+        confirms_identity=third_party_cues("confirms_identity"),
+        wrong_number=third_party_cues("wrong_number"),
+        knows_debtor=third_party_cues("knows_debtor"),
+        is_debtor=third_party_cues("is_debtor"),
+        offers_to_pay=third_party_cues("offers_to_pay"),
+        principal=written_cues("principal"),
+        reveals=reveals,
+        role_cues=role_cues,
+        vocabulary=set(doc.strings(data.get("domain_words"), ("domain_words",))) | set(suffixes) | set(brands),
+        third_party_clauses=_third_party_clauses(doc, third.get("clauses")),
+    )
+    doc.raise_problems()
+    return rules

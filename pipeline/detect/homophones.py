@@ -1,0 +1,109 @@
+"""Homophone repair: puts lexicon words back where speech recognition wrote a homophone of
+them (发院 → 法院, 预期 → 逾期, 律诗 → 律师), so that rules match the words as meant.
+
+Toneless pinyin of whole multi-syllable words that do not cut through a dictionary word, so one
+shared syllable never counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..text import is_word
+from .sound import _FUZZY_SPELLING, _SOUND_SPELLING, HAN, _fuzzy, _reading
+from .view import Repair
+
+
+@dataclass(frozen=True)
+class _Sound:
+    word: str
+    syllables: tuple[str, ...]
+    spelt: str  # the syllables spelt as in sound_text (or its fuzzy spelling)
+    fuzzy: bool
+
+
+class HomophoneRepairer:
+    """Puts vocabulary words back where the text holds a homophone of them.
+
+    A word of two syllables must match its toneless pinyin exactly, keep one of its
+    characters (发院, 律诗, 预期 do; 老李 for 牢里 does not: two sounds alike by chance), and
+    not cut through a dictionary word, so 办法院子 (办法|院子) never yields 法院. A longer
+    word may also match with the fuzzy sounds of ``_fuzzy``, and needs neither check: three
+    syllables in a row rarely sound alike by chance, while garbled text cuts badly (度消满的
+    is not cut at 满|的). Each Han character is one syllable, so a repair keeps the text's
+    length and every offset.
+    """
+
+    def __init__(self, vocabulary: Iterable[str], domain_words: Iterable[str] = ()):
+        from pypinyin import lazy_pinyin
+
+        is_word("")  # load jieba's dictionary now, with the lexicons (and before workers fork)
+        # the lexicon folder's domain_words are words too, whichever folder the settings name
+        self.domain_words = frozenset(domain_words)
+        # words by the spelling of their first two syllables, in each spelling
+        self.by_start: dict[bool, dict[str, list[_Sound]]] = {False: {}, True: {}}
+        for word in sorted(set(vocabulary)):
+            if len(word) < 2 or not HAN.match(word):
+                continue
+            variants = {tuple(lazy_pinyin(word)), tuple(_reading(ch) for ch in word)}
+            for fuzzy in (False, True) if len(word) >= 3 else (False,):
+                spelling = _FUZZY_SPELLING if fuzzy else _SOUND_SPELLING
+                for variant in variants:
+                    syllables = tuple(_fuzzy(x) for x in variant) if fuzzy else variant
+                    spelt = "".join(spelling.syllable(x) for x in syllables)
+                    sound = _Sound(word, syllables, spelt, fuzzy)
+                    starts = self.by_start[fuzzy].setdefault(spelt[:2], [])
+                    if sound not in starts:
+                        starts.append(sound)
+
+    def _candidates(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, word, pinyin) of every vocabulary word whose sound appears in ``text``."""
+        found = []
+        for fuzzy, spelling in ((False, _SOUND_SPELLING), (True, _FUZZY_SPELLING)):
+            table = self.by_start[fuzzy]
+            spelt = text.translate(spelling)
+            for i in range(len(spelt) - 1):
+                for sound in table.get(spelt[i : i + 2], ()):
+                    if spelt.startswith(sound.spelt, i):
+                        found.append((i, i + len(sound.spelt), sound.word, " ".join(sound.syllables)))
+        return found
+
+    def repair(self, text: str) -> tuple[str, list[Repair]]:
+        candidates = self._candidates(text)
+        if not candidates:
+            return text, []
+        # Literal occurrences first, then longer words; overlapping later candidates lose.
+        candidates.sort(key=lambda c: (text[c[0] : c[1]] != c[2], -(c[1] - c[0]), c[0]))
+        taken = [False] * len(text)
+        repairs: list[Repair] = []
+        for start, end, word, sound in candidates:
+            if any(taken[start:end]):
+                continue
+            heard = text[start:end]
+            if heard != word:
+                if end - start == 2 and (
+                    not set(heard) & set(word) or self._inside_word(text, start) or self._inside_word(text, end)
+                ):
+                    continue
+                repairs.append(Repair(start, end, heard, word, sound))
+            for k in range(start, end):
+                taken[k] = True
+        if not repairs:
+            return text, []
+        chars = list(text)
+        for r in repairs:
+            chars[r.start : r.end] = r.word
+        return "".join(chars), sorted(repairs, key=lambda r: r.start)
+
+    def _inside_word(self, text: str, position: int, longest: int = 4) -> bool:
+        """Whether a dictionary word (jieba's) spans ``position``, as 办法 spans 办|法 in 办法院子.
+
+        A dictionary look-up rather than a full cut: cutting every segment would cost more than
+        everything else detection does.
+        """
+        for start in range(max(0, position - longest + 1), position):
+            for end in range(position + 1, min(len(text), start + longest) + 1):
+                if is_word(text[start:end]) or text[start:end] in self.domain_words:
+                    return True
+        return False

@@ -1,0 +1,92 @@
+"""Where a text names an institution, and blanking names out before looking for debt words."""
+
+from __future__ import annotations
+
+import re
+
+from ..calls import Call
+from .dialogue_file import DialogueRules
+from .sound import CLAUSE_BREAKS, sound_text
+from .view import Utterance
+
+
+class InstitutionFinder:
+    """Where a text names an institution: a brand, a configured name, a name plus a suffix
+    (某某金融), or a name that its staff speak for (宜信普惠的客服).
+
+    It reads the text spelt by sound, with every word list spelt the same way, so that a
+    misheard name (接信 for 捷信, 鑫大校贷 for 鑫达小贷) still counts as a disclosure.
+    """
+
+    def __init__(self, rules: DialogueRules, institutions: list[str]):
+        self.names = [sound_text(n) for n in sorted({*rules.brands, *institutions}, key=len, reverse=True)]
+        self.suffixes = re.compile(sound_text(rules.suffixes.pattern))
+        self.ends_with_suffix = re.compile(f"(?:{self.suffixes.pattern})$")
+        self.only_suffixes = re.compile(f"(?:{rules.suffixes.pattern})+")  # 银行, 银行金融: a kind, no name
+        staff = "|".join(re.escape(w) for w in sorted(rules.staff, key=len, reverse=True))
+        self.staff = re.compile(sound_text(f"的(?:{staff})")) if staff else None
+        self.not_name_endings = rules.not_name_endings
+        self.name_starts = [sound_text(w) for w in rules.name_starts]
+        self.not_names = rules.not_names
+        self.not_institutions = rules.not_institutions
+
+    def spans(self, utterance: Utterance, extra_names: list[str] = ()) -> list[tuple[int, int]]:
+        """Found by sound (a misheard 鑫大校贷 still names 鑫达小贷); a name is judged as written."""
+        text, sound = utterance.text, utterance.sound
+        found = []
+        for name in (*self.names, *(sound_text(n) for n in extra_names)):
+            start = sound.find(name)
+            while start >= 0:
+                found.append((start, start + len(name)))
+                start = sound.find(name, start + 1)
+        for match in self.suffixes.finditer(sound):
+            name_start = self._name_start(text, sound, match.start())
+            if name_start is not None:
+                found.append((name_start, match.end()))
+        for match in self.staff.finditer(sound) if self.staff else ():
+            name_start = self._name_start(text, sound, match.start())
+            # a name ending in a suffix was judged above (催收公司的客服 is no name)
+            if name_start is not None and not self.ends_with_suffix.search(sound[name_start : match.start()]):
+                found.append((name_start, match.start()))
+        return found
+
+    def _name_start(self, text: str, sound: str, suffix_start: int) -> int | None:
+        """Start of the name in front of a suffix, or None when no real name is there."""
+        clause_start = max(sound.rfind(ch, 0, suffix_start) for ch in CLAUSE_BREAKS) + 1
+        begin = max(clause_start, suffix_start - 8)
+        chunk = sound[begin:suffix_start]
+        cut = 0
+        for cue in self.name_starts:
+            at = chunk.rfind(cue)
+            if at >= 0:
+                cut = max(cut, at + len(cue))
+        name = text[begin + cut : suffix_start].strip("的")
+        if len(name) < 2 or name in self.not_names or self.only_suffixes.fullmatch(name):
+            return None
+        if any(name.endswith(word) for word in self.not_names if len(word) >= 2):
+            return None
+        if any(word in name for word in self.not_institutions):
+            return None
+        if any(name.endswith(ending) for ending in self.not_name_endings):
+            return None
+        return suffix_start - len(name)
+
+
+def agency_names(call: Call, rules: DialogueRules) -> list[str]:
+    """The call's ``agency`` field and its name without the suffix (某某信用管理有限公司 → 某某)."""
+    if not call.agency:
+        return []
+    stem = call.agency
+    while True:
+        match = rules.suffixes.search(stem)
+        if not match or match.start() < 2:
+            break
+        stem = stem[: match.start()]
+    return [call.agency, stem] if stem != call.agency else [call.agency]
+
+
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = "□" * (end - start)
+    return "".join(chars)

@@ -1,0 +1,271 @@
+"""The category lexicons: ``lexicons/<category>.yaml`` files of phrases an analyst edits (see the
+comment at the top of ``lexicons/threat.yaml`` for the format).
+
+Loading validates every file against its schema and the category table, and reports every
+mistake with its file, line and reason (``LexiconError``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..categories import CATEGORY_FILE, SEVERITIES, CategoryTable
+from ..yamldoc import LexiconError, YamlDoc
+from .sound import checked_regex, sound_text
+
+SPEAKER_SCOPES = ("agent", "customer", "any")
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# Small words that carry a rule's context rather than its meaning (see Rule.keywords).
+CONTEXT_CHARACTERS = frozenset("你您我们是的就了在会要把给让找去到说这那他她也都还不没有很吧吗呢啊个人家里和跟被对过来着能想再已经边属于代表现今刚才")
+DIALOGUE_FILE = "dialogue.yaml"
+
+
+@dataclass
+class Rule:
+    id: str
+    label: str
+    regex: re.Pattern
+    sound_regex: re.Pattern | None  # patterns and terms of 3+ characters, spelt by sound
+    # Words of the rule that carry meaning (法院, 领导, 上门; not 我是, 你的): a match by
+    # sound must contain one as written (or repaired), or names would pass for keywords
+    # (王静 sounds like 网警, 中原 like 中院).
+    keywords: frozenset[str]
+    terms: frozenset[str]
+    severity: str | None  # None: the category's
+    score: float
+    clauses: list[str]
+
+
+@dataclass
+class CancelCue:
+    name: str
+    cues: list[str]
+    before: int | None
+    after: int | None
+    unless: list[str] = field(default_factory=list)  # phrases in which a cue does not count
+    # A cue before the hit may be anywhere in its sentence, not only in its clause: a lawful
+    # condition (经法院判决后拒不履行的，可能被列为失信被执行人) governs the whole sentence.
+    sentence: bool = False
+
+    def __post_init__(self):
+        self.spelt = {
+            False: (self.cues, self.unless),
+            True: ([sound_text(c) for c in self.cues], [sound_text(u) for u in self.unless]),
+        }
+
+    def found_in(self, window: str, by_sound: bool = False) -> str | None:
+        """The cue in ``window`` (both spelt by sound when ``by_sound``)."""
+        cues, unless = self.spelt[by_sound]
+        for phrase in unless:
+            window = window.replace(phrase, "□" * len(phrase))
+        return next((self.cues[i] for i, cue in enumerate(cues) if cue in window), None)
+
+
+@dataclass
+class CategoryLexicon:
+    category: str
+    speaker: str
+    rules: list[Rule]
+    cancels: list[CancelCue]
+    vocabulary: set[str] = field(default_factory=set)  # words for homophone repair
+
+
+_CATEGORY_KEYS = ("category", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
+_RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses")
+_CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence")
+
+
+def _score(doc: YamlDoc, value: Any, keys: tuple, default: float) -> float:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        doc.problem(keys, f"must be a number above 0 and at most 1, got {value!r}")
+        return default
+    return float(value)
+
+
+def _severity(doc: YamlDoc, value: Any, keys: tuple) -> str | None:
+    """A rule's own severity (None: the category's)."""
+    if value is not None and value not in SEVERITIES:
+        doc.problem(keys, f"must be one of {', '.join(SEVERITIES)}, got {value!r}")
+        return None
+    return value
+
+
+def _clauses(doc: YamlDoc, value: Any, keys: tuple, table: CategoryTable, category: str | None) -> list[str]:
+    """Clauses a file or rule cites: some of those the category table gives the category."""
+    clauses = doc.strings(value, keys, required=True)
+    if category in table:
+        for clause in table.check_clauses(category, clauses):
+            doc.problem(keys, f"{clause!r} is not a clause of {category} in {table.path.name} ({', '.join(table[category].clauses)})")
+    return clauses
+
+
+def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexicon:
+    data = doc.data
+    if not isinstance(data, dict):
+        doc.problem((), "must be a mapping with category, rules, ...")
+        doc.raise_problems()
+    doc.unknown_keys(data, _CATEGORY_KEYS, ())
+    category = data.get("category")
+    if not isinstance(category, str) or not category:
+        doc.problem(("category",), "is required (a category id such as threat)")
+    elif category not in table:
+        doc.problem(("category",), f"{category!r} is not a category of {table.path} (known: {', '.join(table.categories)})")
+    elif "lexicon" not in table[category].families:
+        doc.problem(("category",), f"{table.path.name} does not list lexicon among the families that feed {category}")
+    default_score = _score(doc, data.get("score"), ("score",), 0.9)
+    speaker = data.get("speaker", "agent")
+    if speaker not in SPEAKER_SCOPES:
+        doc.problem(("speaker",), f"must be one of {', '.join(SPEAKER_SCOPES)}, got {speaker!r}")
+    # A file may cite fewer clauses than the table gives its category; by default it cites them all.
+    if "clauses" in data:
+        clauses = _clauses(doc, data["clauses"], ("clauses",), table, category)
+    else:
+        clauses = table[category].clauses if category in table else []
+
+    sets: dict[str, list[str]] = {}
+    raw_sets = data.get("sets") or {}
+    if not isinstance(raw_sets, dict):
+        doc.problem(("sets",), "must be a mapping of name: [words]")
+    else:
+        for name, items in raw_sets.items():
+            sets[str(name)] = doc.strings(items, ("sets", name), required=True)
+
+    rules: list[Rule] = []
+    raw_rules = data.get("rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        doc.problem(("rules",), "is required (a list of rules with terms or patterns)")
+        raw_rules = []
+    for i, raw in enumerate(raw_rules):
+        keys = ("rules", i)
+        if not isinstance(raw, dict):
+            doc.problem(keys, "must be a mapping with id and terms or patterns")
+            continue
+        doc.unknown_keys(raw, _RULE_KEYS, keys)
+        rule_id = raw.get("id")
+        if not isinstance(rule_id, str) or not rule_id:
+            doc.problem(keys + ("id",), "is required (a short name for the rule)")
+            rule_id = f"rule{i}"
+        terms = doc.strings(raw.get("terms"), keys + ("terms",))
+        alternatives = [re.escape(t) for t in sorted(terms, key=len, reverse=True)]
+        # Two-character terms stay out of the by-sound regex: too many words sound like them
+        # (牢里 like 老李); homophone repair covers them, guarded by the dictionary.
+        by_sound = [re.escape(t) for t in sorted(terms, key=len, reverse=True) if len(t) >= 3]
+        for j, pattern in enumerate(doc.strings(raw.get("patterns"), keys + ("patterns",))):
+            expanded = _expand_sets(doc, pattern, sets, keys + ("patterns", j))
+            if expanded is not None and checked_regex(doc, expanded, keys + ("patterns", j)):
+                alternatives.append(f"(?:{expanded})")
+                by_sound.append(f"(?:{expanded})")
+        if not terms and "patterns" not in raw:
+            doc.problem(keys, "needs terms or patterns")
+        if not alternatives:
+            continue
+        rules.append(
+            Rule(
+                id=rule_id,
+                label=str(raw.get("label") or rule_id),
+                regex=re.compile("|".join(alternatives)),
+                sound_regex=re.compile(sound_text("|".join(by_sound))) if by_sound else None,
+                keywords=frozenset(
+                    run
+                    for run in HAN_RUN.findall("|".join(alternatives))
+                    if not set(run) <= CONTEXT_CHARACTERS
+                ),
+                terms=frozenset(terms),
+                severity=_severity(doc, raw.get("severity"), keys + ("severity",)),
+                score=_score(doc, raw.get("score"), keys + ("score",), default_score),
+                clauses=_clauses(doc, raw["clauses"], keys + ("clauses",), table, category) if "clauses" in raw else clauses,
+            )
+        )
+
+    cancels: list[CancelCue] = []
+    raw_cancels = data.get("cancel") or []
+    if not isinstance(raw_cancels, list):
+        doc.problem(("cancel",), "must be a list of {name, cues, before/after}")
+        raw_cancels = []
+    for i, raw in enumerate(raw_cancels):
+        keys = ("cancel", i)
+        if not isinstance(raw, dict):
+            doc.problem(keys, "must be a mapping with name, cues and before or after")
+            continue
+        doc.unknown_keys(raw, _CANCEL_KEYS, keys)
+        windows = {}
+        for side in ("before", "after"):
+            value = raw.get(side)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                doc.problem(keys + (side,), f"must be a whole number of characters, got {value!r}")
+                value = None
+            windows[side] = value
+        if windows["before"] is None and windows["after"] is None:
+            doc.problem(keys, "needs before or after (how many characters from the hit)")
+        cancels.append(
+            CancelCue(
+                name=str(raw.get("name") or "cancel"),
+                cues=doc.strings(raw.get("cues"), keys + ("cues",), required=True),
+                before=windows["before"],
+                after=windows["after"],
+                unless=doc.strings(raw.get("unless"), keys + ("unless",)),
+                sentence=raw.get("sentence") is True,
+            )
+        )
+
+    domain = doc.strings(data.get("domain_words"), ("domain_words",))
+    doc.raise_problems()
+    # Homophone repair uses the terms, the cancel cues (不回 is 不会 misheard) and the longer
+    # words of `sets` (律师事务所); short set words (人事, 朋友...) are too common to repair
+    # towards unless an analyst lists them in domain_words.
+    vocabulary = set(domain)
+    for rule_terms in (r.terms for r in rules):
+        vocabulary.update(rule_terms)
+    for cancel in cancels:
+        vocabulary.update(cancel.cues)
+    for items in sets.values():
+        vocabulary.update(word for word in items if len(word) >= 3)
+    return CategoryLexicon(
+        category=category,
+        speaker=speaker,
+        rules=rules,
+        cancels=cancels,
+        vocabulary=vocabulary,
+    )
+
+
+def _expand_sets(doc: YamlDoc, pattern: str, sets: dict[str, list[str]], keys: tuple) -> str | None:
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in sets:
+            raise KeyError(name)
+        return "|".join(re.escape(w) for w in sorted(sets[name], key=len, reverse=True))
+
+    try:
+        return re.sub(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", replace, pattern)
+    except KeyError as exc:
+        doc.problem(keys, f"uses {{{exc.args[0]}}} but sets has no {exc.args[0]!r}")
+        return None
+
+
+def load_category_lexicons(lexicon_dir: Path, table: CategoryTable) -> list[CategoryLexicon]:
+    """Every ``*.yaml`` with a ``category:`` key (dialogue.yaml has its own reader); each names a
+    category of ``table`` that the lexicon family feeds.
+
+    All files are checked before anything is reported, so one run lists every mistake.
+    """
+    lexicons: list[CategoryLexicon] = []
+    problems: list[str] = []
+    for path in sorted(Path(lexicon_dir).glob("*.yaml")):
+        if path.name in (DIALOGUE_FILE, CATEGORY_FILE.name):
+            continue
+        try:
+            doc = YamlDoc(path)
+            if isinstance(doc.data, dict) and "category" not in doc.data and "rules" not in doc.data:
+                continue  # another stage's word list, not a category lexicon
+            lexicons.append(parse_category_lexicon(doc, table))
+        except LexiconError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise LexiconError(problems)
+    return lexicons

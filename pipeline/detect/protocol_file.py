@@ -1,0 +1,57 @@
+"""``lexicons/protocol.yaml``: the cues of the per-call protocol rules (identity checked before
+debt details are told, the call's recording announced), read and checked with file and line.
+
+What counts as debt details and as "I am not the debtor" is shared with the third-party rule in
+``lexicons/dialogue.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..yamldoc import YamlDoc
+from .dialogue_file import alternation
+from .sound import SoundRegex, checked_regex
+
+PROTOCOL_FILE = "protocol.yaml"
+
+
+@dataclass
+class ProtocolCues:
+    identity_questions: SoundRegex
+    plain_yes: re.Pattern
+    confirms: SoundRegex
+    notices: SoundRegex
+    denials: SoundRegex
+
+
+def load_protocol_cues(lexicon_dir: Path) -> ProtocolCues:
+    """Read and check ``protocol.yaml``; every mistake is reported with its file and line."""
+    doc = YamlDoc(Path(lexicon_dir) / PROTOCOL_FILE)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if not isinstance(doc.data, dict):
+        doc.problem((), "must be a mapping with unverified_identity and recording_notice")
+    doc.unknown_keys(data, ("unverified_identity", "recording_notice"), ())
+    identity = data.get("unverified_identity") or {}
+    recording = data.get("recording_notice") or {}
+    doc.unknown_keys(identity, ("identity_questions", "plain_yes", "confirms"), ("unverified_identity",))
+    doc.unknown_keys(recording, ("notices", "denials"), ("recording_notice",))
+
+    def patterns(section: dict, section_name: str, key: str) -> SoundRegex:
+        keys = (section_name, key)
+        return alternation(doc, doc.strings(section.get(key), keys, required=True), keys)
+
+    plain_yes = identity.get("plain_yes")
+    if not isinstance(plain_yes, str):
+        doc.problem(("unverified_identity", "plain_yes"), "is required (one regular expression)")
+    cues = ProtocolCues(
+        identity_questions=patterns(identity, "unverified_identity", "identity_questions"),
+        plain_yes=checked_regex(doc, str(plain_yes), ("unverified_identity", "plain_yes")) or re.compile(r"(?!x)x"),
+        confirms=patterns(identity, "unverified_identity", "confirms"),
+        notices=patterns(recording, "recording_notice", "notices"),
+        denials=patterns(recording, "recording_notice", "denials"),
+    )
+    doc.raise_problems()
+    return cues

@@ -1,0 +1,115 @@
+"""The classifier family: the scikit-learn utterance model (``pipeline/detect/classifier.py``)
+over the agent's (and unknown speakers') utterances.
+
+The model reads the transcript's speakers, so on a mono recording it also scores the customer's
+words; its results on a segment the role guess gives to the customer are dropped (客户说“你们这些
+放贷的都是骗子” is no agent insult), the others take the guessed role. A guess from turn order
+alone, without any cue, overrules nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from ...categories import category_table
+from ...present.explanation import Explanation
+from ..base import Detector, Result
+from ..classifier import CATEGORIES as MODEL_CATEGORIES
+from ..classifier import TrainedClassifier, load
+from ..resources import Resources
+from ..roles import TURN_TAKING
+from ..view import CallView, Utterance
+
+CHECKED_SPEAKERS = ("agent", "unknown")
+
+
+class ClassifierRecognizer(Detector):
+    """Flags utterances the model scores over a category's threshold."""
+
+    family = "classifier"
+    name = "classifier"
+
+    def __init__(self, model: TrainedClassifier, categories: list[str], thresholds: dict[str, float | None] | None = None,
+                 max_chars: int | None = None):
+        self.model = model
+        self.categories = tuple(categories)
+        self.thresholds = dict(model.thresholds)
+        self.thresholds.update({k: float(v) for k, v in (thresholds or {}).items() if v is not None})
+        self.max_chars = max_chars
+
+    @classmethod
+    def build(cls, categories: list[str], resources: Resources) -> list[Detector]:
+        """One recognizer for every category the model feeds, when the model file is there."""
+        settings = resources.settings
+        if not settings.classifier.enabled:
+            return []
+        unknown = [c for c in categories if c not in MODEL_CATEGORIES]
+        if unknown:
+            from ...yamldoc import LexiconError
+
+            raise LexiconError(
+                [f"{category_table().path}: the classifier cannot feed {', '.join(unknown)} (it knows {', '.join(MODEL_CATEGORIES)})"]
+            )
+        path = settings.classifier.model_path
+        if not path.exists():
+            return []
+        return [cls(_load_once(path, path.stat().st_mtime), categories, settings.classifier.thresholds, settings.max_segment_chars)]
+
+    def predict_proba(self, texts: list[str]) -> list[dict[str, float]]:
+        return self.model.predict_proba(texts)
+
+    def analyze(self, view: CallView) -> list[Result]:
+        return self.analyze_many([view])[0]
+
+    def analyze_many(self, views: list[CallView]) -> list[list[Result]]:
+        """Results per call, scoring the utterances of all ``views`` in one batch: a model call
+        has a fixed cost, so a batch of calls is several times faster than one call at a time."""
+        checked = [
+            (k, u)
+            for k, view in enumerate(views)
+            for u in view.utterances
+            if u.segment.speaker in CHECKED_SPEAKERS and u.segment.text.strip()
+        ]
+        probabilities = self.predict_proba([u.segment.text[: self.max_chars] for _, u in checked])
+        found: list[list[Result]] = [[] for _ in views]
+        for (k, u), proba in zip(checked, probabilities):
+            for category in self.categories:
+                score = proba.get(category, 0.0)
+                if score >= self.thresholds[category]:
+                    result = self._result(views[k], u, category, score)
+                    if result is not None:
+                        found[k].append(result)
+        return found
+
+    def _result(self, view: CallView, u: Utterance, category: str, score: float) -> Result | None:
+        facts = category_table()[category]
+        explanation = Explanation(
+            detector=self.name, text=f"分类器判断为{facts.label} (概率 {score:.2f})", score_parts=(("probability", score),)
+        )
+        speaker = u.segment.speaker
+        if speaker == "unknown" and u.role_reason != TURN_TAKING:  # turn order alone overrules nothing
+            if u.role == "customer":
+                return None
+            speaker = u.role
+            explanation = explanation.guessed(u.role_reason)
+        return Result(
+            call_id=view.call.call_id,
+            category=category,
+            severity=facts.severity,
+            score=round(score, 4),
+            start=u.segment.start,
+            end=u.segment.end,
+            speaker=speaker,
+            segment_index=u.index,
+            evidence=u.segment.text,
+            clauses=facts.clauses,
+            detectors=[self.name],
+            explanations=[explanation],
+        )
+
+
+@functools.lru_cache(maxsize=2)
+def _load_once(path: Path, modified: float) -> TrainedClassifier:
+    """The model file, read once per process (loading takes about a second) and again when it changes."""
+    return load(path)

@@ -1,0 +1,181 @@
+"""The lexicon family: one category's lexicon file over the utterances of the speaker it applies to.
+
+Matching works on the text after homophone repair; a rule that finds nothing there is tried again
+with text and rule both spelt by sound (lower score). A hit is dropped when a cancelling cue
+(negation, reported speech, a lawful condition) stands next to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...categories import SEVERITIES
+from ...present.explanation import Explanation
+from ..base import Detector, Result, utterance_result
+from ..lexicon_file import CategoryLexicon, Rule
+from ..resources import Resources
+from ..prefilter import with_start_filter
+from ..sound import CLAUSE_BREAKS, SENTENCE_ENDS, SoundRegex
+from ..view import CallView, Repair, Utterance
+
+
+@dataclass
+class Hit:
+    rule: Rule
+    start: int
+    end: int
+    parts: tuple[tuple[str, float], ...]  # the rule's score and the factors that lowered it
+    repairs: list[Repair]
+    by_sound: bool = False  # found only when the text was compared by sound
+
+    @property
+    def score(self) -> float:
+        score = 1.0
+        for _, factor in self.parts:
+            score *= factor
+        return score
+
+
+def _clause_start(text: str, start: int) -> int:
+    return max((text.rfind(ch, 0, start) for ch in CLAUSE_BREAKS), default=-1) + 1
+
+
+def _sentence_start(text: str, start: int) -> int:
+    return max((text.rfind(ch, 0, start) for ch in SENTENCE_ENDS), default=-1) + 1
+
+
+def _sentence_end(text: str, end: int) -> int:
+    return min((i for i in (text.find(ch, end) for ch in SENTENCE_ENDS) if i >= 0), default=len(text))
+
+
+def cancelled_by(lexicon: CategoryLexicon, utterance: Utterance, start: int, end: int) -> str | None:
+    """The cue that cancels a hit at [start, end) (negation, reported speech...), if any.
+
+    Cues are compared by sound as well, so a misheard cue (不回 for 不会) still cancels.
+    """
+    text, sound = utterance.text, utterance.sound
+    # A cue before the hit must be in its clause (你不还，我们就上门 is no negation); a denial
+    # after it may close the sentence (黑名单，我们公司是没有的).
+    clause, right = _clause_start(text, start), _sentence_end(text, end)
+    for cancel in lexicon.cancels:
+        longest = max(map(len, cancel.cues), default=0)
+        windows = []
+        if cancel.before is not None:
+            left = _sentence_start(text, start) if cancel.sentence else clause
+            windows.append(slice(max(left, start - cancel.before - longest), start))
+        if cancel.after is not None:
+            windows.append(slice(end, min(right, end + cancel.after + longest)))
+        for window in windows:
+            cue = cancel.found_in(text[window]) or cancel.found_in(sound[window], by_sound=True)
+            if cue:
+                return f"{cancel.name}“{cue}”"
+    return None
+
+
+class LexiconRecognizer(Detector):
+    """One category's lexicon over the utterances of the speaker it applies to."""
+
+    family = "lexicon"
+
+    def __init__(self, lexicon: CategoryLexicon, severity: str, homophone_factor: float = 0.85, guessed_role_factor: float = 0.9):
+        self.lexicon = lexicon
+        self.categories = (lexicon.category,)
+        self.severity = severity  # of a rule that gives none
+        self.name = f"lexicon:{lexicon.category}"
+        self.homophone_factor = homophone_factor
+        self.guessed_role_factor = guessed_role_factor
+        # One search over all rules, spelt by sound (so it also finds what the rules find as
+        # written), tells whether an utterance needs the rule-by-rule pass: most match nothing.
+        # Each rule sits behind its own start filter, so that where one rule can begin the
+        # search does not try all the others.
+        self.any_rule = SoundRegex("|".join(with_start_filter(f"(?:{r.regex.pattern})") for r in lexicon.rules))
+
+    @classmethod
+    def build(cls, categories: list[str], resources: Resources) -> list[Detector]:
+        """One recognizer per lexicon file (in file order) whose category runs."""
+        settings = resources.settings
+        return [
+            cls(
+                lexicon,
+                severity=settings.severity(lexicon.category),
+                homophone_factor=settings.lexicon.homophone_factor,
+                guessed_role_factor=settings.lexicon.guessed_role_factor,
+            )
+            for lexicon in resources.lexicons
+            if lexicon.category in categories
+        ]
+    def applies_to(self, utterance: Utterance) -> bool:
+        return self.lexicon.speaker == "any" or utterance.role == self.lexicon.speaker
+
+    def hits(self, utterance: Utterance) -> list[Hit]:
+        """Each rule's matches on the repaired text; a rule that finds nothing there is tried
+        again with text and rule both spelt by sound (lower score)."""
+        hits: list[Hit] = []
+        if not self.any_rule.span(utterance.sound):
+            return hits
+        for rule in self.lexicon.rules:
+            by_sound = False
+            found = self._matches(rule.regex, utterance.text, utterance)
+            if not found and rule.sound_regex is not None:
+                found = [
+                    (start, end)
+                    for start, end in self._matches(rule.sound_regex, utterance.sound, utterance)
+                    if any(word in utterance.text[start:end] for word in rule.keywords)
+                ]
+                by_sound = bool(found)
+            for start, end in found:
+                repairs = utterance.repairs_in(start, end)
+                parts = [("rule", rule.score)]
+                if repairs or by_sound:
+                    parts.append(("homophone", self.homophone_factor))
+                if utterance.role_reason:
+                    parts.append(("guessed_role", self.guessed_role_factor))
+                hits.append(Hit(rule, start, end, tuple(parts), repairs, by_sound))
+        return hits
+
+    def _matches(self, regex: re.Pattern, text: str, utterance: Utterance) -> list[tuple[int, int]]:
+        """Spans of ``regex`` in ``text`` (the utterance's text or its sound) not cancelled."""
+        return [
+            m.span()
+            for m in regex.finditer(text)
+            if m.end() > m.start() and not cancelled_by(self.lexicon, utterance, m.start(), m.end())
+        ]
+
+    def analyze(self, view: CallView) -> list[Result]:
+        findings = []
+        for utterance in view.utterances:
+            if not self.applies_to(utterance):
+                continue
+            hits = self.hits(utterance)
+            if hits:
+                findings.append(self._finding(view, utterance, hits))
+        return findings
+
+    def _finding(self, view: CallView, utterance: Utterance, hits: list[Hit]) -> Result:
+        best = max(hits, key=lambda h: h.score)
+        segment = utterance.segment
+        labels = list(dict.fromkeys(h.rule.label for h in hits))
+        repairs = list({(r.heard, r.word, r.pinyin): r for h in hits for r in h.repairs}.values())
+        explanation = Explanation(
+            detector=self.name,
+            text=f"坐席说“{_snippet(segment.text, best.start, best.end)}”：{'、'.join(labels)}",
+            matched=tuple(dict.fromkeys(utterance.text[h.start : h.end] for h in hits)),
+            repairs=tuple(f"{r.heard}→{r.word} ({r.pinyin})" for r in repairs),
+            by_sound=tuple(dict.fromkeys(h.rule.label for h in hits if h.by_sound)),
+            cancels_checked=tuple(cancel.name for cancel in self.lexicon.cancels),
+            role_guessed=bool(utterance.role_reason),
+            role_reason=utterance.role_reason,
+            score_parts=best.parts,
+        )
+        severity = max((h.rule.severity or self.severity for h in hits), key=SEVERITIES[::-1].index)
+        return utterance_result(
+            view, utterance, self.lexicon.category, severity, round(best.score, 3), best.rule.clauses, explanation
+        )
+
+
+def _snippet(text: str, start: int, end: int, margin: int = 12) -> str:
+    """The hit with some context, cut at the segment's ends (offsets are the same in both texts)."""
+    left = max(0, start - margin)
+    right = min(len(text), end + margin)
+    return ("…" if left else "") + text[left:right].strip() + ("…" if right < len(text) else "")

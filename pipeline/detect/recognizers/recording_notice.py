@@ -1,0 +1,74 @@
+"""The recording-notice family (``recording_notice``): an interactive call in which the agent
+never says the call is recorded (NIFA 16(一)2)."""
+
+from __future__ import annotations
+
+from ...categories import category_table
+from ...present.explanation import Explanation
+from ..base import Detector, Result, span_result
+from ..dialogue_file import DialogueRules
+from ..protocol_file import ProtocolCues
+from ..resources import Resources
+from ..sound import CLAUSE_BREAKS
+from ..view import CallView, Utterance
+
+
+class RecordingNoticeRecognizer(Detector):
+    """An interactive call (agent and customer both spoke) with no recording notice from the
+    agent. A notice in the same clause as a denial (我们没有录音) is not a notice. A wrong
+    number (打错了) is owed no notice, as it is owed no disclosure."""
+
+    family = "recording_notice"
+    name = "rule:recording_notice"
+    categories = ("recording_notice",)
+
+    def __init__(self, cues: ProtocolCues, rules: DialogueRules, severity: str, score: float = 0.8, guessed_role_factor: float = 0.9):
+        self.cues = cues
+        self.rules = rules
+        self.severity = severity
+        self.score = score
+        self.guessed_role_factor = guessed_role_factor
+
+    @classmethod
+    def build(cls, categories: list[str], resources: Resources) -> list[Detector]:
+        settings = resources.settings
+        return [
+            cls(resources.protocol, resources.dialogue, settings.severity("recording_notice"),
+                guessed_role_factor=settings.lexicon.guessed_role_factor)
+        ]
+
+    def gives_notice(self, u: Utterance) -> bool:
+        for match in self.cues.notices.sound_regex.finditer(u.sound):
+            left, right = _clause(u.text, match.start(), match.end())
+            if not self.cues.denials.span(u.sound[left:right]):
+                return True
+        return False
+
+    def analyze(self, view: CallView) -> list[Result]:
+        agent = [u for u in view.utterances if u.role == "agent"]
+        customer = [u for u in view.utterances if u.role == "customer"]
+        if not agent or not customer or any(self.gives_notice(u) for u in agent):
+            return []
+        if any(self.rules.wrong_number.span(u.sound) for u in customer):
+            return []
+        text = (
+            f"双方都有发言的通话（坐席{len(agent)}句、客户{len(customer)}句），"
+            "坐席始终未告知通话录音（如“本次通话将被录音”）"
+        )
+        guessed = any(u.role_reason for u in agent)
+        parts = (("rule", self.score),) + ((("guessed_role", self.guessed_role_factor),) if guessed else ())
+        score = self.score * (self.guessed_role_factor if guessed else 1.0)
+        explanation = Explanation(detector=self.name, text=text, role_guessed=guessed, score_parts=parts)
+        return [
+            span_result(
+                view, view.utterances[0], view.utterances[-1], "recording_notice", self.severity, round(score, 3),
+                category_table()["recording_notice"].clauses, agent[0].segment.text, explanation,
+            )
+        ]
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around text[start:end]: punctuation ends a clause."""
+    left = max(text.rfind(ch, 0, start) for ch in CLAUSE_BREAKS) + 1
+    rights = [i for i in (text.find(ch, end) for ch in CLAUSE_BREAKS) if i >= 0]
+    return left, min(rights, default=len(text))

@@ -1,0 +1,136 @@
+"""The third-party family (``third_party_leak``): after the listener turns out not to be the
+debtor, the agent tells them about the debt or asks them to pay."""
+
+from __future__ import annotations
+
+import re
+
+from ...present.explanation import Explanation
+from ..base import Detector, Result, utterance_result
+from ..dialogue_file import DialogueRules
+from ..institutions import InstitutionFinder, agency_names, blank
+from ..resources import Resources
+from ..view import CallView, Utterance
+
+QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")
+
+
+class ThirdPartyRecognizer(Detector):
+    """``third_party_leak``: debt details told to someone who is not the debtor.
+
+    The listener is known to be a third party once the customer says so (我是他老婆, 他在开会,
+    这号码是我新办的) or the agent shows it knows (您是他什么人, 你作为他的同事, 您朋友把您留成了
+    紧急联系人) or speaks of someone else's debt (他在某某的借款逾期了); details in that agent
+    turn after the cue, and in later ones, are leaks. A listener who confirmed their name is
+    the debtor, unless the agent then asks for someone else (我们找一下林涛). Details the agent gave just
+    before the customer said so (请问是张伟吗？你的借款逾期了 / 我是他老婆) reached the third
+    party too. Naming the agent's own institution is required, so institution names are blanked
+    out before looking for debt words (某某小额贷款公司 does not reveal a 贷款). Once the third
+    party offers to pay, the repayment details they need are allowed.
+    """
+
+    family = "third_party"
+    name = "rule:third_party_leak"
+    categories = ("third_party_leak",)
+
+    def __init__(self, rules: DialogueRules, finder: InstitutionFinder, severity: str, guessed_role_factor: float = 0.9):
+        self.rules = rules
+        self.finder = finder
+        self.severity = severity
+        self.guessed_role_factor = guessed_role_factor
+
+    @classmethod
+    def build(cls, categories: list[str], resources: Resources) -> list[Detector]:
+        settings = resources.settings
+        return [
+            cls(resources.dialogue, resources.finder, settings.severity("third_party_leak"), settings.lexicon.guessed_role_factor)
+        ]
+
+    def analyze(self, view: CallView) -> list[Result]:
+        findings = []
+        third_party: tuple[Utterance, str] | None = None  # who showed the listener is not the debtor, and how
+        unanswered: list[Utterance] = []  # agent turns since the customer last spoke
+        confirmed = False  # the customer answered the agent's identity question: the debtor
+        extra = agency_names(view.call, self.rules)
+
+        def look(u: Utterance, why: tuple[Utterance, str], after: int = 0, told_first: bool = False) -> None:
+            text = blank(u.text, [(0, after)])
+            if not any(r.regex.search(text) for r in self.rules.reveals):
+                return  # most turns reveal nothing: skip looking for institution names
+            names = self.finder.spans(u, extra) + [m.span() for m in self.rules.principal.finditer(text)]
+            text = blank(text, names)  # 某某小额贷款公司, 受小鹿借款委托 reveal no 贷款
+            reveals = [(r.score, f"{r.label}（“{m.group(0)}”）") for r in self.rules.reveals for m in [r.regex.search(text)] if m]
+            if reveals:
+                findings.append(self._finding(view, u, why, reveals, told_first))
+
+        for u in view.utterances:
+            if u.role == "customer":
+                if third_party is None and not confirmed and self._confirms(unanswered, u):
+                    confirmed = True
+                elif third_party is None and not confirmed:
+                    span = self.rules.not_debtor.span(u.sound)
+                    # a guarantor (我是他担保人) or the debtor after all is owed the details
+                    if span and not self.rules.is_debtor.span(u.sound):
+                        third_party = (u, f"客户在{u.segment.start:.1f}秒说“{u.text[span[0] : span[1]]}”")
+                        for earlier in unanswered:
+                            look(earlier, third_party, told_first=True)
+                elif self.rules.is_debtor.span(u.sound):
+                    third_party = None
+                if third_party and self.rules.offers_to_pay.span(u.sound):
+                    break  # the third party offered to pay: the details they need are allowed
+                unanswered = []
+                continue
+            unanswered.append(u)
+            after = 0
+            if confirmed and self.rules.asks_for_someone.span(u.sound):
+                confirmed = False  # the listener confirmed being someone the agent is not after
+            if self.rules.agent_names_guarantor.span(u.sound):
+                third_party = None  # a guarantor is owed the details (NIFA 8, HN 4)
+                continue
+            if third_party is None and (span := self.rules.agent_addresses_third_party.span(u.sound)):
+                third_party = (u, f"坐席在{u.segment.start:.1f}秒称对方“{u.text[span[0] : span[1]]}”")
+                after = span[1]
+            elif (
+                third_party is None
+                and (match := self.rules.tells_someone_elses_debt.search(u.text))
+                and not QUESTION_AFTER.match(u.text, match.end())  # 您老公在我们这也有借款吗？ asks the debtor
+            ):
+                third_party = (u, f"坐席在{u.segment.start:.1f}秒说起他人的欠款“{match.group(0).lstrip('，。？！,.?! ')}”")
+                after = match.start()
+            if third_party is not None:
+                look(u, third_party, after)
+        return findings
+
+    def _confirms(self, asked: list[Utterance], answer: Utterance) -> bool:
+        """Whether ``answer`` says yes to an identity question among the agent turns ``asked``."""
+        return bool(
+            asked
+            and self.rules.confirms_identity.span(answer.sound)
+            and any(self.rules.identity_question.span(u.sound) for u in asked)
+        )
+
+    def _finding(
+        self,
+        view: CallView,
+        u: Utterance,
+        why: tuple[Utterance, str],
+        reveals: list[tuple[float, str]],
+        told_first: bool,
+    ) -> Result:
+        told, cue = why
+        score = max(score for score, _ in reveals)
+        guessed = bool(u.role_reason or told.role_reason)
+        what = "、".join(what for _, what in reveals)
+        if told_first:
+            text = f"坐席透露了{what}；{cue}（非债务人本人），听到的是第三人"
+        else:
+            text = f"{cue}（非债务人本人）；坐席随后透露了{what}"
+        parts = (("reveal", score),)
+        if guessed:
+            parts += (("guessed_role", self.guessed_role_factor),)
+            score *= self.guessed_role_factor
+        explanation = Explanation(detector=self.name, text=text, role_guessed=guessed, score_parts=parts)
+        return utterance_result(
+            view, u, "third_party_leak", self.severity, round(score, 3), self.rules.third_party_clauses, explanation,
+            speaker="agent",
+        )

@@ -1,0 +1,83 @@
+"""The unverified-identity family (``unverified_identity``): debt details told before the person
+confirmed being the debtor (GB 5.2.2.2, HN 10, NIFA 16(一)1)."""
+
+from __future__ import annotations
+
+from ...categories import category_table
+from ...present.explanation import Explanation
+from ..base import Detector, Result, utterance_result
+from ..dialogue_file import DialogueRules
+from ..institutions import InstitutionFinder, agency_names, blank
+from ..protocol_file import ProtocolCues
+from ..resources import Resources
+from ..view import CallView, Utterance
+
+
+class UnverifiedIdentityRecognizer(Detector):
+    """Walks the call in order: the first agent turn that tells debt details while the person's
+    identity is still unconfirmed is the finding. A confirmation (是我, 我就是, a plain 嗯/对
+    right after 请问是张先生吗) ends the search; so does the customer saying they are someone
+    else (that is ``third_party_leak``'s business). Institution names are blanked first:
+    naming the agent's own 某某小额贷款公司 tells nothing about a debt."""
+
+    family = "unverified_identity"
+    name = "rule:unverified_identity"
+    categories = ("unverified_identity",)
+
+    def __init__(
+        self, cues: ProtocolCues, rules: DialogueRules, finder: InstitutionFinder, severity: str, score: float = 0.8,
+        guessed_role_factor: float = 0.9,
+    ):
+        self.cues = cues
+        self.rules = rules
+        self.finder = finder
+        self.severity = severity
+        self.score = score
+        self.guessed_role_factor = guessed_role_factor
+
+    @classmethod
+    def build(cls, categories: list[str], resources: Resources) -> list[Detector]:
+        settings = resources.settings
+        return [
+            cls(
+                resources.protocol, resources.dialogue, resources.finder, settings.severity("unverified_identity"),
+                guessed_role_factor=settings.lexicon.guessed_role_factor,
+            )
+        ]
+
+    def analyze(self, view: CallView) -> list[Result]:
+        asked = False  # the previous agent turn asked whether this is the debtor
+        extra = agency_names(view.call, self.rules)
+        for u in view.utterances:
+            if u.role == "customer":
+                if self._confirms(u, asked) or self.rules.not_debtor.span(u.sound):
+                    return []
+                asked = False
+                continue
+            text = blank(u.text, self.finder.spans(u, extra))
+            told = [(r.label, m.group(0)) for r in self.rules.reveals for m in [r.regex.search(text)] if m]
+            if told:
+                return [self._finding(view, u, told)]
+            asked = bool(self.cues.identity_questions.span(u.sound))
+        return []
+
+    def _confirms(self, u: Utterance, asked: bool) -> bool:
+        if self.rules.is_debtor.span(u.sound) or self.cues.confirms.span(u.sound):
+            return True
+        return asked and bool(self.cues.plain_yes.match(u.text))
+
+    def _finding(self, view: CallView, u: Utterance, told: list[tuple[str, str]]) -> Result:
+        what = "、".join(f"{label}（“{said}”）" for label, said in told)
+        text = f"对方尚未确认是债务人本人，坐席在{u.segment.start:.1f}秒就告知了{what}"
+        score = self.score
+        parts = (("rule", self.score),)
+        if u.role_reason:
+            parts += (("guessed_role", self.guessed_role_factor),)
+            score *= self.guessed_role_factor
+        explanation = Explanation(
+            detector=self.name, text=text, role_guessed=bool(u.role_reason), role_reason=u.role_reason, score_parts=parts
+        )
+        return utterance_result(
+            view, u, "unverified_identity", self.severity, round(score, 3), category_table()["unverified_identity"].clauses,
+            explanation, speaker="agent",
+        )

@@ -1,0 +1,119 @@
+"""Chinese text spelt by sound: every character replaced by one private-use character per
+syllable, so that homophones (你 and 拟, 法院 and 发院) become the same string.
+
+Regular expressions spelt the same way (``SoundRegex``) match the words as written and every
+homophone of them in one search. A pattern must compile spelt by sound (``checked_regex``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Callable
+
+from ..yamldoc import YamlDoc
+from .prefilter import with_start_filter
+
+HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+HAN_RANGE = re.compile(r"[\u4e00-\u9fff]-[\u4e00-\u9fff]")  # [一-龥] has no meaning spelt by sound
+CLAUSE_BREAKS = "，。？！；,.?!;…~"
+SENTENCE_ENDS = "。？！.?!"
+
+
+@functools.lru_cache(maxsize=None)
+def _reading(char: str) -> str:
+    """The toneless pinyin of one character's usual reading; "" if it is not Han.
+
+    Only the usual reading: pypinyin also lists rare ones (款 xin, 担 jie) that would make
+    unrelated words sound alike. Polyphones in lexicon words are covered from the other side:
+    each word is indexed under its phrase reading (银行 yin hang) and its per-character one.
+    """
+    if not HAN.match(char):
+        return ""
+    from pypinyin import Style, pinyin
+
+    return pinyin(char, style=Style.NORMAL)[0][0]
+
+
+def _fuzzy(syllable: str) -> str:
+    """Merge the sounds Mandarin speakers and recognisers confuse most: zh/z, ch/c, sh/s, n/l, -ng/-n."""
+    for retroflex in ("zh", "ch", "sh"):
+        if syllable.startswith(retroflex):
+            syllable = syllable[0] + syllable[2:]
+    if syllable.startswith("n") and len(syllable) > 1 and syllable[1] != "g":
+        syllable = "l" + syllable[1:]
+    if syllable.endswith("ng") and len(syllable) > 2:
+        syllable = syllable[:-1]
+    return syllable
+
+
+def _fuzzy_reading(char: str) -> str:
+    return _fuzzy(_reading(char))
+
+
+class _SoundSpelling(dict):
+    """str.translate table: one private-use character per syllable, filled on demand.
+
+    ``reading`` gives a character's syllable (``_reading``, or ``_fuzzy_reading`` for the
+    spelling in which zh/z, n/l, -ng/-n... sound the same).
+    """
+
+    def __init__(self, reading: Callable[[str], str], first_codepoint: int):
+        super().__init__()
+        self.reading = reading
+        self.first_codepoint = first_codepoint
+        self.by_syllable: dict[str, int] = {}
+
+    def syllable(self, syllable: str) -> str:
+        return chr(self.by_syllable.setdefault(syllable, self.first_codepoint + len(self.by_syllable)))
+
+    def __missing__(self, codepoint: int) -> int:
+        syllable = self.reading(chr(codepoint))
+        value = ord(self.syllable(syllable)) if syllable else codepoint
+        self[codepoint] = value
+        return value
+
+
+_SOUND_SPELLING = _SoundSpelling(_reading, 0xE000)
+_FUZZY_SPELLING = _SoundSpelling(_fuzzy_reading, 0xF000)
+
+
+def sound_text(text: str) -> str:
+    """``text`` spelt by sound, character for character (same length, punctuation kept):
+    你 and 拟 both become the private-use character for ni.
+
+    Regular expressions spelt the same way match whatever homophones the recogniser wrote,
+    context words included (拟再不还 for 你再不还).
+    """
+    return text.translate(_SOUND_SPELLING)
+
+
+def checked_regex(doc: YamlDoc, pattern: str, keys: tuple) -> re.Pattern | None:
+    """``doc.regex`` (it compiles, no nested repeats), and it must also compile spelt by sound."""
+    compiled = doc.regex(pattern, keys)
+    if compiled is None:
+        return None
+    try:
+        if HAN_RANGE.search(pattern):
+            raise re.error("a range of Chinese characters")
+        re.compile(sound_text(pattern))
+    except re.error as exc:
+        doc.problem(keys, f"{pattern!r} cannot be matched by sound ({exc.msg}): list the characters instead")
+        return None
+    return compiled
+
+
+class SoundRegex:
+    """A regular expression matched on the text spelt by sound (``sound_text``).
+
+    Spelt by sound, the pattern matches the words as written and every homophone of them, so
+    one search covers both; the span is the same in the text.
+    """
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self.sound_regex = re.compile(with_start_filter(sound_text(pattern)))
+
+    def span(self, sound: str) -> tuple[int, int] | None:
+        match = self.sound_regex.search(sound)
+        return match.span() if match else None
