@@ -39,6 +39,7 @@ class Segment:
     text: str
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
+    rms_dbfs: float | None = None  # loudness on the speaker's channel (acoustics.segment_loudness); None: not measured
 
 
 @dataclass

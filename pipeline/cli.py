@@ -630,10 +630,19 @@ def detect(file, config, workers):
 @db_option()
 @config_option
 @workers_option
-def redetect(db_path, config, workers):
+@click.option("--metrics", "remeasure_audio", is_flag=True,
+              help="First measure the stored recordings again (loudness per segment; no transcription).")
+def redetect(db_path, config, workers, remeasure_audio):
     """Run detection again on every stored call (after editing lexicons or thresholds)."""
     from .run import redetect as run_redetect
 
+    if remeasure_audio:
+        from .metrics import remeasure
+
+        measured = remeasure(store.open_db(db_path), config)
+        click.echo(f"measured again: {measured.measured} recordings ({measured.skipped} imported transcripts have no audio)")
+        for failure in measured.failures:
+            click.echo(f"not measured (stored figures kept): {failure}", err=True)
     with local_executor(workers) as executor:
         progress = run_redetect(store.open_db(db_path), config, executor, arguments={"db": str(db_path)})
     click.echo(f"{progress.done} calls, {sum(progress.findings.values()) + progress.cross_call} findings")

@@ -49,15 +49,11 @@ class ScoringSummary:
     failed_critical: int = 0
 
 
-def score_calls(db, config: dict[str, Any], days: list[str] | None = None, run_id: int | None = None) -> ScoringSummary:
-    """Score the stored calls (status ok): all of them, or those started on ``days`` (local
-    dates) and those stored by run ``run_id``."""
+def score_calls(db, config: dict[str, Any], where: str = "1", params: list | tuple = ()) -> ScoringSummary:
+    """Score the stored calls (status ok) that ``where`` selects (a condition on ``calls c``,
+    with its ``params``): by default all of them."""
     scorecards = scorecards_for(config)
-    where, params = "c.status = 'ok'", []
-    if days is not None:
-        marks = ", ".join("?" for _ in days)
-        where += f" AND (substr(c.started_at, 1, 10) IN ({marks}) OR c.run_id = ?)"
-        params = [*days, run_id]
+    where, params = f"c.status = 'ok' AND ({where})", list(params)
     calls = db.execute(f"SELECT c.id, c.agent_id, c.agency, c.debtor_id, c.extra FROM calls c WHERE {where}", params).fetchall()
     occurrences = _occurrences(db, where, params)
     summary = ScoringSummary()

@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS segments (
     avg_logprob REAL,
     no_speech_prob REAL,
     text_tokens TEXT,               -- jieba-segmented text, indexed by segments_fts
+    rms_dbfs REAL,                  -- loudness on the speaker's channel (NULL: not measured, e.g. a transcript)
     UNIQUE (call_id, idx)
 );
 
@@ -98,6 +99,27 @@ CREATE TABLE IF NOT EXISTS call_scores (
     scored_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS call_scores_score ON call_scores(score);
+
+-- How each call sounded (pipeline/acoustics.py): one row for the whole call (speaker 'call')
+-- and one per speaker. NULL: does not apply to the row, or not measurable (see measurable).
+CREATE TABLE IF NOT EXISTS call_metrics (
+    call_id TEXT NOT NULL REFERENCES calls(id),
+    speaker TEXT NOT NULL,          -- call | agent | customer | unknown
+    duration REAL,                  -- call: seconds of audio (or up to the last speech)
+    talk_seconds REAL,              -- seconds someone (call) or this speaker spoke
+    talk_ratio REAL,                -- speaker: talk_seconds / duration
+    dead_air_seconds REAL,          -- call: total of the gaps where nobody speaks
+    dead_air_longest REAL,          -- call: the longest such gap
+    longest_silence_after_other REAL, -- speaker: longest wait before answering the other party (stereo)
+    overtalk_count INTEGER,         -- starts while the other party speaks (stereo; NULL on mono)
+    overtalk_seconds REAL,
+    speech_rate_cpm REAL,           -- speaker: characters per minute of talk
+    loudness_dbfs REAL,             -- speaker: median segment RMS (NULL: audio not measured)
+    loudness_peak_db REAL,          -- speaker: loudest segment over that median
+    hung_up_by TEXT,                -- call: agent | customer, from the manifest
+    measurable TEXT,                -- call: what could not be measured, in words
+    PRIMARY KEY (call_id, speaker)
+);
 
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -297,7 +319,9 @@ def _reason(exc: sqlite3.DatabaseError) -> str | None:
 # ``user_version`` counts those applied. Append only. A change goes both into SCHEMA (new
 # databases start from it, with every migration counted as applied) and here (as ALTER
 # TABLE ... for old databases); a wholly new table needs only SCHEMA.
-MIGRATIONS: list[str] = []
+MIGRATIONS: list[str] = [
+    "ALTER TABLE segments ADD COLUMN rms_dbfs REAL",  # issue 15: each segment's loudness
+]
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -413,6 +437,7 @@ def save_call(db: sqlite_utils.Database, record: CallRecord, run_id: int | None 
                     "avg_logprob": s.avg_logprob,
                     "no_speech_prob": s.no_speech_prob,
                     "text_tokens": index_tokens(s.text),
+                    "rms_dbfs": s.rms_dbfs,
                 }
                 for i, s in enumerate(call.segments)
             )
@@ -469,6 +494,7 @@ def _delete_call_rows(db: sqlite_utils.Database, call_id: str) -> None:
     db.execute("DELETE FROM segments WHERE call_id = ?", [call_id])
     db.execute("DELETE FROM findings WHERE call_id = ?", [call_id])
     db.execute("DELETE FROM call_scores WHERE call_id = ?", [call_id])
+    db.execute("DELETE FROM call_metrics WHERE call_id = ?", [call_id])
     db.execute("DELETE FROM calls WHERE id = ?", [call_id])
 
 
@@ -500,9 +526,9 @@ def load_call(db: sqlite_utils.Database, call_id: str) -> Call:
     if row is None:
         raise KeyError(call_id)
     segments = [
-        Segment(start=r[0], end=r[1], speaker=r[2], text=r[3], avg_logprob=r[4], no_speech_prob=r[5])
+        Segment(start=r[0], end=r[1], speaker=r[2], text=r[3], avg_logprob=r[4], no_speech_prob=r[5], rms_dbfs=r[6])
         for r in db.execute(
-            'SELECT start, "end", speaker, text, avg_logprob, no_speech_prob FROM segments '
+            'SELECT start, "end", speaker, text, avg_logprob, no_speech_prob, rms_dbfs FROM segments '
             "WHERE call_id = ? ORDER BY idx",
             [call_id],
         )

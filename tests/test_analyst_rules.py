@@ -155,8 +155,9 @@ def test_when_is_a_precondition_whose_hits_are_not_findings(tmp_path):
 
 # --- acoustic measures (from segment times; values planted in the segments) ---------------------
 
-def timed_call(segments, **extra) -> Call:
-    return Call("m1", [Segment(start, end, who, text) for start, end, who, text in segments], extra=extra)
+def timed_call(segments, loudness=None) -> Call:
+    loudness = loudness or [None] * len(segments)
+    return Call("m1", [Segment(start, end, who, text, rms_dbfs=db) for (start, end, who, text), db in zip(segments, loudness)])
 
 
 def test_silence_above_seconds(tmp_path):
@@ -189,7 +190,7 @@ def test_loudness_over_the_speakers_median(tmp_path):
     segments = [(i, i + 0.5, "agent", "你好") for i in range(5)] + [(6, 7, "customer", "嗯")]
     loudness = [-30.0, -31.0, -30.0, -16.0, -29.0, -50.0]  # agent median -30: the fourth is 14 dB over
     rule = "measure: loudness\nrole: agent\nabove: 10"
-    found = run_rules(one_rule(tmp_path, rule), timed_call(segments, segment_loudness_db=loudness))
+    found = run_rules(one_rule(tmp_path, rule), timed_call(segments, loudness))
     assert [f.segment_index for f in found] == [3]
     assert run_rules(one_rule(tmp_path, rule), timed_call(segments)) == []  # no audio measured
 
@@ -262,7 +263,9 @@ def test_starter_pack_rules_each_fire_on_their_planted_fault():
     segments += [Segment(20 + k, 20.5 + k, "agent", "你听我说") for k in range(6)]
     segments += [Segment(19.5, 27, "customer", "我现在真的没有钱你别催了"), Segment(28, 30, "agent", "本次通话将被录音，再见")]
     loudness = [-30.0] * 9 + [-15.0]  # agent median -30; the closing turn at +15 dB
-    sounded = Call("s1", segments, extra={"segment_loudness_db": loudness})
+    for segment, db in zip(segments, loudness):
+        segment.rms_dbfs = db
+    sounded = Call("s1", segments)
     assert starter_ids(sounded) == ["agent_overtalk", "agent_shouting", "agent_speech_too_fast", "dead_air_over_10s"]
 
 

@@ -1,4 +1,4 @@
-"""Scores in the console: the queue ranks and filters by the scorecard's score, and the call
+"""Scores and acoustic measures in the console: the queue ranks and filters by score, and the call
 page shows the breakdown (the console's own tests stay in test_review_*)."""
 
 from console_fixtures import build_db
@@ -43,3 +43,13 @@ def test_call_page_shows_the_breakdown(tmp_path):
     assert 'id="call-score"' in page.text and view.score["items"][0]["label"] in page.text
     queue = logged_in(info).get("/?status=all&order=score&max_score=100")
     assert queue.status_code == 200 and "评分最低优先" in queue.text
+
+
+def test_call_page_shows_how_the_call_sounded(tmp_path):
+    from pipeline.metrics import refresh_metrics
+
+    info, db = scored_db(tmp_path)
+    refresh_metrics(db)
+    call_id = db.execute("SELECT call_id FROM call_metrics WHERE speaker = 'agent' ORDER BY call_id LIMIT 1").fetchone()[0]
+    page = logged_in(info).get(f"/call?id={call_id}")
+    assert page.status_code == 200 and 'aria-label="声学指标"' in page.text and "静音合计" in page.text

@@ -18,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from ..present.masking import default_masker
+from ..metrics import metrics_of
 from ..scoring import call_score
 from ..store import fts_query, now_iso, writing
 from ..text import words
@@ -358,6 +359,7 @@ class CallView:
     missed: list[Review]
     checks: list[Review]  # "listened to the whole call", newest first
     score: dict[str, Any] | None = None  # the scorecard's score, grade and breakdown (scoring.call_score)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)  # how it sounded, by speaker (metrics.metrics_of)
 
 
 _REVIEW_COLUMNS = 'id, finding_id, verdict, category, start, "end", evidence, comment, reviewer, created_at'
@@ -397,7 +399,8 @@ def call_view(db: sqlite_utils.Database, call_id: str) -> CallView:
             by_id[review.finding_id].history.append(review)
     missed = [r for r in reviews if r.verdict == "missed"]
     checks = [r for r in reviews if r.verdict == "checked"]
-    return CallView(*row, segments=segments, findings=findings, missed=missed, checks=checks, score=call_score(db, call_id))
+    return CallView(*row, segments=segments, findings=findings, missed=missed, checks=checks, score=call_score(db, call_id),
+                    metrics=metrics_of(db, call_id))
 
 
 def record_verdict(db: sqlite_utils.Database, finding_id: int, verdict: str, reviewer: str, comment: str = "") -> int:

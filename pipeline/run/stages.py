@@ -102,7 +102,8 @@ class FileStage:
                           error=f"{source.path}: {reason}")
 
     def _process(self, task: FileTask, path: Path) -> CallRecord:
-        from ..audio import AudioError, decode
+        from ..acoustics import segment_loudness
+        from ..audio import SAMPLE_RATE, AudioError, decode
 
         call = task.source.empty_call()
         record = CallRecord(call=call, source_path=str(task.source.path), sha256=task.sha256)
@@ -115,6 +116,8 @@ class FileStage:
         transcriber = self.transcriber()
         record.duration, record.channels, record.model = audio.duration, audio.n_channels, transcriber.model_name
         call.segments = transcriber.transcribe(audio)
+        for segment, loudness in zip(call.segments, segment_loudness(audio.channels, call.segments, SAMPLE_RATE)):
+            segment.rms_dbfs = loudness
         if self.settings.detect:
             try:
                 record.findings = detect_call(call, self.settings.config)
