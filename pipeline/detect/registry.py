@@ -21,6 +21,7 @@ pathological text) gives a ``DetectionError`` instead of holding up the batch.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from typing import Any
@@ -144,8 +145,12 @@ class DetectorRegistry:
                 continue
             # in the detectors' order, batched or not: the first of equal scores wins the merge
             results = [r for d in self.detectors for r in by_detector.get(id(d), ())]
-            out.append([r.to_finding() for r in merge(results) if self._passes(r)])
+            out.append([self._cited(r).to_finding() for r in merge(results) if self._passes(r)])
         return out
+
+    def _cited(self, result: Result) -> Result:
+        """Only the clauses of the documents the institution is bound by."""
+        return dataclasses.replace(result, clauses=self.settings.cited(result.clauses))
 
     def _passes(self, result: Result) -> bool:
         settings = self.settings.categories[result.category]

@@ -59,12 +59,20 @@ class CallFrequencySettings(CategorySettings):
     max_effective_calls_per_debtor: int | None = 3  # per local day (NIFA 16(二)1; GB 5.2.1.3)
     max_attempts_per_number: int | None = 6  # dial attempts, failed and short calls too (HN 9)
     max_attempts_per_debtor: int | None = None  # GB 5.2.2.2 sets 5; None leaves it off
+    max_unanswered_attempts_per_number: int | None = None  # CBA sets 6; None leaves it off
+    count_automated_calls: bool = False  # GB2025: automated voice calls count among the effective calls
+
+
+@dataclass(frozen=True)
+class PrematureThirdPartySettings(CategorySettings):
+    failed_attempts: int = 3  # CBA: a third party only after this many failed attempts in a row to the debtor
 
 
 # Categories with settings beyond enabled, threshold and severity.
 CATEGORY_SETTINGS: dict[str, type[CategorySettings]] = {
     "quiet_hours": QuietHoursSettings,
     "call_frequency": CallFrequencySettings,
+    "premature_third_party": PrematureThirdPartySettings,
 }
 
 
@@ -147,6 +155,12 @@ class DetectionSettings:
 
     def severity(self, category: str) -> str:
         return self.categories[category].severity or self.category(category).severity
+
+    def cited(self, clauses: list[str]) -> list[str]:
+        """The clauses of documents the institution is bound by ("GB2025 ..." only under GB2025)."""
+        if self.bound_by is None:
+            return list(clauses)
+        return [clause for clause in clauses if clause.split(" ", 1)[0] in self.bound_by]
 
 
 # --- reading the section -----------------------------------------------------------------
