@@ -297,3 +297,18 @@ def test_cli_rules_check_and_test(tmp_path):
     rows = [line.split("\t")[:3] for line in tried.output.splitlines() if "\t" in line]
     assert rows == [["bad", "整通", "未告知录音"], ["bad", "第 1 句", "使用禁用语"], ["bad", "整通", "未规范结束通话"]]
     assert "broken" in tried.output and "3 通通话，1 通会被标记。" in tried.output
+
+
+def test_labels_of_added_categories_come_from_the_rule_files(tmp_path, monkeypatch):
+    from pipeline.present import labels
+
+    settings = tmp_path / "mine.yaml"
+    settings.write_text(f"detection:\n  rules: [{STARTER}]\n", encoding="utf-8")
+    monkeypatch.setenv("CALLQA_CONFIG", str(settings))
+    labels.added_category_labels.cache_clear()
+    try:
+        assert labels.category_label("dead_air") == "静音过长" and labels.category_label("threat") == "威胁恐吓 / 侮辱谩骂"
+    finally:
+        labels.added_category_labels.cache_clear()
+    monkeypatch.delenv("CALLQA_CONFIG")
+    assert labels.category_label("dead_air") == "dead_air"
