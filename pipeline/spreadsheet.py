@@ -9,7 +9,7 @@ import csv
 import os
 import tempfile
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator, Sequence
+from typing import IO, Any, Callable, Sequence
 
 from .errors import CallqaError
 

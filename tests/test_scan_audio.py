@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,18 @@ def test_scan_folder_with_manifest_then_rerun(tmp_path):
 def test_missing_folder_is_a_run_error(tmp_path):
     result = CliRunner().invoke(cli, ["scan", str(tmp_path / "nope"), "--db", str(tmp_path / "qa.db")])
     assert result.exit_code != 0 and "no such file or folder" in result.output
+
+
+def test_engine_ray_without_ray_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the [ray] extra were not installed
+    transcripts = tmp_path / "calls.jsonl"
+    transcripts.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["scan", "--transcripts", str(transcripts), "--db", str(tmp_path / "qa.db"),
+                                      "--engine", "ray"])
+    assert result.exit_code == 1 and "pip install 'callqa[ray]'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_ray_options_need_the_ray_engine(tmp_path):
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--db", str(tmp_path / "qa.db"), "--shared-fs"])
+    assert result.exit_code == 2 and "go with --engine ray" in result.output

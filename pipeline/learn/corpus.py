@@ -15,8 +15,7 @@ from pathlib import Path
 from ..detect.classifier import LABELS
 from ..errors import CallqaError
 
-REPO_ROOT = Path(__file__).resolve().parents[2]  # training data lives in a checkout, not in the wheel
-CORPUS_DIR = REPO_ROOT / "fixtures" / "utterances"
+CORPUS_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "utterances"  # in a checkout: training is development work
 SPLITS = ("train", "test")
 
 

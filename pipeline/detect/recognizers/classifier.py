@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ...categories import category_table
 from ...present.explanation import Explanation
+from ...yamldoc import LexiconError
 from ..base import Detector, Result
 from ..classifier import CATEGORIES as MODEL_CATEGORIES
 from ..classifier import TrainedClassifier, load
@@ -46,8 +47,6 @@ class ClassifierRecognizer(Detector):
             return []
         unknown = [c for c in categories if c not in MODEL_CATEGORIES]
         if unknown:
-            from ...yamldoc import LexiconError
-
             raise LexiconError(
                 [f"{category_table().path}: the classifier cannot feed {', '.join(unknown)} (it knows {', '.join(MODEL_CATEGORIES)})"]
             )
