@@ -41,6 +41,7 @@ class Segment:
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
     raw_text: str | None = None  # the recogniser's text where ``text`` had homophones repaired
+    rms_dbfs: float | None = None  # loudness on the speaker's channel (acoustics.segment_loudness); None: not measured
 
 
 @dataclass

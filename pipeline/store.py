@@ -16,6 +16,7 @@ transaction and never leaves one open.
 from __future__ import annotations
 
 import contextlib
+import re
 import json
 import os
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ CREATE TABLE IF NOT EXISTS segments (
     no_speech_prob REAL,
     text_tokens TEXT,               -- jieba-segmented text, indexed by segments_fts
     raw_text TEXT,                  -- the recogniser's text when homophones were repaired in text
+    rms_dbfs REAL,                  -- loudness on the speaker's channel (NULL: not measured, e.g. a transcript)
     UNIQUE (call_id, idx)
 );
 
@@ -86,6 +88,40 @@ CREATE TABLE IF NOT EXISTS findings (
 );
 CREATE INDEX IF NOT EXISTS findings_call ON findings(call_id);
 CREATE INDEX IF NOT EXISTS findings_category ON findings(category, severity, score);
+
+-- Each call's score from the scorecard that applies to it (pipeline/scoring.py); recomputed
+-- from findings and verdicts by `callqa score`, and for the calls a scan or redetect touched.
+CREATE TABLE IF NOT EXISTS call_scores (
+    call_id TEXT PRIMARY KEY REFERENCES calls(id),
+    template TEXT NOT NULL,         -- the scorecard's id
+    score REAL NOT NULL,            -- base minus deductions; 0 when a critical item failed the call
+    grade TEXT NOT NULL,
+    failed_critical INTEGER NOT NULL, -- 1: a critical item (一票否决) failed the call
+    breakdown TEXT NOT NULL,        -- JSON list: item, label, occurrences, deducted, critical
+    scored_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS call_scores_score ON call_scores(score);
+
+-- How each call sounded (pipeline/acoustics.py): one row for the whole call (speaker 'call')
+-- and one per speaker. NULL: does not apply to the row, or not measurable (see measurable).
+CREATE TABLE IF NOT EXISTS call_metrics (
+    call_id TEXT NOT NULL REFERENCES calls(id),
+    speaker TEXT NOT NULL,          -- call | agent | customer | unknown
+    duration REAL,                  -- call: seconds of audio (or up to the last speech)
+    talk_seconds REAL,              -- seconds someone (call) or this speaker spoke
+    talk_ratio REAL,                -- speaker: talk_seconds / duration
+    dead_air_seconds REAL,          -- call: total of the gaps where nobody speaks
+    dead_air_longest REAL,          -- call: the longest such gap
+    longest_silence_after_other REAL, -- speaker: longest wait before answering the other party (stereo)
+    overtalk_count INTEGER,         -- starts while the other party speaks (stereo; NULL on mono)
+    overtalk_seconds REAL,
+    speech_rate_cpm REAL,           -- speaker: characters per minute of talk
+    loudness_dbfs REAL,             -- speaker: median segment RMS (NULL: audio not measured)
+    loudness_peak_db REAL,          -- speaker: loudest segment over that median
+    hung_up_by TEXT,                -- call: agent | customer, from the manifest
+    measurable TEXT,                -- call: what could not be measured, in words
+    PRIMARY KEY (call_id, speaker)
+);
 
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -405,6 +441,7 @@ MIGRATIONS: list[str] = [
     WHERE lr.verdict IS NULL OR lr.verdict = 'uncertain'
     GROUP BY f.call_id""",
     "ALTER TABLE users ADD COLUMN agency TEXT",
+    "ALTER TABLE segments ADD COLUMN rms_dbfs REAL",  # issue 15: each segment's loudness
 ]
 
 
@@ -417,6 +454,9 @@ def _statements(script: str) -> Iterator[str]:
             pending = ""
 
 
+ADD_COLUMN = re.compile(r"ALTER TABLE (?P<table>\w+) ADD COLUMN (?P<column>\w+)")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring the schema up to date (inside ``writing``, so two first opens cannot race)."""
     new = "calls" not in db.table_names()
@@ -424,6 +464,9 @@ def migrate(db: sqlite_utils.Database) -> None:
     for statement in _statements(SCHEMA):  # executescript would commit the open transaction
         db.conn.execute(statement)
     for statement in MIGRATIONS[applied:]:
+        added = ADD_COLUMN.match(statement)
+        if added and added["column"] in db[added["table"]].columns_dict:
+            continue  # the column came with SCHEMA (or an earlier run of this migration)
         db.conn.execute(statement)
     db.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
 
@@ -522,6 +565,7 @@ def save_call(db: sqlite_utils.Database, record: CallRecord, run_id: int | None 
                     "no_speech_prob": s.no_speech_prob,
                     "text_tokens": index_tokens(s.text),
                     "raw_text": s.raw_text,
+                    "rms_dbfs": s.rms_dbfs,
                 }
                 for i, s in enumerate(call.segments)
             )
@@ -577,6 +621,8 @@ def _finding_row(finding: Finding, call_id: str, created: str) -> dict[str, Any]
 def _delete_call_rows(db: sqlite_utils.Database, call_id: str) -> None:
     db.execute("DELETE FROM segments WHERE call_id = ?", [call_id])
     db.execute("DELETE FROM findings WHERE call_id = ?", [call_id])
+    db.execute("DELETE FROM call_scores WHERE call_id = ?", [call_id])
+    db.execute("DELETE FROM call_metrics WHERE call_id = ?", [call_id])
     db.execute("DELETE FROM calls WHERE id = ?", [call_id])
 
 
@@ -608,9 +654,9 @@ def load_call(db: sqlite_utils.Database, call_id: str) -> Call:
     if row is None:
         raise KeyError(call_id)
     segments = [
-        Segment(start=r[0], end=r[1], speaker=r[2], text=r[3], avg_logprob=r[4], no_speech_prob=r[5])
+        Segment(start=r[0], end=r[1], speaker=r[2], text=r[3], avg_logprob=r[4], no_speech_prob=r[5], rms_dbfs=r[6])
         for r in db.execute(
-            'SELECT start, "end", speaker, text, avg_logprob, no_speech_prob FROM segments '
+            'SELECT start, "end", speaker, text, avg_logprob, no_speech_prob, rms_dbfs FROM segments '
             "WHERE call_id = ? ORDER BY idx",
             [call_id],
         )

@@ -166,3 +166,14 @@ def test_an_export_the_audit_log_cannot_record_is_not_written(tmp_path):
     with pytest.raises(StoreError, match="read-only"):
         export_findings(read_only_connect(tmp_path / "qa.db"), tmp_path / "out.csv", "wang")
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_database_from_before_segment_loudness_gets_the_column(tmp_path):
+    path = tmp_path / "old.db"
+    db = open_db(path)
+    db.conn.execute("ALTER TABLE segments DROP COLUMN rms_dbfs")
+    db.conn.execute("PRAGMA user_version = 0")
+    db.close()
+    again = open_db(path)
+    assert "rms_dbfs" in again["segments"].columns_dict
+    assert again.execute("PRAGMA user_version").fetchone()[0] == len(store.MIGRATIONS)

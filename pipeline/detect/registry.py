@@ -22,6 +22,7 @@ pathological text) gives a ``DetectionError`` instead of holding up the batch.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from typing import Any
@@ -145,7 +146,7 @@ class DetectorRegistry:
                 continue
             # in the detectors' order, batched or not: the first of equal scores wins the merge
             results = [r for d in self.detectors for r in by_detector.get(id(d), ())]
-            out.append([r.to_finding() for r in merge(results) if self._passes(r)])
+            out.append([self._cited(r).to_finding() for r in merge(results) if self._passes(r)])
         return out
 
     def _alone_threshold(self, category: str) -> float:
@@ -154,6 +155,10 @@ class DetectorRegistry:
         if configured is not None:
             return configured
         return max((getattr(d, "alone_thresholds", {}).get(category, 0.0) for d in self.detectors), default=0.0)
+
+    def _cited(self, result: Result) -> Result:
+        """Only the clauses of the documents the institution is bound by."""
+        return dataclasses.replace(result, clauses=self.settings.cited(result.clauses))
 
     def _passes(self, result: Result) -> bool:
         settings = self.settings.categories[result.category]
@@ -186,6 +191,9 @@ def build_registry(detection: dict[str, Any] | DetectionSettings) -> DetectorReg
         categories = [c.id for c in table.fed_by(family) if settings.runs(c.id)]
         if categories:
             detectors.extend(cls.build(categories, resources))
+    from ..analyst.detector import analyst_rule_detectors  # here: pipeline/analyst/ builds on this package
+
+    detectors.extend(analyst_rule_detectors(settings))  # rules QA analysts write
     repairer = HomophoneRepairer(resources.vocabulary, domain_words(settings.lexicon_path))
     preparer = CallPreparer(repairer, RoleGuesser(resources.dialogue), settings.max_segment_chars)
     return DetectorRegistry(detectors, preparer, settings)

@@ -8,6 +8,7 @@ is shown as the id itself, so a new detector never breaks a page.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from ..categories import category_table
@@ -47,7 +48,22 @@ STRATUM_LABELS = {"agency": "机构", "agent": "坐席", "month": "月份", "fla
 
 
 def category_label(category: str) -> str:
-    return CATEGORY_LABELS.get(category, category)
+    return CATEGORY_LABELS.get(category) or added_category_labels().get(category, category)
+
+
+@functools.lru_cache(maxsize=1)
+def added_category_labels() -> dict[str, str]:
+    """Labels of the categories the analyst rule files of the settings add (``detection.rules``
+    in callqa.yaml or CALLQA_CONFIG): the console has no --config of its own. Settings that do
+    not load leave the ids as they are; the commands that use them say why."""
+    from ..config import load_config
+    from ..detect.settings import DetectionSettings
+    from ..errors import CallqaError
+
+    try:
+        return {c.id: c.label for c in DetectionSettings.from_config(load_config()).added_categories.values()}
+    except CallqaError:
+        return {}
 
 
 def category_order(categories) -> list[str]:

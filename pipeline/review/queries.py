@@ -18,6 +18,8 @@ from typing import Any
 import sqlite_utils
 
 from ..present.masking import default_masker
+from ..metrics import metrics_of
+from ..scoring import call_score
 from ..store import fts_query, now_iso, writing
 
 # The calls held by someone now: assigned by an admin, or claimed with a lock not yet expired.
@@ -71,6 +73,7 @@ class QueueFilters:
     scope: str = ""  # "": calls nobody else holds; "mine": held by the user; "all"
     sort: str = ""  # a SORTS key; "" ranks worst first
     dir: str = ""  # "asc" | "desc" (the column's natural direction when empty)
+    max_score: str = ""  # calls whose scorecard score is at most this (pipeline/scoring.py)
     page: int = 1
 
     @classmethod
@@ -89,6 +92,8 @@ class QueueFilters:
         filters.date_to = _valid_date(filters.date_to)
         if not _small_number(filters.sample_id):
             filters.sample_id = ""
+        if not _small_number(filters.max_score):
+            filters.max_score = ""
         filters.page = int(values["page"]) if _small_number(values["page"]) and int(values["page"]) > 0 else 1
         for name in ("category", "agency", "agent", "q"):
             setattr(filters, name, getattr(filters, name)[:MAX_FILTER_LENGTH])
@@ -114,6 +119,7 @@ SORTS = {
     "agent": ("c.agent_id", "asc"),
     "findings": ("findings", "desc"),
     "score": ("score", "desc"),
+    "call_score": ("call_score", "asc"),  # the scorecard's score: the worst calls score lowest
     "holder": ("holder", "asc"),
 }
 
@@ -145,6 +151,8 @@ class QueueRow:
     duration: float | None
     holder: str | None
     categories: list[str]
+    call_score: float | None = None  # the scorecard's score and grade (call_scores), when scored
+    grade: str | None = None
     snippet: str | None = None  # the evidence of the call's worst matching finding
 
 
@@ -170,12 +178,13 @@ class _Sql:
 QUEUE_SELECT = (
     "c.id, c.started_at, c.agency, c.agent_id, COUNT(m.id) AS findings, MAX(m.rank) AS rank, "
     "MAX(m.score) AS score, SUM(m.weight) AS weight, c.duration, h.assignee AS holder, "
-    "group_concat(DISTINCT m.category) AS categories"
+    "group_concat(DISTINCT m.category) AS categories, cs.score AS call_score, cs.grade AS grade"
 )
 # The same columns from store's call_queue: one ready row per call for the default view.
 READY_SELECT = (
     "c.id, c.started_at, c.agency, c.agent_id, m.findings AS findings, m.rank AS rank, m.score AS score, "
-    "m.weight AS weight, c.duration, h.assignee AS holder, m.categories AS categories"
+    "m.weight AS weight, c.duration, h.assignee AS holder, m.categories AS categories, "
+    "cs.score AS call_score, cs.grade AS grade"
 )
 SEVERITY_WEIGHT_SQL = (
     "CASE f.severity " + " ".join(f"WHEN '{n}' THEN {w}" for n, w in SEVERITY_WEIGHT.items()) + " ELSE 0 END"
@@ -235,7 +244,9 @@ def _matched_calls_sql(
     # Unless a call-level filter narrows the calls (then SQLite starts from its index), the
     # ready rows come first (CROSS JOIN keeps SQLite to that order), so a page in the default
     # ranking is read off call_queue's index instead of sorting every call.
-    narrowed = any((filters.agency, filters.agent, filters.date_from, filters.date_to, filters.sample_id, filters.q))
+    narrowed = any(
+        (filters.agency, filters.agent, filters.date_from, filters.date_to, filters.sample_id, filters.q, filters.max_score)
+    )
     if ready and not narrowed:
         sql = _Sql(f"SELECT {select} FROM call_queue m CROSS JOIN calls c ON c.id = m.call_id ")
     elif ready:
@@ -251,6 +262,7 @@ def _matched_calls_sql(
         sql.params += finding_params
     sql.text += f"LEFT JOIN ({HELD_SQL}) h ON h.call_id = c.id "
     sql.params.append(now_iso())
+    sql.text += "LEFT JOIN call_scores cs ON cs.call_id = c.id "
 
     call_where = ["c.status = 'ok'"]
     if user is not None and filters.scope == "":
@@ -271,6 +283,9 @@ def _matched_calls_sql(
     if filters.date_to:  # the whole of the last day
         call_where.append("c.started_at < ?")
         sql.params.append((date.fromisoformat(filters.date_to) + timedelta(days=1)).isoformat())
+    if filters.max_score:
+        call_where.append("cs.score <= ?")
+        sql.params.append(int(filters.max_score))
     if filters.q:
         condition, params = _transcript_search(db, filters.q, masked)
         call_where.append(condition)
@@ -347,7 +362,9 @@ def queue_page(
 
 
 def _queue_row(row: tuple) -> QueueRow:
-    return QueueRow(*row[:10], categories=sorted((row[10] or "").split(",")) if row[10] else [])
+    return QueueRow(
+        *row[:10], categories=sorted((row[10] or "").split(",")) if row[10] else [], call_score=row[11], grade=row[12]
+    )
 
 
 def _add_snippets(db: sqlite_utils.Database, rows: list[QueueRow], filters: QueueFilters) -> None:
@@ -489,6 +506,8 @@ class CallView:
     findings: list[FindingView]
     missed: list[Review]
     checks: list[Review]  # "listened to the whole call", newest first
+    score: dict[str, Any] | None = None  # the scorecard's score, grade and breakdown (scoring.call_score)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)  # how it sounded, by speaker (metrics.metrics_of)
 
 
 _REVIEW_COLUMNS = 'id, finding_id, verdict, category, start, "end", evidence, comment, reviewer, created_at'
@@ -528,7 +547,8 @@ def call_view(db: sqlite_utils.Database, call_id: str) -> CallView:
             by_id[review.finding_id].history.append(review)
     missed = [r for r in reviews if r.verdict == "missed"]
     checks = [r for r in reviews if r.verdict == "checked"]
-    return CallView(*row, segments=segments, findings=findings, missed=missed, checks=checks)
+    return CallView(*row, segments=segments, findings=findings, missed=missed, checks=checks, score=call_score(db, call_id),
+                    metrics=metrics_of(db, call_id))
 
 
 @dataclass

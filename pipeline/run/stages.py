@@ -122,7 +122,8 @@ class FileStage:
                           error=f"{source.path}: {reason}")
 
     def _process(self, task: FileTask, path: Path) -> CallRecord:
-        from ..audio import AudioError, decode
+        from ..acoustics import segment_loudness
+        from ..audio import SAMPLE_RATE, AudioError, decode
         from ..transcribe import repair_homophones
 
         call = task.source.empty_call()
@@ -139,6 +140,8 @@ class FileStage:
         # stored text holds the homophones the detectors' engine is sure of repaired (raw_text kept).
         heard = transcriber.transcribe(audio, names=[task.source.meta.get("agency"), task.source.extra.get("lender")])
         call.segments = repair_homophones(heard, self.settings.config)
+        for segment, loudness in zip(call.segments, segment_loudness(audio.channels, call.segments, SAMPLE_RATE)):
+            segment.rms_dbfs = loudness
         if self.settings.detect:
             try:
                 record.findings = detect_call(call, self.settings.config)
