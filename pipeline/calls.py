@@ -40,6 +40,7 @@ class Segment:
     text: str
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
+    raw_text: str | None = None  # the recogniser's text where ``text`` had homophones repaired
 
 
 @dataclass

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .text import LEXICON_DIR
-from .yamldoc import LexiconError, YamlDoc
+from .yamldoc import YamlDoc
 
 CATEGORY_FILE = LEXICON_DIR / "categories.yaml"
 SEVERITIES = ("high", "medium", "low")

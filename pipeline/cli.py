@@ -12,7 +12,7 @@ import click
 from . import __version__, store
 from .config import load_config
 from .errors import CallqaError
-from .run import Progress, ScanSettings, audio_settings, default_workers, local_executor, worker_threads
+from .run import Executor, Progress, ScanSettings, audio_settings, default_workers, local_executor, make_executor, worker_threads
 
 
 class CallqaGroup(click.Group):
@@ -55,13 +55,13 @@ model_option = click.option("--model", help="Local CTranslate2 Whisper folder (d
 # --- scan: transcribe and store ----------------------------------------------------
 
 
-def _run_scan(db_path: Path, settings: ScanSettings, workers: int, **sources) -> Progress:
+def _run_scan(db_path: Path, settings: ScanSettings, executor: Executor, **sources) -> Progress:
     from .display import ScanProgressBar, print_summary
     from .run import scan as run_scan
 
     db = store.open_db(db_path)
     arguments = {k: str(v) for k, v in sources.items() if v is not None}
-    with local_executor(workers) as executor, ScanProgressBar("import" if sources.get("transcripts") else "scan") as bar:
+    with executor, ScanProgressBar("import" if sources.get("transcripts") else "scan") as bar:
         progress = run_scan(db, settings, executor=executor, arguments=arguments, on_progress=bar.update, **sources)
     print_summary("callqa scan", progress, str(db_path), show_speed=not sources.get("transcripts"))
     return progress
@@ -79,25 +79,41 @@ def _run_scan(db_path: Path, settings: ScanSettings, workers: int, **sources) ->
 @click.option("--compute-type", default="int8", show_default=True)
 @click.option("--beam-size", type=int, help="Beam size (default from settings: 5).")
 @channels_option
-@workers_option
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Files processed in parallel.  [default: both cores; with --engine ray: as many as the "
+                   "cluster's CPUs (GPUs with --device cuda) allow]")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: processes on this machine; ray: actors on a Ray cluster (pip install 'callqa[ray]').")
+@click.option("--ray-address", help="(ray) The cluster to join: auto, or ray://head:10001.  [default: start Ray here]")
+@click.option("--shared-fs", is_flag=True,
+              help="(ray) Workers read the recordings at the driver's paths instead of receiving their bytes.")
+@click.option("--cpus-per-worker", type=click.IntRange(min=1), default=1, show_default=True,
+              help="(ray) CPUs each worker reserves, and its model's threads.")
 @click.option("--force", is_flag=True, help="Redo calls already stored.")
 @click.option("--retry-failed", is_flag=True, help="Redo calls stored as failed.")
 @config_option
-def scan(folder, db_path, manifest, transcripts, model, device, compute_type, beam_size, channels, workers,
-         force, retry_failed, config):
+def scan(folder, db_path, manifest, transcripts, model, device, compute_type, beam_size, channels, workers, engine,
+         ray_address, shared_fs, cpus_per_worker, force, retry_failed, config):
     """Transcribe every recording below FOLDER (or in a manifest) and store it in --db.
 
     \b
     callqa scan /archive/2026-03 --db qa.db
     callqa scan /archive/2026-03 --manifest calls.csv --db qa.db
     callqa scan --transcripts vendor_asr.jsonl --db qa.db
+    callqa scan /archive/2026-03 --db qa.db --engine ray --ray-address auto
     """
+    if engine == "local" and (ray_address or shared_fs or cpus_per_worker != 1):
+        raise click.UsageError("--ray-address, --shared-fs and --cpus-per-worker go with --engine ray")
+    workers = workers or (None if engine == "ray" else default_workers())
     if transcripts is not None:
         settings = ScanSettings(transcribe=None, config=config)
     else:
-        settings = audio_settings(config, channels, worker_threads(workers), model=model, device=device,
+        threads = cpus_per_worker if engine == "ray" else worker_threads(workers)
+        settings = audio_settings(config, channels, threads, model=model, device=device,
                                   compute_type=compute_type, beam_size=beam_size)
-    _run_scan(db_path, settings, workers, root=folder, manifest=manifest, transcripts=transcripts,
+    ray_options = dict(address=ray_address, shared_fs=shared_fs, device=device, cpus_per_worker=cpus_per_worker)
+    executor = make_executor(engine, workers, **(ray_options if engine == "ray" else {}))
+    _run_scan(db_path, settings, executor, root=folder, manifest=manifest, transcripts=transcripts,
               force=force, retry_failed=retry_failed)
 
 
@@ -136,9 +152,11 @@ def demo(out, fixtures, workers):
     db_path = out / "qa.db"
     config = load_config()
     settings = audio_settings(config, None, worker_threads(workers))
-    _run_scan(db_path, settings, workers, root=fixtures / "audio", manifest=fixtures / "audio" / "manifest.csv")
+    _run_scan(db_path, settings, local_executor(workers), root=fixtures / "audio",
+              manifest=fixtures / "audio" / "manifest.csv")
     for transcripts in sorted((fixtures / "transcripts").glob("*.jsonl")):
-        _run_scan(db_path, ScanSettings(transcribe=None, config=config), workers, transcripts=transcripts)
+        _run_scan(db_path, ScanSettings(transcribe=None, config=config), local_executor(workers),
+                  transcripts=transcripts)
     db = store.open_db(db_path)
     click.echo("\n搜索“法院” (callqa search %s 法院):" % db_path)
     for hit in store.search_segments(db, "法院", 10):
@@ -213,23 +231,30 @@ def _print_scores(title: str, scores) -> None:
 @click.option("--with-reviews", is_flag=True, help="Also learn from reviewer verdicts in --db.")
 @db_option(required=False, help="Database with reviews (with --with-reviews).")
 @click.option("--force", is_flag=True, help="With --with-reviews: replace the model even if it scores lower.")
-def train(corpus, out, seed, with_reviews, db_path, force):
+@click.option("--writers", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of labelled calls by independent writers (*.jsonl; cross-validated by writer).  "
+              "[default: fixtures/labelled/writers/tune]")
+@click.option("--templates-only", is_flag=True, help="Train on --corpus alone, without writers' calls.")
+def train(corpus, out, seed, with_reviews, db_path, force, writers, templates_only):
     """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md."""
-    from .learn.corpus import CORPUS_DIR
+    from .learn.corpus import CORPUS_DIR, WRITERS_DIR
     from .learn.training import macro_f1, retrain_with_reviews, train_corpus
     from .resources import data_path
 
     corpus = corpus or CORPUS_DIR
     out = out or data_path("models")
+    writers = None if templates_only else writers or WRITERS_DIR
     if not with_reviews:
-        result = train_corpus(corpus, out, seed)
-        _print_scores(f"cross-validated on train ({len(result.train)} utterances):", result.cv_scores)
+        result = train_corpus(corpus, out, seed, writers)
+        where = f"writers' lines, leaving each writer out ({len(result.cv_scores_by_writer)} writers)" if writers else (
+            f"train ({len(result.train)} utterances)")
+        _print_scores(f"cross-validated on {where}:", result.cv_scores)
         _print_scores(f"held-out test ({len(result.test)} utterances):", result.test_scores)
         click.echo(f"thresholds: {result.thresholds}\nwrote {out}/utterance_classifier.skops and MODEL_CARD.md")
         return
     if db_path is None:
         raise click.UsageError("--with-reviews needs --db PATH")
-    outcome = retrain_with_reviews(store.open_db(db_path), corpus, out, seed, force)
+    outcome = retrain_with_reviews(store.open_db(db_path), corpus, out, seed, force, writers)
     click.echo(f"{len(outcome.reviewed)} utterances from reviewer verdicts added to the training data")
     if outcome.old_scores is not None:
         _print_scores("current model on held-out test:", outcome.old_scores)

@@ -61,6 +61,8 @@ def print_summary(title: str, progress: ScanProgress, db_path: str, show_speed: 
     if progress.finished_runs:
         runs = ", ".join(map(str, progress.finished_runs))
         table.add_row("earlier runs that ended early", f"{runs} (finished now: cross-call rules run)")
+    for node, calls in sorted(progress.nodes.items()):
+        table.add_row(f"calls on node {node[:12]}", str(calls))
     table.add_row("database", db_path)
     console.print(table)
     for _path, error in progress.failures:  # every error message names its file

@@ -46,9 +46,10 @@ def to_chinese_punctuation(text: str) -> str:
     )
 
 
-def domain_words(lexicon_dir: Path = LEXICON_DIR) -> list[str]:
+def domain_words(lexicon_dir: Path = LEXICON_DIR, pattern: str = "*.yaml") -> list[str]:
+    """The ``domain_words`` of the lexicon files matching ``pattern``, in file order."""
     words: list[str] = []
-    for path in sorted(lexicon_dir.glob("*.yaml")):
+    for path in sorted(lexicon_dir.glob(pattern)):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if isinstance(data, dict):
             words.extend(str(w) for w in data.get("domain_words", []) or [])

@@ -93,14 +93,15 @@ def test_latest_reviews_keeps_the_newest_review_of_each_finding_and_every_miss(d
 def test_migrations_run_once_on_old_databases_and_are_counted_applied_on_new_ones(tmp_path, monkeypatch):
     old = open_db(tmp_path / "old.db")
     old.close()
-    monkeypatch.setattr(store, "MIGRATIONS", ["ALTER TABLE segments ADD COLUMN raw_text TEXT"])
+    count = len(store.MIGRATIONS) + 1
+    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, "ALTER TABLE segments ADD COLUMN raw_text TEXT"])
     migrated = open_db(tmp_path / "old.db")
     assert "raw_text" in migrated["segments"].columns_dict
-    assert migrated.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert migrated.execute("PRAGMA user_version").fetchone()[0] == count
     migrated.close()
     open_db(tmp_path / "old.db").close()  # applied once: a second ALTER would fail
     fresh = open_db(tmp_path / "new.db")
-    assert fresh.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert fresh.execute("PRAGMA user_version").fetchone()[0] == count
 
 
 def test_the_database_is_created_readable_by_its_owner_only(tmp_path):

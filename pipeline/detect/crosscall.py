@@ -35,7 +35,7 @@ from typing import Any, Callable, ClassVar, Iterable
 from ..calls import Finding
 from ..categories import category_table
 from ..present.explanation import Explanation
-from ..yamldoc import LexiconError, YamlDoc
+from ..yamldoc import YamlDoc
 from .base import Result
 from .settings import CallFrequencySettings, CategorySettings, DetectionSettings, QuietHoursSettings
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,16 +81,12 @@ class DisclosureSettings:
     seconds: float = 20.0  # ... and every agent turn starting within this many seconds
 
 
-def _alone_thresholds() -> dict[str, float | None]:
-    return {"threat": 0.9, "impersonation": 0.97, "exaggeration": 0.85}
-
-
 @dataclass(frozen=True)
 class ClassifierSettings:
     enabled: bool = True
-    model: str = "models/utterance_classifier.skops"  # relative to the shipped data (pipeline/data), or absolute
+    model: str = "models/utterance_classifier.skops"  # relative to callqa's data (models/), or absolute
     thresholds: dict[str, float | None] = field(default_factory=dict)  # None: the model card's value
-    alone_thresholds: dict[str, float | None] = field(default_factory=_alone_thresholds)
+    alone_thresholds: dict[str, float | None] = field(default_factory=dict)  # None: the model card's value
 
     @property
     def model_path(self) -> Path:
@@ -151,7 +148,7 @@ def _hints(cls: type) -> dict[str, Any]:
 def _value(value: Any, hint: Any, where: str) -> Any:
     """``value`` checked against a field's type (bool, int, float, str, optional, tuple, dict)."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", typing.Union)):
+    if origin in (typing.Union, types.UnionType):
         if value is None and type(None) in args:
             return None
         [hint] = [a for a in args if a is not type(None)]

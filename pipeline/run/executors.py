@@ -16,6 +16,7 @@ import concurrent.futures
 import os
 import threading
 import time
+from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Iterable, Iterator
@@ -28,6 +29,10 @@ class Executor:
     """Runs a stage over items; subclasses say where."""
 
     workers = 1
+    nodes: Counter  # items done per machine, where the executor spans several (Ray)
+
+    def __init__(self) -> None:
+        self.nodes = Counter()
 
     def map(self, stage, items: Iterable[Any], ordered: bool = False) -> Iterator[tuple[Any, Any]]:
         raise NotImplementedError
@@ -61,6 +66,7 @@ class ProcessPool(Executor):
     """
 
     def __init__(self, workers: int):
+        super().__init__()
         self.workers = workers
 
     def map(self, stage, items, ordered=False):
@@ -137,6 +143,16 @@ def _exit_with_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)
+
+
+def make_executor(engine: str = "local", workers: int | None = None, **ray_options: Any) -> Executor:
+    """``local``: processes on this machine (default: both cores); ``ray``: actors on a Ray
+    cluster (``ray_options``: see ``RayExecutor``)."""
+    if engine == "ray":
+        from .ray_executor import RayExecutor
+
+        return RayExecutor(workers=workers, **ray_options)
+    return local_executor(workers or default_workers())
 
 
 def local_executor(workers: int) -> Executor:

@@ -40,6 +40,7 @@ class Progress:
     findings: dict[str, int] = field(default_factory=dict)
     cross_call: int = 0  # findings of the cross-call rules, after the calls
     finished_runs: list[int] = field(default_factory=list)  # earlier runs that ended early, finished by this one
+    nodes: dict[str, int] = field(default_factory=dict)  # calls per cluster node (Ray)
 
     @property
     def elapsed(self) -> float:
@@ -70,6 +71,7 @@ class Progress:
             "wall_seconds": round(self.elapsed, 1),
             "findings": self.findings,
             "cross_call_findings": self.cross_call,
+            **({"nodes": self.nodes} if self.nodes else {}),
         }
 
 
@@ -89,7 +91,8 @@ class Run:
     def finish(self, config: dict[str, Any] | None, days: list[str] | None) -> Progress:
         """Run the cross-call rules over ``days`` (None: every day) and over the days of any
         earlier run that ended early, then close those runs and this one. ``config`` None: the
-        run did no detection, and earlier runs are left for one that does."""
+        run did no detection, and earlier runs are left for one that does. (A run still going in
+        another process looks the same; closing it early is harmless, its own end rewrites it.)"""
         if config is not None:
             earlier = store.unfinished_runs(self.db, before=self.id)
             scope = _days_of(self.db, days, earlier)
@@ -102,7 +105,8 @@ class Run:
 
 
 def _cross_call_rules(db, config: dict[str, Any], days: list[str] | None) -> int:
-    """Quiet hours, call frequency, contact after refusal: they need the day's other calls stored."""
+    """Quiet hours, call frequency, contact after refusal: they need the day's other calls stored.
+    The rules read the database and return their findings; the store writes them."""
     from ..detect.crosscall import cross_call_findings, read_only
 
     found = cross_call_findings(read_only(db.conn), config, days)
@@ -155,6 +159,7 @@ def scan(
     for record in results:
         store.save_call(db, record, run.id)
         run.done(record)
+    run.progress.nodes = dict(executor.nodes)
     return run.finish(settings.config if settings.detect else None, days_of_run(read_only(db.conn), run.id))
 
 

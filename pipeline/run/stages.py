@@ -3,8 +3,9 @@
 A stage is a pure function from an input to a ``CallRecord`` (or a batch of them) with the
 state it needs loaded once per worker: ``setup`` builds it (the Whisper model, the detection
 registry), ``__call__`` handles one item and never raises for bad input (the record says
-``failed`` and why), and ``failed`` builds the record an executor stores when the worker
-itself died on the item. Stages are pickled to workers before ``setup``; the loaded state
+``failed`` and why), ``failed`` builds the record an executor stores when the worker
+itself died on the item, and ``packed`` makes an item self-contained for a worker on another
+machine (a recording's bytes read in). Stages are pickled to workers before ``setup``; the loaded state
 never travels.
 
 - ``FileStage``: one recording, decode → transcribe → detect.
@@ -14,11 +15,14 @@ never travels.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from threadpoolctl import threadpool_limits
 
 from ..calls import CallFormatError, CallRecord, check_metadata
 from ..detect import DetectionError, detect_call, detect_calls
@@ -70,15 +74,22 @@ class FileStage:
         return {**self.__dict__, "_transcriber": None}  # a loaded model never travels
 
     def setup(self) -> None:
+        threads = getattr(self.settings.transcribe, "cpu_threads", 0)
+        if threads:
+            # numpy's BLAS computes the audio features; with another thread count the sums come
+            # out in another order and Whisper can hear a turn differently (measured on the stereo
+            # fixture). Ray starts its workers with as many threads as CPUs reserved, a process
+            # pool with the machine's count: the stage sets the model's own number, whatever runs it.
+            threadpool_limits(threads)
         self.transcriber()
         if self.settings.detect:
             default_registry(self.settings.config)
 
     def transcriber(self):
         if self._transcriber is None:
-            from ..transcribe import Transcriber
+            from ..transcribe import load_transcriber
 
-            self._transcriber = Transcriber(self.settings.transcribe)
+            self._transcriber = load_transcriber(self.settings.transcribe)
         return self._transcriber
 
     def __call__(self, task: FileTask) -> CallRecord:
@@ -96,6 +107,15 @@ class FileStage:
         except Exception as exc:  # a bad file must never stop the batch
             return self.failed(task, f"{type(exc).__name__}: {exc}")
 
+    def packed(self, task: FileTask) -> FileTask:
+        """The task with the file's bytes in it, for a worker that may not see this filesystem."""
+        if task.read_error or task.data is not None:
+            return task
+        try:
+            return dataclasses.replace(task, data=task.source.path.read_bytes())
+        except OSError as exc:
+            return dataclasses.replace(task, read_error=str(exc))
+
     def failed(self, task: FileTask, reason: str) -> CallRecord:
         source = task.source
         return CallRecord(source.empty_call(), str(source.path), task.sha256, status="failed",
@@ -103,6 +123,7 @@ class FileStage:
 
     def _process(self, task: FileTask, path: Path) -> CallRecord:
         from ..audio import AudioError, decode
+        from ..transcribe import repair_homophones
 
         call = task.source.empty_call()
         record = CallRecord(call=call, source_path=str(task.source.path), sha256=task.sha256)
@@ -114,7 +135,10 @@ class FileStage:
             return record
         transcriber = self.transcriber()
         record.duration, record.channels, record.model = audio.duration, audio.n_channels, transcriber.model_name
-        call.segments = transcriber.transcribe(audio)
+        # The manifest's institution names may prime the recogniser (TranscribeSettings.domain_prompt);
+        # stored text holds the homophones the detectors' engine is sure of repaired (raw_text kept).
+        heard = transcriber.transcribe(audio, names=[task.source.meta.get("agency"), task.source.extra.get("lender")])
+        call.segments = repair_homophones(heard, self.settings.config)
         if self.settings.detect:
             try:
                 record.findings = detect_call(call, self.settings.config)
@@ -143,7 +167,7 @@ class DetectStage:
         todo = [r for r in records if r.status == "ok"]
         try:
             for record, findings in zip(todo, detect_calls([r.call for r in todo], self.config)):
-                if isinstance(findings, DetectionError):
+                if isinstance(findings, DetectionError):  # past the time limit: the others keep theirs
                     self._fail(record, str(findings))
                 else:
                     record.findings = findings
@@ -154,6 +178,9 @@ class DetectStage:
                 except Exception as exc:
                     self._fail(record, f"detection failed ({type(exc).__name__}: {exc})")
         return records
+
+    def packed(self, records: list[CallRecord]) -> list[CallRecord]:
+        return records  # calls travel whole
 
     def failed(self, records: list[CallRecord], reason: str) -> list[CallRecord]:
         for record in records:

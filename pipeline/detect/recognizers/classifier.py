@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ...categories import category_table
 from ...present.explanation import Explanation
+from ...yamldoc import LexiconError
 from ..base import Detector, Result
 from ..classifier import CATEGORIES as MODEL_CATEGORIES
 from ..classifier import TrainedClassifier, load
@@ -36,6 +37,9 @@ class ClassifierRecognizer(Detector):
         self.categories = tuple(categories)
         self.thresholds = dict(model.thresholds)
         self.thresholds.update({k: float(v) for k, v in (thresholds or {}).items() if v is not None})
+        # what a finding of the model needs with no rule agreeing; the registry applies it after
+        # merging, and classifier.alone_thresholds in the settings overrides it
+        self.alone_thresholds = dict(model.alone_thresholds)
         self.max_chars = max_chars
 
     @classmethod
@@ -46,8 +50,6 @@ class ClassifierRecognizer(Detector):
             return []
         unknown = [c for c in categories if c not in MODEL_CATEGORIES]
         if unknown:
-            from ...yamldoc import LexiconError
-
             raise LexiconError(
                 [f"{category_table().path}: the classifier cannot feed {', '.join(unknown)} (it knows {', '.join(MODEL_CATEGORIES)})"]
             )

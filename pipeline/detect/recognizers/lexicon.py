@@ -108,6 +108,7 @@ class LexiconRecognizer(Detector):
             for lexicon in resources.lexicons
             if lexicon.category in categories
         ]
+
     def applies_to(self, utterance: Utterance) -> bool:
         return self.lexicon.speaker == "any" or utterance.role == self.lexicon.speaker
 
