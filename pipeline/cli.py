@@ -231,23 +231,30 @@ def _print_scores(title: str, scores) -> None:
 @click.option("--with-reviews", is_flag=True, help="Also learn from reviewer verdicts in --db.")
 @db_option(required=False, help="Database with reviews (with --with-reviews).")
 @click.option("--force", is_flag=True, help="With --with-reviews: replace the model even if it scores lower.")
-def train(corpus, out, seed, with_reviews, db_path, force):
+@click.option("--writers", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of labelled calls by independent writers (*.jsonl; cross-validated by writer).  "
+              "[default: fixtures/labelled/writers/tune]")
+@click.option("--templates-only", is_flag=True, help="Train on --corpus alone, without writers' calls.")
+def train(corpus, out, seed, with_reviews, db_path, force, writers, templates_only):
     """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md."""
-    from .learn.corpus import CORPUS_DIR
+    from .learn.corpus import CORPUS_DIR, WRITERS_DIR
     from .learn.training import macro_f1, retrain_with_reviews, train_corpus
     from .resources import data_path
 
     corpus = corpus or CORPUS_DIR
     out = out or data_path("models")
+    writers = None if templates_only else writers or WRITERS_DIR
     if not with_reviews:
-        result = train_corpus(corpus, out, seed)
-        _print_scores(f"cross-validated on train ({len(result.train)} utterances):", result.cv_scores)
+        result = train_corpus(corpus, out, seed, writers)
+        where = f"writers' lines, leaving each writer out ({len(result.cv_scores_by_writer)} writers)" if writers else (
+            f"train ({len(result.train)} utterances)")
+        _print_scores(f"cross-validated on {where}:", result.cv_scores)
         _print_scores(f"held-out test ({len(result.test)} utterances):", result.test_scores)
         click.echo(f"thresholds: {result.thresholds}\nwrote {out}/utterance_classifier.skops and MODEL_CARD.md")
         return
     if db_path is None:
         raise click.UsageError("--with-reviews needs --db PATH")
-    outcome = retrain_with_reviews(store.open_db(db_path), corpus, out, seed, force)
+    outcome = retrain_with_reviews(store.open_db(db_path), corpus, out, seed, force, writers)
     click.echo(f"{len(outcome.reviewed)} utterances from reviewer verdicts added to the training data")
     if outcome.old_scores is not None:
         _print_scores("current model on held-out test:", outcome.old_scores)

@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS segments (
     avg_logprob REAL,
     no_speech_prob REAL,
     text_tokens TEXT,               -- jieba-segmented text, indexed by segments_fts
+    raw_text TEXT,                  -- the recogniser's text when homophones were repaired in text
     rms_dbfs REAL,                  -- loudness on the speaker's channel (NULL: not measured, e.g. a transcript)
     UNIQUE (call_id, idx)
 );
@@ -160,9 +161,10 @@ WHERE r.finding_id IS NULL
 CREATE TABLE IF NOT EXISTS users (
     username TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
-    role TEXT NOT NULL,             -- reviewer | admin
+    role TEXT NOT NULL,             -- reviewer | admin | appellant
     created_at TEXT NOT NULL,
-    active INTEGER NOT NULL DEFAULT 1
+    active INTEGER NOT NULL DEFAULT 1,
+    agency TEXT                     -- an appellant's agency: the calls it may appeal
 );
 
 CREATE TABLE IF NOT EXISTS audit_log (
@@ -224,6 +226,112 @@ CREATE TABLE IF NOT EXISTS sample_calls (
     position INTEGER NOT NULL,
     PRIMARY KEY (sample_id, call_id)
 );
+
+-- Who works on a call: assigned by an admin (until reassigned) or claimed by a reviewer from
+-- the queue (a lock that ends at expires_at). One row per call.
+CREATE TABLE IF NOT EXISTS assignments (
+    call_id TEXT PRIMARY KEY REFERENCES calls(id),
+    assignee TEXT NOT NULL REFERENCES users(username),
+    assigned_by TEXT NOT NULL,
+    assigned_at TEXT NOT NULL,
+    expires_at TEXT                 -- NULL: assigned by an admin; else a claim's end
+);
+CREATE INDEX IF NOT EXISTS assignments_assignee ON assignments(assignee);
+
+-- An appeal (申诉) of a confirmed finding by an agent's or agency's account, decided by a
+-- reviewer other than the one who confirmed it; an overturn adds a 'dismissed' review.
+CREATE TABLE IF NOT EXISTS appeals (
+    id INTEGER PRIMARY KEY,
+    finding_id INTEGER NOT NULL REFERENCES findings(id),
+    call_id TEXT NOT NULL REFERENCES calls(id),
+    review_id INTEGER NOT NULL REFERENCES reviews(id),  -- the confirmed verdict appealed
+    appellant TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    decision TEXT,                  -- NULL (pending) | upheld | overturned
+    decided_by TEXT,
+    decision_comment TEXT,
+    decided_at TEXT
+);
+CREATE INDEX IF NOT EXISTS appeals_finding ON appeals(finding_id);
+
+-- The review queue's default view kept ready: per call, its open findings (no verdict, or
+-- 存疑) counted, severity-weighted and ranked, so the queue need not group 100,000 findings
+-- on every page. Kept by the triggers below whoever writes; the weights and ranks are
+-- present.labels.SEVERITY_RANK's (rank r weighs 2^(r-1)); tests/test_review_queries.py checks.
+CREATE TABLE IF NOT EXISTS call_queue (
+    call_id TEXT PRIMARY KEY,
+    findings INTEGER NOT NULL,      -- open findings
+    weight INTEGER NOT NULL,        -- their severity weights summed
+    rank INTEGER,                   -- the worst one's severity rank
+    score REAL,                     -- the highest score
+    categories TEXT                 -- comma-separated
+);
+CREATE INDEX IF NOT EXISTS call_queue_rank ON call_queue(weight DESC, rank DESC, score DESC);
+CREATE TRIGGER IF NOT EXISTS call_queue_finding_added AFTER INSERT ON findings BEGIN
+    DELETE FROM call_queue WHERE call_id = NEW.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = NEW.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
+CREATE TRIGGER IF NOT EXISTS call_queue_finding_removed AFTER DELETE ON findings BEGIN
+    DELETE FROM call_queue WHERE call_id = OLD.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = OLD.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
+CREATE TRIGGER IF NOT EXISTS call_queue_finding_changed AFTER UPDATE ON findings BEGIN
+    DELETE FROM call_queue WHERE call_id = OLD.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = OLD.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+    DELETE FROM call_queue WHERE call_id = NEW.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = NEW.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
+CREATE TRIGGER IF NOT EXISTS call_queue_reviewed AFTER INSERT ON reviews WHEN NEW.finding_id IS NOT NULL BEGIN
+    DELETE FROM call_queue WHERE call_id = NEW.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = NEW.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
+CREATE TRIGGER IF NOT EXISTS call_queue_review_removed AFTER DELETE ON reviews WHEN OLD.finding_id IS NOT NULL BEGIN
+    DELETE FROM call_queue WHERE call_id = OLD.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = OLD.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
 """
 
 
@@ -320,6 +428,18 @@ def _reason(exc: sqlite3.DatabaseError) -> str | None:
 # databases start from it, with every migration counted as applied) and here (as ALTER
 # TABLE ... for old databases); a wholly new table needs only SCHEMA.
 MIGRATIONS: list[str] = [
+    # asr: the recogniser's text where segments.text had homophones repaired
+    "ALTER TABLE segments ADD COLUMN raw_text TEXT",
+    # call_queue (console, issue 16) for databases that had findings before it existed
+    """INSERT OR REPLACE INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE lr.verdict IS NULL OR lr.verdict = 'uncertain'
+    GROUP BY f.call_id""",
+    "ALTER TABLE users ADD COLUMN agency TEXT",
     "ALTER TABLE segments ADD COLUMN rms_dbfs REAL",  # issue 15: each segment's loudness
 ]
 
@@ -437,6 +557,7 @@ def save_call(db: sqlite_utils.Database, record: CallRecord, run_id: int | None 
                     "avg_logprob": s.avg_logprob,
                     "no_speech_prob": s.no_speech_prob,
                     "text_tokens": index_tokens(s.text),
+                    "raw_text": s.raw_text,
                     "rms_dbfs": s.rms_dbfs,
                 }
                 for i, s in enumerate(call.segments)

@@ -11,8 +11,9 @@ speakers guessed), shared by every detector. Results of every family for the sam
 segment (or the same call, for call-level categories) become one finding: the best evidence is
 kept, scores combine by noisy-or, every contributing detector is listed, and only then does the
 category's threshold from ``callqa.yaml`` apply. A finding of the classifier alone, with no
-lexicon or dialogue rule agreeing, must also reach the higher probability of
-``classifier.alone_thresholds``: on its own the model takes firm talk for threats and a
+lexicon or dialogue rule agreeing, must also reach the higher probability of its alone
+threshold (the model card's, chosen on writer-grouped cross-validation, or
+``classifier.alone_thresholds``): on its own the model takes firm talk for threats and a
 police-is-coming threat for impersonation.
 
 One call's detection may take at most ``time_limit_seconds``: a call past it (a transcript of
@@ -152,12 +153,18 @@ class DetectorRegistry:
         """Only the clauses of the documents the institution is bound by."""
         return dataclasses.replace(result, clauses=self.settings.cited(result.clauses))
 
+    def _alone_threshold(self, category: str) -> float:
+        """The settings' classifier.alone_thresholds, else the model card's."""
+        configured = self.settings.classifier.alone_thresholds.get(category)
+        if configured is not None:
+            return configured
+        return max((getattr(d, "alone_thresholds", {}).get(category, 0.0) for d in self.detectors), default=0.0)
+
     def _passes(self, result: Result) -> bool:
         settings = self.settings.categories[result.category]
         threshold = settings.threshold
         if result.detectors == [CLASSIFIER]:
-            alone = self.settings.classifier.alone_thresholds.get(result.category)
-            threshold = max(threshold, alone if alone is not None else 0.0)
+            threshold = max(threshold, self._alone_threshold(result.category))
         return self.settings.runs(result.category) and result.score >= threshold
 
 

@@ -89,16 +89,12 @@ class DisclosureSettings:
     seconds: float = 20.0  # ... and every agent turn starting within this many seconds
 
 
-def _alone_thresholds() -> dict[str, float | None]:
-    return {"threat": 0.9, "impersonation": 0.97, "exaggeration": 0.85}
-
-
 @dataclass(frozen=True)
 class ClassifierSettings:
     enabled: bool = True
     model: str = "models/utterance_classifier.skops"  # relative to callqa's data (models/), or absolute
     thresholds: dict[str, float | None] = field(default_factory=dict)  # None: the model card's value
-    alone_thresholds: dict[str, float | None] = field(default_factory=_alone_thresholds)
+    alone_thresholds: dict[str, float | None] = field(default_factory=dict)  # None: the model card's value
 
     @property
     def model_path(self) -> Path:

@@ -41,7 +41,7 @@ STATUS_LABELS = {
 
 SPEAKER_LABELS = {"agent": "坐席", "customer": "客户", "unknown": "未知"}
 
-ROLE_LABELS = {"reviewer": "质检员", "admin": "管理员"}
+ROLE_LABELS = {"reviewer": "质检员", "admin": "管理员", "appellant": "申诉账号（坐席/机构）"}
 
 
 STRATUM_LABELS = {"agency": "机构", "agent": "坐席", "month": "月份", "flagged": "机器发现"}
@@ -90,6 +90,12 @@ AUDIT_ACTION_LABELS = {
     "unmask": "显示个人信息",
     "export": "导出",
     "admin_page": "访问管理页",
+    "claim": "领取通话",
+    "assign": "分配通话",
+    "release": "释放通话",
+    "appeal": "提交申诉",
+    "appeal_decision": "申诉复议",
+    "user": "管理账号",
 }
 AUDIT_RESULT_LABELS = {"ok": "成功", "denied": "拒绝", "failed": "失败"}
 
