@@ -94,9 +94,9 @@ def test_migrations_run_once_on_old_databases_and_are_counted_applied_on_new_one
     old = open_db(tmp_path / "old.db")
     old.close()
     count = len(store.MIGRATIONS) + 1
-    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, "ALTER TABLE segments ADD COLUMN raw_text TEXT"])
+    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, "ALTER TABLE segments ADD COLUMN probe_column TEXT"])
     migrated = open_db(tmp_path / "old.db")
-    assert "raw_text" in migrated["segments"].columns_dict
+    assert "probe_column" in migrated["segments"].columns_dict
     assert migrated.execute("PRAGMA user_version").fetchone()[0] == count
     migrated.close()
     open_db(tmp_path / "old.db").close()  # applied once: a second ALTER would fail
@@ -172,7 +172,7 @@ def test_a_database_from_before_segment_loudness_gets_the_column(tmp_path):
     path = tmp_path / "old.db"
     db = open_db(path)
     db.conn.execute("ALTER TABLE segments DROP COLUMN rms_dbfs")
-    db.conn.execute("PRAGMA user_version = 0")
+    db.conn.execute(f"PRAGMA user_version = {store.MIGRATIONS.index('ALTER TABLE segments ADD COLUMN rms_dbfs REAL')}")
     db.close()
     again = open_db(path)
     assert "rms_dbfs" in again["segments"].columns_dict
