@@ -23,7 +23,8 @@ class DisclosureRecognizer(Detector):
     喂喂听得到吗 do not count) and every agent turn that starts within ``seconds`` of the
     call's start, whichever reaches further: a name given a little late is still a disclosure.
     An agent who introduces themselves as an authority (a court, the police, a mediation
-    committee) fakes the institution, whatever lender they name beside it. A call that reached
+    committee) before naming an institution of their own fakes it, whatever lender they name
+    beside the pose. A call that reached
     a wrong number before the window closed owes the stranger no name.
     """
 
@@ -86,9 +87,13 @@ class DisclosureRecognizer(Detector):
         if not window or self._wrong_number(view, window[-1].segment.end):
             return []
         extra = agency_names(view.call, self.rules)
-        posed = next((m.group(0) for u in window for m in [self.rules.poses_as_authority.search(u.text)] if m), None)
-        if not posed and any(self._own_names(u, extra) for u in window):
-            return []
+        posed = None
+        for u in window:
+            if match := self.rules.poses_as_authority.search(u.text):
+                posed = match.group(0)  # a pose before any name of its own hides the institution
+                break
+            if self._own_names(u, extra):
+                return []
         first, last = window[0].segment, window[-1].segment
         text = f"坐席开场{len(window)}句（{first.start:.1f}–{last.end:.1f}秒）未表明所代表的机构名称"
         intro = next((m.group(0) for u in window for m in [INTRODUCTION.search(u.text)] if m), None)
