@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.scoring import Tally
+from benchmarks.recognition_scores import Tally
 from benchmarks.spoken_set import ensure, read_reference
 from pipeline.calls import Call, call_from_json
 from pipeline.config import load_config

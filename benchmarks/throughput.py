@@ -186,7 +186,7 @@ def main() -> None:
         run_one(args.system, [str(p) for p in args.folder], args.threads, args.batch_size)
         return
 
-    from benchmarks.scoring import Tally
+    from benchmarks.recognition_scores import Tally
     from benchmarks.spoken_set import ensure, read_reference
 
     folder = ensure(args.folder[0] if args.folder else None)

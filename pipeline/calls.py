@@ -40,8 +40,8 @@ class Segment:
     text: str
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
-    rms_dbfs: float | None = None  # loudness on the speaker's channel (acoustics.segment_loudness); None: not measured
     raw_text: str | None = None  # the recogniser's text where ``text`` had homophones repaired
+    rms_dbfs: float | None = None  # loudness on the speaker's channel (acoustics.segment_loudness); None: not measured
 
 
 @dataclass

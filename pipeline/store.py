@@ -16,6 +16,7 @@ transaction and never leaves one open.
 from __future__ import annotations
 
 import contextlib
+import re
 import json
 import os
 from dataclasses import dataclass
@@ -453,6 +454,9 @@ def _statements(script: str) -> Iterator[str]:
             pending = ""
 
 
+ADD_COLUMN = re.compile(r"ALTER TABLE (?P<table>\w+) ADD COLUMN (?P<column>\w+)")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring the schema up to date (inside ``writing``, so two first opens cannot race)."""
     new = "calls" not in db.table_names()
@@ -460,6 +464,9 @@ def migrate(db: sqlite_utils.Database) -> None:
     for statement in _statements(SCHEMA):  # executescript would commit the open transaction
         db.conn.execute(statement)
     for statement in MIGRATIONS[applied:]:
+        added = ADD_COLUMN.match(statement)
+        if added and added["column"] in db[added["table"]].columns_dict:
+            continue  # the column came with SCHEMA (or an earlier run of this migration)
         db.conn.execute(statement)
     db.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
 

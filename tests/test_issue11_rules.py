@@ -285,3 +285,21 @@ def test_a_fee_of_any_name_is_an_extra_fee(text):
 
 def test_no_fee_said_plainly_is_clean():
     assert "extra_fees" not in categories(OPENING + [("a", "我们不收任何手续费，结清按账单金额还就行。")] + BODY)
+
+
+def test_posing_as_an_authority_hides_the_institution_even_with_a_lender_named():
+    turns = [("a", "喂，是孟凡宇吗？"), ("c", "是我，你哪里？"),
+             ("a", "我这边是青山区人民法院诉前调解中心的，青禾银行起诉你的案子转到我们这儿了。")] + BODY
+    assert "missing_disclosure" in categories(turns)
+
+
+def test_the_lenders_own_lawyer_names_the_lender():
+    turns = [("a", "喂，是孟凡宇吗？"), ("c", "是我，你哪里？"),
+             ("a", "我是青禾消费金融的代理律师，姓罗，跟您谈一下还款的事。")] + BODY
+    assert "missing_disclosure" not in categories(turns)
+
+
+def test_a_lender_spoken_of_as_a_quantified_kind_is_no_name():
+    turns = [("a", "喂，是孟凡宇吗？"), ("c", "是我，你哪里？"),
+             ("a", "原告是一家网络小贷公司，你准备一下。")] + BODY
+    assert "missing_disclosure" in categories(turns)

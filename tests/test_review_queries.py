@@ -213,15 +213,11 @@ def test_the_ready_queue_weighs_severities_as_the_labels_do(queue_db):
         assert f"WHEN '{name}' THEN {rank} " in SCHEMA.replace("END", " END")
 
 
-def test_a_database_from_before_the_ready_queue_gets_it_filled(tmp_path, monkeypatch):
+def test_a_database_from_before_the_ready_queue_gets_it_filled(tmp_path):
     from pipeline import store
 
     db = store.open_db(tmp_path / "old.db")
     add_call(db, "x", "2026-03-01T10:00:00+08:00", [("threat", "high", 0.9), ("threat", "low", 0.2)])
-    db.execute("DELETE FROM call_queue")  # as a database made before call_queue existed
-    backfill = next(i for i, m in enumerate(store.MIGRATIONS) if "call_queue" in m)
-    db.execute(f"PRAGMA user_version = {backfill}")  # the ALTER TABLEs before it stay applied ...
-    monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[: backfill + 1])  # ... and those after it
-    db.close()
-    db = store.open_db(tmp_path / "old.db")
+    db.execute("DELETE FROM call_queue")  # as in a database made before call_queue existed
+    db.execute(store.MIGRATIONS[0])  # the migration such a database runs on its next open
     assert db.execute("SELECT call_id, findings, weight, rank FROM call_queue").fetchall() == [("x", 2, 5, 3)]

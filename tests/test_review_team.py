@@ -184,3 +184,11 @@ def logged_in_as(info, username, password):
     client = client_for(info)
     client.post("/login", data={"username": username, "password": password, "csrf_token": csrf_of(client)})
     return client
+
+
+def test_a_malformed_base_is_refused_not_ignored(info):
+    client = logged_in(info)
+    finding = info["finding_ids"][f"{CALL}:threat"]
+    assert verdict(client, finding, "confirmed", "²").status_code == 400
+    assert verdict(client, finding, "confirmed", "1e3").status_code == 400
+    assert open_db(info["db_path"]).execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0

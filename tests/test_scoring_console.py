@@ -17,14 +17,15 @@ def scored_db(tmp_path):
     return info, db
 
 
-def test_queue_sorts_and_filters_by_score(tmp_path):
+def test_queue_ranks_and_filters_by_score(tmp_path):
     info, db = scored_db(tmp_path)
     stored = dict(db.execute("SELECT call_id, score FROM call_scores").fetchall())
-    by_score = queue_page(db, QueueFilters(status="all", scope="all", sort="call_score"))
-    scores = [stored[row.call_id] for row in by_score.rows]
-    assert len(scores) > 1 and scores == sorted(scores)
-    passing = queue_page(db, QueueFilters(status="all", scope="all", max_score="60"))
-    low = {row.call_id for row in by_score.rows if stored[row.call_id] <= 60}
+    by_score = queue_page(db, QueueFilters(status="all", sort="call_score"))
+    scores = [row.call_score for row in by_score.rows]
+    assert scores == sorted(scores) and scores == sorted(stored[row.call_id] for row in by_score.rows)
+    assert all(row.grade for row in by_score.rows)
+    passing = queue_page(db, QueueFilters(status="all", max_score="60"))
+    low = {row.call_id for row in by_score.rows if row.call_score <= 60}
     assert low and low != {row.call_id for row in by_score.rows}  # the fixture has both kinds
     assert {row.call_id for row in passing.rows} == low
     odd = QueueFilters.from_params({"max_score": "sixty", "sort": "drop table"})
@@ -41,7 +42,7 @@ def test_call_page_shows_the_breakdown(tmp_path):
     assert page.status_code == 200
     assert 'id="call-score"' in page.text and view.score["items"][0]["label"] in page.text
     queue = logged_in(info).get("/?status=all&sort=call_score&max_score=100")
-    assert queue.status_code == 200 and "评分最低优先" in queue.text
+    assert queue.status_code == 200 and ">评分</a>" in queue.text and 'name="max_score" value="100"' in queue.text
 
 
 def test_call_page_shows_how_the_call_sounded(tmp_path):

@@ -42,6 +42,7 @@ class DialogueRules:
     introductions: list[re.Pattern]  # the act of introducing an organisation; group `name` is its name
     kinds: list[str]  # bare kinds of institution and departments: a name made only of these is none
     not_name_parts: list[str]  # a candidate name holding one of these is talk, not a name
+    poses_as_authority: re.Pattern  # the agent introduces themselves as a court, the police...
     filler: re.Pattern
     not_debtor: SoundRegex
     agent_addresses_third_party: SoundRegex
@@ -95,7 +96,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     disclosure, third, roles = sections["disclosure"], sections["third_party"], sections["roles"]
     disclosure_keys = (
         "suffixes", "staff", "not_names", "not_name_endings", "not_institutions", "name_starts", "brands", "introductions",
-        "kinds", "not_name_parts", "filler",
+        "kinds", "not_name_parts", "poses_as_authority", "filler",
     )
     doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
     third_party_keys = (
@@ -166,6 +167,9 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         introductions=introductions,
         kinds=sorted(words("kinds"), key=len, reverse=True),
         not_name_parts=words("not_name_parts"),
+        poses_as_authority=checked_regex(
+            doc, str(disclosure.get("poses_as_authority", r"(?!x)x")), ("disclosure", "poses_as_authority")
+        ) or re.compile(r"(?!x)x"),
         filler=filler or re.compile("^$"),
         not_debtor=third_party_cues("not_debtor", required=True),
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),

@@ -46,7 +46,14 @@ class InstitutionFinder:
         for match in self.suffixes.finditer(sound):
             name_start = self._name_start(text, sound, match.start())
             # an authority's name ends in a suffix too (中国人民银行征信中心)
-            if name_start is not None and not any(w in text[name_start : match.end()] for w in self.not_institutions):
+            # (深圳市地方金融|管理局: the authority's word may follow the suffix; a lawyer after
+            # it, 招联金融的律师, is the institution's own staff)
+            after = text[match.end() : match.end() + 8]
+            if (
+                name_start is not None
+                and not any(w in text[name_start : match.end()] for w in self.not_institutions)
+                and not any(w in after for w in self.not_institutions if w != "律师")
+            ):
                 found.append((name_start, match.end()))
         for match in self.staff.finditer(sound) if self.staff else ():
             name_start = self._name_start(text, sound, match.start())

@@ -149,16 +149,16 @@ class DetectorRegistry:
             out.append([self._cited(r).to_finding() for r in merge(results) if self._passes(r)])
         return out
 
-    def _cited(self, result: Result) -> Result:
-        """Only the clauses of the documents the institution is bound by."""
-        return dataclasses.replace(result, clauses=self.settings.cited(result.clauses))
-
     def _alone_threshold(self, category: str) -> float:
         """The settings' classifier.alone_thresholds, else the model card's."""
         configured = self.settings.classifier.alone_thresholds.get(category)
         if configured is not None:
             return configured
         return max((getattr(d, "alone_thresholds", {}).get(category, 0.0) for d in self.detectors), default=0.0)
+
+    def _cited(self, result: Result) -> Result:
+        """Only the clauses of the documents the institution is bound by."""
+        return dataclasses.replace(result, clauses=self.settings.cited(result.clauses))
 
     def _passes(self, result: Result) -> bool:
         settings = self.settings.categories[result.category]

@@ -119,8 +119,8 @@ SORTS = {
     "agent": ("c.agent_id", "asc"),
     "findings": ("findings", "desc"),
     "score": ("score", "desc"),
+    "call_score": ("call_score", "asc"),  # the scorecard's score: the worst calls score lowest
     "holder": ("holder", "asc"),
-    "call_score": ("(SELECT s.score FROM call_scores s WHERE s.call_id = c.id)", "asc"),  # scorecard, lowest first
 }
 
 
@@ -151,6 +151,8 @@ class QueueRow:
     duration: float | None
     holder: str | None
     categories: list[str]
+    call_score: float | None = None  # the scorecard's score and grade (call_scores), when scored
+    grade: str | None = None
     snippet: str | None = None  # the evidence of the call's worst matching finding
 
 
@@ -176,12 +178,13 @@ class _Sql:
 QUEUE_SELECT = (
     "c.id, c.started_at, c.agency, c.agent_id, COUNT(m.id) AS findings, MAX(m.rank) AS rank, "
     "MAX(m.score) AS score, SUM(m.weight) AS weight, c.duration, h.assignee AS holder, "
-    "group_concat(DISTINCT m.category) AS categories"
+    "group_concat(DISTINCT m.category) AS categories, cs.score AS call_score, cs.grade AS grade"
 )
 # The same columns from store's call_queue: one ready row per call for the default view.
 READY_SELECT = (
     "c.id, c.started_at, c.agency, c.agent_id, m.findings AS findings, m.rank AS rank, m.score AS score, "
-    "m.weight AS weight, c.duration, h.assignee AS holder, m.categories AS categories"
+    "m.weight AS weight, c.duration, h.assignee AS holder, m.categories AS categories, "
+    "cs.score AS call_score, cs.grade AS grade"
 )
 SEVERITY_WEIGHT_SQL = (
     "CASE f.severity " + " ".join(f"WHEN '{n}' THEN {w}" for n, w in SEVERITY_WEIGHT.items()) + " ELSE 0 END"
@@ -241,8 +244,9 @@ def _matched_calls_sql(
     # Unless a call-level filter narrows the calls (then SQLite starts from its index), the
     # ready rows come first (CROSS JOIN keeps SQLite to that order), so a page in the default
     # ranking is read off call_queue's index instead of sorting every call.
-    narrowed = any((filters.agency, filters.agent, filters.date_from, filters.date_to, filters.sample_id, filters.q,
-                    filters.max_score))
+    narrowed = any(
+        (filters.agency, filters.agent, filters.date_from, filters.date_to, filters.sample_id, filters.q, filters.max_score)
+    )
     if ready and not narrowed:
         sql = _Sql(f"SELECT {select} FROM call_queue m CROSS JOIN calls c ON c.id = m.call_id ")
     elif ready:
@@ -258,11 +262,9 @@ def _matched_calls_sql(
         sql.params += finding_params
     sql.text += f"LEFT JOIN ({HELD_SQL}) h ON h.call_id = c.id "
     sql.params.append(now_iso())
+    sql.text += "LEFT JOIN call_scores cs ON cs.call_id = c.id "
 
     call_where = ["c.status = 'ok'"]
-    if filters.max_score:
-        call_where.append("c.id IN (SELECT s.call_id FROM call_scores s WHERE s.score <= ?)")
-        sql.params.append(int(filters.max_score))
     if user is not None and filters.scope == "":
         call_where.append("(h.assignee IS NULL OR h.assignee = ?)")
         sql.params.append(user)
@@ -281,6 +283,9 @@ def _matched_calls_sql(
     if filters.date_to:  # the whole of the last day
         call_where.append("c.started_at < ?")
         sql.params.append((date.fromisoformat(filters.date_to) + timedelta(days=1)).isoformat())
+    if filters.max_score:
+        call_where.append("cs.score <= ?")
+        sql.params.append(int(filters.max_score))
     if filters.q:
         condition, params = _transcript_search(db, filters.q, masked)
         call_where.append(condition)
@@ -357,7 +362,9 @@ def queue_page(
 
 
 def _queue_row(row: tuple) -> QueueRow:
-    return QueueRow(*row[:10], categories=sorted((row[10] or "").split(",")) if row[10] else [])
+    return QueueRow(
+        *row[:10], categories=sorted((row[10] or "").split(",")) if row[10] else [], call_score=row[11], grade=row[12]
+    )
 
 
 def _add_snippets(db: sqlite_utils.Database, rows: list[QueueRow], filters: QueueFilters) -> None:

@@ -27,7 +27,9 @@ SQLITE_MAX_INT = 2**63 - 1
 
 def _verdict(db, user: auth.User, finding_id: int, verdict: str, comment: str, base: str) -> int:
     """Record the verdict (audited); 409 when ``base`` is stale, 400 when it is refused."""
-    base_id = int(base) if base.isascii() and base.isdigit() and len(base) < 19 else None
+    if base and not (base.isascii() and base.isdigit() and len(base) < 19):
+        raise HTTPException(status_code=400, detail="请求参数无效：base")
+    base_id = int(base) if base else None  # no base (a script of one's own): no version check
     record = functools.partial(queries.record_verdict, db, finding_id, verdict, user.username, comment, base_id)
     review_id = audited_review(db, user, ("verdict", "finding", finding_id), record, "无法保存结论", verdict)
     call_id = db.execute("SELECT call_id FROM reviews WHERE id = ?", [review_id]).fetchone()[0]

@@ -358,7 +358,7 @@
 
   // The line being played: highlighted, kept in view, the playhead on the timeline.
   let playingLine = null;
-  function follow_playback() {
+  function followPlayback() {
     const now = player.currentTime;
     if (playhead && duration > 0) playhead.style.left = percent(now);
     const line = lines.find((l) => parseFloat(l.dataset.start) <= now && now < parseFloat(l.dataset.end)) || null;
@@ -372,8 +372,8 @@
     if (box.top < top || box.bottom > window.innerHeight) line.scrollIntoView({ block: "center" });
   }
   if (player) {
-    player.addEventListener("timeupdate", follow_playback);
-    player.addEventListener("seeked", follow_playback);
+    player.addEventListener("timeupdate", followPlayback);
+    player.addEventListener("seeked", followPlayback);
   }
 
   // --- search within the transcript (the text as shown, so masked digits stay masked) ----
