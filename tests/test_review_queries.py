@@ -219,5 +219,6 @@ def test_a_database_from_before_the_ready_queue_gets_it_filled(tmp_path):
     db = store.open_db(tmp_path / "old.db")
     add_call(db, "x", "2026-03-01T10:00:00+08:00", [("threat", "high", 0.9), ("threat", "low", 0.2)])
     db.execute("DELETE FROM call_queue")  # as in a database made before call_queue existed
-    db.execute(store.MIGRATIONS[0])  # the migration such a database runs on its next open
+    backfill = next(m for m in store.MIGRATIONS if "call_queue" in m)
+    db.execute(backfill)  # the migration such a database runs on its next open
     assert db.execute("SELECT call_id, findings, weight, rank FROM call_queue").fetchall() == [("x", 2, 5, 3)]
