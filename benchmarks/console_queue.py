@@ -1,11 +1,14 @@
-"""Time the reviewer console's queue query on a database of 100,000 findings.
+"""Time the reviewer console on a database of 100,000 findings, against a small one.
 
-    python -m benchmarks.console_queue [--findings 100000]      (from the repository root)
+    python -m benchmarks.console_queue [--findings 100000] [--small 1000]   (from the repository root)
 
-Fills a temporary database (four findings per call, a fifth of them reviewed, two segments
+Fills temporary databases (four findings per call, a fifth of them reviewed, two segments
 per call in the full-text index) and prints, for a few filter settings, the median time of
-one queue page: the page of calls, their total and the per-category counts (two queries).
-The queries walk the findings_call and reviews_finding indexes; see EXPLAIN QUERY PLAN.
+one queue page (the page of calls, their total and the per-category counts). Then, through
+the console itself (FastAPI's TestClient, in-process, so server time without a network), the
+median of: the queue page as HTML, a call page opened from the queue (with its next/previous
+lookup), and a verdict's round trip (POST /api/findings/{id}/verdict, JSON back), each as
+milliseconds at both sizes and as the ratio large / small, measured in the same run.
 """
 
 from __future__ import annotations
@@ -107,15 +110,71 @@ def median_seconds(db, filters: QueueFilters, repeats: int = 5) -> float:
     return statistics.median(times)
 
 
+def console_timings(db_path: Path, repeats: int = 15) -> dict[str, float]:
+    """Median milliseconds of the queue page, a call page and a verdict, through the app."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from pipeline.review import auth
+    from pipeline.review.app import create_app
+
+    db = open_db(db_path)
+    auth.add_user(db, "bench-reviewer", "bench-password", "reviewer")
+    open_ids = [
+        r[0] for r in db.execute(
+            "SELECT f.id FROM findings f WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.finding_id = f.id) "
+            "ORDER BY f.id LIMIT ?", [repeats]
+        )
+    ]
+    db.close()
+    client = TestClient(create_app(db_path, secret="bench"), follow_redirects=False)
+    login_page = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login_page).group(1)
+    client.post("/login", data={"username": "bench-reviewer", "password": "bench-password", "csrf_token": token})
+    queue_html = client.get("/").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', queue_html).group(1)
+    first_call = re.search(r'href="(/call\?[^"]+)" class="call-link"', queue_html).group(1).replace("&amp;", "&")
+
+    def timed(request) -> float:
+        times = []
+        for i in range(repeats):
+            t0 = time.perf_counter()
+            response = request(i)
+            times.append(time.perf_counter() - t0)
+            assert response.status_code == 200, response.text[:200]
+        return statistics.median(times) * 1000
+
+    return {
+        "queue page (HTML)": timed(lambda i: client.get("/")),
+        "call page from the queue": timed(lambda i: client.get(first_call)),
+        "verdict round trip": timed(
+            lambda i: client.post(
+                f"/api/findings/{open_ids[i]}/verdict",
+                data={"verdict": "confirmed", "base": "0", "csrf_token": token},
+            )
+        ),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--findings", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=1_000, help="findings in the database compared against")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "qa.db"
+        small_path = Path(tmp) / "small.db"
         t0 = time.perf_counter()
         fill(db_path, args.findings)
-        print(f"filled {args.findings} findings in {time.perf_counter() - t0:.1f} s")
+        fill(small_path, args.small)
+        print(f"filled {args.findings} and {args.small} findings in {time.perf_counter() - t0:.1f} s")
+        large, small = console_timings(db_path), console_timings(small_path)
+        print(f"\nthrough the console (median ms; target < 200 ms at {args.findings} findings)")
+        print(f"{'':28s} {args.findings:>9d} {args.small:>9d}   ratio")
+        for name in large:
+            print(f"{name:28s} {large[name]:9.1f} {small[name]:9.1f}   {large[name] / small[name]:5.1f}x")
+        print("\nqueue query alone (median ms)")
         db = open_db(db_path)
         cases = {
             "open queue, page 1": QueueFilters(),

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.audio import decode
-from pipeline.transcribe import Transcriber, TranscribeSettings
+from pipeline.transcribe import TranscribeSettings, load_transcriber
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "fixtures/audio/violation_stereo_16k.wav"
 
@@ -42,7 +42,7 @@ def main() -> None:
     print(f"{args.file}: {audio.duration:.1f} s, {len(audio.channels)} channel(s), "
           f"beam {args.beam_size}, {args.threads} threads")
     for label, batch_size in (("sequential", 0), (f"batched ({args.batch_size})", args.batch_size)):
-        transcriber = Transcriber(TranscribeSettings(
+        transcriber = load_transcriber(TranscribeSettings(
             beam_size=args.beam_size, cpu_threads=args.threads, batch_size=batch_size))
         walls, cpus = [], []
         for _ in range(args.repeat):

@@ -15,6 +15,7 @@ import functools
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,8 @@ CHANNEL_MODES = ("agent-customer", "customer-agent", "mono")
 _STREAM_LINE = re.compile(
     r"Stream #\d+:\d+\S*: Audio: (?P<codec>[^,\s]+)[^,]*, (?P<rate>\d+) Hz, (?P<layout>[^,]+)"
 )
+_DURATION_LINE = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
+_READ_BLOCK = 10 * SAMPLE_RATE  # frames read from ffmpeg at a time
 _LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "5.0": 5, "5.1": 6, "7.1": 8}
 _AMR_NB_DECODER = "libopencore_amrnb"
 
@@ -73,44 +76,71 @@ def decode(path, channel_mode: str = "agent-customer") -> Audio:
 
     # "file:" keeps ffmpeg from reading a name such as "rtp:call 10:15.wav" as a protocol.
     source = f"file:{path}"
-    codec, sample_rate, n_channels = _probe(path, source)
+    codec, sample_rate, n_channels, duration = _probe(path, source)
     binary, input_options = _decoder_for(codec)
     decode_channels = 2 if n_channels == 2 else 1
-    try:
-        raw, _ = (
-            ffmpeg.input(source, **input_options)
-            .output("pipe:", format="f32le", acodec="pcm_f32le", ac=decode_channels, ar=SAMPLE_RATE)
-            .global_args("-nostdin", "-hide_banner", "-loglevel", "error")
-            .run(cmd=binary, capture_stdout=True, capture_stderr=True)
-        )
-    except ffmpeg.Error as exc:
-        raise AudioError(f"{path}: cannot decode {codec} audio: {_reason(exc.stderr, source)}") from None
-
-    samples = np.frombuffer(raw, dtype=np.float32).reshape(-1, decode_channels)
-    if samples.shape[0] == 0:
+    command = (
+        ffmpeg.input(source, **input_options)
+        .output("pipe:", format="f32le", acodec="pcm_f32le", ac=decode_channels, ar=SAMPLE_RATE)
+        .global_args("-nostdin", "-hide_banner", "-loglevel", "error")
+        .compile(cmd=binary)
+    )
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)
+        with process.stdout:
+            samples = _read_channels(process.stdout, decode_channels, channel_mode, duration)
+        if process.wait() != 0:
+            errors.seek(0)
+            raise AudioError(f"{path}: cannot decode {codec} audio: {_reason(errors.read(), source)}")
+    if samples[0].size == 0:
         raise AudioError(f"{path}: no audio samples")
     return Audio(
         path=path,
         channels=_with_roles(samples, channel_mode),
-        duration=samples.shape[0] / SAMPLE_RATE,
+        duration=samples[0].size / SAMPLE_RATE,
         n_channels=n_channels,
         sample_rate=sample_rate,
     )
 
 
-def _with_roles(samples: np.ndarray, channel_mode: str) -> list[tuple[str, np.ndarray]]:
-    if samples.shape[1] == 1:
-        return [("unknown", samples[:, 0].copy())]
-    if channel_mode == "mono":
-        return [("unknown", samples.mean(axis=1, dtype=np.float32))]
-    left, right = samples[:, 0].copy(), samples[:, 1].copy()
+def _read_channels(stream, n_channels: int, channel_mode: str, duration: float | None) -> list[np.ndarray]:
+    """ffmpeg's interleaved float32 output, read block by block into one array per channel
+    (one mixed array in ``mono`` mode), sized from the probed duration: a long call is held
+    once, not also as the raw bytes and an interleaved copy."""
+    mix = n_channels == 2 and channel_mode == "mono"
+    outputs = 1 if mix else n_channels
+    capacity = int(((duration or 60.0) + 1.0) * SAMPLE_RATE)
+    arrays = [np.empty(capacity, np.float32) for _ in range(outputs)]
+    filled, frame, rest = 0, 4 * n_channels, b""
+    while block := stream.read(_READ_BLOCK * frame):
+        block = rest + block  # a read may end inside a frame: keep that part for the next
+        whole = len(block) // frame * frame
+        block, rest = block[:whole], block[whole:]
+        frames = np.frombuffer(block, np.float32).reshape(-1, n_channels)
+        if filled + len(frames) > capacity:
+            capacity = max(2 * capacity, filled + len(frames))
+            arrays = [np.concatenate([a[:filled], np.empty(capacity - filled, np.float32)]) for a in arrays]
+        if mix:
+            arrays[0][filled : filled + len(frames)] = frames.mean(axis=1, dtype=np.float32)
+        else:
+            for i, array in enumerate(arrays):
+                array[filled : filled + len(frames)] = frames[:, i]
+        filled += len(frames)
+    return [array[:filled] for array in arrays]
+
+
+def _with_roles(samples: list[np.ndarray], channel_mode: str) -> list[tuple[str, np.ndarray]]:
+    if len(samples) == 1:
+        return [("unknown", samples[0])]
+    left, right = samples
     if channel_mode == "agent-customer":
         return [("agent", left), ("customer", right)]
     return [("agent", right), ("customer", left)]
 
 
-def _probe(path: str, source: str) -> tuple[str, int, int]:
-    """The first audio stream's codec, sample rate and channel count, from ``ffmpeg -i``."""
+def _probe(path: str, source: str) -> tuple[str, int, int, float | None]:
+    """The first audio stream's codec, sample rate and channel count, and the duration if
+    the container states it, from ``ffmpeg -i``."""
     result = subprocess.run(
         [ffmpeg_binary(), "-nostdin", "-hide_banner", "-i", source],
         capture_output=True,
@@ -124,7 +154,9 @@ def _probe(path: str, source: str) -> tuple[str, int, int]:
     layout = match["layout"].strip()
     channels = re.match(r"(\d+) channels", layout)
     n_channels = int(channels[1]) if channels else _LAYOUT_CHANNELS.get(layout.split("(")[0], 1)
-    return match["codec"], int(match["rate"]), n_channels
+    stated = _DURATION_LINE.search(stderr)
+    duration = int(stated[1]) * 3600 + int(stated[2]) * 60 + float(stated[3]) if stated else None
+    return match["codec"], int(match["rate"]), n_channels, duration
 
 
 def _decoder_for(codec: str) -> tuple[str, dict[str, str]]:

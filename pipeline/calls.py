@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .errors import CallqaError
+from .text import normalize_spacing
 
 SPEAKERS = ("agent", "customer", "unknown")
 METADATA_FIELDS = ("started_at", "agent_id", "agency", "debtor_id")
@@ -39,6 +40,8 @@ class Segment:
     text: str
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
+    raw_text: str | None = None  # the recogniser's text where ``text`` had homophones repaired
+    rms_dbfs: float | None = None  # loudness on the speaker's channel (acoustics.segment_loudness); None: not measured
 
 
 @dataclass
@@ -152,7 +155,7 @@ def call_from_json(data: Any) -> Call:
             )
         if not isinstance(raw["text"], str):
             raise CallFormatError(call_id, f"{where}.text", "must be a string")
-        segments.append(Segment(start=start, end=end, speaker=raw["speaker"], text=raw["text"]))
+        segments.append(Segment(start=start, end=end, speaker=raw["speaker"], text=normalize_spacing(raw["text"])))
     known = {"call_id", "segments", *METADATA_FIELDS}
     return Call(
         call_id=call_id,

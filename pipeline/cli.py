@@ -231,23 +231,30 @@ def _print_scores(title: str, scores) -> None:
 @click.option("--with-reviews", is_flag=True, help="Also learn from reviewer verdicts in --db.")
 @db_option(required=False, help="Database with reviews (with --with-reviews).")
 @click.option("--force", is_flag=True, help="With --with-reviews: replace the model even if it scores lower.")
-def train(corpus, out, seed, with_reviews, db_path, force):
+@click.option("--writers", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of labelled calls by independent writers (*.jsonl; cross-validated by writer).  "
+              "[default: fixtures/labelled/writers/tune]")
+@click.option("--templates-only", is_flag=True, help="Train on --corpus alone, without writers' calls.")
+def train(corpus, out, seed, with_reviews, db_path, force, writers, templates_only):
     """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md."""
-    from .learn.corpus import CORPUS_DIR
+    from .learn.corpus import CORPUS_DIR, WRITERS_DIR
     from .learn.training import macro_f1, retrain_with_reviews, train_corpus
     from .resources import data_path
 
     corpus = corpus or CORPUS_DIR
     out = out or data_path("models")
+    writers = None if templates_only else writers or WRITERS_DIR
     if not with_reviews:
-        result = train_corpus(corpus, out, seed)
-        _print_scores(f"cross-validated on train ({len(result.train)} utterances):", result.cv_scores)
+        result = train_corpus(corpus, out, seed, writers)
+        where = f"writers' lines, leaving each writer out ({len(result.cv_scores_by_writer)} writers)" if writers else (
+            f"train ({len(result.train)} utterances)")
+        _print_scores(f"cross-validated on {where}:", result.cv_scores)
         _print_scores(f"held-out test ({len(result.test)} utterances):", result.test_scores)
         click.echo(f"thresholds: {result.thresholds}\nwrote {out}/utterance_classifier.skops and MODEL_CARD.md")
         return
     if db_path is None:
         raise click.UsageError("--with-reviews needs --db PATH")
-    outcome = retrain_with_reviews(store.open_db(db_path), corpus, out, seed, force)
+    outcome = retrain_with_reviews(store.open_db(db_path), corpus, out, seed, force, writers)
     click.echo(f"{len(outcome.reviewed)} utterances from reviewer verdicts added to the training data")
     if outcome.old_scores is not None:
         _print_scores("current model on held-out test:", outcome.old_scores)
@@ -264,6 +271,43 @@ def train(corpus, out, seed, with_reviews, db_path, force):
 # --- reviewer console: accounts, web console, queue, verdicts, export --------------------
 
 STATUSES = ["open", "confirmed", "dismissed", "uncertain", "all"]
+
+
+@cli.group()
+def rules():
+    """Analyst rules in YAML (README, "Analyst rules"): check a file, try it on calls."""
+
+
+@rules.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def rules_check(files):
+    """Check rule files (or folders of them); every mistake as FILE:LINE: reason."""
+    from .analyst.language import read_rule_pack
+
+    pack = read_rule_pack(list(files))
+    added = f"，新增类别 {len(pack.categories)} 个" if pack.categories else ""
+    click.echo(f"规则 {len(pack.rules)} 条{added}，检查通过。")
+
+
+@rules.command("test")
+@click.argument("rule_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("calls_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@config_option
+def rules_test(rule_file, calls_file, config):
+    """Show what the rules of RULE_FILE would flag on the calls of CALLS_FILE (.json or .jsonl)."""
+    from .analyst.trial import try_rules
+
+    pack, results = try_rules(rule_file, calls_file, config)
+    flagged = 0
+    for result in results:
+        if result.error:
+            click.echo(f"跳过 {result.error}", err=True)
+            continue
+        flagged += bool(result.findings)
+        for f in result.findings:
+            where = f"第 {f.segment_index + 1} 句" if f.segment_index is not None else "整通"
+            click.echo(f"{result.call_id}\t{where}\t{pack.category(f.category).label}\t{f.explanation}")
+    click.echo(f"{len(results)} 通通话，{flagged} 通会被标记。")
 
 
 @cli.group()
@@ -611,10 +655,19 @@ def detect(file, config, workers):
 @db_option()
 @config_option
 @workers_option
-def redetect(db_path, config, workers):
+@click.option("--metrics", "remeasure_audio", is_flag=True,
+              help="First measure the stored recordings again (loudness per segment; no transcription).")
+def redetect(db_path, config, workers, remeasure_audio):
     """Run detection again on every stored call (after editing lexicons or thresholds)."""
     from .run import redetect as run_redetect
 
+    if remeasure_audio:
+        from .metrics import remeasure
+
+        measured = remeasure(store.open_db(db_path), config)
+        click.echo(f"measured again: {measured.measured} recordings ({measured.skipped} imported transcripts have no audio)")
+        for failure in measured.failures:
+            click.echo(f"not measured (stored figures kept): {failure}", err=True)
     with local_executor(workers) as executor:
         progress = run_redetect(store.open_db(db_path), config, executor, arguments={"db": str(db_path)})
     click.echo(f"{progress.done} calls, {sum(progress.findings.values()) + progress.cross_call} findings")
@@ -623,6 +676,19 @@ def redetect(db_path, config, workers):
         click.echo(f"  {category}: {count}")
     for _where, error in progress.failures:
         click.echo(f"failed (stored findings kept): {error}", err=True)
+
+
+@cli.command()
+@db_option()
+@config_option
+def score(db_path, config):
+    """Score every stored call with its scorecard (after editing a template; no re-detection)."""
+    from .scoring import score_calls
+
+    summary = score_calls(store.open_db(db_path), config)
+    click.echo(f"{summary.calls} 通通话已评分，一票否决 {summary.failed_critical} 通")
+    for name, counts in (("模板", summary.by_template), ("等级", summary.by_grade)):
+        click.echo(f"  {name}：" + "，".join(f"{key} {count}" for key, count in sorted(counts.items())))
 
 
 @cli.command()

@@ -8,8 +8,9 @@ import contextlib
 import csv
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Callable, Sequence
+from typing import IO, Any, Callable, NamedTuple, Sequence
 
 from .errors import CallqaError
 
@@ -54,6 +55,13 @@ def _umask() -> int:
     return mask
 
 
+class Link(NamedTuple):
+    """A cell that links to ``url``: a hyperlink in XLSX, plain text in CSV."""
+
+    text: str
+    url: str
+
+
 def spreadsheet_safe(value: Any) -> Any:
     """Text that Excel would run as a formula (call ids, agency names and transcript text come
     from outside) gets a leading apostrophe in CSV, as OWASP advises for CSV injection."""
@@ -79,7 +87,7 @@ def write_table(
         def write_csv(out: IO) -> None:
             writer = csv.writer(out)
             writer.writerow(headers)
-            writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
+            writer.writerows([spreadsheet_safe(_csv_value(value)) for value in row] for row in rows)
 
         write_file(path, write_csv, "w", encoding="utf-8-sig", newline="")
         return
@@ -96,6 +104,7 @@ def write_table(
     for row in rows:
         _append_text_safe(sheet, row)
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     for column, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     for title, extra_rows in (extra_sheets or {}).items():
@@ -105,10 +114,25 @@ def write_table(
     write_file(path, workbook.save)
 
 
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, Link):
+        return value.text
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    return value
+
+
 def _append_text_safe(sheet, row: Sequence[Any]) -> None:
     """Append ``row``; text that looks like a formula is stored as text (shown as typed, no
-    apostrophe), with Excel's quote prefix so editing the cell keeps it text."""
-    sheet.append(list(row))
+    apostrophe), with Excel's quote prefix so editing the cell keeps it text. Dates are typed
+    (Excel sorts and filters them as dates); a ``Link`` becomes a hyperlink."""
+    sheet.append([value.text if isinstance(value, Link) else value for value in row])
+    for value, cell in zip(row, sheet[sheet.max_row]):
+        if isinstance(value, Link):
+            cell.hyperlink = value.url
+            cell.style = "Hyperlink"
+        elif isinstance(value, datetime):
+            cell.number_format = "yyyy-mm-dd hh:mm"
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
             cell.data_type = "s"

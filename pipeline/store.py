@@ -16,6 +16,7 @@ transaction and never leaves one open.
 from __future__ import annotations
 
 import contextlib
+import re
 import json
 import os
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ CREATE TABLE IF NOT EXISTS segments (
     avg_logprob REAL,
     no_speech_prob REAL,
     text_tokens TEXT,               -- jieba-segmented text, indexed by segments_fts
+    raw_text TEXT,                  -- the recogniser's text when homophones were repaired in text
+    rms_dbfs REAL,                  -- loudness on the speaker's channel (NULL: not measured, e.g. a transcript)
     UNIQUE (call_id, idx)
 );
 
@@ -85,6 +88,40 @@ CREATE TABLE IF NOT EXISTS findings (
 );
 CREATE INDEX IF NOT EXISTS findings_call ON findings(call_id);
 CREATE INDEX IF NOT EXISTS findings_category ON findings(category, severity, score);
+
+-- Each call's score from the scorecard that applies to it (pipeline/scoring.py); recomputed
+-- from findings and verdicts by `callqa score`, and for the calls a scan or redetect touched.
+CREATE TABLE IF NOT EXISTS call_scores (
+    call_id TEXT PRIMARY KEY REFERENCES calls(id),
+    template TEXT NOT NULL,         -- the scorecard's id
+    score REAL NOT NULL,            -- base minus deductions; 0 when a critical item failed the call
+    grade TEXT NOT NULL,
+    failed_critical INTEGER NOT NULL, -- 1: a critical item (一票否决) failed the call
+    breakdown TEXT NOT NULL,        -- JSON list: item, label, occurrences, deducted, critical
+    scored_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS call_scores_score ON call_scores(score);
+
+-- How each call sounded (pipeline/acoustics.py): one row for the whole call (speaker 'call')
+-- and one per speaker. NULL: does not apply to the row, or not measurable (see measurable).
+CREATE TABLE IF NOT EXISTS call_metrics (
+    call_id TEXT NOT NULL REFERENCES calls(id),
+    speaker TEXT NOT NULL,          -- call | agent | customer | unknown
+    duration REAL,                  -- call: seconds of audio (or up to the last speech)
+    talk_seconds REAL,              -- seconds someone (call) or this speaker spoke
+    talk_ratio REAL,                -- speaker: talk_seconds / duration
+    dead_air_seconds REAL,          -- call: total of the gaps where nobody speaks
+    dead_air_longest REAL,          -- call: the longest such gap
+    longest_silence_after_other REAL, -- speaker: longest wait before answering the other party (stereo)
+    overtalk_count INTEGER,         -- starts while the other party speaks (stereo; NULL on mono)
+    overtalk_seconds REAL,
+    speech_rate_cpm REAL,           -- speaker: characters per minute of talk
+    loudness_dbfs REAL,             -- speaker: median segment RMS (NULL: audio not measured)
+    loudness_peak_db REAL,          -- speaker: loudest segment over that median
+    hung_up_by TEXT,                -- call: agent | customer, from the manifest
+    measurable TEXT,                -- call: what could not be measured, in words
+    PRIMARY KEY (call_id, speaker)
+);
 
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -125,9 +162,10 @@ WHERE r.finding_id IS NULL
 CREATE TABLE IF NOT EXISTS users (
     username TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
-    role TEXT NOT NULL,             -- reviewer | admin
+    role TEXT NOT NULL,             -- reviewer | admin | appellant
     created_at TEXT NOT NULL,
-    active INTEGER NOT NULL DEFAULT 1
+    active INTEGER NOT NULL DEFAULT 1,
+    agency TEXT                     -- an appellant's agency: the calls it may appeal
 );
 
 CREATE TABLE IF NOT EXISTS audit_log (
@@ -189,6 +227,112 @@ CREATE TABLE IF NOT EXISTS sample_calls (
     position INTEGER NOT NULL,
     PRIMARY KEY (sample_id, call_id)
 );
+
+-- Who works on a call: assigned by an admin (until reassigned) or claimed by a reviewer from
+-- the queue (a lock that ends at expires_at). One row per call.
+CREATE TABLE IF NOT EXISTS assignments (
+    call_id TEXT PRIMARY KEY REFERENCES calls(id),
+    assignee TEXT NOT NULL REFERENCES users(username),
+    assigned_by TEXT NOT NULL,
+    assigned_at TEXT NOT NULL,
+    expires_at TEXT                 -- NULL: assigned by an admin; else a claim's end
+);
+CREATE INDEX IF NOT EXISTS assignments_assignee ON assignments(assignee);
+
+-- An appeal (申诉) of a confirmed finding by an agent's or agency's account, decided by a
+-- reviewer other than the one who confirmed it; an overturn adds a 'dismissed' review.
+CREATE TABLE IF NOT EXISTS appeals (
+    id INTEGER PRIMARY KEY,
+    finding_id INTEGER NOT NULL REFERENCES findings(id),
+    call_id TEXT NOT NULL REFERENCES calls(id),
+    review_id INTEGER NOT NULL REFERENCES reviews(id),  -- the confirmed verdict appealed
+    appellant TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    decision TEXT,                  -- NULL (pending) | upheld | overturned
+    decided_by TEXT,
+    decision_comment TEXT,
+    decided_at TEXT
+);
+CREATE INDEX IF NOT EXISTS appeals_finding ON appeals(finding_id);
+
+-- The review queue's default view kept ready: per call, its open findings (no verdict, or
+-- 存疑) counted, severity-weighted and ranked, so the queue need not group 100,000 findings
+-- on every page. Kept by the triggers below whoever writes; the weights and ranks are
+-- present.labels.SEVERITY_RANK's (rank r weighs 2^(r-1)); tests/test_review_queries.py checks.
+CREATE TABLE IF NOT EXISTS call_queue (
+    call_id TEXT PRIMARY KEY,
+    findings INTEGER NOT NULL,      -- open findings
+    weight INTEGER NOT NULL,        -- their severity weights summed
+    rank INTEGER,                   -- the worst one's severity rank
+    score REAL,                     -- the highest score
+    categories TEXT                 -- comma-separated
+);
+CREATE INDEX IF NOT EXISTS call_queue_rank ON call_queue(weight DESC, rank DESC, score DESC);
+CREATE TRIGGER IF NOT EXISTS call_queue_finding_added AFTER INSERT ON findings BEGIN
+    DELETE FROM call_queue WHERE call_id = NEW.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = NEW.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
+CREATE TRIGGER IF NOT EXISTS call_queue_finding_removed AFTER DELETE ON findings BEGIN
+    DELETE FROM call_queue WHERE call_id = OLD.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = OLD.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
+CREATE TRIGGER IF NOT EXISTS call_queue_finding_changed AFTER UPDATE ON findings BEGIN
+    DELETE FROM call_queue WHERE call_id = OLD.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = OLD.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+    DELETE FROM call_queue WHERE call_id = NEW.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = NEW.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
+CREATE TRIGGER IF NOT EXISTS call_queue_reviewed AFTER INSERT ON reviews WHEN NEW.finding_id IS NOT NULL BEGIN
+    DELETE FROM call_queue WHERE call_id = NEW.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = NEW.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
+CREATE TRIGGER IF NOT EXISTS call_queue_review_removed AFTER DELETE ON reviews WHEN OLD.finding_id IS NOT NULL BEGIN
+    DELETE FROM call_queue WHERE call_id = OLD.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = OLD.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+END;
 """
 
 
@@ -284,7 +428,21 @@ def _reason(exc: sqlite3.DatabaseError) -> str | None:
 # ``user_version`` counts those applied. Append only. A change goes both into SCHEMA (new
 # databases start from it, with every migration counted as applied) and here (as ALTER
 # TABLE ... for old databases); a wholly new table needs only SCHEMA.
-MIGRATIONS: list[str] = []
+MIGRATIONS: list[str] = [
+    # asr: the recogniser's text where segments.text had homophones repaired
+    "ALTER TABLE segments ADD COLUMN raw_text TEXT",
+    # call_queue (console, issue 16) for databases that had findings before it existed
+    """INSERT OR REPLACE INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE lr.verdict IS NULL OR lr.verdict = 'uncertain'
+    GROUP BY f.call_id""",
+    "ALTER TABLE users ADD COLUMN agency TEXT",
+    "ALTER TABLE segments ADD COLUMN rms_dbfs REAL",  # issue 15: each segment's loudness
+]
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -296,6 +454,9 @@ def _statements(script: str) -> Iterator[str]:
             pending = ""
 
 
+ADD_COLUMN = re.compile(r"ALTER TABLE (?P<table>\w+) ADD COLUMN (?P<column>\w+)")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring the schema up to date (inside ``writing``, so two first opens cannot race)."""
     new = "calls" not in db.table_names()
@@ -303,6 +464,9 @@ def migrate(db: sqlite_utils.Database) -> None:
     for statement in _statements(SCHEMA):  # executescript would commit the open transaction
         db.conn.execute(statement)
     for statement in MIGRATIONS[applied:]:
+        added = ADD_COLUMN.match(statement)
+        if added and added["column"] in db[added["table"]].columns_dict:
+            continue  # the column came with SCHEMA (or an earlier run of this migration)
         db.conn.execute(statement)
     db.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
 
@@ -400,6 +564,8 @@ def save_call(db: sqlite_utils.Database, record: CallRecord, run_id: int | None 
                     "avg_logprob": s.avg_logprob,
                     "no_speech_prob": s.no_speech_prob,
                     "text_tokens": index_tokens(s.text),
+                    "raw_text": s.raw_text,
+                    "rms_dbfs": s.rms_dbfs,
                 }
                 for i, s in enumerate(call.segments)
             )
@@ -455,6 +621,8 @@ def _finding_row(finding: Finding, call_id: str, created: str) -> dict[str, Any]
 def _delete_call_rows(db: sqlite_utils.Database, call_id: str) -> None:
     db.execute("DELETE FROM segments WHERE call_id = ?", [call_id])
     db.execute("DELETE FROM findings WHERE call_id = ?", [call_id])
+    db.execute("DELETE FROM call_scores WHERE call_id = ?", [call_id])
+    db.execute("DELETE FROM call_metrics WHERE call_id = ?", [call_id])
     db.execute("DELETE FROM calls WHERE id = ?", [call_id])
 
 
@@ -486,9 +654,9 @@ def load_call(db: sqlite_utils.Database, call_id: str) -> Call:
     if row is None:
         raise KeyError(call_id)
     segments = [
-        Segment(start=r[0], end=r[1], speaker=r[2], text=r[3], avg_logprob=r[4], no_speech_prob=r[5])
+        Segment(start=r[0], end=r[1], speaker=r[2], text=r[3], avg_logprob=r[4], no_speech_prob=r[5], rms_dbfs=r[6])
         for r in db.execute(
-            'SELECT start, "end", speaker, text, avg_logprob, no_speech_prob FROM segments '
+            'SELECT start, "end", speaker, text, avg_logprob, no_speech_prob, rms_dbfs FROM segments '
             "WHERE call_id = ? ORDER BY idx",
             [call_id],
         )

@@ -46,9 +46,10 @@ def to_chinese_punctuation(text: str) -> str:
     )
 
 
-def domain_words(lexicon_dir: Path = LEXICON_DIR) -> list[str]:
+def domain_words(lexicon_dir: Path = LEXICON_DIR, pattern: str = "*.yaml") -> list[str]:
+    """The ``domain_words`` of the lexicon files matching ``pattern``, in file order."""
     words: list[str] = []
-    for path in sorted(lexicon_dir.glob("*.yaml")):
+    for path in sorted(lexicon_dir.glob(pattern)):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if isinstance(data, dict):
             words.extend(str(w) for w in data.get("domain_words", []) or [])
@@ -80,3 +81,31 @@ def index_tokens(text: str) -> str:
     return " ".join(
         w for w in _jieba().cut_for_search(text) if w.strip() and any(ch.isalnum() for ch in w)
     )
+
+
+# Characters written without spaces between them: Han, kana, and full-width punctuation.
+_CLOSE_SET = r"\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_CLOSE = f"[{_CLOSE_SET}]"
+_SPACE_RUN = re.compile(r"\s+")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def normalize_spacing(text: str) -> str:
+    """One spacing for Chinese text, whoever wrote it; the form every stage stores and reads.
+
+    Whisper on phone audio writes spaces between Chinese words or even characters (我 现在 没
+    有 钱); vendor transcripts mark phrase breaks with a space (喂 您好 请问是李强先生吗). Runs
+    of short pieces (two Han characters or fewer on average) are word spacing and are closed
+    up; longer pieces are phrases, and the space between them becomes a full-width comma, as
+    the detectors read a space anyway. Latin words and numbers keep one space between them
+    (Hello world, 1 000), and lose it next to Chinese (还 2000 元 → 还2000元, QQ 号 → QQ号).
+    """
+    text = _SPACE_RUN.sub(" ", text).strip()
+    if " " not in text:
+        return text
+    pieces = [p for p in text.split(" ") if _HAN_RUN.fullmatch(p)]
+    phrases = bool(pieces) and sum(map(len, pieces)) / len(pieces) > 2
+    between_han = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff]) (?=[\u3400-\u4dbf\u4e00-\u9fff])")
+    if phrases:
+        text = between_han.sub("，", text)
+    return re.sub(rf"(?<={_CLOSE}) | (?={_CLOSE})", "", text)

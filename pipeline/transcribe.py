@@ -1,8 +1,13 @@
 """faster-whisper over each channel of a call → time-ordered segments, hallucinations dropped.
 
-Each channel (agent, customer, or one ``unknown`` mono channel) is transcribed on its own in
-Mandarin with voice-activity detection, so every segment carries its speaker. Whisper writes
-traditional characters now and then; segments are converted to simplified with OpenCC.
+Each channel (agent, customer, or one ``unknown`` mono channel) is heard on its own, so every
+segment carries its speaker: its speech regions (Silero VAD) are packed into Whisper windows
+(``pack_windows``), the windows of both channels decoded together in batches, and Whisper's
+segments cut by word timestamps where the other party spoke (``split_at_turns``). Whisper
+reads a short prompt of the domain's words and the call's institutions first
+(``domain_prompt``). Its text is converted to simplified script (OpenCC), full-width
+punctuation and one spacing (``pipeline.text``); ``repair_homophones`` then puts back the
+lexicon words the detectors' homophone engine is sure of, keeping the heard text.
 
 Whisper invents text where there is none, so every segment passes a filter before it is kept
 (``drop_hallucinations``, pure functions tested without a model):
@@ -26,7 +31,9 @@ import logging
 import re
 import unicodedata
 import zlib
-from dataclasses import dataclass
+from pathlib import Path
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence
 
 import numpy as np
 
@@ -34,11 +41,17 @@ from pipeline.audio import SAMPLE_RATE, Audio
 from pipeline.calls import Segment
 from pipeline.config import ConfigError
 from pipeline.model import DEFAULT_MODEL_NAME, ModelError, resolve_model
-from pipeline.text import to_chinese_punctuation, to_simplified
+from pipeline.text import LEXICON_DIR, domain_words, normalize_spacing, to_chinese_punctuation, to_simplified
 
 log = logging.getLogger(__name__)
 
 _WINDOW = 30.0  # seconds of audio Whisper reads at once
+_PACKED = 24.0  # seconds of speech packed into one window: Whisper drops a last sentence it
+# cannot see end, which it does more often the nearer the audio runs to the end of its window
+_RETRY_WINDOW = 10.0  # a second reading of what Whisper skipped, in shorter windows
+_VAD_BLOCK = 120.0  # seconds of a channel given to the voice-activity detector at once: Silero
+# copies its input twice and onnxruntime keeps the arena its largest input needed
+_WINDOWS_AT_ONCE = 32  # windows decoded per batched call: bounds memory on long calls
 
 # Credits and sign-offs from the subtitles Whisper was trained on; it writes them over silence,
 # music and noise. A segment containing any of these (compared without spaces or punctuation,
@@ -79,6 +92,14 @@ class TranscribeSettings:
     compression_ratio_max: float = 2.4
     min_rms_dbfs: float = -50.0
     max_repeats: int = 3
+    # What Whisper reads before each window: with ``domain_prompt``, the institutions' names and
+    # the conversation's domain words (off by default: Whisper base wrote the word list back over
+    # short customer turns, and CER did not improve; see the README); ``initial_prompt`` is your
+    # own text instead, ``hotwords`` faster-whisper's hotwords.
+    domain_prompt: bool = False
+    initial_prompt: str | None = None
+    hotwords: str | None = None
+    institutions: list[str] = field(default_factory=list)  # from detection.institutions
 
     @classmethod
     def from_config(cls, config: dict, **overrides) -> TranscribeSettings:
@@ -87,6 +108,7 @@ class TranscribeSettings:
         ``overrides`` (e.g. command-line options) win over the file; None values are ignored.
         """
         section = dict(config.get("transcription") or {})
+        section.setdefault("institutions", list((config.get("detection") or {}).get("institutions") or []))
         section.update({key: value for key, value in overrides.items() if value is not None})
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(section) - set(known))
@@ -95,8 +117,134 @@ class TranscribeSettings:
         return cls(**section)
 
 
-class Transcriber:
-    """Loads the Whisper model once (from a local folder, never downloading) and transcribes."""
+class Transcriber(Protocol):
+    """What the scan needs from a speech recogniser: a name and ``transcribe``.
+
+    ``transcribe`` turns a decoded call into time-ordered segments, each on its speaker's
+    channel; a segment never spans the other party's turn. ``load_transcriber`` is the one
+    place a recogniser is built, so another backend plugs in there.
+    """
+
+    model_name: str
+
+    def transcribe(self, audio: Audio, names: Sequence[str] = ()) -> list[Segment]:
+        """``names``: institutions this call is about (the manifest's agency, lender)."""
+        ...
+
+
+def load_transcriber(settings: TranscribeSettings) -> Transcriber:
+    return WhisperTranscriber(settings)
+
+
+# The prompt primes the words of the conversation itself (dialogue.yaml: 欠款, 逾期, 还款 ...), not
+# those of the violation lexicons: a prompt makes Whisper likelier to write its words, and 法院 or
+# 坐牢 written where nobody said them would be a false finding.
+PROMPT_LEXICONS = "dialogue.yaml"
+
+
+def domain_prompt(names: Sequence[str], lexicon_dir: Path = LEXICON_DIR) -> str:
+    """Simplified-Chinese text for Whisper to read before each window: the institutions' names
+    and the conversation's domain words. It also keeps Whisper in simplified script."""
+    names = [n.strip() for n in dict.fromkeys(names) if n and n.strip()]
+    words = list(dict.fromkeys(domain_words(lexicon_dir, PROMPT_LEXICONS)))
+    return "、".join([*names, *words]) + "。" if names or words else ""
+
+
+@dataclass
+class Window:
+    """Speech regions of one channel packed into one Whisper window, long pauses shortened.
+
+    ``pieces`` are (start, end) stretches of the channel laid end to end: each speech region,
+    and after it at most ``max_pause`` seconds of the pause that follows. A time in the window
+    maps back to the channel through them.
+    """
+
+    speaker: str
+    channel: int  # index into the call's channels
+    regions: list[tuple[float, float]]  # the channel's speech in the window (channel seconds)
+    pieces: list[tuple[float, float]]
+    turns: list[float]  # window times where the other party spoke: no segment runs across them
+
+    @property
+    def length(self) -> float:
+        return sum(end - start for start, end in self.pieces)
+
+    def samples(self, channel: np.ndarray) -> np.ndarray:
+        return np.concatenate(
+            [channel[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)] for start, end in self.pieces]
+        )
+
+    def turn_of(self, start: float, end: float) -> int:
+        """Which turn of the window a word (window times) belongs to: the turn of the speech
+        region it overlaps most, or lies nearest to. A word's timestamps often stretch into
+        the pause beside it, so its midpoint alone can land in the wrong turn."""
+        best, turn, at = None, 0, 0.0
+        for (piece_start, piece_end), (speech_start, speech_end) in zip(self.pieces, self.regions):
+            speech = (at, at + speech_end - speech_start)
+            overlap = min(end, speech[1]) - max(start, speech[0])  # negative: the gap between
+            here = sum(1 for t in self.turns if t <= at + 1e-9)
+            if best is None or overlap > best:
+                best, turn = overlap, here
+            at += piece_end - piece_start
+        return turn
+
+    def to_channel(self, t: float, edge: str) -> float:
+        """A time in the window as a time in the channel. A word edge inside a shortened
+        pause is moved onto the speech: a word's ``start`` to the next region, its ``end``
+        back to the region before."""
+        at = 0.0
+        for i, ((start, end), (_, speech_end)) in enumerate(zip(self.pieces, self.regions)):
+            if t <= at + (end - start) or i == len(self.pieces) - 1:
+                heard = start + max(0.0, t - at)
+                if heard <= speech_end:
+                    return heard
+                if edge == "start" and i + 1 < len(self.regions):
+                    return self.regions[i + 1][0]
+                return speech_end
+            at += end - start
+        raise AssertionError("a window has pieces")
+
+
+def pack_windows(
+    speaker: str,
+    channel: int,
+    regions: list[tuple[float, float]],
+    others: list[tuple[float, float]] | None,
+    duration: float,
+    max_pause: float = 1.0,
+    longest: float = _WINDOW,
+) -> list[Window]:
+    """Consecutive speech regions of a channel packed into windows of at most ``longest`` s.
+
+    ``others`` is the other party's speech (None on a mono call): a pause in which the other
+    party spoke is a turn, and the window is cut there after decoding. On a mono call every
+    pause between regions (a second or more, see ``speech_regions``) counts as a turn.
+    """
+    windows: list[Window] = []
+    for i, (start, end) in enumerate(regions):
+        pause_end = regions[i + 1][0] if i + 1 < len(regions) else duration
+        piece_end = min(pause_end, end + max_pause)
+        window = windows[-1] if windows else None
+        if window is None or window.length + (end - start) > longest:
+            window = Window(speaker, channel, [], [], [])
+            windows.append(window)
+        elif others is None or any(s < start and e > window.regions[-1][1] for s, e in others):
+            window.turns.append(window.length)
+        window.regions.append((start, end))
+        window.pieces.append((start, piece_end))
+    return windows
+
+
+class WhisperTranscriber:
+    """Loads the Whisper model once (from a local folder, never downloading) and transcribes.
+
+    Each channel's speech regions (Silero VAD) are packed into windows of up to 30 s, pauses
+    shortened to a second, so Whisper reads whole windows with context instead of one padded
+    window per utterance. With ``batch_size`` the windows of both channels are decoded together
+    in batches. Whisper's segments are then cut by word timestamps where the other party spoke
+    in between (mono: at every pause of a second or more), so no segment spans the other
+    party's turn.
+    """
 
     def __init__(self, settings: TranscribeSettings):
         from faster_whisper import BatchedInferencePipeline, WhisperModel
@@ -116,49 +264,161 @@ class Transcriber:
             raise ModelError(f"model {folder}: cannot load it: {exc}") from None
         self._batched = BatchedInferencePipeline(self._model) if settings.batch_size > 0 else None
 
-    def transcribe(self, audio: Audio) -> list[Segment]:
+    def transcribe(self, audio: Audio, names: Sequence[str] = ()) -> list[Segment]:
+        regions = [speech_regions(samples, self.settings.vad) for _, samples in audio.channels]
+        options = self.decode_options(names)
+        heard = self._hear(audio, regions, regions, _PACKED, options)
+        # Whisper now and then stops before the end of a full window, or loops and is dropped:
+        # the regions it left without words are read again in short windows of their own.
+        missed = [
+            [r for r in channel_regions if not any(s.start < r[1] and s.end > r[0] for s in said)]
+            for channel_regions, said in zip(regions, heard)
+        ]
+        if any(missed):
+            for said, again in zip(heard, self._hear(audio, missed, regions, _RETRY_WINDOW, options)):
+                said.extend(again)
         segments: list[Segment] = []
-        for speaker, samples in audio.channels:
-            heard = self._recognise(samples, speaker)
-            segments.extend(drop_hallucinations(heard, samples, self.settings))
+        for (_, samples), said in zip(audio.channels, heard):
+            said.sort(key=lambda s: (s.start, s.end))
+            segments.extend(drop_hallucinations(said, samples, self.settings))
         return sorted(segments, key=lambda s: (s.start, s.end, s.speaker))
 
-    def _recognise(self, samples: np.ndarray, speaker: str) -> list[Segment]:
+    def decode_options(self, names: Sequence[str] = ()) -> dict:
+        """faster-whisper's options for this call; ``names`` go into the domain prompt."""
         s = self.settings
-        regions = speech_regions(samples, s.vad)
-        if not regions:
-            return []
-        options = dict(
+        prompt = s.initial_prompt
+        if prompt is None and s.domain_prompt:
+            prompt = domain_prompt([*names, *s.institutions])
+        return dict(
             language=s.language,
             beam_size=s.beam_size,
+            word_timestamps=True,
             # Conditioning on earlier text is the usual trigger of Whisper's repetition loops.
             condition_on_previous_text=False,
+            initial_prompt=prompt or None,
+            hotwords=s.hotwords or None,
         )
-        # Each speech region is decoded as its own clip: faster-whisper's own VAD glues the
-        # regions together, and a segment then spans the other party's turn in between.
-        if self._batched is not None:
-            clips = [{"start": start, "end": end} for start, end in regions]
-            pieces, _ = self._batched.transcribe(
-                samples, clip_timestamps=clips, batch_size=s.batch_size,
-                without_timestamps=False, **options,
+
+    def _hear(self, audio: Audio, regions, all_regions, longest: float, options: dict) -> list[list[Segment]]:
+        """Segments heard in ``regions`` (per channel), in windows of at most ``longest`` s;
+        ``all_regions`` tell where the other party spoke."""
+        mono = len(audio.channels) == 1
+        windows = [
+            window
+            for channel, (speaker, samples) in enumerate(audio.channels)
+            for window in pack_windows(
+                speaker, channel, regions[channel],
+                None if mono else [r for c, rs in enumerate(all_regions) if c != channel for r in rs],
+                len(samples) / SAMPLE_RATE, longest=longest,
             )
-        else:
-            clips = [t for region in regions for t in region]
-            pieces, _ = self._model.transcribe(
-                samples, clip_timestamps=clips, vad_filter=False, **options
-            )
-        channel_end = len(samples) / SAMPLE_RATE  # batched decoding can run past the clip
-        return [
-            Segment(
-                start=round(piece.start, 2),
-                end=round(min(piece.end, channel_end), 2),
-                speaker=speaker,
-                text=to_chinese_punctuation(to_simplified(piece.text.strip())),
-                avg_logprob=piece.avg_logprob,
-                no_speech_prob=piece.no_speech_prob,
-            )
-            for piece in pieces
         ]
+        heard: list[list[Segment]] = [[] for _ in audio.channels]
+        if windows:
+            for window, pieces in zip(windows, self._decode(audio, windows, options)):
+                for piece in pieces:
+                    if not self._is_loop(piece):
+                        heard[window.channel].extend(split_at_turns(piece, window))
+        return heard
+
+    def _is_loop(self, piece) -> bool:
+        """Whether Whisper's whole segment is a repetition loop (checked before it is cut)."""
+        ratio = compression_ratio(piece.text)
+        if ratio > self.settings.compression_ratio_max:
+            log.debug("dropped %.2f-%.2f %r: repetition loop (compression ratio %.2f)",
+                      piece.start, piece.end, piece.text[:60], ratio)
+            return True
+        return False
+
+    def _decode(self, audio: Audio, windows: list[Window], options: dict) -> list[list]:
+        """Whisper's segments (with words, in window time) for each window, in order."""
+        if self._batched is None:
+            return [
+                list(self._model.transcribe(
+                    window.samples(audio.channels[window.channel][1]), vad_filter=False, **options
+                )[0])
+                for window in windows
+            ]
+        return [
+            heard
+            for first in range(0, len(windows), _WINDOWS_AT_ONCE)
+            for heard in self._decode_batched(audio, windows[first : first + _WINDOWS_AT_ONCE], options)
+        ]
+
+    def _decode_batched(self, audio: Audio, windows: list[Window], options: dict) -> list[list]:
+        clips = [window.samples(audio.channels[window.channel][1]) for window in windows]
+        # The windows laid end to end, one clip each: windows of both sides fill the batches.
+        bounds = np.cumsum([0] + [len(clip) for clip in clips]) / SAMPLE_RATE
+        pieces, _ = self._batched.transcribe(
+            np.concatenate(clips),
+            clip_timestamps=[{"start": a, "end": b} for a, b in zip(bounds, bounds[1:])],
+            batch_size=self.settings.batch_size, without_timestamps=False, **options,
+        )
+        heard: list[list] = [[] for _ in windows]
+        for piece in pieces:
+            # ``seek`` is the clip's start in frames: it tells which window a segment came from.
+            index = int(np.argmin(np.abs(bounds[:-1] - piece.seek / self._model.frames_per_second)))
+            heard[index].append(_shifted(piece, -bounds[index]))
+        return heard
+
+
+def _shifted(piece, by: float):
+    """A faster-whisper segment with its (and its words') times moved by ``by`` seconds."""
+    words = [dataclasses.replace(w, start=w.start + by, end=w.end + by) for w in piece.words or []]
+    return dataclasses.replace(piece, start=piece.start + by, end=piece.end + by, words=words)
+
+
+def split_at_turns(piece, window: Window) -> list[Segment]:
+    """One Whisper segment (times in ``window``) as segments of the channel, cut at the
+    window's turns by its words' timestamps."""
+    groups: list[tuple[int, list]] = []
+    for word in piece.words or []:
+        turn = window.turn_of(word.start, word.end)
+        if groups and groups[-1][0] == turn:
+            groups[-1][1].append(word)
+        else:
+            groups.append((turn, [word]))
+    segments = []
+    for _, words in groups:
+        start, end = window.to_channel(words[0].start, "start"), window.to_channel(words[-1].end, "end")
+        segments.append(Segment(
+            start=round(start, 2),
+            end=round(max(end, start), 2),
+            speaker=window.speaker,
+            text=normalize_spacing(to_chinese_punctuation(to_simplified("".join(w.word for w in words)))),
+            avg_logprob=piece.avg_logprob,
+            no_speech_prob=piece.no_speech_prob,
+        ))
+    return segments
+
+
+def repair_homophones(segments: list[Segment], config: dict) -> list[Segment]:
+    """Segments with the homophones the detectors' engine is sure of repaired (预期 → 逾期 in a
+    debt context, 发院 → 法院), the recogniser's text kept in ``raw_text``.
+
+    Stored text is what reviewers read and search, so a repair is kept only when it is sure: the
+    heard text is no word at all (发院), or it is a word (预期) in a segment that speaks of the
+    debt (a word of the prompt lexicon: 借款, 还款, 欠款 ...). The detectors repair their own view
+    of every segment anyway.
+    """
+    from pipeline.detect.registry import default_registry
+    from pipeline.text import is_word
+
+    repairer = default_registry(config).preparer.repairer
+    debt_words = domain_words(LEXICON_DIR, PROMPT_LEXICONS)
+    repaired = []
+    for segment in segments:
+        _, repairs = repairer.repair(segment.text)
+        sure = [
+            r for r in repairs
+            if not is_word(r.heard) or any(w in segment.text for w in debt_words if w != r.heard)
+        ]
+        if sure:
+            chars = list(segment.text)
+            for r in sure:
+                chars[r.start : r.end] = r.word
+            segment = dataclasses.replace(segment, text="".join(chars), raw_text=segment.text)
+        repaired.append(segment)
+    return repaired
 
 
 def speech_regions(
@@ -175,11 +435,18 @@ def speech_regions(
     duration = len(samples) / sample_rate
     if not vad:
         return [(t, min(t + _WINDOW, duration)) for t in np.arange(0, duration, _WINDOW).tolist()]
-    options = VadOptions(min_silence_duration_ms=1000, max_speech_duration_s=_WINDOW)
-    return [
-        (region["start"] / sample_rate, region["end"] / sample_rate)
-        for region in get_speech_timestamps(samples, options, sampling_rate=sample_rate)
-    ]
+    options = VadOptions(min_silence_duration_ms=1000, max_speech_duration_s=_PACKED)
+    regions: list[tuple[float, float]] = []
+    step = int(_VAD_BLOCK * sample_rate)
+    # Block by block: the detector's memory follows the block, not the call.
+    for offset in range(0, len(samples), step):
+        for region in get_speech_timestamps(samples[offset : offset + step], options, sampling_rate=sample_rate):
+            start, end = (offset + region["start"]) / sample_rate, (offset + region["end"]) / sample_rate
+            # Speech running over a block boundary comes back as two regions: join them.
+            if regions and start - regions[-1][1] < 0.1 and end - regions[-1][0] <= _PACKED:
+                start = regions.pop()[0]
+            regions.append((start, end))
+    return regions
 
 
 def drop_hallucinations(

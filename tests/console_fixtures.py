@@ -26,7 +26,7 @@ from pipeline.review.app import create_app
 from pipeline.audio import ffmpeg_binary
 from pipeline.store import open_db, save_call
 
-PASSWORDS = {"wang": "wang-password", "admin": "admin-password"}
+PASSWORDS = {"wang": "wang-password", "li": "li-password", "admin": "admin-password"}
 AGENCY_A = "某某信用管理有限公司"
 AGENCY_B = "华信资产管理有限公司"
 
@@ -285,6 +285,35 @@ def build_db(directory: Path) -> dict:
     return {"db_path": directory / "qa.db", "audio": audio, "alaw": alaw, "finding_ids": finding_ids}
 
 
+LONG_CALL = "c-20260305-0020"
+
+
+def add_long_call(info: dict, findings: int = 20) -> list[tuple[int, float]]:
+    """A stereo call with ``findings`` agent lines 4 s apart, one finding on each (categories
+    in turn), and its recording; returns (finding id, start) in time order."""
+    directory = info["db_path"].parent
+    audio = write_tone_wav(directory / "long.wav", seconds=4.0 * findings + 4)
+    lines = []
+    for i in range(findings):
+        lines.append((4.0 * i + 1.0, 4.0 * i + 3.0, "agent", f"第{i + 1}句，你再不还钱我们就上门找你。"))
+        lines.append((4.0 * i + 3.2, 4.0 * i + 4.6, "customer", "嗯。"))
+    call = _call(LONG_CALL, "2026-03-05T16:00:00+08:00", "A017", AGENCY_A, lines)
+    categories = ["threat", "exaggeration", "impersonation", "third_party_leak"]
+    found = [
+        _finding(call, categories[i % 4], "high", 0.9, 2 * i, "我们就上门找你", ["GB 5.2.1.2"], "坐席以上门相威胁")
+        for i in range(findings)
+    ]
+    db = open_db(info["db_path"])
+    save_call(
+        db,
+        CallRecord(call=call, source_path=str(audio), sha256=hashlib.sha256(LONG_CALL.encode()).hexdigest(),
+                   findings=found, duration=4.0 * findings + 4, channels=2, model="transcript"),
+    )
+    rows = db.execute("SELECT id, start FROM findings WHERE call_id = ? ORDER BY start", [LONG_CALL]).fetchall()
+    db.conn.close()
+    return rows
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -329,50 +358,55 @@ def log_in(page, base_url: str, username: str) -> None:
     page.wait_for_url(base_url + "/")
 
 
-def screenshot(out: Path, db_path: Path | None = None) -> Path:
-    """The call page of the top call in the queue, as a reviewer sees it, saved as PNG.
-
-    Without ``db_path`` the fixture database is used; a given database (e.g. the demo's) is
-    copied first, so the temporary account and the audit rows do not land in it.
-    """
-    import shutil
+def screenshots(folder: Path) -> list[Path]:
+    """The console as a reviewer sees it, for the README and docs/console.md: the queue, a call
+    page with its timeline (the fixture calls plus a long one, some findings decided, a sample),
+    and a sample's progress. Writes console-queue.png, console.png and console-sample.png."""
     import tempfile
 
     from playwright.sync_api import sync_playwright
 
-    from pipeline.review.queries import QueueFilters, queue_page
+    from pipeline.review import queries, team
 
+    folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        if db_path is None:
-            db_path = build_db(Path(tmp))["db_path"]
-        else:
-            copy = Path(tmp) / "qa.db"
-            with open_db(db_path).conn as source:  # a consistent copy even while a scan writes
-                source.execute("VACUUM INTO ?", [str(copy)])
-            db_path = copy
-            auth.add_user(open_db(db_path), "wang", PASSWORDS["wang"], "reviewer")
-        top = queue_page(open_db(db_path), QueueFilters()).rows[0].call_id
-        with serving(db_path) as base_url, sync_playwright() as playwright:
+        info = build_db(Path(tmp))
+        long_call = add_long_call(info, 12)
+        db = open_db(info["db_path"])
+        for finding_id, _ in long_call[:4]:
+            queries.record_verdict(db, finding_id, "confirmed" if finding_id % 3 else "dismissed", "wang")
+        team.claim(db, "c-20260302-0002", "li")
+        db["samples"].insert({"id": 3, "created_at": "2026-03-10T02:00:00+00:00", "created_by": "admin", "seed": 7,
+                              "size": 4, "parameters": "{}", "population": "{}"})
+        sampled = [LONG_CALL, "c-20260304-0004", "c-20260302-0001", "c-20260303-0003"]
+        db["sample_calls"].insert_all(
+            [{"sample_id": 3, "call_id": c, "stratum": "机构", "position": i} for i, c in enumerate(sampled)]
+        )
+        queries.record_checked(db, "c-20260304-0004", "wang", "听完无违规")
+        db.conn.close()
+        with serving(info["db_path"]) as base_url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 860}, locale="zh-CN")
             log_in(page, base_url, "wang")
-            page.click(f"a.call-link:text('{top}')")
-            page.wait_for_function(
-                "() => !document.getElementById('player') || document.getElementById('player').readyState >= 1"
-            )
-            page.locator(".finding:has(.sev-high) header").first.click()
+            page.keyboard.press("j")
+            page.screenshot(path=str(folder / "console-queue.png"))
+            page.goto(f"{base_url}/call?id={LONG_CALL}&sample=3")
+            page.wait_for_function("() => document.getElementById('player').readyState >= 1")
+            page.evaluate("() => { const p = document.getElementById('player'); p.currentTime = 21.5; }")
+            page.wait_for_selector(".line.playing")
             page.wait_for_timeout(300)
-            page.screenshot(path=str(out))
+            page.screenshot(path=str(folder / "console.png"))
+            page.goto(f"{base_url}/samples/3")
+            page.screenshot(path=str(folder / "console-sample.png"))
             browser.close()
-        shutil.rmtree(Path(tmp), ignore_errors=True)
-    return out
+    return [folder / name for name in ("console-queue.png", "console.png", "console-sample.png")]
 
 
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(description="Screenshot the console's call page (for the README).")
-    parser.add_argument("out", type=Path, help="PNG to write, e.g. docs/console.png")
-    parser.add_argument("--db", type=Path, help="a scanned database to show instead of the fixture one")
+    parser = argparse.ArgumentParser(description="Screenshots of the console (for the README and docs/).")
+    parser.add_argument("folder", type=Path, help="where the PNGs go, e.g. docs")
     args = parser.parse_args()
-    print(screenshot(args.out, args.db))
+    for path in screenshots(args.folder):
+        print(path)

@@ -30,9 +30,9 @@ def write(tmp_path, text):
     return path
 
 
-def test_the_shipped_table_holds_the_thirteen_categories_and_the_core_five():
+def test_the_shipped_table_holds_the_fourteen_categories_and_the_core_five():
     table = category_table()
-    assert len(table.categories) == 13
+    assert len(table.categories) == 14
     assert table.core == ("threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak")
     assert table["threat"].clauses == ["GB 5.2.1.2", "HN 7(二)", "HN 7(四)", "NIFA 16(一)3"]
     assert table["recording_notice"].documents == ("NIFA",)
@@ -90,5 +90,9 @@ def test_the_spec_labels_agree_with_the_table():
     if not spec.exists():
         pytest.skip("the shared spec is not at hand")
     labels = dict(re.findall(r"^\| `(\w+)` \| ([^|]+?) \|", spec.read_text(encoding="utf-8"), re.M))
+    text = spec.read_text(encoding="utf-8")
     for category in category_table():
-        assert labels[category.id] == category.label
+        if category.id in labels:
+            assert labels[category.id] == category.label
+        else:  # built from the spec's "not yet built" list, which names it without a label
+            assert f"`{category.id}`" in text, category.id

@@ -18,9 +18,9 @@ from pipeline.detect.classifier import ModelFileError, TrainedClassifier, load, 
 from pipeline.detect.recognizers.classifier import ClassifierRecognizer
 from pipeline.detect.registry import default_registry
 from pipeline.detect.settings import DetectionSettings
-from pipeline.learn.corpus import CorpusError, Utterance, read_corpus, read_utterances
+from pipeline.learn.corpus import CorpusError, Utterance, read_call_utterances, read_corpus, read_utterances, read_writers
 from pipeline.learn.review_labels import reviewed_utterances
-from pipeline.learn.training import MODEL_FILE, evaluate, retrain_with_reviews, train
+from pipeline.learn.training import MODEL_FILE, TARGET_PRECISION, evaluate, retrain_with_reviews, train, train_corpus
 from pipeline.store import save_call
 
 THREAT = "你再不还钱，我们就派人去你家门口堵你，让你全家都知道"
@@ -88,8 +88,11 @@ def test_recognition_errors_still_recognised(trained):
 def test_thresholds_favour_precision(trained):
     assert set(trained.thresholds) == {"threat", "impersonation", "exaggeration", "third_party_leak"}
     assert all(0.5 <= t <= 1.0 for t in trained.thresholds.values())
-    for scores in trained.cv_scores.values():
-        assert scores.precision >= 0.85
+    for category, scores in trained.cv_scores.items():
+        # the lowest threshold reaching the target; the floor above it can cost a little
+        assert scores.precision >= TARGET_PRECISION - 0.01, category
+    alone = trained.model.alone_thresholds
+    assert all(alone[c] >= trained.thresholds[c] for c in trained.thresholds)
 
 
 def test_skops_round_trip_gives_identical_probabilities(tmp_path, trained):
@@ -302,7 +305,7 @@ def test_retrain_with_planted_misses_improves_recall_on_that_phrasing(tmp_path, 
         _plant_call(db, f"m{i}", [("customer", "喂"), ("agent", text)])
         _review(db, f"m{i}", "missed", "threat", start=3.0, end=5.5)
     old = load(model_dir / MODEL_FILE)
-    outcome = retrain_with_reviews(db, corpus, model_dir, seed=0, force=True)
+    outcome = retrain_with_reviews(db, corpus, model_dir, seed=0, force=True, writers_dir=None)
     assert len(outcome.reviewed) == len(NEW_INSULTS)
     assert outcome.replaced
     assert outcome.old_scores == evaluate(old, corpus_slice[1])
@@ -315,7 +318,7 @@ def test_retrain_with_planted_misses_improves_recall_on_that_phrasing(tmp_path, 
 def test_train_command_with_reviews_compares_old_and_new(tmp_path, reviewed_db, corpus_slice, model_dir):
     corpus = _write_corpus(tmp_path / "corpus", *corpus_slice)
     db_path = reviewed_db.conn.execute("PRAGMA database_list").fetchone()[2]
-    args = ["train", "--with-reviews", "--db", db_path, "--corpus", str(corpus), "--out", str(model_dir)]
+    args = ["train", "--with-reviews", "--db", db_path, "--corpus", str(corpus), "--out", str(model_dir), "--templates-only"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "3 utterances from reviewer verdicts" in result.output
@@ -333,3 +336,114 @@ def test_train_command_needs_a_database_for_reviews():
 def test_normalise_keeps_exactly_the_letters_and_digits():
     text = "".join(map(chr, range(0x10000)))  # the basic plane: punctuation, digits of every script, CJK, _
     assert normalise(text) == "".join(ch for ch in text if ch.isalnum()).lower()
+
+
+# --- the writers' calls as training rows (issue 11) -----------------------------------------
+
+
+def _labelled_call(call_id, writer, lines, labels, variants=()):
+    return {
+        "call_id": call_id,
+        "writer": writer,
+        "variants": list(variants),
+        "segments": [{"start": 2.0 * i, "end": 2.0 * i + 1.5, "speaker": who, "text": text} for i, (who, text) in enumerate(lines)],
+        "labels": [{"category": c, "segment_index": i} for c, i in labels],
+    }
+
+
+WRITER_CALLS = {
+    "wa": [
+        _labelled_call("wa-1", "wa", [
+            ("agent", "喂，请问是孙晓梅本人吗？"),
+            ("customer", "是我，你哪位？"),
+            ("agent", "你要是月底前还不上，我们的人就天天蹲在你们小区门口等你下班。"),
+            ("customer", "你们这是吓唬人。"),
+            ("agent", "我以区检察院办案人员的身份正式告诉你，你这个已经算经济犯罪了。"),
+            ("agent", ""),
+        ], [("threat", 2), ("impersonation", 4), ("exaggeration", 4), ("recording_notice", None)]),
+    ],
+    "wb": [
+        _labelled_call("wb-1", "wb", [
+            ("unknown", "您好，这边是安心借的贷后专员，找一下刘建国。"),
+            ("unknown", "他出门了，我是他邻居。"),
+            ("unknown", "那麻烦您跟他说一声，他在我们这欠了一万二，拖了快半年了。"),
+        ], [("third_party_leak", 2), ("unverified_identity", 2)], variants=["mono"]),
+    ],
+}
+
+
+@pytest.fixture
+def writers_dir(tmp_path):
+    folder = tmp_path / "writers"
+    folder.mkdir()
+    for writer, calls in WRITER_CALLS.items():
+        (folder / f"{writer}.jsonl").write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in calls), encoding="utf-8")
+    return folder
+
+
+def test_every_line_of_a_writers_call_becomes_a_row(writers_dir):
+    rows = read_writers(writers_dir)
+    assert [(u.speaker, u.label, u.categories) for u in rows[:5]] == [
+        ("agent", "none", ()),
+        ("customer", "none", ()),  # customers' lines are negatives too
+        ("agent", "threat", ("threat",)),
+        ("customer", "none", ()),
+        ("agent", "impersonation", ("impersonation", "exaggeration")),  # trains as the first, scores as both
+    ]
+    assert len(rows) == 8  # the empty segment is left out; call-level labels give no row
+    assert {u.group for u in rows} == {"wa", "wb"}
+    leak = rows[-1]
+    assert (leak.label, leak.speaker, leak.source, leak.group) == ("third_party_leak", "unknown", "natural+mono", "wb")
+
+
+def test_a_broken_writers_call_names_the_file_and_line(tmp_path):
+    path = tmp_path / "wx.jsonl"
+    path.write_text(json.dumps(_labelled_call("wx-1", "wx", [("agent", "你好")], [])) + '\n{"call_id": "wx-2"}\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"wx.jsonl:2: not a labelled call"):
+        read_call_utterances(path)
+    with pytest.raises(CorpusError, match="no labelled-call files"):
+        read_writers(tmp_path / "absent")
+
+
+@pytest.mark.slow  # trains models: out of the fast tier
+def test_training_with_writers_cross_validates_by_writer_and_is_deterministic(tmp_path, writers_dir, corpus_slice):
+    train_rows, test_rows = corpus_slice[0][::2], corpus_slice[1][::2]
+    corpus = _write_corpus(tmp_path / "corpus", train_rows, test_rows)
+    first = train_corpus(corpus, tmp_path / "first", seed=0, writers_dir=writers_dir)
+    second = train_corpus(corpus, tmp_path / "second", seed=0, writers_dir=writers_dir)
+    assert set(first.cv_scores_by_writer) == {"wa", "wb"}
+    # only the lines the detector scores are judged: agent and unknown speaker, not customers
+    assert first.cv_scores["threat"].support == 1 and first.cv_scores["third_party_leak"].support == 1
+    assert first.cv_scores["exaggeration"].support == 1  # the second label of a line counts too
+    assert all(first.model.alone_thresholds[c] >= first.thresholds[c] for c in first.thresholds)
+    card = (tmp_path / "first" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert card == (tmp_path / "second" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "leave one writer out" in card and "writers' calls sha256" in card and "alone threshold" in card
+    texts = [u.text for u in test_rows]
+    assert np.array_equal(first.model.pipeline.predict_proba(texts), second.model.pipeline.predict_proba(texts))
+    assert load(tmp_path / "first" / MODEL_FILE).alone_thresholds == first.model.alone_thresholds
+
+
+# The shipped model on lines written for this test (issue 11, mechanism 2): chatty and evasive
+# talk with no harm in it stays under the alone thresholds; a veiled threat, a claimed police
+# unit and an invented consequence reach them.
+HARMLESS_CHAT = [
+    "哎呀您别紧张，我就是例行问一下，您最近工作还顺利吧？",
+    "行行行，那您先忙，孩子放学了是吧，我晚点再打过来。",
+    "您要是手头实在紧，咱们可以聊聊分几期还，不着急一下子凑齐。",
+    "这个我真做不了主，得回去问问我们组长，您稍等我两天。",
+    "您说的那个情况我理解，谁家还没个难处呢。",
+]
+FRESH_VIOLATIONS = {
+    "你要是再躲着不接，我们就只能天天往你爸妈那边打了，看你脸往哪搁。": "threat",
+    "我是市公安局经侦支队的，你这个案子现在归我们管。": "impersonation",
+    "再拖下去你这辈子都别想坐高铁了，孩子上学也受影响。": "exaggeration",
+}
+
+
+def test_the_shipped_model_keeps_chat_under_the_alone_thresholds_and_flags_fresh_violations():
+    model = load(DetectionSettings.from_config({}).classifier.model_path)
+    for text, probabilities in zip(HARMLESS_CHAT, model.predict_proba(HARMLESS_CHAT)):
+        assert all(probabilities[c] < model.alone_thresholds[c] for c in FEEDS), (text, probabilities)
+    for (text, category), probabilities in zip(FRESH_VIOLATIONS.items(), model.predict_proba(list(FRESH_VIOLATIONS))):
+        assert probabilities[category] >= model.alone_thresholds[category], (text, probabilities)

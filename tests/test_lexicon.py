@@ -183,7 +183,7 @@ def test_names_that_sound_like_authorities_do_not_fire(text):
         ("你一辈子都别想再贷到款了", "exaggeration"),
         ("你要是还这么拖，你们村里人都会知道你是个什么样的人", "threat"),
         ("你老婆知道你借了这么多钱吗，要不要我们打电话跟她说说", "threat"),
-        ("再拖下去我们只能安排外访了", "threat"),
+        ("再拖下去我们只能安排外访了，到时候左邻右舍都知道你欠钱", "threat"),
         ("我姓王，是一名执业律师，受托处理你的欠款", "impersonation"),
         ("我们这边是法院指定的调解机构", "impersonation"),
         ("这个电话是法院打来的，你认真听好", "impersonation"),

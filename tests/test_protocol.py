@@ -56,11 +56,18 @@ def test_a_plain_yes_counts_only_right_after_an_identity_question():
     assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
 
 
-def test_a_third_party_is_the_third_party_rules_business():
+def test_a_leak_to_a_third_party_is_also_told_to_someone_unverified():
+    # the writers' brief (issue 11 corpus): every third_party_leak line carries unverified_identity
     c = call(("a", f"{NOTICE}，我是吉祥小贷的，请问是张伟吗？"), ("c", "我是他同事。"),
              ("a", "他在我们这里的借款已经逾期30天了。"))
-    assert found(c, "unverified_identity") == []
     assert [f.segment_index for f in found(c, "third_party_leak")] == [2]
+    assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
+
+
+def test_a_third_party_told_nothing_is_no_unverified_identity():
+    c = call(("a", f"{NOTICE}，我是吉祥小贷的，请问是张伟吗？"), ("c", "我是他同事。"),
+             ("a", "麻烦您转告他给我们回个电话。"))
+    assert found(c, "unverified_identity") == []
 
 
 def test_the_institutions_name_is_not_a_debt_detail():

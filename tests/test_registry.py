@@ -130,6 +130,17 @@ def test_classifier_alone_needs_the_higher_probability():
     assert f.detector == "classifier"
 
 
+def test_the_model_cards_alone_threshold_applies_unless_the_settings_give_one():
+    call = make_call(OPENING + [("a", "您今天必须给我一个明确的答复。")])
+    carded = FakeClassifier(3, 0.8)
+    carded.alone_thresholds = {"threat": 0.75}  # as ClassifierRecognizer takes it from the model file
+    [f] = registry_with(carded, alone_threshold=None).analyze(call)
+    assert f.detector == "classifier"
+    carded.alone_thresholds = {"threat": 0.85}
+    assert registry_with(carded, alone_threshold=None).analyze(call) == []
+    assert [f.detector for f in registry_with(carded, alone_threshold=0.7).analyze(call)] == ["classifier"]
+
+
 def test_classifier_agreeing_with_a_rule_needs_only_the_category_threshold():
     call = make_call(OPENING + [("a", "你这种老赖，我们明天就上门")])
     [f] = registry_with(FakeClassifier(3, 0.6)).analyze(call)
@@ -154,6 +165,7 @@ class StubModel:
     """Stands in for the trained model: a fixed threat probability per text."""
 
     thresholds = {"threat": 0.5, "impersonation": 0.5, "exaggeration": 0.5}
+    alone_thresholds = {"threat": 0.9}
 
     def __init__(self, scores):
         self.scores = scores

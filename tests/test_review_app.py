@@ -85,7 +85,7 @@ def test_wrong_password_is_refused_and_logged(fresh_db):
         "/login", data={"username": "wang", "password": "guess", "csrf_token": csrf_of(client), "next": "/"}
     )
     assert response.status_code == 401
-    assert "用户名或密码错误" in response.text
+    assert "用户名或密码错误" in response.text and 'value="wang"' in response.text  # the name is kept
     assert client.get("/").status_code == 303
     failed = audit_rows(fresh_db, "login_failed")
     assert [(r["username"], r["result"]) for r in failed] == [("wang", "failed")]
@@ -150,15 +150,24 @@ def test_every_post_route_refuses_a_missing_or_forged_csrf_token(fresh_db):
         "end": "2",
         "username": "wang",
         "password": PASSWORDS["wang"],
+        "assignee": "wang",
+        "finding_id": str(finding),
+        "reason": "申诉",
+        "decision": "upheld",
+        "role": "reviewer",
+        "active": "0",
         "back": "/",
     }
     routes = post_routes()
-    assert len(routes) == 7
+    assert len(routes) == 15  # every POST the console has: a new one must be listed here too
     for path in routes:
         url = path.replace("{finding_id}", str(finding))
         assert client.post(url, data=form).status_code == 403, url
         assert client.post(url, data={**form, "csrf_token": "forged"}).status_code == 403, url
-    assert open_db(fresh_db["db_path"]).execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0
+    db = open_db(fresh_db["db_path"])
+    assert db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0
+    assert db.execute("SELECT COUNT(*) FROM assignments").fetchone()[0] == 0
+    assert db.execute("SELECT COUNT(*) FROM appeals").fetchone()[0] == 0
 
 
 def test_a_token_from_another_session_is_refused(fresh_db):
@@ -176,7 +185,7 @@ def test_queue_lists_calls_worst_first_with_category_counts(fixture_db):
     page = logged_in(fixture_db).get("/").text
     order = [m for m in re.findall(r'class="call-link">([^<]+)<', page)]
     assert order == ["c-20260302-0002", "c-20260302-0001", "c-20260303-0003", "c-20260304-0004"]
-    assert "威胁恐吓 / 侮辱谩骂 2" in page
+    assert "威胁恐吓 / 侮辱谩骂 1" in page  # chips count calls, as the total does
     assert "共 4 通电话" in page
 
 
@@ -363,7 +372,7 @@ def test_export_csv_is_masked_chinese_and_logged(fresh_db):
     assert response.status_code == 200
     assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads it as UTF-8
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["通话", "机构", "坐席", "日期", "类别"]
+    assert rows[0][:5] == ["通话", "机构", "坐席", "通话时间", "类别"]
     assert len(rows) == 1 + 7
     assert "110105194912310021" not in response.content.decode("utf-8-sig")
     assert audit_rows(fresh_db, "export")[0]["username"] == "wang"
@@ -372,5 +381,5 @@ def test_export_csv_is_masked_chinese_and_logged(fresh_db):
 def test_export_xlsx_opens(fixture_db):
     response = logged_in(fixture_db).get("/export.xlsx", params={"category": "threat"})
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in sheet[1]][-1] == "复核时间"
+    assert [c.value for c in sheet[1]][-2:] == ["发现编号", "链接"]
     assert {row[4] for row in sheet.iter_rows(min_row=2, values_only=True)} == {"威胁恐吓 / 侮辱谩骂"}

@@ -71,7 +71,7 @@ def test_export_writes_masked_csv_and_audits(db_path, tmp_path):
     result = run("export", "--db", db_path, "--out", str(out), "--user", "lead")
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
-    assert len(rows) == 3 and rows[1][6] == "电话***********，我们就上门"
+    assert len(rows) == 3 and rows[1][7] == "电话***********，我们就上门"
     audit = open_db(db_path).execute("SELECT username, action, object_id FROM audit_log").fetchall()
     assert audit == [("lead", "export", str(out))]
 

@@ -27,12 +27,23 @@ def ids(page):
     return [r.call_id for r in page.rows]
 
 
-def test_queue_ranks_by_severity_then_score_then_date(queue_db):
+def test_queue_ranks_by_severity_weighted_findings_then_worst_then_score(queue_db):
     page = queue_page(queue_db, QueueFilters())
-    assert ids(page) == ["high-best", "high-new", "high-old", "low"]
+    # high + medium (4 + 2) outweighs one high (4); equal weights go by score
+    assert ids(page) == ["high-new", "high-best", "high-old", "low"]
+    assert [r.weight for r in page.rows] == [6, 4, 4, 1]
     assert page.total == 4
-    assert page.category_counts == {"threat": 3, "impersonation": 1, "exaggeration": 1}
-    assert page.rows[1].findings == 2 and page.rows[1].categories == ["impersonation", "threat"]
+    assert page.category_counts == {"threat": 3, "impersonation": 1, "exaggeration": 1}  # calls, as the total
+    assert page.rows[0].findings == 2 and page.rows[0].categories == ["impersonation", "threat"]
+    assert page.rows[1].snippet == "我们会派人上门"
+
+
+def test_queue_sorts_by_a_column_either_way(queue_db):
+    assert ids(queue_page(queue_db, QueueFilters(sort="started_at"))) == ["high-new", "high-best", "low", "high-old"]
+    oldest = queue_page(queue_db, QueueFilters(sort="started_at", dir="asc"))
+    assert ids(oldest) == ["high-old", "low", "high-best", "high-new"]
+    assert ids(queue_page(queue_db, QueueFilters(sort="agency")))[0] == "high-best"  # 乙 sorts before 甲
+    assert QueueFilters.from_params({"sort": "c.id; DROP TABLE calls", "dir": "sideways"}).sort == ""
 
 
 def test_filters(queue_db):
@@ -99,11 +110,10 @@ def test_pages(queue_db):
 
 def test_neighbours_survive_the_current_call_leaving_the_queue(queue_db):
     filters = QueueFilters()
-    assert queries.neighbours(queue_db, filters, "high-new", 1) == (("high-best", 0), ("high-old", 2))
-    for category in ("threat", "impersonation"):
-        queries.record_verdict(queue_db, finding_id(queue_db, "high-new", category), "dismissed", "wang")
-    # high-new left the open queue; the call now at its position comes next
-    assert queries.neighbours(queue_db, filters, "high-new", 1) == (("high-best", 0), ("high-old", 1))
+    assert queries.neighbours(queue_db, filters, "high-best", 1) == (("high-new", 0), ("high-old", 2))
+    queries.record_verdict(queue_db, finding_id(queue_db, "high-best", "threat"), "dismissed", "wang")
+    # high-best left the open queue; the call now at its position comes next
+    assert queries.neighbours(queue_db, filters, "high-best", 1) == (("high-new", 0), ("high-old", 1))
 
 
 def test_filters_from_untrusted_params():
@@ -159,3 +169,55 @@ def test_bad_verdicts_are_refused(queue_db):
         queries.record_verdict(queue_db, 1, "missed", "wang")
     with pytest.raises(queries.ReviewError, match="no finding 999"):
         queries.record_verdict(queue_db, 999, "confirmed", "wang")
+
+
+def test_the_ready_queue_agrees_with_the_findings_after_every_kind_of_write(queue_db):
+    """store's call_queue (kept by triggers) against the same view computed from the findings."""
+
+    def live(filters):
+        sql = queries._matched_calls_sql(queue_db, filters, by_category=True, masked=True)
+        return queue_db.execute(f"{sql.text} {queries.queue_order(filters)}", sql.params).fetchall()
+
+    def ready(filters):
+        sql = queries._matched_calls_sql(
+            queue_db, filters, by_category=True, masked=True, ready=True, select=queries.READY_SELECT
+        )
+        rows = queue_db.execute(f"{sql.text} {queries.queue_order(filters)}", sql.params).fetchall()
+        return [(*r[:10], ",".join(sorted(r[10].split(",")))) for r in rows]
+
+    def agree():
+        for filters in (QueueFilters(), QueueFilters(agency="甲机构"), QueueFilters(sort="started_at", dir="asc")):
+            assert ready(filters) == [(*r[:10], ",".join(sorted(r[10].split(",")))) for r in live(filters)]
+
+    agree()
+    threat = finding_id(queue_db, "high-new", "threat")
+    queries.record_verdict(queue_db, threat, "uncertain", "wang")  # still open
+    agree()
+    queries.record_verdict(queue_db, threat, "dismissed", "wang")
+    agree()
+    queue_db.execute("UPDATE findings SET severity = 'low' WHERE call_id = 'high-old'")
+    agree()
+    queue_db.execute("DELETE FROM findings WHERE call_id = 'low'")  # redetect removes
+    agree()
+    add_call(queue_db, "later", "2026-03-09T09:00:00+08:00", [("threat", "critical", 0.5)])
+    agree()
+    assert queue_page(queue_db, QueueFilters()).rows[0].call_id == "later"
+
+
+def test_the_ready_queue_weighs_severities_as_the_labels_do(queue_db):
+    from pipeline.store import SCHEMA
+
+    for name, weight in queries.SEVERITY_WEIGHT.items():
+        assert f"WHEN '{name}' THEN {weight} " in SCHEMA.replace("END", " END")
+    for name, rank in queries.SEVERITY_RANK.items():
+        assert f"WHEN '{name}' THEN {rank} " in SCHEMA.replace("END", " END")
+
+
+def test_a_database_from_before_the_ready_queue_gets_it_filled(tmp_path):
+    from pipeline import store
+
+    db = store.open_db(tmp_path / "old.db")
+    add_call(db, "x", "2026-03-01T10:00:00+08:00", [("threat", "high", 0.9), ("threat", "low", 0.2)])
+    db.execute("DELETE FROM call_queue")  # as in a database made before call_queue existed
+    db.execute(store.MIGRATIONS[0])  # the migration such a database runs on its next open
+    assert db.execute("SELECT call_id, findings, weight, rank FROM call_queue").fetchall() == [("x", 2, 5, 3)]

@@ -43,7 +43,8 @@ def test_scan_folder_with_manifest_then_rerun(tmp_path):
     assert calls["S-1"]["status"] == "ok" and calls["S-1"]["channels"] == 2
     assert calls["S-1"]["agency"] == "某某小贷" and json.loads(calls["S-1"]["extra"]) == {"queue": "M1"}
     assert calls["S-1"]["model"] == "whisper-base (bundled)"
-    assert abs(calls["S-1"]["duration"] - 17.96) < 0.1
+    expected = json.loads((AUDIO / "fixtures.json").read_text(encoding="utf-8"))["files"]["violation_stereo_16k.wav"]
+    assert abs(calls["S-1"]["duration"] - expected["duration"]) < 0.1
     assert calls["S-3"]["status"] == "failed" and "broken_empty.wav" in calls["S-3"]["error"]
     assert calls["S-4"]["status"] == "failed" and "not an audio file" in calls["S-4"]["error"]
     speakers = {r["speaker"] for r in db["segments"].rows_where("call_id = 'S-1'")}

@@ -93,14 +93,15 @@ def test_latest_reviews_keeps_the_newest_review_of_each_finding_and_every_miss(d
 def test_migrations_run_once_on_old_databases_and_are_counted_applied_on_new_ones(tmp_path, monkeypatch):
     old = open_db(tmp_path / "old.db")
     old.close()
-    monkeypatch.setattr(store, "MIGRATIONS", ["ALTER TABLE segments ADD COLUMN raw_text TEXT"])
+    count = len(store.MIGRATIONS) + 1
+    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, "ALTER TABLE segments ADD COLUMN probe_column TEXT"])
     migrated = open_db(tmp_path / "old.db")
-    assert "raw_text" in migrated["segments"].columns_dict
-    assert migrated.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert "probe_column" in migrated["segments"].columns_dict
+    assert migrated.execute("PRAGMA user_version").fetchone()[0] == count
     migrated.close()
     open_db(tmp_path / "old.db").close()  # applied once: a second ALTER would fail
     fresh = open_db(tmp_path / "new.db")
-    assert fresh.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert fresh.execute("PRAGMA user_version").fetchone()[0] == count
 
 
 def test_the_database_is_created_readable_by_its_owner_only(tmp_path):
@@ -165,3 +166,14 @@ def test_an_export_the_audit_log_cannot_record_is_not_written(tmp_path):
     with pytest.raises(StoreError, match="read-only"):
         export_findings(read_only_connect(tmp_path / "qa.db"), tmp_path / "out.csv", "wang")
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_database_from_before_segment_loudness_gets_the_column(tmp_path):
+    path = tmp_path / "old.db"
+    db = open_db(path)
+    db.conn.execute("ALTER TABLE segments DROP COLUMN rms_dbfs")
+    db.conn.execute(f"PRAGMA user_version = {store.MIGRATIONS.index('ALTER TABLE segments ADD COLUMN rms_dbfs REAL')}")
+    db.close()
+    again = open_db(path)
+    assert "rms_dbfs" in again["segments"].columns_dict
+    assert again.execute("PRAGMA user_version").fetchone()[0] == len(store.MIGRATIONS)

@@ -1,4 +1,7 @@
-from pipeline.text import index_tokens, to_chinese_punctuation, to_simplified, words
+import pytest
+
+from pipeline.calls import call_from_json
+from pipeline.text import index_tokens, normalize_spacing, to_chinese_punctuation, to_simplified, words
 
 
 def test_traditional_becomes_simplified():
@@ -13,3 +16,50 @@ def test_ascii_punctuation_between_chinese_becomes_full_width():
 def test_words_and_index_tokens_drop_punctuation():
     assert "法院" in words("我是法院的，你的案子") and "，" not in words("我是法院的，你的案子")
     assert "法院" in index_tokens("人民法院已经立案").split()
+
+
+from pipeline.calls import call_from_json
+from pipeline.text import normalize_spacing
+
+
+@pytest.mark.parametrize(
+    "heard, stored",
+    [
+        ("我 现 在 没 有 钱", "我现在没有钱"),  # Whisper on phone audio: a space per character
+        ("我 现在 没有 钱", "我现在没有钱"),  # ... or per word
+        ("下礼拜下礼拜，你每次都下礼 拜。李先生", "下礼拜下礼拜，你每次都下礼拜。李先生"),  # a stray space
+        ("你好 ，我是某某金融 。", "你好，我是某某金融。"),  # no space beside full-width marks
+        ("喂 您好 请问是李强先生吗", "喂，您好，请问是李强先生吗"),  # phrase breaks become commas
+        ("  你好\t\n我是客服  ", "你好，我是客服"),
+    ],
+)
+def test_spaces_between_chinese_words_are_closed_up_or_become_phrase_breaks(heard, stored):
+    assert normalize_spacing(heard) == stored
+
+
+@pytest.mark.parametrize(
+    "heard, stored",
+    [
+        ("还 2000 元", "还2000元"),
+        ("加我 QQ 号 12345", "加我QQ号12345"),
+        ("Hello  world", "Hello world"),  # Latin words keep one space
+        ("账号 6222 0200 1234", "账号6222 0200 1234"),  # digit groups stay apart
+        ("App Store 里下载", "App Store里下载"),
+        ("", ""),
+        ("好的", "好的"),
+    ],
+)
+def test_latin_words_and_numbers_stay_apart_but_not_from_chinese(heard, stored):
+    assert normalize_spacing(heard) == stored
+
+
+def test_normalizing_twice_changes_nothing():
+    for text in ("我 现在 没有 钱", "喂 您好 请问是李强先生吗", "还 2000 元 OK"):
+        assert normalize_spacing(normalize_spacing(text)) == normalize_spacing(text)
+
+
+def test_imported_transcripts_are_stored_in_the_same_spacing():
+    call = call_from_json({"call_id": "c1", "segments": [
+        {"start": 0, "end": 1, "speaker": "agent", "text": "您 的 账 单 已 经 逾 期"},
+    ]})
+    assert call.segments[0].text == "您的账单已经逾期"

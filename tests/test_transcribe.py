@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -16,8 +17,10 @@ from pipeline.transcribe import (
     drop_hallucinations,
     hallucination_reason,
     is_known_hallucination,
+    pack_windows,
     rms_dbfs,
     speech_regions,
+    split_at_turns,
 )
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "audio"
@@ -199,16 +202,87 @@ def test_silent_channel_has_no_speech_regions():
     assert speech_regions(np.zeros(5 * SAMPLE_RATE, np.float32), vad=True) == []
 
 
+# --- windows and turns ------------------------------------------------------------------------------
+
+AGENT = [(0.0, 3.0), (4.5, 8.0), (12.0, 15.0), (16.5, 20.0)]
+CUSTOMER = [(8.5, 11.5)]  # between the agent's second and third regions
+
+
+def test_regions_are_packed_with_pauses_shortened():
+    (window,) = pack_windows("agent", 0, AGENT, CUSTOMER, duration=21.0, max_pause=1.0)
+    assert window.regions == AGENT
+    # A pause of 1.5 s keeps its first second; the call's end closes the last one.
+    assert window.pieces == [(0.0, 4.0), (4.5, 9.0), (12.0, 16.0), (16.5, 21.0)]
+    assert window.length == pytest.approx(17.0)
+    # The customer spoke in the pause after the second region: a turn at its end in the window.
+    assert window.turns == [pytest.approx(8.5)]
+
+
+def test_a_window_holds_at_most_thirty_seconds():
+    regions = [(t, t + 8.0) for t in range(0, 100, 10)]
+    windows = pack_windows("agent", 0, regions, [], duration=100.0)
+    assert [len(w.regions) for w in windows] == [3, 3, 3, 1]
+    assert all(w.length <= 30.0 for w in windows)
+    assert [r for w in windows for r in w.regions] == regions
+
+
+def test_on_a_mono_call_every_pause_is_a_turn():
+    (window,) = pack_windows("unknown", 0, AGENT, None, duration=21.0)
+    assert len(window.turns) == len(AGENT) - 1
+
+
+def test_window_times_map_back_to_the_channel_and_onto_speech():
+    (window,) = pack_windows("agent", 0, AGENT, CUSTOMER, duration=21.0, max_pause=1.0)
+    assert window.to_channel(1.0, "start") == pytest.approx(1.0)
+    assert window.to_channel(5.0, "start") == pytest.approx(5.5)  # 1.0 s into the second region
+    # 3.5 s is inside the shortened pause after the first region (3.0-4.0 in the window).
+    assert window.to_channel(3.5, "start") == pytest.approx(4.5)
+    assert window.to_channel(3.5, "end") == pytest.approx(3.0)
+    assert window.to_channel(9.0, "start") == pytest.approx(12.5)
+
+
+@dataclasses.dataclass
+class FakeWord:
+    start: float
+    end: float
+    word: str
+
+
+@dataclasses.dataclass
+class FakePiece:
+    text: str
+    words: list
+    avg_logprob: float = -0.2
+    no_speech_prob: float = 0.01
+
+
+def test_a_whisper_segment_across_the_other_partys_turn_is_cut_there():
+    (window,) = pack_windows("agent", 0, AGENT, CUSTOMER, duration=21.0, max_pause=1.0)
+    words = [FakeWord(5.0, 6.0, "你"), FakeWord(6.0, 7.5, "欠钱"), FakeWord(8.6, 9.0, "今天"),
+             FakeWord(9.0, 9.4, "还")]
+    segments = split_at_turns(FakePiece("你欠钱今天还", words), window)
+    assert [(s.text, s.speaker) for s in segments] == [("你欠钱", "agent"), ("今天还", "agent")]
+    assert segments[0].start == pytest.approx(5.5) and segments[0].end == pytest.approx(8.0)
+    assert segments[1].start == pytest.approx(12.1) and segments[1].end == pytest.approx(12.9)
+
+
+def test_a_segment_within_one_turn_stays_whole():
+    (window,) = pack_windows("agent", 0, AGENT, CUSTOMER, duration=21.0, max_pause=1.0)
+    words = [FakeWord(0.5, 1.0, "喂"), FakeWord(1.0, 2.9, "您好"), FakeWord(4.0, 5.0, "我是")]
+    (segment,) = split_at_turns(FakePiece("喂您好我是", words), window)
+    assert (segment.start, segment.end, segment.text) == (0.5, 5.5, "喂您好我是")
+
+
 # --- the real model ----------------------------------------------------------------------------------
 
 @pytest.mark.slow
 @pytest.mark.parametrize("batch_size", [0, 8], ids=["sequential", "batched"])
 def test_bundled_model_transcribes_a_stereo_call(batch_size, tmp_path_factory, monkeypatch):
-    from pipeline.transcribe import Transcriber
+    from pipeline.transcribe import load_transcriber
 
     monkeypatch.setenv("CALLQA_CACHE", str(tmp_path_factory.getbasetemp() / "model-cache"))
     audio = decode(FIXTURES / "violation_stereo_16k.wav")
-    transcriber = Transcriber(TranscribeSettings(cpu_threads=2, batch_size=batch_size))
+    transcriber = load_transcriber(TranscribeSettings(cpu_threads=2, batch_size=batch_size))
     assert transcriber.model_name == "whisper-base (bundled)"
 
     segments = transcriber.transcribe(audio)
@@ -220,12 +294,15 @@ def test_bundled_model_transcribes_a_stereo_call(batch_size, tmp_path_factory, m
         assert re.search(r"[\u4e00-\u9fff]", s.text), s.text
         assert to_simplified(s.text) == s.text
         assert s.avg_logprob is not None and s.no_speech_prob is not None
-    # The agent's first turn (0.4-6.1 s) claims to be from the court.
-    first = next(s for s in segments if s.speaker == "agent")
-    assert first.start < 1.0 and 5.0 < first.end < 7.0
-    assert "法院" in first.text
-    # The customer's first words come after the agent's first turn, on the customer's side.
-    assert next(s for s in segments if s.speaker == "customer").start > 5.5
+    # The agent's second turn claims to be from the court; the customer speaks only on her side.
+    manifest = json.loads((FIXTURES / "fixtures.json").read_text(encoding="utf-8"))
+    lines = manifest["dialogues"]["violation"]["lines"]
+    court = next(line for line in lines if "法院" in line["text"])
+    heard = [s for s in segments if s.speaker == "agent" and s.start < court["end"] and s.end > court["start"]]
+    assert heard and abs(heard[0].start - court["start"]) < 0.5
+    assert "法院" in "".join(s.text for s in heard)
+    first_customer = next(line for line in lines if line["speaker"] == "customer")
+    assert next(s for s in segments if s.speaker == "customer").start > first_customer["start"] - 0.5
 
 
 # --- the command line ------------------------------------------------------------------------------
@@ -265,9 +342,109 @@ def test_transcribe_command_prints_calls_and_reports_bad_files(tmp_path_factory,
 
 def test_model_folder_that_does_not_load_is_a_model_error(tmp_path):
     from pipeline.model import ModelError
-    from pipeline.transcribe import Transcriber
+    from pipeline.transcribe import load_transcriber
 
     (tmp_path / "model.bin").write_bytes(b"not a model")
     (tmp_path / "config.json").write_text("{}")
     with pytest.raises(ModelError, match=f"model {tmp_path}: cannot load it"):
-        Transcriber(TranscribeSettings(model=str(tmp_path)))
+        load_transcriber(TranscribeSettings(model=str(tmp_path)))
+
+
+# --- what reaches faster-whisper ---------------------------------------------------------------
+
+
+class FakeBatched:
+    """Stands in for faster-whisper's BatchedInferencePipeline: records each call's options."""
+
+    calls: list[dict] = []
+
+    def __init__(self, model):
+        pass
+
+    def transcribe(self, audio, **options):
+        FakeBatched.calls.append(options)
+        return iter([]), None
+
+
+def fake_transcriber(monkeypatch, tmp_path, **settings):
+    import faster_whisper
+
+    import pipeline.transcribe as transcribe
+
+    monkeypatch.setattr(faster_whisper, "WhisperModel", lambda *args, **kwargs: object())
+    monkeypatch.setattr(faster_whisper, "BatchedInferencePipeline", FakeBatched)
+    monkeypatch.setattr(transcribe, "resolve_model", lambda path: tmp_path)
+    monkeypatch.setattr(transcribe, "speech_regions", lambda samples, vad: [(0.5, 2.0)])
+    FakeBatched.calls = []
+    return transcribe.load_transcriber(TranscribeSettings(batch_size=8, **settings))
+
+
+def stereo_call():
+    from pipeline.audio import Audio
+
+    return Audio("call.wav", [("agent", LOUD), ("customer", LOUD)], duration=10.0, n_channels=2, sample_rate=8000)
+
+
+def test_the_domain_prompt_with_the_calls_institutions_reaches_faster_whisper(monkeypatch, tmp_path):
+    transcriber = fake_transcriber(monkeypatch, tmp_path, domain_prompt=True, institutions=["华信资产管理有限公司"])
+    transcriber.transcribe(stereo_call(), names=["安达商务咨询有限公司", None])
+    prompt = FakeBatched.calls[0]["initial_prompt"]
+    assert prompt.startswith("安达商务咨询有限公司、华信资产管理有限公司、")
+    for word in ("逾期", "还款", "欠款"):
+        assert word in prompt
+    for word in ("法院", "坐牢", "律师"):  # violation words are never primed
+        assert word not in prompt
+    assert to_simplified(prompt) == prompt
+    assert FakeBatched.calls[0]["hotwords"] is None
+
+
+def test_own_prompt_and_hotwords_reach_faster_whisper_as_given(monkeypatch, tmp_path):
+    transcriber = fake_transcriber(monkeypatch, tmp_path, initial_prompt="您好，这里是某某银行。",
+                                   hotwords="某某银行 信用卡")
+    transcriber.transcribe(stereo_call(), names=["安达商务咨询有限公司"])
+    assert FakeBatched.calls[0]["initial_prompt"] == "您好，这里是某某银行。"
+    assert FakeBatched.calls[0]["hotwords"] == "某某银行 信用卡"
+
+
+def test_no_prompt_by_default(monkeypatch, tmp_path):
+    fake_transcriber(monkeypatch, tmp_path).transcribe(stereo_call(), names=["安达商务咨询有限公司"])
+    assert FakeBatched.calls[0]["initial_prompt"] is None
+
+
+def test_institutions_in_the_detection_settings_reach_the_transcription_settings():
+    config = {"detection": {"institutions": ["某某银行"]}, "transcription": {"beam_size": 3}}
+    assert TranscribeSettings.from_config(config).institutions == ["某某银行"]
+
+
+# --- homophone repair of stored text -------------------------------------------------------------
+
+
+def test_sure_homophones_are_repaired_and_the_heard_text_kept():
+    from pipeline.transcribe import repair_homophones
+
+    heard = [segment("您在安易贷的借款已经预期四十五天了"), segment("我是发院的"), segment("这个结果在预期之内")]
+    debt, court, expectation = repair_homophones(heard, load_config())
+    assert (debt.text, debt.raw_text) == ("您在安易贷的借款已经逾期四十五天了", "您在安易贷的借款已经预期四十五天了")
+    assert (court.text, court.raw_text) == ("我是法院的", "我是发院的")  # 发院 is no word: sure anywhere
+    # 预期 is a word of its own; with no talk of the debt around it, it stays as heard.
+    assert (expectation.text, expectation.raw_text) == ("这个结果在预期之内", None)
+
+
+def test_stored_segments_hold_the_repaired_text_searchable_and_the_raw_text_beside(tmp_path):
+    import sqlite3
+
+    from pipeline import store
+    from pipeline.calls import Call, CallRecord
+    from pipeline.transcribe import repair_homophones
+
+    # A database made before raw_text existed gains the column when opened.
+    old = sqlite3.connect(tmp_path / "qa.db")
+    old.executescript(store.SCHEMA.replace("raw_text TEXT,", "-- (no raw_text yet)"))
+    assert "raw_text" not in {row[1] for row in old.execute("PRAGMA table_info(segments)")}
+    old.close()
+    db = store.open_db(tmp_path / "qa.db")
+    segments = repair_homophones([segment("您的借款已经预期三天了")], load_config())
+    store.save_call(db, CallRecord(Call("c1", segments), "c1.wav", "sha-c1"))
+    row = db.execute("SELECT text, raw_text FROM segments WHERE call_id = 'c1'").fetchone()
+    assert row == ("您的借款已经逾期三天了", "您的借款已经预期三天了")
+    assert [hit.call_id for hit in store.search_segments(db, "逾期")] == ["c1"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +107,7 @@ def drop_pruned_terms(pipeline: Pipeline) -> None:
 class TrainedClassifier:
     pipeline: Pipeline
     thresholds: dict[str, float]  # per category: flag when the probability is at least this
+    alone_thresholds: dict[str, float] = field(default_factory=dict)  # ... with no rule agreeing
 
     @property
     def labels(self) -> list[str]:
@@ -127,7 +128,7 @@ class TrainedClassifier:
 def save(model: TrainedClassifier, path: str | Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"pipeline": model.pipeline, "thresholds": model.thresholds}
+    data = {"pipeline": model.pipeline, "thresholds": model.thresholds, "alone_thresholds": model.alone_thresholds}
     skops.io.dump(data, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     untrusted = sorted(set(skops.io.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
     if untrusted:
@@ -143,4 +144,6 @@ def load(path: str | Path) -> TrainedClassifier:
         raise ModelFileError(f"{path}: cannot load the classifier ({type(exc).__name__}: {exc})") from exc
     if not isinstance(data, dict) or not isinstance(data.get("pipeline"), Pipeline):
         raise ModelFileError(f"{path}: not a callqa classifier file")
-    return TrainedClassifier(pipeline=data["pipeline"], thresholds=dict(data["thresholds"]))
+    return TrainedClassifier(
+        pipeline=data["pipeline"], thresholds=dict(data["thresholds"]), alone_thresholds=dict(data.get("alone_thresholds", {}))
+    )

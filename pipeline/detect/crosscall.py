@@ -19,11 +19,19 @@ manifest columns kept in ``calls.extra`` (JSON):
 - ``phone`` or ``number``: the number dialled (digits kept, a leading +86 / 0086 dropped);
 - ``agreed_time``: present and not false/0/否 when the debtor agreed the call's time;
 - ``direction``: ``inbound`` / ``in`` / ``呼入`` marks a call the customer placed; such calls
-  are never counted or flagged (the rules are about calls the agent places).
+  are never counted or flagged (the rules are about calls the agent places);
+- ``call_type``: ``automated`` / ``ai`` / ``robot`` / ``ivr`` / ``机器人`` / ``智能语音`` /
+  ``自动语音`` marks an automated voice call (AI voice). It is an effective call only with
+  ``call_frequency.count_automated_calls`` (GB2025 counts them among the 3 a day), and then when
+  it connected for ``min_effective_seconds``, whoever spoke;
+- ``callee``: ``third_party`` / ``contact`` / ``联系人`` / ``紧急联系人`` / ``第三方`` marks a call to
+  someone other than the debtor (``premature_third_party``); ``number_status`` ``invalid`` /
+  ``空号`` / ``停机`` marks the debtor's number as unreachable.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sqlite3
@@ -59,6 +67,10 @@ NO_AGREED_TIME = (
     " IN ('', '0', 'false', 'no', 'n', 'none', 'null', '否', '无')"
 )
 DURATION = "coalesce(c.duration, (SELECT max(s.\"end\") FROM segments s WHERE s.call_id = c.id), 0)"
+AUTOMATED = (
+    "lower(coalesce(json_extract(c.extra, '$.call_type'), '')) IN "
+    "('automated', 'ai', 'robot', 'ivr', '机器人', '智能语音', '自动语音')"
+)
 BOTH_SPOKE = (
     "EXISTS (SELECT 1 FROM segments s WHERE s.call_id = c.id AND s.speaker = 'agent')"
     " AND EXISTS (SELECT 1 FROM segments s WHERE s.call_id = c.id AND s.speaker = 'customer')"
@@ -147,7 +159,7 @@ def cross_call_findings(query: Query, config: dict[str, Any] | None, days: Itera
     findings: list[Finding] = []
     for rule in build_rules(settings):
         replaced[rule.family], found = rule.find(query, scope)
-        findings.extend(result.to_finding() for result in found)
+        findings.extend(dataclasses.replace(result, clauses=settings.cited(result.clauses)).to_finding() for result in found)
     return CrossCallFindings(replaced, findings)
 
 
@@ -269,16 +281,21 @@ class DailyLimit:
     clauses: tuple[str, ...]  # the clauses that set this limit, of those the category table lists
 
 
+CONNECTED = f"c.status = 'ok' AND {DURATION} >= :min_seconds"
 DAILY_LIMITS = (
     DailyLimit(
         "effective_calls_per_debtor",
         "c.debtor_id",
-        f"c.status = 'ok' AND {DURATION} >= :min_seconds AND {BOTH_SPOKE}",
-        "有效通话（不少于 {min_seconds} 秒且双方都有发言）",
-        ("NIFA 16(二)1", "GB 5.2.1.3"),
+        f"{CONNECTED} AND (NOT {AUTOMATED} AND {BOTH_SPOKE} OR :count_automated AND {AUTOMATED})",
+        "有效通话（不少于 {min_seconds} 秒且双方都有发言{automated}）",
+        ("NIFA 16(二)1", "GB 5.2.1.3", "GB2025 clause per final text to be confirmed"),
     ),
     DailyLimit("attempts_per_number", NUMBER, "1", "拨打（含未接通、失败和短通话）", ("HN 9",)),
     DailyLimit("attempts_per_debtor", "c.debtor_id", "1", "拨打（含未接通、失败和短通话）", ("GB 5.2.2.2",)),
+    DailyLimit(
+        "unanswered_attempts_per_number", NUMBER, f"NOT ({CONNECTED} AND {BOTH_SPOKE})",
+        "未接通拨打（未接、失败、或不足 {min_seconds} 秒、或对方未发言）", ("CBA clause per final text to be confirmed",),
+    ),
 )
 
 
@@ -298,9 +315,11 @@ class CallFrequency(CrossCallRule):
             most = getattr(self.settings, f"max_{limit.setting}")
             if most is None:
                 continue
-            for call_id, who, day, duration, total, listing in _over_daily_limit(query, scope, limit, most, min_seconds):
+            over = _over_daily_limit(query, scope, limit, most, min_seconds, self.settings.count_automated_calls)
+            for call_id, who, day, duration, total, listing in over:
                 whom = f"号码 {masked(who)}" if limit.counts_per == NUMBER else f"债务人 {who}"
-                counted = limit.describe.format(min_seconds=min_seconds)
+                automated = "；自动语音外呼接通即计入" if self.settings.count_automated_calls else ""
+                counted = limit.describe.format(min_seconds=min_seconds, automated=automated)
                 results.append(
                     self.result(
                         call_id,
@@ -317,7 +336,7 @@ class CallFrequency(CrossCallRule):
         return calls, results
 
 
-def _over_daily_limit(query: Query, scope: Scope, limit: DailyLimit, most: int, min_seconds: float):
+def _over_daily_limit(query: Query, scope: Scope, limit: DailyLimit, most: int, min_seconds: float, count_automated: bool):
     """One row per (debtor or number, day) over the limit: the call that crossed it, the day's
     count, and every counted call of that day with its local time, in call order."""
     return query(
@@ -335,7 +354,7 @@ def _over_daily_limit(query: Query, scope: Scope, limit: DailyLimit, most: int, 
         )
         SELECT id, who, day, duration, total, listing FROM ranked WHERE position = :most + 1
         ORDER BY day, who""",
-        {**scope.params, "most": most, "min_seconds": min_seconds},
+        {**scope.params, "most": most, "min_seconds": min_seconds, "count_automated": int(count_automated)},
     )
 
 
@@ -433,7 +452,9 @@ def _scoped_call_ids(query: Query, scope: Scope) -> list[str] | None:
     return [row[0] for row in query(f"SELECT c.id {scope.calls}", scope.params)]
 
 
+from .premature_third_party import PrematureThirdParty  # noqa: E402 (it builds on the fragments above)
+
 CROSS_CALL_FAMILIES: dict[str, type[CrossCallRule]] = {
-    rule.family: rule for rule in (QuietHours, CallFrequency, ContactAfterRefusal)
+    rule.family: rule for rule in (QuietHours, CallFrequency, ContactAfterRefusal, PrematureThirdParty)
 }
 CATEGORIES = tuple(c.id for c in category_table() if set(c.families) & set(CROSS_CALL_FAMILIES))

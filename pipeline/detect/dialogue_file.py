@@ -39,6 +39,10 @@ class DialogueRules:
     not_institutions: list[str]
     name_starts: list[str]
     brands: list[str]
+    introductions: list[re.Pattern]  # the act of introducing an organisation; group `name` is its name
+    kinds: list[str]  # bare kinds of institution and departments: a name made only of these is none
+    not_name_parts: list[str]  # a candidate name holding one of these is talk, not a name
+    poses_as_authority: re.Pattern  # the agent introduces themselves as a court, the police...
     filler: re.Pattern
     not_debtor: SoundRegex
     agent_addresses_third_party: SoundRegex
@@ -52,6 +56,8 @@ class DialogueRules:
     is_debtor: SoundRegex
     offers_to_pay: SoundRegex
     principal: re.Pattern  # the commissioning lender's name before 委托, on the written text
+    titles: re.Pattern  # department and job titles (信用卡中心, 催收专员): no debt detail
+    names_self: re.Pattern  # the listener giving their own name; group `name`
     reveals: list[Reveal]
     role_cues: list[RoleCue]
     vocabulary: set[str]
@@ -89,12 +95,13 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         sections[name] = section
     disclosure, third, roles = sections["disclosure"], sections["third_party"], sections["roles"]
     disclosure_keys = (
-        "suffixes", "staff", "not_names", "not_name_endings", "not_institutions", "name_starts", "brands", "filler"
+        "suffixes", "staff", "not_names", "not_name_endings", "not_institutions", "name_starts", "brands", "introductions",
+        "kinds", "not_name_parts", "poses_as_authority", "filler",
     )
     doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
     third_party_keys = (
         "not_debtor", "agent_addresses_third_party", "tells_someone_elses_debt", "asks_for_someone", "agent_names_guarantor",
-        "identity_question", "confirms_identity", "wrong_number", "knows_debtor", "is_debtor", "offers_to_pay", "principal", "reveals",
+        "identity_question", "confirms_identity", "wrong_number", "knows_debtor", "is_debtor", "offers_to_pay", "principal", "titles", "names_self", "reveals",
         "clauses",
     )
     doc.unknown_keys(third, third_party_keys, ("third_party",))
@@ -112,6 +119,13 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     suffixes = words("suffixes", required=True)
     brands = words("brands")
     filler = checked_regex(doc, str(disclosure.get("filler", "^$")), ("disclosure", "filler"))
+    introductions = []
+    for i, pattern in enumerate(words("introductions")):
+        regex = checked_regex(doc, pattern, ("disclosure", "introductions", i))
+        if regex and "name" not in regex.groupindex:
+            doc.problem(("disclosure", "introductions", i), "needs a group (?P<name>...) around the name")
+        elif regex:
+            introductions.append(regex)
 
     reveals = []
     for i, raw in enumerate(third.get("reveals") or []):
@@ -150,6 +164,12 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         not_institutions=words("not_institutions"),
         name_starts=sorted(words("name_starts"), key=len, reverse=True),
         brands=brands,
+        introductions=introductions,
+        kinds=sorted(words("kinds"), key=len, reverse=True),
+        not_name_parts=words("not_name_parts"),
+        poses_as_authority=checked_regex(
+            doc, str(disclosure.get("poses_as_authority", r"(?!x)x")), ("disclosure", "poses_as_authority")
+        ) or re.compile(r"(?!x)x"),
         filler=filler or re.compile("^$"),
         not_debtor=third_party_cues("not_debtor", required=True),
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
@@ -163,6 +183,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         is_debtor=third_party_cues("is_debtor"),
         offers_to_pay=third_party_cues("offers_to_pay"),
         principal=written_cues("principal"),
+        titles=written_cues("titles"),
+        names_self=re.compile(third_party_cues("names_self").pattern),
         reveals=reveals,
         role_cues=role_cues,
         vocabulary=set(doc.strings(data.get("domain_words"), ("domain_words",))) | set(suffixes) | set(brands),

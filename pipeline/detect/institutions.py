@@ -12,7 +12,8 @@ from .view import Utterance
 
 class InstitutionFinder:
     """Where a text names an institution: a brand, a configured name, a name plus a suffix
-    (某某金融), or a name that its staff speak for (宜信普惠的客服).
+    (某某金融), a name that its staff speak for (宜信普惠的客服), or any name in the act of
+    introducing an organisation (我这边是花小满的, 青柚借钱贷后中心, 受小鹿分期委托).
 
     It reads the text spelt by sound, with every word list spelt the same way, so that a
     misheard name (接信 for 捷信, 鑫大校贷 for 鑫达小贷) still counts as a disclosure.
@@ -29,6 +30,9 @@ class InstitutionFinder:
         self.name_starts = [sound_text(w) for w in rules.name_starts]
         self.not_names = rules.not_names
         self.not_institutions = rules.not_institutions
+        self.introductions = rules.introductions
+        self.kinds = re.compile("|".join(re.escape(k) for k in rules.kinds) or r"(?!x)x")
+        self.not_name_parts = rules.not_name_parts
 
     def spans(self, utterance: Utterance, extra_names: list[str] = ()) -> list[tuple[int, int]]:
         """Found by sound (a misheard 鑫大校贷 still names 鑫达小贷); a name is judged as written."""
@@ -41,14 +45,40 @@ class InstitutionFinder:
                 start = sound.find(name, start + 1)
         for match in self.suffixes.finditer(sound):
             name_start = self._name_start(text, sound, match.start())
-            if name_start is not None:
+            # an authority's name ends in a suffix too (中国人民银行征信中心)
+            # (深圳市地方金融|管理局: the authority's word may follow the suffix; a lawyer after
+            # it, 招联金融的律师, is the institution's own staff)
+            after = text[match.end() : match.end() + 8]
+            if (
+                name_start is not None
+                and not any(w in text[name_start : match.end()] for w in self.not_institutions)
+                and not any(w in after for w in self.not_institutions if w != "律师")
+            ):
                 found.append((name_start, match.end()))
         for match in self.staff.finditer(sound) if self.staff else ():
             name_start = self._name_start(text, sound, match.start())
             # a name ending in a suffix was judged above (催收公司的客服 is no name)
             if name_start is not None and not self.ends_with_suffix.search(sound[name_start : match.start()]):
                 found.append((name_start, match.start()))
+        for regex in self.introductions:
+            at = 0
+            while match := regex.search(text, at):
+                # a refused candidate (这边是青柚借钱) may hide a name further on (青柚借钱)
+                if self.introduced_name(match.group("name")):
+                    found.append(match.span("name"))
+                    at = match.end()
+                else:
+                    at = match.start() + 1
         return found
+
+    def introduced_name(self, name: str) -> bool:
+        """Whether what an introduction puts in the name's place is a name: not a bare kind of
+        institution (平台风控部, 深圳公司), not talk (负责你这个案子), not an authority."""
+        if name in self.not_names or any(part in name for part in self.not_name_parts):
+            return False
+        if any(word in name for word in self.not_institutions):
+            return False
+        return len(self.kinds.sub("", name)) >= 2
 
     def _name_start(self, text: str, sound: str, suffix_start: int) -> int | None:
         """Start of the name in front of a suffix, or None when no real name is there."""
@@ -69,6 +99,8 @@ class InstitutionFinder:
             return None
         if any(name.endswith(ending) for ending in self.not_name_endings):
             return None
+        if not self.introduced_name(name):  # 深圳公司 (a kind, no name), 处理减免的专员 (talk)
+            return None
         return suffix_start - len(name)
 
 
@@ -83,6 +115,27 @@ def agency_names(call: Call, rules: DialogueRules) -> list[str]:
             break
         stem = stem[: match.start()]
     return [call.agency, stem] if stem != call.agency else [call.agency]
+
+
+def call_names(view, finder: InstitutionFinder, rules: DialogueRules) -> list[str]:
+    """The institution names of this call: the ``agency`` field's, and every name the agent
+    gave anywhere in it (a brand introduced in the greeting, 小鹿分期, is a name later too,
+    where nothing introduces it: 让他给小鹿分期回个电话)."""
+    names = set(agency_names(view.call, rules))
+    for u in view.utterances:
+        if u.role != "customer":
+            names.update(u.text[a:b] for a, b in finder.spans(u) if b - a >= 2)
+    return sorted(names, key=len, reverse=True)
+
+
+def details_blanked(u: Utterance, finder: InstitutionFinder, rules: DialogueRules, names: list[str], after: int = 0) -> str:
+    """The utterance's text with what tells nothing about a debt blanked out: the institution
+    names (某某小额贷款公司 reveals no 贷款), the principal before 委托, department and job
+    titles (信用卡中心, 催收专员), and the first ``after`` characters."""
+    text = blank(u.text, [(0, after)])
+    spans = finder.spans(u, names) + [m.span() for m in rules.principal.finditer(text)]
+    spans += [m.span() for m in rules.titles.finditer(text)]
+    return blank(text, spans)
 
 
 def blank(text: str, spans: list[tuple[int, int]]) -> str:

@@ -49,6 +49,10 @@ class CancelCue:
     # A cue before the hit may be anywhere in its sentence, not only in its clause: a lawful
     # condition (经法院判决后拒不履行的，可能被列为失信被执行人) governs the whole sentence.
     sentence: bool = False
+    # The cue also counts inside a pattern's own match (我们的人不会上门 matched from 我们的人):
+    # a span that holds its own negation is negated. A term is never cancelled from inside
+    # (不是东西 is an insult, not a denial).
+    within: bool = False
 
     def __post_init__(self):
         self.spelt = {
@@ -75,7 +79,7 @@ class CategoryLexicon:
 
 _CATEGORY_KEYS = ("category", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
 _RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses")
-_CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence")
+_CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence", "within")
 
 
 def _score(doc: YamlDoc, value: Any, keys: tuple, default: float) -> float:
@@ -210,6 +214,7 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
                 after=windows["after"],
                 unless=doc.strings(raw.get("unless"), keys + ("unless",)),
                 sentence=raw.get("sentence") is True,
+                within=raw.get("within") is True,
             )
         )
 

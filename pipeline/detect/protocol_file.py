@@ -23,6 +23,7 @@ class ProtocolCues:
     identity_questions: SoundRegex
     plain_yes: re.Pattern
     confirms: SoundRegex
+    agent_verified: SoundRegex  # the agent says the identity check is done (核实是您本人)
     notices: SoundRegex
     denials: SoundRegex
 
@@ -36,12 +37,12 @@ def load_protocol_cues(lexicon_dir: Path) -> ProtocolCues:
     doc.unknown_keys(data, ("unverified_identity", "recording_notice"), ())
     identity = data.get("unverified_identity") or {}
     recording = data.get("recording_notice") or {}
-    doc.unknown_keys(identity, ("identity_questions", "plain_yes", "confirms"), ("unverified_identity",))
+    doc.unknown_keys(identity, ("identity_questions", "plain_yes", "confirms", "agent_verified"), ("unverified_identity",))
     doc.unknown_keys(recording, ("notices", "denials"), ("recording_notice",))
 
-    def patterns(section: dict, section_name: str, key: str) -> SoundRegex:
+    def patterns(section: dict, section_name: str, key: str, required: bool = True) -> SoundRegex:
         keys = (section_name, key)
-        return alternation(doc, doc.strings(section.get(key), keys, required=True), keys)
+        return alternation(doc, doc.strings(section.get(key), keys, required=required), keys)
 
     plain_yes = identity.get("plain_yes")
     if not isinstance(plain_yes, str):
@@ -50,6 +51,7 @@ def load_protocol_cues(lexicon_dir: Path) -> ProtocolCues:
         identity_questions=patterns(identity, "unverified_identity", "identity_questions"),
         plain_yes=checked_regex(doc, str(plain_yes), ("unverified_identity", "plain_yes")) or re.compile(r"(?!x)x"),
         confirms=patterns(identity, "unverified_identity", "confirms"),
+        agent_verified=patterns(identity, "unverified_identity", "agent_verified", required=False),
         notices=patterns(recording, "recording_notice", "notices"),
         denials=patterns(recording, "recording_notice", "denials"),
     )

@@ -11,8 +11,9 @@ speakers guessed), shared by every detector. Results of every family for the sam
 segment (or the same call, for call-level categories) become one finding: the best evidence is
 kept, scores combine by noisy-or, every contributing detector is listed, and only then does the
 category's threshold from ``callqa.yaml`` apply. A finding of the classifier alone, with no
-lexicon or dialogue rule agreeing, must also reach the higher probability of
-``classifier.alone_thresholds``: on its own the model takes firm talk for threats and a
+lexicon or dialogue rule agreeing, must also reach the higher probability of its alone
+threshold (the model card's, chosen on writer-grouped cross-validation, or
+``classifier.alone_thresholds``): on its own the model takes firm talk for threats and a
 police-is-coming threat for impersonation.
 
 One call's detection may take at most ``time_limit_seconds``: a call past it (a transcript of
@@ -21,6 +22,7 @@ pathological text) gives a ``DetectionError`` instead of holding up the batch.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from typing import Any
@@ -144,15 +146,25 @@ class DetectorRegistry:
                 continue
             # in the detectors' order, batched or not: the first of equal scores wins the merge
             results = [r for d in self.detectors for r in by_detector.get(id(d), ())]
-            out.append([r.to_finding() for r in merge(results) if self._passes(r)])
+            out.append([self._cited(r).to_finding() for r in merge(results) if self._passes(r)])
         return out
+
+    def _alone_threshold(self, category: str) -> float:
+        """The settings' classifier.alone_thresholds, else the model card's."""
+        configured = self.settings.classifier.alone_thresholds.get(category)
+        if configured is not None:
+            return configured
+        return max((getattr(d, "alone_thresholds", {}).get(category, 0.0) for d in self.detectors), default=0.0)
+
+    def _cited(self, result: Result) -> Result:
+        """Only the clauses of the documents the institution is bound by."""
+        return dataclasses.replace(result, clauses=self.settings.cited(result.clauses))
 
     def _passes(self, result: Result) -> bool:
         settings = self.settings.categories[result.category]
         threshold = settings.threshold
         if result.detectors == [CLASSIFIER]:
-            alone = self.settings.classifier.alone_thresholds.get(result.category)
-            threshold = max(threshold, alone if alone is not None else 0.0)
+            threshold = max(threshold, self._alone_threshold(result.category))
         return self.settings.runs(result.category) and result.score >= threshold
 
 
@@ -179,6 +191,9 @@ def build_registry(detection: dict[str, Any] | DetectionSettings) -> DetectorReg
         categories = [c.id for c in table.fed_by(family) if settings.runs(c.id)]
         if categories:
             detectors.extend(cls.build(categories, resources))
+    from ..analyst.detector import analyst_rule_detectors  # here: pipeline/analyst/ builds on this package
+
+    detectors.extend(analyst_rule_detectors(settings))  # rules QA analysts write
     repairer = HomophoneRepairer(resources.vocabulary, domain_words(settings.lexicon_path))
     preparer = CallPreparer(repairer, RoleGuesser(resources.dialogue), settings.max_segment_chars)
     return DetectorRegistry(detectors, preparer, settings)

@@ -60,12 +60,20 @@ class CallFrequencySettings(CategorySettings):
     max_effective_calls_per_debtor: int | None = 3  # per local day (NIFA 16(二)1; GB 5.2.1.3)
     max_attempts_per_number: int | None = 6  # dial attempts, failed and short calls too (HN 9)
     max_attempts_per_debtor: int | None = None  # GB 5.2.2.2 sets 5; None leaves it off
+    max_unanswered_attempts_per_number: int | None = None  # CBA sets 6; None leaves it off
+    count_automated_calls: bool = False  # GB2025: automated voice calls count among the effective calls
+
+
+@dataclass(frozen=True)
+class PrematureThirdPartySettings(CategorySettings):
+    failed_attempts: int = 3  # CBA: a third party only after this many failed attempts in a row to the debtor
 
 
 # Categories with settings beyond enabled, threshold and severity.
 CATEGORY_SETTINGS: dict[str, type[CategorySettings]] = {
     "quiet_hours": QuietHoursSettings,
     "call_frequency": CallFrequencySettings,
+    "premature_third_party": PrematureThirdPartySettings,
 }
 
 
@@ -81,16 +89,12 @@ class DisclosureSettings:
     seconds: float = 20.0  # ... and every agent turn starting within this many seconds
 
 
-def _alone_thresholds() -> dict[str, float | None]:
-    return {"threat": 0.9, "impersonation": 0.97, "exaggeration": 0.85}
-
-
 @dataclass(frozen=True)
 class ClassifierSettings:
     enabled: bool = True
     model: str = "models/utterance_classifier.skops"  # relative to callqa's data (models/), or absolute
     thresholds: dict[str, float | None] = field(default_factory=dict)  # None: the model card's value
-    alone_thresholds: dict[str, float | None] = field(default_factory=_alone_thresholds)
+    alone_thresholds: dict[str, float | None] = field(default_factory=dict)  # None: the model card's value
 
     @property
     def model_path(self) -> Path:
@@ -113,6 +117,9 @@ class DetectionSettings:
     classifier: ClassifierSettings = ClassifierSettings()
     time_limit_seconds: float = 10.0  # one call's detection; a call that takes longer is reported as failed
     max_segment_chars: int = 2000  # rules read at most this much of a segment's text
+    rules: tuple[str, ...] = ()  # analyst rule files or folders (pipeline/analyst/)
+    # categories the analyst rule files add beside the table's: id -> the table's Category shape
+    added_categories: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
         table = category_table()
@@ -131,14 +138,26 @@ class DetectionSettings:
     def lexicon_path(self) -> Path:
         return Path(self.lexicon_dir) if self.lexicon_dir else LEXICON_DIR
 
+    def category(self, category: str):
+        """The category's facts: from the table, or from the analyst rule file that adds it."""
+        return self.added_categories.get(category) or category_table()[category]
+
     def runs(self, category: str) -> bool:
-        """Switched on, and bound by one of the institution's documents."""
-        documents = category_table()[category].documents
-        bound = self.bound_by is None or any(doc in documents for doc in self.bound_by)
+        """Switched on, and bound by one of the institution's documents (a category an analyst
+        rule file adds, citing no document, binds every institution that lists the file)."""
+        documents = self.category(category).documents
+        bound = self.bound_by is None or not documents and category in self.added_categories
+        bound = bound or any(doc in documents for doc in self.bound_by)
         return bound and self.categories[category].enabled
 
     def severity(self, category: str) -> str:
-        return self.categories[category].severity or category_table()[category].severity
+        return self.categories[category].severity or self.category(category).severity
+
+    def cited(self, clauses: list[str]) -> list[str]:
+        """The clauses of documents the institution is bound by ("GB2025 ..." only under GB2025)."""
+        if self.bound_by is None:
+            return list(clauses)
+        return [clause for clause in clauses if clause.split(" ", 1)[0] in self.bound_by]
 
 
 # --- reading the section -----------------------------------------------------------------
@@ -208,17 +227,30 @@ def _parse_detection(raw: dict[str, Any]) -> DetectionSettings:
         raise ConfigError(
             "detection.profiles: no longer a setting; lexicons/categories.yaml lists the documents that bind each category"
         )
+    if "added_categories" in raw:  # derived from the rule files, never written
+        raise ConfigError("detection.added_categories: not a setting; a rule file in detection.rules adds categories")
     raw_categories = raw.pop("categories", None) or {}
     if not isinstance(raw_categories, dict):
         raise ConfigError(f"detection.categories: must be a mapping of category id to settings, got {raw_categories!r}")
     table = category_table()
-    unknown = [c for c in raw_categories if c not in table]
+    added = _added_categories(raw.get("rules"))
+    unknown = [c for c in raw_categories if c not in table and c not in added]
     if unknown:
-        raise ConfigError(f"detection.categories: unknown categor(ies) {', '.join(unknown)} (known: {', '.join(table.categories)})")
-    defaults = _default_categories()
+        known = ", ".join([*table.categories, *added])
+        raise ConfigError(f"detection.categories: unknown categor(ies) {', '.join(unknown)} (known: {known})")
+    defaults = {**_default_categories(), **{c: CategorySettings() for c in added}}
     categories = {
         category: _dataclass(type(default), raw_categories.get(category), f"detection.categories.{category}", default)
         for category, default in defaults.items()
     }
     settings = _dataclass(DetectionSettings, raw, "detection")
-    return dataclasses.replace(settings, categories=categories)
+    return dataclasses.replace(settings, categories=categories, added_categories=added)
+
+
+def _added_categories(rules: Any) -> dict[str, Any]:
+    """The categories the analyst rule files of ``rules`` add (their files checked on the way)."""
+    if not rules:
+        return {}
+    from ..analyst.language import read_rule_pack, rule_paths
+
+    return read_rule_pack(rule_paths(_value(rules, tuple[str, ...], "detection.rules"))).categories

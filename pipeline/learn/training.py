@@ -1,35 +1,43 @@
 """Training the utterance classifier: cross-validation, thresholds, held-out metrics, the model
 card, and retraining with reviewer verdicts (``callqa train``).
 
-Everything is deterministic: folds are fixed (``GroupKFold`` over the corpus groups, so a
-template's rows never sit on both sides of a fold), the SVM has a fixed seed, and the model
-card holds no timestamps. The same data and seed give the same model, metrics and card.
+The model learns from two corpora (``corpus.py``): single utterances composed from templates,
+and every line of the calls the tune writers wrote. Thresholds are chosen on the natural lines
+only, out of fold by writer (``LeaveOneGroupOut``: a model trained on the templates and the other
+writers scores each writer's lines), because the templated rows are far easier than calls by a
+voice the model never read. Without natural lines, the templates' groups make the folds.
+
+Everything is deterministic: folds are fixed, the SVM has a fixed seed, and the model card holds
+no timestamps. The same data and seed give the same model, metrics and card.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import sklearn
 import skops
 import sqlite_utils
-from sklearn.metrics import precision_recall_curve, precision_recall_fscore_support
-from sklearn.model_selection import GroupKFold, cross_val_predict
+from sklearn.metrics import average_precision_score, precision_recall_curve, precision_recall_fscore_support
+from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
 from ..detect.classifier import CATEGORIES, LABELS, TrainedClassifier, build_pipeline, drop_pruned_terms, load, save
-from .corpus import CORPUS_DIR, Utterance, fingerprint, read_corpus
+from .corpus import CORPUS_DIR, WRITERS_DIR, Utterance, fingerprint, read_corpus, read_writers
 from .review_labels import reviewed_utterances
 
 MODEL_FILE = "utterance_classifier.skops"
 CARD_FILE = "MODEL_CARD.md"
-CV_FOLDS = 5
-# A category is flagged at the lowest probability whose cross-validated precision reaches
-# TARGET_PRECISION, but never below THRESHOLD_FLOOR: the synthetic corpus is cleaner than real
-# calls, so a flag also needs the category to be likelier than all other labels together.
-TARGET_PRECISION = 0.9
+CV_FOLDS = 5  # over the templates' groups, when there are no natural lines
+SCORED_SPEAKERS = ("agent", "unknown")  # the lines the detector scores (customer speech never)
+# A category is flagged at the lowest probability whose out-of-fold precision reaches
+# TARGET_PRECISION, but never below THRESHOLD_FLOOR (a flag needs the category to be likelier
+# than all other labels together). A finding of the classifier alone, with no rule agreeing,
+# needs the stricter ALONE_PRECISION.
+TARGET_PRECISION = 0.8
+ALONE_PRECISION = 0.9
 THRESHOLD_FLOOR = 0.5
 
 
@@ -42,12 +50,12 @@ class Scores:
 
 
 def score_categories(
-    labels: list[str], probabilities: list[dict[str, float]], thresholds: dict[str, float]
+    rows: list[Utterance], probabilities: list[dict[str, float]], thresholds: dict[str, float]
 ) -> dict[str, Scores]:
     """Per category: precision, recall and F1 of 'flag when the probability reaches the threshold'."""
     scores = {}
     for category in CATEGORIES:
-        truth = [label == category for label in labels]
+        truth = [category in u.categories_or_label for u in rows]
         flagged = [p[category] >= thresholds[category] for p in probabilities]
         precision, recall, f1, _ = precision_recall_fscore_support(
             truth, flagged, average="binary", zero_division=0.0
@@ -60,74 +68,116 @@ def macro_f1(scores: dict[str, Scores]) -> float:
     return float(np.mean([s.f1 for s in scores.values()]))
 
 
-def choose_thresholds(labels: list[str], probabilities: list[dict[str, float]]) -> dict[str, float]:
-    thresholds = {}
-    for category in CATEGORIES:
-        truth = [label == category for label in labels]
-        precision, _, cuts = precision_recall_curve(truth, [p[category] for p in probabilities])
-        reaching = [cut for cut, p in zip(cuts, precision[:-1]) if p >= TARGET_PRECISION]
-        lowest = min(reaching) if reaching else max(cuts)
-        thresholds[category] = round(max(THRESHOLD_FLOOR, float(lowest)), 3)
-    return thresholds
+def lowest_threshold(truth: list[bool], scores: list[float], precision_target: float, floor: float) -> float:
+    """The lowest score whose precision reaches ``precision_target`` (the highest score when none does)."""
+    precision, _, cuts = precision_recall_curve(truth, scores)
+    reaching = [cut for cut, p in zip(cuts, precision[:-1]) if p >= precision_target]
+    lowest = min(reaching) if reaching else max(cuts)
+    return round(max(floor, float(lowest)), 3)
 
 
-def cross_validated_probabilities(utterances: list[Utterance], seed: int) -> list[dict[str, float]]:
-    """Out-of-fold probabilities: each row scored by a model that never saw its group."""
-    texts = [u.text for u in utterances]
-    labels = [u.label for u in utterances]
-    folds = GroupKFold(n_splits=CV_FOLDS)
-    proba = cross_val_predict(
-        build_pipeline(seed), texts, labels, groups=[u.group for u in utterances], cv=folds, method="predict_proba"
-    )
-    classes = sorted(set(labels))  # cross_val_predict orders columns as the sorted labels
-    return [dict(zip(classes, map(float, row))) for row in proba]
+def choose_thresholds(rows: list[Utterance], probabilities: list[dict[str, float]], precision_target: float,
+                      floor: float = THRESHOLD_FLOOR) -> dict[str, float]:
+    return {
+        c: lowest_threshold([c in u.categories_or_label for u in rows], [p[c] for p in probabilities], precision_target, floor)
+        for c in CATEGORIES
+    }
 
 
-def fit(utterances: list[Utterance], thresholds: dict[str, float], seed: int) -> TrainedClassifier:
+def fit_pipeline(rows: list[Utterance], seed: int):
     pipeline = build_pipeline(seed)
-    pipeline.fit([u.text for u in utterances], [u.label for u in utterances])
+    pipeline.fit([u.text for u in rows], [u.label for u in rows])
+    return pipeline
+
+
+def probabilities_of(pipeline, rows: list[Utterance]) -> list[dict[str, float]]:
+    classes = [str(c) for c in pipeline.classes_]
+    return [dict(zip(classes, map(float, row))) for row in pipeline.predict_proba([u.text for u in rows])]
+
+
+def out_of_fold(fixed: list[Utterance], rows: list[Utterance], folds, seed: int) -> list[dict[str, float]]:
+    """Each of ``rows`` scored by a model fitted on ``fixed`` and the rows of the other folds
+    (``folds`` splits ``rows`` by their group: a template, or a writer)."""
+    probabilities: list[dict[str, float]] = [{}] * len(rows)
+    for train_index, test_index in folds.split(rows, groups=[u.group for u in rows]):
+        pipeline = fit_pipeline(fixed + [rows[i] for i in train_index], seed)
+        for i, p in zip(test_index, probabilities_of(pipeline, [rows[i] for i in test_index])):
+            probabilities[i] = p
+    return probabilities
+
+
+def fit(utterances: list[Utterance], thresholds: dict[str, float], alone: dict[str, float], seed: int) -> TrainedClassifier:
+    pipeline = fit_pipeline(utterances, seed)
     drop_pruned_terms(pipeline)
-    return TrainedClassifier(pipeline=pipeline, thresholds=thresholds)
+    return TrainedClassifier(pipeline=pipeline, thresholds=thresholds, alone_thresholds=alone)
 
 
 def evaluate(model: TrainedClassifier, utterances: list[Utterance]) -> dict[str, Scores]:
     probabilities = model.predict_proba([u.text for u in utterances])
-    return score_categories([u.label for u in utterances], probabilities, model.thresholds)
+    return score_categories(utterances, probabilities, model.thresholds)
+
+
+def average_precision(rows: list[Utterance], probabilities: list[dict[str, float]]) -> dict[str, float]:
+    return {
+        c: round(float(average_precision_score([c in u.categories_or_label for u in rows], [p[c] for p in probabilities])), 3)
+        for c in CATEGORIES
+    }
 
 
 @dataclass
 class TrainingResult:
     model: TrainedClassifier
-    cv_scores: dict[str, Scores]
+    cv_scores: dict[str, Scores]  # out of fold, at the thresholds: natural lines by writer, else templates
+    cv_average_precision: dict[str, float]
     test_scores: dict[str, Scores]
     test_scores_by_source: dict[str, dict[str, Scores]]
     train: list[Utterance]
     test: list[Utterance]
     seed: int
+    natural: list[Utterance] = field(default_factory=list)
+    cv_scores_by_writer: dict[str, dict[str, float]] = field(default_factory=dict)  # average precision
 
     @property
     def thresholds(self) -> dict[str, float]:
         return self.model.thresholds
 
 
-def train(train_rows: list[Utterance], test_rows: list[Utterance], seed: int = 0) -> TrainingResult:
-    """Cross-validate on ``train_rows`` to choose thresholds, fit on all of them, score ``test_rows``."""
-    labels = [u.label for u in train_rows]
+def train(train_rows: list[Utterance], test_rows: list[Utterance], seed: int = 0,
+          natural: list[Utterance] | None = None) -> TrainingResult:
+    """Cross-validate to choose thresholds, fit on all rows, score ``test_rows`` (templated).
+
+    With ``natural`` lines (writers' calls) the folds are the writers and only their scored lines
+    (agent and unknown speaker) choose the thresholds; without, the templates' groups."""
+    natural = list(natural or [])
+    labels = [u.label for u in train_rows + natural]
     missing = [label for label in LABELS if label not in labels]
     if missing:
         raise ValueError(f"the training data has no rows labelled {', '.join(missing)}")
-    probabilities = cross_validated_probabilities(train_rows, seed)
-    thresholds = choose_thresholds(labels, probabilities)
-    model = fit(train_rows, thresholds, seed)
+    if natural:
+        probabilities = out_of_fold(train_rows, natural, LeaveOneGroupOut(), seed)
+        judged = [(u, p) for u, p in zip(natural, probabilities) if u.speaker in SCORED_SPEAKERS]
+    else:
+        probabilities = out_of_fold([], train_rows, GroupKFold(n_splits=CV_FOLDS), seed)
+        judged = list(zip(train_rows, probabilities))
+    rows, judged_probabilities = [u for u, _ in judged], [p for _, p in judged]
+    thresholds = choose_thresholds(rows, judged_probabilities, TARGET_PRECISION)
+    alone = {c: max(t, thresholds[c]) for c, t in choose_thresholds(rows, judged_probabilities, ALONE_PRECISION).items()}
+    model = fit(train_rows + natural, thresholds, alone, seed)
     sources = sorted({u.source for u in test_rows})
+    writers = sorted({u.group for u in rows}) if natural else []
     return TrainingResult(
         model=model,
-        cv_scores=score_categories(labels, probabilities, thresholds),
+        cv_scores=score_categories(rows, judged_probabilities, thresholds),
+        cv_average_precision=average_precision(rows, judged_probabilities),
         test_scores=evaluate(model, test_rows),
         test_scores_by_source={s: evaluate(model, [u for u in test_rows if u.source == s]) for s in sources},
         train=train_rows,
         test=test_rows,
         seed=seed,
+        natural=natural,
+        cv_scores_by_writer={
+            w: average_precision(*zip(*[(u, p) for u, p in judged if u.group == w])) for w in writers
+        },
     )
 
 
@@ -138,10 +188,13 @@ def save_model(result: TrainingResult, out_dir: Path) -> Path:
     return out_dir / MODEL_FILE
 
 
-def train_corpus(corpus_dir: Path = CORPUS_DIR, out_dir: Path | None = None, seed: int = 0) -> TrainingResult:
-    """``callqa train``: train on the corpus and write the model and its card to ``out_dir``."""
+def train_corpus(corpus_dir: Path = CORPUS_DIR, out_dir: Path | None = None, seed: int = 0,
+                 writers_dir: Path | None = WRITERS_DIR) -> TrainingResult:
+    """``callqa train``: train on the corpus (and the writers' calls in ``writers_dir``, if given)
+    and write the model and its card to ``out_dir``."""
     corpus = read_corpus(corpus_dir)
-    result = train(corpus["train"], corpus["test"], seed)
+    natural = read_writers(writers_dir) if writers_dir is not None else []
+    result = train(corpus["train"], corpus["test"], seed, natural)
     if out_dir is not None:
         save_model(result, out_dir)
     return result
@@ -156,13 +209,14 @@ class RetrainOutcome:
 
 
 def retrain_with_reviews(
-    db: sqlite_utils.Database, corpus_dir: Path, out_dir: Path, seed: int = 0, force: bool = False
+    db: sqlite_utils.Database, corpus_dir: Path, out_dir: Path, seed: int = 0, force: bool = False,
+    writers_dir: Path | None = WRITERS_DIR,
 ) -> RetrainOutcome:
     """Train on the corpus plus reviewer verdicts; keep the new model only if it is not worse on
     the held-out test split (macro-F1 over the categories), unless ``force``."""
     corpus = read_corpus(corpus_dir)
     reviewed = reviewed_utterances(db)
-    new = train(corpus["train"] + reviewed, corpus["test"], seed)
+    new = train(corpus["train"] + reviewed, corpus["test"], seed, read_writers(writers_dir) if writers_dir else [])
     old_path = Path(out_dir) / MODEL_FILE
     old_scores = evaluate(load(old_path), corpus["test"]) if old_path.exists() else None
     replaced = force or old_scores is None or macro_f1(new.test_scores) >= macro_f1(old_scores)
@@ -174,22 +228,29 @@ def retrain_with_reviews(
 # --- the model card -------------------------------------------------------------------------
 
 
-def scores_table(scores: dict[str, Scores]) -> str:
-    lines = ["| category | precision | recall | F1 | positives |", "| --- | ---: | ---: | ---: | ---: |"]
+def scores_table(scores: dict[str, Scores], average_precision: dict[str, float] | None = None) -> str:
+    ap = average_precision is not None
+    lines = ["| category | precision | recall | F1 | positives |" + (" average precision |" if ap else ""),
+             "| --- | ---: | ---: | ---: | ---: |" + (" ---: |" if ap else "")]
     for category, s in scores.items():
-        lines.append(f"| `{category}` | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.support} |")
-    lines.append(f"| macro | | | {macro_f1(scores):.3f} | |")
+        row = f"| `{category}` | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.support} |"
+        lines.append(row + (f" {average_precision[category]:.3f} |" if ap else ""))
+    lines.append(f"| macro | | | {macro_f1(scores):.3f} | |" + (f" {np.mean(list(average_precision.values())):.3f} |" if ap else ""))
     return "\n".join(lines)
 
 
+def _kind(source: str) -> str:
+    return source.split(":")[0].split("+")[0]  # review:confirmed -> review, natural+asr_noise -> natural
+
+
 def _counts_table(result: TrainingResult) -> str:
-    counts = {name: Counter((u.label, u.source.split(":")[0]) for u in rows) for name, rows in (("train", result.train), ("test", result.test))}
-    sources = sorted({source for c in counts.values() for _, source in c})
-    header = "| label | " + " | ".join(f"{name} {source}" for name in counts for source in sources) + " |"
-    lines = [header, "| --- |" + " ---: |" * (len(counts) * len(sources))]
+    parts = (("train", result.train), ("test", result.test), ("calls", result.natural))
+    counts = {name: Counter((u.label, _kind(u.source)) for u in rows) for name, rows in parts if rows}
+    columns = [(name, source) for name, c in counts.items() for source in sorted({s for _, s in c})]
+    header = "| label | " + " | ".join(f"{name} {source}" for name, source in columns) + " |"
+    lines = [header, "| --- |" + " ---: |" * len(columns)]
     for label in LABELS:
-        cells = [str(counts[name][(label, source)]) for name in counts for source in sources]
-        lines.append(f"| `{label}` | " + " | ".join(cells) + " |")
+        lines.append(f"| `{label}` | " + " | ".join(str(counts[name][(label, source)]) for name, source in columns) + " |")
     return "\n".join(lines)
 
 
@@ -201,9 +262,43 @@ def _recall_by_source_table(result: TrainingResult) -> str:
     return "\n".join(lines)
 
 
+def _by_writer_table(result: TrainingResult) -> str:
+    lines = ["| writer left out | " + " | ".join(f"`{c}`" for c in CATEGORIES) + " |", "| --- |" + " ---: |" * len(CATEGORIES)]
+    for writer, ap in result.cv_scores_by_writer.items():
+        lines.append(f"| {writer} | " + " | ".join(f"{ap[c]:.3f}" for c in CATEGORIES) + " |")
+    return "\n".join(lines)
+
+
+def _cross_validation_section(result: TrainingResult) -> str:
+    if not result.natural:
+        return f"""Chosen on {CV_FOLDS}-fold cross-validation over the training groups (`GroupKFold`).
+
+## Cross-validated metrics on train ({CV_FOLDS}-fold, grouped)
+
+{scores_table(result.cv_scores, result.cv_average_precision)}"""
+    writers = ", ".join(result.cv_scores_by_writer)
+    return f"""Chosen on the writers' calls by leave-one-writer-out cross-validation (`LeaveOneGroupOut`
+over {writers}): each writer's lines are scored by a model trained on the templates and the
+other writers, and only agent and unknown-speaker lines count (customer speech is never scored).
+
+## Cross-validated metrics on the writers' calls (leave one writer out)
+
+Per line, a line counting as positive for every category it is labelled with:
+
+{scores_table(result.cv_scores, result.cv_average_precision)}
+
+Average precision with each writer left out in turn:
+
+{_by_writer_table(result)}"""
+
+
 def model_card(result: TrainingResult) -> str:
     reviewed = sum(u.source.startswith("review") for u in result.train)
-    thresholds = "\n".join(f"| `{c}` | {t:.3f} |" for c, t in result.thresholds.items())
+    alone = result.model.alone_thresholds
+    thresholds = "\n".join(f"| `{c}` | {t:.3f} | {alone[c]:.3f} |" for c, t in result.thresholds.items())
+    natural = result.natural
+    writers = sorted({u.group for u in natural})
+    natural_hash = f"\n- writers' calls sha256: `{fingerprint(natural)}`" if natural else ""
     return f"""# Utterance classifier (话术分类模型)
 
 `models/{MODEL_FILE}`, built by `callqa train --seed {result.seed}`{" --with-reviews" if reviewed else ""}.
@@ -214,78 +309,77 @@ Rebuilding with the same data and seed gives the same predictions, metrics and t
 
 For each agent (坐席) or unknown-speaker utterance of a call it gives the probability of five
 labels: `threat` (威胁恐吓/侮辱谩骂), `impersonation` (冒用公检法/律师名义), `exaggeration`
-(夸大或虚构后果), `third_party_leak` (the utterance discloses someone's debt: 欠款、逾期、金额)
+(夸大或虚构后果), `third_party_leak` (the utterance discloses someone's debt to a third party)
 and `none`. `ClassifierRecognizer` reports a finding (`detector: classifier`) when the probability
-of `threat`, `impersonation` or `exaggeration` reaches its threshold. It never reports
-`third_party_leak` itself: whether a disclosure is a leak depends on who listens (a third party,
-not the debtor), which the dialogue rule knows; that rule asks `predict_proba` for the score.
+of `threat`, `impersonation` or `exaggeration` reaches its threshold; a finding no lexicon or
+dialogue rule agrees with must reach the higher alone threshold. No detector reads the
+`third_party_leak` probability today (the third-party rule decides leaks from who listens); the
+label stays so that disclosure lines have a class of their own instead of crowding `none`.
 Customer speech (客户说"我要报警") is never scored.
 
 Features: TF-IDF over character 1–3-grams and toneless pinyin 1–3-grams (a homophone error of
-speech recognition, 发院 for 法院, keeps the pinyin); punctuation and spaces are dropped first. Model: `LinearSVC`
-(`class_weight=balanced`, C=1.0, chosen among 0.2–2 on the grouped cross-validation) calibrated to probabilities by `CalibratedClassifierCV`
-(sigmoid, 3 folds). Saved with skops; loading refuses types outside `TRUSTED_TYPES`.
-Built with scikit-learn {sklearn.__version__} and skops {skops.__version__}: load it with the same versions.
+speech recognition, 发院 for 法院, keeps the pinyin); punctuation and spaces are dropped first, so
+Whisper's spacing of Chinese (spaces between words or characters) gives the same features as
+unspaced text. Model: `LinearSVC` (`class_weight=balanced`, C=1.0) calibrated to probabilities
+by `CalibratedClassifierCV` (sigmoid, 3 folds). Saved with skops; loading refuses types outside
+`TRUSTED_TYPES`. Built with scikit-learn {sklearn.__version__} and skops {skops.__version__}: load it with the same versions.
 
 ## Training data
 
-`fixtures/utterances/` written by `fixtures/make_utterances.py` (seeded): utterances composed from
-hand-written building blocks (`composed`), hand-written free sentences (`written`), and copies of
-both passed through simulated phone-audio recognition errors (`noised`: same-pinyin character
-swaps such as 逾期→预期, accent confusions, fillers 嗯/那个/就是说, lost punctuation and characters).
-Hard negatives (`none`) include lawful consequences stated calmly (逾期信息会按规定报送征信系统),
-negations (我们不会上门), reported speech (您说有人冒充律师给您打电话？), customer speech
-(你们再打我就报警), polite messages to a third party (麻烦您转告他尽快回电), ordinary talk with
-the debtor (您这笔账单已经逾期了) and firm but lawful deadlines and follow-ups (下午四点系统截单，
-过了就只能明天处理了), which the model alone used to take for threats or consequences.{f" Plus {reviewed} utterances from reviewer verdicts (`review`)." if reviewed else ""}
+1. `fixtures/utterances/` written by `fixtures/make_utterances.py` (seeded): utterances composed
+   from hand-written building blocks (`composed`), hand-written free sentences (`written`), and
+   copies of both passed through simulated phone-audio recognition errors (`noised`: same-pinyin
+   character swaps such as 逾期→预期, accent confusions, fillers, lost punctuation and characters),
+   with hard negatives (lawful consequences stated calmly, negations, reported speech, customer
+   speech, polite messages to a third party, firm but lawful deadlines).{f" Plus {reviewed} utterances from reviewer verdicts (`review`)." if reviewed else ""}
+2. {f"Every one of the {len(natural)} non-empty segments of the calls by the tune writers ({', '.join(writers)}) in `fixtures/labelled/writers/tune/` (`calls natural`): a segment labelled with one of the four categories is a positive (with several, the first of impersonation, threat, exaggeration, third-party leak), every other line, agents' and customers', is `none`. A third of these calls went through the held-out set's recognition noise and Whisper's spacing, a tenth are mono (speaker unknown), as the writers' corpus builder made them. The report and sealed writers are never read." if natural else "No writers' calls (trained on the templates only)."}
 
 - train sha256: `{fingerprint(result.train)}`
-- test sha256: `{fingerprint(result.test)}`
+- test sha256: `{fingerprint(result.test)}`{natural_hash}
 
 {_counts_table(result)}
 
-The test split holds whole template and sentence groups (every fifth of each label), never
-rows whose template or original sentence is in train.
+The templates' test split holds whole template and sentence groups (every fifth of each label),
+never rows whose template or original sentence is in train.
 
 ## Thresholds (判定阈值)
 
-| category | threshold |
-| --- | ---: |
+| category | threshold | alone threshold |
+| --- | ---: | ---: |
 {thresholds}
 
-Chosen on {CV_FOLDS}-fold cross-validation over the training groups (`GroupKFold`): the lowest
-probability whose out-of-fold precision reaches {TARGET_PRECISION}, but not below {THRESHOLD_FLOOR}
-(a flag needs the category to be likelier than every other label together). Override them in
-`callqa.yaml` under `detection.classifier.thresholds`.
+The threshold is the lowest probability whose out-of-fold precision reaches {TARGET_PRECISION}, but not below
+{THRESHOLD_FLOOR} (a flag needs the category to be likelier than every other label together); the alone
+threshold, for a finding of the model with no rule agreeing, the lowest whose precision reaches
+{ALONE_PRECISION}. Override them in `callqa.yaml` under `detection.classifier.thresholds` and
+`detection.classifier.alone_thresholds`.
 
-## Cross-validated metrics on train ({CV_FOLDS}-fold, grouped)
+{_cross_validation_section(result)}
 
-{scores_table(result.cv_scores)}
-
-## Held-out metrics (`test.jsonl`, unseen groups)
+## Held-out metrics on the templates (`test.jsonl`, unseen groups)
 
 {scores_table(result.test_scores)}
 
-Recall by kind of source (hand-written sentences are the hardest: no template shares their wording):
+Recall by kind of source:
 
 {_recall_by_source_table(result)}
 
 ## Intended use and limits
 
 - Use: a second opinion beside the lexicon rules, to catch paraphrases of threats,
-  impersonation and exaggerated consequences in transcripts, and to score disclosure of debt
-  details for the third-party rule. Every finding goes to a human reviewer (人工复核); the score
-  is a calibrated probability on this corpus, not a legal judgement.
-- The corpus is synthetic. Held-out groups share building blocks (conditions, openings) with
-  training groups, so the figures above are an upper bound; expect lower recall on real calls,
-  on dialects it has not seen, and on recognition errors heavier than one character in three.
-- It reads one utterance at a time: a threat spread over two turns, or one that depends on
-  what was said before, can be missed. Sarcasm and tone are invisible to it.
+  impersonation and exaggerated consequences in transcripts. Every finding goes to a human
+  reviewer (人工复核); the score is a calibrated probability on this corpus, not a legal judgement.
+- Both corpora are written, not recorded: the templates by this project, the calls by four
+  writers asked to write in their own voice. The leave-one-writer-out figures above are the
+  honest estimate for a new writer; expect lower on real calls and on dialects none of them wrote.
+- It reads one utterance at a time. Context features (the other party's previous turn, speaker,
+  position in the call) were measured on the same leave-one-writer-out folds and lowered average
+  precision for threat and exaggeration, so the model does not use them; a threat spread over two
+  turns can be missed. Sarcasm and tone are invisible to it.
 - One label per utterance: the five probabilities sum to 1, so an utterance that is two
   violations at once (我是公安局经侦的，你涉嫌信用卡诈骗: impersonation and exaggeration) is
-  usually flagged as one of them. Threat and exaggeration are the pair it confuses most
-  (曝光、通知全家 versus 全社会都会知道).
+  usually flagged as one of them. Threat and exaggeration are the pair it confuses most.
 - Retrain with reviewer verdicts (`callqa train --with-reviews --db qa.db`): confirmed findings
   and added misses become examples, dismissed findings become hard negatives, and the new
-  model replaces this one only if its held-out macro-F1 is not lower.
+  model replaces this one only if its held-out macro-F1 on the templates is not lower.
 """

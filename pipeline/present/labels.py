@@ -8,6 +8,7 @@ is shown as the id itself, so a new detector never breaks a page.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from ..categories import category_table
@@ -40,14 +41,29 @@ STATUS_LABELS = {
 
 SPEAKER_LABELS = {"agent": "坐席", "customer": "客户", "unknown": "未知"}
 
-ROLE_LABELS = {"reviewer": "质检员", "admin": "管理员"}
+ROLE_LABELS = {"reviewer": "质检员", "admin": "管理员", "appellant": "申诉账号（坐席/机构）"}
 
 
 STRATUM_LABELS = {"agency": "机构", "agent": "坐席", "month": "月份", "flagged": "机器发现"}
 
 
 def category_label(category: str) -> str:
-    return CATEGORY_LABELS.get(category, category)
+    return CATEGORY_LABELS.get(category) or added_category_labels().get(category, category)
+
+
+@functools.lru_cache(maxsize=1)
+def added_category_labels() -> dict[str, str]:
+    """Labels of the categories the analyst rule files of the settings add (``detection.rules``
+    in callqa.yaml or CALLQA_CONFIG): the console has no --config of its own. Settings that do
+    not load leave the ids as they are; the commands that use them say why."""
+    from ..config import load_config
+    from ..detect.settings import DetectionSettings
+    from ..errors import CallqaError
+
+    try:
+        return {c.id: c.label for c in DetectionSettings.from_config(load_config()).added_categories.values()}
+    except CallqaError:
+        return {}
 
 
 def category_order(categories) -> list[str]:
@@ -74,6 +90,12 @@ AUDIT_ACTION_LABELS = {
     "unmask": "显示个人信息",
     "export": "导出",
     "admin_page": "访问管理页",
+    "claim": "领取通话",
+    "assign": "分配通话",
+    "release": "释放通话",
+    "appeal": "提交申诉",
+    "appeal_decision": "申诉复议",
+    "user": "管理账号",
 }
 AUDIT_RESULT_LABELS = {"ok": "成功", "denied": "拒绝", "failed": "失败"}
 

@@ -71,6 +71,8 @@ PATTERN_RECOGNIZERS = [
     # The first seven or more digits of a mobile number: a quote cut off mid-number.
     PatternRecognizer("phone", r"(?<![0-9])(?P<pii>1[3-9][0-9]{5,})"),
     PatternRecognizer("phone", rf"(?<![0-9])(?P<pii>0[0-9]{{2,3}}{_SEP}[0-9]{{7,8}})(?![0-9])"),
+    # A quote cut off (…) inside a number: six or more digits, or a mobile number's start.
+    PatternRecognizer("cut_off_number", r"(?<![0-9])(?P<pii>[0-9]{6,}|1[3-9][0-9]*)(?=…|\.\.\.)"),
     # Seven or more digits read out one by one: phone, card or ID numbers spoken aloud.
     # Amounts never qualify, they carry 十/百/千/万 between their digits.
     PatternRecognizer("spoken_number", rf"(?P<pii>{_SPOKEN_DIGIT}(?:[ ，,、]?{_SPOKEN_DIGIT}){{6,}})", folded=False),

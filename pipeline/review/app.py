@@ -23,7 +23,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from ..store import open_db, require_writable
 from . import auth
 from .routes import ROUTERS
-from .web import HERE, LoginRequired, templates
+from .web import HERE, AppellantHome, LoginRequired, templates
 
 # The cookie's own lifetime; the session behind it ends at auth.SESSION_LIFETIME after login.
 COOKIE_SECONDS = int(auth.SESSION_LIFETIME.total_seconds())
@@ -71,6 +71,10 @@ def create_app(db_path: str | Path, secret: str | None = None, https: bool = Fal
             return JSONResponse({"detail": "请先登录"}, status_code=401)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+
+    @app.exception_handler(AppellantHome)
+    async def appellant_home(request: Request, exc: AppellantHome):
+        return RedirectResponse("/appeals", status_code=303)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

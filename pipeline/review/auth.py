@@ -29,7 +29,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from ..store import now_iso, writing
 from ..errors import CallqaError
 
-ROLES = ("reviewer", "admin")
+# appellant: an agent's or an agency's account, which may only appeal confirmed findings on
+# its agency's calls (申诉); it sees nothing else of the console.
+ROLES = ("reviewer", "admin", "appellant")
 MIN_PASSWORD_LENGTH = 8
 # After this many failed logins for one user name, or from one address, within the window,
 # refuse further attempts until the window has passed.
@@ -50,20 +52,30 @@ class UserError(CallqaError, ValueError):
 class User:
     username: str
     role: str
+    agency: str | None = None
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    @property
+    def is_appellant(self) -> bool:
+        return self.role == "appellant"
 
-def add_user(db: sqlite_utils.Database, username: str, password: str, role: str) -> User:
+
+def add_user(
+    db: sqlite_utils.Database, username: str, password: str, role: str, agency: str | None = None
+) -> User:
     """Create an account, or reset the password and role of an existing one (which ends every
-    session it has open)."""
+    session it has open). An appellant account needs its ``agency``."""
     username = username.strip()
+    agency = (agency or "").strip() or None
     if not username:
         raise UserError("username must not be empty")
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    if role == "appellant" and agency is None:
+        raise UserError("an appellant account needs the agency whose calls it may appeal")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
     with writing(db):
@@ -74,17 +86,32 @@ def add_user(db: sqlite_utils.Database, username: str, password: str, role: str)
                 "role": role,
                 "created_at": now_iso(),
                 "active": 1,
+                "agency": agency if role == "appellant" else None,
             },
             pk="username",
         )
         db.execute(
             "UPDATE sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL", [now_iso(), username]
         )
-    return User(username, role)
+    return User(username, role, agency if role == "appellant" else None)
+
+
+def set_active(db: sqlite_utils.Database, username: str, active: bool) -> None:
+    """Switch an account off (its sessions end at once) or back on."""
+    with writing(db):
+        if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone() is None:
+            raise UserError(f"no user {username!r}")
+        db.execute("UPDATE users SET active = ? WHERE username = ?", [int(active), username])
+        if not active:
+            db.execute(
+                "UPDATE sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL", [now_iso(), username]
+            )
 
 
 def authenticate(db: sqlite_utils.Database, username: str, password: str) -> User | None:
-    row = db.execute("SELECT password_hash, role FROM users WHERE username = ? AND active = 1", [username]).fetchone()
+    row = db.execute(
+        "SELECT password_hash, role, agency FROM users WHERE username = ? AND active = 1", [username]
+    ).fetchone()
     try:
         _hasher.verify(row[0] if row else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -94,7 +121,7 @@ def authenticate(db: sqlite_utils.Database, username: str, password: str) -> Use
     if _hasher.check_needs_rehash(row[0]):
         with writing(db):
             db["users"].update(username, {"password_hash": _hasher.hash(password)})
-    return User(username, row[1])
+    return User(username, row[1], row[2])
 
 
 class LoginRefused(Exception):
@@ -162,7 +189,7 @@ def session_user(db: sqlite_utils.Database, token: str | None) -> User | None:
     if not token or not isinstance(token, str):
         return None
     row = db.execute(
-        "SELECT u.username, u.role FROM sessions s JOIN users u ON u.username = s.username "
+        "SELECT u.username, u.role, u.agency FROM sessions s JOIN users u ON u.username = s.username "
         "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.active = 1",
         [_token_hash(token), now_iso()],
     ).fetchone()
@@ -180,8 +207,8 @@ def _iso(moment: datetime) -> str:
 def load_user(db: sqlite_utils.Database, username: str | None) -> User | None:
     if not username:
         return None
-    row = db.execute("SELECT role FROM users WHERE username = ? AND active = 1", [username]).fetchone()
-    return User(username, row[0]) if row else None
+    row = db.execute("SELECT role, agency FROM users WHERE username = ? AND active = 1", [username]).fetchone()
+    return User(username, *row) if row else None
 
 
 def has_users(db: sqlite_utils.Database) -> bool:

@@ -7,10 +7,11 @@ is masked unless the caller passes another masker.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
-from ..spreadsheet import FORMATS, write_table
-from ..present.labels import VERDICT_LABELS, as_recorded, category_label, local_time
+from ..spreadsheet import FORMATS, Link, write_table
+from ..present.labels import SEVERITY_LABELS, SPEAKER_LABELS, VERDICT_LABELS, as_recorded, category_label, local_time
 from ..present.masking import Masker, default_masker
 from .queries import ExportRow
 from ..errors import CallqaError
@@ -19,43 +20,83 @@ HEADERS = [
     "通话",
     "机构",
     "坐席",
-    "日期",
+    "通话时间",
     "类别",
+    "严重程度",
     "条款",
     "证据",
+    "说明",
+    "说话人",
     "开始秒",
+    "结束秒",
     "分数",
     "结论",
     "质检员",
     "备注",
     "复核时间",
+    "发现编号",
+    "链接",
 ]
+WIDTHS = (22, 20, 8, 17, 22, 8, 28, 50, 40, 6, 8, 8, 7, 8, 10, 30, 17, 10, 40)
 
 
 class ExportError(CallqaError, ValueError):
     pass
 
 
-def table(rows: list[ExportRow], masker: Masker | None = None) -> list[list]:
+def table(rows: list[ExportRow], masker: Masker | None = None, base_url: str | None = None) -> list[list]:
+    """The rows as cells. With ``base_url`` (the console's address) each machine finding's call
+    cell links to the call page (through the finding's id, so no call id is in the link), and
+    the last column holds the address for CSV readers."""
     masker = masker or default_masker()
     return [
         [
-            masker.mask(r.call_id),
+            _call_cell(masker.mask(r.call_id), _link(r.finding_id, base_url)),
             masker.mask(r.agency) or "",
             masker.mask(r.agent_id) or "",
-            as_recorded(r.started_at),
+            _as_recorded(r.started_at),
             category_label(r.category),
+            SEVERITY_LABELS.get(r.severity, r.severity or ""),
             "；".join(r.clauses),
             masker.mask(r.evidence) or "",
+            masker.mask(r.explanation) or "",
+            SPEAKER_LABELS.get(r.speaker, r.speaker or ""),
             None if r.start is None else round(r.start, 1),
+            None if r.end is None else round(r.end, 1),
             None if r.score is None else round(r.score, 3),
             VERDICT_LABELS.get(r.verdict, r.verdict),
             r.reviewer or "",
             masker.mask(r.comment) or "",
-            local_time(r.reviewed_at),
+            _local(r.reviewed_at),
+            r.finding_id,
+            _link(r.finding_id, base_url) or "",
         ]
         for r in rows
     ]
+
+
+def _link(finding_id: int | None, base_url: str | None) -> str | None:
+    return f"{base_url.rstrip('/')}/findings/{finding_id}" if base_url and finding_id is not None else None
+
+
+def _call_cell(text: str, url: str | None):
+    return Link(text, url) if url else text
+
+
+def _as_recorded(iso: str | None) -> datetime | str:
+    """A call's start as its telephone system recorded it, as a date Excel can sort."""
+    try:
+        return datetime.fromisoformat(iso).replace(tzinfo=None) if iso else ""
+    except ValueError:
+        return as_recorded(iso)
+
+
+def _local(iso: str | None) -> datetime | str:
+    """A time the console stored (UTC) in this machine's time zone."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().replace(tzinfo=None) if iso else ""
+    except ValueError:
+        return local_time(iso)
 
 
 def check_format(out: str | Path) -> Path:
@@ -65,10 +106,9 @@ def check_format(out: str | Path) -> Path:
     return out
 
 
-def write(rows: list[ExportRow], out: str | Path, masker: Masker | None = None) -> Path:
+def write(rows: list[ExportRow], out: str | Path, masker: Masker | None = None, base_url: str | None = None) -> Path:
     """Write ``rows`` to ``out``; the suffix (.xlsx or .csv) picks the format."""
     out = check_format(out)
-    write_table(out, HEADERS, table(rows, masker), "质检结果",
-                widths=(22, 20, 8, 17, 22, 28, 50, 8, 7, 8, 10, 30, 17))
+    write_table(out, HEADERS, table(rows, masker, base_url), "质检结果", widths=WIDTHS)
     return out
 

@@ -11,14 +11,19 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
 import sqlite_utils
 
 from ..present.masking import default_masker
+from ..metrics import metrics_of
+from ..scoring import call_score
 from ..store import fts_query, now_iso, writing
+
+# The calls held by someone now: assigned by an admin, or claimed with a lock not yet expired.
+HELD_SQL = "SELECT call_id, assignee FROM assignments WHERE expires_at IS NULL OR expires_at > ?"
 from ..text import words
 from ..present.labels import CATEGORY_LABELS, REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
 from ..errors import CallqaError
@@ -41,6 +46,18 @@ class ReviewError(CallqaError, ValueError):
     pass
 
 
+class VerdictConflict(ReviewError):
+    """Someone decided the finding after the reviewer's page was loaded: their verdict was
+    built on a review (``base``) that is no longer the newest, so it is not saved."""
+
+    def __init__(self, finding_id: int, current: "Review"):
+        self.current = current
+        super().__init__(
+            f"finding {finding_id} was decided meanwhile: {current.verdict} by {current.reviewer} "
+            f"at {current.created_at} (review {current.id})"
+        )
+
+
 @dataclass
 class QueueFilters:
     """The queue's filters, as they travel in a URL's query string."""
@@ -53,6 +70,10 @@ class QueueFilters:
     date_to: str = ""
     sample_id: str = ""
     q: str = ""
+    scope: str = ""  # "": calls nobody else holds; "mine": held by the user; "all"
+    sort: str = ""  # a SORTS key; "" ranks worst first
+    dir: str = ""  # "asc" | "desc" (the column's natural direction when empty)
+    max_score: str = ""  # calls whose scorecard score is at most this (pipeline/scoring.py)
     page: int = 1
 
     @classmethod
@@ -61,10 +82,18 @@ class QueueFilters:
         filters = cls(**{k: v for k, v in values.items() if k != "page"})
         if filters.status not in STATUS_CONDITION:
             filters.status = "open"
+        if filters.scope not in SCOPES:
+            filters.scope = ""
+        if filters.sort not in SORTS:
+            filters.sort = ""
+        if filters.dir not in ("asc", "desc"):
+            filters.dir = ""
         filters.date_from = _valid_date(filters.date_from)
         filters.date_to = _valid_date(filters.date_to)
         if not _small_number(filters.sample_id):
             filters.sample_id = ""
+        if not _small_number(filters.max_score):
+            filters.max_score = ""
         filters.page = int(values["page"]) if _small_number(values["page"]) and int(values["page"]) > 0 else 1
         for name in ("category", "agency", "agent", "q"):
             setattr(filters, name, getattr(filters, name)[:MAX_FILTER_LENGTH])
@@ -77,6 +106,22 @@ class QueueFilters:
 
 
 MAX_FILTER_LENGTH = 200
+SCOPES = {"": "未被他人领取", "mine": "我的队列", "all": "全部（含他人领取）"}
+# Sortable columns: the SQL expression and its natural direction. The default ranks calls by
+# severity-weighted findings (a high counts as two mediums, a critical as two highs), then by
+# their worst finding; a scorecard score will rank them once calls have one.
+SEVERITY_WEIGHT = {name: 2 ** (rank - 1) for name, rank in SEVERITY_RANK.items()}
+SORTS = {
+    "": ("weight", "desc"),
+    "started_at": ("c.started_at", "desc"),
+    "duration": ("c.duration", "desc"),
+    "agency": ("c.agency", "asc"),
+    "agent": ("c.agent_id", "asc"),
+    "findings": ("findings", "desc"),
+    "score": ("score", "desc"),
+    "call_score": ("call_score", "asc"),  # the scorecard's score: the worst calls score lowest
+    "holder": ("holder", "asc"),
+}
 
 
 def _small_number(text: str) -> bool:
@@ -102,7 +147,13 @@ class QueueRow:
     findings: int
     severity_rank: int | None
     score: float | None
+    weight: int | None
+    duration: float | None
+    holder: str | None
     categories: list[str]
+    call_score: float | None = None  # the scorecard's score and grade (call_scores), when scored
+    grade: str | None = None
+    snippet: str | None = None  # the evidence of the call's worst matching finding
 
 
 @dataclass
@@ -125,10 +176,31 @@ class _Sql:
 
 
 QUEUE_SELECT = (
-    "c.id, c.started_at, c.agency, c.agent_id, COUNT(m.id) AS findings, "
-    "MAX(m.rank) AS rank, MAX(m.score) AS score, group_concat(DISTINCT m.category) AS categories"
+    "c.id, c.started_at, c.agency, c.agent_id, COUNT(m.id) AS findings, MAX(m.rank) AS rank, "
+    "MAX(m.score) AS score, SUM(m.weight) AS weight, c.duration, h.assignee AS holder, "
+    "group_concat(DISTINCT m.category) AS categories, cs.score AS call_score, cs.grade AS grade"
 )
-QUEUE_ORDER = "ORDER BY rank DESC, score DESC, c.started_at DESC, c.id"
+# The same columns from store's call_queue: one ready row per call for the default view.
+READY_SELECT = (
+    "c.id, c.started_at, c.agency, c.agent_id, m.findings AS findings, m.rank AS rank, m.score AS score, "
+    "m.weight AS weight, c.duration, h.assignee AS holder, m.categories AS categories, "
+    "cs.score AS call_score, cs.grade AS grade"
+)
+SEVERITY_WEIGHT_SQL = (
+    "CASE f.severity " + " ".join(f"WHEN '{n}' THEN {w}" for n, w in SEVERITY_WEIGHT.items()) + " ELSE 0 END"
+)
+
+
+def queue_order(filters: QueueFilters) -> str:
+    """ORDER BY for the filters' sort; ties always fall back to the worst-first ranking."""
+    column, natural = SORTS[filters.sort]
+    direction = (filters.dir or natural).upper()
+    ranking = "weight DESC, rank DESC, score DESC, c.started_at DESC, c.id"
+    if not filters.sort and direction == "DESC":
+        return f"ORDER BY {ranking}"  # the ready queue's index order
+    # SQLite sorts NULL lowest: ascending, empty cells would come first
+    nulls = f"{column} IS NULL, " if direction == "ASC" else ""
+    return f"ORDER BY {nulls}{column} {direction}, {ranking}"
 
 
 def _matched_calls_sql(
@@ -137,8 +209,11 @@ def _matched_calls_sql(
     *,
     by_category: bool,
     masked: bool,
+    user: str | None = None,
     select: str = QUEUE_SELECT,
     group_by: str = "c.id",
+    every_call: bool = False,
+    ready: bool = False,
 ) -> _Sql:
     """Calls passing the filters joined with their matching findings (``m``), grouped by
     ``group_by``: by default one row per call with the aggregate of its findings. With
@@ -147,27 +222,55 @@ def _matched_calls_sql(
     Normally every call listed needs a matching finding. A sample or a transcript search with
     status "all" and no category lists every call it matches, findings or not, so reviewers
     can read a self-check sample whole and add what the machine missed.
+
+    ``user`` (the reviewer asking) applies the scope: by default calls another reviewer holds
+    (``team``) are left out; "mine" lists only the user's. Without a user every call counts.
+
+    ``ready`` (only for ``_ready``'s filters): the per-call rows of store's ``call_queue``
+    stand for the grouped open findings, one row per call with no GROUP BY.
     """
     finding_where, finding_params = ["1"], []
     if by_category and filters.category:
         finding_where.append("f.category = ?")
         finding_params.append(filters.category)
     matched = (
-        f"SELECT f.id, f.call_id, f.category, f.score, {SEVERITY_RANK_SQL} AS rank, lr.verdict AS verdict "
+        f"SELECT f.id, f.call_id, f.category, f.score, {SEVERITY_RANK_SQL} AS rank, "
+        f"{SEVERITY_WEIGHT_SQL} AS weight, lr.verdict AS verdict "
         f"FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id WHERE {' AND '.join(finding_where)}"
     )
-    every_call = (
+    every_call = every_call or (
         bool(filters.sample_id or filters.q) and filters.status == "all" and not (by_category and filters.category)
     )
-    sql = _Sql(f"SELECT {select} FROM calls c ")
+    # Unless a call-level filter narrows the calls (then SQLite starts from its index), the
+    # ready rows come first (CROSS JOIN keeps SQLite to that order), so a page in the default
+    # ranking is read off call_queue's index instead of sorting every call.
+    narrowed = any(
+        (filters.agency, filters.agent, filters.date_from, filters.date_to, filters.sample_id, filters.q, filters.max_score)
+    )
+    if ready and not narrowed:
+        sql = _Sql(f"SELECT {select} FROM call_queue m CROSS JOIN calls c ON c.id = m.call_id ")
+    elif ready:
+        sql = _Sql(f"SELECT {select} FROM calls c JOIN call_queue m ON m.call_id = c.id ")
+    else:
+        sql = _Sql(f"SELECT {select} FROM calls c ")
     if filters.sample_id:
         sql.text += "JOIN sample_calls sc ON sc.call_id = c.id AND sc.sample_id = ? "
         sql.params.append(int(filters.sample_id))
-    sql.text += f"{'LEFT ' if every_call else ''}JOIN ({matched}) m "
-    sql.text += f"ON m.call_id = c.id AND {STATUS_CONDITION[filters.status]} "
-    sql.params += finding_params
+    if not ready:
+        sql.text += f"{'LEFT ' if every_call else ''}JOIN ({matched}) m "
+        sql.text += f"ON m.call_id = c.id AND {STATUS_CONDITION[filters.status]} "
+        sql.params += finding_params
+    sql.text += f"LEFT JOIN ({HELD_SQL}) h ON h.call_id = c.id "
+    sql.params.append(now_iso())
+    sql.text += "LEFT JOIN call_scores cs ON cs.call_id = c.id "
 
     call_where = ["c.status = 'ok'"]
+    if user is not None and filters.scope == "":
+        call_where.append("(h.assignee IS NULL OR h.assignee = ?)")
+        sql.params.append(user)
+    elif user is not None and filters.scope == "mine":
+        call_where.append("h.assignee = ?")
+        sql.params.append(user)
     if filters.agency:
         call_where.append("c.agency = ?")
         sql.params.append(filters.agency)
@@ -180,12 +283,22 @@ def _matched_calls_sql(
     if filters.date_to:  # the whole of the last day
         call_where.append("c.started_at < ?")
         sql.params.append((date.fromisoformat(filters.date_to) + timedelta(days=1)).isoformat())
+    if filters.max_score:
+        call_where.append("cs.score <= ?")
+        sql.params.append(int(filters.max_score))
     if filters.q:
         condition, params = _transcript_search(db, filters.q, masked)
         call_where.append(condition)
         sql.params += params
-    sql.text += f"WHERE {' AND '.join(call_where)} GROUP BY {group_by} "
+    sql.text += f"WHERE {' AND '.join(call_where)} "
+    if not ready:
+        sql.text += f"GROUP BY {group_by} "
     return sql
+
+
+def _ready(filters: QueueFilters) -> bool:
+    """The default view (open findings of every category) reads store's ready ``call_queue``."""
+    return filters.status == "open" and not filters.category
 
 
 def _transcript_search(db: sqlite_utils.Database, query: str, masked: bool) -> tuple[str, list[Any]]:
@@ -214,55 +327,103 @@ def _transcript_search(db: sqlite_utils.Database, query: str, masked: bool) -> t
 
 
 def queue_page(
-    db: sqlite_utils.Database, filters: QueueFilters, page_size: int = PAGE_SIZE, masked: bool = True
+    db: sqlite_utils.Database,
+    filters: QueueFilters,
+    page_size: int = PAGE_SIZE,
+    masked: bool = True,
+    user: str | None = None,
 ) -> QueuePage:
-    """One page of the queue; ``masked`` (the default) searches transcripts as a reviewer sees them."""
+    """One page of the queue; ``masked`` (the default) searches transcripts as a reviewer sees
+    them; ``user`` applies the filters' scope (see ``_matched_calls_sql``)."""
     # The window count gives the total in the same pass as the page.
+    ready = _ready(filters)
     sql = _matched_calls_sql(
-        db, filters, by_category=True, masked=masked, select=f"COUNT(*) OVER () AS total, {QUEUE_SELECT}"
+        db, filters, by_category=True, masked=masked, user=user, ready=ready,
+        select=READY_SELECT if ready else f"COUNT(*) OVER () AS total, {QUEUE_SELECT}",
     )
     offset = (filters.page - 1) * page_size
-    rows = db.execute(
-        f"{sql.text} {QUEUE_ORDER} LIMIT ? OFFSET ?",
-        [*sql.params, page_size, offset],
-    ).fetchall()
-    if rows:
+    rows = db.execute(f"{sql.text} {queue_order(filters)} LIMIT ? OFFSET ?", [*sql.params, page_size, offset]).fetchall()
+    if ready:  # a count apart: the window count would make SQLite build every row to sort
+        total = db.execute(f"SELECT COUNT(*) FROM ({sql.text})", sql.params).fetchone()[0]
+        rows = [(total, *r) for r in rows]
+    elif rows:  # the window count gives the total in the same pass as the page
         total = rows[0][0]
     else:  # a page past the end
         total = db.execute(f"SELECT COUNT(*) FROM ({sql.text})", sql.params).fetchone()[0]
+    queue_rows = [_queue_row(r[1:]) for r in rows]
+    _add_snippets(db, queue_rows, filters)
     return QueuePage(
         filters=filters,
-        rows=[_queue_row(r[1:]) for r in rows],
+        rows=queue_rows,
         total=total,
-        category_counts=category_counts(db, filters, masked),
+        category_counts=category_counts(db, filters, masked, user),
         page_size=page_size,
     )
 
 
 def _queue_row(row: tuple) -> QueueRow:
-    return QueueRow(*row[:7], categories=sorted((row[7] or "").split(",")) if row[7] else [])
+    return QueueRow(
+        *row[:10], categories=sorted((row[10] or "").split(",")) if row[10] else [], call_score=row[11], grade=row[12]
+    )
 
 
-def category_counts(db: sqlite_utils.Database, filters: QueueFilters, masked: bool = True) -> dict[str, int]:
-    """Matching findings per category under every filter but the category itself."""
+def _add_snippets(db: sqlite_utils.Database, rows: list[QueueRow], filters: QueueFilters) -> None:
+    """Each row's evidence snippet: its worst finding (of the filtered category), one query."""
+    if not rows:
+        return
+    category = "AND f.category = ?" if filters.category else ""
+    marks = ",".join("?" for _ in rows)
+    best = db.execute(
+        f"SELECT call_id, evidence FROM (SELECT f.call_id, f.evidence, ROW_NUMBER() OVER ("
+        f"PARTITION BY f.call_id ORDER BY {SEVERITY_RANK_SQL} DESC, f.score DESC, f.start) AS n "
+        f"FROM findings f WHERE f.call_id IN ({marks}) {category}) WHERE n = 1",
+        [*(r.call_id for r in rows), *([filters.category] if filters.category else [])],
+    )
+    snippets = dict(best.fetchall())
+    for row in rows:
+        row.snippet = snippets.get(row.call_id)
+
+
+def category_counts(
+    db: sqlite_utils.Database, filters: QueueFilters, masked: bool = True, user: str | None = None
+) -> dict[str, int]:
+    """Matching calls per category under every filter but the category itself (calls, as the
+    queue's total counts calls)."""
+    if _ready(replace(filters, category="")):  # the ready rows' category sets, each counted once
+        sql = _matched_calls_sql(db, filters, by_category=False, masked=masked, user=user, ready=True,
+                                 select="m.categories, COUNT(*)", group_by="")
+        counts: dict[str, int] = {}
+        for categories, n in db.execute(f"{sql.text} GROUP BY m.categories", sql.params):
+            for category in categories.split(","):
+                counts[category] = counts.get(category, 0) + n
+        return counts
     sql = _matched_calls_sql(
-        db, filters, by_category=False, masked=masked, select="m.category, COUNT(m.id)", group_by="m.category"
+        db, filters, by_category=False, masked=masked, user=user,
+        select="m.category, COUNT(DISTINCT c.id)", group_by="m.category",
     )
     return {cat: n for cat, n in db.execute(sql.text, sql.params) if cat is not None}
 
 
 def neighbours(
-    db: sqlite_utils.Database, filters: QueueFilters, call_id: str, position: int, masked: bool = True
+    db: sqlite_utils.Database,
+    filters: QueueFilters,
+    call_id: str,
+    position: int,
+    masked: bool = True,
+    user: str | None = None,
 ) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
     """The (call id, position) before and after ``call_id`` in the queue, which was at
     ``position`` (0-based) when the reviewer opened it. A call whose findings were all just
     reviewed has left an open queue; then the call now at its position is the next one."""
-    sql = _matched_calls_sql(db, filters, by_category=True, masked=masked)
+    ready = _ready(filters)
+    sql = _matched_calls_sql(
+        db, filters, by_category=True, masked=masked, user=user, ready=ready, select=READY_SELECT if ready else QUEUE_SELECT
+    )
     start = max(position - 1, 0)
     window = [
         r[0]
         for r in db.execute(
-            f"{sql.text} {QUEUE_ORDER} LIMIT 3 OFFSET ?",
+            f"{sql.text} {queue_order(filters)} LIMIT 3 OFFSET ?",
             [*sql.params, start],
         )
     ]
@@ -325,6 +486,11 @@ class FindingView:
     def verdict(self) -> str | None:
         return self.history[0].verdict if self.history else None
 
+    @property
+    def base(self) -> int:
+        """The newest review's id (0 when none): the version a verdict from this page builds on."""
+        return self.history[0].id if self.history else 0
+
 
 @dataclass
 class CallView:
@@ -340,6 +506,8 @@ class CallView:
     findings: list[FindingView]
     missed: list[Review]
     checks: list[Review]  # "listened to the whole call", newest first
+    score: dict[str, Any] | None = None  # the scorecard's score, grade and breakdown (scoring.call_score)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)  # how it sounded, by speaker (metrics.metrics_of)
 
 
 _REVIEW_COLUMNS = 'id, finding_id, verdict, category, start, "end", evidence, comment, reviewer, created_at'
@@ -379,20 +547,67 @@ def call_view(db: sqlite_utils.Database, call_id: str) -> CallView:
             by_id[review.finding_id].history.append(review)
     missed = [r for r in reviews if r.verdict == "missed"]
     checks = [r for r in reviews if r.verdict == "checked"]
-    return CallView(*row, segments=segments, findings=findings, missed=missed, checks=checks)
+    return CallView(*row, segments=segments, findings=findings, missed=missed, checks=checks, score=call_score(db, call_id),
+                    metrics=metrics_of(db, call_id))
 
 
-def record_verdict(db: sqlite_utils.Database, finding_id: int, verdict: str, reviewer: str, comment: str = "") -> int:
-    """Add a review of a machine finding; the newest review is the finding's verdict."""
+@dataclass
+class LineGroup:
+    line: int | None  # the segment's index; None for a finding of the whole call
+    findings: list[FindingView]
+
+
+def findings_by_line(call: CallView) -> list[LineGroup]:
+    """The call's findings grouped by the line they are on, in time order (a finding of the
+    whole call, without a line, stands alone): a reviewer decides a line's findings at once."""
+    groups: list[LineGroup] = []
+    by_line: dict[int, LineGroup] = {}
+    for finding in call.findings:
+        if finding.segment_index is None:
+            groups.append(LineGroup(None, [finding]))
+        elif finding.segment_index in by_line:
+            by_line[finding.segment_index].findings.append(finding)
+        else:
+            by_line[finding.segment_index] = LineGroup(finding.segment_index, [finding])
+            groups.append(by_line[finding.segment_index])
+    return groups
+
+
+def record_verdict(
+    db: sqlite_utils.Database,
+    finding_id: int,
+    verdict: str,
+    reviewer: str,
+    comment: str = "",
+    base: int | None = None,
+) -> int:
+    """Add a review of a machine finding; the newest review is the finding's verdict.
+
+    ``base``: the id of the review the reviewer saw as the newest (0: none). When another
+    review has been added since, ``VerdictConflict`` is raised and nothing is written, so a
+    stale page never silently replaces a colleague's verdict. None skips the check (the CLI).
+    """
     if verdict not in REVIEW_VERDICTS:
         raise ReviewError(f"verdict must be one of {', '.join(REVIEW_VERDICTS)}, got {verdict!r}")
+    with writing(db):  # the check and the insert under one write lock
+        row = db.execute(
+            'SELECT call_id, category, start, "end", evidence FROM findings WHERE id = ?', [finding_id]
+        ).fetchone()
+        if row is None:
+            raise ReviewError(f"no finding {finding_id}")
+        current = latest_review(db, finding_id)
+        if base is not None and (current.id if current else 0) != base:
+            raise VerdictConflict(finding_id, current)
+        call_id, category, start, end, evidence = row
+        return _insert_review(db, finding_id, call_id, verdict, category, start, end, evidence, comment, reviewer)
+
+
+def latest_review(db: sqlite_utils.Database, finding_id: int) -> Review | None:
     row = db.execute(
-        'SELECT call_id, category, start, "end", evidence FROM findings WHERE id = ?', [finding_id]
+        f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE finding_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+        [finding_id],
     ).fetchone()
-    if row is None:
-        raise ReviewError(f"no finding {finding_id}")
-    call_id, category, start, end, evidence = row
-    return _insert_review(db, finding_id, call_id, verdict, category, start, end, evidence, comment, reviewer)
+    return Review(*row) if row else None
 
 
 def record_missed(
@@ -469,33 +684,60 @@ class ExportRow:
     reviewer: str | None
     comment: str | None
     reviewed_at: str | None
+    finding_id: int | None = None
+    severity: str | None = None
+    end: float | None = None
+    speaker: str | None = None
+    explanation: str | None = None
 
 
-def export_rows(db: sqlite_utils.Database, status: str = "all", category: str = "") -> list[ExportRow]:
-    """Every machine finding with its newest review, then every reviewer-added miss."""
-    if status not in STATUS_CONDITION:
-        raise ReviewError(f"status must be one of {', '.join(STATUS_LABELS)}, got {status!r}")
-    condition = STATUS_CONDITION[status].replace("m.verdict", "r.verdict")
-    params: list[Any] = []
-    category_sql = ""
-    if category:
-        category_sql = "AND f.category = ?"
-        params.append(category)
-    findings_sql = (
-        "SELECT c.id, c.agency, c.agent_id, c.started_at, f.category, f.clauses, f.evidence, f.start, f.score, "
-        "r.verdict, r.reviewer, r.comment, r.created_at "
-        "FROM findings f JOIN calls c ON c.id = f.call_id "
-        "LEFT JOIN latest_reviews r ON r.finding_id = f.id "
-        f"WHERE {condition} {category_sql} ORDER BY c.started_at, c.id, f.start"
+_EXPORT_COLUMNS = (
+    "c.id, c.agency, c.agent_id, c.started_at, {cat}, {clauses}, {evidence}, {start}, {score}, "
+    "r.verdict, r.reviewer, r.comment, r.created_at, {fid}, {severity}, {end}, {speaker}, {explanation}"
+)
+
+
+def export_rows(
+    db: sqlite_utils.Database,
+    status: str = "all",
+    category: str = "",
+    filters: QueueFilters | None = None,
+    masked: bool = True,
+    user: str | None = None,
+) -> list[ExportRow]:
+    """Every machine finding with its newest review, then every reviewer-added miss, of the
+    calls the queue lists under ``filters`` (all of them by default; ``status`` and
+    ``category`` stand for filters of their own when none are given)."""
+    if filters is None:
+        if status not in STATUS_CONDITION:
+            raise ReviewError(f"status must be one of {', '.join(STATUS_LABELS)}, got {status!r}")
+        filters = QueueFilters(status=status, category=category, scope="all")
+    listed = _matched_calls_sql(db, filters, by_category=True, masked=masked, user=user, select="m.id", group_by="m.id")
+    finding_columns = _EXPORT_COLUMNS.format(
+        cat="f.category", clauses="f.clauses", evidence="f.evidence", start="f.start", score="f.score", fid="f.id",
+        severity="f.severity", end='f."end"', speaker="f.speaker", explanation="f.explanation",
     )
-    rows = [_export_row(r) for r in db.execute(findings_sql, params)]
-    if status == "all":
-        missed_sql = (
-            "SELECT c.id, c.agency, c.agent_id, c.started_at, r.category, NULL, r.evidence, r.start, NULL, "
-            "r.verdict, r.reviewer, r.comment, r.created_at "
-            "FROM reviews r JOIN calls c ON c.id = r.call_id "
-            f"WHERE r.verdict = 'missed' {category_sql.replace('f.', 'r.')} ORDER BY c.started_at, c.id, r.start"
+    findings_sql = (
+        f"SELECT {finding_columns} FROM findings f JOIN calls c ON c.id = f.call_id "
+        "LEFT JOIN latest_reviews r ON r.finding_id = f.id "
+        f"WHERE f.id IN ({listed.text}) ORDER BY c.started_at, c.id, f.start, f.id"
+    )
+    rows = [_export_row(r) for r in db.execute(findings_sql, listed.params)]
+    if filters.status == "all":
+        calls = _matched_calls_sql(
+            db, filters, by_category=False, masked=masked, user=user, select="c.id", every_call=True
         )
+        missed_columns = _EXPORT_COLUMNS.format(
+            cat="r.category", clauses="NULL", evidence="r.evidence", start="r.start", score="NULL", fid="NULL",
+            severity="NULL", end='r."end"', speaker="NULL", explanation="NULL",
+        )
+        category_sql = "AND r.category = ?" if filters.category else ""
+        missed_sql = (
+            f"SELECT {missed_columns} FROM reviews r JOIN calls c ON c.id = r.call_id "
+            f"WHERE r.verdict = 'missed' {category_sql} AND c.id IN ({calls.text}) "
+            "ORDER BY c.started_at, c.id, r.start"
+        )
+        params = [*([filters.category] if filters.category else []), *calls.params]
         rows += [_export_row(r) for r in db.execute(missed_sql, params)]
     return rows
 

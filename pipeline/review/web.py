@@ -16,6 +16,7 @@ from ..present.masking import Masker, default_masker
 from ..store import connect
 from ..present import labels
 from . import actions, audit, auth, queries
+from .refusals import chinese
 
 HERE = Path(__file__).resolve().parent
 # Longest accepted form and query values (characters); longer ones are refused with 400.
@@ -47,11 +48,23 @@ def get_db(request: Request) -> Iterator[sqlite_utils.Database]:
         db.close()
 
 
+# The only pages an appellant account (申诉账号) may open.
+APPELLANT_PATHS = ("/appeals", "/logout")
+
+
 def current_user(request: Request, db: sqlite_utils.Database = Depends(get_db)) -> auth.User:
     user = auth.session_user(db, request.session.get("sid"))
     if user is None:
         raise LoginRequired()
+    if user.is_appellant and not request.url.path.startswith(APPELLANT_PATHS):
+        if request.url.path == "/":
+            raise AppellantHome()
+        raise HTTPException(status_code=403, detail="申诉账号只能查看和提交申诉")
     return user
+
+
+class AppellantHome(Exception):
+    """An appellant opening the console's home goes to its appeals instead."""
 
 
 def admin_user(
@@ -91,13 +104,24 @@ def masker_for(request: Request, user: auth.User, call_id: str | None = None) ->
 
 def audited_review(
     db, user: auth.User, action: tuple[str, str, Any], record: Callable[[], int], refusal: str, what: str
-) -> None:
+) -> int:
     """Run ``record`` (one of the queries.record_* writes), logged in the audit log as ``action``
-    (action, object type, object id) by ``actions.audited``; a refused review answers 400."""
+    (action, object type, object id) by ``actions.audited``; returns the review's id. A refused
+    review answers 400, a verdict on a stale page 409."""
     try:
-        actions.audited(db, user.username, action, record, lambda review_id: f"{what} (review {review_id})", "console")
+        return actions.audited(db, user.username, action, record, lambda review_id: f"{what} (review {review_id})", "console")
+    except queries.VerdictConflict as exc:
+        raise HTTPException(status_code=409, detail=conflict_message(exc.current)) from exc
     except queries.ReviewError as exc:
-        raise HTTPException(status_code=400, detail=f"{refusal}：{exc}") from exc
+        raise HTTPException(status_code=400, detail=f"{refusal}：{chinese(exc)}") from exc
+
+
+def conflict_message(current: queries.Review) -> str:
+    return (
+        f"您打开页面后，{current.reviewer} 已于 {labels.local_time(current.created_at)} 将此发现判为"
+        f"「{labels.VERDICT_LABELS.get(current.verdict, current.verdict)}」。您的结论未保存，以免覆盖他人结论；"
+        "请核对后再决定是否仍提交。"
+    )
 
 
 def safe_next(target: str | None) -> str:

@@ -39,6 +39,7 @@ class Progress:
     failures: list[tuple[str, str]] = field(default_factory=list)
     findings: dict[str, int] = field(default_factory=dict)
     cross_call: int = 0  # findings of the cross-call rules, after the calls
+    scored: int = 0  # calls scored by their scorecard at the end (pipeline/scoring.py)
     finished_runs: list[int] = field(default_factory=list)  # earlier runs that ended early, finished by this one
     nodes: dict[str, int] = field(default_factory=dict)  # calls per cluster node (Ray)
 
@@ -97,6 +98,9 @@ class Run:
             earlier = store.unfinished_runs(self.db, before=self.id)
             scope = _days_of(self.db, days, earlier)
             self.progress.cross_call = _cross_call_rules(self.db, config, scope)
+            touched = _touched(scope, self.id)
+            _measure(self.db, touched)
+            self.progress.scored = _score(self.db, config, touched)
             for run_id, _command in earlier:
                 store.finish_run(self.db, run_id, {"ended_early": True, "finished_by": self.id})
                 self.progress.finished_runs.append(run_id)
@@ -112,6 +116,28 @@ def _cross_call_rules(db, config: dict[str, Any], days: list[str] | None) -> int
     found = cross_call_findings(read_only(db.conn), config, days)
     store.replace_category_findings(db, found.replaced, found.findings)
     return len(found.findings)
+
+
+def _touched(days: list[str] | None, run_id: int) -> tuple[str, list]:
+    """The calls a run's results may have changed, as a condition on ``calls c``: those it
+    stored, and those of the days its cross-call rules went over (None: every call)."""
+    if days is None:
+        return "1", []
+    return f"c.run_id = ? OR substr(c.started_at, 1, 10) IN ({', '.join('?' for _ in days)})", [run_id, *days]
+
+
+def _measure(db, touched: tuple[str, list]) -> None:
+    """How the calls sounded (call_metrics), from their stored segments and loudness."""
+    from ..metrics import refresh_metrics
+
+    refresh_metrics(db, *touched)
+
+
+def _score(db, config: dict[str, Any], touched: tuple[str, list]) -> int:
+    """Scores of the calls from their findings (call_scores)."""
+    from ..scoring import score_calls
+
+    return score_calls(db, config, *touched).calls
 
 
 def _days_of(db, days: list[str] | None, earlier: list[tuple[int, str]]) -> list[str] | None:

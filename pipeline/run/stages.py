@@ -87,9 +87,9 @@ class FileStage:
 
     def transcriber(self):
         if self._transcriber is None:
-            from ..transcribe import Transcriber
+            from ..transcribe import load_transcriber
 
-            self._transcriber = Transcriber(self.settings.transcribe)
+            self._transcriber = load_transcriber(self.settings.transcribe)
         return self._transcriber
 
     def __call__(self, task: FileTask) -> CallRecord:
@@ -122,7 +122,9 @@ class FileStage:
                           error=f"{source.path}: {reason}")
 
     def _process(self, task: FileTask, path: Path) -> CallRecord:
-        from ..audio import AudioError, decode
+        from ..acoustics import segment_loudness
+        from ..audio import SAMPLE_RATE, AudioError, decode
+        from ..transcribe import repair_homophones
 
         call = task.source.empty_call()
         record = CallRecord(call=call, source_path=str(task.source.path), sha256=task.sha256)
@@ -134,7 +136,12 @@ class FileStage:
             return record
         transcriber = self.transcriber()
         record.duration, record.channels, record.model = audio.duration, audio.n_channels, transcriber.model_name
-        call.segments = transcriber.transcribe(audio)
+        # The manifest's institution names may prime the recogniser (TranscribeSettings.domain_prompt);
+        # stored text holds the homophones the detectors' engine is sure of repaired (raw_text kept).
+        heard = transcriber.transcribe(audio, names=[task.source.meta.get("agency"), task.source.extra.get("lender")])
+        call.segments = repair_homophones(heard, self.settings.config)
+        for segment, loudness in zip(call.segments, segment_loudness(audio.channels, call.segments, SAMPLE_RATE)):
+            segment.rms_dbfs = loudness
         if self.settings.detect:
             try:
                 record.findings = detect_call(call, self.settings.config)

@@ -19,6 +19,7 @@ import sqlite_utils
 from .. import __version__
 from ..present.masking import default_masker
 from ..spreadsheet import write_file
+from ..scoring import ScoreGroup, score_groups
 from ..store import now_iso
 from .charts import category_chart, monthly_chart
 from ..present.labels import VERDICT_LABELS, category_label, category_order
@@ -119,6 +120,8 @@ class Report:
     counting_rule: str = COUNTING_RULE
     version: str = __version__
     charts: dict[str, str] = field(default_factory=dict)
+    score_agencies: list[ScoreGroup] = field(default_factory=list)  # scorecard scores (pipeline/scoring.py)
+    score_agents: list[ScoreGroup] = field(default_factory=list)
 
 
 def build_report(
@@ -175,6 +178,8 @@ def build_report(
         everywhere = violations_by_call(reviewed_findings(db, every_agency), missed_reviews(db, every_agency))
         report.all_agencies = wilson(len(everywhere), count_calls(db, every_agency), confidence)
     report.sample, report.sample_note = sample_section(db, year, agency, violated, confidence)
+    report.score_agencies = score_groups(db, where, params, by_agent=False)
+    report.score_agents = score_groups(db, where, params, by_agent=True)
     return report
 
 

@@ -37,6 +37,9 @@ class ClassifierRecognizer(Detector):
         self.categories = tuple(categories)
         self.thresholds = dict(model.thresholds)
         self.thresholds.update({k: float(v) for k, v in (thresholds or {}).items() if v is not None})
+        # what a finding of the model needs with no rule agreeing; the registry applies it after
+        # merging, and classifier.alone_thresholds in the settings overrides it
+        self.alone_thresholds = dict(model.alone_thresholds)
         self.max_chars = max_chars
 
     @classmethod

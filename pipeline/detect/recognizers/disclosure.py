@@ -22,7 +22,9 @@ class DisclosureRecognizer(Detector):
     The window is the agent's first ``agent_turns`` substantive turns (greetings and
     喂喂听得到吗 do not count) and every agent turn that starts within ``seconds`` of the
     call's start, whichever reaches further: a name given a little late is still a disclosure.
-    A call that reached a wrong number before the window closed owes the stranger no name.
+    An agent who introduces themselves as an authority (a court, the police, a mediation
+    committee) fakes the institution, whatever lender they name beside it. A call that reached
+    a wrong number before the window closed owes the stranger no name.
     """
 
     family = "disclosure"
@@ -84,12 +86,15 @@ class DisclosureRecognizer(Detector):
         if not window or self._wrong_number(view, window[-1].segment.end):
             return []
         extra = agency_names(view.call, self.rules)
-        if any(self._own_names(u, extra) for u in window):
+        posed = next((m.group(0) for u in window for m in [self.rules.poses_as_authority.search(u.text)] if m), None)
+        if not posed and any(self._own_names(u, extra) for u in window):
             return []
         first, last = window[0].segment, window[-1].segment
         text = f"坐席开场{len(window)}句（{first.start:.1f}–{last.end:.1f}秒）未表明所代表的机构名称"
         intro = next((m.group(0) for u in window for m in [INTRODUCTION.search(u.text)] if m), None)
-        if intro:
+        if posed:
+            text = f"坐席开场自称“{posed}”，冒用公权力机构身份，未表明所代表的机构"
+        elif intro:
             text += f"；自我介绍“{intro}”没有说明机构"
         after_window = view.utterances[window[-1].index + 1 :]
         later = next((u for u in after_window if u.role == "agent" and self._own_names(u, extra)), None)

@@ -49,8 +49,9 @@ def _sentence_end(text: str, end: int) -> int:
     return min((i for i in (text.find(ch, end) for ch in SENTENCE_ENDS) if i >= 0), default=len(text))
 
 
-def cancelled_by(lexicon: CategoryLexicon, utterance: Utterance, start: int, end: int) -> str | None:
+def cancelled_by(lexicon: CategoryLexicon, utterance: Utterance, start: int, end: int, term: bool = False) -> str | None:
     """The cue that cancels a hit at [start, end) (negation, reported speech...), if any.
+    ``term``: the hit is one of a rule's fixed phrases, never cancelled from inside.
 
     Cues are compared by sound as well, so a misheard cue (不回 for 不会) still cancels.
     """
@@ -66,6 +67,8 @@ def cancelled_by(lexicon: CategoryLexicon, utterance: Utterance, start: int, end
             windows.append(slice(max(left, start - cancel.before - longest), start))
         if cancel.after is not None:
             windows.append(slice(end, min(right, end + cancel.after + longest)))
+        if cancel.within and not term:
+            windows.append(slice(start, end))
         for window in windows:
             cue = cancel.found_in(text[window]) or cancel.found_in(sound[window], by_sound=True)
             if cue:
@@ -117,11 +120,11 @@ class LexiconRecognizer(Detector):
             return hits
         for rule in self.lexicon.rules:
             by_sound = False
-            found = self._matches(rule.regex, utterance.text, utterance)
+            found = self._matches(rule, rule.regex, utterance.text, utterance)
             if not found and rule.sound_regex is not None:
                 found = [
                     (start, end)
-                    for start, end in self._matches(rule.sound_regex, utterance.sound, utterance)
+                    for start, end in self._matches(rule, rule.sound_regex, utterance.sound, utterance)
                     if any(word in utterance.text[start:end] for word in rule.keywords)
                 ]
                 by_sound = bool(found)
@@ -135,12 +138,13 @@ class LexiconRecognizer(Detector):
                 hits.append(Hit(rule, start, end, tuple(parts), repairs, by_sound))
         return hits
 
-    def _matches(self, regex: re.Pattern, text: str, utterance: Utterance) -> list[tuple[int, int]]:
-        """Spans of ``regex`` in ``text`` (the utterance's text or its sound) not cancelled."""
+    def _matches(self, rule: Rule, regex: re.Pattern, text: str, utterance: Utterance) -> list[tuple[int, int]]:
+        """Spans of ``regex`` (``rule``'s, as written or by sound) in ``text`` not cancelled."""
         return [
             m.span()
             for m in regex.finditer(text)
-            if m.end() > m.start() and not cancelled_by(self.lexicon, utterance, m.start(), m.end())
+            if m.end() > m.start()
+            and not cancelled_by(self.lexicon, utterance, m.start(), m.end(), term=utterance.text[m.start() : m.end()] in rule.terms)
         ]
 
     def analyze(self, view: CallView) -> list[Result]:

@@ -8,11 +8,12 @@ import re
 from ...present.explanation import Explanation
 from ..base import Detector, Result, utterance_result
 from ..dialogue_file import DialogueRules
-from ..institutions import InstitutionFinder, agency_names, blank
+from ..institutions import InstitutionFinder, blank, call_names, details_blanked
 from ..resources import Resources
 from ..view import CallView, Utterance
 
 QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")
+ASKS_THE_DEBTOR = re.compile(r"本人(?:吗|么|嘛|是吧|对吧|[？?])")
 
 
 class ThirdPartyRecognizer(Detector):
@@ -27,23 +28,34 @@ class ThirdPartyRecognizer(Detector):
     party too. Naming the agent's own institution is required, so institution names are blanked
     out before looking for debt words (某某小额贷款公司 does not reveal a 贷款). Once the third
     party offers to pay, the repayment details they need are allowed.
+
+    Where ``unverified_identity`` runs too, each leak is also that: the details reached someone
+    never confirmed as the debtor (GB 5.2.2.2).
     """
 
     family = "third_party"
     name = "rule:third_party_leak"
     categories = ("third_party_leak",)
 
-    def __init__(self, rules: DialogueRules, finder: InstitutionFinder, severity: str, guessed_role_factor: float = 0.9):
+    def __init__(
+        self, rules: DialogueRules, finder: InstitutionFinder, severities: dict[str, str], guessed_role_factor: float = 0.9,
+        unverified_clauses: list[str] = (),
+    ):
         self.rules = rules
         self.finder = finder
-        self.severity = severity
+        self.severities = severities  # of the categories this instance reports: the leak, and unverified_identity
+        self.categories = tuple(severities)
         self.guessed_role_factor = guessed_role_factor
+        self.unverified_clauses = list(unverified_clauses)
 
     @classmethod
     def build(cls, categories: list[str], resources: Resources) -> list[Detector]:
         settings = resources.settings
         return [
-            cls(resources.dialogue, resources.finder, settings.severity("third_party_leak"), settings.lexicon.guessed_role_factor)
+            cls(
+                resources.dialogue, resources.finder, {c: settings.severity(c) for c in categories},
+                settings.lexicon.guessed_role_factor, resources.table["unverified_identity"].clauses,
+            )
         ]
 
     def analyze(self, view: CallView) -> list[Result]:
@@ -51,17 +63,19 @@ class ThirdPartyRecognizer(Detector):
         third_party: tuple[Utterance, str] | None = None  # who showed the listener is not the debtor, and how
         unanswered: list[Utterance] = []  # agent turns since the customer last spoke
         confirmed = False  # the customer answered the agent's identity question: the debtor
-        extra = agency_names(view.call, self.rules)
+        names: list[str] | None = None  # the call's institution names, found when first needed
+        agent_said = ""  # what the agent said so far: the names it asked for
 
         def look(u: Utterance, why: tuple[Utterance, str], after: int = 0, told_first: bool = False) -> None:
-            text = blank(u.text, [(0, after)])
-            if not any(r.regex.search(text) for r in self.rules.reveals):
+            nonlocal names
+            if not any(r.regex.search(blank(u.text, [(0, after)])) for r in self.rules.reveals):
                 return  # most turns reveal nothing: skip looking for institution names
-            names = self.finder.spans(u, extra) + [m.span() for m in self.rules.principal.finditer(text)]
-            text = blank(text, names)  # 某某小额贷款公司, 受小鹿借款委托 reveal no 贷款
+            if names is None:
+                names = call_names(view, self.finder, self.rules)
+            text = details_blanked(u, self.finder, self.rules, names, after)
             reveals = [(r.score, f"{r.label}（“{m.group(0)}”）") for r in self.rules.reveals for m in [r.regex.search(text)] if m]
             if reveals:
-                findings.append(self._finding(view, u, why, reveals, told_first))
+                findings.extend(self._findings(view, u, why, reveals, told_first))
 
         for u in view.utterances:
             if u.role == "customer":
@@ -74,13 +88,14 @@ class ThirdPartyRecognizer(Detector):
                         third_party = (u, f"客户在{u.segment.start:.1f}秒说“{u.text[span[0] : span[1]]}”")
                         for earlier in unanswered:
                             look(earlier, third_party, told_first=True)
-                elif self.rules.is_debtor.span(u.sound):
+                elif self.rules.is_debtor.span(u.sound) or self._debtor_takes_over(unanswered, u, agent_said):
                     third_party = None
                 if third_party and self.rules.offers_to_pay.span(u.sound):
                     break  # the third party offered to pay: the details they need are allowed
                 unanswered = []
                 continue
             unanswered.append(u)
+            agent_said += u.text
             after = 0
             if confirmed and self.rules.asks_for_someone.span(u.sound):
                 confirmed = False  # the listener confirmed being someone the agent is not after
@@ -101,6 +116,14 @@ class ThirdPartyRecognizer(Detector):
                 look(u, third_party, after)
         return findings
 
+    def _debtor_takes_over(self, asked: list[Utterance], answer: Utterance, agent_said: str) -> bool:
+        """The debtor has taken the phone: the listener gives a name the agent asked for (喂，我是
+        唐俊), or says yes when the agent asks for the debtor himself (请问是吴俊熙本人吗 / 是啊)."""
+        named = self.rules.names_self.search(answer.text)
+        if named and named.group("name") in agent_said:
+            return True
+        return any(ASKS_THE_DEBTOR.search(u.text) for u in asked) and self._confirms(asked, answer)
+
     def _confirms(self, asked: list[Utterance], answer: Utterance) -> bool:
         """Whether ``answer`` says yes to an identity question among the agent turns ``asked``."""
         return bool(
@@ -109,14 +132,14 @@ class ThirdPartyRecognizer(Detector):
             and any(self.rules.identity_question.span(u.sound) for u in asked)
         )
 
-    def _finding(
+    def _findings(
         self,
         view: CallView,
         u: Utterance,
         why: tuple[Utterance, str],
         reveals: list[tuple[float, str]],
         told_first: bool,
-    ) -> Result:
+    ) -> list[Result]:
         told, cue = why
         score = max(score for score, _ in reveals)
         guessed = bool(u.role_reason or told.role_reason)
@@ -129,8 +152,19 @@ class ThirdPartyRecognizer(Detector):
         if guessed:
             parts += (("guessed_role", self.guessed_role_factor),)
             score *= self.guessed_role_factor
-        explanation = Explanation(detector=self.name, text=text, role_guessed=guessed, score_parts=parts)
-        return utterance_result(
-            view, u, "third_party_leak", self.severity, round(score, 3), self.rules.third_party_clauses, explanation,
-            speaker="agent",
-        )
+        results = []
+        if "third_party_leak" in self.severities:
+            explanation = Explanation(detector=self.name, text=text, role_guessed=guessed, score_parts=parts)
+            results.append(utterance_result(
+                view, u, "third_party_leak", self.severities["third_party_leak"], round(score, 3),
+                self.rules.third_party_clauses, explanation, speaker="agent",
+            ))
+        if "unverified_identity" in self.severities:
+            explanation = Explanation(
+                detector=self.name, text=f"{text}；对方未被确认为债务人本人", role_guessed=guessed, score_parts=parts
+            )
+            results.append(utterance_result(
+                view, u, "unverified_identity", self.severities["unverified_identity"], round(score, 3),
+                self.unverified_clauses, explanation, speaker="agent",
+            ))
+        return results

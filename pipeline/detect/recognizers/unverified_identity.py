@@ -7,7 +7,7 @@ from ...categories import category_table
 from ...present.explanation import Explanation
 from ..base import Detector, Result, utterance_result
 from ..dialogue_file import DialogueRules
-from ..institutions import InstitutionFinder, agency_names, blank
+from ..institutions import InstitutionFinder, call_names, details_blanked
 from ..protocol_file import ProtocolCues
 from ..resources import Resources
 from ..view import CallView, Utterance
@@ -16,8 +16,8 @@ from ..view import CallView, Utterance
 class UnverifiedIdentityRecognizer(Detector):
     """Walks the call in order: the first agent turn that tells debt details while the person's
     identity is still unconfirmed is the finding. A confirmation (是我, 我就是, a plain 嗯/对
-    right after 请问是张先生吗) ends the search; so does the customer saying they are someone
-    else (that is ``third_party_leak``'s business). Institution names are blanked first:
+    right after 请问是张先生吗, or the agent saying the check is done: 核实是您本人) ends the
+    search; so does the customer saying they are someone else (that is ``third_party_leak``'s business). Institution names are blanked first:
     naming the agent's own 某某小额贷款公司 tells nothing about a debt."""
 
     family = "unverified_identity"
@@ -47,14 +47,21 @@ class UnverifiedIdentityRecognizer(Detector):
 
     def analyze(self, view: CallView) -> list[Result]:
         asked = False  # the previous agent turn asked whether this is the debtor
-        extra = agency_names(view.call, self.rules)
+        names: list[str] | None = None  # the call's institution names, found when first needed
         for u in view.utterances:
             if u.role == "customer":
                 if self._confirms(u, asked) or self.rules.not_debtor.span(u.sound):
                     return []
                 asked = False
                 continue
-            text = blank(u.text, self.finder.spans(u, extra))
+            if self.cues.agent_verified.span(u.sound):
+                return []
+            if not any(r.regex.search(u.text) for r in self.rules.reveals):
+                asked = bool(self.cues.identity_questions.span(u.sound))
+                continue
+            if names is None:
+                names = call_names(view, self.finder, self.rules)
+            text = details_blanked(u, self.finder, self.rules, names)
             told = [(r.label, m.group(0)) for r in self.rules.reveals for m in [r.regex.search(text)] if m]
             if told:
                 return [self._finding(view, u, told)]

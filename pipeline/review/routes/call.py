@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
-from .. import audit, auth, media, queries
+from .. import audit, auth, media, queries, samples, team
+from .samples import sample_call_url
 from ..transcript import transcript_lines
 from ..web import CSRF, MAX_ID, MAX_TEXT, call_url, current_user, get_db, masker_for, may_unmask, position, \
     safe_next, templates
@@ -22,6 +23,7 @@ def call_page(
     request: Request,
     id: str = Query(..., max_length=MAX_ID),
     pos: str = Query("", max_length=20),
+    sample: str = Query("", max_length=12),
     user: auth.User = Depends(current_user),
     db=Depends(get_db),
 ):
@@ -36,21 +38,46 @@ def call_page(
     here = position(pos)
     previous = following = None
     if here is not None:
-        previous, following = queries.neighbours(db, filters, id, here, masked=not may_unmask(user))
+        previous, following = queries.neighbours(
+            db, filters, id, here, masked=not may_unmask(user), user=user.username
+        )
     audio = media.source_file(call.source_path, request.app.state.db_path)
+    in_sample = samples.progress(db, int(sample)) if position(sample) else None
+    if in_sample is not None:  # worked as part of a sample: n goes to its next unreviewed call
+        following_todo = in_sample.next_call(id)
+        previous = None
+        following = None
+        sample_next = following_todo and following_todo.call_id != id and sample_call_url(in_sample.id, following_todo.call_id)
     context = {
         "user": user,
         "call": call,
         "lines": transcript_lines(call, masker),
+        "finding_groups": queries.findings_by_line(call),
         "mask": masker.mask if masker else (lambda text: text),
         "unmasked": masker is None,
         "has_audio": audio is not None,
         "queue_url": "/?" + urlencode(filters.to_params()),
         "previous_url": previous and call_url(previous[0], filters, previous[1]),
-        "next_url": following and call_url(following[0], filters, following[1]),
-        "here_url": call_url(id, filters, here),
+        "next_url": sample_next if in_sample else following and call_url(following[0], filters, following[1]),
+        "here_url": sample_call_url(in_sample.id, id) if in_sample else call_url(id, filters, here),
+        "sample": in_sample,
+        # after 整通复核 in a sample, on to its next call still to review
+        "checked_back": f"/samples/{in_sample.id}/next?" + urlencode({"after": id}) if in_sample else None,
+        "holder": team.holder(db, id),
+        "reviewers": team.reviewers(db) if user.is_admin else [],
     }
     return templates.TemplateResponse(request, "call.html", context)
+
+
+@router.get("/findings/{finding_id}")
+def finding_link(
+    finding_id: int = Path(..., ge=1, le=2**63 - 1), user: auth.User = Depends(current_user), db=Depends(get_db)
+):
+    """An export's link to a finding: its call's page (the link itself holds no call id)."""
+    row = db.execute("SELECT call_id FROM findings WHERE id = ?", [finding_id]).fetchone()
+    if row is None:
+        raise HTTPException(status_code=404, detail="没有这条发现（可能已重新检测）")
+    return RedirectResponse("/call?" + urlencode({"id": row[0]}), status_code=303)
 
 
 @router.get("/call/audio")

@@ -30,13 +30,13 @@ def login(
         attempt = auth.begin_login(db, username, address)
     except auth.LoginRefused as exc:
         audit.record(db, username or None, "login", "user", username, result="denied", detail=f"{exc} ({address})")
-        context = {"next": safe_next(next), "error": "登录失败次数过多，请 15 分钟后再试"}
+        context = {"next": safe_next(next), "error": "登录失败次数过多，请 15 分钟后再试", "username": username}
         return templates.TemplateResponse(request, "login.html", context, status_code=429)
     user = auth.authenticate(db, username, password)
     auth.finish_login(db, attempt, user is not None)
     if user is None:
         audit.record(db, username or None, "login_failed", "user", username, result="failed", detail=address)
-        context = {"next": safe_next(next), "error": "用户名或密码错误"}
+        context = {"next": safe_next(next), "error": "用户名或密码错误", "username": username}
         return templates.TemplateResponse(request, "login.html", context, status_code=401)
     request.session.clear()  # a fresh cookie (and CSRF token) for the signed-in user
     request.session["sid"] = auth.start_session(db, user, address)

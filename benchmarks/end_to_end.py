@@ -1,0 +1,123 @@
+"""End to end: labelled calls spoken, scanned from audio, scored beside the same calls as text.
+
+    .venv/bin/python -m benchmarks.end_to_end [FOLDER] [--workers N]
+
+FOLDER is a spoken labelled set (``benchmarks/spoken_set.py``; default the Kokoro-spoken
+heldout_v1 subset in ``~/.cache/callqa/e2e``, spoken first if missing). The set is scanned with
+``callqa scan`` as a user would (a manifest with each call's metadata, the default settings, a
+fresh database), then the benchmark prints:
+
+* recognition: CER per channel and domain-word recall of the stored segments against the
+  spoken text, and how many segments span a turn of the other party;
+* detection: call-level precision, recall and F1 per category from the audio, beside the same
+  detectors on the reference text of the same calls; the difference in macro F1 over the core
+  five is what recognition costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.recognition_scores import Tally
+from benchmarks.spoken_set import ensure, read_reference
+from pipeline.calls import Call, call_from_json
+from pipeline.config import load_config
+from pipeline.detect.registry import CORE_CATEGORIES
+from pipeline.learn.evaluate import LabelledCall, evaluate
+from pipeline.run import detect_stream
+from pipeline.store import load_call, open_db
+
+MANIFEST_FIELDS = ("path", "call_id", "started_at", "agent_id", "agency", "debtor_id")
+
+
+def scan(calls: list[dict], db_path: Path, workers: int | None) -> float:
+    """``callqa scan`` over the calls' audio with a manifest; the wall seconds it took."""
+    manifest = db_path.parent / "manifest.csv"
+    with manifest.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, MANIFEST_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(calls)
+    command = [sys.executable, "-m", "pipeline", "scan", "--manifest", str(manifest), "--db", str(db_path)]
+    if workers:
+        command += ["--workers", str(workers)]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def labelled(call: Call, raw: dict) -> LabelledCall:
+    # Segment labels point into the reference's segments, not the recogniser's: call level only.
+    return LabelledCall(call, [(label["category"], None) for label in raw.get("labels") or []])
+
+
+def print_scores(text, audio) -> None:
+    print(f"{'category':<20}{'text P':>7}{'R':>6}{'F1':>6}   {'audio P':>8}{'R':>6}{'F1':>6}")
+    for category in sorted(set(text.per_category) | set(audio.per_category)):
+        t, a = text.per_category.get(category), audio.per_category.get(category)
+        cells = [f"{c.precision:>7.2f}{c.recall:>6.2f}{c.f1:>6.2f}" if c else f"{'-':>19}" for c in (t, a)]
+        print(f"{category:<20}{cells[0]}   {cells[1]}")
+    text_f1, audio_f1 = text.macro_f1(CORE_CATEGORIES), audio.macro_f1(CORE_CATEGORIES)
+    print(f"macro F1 over the core five: text {text_f1:.3f}, audio {audio_f1:.3f}, "
+          f"lost to recognition {text_f1 - audio_f1:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", type=Path)
+    parser.add_argument("--workers", type=int, help="scan workers (default: the settings')")
+    args = parser.parse_args()
+
+    raw_calls = read_reference(ensure(args.folder))
+    audio_s = sum(c["duration"] for c in raw_calls)
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(tmp) / "e2e.db"
+        wall = scan(raw_calls, db_path, args.workers)
+        db = open_db(db_path)
+        heard = [load_call(db, c["call_id"]) for c in raw_calls]
+        found = _findings_by_call(db)
+    print(f"{len(raw_calls)} calls, {audio_s:.0f} s of audio scanned in {wall:.0f} s "
+          f"({audio_s / wall:.2f} audio s per wall s, model loading included)")
+
+    tally = Tally()
+    for raw, call in zip(raw_calls, heard):
+        tally.add(raw["segments"], [s.__dict__ for s in call.segments])
+    print(f"CER {tally.cer():.3f} (agent {tally.cer('agent'):.3f}, customer {tally.cer('customer'):.3f}); "
+          f"domain words heard {tally.recall():.2f}: {tally.recall_by_word()}; "
+          f"segments spanning the other party's turn {tally.spanning}/{tally.segments}")
+
+    config = load_config()
+    reference = [call_from_json({k: v for k, v in raw.items() if k not in ("labels", "file", "path")}) for raw in raw_calls]
+    text = evaluate([labelled(c, r) for c, r in zip(reference, raw_calls)],
+                    lambda calls: [r.findings for r in detect_stream(calls, config)], CORE_CATEGORIES)
+    audio = evaluate([labelled(c, r) for c, r in zip(heard, raw_calls)],
+                     lambda calls: [found.get(c.call_id, []) for c in calls], CORE_CATEGORIES)
+    print_scores(text, audio)
+    for finding in audio.false_alarms:
+        print(f"  false alarm from audio: {finding.call_id} {finding.category}: {finding.evidence[:50]}")
+    for call_id, category, _ in audio.misses:
+        print(f"  missed from audio: {call_id} {category}")
+
+
+def _findings_by_call(db) -> dict:
+    from pipeline.calls import Finding
+
+    found: dict[str, list] = {}
+    for row in db["findings"].rows:
+        finding = Finding(
+            call_id=row["call_id"], category=row["category"], severity=row["severity"],
+            score=row["score"], start=row["start"], end=row["end"], speaker=row["speaker"],
+            segment_index=row["segment_index"], evidence=row["evidence"] or "", clauses=[],
+            detector=row["detector"], explanation=row["explanation"] or "",
+        )
+        found.setdefault(row["call_id"], []).append(finding)
+    return found
+
+
+if __name__ == "__main__":
+    main()

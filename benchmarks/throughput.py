@@ -1,0 +1,232 @@
+"""Transcription throughput: callqa against what a user would write with faster-whisper alone.
+
+    .venv/bin/python -m benchmarks.throughput [FOLDER] [--rounds 2] [--calls N] [--threads 2]
+
+FOLDER holds stereo calls and their known text (``reference.jsonl``, as written by
+``benchmarks/spoken_set.py``; default: the Kokoro-spoken set in the cache, spoken first if
+missing). Three systems transcribe every call, each in a fresh process with the same model
+(the bundled Whisper base, int8) and ``--threads`` CPU threads:
+
+* ``callqa``: ``pipeline.transcribe.load_transcriber`` with the settings of callqa.yaml;
+* ``plain``: ``WhisperModel.transcribe`` per channel, beam 5, ``vad_filter=True``;
+* ``batched``: faster-whisper's ``BatchedInferencePipeline`` per channel, batch 8 (its VAD).
+
+``--long 10,120`` measures memory in call length instead: callqa alone on mono MP3 calls of
+those many minutes (one spoken line a minute, silence between), printing peak resident memory
+and speed for each; a call's length should not change the peak.
+
+``--systems`` picks and orders them; ``callqa:KEY=VALUE;KEY=VALUE`` is callqa with transcription
+settings changed (e.g. ``callqa:domain_prompt=false``), to compare settings the same way.
+
+The systems run one after another, alternated over ``--rounds`` (the machine is shared), and
+each prints: audio seconds per wall second (decoding included, model loading not), CPU seconds,
+peak resident memory of its process tree (model loading included), CER per channel, domain-word
+recall, and how many segments span a turn of the other party. Ratios against ``plain`` are
+taken within each round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+SYSTEMS = ("callqa", "plain", "batched")
+
+
+# --- one system, in its own process ------------------------------------------------------------
+
+
+def _load(system: str, threads: int, batch_size: int):
+    """A function from an audio path to segment dicts, with the model loaded."""
+    if system.startswith("callqa"):
+        import yaml
+
+        from pipeline.audio import decode
+        from pipeline.config import load_config
+        from pipeline.transcribe import TranscribeSettings, load_transcriber
+
+        # "callqa:domain_prompt=false;beam_size=3": callqa with these settings changed.
+        changes = [pair.split("=", 1) for pair in system.partition(":")[2].split(";") if pair]
+        overrides = {key: yaml.safe_load(value) for key, value in changes}
+        settings = TranscribeSettings.from_config(load_config(), cpu_threads=threads, **overrides)
+        transcriber = load_transcriber(settings)
+
+        def run(path):
+            return [s.__dict__ for s in transcriber.transcribe(decode(path))]
+
+        return run
+
+    from faster_whisper import BatchedInferencePipeline, WhisperModel, decode_audio
+
+    from pipeline.model import resolve_model
+
+    model = WhisperModel(str(resolve_model(None)), compute_type="int8", cpu_threads=threads,
+                         local_files_only=True)
+    batched = BatchedInferencePipeline(model)
+
+    def run(path):
+        segments = []
+        for speaker, samples in zip(("agent", "customer"), decode_audio(path, split_stereo=True)):
+            if system == "plain":
+                pieces, _ = model.transcribe(samples, language="zh", beam_size=5, vad_filter=True)
+            else:
+                pieces, _ = batched.transcribe(samples, language="zh", beam_size=5, batch_size=batch_size)
+            segments += [{"speaker": speaker, "start": p.start, "end": p.end, "text": p.text} for p in pieces]
+        return segments
+
+    return run
+
+
+def run_one(system: str, paths: list[str], threads: int, batch_size: int) -> None:
+    run = _load(system, threads, batch_size)
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    wall = time.perf_counter()
+    heard = [run(path) for path in paths]
+    wall = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_s = (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
+    print(json.dumps({"wall": wall, "cpu": cpu_s, "heard": heard}, ensure_ascii=False))
+
+
+# --- the comparison --------------------------------------------------------------------------
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants."""
+    parents, rss = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def measure(system: str, paths: list[str], threads: int, batch_size: int) -> dict:
+    command = [sys.executable, "-m", "benchmarks.throughput", "--system", system,
+               "--threads", str(threads), "--batch-size", str(batch_size), *paths]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True,
+                               cwd=Path(__file__).resolve().parent.parent)
+    peak = [0]
+
+    def sample():
+        while process.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = process.communicate()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{system} failed (exit {process.returncode})")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_rss"] = peak[0]
+    return result
+
+
+def long_call(folder: Path, call: dict, minutes: int) -> Path:
+    """A mono MP3 of ``minutes``: the lines of ``call`` one a minute, in turn, silence between."""
+    import numpy as np
+
+    from pipeline.audio import SAMPLE_RATE, decode, ffmpeg_binary
+
+    path = folder / f"long_{minutes}min.mp3"
+    if path.is_file():
+        return path
+    audio = decode(call["path"], channel_mode="mono")
+    samples = audio.channels[0][1]
+    lines = [samples[int(l["start"] * SAMPLE_RATE) : int(l["end"] * SAMPLE_RATE)] for l in call["segments"]]
+    encoder = subprocess.Popen(
+        [ffmpeg_binary(), "-nostdin", "-loglevel", "error", "-y", "-f", "f32le", "-ar", str(SAMPLE_RATE),
+         "-ac", "1", "-i", "pipe:", "-c:a", "libmp3lame", "-b:a", "32k", str(path)],
+        stdin=subprocess.PIPE,
+    )
+    for minute in range(minutes):
+        block = np.zeros(60 * SAMPLE_RATE, np.float32)
+        line = lines[minute % len(lines)][: 50 * SAMPLE_RATE]
+        block[5 * SAMPLE_RATE : 5 * SAMPLE_RATE + len(line)] = line
+        encoder.stdin.write(block.tobytes())
+    encoder.stdin.close()
+    encoder.wait()
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="*", type=Path)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--calls", type=int, default=0, help="only the first N calls (0: all)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--systems", default=",".join(SYSTEMS))
+    parser.add_argument("--long", help="minutes, comma-separated: memory on long mono calls")
+    parser.add_argument("--system", help=argparse.SUPPRESS)  # internal: run one system on FILES
+    args = parser.parse_args()
+    if args.system:
+        run_one(args.system, [str(p) for p in args.folder], args.threads, args.batch_size)
+        return
+
+    from benchmarks.recognition_scores import Tally
+    from benchmarks.spoken_set import ensure, read_reference
+
+    folder = ensure(args.folder[0] if args.folder else None)
+    calls = read_reference(folder)
+    if args.long:
+        for minutes in map(int, args.long.split(",")):
+            path = long_call(folder, calls[0], minutes)
+            result = measure("callqa", [str(path)], args.threads, args.batch_size)
+            print(f"{minutes:>4} min mono MP3: peak RSS {result['peak_rss'] / 2**30:.2f} G, "
+                  f"{minutes * 60 / result['wall']:.1f} audio s/wall s, {len(result['heard'][0])} segments",
+                  flush=True)
+        return
+    if args.calls:
+        calls = calls[: args.calls]
+    audio_s = sum(c["duration"] for c in calls)
+    systems = args.systems.split(",")
+    print(f"{len(calls)} stereo calls, {audio_s:.0f} s of audio, {args.threads} threads, "
+          f"{os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f})")
+    width = max(8, *map(len, systems))
+    print(f"{'round':>5} {'system':>{width}} {'audio s/wall s':>14} {'CPU s':>6} {'peak RSS':>9} "
+          f"{'CER':>5} {'agent':>5} {'cust.':>5} {'recall':>6} {'spanning':>9}  vs plain")
+    for round_ in range(1, args.rounds + 1):
+        order = systems[round_ - 1:] + systems[: round_ - 1]  # alternate who goes first
+        results = {}
+        for system in order:
+            result = measure(system, [c["path"] for c in calls], args.threads, args.batch_size)
+            tally = Tally()
+            for call, heard in zip(calls, result["heard"]):
+                tally.add(call["segments"], heard)
+            result.update(speed=audio_s / result["wall"], tally=tally)
+            results[system] = result
+        for system in systems:
+            r, t = results[system], results[system]["tally"]
+            ratio = f"{r['speed'] / results['plain']['speed']:.2f}x" if "plain" in results else ""
+            print(f"{round_:>5} {system:>{width}} {r['speed']:>14.2f} {r['cpu']:>6.0f} "
+                  f"{r['peak_rss'] / 2**30:>7.2f} G {t.cer():>5.3f} {t.cer('agent'):>5.3f} "
+                  f"{t.cer('customer'):>5.3f} {t.recall():>6.2f} {t.spanning:>4}/{t.segments:<4}  {ratio}")
+        print(f"      domain words heard ({', '.join(systems)}): "
+              + " | ".join(results[s]["tally"].recall_by_word() for s in systems), flush=True)
+
+
+if __name__ == "__main__":
+    main()
