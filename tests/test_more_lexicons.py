@@ -124,3 +124,19 @@ def test_kinds_of_talk_from_independent_writers(category, line):
 ])
 def test_kinds_of_hard_negatives_from_independent_writers(category, turns):
     assert category not in categories_of(*turns)
+
+
+@pytest.mark.parametrize("line", [
+    "收款账号就是我这个手机号，转过来截图给我。",
+    "APP那边这几天在维护，你先转到这个账户上。",
+])
+def test_the_agents_number_as_account_and_a_closed_official_channel(line):
+    assert "private_channel" in categories_of(("agent", line))
+
+
+@pytest.mark.parametrize("line", [
+    "APP这两天在维护，您等维护好了再在APP里还。",
+    "系统在升级，升级完成后会给您发个短信通知。",
+])
+def test_a_closed_official_channel_alone_is_no_private_channel(line):
+    assert "private_channel" not in categories_of(("agent", line))
