@@ -155,8 +155,9 @@ def test_two_sounds_alike_by_chance_are_not_repaired():
     assert text == "关在牢里" and repair.heard == "劳里"
 
 
-def test_pattern_that_cannot_be_matched_by_sound_is_reported(tmp_path):
-    write(tmp_path, "threat.yaml", GOOD + '  - id: range\n    patterns: ["你[一-龥]{2}"]\n')
+@pytest.mark.parametrize("pattern", ["你[一-龥]{2}", "你[\\\\u4e00-\\\\u9fff]{2}"])  # the range written out or as escapes
+def test_pattern_that_cannot_be_matched_by_sound_is_reported(tmp_path, pattern):
+    write(tmp_path, "threat.yaml", GOOD + f'  - id: range\n    patterns: ["{pattern}"]\n')
     with pytest.raises(LexiconError, match=r"threat\.yaml:7: rules\[1\]\.patterns\[0\]: .*cannot be matched by sound"):
         load_category_lexicons(tmp_path, category_table())
 

@@ -15,7 +15,8 @@ from ..yamldoc import YamlDoc
 from .prefilter import with_start_filter
 
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
-HAN_RANGE = re.compile(r"[\u4e00-\u9fff]-[\u4e00-\u9fff]")  # [一-龥] has no meaning spelt by sound
+# [一-龥] or [\u4e00-\u9fff] has no meaning spelt by sound (Chinese characters become private-use ones)
+HAN_RANGE = re.compile(r"[\u4e00-\u9fff]-[\u4e00-\u9fff]|\\u[4-9][0-9a-fA-F]{3}-")
 CLAUSE_BREAKS = "，。？！；,.?!;…~"
 SENTENCE_ENDS = "。？！.?!"
 
