@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import httpx  # noqa: E402
-
 from console_fixtures import serving  # noqa: E402
+
 from pipeline.review import auth  # noqa: E402
 from pipeline.run import ScanSettings, scan  # noqa: E402
 from pipeline.store import open_db  # noqa: E402
@@ -80,8 +80,12 @@ def _transcripts(path: Path, count: int, prefix: str) -> Path:
                 "agent_id": f"A{i % 7:03d}",
                 "agency": "某某信用管理有限公司",
                 "segments": [
-                    {"start": 2.0 * n, "end": 2.0 * n + 1.8, "speaker": "agent" if n % 2 == 0 else "customer",
-                     "text": LINES[(i + n) % len(LINES)] if n % 2 == 0 else "我知道了"}
+                    {
+                        "start": 2.0 * n,
+                        "end": 2.0 * n + 1.8,
+                        "speaker": "agent" if n % 2 == 0 else "customer",
+                        "text": LINES[(i + n) % len(LINES)] if n % 2 == 0 else "我知道了",
+                    }
                     for n in range(6)
                 ],
             }
@@ -89,8 +93,9 @@ def _transcripts(path: Path, count: int, prefix: str) -> Path:
     return path
 
 
-def _reviewer(base_url: str, username: str, finding_ids: list[int], requests: int, result: LoadResult,
-              lock: threading.Lock) -> None:
+def _reviewer(
+    base_url: str, username: str, finding_ids: list[int], requests: int, result: LoadResult, lock: threading.Lock
+) -> None:
     statuses: Counter = Counter()
     accepted = 0
     try:
@@ -114,8 +119,9 @@ def _review(base_url: str, username: str, finding_ids: list[int], requests: int,
             if n % 2 == 0:
                 finding = finding_ids[(n // 2) % len(finding_ids)]
                 verdict = ("confirmed", "dismissed", "uncertain")[n % 3]
-                response = client.post(f"/findings/{finding}/review",
-                                       data={"verdict": verdict, "csrf_token": token, "back": "/"})
+                response = client.post(
+                    f"/findings/{finding}/review", data={"verdict": verdict, "csrf_token": token, "back": "/"}
+                )
                 accepted += response.status_code == 303
             elif n % 4 == 1:
                 response = client.get("/", params={"status": "all", "page": 1 + n % 3})
@@ -168,9 +174,9 @@ def run_load(directory: Path, calls: int, clients: int, requests: int) -> LoadRe
         "SELECT COUNT(*) FROM audit_log WHERE action = 'verdict' AND result = 'ok'"
     ).fetchone()[0]
     result.calls_stored = db.execute("SELECT COUNT(*) FROM calls WHERE id LIKE 'load%'").fetchone()[0]
-    result.run_finished = db.execute(
-        "SELECT finished_at IS NOT NULL FROM runs ORDER BY id DESC LIMIT 1"
-    ).fetchone()[0] == 1
+    result.run_finished = (
+        db.execute("SELECT finished_at IS NOT NULL FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0] == 1
+    )
     db.close()
     return result
 

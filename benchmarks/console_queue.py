@@ -122,9 +122,11 @@ def console_timings(db_path: Path, repeats: int = 15) -> dict[str, float]:
     db = open_db(db_path)
     auth.add_user(db, "bench-reviewer", "bench-password", "reviewer")
     open_ids = [
-        r[0] for r in db.execute(
+        r[0]
+        for r in db.execute(
             "SELECT f.id FROM findings f WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.finding_id = f.id) "
-            "ORDER BY f.id LIMIT ?", [repeats]
+            "ORDER BY f.id LIMIT ?",
+            [repeats],
         )
     ]
     db.close()

@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.calls import Call, Segment  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
-from pipeline.run import detect_stream  # noqa: E402
 from pipeline.detect.registry import default_registry  # noqa: E402
+from pipeline.run import detect_stream  # noqa: E402
 
 DEV = Path(__file__).resolve().parent.parent / "fixtures" / "labelled" / "dev"
 
@@ -48,7 +48,9 @@ def typical_calls(count: int, segments_per_call: int = 40, violations_per_call: 
     compliant, violating = segment_pools()
     calls = []
     for k in range(count):
-        turns = rng.sample(compliant, segments_per_call - violations_per_call) + rng.sample(violating, violations_per_call)
+        turns = rng.sample(compliant, segments_per_call - violations_per_call) + rng.sample(
+            violating, violations_per_call
+        )
         rng.shuffle(turns)
         mono = k % 4 == 0
         calls.append(
@@ -87,7 +89,9 @@ def main() -> None:
         results[workers] = findings
         where = "in one process" if workers == 1 else f"on a pool of {workers} workers"
         # CPU time is the steadier figure on a shared machine; wall time is what a user waits.
-        print(f"{where}: {len(calls) / elapsed:.0f} calls/s wall ({elapsed:.2f} s), {len(calls) / cpu:.0f} calls/s of CPU time")
+        print(
+            f"{where}: {len(calls) / elapsed:.0f} calls/s wall ({elapsed:.2f} s), {len(calls) / cpu:.0f} calls/s of CPU time"
+        )
     segments = sum(len(c.segments) for c in calls)
     print(f"{len(calls)} calls, {segments / len(calls):.0f} segments each, {sum(map(len, results[1]))} findings")
     if results[1] != results[args.workers]:

@@ -63,8 +63,10 @@ def print_scores(text, audio) -> None:
         cells = [f"{c.precision:>7.2f}{c.recall:>6.2f}{c.f1:>6.2f}" if c else f"{'-':>19}" for c in (t, a)]
         print(f"{category:<20}{cells[0]}   {cells[1]}")
     text_f1, audio_f1 = text.macro_f1(CORE_CATEGORIES), audio.macro_f1(CORE_CATEGORIES)
-    print(f"macro F1 over the core five: text {text_f1:.3f}, audio {audio_f1:.3f}, "
-          f"lost to recognition {text_f1 - audio_f1:.3f}")
+    print(
+        f"macro F1 over the core five: text {text_f1:.3f}, audio {audio_f1:.3f}, "
+        f"lost to recognition {text_f1 - audio_f1:.3f}"
+    )
 
 
 def main() -> None:
@@ -81,22 +83,34 @@ def main() -> None:
         db = open_db(db_path)
         heard = [load_call(db, c["call_id"]) for c in raw_calls]
         found = _findings_by_call(db)
-    print(f"{len(raw_calls)} calls, {audio_s:.0f} s of audio scanned in {wall:.0f} s "
-          f"({audio_s / wall:.2f} audio s per wall s, model loading included)")
+    print(
+        f"{len(raw_calls)} calls, {audio_s:.0f} s of audio scanned in {wall:.0f} s "
+        f"({audio_s / wall:.2f} audio s per wall s, model loading included)"
+    )
 
     tally = Tally()
     for raw, call in zip(raw_calls, heard):
         tally.add(raw["segments"], [s.__dict__ for s in call.segments])
-    print(f"CER {tally.cer():.3f} (agent {tally.cer('agent'):.3f}, customer {tally.cer('customer'):.3f}); "
-          f"domain words heard {tally.recall():.2f}: {tally.recall_by_word()}; "
-          f"segments spanning the other party's turn {tally.spanning}/{tally.segments}")
+    print(
+        f"CER {tally.cer():.3f} (agent {tally.cer('agent'):.3f}, customer {tally.cer('customer'):.3f}); "
+        f"domain words heard {tally.recall():.2f}: {tally.recall_by_word()}; "
+        f"segments spanning the other party's turn {tally.spanning}/{tally.segments}"
+    )
 
     config = load_config()
-    reference = [call_from_json({k: v for k, v in raw.items() if k not in ("labels", "file", "path")}) for raw in raw_calls]
-    text = evaluate([labelled(c, r) for c, r in zip(reference, raw_calls)],
-                    lambda calls: [r.findings for r in detect_stream(calls, config)], CORE_CATEGORIES)
-    audio = evaluate([labelled(c, r) for c, r in zip(heard, raw_calls)],
-                     lambda calls: [found.get(c.call_id, []) for c in calls], CORE_CATEGORIES)
+    reference = [
+        call_from_json({k: v for k, v in raw.items() if k not in ("labels", "file", "path")}) for raw in raw_calls
+    ]
+    text = evaluate(
+        [labelled(c, r) for c, r in zip(reference, raw_calls)],
+        lambda calls: [r.findings for r in detect_stream(calls, config)],
+        CORE_CATEGORIES,
+    )
+    audio = evaluate(
+        [labelled(c, r) for c, r in zip(heard, raw_calls)],
+        lambda calls: [found.get(c.call_id, []) for c in calls],
+        CORE_CATEGORIES,
+    )
     print_scores(text, audio)
     for finding in audio.false_alarms:
         print(f"  false alarm from audio: {finding.call_id} {finding.category}: {finding.evidence[:50]}")
@@ -110,10 +124,18 @@ def _findings_by_call(db) -> dict:
     found: dict[str, list] = {}
     for row in db["findings"].rows:
         finding = Finding(
-            call_id=row["call_id"], category=row["category"], severity=row["severity"],
-            score=row["score"], start=row["start"], end=row["end"], speaker=row["speaker"],
-            segment_index=row["segment_index"], evidence=row["evidence"] or "", clauses=[],
-            detector=row["detector"], explanation=row["explanation"] or "",
+            call_id=row["call_id"],
+            category=row["category"],
+            severity=row["severity"],
+            score=row["score"],
+            start=row["start"],
+            end=row["end"],
+            speaker=row["speaker"],
+            segment_index=row["segment_index"],
+            evidence=row["evidence"] or "",
+            clauses=[],
+            detector=row["detector"],
+            explanation=row["explanation"] or "",
         )
         found.setdefault(row["call_id"], []).append(finding)
     return found

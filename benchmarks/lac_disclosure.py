@@ -44,7 +44,11 @@ class LacNames:
             if start < 0:
                 continue
             at = start + len(word)
-            if tag == "ORG" and not any(w in word for w in finder.not_institutions) and len(finder.kinds.sub("", word)) >= 2:
+            if (
+                tag == "ORG"
+                and not any(w in word for w in finder.not_institutions)
+                and len(finder.kinds.sub("", word)) >= 2
+            ):
                 spans.append((start, at))
         return spans
 

@@ -53,8 +53,11 @@ def main() -> None:
             )
             calls += found.calls
             print(f"{path.stem}: thresholds {result.thresholds}, alone {result.model.alone_thresholds}")
-            print(f"{path.stem}: macro F1 over the core five {found.macro_f1(CORE_CATEGORIES):.3f}  "
-                  + "  ".join(f"{c} {found.per_category[c].f1:.3f}" for c in CORE_CATEGORIES), flush=True)
+            print(
+                f"{path.stem}: macro F1 over the core five {found.macro_f1(CORE_CATEGORIES):.3f}  "
+                + "  ".join(f"{c} {found.per_category[c].f1:.3f}" for c in CORE_CATEGORIES),
+                flush=True,
+            )
             for category, counts in found.per_category.items():
                 total = pooled.setdefault(category, Counts())
                 total.tp, total.fp, total.fn = total.tp + counts.tp, total.fp + counts.fp, total.fn + counts.fn

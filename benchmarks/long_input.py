@@ -47,15 +47,22 @@ def main() -> None:
     new = next(r.regex for r in third_party.rules.reveals if r.label == "金额")
     old = re.compile(OLD_AMOUNT)
     for name, text in (("digits", "1" * args.run), ("一", "一" * args.run)):
-        print(f"amount pattern, {args.run:,} {name}: old {timed(lambda: old.search(text)):.3f} s, "
-              f"new {timed(lambda: new.search(text)):.4f} s")
+        print(
+            f"amount pattern, {args.run:,} {name}: old {timed(lambda: old.search(text)):.3f} s, "
+            f"new {timed(lambda: new.search(text)):.4f} s"
+        )
     uncapped = build_registry({**shipped, "max_segment_chars": 10 * args.segment})
-    texts = {"digits": "1" * args.segment, "一": "一" * args.segment,
-             "Chinese": (PHRASE * (args.segment // len(PHRASE) + 1))[: args.segment]}
+    texts = {
+        "digits": "1" * args.segment,
+        "一": "一" * args.segment,
+        "Chinese": (PHRASE * (args.segment // len(PHRASE) + 1))[: args.segment],
+    }
     for label, reg in ((f"read up to {shipped['max_segment_chars']} chars", registry), ("no cap", uncapped)):
         for name, text in texts.items():
-            call = Call("long", [Segment(0, 1, "agent", text), Segment(1, 2, "customer", "我是他老婆"),
-                                 Segment(2, 3, "unknown", text)])
+            call = Call(
+                "long",
+                [Segment(0, 1, "agent", text), Segment(1, 2, "customer", "我是他老婆"), Segment(2, 3, "unknown", text)],
+            )
             found: list = []
             seconds = timed(lambda: found.extend(reg.analyze_many([call])))
             outcome = "stopped by the time limit" if isinstance(found[0], Exception) else f"{len(found[0])} findings"

@@ -37,11 +37,17 @@ def plant(db, calls: int, seed: int = 7) -> None:
         lines = rng.choices(LINES, weights=[60, 1, 30])[0]
         phone = f"138{debtor:08d}" if rng.random() < 0.8 else f"139{rng.randrange(debtors * 2):08d}"
         call_id = f"c{n:07d}"
-        call_rows.append({
-            "id": call_id, "sha256": call_id, "duration": rng.choice([3.0, 5.0, 40.0, 90.0]),
-            "started_at": started, "debtor_id": f"D{debtor}", "status": "ok",
-            "extra": json.dumps({"phone": phone, **({"agreed_time": True} if rng.random() < 0.05 else {})}),
-        })
+        call_rows.append(
+            {
+                "id": call_id,
+                "sha256": call_id,
+                "duration": rng.choice([3.0, 5.0, 40.0, 90.0]),
+                "started_at": started,
+                "debtor_id": f"D{debtor}",
+                "status": "ok",
+                "extra": json.dumps({"phone": phone, **({"agreed_time": True} if rng.random() < 0.05 else {})}),
+            }
+        )
         segment_rows.extend(
             {"call_id": call_id, "idx": i, "start": i * 3.0, "end": i * 3.0 + 2.5, "speaker": who, "text": text}
             for i, (who, text) in enumerate(lines)
@@ -59,7 +65,11 @@ def main() -> None:
         t0 = time.perf_counter()
         plant(db, calls)
         print(f"planted {calls:,} calls in {time.perf_counter() - t0:.1f} s")
-        runs = (("every day", None), ("the last day (a daily scan)", ["2026-03-30"]), ("one day mid-history", ["2026-03-15"]))
+        runs = (
+            ("every day", None),
+            ("the last day (a daily scan)", ["2026-03-30"]),
+            ("one day mid-history", ["2026-03-15"]),
+        )
         for label, days in runs:
             t0 = time.perf_counter()
             found = cross_call_findings(read_only(db.conn), config, days=days)

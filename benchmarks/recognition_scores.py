@@ -76,7 +76,6 @@ class Tally:
 def spans_other_turn(segment: dict, reference: list[dict]) -> bool:
     """Whether ``segment`` covers the middle of a line the other party said."""
     return any(
-        line["speaker"] != segment["speaker"]
-        and segment["start"] < (line["start"] + line["end"]) / 2 < segment["end"]
+        line["speaker"] != segment["speaker"] and segment["start"] < (line["start"] + line["end"]) / 2 < segment["end"]
         for line in reference
     )

@@ -22,7 +22,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 from scipy.io import wavfile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -59,15 +58,21 @@ def timed_scan(archive: Path, engine: str, workers: int) -> tuple[float, float, 
 
 def writer_rate(calls: int = 2000) -> float:
     """Calls per second that one SQLite writer stores, one transaction per call."""
-    segments = [Segment(i * 2.0, i * 2.0 + 1.8, "agent" if i % 2 else "customer", "您好，您的账单已经逾期了，请尽快处理")
-                for i in range(40)]
+    segments = [
+        Segment(i * 2.0, i * 2.0 + 1.8, "agent" if i % 2 else "customer", "您好，您的账单已经逾期了，请尽快处理")
+        for i in range(40)
+    ]
     findings = [Finding("c", "threat", "high", 0.9, 2.0, 3.8, "agent", 1, "逾期", ["C1"], "lexicon:threat", "说明")] * 3
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "w.db")
         start = time.perf_counter()
         for i in range(calls):
-            save_call(db, CallRecord(Call(f"c{i}", segments), f"/archive/c{i}.wav", f"{i:064x}", duration=80.0,
-                                     findings=findings))
+            save_call(
+                db,
+                CallRecord(
+                    Call(f"c{i}", segments), f"/archive/c{i}.wav", f"{i:064x}", duration=80.0, findings=findings
+                ),
+            )
         return calls / (time.perf_counter() - start)
 
 
@@ -103,16 +108,20 @@ def main() -> None:
     writes = writer_rate()
     print(f"\nper worker (one core): {per_worker:.3f} calls/s of {STEREO.name} (18 s stereo)")
     print(f"one SQLite writer: {writes:.0f} calls/s (40 segments, 3 findings, one transaction each)")
-    print(f"\nprojection, {args.cores_per_node} cores per node, calls of 18 s; "
-          "a 3-minute call takes about 10x longer per worker, so divide worker rates by 10 for those:")
+    print(
+        f"\nprojection, {args.cores_per_node} cores per node, calls of 18 s; "
+        "a 3-minute call takes about 10x longer per worker, so divide worker rates by 10 for those:"
+    )
     print(f"{'nodes':>6}{'workers':>9}{'calls/s':>10}{'writer busy':>13}")
     for nodes in (1, 2, 4, 8, 16, 32, 64, 128, 256):
         workers = nodes * args.cores_per_node
         rate = workers * per_worker
         print(f"{nodes:>6}{workers:>9}{min(rate, writes):>10.1f}{min(rate / writes, 1):>12.0%}")
     limit = writes / per_worker
-    print(f"\nthe writer becomes the limit at about {limit:.0f} workers of 18-second calls "
-          f"({limit * 10:.0f} workers of 3-minute calls)")
+    print(
+        f"\nthe writer becomes the limit at about {limit:.0f} workers of 18-second calls "
+        f"({limit * 10:.0f} workers of 3-minute calls)"
+    )
 
 
 if __name__ == "__main__":

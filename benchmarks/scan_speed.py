@@ -62,8 +62,10 @@ def print_metrics_share(db, scan_wall: float, workers: int) -> None:
     refresh_metrics(db)
     table = time.perf_counter() - t1
     share = (per_file / workers + table) / scan_wall
-    print(f"acoustic measures: loudness {per_file * 1000:.1f} ms over {len(calls)} recordings, call_metrics "
-          f"{table * 1000:.1f} ms; {share:.2%} of the scan's {scan_wall:.1f} s (target: under 3 %)")
+    print(
+        f"acoustic measures: loudness {per_file * 1000:.1f} ms over {len(calls)} recordings, call_metrics "
+        f"{table * 1000:.1f} ms; {share:.2%} of the scan's {scan_wall:.1f} s (target: under 3 %)"
+    )
 
 
 def main() -> None:

@@ -24,12 +24,18 @@ LABELLED = ROOT / "fixtures" / "labelled" / "heldout_v1" / "calls.jsonl"
 # Two calls per core category plus clean ones, about ten minutes of speech; stereo calls only
 # (the set has mono variants whose speakers are unknown).
 DEFAULT_CALLS = (
-    "ho-001", "ho-013",  # threat
-    "ho-018", "ho-026",  # impersonation (and missing disclosure)
-    "ho-033", "ho-041",  # exaggeration
-    "ho-060", "ho-070",  # third-party leak
-    "ho-049",            # missing disclosure
-    "ho-075", "ho-087", "ho-092",  # clean
+    "ho-001",
+    "ho-013",  # threat
+    "ho-018",
+    "ho-026",  # impersonation (and missing disclosure)
+    "ho-033",
+    "ho-041",  # exaggeration
+    "ho-060",
+    "ho-070",  # third-party leak
+    "ho-049",  # missing disclosure
+    "ho-075",
+    "ho-087",
+    "ho-092",  # clean
 )
 
 

@@ -67,8 +67,7 @@ def _load(system: str, threads: int, batch_size: int):
 
     from pipeline.model import resolve_model
 
-    model = WhisperModel(str(resolve_model(None)), compute_type="int8", cpu_threads=threads,
-                         local_files_only=True)
+    model = WhisperModel(str(resolve_model(None)), compute_type="int8", cpu_threads=threads, local_files_only=True)
     batched = BatchedInferencePipeline(model)
 
     def run(path):
@@ -122,10 +121,19 @@ def _tree_rss(root: int) -> int:
 
 
 def measure(system: str, paths: list[str], threads: int, batch_size: int) -> dict:
-    command = [sys.executable, "-m", "benchmarks.throughput", "--system", system,
-               "--threads", str(threads), "--batch-size", str(batch_size), *paths]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True,
-                               cwd=Path(__file__).resolve().parent.parent)
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.throughput",
+        "--system",
+        system,
+        "--threads",
+        str(threads),
+        "--batch-size",
+        str(batch_size),
+        *paths,
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
     peak = [0]
 
     def sample():
@@ -155,10 +163,28 @@ def long_call(folder: Path, call: dict, minutes: int) -> Path:
         return path
     audio = decode(call["path"], channel_mode="mono")
     samples = audio.channels[0][1]
-    lines = [samples[int(l["start"] * SAMPLE_RATE) : int(l["end"] * SAMPLE_RATE)] for l in call["segments"]]
+    lines = [samples[int(seg["start"] * SAMPLE_RATE) : int(seg["end"] * SAMPLE_RATE)] for seg in call["segments"]]
     encoder = subprocess.Popen(
-        [ffmpeg_binary(), "-nostdin", "-loglevel", "error", "-y", "-f", "f32le", "-ar", str(SAMPLE_RATE),
-         "-ac", "1", "-i", "pipe:", "-c:a", "libmp3lame", "-b:a", "32k", str(path)],
+        [
+            ffmpeg_binary(),
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "f32le",
+            "-ar",
+            str(SAMPLE_RATE),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "32k",
+            str(path),
+        ],
         stdin=subprocess.PIPE,
     )
     for minute in range(minutes):
@@ -195,21 +221,27 @@ def main() -> None:
         for minutes in map(int, args.long.split(",")):
             path = long_call(folder, calls[0], minutes)
             result = measure("callqa", [str(path)], args.threads, args.batch_size)
-            print(f"{minutes:>4} min mono MP3: peak RSS {result['peak_rss'] / 2**30:.2f} G, "
-                  f"{minutes * 60 / result['wall']:.1f} audio s/wall s, {len(result['heard'][0])} segments",
-                  flush=True)
+            print(
+                f"{minutes:>4} min mono MP3: peak RSS {result['peak_rss'] / 2**30:.2f} G, "
+                f"{minutes * 60 / result['wall']:.1f} audio s/wall s, {len(result['heard'][0])} segments",
+                flush=True,
+            )
         return
     if args.calls:
         calls = calls[: args.calls]
     audio_s = sum(c["duration"] for c in calls)
     systems = args.systems.split(",")
-    print(f"{len(calls)} stereo calls, {audio_s:.0f} s of audio, {args.threads} threads, "
-          f"{os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"{len(calls)} stereo calls, {audio_s:.0f} s of audio, {args.threads} threads, "
+        f"{os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f})"
+    )
     width = max(8, *map(len, systems))
-    print(f"{'round':>5} {'system':>{width}} {'audio s/wall s':>14} {'CPU s':>6} {'peak RSS':>9} "
-          f"{'CER':>5} {'agent':>5} {'cust.':>5} {'recall':>6} {'spanning':>9}  vs plain")
+    print(
+        f"{'round':>5} {'system':>{width}} {'audio s/wall s':>14} {'CPU s':>6} {'peak RSS':>9} "
+        f"{'CER':>5} {'agent':>5} {'cust.':>5} {'recall':>6} {'spanning':>9}  vs plain"
+    )
     for round_ in range(1, args.rounds + 1):
-        order = systems[round_ - 1:] + systems[: round_ - 1]  # alternate who goes first
+        order = systems[round_ - 1 :] + systems[: round_ - 1]  # alternate who goes first
         results = {}
         for system in order:
             result = measure(system, [c["path"] for c in calls], args.threads, args.batch_size)
@@ -221,11 +253,16 @@ def main() -> None:
         for system in systems:
             r, t = results[system], results[system]["tally"]
             ratio = f"{r['speed'] / results['plain']['speed']:.2f}x" if "plain" in results else ""
-            print(f"{round_:>5} {system:>{width}} {r['speed']:>14.2f} {r['cpu']:>6.0f} "
-                  f"{r['peak_rss'] / 2**30:>7.2f} G {t.cer():>5.3f} {t.cer('agent'):>5.3f} "
-                  f"{t.cer('customer'):>5.3f} {t.recall():>6.2f} {t.spanning:>4}/{t.segments:<4}  {ratio}")
-        print(f"      domain words heard ({', '.join(systems)}): "
-              + " | ".join(results[s]["tally"].recall_by_word() for s in systems), flush=True)
+            print(
+                f"{round_:>5} {system:>{width}} {r['speed']:>14.2f} {r['cpu']:>6.0f} "
+                f"{r['peak_rss'] / 2**30:>7.2f} G {t.cer():>5.3f} {t.cer('agent'):>5.3f} "
+                f"{t.cer('customer'):>5.3f} {t.recall():>6.2f} {t.spanning:>4}/{t.segments:<4}  {ratio}"
+            )
+        print(
+            f"      domain words heard ({', '.join(systems)}): "
+            + " | ".join(results[s]["tally"].recall_by_word() for s in systems),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -39,20 +39,25 @@ def main() -> None:
     audio = decode(args.file)
     audio.channels = [(role, np.tile(samples, args.loops)) for role, samples in audio.channels]
     audio.duration *= args.loops
-    print(f"{args.file}: {audio.duration:.1f} s, {len(audio.channels)} channel(s), "
-          f"beam {args.beam_size}, {args.threads} threads")
+    print(
+        f"{args.file}: {audio.duration:.1f} s, {len(audio.channels)} channel(s), "
+        f"beam {args.beam_size}, {args.threads} threads"
+    )
     for label, batch_size in (("sequential", 0), (f"batched ({args.batch_size})", args.batch_size)):
-        transcriber = load_transcriber(TranscribeSettings(
-            beam_size=args.beam_size, cpu_threads=args.threads, batch_size=batch_size))
+        transcriber = load_transcriber(
+            TranscribeSettings(beam_size=args.beam_size, cpu_threads=args.threads, batch_size=batch_size)
+        )
         walls, cpus = [], []
         for _ in range(args.repeat):
             wall, cpu = time.perf_counter(), time.process_time()
             segments = transcriber.transcribe(audio)
             walls.append(time.perf_counter() - wall)
             cpus.append((time.process_time() - cpu) / args.threads)
-        print(f"  {label:14} wall {min(walls):6.2f} s = {audio.duration / min(walls):5.1f}x real time;"
-              f"  CPU/threads {min(cpus):6.2f} s = {audio.duration / min(cpus):5.1f}x  "
-              f"({len(segments)} segments)")
+        print(
+            f"  {label:14} wall {min(walls):6.2f} s = {audio.duration / min(walls):5.1f}x real time;"
+            f"  CPU/threads {min(cpus):6.2f} s = {audio.duration / min(cpus):5.1f}x  "
+            f"({len(segments)} segments)"
+        )
 
 
 if __name__ == "__main__":

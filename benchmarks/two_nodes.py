@@ -31,8 +31,11 @@ os.environ["RAY_AUTH_MODE"] = "token"
 
 
 def ray_start(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "ray"), "start", "--block", "--num-cpus", "1", "--disable-usage-stats", *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [str(BIN / "ray"), "start", "--block", "--num-cpus", "1", "--disable-usage-stats", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def wait_for_nodes(address: str, count: int, timeout: float = 120) -> None:
@@ -59,15 +62,33 @@ def main() -> None:
         archive = Path(tmp) / "archive"
         archive.mkdir()
         make_archive(archive, args.files)
-        nodes = [ray_start("--head", "--port", str(HEAD_PORT), "--node-ip-address", "127.0.0.1",
-                           "--include-dashboard", "false")]
+        nodes = [
+            ray_start(
+                "--head", "--port", str(HEAD_PORT), "--node-ip-address", "127.0.0.1", "--include-dashboard", "false"
+            )
+        ]
         try:
             time.sleep(5)  # the head first
             nodes.append(ray_start("--address", address, "--node-ip-address", "127.0.0.1"))
             wait_for_nodes(address, 2)
             db = Path(tmp) / "qa.db"
-            subprocess.run([str(BIN / "callqa"), "scan", str(archive), "--db", str(db), "--engine", "ray",
-                            "--ray-address", address, "--workers", "2"], check=True, env=env)
+            subprocess.run(
+                [
+                    str(BIN / "callqa"),
+                    "scan",
+                    str(archive),
+                    "--db",
+                    str(db),
+                    "--engine",
+                    "ray",
+                    "--ray-address",
+                    address,
+                    "--workers",
+                    "2",
+                ],
+                check=True,
+                env=env,
+            )
         finally:
             for node in reversed(nodes):
                 node.terminate()

@@ -1,3 +1,3 @@
-from .cli import cli
+from pipeline.cli import cli
 
 cli()

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .calls import Call, Segment
+from pipeline.calls import Call, Segment
 
 _SPOKEN = re.compile(r"[\w]", re.UNICODE)  # letters, digits and CJK characters; not punctuation
 HUNG_UP_KEYS = ("hung_up_by", "hangup", "挂断方")  # manifest columns that say who hung up
@@ -135,7 +135,9 @@ def _loudness(call: Call) -> tuple[Event, ...]:
 # --- from the decoded audio ---------------------------------------------------------------
 
 
-def segment_loudness(channels: list[tuple[str, np.ndarray]], segments: list[Segment], sample_rate: int) -> list[float | None]:
+def segment_loudness(
+    channels: list[tuple[str, np.ndarray]], segments: list[Segment], sample_rate: int
+) -> list[float | None]:
     """Each segment's RMS in dBFS on its speaker's channel (the only channel of a mono call);
     None for a segment with no samples."""
     by_role = dict(channels)
@@ -143,7 +145,7 @@ def segment_loudness(channels: list[tuple[str, np.ndarray]], segments: list[Segm
     out: list[float | None] = []
     for s in segments:
         samples = by_role.get(s.speaker, first)
-        piece = samples[int(s.start * sample_rate): int(s.end * sample_rate)]
+        piece = samples[int(s.start * sample_rate) : int(s.end * sample_rate)]
         if piece.size == 0:
             out.append(None)
             continue
@@ -163,17 +165,19 @@ def call_metrics(call: Call, duration: float | None) -> list[dict[str, Any]]:
     spoken_end = max((s.end for s in call.segments), default=0.0)
     length = duration if duration else spoken_end
     silences = [e.value for e in events["silence"]]
-    rows = [{
-        "speaker": "call",
-        "duration": round(length, 3) if length else None,
-        "talk_seconds": round(_union_seconds([(s.start, s.end) for s in call.segments]), 3),
-        "dead_air_seconds": round(sum(silences), 3),
-        "dead_air_longest": max(silences, default=0.0),
-        "overtalk_count": len(events["overtalk"]) if measures.stereo else None,
-        "overtalk_seconds": round(sum(e.value for e in events["overtalk"]), 3) if measures.stereo else None,
-        "hung_up_by": hung_up_by(call),
-        "measurable": _measurable(measures),
-    }]
+    rows = [
+        {
+            "speaker": "call",
+            "duration": round(length, 3) if length else None,
+            "talk_seconds": round(_union_seconds([(s.start, s.end) for s in call.segments]), 3),
+            "dead_air_seconds": round(sum(silences), 3),
+            "dead_air_longest": max(silences, default=0.0),
+            "overtalk_count": len(events["overtalk"]) if measures.stereo else None,
+            "overtalk_seconds": round(sum(e.value for e in events["overtalk"]), 3) if measures.stereo else None,
+            "hung_up_by": hung_up_by(call),
+            "measurable": _measurable(measures),
+        }
+    ]
     for speaker in dict.fromkeys(s.speaker for s in call.segments):
         mine = [i for i, s in enumerate(call.segments) if s.speaker == speaker]
         talk = _union_seconds([(call.segments[i].start, call.segments[i].end) for i in mine])
@@ -181,17 +185,19 @@ def call_metrics(call: Call, duration: float | None) -> list[dict[str, Any]]:
         overtalk = [e for e in events["overtalk"] if e.speaker == speaker]
         loudness = [call.segments[i].rms_dbfs for i in mine if call.segments[i].rms_dbfs is not None]
         median = statistics.median(loudness) if loudness else None
-        rows.append({
-            "speaker": speaker,
-            "talk_seconds": round(talk, 3),
-            "talk_ratio": round(talk / length, 4) if length else None,
-            "speech_rate_cpm": round(characters * 60 / talk, 1) if talk else None,
-            "overtalk_count": len(overtalk) if measures.stereo else None,
-            "overtalk_seconds": round(sum(e.value for e in overtalk), 3) if measures.stereo else None,
-            "longest_silence_after_other": _longest_reply_gap(call, speaker) if measures.stereo else None,
-            "loudness_dbfs": round(median, 2) if median is not None else None,
-            "loudness_peak_db": round(max(loudness) - median, 2) if median is not None else None,
-        })
+        rows.append(
+            {
+                "speaker": speaker,
+                "talk_seconds": round(talk, 3),
+                "talk_ratio": round(talk / length, 4) if length else None,
+                "speech_rate_cpm": round(characters * 60 / talk, 1) if talk else None,
+                "overtalk_count": len(overtalk) if measures.stereo else None,
+                "overtalk_seconds": round(sum(e.value for e in overtalk), 3) if measures.stereo else None,
+                "longest_silence_after_other": _longest_reply_gap(call, speaker) if measures.stereo else None,
+                "loudness_dbfs": round(median, 2) if median is not None else None,
+                "loudness_peak_db": round(max(loudness) - median, 2) if median is not None else None,
+            }
+        )
     return rows
 
 
@@ -233,7 +239,9 @@ def _longest_reply_gap(call: Call, speaker: str) -> float | None:
     gaps = [
         b.start - a.end
         for a, b in zip(order, order[1:])
-        if a.speaker != speaker and b.speaker == speaker and b.start > a.end
+        if a.speaker != speaker
+        and b.speaker == speaker
+        and b.start > a.end
         and not any(o.start < b.start and o.end > a.end for o in order if o is not a and o is not b)
     ]
     return round(max(gaps), 3) if gaps else None

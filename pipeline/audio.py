@@ -21,15 +21,14 @@ from pathlib import Path
 
 import ffmpeg
 import numpy as np
-from .errors import CallqaError
+
+from pipeline.errors import CallqaError
 
 SAMPLE_RATE = 16000
 CHANNEL_MODES = ("agent-customer", "customer-agent", "mono")
 
 # "Stream #0:0[0x1](und): Audio: aac (LC) (mp4a / 0x6134706D), 48000 Hz, stereo, fltp, ..."
-_STREAM_LINE = re.compile(
-    r"Stream #\d+:\d+\S*: Audio: (?P<codec>[^,\s]+)[^,]*, (?P<rate>\d+) Hz, (?P<layout>[^,]+)"
-)
+_STREAM_LINE = re.compile(r"Stream #\d+:\d+\S*: Audio: (?P<codec>[^,\s]+)[^,]*, (?P<rate>\d+) Hz, (?P<layout>[^,]+)")
 _DURATION_LINE = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
 _READ_BLOCK = 10 * SAMPLE_RATE  # frames read from ffmpeg at a time
 _LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "5.0": 5, "5.1": 6, "7.1": 8}
@@ -173,7 +172,7 @@ def _decoder_for(codec: str) -> tuple[str, dict[str, str]]:
     return ffmpeg_binary(), {}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _decoders(binary: str) -> frozenset[str]:
     result = subprocess.run([binary, "-hide_banner", "-decoders"], capture_output=True, text=True)
     names = (line.split()[1] for line in result.stdout.splitlines() if len(line.split()) > 1)

@@ -16,18 +16,21 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from .errors import CallqaError
-from .text import normalize_spacing
+from pipeline.errors import CallqaError
+from pipeline.text import normalize_spacing
 
 SPEAKERS = ("agent", "customer", "unknown")
 METADATA_FIELDS = ("started_at", "agent_id", "agency", "debtor_id")
 # ISO 8601 date and time, offset optional: 2026-03-02T10:15:00+08:00, 2026-03-02 10:15.
-_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?")
+_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?"
+)
 # Years a call can have been recorded in; outside them a date is a typo (0001, 9999).
 YEARS = range(1900, 3000)
 
@@ -60,8 +63,7 @@ class Call:
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         out["segments"] = [
-            {"start": s.start, "end": s.end, "speaker": s.speaker, "text": s.text}
-            for s in self.segments
+            {"start": s.start, "end": s.end, "speaker": s.speaker, "text": s.text} for s in self.segments
         ]
         out.update({k: v for k, v in self.extra.items() if k not in out})
         return out
@@ -117,7 +119,11 @@ def check_metadata(call_id: str | None, meta: dict[str, Any]) -> None:
     if started_at is None:
         return
     if not _DATE_TIME.fullmatch(started_at):
-        raise CallFormatError(call_id, "started_at", f"must be an ISO 8601 date and time like 2026-03-02T10:15:00+08:00, got {started_at!r}")
+        raise CallFormatError(
+            call_id,
+            "started_at",
+            f"must be an ISO 8601 date and time like 2026-03-02T10:15:00+08:00, got {started_at!r}",
+        )
     try:
         moment = datetime.fromisoformat(started_at)
     except ValueError as exc:

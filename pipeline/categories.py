@@ -15,8 +15,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from .text import LEXICON_DIR
-from .yamldoc import YamlDoc
+from pipeline.text import LEXICON_DIR
+from pipeline.yamldoc import YamlDoc
 
 CATEGORY_FILE = LEXICON_DIR / "categories.yaml"
 SEVERITIES = ("high", "medium", "low")

@@ -9,10 +9,19 @@ from pathlib import Path
 
 import click
 
-from . import __version__, store
-from .config import load_config
-from .errors import CallqaError
-from .run import Executor, Progress, ScanSettings, audio_settings, default_workers, local_executor, make_executor, worker_threads
+from pipeline import __version__, store
+from pipeline.config import load_config
+from pipeline.errors import CallqaError
+from pipeline.run import (
+    Executor,
+    Progress,
+    ScanSettings,
+    audio_settings,
+    default_workers,
+    local_executor,
+    make_executor,
+    worker_threads,
+)
 
 
 class CallqaGroup(click.Group):
@@ -35,20 +44,30 @@ def cli():
 
 
 def db_option(exists: bool = True, required: bool = True, help: str = "the callqa database (qa.db)"):
-    return click.option("--db", "db_path", required=required, help=help,
-                        type=click.Path(dir_okay=False, exists=exists, path_type=Path))
+    return click.option(
+        "--db", "db_path", required=required, help=help, type=click.Path(dir_okay=False, exists=exists, path_type=Path)
+    )
 
 
 config_option = click.option(
-    "--config", "config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--config",
+    "config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     callback=lambda ctx, param, path: load_config(path),
     help="Settings file with the keys to change (default: callqa.yaml, or CALLQA_CONFIG).",
 )
-workers_option = click.option("--workers", type=click.IntRange(min=1), default=default_workers,
-                              show_default="both cores", help="Processes working in parallel.")
-channels_option = click.option("--channels", type=click.Choice(["agent-customer", "customer-agent", "mono"]),
-                               help="Stereo roles: left=agent (default: scan.channels in the settings), swapped, "
-                                    "or mixed to mono.")
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=default_workers,
+    show_default="both cores",
+    help="Processes working in parallel.",
+)
+channels_option = click.option(
+    "--channels",
+    type=click.Choice(["agent-customer", "customer-agent", "mono"]),
+    help="Stereo roles: left=agent (default: scan.channels in the settings), swapped, or mixed to mono.",
+)
 model_option = click.option("--model", help="Local CTranslate2 Whisper folder (default: the bundled Whisper base).")
 
 
@@ -56,8 +75,8 @@ model_option = click.option("--model", help="Local CTranslate2 Whisper folder (d
 
 
 def _run_scan(db_path: Path, settings: ScanSettings, executor: Executor, **sources) -> Progress:
-    from .display import ScanProgressBar, print_summary
-    from .run import scan as run_scan
+    from pipeline.display import ScanProgressBar, print_summary
+    from pipeline.run import scan as run_scan
 
     db = store.open_db(db_path)
     arguments = {k: str(v) for k, v in sources.items() if v is not None}
@@ -70,30 +89,69 @@ def _run_scan(db_path: Path, settings: ScanSettings, executor: Executor, **sourc
 @cli.command()
 @click.argument("folder", required=False, type=click.Path(path_type=Path))
 @db_option(exists=False, help="SQLite database to write (created if missing).")
-@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV with a 'path' column and optional call_id, started_at, agent_id, agency, debtor_id.")
-@click.option("--transcripts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="JSON/JSONL calls already transcribed elsewhere (shared transcript format).")
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV with a 'path' column and optional call_id, started_at, agent_id, agency, debtor_id.",
+)
+@click.option(
+    "--transcripts",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON/JSONL calls already transcribed elsewhere (shared transcript format).",
+)
 @model_option
 @click.option("--device", default="cpu", show_default=True)
 @click.option("--compute-type", default="int8", show_default=True)
 @click.option("--beam-size", type=int, help="Beam size (default from settings: 5).")
 @channels_option
-@click.option("--workers", type=click.IntRange(min=1),
-              help="Files processed in parallel.  [default: both cores; with --engine ray: as many as the "
-                   "cluster's CPUs (GPUs with --device cuda) allow]")
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="local: processes on this machine; ray: actors on a Ray cluster (pip install 'callqa[ray]').")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Files processed in parallel.  [default: both cores; with --engine ray: as many as the "
+    "cluster's CPUs (GPUs with --device cuda) allow]",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: processes on this machine; ray: actors on a Ray cluster (pip install 'callqa[ray]').",
+)
 @click.option("--ray-address", help="(ray) The cluster to join: auto, or ray://head:10001.  [default: start Ray here]")
-@click.option("--shared-fs", is_flag=True,
-              help="(ray) Workers read the recordings at the driver's paths instead of receiving their bytes.")
-@click.option("--cpus-per-worker", type=click.IntRange(min=1), default=1, show_default=True,
-              help="(ray) CPUs each worker reserves, and its model's threads.")
+@click.option(
+    "--shared-fs",
+    is_flag=True,
+    help="(ray) Workers read the recordings at the driver's paths instead of receiving their bytes.",
+)
+@click.option(
+    "--cpus-per-worker",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="(ray) CPUs each worker reserves, and its model's threads.",
+)
 @click.option("--force", is_flag=True, help="Redo calls already stored.")
 @click.option("--retry-failed", is_flag=True, help="Redo calls stored as failed.")
 @config_option
-def scan(folder, db_path, manifest, transcripts, model, device, compute_type, beam_size, channels, workers, engine,
-         ray_address, shared_fs, cpus_per_worker, force, retry_failed, config):
+def scan(
+    folder,
+    db_path,
+    manifest,
+    transcripts,
+    model,
+    device,
+    compute_type,
+    beam_size,
+    channels,
+    workers,
+    engine,
+    ray_address,
+    shared_fs,
+    cpus_per_worker,
+    force,
+    retry_failed,
+    config,
+):
     """Transcribe every recording below FOLDER (or in a manifest) and store it in --db.
 
     \b
@@ -109,12 +167,21 @@ def scan(folder, db_path, manifest, transcripts, model, device, compute_type, be
         settings = ScanSettings(transcribe=None, config=config)
     else:
         threads = cpus_per_worker if engine == "ray" else worker_threads(workers)
-        settings = audio_settings(config, channels, threads, model=model, device=device,
-                                  compute_type=compute_type, beam_size=beam_size)
+        settings = audio_settings(
+            config, channels, threads, model=model, device=device, compute_type=compute_type, beam_size=beam_size
+        )
     ray_options = dict(address=ray_address, shared_fs=shared_fs, device=device, cpus_per_worker=cpus_per_worker)
     executor = make_executor(engine, workers, **(ray_options if engine == "ray" else {}))
-    _run_scan(db_path, settings, executor, root=folder, manifest=manifest, transcripts=transcripts,
-              force=force, retry_failed=retry_failed)
+    _run_scan(
+        db_path,
+        settings,
+        executor,
+        root=folder,
+        manifest=manifest,
+        transcripts=transcripts,
+        force=force,
+        retry_failed=retry_failed,
+    )
 
 
 @cli.command()
@@ -139,10 +206,20 @@ def _clock(seconds: float) -> str:
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"),
-              show_default=True, help="Folder for the demo database.")
-@click.option("--fixtures", type=click.Path(file_okay=False, path_type=Path), default=Path("fixtures"),
-              show_default=True, help="The checkout's fixtures folder (./run demo runs from the checkout).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-output"),
+    show_default=True,
+    help="Folder for the demo database.",
+)
+@click.option(
+    "--fixtures",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("fixtures"),
+    show_default=True,
+    help="The checkout's fixtures folder (./run demo runs from the checkout).",
+)
 @workers_option
 def demo(out, fixtures, workers):
     """Scan the bundled fixtures with the bundled model into OUT/qa.db, then show what it found."""
@@ -152,11 +229,17 @@ def demo(out, fixtures, workers):
     db_path = out / "qa.db"
     config = load_config()
     settings = audio_settings(config, None, worker_threads(workers))
-    _run_scan(db_path, settings, local_executor(workers), root=fixtures / "audio",
-              manifest=fixtures / "audio" / "manifest.csv")
+    _run_scan(
+        db_path,
+        settings,
+        local_executor(workers),
+        root=fixtures / "audio",
+        manifest=fixtures / "audio" / "manifest.csv",
+    )
     for transcripts in sorted((fixtures / "transcripts").glob("*.jsonl")):
-        _run_scan(db_path, ScanSettings(transcribe=None, config=config), local_executor(workers),
-                  transcripts=transcripts)
+        _run_scan(
+            db_path, ScanSettings(transcribe=None, config=config), local_executor(workers), transcripts=transcripts
+        )
     db = store.open_db(db_path)
     click.echo("\n搜索“法院” (callqa search %s 法院):" % db_path)
     for hit in store.search_segments(db, "法院", 10):
@@ -176,7 +259,7 @@ def model_command():
 
     Run once after installing to do the one-time work (joining 140 MB) before the first scan.
     """
-    from .model import default_model_dir
+    from pipeline.model import default_model_dir
 
     click.echo(default_model_dir())
 
@@ -185,8 +268,9 @@ def model_command():
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @channels_option
 @model_option
-@click.option("--batch-size", type=int, default=None,
-              help="Decode N speech turns at once; 0: one at a time [default: settings].")
+@click.option(
+    "--batch-size", type=int, default=None, help="Decode N speech turns at once; 0: one at a time [default: settings]."
+)
 @click.option("--threads", type=int, default=None, help="CPU threads for the model.")
 @config_option
 def transcribe(files, channels, model, batch_size, threads, config):
@@ -194,7 +278,7 @@ def transcribe(files, channels, model, batch_size, threads, config):
 
     A file that cannot be read is reported on stderr and the others go on.
     """
-    from .run import transcribe_files
+    from pipeline.run import transcribe_files
 
     settings = audio_settings(config, channels, threads, model=model, batch_size=batch_size)
     failed = 0
@@ -213,7 +297,7 @@ def transcribe(files, channels, model, batch_size, threads, config):
 
 
 def _print_scores(title: str, scores) -> None:
-    from .learn.training import macro_f1
+    from pipeline.learn.training import macro_f1
 
     click.echo(title)
     click.echo(f"  {'category':<18}{'precision':>10}{'recall':>10}{'F1':>8}{'n':>6}")
@@ -223,31 +307,46 @@ def _print_scores(title: str, scores) -> None:
 
 
 @cli.command()
-@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder with train.jsonl and test.jsonl.  [default: fixtures/utterances]")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the model and its card.  [default: models]")
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder with train.jsonl and test.jsonl.  [default: fixtures/utterances]",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the model and its card.  [default: models]",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--with-reviews", is_flag=True, help="Also learn from reviewer verdicts in --db.")
 @db_option(required=False, help="Database with reviews (with --with-reviews).")
 @click.option("--force", is_flag=True, help="With --with-reviews: replace the model even if it scores lower.")
-@click.option("--writers", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of labelled calls by independent writers (*.jsonl; cross-validated by writer).  "
-              "[default: fixtures/labelled/writers/tune]")
+@click.option(
+    "--writers",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of labelled calls by independent writers (*.jsonl; cross-validated by writer).  "
+    "[default: fixtures/labelled/writers/tune]",
+)
 @click.option("--templates-only", is_flag=True, help="Train on --corpus alone, without writers' calls.")
 def train(corpus, out, seed, with_reviews, db_path, force, writers, templates_only):
     """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md."""
-    from .learn.corpus import CORPUS_DIR, WRITERS_DIR
-    from .learn.training import macro_f1, retrain_with_reviews, train_corpus
-    from .resources import data_path
+    from pipeline.learn.corpus import CORPUS_DIR, WRITERS_DIR
+    from pipeline.learn.training import macro_f1, retrain_with_reviews, train_corpus
+    from pipeline.resources import data_path
 
     corpus = corpus or CORPUS_DIR
     out = out or data_path("models")
     writers = None if templates_only else writers or WRITERS_DIR
     if not with_reviews:
         result = train_corpus(corpus, out, seed, writers)
-        where = f"writers' lines, leaving each writer out ({len(result.cv_scores_by_writer)} writers)" if writers else (
-            f"train ({len(result.train)} utterances)")
+        where = (
+            f"writers' lines, leaving each writer out ({len(result.cv_scores_by_writer)} writers)"
+            if writers
+            else (f"train ({len(result.train)} utterances)")
+        )
         _print_scores(f"cross-validated on {where}:", result.cv_scores)
         _print_scores(f"held-out test ({len(result.test)} utterances):", result.test_scores)
         click.echo(f"thresholds: {result.thresholds}\nwrote {out}/utterance_classifier.skops and MODEL_CARD.md")
@@ -282,7 +381,7 @@ def rules():
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def rules_check(files):
     """Check rule files (or folders of them); every mistake as FILE:LINE: reason."""
-    from .analyst.language import read_rule_pack
+    from pipeline.analyst.language import read_rule_pack
 
     pack = read_rule_pack(list(files))
     added = f"，新增类别 {len(pack.categories)} 个" if pack.categories else ""
@@ -295,7 +394,7 @@ def rules_check(files):
 @config_option
 def rules_test(rule_file, calls_file, config):
     """Show what the rules of RULE_FILE would flag on the calls of CALLS_FILE (.json or .jsonl)."""
-    from .analyst.trial import try_rules
+    from pipeline.analyst.trial import try_rules
 
     pack, results = try_rules(rule_file, calls_file, config)
     flagged = 0
@@ -324,7 +423,7 @@ def user_add(username, db_path, role, password_stdin):
     """Create an account, or reset an existing one's password and role."""
     import sys
 
-    from .review import auth
+    from pipeline.review import auth
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -343,8 +442,8 @@ def serve(db_path, host, port, https):
     """Run the reviewer console (web) over a database."""
     import uvicorn
 
-    from .review import auth
-    from .review.app import create_app
+    from pipeline.review import auth
+    from pipeline.review.app import create_app
 
     if not auth.has_users(store.open_db(db_path)):
         raise click.ClickException(
@@ -376,8 +475,8 @@ def findings(db_path, **options):
     from rich.console import Console
     from rich.table import Table
 
-    from .present import labels
-    from .review import queries
+    from pipeline.present import labels
+    from pipeline.review import queries
 
     filters = queries.QueueFilters.from_params(options)
     page = queries.queue_page(store.open_db(db_path), filters)
@@ -412,7 +511,7 @@ def findings(db_path, **options):
 @click.option("--reviewer", required=True, help="the reviewer's username")
 def review(finding_id, db_path, verdict, comment, reviewer):
     """Record a verdict on one finding (same as the console's buttons)."""
-    from .review.actions import review_finding
+    from pipeline.review.actions import review_finding
 
     review_id = review_finding(store.open_db(db_path), finding_id, verdict, reviewer, comment)
     click.echo(f"finding {finding_id}: {verdict} by {reviewer} (review {review_id})")
@@ -428,7 +527,7 @@ def export(db_path, out, status, category, username):
     """Findings with their newest verdict, for Excel (personal data masked)."""
     import getpass
 
-    from .review.actions import export_findings
+    from pipeline.review.actions import export_findings
 
     rows = export_findings(store.open_db(db_path), out, username or getpass.getuser(), status, category)
     click.echo(f"{rows} rows written to {out}")
@@ -441,22 +540,55 @@ def export(db_path, out, status, category, username):
 @db_option()
 @click.option("--year", type=int, help="Sample the ok calls started in this year.")
 @click.option("--size", type=click.IntRange(min=1), help="Number of calls to sample.")
-@click.option("--margin", type=click.FloatRange(0, 1, min_open=True, max_open=True),
-              help="Instead of --size: margin of error for a proportion, e.g. 0.03.")
-@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95,
-              show_default=True, help="Confidence level for --margin.")
-@click.option("--expected-rate", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.5,
-              show_default=True, help="Expected violation rate for --margin (0.5 is the safe choice).")
+@click.option(
+    "--margin",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Instead of --size: margin of error for a proportion, e.g. 0.03.",
+)
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.95,
+    show_default=True,
+    help="Confidence level for --margin.",
+)
+@click.option(
+    "--expected-rate",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.5,
+    show_default=True,
+    help="Expected violation rate for --margin (0.5 is the safe choice).",
+)
 @click.option("--by", default="", help="Strata, comma-separated: agency, agent, month, flagged.")
 @click.option("--allocation", type=click.Choice(["proportional", "equal"]), default="proportional", show_default=True)
-@click.option("--oversample-flagged", type=float, default=1.0, show_default=True,
-              help="Weight of calls with a machine finding (adds the flagged stratum).")
-@click.option("--seed", type=int, help="Random seed; the same seed and calls give the same sample. Default: a new one, recorded.")
+@click.option(
+    "--oversample-flagged",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Weight of calls with a machine finding (adds the flagged stratum).",
+)
+@click.option(
+    "--seed", type=int, help="Random seed; the same seed and calls give the same sample. Default: a new one, recorded."
+)
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the sample list as .xlsx or .csv.")
 @click.option("--created-by", default=None, help="Recorded as the sample's author (default: the login name).")
 @click.option("--verify", "verify_id", type=int, help="Instead of sampling: draw stored sample ID again and compare.")
-def sample(db_path, year, size, margin, confidence, expected_rate, by, allocation, oversample_flagged, seed, out,
-           created_by, verify_id):
+def sample(
+    db_path,
+    year,
+    size,
+    margin,
+    confidence,
+    expected_rate,
+    by,
+    allocation,
+    oversample_flagged,
+    seed,
+    out,
+    created_by,
+    verify_id,
+):
     """Draw a reproducible stratified random sample of a year's calls for review, and record it.
 
     \b
@@ -470,7 +602,7 @@ def sample(db_path, year, size, margin, confidence, expected_rate, by, allocatio
     from rich.console import Console
     from rich.table import Table
 
-    from .selfcheck import sampling
+    from pipeline.selfcheck import sampling
 
     db = store.open_db(db_path)
     console = Console()
@@ -484,14 +616,22 @@ def sample(db_path, year, size, margin, confidence, expected_rate, by, allocatio
     if out and Path(out).suffix.lower() not in sampling.EXPORT_FORMATS:
         raise click.UsageError(f"{out}: write the sample as .xlsx or .csv")
     plan = sampling.SamplingPlan(
-        year=year, seed=seed if seed is not None else secrets.randbelow(2**31), size=size,
-        by=tuple(part.strip() for part in by.split(",") if part.strip()), allocation=allocation,
-        oversample_flagged=oversample_flagged, margin=margin, confidence=confidence, expected_rate=expected_rate,
+        year=year,
+        seed=seed if seed is not None else secrets.randbelow(2**31),
+        size=size,
+        by=tuple(part.strip() for part in by.split(",") if part.strip()),
+        allocation=allocation,
+        oversample_flagged=oversample_flagged,
+        margin=margin,
+        confidence=confidence,
+        expected_rate=expected_rate,
     )
     drawn = sampling.draw_sample(db, plan)
     sample_id = sampling.record_sample(db, drawn, created_by or getpass.getuser(), out)
-    console.print(f"样本 {sample_id}：{drawn.size} 通（总体 {sum(s.population for s in drawn.strata)} 通，种子 {plan.seed}）",
-                  soft_wrap=True)
+    console.print(
+        f"样本 {sample_id}：{drawn.size} 通（总体 {sum(s.population for s in drawn.strata)} 通，种子 {plan.seed}）",
+        soft_wrap=True,
+    )
     table = Table()
     table.add_column("分层")
     table.add_column("总体", justify="right")
@@ -505,7 +645,7 @@ def sample(db_path, year, size, margin, confidence, expected_rate, by, allocatio
 
 def _verify_sample(db, sample_id: int) -> None:
     """Draw a stored sample again from its recorded parameters; fail unless it matches."""
-    from .selfcheck import sampling
+    from pipeline.selfcheck import sampling
 
     check = sampling.rederive(db, sample_id)
     if check.same_calls:
@@ -533,7 +673,7 @@ def report(db_path, year, agency, out, config):
     callqa report --db qa.db --year 2026 --out selfcheck-2026.html
     callqa report --db qa.db --year 2026 --agency 某某信用管理 --out agency.html
     """
-    from .selfcheck.report import write_report
+    from pipeline.selfcheck.report import write_report
 
     written = write_report(store.open_db(db_path), out, year, config, agency)
     click.echo(f"{out}: {written.calls} calls, {written.violating.k} violating ({written.violating.rate:.1%})")
@@ -556,8 +696,8 @@ def monitor(db_path, year, agency, as_json, config):
     """
     from rich.console import Console
 
-    from .selfcheck.monitor import monitor_with_config
-    from .selfcheck.verdicts import Scope
+    from pipeline.selfcheck.monitor import monitor_with_config
+    from pipeline.selfcheck.verdicts import Scope
 
     result = monitor_with_config(store.open_db(db_path), config, Scope(year=year, agency=agency))
     if as_json:
@@ -585,7 +725,7 @@ def _print_precision(console, result) -> None:
     """Precision per category, then per month (months down, categories across)."""
     from rich.table import Table
 
-    from .present.labels import category_label
+    from pipeline.present.labels import category_label
 
     overall = Table(title="精确率 = 属实 / (属实 + 误报)，按类别")
     for name in ("类别", "属实", "误报", "存疑", "精确率", "95% 区间"):
@@ -593,8 +733,14 @@ def _print_precision(console, result) -> None:
     for row in result.overall_precision():
         p = row.precision
         interval = "—" if p.rate is None else f"{p.low:.1%}–{p.high:.1%}"
-        overall.add_row(category_label(row.category), str(row.confirmed), str(row.dismissed), str(row.uncertain),
-                        _ratio(p), interval)
+        overall.add_row(
+            category_label(row.category),
+            str(row.confirmed),
+            str(row.dismissed),
+            str(row.uncertain),
+            _ratio(p),
+            interval,
+        )
     console.print(overall)
 
     months = sorted({row.month for row in result.precision if row.month})
@@ -605,19 +751,26 @@ def _print_precision(console, result) -> None:
     for category in categories:  # four characters name a category well enough in a narrow terminal
         by_month.add_column(category_label(category)[:4], justify="right")
     for month in months:
-        by_month.add_row(month, *(
-            f"{cells[c, month].rate:.0%}\n{cells[c, month].k}/{cells[c, month].n}"
-            if (c, month) in cells and cells[c, month].rate is not None else "" for c in categories
-        ))
+        by_month.add_row(
+            month,
+            *(
+                f"{cells[c, month].rate:.0%}\n{cells[c, month].k}/{cells[c, month].n}"
+                if (c, month) in cells and cells[c, month].rate is not None
+                else ""
+                for c in categories
+            ),
+        )
     console.print(by_month)
 
 
 def _print_recall(console, result) -> None:
     from rich.table import Table
 
-    from .present.labels import category_label
+    from pipeline.present.labels import category_label
 
-    recall = Table(title=f"召回率 = 属实 / (属实 + 漏检)，按抽样权重（层总体 ÷ 层样本）计，已复核抽样通话 {result.reviewed_sample_calls} 通")
+    recall = Table(
+        title=f"召回率 = 属实 / (属实 + 漏检)，按抽样权重（层总体 ÷ 层样本）计，已复核抽样通话 {result.reviewed_sample_calls} 通"
+    )
     for name in ("类别", "属实", "漏检", "召回率"):
         recall.add_column(name, justify="left" if name == "类别" else "right")
     for row in result.recall:
@@ -634,8 +787,8 @@ def _print_recall(console, result) -> None:
 @workers_option
 def detect(file, config, workers):
     """Flag violations in the calls of FILE (.json or .jsonl): one JSON finding per line."""
-    from .calls import read_calls
-    from .run import detect_stream
+    from pipeline.calls import read_calls
+    from pipeline.run import detect_stream
 
     try:
         results = list(read_calls(file))
@@ -655,17 +808,23 @@ def detect(file, config, workers):
 @db_option()
 @config_option
 @workers_option
-@click.option("--metrics", "remeasure_audio", is_flag=True,
-              help="First measure the stored recordings again (loudness per segment; no transcription).")
+@click.option(
+    "--metrics",
+    "remeasure_audio",
+    is_flag=True,
+    help="First measure the stored recordings again (loudness per segment; no transcription).",
+)
 def redetect(db_path, config, workers, remeasure_audio):
     """Run detection again on every stored call (after editing lexicons or thresholds)."""
-    from .run import redetect as run_redetect
+    from pipeline.run import redetect as run_redetect
 
     if remeasure_audio:
-        from .metrics import remeasure
+        from pipeline.metrics import remeasure
 
         measured = remeasure(store.open_db(db_path), config)
-        click.echo(f"measured again: {measured.measured} recordings ({measured.skipped} imported transcripts have no audio)")
+        click.echo(
+            f"measured again: {measured.measured} recordings ({measured.skipped} imported transcripts have no audio)"
+        )
         for failure in measured.failures:
             click.echo(f"not measured (stored figures kept): {failure}", err=True)
     with local_executor(workers) as executor:
@@ -683,7 +842,7 @@ def redetect(db_path, config, workers, remeasure_audio):
 @config_option
 def score(db_path, config):
     """Score every stored call with its scorecard (after editing a template; no re-detection)."""
-    from .scoring import score_calls
+    from pipeline.scoring import score_calls
 
     summary = score_calls(store.open_db(db_path), config)
     click.echo(f"{summary.calls} 通通话已评分，一票否决 {summary.failed_critical} 通")
@@ -700,10 +859,10 @@ def score(db_path, config):
 @workers_option
 def evaluate(labelled, config, tolerance, as_json, show_errors, workers):
     """Precision, recall and F1 per category on LABELLED (.jsonl file or folder of them)."""
-    from .learn.evaluate import evaluate as run_evaluation
-    from .learn.evaluate import read_labelled
-    from .detect.registry import CORE_CATEGORIES
-    from .run import detect_stream
+    from pipeline.detect.registry import CORE_CATEGORIES
+    from pipeline.learn.evaluate import evaluate as run_evaluation
+    from pipeline.learn.evaluate import read_labelled
+    from pipeline.run import detect_stream
 
     errors: list[str] = []
 
@@ -717,21 +876,33 @@ def evaluate(labelled, config, tolerance, as_json, show_errors, workers):
     for error in errors:
         click.echo(error, err=True)
     if as_json:
-        click.echo(json.dumps({**result.to_json(), "macro_f1_core": round(result.macro_f1(CORE_CATEGORIES), 3)}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {**result.to_json(), "macro_f1_core": round(result.macro_f1(CORE_CATEGORIES), 3)},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         click.echo(f"{result.calls} calls; call-level precision, recall and F1; segment labels hit within {tolerance}")
-        click.echo(f"{'category':<20}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>8}{'F1':>7}{'seg hits':>10}")
+        click.echo(
+            f"{'category':<20}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>8}{'F1':>7}{'seg hits':>10}"
+        )
         rows = [*sorted(result.per_category.items()), ("total", result.total)]
         for name, c in rows:
             hits = result.segment_hits.get(name)
             hit_text = f"{hits[0]}/{hits[1]}" if hits else "-"
-            click.echo(f"{name:<20}{c.tp:>5}{c.fp:>5}{c.fn:>5}{c.precision:>11.3f}{c.recall:>8.3f}{c.f1:>7.3f}{hit_text:>10}")
+            click.echo(
+                f"{name:<20}{c.tp:>5}{c.fp:>5}{c.fn:>5}{c.precision:>11.3f}{c.recall:>8.3f}{c.f1:>7.3f}{hit_text:>10}"
+            )
         click.echo(f"macro F1 over the core five: {result.macro_f1(CORE_CATEGORIES):.3f}")
         if result.unscored:
             flagged = ", ".join(f"{c} {n}" for c, n in sorted(result.unscored.items()))
             click.echo(f"not scored (no call in this set is labelled with them), calls flagged: {flagged}")
     if show_errors:
         for f in result.false_alarms:
-            click.echo(f"false alarm  {f.call_id} {f.category} seg={f.segment_index} {f.score:.2f} {f.evidence[:60]} | {f.explanation}")
+            click.echo(
+                f"false alarm  {f.call_id} {f.category} seg={f.segment_index} {f.score:.2f} {f.evidence[:60]} | {f.explanation}"
+            )
         for call_id, category, labels in result.misses:
             click.echo(f"miss         {call_id} {category} seg={labels}")

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from .errors import CallqaError
-from .resources import data_path
+
+from pipeline.errors import CallqaError
+from pipeline.resources import data_path
 
 DEFAULT_CONFIG = data_path("callqa.yaml")
 

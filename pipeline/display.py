@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .run import Progress as ScanProgress
+from pipeline.run import Progress as ScanProgress
 
 console = Console(stderr=True)
 

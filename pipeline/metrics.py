@@ -5,16 +5,29 @@ for the calls a scan or redetect touched, and measured again from the stored aud
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from . import store
-from .acoustics import call_metrics, segment_loudness
+from pipeline import store
+from pipeline.acoustics import call_metrics, segment_loudness
 
 COLUMNS = (
-    "call_id", "speaker", "duration", "talk_seconds", "talk_ratio", "dead_air_seconds", "dead_air_longest",
-    "longest_silence_after_other", "overtalk_count", "overtalk_seconds", "speech_rate_cpm", "loudness_dbfs",
-    "loudness_peak_db", "hung_up_by", "measurable",
+    "call_id",
+    "speaker",
+    "duration",
+    "talk_seconds",
+    "talk_ratio",
+    "dead_air_seconds",
+    "dead_air_longest",
+    "longest_silence_after_other",
+    "overtalk_count",
+    "overtalk_seconds",
+    "speech_rate_cpm",
+    "loudness_dbfs",
+    "loudness_peak_db",
+    "hung_up_by",
+    "measurable",
 )
 
 
@@ -46,13 +59,11 @@ def remeasure(db, config: dict[str, Any], on_call: Callable[[str], None] = lambd
     """Each stored recording decoded again and its segments' loudness measured at their stored
     times (no transcription); then ``call_metrics`` of every call. A recording that is gone or
     unreadable keeps what was stored and is reported."""
-    from .audio import SAMPLE_RATE, AudioError, decode
+    from pipeline.audio import SAMPLE_RATE, AudioError, decode
 
     result = Remeasured()
     channel_mode = (config.get("scan") or {}).get("channels", "agent-customer")
-    calls = db.execute(
-        "SELECT id, source_path, model FROM calls WHERE status = 'ok' ORDER BY id"
-    ).fetchall()
+    calls = db.execute("SELECT id, source_path, model FROM calls WHERE status = 'ok' ORDER BY id").fetchall()
     for call_id, source_path, model in calls:
         on_call(call_id)
         if model == "transcript" or not source_path:
@@ -65,8 +76,10 @@ def remeasure(db, config: dict[str, Any], on_call: Callable[[str], None] = lambd
             continue
         loudness = segment_loudness(audio.channels, store.load_call(db, call_id).segments, SAMPLE_RATE)
         with store.writing(db):
-            db.conn.executemany("UPDATE segments SET rms_dbfs = ? WHERE call_id = ? AND idx = ?",
-                                [(value, call_id, idx) for idx, value in enumerate(loudness)])
+            db.conn.executemany(
+                "UPDATE segments SET rms_dbfs = ? WHERE call_id = ? AND idx = ?",
+                [(value, call_id, idx) for idx, value in enumerate(loudness)],
+            )
         result.measured += 1
     refresh_metrics(db)
     return result

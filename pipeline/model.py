@@ -19,7 +19,8 @@ import os
 import tempfile
 from importlib import resources
 from pathlib import Path
-from .errors import CallqaError
+
+from pipeline.errors import CallqaError
 
 DEFAULT_MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 DEFAULT_MODEL_NAME = "whisper-base (bundled)"
@@ -167,4 +168,3 @@ def _is_verified(model_bin: Path, sha256: str) -> bool:
 def _mark_verified(model_bin: Path, sha256: str) -> None:
     fingerprint = _fingerprint(model_bin, sha256)
     _write_atomically(model_bin.parent / _MARKER, lambda out: out.write(fingerprint.encode()))
-

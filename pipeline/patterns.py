@@ -13,7 +13,8 @@ text splits into iterations one way only.
 from __future__ import annotations
 
 try:
-    from re import _constants as sre_constants, _parser as sre_parse  # Python 3.11+
+    from re import _constants as sre_constants  # Python 3.11+
+    from re import _parser as sre_parse
 except ImportError:  # Python 3.10
     import sre_constants
     import sre_parse

@@ -13,12 +13,13 @@ scores is ``pipeline.scoring``'s job.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from .categories import category_table
-from .yamldoc import LexiconError, YamlDoc
+from pipeline.categories import category_table
+from pipeline.yamldoc import LexiconError, YamlDoc
 
 ITEM_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TEMPLATE_KEYS = ("id", "name", "base", "grades", "applies_to", "items")
@@ -47,7 +48,7 @@ class Item:
 
     def matches(self, occurrence: Occurrence) -> bool:
         return occurrence.category in self.categories or any(
-            d.startswith(RULE_DETECTOR) and d[len(RULE_DETECTOR):] in self.rules for d in occurrence.detectors
+            d.startswith(RULE_DETECTOR) and d[len(RULE_DETECTOR) :] in self.rules for d in occurrence.detectors
         )
 
 
@@ -60,8 +61,13 @@ class ItemResult:
     critical: bool  # this critical item failed the call
 
     def to_json(self) -> dict[str, Any]:
-        return {"item": self.item, "label": self.label, "occurrences": self.occurrences,
-                "deducted": self.deducted, "critical": self.critical}
+        return {
+            "item": self.item,
+            "label": self.label,
+            "occurrences": self.occurrences,
+            "deducted": self.deducted,
+            "critical": self.critical,
+        }
 
 
 @dataclass(frozen=True)
@@ -123,8 +129,9 @@ def template_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def read_scorecards(paths: Iterable[str | Path], categories: Iterable[str] | None = None,
-                    rules: Iterable[str] = ()) -> Scorecards:
+def read_scorecards(
+    paths: Iterable[str | Path], categories: Iterable[str] | None = None, rules: Iterable[str] = ()
+) -> Scorecards:
     """Read and check every template; exactly one must be the default (no ``applies_to``).
     Items may name the ``categories`` (default: the category table's) and the analyst ``rules``
     that detection runs (with the categories their files add)."""
@@ -143,7 +150,9 @@ def read_scorecards(paths: Iterable[str | Path], categories: Iterable[str] | Non
         if template is not None:
             templates.append(template)
     ids = [t.id for t in templates]
-    problems.extend(f"{t.path}:1: template id {t.id!r} is used by another template too" for t in templates if ids.count(t.id) > 1)
+    problems.extend(
+        f"{t.path}:1: template id {t.id!r} is used by another template too" for t in templates if ids.count(t.id) > 1
+    )
     defaults = [t for t in templates if not t.applies_to]
     if not problems and len(defaults) != 1:
         names = ", ".join(str(t.path) for t in defaults) or "none"
@@ -208,7 +217,10 @@ def _applies_to(doc: YamlDoc, raw: Any) -> dict[str, frozenset[str]]:
     if not isinstance(raw, dict) or not raw:
         doc.problem(("applies_to",), "must map manifest columns to lists of values, e.g. {agency: [某某催收]}")
         return {}
-    return {str(column): frozenset(doc.strings(values, ("applies_to", column), required=True)) for column, values in raw.items()}
+    return {
+        str(column): frozenset(doc.strings(values, ("applies_to", column), required=True))
+        for column, values in raw.items()
+    }
 
 
 def _item(doc: YamlDoc, raw: Any, keys: tuple, known_categories: set[str], known_rules: set[str]) -> Item | None:
@@ -224,7 +236,10 @@ def _item(doc: YamlDoc, raw: Any, keys: tuple, known_categories: set[str], known
     item_rules = doc.strings(raw.get("rules"), keys + ("rules",))
     for i, category in enumerate(categories):
         if category not in known_categories:
-            doc.problem(keys + ("categories", i), f"unknown category {category!r} (categories.yaml, or a rule file in detection.rules)")
+            doc.problem(
+                keys + ("categories", i),
+                f"unknown category {category!r} (categories.yaml, or a rule file in detection.rules)",
+            )
     for i, rule in enumerate(item_rules):
         if rule not in known_rules:
             doc.problem(keys + ("rules", i), f"no analyst rule in detection.rules has id {rule!r}")
@@ -245,5 +260,13 @@ def _item(doc: YamlDoc, raw: Any, keys: tuple, known_categories: set[str], known
         doc.problem(keys + ("cap",), f"must be a number of 0 or more, got {cap!r}")
         cap = None
     label = raw.get("label") or item_id
-    return Item(item_id, str(label), frozenset(categories), frozenset(item_rules), float(points), str(per),
-                None if cap is None else float(cap), critical is True)
+    return Item(
+        item_id,
+        str(label),
+        frozenset(categories),
+        frozenset(item_rules),
+        float(points),
+        str(per),
+        None if cap is None else float(cap),
+        critical is True,
+    )

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import store
-from .categories import category_table
-from .resources import data_path
-from .scorecard import Occurrence, Scorecards, read_scorecards
+from pipeline import store
+from pipeline.categories import category_table
+from pipeline.resources import data_path
+from pipeline.scorecard import Occurrence, Scorecards, read_scorecards
 
 DEFAULT_TEMPLATES = "lexicons/scorecards"
 
@@ -26,8 +26,8 @@ DEFAULT_TEMPLATES = "lexicons/scorecards"
 def scorecards_for(config: dict[str, Any]) -> Scorecards:
     """The templates of ``scoring.templates``, checked against the categories and analyst rules
     that detection runs with these settings."""
-    from .analyst.language import read_rule_pack, rule_paths
-    from .detect.settings import DetectionSettings
+    from pipeline.analyst.language import read_rule_pack, rule_paths
+    from pipeline.detect.settings import DetectionSettings
 
     settings = DetectionSettings.from_config(config)
     rules = {rule.id for rule in read_rule_pack(rule_paths(settings.rules)).rules} if settings.rules else set()
@@ -54,16 +54,32 @@ def score_calls(db, config: dict[str, Any], where: str = "1", params: list | tup
     with its ``params``): by default all of them."""
     scorecards = scorecards_for(config)
     where, params = f"c.status = 'ok' AND ({where})", list(params)
-    calls = db.execute(f"SELECT c.id, c.agent_id, c.agency, c.debtor_id, c.extra FROM calls c WHERE {where}", params).fetchall()
+    calls = db.execute(
+        f"SELECT c.id, c.agent_id, c.agency, c.debtor_id, c.extra FROM calls c WHERE {where}", params
+    ).fetchall()
     occurrences = _occurrences(db, where, params)
     summary = ScoringSummary()
     rows = []
     scored_at = store.now_iso()
     for call_id, agent_id, agency, debtor_id, extra in calls:
-        columns = {**(json.loads(extra) if extra else {}), "agent_id": agent_id, "agency": agency, "debtor_id": debtor_id}
+        columns = {
+            **(json.loads(extra) if extra else {}),
+            "agent_id": agent_id,
+            "agency": agency,
+            "debtor_id": debtor_id,
+        }
         result = scorecards.for_call(columns).score(occurrences.get(call_id, ()))
-        rows.append((call_id, result.template, result.score, result.grade, int(result.failed_critical),
-                     json.dumps([item.to_json() for item in result.items], ensure_ascii=False), scored_at))
+        rows.append(
+            (
+                call_id,
+                result.template,
+                result.score,
+                result.grade,
+                int(result.failed_critical),
+                json.dumps([item.to_json() for item in result.items], ensure_ascii=False),
+                scored_at,
+            )
+        )
         summary.calls += 1
         summary.by_template[result.template] = summary.by_template.get(result.template, 0) + 1
         summary.by_grade[result.grade] = summary.by_grade.get(result.grade, 0) + 1
@@ -96,13 +112,20 @@ def _occurrences(db, where: str, params: list) -> dict[str, list[Occurrence]]:
 def call_score(db, call_id: str) -> dict[str, Any] | None:
     """The stored score of one call with its breakdown, for the console's call page."""
     row = db.execute(
-        "SELECT template, score, grade, failed_critical, breakdown, scored_at FROM call_scores WHERE call_id = ?", [call_id]
+        "SELECT template, score, grade, failed_critical, breakdown, scored_at FROM call_scores WHERE call_id = ?",
+        [call_id],
     ).fetchone()
     if row is None:
         return None
     template, score, grade, failed_critical, breakdown, scored_at = row
-    return {"template": template, "score": score, "grade": grade, "failed_critical": bool(failed_critical),
-            "items": json.loads(breakdown), "scored_at": scored_at}
+    return {
+        "template": template,
+        "score": score,
+        "grade": grade,
+        "failed_critical": bool(failed_critical),
+        "items": json.loads(breakdown),
+        "scored_at": scored_at,
+    }
 
 
 @dataclass
@@ -125,7 +148,8 @@ def score_groups(db, where: str, params: list, by_agent: bool) -> list[ScoreGrou
     keys = "c.agency, c.agent_id" if by_agent else "c.agency, NULL"
     rows = db.execute(
         f"SELECT {keys}, s.score, s.grade, s.failed_critical FROM calls c JOIN call_scores s ON s.call_id = c.id "
-        f"WHERE {where}", params,
+        f"WHERE {where}",
+        params,
     ).fetchall()
     members: dict[tuple, list[tuple]] = defaultdict(list)
     for agency, agent, *scored in rows:
@@ -137,14 +161,16 @@ def score_groups(db, where: str, params: list, by_agent: bool) -> list[ScoreGrou
         for _, grade, _ in scored:
             grades[grade] += 1
         middle = len(scores) // 2
-        groups.append(ScoreGroup(
-            name=(agent if by_agent else agency) or "(未填)",
-            agency=agency if by_agent else None,
-            calls=len(scores),
-            mean=round(sum(scores) / len(scores), 1),
-            median=scores[middle] if len(scores) % 2 else (scores[middle - 1] + scores[middle]) / 2,
-            lowest=scores[0],
-            failed_critical=sum(failed for _, _, failed in scored),
-            grades=dict(sorted(grades.items(), key=lambda g: (-g[1], g[0]))),
-        ))
+        groups.append(
+            ScoreGroup(
+                name=(agent if by_agent else agency) or "(未填)",
+                agency=agency if by_agent else None,
+                calls=len(scores),
+                mean=round(sum(scores) / len(scores), 1),
+                median=scores[middle] if len(scores) % 2 else (scores[middle - 1] + scores[middle]) / 2,
+                lowest=scores[0],
+                failed_critical=sum(failed for _, _, failed in scored),
+                grades=dict(sorted(grades.items(), key=lambda g: (-g[1], g[0]))),
+            )
+        )
     return groups

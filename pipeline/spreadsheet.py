@@ -8,11 +8,12 @@ import contextlib
 import csv
 import os
 import tempfile
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Callable, NamedTuple, Sequence
+from typing import IO, Any, NamedTuple
 
-from .errors import CallqaError
+from pipeline.errors import CallqaError
 
 FORMATS = (".xlsx", ".csv")
 # A cell starting with one of these may run as a formula (OWASP's list for CSV injection).
@@ -84,6 +85,7 @@ def write_table(
     """
     path = Path(path)
     if path.suffix.lower() == ".csv":
+
         def write_csv(out: IO) -> None:
             writer = csv.writer(out)
             writer.writerow(headers)

@@ -16,21 +16,21 @@ transaction and never leaves one open.
 from __future__ import annotations
 
 import contextlib
-import re
 import json
 import os
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
-
-import sqlite3
+from typing import Any
 
 import sqlite_utils
 
-from .calls import Call, CallRecord, Finding, Segment
-from .errors import CallqaError
-from .text import index_tokens, words
+from pipeline.calls import Call, CallRecord, Finding, Segment
+from pipeline.errors import CallqaError
+from pipeline.text import index_tokens, words
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
@@ -596,8 +596,7 @@ def replace_category_findings(
                 db.execute("DELETE FROM findings WHERE category = ?", [category])
             else:
                 db.execute(
-                    "DELETE FROM findings WHERE category = ? "
-                    "AND call_id IN (SELECT value FROM json_each(?))",
+                    "DELETE FROM findings WHERE category = ? AND call_id IN (SELECT value FROM json_each(?))",
                     [category, json.dumps(list(call_ids), ensure_ascii=False)],
                 )
         created = now_iso()
@@ -689,7 +688,10 @@ def findings_overview(db: sqlite_utils.Database) -> list[tuple[str, str, float, 
 
 def unfinished_runs(db: sqlite_utils.Database, before: int) -> list[tuple[int, str]]:
     """(id, command) of the runs started before run ``before`` that never finished (killed, crashed)."""
-    return [tuple(r) for r in db.execute("SELECT id, command FROM runs WHERE finished_at IS NULL AND id < ? ORDER BY id", [before])]
+    return [
+        tuple(r)
+        for r in db.execute("SELECT id, command FROM runs WHERE finished_at IS NULL AND id < ? ORDER BY id", [before])
+    ]
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .resources import data_path
+from pipeline.resources import data_path
 
 LEXICON_DIR = data_path("lexicons")
 
@@ -78,9 +78,7 @@ def words(text: str) -> list[str]:
 
 def index_tokens(text: str) -> str:
     """Space-joined tokens for the FTS5 index: whole words plus their sub-words."""
-    return " ".join(
-        w for w in _jieba().cut_for_search(text) if w.strip() and any(ch.isalnum() for ch in w)
-    )
+    return " ".join(w for w in _jieba().cut_for_search(text) if w.strip() and any(ch.isalnum() for ch in w))
 
 
 # Characters written without spaces between them: Han, kana, and full-width punctuation.

@@ -31,9 +31,10 @@ import logging
 import re
 import unicodedata
 import zlib
-from pathlib import Path
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, Sequence
+from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -307,9 +308,12 @@ class WhisperTranscriber:
             window
             for channel, (speaker, samples) in enumerate(audio.channels)
             for window in pack_windows(
-                speaker, channel, regions[channel],
+                speaker,
+                channel,
+                regions[channel],
                 None if mono else [r for c, rs in enumerate(all_regions) if c != channel for r in rs],
-                len(samples) / SAMPLE_RATE, longest=longest,
+                len(samples) / SAMPLE_RATE,
+                longest=longest,
             )
         ]
         heard: list[list[Segment]] = [[] for _ in audio.channels]
@@ -324,8 +328,13 @@ class WhisperTranscriber:
         """Whether Whisper's whole segment is a repetition loop (checked before it is cut)."""
         ratio = compression_ratio(piece.text)
         if ratio > self.settings.compression_ratio_max:
-            log.debug("dropped %.2f-%.2f %r: repetition loop (compression ratio %.2f)",
-                      piece.start, piece.end, piece.text[:60], ratio)
+            log.debug(
+                "dropped %.2f-%.2f %r: repetition loop (compression ratio %.2f)",
+                piece.start,
+                piece.end,
+                piece.text[:60],
+                ratio,
+            )
             return True
         return False
 
@@ -333,9 +342,11 @@ class WhisperTranscriber:
         """Whisper's segments (with words, in window time) for each window, in order."""
         if self._batched is None:
             return [
-                list(self._model.transcribe(
-                    window.samples(audio.channels[window.channel][1]), vad_filter=False, **options
-                )[0])
+                list(
+                    self._model.transcribe(
+                        window.samples(audio.channels[window.channel][1]), vad_filter=False, **options
+                    )[0]
+                )
                 for window in windows
             ]
         return [
@@ -351,7 +362,9 @@ class WhisperTranscriber:
         pieces, _ = self._batched.transcribe(
             np.concatenate(clips),
             clip_timestamps=[{"start": a, "end": b} for a, b in zip(bounds, bounds[1:])],
-            batch_size=self.settings.batch_size, without_timestamps=False, **options,
+            batch_size=self.settings.batch_size,
+            without_timestamps=False,
+            **options,
         )
         heard: list[list] = [[] for _ in windows]
         for piece in pieces:
@@ -380,14 +393,16 @@ def split_at_turns(piece, window: Window) -> list[Segment]:
     segments = []
     for _, words in groups:
         start, end = window.to_channel(words[0].start, "start"), window.to_channel(words[-1].end, "end")
-        segments.append(Segment(
-            start=round(start, 2),
-            end=round(max(end, start), 2),
-            speaker=window.speaker,
-            text=normalize_spacing(to_chinese_punctuation(to_simplified("".join(w.word for w in words)))),
-            avg_logprob=piece.avg_logprob,
-            no_speech_prob=piece.no_speech_prob,
-        ))
+        segments.append(
+            Segment(
+                start=round(start, 2),
+                end=round(max(end, start), 2),
+                speaker=window.speaker,
+                text=normalize_spacing(to_chinese_punctuation(to_simplified("".join(w.word for w in words)))),
+                avg_logprob=piece.avg_logprob,
+                no_speech_prob=piece.no_speech_prob,
+            )
+        )
     return segments
 
 
@@ -409,8 +424,7 @@ def repair_homophones(segments: list[Segment], config: dict) -> list[Segment]:
     for segment in segments:
         _, repairs = repairer.repair(segment.text)
         sure = [
-            r for r in repairs
-            if not is_word(r.heard) or any(w in segment.text for w in debt_words if w != r.heard)
+            r for r in repairs if not is_word(r.heard) or any(w in segment.text for w in debt_words if w != r.heard)
         ]
         if sure:
             chars = list(segment.text)
@@ -421,9 +435,7 @@ def repair_homophones(segments: list[Segment], config: dict) -> list[Segment]:
     return repaired
 
 
-def speech_regions(
-    samples: np.ndarray, vad: bool, sample_rate: int = SAMPLE_RATE
-) -> list[tuple[float, float]]:
+def speech_regions(samples: np.ndarray, vad: bool, sample_rate: int = SAMPLE_RATE) -> list[tuple[float, float]]:
     """(start, end) seconds of the stretches to transcribe, each at most 30 s (one Whisper window).
 
     With ``vad``, Silero VAD's speech stretches, split at pauses of a second or more: on one
@@ -464,14 +476,17 @@ def drop_hallucinations(
     for segment in segments:
         segment = dataclasses.replace(segment, text=cut_repeats(segment.text, settings.max_repeats))
         reason = hallucination_reason(segment, samples, settings, sample_rate)
-        run = kept[-settings.max_repeats:]
-        if not reason and len(run) == settings.max_repeats and all(
-            _normalized(earlier.text) == _normalized(segment.text) for earlier in run
+        run = kept[-settings.max_repeats :]
+        if (
+            not reason
+            and len(run) == settings.max_repeats
+            and all(_normalized(earlier.text) == _normalized(segment.text) for earlier in run)
         ):
             reason = f"the same text as the {settings.max_repeats} segments before it"
         if reason:
-            log.debug("dropped %s segment %.2f-%.2f %r: %s",
-                      segment.speaker, segment.start, segment.end, segment.text, reason)
+            log.debug(
+                "dropped %s segment %.2f-%.2f %r: %s", segment.speaker, segment.start, segment.end, segment.text, reason
+            )
         else:
             kept.append(segment)
     return kept
@@ -497,9 +512,10 @@ def hallucination_reason(
         and segment.no_speech_prob > settings.no_speech_prob_max
         and segment.avg_logprob < settings.avg_logprob_min
     ):
-        return (f"probably not speech (no_speech_prob {segment.no_speech_prob:.2f}, "
-                f"avg_logprob {segment.avg_logprob:.2f})")
-    level = rms_dbfs(samples[int(segment.start * sample_rate):int(segment.end * sample_rate)])
+        return (
+            f"probably not speech (no_speech_prob {segment.no_speech_prob:.2f}, avg_logprob {segment.avg_logprob:.2f})"
+        )
+    level = rms_dbfs(samples[int(segment.start * sample_rate) : int(segment.end * sample_rate)])
     if level < settings.min_rms_dbfs:
         return f"text over silence ({level:.1f} dBFS)"
     return None
@@ -532,9 +548,7 @@ def rms_dbfs(samples: np.ndarray) -> float:
 
 def _normalized(text: str) -> str:
     """Lower case, without spaces, punctuation or symbols: how hallucinations are compared."""
-    return "".join(
-        ch for ch in to_simplified(text).lower() if unicodedata.category(ch)[0] not in "PSZC"
-    )
+    return "".join(ch for ch in to_simplified(text).lower() if unicodedata.category(ch)[0] not in "PSZC")
 
 
 _KNOWN_NORMALIZED = tuple(_normalized(phrase) for phrase in KNOWN_HALLUCINATIONS)

@@ -5,13 +5,14 @@ is reported with its file and line: ``YamlDoc`` remembers where each value was w
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
-from .errors import CallqaError
-from .patterns import nested_repeat
+from pipeline.errors import CallqaError
+from pipeline.patterns import nested_repeat
 
 
 class LexiconError(CallqaError, ValueError):
@@ -50,7 +51,9 @@ class YamlDoc:
             seen: set[str] = set()
             for key, value in node.value:
                 if key.value in seen:
-                    self.problems.append(f"{self.path}:{key.start_mark.line + 1}: {key.value!r} is given twice in one mapping")
+                    self.problems.append(
+                        f"{self.path}:{key.start_mark.line + 1}: {key.value!r} is given twice in one mapping"
+                    )
                 seen.add(key.value)
                 self._report_duplicate_keys(value)
         elif isinstance(node, yaml.SequenceNode):

@@ -14,16 +14,16 @@ import subprocess
 import threading
 import time
 import wave
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import uvicorn
 
+from pipeline.audio import ffmpeg_binary
 from pipeline.calls import CallRecord, Finding, call_from_json
 from pipeline.review import auth
 from pipeline.review.app import create_app
-from pipeline.audio import ffmpeg_binary
 from pipeline.store import open_db, save_call
 
 PASSWORDS = {"wang": "wang-password", "li": "li-password", "admin": "admin-password"}
@@ -306,8 +306,15 @@ def add_long_call(info: dict, findings: int = 20) -> list[tuple[int, float]]:
     db = open_db(info["db_path"])
     save_call(
         db,
-        CallRecord(call=call, source_path=str(audio), sha256=hashlib.sha256(LONG_CALL.encode()).hexdigest(),
-                   findings=found, duration=4.0 * findings + 4, channels=2, model="transcript"),
+        CallRecord(
+            call=call,
+            source_path=str(audio),
+            sha256=hashlib.sha256(LONG_CALL.encode()).hexdigest(),
+            findings=found,
+            duration=4.0 * findings + 4,
+            channels=2,
+            model="transcript",
+        ),
     )
     rows = db.execute("SELECT id, start FROM findings WHERE call_id = ? ORDER BY start", [LONG_CALL]).fetchall()
     db.conn.close()
@@ -376,8 +383,17 @@ def screenshots(folder: Path) -> list[Path]:
         for finding_id, _ in long_call[:4]:
             queries.record_verdict(db, finding_id, "confirmed" if finding_id % 3 else "dismissed", "wang")
         team.claim(db, "c-20260302-0002", "li")
-        db["samples"].insert({"id": 3, "created_at": "2026-03-10T02:00:00+00:00", "created_by": "admin", "seed": 7,
-                              "size": 4, "parameters": "{}", "population": "{}"})
+        db["samples"].insert(
+            {
+                "id": 3,
+                "created_at": "2026-03-10T02:00:00+00:00",
+                "created_by": "admin",
+                "seed": 7,
+                "size": 4,
+                "parameters": "{}",
+                "population": "{}",
+            }
+        )
         sampled = [LONG_CALL, "c-20260304-0004", "c-20260302-0001", "c-20260303-0003"]
         db["sample_calls"].insert_all(
             [{"sample_id": 3, "call_id": c, "stratum": "机构", "position": i} for i, c in enumerate(sampled)]

@@ -5,7 +5,11 @@ from pipeline.config import load_config
 from pipeline.detect import detect_call
 
 SPEAKERS = {"a": "agent", "c": "customer", "u": "unknown"}
-OPENING = [("a", "喂，您好，请问是张伟先生吗？"), ("c", "是我。"), ("a", "您好，我是某某金融的工作人员，本次通话将被录音。")]
+OPENING = [
+    ("a", "喂，您好，请问是张伟先生吗？"),
+    ("c", "是我。"),
+    ("a", "您好，我是某某金融的工作人员，本次通话将被录音。"),
+]
 
 
 def make_call(turns, call_id="t1", **fields) -> Call:

@@ -31,7 +31,7 @@ def clip(channels, index):
     """One spoken line of the violation fixture, cut from its speaker's channel."""
     line = LINES[index]
     samples = dict(channels)[line["speaker"]]
-    return samples[int(line["start"] * SAMPLE_RATE): int(line["end"] * SAMPLE_RATE)]
+    return samples[int(line["start"] * SAMPLE_RATE) : int(line["end"] * SAMPLE_RATE)]
 
 
 def planted_call():
@@ -59,9 +59,15 @@ def planted_call():
     segments = []
     for speaker, start, samples in placed:
         first = int(round(start * SAMPLE_RATE))
-        tracks[speaker][first: first + len(samples)] += samples
-        segments.append(Segment(first / SAMPLE_RATE, (first + len(samples)) / SAMPLE_RATE, speaker,
-                                "不还钱我就告诉你的家人和单位" if speaker == "agent" else "你不要打给我家里人"))
+        tracks[speaker][first : first + len(samples)] += samples
+        segments.append(
+            Segment(
+                first / SAMPLE_RATE,
+                (first + len(samples)) / SAMPLE_RATE,
+                speaker,
+                "不还钱我就告诉你的家人和单位" if speaker == "agent" else "你不要打给我家里人",
+            )
+        )
     segments.sort(key=lambda s: s.start)
     return [("agent", tracks["agent"]), ("customer", tracks["customer"])], segments, t
 
@@ -106,8 +112,12 @@ def test_mono_says_overtalk_is_not_measurable():
 
 
 def test_hung_up_by_from_the_manifest_and_the_agents_wait():
-    segments = [Segment(0, 2, "customer", "喂"), Segment(5.5, 7, "agent", "您好"), Segment(7.5, 9, "customer", "嗯"),
-                Segment(10, 11, "agent", "好的")]
+    segments = [
+        Segment(0, 2, "customer", "喂"),
+        Segment(5.5, 7, "agent", "您好"),
+        Segment(7.5, 9, "customer", "嗯"),
+        Segment(10, 11, "agent", "好的"),
+    ]
     rows = by_speaker(call_metrics(Call("h1", segments, extra={"挂断方": "客户"}), 11))
     assert rows["call"]["hung_up_by"] == "customer"
     assert rows["agent"]["longest_silence_after_other"] == 3.5  # 2.0 → 5.5

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from detect_helpers import make_call
 
 from pipeline.analyst.detector import AnalystRuleRecognizer
 from pipeline.analyst.language import read_rule_pack
@@ -17,8 +18,6 @@ from pipeline.config import load_config
 from pipeline.detect import detect_call
 from pipeline.detect.registry import default_registry
 from pipeline.yamldoc import LexiconError
-
-from detect_helpers import make_call
 
 STARTER = Path(__file__).resolve().parent.parent / "lexicons" / "rules" / "starter.yaml"
 
@@ -48,6 +47,7 @@ def flagged(tmp_path, match: str, turns, **kwargs) -> list:
 
 
 # --- keyword --------------------------------------------------------------------------------
+
 
 def test_keyword_any_flags_each_utterance_with_a_word(tmp_path):
     turns = [("a", "你好"), ("a", "你烦不烦啊"), ("c", "你烦不烦"), ("a", "听不懂 人话吗")]
@@ -80,6 +80,7 @@ def test_keyword_none_gives_one_whole_call_finding(tmp_path):
 
 # --- regex ----------------------------------------------------------------------------------
 
+
 def test_regex_with_exclusion(tmp_path):
     rule = 'regex: "欠款\\\\d+元"\nunless: "不是欠款"'
     turns = [("a", "您欠款3000元"), ("a", "这不是欠款3000元的事"), ("a", "你好")]
@@ -88,12 +89,16 @@ def test_regex_with_exclusion(tmp_path):
 
 # --- scope ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("position, expected", [
-    ("first_turns: 2", [0, 2]),      # the agent's first two turns (turn 1 is the customer's)
-    ("last_turns: 1", [4]),
-    ("first_seconds: 4", [0]),       # starts before 4 s: only the turn at 0 s
-    ("last_seconds: 5", [3, 4]),     # the call ends at 14.5 s: turns ending after 9.5 s
-])
+
+@pytest.mark.parametrize(
+    "position, expected",
+    [
+        ("first_turns: 2", [0, 2]),  # the agent's first two turns (turn 1 is the customer's)
+        ("last_turns: 1", [4]),
+        ("first_seconds: 4", [0]),  # starts before 4 s: only the turn at 0 s
+        ("last_seconds: 5", [3, 4]),  # the call ends at 14.5 s: turns ending after 9.5 s
+    ],
+)
 def test_positions_of_the_role_scope(tmp_path, position, expected):
     turns = [("a", "钱"), ("c", "钱"), ("a", "钱"), ("a", "钱"), ("a", "钱")]
     found = flagged(tmp_path, f"keyword: {{any: [钱]}}\nrole: agent\n{position}", turns)
@@ -106,6 +111,7 @@ def test_customer_role(tmp_path):
 
 
 # --- order ----------------------------------------------------------------------------------
+
 
 def test_sequence_a_then_b_within_n_turns(tmp_path):
     rule = """\
@@ -133,6 +139,7 @@ def test_without_before_flags_a_with_no_b_earlier(tmp_path):
 
 # --- boolean --------------------------------------------------------------------------------
 
+
 def test_all_any_not(tmp_path):
     both = "all:\n  - keyword: {any: [法院]}\n  - keyword: {any: [起诉]}"
     assert flagged(tmp_path, both, [("a", "法院")]) == []
@@ -146,8 +153,7 @@ def test_all_any_not(tmp_path):
 
 
 def test_when_is_a_precondition_whose_hits_are_not_findings(tmp_path):
-    path = one_rule(tmp_path, "keyword: {none: [录音]}\nrole: agent",
-                    when="{regex: '.', role: customer}")
+    path = one_rule(tmp_path, "keyword: {none: [录音]}\nrole: agent", when="{regex: '.', role: customer}")
     assert run_rules(path, make_call([("a", "喂")])) == []  # the customer never spoke
     found = run_rules(path, make_call([("a", "喂"), ("c", "嗯")]))
     assert [f.segment_index for f in found] == [None]
@@ -155,9 +161,12 @@ def test_when_is_a_precondition_whose_hits_are_not_findings(tmp_path):
 
 # --- acoustic measures (from segment times; values planted in the segments) ---------------------
 
+
 def timed_call(segments, loudness=None) -> Call:
     loudness = loudness or [None] * len(segments)
-    return Call("m1", [Segment(start, end, who, text, rms_dbfs=db) for (start, end, who, text), db in zip(segments, loudness)])
+    return Call(
+        "m1", [Segment(start, end, who, text, rms_dbfs=db) for (start, end, who, text), db in zip(segments, loudness)]
+    )
 
 
 def test_silence_above_seconds(tmp_path):
@@ -197,25 +206,71 @@ def test_loudness_over_the_speakers_median(tmp_path):
 
 # --- validation -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("body, line, reason", [
-    ("rules:\n  - id: r\n    category: nope\n    match: {keyword: {any: [x]}}\n", 3, "unknown category 'nope'"),
-    ("rules:\n  - id: r\n    category: threat\n    match: {keyword: {any: [x]}, regex: y}\n", 4, "exactly one operator"),
-    ("rules:\n  - id: r\n    category: threat\n    match: {regex: '(a'}\n", 4, "invalid regular expression"),
-    ("rules:\n  - id: r\n    category: threat\n    match: {keyword: {any: [x]}, role: boss}\n", 4, "must be one of agent"),
-    ("rules:\n  - id: r\n    category: threat\n    match:\n      measure: volume\n      above: 3\n", 5, "unknown measure"),
-    ("rules:\n  - id: r\n    category: threat\n    match: {measure: silence}\n", 4, "give above:"),
-    ("rules:\n  - id: r\n    category: threat\n    match: {keyword: {at_least: 3, of: [a, b]}}\n", 4, "asks for 3 words"),
-    ("rules:\n  - id: r\n    category: threat\n    match:\n      all:\n        - {keyword: {any: [x]}}\n", 6, "at least two"),
-    ("rules:\n  - id: r\n    category: threat\n    match:\n      sequence: {first: {keyword: {any: [x]}}, then: {keyword: {any: [y]}}}\n", 5, "needs within_turns"),
-    ("rules:\n  - id: r\n    category: threat\n    match: {keyword: {any: [x]}, first_turns: 2, last_turns: 1}\n", 4, "one position only"),
-    ("rules:\n  - id: r\n    category: threat\n    match: {keyword: {any: [x]}}\n    colour: red\n", 5, "unknown key 'colour'"),
-    ("categories:\n  threat: {label: x, severity: high}\nrules:\n  - id: r\n    category: threat\n    match: {keyword: {any: [x]}}\n",
-     2, "already defined in categories.yaml"),
-    ("categories:\n  mine: {label: 我的, severity: huge}\nrules:\n  - id: r\n    category: mine\n    match: {keyword: {any: [x]}}\n",
-     2, "severity: must be one of"),
-    ("rules:\n  - id: r\n    category: threat\n    match: {keyword: {any: [x]}}\n  - id: r\n    category: threat\n"
-     "    match: {keyword: {any: [y]}}\n", 5, "already used"),
-])
+
+@pytest.mark.parametrize(
+    "body, line, reason",
+    [
+        ("rules:\n  - id: r\n    category: nope\n    match: {keyword: {any: [x]}}\n", 3, "unknown category 'nope'"),
+        (
+            "rules:\n  - id: r\n    category: threat\n    match: {keyword: {any: [x]}, regex: y}\n",
+            4,
+            "exactly one operator",
+        ),
+        ("rules:\n  - id: r\n    category: threat\n    match: {regex: '(a'}\n", 4, "invalid regular expression"),
+        (
+            "rules:\n  - id: r\n    category: threat\n    match: {keyword: {any: [x]}, role: boss}\n",
+            4,
+            "must be one of agent",
+        ),
+        (
+            "rules:\n  - id: r\n    category: threat\n    match:\n      measure: volume\n      above: 3\n",
+            5,
+            "unknown measure",
+        ),
+        ("rules:\n  - id: r\n    category: threat\n    match: {measure: silence}\n", 4, "give above:"),
+        (
+            "rules:\n  - id: r\n    category: threat\n    match: {keyword: {at_least: 3, of: [a, b]}}\n",
+            4,
+            "asks for 3 words",
+        ),
+        (
+            "rules:\n  - id: r\n    category: threat\n    match:\n      all:\n        - {keyword: {any: [x]}}\n",
+            6,
+            "at least two",
+        ),
+        (
+            "rules:\n  - id: r\n    category: threat\n    match:\n      sequence: {first: {keyword: {any: [x]}}, then: {keyword: {any: [y]}}}\n",
+            5,
+            "needs within_turns",
+        ),
+        (
+            "rules:\n  - id: r\n    category: threat\n    match: {keyword: {any: [x]}, first_turns: 2, last_turns: 1}\n",
+            4,
+            "one position only",
+        ),
+        (
+            "rules:\n  - id: r\n    category: threat\n    match: {keyword: {any: [x]}}\n    colour: red\n",
+            5,
+            "unknown key 'colour'",
+        ),
+        (
+            "categories:\n  threat: {label: x, severity: high}\nrules:\n  - id: r\n    category: threat\n    match: {keyword: {any: [x]}}\n",
+            2,
+            "already defined in categories.yaml",
+        ),
+        (
+            "categories:\n  mine: {label: 我的, severity: huge}\nrules:\n  - id: r\n    category: mine\n    match: {keyword: {any: [x]}}\n",
+            2,
+            "severity: must be one of",
+        ),
+        (
+            "rules:\n  - id: r\n    category: threat\n    match: {keyword: {any: [x]}}\n  - id: r\n    category: threat\n"
+            "    match: {keyword: {any: [y]}}\n",
+            5,
+            "already used",
+        ),
+    ],
+)
 def test_mistakes_are_reported_with_file_and_line(tmp_path, body, line, reason):
     path = write_rules(tmp_path, body)
     with pytest.raises(LexiconError) as error:
@@ -224,14 +279,18 @@ def test_mistakes_are_reported_with_file_and_line(tmp_path, body, line, reason):
 
 
 def test_every_mistake_of_a_file_at_once(tmp_path):
-    path = write_rules(tmp_path, "rules:\n  - id: a\n    category: nope\n    match: {keyword: {any: [x]}}\n"
-                                 "  - id: b\n    category: threat\n    match: {regex: '(a'}\n")
+    path = write_rules(
+        tmp_path,
+        "rules:\n  - id: a\n    category: nope\n    match: {keyword: {any: [x]}}\n"
+        "  - id: b\n    category: threat\n    match: {regex: '(a'}\n",
+    )
     with pytest.raises(LexiconError) as error:
         read_rule_pack([path])
     assert len(error.value.problems) == 2
 
 
 # --- the starter pack -----------------------------------------------------------------------
+
 
 def starter_ids(call: Call) -> list[str]:
     return sorted({f.detector.split(":")[1] for f in run_rules(STARTER, call)})
@@ -248,20 +307,33 @@ def paced_call(turns) -> Call:
 
 
 def test_starter_pack_on_a_clean_call_flags_nothing():
-    call = paced_call([("a", "喂，您好，请问是张伟先生本人吗？"), ("c", "是我。"),
-                      ("a", "我是某某金融的工作人员，本次通话将被录音。您有一笔欠款今天到期"),
-                      ("c", "好的我今天还"), ("a", "好的，感谢您的接听，再见")])
+    call = paced_call(
+        [
+            ("a", "喂，您好，请问是张伟先生本人吗？"),
+            ("c", "是我。"),
+            ("a", "我是某某金融的工作人员，本次通话将被录音。您有一笔欠款今天到期"),
+            ("c", "好的我今天还"),
+            ("a", "好的，感谢您的接听，再见"),
+        ]
+    )
     assert starter_ids(call) == []
 
 
 def test_starter_pack_rules_each_fire_on_their_planted_fault():
     words = paced_call([("a", "喂，您好，您有一笔欠款逾期了"), ("c", "哦"), ("a", "你烦不烦啊"), ("a", "就这样")])
-    assert starter_ids(words) == ["debt_details_before_verification", "forbidden_words",
-                                  "recording_notice_wording", "required_closing"]
+    assert starter_ids(words) == [
+        "debt_details_before_verification",
+        "forbidden_words",
+        "recording_notice_wording",
+        "required_closing",
+    ]
     fast = "我们这边已经给您发了短信请您尽快处理一下谢谢"  # 22 characters in 2 s: 660 a minute
     segments = [Segment(0, 2, "agent", fast), Segment(2.5, 3, "customer", "嗯")]
     segments += [Segment(20 + k, 20.5 + k, "agent", "你听我说") for k in range(6)]
-    segments += [Segment(19.5, 27, "customer", "我现在真的没有钱你别催了"), Segment(28, 30, "agent", "本次通话将被录音，再见")]
+    segments += [
+        Segment(19.5, 27, "customer", "我现在真的没有钱你别催了"),
+        Segment(28, 30, "agent", "本次通话将被录音，再见"),
+    ]
     loudness = [-30.0] * 9 + [-15.0]  # agent median -30; the closing turn at +15 dB
     for segment, db in zip(segments, loudness):
         segment.rms_dbfs = db
@@ -270,6 +342,7 @@ def test_starter_pack_rules_each_fire_on_their_planted_fault():
 
 
 # --- registry and command line -----------------------------------------------------------
+
 
 def test_rules_in_the_settings_feed_detection():
     config = load_config()
@@ -289,8 +362,11 @@ def test_cli_rules_check_and_test(tmp_path):
     failed = runner.invoke(cli, ["rules", "check", str(bad)])
     assert failed.exit_code == 1 and f"{bad}:3:" in failed.output and "Traceback" not in failed.output
     calls = tmp_path / "calls.jsonl"
-    lines = [make_call([("a", "你烦不烦啊"), ("c", "嗯")], call_id="bad").to_json(),
-             make_call([("a", "您好，再见")], call_id="good").to_json(), {"call_id": "broken"}]
+    lines = [
+        make_call([("a", "你烦不烦啊"), ("c", "嗯")], call_id="bad").to_json(),
+        make_call([("a", "您好，再见")], call_id="good").to_json(),
+        {"call_id": "broken"},
+    ]
     calls.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines), encoding="utf-8")
     tried = runner.invoke(cli, ["rules", "test", str(STARTER), str(calls)])
     assert tried.exit_code == 0, tried.output
@@ -307,7 +383,9 @@ def test_labels_of_added_categories_come_from_the_rule_files(tmp_path, monkeypat
     monkeypatch.setenv("CALLQA_CONFIG", str(settings))
     labels.added_category_labels.cache_clear()
     try:
-        assert labels.category_label("dead_air") == "静音过长" and labels.category_label("threat") == "威胁恐吓 / 侮辱谩骂"
+        assert (
+            labels.category_label("dead_air") == "静音过长" and labels.category_label("threat") == "威胁恐吓 / 侮辱谩骂"
+        )
     finally:
         labels.added_category_labels.cache_clear()
     monkeypatch.delenv("CALLQA_CONFIG")

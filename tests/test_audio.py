@@ -32,8 +32,8 @@ def test_every_format_decodes_to_16k_with_the_recorded_duration(name):
 def _loudness_by_line(samples, lines):
     """RMS of ``samples`` during each dialogue line."""
     return [
-        float(np.sqrt(np.mean(samples[int(l["start"] * SAMPLE_RATE):int(l["end"] * SAMPLE_RATE)] ** 2)))
-        for l in lines
+        float(np.sqrt(np.mean(samples[int(line["start"] * SAMPLE_RATE) : int(line["end"] * SAMPLE_RATE)] ** 2)))
+        for line in lines
     ]
 
 
@@ -98,8 +98,22 @@ def test_broken_files_raise_audio_error_naming_the_file(name, reason):
 def test_file_without_audio_stream_is_not_audio(tmp_path):
     image = tmp_path / "cover.wav"
     subprocess.run(
-        [audio.ffmpeg_binary(), "-loglevel", "error", "-f", "lavfi", "-i", "color=c=red:s=16x16",
-         "-frames:v", "1", "-f", "image2", "-c:v", "png", str(image)],
+        [
+            audio.ffmpeg_binary(),
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:s=16x16",
+            "-frames:v",
+            "1",
+            "-f",
+            "image2",
+            "-c:v",
+            "png",
+            str(image),
+        ],
         check=True,
     )
     with pytest.raises(AudioError, match="no audio stream"):

@@ -51,11 +51,23 @@ def test_a_good_table_reads(tmp_path):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (("severity: high", "severity: severe"), r"categories\.yaml:5: categories\.threat\.severity: must be one of high, medium, low"),
-        (("families: [lexicon]", "families: []"), r"categories\.yaml:7: categories\.threat\.families: no detector feeds this category"),
+        (
+            ("severity: high", "severity: severe"),
+            r"categories\.yaml:5: categories\.threat\.severity: must be one of high, medium, low",
+        ),
+        (
+            ("families: [lexicon]", "families: []"),
+            r"categories\.yaml:7: categories\.threat\.families: no detector feeds this category",
+        ),
         (("    families: [lexicon]\n", ""), r"categories\.yaml:4: categories\.threat\.families: is required"),
-        (("{NIFA: [16(一)3]}", "{GB: [5.2.1.2]}"), r"categories\.threat\.clauses\.GB: names document 'GB', which documents does not list"),
-        (("    label: 威胁恐吓\n", "    label: 威胁恐吓\n    colour: red\n"), r"categories\.threat\.colour: unknown key 'colour'"),
+        (
+            ("{NIFA: [16(一)3]}", "{GB: [5.2.1.2]}"),
+            r"categories\.threat\.clauses\.GB: names document 'GB', which documents does not list",
+        ),
+        (
+            ("    label: 威胁恐吓\n", "    label: 威胁恐吓\n    colour: red\n"),
+            r"categories\.threat\.colour: unknown key 'colour'",
+        ),
     ],
 )
 def test_mistakes_name_the_file_line_and_reason(tmp_path, change, message):
@@ -72,7 +84,7 @@ def _clauses(cell: str) -> list[str]:
 def test_docs_rules_md_agrees_with_the_table():
     table = category_table()
     text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    table_text = text[text.index("| id | 中文 | fires when |"):].split("\n\n")[0]
+    table_text = text[text.index("| id | 中文 | fires when |") :].split("\n\n")[0]
     rows = [line.split("|")[1:-1] for line in table_text.splitlines() if line.startswith("| `")]
     documented = {}
     for cells in rows:

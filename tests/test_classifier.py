@@ -18,7 +18,13 @@ from pipeline.detect.classifier import ModelFileError, TrainedClassifier, load, 
 from pipeline.detect.recognizers.classifier import ClassifierRecognizer
 from pipeline.detect.registry import default_registry
 from pipeline.detect.settings import DetectionSettings
-from pipeline.learn.corpus import CorpusError, Utterance, read_call_utterances, read_corpus, read_utterances, read_writers
+from pipeline.learn.corpus import (
+    CorpusError,
+    read_call_utterances,
+    read_corpus,
+    read_utterances,
+    read_writers,
+)
 from pipeline.learn.review_labels import reviewed_utterances
 from pipeline.learn.training import MODEL_FILE, TARGET_PRECISION, evaluate, retrain_with_reviews, train, train_corpus
 from pipeline.store import save_call
@@ -119,7 +125,9 @@ def test_untrusted_types_are_refused_on_load(tmp_path, trained):
 
 
 def test_saving_a_model_with_untrusted_types_fails(tmp_path, trained):
-    tampered = TrainedClassifier(pipeline=trained.model.pipeline, thresholds={"hook": FunctionTransformer(_not_in_the_trusted_list)})
+    tampered = TrainedClassifier(
+        pipeline=trained.model.pipeline, thresholds={"hook": FunctionTransformer(_not_in_the_trusted_list)}
+    )
     with pytest.raises(ModelFileError, match="_not_in_the_trusted_list"):
         save(tampered, tmp_path / MODEL_FILE)
     assert not (tmp_path / MODEL_FILE).exists()
@@ -150,7 +158,9 @@ def _call():
     ]
     return Call(
         call_id="c1",
-        segments=[Segment(start=2.0 * i, end=2.0 * i + 1.5, speaker=who, text=text) for i, (who, text) in enumerate(texts)],
+        segments=[
+            Segment(start=2.0 * i, end=2.0 * i + 1.5, speaker=who, text=text) for i, (who, text) in enumerate(texts)
+        ],
     )
 
 
@@ -180,7 +190,9 @@ def test_detector_flags_only_over_threshold(trained):
 
 
 def test_detector_never_scores_customer_speech_or_reports_leaks(trained):
-    detector = recognizer(trained.model, {c: 0.0 for c in ("threat", "impersonation", "exaggeration", "third_party_leak")})
+    detector = recognizer(
+        trained.model, {c: 0.0 for c in ("threat", "impersonation", "exaggeration", "third_party_leak")}
+    )
     findings = detector.analyze(view(_call()))
     assert {f.segment_index for f in findings}.isdisjoint({1, 3, 7})
     assert all(f.category != "third_party_leak" for f in findings)
@@ -200,7 +212,11 @@ def load_default(config):
 
 
 def test_the_family_builds_over_the_configured_model(model_dir):
-    config = {"detection": {"classifier": {"model": str(model_dir / MODEL_FILE), "thresholds": {"threat": 0.99, "exaggeration": None}}}}
+    config = {
+        "detection": {
+            "classifier": {"model": str(model_dir / MODEL_FILE), "thresholds": {"threat": 0.99, "exaggeration": None}}
+        }
+    }
     [detector] = load_default(config)
     assert isinstance(detector, ClassifierRecognizer) and detector.categories == FEEDS
     assert detector.thresholds["threat"] == 0.99
@@ -244,28 +260,62 @@ NEW_INSULT_PROBES = ["你这种蛀虫", "寄生虫还好意思说话", "人渣�
 
 
 def _plant_call(db, call_id, texts):
-    segments = [Segment(start=3.0 * i, end=3.0 * i + 2.5, speaker=who, text=text) for i, (who, text) in enumerate(texts)]
-    save_call(db, CallRecord(call=Call(call_id=call_id, segments=segments), source_path=f"{call_id}.json", sha256=call_id))
+    segments = [
+        Segment(start=3.0 * i, end=3.0 * i + 2.5, speaker=who, text=text) for i, (who, text) in enumerate(texts)
+    ]
+    save_call(
+        db, CallRecord(call=Call(call_id=call_id, segments=segments), source_path=f"{call_id}.json", sha256=call_id)
+    )
 
 
 def _finding(db, call_id, category, evidence):
-    return db["findings"].insert(
-        {"call_id": call_id, "category": category, "severity": "high", "score": 0.9, "detector": "rule",
-         "evidence": evidence, "created_at": "2026-03-01T00:00:00+00:00"}
-    ).last_pk
+    return (
+        db["findings"]
+        .insert(
+            {
+                "call_id": call_id,
+                "category": category,
+                "severity": "high",
+                "score": 0.9,
+                "detector": "rule",
+                "evidence": evidence,
+                "created_at": "2026-03-01T00:00:00+00:00",
+            }
+        )
+        .last_pk
+    )
 
 
-def _review(db, call_id, verdict, category, finding_id=None, evidence=None, start=None, end=None, at="2026-03-02T00:00:00+00:00"):
+def _review(
+    db, call_id, verdict, category, finding_id=None, evidence=None, start=None, end=None, at="2026-03-02T00:00:00+00:00"
+):
     db["reviews"].insert(
-        {"finding_id": finding_id, "call_id": call_id, "verdict": verdict, "category": category, "start": start,
-         "end": end, "evidence": evidence, "reviewer": "qa1", "created_at": at}
+        {
+            "finding_id": finding_id,
+            "call_id": call_id,
+            "verdict": verdict,
+            "category": category,
+            "start": start,
+            "end": end,
+            "evidence": evidence,
+            "reviewer": "qa1",
+            "created_at": at,
+        }
     )
 
 
 @pytest.fixture
 def reviewed_db(db):
-    _plant_call(db, "c1", [("agent", "您好，我是安信消费金融的"), ("customer", "你们再打我就报警"),
-                           ("agent", "我们的人今晚就去你家大门上泼红油漆"), ("agent", "我是法院的，你的案子立案了")])
+    _plant_call(
+        db,
+        "c1",
+        [
+            ("agent", "您好，我是安信消费金融的"),
+            ("customer", "你们再打我就报警"),
+            ("agent", "我们的人今晚就去你家大门上泼红油漆"),
+            ("agent", "我是法院的，你的案子立案了"),
+        ],
+    )
     confirmed = _finding(db, "c1", "impersonation", "我是法院的，你的案子立案了")
     flipped = _finding(db, "c1", "threat", "您好，我是安信消费金融的")
     uncertain = _finding(db, "c1", "exaggeration", "你们再打我就报警")
@@ -318,7 +368,17 @@ def test_retrain_with_planted_misses_improves_recall_on_that_phrasing(tmp_path, 
 def test_train_command_with_reviews_compares_old_and_new(tmp_path, reviewed_db, corpus_slice, model_dir):
     corpus = _write_corpus(tmp_path / "corpus", *corpus_slice)
     db_path = reviewed_db.conn.execute("PRAGMA database_list").fetchone()[2]
-    args = ["train", "--with-reviews", "--db", db_path, "--corpus", str(corpus), "--out", str(model_dir), "--templates-only"]
+    args = [
+        "train",
+        "--with-reviews",
+        "--db",
+        db_path,
+        "--corpus",
+        str(corpus),
+        "--out",
+        str(model_dir),
+        "--templates-only",
+    ]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "3 utterances from reviewer verdicts" in result.output
@@ -346,28 +406,42 @@ def _labelled_call(call_id, writer, lines, labels, variants=()):
         "call_id": call_id,
         "writer": writer,
         "variants": list(variants),
-        "segments": [{"start": 2.0 * i, "end": 2.0 * i + 1.5, "speaker": who, "text": text} for i, (who, text) in enumerate(lines)],
+        "segments": [
+            {"start": 2.0 * i, "end": 2.0 * i + 1.5, "speaker": who, "text": text}
+            for i, (who, text) in enumerate(lines)
+        ],
         "labels": [{"category": c, "segment_index": i} for c, i in labels],
     }
 
 
 WRITER_CALLS = {
     "wa": [
-        _labelled_call("wa-1", "wa", [
-            ("agent", "喂，请问是孙晓梅本人吗？"),
-            ("customer", "是我，你哪位？"),
-            ("agent", "你要是月底前还不上，我们的人就天天蹲在你们小区门口等你下班。"),
-            ("customer", "你们这是吓唬人。"),
-            ("agent", "我以区检察院办案人员的身份正式告诉你，你这个已经算经济犯罪了。"),
-            ("agent", ""),
-        ], [("threat", 2), ("impersonation", 4), ("exaggeration", 4), ("recording_notice", None)]),
+        _labelled_call(
+            "wa-1",
+            "wa",
+            [
+                ("agent", "喂，请问是孙晓梅本人吗？"),
+                ("customer", "是我，你哪位？"),
+                ("agent", "你要是月底前还不上，我们的人就天天蹲在你们小区门口等你下班。"),
+                ("customer", "你们这是吓唬人。"),
+                ("agent", "我以区检察院办案人员的身份正式告诉你，你这个已经算经济犯罪了。"),
+                ("agent", ""),
+            ],
+            [("threat", 2), ("impersonation", 4), ("exaggeration", 4), ("recording_notice", None)],
+        ),
     ],
     "wb": [
-        _labelled_call("wb-1", "wb", [
-            ("unknown", "您好，这边是安心借的贷后专员，找一下刘建国。"),
-            ("unknown", "他出门了，我是他邻居。"),
-            ("unknown", "那麻烦您跟他说一声，他在我们这欠了一万二，拖了快半年了。"),
-        ], [("third_party_leak", 2), ("unverified_identity", 2)], variants=["mono"]),
+        _labelled_call(
+            "wb-1",
+            "wb",
+            [
+                ("unknown", "您好，这边是安心借的贷后专员，找一下刘建国。"),
+                ("unknown", "他出门了，我是他邻居。"),
+                ("unknown", "那麻烦您跟他说一声，他在我们这欠了一万二，拖了快半年了。"),
+            ],
+            [("third_party_leak", 2), ("unverified_identity", 2)],
+            variants=["mono"],
+        ),
     ],
 }
 
@@ -377,7 +451,9 @@ def writers_dir(tmp_path):
     folder = tmp_path / "writers"
     folder.mkdir()
     for writer, calls in WRITER_CALLS.items():
-        (folder / f"{writer}.jsonl").write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in calls), encoding="utf-8")
+        (folder / f"{writer}.jsonl").write_text(
+            "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in calls), encoding="utf-8"
+        )
     return folder
 
 
@@ -398,7 +474,9 @@ def test_every_line_of_a_writers_call_becomes_a_row(writers_dir):
 
 def test_a_broken_writers_call_names_the_file_and_line(tmp_path):
     path = tmp_path / "wx.jsonl"
-    path.write_text(json.dumps(_labelled_call("wx-1", "wx", [("agent", "你好")], [])) + '\n{"call_id": "wx-2"}\n', encoding="utf-8")
+    path.write_text(
+        json.dumps(_labelled_call("wx-1", "wx", [("agent", "你好")], [])) + '\n{"call_id": "wx-2"}\n', encoding="utf-8"
+    )
     with pytest.raises(CorpusError, match=r"wx.jsonl:2: not a labelled call"):
         read_call_utterances(path)
     with pytest.raises(CorpusError, match="no labelled-call files"):

@@ -2,8 +2,8 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from detect_helpers import OPENING, make_call
+
 from pipeline.calls import CallRecord, read_calls
 from pipeline.cli import cli
 from pipeline.config import load_config
@@ -11,8 +11,20 @@ from pipeline.detect import detect_calls
 from pipeline.detect.crosscall import CATEGORIES as CROSS_CALL
 from pipeline.store import save_call
 
-FIELDS = {"call_id", "category", "segment_index", "start", "end", "score", "evidence", "clauses", "detector",
-          "explanation", "severity", "speaker"}
+FIELDS = {
+    "call_id",
+    "category",
+    "segment_index",
+    "start",
+    "end",
+    "score",
+    "evidence",
+    "clauses",
+    "detector",
+    "explanation",
+    "severity",
+    "speaker",
+}
 
 
 def write_jsonl(path, calls):
@@ -29,13 +41,21 @@ def call_json(call_id, turns, labels=None):
 def test_detect_prints_findings_and_reports_the_malformed_call(tmp_path):
     bad = call_json("bad-1", OPENING)
     bad["segments"][1]["speaker"] = "robot"
-    write_jsonl(tmp_path / "calls.jsonl", [call_json("ok-1", OPENING + [("a", "你这种老赖，我们明天就上门")]), bad,
-                                           call_json("ok-2", [("a", "喂，是张伟吗？本次通话将被录音。"), ("c", "是。"), ("a", "钱什么时候还？")])])
+    write_jsonl(
+        tmp_path / "calls.jsonl",
+        [
+            call_json("ok-1", OPENING + [("a", "你这种老赖，我们明天就上门")]),
+            bad,
+            call_json("ok-2", [("a", "喂，是张伟吗？本次通话将被录音。"), ("c", "是。"), ("a", "钱什么时候还？")]),
+        ],
+    )
     result = CliRunner().invoke(cli, ["detect", str(tmp_path / "calls.jsonl")])
     assert result.exit_code == 0
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(f["call_id"], f["category"], f["segment_index"]) for f in lines] == [
-        ("ok-1", "threat", 3), ("ok-2", "missing_disclosure", None)]
+        ("ok-1", "threat", 3),
+        ("ok-2", "missing_disclosure", None),
+    ]
     assert all(FIELDS <= set(f) for f in lines)
     assert "老赖" in result.stdout  # ensure_ascii=False: Chinese stays readable
     assert "bad-1" in result.stderr and "segments[1].speaker" in result.stderr
@@ -50,13 +70,16 @@ def labelled_file(tmp_path):
     """Hand-checked: see the expected counts in the tests below."""
     no_name = [("a", "喂，是张伟吗？本次通话将被录音。"), ("c", "是。"), ("a", "你那个钱到底什么时候还？")]
     threat = OPENING + [("a", "你这种老赖，我们明天就上门")]
-    write_jsonl(tmp_path / "labelled.jsonl", [
-        call_json("e1", threat, [("threat", 3)]),  # found: TP
-        call_json("e2", OPENING + [("a", "您放心，我们不会上门")], [("threat", 3)]),  # not found: FN
-        call_json("e3", no_name, []),  # missing_disclosure found but unlabelled: FP
-        call_json("e4", no_name, [("missing_disclosure", None)]),  # TP
-        call_json("e5", threat, [("threat", 2)]),  # found one segment off: TP within tolerance 1
-    ])
+    write_jsonl(
+        tmp_path / "labelled.jsonl",
+        [
+            call_json("e1", threat, [("threat", 3)]),  # found: TP
+            call_json("e2", OPENING + [("a", "您放心，我们不会上门")], [("threat", 3)]),  # not found: FN
+            call_json("e3", no_name, []),  # missing_disclosure found but unlabelled: FP
+            call_json("e4", no_name, [("missing_disclosure", None)]),  # TP
+            call_json("e5", threat, [("threat", 2)]),  # found one segment off: TP within tolerance 1
+        ],
+    )
     return tmp_path / "labelled.jsonl"
 
 
@@ -66,10 +89,22 @@ def test_evaluate_counts_match_the_hand_checked_file(tmp_path):
     figures = json.loads(result.stdout)
     assert figures["calls"] == 5
     assert figures["categories"]["threat"] == {
-        "tp": 2, "fp": 0, "fn": 1, "precision": 1.0, "recall": 0.667, "f1": 0.8, "segment_hit_rate": 0.667,
+        "tp": 2,
+        "fp": 0,
+        "fn": 1,
+        "precision": 1.0,
+        "recall": 0.667,
+        "f1": 0.8,
+        "segment_hit_rate": 0.667,
     }
     assert figures["categories"]["missing_disclosure"] == {
-        "tp": 1, "fp": 1, "fn": 0, "precision": 0.5, "recall": 1.0, "f1": 0.667, "segment_hit_rate": None,
+        "tp": 1,
+        "fp": 1,
+        "fn": 0,
+        "precision": 0.5,
+        "recall": 1.0,
+        "f1": 0.667,
+        "segment_hit_rate": None,
     }
     assert figures["categories"]["impersonation"]["tp"] == 0
     assert figures["total"]["precision"] == 0.75 and figures["total"]["recall"] == 0.75
@@ -89,7 +124,13 @@ def test_evaluate_leaves_categories_the_set_never_labels_unscored(tmp_path):
     figures = json.loads(CliRunner().invoke(cli, ["evaluate", str(path), "--json"]).stdout)
     assert "recording_notice" not in figures["categories"]
     assert figures["unscored"].get("recording_notice") == 1
-    assert set(figures["categories"]) == {"threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak"}
+    assert set(figures["categories"]) == {
+        "threat",
+        "impersonation",
+        "exaggeration",
+        "missing_disclosure",
+        "third_party_leak",
+    }
 
 
 def test_evaluate_prints_a_table_and_reports_bad_labels(tmp_path):

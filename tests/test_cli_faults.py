@@ -8,12 +8,11 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
+from test_store import read_only_connect
 
 from pipeline import store
 from pipeline.cli import cli
 from pipeline.store import open_db
-
-from test_store import read_only_connect
 
 # Every command that opens a database, with the other arguments it needs.
 DB_COMMANDS = [
@@ -75,8 +74,11 @@ def test_a_sample_is_not_recorded_when_its_out_folder_is_missing(tmp_path):
 
     db = open_db(tmp_path / "qa.db")
     add_call(db, "c1", "2026-01-01T10:00:00+08:00", "某某信用管理", "A01")
-    result = invoke(["sample", "--year", "2026", "--size", "1", "--out", "{tmp}/missing/s.xlsx", "--db", "{db}"], tmp_path,
-                    tmp_path / "qa.db")
+    result = invoke(
+        ["sample", "--year", "2026", "--size", "1", "--out", "{tmp}/missing/s.xlsx", "--db", "{db}"],
+        tmp_path,
+        tmp_path / "qa.db",
+    )
     assert_message(result, "does not exist")
     assert db["samples"].count == 0
 
@@ -84,8 +86,10 @@ def test_a_sample_is_not_recorded_when_its_out_folder_is_missing(tmp_path):
 @pytest.mark.parametrize(
     "args, words",
     [
-        (["sample", "--year", "2026", "--size", "1", "--oversample-flagged", "nan", "--db", "{db}"],
-         ["oversample-flagged"]),
+        (
+            ["sample", "--year", "2026", "--size", "1", "--oversample-flagged", "nan", "--db", "{db}"],
+            ["oversample-flagged"],
+        ),
         (["sample", "--verify", str(10**30), "--db", "{db}"], ["no sample"]),
     ],
 )

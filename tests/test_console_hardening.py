@@ -9,12 +9,11 @@ import threading
 import pytest
 from console_fixtures import PASSWORDS, add_call, build_db
 from fastapi.testclient import TestClient
+from test_review_app import CALL, audit_rows, client_for, csrf_of, logged_in
 
 from pipeline.review import auth
 from pipeline.review.app import create_app
 from pipeline.store import connect, open_db
-
-from test_review_app import CALL, audit_rows, client_for, csrf_of, logged_in
 
 PHONE = "13812345678"  # in the fixture call CALL's transcript
 
@@ -116,8 +115,14 @@ def test_masked_number_cannot_be_recovered_by_search(console):
 
 def test_call_ids_agents_and_agencies_are_masked_where_reviewers_see_them(console):
     db = open_db(console["db_path"])
-    add_call(db, "13987654321", "2026-03-05T10:00:00+08:00", [("threat", "high", 0.9)], agency="张先生催收",
-             agent="13700001111")
+    add_call(
+        db,
+        "13987654321",
+        "2026-03-05T10:00:00+08:00",
+        [("threat", "high", 0.9)],
+        agency="张先生催收",
+        agent="13700001111",
+    )
     client = logged_in(console)
     page = client.get("/call", params={"id": "13987654321"}).text
     assert "<h1>通话 ***********</h1>" in page and "<dd>*先生催收</dd>" in page and "13700001111" not in page

@@ -7,15 +7,19 @@ import pytest
 
 from pipeline.calls import Call, CallRecord, Finding, Segment
 from pipeline.config import load_config
-from pipeline.detect.crosscall import cross_call_findings, dialled_digits, days_of_run, masked, read_only
+from pipeline.detect.crosscall import cross_call_findings, days_of_run, dialled_digits, masked, read_only
 from pipeline.store import replace_category_findings, save_call
 
 CONVERSATION = [("agent", "您好，我是某某金融的工作人员"), ("customer", "嗯，你说")]
 
 
-def plant(db, call_id, started_at, *, debtor="D1", duration=30.0, lines=CONVERSATION, status="ok", run_id=None, **extra):
+def plant(
+    db, call_id, started_at, *, debtor="D1", duration=30.0, lines=CONVERSATION, status="ok", run_id=None, **extra
+):
     """Store one call; ``extra`` holds manifest columns (phone, agreed_time, direction)."""
-    segments = [Segment(start=i * 2.0, end=i * 2.0 + 1.5, speaker=who, text=text) for i, (who, text) in enumerate(lines)]
+    segments = [
+        Segment(start=i * 2.0, end=i * 2.0 + 1.5, speaker=who, text=text) for i, (who, text) in enumerate(lines)
+    ]
     call = Call(call_id=call_id, segments=segments, started_at=started_at, debtor_id=debtor, extra=extra)
     record = CallRecord(call=call, source_path=f"{call_id}.json", sha256=call_id, status=status, duration=duration)
     save_call(db, record, run_id=run_id)
@@ -213,10 +217,20 @@ def test_calling_a_third_party_again_after_they_refused_is_flagged(db, config):
 
 
 def test_refusal_needs_a_third_party_cue_somewhere_in_that_call(db, config):
-    plant(db, "debtor-says-stop", "2026-03-02T10:00:00+08:00", phone=PHONE,
-          lines=[("agent", "张先生您好"), ("customer", "是我，别再打了，我下周还")])
-    plant(db, "colleague", "2026-03-02T11:00:00+08:00", phone="13900139000",
-          lines=[("customer", "我是他同事"), ("agent", "麻烦转告他回电"), ("customer", "不要再打了")])
+    plant(
+        db,
+        "debtor-says-stop",
+        "2026-03-02T10:00:00+08:00",
+        phone=PHONE,
+        lines=[("agent", "张先生您好"), ("customer", "是我，别再打了，我下周还")],
+    )
+    plant(
+        db,
+        "colleague",
+        "2026-03-02T11:00:00+08:00",
+        phone="13900139000",
+        lines=[("customer", "我是他同事"), ("agent", "麻烦转告他回电"), ("customer", "不要再打了")],
+    )
     plant(db, "later1", "2026-03-03T10:00:00+08:00", phone=PHONE)
     plant(db, "later2", "2026-03-03T10:00:00+08:00", phone="13900139000")
     run_metadata_rules(db, config)
@@ -224,8 +238,13 @@ def test_refusal_needs_a_third_party_cue_somewhere_in_that_call(db, config):
 
 
 def test_the_agent_saying_the_words_is_not_a_refusal(db, config):
-    plant(db, "agent-speaks", "2026-03-02T10:00:00+08:00", phone=PHONE,
-          lines=[("agent", "打错了？好的，不要再打了是吧"), ("customer", "嗯")])
+    plant(
+        db,
+        "agent-speaks",
+        "2026-03-02T10:00:00+08:00",
+        phone=PHONE,
+        lines=[("agent", "打错了？好的，不要再打了是吧"), ("customer", "嗯")],
+    )
     plant(db, "later", "2026-03-03T10:00:00+08:00", phone=PHONE)
     run_metadata_rules(db, config)
     assert flagged(db, "contact_after_refusal") == []
@@ -255,8 +274,7 @@ def test_a_run_over_some_days_replaces_only_those_days_and_only_its_categories(d
 def test_a_refusal_scanned_late_reaches_calls_on_later_days(db, config):
     plant(db, "later", "2026-03-05T10:00:00+08:00", phone=PHONE)
     run_metadata_rules(db, config, days=["2026-03-05"])
-    plant(db, "refused", "2026-03-02T10:00:00+08:00", phone=PHONE,
-          lines=[("customer", "打错了，以后别打了")])
+    plant(db, "refused", "2026-03-02T10:00:00+08:00", phone=PHONE, lines=[("customer", "打错了，以后别打了")])
     run_metadata_rules(db, config, days=["2026-03-02"])
     assert flagged(db, "contact_after_refusal") == ["later"]
 
@@ -300,7 +318,9 @@ def test_the_refusal_phrases_come_from_the_lexicon_folder(tmp_path, db, config):
 
     lexicons = tmp_path / "lexicons"
     shutil.copytree(LEXICON_DIR, lexicons)
-    (lexicons / "contact_after_refusal.yaml").write_text("refusals: [不要再打]\nthird_party: [我不是他]\n", encoding="utf-8")
+    (lexicons / "contact_after_refusal.yaml").write_text(
+        "refusals: [不要再打]\nthird_party: [我不是他]\n", encoding="utf-8"
+    )
     plant(db, "refused", "2026-03-02T10:00:00+08:00", phone=PHONE, lines=[("customer", "我不是他，不要再打了")])
     plant(db, "later", "2026-03-02T11:00:00+08:00", phone=PHONE)
     config["detection"]["lexicon_dir"] = str(lexicons)
@@ -323,8 +343,11 @@ def test_a_scan_runs_the_rules_over_the_days_it_stored(tmp_path, db, config):
     from pipeline.run import ScanSettings, scan
 
     plant(db, "stored-earlier", "2026-03-01T23:00:00+08:00")  # another day: left alone
-    night = {"call_id": "night", "started_at": "2026-03-02T23:10:00+08:00",
-             "segments": [{"start": 0, "end": 2, "speaker": "agent", "text": "您好"}]}
+    night = {
+        "call_id": "night",
+        "started_at": "2026-03-02T23:10:00+08:00",
+        "segments": [{"start": 0, "end": 2, "speaker": "agent", "text": "您好"}],
+    }
     source = tmp_path / "vendor.jsonl"
     source.write_text(json.dumps(night, ensure_ascii=False) + "\n", encoding="utf-8")
     scan(db, ScanSettings(transcribe=None, config=config), transcripts=source)

@@ -34,10 +34,21 @@ def test_no_module_of_detect_imports_the_store_or_offline_model_work():
 
 def test_the_explanation_is_rendered_in_one_shape():
     lexicon = Explanation(
-        detector="lexicon:threat", text="坐席说“我们明天就上门”：上门", matched=("上门",), repairs=("尚门→上门 (shang men)",),
-        by_sound=("上门",), cancels_checked=("否定",), score_parts=(("rule", 0.9), ("homophone", 0.85)),
+        detector="lexicon:threat",
+        text="坐席说“我们明天就上门”：上门",
+        matched=("上门",),
+        repairs=("尚门→上门 (shang men)",),
+        by_sound=("上门",),
+        cancels_checked=("否定",),
+        score_parts=(("rule", 0.9), ("homophone", 0.85)),
     )
-    assert render([lexicon]) == "坐席说“我们明天就上门”：上门（命中词: 上门；拼音匹配 尚门→上门 (shang men)；按读音匹配规则“上门”）"
+    assert (
+        render([lexicon])
+        == "坐席说“我们明天就上门”：上门（命中词: 上门；拼音匹配 尚门→上门 (shang men)；按读音匹配规则“上门”）"
+    )
     classifier = Explanation(detector="classifier", text="分类器判断为威胁恐吓 / 侮辱谩骂 (概率 0.93)")
-    assert render([classifier.guessed("坐席话术“请问是”")]) == "分类器判断为威胁恐吓 / 侮辱谩骂 (概率 0.93)；说话人由话术推断（坐席话术“请问是”）"
+    assert (
+        render([classifier.guessed("坐席话术“请问是”")])
+        == "分类器判断为威胁恐吓 / 侮辱谩骂 (概率 0.93)；说话人由话术推断（坐席话术“请问是”）"
+    )
     assert render([classifier.guessed(), lexicon]).count("；说话人由话术推断") == 1

@@ -1,13 +1,12 @@
 import pytest
+from detect_helpers import findings_for, make_call
 
-from detect_helpers import make_call
 from pipeline.detect.dialogue_file import load_dialogue_rules
-from pipeline.detect.roles import RoleGuesser
-from pipeline.yamldoc import LexiconError
-from pipeline.text import LEXICON_DIR
-from pipeline.detect.sound import sound_text
 from pipeline.detect.registry import default_registry
-from detect_helpers import findings_for
+from pipeline.detect.roles import RoleGuesser
+from pipeline.detect.sound import sound_text
+from pipeline.text import LEXICON_DIR
+from pipeline.yamldoc import LexiconError
 
 CLEAN_BODY = [("a", "您的账单已经逾期十天了，今天能处理吗？"), ("c", "好的，我下午还。")]
 
@@ -18,8 +17,14 @@ def test_disclosure_in_first_turns_is_fine():
 
 
 def test_disclosure_after_line_check_is_still_early():
-    turns = [("a", "喂？"), ("a", "喂喂，听得到吗？"), ("c", "听得到。"), ("a", "您好，请问是张伟本人吗？"),
-             ("c", "对。"), ("a", "我是宏图信用管理公司的，找您核实一下账单。")] + CLEAN_BODY
+    turns = [
+        ("a", "喂？"),
+        ("a", "喂喂，听得到吗？"),
+        ("c", "听得到。"),
+        ("a", "您好，请问是张伟本人吗？"),
+        ("c", "对。"),
+        ("a", "我是宏图信用管理公司的，找您核实一下账单。"),
+    ] + CLEAN_BODY
     assert findings_for(turns, "missing_disclosure") == []
 
 
@@ -29,9 +34,17 @@ def test_agency_field_counts_as_a_name():
 
 
 def test_no_institution_named_is_flagged_over_the_window():
-    turns = [("a", "喂，是张伟吗？"), ("c", "是。"), ("a", "你那个钱到底还不还？"), ("c", "过几天。"),
-             ("a", "我是催收公司的，别拖了。"), ("c", "知道了。"), ("a", "最晚周五。"), ("c", "嗯。"),
-             ("a", "我们是某某金融的，记得还款。")]
+    turns = [
+        ("a", "喂，是张伟吗？"),
+        ("c", "是。"),
+        ("a", "你那个钱到底还不还？"),
+        ("c", "过几天。"),
+        ("a", "我是催收公司的，别拖了。"),
+        ("c", "知道了。"),
+        ("a", "最晚周五。"),
+        ("c", "嗯。"),
+        ("a", "我们是某某金融的，记得还款。"),
+    ]
     [finding] = findings_for(turns, "missing_disclosure")
     assert finding.segment_index is None
     # window: the agent's first three substantive turns (0, 6, 12 s) and every agent turn
@@ -55,8 +68,12 @@ THIRD_PARTY_OPEN = [("a", "喂，您好，请问是张伟吗？")]
 
 
 def test_debt_told_to_a_colleague_is_a_leak():
-    turns = THIRD_PARTY_OPEN + [("c", "不是，我是他同事。"), ("a", "我是某某金融的，他欠我们八千块，已经逾期三个月了。"),
-                                ("c", "这跟我有什么关系？"), ("a", "那你能不能帮他先还上？")]
+    turns = THIRD_PARTY_OPEN + [
+        ("c", "不是，我是他同事。"),
+        ("a", "我是某某金融的，他欠我们八千块，已经逾期三个月了。"),
+        ("c", "这跟我有什么关系？"),
+        ("a", "那你能不能帮他先还上？"),
+    ]
     leaks = findings_for(turns, "third_party_leak")
     assert [f.segment_index for f in leaks] == [2, 4]
     assert "我是他同事" in leaks[0].explanation and "金额" in leaks[0].explanation
@@ -64,13 +81,18 @@ def test_debt_told_to_a_colleague_is_a_leak():
 
 
 def test_call_back_message_to_a_third_party_is_allowed():
-    turns = THIRD_PARTY_OPEN + [("c", "我是他妈妈，他不在家。"),
-                                ("a", "好的阿姨，麻烦您转告他尽快回电，我们是某某小额贷款公司的。")]
+    turns = THIRD_PARTY_OPEN + [
+        ("c", "我是他妈妈，他不在家。"),
+        ("a", "好的阿姨，麻烦您转告他尽快回电，我们是某某小额贷款公司的。"),
+    ]
     assert findings_for(turns, "third_party_leak") == []
 
 
 def test_third_party_who_offers_to_pay_may_hear_the_amount():
-    turns = THIRD_PARTY_OPEN + [("c", "他是我儿子，他欠你们多少？我帮他还吧。"), ("a", "我是某某金融的，一共是三千二百元。")]
+    turns = THIRD_PARTY_OPEN + [
+        ("c", "他是我儿子，他欠你们多少？我帮他还吧。"),
+        ("a", "我是某某金融的，一共是三千二百元。"),
+    ]
     assert findings_for(turns, "third_party_leak") == []
 
 
@@ -85,7 +107,13 @@ def guesser() -> RoleGuesser:
 
 
 def test_roles_are_guessed_on_mono_calls(guesser):
-    texts = ["喂？", "喂您好，我是某某金融的，请问是张伟先生吗？", "我是他同事，他不在。", "麻烦您转告他尽快回电。", "好的。"]
+    texts = [
+        "喂？",
+        "喂您好，我是某某金融的，请问是张伟先生吗？",
+        "我是他同事，他不在。",
+        "麻烦您转告他尽快回电。",
+        "好的。",
+    ]
     roles = guesser.guess(texts, [sound_text(t) for t in texts], ["unknown"] * len(texts))
     assert [role for role, _ in roles] == ["customer", "agent", "customer", "agent", "customer"]
     assert all(reason for _, reason in roles)
@@ -96,8 +124,12 @@ def test_known_speakers_are_kept(guesser):
 
 
 def test_mono_findings_say_the_speaker_was_inferred():
-    turns = [("u", "喂？"), ("u", "喂您好，我是某某金融的，请问是张伟先生吗？"), ("u", "是我，什么事？"),
-             ("u", "你这种老赖，再不还我们明天就上门。")]
+    turns = [
+        ("u", "喂？"),
+        ("u", "喂您好，我是某某金融的，请问是张伟先生吗？"),
+        ("u", "是我，什么事？"),
+        ("u", "你这种老赖，再不还我们明天就上门。"),
+    ]
     [finding] = findings_for(turns, "threat")
     assert finding.speaker == "agent" and finding.segment_index == 3
     assert "说话人由话术推断" in finding.explanation
@@ -108,7 +140,9 @@ def test_dialogue_rules_mistakes_are_reported_with_line(tmp_path):
     broken = text.replace('"打错了|打错电话', '"(打错了|打错电话', 1)
     (tmp_path / "dialogue.yaml").write_text(broken, encoding="utf-8")
     line = next(i for i, row in enumerate(broken.splitlines(), 1) if "(打错了" in row)
-    with pytest.raises(LexiconError, match=rf"dialogue\.yaml:{line}: third_party\.not_debtor\[\d+\]: invalid regular expression"):
+    with pytest.raises(
+        LexiconError, match=rf"dialogue\.yaml:{line}: third_party\.not_debtor\[\d+\]: invalid regular expression"
+    ):
         load_dialogue_rules(tmp_path)
 
 
@@ -118,8 +152,11 @@ def test_wrong_number_is_owed_no_disclosure():
 
 
 def test_debt_talk_after_the_phone_is_handed_to_the_debtor_is_not_a_leak():
-    turns = THIRD_PARTY_OPEN + [("c", "我是他老婆，你等一下，我叫他接电话。"), ("c", "喂，我是张伟。"),
-                                ("a", "张先生您好，我是某某金融的，您的欠款八千元已经逾期了。")]
+    turns = THIRD_PARTY_OPEN + [
+        ("c", "我是他老婆，你等一下，我叫他接电话。"),
+        ("c", "喂，我是张伟。"),
+        ("a", "张先生您好，我是某某金融的，您的欠款八千元已经逾期了。"),
+    ]
     assert findings_for(turns, "third_party_leak") == []
 
 
@@ -174,22 +211,36 @@ def test_agent_addressing_a_relative_then_telling_the_debt_is_a_leak_in_the_same
 
 
 def test_guarantor_may_hear_the_debt():
-    turns = THIRD_PARTY_OPEN + [("c", "我是他担保人，他联系不上了。"), ("a", "我是某某金融的，他的借款逾期三个月，本金两万。")]
+    turns = THIRD_PARTY_OPEN + [
+        ("c", "我是他担保人，他联系不上了。"),
+        ("a", "我是某某金融的，他的借款逾期三个月，本金两万。"),
+    ]
     assert findings_for(turns, "third_party_leak") == []
 
 
 def test_asking_a_third_party_only_to_pass_on_a_call_back_is_still_allowed():
-    turns = THIRD_PARTY_OPEN + [("c", "他在开会，我帮他转达吧。"), ("a", "好的，我是某某金融的，麻烦让他这两天回个电话。")]
+    turns = THIRD_PARTY_OPEN + [
+        ("c", "他在开会，我帮他转达吧。"),
+        ("a", "好的，我是某某金融的，麻烦让他这两天回个电话。"),
+    ]
     assert findings_for(turns, "third_party_leak") == []
 
 
 @pytest.mark.parametrize(
     "about_someone_else",
-    ["我老公在外地打工，钱都在他那，他不在家我做不了主。", "她在医院住院，我得先给她交住院费。", "我们已经分手了，那个钱是借给他用的。"],
+    [
+        "我老公在外地打工，钱都在他那，他不在家我做不了主。",
+        "她在医院住院，我得先给她交住院费。",
+        "我们已经分手了，那个钱是借给他用的。",
+    ],
 )
 def test_the_debtor_talking_about_someone_else_stays_the_debtor(about_someone_else):
-    turns = THIRD_PARTY_OPEN + [("c", "是我。"), ("a", "我是某某金融的，您的借款已经逾期二十天了。"),
-                                ("c", about_someone_else), ("a", "我理解，但是这笔欠款三千二还是需要您尽快还上。")]
+    turns = THIRD_PARTY_OPEN + [
+        ("c", "是我。"),
+        ("a", "我是某某金融的，您的借款已经逾期二十天了。"),
+        ("c", about_someone_else),
+        ("a", "我理解，但是这笔欠款三千二还是需要您尽快还上。"),
+    ]
     assert findings_for(turns, "third_party_leak") == []
 
 
@@ -219,8 +270,12 @@ def test_a_contact_who_confirmed_her_own_name_is_still_a_third_party(contact_cue
 
 @pytest.mark.parametrize(
     "someone_elses_debt",
-    ["他在我们平台的贷款已经逾期两个月了。", "您父亲在速贷的借款逾期有一段时间了。", "林涛在我们这借的钱到现在都没还。",
-     "您先生刘建军在我们这办了分期，这个月又没还。"],
+    [
+        "他在我们平台的贷款已经逾期两个月了。",
+        "您父亲在速贷的借款逾期有一段时间了。",
+        "林涛在我们这借的钱到现在都没还。",
+        "您先生刘建军在我们这办了分期，这个月又没还。",
+    ],
 )
 def test_speaking_of_someone_elses_debt_shows_the_listener_is_a_third_party(someone_elses_debt):
     turns = CONTACT_OPEN + [("a", "何女士您好，我是某某金融的。"), ("c", "什么事？"), ("a", someone_elses_debt)]
@@ -229,14 +284,24 @@ def test_speaking_of_someone_elses_debt_shows_the_listener_is_a_third_party(some
 
 
 def test_asking_for_someone_after_the_listener_confirmed_their_name_undoes_the_confirmation():
-    turns = [("a", "喂，是陈先生吗？"), ("c", "对。"), ("a", "我是某某金融的，我们找一下林涛，他电话打不通。"),
-             ("c", "他是我同事，有什么事？"), ("a", "我们这边有笔贷款逾期了，金额两万。")]
+    turns = [
+        ("a", "喂，是陈先生吗？"),
+        ("c", "对。"),
+        ("a", "我是某某金融的，我们找一下林涛，他电话打不通。"),
+        ("c", "他是我同事，有什么事？"),
+        ("a", "我们这边有笔贷款逾期了，金额两万。"),
+    ]
     assert [f.segment_index for f in findings_for(turns, "third_party_leak")] == [4]
 
 
 @pytest.mark.parametrize(
     "answer",
-    ["这是我爸爸的电话，他在地里干活。", "是我妈妈的手机，她在做饭。", "嗯他出去打工了，你谁啊？", "我是隔壁的，他家没人。"],
+    [
+        "这是我爸爸的电话，他在地里干活。",
+        "是我妈妈的手机，她在做饭。",
+        "嗯他出去打工了，你谁啊？",
+        "我是隔壁的，他家没人。",
+    ],
 )
 def test_family_answering_the_debtors_phone(answer):
     turns = [("a", "喂，是周建国吗？"), ("c", answer), ("a", "我是某某金融的，他在我们这的欠款三个月没还了。")]
@@ -244,8 +309,13 @@ def test_family_answering_the_debtors_phone(answer):
 
 
 def test_a_question_about_a_workplace_confirms_no_person():
-    turns = [("a", "喂，请问是阳光幼儿园吗？"), ("c", "对，您找谁？"), ("a", "我找一下你们这儿的张红老师。"),
-             ("c", "她在上课，你哪里？"), ("a", "我是某某金融的，她的贷款逾期了，让她赶紧还。")]
+    turns = [
+        ("a", "喂，请问是阳光幼儿园吗？"),
+        ("c", "对，您找谁？"),
+        ("a", "我找一下你们这儿的张红老师。"),
+        ("c", "她在上课，你哪里？"),
+        ("a", "我是某某金融的，她的贷款逾期了，让她赶紧还。"),
+    ]
     assert [f.segment_index for f in findings_for(turns, "third_party_leak")] == [4]
 
 
@@ -253,75 +323,125 @@ def test_a_question_about_a_workplace_confirms_no_person():
 
 
 def test_a_contact_asked_only_for_a_call_back_hears_no_leak():
-    turns = CONTACT_OPEN + [("a", "何女士您好，我是某某金融的，您朋友李伟留了您的电话作为联系人。"), ("c", "他怎么了？"),
-                            ("a", "有些事情需要跟他本人沟通，麻烦您转告他给我们回个电话。")]
+    turns = CONTACT_OPEN + [
+        ("a", "何女士您好，我是某某金融的，您朋友李伟留了您的电话作为联系人。"),
+        ("c", "他怎么了？"),
+        ("a", "有些事情需要跟他本人沟通，麻烦您转告他给我们回个电话。"),
+    ]
     assert findings_for(turns, "third_party_leak") == []
 
 
 def test_the_lender_named_before_its_commission_reveals_no_loan():
-    turns = THIRD_PARTY_OPEN + [("c", "不是，我是他老婆。"), ("a", "我是恒通资产管理公司的，受小白借款委托，想跟他本人聊一下。"),
-                                ("c", "什么事？"), ("a", "麻烦让他回个电话，我们是速贷分期委托的恒通资产管理。")]
+    turns = THIRD_PARTY_OPEN + [
+        ("c", "不是，我是他老婆。"),
+        ("a", "我是恒通资产管理公司的，受小白借款委托，想跟他本人聊一下。"),
+        ("c", "什么事？"),
+        ("a", "麻烦让他回个电话，我们是速贷分期委托的恒通资产管理。"),
+    ]
     assert findings_for(turns, "third_party_leak") == []
 
 
 def test_the_debtors_own_lawyer_stands_in_for_the_debtor():
-    turns = THIRD_PARTY_OPEN + [("c", "我是他的代理律师，他委托我处理这件事。"), ("a", "好的，收到授权书以后我们再跟您沟通具体的欠款情况。")]
+    turns = THIRD_PARTY_OPEN + [
+        ("c", "我是他的代理律师，他委托我处理这件事。"),
+        ("a", "好的，收到授权书以后我们再跟您沟通具体的欠款情况。"),
+    ]
     assert findings_for(turns, "third_party_leak") == []
 
 
 def test_a_debtor_pleading_hardship_about_her_husband_stays_the_debtor():
-    turns = [("a", "喂，是李梅吧，我是某某金融的，你的账单到期了。"), ("c", "嗯……"), ("a", "今天能处理吗？"),
-             ("c", "我老公住院了，我真的没钱了……"), ("a", "那您看下周能先还一部分吗？欠款是四千二。")]
+    turns = [
+        ("a", "喂，是李梅吧，我是某某金融的，你的账单到期了。"),
+        ("c", "嗯……"),
+        ("a", "今天能处理吗？"),
+        ("c", "我老公住院了，我真的没钱了……"),
+        ("a", "那您看下周能先还一部分吗？欠款是四千二。"),
+    ]
     assert findings_for(turns, "third_party_leak") == []
 
 
 def test_the_debtor_told_about_her_own_son_hears_no_leak():
-    turns = CONTACT_OPEN + [("a", "何女士，我是某某金融的，你的借款逾期五十天了。"), ("c", "我知道。"),
-                            ("a", "你儿子在实验小学读二年级是吧？"), ("c", "你想干嘛？"), ("a", "那你的欠款今天必须先还三千。")]
+    turns = CONTACT_OPEN + [
+        ("a", "何女士，我是某某金融的，你的借款逾期五十天了。"),
+        ("c", "我知道。"),
+        ("a", "你儿子在实验小学读二年级是吧？"),
+        ("c", "你想干嘛？"),
+        ("a", "那你的欠款今天必须先还三千。"),
+    ]
     assert findings_for(turns, "third_party_leak") == []
 
 
 def test_naming_the_company_called_is_no_disclosure():
-    turns = [("a", "喂，是蓝天物流公司吗？"), ("c", "是的，你找谁？"), ("a", "我找一下你们这的司机周强。"),
-             ("c", "他出车了，你哪位？"), ("a", "我姓王，你让他尽快给我回个电话。")]
+    turns = [
+        ("a", "喂，是蓝天物流公司吗？"),
+        ("c", "是的，你找谁？"),
+        ("a", "我找一下你们这的司机周强。"),
+        ("c", "他出车了，你哪位？"),
+        ("a", "我姓王，你让他尽快给我回个电话。"),
+    ]
     assert [f.category for f in findings_for(turns, "missing_disclosure")] == ["missing_disclosure"]
 
 
 def test_a_relative_guessing_the_number_changed_is_a_contact_not_a_stranger():
-    turns = [("a", "喂，你好，是柳建平吗？"), ("c", "不是，我是他哥，他换号了吧？"), ("a", "哦，我是他朋友，他电话一直打不通。"),
-             ("c", "你找他干嘛？"), ("a", "有点事情，麻烦你让他尽快给我回个电话。")]
+    turns = [
+        ("a", "喂，你好，是柳建平吗？"),
+        ("c", "不是，我是他哥，他换号了吧？"),
+        ("a", "哦，我是他朋友，他电话一直打不通。"),
+        ("c", "你找他干嘛？"),
+        ("a", "有点事情，麻烦你让他尽快给我回个电话。"),
+    ]
     assert [f.category for f in findings_for(turns, "missing_disclosure")] == ["missing_disclosure"]
     stranger = [("a", "喂，你好，是柳建平吗？"), ("c", "打错了，没这个人。"), ("a", "哦，不好意思。")]
     assert findings_for(stranger, "missing_disclosure") == []
 
 
-@pytest.mark.parametrize("generic, flagged", [("银行金融服务中心", True), ("银行信用卡中心", True), ("中国银行信用卡中心", False)])
+@pytest.mark.parametrize(
+    "generic, flagged", [("银行金融服务中心", True), ("银行信用卡中心", True), ("中国银行信用卡中心", False)]
+)
 def test_a_kind_of_institution_without_a_name_is_no_disclosure(generic, flagged):
-    turns = [("a", "喂，您好，请问是万丽女士吗？"), ("c", "是我。"), ("a", f"万女士，我这边是{generic}的，跟您核对一笔逾期。"),
-             ("c", "哪一笔？"), ("a", "就是一笔五千的欠款，尽快处理。")]
+    turns = [
+        ("a", "喂，您好，请问是万丽女士吗？"),
+        ("c", "是我。"),
+        ("a", f"万女士，我这边是{generic}的，跟您核对一笔逾期。"),
+        ("c", "哪一笔？"),
+        ("a", "就是一笔五千的欠款，尽快处理。"),
+    ]
     assert bool(findings_for(turns, "missing_disclosure")) is flagged
 
 
 def test_a_guarantor_named_by_the_agent_may_hear_the_debt():
-    turns = [("a", "请问是赵亮先生吗？"), ("c", "是我。"),
-             ("a", "赵先生，我是某某金融的，您是孙伟那笔借款的担保人，他在我们这的借款逾期三个月了，一共两万。")]
+    turns = [
+        ("a", "请问是赵亮先生吗？"),
+        ("c", "是我。"),
+        ("a", "赵先生，我是某某金融的，您是孙伟那笔借款的担保人，他在我们这的借款逾期三个月了，一共两万。"),
+    ]
     assert findings_for(turns, "third_party_leak") == []
 
 
 def test_a_contact_who_says_they_are_no_guarantor_stays_a_third_party():
-    turns = CONTACT_OPEN + [("a", "何女士您好，我是某某金融的，您朋友吕超把您留成了紧急联系人。"), ("c", "我又不是担保人，关我什么事？"),
-                            ("a", "您帮他先垫一下，他欠了一万五。")]
+    turns = CONTACT_OPEN + [
+        ("a", "何女士您好，我是某某金融的，您朋友吕超把您留成了紧急联系人。"),
+        ("c", "我又不是担保人，关我什么事？"),
+        ("a", "您帮他先垫一下，他欠了一万五。"),
+    ]
     assert [f.segment_index for f in findings_for(turns, "third_party_leak")] == [4]
 
 
 def test_asking_the_debtor_whether_her_husband_also_borrowed_is_no_leak():
-    turns = CONTACT_OPEN + [("a", "何女士，我是某某金融的，您这笔借款逾期二十天了。"), ("c", "那是我老公借的。"),
-                            ("a", "您老公在我们这也有借款吗？我这边只看到您名下这一笔，欠款三千二。")]
+    turns = CONTACT_OPEN + [
+        ("a", "何女士，我是某某金融的，您这笔借款逾期二十天了。"),
+        ("c", "那是我老公借的。"),
+        ("a", "您老公在我们这也有借款吗？我这边只看到您名下这一笔，欠款三千二。"),
+    ]
     assert findings_for(turns, "third_party_leak") == []
 
 
 def test_the_customers_world_named_with_nimen_is_the_agent_speaking(guesser):
     """你们老板, 你们村: the agent speaks of the customer's world; bare 你们 is the customer's word."""
-    texts = ["你那个钱拖了半年了，你到底还不还", "这个月真的没得", "没得是吧，那我们明天就去你厂头找你们老板，让全厂都晓得"]
+    texts = [
+        "你那个钱拖了半年了，你到底还不还",
+        "这个月真的没得",
+        "没得是吧，那我们明天就去你厂头找你们老板，让全厂都晓得",
+    ]
     roles = guesser.guess(texts, [sound_text(t) for t in texts], ["unknown"] * 3)
     assert [role for role, _ in roles] == ["agent", "customer", "agent"]

@@ -23,8 +23,10 @@ BAD_LINES = [
     (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     (b'{"call_id": "nan", "segments": [{"start": NaN, "end": 1, "speaker": "agent", "text": "x"}]}', "NaN"),
     (b'{"call_id": "inf", "segments": [{"start": 0, "end": Infinity, "speaker": "agent", "text": "x"}]}', "Infinity"),
-    (b'{"call_id": "surrogate", "segments": [{"start": 0, "end": 1, "speaker": "agent", "text": "\\ud800"}]}',
-     "surrogate"),
+    (
+        b'{"call_id": "surrogate", "segments": [{"start": 0, "end": 1, "speaker": "agent", "text": "\\ud800"}]}',
+        "surrogate",
+    ),
     (b"{not json", "not valid JSON"),
     (b"{also not json", "not valid JSON"),
     (good("feb30", "2026-02-30T10:00:00+08:00").encode(), "not a real date"),

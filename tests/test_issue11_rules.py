@@ -5,8 +5,8 @@ words; cancelling cues; content of another category; third parties and identity.
 import copy
 
 import pytest
-
 from detect_helpers import OPENING, findings_for
+
 from pipeline.config import load_config
 
 UNRECORDED_OPENING = [("a", "喂，您好，请问是张伟先生吗？"), ("c", "是我。"), ("a", "您好，我是某某金融的工作人员。")]
@@ -288,18 +288,23 @@ def test_no_fee_said_plainly_is_clean():
 
 
 def test_posing_as_an_authority_hides_the_institution_even_with_a_lender_named():
-    turns = [("a", "喂，是孟凡宇吗？"), ("c", "是我，你哪里？"),
-             ("a", "我这边是青山区人民法院诉前调解中心的，青禾银行起诉你的案子转到我们这儿了。")] + BODY
+    turns = [
+        ("a", "喂，是孟凡宇吗？"),
+        ("c", "是我，你哪里？"),
+        ("a", "我这边是青山区人民法院诉前调解中心的，青禾银行起诉你的案子转到我们这儿了。"),
+    ] + BODY
     assert "missing_disclosure" in categories(turns)
 
 
 def test_the_lenders_own_lawyer_names_the_lender():
-    turns = [("a", "喂，是孟凡宇吗？"), ("c", "是我，你哪里？"),
-             ("a", "我是青禾消费金融的代理律师，姓罗，跟您谈一下还款的事。")] + BODY
+    turns = [
+        ("a", "喂，是孟凡宇吗？"),
+        ("c", "是我，你哪里？"),
+        ("a", "我是青禾消费金融的代理律师，姓罗，跟您谈一下还款的事。"),
+    ] + BODY
     assert "missing_disclosure" not in categories(turns)
 
 
 def test_a_lender_spoken_of_as_a_quantified_kind_is_no_name():
-    turns = [("a", "喂，是孟凡宇吗？"), ("c", "是我，你哪里？"),
-             ("a", "原告是一家网络小贷公司，你准备一下。")] + BODY
+    turns = [("a", "喂，是孟凡宇吗？"), ("c", "是我，你哪里？"), ("a", "原告是一家网络小贷公司，你准备一下。")] + BODY
     assert "missing_disclosure" in categories(turns)

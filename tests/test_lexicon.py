@@ -2,15 +2,15 @@ import copy
 import textwrap
 
 import pytest
-
 from detect_helpers import OPENING, findings_for
-from pipeline.config import load_config
+
 from pipeline.categories import category_table
+from pipeline.config import load_config
 from pipeline.detect.homophones import HomophoneRepairer
 from pipeline.detect.lexicon_file import load_category_lexicons
-from pipeline.yamldoc import LexiconError
 from pipeline.detect.registry import default_registry
 from pipeline.text import LEXICON_DIR
+from pipeline.yamldoc import LexiconError
 
 
 def lexicon_only():
@@ -49,7 +49,11 @@ def test_invalid_regex_is_reported_with_file_and_line(tmp_path):
 
 def test_every_mistake_in_every_file_is_listed(tmp_path):
     write(tmp_path, "a.yaml", GOOD + "    severity: extreme\n    scor: 0.5\n")
-    write(tmp_path, "b.yaml", GOOD.replace('clauses: ["GB 5.2.1.2"]', 'clauses: ["GB 9.9"]') + '  - id: x\n    patterns: ["{nope}"]\n')
+    write(
+        tmp_path,
+        "b.yaml",
+        GOOD.replace('clauses: ["GB 5.2.1.2"]', 'clauses: ["GB 9.9"]') + '  - id: x\n    patterns: ["{nope}"]\n',
+    )
     with pytest.raises(LexiconError) as err:
         load_category_lexicons(tmp_path, category_table())
     text = str(err.value)
@@ -72,7 +76,11 @@ def repairer() -> HomophoneRepairer:
 
 @pytest.mark.parametrize(
     "heard, repaired",
-    [("我是发院的", "我是法院的"), ("已经预期三个月了", "已经逾期三个月了"), ("我这边是律诗事务所的", "我这边是律师事务所的")],
+    [
+        ("我是发院的", "我是法院的"),
+        ("已经预期三个月了", "已经逾期三个月了"),
+        ("我这边是律诗事务所的", "我这边是律师事务所的"),
+    ],
 )
 def test_homophones_are_repaired(repairer, heard, repaired):
     text, repairs = repairer.repair(heard)
@@ -155,18 +163,21 @@ def test_two_sounds_alike_by_chance_are_not_repaired():
     assert text == "关在牢里" and repair.heard == "劳里"
 
 
-@pytest.mark.parametrize("pattern", ["你[一-龥]{2}", "你[\\\\u4e00-\\\\u9fff]{2}"])  # the range written out or as escapes
+@pytest.mark.parametrize(
+    "pattern", ["你[一-龥]{2}", "你[\\\\u4e00-\\\\u9fff]{2}"]
+)  # the range written out or as escapes
 def test_pattern_that_cannot_be_matched_by_sound_is_reported(tmp_path, pattern):
     write(tmp_path, "threat.yaml", GOOD + f'  - id: range\n    patterns: ["{pattern}"]\n')
     with pytest.raises(LexiconError, match=r"threat\.yaml:7: rules\[1\]\.patterns\[0\]: .*cannot be matched by sound"):
         load_category_lexicons(tmp_path, category_table())
 
 
-@pytest.mark.parametrize("text", ["我是王静，负责您的账户", "您好，我是中原消费金融的客服", "我们这边是高原地区的分公司"])
+@pytest.mark.parametrize(
+    "text", ["我是王静，负责您的账户", "您好，我是中原消费金融的客服", "我们这边是高原地区的分公司"]
+)
 def test_names_that_sound_like_authorities_do_not_fire(text):
     # 王静 sounds like 网警, 中原 like 中院, 高原 like 高院: a match by sound needs a keyword as written
     assert findings_for(OPENING + [("a", text)], "impersonation", lexicon_only()) == []
-
 
 
 @pytest.mark.parametrize(
@@ -264,7 +275,10 @@ def test_third_round_phenomena(text, categories):
         ("失信被执行人名单是法院判决以后拒不履行才会列入的，我们没有这个权力", "exaggeration"),  # condition said after
         ("逾期记录会按规定报送征信，可能影响您以后贷款", "exaggeration"),  # by sound 以后贷款 holds 后代
         ("我们已经把你的资料提交到公安局了", "impersonation"),
-        ("我们上门的差旅费也要算在你头上", "threat"),  # 上门费 names a fee (extra_fees), no visit  # by sound 提 is 替: nobody speaks for the police
+        (
+            "我们上门的差旅费也要算在你头上",
+            "threat",
+        ),  # 上门费 names a fee (extra_fees), no visit  # by sound 提 is 替: nobody speaks for the police
     ],
 )
 def test_third_round_hard_negatives(text, category):
@@ -276,12 +290,18 @@ def test_third_round_hard_negatives(text, category):
 
 def test_a_lexicon_of_an_unknown_category_is_refused_at_load(tmp_path):
     write(tmp_path, "harassment.yaml", GOOD.replace("category: threat", "category: harassment"))
-    with pytest.raises(LexiconError, match=r"harassment\.yaml:1: category: 'harassment' is not a category of .*categories\.yaml"):
+    with pytest.raises(
+        LexiconError, match=r"harassment\.yaml:1: category: 'harassment' is not a category of .*categories\.yaml"
+    ):
         load_category_lexicons(tmp_path, category_table())
 
 
 def test_a_lexicon_for_a_category_the_lexicon_family_does_not_feed_is_refused(tmp_path):
-    write(tmp_path, "quiet.yaml", GOOD.replace("category: threat", "category: quiet_hours").replace('clauses: ["GB 5.2.1.2"]\n', ""))
+    write(
+        tmp_path,
+        "quiet.yaml",
+        GOOD.replace("category: threat", "category: quiet_hours").replace('clauses: ["GB 5.2.1.2"]\n', ""),
+    )
     with pytest.raises(LexiconError, match="does not list lexicon among the families that feed quiet_hours"):
         load_category_lexicons(tmp_path, category_table())
 
@@ -296,7 +316,9 @@ def test_a_category_fed_by_lexicons_without_a_lexicon_file_is_refused(tmp_path):
     detection["lexicon_dir"] = str(lexicons)
     from pipeline.detect.registry import build_registry
 
-    with pytest.raises(LexiconError, match="extra_fees is fed by the lexicon family, but .* has no file with category: extra_fees"):
+    with pytest.raises(
+        LexiconError, match="extra_fees is fed by the lexicon family, but .* has no file with category: extra_fees"
+    ):
         build_registry(detection)
 
 

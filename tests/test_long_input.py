@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from detect_helpers import OPENING, make_call
+
 from pipeline.calls import Call, Segment, read_calls
 from pipeline.categories import category_table
 from pipeline.config import load_config
-from pipeline.detect import Detector, DetectionError
+from pipeline.detect import DetectionError, Detector
 from pipeline.detect.lexicon_file import load_category_lexicons
 from pipeline.detect.registry import build_registry, default_registry
 from pipeline.patterns import nested_repeat
@@ -59,7 +59,9 @@ def test_the_amount_pattern_reads_a_long_run_once(text):
     ids=["digits", "yi", "chinese"],
 )
 def test_a_call_with_a_megabyte_segment_is_detected_within_the_time_limit(text):
-    call = Call("long", [Segment(0, 1, "agent", text), Segment(1, 2, "customer", "我是他老婆"), Segment(2, 3, "unknown", text)])
+    call = Call(
+        "long", [Segment(0, 1, "agent", text), Segment(1, 2, "customer", "我是他老婆"), Segment(2, 3, "unknown", text)]
+    )
     [found] = default_registry(load_config()).analyze_many([call])
     assert isinstance(found, list)  # not a DetectionError
 
@@ -86,12 +88,15 @@ def test_no_shipped_lexicon_pattern_nests_repeats():
 
 
 def test_a_lexicon_pattern_with_nested_repeats_is_refused_at_load(tmp_path):
-    (tmp_path / "threat.yaml").write_text(textwrap.dedent("""
+    (tmp_path / "threat.yaml").write_text(
+        textwrap.dedent("""
         category: threat
         rules:
           - id: amount
             patterns: ["(?:[0-9][0-9,.]*)+块"]
-    """).lstrip(), encoding="utf-8")
+    """).lstrip(),
+        encoding="utf-8",
+    )
     with pytest.raises(LexiconError, match=r"threat\.yaml:4: rules\[0\]\.patterns\[0\]: .*nested quantifiers"):
         load_category_lexicons(tmp_path, category_table())
 
@@ -133,8 +138,13 @@ def test_the_scan_stores_a_call_past_the_time_limit_as_failed_and_goes_on(tmp_pa
     registry = stuck_registry()
     monkeypatch.setattr(stages, "detect_calls", lambda calls, config: registry.analyze_many(calls))
     source = tmp_path / "vendor.jsonl"
-    source.write_text("\n".join(json.dumps(make_call(OPENING, call_id=i).to_json(), ensure_ascii=False)
-                                for i in ("ok-1", "stuck", "ok-2")) + "\n", encoding="utf-8")
+    source.write_text(
+        "\n".join(
+            json.dumps(make_call(OPENING, call_id=i).to_json(), ensure_ascii=False) for i in ("ok-1", "stuck", "ok-2")
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     db = open_db(tmp_path / "qa.db")
     progress = scan(db, ScanSettings(transcribe=None), transcripts=source)
     assert (progress.ok, progress.failed) == (2, 1)
@@ -149,8 +159,14 @@ def test_detect_reports_a_call_past_the_time_limit_and_prints_the_others(tmp_pat
     registry = stuck_registry()
     monkeypatch.setattr(stages, "detect_calls", lambda calls, config: registry.analyze_many(calls))
     source = tmp_path / "calls.jsonl"
-    source.write_text("\n".join(json.dumps(make_call(OPENING + [("a", "你这种老赖")], call_id=i).to_json(), ensure_ascii=False)
-                                for i in ("ok-1", "stuck", "ok-2")) + "\n", encoding="utf-8")
+    source.write_text(
+        "\n".join(
+            json.dumps(make_call(OPENING + [("a", "你这种老赖")], call_id=i).to_json(), ensure_ascii=False)
+            for i in ("ok-1", "stuck", "ok-2")
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(cli, ["detect", str(source)])
     assert result.exit_code == 0
     assert [json.loads(line)["call_id"] for line in result.stdout.splitlines()] == ["ok-1", "ok-2"]

@@ -4,9 +4,9 @@ import pytest
 
 from pipeline.calls import read_calls
 from pipeline.config import load_config
+from pipeline.detect.registry import detect_calls
 from pipeline.run import executors
 from pipeline.run.run import batches, detect_stream
-from pipeline.detect.registry import detect_calls
 
 DEV = Path(__file__).resolve().parent.parent / "fixtures" / "labelled" / "dev"
 

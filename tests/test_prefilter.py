@@ -5,14 +5,25 @@ import pytest
 
 from pipeline.calls import read_calls
 from pipeline.config import load_config
-from pipeline.detect.recognizers.lexicon import LexiconRecognizer
-from pipeline.detect.sound import sound_text
 from pipeline.detect.prefilter import with_start_filter
+from pipeline.detect.recognizers.lexicon import LexiconRecognizer
 from pipeline.detect.registry import default_registry
+from pipeline.detect.sound import sound_text
 
 DEV = Path(__file__).resolve().parent.parent / "fixtures" / "labelled" / "dev"
 
-TEXTS = ["我们会派人去你家", "好门口", "你家门口见", "到你家去找你", "寄到你家去", "你这种老赖", "", "上门催收，法院", "APP里还款", "喂？是我。"]
+TEXTS = [
+    "我们会派人去你家",
+    "好门口",
+    "你家门口见",
+    "到你家去找你",
+    "寄到你家去",
+    "你这种老赖",
+    "",
+    "上门催收，法院",
+    "APP里还款",
+    "喂？是我。",
+]
 
 
 @pytest.mark.parametrize(
@@ -33,7 +44,10 @@ def test_the_filter_keeps_every_match_and_span(pattern):
 
 
 def test_the_lookahead_lists_the_first_characters_of_every_alternative():
-    assert with_start_filter(r"(?:你|您)?(?:的)?门口|(?<!不)上门") == r"(?=[上你您的门])(?:(?:你|您)?(?:的)?门口|(?<!不)上门)"
+    assert (
+        with_start_filter(r"(?:你|您)?(?:的)?门口|(?<!不)上门")
+        == r"(?=[上你您的门])(?:(?:你|您)?(?:的)?门口|(?<!不)上门)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -55,7 +69,12 @@ def test_patterns_the_filter_cannot_help_stay_as_they_are(pattern):
 
 def test_every_lexicon_matches_the_dev_set_the_same_with_the_filter():
     """Each category's rules in one pattern (LexiconRecognizer.any_rule), spelt by sound, on every dev segment."""
-    sounds = [sound_text(s.text) for path in sorted(DEV.glob("*.jsonl")) for r in read_calls(str(path)) for s in r.call.segments]
+    sounds = [
+        sound_text(s.text)
+        for path in sorted(DEV.glob("*.jsonl"))
+        for r in read_calls(str(path))
+        for s in r.call.segments
+    ]
     lexicons = [d for d in default_registry(load_config()).detectors if isinstance(d, LexiconRecognizer)]
     assert len(lexicons) >= 5 and len(sounds) > 3000
     for detector in lexicons:

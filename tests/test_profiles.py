@@ -5,10 +5,10 @@ findings that cite only the documents the institution is bound by."""
 import json
 
 import pytest
+from test_crosscall import flagged, plant, run_metadata_rules, stored
 
 from pipeline.config import load_config
 from pipeline.resources import data_path
-from test_crosscall import flagged, plant, run_metadata_rules, stored
 
 TBC = "clause per final text to be confirmed"
 ONE_SIDED = [("agent", "您好，这里是某某金融，提醒您今天还款，请按一号键确认")]
@@ -32,7 +32,15 @@ def test_the_profiles_cite_their_documents_and_the_default_does_not(db):
 def test_gb2025_counts_automated_voice_calls_among_the_three_effective_calls(db):
     for hour in (9, 10, 11):
         plant(db, f"human-{hour}", f"2026-03-02T{hour:02d}:00:00+08:00", phone="13800000001")
-    plant(db, "robot", "2026-03-02T15:00:00+08:00", lines=ONE_SIDED, duration=20.0, call_type="机器人", phone="13800000001")
+    plant(
+        db,
+        "robot",
+        "2026-03-02T15:00:00+08:00",
+        lines=ONE_SIDED,
+        duration=20.0,
+        call_type="机器人",
+        phone="13800000001",
+    )
     run_metadata_rules(db, load_config())
     assert flagged(db, "call_frequency") == []  # the draft and NIFA: a robot call is no effective call
     run_metadata_rules(db, profile("gb2025"))
@@ -43,7 +51,9 @@ def test_gb2025_counts_automated_voice_calls_among_the_three_effective_calls(db)
 
 def test_cba_limits_unanswered_attempts_per_number(db):
     for minute in range(7):
-        plant(db, f"ring-{minute}", f"2026-03-02T10:{minute:02d}:00+08:00", lines=[], duration=0.0, phone="139 0000 0002")
+        plant(
+            db, f"ring-{minute}", f"2026-03-02T10:{minute:02d}:00+08:00", lines=[], duration=0.0, phone="139 0000 0002"
+        )
     run_metadata_rules(db, load_config())
     assert flagged(db, "call_frequency") == ["ring-6"]  # HN: the 7th attempt of any kind
     config = profile("cba")
@@ -54,13 +64,16 @@ def test_cba_limits_unanswered_attempts_per_number(db):
     assert "未接通拨打" in row[4] and json.loads(row[5]) == [f"CBA {TBC}"]
 
 
-@pytest.mark.parametrize("history, flagged_calls", [
-    ([], ["contact"]),                                                  # nobody tried the debtor
-    ([("answered", SPOKE, 30.0, {})], ["contact"]),
-    ([(f"miss-{k}", [], 0.0, {}) for k in range(3)], []),               # 3 failed in a row: unreachable
-    ([("answered", SPOKE, 30.0, {}), ("miss-1", [], 0.0, {}), ("miss-2", [], 0.0, {})], ["contact"]),
-    ([("void", [], 0.0, {"number_status": "空号"})], []),               # the number is invalid
-])
+@pytest.mark.parametrize(
+    "history, flagged_calls",
+    [
+        ([], ["contact"]),  # nobody tried the debtor
+        ([("answered", SPOKE, 30.0, {})], ["contact"]),
+        ([(f"miss-{k}", [], 0.0, {}) for k in range(3)], []),  # 3 failed in a row: unreachable
+        ([("answered", SPOKE, 30.0, {}), ("miss-1", [], 0.0, {}), ("miss-2", [], 0.0, {})], ["contact"]),
+        ([("void", [], 0.0, {"number_status": "空号"})], []),  # the number is invalid
+    ],
+)
 def test_premature_third_party_from_the_stored_history(db, history, flagged_calls):
     for k, (call_id, lines, duration, extra) in enumerate(history):
         plant(db, call_id, f"2026-03-02T09:0{k}:00+08:00", lines=lines, duration=duration, phone="13800000003", **extra)

@@ -7,10 +7,10 @@ import pytest
 
 from pipeline.calls import Call, Segment
 from pipeline.config import load_config
-from pipeline.yamldoc import LexiconError
 from pipeline.detect.protocol_file import load_protocol_cues
 from pipeline.detect.registry import build_registry, detect_call
 from pipeline.text import LEXICON_DIR
+from pipeline.yamldoc import LexiconError
 
 NOTICE = "本次通话将被录音"
 
@@ -30,18 +30,27 @@ def found(c, category, config=None):
 
 
 def test_debt_told_before_the_person_confirms_is_flagged_on_that_turn():
-    c = call(("a", f"您好，{NOTICE}，我是吉祥小贷的，请问是张伟吗？"), ("c", "你哪位？"),
-             ("a", "您在我们这里的借款已经逾期30天了，欠款5000元。"), ("c", "哦，是我。"))
+    c = call(
+        ("a", f"您好，{NOTICE}，我是吉祥小贷的，请问是张伟吗？"),
+        ("c", "你哪位？"),
+        ("a", "您在我们这里的借款已经逾期30天了，欠款5000元。"),
+        ("c", "哦，是我。"),
+    )
     [finding] = found(c, "unverified_identity")
     assert finding.segment_index == 2 and finding.speaker == "agent"
     assert "金额" in finding.explanation and "逾期" in finding.explanation
     assert finding.clauses == ["GB 5.2.2.2", "HN 10", "NIFA 16(一)1"]
 
 
-@pytest.mark.parametrize("answer", ["是我。", "我就是。", "对，我是张伟。", "嗯，是的。", "对，哪位？", "是的，什么事？", "嗯。"])
+@pytest.mark.parametrize(
+    "answer", ["是我。", "我就是。", "对，我是张伟。", "嗯，是的。", "对，哪位？", "是的，什么事？", "嗯。"]
+)
 def test_a_confirmation_before_the_debt_is_compliant(answer):
-    c = call(("a", f"您好，{NOTICE}，我是吉祥小贷的，请问是张伟先生吗？"), ("c", answer),
-             ("a", "您的借款已经逾期30天了，欠款5000元。"))
+    c = call(
+        ("a", f"您好，{NOTICE}，我是吉祥小贷的，请问是张伟先生吗？"),
+        ("c", answer),
+        ("a", "您的借款已经逾期30天了，欠款5000元。"),
+    )
     assert found(c, "unverified_identity") == []
 
 
@@ -58,15 +67,19 @@ def test_a_plain_yes_counts_only_right_after_an_identity_question():
 
 def test_a_leak_to_a_third_party_is_also_told_to_someone_unverified():
     # the writers' brief (issue 11 corpus): every third_party_leak line carries unverified_identity
-    c = call(("a", f"{NOTICE}，我是吉祥小贷的，请问是张伟吗？"), ("c", "我是他同事。"),
-             ("a", "他在我们这里的借款已经逾期30天了。"))
+    c = call(
+        ("a", f"{NOTICE}，我是吉祥小贷的，请问是张伟吗？"),
+        ("c", "我是他同事。"),
+        ("a", "他在我们这里的借款已经逾期30天了。"),
+    )
     assert [f.segment_index for f in found(c, "third_party_leak")] == [2]
     assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
 
 
 def test_a_third_party_told_nothing_is_no_unverified_identity():
-    c = call(("a", f"{NOTICE}，我是吉祥小贷的，请问是张伟吗？"), ("c", "我是他同事。"),
-             ("a", "麻烦您转告他给我们回个电话。"))
+    c = call(
+        ("a", f"{NOTICE}，我是吉祥小贷的，请问是张伟吗？"), ("c", "我是他同事。"), ("a", "麻烦您转告他给我们回个电话。")
+    )
     assert found(c, "unverified_identity") == []
 
 
@@ -76,14 +89,20 @@ def test_the_institutions_name_is_not_a_debt_detail():
 
 
 def test_the_customer_owning_the_debt_confirms():
-    c = call(("a", f"{NOTICE}，我是吉祥小贷的，请问是张伟吗？"), ("c", "是催我还钱的吧？我知道我逾期了。"),
-             ("a", "是的，您的欠款5000元已经逾期了。"))
+    c = call(
+        ("a", f"{NOTICE}，我是吉祥小贷的，请问是张伟吗？"),
+        ("c", "是催我还钱的吧？我知道我逾期了。"),
+        ("a", "是的，您的欠款5000元已经逾期了。"),
+    )
     assert found(c, "unverified_identity") == []
 
 
 def test_mono_recordings_use_the_guessed_roles_with_a_lower_score():
-    c = call(("u", f"您好，{NOTICE}，我是吉祥小贷的工作人员，请问是张伟先生吗？"), ("u", "你哪位？"),
-             ("u", "您在我们这里的借款已经逾期30天了，欠款5000元，今天必须处理。"))
+    c = call(
+        ("u", f"您好，{NOTICE}，我是吉祥小贷的工作人员，请问是张伟先生吗？"),
+        ("u", "你哪位？"),
+        ("u", "您在我们这里的借款已经逾期30天了，欠款5000元，今天必须处理。"),
+    )
     [finding] = found(c, "unverified_identity")
     assert finding.segment_index == 2 and finding.score < 0.8 and "推断" in finding.explanation
 
@@ -99,7 +118,16 @@ def test_an_interactive_call_without_a_notice_is_flagged_once_for_the_call():
     assert "坐席2句、客户2句" in finding.explanation
 
 
-@pytest.mark.parametrize("notice", ["本次通话将被录音", "为保障您的权益，通话全程录音", "我们的通话是有录音的", "本次通话内容会录音", "提醒一下，通话已被录音"])
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "本次通话将被录音",
+        "为保障您的权益，通话全程录音",
+        "我们的通话是有录音的",
+        "本次通话内容会录音",
+        "提醒一下，通话已被录音",
+    ],
+)
 def test_any_wording_of_the_notice_counts(notice):
     c = call(("a", f"您好，我是吉祥小贷的，{notice}，请问是张伟吗？"), ("c", "是我。"))
     assert found(c, "recording_notice") == []
@@ -138,7 +166,9 @@ def test_a_broken_cue_file_names_the_file_and_line(tmp_path):
     shutil.copytree(LEXICON_DIR, tmp_path / "lexicons")
     path = tmp_path / "lexicons" / "protocol.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace('"全程录音|', '"全程录音(|', 1), encoding="utf-8")
-    with pytest.raises(LexiconError, match=r"protocol\.yaml:\d+: recording_notice\.notices\[1\]: invalid regular expression"):
+    with pytest.raises(
+        LexiconError, match=r"protocol\.yaml:\d+: recording_notice\.notices\[1\]: invalid regular expression"
+    ):
         load_protocol_cues(tmp_path / "lexicons")
     with pytest.raises(LexiconError):
         build_registry({"lexicon_dir": str(tmp_path / "lexicons")})

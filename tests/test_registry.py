@@ -1,8 +1,8 @@
 import copy
 
 import pytest
-
 from detect_helpers import OPENING, make_call
+
 from pipeline.config import load_config
 from pipeline.detect import Detector, Result
 from pipeline.detect.registry import CORE_CATEGORIES, FAMILIES, build_registry, default_registry, merge
@@ -11,8 +11,17 @@ from pipeline.present.explanation import Explanation
 
 def result(category="threat", segment_index=3, score=0.8, detector="lexicon:threat", evidence="你这种老赖"):
     return Result(
-        call_id="t1", category=category, severity="high", score=score, start=9.0, end=11.5, speaker="agent",
-        segment_index=segment_index, evidence=evidence, clauses=["GB 5.2.1.2"], detectors=[detector],
+        call_id="t1",
+        category=category,
+        severity="high",
+        score=score,
+        start=9.0,
+        end=11.5,
+        speaker="agent",
+        segment_index=segment_index,
+        evidence=evidence,
+        clauses=["GB 5.2.1.2"],
+        detectors=[detector],
         explanations=[Explanation(detector=detector, text=f"{detector} says so")],
     )
 
@@ -83,12 +92,29 @@ def test_registry_is_built_once_per_settings():
 def test_the_registry_holds_a_detector_of_each_family_the_table_names():
     registry = default_registry(load_config())
     names = {d.name for d in registry.detectors}
-    assert {"lexicon:threat", "lexicon:extra_fees", "rule:missing_disclosure", "rule:third_party_leak",
-            "rule:unverified_identity", "rule:recording_notice", "classifier"} <= names
+    assert {
+        "lexicon:threat",
+        "lexicon:extra_fees",
+        "rule:missing_disclosure",
+        "rule:third_party_leak",
+        "rule:unverified_identity",
+        "rule:recording_notice",
+        "classifier",
+    } <= names
     assert {d.family for d in registry.detectors} == set(FAMILIES)
     fed = {c for d in registry.detectors for c in d.categories}
-    assert fed == {"threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak",
-                   "unverified_identity", "recording_notice", "private_channel", "illegal_funding", "extra_fees"}
+    assert fed == {
+        "threat",
+        "impersonation",
+        "exaggeration",
+        "missing_disclosure",
+        "third_party_leak",
+        "unverified_identity",
+        "recording_notice",
+        "private_channel",
+        "illegal_funding",
+        "extra_fees",
+    }
 
 
 class FakeBatchClassifier(FakeClassifier):
@@ -177,8 +203,11 @@ class StubModel:
 def test_classifier_results_on_customer_speech_of_a_mono_call_are_dropped():
     from pipeline.detect.recognizers.classifier import ClassifierRecognizer
 
-    turns = [("u", "喂，您好，我是某某金融的，请问是张伟吗？"), ("u", "你们是骗子吧，再打电话我就报警了"),
-             ("u", "先生，我们这边是正规机构。")]
+    turns = [
+        ("u", "喂，您好，我是某某金融的，请问是张伟吗？"),
+        ("u", "你们是骗子吧，再打电话我就报警了"),
+        ("u", "先生，我们这边是正规机构。"),
+    ]
     call = make_call(turns)
     assert registry_with(ClassifierRecognizer(StubModel({turns[1][1]: 0.99}), ["threat"])).analyze(call) == []
     [f] = registry_with(ClassifierRecognizer(StubModel({turns[2][1]: 0.99}), ["threat"])).analyze(call)

@@ -136,7 +136,9 @@ def test_admin_sees_the_audit_log(fixture_db):
 def post_routes():
     """Every POST route of the console's routers (FastAPI includes routers lazily, so
     ``app.routes`` does not list them)."""
-    return sorted(route.path for router in ROUTERS for route in router.routes if "POST" in getattr(route, "methods", ()))
+    return sorted(
+        route.path for router in ROUTERS for route in router.routes if "POST" in getattr(route, "methods", ())
+    )
 
 
 def test_every_post_route_refuses_a_missing_or_forged_csrf_token(fresh_db):
@@ -317,7 +319,9 @@ def test_reviewer_marks_a_whole_call_checked(fresh_db):
     assert db.execute("SELECT finding_id, verdict, reviewer, comment FROM reviews").fetchall() == [
         (None, "checked", "wang", "无其他违规")
     ]
-    assert db.execute("SELECT action, object_id FROM audit_log WHERE action = 'checked'").fetchall() == [("checked", CALL)]
+    assert db.execute("SELECT action, object_id FROM audit_log WHERE action = 'checked'").fetchall() == [
+        ("checked", CALL)
+    ]
     page = client.get("/call", params={"id": CALL}).text
     assert "已听完整通并记录全部违规 · wang" in page and "尚无人确认听完整通录音" not in page
 

@@ -88,4 +88,6 @@ def test_alaw_recording_plays_after_conversion(tmp_path, browser):
         page.keyboard.press("j")  # the next finding is selected and the player seeks to its lead-in
         second = page.locator(".finding.selected")
         start = float(second.get_attribute("data-start"))
-        page.wait_for_function(f"() => Math.abs(document.getElementById('player').currentTime - {max(start - 2, 0)}) < 0.5")
+        page.wait_for_function(
+            f"() => Math.abs(document.getElementById('player').currentTime - {max(start - 2, 0)}) < 0.5"
+        )

@@ -4,8 +4,8 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.review.export import HEADERS, ExportError, write
 from pipeline.present.labels import local_time
+from pipeline.review.export import HEADERS, ExportError, write
 from pipeline.review.queries import ExportRow
 
 ROW = ExportRow(

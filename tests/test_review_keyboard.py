@@ -44,7 +44,9 @@ def test_twenty_findings_by_keyboard_with_the_audio_playing_on(tmp_path, browser
         page.goto(f"{base_url}/call?id={LONG_CALL}")
         page.wait_for_function("() => document.getElementById('player').readyState >= 1")
         first_start = findings[0][1]
-        page.wait_for_function(f"() => Math.abs(document.getElementById('player').currentTime - {max(first_start - LEAD_IN, 0)}) < 0.01")
+        page.wait_for_function(
+            f"() => Math.abs(document.getElementById('player').currentTime - {max(first_start - LEAD_IN, 0)}) < 0.01"
+        )
         page.evaluate(WATCH_PLAYER)
         history_length = page.evaluate("history.length")
         url = page.url
@@ -114,7 +116,9 @@ def test_the_timeline_shows_both_channels_and_a_marker_per_finding_and_seeks(tmp
         assert page.locator(".lane-findings .marker").count() == 6
         page.locator(".lane-findings .marker").nth(3).click()
         page.wait_for_selector(f"#f{findings[3][0]}.selected")
-        page.wait_for_function(f"() => Math.abs(document.getElementById('player').currentTime - {findings[3][1] - LEAD_IN}) < 0.5")
+        page.wait_for_function(
+            f"() => Math.abs(document.getElementById('player').currentTime - {findings[3][1] - LEAD_IN}) < 0.5"
+        )
         page.keyboard.press("ArrowRight")
         page.wait_for_function(f"() => document.getElementById('player').currentTime > {findings[3][1] + 2.5}")
         page.keyboard.press("s")
@@ -123,7 +127,9 @@ def test_the_timeline_shows_both_channels_and_a_marker_per_finding_and_seeks(tmp
         page.keyboard.type("第5句")
         assert page.inner_text("#find-count") == "1 处"
         page.keyboard.press("Enter")
-        page.wait_for_function(f"() => document.querySelector('.line.playing') && document.querySelector('.line.playing').textContent.includes('第5句')")
+        page.wait_for_function(
+            "() => document.querySelector('.line.playing') && document.querySelector('.line.playing').textContent.includes('第5句')"
+        )
         assert page.locator(".line.hit").count() == 1
 
 
@@ -133,7 +139,7 @@ def test_one_key_decides_every_open_finding_on_a_line(tmp_path, browser):
     db = open_db(info["db_path"])
     for category in ("exaggeration", "impersonation"):  # two more on the first line
         db.execute(
-            "INSERT INTO findings (call_id, category, severity, score, start, \"end\", speaker, segment_index, "
+            'INSERT INTO findings (call_id, category, severity, score, start, "end", speaker, segment_index, '
             "evidence, clauses, detector, explanation, created_at) "
             "VALUES (?, ?, 'medium', 0.6, 1.0, 3.0, 'agent', 0, '上门找你', '[]', 'test', '', '2026-03-05')",
             [LONG_CALL, category],
@@ -150,6 +156,7 @@ def test_one_key_decides_every_open_finding_on_a_line(tmp_path, browser):
         for finding_id in on_line:
             page.wait_for_selector(f"#f{finding_id}.verdict-confirmed")
         page.wait_for_selector(f"#f{findings[1][0]}.selected")  # on to the next line's finding
-    verdicts = open_db(info["db_path"]).execute(
-        "SELECT finding_id, verdict FROM reviews ORDER BY finding_id").fetchall()
+    verdicts = (
+        open_db(info["db_path"]).execute("SELECT finding_id, verdict FROM reviews ORDER BY finding_id").fetchall()
+    )
     assert verdicts == [(finding_id, "confirmed") for finding_id in sorted(on_line)]

@@ -2,7 +2,6 @@ import wave
 from pathlib import Path
 
 import pytest
-
 from console_fixtures import write_alaw_wav, write_tone_wav
 
 from pipeline.review import media

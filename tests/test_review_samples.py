@@ -17,8 +17,17 @@ SAMPLED = ["c-20260304-0004", "c-20260302-0001", "c-20260303-0003"]
 def info(tmp_path):
     info = build_db(tmp_path)
     db = open_db(info["db_path"])
-    db["samples"].insert({"id": 1, "created_at": "2026-03-10T02:00:00+00:00", "created_by": "admin", "seed": 7,
-                          "size": 3, "parameters": "{}", "population": "{}"})
+    db["samples"].insert(
+        {
+            "id": 1,
+            "created_at": "2026-03-10T02:00:00+00:00",
+            "created_by": "admin",
+            "seed": 7,
+            "size": 3,
+            "parameters": "{}",
+            "population": "{}",
+        }
+    )
     db["sample_calls"].insert_all(
         [{"sample_id": 1, "call_id": c, "stratum": "甲", "position": i} for i, c in enumerate(SAMPLED)]
     )
@@ -45,8 +54,10 @@ def test_a_sample_is_worked_call_by_call_to_the_end(info):
     assert client.get(response.headers["location"]).headers["location"] == f"/call?id={SAMPLED[1]}&sample=1"
     # a verdict on the second call puts it in progress, not reviewed
     finding = info["finding_ids"][f"{SAMPLED[1]}:threat"]
-    client.post(f"/api/findings/{finding}/verdict", data={"verdict": "confirmed", "base": "0",
-                                                          "csrf_token": csrf_of(client, "/")})
+    client.post(
+        f"/api/findings/{finding}/verdict",
+        data={"verdict": "confirmed", "base": "0", "csrf_token": csrf_of(client, "/")},
+    )
     progress = samples.progress(open_db(info["db_path"]), 1)
     assert [c.state for c in progress.calls] == ["done", "started", "todo"] and progress.reviewed == 1
     # skipping ahead: the next after the third goes round to the second

@@ -6,10 +6,10 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from console_fixtures import build_db
 from test_review_app import CALL, audit_rows, csrf_of, logged_in
 
-import pytest
 from pipeline.review import team
 from pipeline.store import open_db
 
@@ -57,7 +57,8 @@ def test_a_stale_verdict_is_refused_with_a_warning_and_nothing_is_overwritten(in
     insisted = verdict(wang, finding, "dismissed", stale.json()["current"]["base"])
     assert insisted.status_code == 200
     assert [r[0] for r in db.execute("SELECT reviewer FROM reviews WHERE finding_id = ? ORDER BY id", [finding])] == [
-        "li", "wang"
+        "li",
+        "wang",
     ]
 
 
@@ -74,7 +75,10 @@ def test_a_claimed_call_leaves_other_reviewers_default_queue(info):
     wang, li = logged_in(info, "wang"), logged_in(info, "li")
     response = wang.post("/call/claim", data={"call_id": CALL, "csrf_token": csrf_of(wang, "/"), "back": "/"})
     assert response.status_code == 303
-    calls = lambda client, **params: [c["call_id"] for c in client.get("/api/queue", params=params).json()["calls"]]
+
+    def calls(client, **params):
+        return [c["call_id"] for c in client.get("/api/queue", params=params).json()["calls"]]
+
     assert CALL in calls(wang) and CALL not in calls(li)
     assert calls(wang, scope="mine") == [CALL] and calls(li, scope="mine") == []
     assert CALL in calls(li, scope="all")
@@ -124,8 +128,9 @@ def test_team_page_counts_work_and_agreement(info):
 
 def test_export_honours_every_queue_filter_and_links_each_finding(info):
     client = logged_in(info)
-    response = client.get("/export.csv", params={"agency": "华信资产管理有限公司", "category": "impersonation",
-                                                 "status": "open"})
+    response = client.get(
+        "/export.csv", params={"agency": "华信资产管理有限公司", "category": "impersonation", "status": "open"}
+    )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     # the agency has two calls and the category is on one of them: one row, not every finding
     assert [(r["通话"], r["机构"], r["严重程度"]) for r in rows] == [("c-20260302-0002", "华信资产管理有限公司", "高")]
@@ -137,7 +142,9 @@ def test_export_honours_every_queue_filter_and_links_each_finding(info):
 
 def test_explanations_and_search_show_no_digits_a_reviewer_may_not_see(info):
     db = open_db(info["db_path"])
-    db.execute("UPDATE findings SET explanation = '坐席念出卡号622202123…，并称打电话给你13…' WHERE call_id = ?", [CALL])
+    db.execute(
+        "UPDATE findings SET explanation = '坐席念出卡号622202123…，并称打电话给你13…' WHERE call_id = ?", [CALL]
+    )
     client = logged_in(info)
     page = client.get("/call", params={"id": CALL}).text
     assert "622202123" not in page and "13…" not in page and "*********…" in page
@@ -165,17 +172,28 @@ def test_an_admin_manages_accounts_in_the_console(info):
     admin, wang = logged_in(info, "admin"), logged_in(info, "wang")
     assert wang.get("/admin/users").status_code == 403
     token = csrf_of(admin, "/admin/users")
-    short = admin.post("/admin/users", data={"username": "zhao", "password": "short", "role": "reviewer",
-                                             "csrf_token": token})
+    short = admin.post(
+        "/admin/users", data={"username": "zhao", "password": "short", "role": "reviewer", "csrf_token": token}
+    )
     assert short.status_code == 400 and "密码至少 8 个字符" in short.text and 'value="zhao"' in short.text
-    assert admin.post("/admin/users", data={"username": "zhao", "password": "zhao-password", "role": "reviewer",
-                                            "csrf_token": token}).status_code == 303
+    assert (
+        admin.post(
+            "/admin/users",
+            data={"username": "zhao", "password": "zhao-password", "role": "reviewer", "csrf_token": token},
+        ).status_code
+        == 303
+    )
     assert logged_in_as(info, "zhao", "zhao-password").get("/").status_code == 200
-    assert admin.post("/admin/users/active", data={"username": "wang", "active": "0",
-                                                   "csrf_token": token}).status_code == 303
+    assert (
+        admin.post("/admin/users/active", data={"username": "wang", "active": "0", "csrf_token": token}).status_code
+        == 303
+    )
     assert wang.get("/").status_code == 303  # switched off: the session ended
-    assert [r["detail"] for r in audit_rows(info, "user")] == ["password must have at least 8 characters",
-                                                               "saved as reviewer", "disabled"]
+    assert [r["detail"] for r in audit_rows(info, "user")] == [
+        "password must have at least 8 characters",
+        "saved as reviewer",
+        "disabled",
+    ]
 
 
 def logged_in_as(info, username, password):

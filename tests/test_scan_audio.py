@@ -67,8 +67,9 @@ def test_engine_ray_without_ray_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # as if the [ray] extra were not installed
     transcripts = tmp_path / "calls.jsonl"
     transcripts.write_text("", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["scan", "--transcripts", str(transcripts), "--db", str(tmp_path / "qa.db"),
-                                      "--engine", "ray"])
+    result = CliRunner().invoke(
+        cli, ["scan", "--transcripts", str(transcripts), "--db", str(tmp_path / "qa.db"), "--engine", "ray"]
+    )
     assert result.exit_code == 1 and "pip install 'callqa[ray]'" in result.output
     assert "Traceback" not in result.output
 

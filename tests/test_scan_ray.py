@@ -56,14 +56,22 @@ def test_a_worker_killed_twice_fails_its_file_once_retried_succeeds(tmp_path, lo
         sources.append(Source(path=tmp_path / name, call_id=name.removesuffix(".wav")))
     tasks = list(pending_files(sources, {}, False, False, Progress()))
     with RayExecutor(workers=2) as executor:
-        done = {record.call.call_id: record
-                for _task, record in executor.map(DyingStage(ScanSettings(transcribe=None)), tasks)}
+        done = {
+            record.call.call_id: record
+            for _task, record in executor.map(DyingStage(ScanSettings(transcribe=None)), tasks)
+        }
     assert sorted(done) == sorted(name.removesuffix(".wav") for name in names)
-    assert done["crash"].status == "failed" and done["crash"].error == f"{tmp_path / 'crash.wav'}: " \
-        "the worker process died on this file (a crash in native code or out of memory)"
+    assert (
+        done["crash"].status == "failed"
+        and done["crash"].error
+        == f"{tmp_path / 'crash.wav'}: the worker process died on this file (a crash in native code or out of memory)"
+    )
     assert done["flaky"].status == "ok", "a worker that died once gets its file again"
-    assert all(r.status == "ok" and r.call.segments[0].text == f"{r.call.call_id}.wav"
-               for r in done.values() if r.call.call_id != "crash"), "the bytes travelled to the worker"
+    assert all(
+        r.status == "ok" and r.call.segments[0].text == f"{r.call.call_id}.wav"
+        for r in done.values()
+        if r.call.call_id != "crash"
+    ), "the bytes travelled to the worker"
     assert sum(executor.nodes.values()) == len(names) - 1
 
 
@@ -73,8 +81,7 @@ TIMING = {"calls": {"processed_at", "run_id"}, "findings": {"id", "created_at"},
 def table(db_path: Path, name: str) -> list[tuple]:
     with sqlite3.connect(db_path) as db:
         columns = [c[1] for c in db.execute(f"PRAGMA table_info({name})") if c[1] not in TIMING[name]]
-        return sorted(db.execute(f"SELECT {', '.join(f'[{c}]' for c in columns)} FROM {name}").fetchall(),
-                      key=repr)
+        return sorted(db.execute(f"SELECT {', '.join(f'[{c}]' for c in columns)} FROM {name}").fetchall(), key=repr)
 
 
 def test_ray_stores_what_the_local_engine_stores(tmp_path, local_ray):

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.calls import Call, CallRecord, Segment
 from pipeline.run import ScanSettings, find_audio, read_manifest, scan
-from pipeline.store import open_db, save_call, search_segments, load_call
+from pipeline.store import load_call, open_db, save_call, search_segments
 
 
 def write_jsonl(path, calls):
@@ -90,8 +90,9 @@ def test_manifest_and_folder_sources(tmp_path):
         (tmp_path / name).write_bytes(b"x")
     assert [s.call_id for s in find_audio(tmp_path)] == ["two", "one"]  # by path: a/b/two.MP3 before a/one.wav
     manifest = tmp_path / "calls.csv"
-    manifest.write_text("path,call_id,agency,agent_id,campaign\na/one.wav,X-1,某某小贷,A9,spring\na/b/two.MP3,,,,\n",
-                        encoding="utf-8")
+    manifest.write_text(
+        "path,call_id,agency,agent_id,campaign\na/one.wav,X-1,某某小贷,A9,spring\na/b/two.MP3,,,,\n", encoding="utf-8"
+    )
     sources = read_manifest(manifest, None)
     assert sources[0].call_id == "X-1" and sources[0].meta == {"agency": "某某小贷", "agent_id": "A9"}
     assert sources[0].extra == {"campaign": "spring"}
@@ -174,7 +175,10 @@ def test_a_run_that_ended_early_is_finished_by_the_next(tmp_path, monkeypatch):
         patch.setattr(run_module, "_cross_call_rules", killed)
         with pytest.raises(KeyboardInterrupt):
             scan(db, ScanSettings(transcribe=None), transcripts=src)
-    assert db["calls"].count == 1 and db.execute("SELECT count(*) FROM findings WHERE category = 'quiet_hours'").fetchone()[0] == 0
+    assert (
+        db["calls"].count == 1
+        and db.execute("SELECT count(*) FROM findings WHERE category = 'quiet_hours'").fetchone()[0] == 0
+    )
     [first] = db["runs"].rows
     assert first["finished_at"] is None
 

@@ -80,14 +80,17 @@ def test_template_chosen_by_manifest_columns(tmp_path):
     assert cards.for_call({}).id == "t"
 
 
-@pytest.mark.parametrize("text, line, reason", [
-    (TEMPLATE.replace("categories: [threat]", "categories: [thret]"), 6, "unknown category 'thret'"),
-    (TEMPLATE.replace("rules: [forbidden_words]", "rules: [nope]"), 9, "no analyst rule"),
-    (TEMPLATE.replace("per: call", "per: day"), 8, "must be occurrence or call"),
-    (TEMPLATE.replace("不合格: 0", "不合格: 10"), 4, "lowest grade must start at 0"),
-    (TEMPLATE.replace("points: 3", "points: -3"), 9, "points deducted"),
-    (TEMPLATE + "colour: red\n", 10, "unknown key 'colour'"),
-])
+@pytest.mark.parametrize(
+    "text, line, reason",
+    [
+        (TEMPLATE.replace("categories: [threat]", "categories: [thret]"), 6, "unknown category 'thret'"),
+        (TEMPLATE.replace("rules: [forbidden_words]", "rules: [nope]"), 9, "no analyst rule"),
+        (TEMPLATE.replace("per: call", "per: day"), 8, "must be occurrence or call"),
+        (TEMPLATE.replace("不合格: 0", "不合格: 10"), 4, "lowest grade must start at 0"),
+        (TEMPLATE.replace("points: 3", "points: -3"), 9, "points deducted"),
+        (TEMPLATE + "colour: red\n", 10, "unknown key 'colour'"),
+    ],
+)
 def test_template_mistakes_with_file_and_line(tmp_path, text, line, reason):
     path = write(tmp_path, "t.yaml", text)
     with pytest.raises(LexiconError) as error:
@@ -109,13 +112,20 @@ def test_shipped_templates_are_valid():
 
 # --- stored calls ---------------------------------------------------------------------------
 
+
 def finding(call_id, category, index=0, detector="lexicon"):
     return Finding(call_id, category, "high", 0.9, 0.0, 2.0, "agent", index, "…", [], detector, "")
 
 
 def store_call(db, call_id, categories, **extra):
-    call = Call(call_id, [Segment(0, 2, "agent", "您好"), Segment(2, 3, "customer", "嗯")],
-                started_at="2026-03-02T10:00:00+08:00", agency="甲机构", agent_id="A1", extra=extra)
+    call = Call(
+        call_id,
+        [Segment(0, 2, "agent", "您好"), Segment(2, 3, "customer", "嗯")],
+        started_at="2026-03-02T10:00:00+08:00",
+        agency="甲机构",
+        agent_id="A1",
+        extra=extra,
+    )
     record = CallRecord(call, "", call_id, findings=[finding(call_id, c, i % 2) for i, c in enumerate(categories)])
     save_call(db, record)
 
@@ -155,10 +165,16 @@ def test_scores_of_stored_calls_follow_verdicts_and_template_edits(db, tmp_path)
 
 def test_a_scan_scores_what_it_stored(tmp_path):
     calls = tmp_path / "calls.jsonl"
-    segments = [{"start": 0, "end": 2, "speaker": "agent", "text": "你再不还钱，我们就上门找你家人，让你好看"},
-                {"start": 2, "end": 3, "speaker": "customer", "text": "啊？"}]
-    calls.write_text(json.dumps({"call_id": "s1", "started_at": "2026-03-02T10:00:00+08:00", "segments": segments},
-                                ensure_ascii=False), encoding="utf-8")
+    segments = [
+        {"start": 0, "end": 2, "speaker": "agent", "text": "你再不还钱，我们就上门找你家人，让你好看"},
+        {"start": 2, "end": 3, "speaker": "customer", "text": "啊？"},
+    ]
+    calls.write_text(
+        json.dumps(
+            {"call_id": "s1", "started_at": "2026-03-02T10:00:00+08:00", "segments": segments}, ensure_ascii=False
+        ),
+        encoding="utf-8",
+    )
     db = open_db(tmp_path / "qa.db")
     progress = scan(db, ScanSettings(transcribe=None, config=load_config()), transcripts=calls)
     assert progress.scored == 1
@@ -171,4 +187,6 @@ def test_cli_score(db, tmp_path):
     store_call(db, "c2", [])
     result = CliRunner().invoke(cli, ["score", "--db", str(tmp_path / "qa.db")])
     assert result.exit_code == 0, result.output
-    assert "2 通通话已评分，一票否决 1 通" in result.output and "不合格 1" in result.output and "优秀 1" in result.output
+    assert (
+        "2 通通话已评分，一票否决 1 通" in result.output and "不合格 1" in result.output and "优秀 1" in result.output
+    )

@@ -2,12 +2,12 @@
 page shows the breakdown (the console's own tests stay in test_review_*)."""
 
 from console_fixtures import build_db
+from test_review_app import logged_in
 
 from pipeline.config import load_config
 from pipeline.review.queries import QueueFilters, call_view, queue_page
 from pipeline.scoring import score_calls
 from pipeline.store import open_db
-from test_review_app import logged_in
 
 
 def scored_db(tmp_path):
@@ -35,7 +35,8 @@ def test_queue_ranks_and_filters_by_score(tmp_path):
 def test_call_page_shows_the_breakdown(tmp_path):
     info, db = scored_db(tmp_path)
     call_id, score, breakdown = db.execute(
-        "SELECT call_id, score, breakdown FROM call_scores WHERE breakdown != '[]' ORDER BY call_id LIMIT 1").fetchone()
+        "SELECT call_id, score, breakdown FROM call_scores WHERE breakdown != '[]' ORDER BY call_id LIMIT 1"
+    ).fetchone()
     view = call_view(db, call_id)
     assert view.score["score"] == score and view.score["items"]
     page = logged_in(info).get(f"/call?id={call_id}")
@@ -50,6 +51,8 @@ def test_call_page_shows_how_the_call_sounded(tmp_path):
 
     info, db = scored_db(tmp_path)
     refresh_metrics(db)
-    call_id = db.execute("SELECT call_id FROM call_metrics WHERE speaker = 'agent' ORDER BY call_id LIMIT 1").fetchone()[0]
+    call_id = db.execute(
+        "SELECT call_id FROM call_metrics WHERE speaker = 'agent' ORDER BY call_id LIMIT 1"
+    ).fetchone()[0]
     page = logged_in(info).get(f"/call?id={call_id}")
     assert page.status_code == 200 and 'aria-label="声学指标"' in page.text and "静音合计" in page.text

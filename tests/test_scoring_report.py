@@ -1,9 +1,10 @@
 """The yearly report's score distributions per agency and agent, worked out by hand from the
 self-check report's planted year (the standard scorecard: threat, third-party leak critical)."""
 
+from test_selfcheck_report import X, Y, page_rows, rendered, report_db  # noqa: F401 (a fixture)
+
 from pipeline.config import load_config
 from pipeline.scoring import score_calls
-from test_selfcheck_report import X, Y, page_rows, rendered, report_db  # noqa: F401 (a fixture)
 
 
 def test_score_distribution_per_agency_and_agent(report_db):  # noqa: F811

@@ -23,8 +23,23 @@ def run(*args):
 
 def test_sample_records_writes_and_verifies(db_path, tmp_path):
     out = tmp_path / "sample.xlsx"
-    result = run("sample", "--db", db_path, "--year", 2026, "--size", 40, "--by", "agency,month",
-                 "--seed", 20261122, "--out", out, "--created-by", "合规负责人")
+    result = run(
+        "sample",
+        "--db",
+        db_path,
+        "--year",
+        2026,
+        "--size",
+        40,
+        "--by",
+        "agency,month",
+        "--seed",
+        20261122,
+        "--out",
+        out,
+        "--created-by",
+        "合规负责人",
+    )
     assert result.exit_code == 0, result.output
     assert "40 通" in result.output and "种子 20261122" in result.output
     rows = list(load_workbook(out)["抽样清单"].values)
@@ -35,8 +50,9 @@ def test_sample_records_writes_and_verifies(db_path, tmp_path):
 
 
 def test_sample_size_from_margin(db_path):
-    result = run("sample", "--db", db_path, "--year", 2026, "--margin", 0.05, "--confidence", 0.95, "--by", "agency",
-                 "--seed", 1)
+    result = run(
+        "sample", "--db", db_path, "--year", 2026, "--margin", 0.05, "--confidence", 0.95, "--by", "agency", "--seed", 1
+    )
     assert result.exit_code == 0, result.output
     # Cochran with finite population correction: 384.15 / (1 + 383.15 / 144) = 105.0 -> 105
     assert "105 通（总体 144 通" in result.output

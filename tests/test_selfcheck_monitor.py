@@ -45,7 +45,11 @@ def test_precision_per_category_uses_the_latest_verdict(verdict_db):
     overall = {row.category: row for row in result.overall_precision()}
     assert (overall["threat"].confirmed, overall["threat"].dismissed) == (7, 3)
     assert overall["threat"].precision.rate == pytest.approx(0.7)
-    assert (overall["exaggeration"].confirmed, overall["exaggeration"].dismissed, overall["exaggeration"].uncertain) == (2, 6, 1)
+    assert (
+        overall["exaggeration"].confirmed,
+        overall["exaggeration"].dismissed,
+        overall["exaggeration"].uncertain,
+    ) == (2, 6, 1)
     assert overall["exaggeration"].precision.rate == pytest.approx(0.25)
 
 
@@ -80,12 +84,15 @@ def test_recall_on_reviewed_sample_calls(verdict_db):
     db = verdict_db
     add_call(db, "clean-1", JAN, "某某信用管理", "A01")
     add_call(db, "clean-2", JAN, "某某信用管理", "A01")
-    add_review(db, "clean-1", "missed", "threat")            # in the sample: counts
-    add_review(db, "clean-2", "missed", "threat")            # not sampled: left out
-    add_review(db, "e-d-0", "missed", "third_party_leak")    # sampled
+    add_review(db, "clean-1", "missed", "threat")  # in the sample: counts
+    add_review(db, "clean-2", "missed", "threat")  # not sampled: left out
+    add_review(db, "e-d-0", "missed", "third_party_leak")  # sampled
     with db.atomic():
-        sample_id = db["samples"].insert({"created_at": "2026-12-01", "seed": 1, "size": 5, "parameters": "{}",
-                                          "population": "{}"}).last_pk
+        sample_id = (
+            db["samples"]
+            .insert({"created_at": "2026-12-01", "seed": 1, "size": 5, "parameters": "{}", "population": "{}"})
+            .last_pk
+        )
         db["sample_calls"].insert_all(
             {"sample_id": sample_id, "call_id": c, "stratum": "全部", "position": i}
             for i, c in enumerate(["t-jan-0", "t-jan-1", "t-jan-4", "clean-1", "e-d-0", "e-n"], 1)
@@ -95,8 +102,8 @@ def test_recall_on_reviewed_sample_calls(verdict_db):
     assert (recall["threat"].confirmed, recall["threat"].missed) == (2, 1)
     assert recall["threat"].recall.rate == pytest.approx(2 / 3)
     assert (recall["third_party_leak"].confirmed, recall["third_party_leak"].missed) == (0, 1)
-    assert "exaggeration" not in recall                      # e-d-0 was dismissed, e-n not reviewed
-    assert result.reviewed_sample_calls == 5                 # e-n has no review
+    assert "exaggeration" not in recall  # e-d-0 was dismissed, e-n not reviewed
+    assert result.reviewed_sample_calls == 5  # e-n has no review
 
 
 def test_recall_weighs_each_call_by_its_stratum_sampling_rate(verdict_db):
@@ -105,11 +112,26 @@ def test_recall_weighs_each_call_by_its_stratum_sampling_rate(verdict_db):
     db = verdict_db
     add_call(db, "clean-1", JAN, "某某信用管理", "A01")
     add_review(db, "clean-1", "missed", "threat")
-    strata = {"strata": [{"stratum": "有发现", "population": 10, "sample": 5},
-                         {"stratum": "无发现", "population": 90, "sample": 1}]}
+    strata = {
+        "strata": [
+            {"stratum": "有发现", "population": 10, "sample": 5},
+            {"stratum": "无发现", "population": 90, "sample": 1},
+        ]
+    }
     with db.atomic():
-        sample_id = db["samples"].insert({"created_at": "2026-12-01", "seed": 1, "size": 6, "parameters": "{}",
-                                          "population": json.dumps(strata, ensure_ascii=False)}).last_pk
+        sample_id = (
+            db["samples"]
+            .insert(
+                {
+                    "created_at": "2026-12-01",
+                    "seed": 1,
+                    "size": 6,
+                    "parameters": "{}",
+                    "population": json.dumps(strata, ensure_ascii=False),
+                }
+            )
+            .last_pk
+        )
         db["sample_calls"].insert_all(
             {"sample_id": sample_id, "call_id": c, "stratum": "无发现" if c == "clean-1" else "有发现", "position": i}
             for i, c in enumerate(["t-jan-0", "t-jan-1", "t-jan-4", "clean-1", "e-d-0", "e-n"], 1)

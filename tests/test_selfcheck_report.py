@@ -65,7 +65,14 @@ def report_db(tmp_path):
     db = open_db(tmp_path / "qa.db")
     [f1] = add_call(db, "x1", "2026-01-05T10:00:00+08:00", X, "A01", [("threat", LEAK, 0.95)])
     [f2] = add_call(db, "x2", "2026-01-06T10:00:00+08:00", X, "A01", [("exaggeration", "不还钱就要坐牢", 0.7)])
-    add_call(db, "x3", "2026-02-05T10:00:00+08:00", X, "A02", [("third_party_leak", "张先生欠我们八千块，回电打一三八一二三四五六七八", 0.8)])
+    add_call(
+        db,
+        "x3",
+        "2026-02-05T10:00:00+08:00",
+        X,
+        "A02",
+        [("third_party_leak", "张先生欠我们八千块，回电打一三八一二三四五六七八", 0.8)],
+    )
     add_call(db, "x4", "2026-02-06T10:00:00+08:00", X, "A02")
     add_call(db, "x5", "2026-03-05T10:00:00+08:00", X, "A01")
     add_call(db, "y1", "2026-01-07T10:00:00+08:00", Y, "B01")
@@ -90,7 +97,7 @@ def test_overview_and_counting_rule(report_db):
     assert page.by_id["calls-inspected"].strip() == "8"
     assert page.by_id["violating-calls"].strip() == "4"
     assert page.by_id["violation-rate"].strip() == "50.0%"
-    assert "all-agencies-rate" not in page.by_id          # only an agency's report compares
+    assert "all-agencies-rate" not in page.by_id  # only an agency's report compares
     assert "最新复核结论不是“误报”" in render_report(build_report(report_db, 2026, load_config()))
 
 
@@ -105,9 +112,9 @@ def test_calls_without_a_start_time_are_reported_as_left_out(report_db):
 def test_category_rates_with_wilson_intervals(report_db):
     rows = {r[0]: r for r in page_rows(rendered(report_db), "categories")}
     assert rows["威胁恐吓 / 侮辱谩骂"][1:4] == ["3", "8", "37.5%"]
-    assert rows["威胁恐吓 / 侮辱谩骂"][4] == "13.7% – 69.4%"         # Wilson 3/8
+    assert rows["威胁恐吓 / 侮辱谩骂"][4] == "13.7% – 69.4%"  # Wilson 3/8
     assert rows["向第三人泄露债务信息"][1:4] == ["1", "8", "12.5%"]
-    assert rows["夸大或虚构后果"][1:4] == ["0", "8", "0.0%"]          # its only finding was dismissed
+    assert rows["夸大或虚构后果"][1:4] == ["0", "8", "0.0%"]  # its only finding was dismissed
 
 
 def page_rows(page, section, index=0):
@@ -140,15 +147,21 @@ def test_evidence_is_masked_and_dismissed_findings_are_not_examples(report_db):
     examples = page_rows(Page(html), "examples")
     evidence = {r[1]: r[6] for r in examples}
     assert evidence["x1"] == "他欠我们八千块已经逾期三个月了，你让他打***********"
-    assert evidence["x3"] == "*先生欠我们八千块，回电打***********"   # the console's masker: names too
+    assert evidence["x3"] == "*先生欠我们八千块，回电打***********"  # the console's masker: names too
     assert "x2" not in evidence
-    assert examples[0][1] == "x1" and examples[0][5] == "属实"        # confirmed before uncertain
+    assert examples[0][1] == "x1" and examples[0][5] == "属实"  # confirmed before uncertain
     assert "old" not in evidence
 
 
 def test_call_ids_agents_and_agencies_holding_numbers_are_masked(report_db):
-    add_call(report_db, "13987654321", "2026-03-09T10:00:00+08:00", "张先生催收", "13700001111",
-             [("threat", "我们去你单位找你", 0.9)])
+    add_call(
+        report_db,
+        "13987654321",
+        "2026-03-09T10:00:00+08:00",
+        "张先生催收",
+        "13700001111",
+        [("threat", "我们去你单位找你", 0.9)],
+    )
     html = render_report(build_report(report_db, 2026, load_config()))
     assert "13987654321" not in html and "13700001111" not in html and "张先生催收" not in html
     examples = page_rows(Page(html), "examples")
@@ -180,7 +193,7 @@ def test_agency_report(report_db):
     assert page.by_id["calls-inspected"].strip() == "3"
     assert page.by_id["violating-calls"].strip() == "1"
     assert [r[0] for r in page_rows(page, "agencies")] == [Y]
-    assert page.by_id["all-agencies-rate"].strip() == "50.0%"      # 4 of all 8 calls, for comparison
+    assert page.by_id["all-agencies-rate"].strip() == "50.0%"  # 4 of all 8 calls, for comparison
     strata = [r[0] for r in page.table("sample", 2)[1:]]
     assert strata == [Y]
 

@@ -40,8 +40,8 @@ def test_population_is_the_years_ok_calls_sorted_by_id(year_db):
     ids = [c.call_id for c in population]
     assert len(ids) == 288
     assert ids == sorted(ids)
-    assert not any(i.startswith("2025") for i in ids)       # last year's call
-    assert "202606-A01-901" not in ids                      # the failed call
+    assert not any(i.startswith("2025") for i in ids)  # last year's call
+    assert "202606-A01-901" not in ids  # the failed call
 
 
 def test_same_seed_same_sample(year_db):
@@ -84,15 +84,21 @@ def test_equal_allocation_gives_each_stratum_the_same_size(year_db):
 
 def test_allocate_largest_remainder():
     assert allocate({("a",): 50, ("b",): 30, ("c",): 20}, 10, {("a",): 50, ("b",): 30, ("c",): 20}) == {
-        ("a",): 5, ("b",): 3, ("c",): 2
+        ("a",): 5,
+        ("b",): 3,
+        ("c",): 2,
     }
     # quotas 3.5, 2.1, 1.4: floors 3+2+1 = 6, the one left goes to the largest remainder (a)
     assert allocate({("a",): 35, ("b",): 21, ("c",): 14}, 7, {("a",): 35, ("b",): 21, ("c",): 14}) == {
-        ("a",): 4, ("b",): 2, ("c",): 1
+        ("a",): 4,
+        ("b",): 2,
+        ("c",): 1,
     }
     # ties go to the first stratum in order
     assert allocate({("a",): 1, ("b",): 1, ("c",): 1}, 2, {("a",): 1, ("b",): 1, ("c",): 1}) == {
-        ("a",): 1, ("b",): 1, ("c",): 0
+        ("a",): 1,
+        ("b",): 1,
+        ("c",): 0,
     }
 
 
@@ -148,7 +154,9 @@ def test_sample_is_recorded_and_rederives(tmp_path):
     sample_id = record_sample(db, sample, created_by="合规负责人")
     assert latest_sample_id(db, 2026) == sample_id
 
-    row = db.execute("SELECT seed, size, parameters, population, created_by FROM samples WHERE id = ?", [sample_id]).fetchone()
+    row = db.execute(
+        "SELECT seed, size, parameters, population, created_by FROM samples WHERE id = ?", [sample_id]
+    ).fetchone()
     assert row[0] == 20261122 and row[1] == 30 and row[4] == "合规负责人"
     parameters, population = json.loads(row[2]), json.loads(row[3])
     assert parameters["by"] == ["agency", "flagged"] and parameters["oversample_flagged"] == 2.0

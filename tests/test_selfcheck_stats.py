@@ -19,11 +19,11 @@ def test_z_for_95_percent():
 @pytest.mark.parametrize(
     "margin, confidence, rate, population, expected",
     [
-        (0.05, 0.95, 0.5, None, 385),   # the textbook figure
-        (0.05, 0.95, 0.5, 1000, 278),   # with the finite population correction
+        (0.05, 0.95, 0.5, None, 385),  # the textbook figure
+        (0.05, 0.95, 0.5, 1000, 278),  # with the finite population correction
         (0.03, 0.95, 0.5, None, 1068),
         (0.05, 0.99, 0.5, None, 664),
-        (0.05, 0.95, 0.1, None, 139),   # a lower expected rate needs fewer calls
+        (0.05, 0.95, 0.1, None, 139),  # a lower expected rate needs fewer calls
         (0.05, 0.95, 0.5, 100, 80),
     ],
 )
@@ -44,7 +44,7 @@ def test_sample_size_rejects_a_margin_outside_0_1(bad):
 @pytest.mark.parametrize(
     "k, n, low, high",
     [
-        (8, 10, 0.4902, 0.9433),   # Wilson score interval, worked by hand
+        (8, 10, 0.4902, 0.9433),  # Wilson score interval, worked by hand
         (5, 10, 0.2366, 0.7634),
         (0, 20, 0.0, 0.1611),
     ],

@@ -55,7 +55,10 @@ def test_a_severity_setting_overrides_the_table():
         ({"lexicon": {"guessed_role_factor": "high"}}, "detection.lexicon.guessed_role_factor: must be a number"),
         ({"categories": {"threat": {"treshold": 0.4}}}, r"detection.categories.threat: unknown setting\(s\) treshold"),
         ({"categories": {"harassment": {"enabled": True}}}, r"detection.categories: unknown categor\(ies\) harassment"),
-        ({"categories": {"quiet_hours": {"start": "10pm"}}}, "detection.categories.quiet_hours: '10pm' is not a time of day"),
+        (
+            {"categories": {"quiet_hours": {"start": "10pm"}}},
+            "detection.categories.quiet_hours: '10pm' is not a time of day",
+        ),
         ({"categories": {"threat": {"severity": "grave"}}}, "detection.categories.threat: severity must be one of"),
         ({"disclosure": {"agent_turns": 2.5}}, "detection.disclosure.agent_turns: must be a whole number"),
     ],

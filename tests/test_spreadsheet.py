@@ -1,14 +1,11 @@
 import csv
 
+import pytest
 from openpyxl import load_workbook
 
-from pipeline.spreadsheet import write_table
+from pipeline.spreadsheet import OutputError, write_table
 
-import pytest
-
-from pipeline.spreadsheet import OutputError
-
-ROWS = [["=HYPERLINK(\"http://x\")", "某某小贷", 3], ["c-2", "@SUM(1)", None], ["\t=1+1", "\r=2", "-3+3"]]
+ROWS = [['=HYPERLINK("http://x")', "某某小贷", 3], ["c-2", "@SUM(1)", None], ["\t=1+1", "\r=2", "-3+3"]]
 
 
 def test_csv_is_utf8_with_bom_and_formulas_are_neutralised(tmp_path):
@@ -24,7 +21,9 @@ def test_csv_is_utf8_with_bom_and_formulas_are_neutralised(tmp_path):
 
 def test_xlsx_has_bold_header_extra_sheet_and_no_formulas(tmp_path):
     path = tmp_path / "t.xlsx"
-    write_table(path, ["通话", "机构", "分"], ROWS, "质检结果", widths=(20, 10), extra_sheets={"参数": [["种子", "-7"]]})
+    write_table(
+        path, ["通话", "机构", "分"], ROWS, "质检结果", widths=(20, 10), extra_sheets={"参数": [["种子", "-7"]]}
+    )
     book = load_workbook(path)
     sheet = book["质检结果"]
     assert sheet["A1"].value == "通话" and sheet["A1"].font.bold

@@ -18,10 +18,6 @@ def test_words_and_index_tokens_drop_punctuation():
     assert "法院" in index_tokens("人民法院已经立案").split()
 
 
-from pipeline.calls import call_from_json
-from pipeline.text import normalize_spacing
-
-
 @pytest.mark.parametrize(
     "heard, stored",
     [
@@ -59,7 +55,12 @@ def test_normalizing_twice_changes_nothing():
 
 
 def test_imported_transcripts_are_stored_in_the_same_spacing():
-    call = call_from_json({"call_id": "c1", "segments": [
-        {"start": 0, "end": 1, "speaker": "agent", "text": "您 的 账 单 已 经 逾 期"},
-    ]})
+    call = call_from_json(
+        {
+            "call_id": "c1",
+            "segments": [
+                {"start": 0, "end": 1, "speaker": "agent", "text": "您 的 账 单 已 经 逾 期"},
+            ],
+        }
+    )
     assert call.segments[0].text == "您的账单已经逾期"

@@ -33,14 +33,16 @@ def tone(seconds: float, amplitude: float = 0.1) -> np.ndarray:
 
 
 def segment(text, start=0.0, end=1.0, avg_logprob=-0.3, no_speech_prob=0.1):
-    return Segment(start=start, end=end, speaker="agent", text=text,
-                   avg_logprob=avg_logprob, no_speech_prob=no_speech_prob)
+    return Segment(
+        start=start, end=end, speaker="agent", text=text, avg_logprob=avg_logprob, no_speech_prob=no_speech_prob
+    )
 
 
 LOUD = tone(10.0)
 
 
 # --- repetition loops ---------------------------------------------------------------------
+
 
 def test_repeats_beyond_the_limit_are_cut():
     assert cut_repeats("好的好的好的好的好的好的", 3) == "好的好的好的"
@@ -84,10 +86,11 @@ def test_same_text_in_many_segments_in_a_row_is_a_loop():
 
 # --- Whisper's own confidence ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "no_speech_prob, avg_logprob, dropped",
     [
-        (0.9, -1.5, True),   # probably silence and decoded with little confidence
+        (0.9, -1.5, True),  # probably silence and decoded with little confidence
         (0.9, -0.3, False),  # Whisper doubts there is speech but read it confidently
         (0.2, -1.5, False),  # speech, poorly understood: keep it for the reviewer
         (0.6, -1.0, False),  # at the thresholds: kept
@@ -106,11 +109,13 @@ def test_segments_without_confidence_figures_are_judged_on_the_rest():
 
 # --- text over silence -----------------------------------------------------------------------
 
+
 def test_text_over_silence_is_dropped():
     samples = np.concatenate([tone(2.0), np.zeros(2 * SAMPLE_RATE, np.float32), tone(2.0)])
     kept = drop_hallucinations(
         [segment("我是法院的", 0.0, 2.0), segment("谢谢大家", 2.1, 3.9), segment("你好", 4.0, 6.0)],
-        samples, SETTINGS,
+        samples,
+        SETTINGS,
     )
     assert [s.text for s in kept] == ["我是法院的", "你好"]
 
@@ -129,6 +134,7 @@ def test_segment_beyond_the_audio_is_text_over_nothing():
 
 
 # --- known subtitle-credit hallucinations ------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "text",
@@ -165,6 +171,7 @@ def test_thresholds_come_from_the_settings():
 
 # --- settings and speech regions -----------------------------------------------------------------
 
+
 def test_settings_come_from_the_config_file_with_overrides():
     config = load_config()
     settings = TranscribeSettings.from_config(config, beam_size=2, model=None)
@@ -185,7 +192,7 @@ def test_speech_regions_follow_the_turns_of_one_channel():
     lines = manifest["dialogues"]["violation"]["lines"]
     for role, samples in audio.channels:
         regions = speech_regions(samples, vad=True)
-        turns = [(l["start"], l["end"]) for l in lines if l["speaker"] == role]
+        turns = [(line["start"], line["end"]) for line in lines if line["speaker"] == role]
         assert len(regions) == len(turns)
         for (start, end), (turn_start, turn_end) in zip(regions, turns):
             assert start == pytest.approx(turn_start, abs=0.5)
@@ -194,7 +201,9 @@ def test_speech_regions_follow_the_turns_of_one_channel():
 
 def test_without_vad_the_channel_is_read_in_whisper_windows():
     assert speech_regions(np.zeros(70 * SAMPLE_RATE, np.float32), vad=False) == [
-        (0.0, 30.0), (30.0, 60.0), (60.0, 70.0)
+        (0.0, 30.0),
+        (30.0, 60.0),
+        (60.0, 70.0),
     ]
 
 
@@ -258,8 +267,7 @@ class FakePiece:
 
 def test_a_whisper_segment_across_the_other_partys_turn_is_cut_there():
     (window,) = pack_windows("agent", 0, AGENT, CUSTOMER, duration=21.0, max_pause=1.0)
-    words = [FakeWord(5.0, 6.0, "你"), FakeWord(6.0, 7.5, "欠钱"), FakeWord(8.6, 9.0, "今天"),
-             FakeWord(9.0, 9.4, "还")]
+    words = [FakeWord(5.0, 6.0, "你"), FakeWord(6.0, 7.5, "欠钱"), FakeWord(8.6, 9.0, "今天"), FakeWord(9.0, 9.4, "还")]
     segments = split_at_turns(FakePiece("你欠钱今天还", words), window)
     assert [(s.text, s.speaker) for s in segments] == [("你欠钱", "agent"), ("今天还", "agent")]
     assert segments[0].start == pytest.approx(5.5) and segments[0].end == pytest.approx(8.0)
@@ -274,6 +282,7 @@ def test_a_segment_within_one_turn_stays_whole():
 
 
 # --- the real model ----------------------------------------------------------------------------------
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize("batch_size", [0, 8], ids=["sequential", "batched"])
@@ -307,13 +316,13 @@ def test_bundled_model_transcribes_a_stereo_call(batch_size, tmp_path_factory, m
 
 # --- the command line ------------------------------------------------------------------------------
 
+
 def test_transcribe_command_reports_a_bad_model_folder(tmp_path):
     from click.testing import CliRunner
 
     from pipeline.cli import cli
 
-    result = CliRunner().invoke(
-        cli, ["transcribe", "--model", str(tmp_path), str(FIXTURES / "clean_mono_44k.mp3")])
+    result = CliRunner().invoke(cli, ["transcribe", "--model", str(tmp_path), str(FIXTURES / "clean_mono_44k.mp3")])
     assert result.exit_code == 1
     assert "lacks model.bin" in result.output
 
@@ -328,8 +337,17 @@ def test_transcribe_command_prints_calls_and_reports_bad_files(tmp_path_factory,
     monkeypatch.setenv("CALLQA_CACHE", str(tmp_path_factory.getbasetemp() / "model-cache"))
     broken = FIXTURES / "broken_text.wav"
     result = CliRunner().invoke(
-        cli, ["transcribe", "--batch-size", "8", "--threads", "2",
-              str(FIXTURES / "violation_mono_8k_amrnb.amr"), str(broken)])
+        cli,
+        [
+            "transcribe",
+            "--batch-size",
+            "8",
+            "--threads",
+            "2",
+            str(FIXTURES / "violation_mono_8k_amrnb.amr"),
+            str(broken),
+        ],
+    )
     assert result.exit_code == 1
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
@@ -337,7 +355,6 @@ def test_transcribe_command_prints_calls_and_reports_bad_files(tmp_path_factory,
     assert call.call_id == "violation_mono_8k_amrnb"
     assert call.segments and {s.speaker for s in call.segments} == {"unknown"}
     assert f"error: {broken}: not an audio file" in result.stderr
-
 
 
 def test_model_folder_that_does_not_load_is_a_model_error(tmp_path):
@@ -399,8 +416,9 @@ def test_the_domain_prompt_with_the_calls_institutions_reaches_faster_whisper(mo
 
 
 def test_own_prompt_and_hotwords_reach_faster_whisper_as_given(monkeypatch, tmp_path):
-    transcriber = fake_transcriber(monkeypatch, tmp_path, initial_prompt="您好，这里是某某银行。",
-                                   hotwords="某某银行 信用卡")
+    transcriber = fake_transcriber(
+        monkeypatch, tmp_path, initial_prompt="您好，这里是某某银行。", hotwords="某某银行 信用卡"
+    )
     transcriber.transcribe(stereo_call(), names=["安达商务咨询有限公司"])
     assert FakeBatched.calls[0]["initial_prompt"] == "您好，这里是某某银行。"
     assert FakeBatched.calls[0]["hotwords"] == "某某银行 信用卡"
@@ -443,7 +461,11 @@ def test_stored_segments_hold_the_repaired_text_searchable_and_the_raw_text_besi
     assert "raw_text" not in {row[1] for row in old.execute("PRAGMA table_info(segments)")}
     old.close()
     # Only raw_text's migration is pending: the columns later ALTER TABLEs add are in SCHEMA already.
-    monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[: store.MIGRATIONS.index("ALTER TABLE segments ADD COLUMN raw_text TEXT") + 1])
+    monkeypatch.setattr(
+        store,
+        "MIGRATIONS",
+        store.MIGRATIONS[: store.MIGRATIONS.index("ALTER TABLE segments ADD COLUMN raw_text TEXT") + 1],
+    )
     db = store.open_db(tmp_path / "qa.db")
     segments = repair_homophones([segment("您的借款已经预期三天了")], load_config())
     store.save_call(db, CallRecord(Call("c1", segments), "c1.wav", "sha-c1"))

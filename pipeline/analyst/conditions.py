@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..acoustics import CallMeasures, measure_call
-from ..detect.view import CallView, Utterance
+from pipeline.acoustics import CallMeasures, measure_call
+from pipeline.detect.view import CallView, Utterance
 
 ROLE_LABELS = {"agent": "坐席", "customer": "客户", "any": "任一方"}
 _NOT_SPOKEN = re.compile(r"[\W_]+", re.UNICODE)

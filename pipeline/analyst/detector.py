@@ -10,12 +10,12 @@ from the condition) and what was found.
 
 from __future__ import annotations
 
-from ..detect.base import Detector, Result
-from ..detect.settings import DetectionSettings
-from ..detect.view import CallView
-from ..present.explanation import Explanation
-from .conditions import CallContext
-from .language import AnalystRule, RulePack, read_rule_pack, rule_paths
+from pipeline.analyst.conditions import CallContext
+from pipeline.analyst.language import AnalystRule, RulePack, read_rule_pack, rule_paths
+from pipeline.detect.base import Detector, Result
+from pipeline.detect.settings import DetectionSettings
+from pipeline.detect.view import CallView
+from pipeline.present.explanation import Explanation
 
 FAMILY = "analyst_rules"
 
@@ -51,23 +51,34 @@ class AnalystRuleRecognizer(Detector):
             detectors=[detector],
         )
         if not outcome.hits:
-            return [Result(**common, start=0.0, end=round(context.duration, 3), speaker=None, segment_index=None,
-                           evidence=rule.description, explanations=[Explanation(detector, said)])]
+            return [
+                Result(
+                    **common,
+                    start=0.0,
+                    end=round(context.duration, 3),
+                    speaker=None,
+                    segment_index=None,
+                    evidence=rule.description,
+                    explanations=[Explanation(detector, said)],
+                )
+            ]
         results = []
         for hit in outcome.hits:
             u = context.view.utterances[hit.index]
             explanation = Explanation(detector, f"{said}；{hit.detail}")
             if u.role_reason:
                 explanation = explanation.guessed(u.role_reason)
-            results.append(Result(
-                **common,
-                start=u.segment.start if hit.start is None else hit.start,
-                end=u.segment.end if hit.end is None else hit.end,
-                speaker=u.role,
-                segment_index=u.index,
-                evidence=u.segment.text,
-                explanations=[explanation],
-            ))
+            results.append(
+                Result(
+                    **common,
+                    start=u.segment.start if hit.start is None else hit.start,
+                    end=u.segment.end if hit.end is None else hit.end,
+                    speaker=u.role,
+                    segment_index=u.index,
+                    evidence=u.segment.text,
+                    explanations=[explanation],
+                )
+            )
         return results
 
 

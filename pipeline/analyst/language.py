@@ -11,14 +11,12 @@ rule to apply at all (its hits are not findings: "only calls where the customer 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from ..resources import data_path
-from ..categories import SEVERITIES, Category, CategoryTable, category_table
-from ..yamldoc import LexiconError, YamlDoc
-from .conditions import (
+from pipeline.analyst.conditions import (
     MEASURES,
     ROLE_LABELS,
     AllOf,
@@ -32,6 +30,9 @@ from .conditions import (
     Sequence,
     WithoutBefore,
 )
+from pipeline.categories import SEVERITIES, Category, CategoryTable, category_table
+from pipeline.resources import data_path
+from pipeline.yamldoc import LexiconError, YamlDoc
 
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _RULE_KEYS = ("id", "category", "description", "severity", "score", "when", "match")
@@ -113,7 +114,9 @@ def read_rule_pack(paths: list[str | Path], table: CategoryTable | None = None) 
             continue
         for rule in reader.rules:
             if rule.id in seen_rules:
-                reader.doc.problems.append(f"{rule.path}:{rule.line}: rule id {rule.id!r} is already used at {seen_rules[rule.id]}")
+                reader.doc.problems.append(
+                    f"{rule.path}:{rule.line}: rule id {rule.id!r} is already used at {seen_rules[rule.id]}"
+                )
             seen_rules[rule.id] = rule.where
         problems.extend(reader.doc.problems)
         rules.extend(reader.rules)
@@ -156,7 +159,10 @@ class _FileReader:
             category_id = str(category_id)
             if category_id in self.table or category_id in earlier:
                 where = self.table.path.name if category_id in self.table else "another rule file"
-                self.doc.problem(keys, f"category {category_id!r} is already defined in {where}; name it in a rule without defining it again")
+                self.doc.problem(
+                    keys,
+                    f"category {category_id!r} is already defined in {where}; name it in a rule without defining it again",
+                )
                 continue
             if not RULE_ID.match(category_id):
                 self.doc.problem(keys, "a category id is lower-case letters, digits and _")
@@ -178,13 +184,19 @@ class _FileReader:
                 raw_clauses = {}
             for document, items in raw_clauses.items():
                 if document not in self.table.documents:
-                    self.doc.problem(keys + ("clauses", document),
-                                     f"names document {document!r}; known: {', '.join(self.table.documents)}")
+                    self.doc.problem(
+                        keys + ("clauses", document),
+                        f"names document {document!r}; known: {', '.join(self.table.documents)}",
+                    )
                     continue
                 clauses[str(document)] = tuple(self.doc.strings(items, keys + ("clauses", document), required=True))
             out[category_id] = Category(
-                id=category_id, label=str(label or category_id).strip(), severity=str(severity), core=False,
-                clauses_by_document=clauses, families=("analyst_rules",),
+                id=category_id,
+                label=str(label or category_id).strip(),
+                severity=str(severity),
+                core=False,
+                clauses_by_document=clauses,
+                families=("analyst_rules",),
             )
         return out
 
@@ -201,7 +213,10 @@ class _FileReader:
             doc.problem(keys + ("id",), f"is required: lower-case letters, digits and _, got {rule_id!r}")
         category = raw.get("category")
         if category not in self.known:
-            doc.problem(keys + ("category",), f"unknown category {category!r}: use one of {self.table.path.name} or add it under categories:")
+            doc.problem(
+                keys + ("category",),
+                f"unknown category {category!r}: use one of {self.table.path.name} or add it under categories:",
+            )
         severity = raw.get("severity")
         if severity is not None and severity not in SEVERITIES:
             doc.problem(keys + ("severity",), f"must be one of {', '.join(SEVERITIES)}, got {severity!r}")
@@ -218,11 +233,23 @@ class _FileReader:
             return None
         match = self._condition(raw["match"], keys + ("match",))
         when = self._condition(raw["when"], keys + ("when",)) if "when" in raw else None
-        if match is None or ("when" in raw and when is None) or not isinstance(rule_id, str) or category not in self.known:
+        if (
+            match is None
+            or ("when" in raw and when is None)
+            or not isinstance(rule_id, str)
+            or category not in self.known
+        ):
             return None
         return AnalystRule(
-            id=rule_id, category=str(category), description=(description or match.describe()).strip(),
-            severity=severity, score=float(score), match=match, when=when, path=doc.path, line=doc.line(*keys),
+            id=rule_id,
+            category=str(category),
+            description=(description or match.describe()).strip(),
+            severity=severity,
+            score=float(score),
+            match=match,
+            when=when,
+            path=doc.path,
+            line=doc.line(*keys),
         )
 
     def _condition(self, raw: Any, keys: tuple) -> Condition | None:
@@ -233,7 +260,10 @@ class _FileReader:
         operators = [key for key in raw if key in _OPERATORS]
         if len(operators) != 1:
             found = f"found {', '.join(operators)}" if operators else "found none"
-            doc.problem(keys, f"a condition needs exactly one operator of {', '.join(_OPERATORS)} ({found}); combine several with all: or any:")
+            doc.problem(
+                keys,
+                f"a condition needs exactly one operator of {', '.join(_OPERATORS)} ({found}); combine several with all: or any:",
+            )
             return None
         operator = operators[0]
         doc.unknown_keys(raw, (operator, *_OPERATORS[operator]), keys)
@@ -273,14 +303,18 @@ class _FileReader:
             number = raw[key]
             whole = key.endswith("turns")
             if isinstance(number, bool) or not isinstance(number, int if whole else (int, float)) or number <= 0:
-                self.doc.problem(keys + (key,), f"must be a positive {'whole number' if whole else 'number'}, got {number!r}")
+                self.doc.problem(
+                    keys + (key,), f"must be a positive {'whole number' if whole else 'number'}, got {number!r}"
+                )
                 return None
             values[key] = number
         return Scope(role=role, **values)
 
     def _keyword(self, value: Any, raw: dict, keys: tuple, scope: Scope) -> Condition | None:
         if not isinstance(value, dict):
-            self.doc.problem(keys, "must be a mapping: any:, all: or none: a list of words, or at_least: N with of: a list")
+            self.doc.problem(
+                keys, "must be a mapping: any:, all: or none: a list of words, or at_least: N with of: a list"
+            )
             return None
         modes = [key for key in value if key in _KEYWORD_MODES]
         self.doc.unknown_keys(value, (*_KEYWORD_MODES, "of"), keys)
@@ -331,7 +365,9 @@ class _FileReader:
             self.doc.problem(keys[:-1] + ("count_above",), f"must be a whole number of 0 or more, got {count_above!r}")
             return None
         if above is None and not count_above:
-            self.doc.problem(keys, "give above: (the size an event must exceed), count_above: (how many events), or both")
+            self.doc.problem(
+                keys, "give above: (the size an event must exceed), count_above: (how many events), or both"
+            )
             return None
         return Measure(value, None if above is None else float(above), count_above, scope)
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..calls import Finding, read_calls
-from .detector import AnalystRuleRecognizer
-from .language import RulePack, read_rule_pack
+from pipeline.analyst.detector import AnalystRuleRecognizer
+from pipeline.analyst.language import RulePack, read_rule_pack
+from pipeline.calls import Finding, read_calls
 
 
 @dataclass
@@ -24,7 +24,7 @@ class TrialResult:
 def try_rules(rule_file: Path, calls_file: Path, config: dict[str, Any]) -> tuple[RulePack, list[TrialResult]]:
     """The rules of ``rule_file``, and each call of ``calls_file`` with the findings they give
     it; a call that breaks the format gives its error and the others go on."""
-    from ..detect.registry import default_registry
+    from pipeline.detect.registry import default_registry
 
     pack = read_rule_pack([rule_file])
     detector = AnalystRuleRecognizer(pack)

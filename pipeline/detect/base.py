@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ..calls import Finding
-from ..present.explanation import Explanation, render
-from .view import CallView, Utterance
+from pipeline.calls import Finding
+from pipeline.detect.view import CallView, Utterance
+from pipeline.present.explanation import Explanation, render
 
 
 @dataclass
@@ -59,7 +59,13 @@ class Result:
 
 
 def utterance_result(
-    view: CallView, u: Utterance, category: str, severity: str, score: float, clauses: list[str], explanation: Explanation,
+    view: CallView,
+    u: Utterance,
+    category: str,
+    severity: str,
+    score: float,
+    clauses: list[str],
+    explanation: Explanation,
     speaker: str | None = None,
 ) -> Result:
     """A result on one utterance: its time span and index, its text as the evidence, spoken by
@@ -81,8 +87,15 @@ def utterance_result(
 
 
 def span_result(
-    view: CallView, first: Utterance, last: Utterance, category: str, severity: str, score: float, clauses: list[str],
-    evidence: str, explanation: Explanation,
+    view: CallView,
+    first: Utterance,
+    last: Utterance,
+    category: str,
+    severity: str,
+    score: float,
+    clauses: list[str],
+    evidence: str,
+    explanation: Explanation,
 ) -> Result:
     """A result on the agent's part of the call from ``first`` to ``last`` (no one segment)."""
     return Result(

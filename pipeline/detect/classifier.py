@@ -34,7 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from ..errors import CallqaError
+from pipeline.errors import CallqaError
 
 NONE = "none"
 CATEGORIES = ("threat", "impersonation", "exaggeration", "third_party_leak")
@@ -145,5 +145,7 @@ def load(path: str | Path) -> TrainedClassifier:
     if not isinstance(data, dict) or not isinstance(data.get("pipeline"), Pipeline):
         raise ModelFileError(f"{path}: not a callqa classifier file")
     return TrainedClassifier(
-        pipeline=data["pipeline"], thresholds=dict(data["thresholds"]), alone_thresholds=dict(data.get("alone_thresholds", {}))
+        pipeline=data["pipeline"],
+        thresholds=dict(data["thresholds"]),
+        alone_thresholds=dict(data.get("alone_thresholds", {})),
     )

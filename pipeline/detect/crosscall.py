@@ -35,17 +35,18 @@ import dataclasses
 import json
 import re
 import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Iterable
+from typing import Any, ClassVar
 
-from ..calls import Finding
-from ..categories import category_table
-from ..present.explanation import Explanation
-from ..yamldoc import YamlDoc
-from .base import Result
-from .settings import CallFrequencySettings, CategorySettings, DetectionSettings, QuietHoursSettings
+from pipeline.calls import Finding
+from pipeline.categories import category_table
+from pipeline.detect.base import Result
+from pipeline.detect.settings import CallFrequencySettings, CategorySettings, DetectionSettings, QuietHoursSettings
+from pipeline.present.explanation import Explanation
+from pipeline.yamldoc import YamlDoc
 
 REFUSAL_FILE = "contact_after_refusal.yaml"
 # Reads the stored calls: (SQL, parameters) -> rows. ``read_only`` makes one over a connection.
@@ -59,14 +60,12 @@ READABLE_TIME = (
 )
 LOCAL_MINUTE = "CAST(substr(c.started_at, 12, 2) AS INTEGER) * 60 + CAST(substr(c.started_at, 15, 2) AS INTEGER)"
 NUMBER = "callqa_digits(coalesce(json_extract(c.extra, '$.phone'), json_extract(c.extra, '$.number')))"
-OUTBOUND = (
-    "lower(coalesce(json_extract(c.extra, '$.direction'), '')) NOT IN ('inbound', 'in', 'incoming', '呼入')"
-)
+OUTBOUND = "lower(coalesce(json_extract(c.extra, '$.direction'), '')) NOT IN ('inbound', 'in', 'incoming', '呼入')"
 NO_AGREED_TIME = (
     "lower(trim(coalesce(CAST(json_extract(c.extra, '$.agreed_time') AS TEXT), '')))"
     " IN ('', '0', 'false', 'no', 'n', 'none', 'null', '否', '无')"
 )
-DURATION = "coalesce(c.duration, (SELECT max(s.\"end\") FROM segments s WHERE s.call_id = c.id), 0)"
+DURATION = 'coalesce(c.duration, (SELECT max(s."end") FROM segments s WHERE s.call_id = c.id), 0)'
 AUTOMATED = (
     "lower(coalesce(json_extract(c.extra, '$.call_type'), '')) IN "
     "('automated', 'ai', 'robot', 'ivr', '机器人', '智能语音', '自动语音')"
@@ -125,7 +124,9 @@ class CrossCallRule:
     def find(self, query: Query, scope: Scope) -> tuple[list[str] | None, list[Result]]:
         raise NotImplementedError
 
-    def result(self, call_id: str, duration: float, *, evidence: str, clauses: list[str], detector: str, text: str) -> Result:
+    def result(
+        self, call_id: str, duration: float, *, evidence: str, clauses: list[str], detector: str, text: str
+    ) -> Result:
         """A result on the whole call (span 0 to its duration, no segment, no speaker): certain
         once the records say so."""
         return Result(
@@ -144,7 +145,9 @@ class CrossCallRule:
         )
 
 
-def cross_call_findings(query: Query, config: dict[str, Any] | None, days: Iterable[str] | None = None) -> CrossCallFindings:
+def cross_call_findings(
+    query: Query, config: dict[str, Any] | None, days: Iterable[str] | None = None
+) -> CrossCallFindings:
     """Recompute the cross-call categories over ``days`` (local dates, ``YYYY-MM-DD``; ``None``:
     all). A switched-off category's findings in the scope are to be removed (``replaced`` lists
     its calls, with no findings)."""
@@ -159,7 +162,9 @@ def cross_call_findings(query: Query, config: dict[str, Any] | None, days: Itera
     findings: list[Finding] = []
     for rule in build_rules(settings):
         replaced[rule.family], found = rule.find(query, scope)
-        findings.extend(dataclasses.replace(result, clauses=settings.cited(result.clauses)).to_finding() for result in found)
+        findings.extend(
+            dataclasses.replace(result, clauses=settings.cited(result.clauses)).to_finding() for result in found
+        )
     return CrossCallFindings(replaced, findings)
 
 
@@ -190,7 +195,12 @@ def read_only(conn: sqlite3.Connection) -> Query:
     return query
 
 
-_READING = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, getattr(sqlite3, "SQLITE_RECURSIVE", 33)}
+_READING = {
+    sqlite3.SQLITE_SELECT,
+    sqlite3.SQLITE_READ,
+    sqlite3.SQLITE_FUNCTION,
+    getattr(sqlite3, "SQLITE_RECURSIVE", 33),
+}
 
 
 def _reads_only(action: int, table: str | None, *_: Any) -> int:
@@ -293,8 +303,11 @@ DAILY_LIMITS = (
     DailyLimit("attempts_per_number", NUMBER, "1", "拨打（含未接通、失败和短通话）", ("HN 9",)),
     DailyLimit("attempts_per_debtor", "c.debtor_id", "1", "拨打（含未接通、失败和短通话）", ("GB 5.2.2.2",)),
     DailyLimit(
-        "unanswered_attempts_per_number", NUMBER, f"NOT ({CONNECTED} AND {BOTH_SPOKE})",
-        "未接通拨打（未接、失败、或不足 {min_seconds} 秒、或对方未发言）", ("CBA clause per final text to be confirmed",),
+        "unanswered_attempts_per_number",
+        NUMBER,
+        f"NOT ({CONNECTED} AND {BOTH_SPOKE})",
+        "未接通拨打（未接、失败、或不足 {min_seconds} 秒、或对方未发言）",
+        ("CBA clause per final text to be confirmed",),
     ),
 )
 
@@ -336,7 +349,9 @@ class CallFrequency(CrossCallRule):
         return calls, results
 
 
-def _over_daily_limit(query: Query, scope: Scope, limit: DailyLimit, most: int, min_seconds: float, count_automated: bool):
+def _over_daily_limit(
+    query: Query, scope: Scope, limit: DailyLimit, most: int, min_seconds: float, count_automated: bool
+):
     """One row per (debtor or number, day) over the limit: the call that crossed it, the day's
     count, and every counted call of that day with its local time, in call order."""
     return query(
@@ -452,7 +467,7 @@ def _scoped_call_ids(query: Query, scope: Scope) -> list[str] | None:
     return [row[0] for row in query(f"SELECT c.id {scope.calls}", scope.params)]
 
 
-from .premature_third_party import PrematureThirdParty  # noqa: E402 (it builds on the fragments above)
+from pipeline.detect.premature_third_party import PrematureThirdParty  # noqa: E402 (it builds on the fragments above)
 
 CROSS_CALL_FAMILIES: dict[str, type[CrossCallRule]] = {
     rule.family: rule for rule in (QuietHours, CallFrequency, ContactAfterRefusal, PrematureThirdParty)

@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..categories import category_table
-from ..yamldoc import YamlDoc
-from .lexicon_file import DIALOGUE_FILE
-from .sound import SoundRegex, checked_regex
+from pipeline.categories import category_table
+from pipeline.detect.lexicon_file import DIALOGUE_FILE
+from pipeline.detect.sound import SoundRegex, checked_regex
+from pipeline.yamldoc import YamlDoc
 
 
 @dataclass
@@ -95,13 +95,36 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         sections[name] = section
     disclosure, third, roles = sections["disclosure"], sections["third_party"], sections["roles"]
     disclosure_keys = (
-        "suffixes", "staff", "not_names", "not_name_endings", "not_institutions", "name_starts", "brands", "introductions",
-        "kinds", "not_name_parts", "poses_as_authority", "filler",
+        "suffixes",
+        "staff",
+        "not_names",
+        "not_name_endings",
+        "not_institutions",
+        "name_starts",
+        "brands",
+        "introductions",
+        "kinds",
+        "not_name_parts",
+        "poses_as_authority",
+        "filler",
     )
     doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
     third_party_keys = (
-        "not_debtor", "agent_addresses_third_party", "tells_someone_elses_debt", "asks_for_someone", "agent_names_guarantor",
-        "identity_question", "confirms_identity", "wrong_number", "knows_debtor", "is_debtor", "offers_to_pay", "principal", "titles", "names_self", "reveals",
+        "not_debtor",
+        "agent_addresses_third_party",
+        "tells_someone_elses_debt",
+        "asks_for_someone",
+        "agent_names_guarantor",
+        "identity_question",
+        "confirms_identity",
+        "wrong_number",
+        "knows_debtor",
+        "is_debtor",
+        "offers_to_pay",
+        "principal",
+        "titles",
+        "names_self",
+        "reveals",
         "clauses",
     )
     doc.unknown_keys(third, third_party_keys, ("third_party",))
@@ -169,7 +192,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         not_name_parts=words("not_name_parts"),
         poses_as_authority=checked_regex(
             doc, str(disclosure.get("poses_as_authority", r"(?!x)x")), ("disclosure", "poses_as_authority")
-        ) or re.compile(r"(?!x)x"),
+        )
+        or re.compile(r"(?!x)x"),
         filler=filler or re.compile("^$"),
         not_debtor=third_party_cues("not_debtor", required=True),
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),

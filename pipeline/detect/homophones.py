@@ -7,12 +7,12 @@ shared syllable never counts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
-from ..text import is_word
-from .sound import _FUZZY_SPELLING, _SOUND_SPELLING, HAN, _fuzzy, _reading
-from .view import Repair
+from pipeline.detect.sound import _FUZZY_SPELLING, _SOUND_SPELLING, HAN, _fuzzy, _reading
+from pipeline.detect.view import Repair
+from pipeline.text import is_word
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ..calls import Call
-from .dialogue_file import DialogueRules
-from .sound import CLAUSE_BREAKS, sound_text
-from .view import Utterance
+from pipeline.calls import Call
+from pipeline.detect.dialogue_file import DialogueRules
+from pipeline.detect.sound import CLAUSE_BREAKS, sound_text
+from pipeline.detect.view import Utterance
 
 
 class InstitutionFinder:
@@ -128,7 +128,9 @@ def call_names(view, finder: InstitutionFinder, rules: DialogueRules) -> list[st
     return sorted(names, key=len, reverse=True)
 
 
-def details_blanked(u: Utterance, finder: InstitutionFinder, rules: DialogueRules, names: list[str], after: int = 0) -> str:
+def details_blanked(
+    u: Utterance, finder: InstitutionFinder, rules: DialogueRules, names: list[str], after: int = 0
+) -> str:
     """The utterance's text with what tells nothing about a debt blanked out: the institution
     names (某某小额贷款公司 reveals no 贷款), the principal before 委托, department and job
     titles (信用卡中心, 催收专员), and the first ``after`` characters."""

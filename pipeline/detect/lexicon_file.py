@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..categories import CATEGORY_FILE, SEVERITIES, CategoryTable
-from ..yamldoc import LexiconError, YamlDoc
-from .sound import checked_regex, sound_text
+from pipeline.categories import CATEGORY_FILE, SEVERITIES, CategoryTable
+from pipeline.detect.sound import checked_regex, sound_text
+from pipeline.yamldoc import LexiconError, YamlDoc
 
 SPEAKER_SCOPES = ("agent", "customer", "any")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # Small words that carry a rule's context rather than its meaning (see Rule.keywords).
-CONTEXT_CHARACTERS = frozenset("你您我们是的就了在会要把给让找去到说这那他她也都还不没有很吧吗呢啊个人家里和跟被对过来着能想再已经边属于代表现今刚才")
+CONTEXT_CHARACTERS = frozenset(
+    "你您我们是的就了在会要把给让找去到说这那他她也都还不没有很吧吗呢啊个人家里和跟被对过来着能想再已经边属于代表现今刚才"
+)
 DIALOGUE_FILE = "dialogue.yaml"
 
 
@@ -104,7 +106,10 @@ def _clauses(doc: YamlDoc, value: Any, keys: tuple, table: CategoryTable, catego
     clauses = doc.strings(value, keys, required=True)
     if category in table:
         for clause in table.check_clauses(category, clauses):
-            doc.problem(keys, f"{clause!r} is not a clause of {category} in {table.path.name} ({', '.join(table[category].clauses)})")
+            doc.problem(
+                keys,
+                f"{clause!r} is not a clause of {category} in {table.path.name} ({', '.join(table[category].clauses)})",
+            )
     return clauses
 
 
@@ -118,7 +123,9 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
     if not isinstance(category, str) or not category:
         doc.problem(("category",), "is required (a category id such as threat)")
     elif category not in table:
-        doc.problem(("category",), f"{category!r} is not a category of {table.path} (known: {', '.join(table.categories)})")
+        doc.problem(
+            ("category",), f"{category!r} is not a category of {table.path} (known: {', '.join(table.categories)})"
+        )
     elif "lexicon" not in table[category].families:
         doc.problem(("category",), f"{table.path.name} does not list lexicon among the families that feed {category}")
     default_score = _score(doc, data.get("score"), ("score",), 0.9)
@@ -175,14 +182,14 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
                 regex=re.compile("|".join(alternatives)),
                 sound_regex=re.compile(sound_text("|".join(by_sound))) if by_sound else None,
                 keywords=frozenset(
-                    run
-                    for run in HAN_RUN.findall("|".join(alternatives))
-                    if not set(run) <= CONTEXT_CHARACTERS
+                    run for run in HAN_RUN.findall("|".join(alternatives)) if not set(run) <= CONTEXT_CHARACTERS
                 ),
                 terms=frozenset(terms),
                 severity=_severity(doc, raw.get("severity"), keys + ("severity",)),
                 score=_score(doc, raw.get("score"), keys + ("score",), default_score),
-                clauses=_clauses(doc, raw["clauses"], keys + ("clauses",), table, category) if "clauses" in raw else clauses,
+                clauses=_clauses(doc, raw["clauses"], keys + ("clauses",), table, category)
+                if "clauses" in raw
+                else clauses,
             )
         )
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 try:
-    from re import _constants as sre_constants, _parser as sre_parse  # Python 3.11+
+    from re import _constants as sre_constants  # Python 3.11+
+    from re import _parser as sre_parse
 except ImportError:  # Python 3.10
     import sre_constants
     import sre_parse
@@ -71,7 +72,11 @@ def _item_starts(op, av) -> Starts | None:
     if op is sre_constants.LITERAL:
         return {chr(av)}, False
     if op is sre_constants.IN and all(kind in (sre_constants.LITERAL, sre_constants.RANGE) for kind, _ in av):
-        return {chr(c) for kind, value in av for c in ([value] if kind is sre_constants.LITERAL else range(value[0], value[1] + 1))}, False
+        return {
+            chr(c)
+            for kind, value in av
+            for c in ([value] if kind is sre_constants.LITERAL else range(value[0], value[1] + 1))
+        }, False
     if op in ZERO_WIDTH:
         return set(), True  # the match begins with what follows
     if op is sre_constants.SUBPATTERN and not av[1] & re.IGNORECASE:  # (group, add_flags, del_flags, items)

@@ -12,18 +12,16 @@ parties speaking; the same measure as ``call_frequency``). Manifest columns read
 
 from __future__ import annotations
 
-from ..categories import category_table
-from .base import Result
-from .crosscall import BOTH_SPOKE, DURATION, OUTBOUND, READABLE_TIME, CrossCallRule, Query, Scope
-from .settings import CallFrequencySettings, PrematureThirdPartySettings
+from pipeline.categories import category_table
+from pipeline.detect.base import Result
+from pipeline.detect.crosscall import BOTH_SPOKE, DURATION, OUTBOUND, READABLE_TIME, CrossCallRule, Query, Scope
+from pipeline.detect.settings import CallFrequencySettings, PrematureThirdPartySettings
 
 THIRD_PARTY = (
     "lower(coalesce(json_extract(c.extra, '$.callee'), '')) IN "
     "('third_party', 'third party', 'contact', '联系人', '紧急联系人', '第三方', '第三人')"
 )
-INVALID_NUMBER = (
-    "lower(coalesce(json_extract(c.extra, '$.number_status'), '')) IN ('invalid', 'unreachable', '空号', '停机', '无效')"
-)
+INVALID_NUMBER = "lower(coalesce(json_extract(c.extra, '$.number_status'), '')) IN ('invalid', 'unreachable', '空号', '停机', '无效')"
 MIN_EFFECTIVE_SECONDS = CallFrequencySettings.min_effective_seconds
 
 
@@ -58,13 +56,16 @@ class PrematureThirdParty(CrossCallRule):
             last = earlier[:needed]
             if len(last) == needed and not any(answered for _, _, _, answered in last):
                 continue
-            results.append(self.result(
-                call_id, duration,
-                evidence=f"拨打第三人 {started_at[:16].replace('T', ' ')}",
-                clauses=category_table()["premature_third_party"].clauses,
-                detector="rule:premature_third_party",
-                text=_why(debtor, started_at, last, needed),
-            ))
+            results.append(
+                self.result(
+                    call_id,
+                    duration,
+                    evidence=f"拨打第三人 {started_at[:16].replace('T', ' ')}",
+                    clauses=category_table()["premature_third_party"].clauses,
+                    detector="rule:premature_third_party",
+                    text=_why(debtor, started_at, last, needed),
+                )
+            )
         return calls, results
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from ..calls import Call
-from .homophones import HomophoneRepairer
-from .roles import RoleGuesser
-from .sound import sound_text
-from .view import CallView, Utterance
+from pipeline.calls import Call
+from pipeline.detect.homophones import HomophoneRepairer
+from pipeline.detect.roles import RoleGuesser
+from pipeline.detect.sound import sound_text
+from pipeline.detect.view import CallView, Utterance
 
 
 def clean_text(text: str) -> str:
@@ -37,6 +37,8 @@ class CallPreparer:
             call=call,
             utterances=[
                 Utterance(index=i, segment=s, role=role, role_reason=reason, text=text, sound=sound, repairs=repairs)
-                for i, (s, (text, repairs), sound, (role, reason)) in enumerate(zip(call.segments, repaired, sounds, roles))
+                for i, (s, (text, repairs), sound, (role, reason)) in enumerate(
+                    zip(call.segments, repaired, sounds, roles)
+                )
             ],
         )

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..yamldoc import YamlDoc
-from .dialogue_file import alternation
-from .sound import SoundRegex, checked_regex
+from pipeline.detect.dialogue_file import alternation
+from pipeline.detect.sound import SoundRegex, checked_regex
+from pipeline.yamldoc import YamlDoc
 
 PROTOCOL_FILE = "protocol.yaml"
 
@@ -37,7 +37,9 @@ def load_protocol_cues(lexicon_dir: Path) -> ProtocolCues:
     doc.unknown_keys(data, ("unverified_identity", "recording_notice"), ())
     identity = data.get("unverified_identity") or {}
     recording = data.get("recording_notice") or {}
-    doc.unknown_keys(identity, ("identity_questions", "plain_yes", "confirms", "agent_verified"), ("unverified_identity",))
+    doc.unknown_keys(
+        identity, ("identity_questions", "plain_yes", "confirms", "agent_verified"), ("unverified_identity",)
+    )
     doc.unknown_keys(recording, ("notices", "denials"), ("recording_notice",))
 
     def patterns(section: dict, section_name: str, key: str, required: bool = True) -> SoundRegex:

@@ -27,26 +27,26 @@ import functools
 import json
 from typing import Any
 
-from ..calls import Call, Finding
-from ..categories import category_table
-from ..errors import CallqaError
-from ..text import domain_words
-from ..yamldoc import LexiconError
-from .base import Detector, Result
-from .crosscall import CROSS_CALL_FAMILIES
-from .homophones import HomophoneRepairer
-from .limits import TimeLimitExceeded, time_limit
-from .prepare import CallPreparer
-from .recognizers.classifier import ClassifierRecognizer
-from .recognizers.disclosure import DisclosureRecognizer
-from .recognizers.lexicon import LexiconRecognizer
-from .recognizers.recording_notice import RecordingNoticeRecognizer
-from .recognizers.third_party import ThirdPartyRecognizer
-from .recognizers.unverified_identity import UnverifiedIdentityRecognizer
-from .resources import Resources
-from .roles import RoleGuesser
-from .settings import DetectionSettings
-from .view import CallView
+from pipeline.calls import Call, Finding
+from pipeline.categories import category_table
+from pipeline.detect.base import Detector, Result
+from pipeline.detect.crosscall import CROSS_CALL_FAMILIES
+from pipeline.detect.homophones import HomophoneRepairer
+from pipeline.detect.limits import TimeLimitExceeded, time_limit
+from pipeline.detect.prepare import CallPreparer
+from pipeline.detect.recognizers.classifier import ClassifierRecognizer
+from pipeline.detect.recognizers.disclosure import DisclosureRecognizer
+from pipeline.detect.recognizers.lexicon import LexiconRecognizer
+from pipeline.detect.recognizers.recording_notice import RecordingNoticeRecognizer
+from pipeline.detect.recognizers.third_party import ThirdPartyRecognizer
+from pipeline.detect.recognizers.unverified_identity import UnverifiedIdentityRecognizer
+from pipeline.detect.resources import Resources
+from pipeline.detect.roles import RoleGuesser
+from pipeline.detect.settings import DetectionSettings
+from pipeline.detect.view import CallView
+from pipeline.errors import CallqaError
+from pipeline.text import domain_words
+from pipeline.yamldoc import LexiconError
 
 CLASSIFIER = ClassifierRecognizer.name
 CORE_CATEGORIES = category_table().core
@@ -131,7 +131,9 @@ class DetectorRegistry:
                     found.append({id(d): d.analyze(view) for d in self.detectors if d not in batched})
             except TimeLimitExceeded:
                 limit = self.settings.time_limit_seconds
-                failed[k] = DetectionError(f"call {call.call_id!r}: detection took longer than {limit:g} s and was stopped")
+                failed[k] = DetectionError(
+                    f"call {call.call_id!r}: detection took longer than {limit:g} s and was stopped"
+                )
                 view = None
                 found.append({})
             views.append(view)
@@ -170,7 +172,11 @@ class DetectorRegistry:
 
 def build_registry(detection: dict[str, Any] | DetectionSettings) -> DetectorRegistry:
     """Every per-call detector the category table names, for one ``detection:`` section."""
-    settings = detection if isinstance(detection, DetectionSettings) else DetectionSettings.from_config({"detection": detection})
+    settings = (
+        detection
+        if isinstance(detection, DetectionSettings)
+        else DetectionSettings.from_config({"detection": detection})
+    )
     table = category_table()
     unknown = [
         f"{table.path}: categories.{c.id}.families: unknown family {family!r} (known: {', '.join([*FAMILIES, *CROSS_CALL_FAMILIES])})"
@@ -184,14 +190,17 @@ def build_registry(detection: dict[str, Any] | DetectionSettings) -> DetectorReg
     missing = sorted({c.id for c in table.fed_by("lexicon")} - {lexicon.category for lexicon in resources.lexicons})
     if missing:
         raise LexiconError(
-            [f"{table.path}: {c} is fed by the lexicon family, but {settings.lexicon_path} has no file with category: {c}" for c in missing]
+            [
+                f"{table.path}: {c} is fed by the lexicon family, but {settings.lexicon_path} has no file with category: {c}"
+                for c in missing
+            ]
         )
     detectors: list[Detector] = []
     for family, cls in FAMILIES.items():
         categories = [c.id for c in table.fed_by(family) if settings.runs(c.id)]
         if categories:
             detectors.extend(cls.build(categories, resources))
-    from ..analyst.detector import analyst_rule_detectors  # here: pipeline/analyst/ builds on this package
+    from pipeline.analyst.detector import analyst_rule_detectors  # here: pipeline/analyst/ builds on this package
 
     detectors.extend(analyst_rule_detectors(settings))  # rules QA analysts write
     repairer = HomophoneRepairer(resources.vocabulary, domain_words(settings.lexicon_path))
@@ -201,7 +210,7 @@ def build_registry(detection: dict[str, Any] | DetectionSettings) -> DetectorReg
 
 @functools.lru_cache(maxsize=1)
 def _default_config() -> dict[str, Any]:
-    from ..config import load_config
+    from pipeline.config import load_config
 
     return load_config()
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..categories import CategoryTable
-from .dialogue_file import DialogueRules, load_dialogue_rules
-from .institutions import InstitutionFinder
-from .lexicon_file import CategoryLexicon, load_category_lexicons
-from .protocol_file import ProtocolCues, load_protocol_cues
-from .settings import DetectionSettings
+from pipeline.categories import CategoryTable
+from pipeline.detect.dialogue_file import DialogueRules, load_dialogue_rules
+from pipeline.detect.institutions import InstitutionFinder
+from pipeline.detect.lexicon_file import CategoryLexicon, load_category_lexicons
+from pipeline.detect.protocol_file import ProtocolCues, load_protocol_cues
+from pipeline.detect.settings import DetectionSettings
 
 
 @dataclass

@@ -4,7 +4,7 @@ customer answers), ties going to whoever did not speak last."""
 
 from __future__ import annotations
 
-from .dialogue_file import DialogueRules
+from pipeline.detect.dialogue_file import DialogueRules
 
 TURN_TAKING = "与上一句轮流"  # the reason of a role guessed from turn order alone, without any cue
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..categories import SEVERITIES, category_table
-from ..config import ConfigError
-from ..resources import data_path
-from ..text import LEXICON_DIR
+from pipeline.categories import SEVERITIES, category_table
+from pipeline.config import ConfigError
+from pipeline.resources import data_path
+from pipeline.text import LEXICON_DIR
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,11 @@ def _value(value: Any, hint: Any, where: str) -> Any:
             raise ConfigError(f"{where}: must be true or false, got {value!r}")
         return value
     if hint in (int, float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (hint is int and not isinstance(value, int)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (hint is int and not isinstance(value, int))
+        ):
             raise ConfigError(f"{where}: must be a {'whole ' if hint is int else ''}number, got {value!r}")
         return hint(value)
     if hint is str:
@@ -251,6 +255,6 @@ def _added_categories(rules: Any) -> dict[str, Any]:
     """The categories the analyst rule files of ``rules`` add (their files checked on the way)."""
     if not rules:
         return {}
-    from ..analyst.language import read_rule_pack, rule_paths
+    from pipeline.analyst.language import read_rule_pack, rule_paths
 
     return read_rule_pack(rule_paths(_value(rules, tuple[str, ...], "detection.rules"))).categories

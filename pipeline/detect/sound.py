@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Callable
+from collections.abc import Callable
 
-from ..yamldoc import YamlDoc
-from .prefilter import with_start_filter
+from pipeline.detect.prefilter import with_start_filter
+from pipeline.yamldoc import YamlDoc
 
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 # [一-龥] or [\u4e00-\u9fff] has no meaning spelt by sound (Chinese characters become private-use ones)
@@ -21,7 +21,7 @@ CLAUSE_BREAKS = "，。？！；,.?!;…~"
 SENTENCE_ENDS = "。？！.?!"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _reading(char: str) -> str:
     """The toneless pinyin of one character's usual reading; "" if it is not Han.
 

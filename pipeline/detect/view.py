@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..calls import Call, Segment
+from pipeline.calls import Call, Segment
 
 
 @dataclass

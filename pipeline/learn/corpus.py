@@ -18,9 +18,9 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..calls import Segment
-from ..detect.classifier import CATEGORIES, LABELS, NONE
-from ..errors import CallqaError
+from pipeline.calls import Segment
+from pipeline.detect.classifier import CATEGORIES, LABELS, NONE
+from pipeline.errors import CallqaError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]  # in a checkout: training is development work
 CORPUS_DIR = REPO_ROOT / "fixtures" / "utterances"
@@ -105,7 +105,9 @@ def read_call_utterances(path: Path) -> list[Utterance]:
             continue
         try:
             call = json.loads(line)
-            segments = [Segment(float(s["start"]), float(s["end"]), str(s["speaker"]), str(s["text"])) for s in call["segments"]]
+            segments = [
+                Segment(float(s["start"]), float(s["end"]), str(s["speaker"]), str(s["text"])) for s in call["segments"]
+            ]
             labelled: dict[int, set[str]] = {}
             for label in call.get("labels", []):
                 if label.get("segment_index") is not None:

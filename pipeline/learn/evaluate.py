@@ -13,11 +13,12 @@ labeller or the recogniser put it in.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from ..calls import Call, Finding, read_calls
+from pipeline.calls import Call, Finding, read_calls
 
 
 @dataclass

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from ..detect.classifier import CATEGORIES, NONE
-from .corpus import Utterance
+from pipeline.detect.classifier import CATEGORIES, NONE
+from pipeline.learn.corpus import Utterance
 
 
 def _latest_reviews(db: sqlite_utils.Database) -> list[dict]:

@@ -24,9 +24,17 @@ import sqlite_utils
 from sklearn.metrics import average_precision_score, precision_recall_curve, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
-from ..detect.classifier import CATEGORIES, LABELS, TrainedClassifier, build_pipeline, drop_pruned_terms, load, save
-from .corpus import CORPUS_DIR, WRITERS_DIR, Utterance, fingerprint, read_corpus, read_writers
-from .review_labels import reviewed_utterances
+from pipeline.detect.classifier import (
+    CATEGORIES,
+    LABELS,
+    TrainedClassifier,
+    build_pipeline,
+    drop_pruned_terms,
+    load,
+    save,
+)
+from pipeline.learn.corpus import CORPUS_DIR, WRITERS_DIR, Utterance, fingerprint, read_corpus, read_writers
+from pipeline.learn.review_labels import reviewed_utterances
 
 MODEL_FILE = "utterance_classifier.skops"
 CARD_FILE = "MODEL_CARD.md"
@@ -57,9 +65,7 @@ def score_categories(
     for category in CATEGORIES:
         truth = [category in u.categories_or_label for u in rows]
         flagged = [p[category] >= thresholds[category] for p in probabilities]
-        precision, recall, f1, _ = precision_recall_fscore_support(
-            truth, flagged, average="binary", zero_division=0.0
-        )
+        precision, recall, f1, _ = precision_recall_fscore_support(truth, flagged, average="binary", zero_division=0.0)
         scores[category] = Scores(float(precision), float(recall), float(f1), sum(truth))
     return scores
 
@@ -76,10 +82,16 @@ def lowest_threshold(truth: list[bool], scores: list[float], precision_target: f
     return round(max(floor, float(lowest)), 3)
 
 
-def choose_thresholds(rows: list[Utterance], probabilities: list[dict[str, float]], precision_target: float,
-                      floor: float = THRESHOLD_FLOOR) -> dict[str, float]:
+def choose_thresholds(
+    rows: list[Utterance],
+    probabilities: list[dict[str, float]],
+    precision_target: float,
+    floor: float = THRESHOLD_FLOOR,
+) -> dict[str, float]:
     return {
-        c: lowest_threshold([c in u.categories_or_label for u in rows], [p[c] for p in probabilities], precision_target, floor)
+        c: lowest_threshold(
+            [c in u.categories_or_label for u in rows], [p[c] for p in probabilities], precision_target, floor
+        )
         for c in CATEGORIES
     }
 
@@ -106,7 +118,9 @@ def out_of_fold(fixed: list[Utterance], rows: list[Utterance], folds, seed: int)
     return probabilities
 
 
-def fit(utterances: list[Utterance], thresholds: dict[str, float], alone: dict[str, float], seed: int) -> TrainedClassifier:
+def fit(
+    utterances: list[Utterance], thresholds: dict[str, float], alone: dict[str, float], seed: int
+) -> TrainedClassifier:
     pipeline = fit_pipeline(utterances, seed)
     drop_pruned_terms(pipeline)
     return TrainedClassifier(pipeline=pipeline, thresholds=thresholds, alone_thresholds=alone)
@@ -119,7 +133,9 @@ def evaluate(model: TrainedClassifier, utterances: list[Utterance]) -> dict[str,
 
 def average_precision(rows: list[Utterance], probabilities: list[dict[str, float]]) -> dict[str, float]:
     return {
-        c: round(float(average_precision_score([c in u.categories_or_label for u in rows], [p[c] for p in probabilities])), 3)
+        c: round(
+            float(average_precision_score([c in u.categories_or_label for u in rows], [p[c] for p in probabilities])), 3
+        )
         for c in CATEGORIES
     }
 
@@ -142,8 +158,9 @@ class TrainingResult:
         return self.model.thresholds
 
 
-def train(train_rows: list[Utterance], test_rows: list[Utterance], seed: int = 0,
-          natural: list[Utterance] | None = None) -> TrainingResult:
+def train(
+    train_rows: list[Utterance], test_rows: list[Utterance], seed: int = 0, natural: list[Utterance] | None = None
+) -> TrainingResult:
     """Cross-validate to choose thresholds, fit on all rows, score ``test_rows`` (templated).
 
     With ``natural`` lines (writers' calls) the folds are the writers and only their scored lines
@@ -161,7 +178,9 @@ def train(train_rows: list[Utterance], test_rows: list[Utterance], seed: int = 0
         judged = list(zip(train_rows, probabilities))
     rows, judged_probabilities = [u for u, _ in judged], [p for _, p in judged]
     thresholds = choose_thresholds(rows, judged_probabilities, TARGET_PRECISION)
-    alone = {c: max(t, thresholds[c]) for c, t in choose_thresholds(rows, judged_probabilities, ALONE_PRECISION).items()}
+    alone = {
+        c: max(t, thresholds[c]) for c, t in choose_thresholds(rows, judged_probabilities, ALONE_PRECISION).items()
+    }
     model = fit(train_rows + natural, thresholds, alone, seed)
     sources = sorted({u.source for u in test_rows})
     writers = sorted({u.group for u in rows}) if natural else []
@@ -175,9 +194,7 @@ def train(train_rows: list[Utterance], test_rows: list[Utterance], seed: int = 0
         test=test_rows,
         seed=seed,
         natural=natural,
-        cv_scores_by_writer={
-            w: average_precision(*zip(*[(u, p) for u, p in judged if u.group == w])) for w in writers
-        },
+        cv_scores_by_writer={w: average_precision(*zip(*[(u, p) for u, p in judged if u.group == w])) for w in writers},
     )
 
 
@@ -188,8 +205,9 @@ def save_model(result: TrainingResult, out_dir: Path) -> Path:
     return out_dir / MODEL_FILE
 
 
-def train_corpus(corpus_dir: Path = CORPUS_DIR, out_dir: Path | None = None, seed: int = 0,
-                 writers_dir: Path | None = WRITERS_DIR) -> TrainingResult:
+def train_corpus(
+    corpus_dir: Path = CORPUS_DIR, out_dir: Path | None = None, seed: int = 0, writers_dir: Path | None = WRITERS_DIR
+) -> TrainingResult:
     """``callqa train``: train on the corpus (and the writers' calls in ``writers_dir``, if given)
     and write the model and its card to ``out_dir``."""
     corpus = read_corpus(corpus_dir)
@@ -209,7 +227,11 @@ class RetrainOutcome:
 
 
 def retrain_with_reviews(
-    db: sqlite_utils.Database, corpus_dir: Path, out_dir: Path, seed: int = 0, force: bool = False,
+    db: sqlite_utils.Database,
+    corpus_dir: Path,
+    out_dir: Path,
+    seed: int = 0,
+    force: bool = False,
     writers_dir: Path | None = WRITERS_DIR,
 ) -> RetrainOutcome:
     """Train on the corpus plus reviewer verdicts; keep the new model only if it is not worse on
@@ -230,12 +252,17 @@ def retrain_with_reviews(
 
 def scores_table(scores: dict[str, Scores], average_precision: dict[str, float] | None = None) -> str:
     ap = average_precision is not None
-    lines = ["| category | precision | recall | F1 | positives |" + (" average precision |" if ap else ""),
-             "| --- | ---: | ---: | ---: | ---: |" + (" ---: |" if ap else "")]
+    lines = [
+        "| category | precision | recall | F1 | positives |" + (" average precision |" if ap else ""),
+        "| --- | ---: | ---: | ---: | ---: |" + (" ---: |" if ap else ""),
+    ]
     for category, s in scores.items():
         row = f"| `{category}` | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.support} |"
         lines.append(row + (f" {average_precision[category]:.3f} |" if ap else ""))
-    lines.append(f"| macro | | | {macro_f1(scores):.3f} | |" + (f" {np.mean(list(average_precision.values())):.3f} |" if ap else ""))
+    lines.append(
+        f"| macro | | | {macro_f1(scores):.3f} | |"
+        + (f" {np.mean(list(average_precision.values())):.3f} |" if ap else "")
+    )
     return "\n".join(lines)
 
 
@@ -250,7 +277,9 @@ def _counts_table(result: TrainingResult) -> str:
     header = "| label | " + " | ".join(f"{name} {source}" for name, source in columns) + " |"
     lines = [header, "| --- |" + " ---: |" * len(columns)]
     for label in LABELS:
-        lines.append(f"| `{label}` | " + " | ".join(str(counts[name][(label, source)]) for name, source in columns) + " |")
+        lines.append(
+            f"| `{label}` | " + " | ".join(str(counts[name][(label, source)]) for name, source in columns) + " |"
+        )
     return "\n".join(lines)
 
 
@@ -258,12 +287,17 @@ def _recall_by_source_table(result: TrainingResult) -> str:
     by_source = result.test_scores_by_source
     lines = ["| category | " + " | ".join(by_source) + " |", "| --- |" + " ---: |" * len(by_source)]
     for category in CATEGORIES:
-        lines.append(f"| `{category}` | " + " | ".join(f"{scores[category].recall:.3f}" for scores in by_source.values()) + " |")
+        lines.append(
+            f"| `{category}` | " + " | ".join(f"{scores[category].recall:.3f}" for scores in by_source.values()) + " |"
+        )
     return "\n".join(lines)
 
 
 def _by_writer_table(result: TrainingResult) -> str:
-    lines = ["| writer left out | " + " | ".join(f"`{c}`" for c in CATEGORIES) + " |", "| --- |" + " ---: |" * len(CATEGORIES)]
+    lines = [
+        "| writer left out | " + " | ".join(f"`{c}`" for c in CATEGORIES) + " |",
+        "| --- |" + " ---: |" * len(CATEGORIES),
+    ]
     for writer, ap in result.cv_scores_by_writer.items():
         lines.append(f"| {writer} | " + " | ".join(f"{ap[c]:.3f}" for c in CATEGORIES) + " |")
     return "\n".join(lines)

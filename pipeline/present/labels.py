@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from datetime import datetime
 
-from ..categories import category_table
+from pipeline.categories import category_table
 
 # Category labels and the rule documents come from the one category table (lexicons/categories.yaml).
 CATEGORY_LABELS = {category.id: category.label for category in category_table()}
@@ -56,9 +56,9 @@ def added_category_labels() -> dict[str, str]:
     """Labels of the categories the analyst rule files of the settings add (``detection.rules``
     in callqa.yaml or CALLQA_CONFIG): the console has no --config of its own. Settings that do
     not load leave the ids as they are; the commands that use them say why."""
-    from ..config import load_config
-    from ..detect.settings import DetectionSettings
-    from ..errors import CallqaError
+    from pipeline.config import load_config
+    from pipeline.detect.settings import DetectionSettings
+    from pipeline.errors import CallqaError
 
     try:
         return {c.id: c.label for c in DetectionSettings.from_config(load_config()).added_categories.values()}

@@ -16,23 +16,39 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import yaml
 
-from ..text import LEXICON_DIR
-from ..errors import CallqaError
+from pipeline.errors import CallqaError
+from pipeline.text import LEXICON_DIR
 
 PII_LEXICON = LEXICON_DIR / "pii.yaml"
 MASK_CHAR = "*"
 _SPOKEN_DIGIT = "[零〇一二三四五六七八九幺两]"
 # One character for one: the folded text keeps every position of the original.
 _FOLD = str.maketrans(
-    {**{chr(0xFF10 + d): str(d) for d in range(10)}, "＋": "+", "．": ".", "－": "-",
-     "零": "0", "〇": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3", "四": "4",
-     "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+    {
+        **{chr(0xFF10 + d): str(d) for d in range(10)},
+        "＋": "+",
+        "．": ".",
+        "－": "-",
+        "零": "0",
+        "〇": "0",
+        "一": "1",
+        "幺": "1",
+        "二": "2",
+        "两": "2",
+        "三": "3",
+        "四": "4",
+        "五": "5",
+        "六": "6",
+        "七": "7",
+        "八": "8",
+        "九": "9",
+    }
 )
 _SEP = "[ .-]?"  # between the digits of a number read or written in groups
 
@@ -115,7 +131,7 @@ class Masker:
         self.recognizers = recognizers
 
     @classmethod
-    def from_lexicon(cls, path: Path = PII_LEXICON) -> "Masker":
+    def from_lexicon(cls, path: Path = PII_LEXICON) -> Masker:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:

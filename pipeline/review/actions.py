@@ -4,18 +4,25 @@ whether it succeeded or was refused. The command line calls these; the console's
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import sqlite_utils
 
-from ..errors import CallqaError
-from . import audit, auth, export, queries
+from pipeline.errors import CallqaError
+from pipeline.review import audit, auth, export, queries
 
 T = TypeVar("T")
 
 
-def audited(db: sqlite_utils.Database, username: str, action: tuple[str, str, object], do: Callable[[], T],
-            detail: Callable[[T], str], via: str) -> T:
+def audited(
+    db: sqlite_utils.Database,
+    username: str,
+    action: tuple[str, str, object],
+    do: Callable[[], T],
+    detail: Callable[[T], str],
+    via: str,
+) -> T:
     """``do()``, logged as ``action`` (action, object type, object id); a refusal is logged too
     and raised again."""
     try:
@@ -27,20 +34,25 @@ def audited(db: sqlite_utils.Database, username: str, action: tuple[str, str, ob
     return result
 
 
-def review_finding(db: sqlite_utils.Database, finding_id: int, verdict: str, reviewer: str, comment: str = "",
-                   via: str = "cli") -> int:
+def review_finding(
+    db: sqlite_utils.Database, finding_id: int, verdict: str, reviewer: str, comment: str = "", via: str = "cli"
+) -> int:
     """Record ``reviewer``'s verdict on one finding; returns the review's id."""
     if auth.load_user(db, reviewer) is None:
         raise queries.ReviewError(f"no active user {reviewer!r} (add one with: callqa user add {reviewer} --db ...)")
     return audited(
-        db, reviewer, ("verdict", "finding", finding_id),
+        db,
+        reviewer,
+        ("verdict", "finding", finding_id),
         lambda: queries.record_verdict(db, finding_id, verdict, reviewer, comment),
-        lambda review_id: f"{verdict} (review {review_id})", via,
+        lambda review_id: f"{verdict} (review {review_id})",
+        via,
     )
 
 
-def export_findings(db: sqlite_utils.Database, out: str, username: str, status: str = "all", category: str = "",
-                    via: str = "cli") -> int:
+def export_findings(
+    db: sqlite_utils.Database, out: str, username: str, status: str = "all", category: str = "", via: str = "cli"
+) -> int:
     """Write findings with their newest verdict to ``out`` (.xlsx or .csv, personal data masked);
     returns the number of rows.
 
@@ -48,9 +60,12 @@ def export_findings(db: sqlite_utils.Database, out: str, username: str, status: 
     read-only database) is never written; a file that cannot be written is logged as failed.
     """
     rows = audited(
-        db, username, ("export", "findings", out),
+        db,
+        username,
+        ("export", "findings", out),
         lambda: (export.check_format(out), queries.export_rows(db, status=status, category=category))[1],
-        lambda rows: f"{len(rows)} rows, status={status}, category={category or 'all'}", via,
+        lambda rows: f"{len(rows)} rows, status={status}, category={category or 'all'}",
+        via,
     )
     try:
         export.write(rows, out)

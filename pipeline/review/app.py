@@ -20,10 +20,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from ..store import open_db, require_writable
-from . import auth
-from .routes import ROUTERS
-from .web import HERE, AppellantHome, LoginRequired, templates
+from pipeline.review import auth
+from pipeline.review.routes import ROUTERS
+from pipeline.review.web import HERE, AppellantHome, LoginRequired, templates
+from pipeline.store import open_db, require_writable
 
 # The cookie's own lifetime; the session behind it ends at auth.SESSION_LIFETIME after login.
 COOKIE_SECONDS = int(auth.SESSION_LIFETIME.total_seconds())

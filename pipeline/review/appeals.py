@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from ..store import now_iso, writing
-from . import queries
-from .queries import ReviewError
+from pipeline.review import queries
+from pipeline.review.queries import ReviewError
+from pipeline.store import now_iso, writing
 
 DECISIONS = {"upheld": "维持原结论", "overturned": "撤销，改判误报"}
 STATUS_LABELS = {None: "待复议", "upheld": "维持原结论", "overturned": "已撤销（改判误报）"}
@@ -104,8 +104,14 @@ def file_appeal(db: sqlite_utils.Database, finding_id: int, appellant: str, agen
         if db.execute("SELECT 1 FROM appeals WHERE finding_id = ? AND decision IS NULL", [finding_id]).fetchone():
             raise ReviewError("this finding already has an appeal waiting for a decision")
         table = db["appeals"].insert(
-            {"finding_id": finding_id, "call_id": row[0], "review_id": current.id, "appellant": appellant,
-             "reason": reason, "created_at": now_iso()}
+            {
+                "finding_id": finding_id,
+                "call_id": row[0],
+                "review_id": current.id,
+                "appellant": appellant,
+                "reason": reason,
+                "created_at": now_iso(),
+            }
         )
     return table.last_pk
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from ..store import now_iso, writing
+from pipeline.store import now_iso, writing
 
 
 def record(

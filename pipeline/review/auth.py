@@ -26,8 +26,8 @@ import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..store import now_iso, writing
-from ..errors import CallqaError
+from pipeline.errors import CallqaError
+from pipeline.store import now_iso, writing
 
 # appellant: an agent's or an agency's account, which may only appeal confirmed findings on
 # its agency's calls (申诉); it sees nothing else of the console.
@@ -63,9 +63,7 @@ class User:
         return self.role == "appellant"
 
 
-def add_user(
-    db: sqlite_utils.Database, username: str, password: str, role: str, agency: str | None = None
-) -> User:
+def add_user(db: sqlite_utils.Database, username: str, password: str, role: str, agency: str | None = None) -> User:
     """Create an account, or reset the password and role of an existing one (which ends every
     session it has open). An appellant account needs its ``agency``."""
     username = username.strip()

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from ..present.labels import category_order
-from . import appeals
+from pipeline.present.labels import category_order
+from pipeline.review import appeals
 
 
 @dataclass
@@ -65,7 +65,13 @@ def summary(db: sqlite_utils.Database, months: int = 6) -> Dashboard:
         trend.setdefault(agency, {})[month] = n_findings / n_calls
     recent = sorted({m for per in trend.values() for m in per})[-months:]
     return Dashboard(
-        calls or 0, with_findings or 0, findings, open_findings, reviewed, precision, recent,
+        calls or 0,
+        with_findings or 0,
+        findings,
+        open_findings,
+        reviewed,
+        precision,
+        recent,
         {agency: {m: per[m] for m in recent if m in per} for agency, per in sorted(trend.items())},
         appeals.counts(db),
     )

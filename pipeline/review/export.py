@@ -10,11 +10,18 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from ..spreadsheet import FORMATS, Link, write_table
-from ..present.labels import SEVERITY_LABELS, SPEAKER_LABELS, VERDICT_LABELS, as_recorded, category_label, local_time
-from ..present.masking import Masker, default_masker
-from .queries import ExportRow
-from ..errors import CallqaError
+from pipeline.errors import CallqaError
+from pipeline.present.labels import (
+    SEVERITY_LABELS,
+    SPEAKER_LABELS,
+    VERDICT_LABELS,
+    as_recorded,
+    category_label,
+    local_time,
+)
+from pipeline.present.masking import Masker, default_masker
+from pipeline.review.queries import ExportRow
+from pipeline.spreadsheet import FORMATS, Link, write_table
 
 HEADERS = [
     "通话",
@@ -111,4 +118,3 @@ def write(rows: list[ExportRow], out: str | Path, masker: Masker | None = None, 
     out = check_format(out)
     write_table(out, HEADERS, table(rows, masker, base_url), "质检结果", widths=WIDTHS)
     return out
-

@@ -13,8 +13,8 @@ import tempfile
 import wave
 from pathlib import Path
 
-from ..audio import ffmpeg_binary
-from ..errors import CallqaError
+from pipeline.audio import ffmpeg_binary
+from pipeline.errors import CallqaError
 
 BROWSER_SUFFIXES = {".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".aac", ".webm"}
 TRANSCRIPT_SUFFIXES = {".json", ".jsonl"}

@@ -17,16 +17,16 @@ from typing import Any
 
 import sqlite_utils
 
-from ..present.masking import default_masker
-from ..metrics import metrics_of
-from ..scoring import call_score
-from ..store import fts_query, now_iso, writing
+from pipeline.errors import CallqaError
+from pipeline.metrics import metrics_of
+from pipeline.present.labels import CATEGORY_LABELS, REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
+from pipeline.present.masking import default_masker
+from pipeline.scoring import call_score
+from pipeline.store import fts_query, now_iso, writing
+from pipeline.text import words
 
 # The calls held by someone now: assigned by an admin, or claimed with a lock not yet expired.
 HELD_SQL = "SELECT call_id, assignee FROM assignments WHERE expires_at IS NULL OR expires_at > ?"
-from ..text import words
-from ..present.labels import CATEGORY_LABELS, REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
-from ..errors import CallqaError
 
 PAGE_SIZE = 50
 
@@ -50,7 +50,7 @@ class VerdictConflict(ReviewError):
     """Someone decided the finding after the reviewer's page was loaded: their verdict was
     built on a review (``base``) that is no longer the newest, so it is not saved."""
 
-    def __init__(self, finding_id: int, current: "Review"):
+    def __init__(self, finding_id: int, current: Review):
         self.current = current
         super().__init__(
             f"finding {finding_id} was decided meanwhile: {current.verdict} by {current.reviewer} "
@@ -77,7 +77,7 @@ class QueueFilters:
     page: int = 1
 
     @classmethod
-    def from_params(cls, params: Any) -> "QueueFilters":
+    def from_params(cls, params: Any) -> QueueFilters:
         values = {f.name: str(params.get(f.name, "") or "").strip() for f in fields(cls)}
         filters = cls(**{k: v for k, v in values.items() if k != "page"})
         if filters.status not in STATUS_CONDITION:
@@ -245,7 +245,15 @@ def _matched_calls_sql(
     # ready rows come first (CROSS JOIN keeps SQLite to that order), so a page in the default
     # ranking is read off call_queue's index instead of sorting every call.
     narrowed = any(
-        (filters.agency, filters.agent, filters.date_from, filters.date_to, filters.sample_id, filters.q, filters.max_score)
+        (
+            filters.agency,
+            filters.agent,
+            filters.date_from,
+            filters.date_to,
+            filters.sample_id,
+            filters.q,
+            filters.max_score,
+        )
     )
     if ready and not narrowed:
         sql = _Sql(f"SELECT {select} FROM call_queue m CROSS JOIN calls c ON c.id = m.call_id ")
@@ -338,11 +346,18 @@ def queue_page(
     # The window count gives the total in the same pass as the page.
     ready = _ready(filters)
     sql = _matched_calls_sql(
-        db, filters, by_category=True, masked=masked, user=user, ready=ready,
+        db,
+        filters,
+        by_category=True,
+        masked=masked,
+        user=user,
+        ready=ready,
         select=READY_SELECT if ready else f"COUNT(*) OVER () AS total, {QUEUE_SELECT}",
     )
     offset = (filters.page - 1) * page_size
-    rows = db.execute(f"{sql.text} {queue_order(filters)} LIMIT ? OFFSET ?", [*sql.params, page_size, offset]).fetchall()
+    rows = db.execute(
+        f"{sql.text} {queue_order(filters)} LIMIT ? OFFSET ?", [*sql.params, page_size, offset]
+    ).fetchall()
     if ready:  # a count apart: the window count would make SQLite build every row to sort
         total = db.execute(f"SELECT COUNT(*) FROM ({sql.text})", sql.params).fetchone()[0]
         rows = [(total, *r) for r in rows]
@@ -390,16 +405,29 @@ def category_counts(
     """Matching calls per category under every filter but the category itself (calls, as the
     queue's total counts calls)."""
     if _ready(replace(filters, category="")):  # the ready rows' category sets, each counted once
-        sql = _matched_calls_sql(db, filters, by_category=False, masked=masked, user=user, ready=True,
-                                 select="m.categories, COUNT(*)", group_by="")
+        sql = _matched_calls_sql(
+            db,
+            filters,
+            by_category=False,
+            masked=masked,
+            user=user,
+            ready=True,
+            select="m.categories, COUNT(*)",
+            group_by="",
+        )
         counts: dict[str, int] = {}
         for categories, n in db.execute(f"{sql.text} GROUP BY m.categories", sql.params):
             for category in categories.split(","):
                 counts[category] = counts.get(category, 0) + n
         return counts
     sql = _matched_calls_sql(
-        db, filters, by_category=False, masked=masked, user=user,
-        select="m.category, COUNT(DISTINCT c.id)", group_by="m.category",
+        db,
+        filters,
+        by_category=False,
+        masked=masked,
+        user=user,
+        select="m.category, COUNT(DISTINCT c.id)",
+        group_by="m.category",
     )
     return {cat: n for cat, n in db.execute(sql.text, sql.params) if cat is not None}
 
@@ -417,7 +445,13 @@ def neighbours(
     reviewed has left an open queue; then the call now at its position is the next one."""
     ready = _ready(filters)
     sql = _matched_calls_sql(
-        db, filters, by_category=True, masked=masked, user=user, ready=ready, select=READY_SELECT if ready else QUEUE_SELECT
+        db,
+        filters,
+        by_category=True,
+        masked=masked,
+        user=user,
+        ready=ready,
+        select=READY_SELECT if ready else QUEUE_SELECT,
     )
     start = max(position - 1, 0)
     window = [
@@ -547,8 +581,15 @@ def call_view(db: sqlite_utils.Database, call_id: str) -> CallView:
             by_id[review.finding_id].history.append(review)
     missed = [r for r in reviews if r.verdict == "missed"]
     checks = [r for r in reviews if r.verdict == "checked"]
-    return CallView(*row, segments=segments, findings=findings, missed=missed, checks=checks, score=call_score(db, call_id),
-                    metrics=metrics_of(db, call_id))
+    return CallView(
+        *row,
+        segments=segments,
+        findings=findings,
+        missed=missed,
+        checks=checks,
+        score=call_score(db, call_id),
+        metrics=metrics_of(db, call_id),
+    )
 
 
 @dataclass
@@ -714,8 +755,16 @@ def export_rows(
         filters = QueueFilters(status=status, category=category, scope="all")
     listed = _matched_calls_sql(db, filters, by_category=True, masked=masked, user=user, select="m.id", group_by="m.id")
     finding_columns = _EXPORT_COLUMNS.format(
-        cat="f.category", clauses="f.clauses", evidence="f.evidence", start="f.start", score="f.score", fid="f.id",
-        severity="f.severity", end='f."end"', speaker="f.speaker", explanation="f.explanation",
+        cat="f.category",
+        clauses="f.clauses",
+        evidence="f.evidence",
+        start="f.start",
+        score="f.score",
+        fid="f.id",
+        severity="f.severity",
+        end='f."end"',
+        speaker="f.speaker",
+        explanation="f.explanation",
     )
     findings_sql = (
         f"SELECT {finding_columns} FROM findings f JOIN calls c ON c.id = f.call_id "
@@ -728,8 +777,16 @@ def export_rows(
             db, filters, by_category=False, masked=masked, user=user, select="c.id", every_call=True
         )
         missed_columns = _EXPORT_COLUMNS.format(
-            cat="r.category", clauses="NULL", evidence="r.evidence", start="r.start", score="NULL", fid="NULL",
-            severity="NULL", end='r."end"', speaker="NULL", explanation="NULL",
+            cat="r.category",
+            clauses="NULL",
+            evidence="r.evidence",
+            start="r.start",
+            score="NULL",
+            fid="NULL",
+            severity="NULL",
+            end='r."end"',
+            speaker="NULL",
+            explanation="NULL",
         )
         category_sql = "AND r.category = ?" if filters.category else ""
         missed_sql = (

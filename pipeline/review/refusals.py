@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import CallqaError
+from pipeline.errors import CallqaError
 
 # (pattern of the English message, its Chinese); groups are carried over.
 MESSAGES = [

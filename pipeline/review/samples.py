@@ -60,8 +60,14 @@ def progress(db: sqlite_utils.Database, sample_id: int) -> SampleProgress | None
         return None
     calls = [
         SampledCall(
-            call_id, position, stratum, started_at, findings, open_findings,
-            "done" if checked_by else "started" if reviews else "todo", checked_by,
+            call_id,
+            position,
+            stratum,
+            started_at,
+            findings,
+            open_findings,
+            "done" if checked_by else "started" if reviews else "todo",
+            checked_by,
         )
         for call_id, position, stratum, started_at, findings, open_findings, reviews, checked_by in db.execute(
             "SELECT sc.call_id, sc.position, sc.stratum, c.started_at, "

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta, timezone
 
 import sqlite_utils
 
-from ..store import now_iso, writing
-from .queries import ReviewError
+from pipeline.review.queries import ReviewError
+from pipeline.store import now_iso, writing
 
 CLAIM_LIFETIME = timedelta(minutes=30)
 
@@ -94,7 +94,13 @@ def release(db: sqlite_utils.Database, call_id: str, username: str, is_admin: bo
 
 def _put(db, call_id: str, assignee: str, by: str, expires_at: str | None) -> None:
     db["assignments"].upsert(
-        {"call_id": call_id, "assignee": assignee, "assigned_by": by, "assigned_at": now_iso(), "expires_at": expires_at},
+        {
+            "call_id": call_id,
+            "assignee": assignee,
+            "assigned_by": by,
+            "assigned_at": now_iso(),
+            "expires_at": expires_at,
+        },
         pk="call_id",
     )
 
@@ -136,16 +142,19 @@ def workload(db: sqlite_utils.Database, days: int = 14) -> list[Workload]:
         "SELECT reviewer, created_at, verdict, call_id FROM reviews WHERE created_at >= ?", [since]
     ):
         day = datetime.fromisoformat(created_at).astimezone().date().isoformat()
-        entry = counts.setdefault((reviewer, day), {"verdicts": 0, "calls": set(), "confirmed": 0, "dismissed": 0,
-                                                     "uncertain": 0, "missed": 0})
+        entry = counts.setdefault(
+            (reviewer, day),
+            {"verdicts": 0, "calls": set(), "confirmed": 0, "dismissed": 0, "uncertain": 0, "missed": 0},
+        )
         entry["calls"].add(call_id)
         if verdict in ("confirmed", "dismissed", "uncertain", "missed"):
             entry[verdict] += 1
         if verdict in ("confirmed", "dismissed", "uncertain"):
             entry["verdicts"] += 1
     rows = [
-        Workload(reviewer, day, e["verdicts"], e["confirmed"], e["dismissed"], e["uncertain"], e["missed"],
-                 len(e["calls"]))
+        Workload(
+            reviewer, day, e["verdicts"], e["confirmed"], e["dismissed"], e["uncertain"], e["missed"], len(e["calls"])
+        )
         for (reviewer, day), e in counts.items()
     ]
     return sorted(rows, key=lambda w: (w.day, w.reviewer), reverse=True)
@@ -176,7 +185,7 @@ def agreement(db: sqlite_utils.Database) -> list[Agreement]:
     for by_reviewer in decided.values():
         names = sorted(by_reviewer)
         for i, a in enumerate(names):
-            for b in names[i + 1:]:
+            for b in names[i + 1 :]:
                 tally = pairs.setdefault((a, b), [0, 0])
                 tally[0] += 1
                 tally[1] += by_reviewer[a] == by_reviewer[b]

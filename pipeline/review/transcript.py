@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..present.masking import Masker
-from .queries import CallView, FindingView
+from pipeline.present.masking import Masker
+from pipeline.review.queries import CallView, FindingView
 
 
 @dataclass

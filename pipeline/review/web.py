@@ -4,19 +4,20 @@ the masker for the current user, and small URL helpers."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 import sqlite_utils
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
-from ..present.masking import Masker, default_masker
-from ..store import connect
-from ..present import labels
-from . import actions, audit, auth, queries
-from .refusals import chinese
+from pipeline.present import labels
+from pipeline.present.masking import Masker, default_masker
+from pipeline.review import actions, audit, auth, queries
+from pipeline.review.refusals import chinese
+from pipeline.store import connect
 
 HERE = Path(__file__).resolve().parent
 # Longest accepted form and query values (characters); longer ones are refused with 400.
@@ -109,7 +110,9 @@ def audited_review(
     (action, object type, object id) by ``actions.audited``; returns the review's id. A refused
     review answers 400, a verdict on a stale page 409."""
     try:
-        return actions.audited(db, user.username, action, record, lambda review_id: f"{what} (review {review_id})", "console")
+        return actions.audited(
+            db, user.username, action, record, lambda review_id: f"{what} (review {review_id})", "console"
+        )
     except queries.VerdictConflict as exc:
         raise HTTPException(status_code=409, detail=conflict_message(exc.current)) from exc
     except queries.ReviewError as exc:

@@ -2,13 +2,31 @@
 (``executors.py``, ``ray_executor.py``) with the stages they map (``stages.py``) over the
 inputs (``inputs.py``)."""
 
-from .executors import Executor, InProcess, ProcessPool, default_workers, local_executor, make_executor
-from .inputs import ScanError, Source, find_audio, read_manifest
-from .run import Progress, detect_stream, redetect, scan, transcribe_files
-from .stages import DetectStage, FileStage, FileTask, ScanSettings, audio_settings, worker_threads
+from pipeline.run.executors import Executor, InProcess, ProcessPool, default_workers, local_executor, make_executor
+from pipeline.run.inputs import ScanError, Source, find_audio, read_manifest
+from pipeline.run.run import Progress, detect_stream, redetect, scan, transcribe_files
+from pipeline.run.stages import DetectStage, FileStage, FileTask, ScanSettings, audio_settings, worker_threads
 
 __all__ = [
-    "DetectStage", "Executor", "FileStage", "FileTask", "InProcess", "ProcessPool", "Progress", "ScanError",
-    "ScanSettings", "Source", "audio_settings", "default_workers", "detect_stream", "find_audio", "local_executor", "make_executor",
-    "read_manifest", "redetect", "scan", "transcribe_files", "worker_threads",
+    "DetectStage",
+    "Executor",
+    "FileStage",
+    "FileTask",
+    "InProcess",
+    "ProcessPool",
+    "Progress",
+    "ScanError",
+    "ScanSettings",
+    "Source",
+    "audio_settings",
+    "default_workers",
+    "detect_stream",
+    "find_audio",
+    "local_executor",
+    "make_executor",
+    "read_manifest",
+    "redetect",
+    "scan",
+    "transcribe_files",
+    "worker_threads",
 ]

@@ -17,9 +17,10 @@ import os
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 _END = object()
 WORKER_DIED = "the worker process died on this file (a crash in native code or out of memory)"
@@ -149,7 +150,7 @@ def make_executor(engine: str = "local", workers: int | None = None, **ray_optio
     """``local``: processes on this machine (default: both cores); ``ray``: actors on a Ray
     cluster (``ray_options``: see ``RayExecutor``)."""
     if engine == "ray":
-        from .ray_executor import RayExecutor
+        from pipeline.run.ray_executor import RayExecutor
 
         return RayExecutor(workers=workers, **ray_options)
     return local_executor(workers or default_workers())

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from ..calls import Call, CallRecord, read_calls
-from ..errors import CallqaError
+from pipeline.calls import Call, CallRecord, read_calls
+from pipeline.errors import CallqaError
 
 AUDIO_EXTENSIONS = {".wav", ".mp3", ".amr", ".m4a", ".aac", ".ogg", ".opus", ".flac", ".wma"}
 MANIFEST_FIELDS = ("call_id", "started_at", "agent_id", "agency", "debtor_id")
@@ -42,8 +43,10 @@ def find_audio(root: Path) -> list[Source]:
     """Every audio file below ``root``, in a stable order; call id from the file name."""
     if not root.exists():
         raise ScanError(f"{root}: no such file or folder")
-    paths = [root] if root.is_file() else sorted(
-        p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS
+    paths = (
+        [root]
+        if root.is_file()
+        else sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS)
     )
     return [Source(path=p.resolve(), call_id=p.stem) for p in paths]
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from .executors import _END, WORKER_DIED, Executor
-from .inputs import ScanError
+from pipeline.run.executors import _END, WORKER_DIED, Executor
+from pipeline.run.inputs import ScanError
 
 INSTALL_HINT = "the Ray engine needs Ray installed: pip install 'callqa[ray]' (in a checkout: pip install -e '.[ray]')"
 
@@ -54,8 +54,15 @@ class RayExecutor(Executor):
     one running (``init``: more ``ray.init`` options for it).
     """
 
-    def __init__(self, address: str | None = None, workers: int | None = None, shared_fs: bool = False,
-                 device: str = "cpu", cpus_per_worker: int = 1, init: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        address: str | None = None,
+        workers: int | None = None,
+        shared_fs: bool = False,
+        device: str = "cpu",
+        cpus_per_worker: int = 1,
+        init: dict[str, Any] | None = None,
+    ):
         super().__init__()
         ray = _ray()
         self._started = not ray.is_initialized()

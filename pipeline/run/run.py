@@ -12,15 +12,24 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
-from .. import store
-from ..calls import Call, CallRecord, Finding
-from .executors import Executor, InProcess, local_executor
-from .inputs import ScanError, Source, file_sha256, find_audio, read_manifest, transcript_records, unreadable_sha256
-from .stages import DetectStage, FileStage, FileTask, ScanSettings
+from pipeline import store
+from pipeline.calls import Call, CallRecord
+from pipeline.run.executors import Executor, InProcess, local_executor
+from pipeline.run.inputs import (
+    ScanError,
+    Source,
+    file_sha256,
+    find_audio,
+    read_manifest,
+    transcript_records,
+    unreadable_sha256,
+)
+from pipeline.run.stages import DetectStage, FileStage, FileTask, ScanSettings
 
 BATCH_SIZE = 64  # calls per detection task: big enough for the classifier's batching, small enough to share out
 
@@ -79,8 +88,9 @@ class Progress:
 class Run:
     """One row of ``runs`` from start to finish, and the progress of its calls."""
 
-    def __init__(self, db, command: str, arguments: dict[str, Any] | None, model: str,
-                 on_progress: Callable[[Progress], None]):
+    def __init__(
+        self, db, command: str, arguments: dict[str, Any] | None, model: str, on_progress: Callable[[Progress], None]
+    ):
         self.db, self.on_progress = db, on_progress
         self.progress = Progress()
         self.id = store.start_run(db, command, arguments or {}, library_versions(model))
@@ -111,7 +121,7 @@ class Run:
 def _cross_call_rules(db, config: dict[str, Any], days: list[str] | None) -> int:
     """Quiet hours, call frequency, contact after refusal: they need the day's other calls stored.
     The rules read the database and return their findings; the store writes them."""
-    from ..detect.crosscall import cross_call_findings, read_only
+    from pipeline.detect.crosscall import cross_call_findings, read_only
 
     found = cross_call_findings(read_only(db.conn), config, days)
     store.replace_category_findings(db, found.replaced, found.findings)
@@ -128,20 +138,20 @@ def _touched(days: list[str] | None, run_id: int) -> tuple[str, list]:
 
 def _measure(db, touched: tuple[str, list]) -> None:
     """How the calls sounded (call_metrics), from their stored segments and loudness."""
-    from ..metrics import refresh_metrics
+    from pipeline.metrics import refresh_metrics
 
     refresh_metrics(db, *touched)
 
 
 def _score(db, config: dict[str, Any], touched: tuple[str, list]) -> int:
     """Scores of the calls from their findings (call_scores)."""
-    from ..scoring import score_calls
+    from pipeline.scoring import score_calls
 
     return score_calls(db, config, *touched).calls
 
 
 def _days_of(db, days: list[str] | None, earlier: list[tuple[int, str]]) -> list[str] | None:
-    from ..detect.crosscall import days_of_run, read_only
+    from pipeline.detect.crosscall import days_of_run, read_only
 
     if days is None or any(command == "redetect" for _id, command in earlier):
         return None  # a redetect covers every day
@@ -164,7 +174,7 @@ def scan(
     on_progress: Callable[[Progress], None] = lambda p: None,
 ) -> Progress:
     """One recorded run over an archive folder, a manifest, or a transcript file."""
-    from ..detect.crosscall import days_of_run, read_only
+    from pipeline.detect.crosscall import days_of_run, read_only
 
     if root is None and manifest is None and transcripts is None:
         raise ScanError("nothing to scan: give a folder, --manifest or --transcripts")
@@ -282,7 +292,7 @@ def transcribe_files(paths: Iterable[Path], settings: ScanSettings) -> Iterator[
 
 
 def _model_name(settings: ScanSettings) -> str:
-    from ..transcribe import DEFAULT_MODEL_NAME
+    from pipeline.transcribe import DEFAULT_MODEL_NAME
 
     return getattr(settings.transcribe, "model", None) or DEFAULT_MODEL_NAME
 

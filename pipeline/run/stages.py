@@ -24,10 +24,10 @@ from typing import Any
 
 from threadpoolctl import threadpool_limits
 
-from ..calls import CallFormatError, CallRecord, check_metadata
-from ..detect import DetectionError, detect_call, detect_calls
-from ..detect.registry import default_registry
-from .inputs import Source
+from pipeline.calls import CallFormatError, CallRecord, check_metadata
+from pipeline.detect import DetectionError, detect_call, detect_calls
+from pipeline.detect.registry import default_registry
+from pipeline.run.inputs import Source
 
 
 @dataclass
@@ -44,8 +44,8 @@ def audio_settings(
     """Settings for a run over recordings: ``channels`` as ``--channels``, ``threads`` CPU
     threads for each worker's model, ``transcription`` overrides of the settings file (None:
     keep it). Checks (and on first use assembles) the model here, once, before any worker starts."""
-    from ..model import resolve_model
-    from ..transcribe import TranscribeSettings
+    from pipeline.model import resolve_model
+    from pipeline.transcribe import TranscribeSettings
 
     transcribe = TranscribeSettings.from_config(config, cpu_threads=threads, **transcription)
     resolve_model(transcribe.model)
@@ -87,7 +87,7 @@ class FileStage:
 
     def transcriber(self):
         if self._transcriber is None:
-            from ..transcribe import load_transcriber
+            from pipeline.transcribe import load_transcriber
 
             self._transcriber = load_transcriber(self.settings.transcribe)
         return self._transcriber
@@ -118,13 +118,14 @@ class FileStage:
 
     def failed(self, task: FileTask, reason: str) -> CallRecord:
         source = task.source
-        return CallRecord(source.empty_call(), str(source.path), task.sha256, status="failed",
-                          error=f"{source.path}: {reason}")
+        return CallRecord(
+            source.empty_call(), str(source.path), task.sha256, status="failed", error=f"{source.path}: {reason}"
+        )
 
     def _process(self, task: FileTask, path: Path) -> CallRecord:
-        from ..acoustics import segment_loudness
-        from ..audio import SAMPLE_RATE, AudioError, decode
-        from ..transcribe import repair_homophones
+        from pipeline.acoustics import segment_loudness
+        from pipeline.audio import SAMPLE_RATE, AudioError, decode
+        from pipeline.transcribe import repair_homophones
 
         call = task.source.empty_call()
         record = CallRecord(call=call, source_path=str(task.source.path), sha256=task.sha256)
@@ -193,7 +194,11 @@ class DetectStage:
 
     @staticmethod
     def _fail(record: CallRecord, reason: str) -> None:
-        record.status, record.error, record.findings = "failed", f"{record.source_path or record.call.call_id}: {reason}", []
+        record.status, record.error, record.findings = (
+            "failed",
+            f"{record.source_path or record.call.call_id}: {reason}",
+            [],
+        )
 
 
 def worker_threads(workers: int) -> int:

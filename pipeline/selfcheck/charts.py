@@ -43,7 +43,7 @@ def _svg(figure: Figure) -> str:
     out = io.StringIO()
     figure.savefig(out, format="svg", metadata={"Date": None})
     svg = out.getvalue()
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]
 
 
 def monthly_chart(months) -> str:
@@ -58,8 +58,14 @@ def monthly_chart(months) -> str:
     axes.set_zorder(bars.get_zorder() + 1)
     axes.patch.set_visible(False)
     rates = [m.violating.rate * 100 for m in months]
-    axes.fill_between(x, [m.violating.low * 100 for m in months], [m.violating.high * 100 for m in months],
-                      color=COLOR, alpha=0.15, linewidth=0)
+    axes.fill_between(
+        x,
+        [m.violating.low * 100 for m in months],
+        [m.violating.high * 100 for m in months],
+        color=COLOR,
+        alpha=0.15,
+        linewidth=0,
+    )
     axes.plot(x, rates, color=COLOR, marker="o")
     axes.set_xticks(list(x), labels)
     axes.set_xlabel(_text("月份", "month"))
@@ -84,7 +90,11 @@ def category_chart(categories, confidence: float) -> str:
     axes.errorbar(rates, list(y), xerr=errors, fmt="o", color=COLOR, ecolor="#333", capsize=3, markersize=4)
     axes.set_yticks(list(y), names)
     axes.invert_yaxis()
-    axes.set_xlabel(_text(f"违规通话占比（%），误差线为 {confidence:.0%} 置信区间",
-                          f"violating calls (%), bars: {confidence:.0%} interval"))
+    axes.set_xlabel(
+        _text(
+            f"违规通话占比（%），误差线为 {confidence:.0%} 置信区间",
+            f"violating calls (%), bars: {confidence:.0%} interval",
+        )
+    )
     axes.grid(axis="x", color="#e5e5e5")
     return _svg(figure)

@@ -19,9 +19,15 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from ..present.labels import category_label, category_order
-from .stats import Proportion, weighted_wilson, wilson
-from .verdicts import Scope, latest_verdicts, missed_reviews, reviewed_sample_call_ids, sample_design_weights
+from pipeline.present.labels import category_label, category_order
+from pipeline.selfcheck.stats import Proportion, weighted_wilson, wilson
+from pipeline.selfcheck.verdicts import (
+    Scope,
+    latest_verdicts,
+    missed_reviews,
+    reviewed_sample_call_ids,
+    sample_design_weights,
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ class PrecisionWarning:
 
 @dataclass
 class MonitorResult:
-    precision: list[PrecisionRow]   # per category (month None) first, then per category and month
+    precision: list[PrecisionRow]  # per category (month None) first, then per category and month
     recall: list[RecallRow]
     warnings: list[PrecisionWarning]
     min_precision: float
@@ -73,20 +79,36 @@ class MonitorResult:
         return {
             "settings": {"min_precision": self.min_precision, "min_reviews": self.min_reviews},
             "precision": [
-                {"category": r.category, "label": category_label(r.category), "month": r.month,
-                 "confirmed": r.confirmed, "dismissed": r.dismissed, "uncertain": r.uncertain,
-                 "precision": r.precision.to_json()}
+                {
+                    "category": r.category,
+                    "label": category_label(r.category),
+                    "month": r.month,
+                    "confirmed": r.confirmed,
+                    "dismissed": r.dismissed,
+                    "uncertain": r.uncertain,
+                    "precision": r.precision.to_json(),
+                }
                 for r in self.precision
             ],
             "recall": [
-                {"category": r.category, "label": category_label(r.category), "confirmed": r.confirmed,
-                 "missed": r.missed, "recall": r.recall.to_json()}
+                {
+                    "category": r.category,
+                    "label": category_label(r.category),
+                    "confirmed": r.confirmed,
+                    "missed": r.missed,
+                    "recall": r.recall.to_json(),
+                }
                 for r in self.recall
             ],
             "reviewed_sample_calls": self.reviewed_sample_calls,
             "warnings": [
-                {"category": w.category, "month": w.month, "precision": w.precision, "reviews": w.reviews,
-                 "message": w.message(self.min_precision)}
+                {
+                    "category": w.category,
+                    "month": w.month,
+                    "precision": w.precision,
+                    "reviews": w.reviews,
+                    "message": w.message(self.min_precision),
+                }
                 for w in self.warnings
             ],
         }
@@ -113,10 +135,16 @@ def monitor(
             uncertain = counts[category, month, "uncertain"]
             if confirmed + dismissed + uncertain == 0:
                 continue
-            precision.append(PrecisionRow(
-                category, month, confirmed, dismissed, uncertain,
-                wilson(confirmed, confirmed + dismissed, confidence),
-            ))
+            precision.append(
+                PrecisionRow(
+                    category,
+                    month,
+                    confirmed,
+                    dismissed,
+                    uncertain,
+                    wilson(confirmed, confirmed + dismissed, confidence),
+                )
+            )
     warnings = [
         PrecisionWarning(row.category, row.month, row.precision.rate, row.precision.n)
         for row in precision
@@ -134,8 +162,12 @@ def monitor(
         if m.call_id in sampled:
             missed[m.category].append(weights.get(m.call_id, 1.0))
     recall = [
-        RecallRow(category, len(caught[category]), len(missed[category]),
-                  weighted_wilson(caught[category], missed[category], confidence))
+        RecallRow(
+            category,
+            len(caught[category]),
+            len(missed[category]),
+            weighted_wilson(caught[category], missed[category], confidence),
+        )
         for category in category_order(set(caught) | set(missed))
     ]
     return MonitorResult(precision, recall, warnings, min_precision, min_reviews, len(sampled))
@@ -145,7 +177,8 @@ def monitor_with_config(db: sqlite_utils.Database, config: dict, scope: Scope = 
     """``monitor`` with the thresholds of the ``monitoring:`` settings."""
     settings = config.get("monitoring") or {}
     return monitor(
-        db, scope,
+        db,
+        scope,
         min_precision=float(settings.get("min_precision", 0.7)),
         min_reviews=int(settings.get("min_reviews", 20)),
     )

@@ -9,24 +9,23 @@ stratified estimate, the detectors' measured precision and recall), ``render_rep
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 import sqlite_utils
 
-from .. import __version__
-from ..present.masking import default_masker
-from ..spreadsheet import write_file
-from ..scoring import ScoreGroup, score_groups
-from ..store import now_iso
-from .charts import category_chart, monthly_chart
-from ..present.labels import VERDICT_LABELS, category_label, category_order
-from .monitor import MonitorResult, monitor_with_config
-from .sampling import Sample, latest_sample_id, load_sample, sample_parameters_table
-from .stats import Proportion, StratifiedEstimate, Stratum, stratified_estimate, wilson
-from .verdicts import (
+from pipeline import __version__
+from pipeline.errors import CallqaError
+from pipeline.present.labels import VERDICT_LABELS, category_label, category_order
+from pipeline.present.masking import default_masker
+from pipeline.scoring import ScoreGroup, score_groups
+from pipeline.selfcheck.charts import category_chart, monthly_chart
+from pipeline.selfcheck.monitor import MonitorResult, monitor_with_config
+from pipeline.selfcheck.sampling import Sample, latest_sample_id, load_sample, sample_parameters_table
+from pipeline.selfcheck.stats import Proportion, StratifiedEstimate, Stratum, stratified_estimate, wilson
+from pipeline.selfcheck.verdicts import (
     COUNTING_RULE,
     ReviewedFinding,
     Scope,
@@ -35,7 +34,8 @@ from .verdicts import (
     reviewed_sample_call_ids,
     violations_by_call,
 )
-from ..errors import CallqaError
+from pipeline.spreadsheet import write_file
+from pipeline.store import now_iso
 
 TEMPLATES = Path(__file__).parent / "templates"
 EXAMPLES_PER_CATEGORY = 3
@@ -57,9 +57,9 @@ class InspectedCall:
 class CategoryRow:
     category: str
     label: str
-    violating: Proportion        # calls violating it, of the calls inspected
+    violating: Proportion  # calls violating it, of the calls inspected
     findings: int
-    verdicts: Counter            # latest verdict (None: not reviewed) -> findings
+    verdicts: Counter  # latest verdict (None: not reviewed) -> findings
     missed: int
 
 
@@ -84,7 +84,7 @@ class Example:
     agent_id: str | None
     month: str | None
     score: float
-    evidence: str               # masked
+    evidence: str  # masked
     verdict: str
 
 
@@ -114,7 +114,7 @@ class Report:
     sample: SampleSection | None
     sample_note: str | None
     detector: MonitorResult
-    undated_calls: int = 0      # ok calls without a start time: in no year's report
+    undated_calls: int = 0  # ok calls without a start time: in no year's report
     all_agencies: Proportion | None = None  # an agency's report: the year's rate over every agency
     confidence: float = 0.95
     counting_rule: str = COUNTING_RULE
@@ -147,14 +147,16 @@ def build_report(
     categories = []
     for category in category_order({f.category for f in findings} | {m.category for m in misses}):
         of_category = [f for f in findings if f.category == category]
-        categories.append(CategoryRow(
-            category=category,
-            label=category_label(category),
-            violating=wilson(sum(category in cats for cats in violated.values()), total, confidence),
-            findings=len(of_category),
-            verdicts=Counter(f.verdict for f in of_category),
-            missed=sum(m.category == category for m in misses),
-        ))
+        categories.append(
+            CategoryRow(
+                category=category,
+                label=category_label(category),
+                violating=wilson(sum(category in cats for cats in violated.values()), total, confidence),
+                findings=len(of_category),
+                verdicts=Counter(f.verdict for f in of_category),
+                missed=sum(m.category == category for m in misses),
+            )
+        )
 
     report = Report(
         year=year,
@@ -213,16 +215,18 @@ def group_rows(
         ids = members[group]
         categories_hit = Counter(c for call_id in ids for c in violated.get(call_id, ()))
         group_findings = findings_of_group[group]
-        rows.append(GroupRow(
-            name=group[-1] or "(未填)",
-            agency=group[0] if len(group) > 1 else None,
-            violating=wilson(sum(call_id in violated for call_id in ids), len(ids), confidence),
-            findings=len(group_findings),
-            confirmed=sum(f.verdict == "confirmed" for f in group_findings),
-            dismissed=sum(f.verdict == "dismissed" for f in group_findings),
-            # most calls first, ties by id: never by set order, which changes between runs
-            top_category=min(categories_hit, key=lambda c: (-categories_hit[c], c)) if categories_hit else None,
-        ))
+        rows.append(
+            GroupRow(
+                name=group[-1] or "(未填)",
+                agency=group[0] if len(group) > 1 else None,
+                violating=wilson(sum(call_id in violated for call_id in ids), len(ids), confidence),
+                findings=len(group_findings),
+                confirmed=sum(f.verdict == "confirmed" for f in group_findings),
+                dismissed=sum(f.verdict == "dismissed" for f in group_findings),
+                # most calls first, ties by id: never by set order, which changes between runs
+                top_category=min(categories_hit, key=lambda c: (-categories_hit[c], c)) if categories_hit else None,
+            )
+        )
     return rows
 
 
@@ -234,8 +238,16 @@ def top_examples(findings: list[ReviewedFinding]) -> list[Example]:
         kept = [f for f in findings if f.category == category and f.verdict != "dismissed" and f.evidence]
         kept.sort(key=lambda f: (f.verdict != "confirmed", -f.score, f.finding_id))
         examples += [
-            Example(f.category, mask(f.call_id), mask(f.agency), mask(f.agent_id), f.month, f.score,
-                    mask(f.evidence), VERDICT_LABELS.get(f.verdict, f.verdict))
+            Example(
+                f.category,
+                mask(f.call_id),
+                mask(f.agency),
+                mask(f.agent_id),
+                f.month,
+                f.score,
+                mask(f.evidence),
+                VERDICT_LABELS.get(f.verdict, f.verdict),
+            )
             for f in kept[:EXAMPLES_PER_CATEGORY]
         ]
     return examples
@@ -302,7 +314,9 @@ def percent(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value * 100:.{digits}f}%"
 
 
-def write_report(db: sqlite_utils.Database, path: str | Path, year: int, config: dict, agency: str | None = None) -> Report:
+def write_report(
+    db: sqlite_utils.Database, path: str | Path, year: int, config: dict, agency: str | None = None
+) -> Report:
     report = build_report(db, year, config, agency)
     html = render_report(report)
     write_file(path, lambda out: out.write(html), "w", encoding="utf-8")

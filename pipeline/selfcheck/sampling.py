@@ -24,12 +24,13 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 
-from ..spreadsheet import FORMATS as EXPORT_FORMATS, write_table
-from ..store import now_iso, writing
-from ..present.labels import STRATUM_LABELS, category_label
-from .stats import sample_size_for_margin
-from .verdicts import Scope
-from ..errors import CallqaError
+from pipeline.errors import CallqaError
+from pipeline.present.labels import STRATUM_LABELS, category_label
+from pipeline.selfcheck.stats import sample_size_for_margin
+from pipeline.selfcheck.verdicts import Scope
+from pipeline.spreadsheet import FORMATS as EXPORT_FORMATS
+from pipeline.spreadsheet import write_table
+from pipeline.store import now_iso, writing
 
 STRATUM_KEYS = tuple(STRATUM_LABELS)
 ALLOCATIONS = ("proportional", "equal")
@@ -81,7 +82,7 @@ class SamplingPlan:
         return {**asdict(self), "by": list(self.by)}
 
     @classmethod
-    def from_json(cls, data: dict) -> "SamplingPlan":
+    def from_json(cls, data: dict) -> SamplingPlan:
         return cls(**{**data, "by": tuple(data["by"])})
 
 
@@ -150,7 +151,11 @@ def load_population(db: sqlite_utils.Database, year: int) -> list[PopulationCall
     ).fetchall()
     population = [
         PopulationCall(
-            call_id=row[0], started_at=row[1], agency=row[2], agent_id=row[3], duration=row[4],
+            call_id=row[0],
+            started_at=row[1],
+            agency=row[2],
+            agent_id=row[3],
+            duration=row[4],
             categories=tuple(sorted(row[5].split(","))) if row[5] else (),
         )
         for row in rows
@@ -174,7 +179,9 @@ def allocate(population_sizes: dict[tuple, int], total: int, weights: dict[tuple
     parts (ties: stratum order), so the sizes add up to ``total`` exactly.
     """
     if total > sum(population_sizes.values()):
-        raise SamplingError(f"sample size {total} is larger than the population ({sum(population_sizes.values())} calls)")
+        raise SamplingError(
+            f"sample size {total} is larger than the population ({sum(population_sizes.values())} calls)"
+        )
     sizes: dict[tuple, int] = {}
     open_strata = sorted(key for key, n in population_sizes.items() if n > 0)
     remaining = total
@@ -253,21 +260,30 @@ def record_sample(
     population = {
         "total": sum(s.population for s in sample.strata),
         "strata": [
-            {"stratum": s.label, "key": dict(zip(sample.plan.by, s.key)), "population": s.population, "sample": s.sample}
+            {
+                "stratum": s.label,
+                "key": dict(zip(sample.plan.by, s.key)),
+                "population": s.population,
+                "sample": s.sample,
+            }
             for s in sample.strata
         ],
     }
     with writing(db):
-        sample_id = db["samples"].insert(
-            {
-                "created_at": created_at,
-                "created_by": created_by,
-                "seed": sample.plan.seed,
-                "size": sample.size,
-                "parameters": json.dumps(parameters, ensure_ascii=False),
-                "population": json.dumps(population, ensure_ascii=False),
-            }
-        ).last_pk
+        sample_id = (
+            db["samples"]
+            .insert(
+                {
+                    "created_at": created_at,
+                    "created_by": created_by,
+                    "seed": sample.plan.seed,
+                    "size": sample.size,
+                    "parameters": json.dumps(parameters, ensure_ascii=False),
+                    "population": json.dumps(population, ensure_ascii=False),
+                }
+            )
+            .last_pk
+        )
         db["sample_calls"].insert_all(
             {"sample_id": sample_id, "call_id": call_id, "stratum": stratum, "position": position}
             for position, (call_id, stratum) in enumerate(sample.calls, 1)
@@ -298,7 +314,9 @@ def load_sample(db: sqlite_utils.Database, sample_id: int) -> Sample:
     ]
     calls = [
         (r[0], r[1])
-        for r in db.execute("SELECT call_id, stratum FROM sample_calls WHERE sample_id = ? ORDER BY position", [sample_id])
+        for r in db.execute(
+            "SELECT call_id, stratum FROM sample_calls WHERE sample_id = ? ORDER BY position", [sample_id]
+        )
     ]
     return Sample(plan, size, strata, calls, digest, numpy_version, sample_id, created_at, created_by)
 
@@ -353,11 +371,18 @@ def sample_rows(db: sqlite_utils.Database, sample: Sample) -> list[list]:
         if call is None:  # removed from the database since the sample was drawn
             rows.append([position, call_id, stratum, "", "", "", "", ""])
             continue
-        rows.append([
-            position, call_id, stratum, call.agency or "", call.agent_id or "", call.started_at or "",
-            call.duration if call.duration is not None else "",
-            "、".join(category_label(c) for c in call.categories),
-        ])
+        rows.append(
+            [
+                position,
+                call_id,
+                stratum,
+                call.agency or "",
+                call.agent_id or "",
+                call.started_at or "",
+                call.duration if call.duration is not None else "",
+                "、".join(category_label(c) for c in call.categories),
+            ]
+        )
     return rows
 
 
@@ -366,8 +391,13 @@ def write_sample(path: str | Path, db: sqlite_utils.Database, sample: Sample) ->
     path = Path(path)
     if path.suffix.lower() not in EXPORT_FORMATS:
         raise SamplingError(f"{path}: write the sample as .xlsx or .csv")
-    write_table(path, SAMPLE_HEADERS, sample_rows(db, sample), "抽样清单",
-                extra_sheets={"抽样参数": sample_parameters_table(sample)})
+    write_table(
+        path,
+        SAMPLE_HEADERS,
+        sample_rows(db, sample),
+        "抽样清单",
+        extra_sheets={"抽样参数": sample_parameters_table(sample)},
+    )
 
 
 def sample_parameters_table(sample: Sample) -> list[tuple[str, str]]:

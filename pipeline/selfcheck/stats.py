@@ -95,7 +95,7 @@ class StratifiedEstimate:
     low: float | None
     high: float | None
     std_error: float | None
-    population: int        # N of the strata that were sampled
+    population: int  # N of the strata that were sampled
     sampled: int
     violating: int
     unsampled_population: int  # calls in strata with no sampled call: not covered by the estimate

@@ -108,9 +108,7 @@ def missed_reviews(db: sqlite_utils.Database, scope: Scope) -> list[MissedReview
     return [MissedReview(*row) for row in rows]
 
 
-def violations_by_call(
-    findings: list[ReviewedFinding], misses: list[MissedReview]
-) -> dict[str, set[str]]:
+def violations_by_call(findings: list[ReviewedFinding], misses: list[MissedReview]) -> dict[str, set[str]]:
     """Call id -> the categories it violates under the counting rule."""
     violated: dict[str, set[str]] = defaultdict(set)
     for f in findings:

@@ -12,15 +12,15 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from ...categories import category_table
-from ...present.explanation import Explanation
-from ...yamldoc import LexiconError
-from ..base import Detector, Result
-from ..classifier import CATEGORIES as MODEL_CATEGORIES
-from ..classifier import TrainedClassifier, load
-from ..resources import Resources
-from ..roles import TURN_TAKING
-from ..view import CallView, Utterance
+from pipeline.categories import category_table
+from pipeline.detect.base import Detector, Result
+from pipeline.detect.classifier import CATEGORIES as MODEL_CATEGORIES
+from pipeline.detect.classifier import TrainedClassifier, load
+from pipeline.detect.resources import Resources
+from pipeline.detect.roles import TURN_TAKING
+from pipeline.detect.view import CallView, Utterance
+from pipeline.present.explanation import Explanation
+from pipeline.yamldoc import LexiconError
 
 CHECKED_SPEAKERS = ("agent", "unknown")
 
@@ -31,8 +31,13 @@ class ClassifierRecognizer(Detector):
     family = "classifier"
     name = "classifier"
 
-    def __init__(self, model: TrainedClassifier, categories: list[str], thresholds: dict[str, float | None] | None = None,
-                 max_chars: int | None = None):
+    def __init__(
+        self,
+        model: TrainedClassifier,
+        categories: list[str],
+        thresholds: dict[str, float | None] | None = None,
+        max_chars: int | None = None,
+    ):
         self.model = model
         self.categories = tuple(categories)
         self.thresholds = dict(model.thresholds)
@@ -51,12 +56,21 @@ class ClassifierRecognizer(Detector):
         unknown = [c for c in categories if c not in MODEL_CATEGORIES]
         if unknown:
             raise LexiconError(
-                [f"{category_table().path}: the classifier cannot feed {', '.join(unknown)} (it knows {', '.join(MODEL_CATEGORIES)})"]
+                [
+                    f"{category_table().path}: the classifier cannot feed {', '.join(unknown)} (it knows {', '.join(MODEL_CATEGORIES)})"
+                ]
             )
         path = settings.classifier.model_path
         if not path.exists():
             return []
-        return [cls(_load_once(path, path.stat().st_mtime), categories, settings.classifier.thresholds, settings.max_segment_chars)]
+        return [
+            cls(
+                _load_once(path, path.stat().st_mtime),
+                categories,
+                settings.classifier.thresholds,
+                settings.max_segment_chars,
+            )
+        ]
 
     def predict_proba(self, texts: list[str]) -> list[dict[str, float]]:
         return self.model.predict_proba(texts)
@@ -87,7 +101,9 @@ class ClassifierRecognizer(Detector):
     def _result(self, view: CallView, u: Utterance, category: str, score: float) -> Result | None:
         facts = category_table()[category]
         explanation = Explanation(
-            detector=self.name, text=f"分类器判断为{facts.label} (概率 {score:.2f})", score_parts=(("probability", score),)
+            detector=self.name,
+            text=f"分类器判断为{facts.label} (概率 {score:.2f})",
+            score_parts=(("probability", score),),
         )
         speaker = u.segment.speaker
         if speaker == "unknown" and u.role_reason != TURN_TAKING:  # turn order alone overrules nothing

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from ...categories import category_table
-from ...present.explanation import Explanation
-from ..base import Detector, Result, span_result
-from ..dialogue_file import DialogueRules
-from ..institutions import InstitutionFinder, agency_names
-from ..resources import Resources
-from ..view import CallView, Utterance
+from pipeline.categories import category_table
+from pipeline.detect.base import Detector, Result, span_result
+from pipeline.detect.dialogue_file import DialogueRules
+from pipeline.detect.institutions import InstitutionFinder, agency_names
+from pipeline.detect.resources import Resources
+from pipeline.detect.view import CallView, Utterance
+from pipeline.present.explanation import Explanation
 
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
 ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s]{0,6}[吗么嘛]")  # after a name: the company called, not the caller's
@@ -33,8 +33,14 @@ class DisclosureRecognizer(Detector):
     categories = ("missing_disclosure",)
 
     def __init__(
-        self, rules: DialogueRules, finder: InstitutionFinder, severity: str, agent_turns: int = 3, seconds: float = 20.0,
-        score: float = 0.8, guessed_role_factor: float = 0.9,
+        self,
+        rules: DialogueRules,
+        finder: InstitutionFinder,
+        severity: str,
+        agent_turns: int = 3,
+        seconds: float = 20.0,
+        score: float = 0.8,
+        guessed_role_factor: float = 0.9,
     ):
         self.rules = rules
         self.finder = finder
@@ -112,7 +118,14 @@ class DisclosureRecognizer(Detector):
         evidence = " / ".join(u.segment.text for u in window)[:300]
         return [
             span_result(
-                view, window[0], window[-1], "missing_disclosure", self.severity, round(score, 3),
-                category_table()["missing_disclosure"].clauses, evidence, explanation,
+                view,
+                window[0],
+                window[-1],
+                "missing_disclosure",
+                self.severity,
+                round(score, 3),
+                category_table()["missing_disclosure"].clauses,
+                evidence,
+                explanation,
             )
         ]

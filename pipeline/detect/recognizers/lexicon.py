@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...categories import SEVERITIES
-from ...present.explanation import Explanation
-from ..base import Detector, Result, utterance_result
-from ..lexicon_file import CategoryLexicon, Rule
-from ..resources import Resources
-from ..prefilter import with_start_filter
-from ..sound import CLAUSE_BREAKS, SENTENCE_ENDS, SoundRegex
-from ..view import CallView, Repair, Utterance
+from pipeline.categories import SEVERITIES
+from pipeline.detect.base import Detector, Result, utterance_result
+from pipeline.detect.lexicon_file import CategoryLexicon, Rule
+from pipeline.detect.prefilter import with_start_filter
+from pipeline.detect.resources import Resources
+from pipeline.detect.sound import CLAUSE_BREAKS, SENTENCE_ENDS, SoundRegex
+from pipeline.detect.view import CallView, Repair, Utterance
+from pipeline.present.explanation import Explanation
 
 
 @dataclass
@@ -49,7 +49,9 @@ def _sentence_end(text: str, end: int) -> int:
     return min((i for i in (text.find(ch, end) for ch in SENTENCE_ENDS) if i >= 0), default=len(text))
 
 
-def cancelled_by(lexicon: CategoryLexicon, utterance: Utterance, start: int, end: int, term: bool = False) -> str | None:
+def cancelled_by(
+    lexicon: CategoryLexicon, utterance: Utterance, start: int, end: int, term: bool = False
+) -> str | None:
     """The cue that cancels a hit at [start, end) (negation, reported speech...), if any.
     ``term``: the hit is one of a rule's fixed phrases, never cancelled from inside.
 
@@ -81,7 +83,9 @@ class LexiconRecognizer(Detector):
 
     family = "lexicon"
 
-    def __init__(self, lexicon: CategoryLexicon, severity: str, homophone_factor: float = 0.85, guessed_role_factor: float = 0.9):
+    def __init__(
+        self, lexicon: CategoryLexicon, severity: str, homophone_factor: float = 0.85, guessed_role_factor: float = 0.9
+    ):
         self.lexicon = lexicon
         self.categories = (lexicon.category,)
         self.severity = severity  # of a rule that gives none
@@ -144,7 +148,9 @@ class LexiconRecognizer(Detector):
             m.span()
             for m in regex.finditer(text)
             if m.end() > m.start()
-            and not cancelled_by(self.lexicon, utterance, m.start(), m.end(), term=utterance.text[m.start() : m.end()] in rule.terms)
+            and not cancelled_by(
+                self.lexicon, utterance, m.start(), m.end(), term=utterance.text[m.start() : m.end()] in rule.terms
+            )
         ]
 
     def analyze(self, view: CallView) -> list[Result]:

@@ -3,14 +3,14 @@ never says the call is recorded (NIFA 16(一)2)."""
 
 from __future__ import annotations
 
-from ...categories import category_table
-from ...present.explanation import Explanation
-from ..base import Detector, Result, span_result
-from ..dialogue_file import DialogueRules
-from ..protocol_file import ProtocolCues
-from ..resources import Resources
-from ..sound import CLAUSE_BREAKS
-from ..view import CallView, Utterance
+from pipeline.categories import category_table
+from pipeline.detect.base import Detector, Result, span_result
+from pipeline.detect.dialogue_file import DialogueRules
+from pipeline.detect.protocol_file import ProtocolCues
+from pipeline.detect.resources import Resources
+from pipeline.detect.sound import CLAUSE_BREAKS
+from pipeline.detect.view import CallView, Utterance
+from pipeline.present.explanation import Explanation
 
 
 class RecordingNoticeRecognizer(Detector):
@@ -22,7 +22,14 @@ class RecordingNoticeRecognizer(Detector):
     name = "rule:recording_notice"
     categories = ("recording_notice",)
 
-    def __init__(self, cues: ProtocolCues, rules: DialogueRules, severity: str, score: float = 0.8, guessed_role_factor: float = 0.9):
+    def __init__(
+        self,
+        cues: ProtocolCues,
+        rules: DialogueRules,
+        severity: str,
+        score: float = 0.8,
+        guessed_role_factor: float = 0.9,
+    ):
         self.cues = cues
         self.rules = rules
         self.severity = severity
@@ -33,8 +40,12 @@ class RecordingNoticeRecognizer(Detector):
     def build(cls, categories: list[str], resources: Resources) -> list[Detector]:
         settings = resources.settings
         return [
-            cls(resources.protocol, resources.dialogue, settings.severity("recording_notice"),
-                guessed_role_factor=settings.lexicon.guessed_role_factor)
+            cls(
+                resources.protocol,
+                resources.dialogue,
+                settings.severity("recording_notice"),
+                guessed_role_factor=settings.lexicon.guessed_role_factor,
+            )
         ]
 
     def gives_notice(self, u: Utterance) -> bool:
@@ -61,8 +72,15 @@ class RecordingNoticeRecognizer(Detector):
         explanation = Explanation(detector=self.name, text=text, role_guessed=guessed, score_parts=parts)
         return [
             span_result(
-                view, view.utterances[0], view.utterances[-1], "recording_notice", self.severity, round(score, 3),
-                category_table()["recording_notice"].clauses, agent[0].segment.text, explanation,
+                view,
+                view.utterances[0],
+                view.utterances[-1],
+                "recording_notice",
+                self.severity,
+                round(score, 3),
+                category_table()["recording_notice"].clauses,
+                agent[0].segment.text,
+                explanation,
             )
         ]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from ...present.explanation import Explanation
-from ..base import Detector, Result, utterance_result
-from ..dialogue_file import DialogueRules
-from ..institutions import InstitutionFinder, blank, call_names, details_blanked
-from ..resources import Resources
-from ..view import CallView, Utterance
+from pipeline.detect.base import Detector, Result, utterance_result
+from pipeline.detect.dialogue_file import DialogueRules
+from pipeline.detect.institutions import InstitutionFinder, blank, call_names, details_blanked
+from pipeline.detect.resources import Resources
+from pipeline.detect.view import CallView, Utterance
+from pipeline.present.explanation import Explanation
 
 QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")
 ASKS_THE_DEBTOR = re.compile(r"本人(?:吗|么|嘛|是吧|对吧|[？?])")
@@ -38,7 +38,11 @@ class ThirdPartyRecognizer(Detector):
     categories = ("third_party_leak",)
 
     def __init__(
-        self, rules: DialogueRules, finder: InstitutionFinder, severities: dict[str, str], guessed_role_factor: float = 0.9,
+        self,
+        rules: DialogueRules,
+        finder: InstitutionFinder,
+        severities: dict[str, str],
+        guessed_role_factor: float = 0.9,
         unverified_clauses: list[str] = (),
     ):
         self.rules = rules
@@ -53,8 +57,11 @@ class ThirdPartyRecognizer(Detector):
         settings = resources.settings
         return [
             cls(
-                resources.dialogue, resources.finder, {c: settings.severity(c) for c in categories},
-                settings.lexicon.guessed_role_factor, resources.table["unverified_identity"].clauses,
+                resources.dialogue,
+                resources.finder,
+                {c: settings.severity(c) for c in categories},
+                settings.lexicon.guessed_role_factor,
+                resources.table["unverified_identity"].clauses,
             )
         ]
 
@@ -73,7 +80,12 @@ class ThirdPartyRecognizer(Detector):
             if names is None:
                 names = call_names(view, self.finder, self.rules)
             text = details_blanked(u, self.finder, self.rules, names, after)
-            reveals = [(r.score, f"{r.label}（“{m.group(0)}”）") for r in self.rules.reveals for m in [r.regex.search(text)] if m]
+            reveals = [
+                (r.score, f"{r.label}（“{m.group(0)}”）")
+                for r in self.rules.reveals
+                for m in [r.regex.search(text)]
+                if m
+            ]
             if reveals:
                 findings.extend(self._findings(view, u, why, reveals, told_first))
 
@@ -110,7 +122,10 @@ class ThirdPartyRecognizer(Detector):
                 and (match := self.rules.tells_someone_elses_debt.search(u.text))
                 and not QUESTION_AFTER.match(u.text, match.end())  # 您老公在我们这也有借款吗？ asks the debtor
             ):
-                third_party = (u, f"坐席在{u.segment.start:.1f}秒说起他人的欠款“{match.group(0).lstrip('，。？！,.?! ')}”")
+                third_party = (
+                    u,
+                    f"坐席在{u.segment.start:.1f}秒说起他人的欠款“{match.group(0).lstrip('，。？！,.?! ')}”",
+                )
                 after = match.start()
             if third_party is not None:
                 look(u, third_party, after)
@@ -155,16 +170,32 @@ class ThirdPartyRecognizer(Detector):
         results = []
         if "third_party_leak" in self.severities:
             explanation = Explanation(detector=self.name, text=text, role_guessed=guessed, score_parts=parts)
-            results.append(utterance_result(
-                view, u, "third_party_leak", self.severities["third_party_leak"], round(score, 3),
-                self.rules.third_party_clauses, explanation, speaker="agent",
-            ))
+            results.append(
+                utterance_result(
+                    view,
+                    u,
+                    "third_party_leak",
+                    self.severities["third_party_leak"],
+                    round(score, 3),
+                    self.rules.third_party_clauses,
+                    explanation,
+                    speaker="agent",
+                )
+            )
         if "unverified_identity" in self.severities:
             explanation = Explanation(
                 detector=self.name, text=f"{text}；对方未被确认为债务人本人", role_guessed=guessed, score_parts=parts
             )
-            results.append(utterance_result(
-                view, u, "unverified_identity", self.severities["unverified_identity"], round(score, 3),
-                self.unverified_clauses, explanation, speaker="agent",
-            ))
+            results.append(
+                utterance_result(
+                    view,
+                    u,
+                    "unverified_identity",
+                    self.severities["unverified_identity"],
+                    round(score, 3),
+                    self.unverified_clauses,
+                    explanation,
+                    speaker="agent",
+                )
+            )
         return results

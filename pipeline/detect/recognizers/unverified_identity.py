@@ -3,14 +3,14 @@ confirmed being the debtor (GB 5.2.2.2, HN 10, NIFA 16(一)1)."""
 
 from __future__ import annotations
 
-from ...categories import category_table
-from ...present.explanation import Explanation
-from ..base import Detector, Result, utterance_result
-from ..dialogue_file import DialogueRules
-from ..institutions import InstitutionFinder, call_names, details_blanked
-from ..protocol_file import ProtocolCues
-from ..resources import Resources
-from ..view import CallView, Utterance
+from pipeline.categories import category_table
+from pipeline.detect.base import Detector, Result, utterance_result
+from pipeline.detect.dialogue_file import DialogueRules
+from pipeline.detect.institutions import InstitutionFinder, call_names, details_blanked
+from pipeline.detect.protocol_file import ProtocolCues
+from pipeline.detect.resources import Resources
+from pipeline.detect.view import CallView, Utterance
+from pipeline.present.explanation import Explanation
 
 
 class UnverifiedIdentityRecognizer(Detector):
@@ -25,7 +25,12 @@ class UnverifiedIdentityRecognizer(Detector):
     categories = ("unverified_identity",)
 
     def __init__(
-        self, cues: ProtocolCues, rules: DialogueRules, finder: InstitutionFinder, severity: str, score: float = 0.8,
+        self,
+        cues: ProtocolCues,
+        rules: DialogueRules,
+        finder: InstitutionFinder,
+        severity: str,
+        score: float = 0.8,
         guessed_role_factor: float = 0.9,
     ):
         self.cues = cues
@@ -40,7 +45,10 @@ class UnverifiedIdentityRecognizer(Detector):
         settings = resources.settings
         return [
             cls(
-                resources.protocol, resources.dialogue, resources.finder, settings.severity("unverified_identity"),
+                resources.protocol,
+                resources.dialogue,
+                resources.finder,
+                settings.severity("unverified_identity"),
                 guessed_role_factor=settings.lexicon.guessed_role_factor,
             )
         ]
@@ -82,9 +90,19 @@ class UnverifiedIdentityRecognizer(Detector):
             parts += (("guessed_role", self.guessed_role_factor),)
             score *= self.guessed_role_factor
         explanation = Explanation(
-            detector=self.name, text=text, role_guessed=bool(u.role_reason), role_reason=u.role_reason, score_parts=parts
+            detector=self.name,
+            text=text,
+            role_guessed=bool(u.role_reason),
+            role_reason=u.role_reason,
+            score_parts=parts,
         )
         return utterance_result(
-            view, u, "unverified_identity", self.severity, round(score, 3), category_table()["unverified_identity"].clauses,
-            explanation, speaker="agent",
+            view,
+            u,
+            "unverified_identity",
+            self.severity,
+            round(score, 3),
+            category_table()["unverified_identity"].clauses,
+            explanation,
+            speaker="agent",
         )

@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from .. import audit, auth, dashboard
-from ..refusals import chinese
-from ..web import CSRF, MAX_ID, MAX_TEXT, admin_user, current_user, get_db, templates
+from pipeline.review import audit, auth, dashboard
+from pipeline.review.refusals import chinese
+from pipeline.review.web import CSRF, MAX_ID, MAX_TEXT, admin_user, current_user, get_db, templates
 
 router = APIRouter()
 
@@ -49,8 +49,13 @@ def save_user(
         auth.add_user(db, username, password, role, agency)
     except auth.UserError as exc:
         audit.record(db, user.username, "user", "user", username, result="failed", detail=str(exc))
-        context = {"user": user, "users": _users(db), "roles": auth.ROLES, "error": chinese(exc),
-                   "form": {"username": username, "role": role, "agency": agency}}
+        context = {
+            "user": user,
+            "users": _users(db),
+            "roles": auth.ROLES,
+            "error": chinese(exc),
+            "form": {"username": username, "role": role, "agency": agency},
+        }
         return templates.TemplateResponse(request, "users.html", context, status_code=400)
     audit.record(db, user.username, "user", "user", username, detail=f"saved as {role}")
     return RedirectResponse("/admin/users", status_code=303)

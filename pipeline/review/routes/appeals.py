@@ -8,10 +8,10 @@ import functools
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from .. import appeals, audit, auth
-from ..queries import ReviewError
-from ..refusals import chinese
-from ..web import CSRF, MAX_TEXT, current_user, get_db, templates
+from pipeline.review import appeals, audit, auth
+from pipeline.review.queries import ReviewError
+from pipeline.review.refusals import chinese
+from pipeline.review.web import CSRF, MAX_TEXT, current_user, get_db, templates
 
 router = APIRouter()
 SQLITE_MAX_INT = 2**63 - 1
@@ -37,8 +37,15 @@ def _audited(db, user: auth.User, action: str, object_id: int, do, detail: str):
     try:
         do()
     except ReviewError as exc:
-        audit.record(db, user.username, action, "appeal" if action != "appeal" else "finding", object_id,
-                     result="denied", detail=str(exc))
+        audit.record(
+            db,
+            user.username,
+            action,
+            "appeal" if action != "appeal" else "finding",
+            object_id,
+            result="denied",
+            detail=str(exc),
+        )
         raise HTTPException(status_code=400, detail=chinese(exc)) from exc
     audit.record(db, user.username, action, "appeal" if action != "appeal" else "finding", object_id, detail=detail)
     return RedirectResponse("/appeals", status_code=303)

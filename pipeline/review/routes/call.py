@@ -8,11 +8,22 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
-from .. import audit, auth, media, queries, samples, team
-from .samples import sample_call_url
-from ..transcript import transcript_lines
-from ..web import CSRF, MAX_ID, MAX_TEXT, call_url, current_user, get_db, masker_for, may_unmask, position, \
-    safe_next, templates
+from pipeline.review import audit, auth, media, queries, samples, team
+from pipeline.review.routes.samples import sample_call_url
+from pipeline.review.transcript import transcript_lines
+from pipeline.review.web import (
+    CSRF,
+    MAX_ID,
+    MAX_TEXT,
+    call_url,
+    current_user,
+    get_db,
+    masker_for,
+    may_unmask,
+    position,
+    safe_next,
+    templates,
+)
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -38,16 +49,16 @@ def call_page(
     here = position(pos)
     previous = following = None
     if here is not None:
-        previous, following = queries.neighbours(
-            db, filters, id, here, masked=not may_unmask(user), user=user.username
-        )
+        previous, following = queries.neighbours(db, filters, id, here, masked=not may_unmask(user), user=user.username)
     audio = media.source_file(call.source_path, request.app.state.db_path)
     in_sample = samples.progress(db, int(sample)) if position(sample) else None
     if in_sample is not None:  # worked as part of a sample: n goes to its next unreviewed call
         following_todo = in_sample.next_call(id)
         previous = None
         following = None
-        sample_next = following_todo and following_todo.call_id != id and sample_call_url(in_sample.id, following_todo.call_id)
+        sample_next = (
+            following_todo and following_todo.call_id != id and sample_call_url(in_sample.id, following_todo.call_id)
+        )
     context = {
         "user": user,
         "call": call,
@@ -82,7 +93,9 @@ def finding_link(
 
 @router.get("/call/audio")
 def call_audio(
-    request: Request, id: str = Query(..., max_length=MAX_ID), user: auth.User = Depends(current_user),
+    request: Request,
+    id: str = Query(..., max_length=MAX_ID),
+    user: auth.User = Depends(current_user),
     db=Depends(get_db),
 ):
     row = db.execute("SELECT source_path, sha256 FROM calls WHERE id = ?", [id]).fetchone()

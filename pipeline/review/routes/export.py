@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from .. import audit, auth, export, queries
-from ..web import current_user, get_db, may_unmask
+from pipeline.review import audit, auth, export, queries
+from pipeline.review.web import current_user, get_db, may_unmask
 
 router = APIRouter()
 

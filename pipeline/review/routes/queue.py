@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from ...present.masking import default_masker
-from .. import audit, auth, queries
-from ..web import call_url, current_user, get_db, may_unmask, templates
+from pipeline.present.masking import default_masker
+from pipeline.review import audit, auth, queries
+from pipeline.review.web import call_url, current_user, get_db, may_unmask, templates
 
 router = APIRouter()
 

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from .. import auth, samples
-from ..web import MAX_ID, current_user, get_db, templates
+from pipeline.review import auth, samples
+from pipeline.review.web import MAX_ID, current_user, get_db, templates
 
 router = APIRouter()
 MAX_SAMPLE = 10**9

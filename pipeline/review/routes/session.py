@@ -6,8 +6,8 @@ import sqlite_utils
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from .. import audit, auth
-from ..web import CSRF, MAX_ID, MAX_TEXT, client_address, get_db, safe_next, templates
+from pipeline.review import audit, auth
+from pipeline.review.web import CSRF, MAX_ID, MAX_TEXT, client_address, get_db, safe_next, templates
 
 router = APIRouter()
 

@@ -8,10 +8,10 @@ import functools
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from .. import audit, auth, team
-from ..queries import ReviewError
-from ..refusals import chinese
-from ..web import CSRF, MAX_ID, MAX_TEXT, admin_user, current_user, get_db, safe_next, templates
+from pipeline.review import audit, auth, team
+from pipeline.review.queries import ReviewError
+from pipeline.review.refusals import chinese
+from pipeline.review.web import CSRF, MAX_ID, MAX_TEXT, admin_user, current_user, get_db, safe_next, templates
 
 router = APIRouter()
 
@@ -49,7 +49,9 @@ def assign(
     user: auth.User = Depends(admin_user),
     db=Depends(get_db),
 ):
-    return _held(db, user, "assign", call_id, functools.partial(team.assign, db, call_id, assignee, user.username), back)
+    return _held(
+        db, user, "assign", call_id, functools.partial(team.assign, db, call_id, assignee, user.username), back
+    )
 
 
 @router.post("/call/release", dependencies=CSRF)

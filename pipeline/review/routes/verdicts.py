@@ -16,10 +16,10 @@ import functools
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from ...present import labels
-from ...present.masking import default_masker
-from .. import auth, queries, team
-from ..web import CSRF, MAX_ID, MAX_TEXT, audited_review, current_user, get_db, safe_next
+from pipeline.present import labels
+from pipeline.present.masking import default_masker
+from pipeline.review import auth, queries, team
+from pipeline.review.web import CSRF, MAX_ID, MAX_TEXT, audited_review, current_user, get_db, safe_next
 
 router = APIRouter(dependencies=CSRF)
 SQLITE_MAX_INT = 2**63 - 1
