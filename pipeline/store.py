@@ -269,71 +269,42 @@ CREATE TABLE IF NOT EXISTS call_queue (
     categories TEXT                 -- comma-separated
 );
 CREATE INDEX IF NOT EXISTS call_queue_rank ON call_queue(weight DESC, rank DESC, score DESC);
-CREATE TRIGGER IF NOT EXISTS call_queue_finding_added AFTER INSERT ON findings BEGIN
-    DELETE FROM call_queue WHERE call_id = NEW.call_id;
-    INSERT INTO call_queue
-    SELECT f.call_id, COUNT(*),
-           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
-           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
-           MAX(f.score), group_concat(DISTINCT f.category)
-    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
-    WHERE f.call_id = NEW.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
-    GROUP BY f.call_id;
-END;
-CREATE TRIGGER IF NOT EXISTS call_queue_finding_removed AFTER DELETE ON findings BEGIN
-    DELETE FROM call_queue WHERE call_id = OLD.call_id;
-    INSERT INTO call_queue
-    SELECT f.call_id, COUNT(*),
-           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
-           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
-           MAX(f.score), group_concat(DISTINCT f.category)
-    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
-    WHERE f.call_id = OLD.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
-    GROUP BY f.call_id;
-END;
-CREATE TRIGGER IF NOT EXISTS call_queue_finding_changed AFTER UPDATE ON findings BEGIN
-    DELETE FROM call_queue WHERE call_id = OLD.call_id;
-    INSERT INTO call_queue
-    SELECT f.call_id, COUNT(*),
-           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
-           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
-           MAX(f.score), group_concat(DISTINCT f.category)
-    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
-    WHERE f.call_id = OLD.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
-    GROUP BY f.call_id;
-    DELETE FROM call_queue WHERE call_id = NEW.call_id;
-    INSERT INTO call_queue
-    SELECT f.call_id, COUNT(*),
-           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
-           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
-           MAX(f.score), group_concat(DISTINCT f.category)
-    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
-    WHERE f.call_id = NEW.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
-    GROUP BY f.call_id;
-END;
-CREATE TRIGGER IF NOT EXISTS call_queue_reviewed AFTER INSERT ON reviews WHEN NEW.finding_id IS NOT NULL BEGIN
-    DELETE FROM call_queue WHERE call_id = NEW.call_id;
-    INSERT INTO call_queue
-    SELECT f.call_id, COUNT(*),
-           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
-           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
-           MAX(f.score), group_concat(DISTINCT f.category)
-    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
-    WHERE f.call_id = NEW.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
-    GROUP BY f.call_id;
-END;
-CREATE TRIGGER IF NOT EXISTS call_queue_review_removed AFTER DELETE ON reviews WHEN OLD.finding_id IS NOT NULL BEGIN
-    DELETE FROM call_queue WHERE call_id = OLD.call_id;
-    INSERT INTO call_queue
-    SELECT f.call_id, COUNT(*),
-           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
-           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
-           MAX(f.score), group_concat(DISTINCT f.category)
-    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
-    WHERE f.call_id = OLD.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
-    GROUP BY f.call_id;
-END;
 """
+
+
+# Rebuild one call's call_queue row from its open findings: every call_queue trigger runs this
+# for the call its changed row belongs to (OLD or NEW, both when a finding moved).
+_QUEUE_ROW_REFRESH = """\
+    DELETE FROM call_queue WHERE call_id = {row}.call_id;
+    INSERT INTO call_queue
+    SELECT f.call_id, COUNT(*),
+           SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
+           MAX(f.score), group_concat(DISTINCT f.category)
+    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
+    WHERE f.call_id = {row}.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
+    GROUP BY f.call_id;
+"""
+
+
+def _queue_trigger(name: str, event: str, *rows: str, when: str = "") -> str:
+    body = "".join(_QUEUE_ROW_REFRESH.format(row=row) for row in rows)
+    return f"CREATE TRIGGER IF NOT EXISTS {name} {event}{when} BEGIN\n{body}END;\n"
+
+
+SCHEMA += "".join(
+    [
+        _queue_trigger("call_queue_finding_added", "AFTER INSERT ON findings", "NEW"),
+        _queue_trigger("call_queue_finding_removed", "AFTER DELETE ON findings", "OLD"),
+        _queue_trigger("call_queue_finding_changed", "AFTER UPDATE ON findings", "OLD", "NEW"),
+        _queue_trigger(
+            "call_queue_reviewed", "AFTER INSERT ON reviews", "NEW", when=" WHEN NEW.finding_id IS NOT NULL"
+        ),
+        _queue_trigger(
+            "call_queue_review_removed", "AFTER DELETE ON reviews", "OLD", when=" WHEN OLD.finding_id IS NOT NULL"
+        ),
+    ]
+)
 
 
 def now_iso() -> str:
