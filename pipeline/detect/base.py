@@ -58,6 +58,16 @@ class Result:
         )
 
 
+def lowered_if_guessed(
+    part: str, score: float, guessed: bool, factor: float
+) -> tuple[float, tuple[tuple[str, float], ...]]:
+    """A rule's score and its parts, the score lowered by ``factor`` when the speaker's role was
+    guessed (a mono recording): what every dialogue and protocol rule reports."""
+    if not guessed:
+        return score, ((part, score),)
+    return score * factor, ((part, score), ("guessed_role", factor))
+
+
 def utterance_result(
     view: CallView,
     u: Utterance,

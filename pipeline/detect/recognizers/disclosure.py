@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.categories import category_table
-from pipeline.detect.base import Detector, Result, span_result
+from pipeline.detect.base import Detector, Result, lowered_if_guessed, span_result
 from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.institutions import InstitutionFinder, agency_names
 from pipeline.detect.resources import Resources
@@ -112,9 +112,8 @@ class DisclosureRecognizer(Detector):
         if later:
             text += f"；第{later.segment.start:.1f}秒才提到机构"
         guessed = any(u.role_reason for u in window)
-        parts = (("rule", self.score),) + ((("guessed_role", self.guessed_role_factor),) if guessed else ())
+        score, parts = lowered_if_guessed("rule", self.score, guessed, self.guessed_role_factor)
         explanation = Explanation(detector=self.name, text=text, role_guessed=guessed, score_parts=parts)
-        score = self.score * (self.guessed_role_factor if guessed else 1.0)
         evidence = " / ".join(u.segment.text for u in window)[:300]
         return [
             span_result(

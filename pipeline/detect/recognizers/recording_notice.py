@@ -4,7 +4,7 @@ never says the call is recorded (NIFA 16(一)2)."""
 from __future__ import annotations
 
 from pipeline.categories import category_table
-from pipeline.detect.base import Detector, Result, span_result
+from pipeline.detect.base import Detector, Result, lowered_if_guessed, span_result
 from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.protocol_file import ProtocolCues
 from pipeline.detect.resources import Resources
@@ -67,8 +67,7 @@ class RecordingNoticeRecognizer(Detector):
             "坐席始终未告知通话录音（如“本次通话将被录音”）"
         )
         guessed = any(u.role_reason for u in agent)
-        parts = (("rule", self.score),) + ((("guessed_role", self.guessed_role_factor),) if guessed else ())
-        score = self.score * (self.guessed_role_factor if guessed else 1.0)
+        score, parts = lowered_if_guessed("rule", self.score, guessed, self.guessed_role_factor)
         explanation = Explanation(detector=self.name, text=text, role_guessed=guessed, score_parts=parts)
         return [
             span_result(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.detect.base import Detector, Result, utterance_result
+from pipeline.detect.base import Detector, Result, lowered_if_guessed, utterance_result
 from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.institutions import InstitutionFinder, blank, call_names, details_blanked
 from pipeline.detect.resources import Resources
@@ -163,10 +163,7 @@ class ThirdPartyRecognizer(Detector):
             text = f"坐席透露了{what}；{cue}（非债务人本人），听到的是第三人"
         else:
             text = f"{cue}（非债务人本人）；坐席随后透露了{what}"
-        parts = (("reveal", score),)
-        if guessed:
-            parts += (("guessed_role", self.guessed_role_factor),)
-            score *= self.guessed_role_factor
+        score, parts = lowered_if_guessed("reveal", score, guessed, self.guessed_role_factor)
         results = []
         if "third_party_leak" in self.severities:
             explanation = Explanation(detector=self.name, text=text, role_guessed=guessed, score_parts=parts)

@@ -4,7 +4,7 @@ confirmed being the debtor (GB 5.2.2.2, HN 10, NIFA 16(一)1)."""
 from __future__ import annotations
 
 from pipeline.categories import category_table
-from pipeline.detect.base import Detector, Result, utterance_result
+from pipeline.detect.base import Detector, Result, lowered_if_guessed, utterance_result
 from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.institutions import InstitutionFinder, call_names, details_blanked
 from pipeline.detect.protocol_file import ProtocolCues
@@ -84,11 +84,7 @@ class UnverifiedIdentityRecognizer(Detector):
     def _finding(self, view: CallView, u: Utterance, told: list[tuple[str, str]]) -> Result:
         what = "、".join(f"{label}（“{said}”）" for label, said in told)
         text = f"对方尚未确认是债务人本人，坐席在{u.segment.start:.1f}秒就告知了{what}"
-        score = self.score
-        parts = (("rule", self.score),)
-        if u.role_reason:
-            parts += (("guessed_role", self.guessed_role_factor),)
-            score *= self.guessed_role_factor
+        score, parts = lowered_if_guessed("rule", self.score, bool(u.role_reason), self.guessed_role_factor)
         explanation = Explanation(
             detector=self.name,
             text=text,
