@@ -84,7 +84,9 @@ CREATE TABLE IF NOT EXISTS findings (
     clauses TEXT,                   -- JSON list
     detector TEXT NOT NULL,
     explanation TEXT,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    span_start INTEGER,             -- the matched phrase: [span_start, span_end) characters of the
+    span_end INTEGER                -- segment's text; NULL: the whole segment (or no segment)
 );
 CREATE INDEX IF NOT EXISTS findings_call ON findings(call_id);
 CREATE INDEX IF NOT EXISTS findings_category ON findings(category, severity, score);
@@ -413,6 +415,9 @@ MIGRATIONS: list[str] = [
     GROUP BY f.call_id""",
     "ALTER TABLE users ADD COLUMN agency TEXT",
     "ALTER TABLE segments ADD COLUMN rms_dbfs REAL",  # issue 15: each segment's loudness
+    # issue 16: the matched phrase within the segment (older findings keep NULL: the whole line)
+    "ALTER TABLE findings ADD COLUMN span_start INTEGER",
+    "ALTER TABLE findings ADD COLUMN span_end INTEGER",
 ]
 
 

@@ -222,3 +222,22 @@ def test_a_database_from_before_the_ready_queue_gets_it_filled(tmp_path):
     backfill = next(m for m in store.MIGRATIONS if "INTO call_queue" in m)
     db.execute(backfill)  # the migration such a database runs on its next open
     assert db.execute("SELECT call_id, findings, weight, rank FROM call_queue").fetchall() == [("x", 2, 5, 3)]
+
+
+def test_a_database_from_before_finding_spans_keeps_its_findings_shown_whole(tmp_path):
+    from pipeline import store
+
+    path = tmp_path / "old.db"
+    db = store.open_db(path)
+    add_call(db, "x", "2026-03-01T10:00:00+08:00", [("threat", "high", 0.9)], text="你再不还钱我们就上门")
+    db.conn.execute("ALTER TABLE findings DROP COLUMN span_start")
+    db.conn.execute("ALTER TABLE findings DROP COLUMN span_end")
+    db.conn.execute(
+        f"PRAGMA user_version = {store.MIGRATIONS.index('ALTER TABLE findings ADD COLUMN span_start INTEGER')}"
+    )
+    db.close()
+    again = store.open_db(path)
+    assert {"span_start", "span_end"} <= set(again["findings"].columns_dict)
+    [finding] = queries.call_view(again, "x").findings
+    assert finding.span is None and finding.evidence == "你再不还钱我们就上门"  # the whole line, as before
+    assert queue_page(again, QueueFilters()).rows[0].snippet_span is None

@@ -98,6 +98,7 @@ def merge(results: list[Result]) -> list[Result]:
                 clauses=list(dict.fromkeys(c for r in group for c in r.clauses)),
                 detectors=list(dict.fromkeys(d for r in group for d in r.detectors)),
                 explanations=[*best.explanations, *others],
+                span=best.span or next((r.span for r in group if r.span), None),  # all on one segment
             )
         )
     return sorted(merged, key=lambda r: (r.start, r.segment_index is not None, r.category))

@@ -19,7 +19,7 @@ import sqlite_utils
 
 from pipeline.errors import CallqaError
 from pipeline.metrics import metrics_of
-from pipeline.present.labels import CATEGORY_LABELS, REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
+from pipeline.present.labels import REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS, category_labels
 from pipeline.present.masking import default_masker
 from pipeline.scoring import call_score
 from pipeline.store import fts_query, now_iso, writing
@@ -44,6 +44,14 @@ STATUS_CONDITION = {
 
 class ReviewError(CallqaError, ValueError):
     pass
+
+
+def phrase_span(text: str | None, start: int | None, end: int | None) -> tuple[int, int] | None:
+    """A finding's matched phrase as offsets into ``text``; None when it has none (the whole
+    text is the evidence: an older finding, a classifier's) or they do not fit the text."""
+    if text is None or start is None or end is None or not 0 <= start < end <= len(text):
+        return None
+    return start, end
 
 
 class VerdictConflict(ReviewError):
@@ -154,6 +162,7 @@ class QueueRow:
     call_score: float | None = None  # the scorecard's score and grade (call_scores), when scored
     grade: str | None = None
     snippet: str | None = None  # the evidence of the call's worst matching finding
+    snippet_span: tuple[int, int] | None = None  # its matched phrase within the snippet
 
 
 @dataclass
@@ -389,14 +398,14 @@ def _add_snippets(db: sqlite_utils.Database, rows: list[QueueRow], filters: Queu
     category = "AND f.category = ?" if filters.category else ""
     marks = ",".join("?" for _ in rows)
     best = db.execute(
-        f"SELECT call_id, evidence FROM (SELECT f.call_id, f.evidence, ROW_NUMBER() OVER ("
-        f"PARTITION BY f.call_id ORDER BY {SEVERITY_RANK_SQL} DESC, f.score DESC, f.start) AS n "
-        f"FROM findings f WHERE f.call_id IN ({marks}) {category}) WHERE n = 1",
+        f"SELECT call_id, evidence, span_start, span_end FROM (SELECT f.call_id, f.evidence, f.span_start, "
+        f"f.span_end, ROW_NUMBER() OVER (PARTITION BY f.call_id ORDER BY {SEVERITY_RANK_SQL} DESC, f.score DESC, "
+        f"f.start) AS n FROM findings f WHERE f.call_id IN ({marks}) {category}) WHERE n = 1",
         [*(r.call_id for r in rows), *([filters.category] if filters.category else [])],
     )
-    snippets = dict(best.fetchall())
+    snippets = {call_id: (evidence, phrase_span(evidence, a, b)) for call_id, evidence, a, b in best}
     for row in rows:
-        row.snippet = snippets.get(row.call_id)
+        row.snippet, row.snippet_span = snippets.get(row.call_id, (None, None))
 
 
 def category_counts(
@@ -514,7 +523,14 @@ class FindingView:
     clauses: list[str]
     detector: str
     explanation: str | None
+    span_start: int | None = None  # the matched phrase in the evidence (store.findings)
+    span_end: int | None = None
     history: list[Review] = field(default_factory=list)  # newest first
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        """Where the matched phrase is in the evidence (the segment's text); None: all of it."""
+        return phrase_span(self.evidence, self.span_start, self.span_end)
 
     @property
     def verdict(self) -> str | None:
@@ -561,10 +577,17 @@ def call_view(db: sqlite_utils.Database, call_id: str) -> CallView:
         )
     ]
     findings = [
-        FindingView(*r[:9], clauses=json.loads(r[9] or "[]"), detector=r[10], explanation=r[11])
+        FindingView(
+            *r[:9],
+            clauses=json.loads(r[9] or "[]"),
+            detector=r[10],
+            explanation=r[11],
+            span_start=r[12],
+            span_end=r[13],
+        )
         for r in db.execute(
             'SELECT id, category, severity, score, start, "end", speaker, segment_index, evidence, '
-            "clauses, detector, explanation FROM findings WHERE call_id = ? ORDER BY start, id",
+            "clauses, detector, explanation, span_start, span_end FROM findings WHERE call_id = ? ORDER BY start, id",
             [call_id],
         )
     ]
@@ -665,7 +688,7 @@ def record_missed(
         raise ReviewError(f"no call {call_id!r}")
     if not category:
         raise ReviewError("a missed finding needs a category")
-    if category not in CATEGORY_LABELS:
+    if category not in category_labels():
         raise ReviewError(f"unknown category {category!r}")
     if not (math.isfinite(start) and math.isfinite(end)) or start < 0 or end < start:
         raise ReviewError(f"time span {start}–{end} s is not valid")
@@ -730,11 +753,18 @@ class ExportRow:
     end: float | None = None
     speaker: str | None = None
     explanation: str | None = None
+    span_start: int | None = None
+    span_end: int | None = None
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        return phrase_span(self.evidence, self.span_start, self.span_end)
 
 
 _EXPORT_COLUMNS = (
     "c.id, c.agency, c.agent_id, c.started_at, {cat}, {clauses}, {evidence}, {start}, {score}, "
-    "r.verdict, r.reviewer, r.comment, r.created_at, {fid}, {severity}, {end}, {speaker}, {explanation}"
+    "r.verdict, r.reviewer, r.comment, r.created_at, {fid}, {severity}, {end}, {speaker}, {explanation}, "
+    "{span_start}, {span_end}"
 )
 
 
@@ -765,6 +795,8 @@ def export_rows(
         end='f."end"',
         speaker="f.speaker",
         explanation="f.explanation",
+        span_start="f.span_start",
+        span_end="f.span_end",
     )
     findings_sql = (
         f"SELECT {finding_columns} FROM findings f JOIN calls c ON c.id = f.call_id "
@@ -787,6 +819,8 @@ def export_rows(
             end='r."end"',
             speaker="NULL",
             explanation="NULL",
+            span_start="NULL",
+            span_end="NULL",
         )
         category_sql = "AND r.category = ?" if filters.category else ""
         missed_sql = (

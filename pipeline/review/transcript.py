@@ -1,12 +1,15 @@
 """A call's transcript as the call page shows it: masked text cut into pieces, with each
-finding's evidence marked in the segment it came from.
+finding's matched phrase marked in the segment it came from (the whole evidence when the
+finding stores no phrase), and the excerpt of a finding's evidence around that phrase.
 
 Masking keeps the text's length, so evidence is located in the raw text and the same
-positions are marked in the masked text.
+positions are marked in the masked text. Text is always masked whole before it is cut, so a
+number cut in two by an excerpt is still masked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.present.masking import Masker
@@ -37,6 +40,46 @@ def evidence_span(text: str, evidence: str | None) -> tuple[int, int] | None:
     return (at, at + len(evidence.strip())) if at >= 0 else None
 
 
+def _in_segment(text: str, finding: FindingView) -> tuple[int, int] | None:
+    """The finding's matched phrase in its segment's ``text``: its stored span within its
+    evidence, moved to where the evidence sits in the segment (they are the same text for a
+    finding on one line)."""
+    at = evidence_span(text, finding.evidence)
+    if at is None or finding.span is None:
+        return at
+    offset = at[0] - (len(finding.evidence) - len(finding.evidence.lstrip()))
+    start, end = offset + finding.span[0], offset + finding.span[1]
+    return (start, end) if 0 <= start < end <= len(text) else at
+
+
+@dataclass
+class Excerpt:
+    """A finding's evidence as shown: the matched phrase with a little context either side."""
+
+    before: str
+    phrase: str
+    after: str
+
+
+def excerpt(
+    text: str | None, span: tuple[int, int] | None, mask: Callable[[str], str], context: int = 20
+) -> Excerpt | None:
+    """``text`` masked, then cut to ``context`` characters either side of ``span`` (with "…"
+    where it was cut); no span: the whole masked text as the phrase."""
+    if not text:
+        return None
+    shown = mask(text)
+    if span is None:
+        return Excerpt("", shown, "")
+    start, end = span
+    left, right = max(0, start - context), min(len(shown), end + context)
+    return Excerpt(
+        ("…" if left else "") + shown[left:start],
+        shown[start:end],
+        shown[end:right] + ("…" if right < len(shown) else ""),
+    )
+
+
 def transcript_lines(call: CallView, masker: Masker | None) -> list[Line]:
     """The segments in order; ``masker`` None shows the text unmasked (an admin's choice)."""
     lines = []
@@ -47,7 +90,7 @@ def transcript_lines(call: CallView, masker: Masker | None) -> list[Line]:
         spans = {}
         for finding in on_segment:
             if finding.segment_index == segment["index"]:
-                spans[finding.id] = evidence_span(text, finding.evidence) or (0, len(text))
+                spans[finding.id] = _in_segment(text, finding) or (0, len(text))
         lines.append(
             Line(
                 index=segment["index"],
