@@ -307,6 +307,27 @@ def test_reviewer_adds_a_missed_finding(fresh_db):
     assert "补充漏检" in client.get("/call", params={"id": CALL}).text
 
 
+def test_categories_added_by_analyst_rules_can_be_filtered_and_added_as_misses(fresh_db, monkeypatch):
+    from pipeline.present import labels
+
+    monkeypatch.setattr(labels, "added_category_labels", lambda: {"dead_air": "静音过长"})
+    client = logged_in(fresh_db)
+    queue = client.get("/").text
+    assert '<option value="dead_air"' in queue and "静音过长" in queue
+    assert '<option value="dead_air">静音过长</option>' in client.get("/call", params={"id": CALL}).text
+    response = client.post(
+        "/call/missed",
+        data={"call_id": CALL, "category": "dead_air", "start": "1", "end": "9", "csrf_token": csrf_of(client, "/")},
+    )
+    assert response.status_code == 303
+    assert open_db(fresh_db["db_path"]).execute("SELECT category FROM reviews").fetchone() == ("dead_air",)
+    refused = client.post(
+        "/call/missed",
+        data={"call_id": CALL, "category": "no_such", "start": "1", "end": "9", "csrf_token": csrf_of(client, "/")},
+    )
+    assert refused.status_code == 400
+
+
 def test_reviewer_marks_a_whole_call_checked(fresh_db):
     client = logged_in(fresh_db)
     assert "尚无人确认听完整通录音" in client.get("/call", params={"id": CALL}).text
