@@ -241,3 +241,34 @@ def test_a_database_from_before_finding_spans_keeps_its_findings_shown_whole(tmp
     [finding] = queries.call_view(again, "x").findings
     assert finding.span is None and finding.evidence == "你再不还钱我们就上门"  # the whole line, as before
     assert queue_page(again, QueueFilters()).rows[0].snippet_span is None
+
+
+PERSONAL = [
+    "张先生您好，我是张伟的同事，电话13812345678，卡号6222 0212 3456 7890 123",
+    "身份证11010519491231002X，回电打一三八一二三四五六七八，或者０１０－１２３４５６７８",
+    "王芳女士，您的借款已经逾期三个月了，打给我13912…",
+]
+
+
+def test_a_word_masking_cannot_hide_is_found_in_the_masked_text_wherever_it_is_in_the_raw_one():
+    """The search skips masking for such words (queries._transcript_search): check the claim
+    on every substring of texts full of personal data."""
+    from pipeline.present.masking import default_masker
+
+    masker = default_masker()
+    for text in PERSONAL:
+        masked = masker.mask(text)
+        substrings = {text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + 8) + 1)}
+        safe = [term for term in substrings if not masker.may_hide(term)]
+        assert safe and all(term in masked for term in safe)
+    assert masker.may_hide("张伟") and masker.may_hide("138") and masker.may_hide("*") and masker.may_hide("三八")
+    assert masker.may_hide("官先") and masker.may_hide("叫张") and not masker.may_hide("上门")  # 上官 is a surname
+
+
+def test_a_reviewer_searching_finds_words_but_not_masked_names(db):
+    add_call(db, "named", "2026-03-01T10:00:00+08:00", [("threat", "high", 0.9)], text="我是张伟的同事，你让他还钱")
+    reviewer = QueueFilters.from_params({"status": "all", "q": "同事"})
+    assert ids(queue_page(db, reviewer)) == ["named"]
+    for probe in ("张伟", "张伟的同事"):
+        assert ids(queue_page(db, QueueFilters(status="all", q=probe))) == []
+        assert ids(queue_page(db, QueueFilters(status="all", q=probe), masked=False)) == ["named"]
