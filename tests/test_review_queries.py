@@ -172,7 +172,7 @@ def test_bad_verdicts_are_refused(queue_db):
 
 
 def test_the_ready_queue_agrees_with_the_findings_after_every_kind_of_write(queue_db):
-    """store's call_queue (kept by triggers) against the same view computed from the findings."""
+    """store's ready rows (kept by triggers) against the same views computed from the findings."""
 
     def live(filters):
         sql = queries._matched_calls_sql(queue_db, filters, by_category=True, masked=True)
@@ -186,8 +186,17 @@ def test_the_ready_queue_agrees_with_the_findings_after_every_kind_of_write(queu
         return [(*r[:10], ",".join(sorted(r[10].split(",")))) for r in rows]
 
     def agree():
-        for filters in (QueueFilters(), QueueFilters(agency="甲机构"), QueueFilters(sort="started_at", dir="asc")):
-            assert ready(filters) == [(*r[:10], ",".join(sorted(r[10].split(",")))) for r in live(filters)]
+        for filters in (
+            QueueFilters(),
+            QueueFilters(agency="甲机构"),
+            QueueFilters(sort="started_at", dir="asc"),
+            QueueFilters(category="threat"),  # call_queue_categories
+            QueueFilters(category="impersonation", agency="甲机构"),
+            QueueFilters(status="all"),  # call_findings
+            QueueFilters(status="all", sort="findings", dir="asc"),
+        ):
+            assert queries._ready(filters)
+            assert ready(filters) == [(*r[:10], ",".join(sorted(r[10].split(",")))) for r in live(filters)], filters
 
     agree()
     threat = finding_id(queue_db, "high-new", "threat")
@@ -272,3 +281,22 @@ def test_a_reviewer_searching_finds_words_but_not_masked_names(db):
     for probe in ("张伟", "张伟的同事"):
         assert ids(queue_page(db, QueueFilters(status="all", q=probe))) == []
         assert ids(queue_page(db, QueueFilters(status="all", q=probe), masked=False)) == ["named"]
+
+
+def test_a_database_from_before_the_category_queue_gets_it_filled_and_kept(tmp_path):
+    from pipeline import store
+
+    path = tmp_path / "old.db"
+    db = store.open_db(path)
+    add_call(db, "x", "2026-03-01T10:00:00+08:00", [("threat", "high", 0.9), ("impersonation", "low", 0.4)])
+    db.execute("DELETE FROM call_queue_categories")
+    db.execute("DELETE FROM call_findings")
+    db.execute("DROP TRIGGER call_queue_reviewed")  # and the others kept only call_queue
+    first = next(i for i, m in enumerate(store.MIGRATIONS) if "INTO call_queue_categories" in m)
+    db.conn.execute(f"PRAGMA user_version = {first}")
+    db.close()
+    again = store.open_db(path)
+    assert ids(queue_page(again, QueueFilters(category="impersonation"))) == ["x"]
+    assert ids(queue_page(again, QueueFilters(status="all"))) == ["x"]
+    queries.record_verdict(again, finding_id(again, "x", "impersonation"), "dismissed", "wang")
+    assert ids(queue_page(again, QueueFilters(category="impersonation"))) == []

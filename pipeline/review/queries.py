@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -189,12 +189,14 @@ QUEUE_SELECT = (
     "MAX(m.score) AS score, SUM(m.weight) AS weight, c.duration, h.assignee AS holder, "
     "group_concat(DISTINCT m.category) AS categories, cs.score AS call_score, cs.grade AS grade"
 )
-# The same columns from store's call_queue: one ready row per call for the default view.
+# The same columns from store's call_queue (or call_queue_categories, whose one category is
+# {categories}): one ready row per call for the open queue.
 READY_SELECT = (
     "c.id, c.started_at, c.agency, c.agent_id, m.findings AS findings, m.rank AS rank, m.score AS score, "
-    "m.weight AS weight, c.duration, h.assignee AS holder, m.categories AS categories, "
+    "m.weight AS weight, c.duration, h.assignee AS holder, {categories} AS categories, "
     "cs.score AS call_score, cs.grade AS grade"
 )
+_LATEST_VERDICT = "LEFT JOIN latest_reviews lr ON lr.finding_id = f.id "
 SEVERITY_WEIGHT_SQL = (
     "CASE f.severity " + " ".join(f"WHEN '{n}' THEN {w}" for n, w in SEVERITY_WEIGHT.items()) + " ELSE 0 END"
 )
@@ -235,17 +237,20 @@ def _matched_calls_sql(
     ``user`` (the reviewer asking) applies the scope: by default calls another reviewer holds
     (``team``) are left out; "mine" lists only the user's. Without a user every call counts.
 
-    ``ready`` (only for ``_ready``'s filters): the per-call rows of store's ``call_queue``
-    stand for the grouped open findings, one row per call with no GROUP BY.
+    ``ready`` (only for ``_ready``'s filters): store's per-call rows stand for the grouped
+    findings, one row per call with no GROUP BY: ``call_queue`` for the open ones
+    (``call_queue_categories`` for one category), ``call_findings`` for every status.
     """
     finding_where, finding_params = ["1"], []
     if by_category and filters.category:
         finding_where.append("f.category = ?")
         finding_params.append(filters.category)
+    # every status but "all" needs each finding's verdict
+    verdict, reviewed = ("NULL", "") if filters.status == "all" else ("lr.verdict", _LATEST_VERDICT)
     matched = (
         f"SELECT f.id, f.call_id, f.category, f.score, {SEVERITY_RANK_SQL} AS rank, "
-        f"{SEVERITY_WEIGHT_SQL} AS weight, lr.verdict AS verdict "
-        f"FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id WHERE {' AND '.join(finding_where)}"
+        f"{SEVERITY_WEIGHT_SQL} AS weight, {verdict} AS verdict "
+        f"FROM findings f {reviewed}WHERE {' AND '.join(finding_where)}"
     )
     every_call = every_call or (
         bool(filters.sample_id or filters.q) and filters.status == "all" and not (by_category and filters.category)
@@ -264,10 +269,15 @@ def _matched_calls_sql(
             filters.max_score,
         )
     )
+    one_category = ready and by_category and bool(filters.category)
+    if ready:
+        table = "call_findings" if filters.status == "all" else "call_queue"
+        table = "call_queue_categories" if one_category else table
+        select = select.format(categories="m.category" if one_category else "m.categories")
     if ready and not narrowed:
-        sql = _Sql(f"SELECT {select} FROM call_queue m CROSS JOIN calls c ON c.id = m.call_id ")
+        sql = _Sql(f"SELECT {select} FROM {table} m CROSS JOIN calls c ON c.id = m.call_id ")
     elif ready:
-        sql = _Sql(f"SELECT {select} FROM calls c JOIN call_queue m ON m.call_id = c.id ")
+        sql = _Sql(f"SELECT {select} FROM calls c JOIN {table} m ON m.call_id = c.id ")
     else:
         sql = _Sql(f"SELECT {select} FROM calls c ")
     if filters.sample_id:
@@ -282,6 +292,9 @@ def _matched_calls_sql(
     sql.text += "LEFT JOIN call_scores cs ON cs.call_id = c.id "
 
     call_where = ["c.status = 'ok'"]
+    if one_category:
+        call_where.append("m.category = ?")
+        sql.params.append(filters.category)
     if user is not None and filters.scope == "":
         call_where.append("(h.assignee IS NULL OR h.assignee = ?)")
         sql.params.append(user)
@@ -313,9 +326,14 @@ def _matched_calls_sql(
     return sql
 
 
-def _ready(filters: QueueFilters) -> bool:
-    """The default view (open findings of every category) reads store's ready ``call_queue``."""
-    return filters.status == "open" and not filters.category
+def _ready(filters: QueueFilters, by_category: bool = True) -> bool:
+    """Whether store's ready rows stand for the filters' findings: the open queue (of every
+    category, or of one), and every status of every category (``by_category``: the category
+    filter applies) unless a sample or a search lists calls without findings too."""
+    if filters.status == "open":
+        return True
+    every_category = not (by_category and filters.category)
+    return filters.status == "all" and every_category and not (filters.sample_id or filters.q)
 
 
 def _transcript_search(db: sqlite_utils.Database, query: str, masked: bool) -> tuple[str, list[Any]]:
@@ -414,7 +432,7 @@ def category_counts(
 ) -> dict[str, int]:
     """Matching calls per category under every filter but the category itself (calls, as the
     queue's total counts calls)."""
-    if _ready(replace(filters, category="")):  # the ready rows' category sets, each counted once
+    if _ready(filters, by_category=False):  # the ready rows' category sets, each counted once
         sql = _matched_calls_sql(
             db,
             filters,
