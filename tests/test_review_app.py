@@ -360,6 +360,24 @@ def test_next_call_follows_the_queue(fixture_db):
     assert 'id="previous-call"' not in page
 
 
+def test_previous_returns_to_a_call_decided_out_of_the_queue(fresh_db):
+    client = logged_in(fresh_db)
+    first = re.search(r'href="(/call\?[^"]+)" class="call-link"', client.get("/").text).group(1).replace("&amp;", "&")
+    page = client.get(first).text
+    token = CSRF_FIELD.search(page).group(1)
+    verdicts = re.findall(r'data-api="(/api/findings/\d+/verdict)".*?name="base" value="(\d+)"', page, re.S)
+    assert verdicts
+    for finding, base in verdicts:
+        assert client.post(finding, data={"verdict": "confirmed", "base": base, "csrf_token": token}).status_code == 200
+    assert first not in client.get("/").text.replace("&amp;", "&")  # it left the open queue
+    following = re.search(r'id="next-call" href="([^"]+)"|href="([^"]+)" id="next-call"', page)
+    following = (following.group(1) or following.group(2)).replace("&amp;", "&")
+    next_page = client.get(following).text
+    back = re.search(r'href="([^"]+)" id="previous-call"', next_page).group(1).replace("&amp;", "&")
+    assert back.split("id=")[1].split("&")[0] == first.split("id=")[1].split("&")[0]
+    assert client.get(back).status_code == 200
+
+
 def test_unknown_call_is_404(fixture_db):
     assert logged_in(fixture_db).get("/call", params={"id": "nope"}).status_code == 404
 

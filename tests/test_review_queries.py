@@ -116,6 +116,20 @@ def test_neighbours_survive_the_current_call_leaving_the_queue(queue_db):
     assert queries.neighbours(queue_db, filters, "high-best", 1) == (("high-new", 0), ("high-old", 1))
 
 
+def test_previous_goes_back_to_the_call_that_left_the_queue(queue_db):
+    filters = QueueFilters()
+    queries.record_verdict(queue_db, finding_id(queue_db, "high-new", "threat"), "confirmed", "wang")
+    queries.record_verdict(queue_db, finding_id(queue_db, "high-new", "impersonation"), "confirmed", "wang")
+    # high-new (position 0) left the queue; "next" took the reviewer to high-best, now first
+    assert queries.neighbours(queue_db, filters, "high-best", 1) == (None, ("high-old", 1))
+    back = queries.neighbours(queue_db, filters, "high-best", 1, came_from="high-new")
+    assert back == (("high-new", 0), ("high-old", 1))
+    # and from high-new at that position, "next" is high-best again
+    assert queries.neighbours(queue_db, filters, "high-new", 0)[1] == ("high-best", 0)
+    # a call reached with "next" from the call still before it goes back to that one
+    assert queries.neighbours(queue_db, filters, "high-old", 1, came_from="high-best")[0] == ("high-best", 0)
+
+
 def test_filters_from_untrusted_params():
     filters = QueueFilters.from_params({"status": "bogus", "date_from": "2026-13-01", "page": "-3", "sample_id": "x"})
     assert (filters.status, filters.date_from, filters.page, filters.sample_id) == ("open", "", 1, "")

@@ -467,10 +467,15 @@ def neighbours(
     position: int,
     masked: bool = True,
     user: str | None = None,
+    came_from: str | None = None,
 ) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
     """The (call id, position) before and after ``call_id`` in the queue, which was at
     ``position`` (0-based) when the reviewer opened it. A call whose findings were all just
-    reviewed has left an open queue; then the call now at its position is the next one."""
+    reviewed has left an open queue; then the call now at its position is the next one.
+
+    ``came_from``: the call the reviewer left with "next". When it is not the call before this
+    one, its verdicts took it out of the queue; "previous" still goes back to it, at this
+    call's position, which it held (from there its "next" is this call again)."""
     ready = _ready(filters)
     sql = _matched_calls_sql(
         db,
@@ -497,6 +502,8 @@ def neighbours(
     by_position = {start + i: cid for i, cid in enumerate(window)}
     previous = (by_position[before], before) if before in by_position and before >= 0 else None
     following = (by_position[after], after) if after in by_position else None
+    if came_from and came_from != call_id and (previous is None or previous[0] != came_from):
+        previous = (came_from, before + 1)
     return previous, following
 
 

@@ -137,11 +137,15 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
-def call_url(call_id: str, filters: queries.QueueFilters, position: int | None) -> str:
-    """A call page that remembers the queue it was opened from (for next / previous)."""
+def call_url(call_id: str, filters: queries.QueueFilters, position: int | None, came_from: str | None = None) -> str:
+    """A call page that remembers the queue it was opened from (for next / previous) and, when
+    reached with "next", the call before it (``came_from``: previous goes back to it even after
+    it left the queue)."""
     params = {"id": call_id, **filters.to_params()}
     if position is not None:
         params["pos"] = str(position)
+    if came_from is not None:
+        params["from"] = came_from
     return "/call?" + urlencode(params)
 
 
