@@ -378,6 +378,26 @@ def test_previous_returns_to_a_call_decided_out_of_the_queue(fresh_db):
     assert client.get(back).status_code == 200
 
 
+def test_a_mono_call_page_shows_guessed_roles_not_unknown(fresh_db):
+    from pipeline.calls import CallRecord, call_from_json
+    from pipeline.store import save_call
+
+    lines = ["喂，您好，请问是张伟先生吗？", "是我，什么事", "我是某某金融的工作人员"]
+    call = call_from_json(
+        {
+            "call_id": "mono-1",
+            "segments": [
+                {"start": 2.0 * i, "end": 2.0 * i + 1.5, "speaker": "unknown", "text": t} for i, t in enumerate(lines)
+            ],
+        }
+    )
+    save_call(open_db(fresh_db["db_path"]), CallRecord(call=call, source_path="mono-1.json", sha256="m" * 64))
+    page = logged_in(fresh_db).get("/call", params={"id": "mono-1"}).text
+    assert page.count("坐席（推断）") == 2 and page.count("客户（推断）") == 1
+    assert '<span class="who">未知' not in page
+    assert 'data-speaker="customer"' in page and "说话人由话术推断" in page
+
+
 def test_unknown_call_is_404(fixture_db):
     assert logged_in(fixture_db).get("/call", params={"id": "nope"}).status_code == 404
 

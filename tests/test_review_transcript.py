@@ -5,7 +5,7 @@ from pipeline.config import load_config
 from pipeline.detect import detect_call
 from pipeline.present.masking import default_masker
 from pipeline.review.queries import CallView, FindingView, call_view
-from pipeline.review.transcript import evidence_span, excerpt, transcript_lines
+from pipeline.review.transcript import evidence_span, excerpt, guessed_roles, transcript_lines
 from pipeline.store import save_call
 
 
@@ -95,3 +95,32 @@ def test_a_lexicon_finding_stores_its_matched_phrase_and_the_page_marks_it(db):
         assert phrase in finding.explanation  # the explanation's matched words (命中词)
         marked = [p.text for p in transcript_lines(view, None)[3].pieces if finding.id in p.finding_ids]
         assert "".join(marked) == phrase
+
+
+def test_a_mono_call_shows_the_roles_detection_guessed_marked_as_guessed(db):
+    turns = [
+        ("u", "喂，您好，请问是张伟先生吗？"),
+        ("u", "是我，什么事"),
+        ("u", "我是某某金融的工作人员，您的借款已经逾期了"),
+    ]
+    call = make_call(turns, call_id="mono-1")
+    save_call(db, CallRecord(call=call, source_path="mono-1.json", sha256="m" * 64, findings=[]))
+    view = call_view(db, "mono-1")
+    lines = transcript_lines(view, None, guessed_roles(view))
+    assert [line.speaker for line in lines] == ["unknown"] * 3
+    assert [line.role for line in lines] == ["agent", "customer", "agent"]
+    assert all(line.guessed for line in lines) and "我是某某金融的" in lines[2].guessed
+    stereo = call_view_of(db, "stereo-1", [("a", "喂，您好"), ("c", "你好")])
+    assert guessed_roles(stereo) is None
+    assert [(line.role, line.guessed) for line in transcript_lines(stereo, None)] == [
+        ("agent", None),
+        ("customer", None),
+    ]
+
+
+def call_view_of(db, call_id, turns):
+    save_call(
+        db,
+        CallRecord(call=make_call(turns, call_id=call_id), source_path=f"{call_id}.json", sha256="t" * 64, findings=[]),
+    )
+    return call_view(db, call_id)

@@ -30,6 +30,11 @@ class Line:
     speaker: str
     pieces: list[Piece]
     finding_ids: list[int]  # every finding on this segment, evidence found in the text or not
+    role: str = ""  # the speaker shown: the transcript's, or on a mono recording the guessed role
+    guessed: str | None = None  # why the role was guessed (detection's reason); None: not guessed
+
+    def __post_init__(self) -> None:
+        self.role = self.role or self.speaker
 
 
 def evidence_span(text: str, evidence: str | None) -> tuple[int, int] | None:
@@ -80,10 +85,31 @@ def excerpt(
     )
 
 
-def transcript_lines(call: CallView, masker: Masker | None) -> list[Line]:
-    """The segments in order; ``masker`` None shows the text unmasked (an admin's choice)."""
+def guessed_roles(call: CallView) -> list[tuple[str, str | None]] | None:
+    """Each segment's (role, reason) as detection guessed them, by the same preparer, on a
+    recording whose speakers are unknown (mono); None when none is, or when the settings'
+    lexicons do not load (then the page shows 未知, as the transcript has it)."""
+    if not any(segment["speaker"] == "unknown" for segment in call.segments):
+        return None
+    from pipeline.calls import Call, Segment  # here: the detection package is heavy to import
+    from pipeline.detect.registry import default_preparer
+    from pipeline.errors import CallqaError
+
+    segments = [Segment(s["start"], s["end"], s["speaker"], s["text"]) for s in call.segments]
+    try:
+        view = default_preparer().view(Call(call_id=call.id, segments=segments))
+    except CallqaError:
+        return None
+    return [(u.role, u.role_reason) for u in view.utterances]
+
+
+def transcript_lines(
+    call: CallView, masker: Masker | None, roles: list[tuple[str, str | None]] | None = None
+) -> list[Line]:
+    """The segments in order; ``masker`` None shows the text unmasked (an admin's choice);
+    ``roles`` (``guessed_roles``): the role shown for each unknown speaker."""
     lines = []
-    for segment in call.segments:
+    for i, segment in enumerate(call.segments):
         text = segment["text"]
         shown = masker.mask(text) if masker else text
         on_segment = [f for f in call.findings if _on_segment(f, segment)]
@@ -99,9 +125,17 @@ def transcript_lines(call: CallView, masker: Masker | None) -> list[Line]:
                 speaker=segment["speaker"],
                 pieces=_cut(shown, spans),
                 finding_ids=[f.id for f in on_segment],
+                **_role(segment["speaker"], roles[i] if roles else None),
             )
         )
     return lines
+
+
+def _role(speaker: str, guess: tuple[str, str | None] | None) -> dict:
+    if speaker != "unknown" or guess is None:
+        return {}
+    role, reason = guess
+    return {"role": role, "guessed": reason or "推断"}
 
 
 def _on_segment(finding: FindingView, segment: dict) -> bool:

@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from pipeline.review import audit, auth, media, queries, samples, team
 from pipeline.review.routes.samples import sample_call_url
-from pipeline.review.transcript import transcript_lines
+from pipeline.review.transcript import guessed_roles, transcript_lines
 from pipeline.review.web import (
     CSRF,
     MAX_ID,
@@ -72,7 +72,7 @@ def call_page(
     context = {
         "user": user,
         "call": call,
-        "lines": transcript_lines(call, masker),
+        "lines": transcript_lines(call, masker, guessed_roles(call)),
         "finding_groups": queries.findings_by_line(call),
         "mask": masker.mask if masker else (lambda text: text),
         "unmasked": masker is None,
