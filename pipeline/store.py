@@ -281,8 +281,8 @@ CREATE TABLE IF NOT EXISTS call_queue_categories (
     score REAL,
     PRIMARY KEY (call_id, category)
 );
-CREATE INDEX IF NOT EXISTS call_queue_categories_rank
-    ON call_queue_categories(category, weight DESC, rank DESC, score DESC);
+CREATE INDEX IF NOT EXISTS call_queue_categories_rank  -- call_id: counting a category reads only this
+    ON call_queue_categories(category, weight DESC, rank DESC, score DESC, call_id);
 -- And per call over every finding, whatever its verdict: the queue of every status.
 CREATE TABLE IF NOT EXISTS call_findings (
     call_id TEXT PRIMARY KEY,
