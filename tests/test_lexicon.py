@@ -358,3 +358,17 @@ def test_a_line_that_only_points_back_is_no_threat_alone(text):
 )
 def test_documents_made_up_for_exposure_or_for_a_fee_are_no_impersonation(text):
     assert findings_for(OPENING + [("a", text)], "impersonation", config=lexicon_only()) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不会的，我们只是电话沟通，不上门，您放心",
+        "小朋友你好，我是某某银行信用卡中心的，找你爸爸有点事情，他能接一下电话吗？",
+        "判决以后会发函到你们单位协助执行",
+        "我们明天上门送达",
+        "找他本人呗，省得他老赖着不接电话",
+    ],
+)
+def test_visits_and_family_named_without_harm_are_no_threat(text):
+    assert findings_for(OPENING + [("a", text)], "threat", config=lexicon_only()) == []
