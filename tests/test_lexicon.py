@@ -372,3 +372,17 @@ def test_documents_made_up_for_exposure_or_for_a_fee_are_no_impersonation(text):
 )
 def test_visits_and_family_named_without_harm_are_no_threat(text):
     assert findings_for(OPENING + [("a", text)], "threat", config=lexicon_only()) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "那我们下午直接到你店里来，当着你顾客的面把你带走",
+        "另外我们会给您学校发个函，让学校领导了解一下您的情况",
+        "你帮我带个话，再不还就得找他家里了",
+        "你不管，那我只能去你丈母娘小区门口找她",
+        "你才有病，没一个好东西",
+    ],
+)
+def test_shaming_before_an_audience_and_reaching_family_are_threats(text):
+    assert [f.category for f in findings_for(OPENING + [("a", text)], "threat", config=lexicon_only())] == ["threat"]
