@@ -386,3 +386,9 @@ def test_visits_and_family_named_without_harm_are_no_threat(text):
 )
 def test_shaming_before_an_audience_and_reaching_family_are_threats(text):
     assert [f.category for f in findings_for(OPENING + [("a", text)], "threat", config=lexicon_only())] == ["threat"]
+
+
+@pytest.mark.parametrize("text", ["传票已经寄到你户籍地了，你家里人签收的", "我这个电话只代表平台跟您沟通，不代表法院"])
+def test_court_papers_claimed_by_a_collector_or_a_denied_claim_are_no_impersonation(text):
+    # Court papers claimed by a collector are exaggeration (the ruling on claimed proceedings).
+    assert findings_for(OPENING + [("a", text)], "impersonation", config=lexicon_only()) == []
