@@ -85,6 +85,10 @@ class Finding:
     clauses: list[str]
     detector: str
     explanation: str
+    # Where in the segment's text the matched phrase is: [span_start, span_end) character offsets
+    # (None: the whole segment, or a finding of the whole call).
+    span_start: int | None = None
+    span_end: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

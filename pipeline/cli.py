@@ -417,19 +417,22 @@ def user():
 @user.command("add")
 @click.argument("username")
 @db_option(exists=False, help="the callqa database (created if missing)")
-@click.option("--role", type=click.Choice(["reviewer", "admin"]), default="reviewer", show_default=True)
+@click.option("--role", type=click.Choice(["reviewer", "admin", "appellant"]), default="reviewer", show_default=True)
+@click.option("--agency", default=None, help="an appellant's agency: the calls whose findings it may appeal")
 @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin (scripts)")
-def user_add(username, db_path, role, password_stdin):
+def user_add(username, db_path, role, agency, password_stdin):
     """Create an account, or reset an existing one's password and role."""
     import sys
 
     from pipeline.review import auth
 
+    if role == "appellant" and not (agency or "").strip():
+        raise click.UsageError("an appellant account needs --agency (the agency whose calls it may appeal)")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    account = auth.add_user(store.open_db(db_path), username, password, role)
+    account = auth.add_user(store.open_db(db_path), username, password, role, agency)
     click.echo(f"user {account.username} ({account.role}) saved in {db_path}")
 
 

@@ -84,7 +84,9 @@ CREATE TABLE IF NOT EXISTS findings (
     clauses TEXT,                   -- JSON list
     detector TEXT NOT NULL,
     explanation TEXT,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    span_start INTEGER,             -- the matched phrase: [span_start, span_end) characters of the
+    span_end INTEGER                -- segment's text; NULL: the whole segment (or no segment)
 );
 CREATE INDEX IF NOT EXISTS findings_call ON findings(call_id);
 CREATE INDEX IF NOT EXISTS findings_category ON findings(category, severity, score);
@@ -269,34 +271,80 @@ CREATE TABLE IF NOT EXISTS call_queue (
     categories TEXT                 -- comma-separated
 );
 CREATE INDEX IF NOT EXISTS call_queue_rank ON call_queue(weight DESC, rank DESC, score DESC);
+-- The same per call and category: the queue filtered by one category, read off its index.
+CREATE TABLE IF NOT EXISTS call_queue_categories (
+    call_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    findings INTEGER NOT NULL,
+    weight INTEGER NOT NULL,
+    rank INTEGER,
+    score REAL,
+    PRIMARY KEY (call_id, category)
+);
+CREATE INDEX IF NOT EXISTS call_queue_categories_rank  -- call_id: counting a category reads only this
+    ON call_queue_categories(category, weight DESC, rank DESC, score DESC, call_id);
+-- And per call over every finding, whatever its verdict: the queue of every status.
+CREATE TABLE IF NOT EXISTS call_findings (
+    call_id TEXT PRIMARY KEY,
+    findings INTEGER NOT NULL,
+    weight INTEGER NOT NULL,
+    rank INTEGER,
+    score REAL,
+    categories TEXT
+);
+CREATE INDEX IF NOT EXISTS call_findings_rank ON call_findings(weight DESC, rank DESC, score DESC);
+-- The queue's other views group findings per call: this index holds all they read of them.
+CREATE INDEX IF NOT EXISTS findings_queue ON findings(call_id, category, severity, score);
 """
 
 
-# Rebuild one call's call_queue row from its open findings: every call_queue trigger runs this
-# for the call its changed row belongs to (OLD or NEW, both when a finding moved).
-_QUEUE_ROW_REFRESH = """\
-    DELETE FROM call_queue WHERE call_id = {row}.call_id;
-    INSERT INTO call_queue
-    SELECT f.call_id, COUNT(*),
+# One call's findings summed up per {group}: the ready queue's rows. Open findings (no verdict,
+# or 存疑) for call_queue*, every finding for call_findings.
+_SUMMED_FINDINGS = """
+    SELECT f.call_id, {columns}COUNT(*),
            SUM(CASE f.severity WHEN 'critical' THEN 8 WHEN 'high' THEN 4 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
            MAX(CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END),
-           MAX(f.score), group_concat(DISTINCT f.category)
-    FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id
-    WHERE f.call_id = {row}.call_id AND (lr.verdict IS NULL OR lr.verdict = 'uncertain')
-    GROUP BY f.call_id;
+           MAX(f.score){aggregates}
+    FROM findings f{reviewed}
+    WHERE {where}
+    GROUP BY {group}"""
+_OPEN = dict(
+    reviewed=" LEFT JOIN latest_reviews lr ON lr.finding_id = f.id",
+    where="{where}(lr.verdict IS NULL OR lr.verdict = 'uncertain')",
+)
+_CALL_ROWS = _SUMMED_FINDINGS.format(
+    columns="", aggregates=", group_concat(DISTINCT f.category)", group="f.call_id", **_OPEN
+)
+_CATEGORY_ROWS = _SUMMED_FINDINGS.format(columns="f.category, ", aggregates="", group="f.call_id, f.category", **_OPEN)
+_ALL_ROWS = _SUMMED_FINDINGS.format(
+    columns="", aggregates=", group_concat(DISTINCT f.category)", group="f.call_id", reviewed="", where="{where}1"
+)
+
+# Rebuild one call's ready rows: every call_queue trigger runs this for the call its changed row
+# belongs to (OLD or NEW, both when a finding moved); call_findings only when a finding changed.
+_QUEUE_ROW_REFRESH = f"""\
+    DELETE FROM call_queue WHERE call_id = {{row}}.call_id;
+    INSERT INTO call_queue{_CALL_ROWS.format(where="f.call_id = {row}.call_id AND ")};
+    DELETE FROM call_queue_categories WHERE call_id = {{row}}.call_id;
+    INSERT INTO call_queue_categories{_CATEGORY_ROWS.format(where="f.call_id = {row}.call_id AND ")};
+"""
+_FINDINGS_ROW_REFRESH = f"""\
+    DELETE FROM call_findings WHERE call_id = {{row}}.call_id;
+    INSERT INTO call_findings{_ALL_ROWS.format(where="f.call_id = {row}.call_id AND ")};
 """
 
 
-def _queue_trigger(name: str, event: str, *rows: str, when: str = "") -> str:
-    body = "".join(_QUEUE_ROW_REFRESH.format(row=row) for row in rows)
-    return f"CREATE TRIGGER IF NOT EXISTS {name} {event}{when} BEGIN\n{body}END;\n"
+def _queue_trigger(name: str, event: str, *rows: str, when: str = "", findings: bool = False) -> tuple[str, str]:
+    refresh = _QUEUE_ROW_REFRESH + (_FINDINGS_ROW_REFRESH if findings else "")
+    body = "".join(refresh.format(row=row) for row in rows)
+    return name, f"CREATE TRIGGER IF NOT EXISTS {name} {event}{when} BEGIN\n{body}END;\n"
 
 
-SCHEMA += "".join(
+_QUEUE_TRIGGERS = dict(
     [
-        _queue_trigger("call_queue_finding_added", "AFTER INSERT ON findings", "NEW"),
-        _queue_trigger("call_queue_finding_removed", "AFTER DELETE ON findings", "OLD"),
-        _queue_trigger("call_queue_finding_changed", "AFTER UPDATE ON findings", "OLD", "NEW"),
+        _queue_trigger("call_queue_finding_added", "AFTER INSERT ON findings", "NEW", findings=True),
+        _queue_trigger("call_queue_finding_removed", "AFTER DELETE ON findings", "OLD", findings=True),
+        _queue_trigger("call_queue_finding_changed", "AFTER UPDATE ON findings", "OLD", "NEW", findings=True),
         _queue_trigger(
             "call_queue_reviewed", "AFTER INSERT ON reviews", "NEW", when=" WHEN NEW.finding_id IS NOT NULL"
         ),
@@ -305,6 +353,7 @@ SCHEMA += "".join(
         ),
     ]
 )
+SCHEMA += "".join(_QUEUE_TRIGGERS.values())
 
 
 def now_iso() -> str:
@@ -413,6 +462,14 @@ MIGRATIONS: list[str] = [
     GROUP BY f.call_id""",
     "ALTER TABLE users ADD COLUMN agency TEXT",
     "ALTER TABLE segments ADD COLUMN rms_dbfs REAL",  # issue 15: each segment's loudness
+    # issue 16: the matched phrase within the segment (older findings keep NULL: the whole line)
+    "ALTER TABLE findings ADD COLUMN span_start INTEGER",
+    "ALTER TABLE findings ADD COLUMN span_end INTEGER",
+    # issue 16: call_queue_categories and call_findings, filled, and the triggers that now keep them too
+    f"INSERT OR REPLACE INTO call_queue_categories{_CATEGORY_ROWS.format(where='')}",
+    f"INSERT OR REPLACE INTO call_findings{_ALL_ROWS.format(where='')}",
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in _QUEUE_TRIGGERS),
+    *_QUEUE_TRIGGERS.values(),
 ]
 
 

@@ -224,7 +224,9 @@ def test_call_page_masks_personal_data_and_logs_the_view(fresh_db):
     page = logged_in(fresh_db).get("/call", params={"id": CALL}).text
     assert "13812345678" not in page and "张先生" not in page
     assert "***********" in page and "*先生" in page
-    assert "坐席" in page and "客户" in page and "未知" in page
+    assert "坐席" in page and "客户" in page
+    # the one line the transcript has no speaker for (杂音) shows the role detection guessed for it
+    assert "（推断）</span>" in page and '<span class="who">未知' not in page
     assert '<mark data-findings="' in page and "我们就派人上门，到你单位去找你领导</mark>" in page
     assert [(r["username"], r["object_id"]) for r in audit_rows(fresh_db, "view_call")] == [("wang", CALL)]
 
@@ -307,6 +309,27 @@ def test_reviewer_adds_a_missed_finding(fresh_db):
     assert "补充漏检" in client.get("/call", params={"id": CALL}).text
 
 
+def test_categories_added_by_analyst_rules_can_be_filtered_and_added_as_misses(fresh_db, monkeypatch):
+    from pipeline.present import labels
+
+    monkeypatch.setattr(labels, "added_category_labels", lambda: {"dead_air": "静音过长"})
+    client = logged_in(fresh_db)
+    queue = client.get("/").text
+    assert '<option value="dead_air"' in queue and "静音过长" in queue
+    assert '<option value="dead_air">静音过长</option>' in client.get("/call", params={"id": CALL}).text
+    response = client.post(
+        "/call/missed",
+        data={"call_id": CALL, "category": "dead_air", "start": "1", "end": "9", "csrf_token": csrf_of(client, "/")},
+    )
+    assert response.status_code == 303
+    assert open_db(fresh_db["db_path"]).execute("SELECT category FROM reviews").fetchone() == ("dead_air",)
+    refused = client.post(
+        "/call/missed",
+        data={"call_id": CALL, "category": "no_such", "start": "1", "end": "9", "csrf_token": csrf_of(client, "/")},
+    )
+    assert refused.status_code == 400
+
+
 def test_reviewer_marks_a_whole_call_checked(fresh_db):
     client = logged_in(fresh_db)
     assert "尚无人确认听完整通录音" in client.get("/call", params={"id": CALL}).text
@@ -337,6 +360,44 @@ def test_next_call_follows_the_queue(fixture_db):
     page = client.get("/call", params={"id": "c-20260302-0002", "pos": "0"}).text
     assert 'id="next-call"' in page and "id=c-20260302-0001" in page
     assert 'id="previous-call"' not in page
+
+
+def test_previous_returns_to_a_call_decided_out_of_the_queue(fresh_db):
+    client = logged_in(fresh_db)
+    first = re.search(r'href="(/call\?[^"]+)" class="call-link"', client.get("/").text).group(1).replace("&amp;", "&")
+    page = client.get(first).text
+    token = CSRF_FIELD.search(page).group(1)
+    verdicts = re.findall(r'data-api="(/api/findings/\d+/verdict)".*?name="base" value="(\d+)"', page, re.S)
+    assert verdicts
+    for finding, base in verdicts:
+        assert client.post(finding, data={"verdict": "confirmed", "base": base, "csrf_token": token}).status_code == 200
+    assert first not in client.get("/").text.replace("&amp;", "&")  # it left the open queue
+    following = re.search(r'id="next-call" href="([^"]+)"|href="([^"]+)" id="next-call"', page)
+    following = (following.group(1) or following.group(2)).replace("&amp;", "&")
+    next_page = client.get(following).text
+    back = re.search(r'href="([^"]+)" id="previous-call"', next_page).group(1).replace("&amp;", "&")
+    assert back.split("id=")[1].split("&")[0] == first.split("id=")[1].split("&")[0]
+    assert client.get(back).status_code == 200
+
+
+def test_a_mono_call_page_shows_guessed_roles_not_unknown(fresh_db):
+    from pipeline.calls import CallRecord, call_from_json
+    from pipeline.store import save_call
+
+    lines = ["喂，您好，请问是张伟先生吗？", "是我，什么事", "我是某某金融的工作人员"]
+    call = call_from_json(
+        {
+            "call_id": "mono-1",
+            "segments": [
+                {"start": 2.0 * i, "end": 2.0 * i + 1.5, "speaker": "unknown", "text": t} for i, t in enumerate(lines)
+            ],
+        }
+    )
+    save_call(open_db(fresh_db["db_path"]), CallRecord(call=call, source_path="mono-1.json", sha256="m" * 64))
+    page = logged_in(fresh_db).get("/call", params={"id": "mono-1"}).text
+    assert page.count("坐席（推断）") == 2 and page.count("客户（推断）") == 1
+    assert '<span class="who">未知' not in page
+    assert 'data-speaker="customer"' in page and "说话人由话术推断" in page
 
 
 def test_unknown_call_is_404(fixture_db):

@@ -42,6 +42,27 @@ def test_user_add_refuses_a_short_password(db_path):
     assert result.exit_code != 0 and "at least 8" in result.output
 
 
+def test_user_add_makes_an_appellant_of_an_agency(db_path):
+    missing = run("user", "add", "shen", "--db", db_path, "--role", "appellant", "--password-stdin", input="x\n")
+    assert missing.exit_code == 2 and "--agency" in missing.output
+    result = run(
+        "user",
+        "add",
+        "shen",
+        "--db",
+        db_path,
+        "--role",
+        "appellant",
+        "--agency",
+        "甲机构",
+        "--password-stdin",
+        input="appeal-password\n",
+    )
+    assert result.exit_code == 0, result.output
+    account = auth.authenticate(open_db(db_path), "shen", "appeal-password")
+    assert account.is_appellant and account.agency == "甲机构"
+
+
 def test_findings_prints_the_queue(db_path):
     result = run("findings", "--db", db_path, "--category", "threat")
     assert result.exit_code == 0, result.output

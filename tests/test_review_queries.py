@@ -116,6 +116,20 @@ def test_neighbours_survive_the_current_call_leaving_the_queue(queue_db):
     assert queries.neighbours(queue_db, filters, "high-best", 1) == (("high-new", 0), ("high-old", 1))
 
 
+def test_previous_goes_back_to_the_call_that_left_the_queue(queue_db):
+    filters = QueueFilters()
+    queries.record_verdict(queue_db, finding_id(queue_db, "high-new", "threat"), "confirmed", "wang")
+    queries.record_verdict(queue_db, finding_id(queue_db, "high-new", "impersonation"), "confirmed", "wang")
+    # high-new (position 0) left the queue; "next" took the reviewer to high-best, now first
+    assert queries.neighbours(queue_db, filters, "high-best", 1) == (None, ("high-old", 1))
+    back = queries.neighbours(queue_db, filters, "high-best", 1, came_from="high-new")
+    assert back == (("high-new", 0), ("high-old", 1))
+    # and from high-new at that position, "next" is high-best again
+    assert queries.neighbours(queue_db, filters, "high-new", 0)[1] == ("high-best", 0)
+    # a call reached with "next" from the call still before it goes back to that one
+    assert queries.neighbours(queue_db, filters, "high-old", 1, came_from="high-best")[0] == ("high-best", 0)
+
+
 def test_filters_from_untrusted_params():
     filters = QueueFilters.from_params({"status": "bogus", "date_from": "2026-13-01", "page": "-3", "sample_id": "x"})
     assert (filters.status, filters.date_from, filters.page, filters.sample_id) == ("open", "", 1, "")
@@ -172,7 +186,7 @@ def test_bad_verdicts_are_refused(queue_db):
 
 
 def test_the_ready_queue_agrees_with_the_findings_after_every_kind_of_write(queue_db):
-    """store's call_queue (kept by triggers) against the same view computed from the findings."""
+    """store's ready rows (kept by triggers) against the same views computed from the findings."""
 
     def live(filters):
         sql = queries._matched_calls_sql(queue_db, filters, by_category=True, masked=True)
@@ -186,8 +200,17 @@ def test_the_ready_queue_agrees_with_the_findings_after_every_kind_of_write(queu
         return [(*r[:10], ",".join(sorted(r[10].split(",")))) for r in rows]
 
     def agree():
-        for filters in (QueueFilters(), QueueFilters(agency="甲机构"), QueueFilters(sort="started_at", dir="asc")):
-            assert ready(filters) == [(*r[:10], ",".join(sorted(r[10].split(",")))) for r in live(filters)]
+        for filters in (
+            QueueFilters(),
+            QueueFilters(agency="甲机构"),
+            QueueFilters(sort="started_at", dir="asc"),
+            QueueFilters(category="threat"),  # call_queue_categories
+            QueueFilters(category="impersonation", agency="甲机构"),
+            QueueFilters(status="all"),  # call_findings
+            QueueFilters(status="all", sort="findings", dir="asc"),
+        ):
+            assert queries._ready(filters)
+            assert ready(filters) == [(*r[:10], ",".join(sorted(r[10].split(",")))) for r in live(filters)], filters
 
     agree()
     threat = finding_id(queue_db, "high-new", "threat")
@@ -222,3 +245,72 @@ def test_a_database_from_before_the_ready_queue_gets_it_filled(tmp_path):
     backfill = next(m for m in store.MIGRATIONS if "INTO call_queue" in m)
     db.execute(backfill)  # the migration such a database runs on its next open
     assert db.execute("SELECT call_id, findings, weight, rank FROM call_queue").fetchall() == [("x", 2, 5, 3)]
+
+
+def test_a_database_from_before_finding_spans_keeps_its_findings_shown_whole(tmp_path):
+    from pipeline import store
+
+    path = tmp_path / "old.db"
+    db = store.open_db(path)
+    add_call(db, "x", "2026-03-01T10:00:00+08:00", [("threat", "high", 0.9)], text="你再不还钱我们就上门")
+    db.conn.execute("ALTER TABLE findings DROP COLUMN span_start")
+    db.conn.execute("ALTER TABLE findings DROP COLUMN span_end")
+    db.conn.execute(
+        f"PRAGMA user_version = {store.MIGRATIONS.index('ALTER TABLE findings ADD COLUMN span_start INTEGER')}"
+    )
+    db.close()
+    again = store.open_db(path)
+    assert {"span_start", "span_end"} <= set(again["findings"].columns_dict)
+    [finding] = queries.call_view(again, "x").findings
+    assert finding.span is None and finding.evidence == "你再不还钱我们就上门"  # the whole line, as before
+    assert queue_page(again, QueueFilters()).rows[0].snippet_span is None
+
+
+PERSONAL = [
+    "张先生您好，我是张伟的同事，电话13812345678，卡号6222 0212 3456 7890 123",
+    "身份证11010519491231002X，回电打一三八一二三四五六七八，或者０１０－１２３４５６７８",
+    "王芳女士，您的借款已经逾期三个月了，打给我13912…",
+]
+
+
+def test_a_word_masking_cannot_hide_is_found_in_the_masked_text_wherever_it_is_in_the_raw_one():
+    """The search skips masking for such words (queries._transcript_search): check the claim
+    on every substring of texts full of personal data."""
+    from pipeline.present.masking import default_masker
+
+    masker = default_masker()
+    for text in PERSONAL:
+        masked = masker.mask(text)
+        substrings = {text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + 8) + 1)}
+        safe = [term for term in substrings if not masker.may_hide(term)]
+        assert safe and all(term in masked for term in safe)
+    assert masker.may_hide("张伟") and masker.may_hide("138") and masker.may_hide("*") and masker.may_hide("三八")
+    assert masker.may_hide("官先") and masker.may_hide("叫张") and not masker.may_hide("上门")  # 上官 is a surname
+
+
+def test_a_reviewer_searching_finds_words_but_not_masked_names(db):
+    add_call(db, "named", "2026-03-01T10:00:00+08:00", [("threat", "high", 0.9)], text="我是张伟的同事，你让他还钱")
+    reviewer = QueueFilters.from_params({"status": "all", "q": "同事"})
+    assert ids(queue_page(db, reviewer)) == ["named"]
+    for probe in ("张伟", "张伟的同事"):
+        assert ids(queue_page(db, QueueFilters(status="all", q=probe))) == []
+        assert ids(queue_page(db, QueueFilters(status="all", q=probe), masked=False)) == ["named"]
+
+
+def test_a_database_from_before_the_category_queue_gets_it_filled_and_kept(tmp_path):
+    from pipeline import store
+
+    path = tmp_path / "old.db"
+    db = store.open_db(path)
+    add_call(db, "x", "2026-03-01T10:00:00+08:00", [("threat", "high", 0.9), ("impersonation", "low", 0.4)])
+    db.execute("DELETE FROM call_queue_categories")
+    db.execute("DELETE FROM call_findings")
+    db.execute("DROP TRIGGER call_queue_reviewed")  # and the others kept only call_queue
+    first = next(i for i, m in enumerate(store.MIGRATIONS) if "INTO call_queue_categories" in m)
+    db.conn.execute(f"PRAGMA user_version = {first}")
+    db.close()
+    again = store.open_db(path)
+    assert ids(queue_page(again, QueueFilters(category="impersonation"))) == ["x"]
+    assert ids(queue_page(again, QueueFilters(status="all"))) == ["x"]
+    queries.record_verdict(again, finding_id(again, "x", "impersonation"), "dismissed", "wang")
+    assert ids(queue_page(again, QueueFilters(category="impersonation"))) == []

@@ -251,3 +251,37 @@ def test_a_sampled_call_checked_whole_counts_as_reviewed(report_db):
     assert unreviewed, "the fixture sample must hold a call nobody reviewed"
     record_checked(report_db, unreviewed[0], "wang")
     assert reviewed_sample_call_ids(report_db, sample_id) == reviewed_before | {unreviewed[0]}
+
+
+def test_appeals_upheld_and_overturned_are_counted_by_category(report_db):
+    from pipeline.review import appeals
+
+    threat_x1, threat_y3, leak_x3 = (
+        report_db.execute("SELECT id FROM findings WHERE call_id = ?", [call_id]).fetchone()[0]
+        for call_id in ("x1", "y3", "x3")
+    )
+    add_review(report_db, "y3", "confirmed", "threat", finding_id=threat_y3, created_at="2026-12-03T10:00:00+08:00")
+    add_review(report_db, "x3", "confirmed", "third_party_leak", finding_id=leak_x3)
+    overturned = appeals.file_appeal(report_db, threat_x1, "申诉甲", X, "客户先辱骂，坐席只是提醒")
+    upheld = appeals.file_appeal(report_db, threat_y3, "申诉乙", Y, "没有威胁")
+    appeals.file_appeal(report_db, leak_x3, "申诉甲", X, "对方自称是本人")
+    appeals.decide(report_db, overturned, "overturned", "质检员乙")
+    appeals.decide(report_db, upheld, "upheld", "质检员乙")
+
+    page = rendered(report_db)
+    # 申诉, 维持原结论, 撤销（改判误报）, 待复议
+    rows = {r[0]: r[1:] for r in page_rows(page, "verdicts", 1)}
+    assert rows == {
+        "威胁恐吓 / 侮辱谩骂": ["2", "1", "1", "0"],
+        "向第三人泄露债务信息": ["1", "0", "0", "1"],
+        "合计": ["3", "1", "1", "1"],
+    }
+    verdicts = {r[0]: r[1:] for r in page_rows(page, "verdicts")}
+    assert verdicts["威胁恐吓 / 侮辱谩骂"][1:3] == ["1", "1"]  # x1's overturn counts as 误报, y3 confirmed
+    of_y = {r[0]: r[1:] for r in page_rows(rendered(report_db, agency=Y), "verdicts", 1)}
+    assert of_y == {"威胁恐吓 / 侮辱谩骂": ["1", "1", "0", "0"], "合计": ["1", "1", "0", "0"]}
+    assert appeals.counts(report_db) == {"filed": 3, "pending": 1, "upheld": 1, "overturned": 1}
+
+
+def test_a_year_without_appeals_says_so(report_db):
+    assert "本年度没有申诉" in render_report(build_report(report_db, 2026, load_config()))

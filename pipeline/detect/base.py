@@ -34,6 +34,7 @@ class Result:
     clauses: list[str]
     detectors: list[str]
     explanations: list[Explanation] = field(default_factory=list)
+    span: tuple[int, int] | None = None  # the matched phrase's offsets in the segment's text; None: all of it
 
     @property
     def explanation(self) -> str:
@@ -55,6 +56,8 @@ class Result:
             clauses=list(self.clauses),
             detector="+".join(self.detectors),
             explanation=self.explanation,
+            span_start=self.span[0] if self.span else None,
+            span_end=self.span[1] if self.span else None,
         )
 
 
@@ -77,9 +80,10 @@ def utterance_result(
     clauses: list[str],
     explanation: Explanation,
     speaker: str | None = None,
+    span: tuple[int, int] | None = None,
 ) -> Result:
     """A result on one utterance: its time span and index, its text as the evidence, spoken by
-    ``speaker`` (default: the utterance's role)."""
+    ``speaker`` (default: the utterance's role); ``span``: where in the text the detector matched."""
     return Result(
         call_id=view.call.call_id,
         category=category,
@@ -93,6 +97,7 @@ def utterance_result(
         clauses=clauses,
         detectors=[explanation.detector],
         explanations=[explanation],
+        span=span,
     )
 
 

@@ -98,6 +98,7 @@ def merge(results: list[Result]) -> list[Result]:
                 clauses=list(dict.fromkeys(c for r in group for c in r.clauses)),
                 detectors=list(dict.fromkeys(d for r in group for d in r.detectors)),
                 explanations=[*best.explanations, *others],
+                span=best.span or next((r.span for r in group if r.span), None),  # all on one segment
             )
         )
     return sorted(merged, key=lambda r: (r.start, r.segment_index is not None, r.category))
@@ -203,9 +204,22 @@ def build_registry(detection: dict[str, Any] | DetectionSettings) -> DetectorReg
     from pipeline.analyst.detector import analyst_rule_detectors  # here: pipeline/analyst/ builds on this package
 
     detectors.extend(analyst_rule_detectors(settings))  # rules QA analysts write
+    return DetectorRegistry(detectors, build_preparer(resources), settings)
+
+
+def build_preparer(resources: Resources) -> CallPreparer:
+    """How every call is prepared for the detectors: homophones repaired, unknown speakers' roles guessed."""
+    settings = resources.settings
     repairer = HomophoneRepairer(resources.vocabulary, domain_words(settings.lexicon_path))
-    preparer = CallPreparer(repairer, RoleGuesser(resources.dialogue), settings.max_segment_chars)
-    return DetectorRegistry(detectors, preparer, settings)
+    return CallPreparer(repairer, RoleGuesser(resources.dialogue), settings.max_segment_chars)
+
+
+@functools.lru_cache(maxsize=1)
+def default_preparer() -> CallPreparer:
+    """The default settings' preparer alone, without the detectors (no model loaded): the console
+    shows the roles detection guessed on a mono call."""
+    settings = DetectionSettings.from_config(_default_config())
+    return build_preparer(Resources.load(settings, category_table()))
 
 
 @functools.lru_cache(maxsize=1)

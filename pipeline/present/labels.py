@@ -51,6 +51,12 @@ def category_label(category: str) -> str:
     return CATEGORY_LABELS.get(category) or added_category_labels().get(category, category)
 
 
+def category_labels() -> dict[str, str]:
+    """Every category a reviewer may choose (a queue filter, a missed finding): the table's, then
+    the ones the analyst rule files add."""
+    return {**CATEGORY_LABELS, **added_category_labels()}
+
+
 @functools.lru_cache(maxsize=1)
 def added_category_labels() -> dict[str, str]:
     """Labels of the categories the analyst rule files of the settings add (``detection.rules``

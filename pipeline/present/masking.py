@@ -51,6 +51,9 @@ _FOLD = str.maketrans(
     }
 )
 _SEP = "[ .-]?"  # between the digits of a number read or written in groups
+# Every character a number's span can hold: digits as written, folded or spoken, the X of an ID
+# card, and the separators between groups.
+_NUMBER_CHARACTERS = frozenset("0123456789Xx+.- ，,、") | {chr(code) for code in _FOLD}
 
 
 def fold_digits(text: str) -> str:
@@ -77,6 +80,10 @@ class PatternRecognizer:
     def find(self, text: str) -> Iterator[Span]:
         for match in self.pattern.finditer(fold_digits(text) if self.folded else text):
             yield Span(match.start("pii"), match.end("pii"), self.kind)
+
+    def may_hide(self, term: str) -> bool:
+        """Every pattern finds numbers: a term without a character of one is never in a span."""
+        return not _NUMBER_CHARACTERS.isdisjoint(term)
 
 
 PATTERN_RECOGNIZERS = [
@@ -110,12 +117,27 @@ class NameRecognizer:
                 "(?=" + "|".join(map(re.escape, _longest_first(titles))) + ")"
             )
         self.pattern = re.compile("|".join(alternatives)) if alternatives else None
+        self.masked = [*names, *surnames]  # its spans: a listed name, or a surname (not its title)
 
     def find(self, text: str) -> Iterator[Span]:
         if self.pattern is None:
             return
         for match in self.pattern.finditer(text):
             yield Span(match.start(), match.end(), self.kind)
+
+    def may_hide(self, term: str) -> bool:
+        """Whether an occurrence of ``term`` can share a character with a name's in one text."""
+        return any(_can_overlap(term, name) for name in self.masked)
+
+
+def _can_overlap(a: str, b: str) -> bool:
+    """Whether occurrences of ``a`` and ``b`` in one text can share a character: at some offset
+    of ``a`` against ``b`` their overlapping characters agree."""
+    for shift in range(1 - len(a), len(b)):
+        low, high = max(0, shift), min(len(b), shift + len(a))
+        if b[low:high] == a[low - shift : high - shift]:
+            return True
+    return False
 
 
 def _longest_first(items: list[str]) -> list[str]:
@@ -129,6 +151,13 @@ class LexiconError(CallqaError, ValueError):
 class Masker:
     def __init__(self, recognizers: list):
         self.recognizers = recognizers
+
+    def may_hide(self, term: str) -> bool:
+        """Whether masking can hide an occurrence of ``term`` (or make one, of ``*``). When it
+        cannot (no occurrence of it can overlap a span any recognizer finds), the masked text
+        holds ``term`` exactly where the raw text does, so a search need not mask anything to
+        respect the mask."""
+        return MASK_CHAR in term or any(r.may_hide(term) for r in self.recognizers)
 
     @classmethod
     def from_lexicon(cls, path: Path = PII_LEXICON) -> Masker:

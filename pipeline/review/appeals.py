@@ -12,6 +12,7 @@ import sqlite_utils
 
 from pipeline.review import queries
 from pipeline.review.queries import ReviewError
+from pipeline.selfcheck.verdicts import Scope, appeal_counts
 from pipeline.store import now_iso, writing
 
 DECISIONS = {"upheld": "维持原结论", "overturned": "撤销，改判误报"}
@@ -146,8 +147,7 @@ def decide(db: sqlite_utils.Database, appeal_id: int, decision: str, reviewer: s
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
-    """Appeals filed, pending, upheld and overturned (for the dashboard and the report)."""
-    row = db.execute(
-        "SELECT COUNT(*), SUM(decision IS NULL), SUM(decision = 'upheld'), SUM(decision = 'overturned') FROM appeals"
-    ).fetchone()
-    return dict(zip(("filed", "pending", "upheld", "overturned"), (n or 0 for n in row)))
+    """Appeals filed, pending, upheld and overturned, over every call (the dashboard; the
+    self-check report counts its year's by category with the same ``appeal_counts``)."""
+    by_category = appeal_counts(db, Scope())
+    return {name: sum(getattr(c, name) for c in by_category) for name in ("filed", "pending", "upheld", "overturned")}

@@ -32,6 +32,7 @@ HEADERS = [
     "严重程度",
     "条款",
     "证据",
+    "命中短语",
     "说明",
     "说话人",
     "开始秒",
@@ -44,7 +45,7 @@ HEADERS = [
     "发现编号",
     "链接",
 ]
-WIDTHS = (22, 20, 8, 17, 22, 8, 28, 50, 40, 6, 8, 8, 7, 8, 10, 30, 17, 10, 40)
+WIDTHS = (22, 20, 8, 17, 22, 8, 28, 50, 20, 40, 6, 8, 8, 7, 8, 10, 30, 17, 10, 40)
 
 
 class ExportError(CallqaError, ValueError):
@@ -66,6 +67,7 @@ def table(rows: list[ExportRow], masker: Masker | None = None, base_url: str | N
             SEVERITY_LABELS.get(r.severity, r.severity or ""),
             "；".join(r.clauses),
             masker.mask(r.evidence) or "",
+            _phrase(masker.mask(r.evidence), r.span),
             masker.mask(r.explanation) or "",
             SPEAKER_LABELS.get(r.speaker, r.speaker or ""),
             None if r.start is None else round(r.start, 1),
@@ -80,6 +82,11 @@ def table(rows: list[ExportRow], masker: Masker | None = None, base_url: str | N
         ]
         for r in rows
     ]
+
+
+def _phrase(masked_evidence: str | None, span: tuple[int, int] | None) -> str:
+    """The matched phrase, cut from the evidence after masking (so no digit escapes the mask)."""
+    return masked_evidence[span[0] : span[1]] if masked_evidence and span else ""
 
 
 def _link(finding_id: int | None, base_url: str | None) -> str | None:

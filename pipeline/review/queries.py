@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ import sqlite_utils
 
 from pipeline.errors import CallqaError
 from pipeline.metrics import metrics_of
-from pipeline.present.labels import CATEGORY_LABELS, REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS
+from pipeline.present.labels import REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS, category_labels
 from pipeline.present.masking import default_masker
 from pipeline.scoring import call_score
 from pipeline.store import fts_query, now_iso, writing
@@ -44,6 +44,14 @@ STATUS_CONDITION = {
 
 class ReviewError(CallqaError, ValueError):
     pass
+
+
+def phrase_span(text: str | None, start: int | None, end: int | None) -> tuple[int, int] | None:
+    """A finding's matched phrase as offsets into ``text``; None when it has none (the whole
+    text is the evidence: an older finding, a classifier's) or they do not fit the text."""
+    if text is None or start is None or end is None or not 0 <= start < end <= len(text):
+        return None
+    return start, end
 
 
 class VerdictConflict(ReviewError):
@@ -154,6 +162,7 @@ class QueueRow:
     call_score: float | None = None  # the scorecard's score and grade (call_scores), when scored
     grade: str | None = None
     snippet: str | None = None  # the evidence of the call's worst matching finding
+    snippet_span: tuple[int, int] | None = None  # its matched phrase within the snippet
 
 
 @dataclass
@@ -180,12 +189,14 @@ QUEUE_SELECT = (
     "MAX(m.score) AS score, SUM(m.weight) AS weight, c.duration, h.assignee AS holder, "
     "group_concat(DISTINCT m.category) AS categories, cs.score AS call_score, cs.grade AS grade"
 )
-# The same columns from store's call_queue: one ready row per call for the default view.
+# The same columns from store's call_queue (or call_queue_categories, whose one category is
+# {categories}): one ready row per call for the open queue.
 READY_SELECT = (
     "c.id, c.started_at, c.agency, c.agent_id, m.findings AS findings, m.rank AS rank, m.score AS score, "
-    "m.weight AS weight, c.duration, h.assignee AS holder, m.categories AS categories, "
+    "m.weight AS weight, c.duration, h.assignee AS holder, {categories} AS categories, "
     "cs.score AS call_score, cs.grade AS grade"
 )
+_LATEST_VERDICT = "LEFT JOIN latest_reviews lr ON lr.finding_id = f.id "
 SEVERITY_WEIGHT_SQL = (
     "CASE f.severity " + " ".join(f"WHEN '{n}' THEN {w}" for n, w in SEVERITY_WEIGHT.items()) + " ELSE 0 END"
 )
@@ -226,17 +237,20 @@ def _matched_calls_sql(
     ``user`` (the reviewer asking) applies the scope: by default calls another reviewer holds
     (``team``) are left out; "mine" lists only the user's. Without a user every call counts.
 
-    ``ready`` (only for ``_ready``'s filters): the per-call rows of store's ``call_queue``
-    stand for the grouped open findings, one row per call with no GROUP BY.
+    ``ready`` (only for ``_ready``'s filters): store's per-call rows stand for the grouped
+    findings, one row per call with no GROUP BY: ``call_queue`` for the open ones
+    (``call_queue_categories`` for one category), ``call_findings`` for every status.
     """
     finding_where, finding_params = ["1"], []
     if by_category and filters.category:
         finding_where.append("f.category = ?")
         finding_params.append(filters.category)
+    # every status but "all" needs each finding's verdict
+    verdict, reviewed = ("NULL", "") if filters.status == "all" else ("lr.verdict", _LATEST_VERDICT)
     matched = (
         f"SELECT f.id, f.call_id, f.category, f.score, {SEVERITY_RANK_SQL} AS rank, "
-        f"{SEVERITY_WEIGHT_SQL} AS weight, lr.verdict AS verdict "
-        f"FROM findings f LEFT JOIN latest_reviews lr ON lr.finding_id = f.id WHERE {' AND '.join(finding_where)}"
+        f"{SEVERITY_WEIGHT_SQL} AS weight, {verdict} AS verdict "
+        f"FROM findings f {reviewed}WHERE {' AND '.join(finding_where)}"
     )
     every_call = every_call or (
         bool(filters.sample_id or filters.q) and filters.status == "all" and not (by_category and filters.category)
@@ -255,10 +269,15 @@ def _matched_calls_sql(
             filters.max_score,
         )
     )
+    one_category = ready and by_category and bool(filters.category)
+    if ready:
+        table = "call_findings" if filters.status == "all" else "call_queue"
+        table = "call_queue_categories" if one_category else table
+        select = select.format(categories="m.category" if one_category else "m.categories")
     if ready and not narrowed:
-        sql = _Sql(f"SELECT {select} FROM call_queue m CROSS JOIN calls c ON c.id = m.call_id ")
+        sql = _Sql(f"SELECT {select} FROM {table} m CROSS JOIN calls c ON c.id = m.call_id ")
     elif ready:
-        sql = _Sql(f"SELECT {select} FROM calls c JOIN call_queue m ON m.call_id = c.id ")
+        sql = _Sql(f"SELECT {select} FROM calls c JOIN {table} m ON m.call_id = c.id ")
     else:
         sql = _Sql(f"SELECT {select} FROM calls c ")
     if filters.sample_id:
@@ -273,6 +292,9 @@ def _matched_calls_sql(
     sql.text += "LEFT JOIN call_scores cs ON cs.call_id = c.id "
 
     call_where = ["c.status = 'ok'"]
+    if one_category:
+        call_where.append("m.category = ?")
+        sql.params.append(filters.category)
     if user is not None and filters.scope == "":
         call_where.append("(h.assignee IS NULL OR h.assignee = ?)")
         sql.params.append(user)
@@ -304,9 +326,14 @@ def _matched_calls_sql(
     return sql
 
 
-def _ready(filters: QueueFilters) -> bool:
-    """The default view (open findings of every category) reads store's ready ``call_queue``."""
-    return filters.status == "open" and not filters.category
+def _ready(filters: QueueFilters, by_category: bool = True) -> bool:
+    """Whether store's ready rows stand for the filters' findings: the open queue (of every
+    category, or of one), and every status of every category (``by_category``: the category
+    filter applies) unless a sample or a search lists calls without findings too."""
+    if filters.status == "open":
+        return True
+    every_category = not (by_category and filters.category)
+    return filters.status == "all" and every_category and not (filters.sample_id or filters.q)
 
 
 def _transcript_search(db: sqlite_utils.Database, query: str, masked: bool) -> tuple[str, list[Any]]:
@@ -315,23 +342,24 @@ def _transcript_search(db: sqlite_utils.Database, query: str, masked: bool) -> t
 
     ``masked``: the segment must hold the query (each of its words, for the index) in its
     masked text too, so a reviewer cannot recover masked digits by extending a query (nor
-    find masked text by searching for the mask character).
+    find masked text by searching for the mask character). Only words masking could hide
+    (digits, names: ``Masker.may_hide``) are looked for in the masked text; masking every
+    segment a common word is found in would cost seconds on a large database.
     """
-    text, extra, params = "s.text", "", []
+    masker = default_masker()
     if masked:
-        db.conn.create_function("callqa_mask", 1, default_masker().mask, deterministic=True)
-        text = "callqa_mask(s.text)"
+        db.conn.create_function("callqa_mask", 1, masker.mask, deterministic=True)
     match = fts_query(query)
     if match:
         fts_ids = "SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?"
         if db.execute(f"{fts_ids} LIMIT 1", [match]).fetchone():
-            if masked:
-                terms = words(query)
-                extra = "".join(f" AND instr({text}, ?) > 0" for _ in terms)
-                params = terms
-            return f"c.id IN (SELECT s.call_id FROM segments s WHERE s.id IN ({fts_ids}){extra})", [match, *params]
-    both = f"instr(s.text, ?) > 0 AND instr({text}, ?) > 0" if masked else "instr(s.text, ?) > 0"
-    return f"c.id IN (SELECT s.call_id FROM segments s WHERE {both})", [query] * (2 if masked else 1)
+            hidden = [term for term in words(query) if masked and masker.may_hide(term)]
+            extra = "".join(" AND instr(callqa_mask(s.text), ?) > 0" for _ in hidden)
+            return f"c.id IN (SELECT s.call_id FROM segments s WHERE s.id IN ({fts_ids}){extra})", [match, *hidden]
+    if masked and masker.may_hide(query):
+        both = "instr(s.text, ?) > 0 AND instr(callqa_mask(s.text), ?) > 0"
+        return f"c.id IN (SELECT s.call_id FROM segments s WHERE {both})", [query, query]
+    return "c.id IN (SELECT s.call_id FROM segments s WHERE instr(s.text, ?) > 0)", [query]
 
 
 def queue_page(
@@ -389,14 +417,14 @@ def _add_snippets(db: sqlite_utils.Database, rows: list[QueueRow], filters: Queu
     category = "AND f.category = ?" if filters.category else ""
     marks = ",".join("?" for _ in rows)
     best = db.execute(
-        f"SELECT call_id, evidence FROM (SELECT f.call_id, f.evidence, ROW_NUMBER() OVER ("
-        f"PARTITION BY f.call_id ORDER BY {SEVERITY_RANK_SQL} DESC, f.score DESC, f.start) AS n "
-        f"FROM findings f WHERE f.call_id IN ({marks}) {category}) WHERE n = 1",
+        f"SELECT call_id, evidence, span_start, span_end FROM (SELECT f.call_id, f.evidence, f.span_start, "
+        f"f.span_end, ROW_NUMBER() OVER (PARTITION BY f.call_id ORDER BY {SEVERITY_RANK_SQL} DESC, f.score DESC, "
+        f"f.start) AS n FROM findings f WHERE f.call_id IN ({marks}) {category}) WHERE n = 1",
         [*(r.call_id for r in rows), *([filters.category] if filters.category else [])],
     )
-    snippets = dict(best.fetchall())
+    snippets = {call_id: (evidence, phrase_span(evidence, a, b)) for call_id, evidence, a, b in best}
     for row in rows:
-        row.snippet = snippets.get(row.call_id)
+        row.snippet, row.snippet_span = snippets.get(row.call_id, (None, None))
 
 
 def category_counts(
@@ -404,7 +432,7 @@ def category_counts(
 ) -> dict[str, int]:
     """Matching calls per category under every filter but the category itself (calls, as the
     queue's total counts calls)."""
-    if _ready(replace(filters, category="")):  # the ready rows' category sets, each counted once
+    if _ready(filters, by_category=False):  # the ready rows' category sets, each counted once
         sql = _matched_calls_sql(
             db,
             filters,
@@ -439,10 +467,15 @@ def neighbours(
     position: int,
     masked: bool = True,
     user: str | None = None,
+    came_from: str | None = None,
 ) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
     """The (call id, position) before and after ``call_id`` in the queue, which was at
     ``position`` (0-based) when the reviewer opened it. A call whose findings were all just
-    reviewed has left an open queue; then the call now at its position is the next one."""
+    reviewed has left an open queue; then the call now at its position is the next one.
+
+    ``came_from``: the call the reviewer left with "next". When it is not the call before this
+    one, its verdicts took it out of the queue; "previous" still goes back to it, at this
+    call's position, which it held (from there its "next" is this call again)."""
     ready = _ready(filters)
     sql = _matched_calls_sql(
         db,
@@ -469,6 +502,8 @@ def neighbours(
     by_position = {start + i: cid for i, cid in enumerate(window)}
     previous = (by_position[before], before) if before in by_position and before >= 0 else None
     following = (by_position[after], after) if after in by_position else None
+    if came_from and came_from != call_id and (previous is None or previous[0] != came_from):
+        previous = (came_from, before + 1)
     return previous, following
 
 
@@ -514,7 +549,14 @@ class FindingView:
     clauses: list[str]
     detector: str
     explanation: str | None
+    span_start: int | None = None  # the matched phrase in the evidence (store.findings)
+    span_end: int | None = None
     history: list[Review] = field(default_factory=list)  # newest first
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        """Where the matched phrase is in the evidence (the segment's text); None: all of it."""
+        return phrase_span(self.evidence, self.span_start, self.span_end)
 
     @property
     def verdict(self) -> str | None:
@@ -561,10 +603,17 @@ def call_view(db: sqlite_utils.Database, call_id: str) -> CallView:
         )
     ]
     findings = [
-        FindingView(*r[:9], clauses=json.loads(r[9] or "[]"), detector=r[10], explanation=r[11])
+        FindingView(
+            *r[:9],
+            clauses=json.loads(r[9] or "[]"),
+            detector=r[10],
+            explanation=r[11],
+            span_start=r[12],
+            span_end=r[13],
+        )
         for r in db.execute(
             'SELECT id, category, severity, score, start, "end", speaker, segment_index, evidence, '
-            "clauses, detector, explanation FROM findings WHERE call_id = ? ORDER BY start, id",
+            "clauses, detector, explanation, span_start, span_end FROM findings WHERE call_id = ? ORDER BY start, id",
             [call_id],
         )
     ]
@@ -665,7 +714,7 @@ def record_missed(
         raise ReviewError(f"no call {call_id!r}")
     if not category:
         raise ReviewError("a missed finding needs a category")
-    if category not in CATEGORY_LABELS:
+    if category not in category_labels():
         raise ReviewError(f"unknown category {category!r}")
     if not (math.isfinite(start) and math.isfinite(end)) or start < 0 or end < start:
         raise ReviewError(f"time span {start}–{end} s is not valid")
@@ -730,11 +779,18 @@ class ExportRow:
     end: float | None = None
     speaker: str | None = None
     explanation: str | None = None
+    span_start: int | None = None
+    span_end: int | None = None
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        return phrase_span(self.evidence, self.span_start, self.span_end)
 
 
 _EXPORT_COLUMNS = (
     "c.id, c.agency, c.agent_id, c.started_at, {cat}, {clauses}, {evidence}, {start}, {score}, "
-    "r.verdict, r.reviewer, r.comment, r.created_at, {fid}, {severity}, {end}, {speaker}, {explanation}"
+    "r.verdict, r.reviewer, r.comment, r.created_at, {fid}, {severity}, {end}, {speaker}, {explanation}, "
+    "{span_start}, {span_end}"
 )
 
 
@@ -765,6 +821,8 @@ def export_rows(
         end='f."end"',
         speaker="f.speaker",
         explanation="f.explanation",
+        span_start="f.span_start",
+        span_end="f.span_end",
     )
     findings_sql = (
         f"SELECT {finding_columns} FROM findings f JOIN calls c ON c.id = f.call_id "
@@ -787,6 +845,8 @@ def export_rows(
             end='r."end"',
             speaker="NULL",
             explanation="NULL",
+            span_start="NULL",
+            span_end="NULL",
         )
         category_sql = "AND r.category = ?" if filters.category else ""
         missed_sql = (

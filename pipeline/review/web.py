@@ -17,6 +17,7 @@ from pipeline.present import labels
 from pipeline.present.masking import Masker, default_masker
 from pipeline.review import actions, audit, auth, queries
 from pipeline.review.refusals import chinese
+from pipeline.review.transcript import excerpt
 from pipeline.store import connect
 
 HERE = Path(__file__).resolve().parent
@@ -34,7 +35,9 @@ def _mask(text: str | None) -> str | None:
 
 
 templates = Jinja2Templates(directory=HERE / "templates")
-templates.env.globals.update(labels=labels, csrf_token=lambda request: auth.csrf_token(request.session))
+templates.env.globals.update(
+    labels=labels, csrf_token=lambda request: auth.csrf_token(request.session), excerpt=excerpt, mask_text=_mask
+)
 templates.env.filters["seconds"] = lambda s: "" if s is None else f"{int(s // 60)}:{s % 60:04.1f}"
 templates.env.filters["when"] = labels.as_recorded
 templates.env.filters["local"] = labels.local_time
@@ -134,11 +137,15 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
-def call_url(call_id: str, filters: queries.QueueFilters, position: int | None) -> str:
-    """A call page that remembers the queue it was opened from (for next / previous)."""
+def call_url(call_id: str, filters: queries.QueueFilters, position: int | None, came_from: str | None = None) -> str:
+    """A call page that remembers the queue it was opened from (for next / previous) and, when
+    reached with "next", the call before it (``came_from``: previous goes back to it even after
+    it left the queue)."""
     params = {"id": call_id, **filters.to_params()}
     if position is not None:
         params["pos"] = str(position)
+    if came_from is not None:
+        params["from"] = came_from
     return "/call?" + urlencode(params)
 
 

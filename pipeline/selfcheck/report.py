@@ -27,8 +27,10 @@ from pipeline.selfcheck.sampling import Sample, latest_sample_id, load_sample, s
 from pipeline.selfcheck.stats import Proportion, StratifiedEstimate, Stratum, stratified_estimate, wilson
 from pipeline.selfcheck.verdicts import (
     COUNTING_RULE,
+    AppealCount,
     ReviewedFinding,
     Scope,
+    appeal_counts,
     missed_reviews,
     reviewed_findings,
     reviewed_sample_call_ids,
@@ -122,6 +124,14 @@ class Report:
     charts: dict[str, str] = field(default_factory=dict)
     score_agencies: list[ScoreGroup] = field(default_factory=list)  # scorecard scores (pipeline/scoring.py)
     score_agents: list[ScoreGroup] = field(default_factory=list)
+    appeals: list[AppealCount] = field(default_factory=list)  # appeals of the year's confirmed findings
+
+    @property
+    def appeal_totals(self) -> AppealCount:
+        return AppealCount(
+            "",
+            *(sum(getattr(a, name) for a in self.appeals) for name in ("filed", "pending", "upheld", "overturned")),
+        )
 
 
 def build_report(
@@ -174,6 +184,7 @@ def build_report(
         detector=monitor_with_config(db, config, scope),
         undated_calls=undated_calls(db, agency),
         confidence=confidence,
+        appeals=appeal_counts(db, scope),
     )
     if agency is not None:
         every_agency = Scope(year=year)

@@ -108,6 +108,31 @@ def missed_reviews(db: sqlite_utils.Database, scope: Scope) -> list[MissedReview
     return [MissedReview(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class AppealCount:
+    """Appeals (申诉) of confirmed findings of one category: filed, still pending, upheld (the
+    finding stays confirmed) and overturned (the second reviewer dismissed it)."""
+
+    category: str
+    filed: int
+    pending: int
+    upheld: int
+    overturned: int
+
+
+def appeal_counts(db: sqlite_utils.Database, scope: Scope) -> list[AppealCount]:
+    """Per category (of the confirmed verdict appealed, which survives a redetect), in category
+    id order, the appeals on the calls in ``scope``."""
+    where, params = scope.where()
+    rows = db.execute(
+        "SELECT r.category, COUNT(*), SUM(a.decision IS NULL), SUM(a.decision IS 'upheld'), "
+        "SUM(a.decision IS 'overturned') FROM appeals a JOIN reviews r ON r.id = a.review_id "
+        f"JOIN calls c ON c.id = a.call_id WHERE {where} GROUP BY r.category ORDER BY r.category",
+        params,
+    ).fetchall()
+    return [AppealCount(*row) for row in rows]
+
+
 def violations_by_call(findings: list[ReviewedFinding], misses: list[MissedReview]) -> dict[str, set[str]]:
     """Call id -> the categories it violates under the counting rule."""
     violated: dict[str, set[str]] = defaultdict(set)

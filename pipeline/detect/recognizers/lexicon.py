@@ -191,7 +191,14 @@ class LexiconRecognizer(Detector):
         )
         severity = max((h.rule.severity or self.severity for h in hits), key=SEVERITIES[::-1].index)
         return utterance_result(
-            view, utterance, self.lexicon.category, severity, round(best.score, 3), best.rule.clauses, explanation
+            view,
+            utterance,
+            self.lexicon.category,
+            severity,
+            round(best.score, 3),
+            best.rule.clauses,
+            explanation,
+            span=(best.start, best.end),
         )
 
 

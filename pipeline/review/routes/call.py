@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from pipeline.review import audit, auth, media, queries, samples, team
 from pipeline.review.routes.samples import sample_call_url
-from pipeline.review.transcript import transcript_lines
+from pipeline.review.transcript import guessed_roles, transcript_lines
 from pipeline.review.web import (
     CSRF,
     MAX_ID,
@@ -34,6 +34,7 @@ def call_page(
     request: Request,
     id: str = Query(..., max_length=MAX_ID),
     pos: str = Query("", max_length=20),
+    came_from: str = Query("", alias="from", max_length=MAX_ID),
     sample: str = Query("", max_length=12),
     user: auth.User = Depends(current_user),
     db=Depends(get_db),
@@ -49,7 +50,16 @@ def call_page(
     here = position(pos)
     previous = following = None
     if here is not None:
-        previous, following = queries.neighbours(db, filters, id, here, masked=not may_unmask(user), user=user.username)
+        known = came_from and db.execute("SELECT 1 FROM calls WHERE id = ?", [came_from]).fetchone()
+        previous, following = queries.neighbours(
+            db,
+            filters,
+            id,
+            here,
+            masked=not may_unmask(user),
+            user=user.username,
+            came_from=came_from if known else None,
+        )
     audio = media.source_file(call.source_path, request.app.state.db_path)
     in_sample = samples.progress(db, int(sample)) if position(sample) else None
     if in_sample is not None:  # worked as part of a sample: n goes to its next unreviewed call
@@ -62,14 +72,14 @@ def call_page(
     context = {
         "user": user,
         "call": call,
-        "lines": transcript_lines(call, masker),
+        "lines": transcript_lines(call, masker, guessed_roles(call)),
         "finding_groups": queries.findings_by_line(call),
         "mask": masker.mask if masker else (lambda text: text),
         "unmasked": masker is None,
         "has_audio": audio is not None,
         "queue_url": "/?" + urlencode(filters.to_params()),
         "previous_url": previous and call_url(previous[0], filters, previous[1]),
-        "next_url": sample_next if in_sample else following and call_url(following[0], filters, following[1]),
+        "next_url": sample_next if in_sample else following and call_url(following[0], filters, following[1], id),
         "here_url": sample_call_url(in_sample.id, id) if in_sample else call_url(id, filters, here),
         "sample": in_sample,
         # after 整通复核 in a sample, on to its next call still to review
