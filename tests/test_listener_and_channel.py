@@ -3,8 +3,20 @@ proceedings, each with sentences written for these tests (none is copied from a 
 on the line, whether the money goes anywhere but the lender's channel, and whether a proceeding
 is claimed to exist or stated as a lawful possibility."""
 
+import copy
+import textwrap
+
 import pytest
 from detect_helpers import findings_for
+
+from pipeline.calls import Segment
+from pipeline.categories import category_table
+from pipeline.config import load_config
+from pipeline.detect.lexicon_file import load_category_lexicons
+from pipeline.detect.recognizers.lexicon import cancelled_by
+from pipeline.detect.sound import sound_text
+from pipeline.detect.view import Utterance
+from pipeline.yamldoc import LexiconError
 
 LEAK = "third_party_leak"
 
@@ -112,3 +124,85 @@ def test_talk_about_the_debtors_friends_circle_is_no_third_party():
         ("a", "我是某某金融的，你再不还，我把你朋友圈截图配上欠款记录发出去。"),
     ]
     assert leaks(turns) == []
+
+
+# --- exaggeration: a proceeding claimed to exist, not one stated as a lawful possibility ------
+
+OPENING = [("a", "喂，请问是郑凯吗？"), ("c", "是我。"), ("a", "您好，我是某某金融的，本次通话会录音。")]
+CLOSING = [("c", "我知道了，月底前我想办法。"), ("a", "好的，那就月底。")]
+
+
+def rules_only():
+    """The rules alone: these tests are about what the lexicon reads, not the classifier."""
+    config = copy.deepcopy(load_config())
+    config["detection"]["classifier"]["enabled"] = False
+    return config
+
+
+def exaggerated(text):
+    return bool(findings_for(OPENING + [("a", text)] + CLOSING, "exaggeration", config=rules_only()))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你这笔借款纠纷已经在西城区法院立了案，开庭通知这两天就寄到。",
+        "公司已经把你的材料递交到法院了，你等着收传票吧。",
+        "你的纠纷现在在我们法院走调解，这周五是最后期限。",
+    ],
+)
+def test_a_claimed_proceeding_is_exaggeration(text):
+    assert exaggerated(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一旦进入诉讼程序了，费用就要按法院判的来。",  # a condition
+        "再协商不下来的话，案子就会移交到法院去了。",
+        "您现在已经达到起诉的条件，但我们还是希望先协商。",  # a lawful possibility, no case
+        "公司已经在考虑起诉，我这边先帮您争取分期。",  # a plan, not a proceeding
+        "您收到的那条短信说已经立案了，那不是我们发的。",  # reported from elsewhere
+        "判决书生效后，不履行的话法院才会强制执行。",  # how the law works
+        "我们下个月开始执行新的还款计划，您每月还一千。",  # 执行 a plan, not enforcement
+    ],
+)
+def test_lawful_conditional_or_reported_proceedings_are_not(text):
+    assert not exaggerated(text)
+
+
+def test_a_rules_own_cancelling_cues_cancel_only_its_hits(tmp_path):
+    (tmp_path / "exaggeration.yaml").write_text(
+        textwrap.dedent(
+            """
+            category: exaggeration
+            clauses: ["GB 5.2.1.2"]
+            rules:
+              - id: filed
+                patterns: ["已经立案"]
+                cancel:
+                  - {name: 条件, cues: ["如果"], before: 10, sentence: true}
+              - id: prison
+                terms: ["坐牢"]
+              - id: broken
+                terms: ["抓人"]
+                cancel: [{name: 缺窗口, cues: ["如果"]}]
+            """
+        ).lstrip(),
+        encoding="utf-8",
+    )
+    with pytest.raises(LexiconError) as err:
+        load_category_lexicons(tmp_path, category_table())
+    assert "rules[2].cancel[0]: needs before or after" in str(err.value)
+    text = (tmp_path / "exaggeration.yaml").read_text(encoding="utf-8")
+    (tmp_path / "exaggeration.yaml").write_text(text[: text.index("  - id: broken")], encoding="utf-8")
+    [lexicon] = load_category_lexicons(tmp_path, category_table())
+    filed, prison = lexicon.rules
+    utterance = Utterance(0, Segment(0.0, 1.0, "agent", ""), "agent", None, "", "")
+    for text, rule, cancelled in [
+        ("如果已经立案了，就按法院的来。", filed, True),
+        ("如果还不上，你就等着坐牢。", prison, False),
+    ]:
+        utterance.text, utterance.sound = text, sound_text(text)
+        start = text.index("立案" if rule is filed else "坐牢")
+        assert bool(cancelled_by(lexicon, utterance, start, start + 2, rule=rule)) is cancelled

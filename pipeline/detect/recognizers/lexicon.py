@@ -50,9 +50,10 @@ def _sentence_end(text: str, end: int) -> int:
 
 
 def cancelled_by(
-    lexicon: CategoryLexicon, utterance: Utterance, start: int, end: int, term: bool = False
+    lexicon: CategoryLexicon, utterance: Utterance, start: int, end: int, term: bool = False, rule: Rule | None = None
 ) -> str | None:
-    """The cue that cancels a hit at [start, end) (negation, reported speech...), if any.
+    """The cue that cancels a hit at [start, end) (negation, reported speech...), if any: the
+    file's cues, and those of the ``rule`` that found it.
     ``term``: the hit is one of a rule's fixed phrases, never cancelled from inside.
 
     Cues are compared by sound as well, so a misheard cue (不回 for 不会) still cancels.
@@ -61,7 +62,7 @@ def cancelled_by(
     # A cue before the hit must be in its clause (你不还，我们就上门 is no negation); a denial
     # after it may close the sentence (黑名单，我们公司是没有的).
     clause, right = _clause_start(text, start), _sentence_end(text, end)
-    for cancel in lexicon.cancels:
+    for cancel in [*lexicon.cancels, *(rule.cancels if rule else ())]:
         longest = max(map(len, cancel.cues), default=0)
         windows = []
         if cancel.before is not None:
@@ -149,7 +150,12 @@ class LexiconRecognizer(Detector):
             for m in regex.finditer(text)
             if m.end() > m.start()
             and not cancelled_by(
-                self.lexicon, utterance, m.start(), m.end(), term=utterance.text[m.start() : m.end()] in rule.terms
+                self.lexicon,
+                utterance,
+                m.start(),
+                m.end(),
+                term=utterance.text[m.start() : m.end()] in rule.terms,
+                rule=rule,
             )
         ]
 
