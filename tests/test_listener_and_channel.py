@@ -206,3 +206,42 @@ def test_a_rules_own_cancelling_cues_cancel_only_its_hits(tmp_path):
         utterance.text, utterance.sound = text, sound_text(text)
         start = text.index("立案" if rule is filed else "坐牢")
         assert bool(cancelled_by(lexicon, utterance, start, start + 2, rule=rule)) is cancelled
+
+
+# --- private_channel: the payee is not the lender, whatever the words --------------------------
+
+
+def private(text):
+    turns = OPENING + [("c", "钱我想办法凑。"), ("a", text), ("c", "好吧。")]
+    return bool(findings_for(turns, "private_channel", config=rules_only()))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你别在平台上弄了，直接转我，我给你少算点。",  # to the agent
+        "这笔钱你跟我私下结清，比走流程快。",
+        "两千块交给明天去你那的外访员就行。",  # to someone of theirs
+        "把钱转给我们的对接人小周，他统一处理。",
+        "我们走中间账户，你先打到那里，后台再给你冲账。",  # a channel no lender uses
+        "用云闪付转到这个手机号，转完截个图。",
+        "你先汇八百到六二一四八八零零三二九，我这边登记。",  # a number read out
+        "那张卡的户名是我们专员，你放心转。",
+    ],
+)
+def test_money_routed_past_the_lender_is_private_channel(text):
+    assert private(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您在App里还，或者转到我们的对公账户，户名是某某消费金融有限公司。",
+        "钱不要转给我，我们个人一律不收款。",
+        "唔好转俾任何私人账户，喺App入面还就得。",  # Cantonese: do not transfer to any private account
+        "您把钱存进您自己的还款卡，系统晚上自动扣。",
+        "您打客服热线也行，打过去也是转到我这里。",  # a call put through, not money
+    ],
+)
+def test_the_lenders_channel_and_warnings_are_not(text):
+    assert not private(text)
