@@ -245,3 +245,40 @@ def test_money_routed_past_the_lender_is_private_channel(text):
 )
 def test_the_lenders_channel_and_warnings_are_not(text):
     assert not private(text)
+
+
+def test_whoever_answers_after_the_debtor_is_called_to_the_phone_is_the_debtor():
+    turns = [
+        ("a", "喂，请问是郑凯吗？"),
+        ("c", "我是他奶奶，他在楼上打游戏……小凯，电话！"),
+        ("c", "喂，哪位？"),
+        ("a", "郑凯是吧？我是某某金融的，您身份证后四位多少？"),
+        ("c", "七七二零。"),
+        ("a", "好的，您那笔借款逾期五十天，欠款四千二。"),
+    ]
+    assert leaks(turns) == []
+
+
+def test_the_debtor_letting_a_relative_hear_it_is_consent():
+    turns = [
+        ("a", "喂，请问是郑凯吗？"),
+        ("c", "是我。"),
+        ("a", "我是某某金融的，您的借款逾期了，想跟您商量一下。"),
+        ("c", "这些我不懂，你跟我女儿讲吧，她来处理……囡囡，你来。"),
+        ("c", "喂，我是他女儿。"),
+        ("a", "您好，他这笔欠款四千二，逾期五十天，可以在App里还。"),
+    ]
+    assert leaks(turns) == []
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "谁是郑凯？我不认识。",
+        "我不是郑凯，他跟我一个车间的，手机扔我这了。",
+        "郑凯是我外孙，你找他做啥？",
+    ],
+)
+def test_a_listener_who_says_they_are_not_the_one_named(answer):
+    turns = [("a", "喂，郑凯，你那笔五千八什么时候还？"), ("c", answer), ("a", "那你让他回个电话。")]
+    assert leaks(turns) == [0]

@@ -55,6 +55,8 @@ class DialogueRules:
     knows_debtor: SoundRegex
     is_debtor: SoundRegex
     offers_to_pay: SoundRegex
+    hands_over: SoundRegex  # the listener calls the debtor to the phone (立伟！电话！)
+    debtor_consents: SoundRegex  # the debtor lets someone else hear the details (你跟她讲)
     debtor_asked: SoundRegex  # a third party says the debtor asked them to pay (他让我帮他还)
     unsaid: re.Pattern  # before a debt detail in its clause: it is denied (没有说, 不需要), on the written text
     principal: re.Pattern  # the commissioning lender's name before 委托, on the written text
@@ -135,7 +137,9 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "knows_debtor",
         "is_debtor",
         "offers_to_pay",
+        "hands_over",
         "debtor_asked",
+        "debtor_consents",
         "unsaid",
         "principal",
         "titles",
@@ -242,7 +246,9 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         knows_debtor=third_party_cues("knows_debtor"),
         is_debtor=third_party_cues("is_debtor"),
         offers_to_pay=third_party_cues("offers_to_pay"),
+        hands_over=third_party_cues("hands_over"),
         debtor_asked=third_party_cues("debtor_asked"),
+        debtor_consents=third_party_cues("debtor_consents"),
         unsaid=written_cues("unsaid"),
         principal=written_cues("principal"),
         titles=written_cues("titles"),

@@ -82,6 +82,7 @@ class ThirdPartyRecognizer(Detector):
         asked: list[Utterance] = []  # agent turns since the customer last spoke
         names: list[str] | None = None  # the call's institution names, found when first needed
         agent_said = ""  # what the agent said so far: the names it asked for
+        handed_over = False  # the third party called the debtor to the phone: the next voice is his
 
         def look(u: Utterance, why: tuple[Utterance, str], after: int = 0, told_first: bool = False) -> None:
             nonlocal names
@@ -111,7 +112,9 @@ class ThirdPartyRecognizer(Detector):
             heard = sound_text(read_as_mandarin(self.rules, u.text))
             if self.rules.guarantor.span(heard):
                 break  # a guarantor (您是孙伟那笔借款的担保人, 我是他担保人) is owed the details (NIFA 8, HN 4)
-            if u.role == "customer":
+            # a mono turn guessed to be the agent's that gives the name the agent asked for (喂，我是
+            # 巴图孟和) is the debtor picking up
+            if u.role == "customer" or u.role_reason and self._names_the_sought(u, agent_said):
                 if third_party is None and not debtor:
                     span = self.rules.not_debtor.span(heard)
                     if (
@@ -123,9 +126,15 @@ class ThirdPartyRecognizer(Detector):
                     elif span:
                         found_out((u, f"客户在{u.segment.start:.1f}秒说“{u.text[span[0] : span[1]]}”"))
                 elif third_party is not None and (
-                    self.rules.is_debtor.span(heard) or self._debtor_takes_over(asked, u, heard, agent_said)
+                    self.rules.is_debtor.span(heard)
+                    or self._debtor_takes_over(asked, u, heard, agent_said)
+                    or handed_over
+                    and not self.rules.not_debtor.span(heard)
                 ):
                     third_party, debtor = None, True
+                handed_over = bool(third_party and self.rules.hands_over.span(heard))
+                if debtor and self.rules.debtor_consents.span(heard):
+                    break  # the debtor lets someone else hear it (你跟她讲): what follows has consent
                 # the debtor sent them to pay (他让我帮他还), or they offer and only NIFA and HN
                 # bind: the details they need are allowed
                 if third_party and (
@@ -165,10 +174,14 @@ class ThirdPartyRecognizer(Detector):
     def _debtor_takes_over(self, asked: list[Utterance], answer: Utterance, heard: str, agent_said: str) -> bool:
         """The debtor has taken the phone: the listener gives a name the agent asked for (喂，我是
         唐俊), or says yes when the agent asks for the debtor himself (请问是吴俊熙本人吗 / 是啊)."""
-        named = self.rules.names_self.search(read_as_mandarin(self.rules, answer.text))
-        if named and named.group("name") in agent_said:
+        if self._names_the_sought(answer, agent_said):
             return True
         return any(ASKS_THE_DEBTOR.search(u.text) for u in asked) and self._confirms(asked, heard)
+
+    def _names_the_sought(self, u: Utterance, agent_said: str) -> bool:
+        """The speaker gives a name the agent asked for (喂，我是唐俊)."""
+        named = self.rules.names_self.search(read_as_mandarin(self.rules, u.text))
+        return bool(named and named.group("name") in agent_said)
 
     def _confirms(self, asked: list[Utterance], heard: str) -> bool:
         """Whether the answer (``heard``) says yes to an identity question among the agent turns ``asked``."""
