@@ -227,6 +227,8 @@ def private(text):
         "用云闪付转到这个手机号，转完截个图。",
         "你先汇八百到六二一四八八零零三二九，我这边登记。",  # a number read out
         "那张卡的户名是我们专员，你放心转。",
+        "没现金就拿信用卡刷给我，我手上有个收款码，能刷卡。",  # a code the agent holds
+        "今晚我们的人去你家拿，你把两千现金备好。",  # cash fetched from home
     ],
 )
 def test_money_routed_past_the_lender_is_private_channel(text):
@@ -241,6 +243,8 @@ def test_money_routed_past_the_lender_is_private_channel(text):
         "唔好转俾任何私人账户，喺App入面还就得。",  # Cantonese: do not transfer to any private account
         "您把钱存进您自己的还款卡，系统晚上自动扣。",
         "您打客服热线也行，打过去也是转到我这里。",  # a call put through, not money
+        "凡是让您转到个人账户的，都不是我们的做法。",  # a warning
+        "您用手机银行转到这张卡的卡号就行，别转给任何个人。",  # the card itself is the lender's channel
     ],
 )
 def test_the_lenders_channel_and_warnings_are_not(text):
