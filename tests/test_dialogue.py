@@ -1,6 +1,9 @@
+import copy
+
 import pytest
 from detect_helpers import findings_for, make_call
 
+from pipeline.config import load_config
 from pipeline.detect.dialogue_file import load_dialogue_rules
 from pipeline.detect.registry import default_registry
 from pipeline.detect.roles import RoleGuesser
@@ -88,11 +91,25 @@ def test_call_back_message_to_a_third_party_is_allowed():
     assert findings_for(turns, "third_party_leak") == []
 
 
-def test_third_party_who_offers_to_pay_may_hear_the_amount():
+def _bound_by(*documents):
+    config = copy.deepcopy(load_config())
+    config["detection"]["bound_by"] = list(documents)
+    return config
+
+
+def test_third_party_who_offers_to_pay_hears_the_amount_only_where_gb_does_not_bind():
+    """The ruling in categories.md: GB wants the debtor's consent; NIFA and HN allow the details."""
     turns = THIRD_PARTY_OPEN + [
         ("c", "他是我儿子，他欠你们多少？我帮他还吧。"),
         ("a", "我是某某金融的，一共是三千二百元。"),
     ]
+    assert findings_for(turns, "third_party_leak")
+    assert findings_for(turns, "third_party_leak", config=_bound_by("NIFA", "HN")) == []
+
+
+@pytest.mark.parametrize("sent", ["他昨天跟我说了，让我替他把这个月的钱交了。", "是他托我来处理的，你说要还多少。"])
+def test_third_party_the_debtor_sent_to_pay_may_hear_the_amount(sent):
+    turns = THIRD_PARTY_OPEN + [("c", f"我是他表姐。{sent}"), ("a", "好的，这期一共是三千二百元，在App里还。")]
     assert findings_for(turns, "third_party_leak") == []
 
 

@@ -48,20 +48,36 @@ class DialogueRules:
     agent_addresses_third_party: SoundRegex
     tells_someone_elses_debt: re.Pattern  # on the written text: 王 by sound would be 网 too
     asks_for_someone: SoundRegex
-    agent_names_guarantor: SoundRegex
+    guarantor: SoundRegex
     identity_question: SoundRegex
     confirms_identity: SoundRegex
     wrong_number: SoundRegex
     knows_debtor: SoundRegex
     is_debtor: SoundRegex
     offers_to_pay: SoundRegex
+    hands_over: SoundRegex  # the listener calls the debtor to the phone (立伟！电话！)
+    debtor_consents: SoundRegex  # the debtor lets someone else hear the details (你跟她讲)
+    debtor_asked: SoundRegex  # a third party says the debtor asked them to pay (他让我帮他还)
+    unsaid: re.Pattern  # before a debt detail in its clause: it is denied (没有说, 不需要), on the written text
     principal: re.Pattern  # the commissioning lender's name before 委托, on the written text
     titles: re.Pattern  # department and job titles (信用卡中心, 催收专员): no debt detail
     names_self: re.Pattern  # the listener giving their own name; group `name`
+    # Dialect words read as Mandarin before the cues are matched (佢 as 他, 唔系 as 不是): each
+    # replacement as long as what it replaces, so spans stay those of the text.
+    dialect: list[tuple[re.Pattern, str]]
     reveals: list[Reveal]
     role_cues: list[RoleCue]
     vocabulary: set[str]
     third_party_clauses: list[str]  # the clauses a leak breaks: some of the category table's
+
+
+def read_as_mandarin(rules: DialogueRules, text: str) -> str:
+    """``text`` with its dialect words replaced by Mandarin ones of the same length."""
+    for regex, mandarin in rules.dialect:
+        text = regex.sub(
+            lambda m, mandarin=mandarin: mandarin if len(m.group(0)) == len(mandarin) else m.group(0), text
+        )
+    return text
 
 
 def alternation(doc: YamlDoc, items: list[str], keys: tuple) -> SoundRegex:
@@ -114,16 +130,22 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "agent_addresses_third_party",
         "tells_someone_elses_debt",
         "asks_for_someone",
-        "agent_names_guarantor",
+        "guarantor",
         "identity_question",
         "confirms_identity",
         "wrong_number",
         "knows_debtor",
         "is_debtor",
         "offers_to_pay",
+        "hands_over",
+        "debtor_asked",
+        "debtor_consents",
+        "unsaid",
         "principal",
         "titles",
         "names_self",
+        "relations",
+        "dialect",
         "reveals",
         "clauses",
     )
@@ -133,8 +155,13 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     def words(key: str, required: bool = False) -> list[str]:
         return doc.strings(disclosure.get(key), ("disclosure", key), required)
 
+    # {relation} in a third-party cue stands for every relation (父亲, 姐夫, 房东...), listed once
+    relations = doc.strings(third.get("relations"), ("third_party", "relations"))
+    relation = "(?:" + "|".join(sorted(relations, key=len, reverse=True)) + ")"
+
     def third_party_cues(key: str, required: bool = False) -> SoundRegex:
-        return alternation(doc, doc.strings(third.get(key), ("third_party", key), required), ("third_party", key))
+        patterns = doc.strings(third.get(key), ("third_party", key), required)
+        return alternation(doc, [p.replace("{relation}", relation) for p in patterns], ("third_party", key))
 
     def written_cues(key: str) -> re.Pattern:
         return re.compile(third_party_cues(key).pattern)
@@ -164,6 +191,19 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         regex = checked_regex(doc, raw["pattern"], keys + ("pattern",))
         if regex:
             reveals.append(Reveal(str(raw.get("label", "债务信息")), float(score), regex))
+
+    dialect = []
+    raw_dialect = third.get("dialect") or {}
+    if not isinstance(raw_dialect, dict):
+        doc.problem(("third_party", "dialect"), "must be a mapping of dialect pattern to Mandarin")
+        raw_dialect = {}
+    for pattern, mandarin in raw_dialect.items():
+        keys = ("third_party", "dialect", pattern)
+        regex = doc.regex(str(pattern), keys)
+        if regex and (not isinstance(mandarin, str) or not mandarin):
+            doc.problem(keys, "must map to the Mandarin word")
+        elif regex:
+            dialect.append((regex, mandarin))
 
     role_cues = []
     for role in ("agent", "customer"):
@@ -199,16 +239,21 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
         tells_someone_elses_debt=written_cues("tells_someone_elses_debt"),
         asks_for_someone=third_party_cues("asks_for_someone"),
-        agent_names_guarantor=third_party_cues("agent_names_guarantor"),
+        guarantor=third_party_cues("guarantor"),
         identity_question=third_party_cues("identity_question"),
         confirms_identity=third_party_cues("confirms_identity"),
         wrong_number=third_party_cues("wrong_number"),
         knows_debtor=third_party_cues("knows_debtor"),
         is_debtor=third_party_cues("is_debtor"),
         offers_to_pay=third_party_cues("offers_to_pay"),
+        hands_over=third_party_cues("hands_over"),
+        debtor_asked=third_party_cues("debtor_asked"),
+        debtor_consents=third_party_cues("debtor_consents"),
+        unsaid=written_cues("unsaid"),
         principal=written_cues("principal"),
         titles=written_cues("titles"),
         names_self=re.compile(third_party_cues("names_self").pattern),
+        dialect=dialect,
         reveals=reveals,
         role_cues=role_cues,
         vocabulary=set(doc.strings(data.get("domain_words"), ("domain_words",))) | set(suffixes) | set(brands),

@@ -39,6 +39,9 @@ class Rule:
     severity: str | None  # None: the category's
     score: float
     clauses: list[str]
+    # Cues that cancel this rule's hits only, besides the file's (a condition, 如果 or 的话,
+    # makes a claimed proceeding a lawful possibility; it does not soften 再不还就坐牢).
+    cancels: list[CancelCue] = field(default_factory=list)
 
 
 @dataclass
@@ -86,7 +89,7 @@ class CategoryLexicon:
 
 
 _CATEGORY_KEYS = ("category", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
-_RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses")
+_RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses", "cancel")
 _CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence", "within", "agency")
 
 
@@ -196,16 +199,41 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
                 clauses=_clauses(doc, raw["clauses"], keys + ("clauses",), table, category)
                 if "clauses" in raw
                 else clauses,
+                cancels=_cancels(doc, raw.get("cancel"), keys + ("cancel",)),
             )
         )
 
+    cancels = _cancels(doc, data.get("cancel"), ("cancel",))
+    domain = doc.strings(data.get("domain_words"), ("domain_words",))
+    doc.raise_problems()
+    # Homophone repair uses the terms, the cancel cues (不回 is 不会 misheard) and the longer
+    # words of `sets` (律师事务所); short set words (人事, 朋友...) are too common to repair
+    # towards unless an analyst lists them in domain_words.
+    vocabulary = set(domain)
+    for rule_terms in (r.terms for r in rules):
+        vocabulary.update(rule_terms)
+    for cancel in [*cancels, *(c for r in rules for c in r.cancels)]:
+        vocabulary.update(cancel.cues)
+    for items in sets.values():
+        vocabulary.update(word for word in items if len(word) >= 3)
+    return CategoryLexicon(
+        category=category,
+        speaker=speaker,
+        rules=rules,
+        cancels=cancels,
+        vocabulary=vocabulary,
+    )
+
+
+def _cancels(doc: YamlDoc, value: Any, where: tuple) -> list[CancelCue]:
+    """The cancelling cues of a file or of one rule."""
     cancels: list[CancelCue] = []
-    raw_cancels = data.get("cancel") or []
+    raw_cancels = value or []
     if not isinstance(raw_cancels, list):
-        doc.problem(("cancel",), "must be a list of {name, cues, before/after}")
+        doc.problem(where, "must be a list of {name, cues, before/after}")
         raw_cancels = []
     for i, raw in enumerate(raw_cancels):
-        keys = ("cancel", i)
+        keys = where + (i,)
         if not isinstance(raw, dict):
             doc.problem(keys, "must be a mapping with name, cues and before or after")
             continue
@@ -231,26 +259,7 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
                 agency=doc.strings(raw.get("agency"), keys + ("agency",)),
             )
         )
-
-    domain = doc.strings(data.get("domain_words"), ("domain_words",))
-    doc.raise_problems()
-    # Homophone repair uses the terms, the cancel cues (不回 is 不会 misheard) and the longer
-    # words of `sets` (律师事务所); short set words (人事, 朋友...) are too common to repair
-    # towards unless an analyst lists them in domain_words.
-    vocabulary = set(domain)
-    for rule_terms in (r.terms for r in rules):
-        vocabulary.update(rule_terms)
-    for cancel in cancels:
-        vocabulary.update(cancel.cues)
-    for items in sets.values():
-        vocabulary.update(word for word in items if len(word) >= 3)
-    return CategoryLexicon(
-        category=category,
-        speaker=speaker,
-        rules=rules,
-        cancels=cancels,
-        vocabulary=vocabulary,
-    )
+    return cancels
 
 
 def _expand_sets(doc: YamlDoc, pattern: str, sets: dict[str, list[str]], keys: tuple) -> str | None:

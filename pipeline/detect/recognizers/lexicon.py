@@ -50,9 +50,16 @@ def _sentence_end(text: str, end: int) -> int:
 
 
 def cancelled_by(
-    lexicon: CategoryLexicon, utterance: Utterance, start: int, end: int, term: bool = False, agency: str = ""
+    lexicon: CategoryLexicon,
+    utterance: Utterance,
+    start: int,
+    end: int,
+    term: bool = False,
+    agency: str = "",
+    rule: Rule | None = None,
 ) -> str | None:
-    """The cue that cancels a hit at [start, end) (negation, reported speech...), if any.
+    """The cue that cancels a hit at [start, end) (negation, reported speech...), if any: the
+    file's cues, and those of the ``rule`` that found it.
     ``term``: the hit is one of a rule's fixed phrases, never cancelled from inside; ``agency``:
     the call's calling company, for cues that hold only on some companies' calls.
 
@@ -62,7 +69,7 @@ def cancelled_by(
     # A cue before the hit must be in its clause (你不还，我们就上门 is no negation); a denial
     # after it may close the sentence (黑名单，我们公司是没有的).
     clause, right = _clause_start(text, start), _sentence_end(text, end)
-    for cancel in lexicon.cancels:
+    for cancel in [*lexicon.cancels, *(rule.cancels if rule else ())]:
         if not cancel.applies_on(agency):
             continue
         longest = max(map(len, cancel.cues), default=0)
@@ -160,6 +167,7 @@ class LexiconRecognizer(Detector):
                 m.end(),
                 term=utterance.text[m.start() : m.end()] in rule.terms,
                 agency=agency,
+                rule=rule,
             )
         ]
 
