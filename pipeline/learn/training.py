@@ -405,7 +405,7 @@ Recall by kind of source:
 - Use: a second opinion beside the lexicon rules, to catch paraphrases of threats,
   impersonation and exaggerated consequences in transcripts. Every finding goes to a human
   reviewer (人工复核); the score is a calibrated probability on this corpus, not a legal judgement.
-- Both corpora are written, not recorded: the templates by this project, the calls by four
+- Both corpora are written, not recorded: the templates by this project, the calls by {len(writers)}
   writers asked to write in their own voice. The leave-one-writer-out figures above are the
   honest estimate for a new writer; expect lower on real calls and on dialects none of them wrote.
 - It reads one utterance at a time. Context features (the other party's previous turn, speaker,
