@@ -3,10 +3,20 @@ classifier trained without that writer (leave one writer out): what `callqa eval
 print on calls by a writer the model never read, for every tune writer pooled.
 
     python benchmarks/leave_writer_out.py [--seed S] [--workers W]
+    python benchmarks/leave_writer_out.py --model models/utterance_classifier.skops --writers w9 w10
 
 For each writer of fixtures/labelled/writers/tune/ it trains as `callqa train` does (templates
 plus the other writers' calls, thresholds by writer-grouped cross-validation among them), writes
 the model to a temporary folder, and runs detection with it on the left-out writer's calls.
+With --model it trains nothing: that model file scores the --writers named (writers it never
+read, such as ones added after it was trained).
+
+Besides the call-level table it prints, pooled over the writers, what the classifier does on
+its own: per line (agent and unknown-speaker lines, the model's probability against its
+threshold and its alone threshold) and as findings of the whole detector that no rule agrees
+with (detector `classifier` alone). Such a finding is right when its segment is at most one
+segment from a segment labelled with its category; its recall is the share of labelled
+segments it hits, and the calls it decides are the calls flagged for a category only by it.
 """
 
 from __future__ import annotations
@@ -15,44 +25,138 @@ import argparse
 import copy
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.config import load_config  # noqa: E402
-from pipeline.detect.classifier import save  # noqa: E402
+from pipeline.detect.classifier import CATEGORIES, TrainedClassifier, load, save  # noqa: E402
 from pipeline.detect.registry import CORE_CATEGORIES  # noqa: E402
-from pipeline.learn.corpus import WRITERS_DIR, read_call_utterances, read_corpus  # noqa: E402
-from pipeline.learn.evaluate import Counts, Evaluation, evaluate, read_labelled  # noqa: E402
-from pipeline.learn.training import train  # noqa: E402
+from pipeline.learn.corpus import WRITERS_DIR, Utterance, read_call_utterances, read_corpus  # noqa: E402
+from pipeline.learn.evaluate import Counts, Evaluation, LabelledCall, evaluate, read_labelled  # noqa: E402
+from pipeline.learn.training import SCORED_SPEAKERS, average_precision, score_categories, train  # noqa: E402
 from pipeline.run import detect_stream  # noqa: E402
+
+ALONE = "classifier"
+MODEL_CATEGORIES = ("threat", "impersonation", "exaggeration")  # the ones the detector reads from the model
+TOLERANCE = 1  # segments, as `callqa evaluate` counts a segment hit
+
+
+class AloneCounts:
+    """Findings of the classifier alone: right (near a labelled segment) or not, labelled
+    segments they hit, and the calls flagged for the category by them only."""
+
+    def __init__(self):
+        self.findings = Counter()
+        self.right = Counter()
+        self.hit = Counter()
+        self.labelled = Counter()
+        self.calls_gained = Counter()  # labelled calls flagged only by the classifier alone
+        self.calls_added = Counter()  # unlabelled calls flagged only by the classifier alone
+
+    def add(self, item: LabelledCall, findings) -> None:
+        for category in MODEL_CATEGORIES:
+            wanted = [i for c, i in item.labels if c == category]
+            segments = [i for i in wanted if i is not None]
+            got = [f for f in findings if f.category == category]
+            alone = [f for f in got if f.detector == ALONE]
+            self.labelled[category] += len(segments)
+            self.findings[category] += len(alone)
+            self.right[category] += sum(
+                1
+                for f in alone
+                if (wanted and not segments)
+                or any(abs(f.segment_index - i) <= TOLERANCE for i in segments if f.segment_index is not None)
+            )
+            self.hit[category] += sum(
+                1
+                for i in segments
+                if any(f.segment_index is not None and abs(f.segment_index - i) <= TOLERANCE for f in alone)
+            )
+            if got and len(alone) == len(got):
+                if wanted:
+                    self.calls_gained[category] += 1
+                else:
+                    self.calls_added[category] += 1
+
+    def print(self) -> None:
+        print("findings of the classifier alone (no rule agreeing), whole detector:")
+        print(
+            f"{'category':<16}{'findings':>9}{'right':>7}{'precision':>11}{'recall':>8}{'calls gained':>14}{'calls added':>13}"
+        )
+        for c in MODEL_CATEGORIES:
+            n, right = self.findings[c], self.right[c]
+            precision = right / n if n else 0.0
+            recall = self.hit[c] / self.labelled[c] if self.labelled[c] else 0.0
+            print(
+                f"{c:<16}{n:>9}{right:>7}{precision:>11.3f}{recall:>8.3f}"
+                f"{self.calls_gained[c]:>14}{self.calls_added[c]:>13}"
+            )
+
+
+def print_lines(rows: list[Utterance], probabilities: list[dict[str, float]], models: list[TrainedClassifier]) -> None:
+    """The model alone per scored line, pooled; each line against its own fold's thresholds."""
+    print("the model alone, per agent or unknown-speaker line (pooled over the writers left out):")
+    ap = average_precision(rows, probabilities)
+    for name in ("thresholds", "alone_thresholds"):
+        flagged = [
+            {c: 1.0 if p[c] >= getattr(m, name)[c] else 0.0 for c in CATEGORIES} for p, m in zip(probabilities, models)
+        ]
+        scores = score_categories(rows, flagged, dict.fromkeys(CATEGORIES, 0.5))
+        print(
+            f"  at the {name.replace('_', ' ')}: "
+            + "  ".join(f"{c} P {scores[c].precision:.3f} R {scores[c].recall:.3f}" for c in MODEL_CATEGORIES)
+        )
+    print("  average precision: " + "  ".join(f"{c} {ap[c]:.3f}" for c in MODEL_CATEGORIES))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--model", type=Path, help="score --writers with this model file instead of training")
+    parser.add_argument("--writers", nargs="+", help="tune writers to score (default: all)")
     args = parser.parse_args()
-    corpus = read_corpus()
     files = sorted(WRITERS_DIR.glob("*.jsonl"))
     natural = {path.stem: read_call_utterances(path) for path in files}
+    scored = [path for path in files if not args.writers or path.stem in args.writers]
+    corpus = None if args.model else read_corpus()
     pooled: dict[str, Counts] = {}
+    alone = AloneCounts()
+    lines: list[Utterance] = []
+    line_probabilities: list[dict[str, float]] = []
+    line_models: list[TrainedClassifier] = []
     calls = 0
     with tempfile.TemporaryDirectory(prefix="callqa-lowo-") as folder:
-        for path in files:
-            others = [row for writer, rows in natural.items() if writer != path.stem for row in rows]
-            result = train(corpus["train"], corpus["test"], args.seed, others)
-            model = Path(folder) / f"without-{path.stem}.skops"
-            save(result.model, model)
+        for path in scored:
+            if args.model:
+                model_path = args.model
+                model = load(model_path)
+            else:
+                others = [row for writer, rows in natural.items() if writer != path.stem for row in rows]
+                model = train(corpus["train"], corpus["test"], args.seed, others).model
+                model_path = Path(folder) / f"without-{path.stem}.skops"
+                save(model, model_path)
+            own = [u for u in natural[path.stem] if u.speaker in SCORED_SPEAKERS]
+            lines += own
+            line_probabilities += model.predict_proba([u.text for u in own])
+            line_models += [model] * len(own)
             config = copy.deepcopy(load_config())
-            config["detection"]["classifier"]["model"] = str(model)
-            found = evaluate(
-                read_labelled(path, []),
-                lambda batch: [r.findings for r in detect_stream(batch, config, args.workers)],
-                CORE_CATEGORIES,
-            )
+            config["detection"]["classifier"]["model"] = str(model_path)
+            items = list(read_labelled(path, []))
+            detected = []
+
+            def detect_many(batch, detected=detected):
+                findings = [r.findings for r in detect_stream(batch, config, args.workers)]
+                detected.extend(findings)
+                return findings
+
+            found = evaluate(items, detect_many, CORE_CATEGORIES)
+            for item, findings in zip(items, detected):
+                alone.add(item, findings)
             calls += found.calls
-            print(f"{path.stem}: thresholds {result.thresholds}, alone {result.model.alone_thresholds}")
+            print(f"{path.stem}: thresholds {model.thresholds}, alone {model.alone_thresholds}")
             print(
                 f"{path.stem}: macro F1 over the core five {found.macro_f1(CORE_CATEGORIES):.3f}  "
                 + "  ".join(f"{c} {found.per_category[c].f1:.3f}" for c in CORE_CATEGORIES),
@@ -62,11 +166,15 @@ def main() -> None:
                 total = pooled.setdefault(category, Counts())
                 total.tp, total.fp, total.fn = total.tp + counts.tp, total.fp + counts.fp, total.fn + counts.fn
     all_writers = Evaluation(calls=calls, per_category=pooled)
-    print(f"\nall {len(files)} writers, {calls} calls, each scored by a model trained without its writer")
+    how = f"scored by {args.model}" if args.model else "each scored by a model trained without its writer"
+    print(f"\n{len(scored)} writers ({', '.join(p.stem for p in scored)}), {calls} calls, {how}")
     print(f"{'category':<22}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>8}{'F1':>7}")
     for category, c in sorted(pooled.items()):
         print(f"{category:<22}{c.tp:>5}{c.fp:>5}{c.fn:>5}{c.precision:>11.3f}{c.recall:>8.3f}{c.f1:>7.3f}")
-    print(f"macro F1 over the core five: {all_writers.macro_f1(CORE_CATEGORIES):.3f}")
+    print(f"macro F1 over the core five: {all_writers.macro_f1(CORE_CATEGORIES):.3f}\n")
+    alone.print()
+    print()
+    print_lines(lines, line_probabilities, line_models)
 
 
 if __name__ == "__main__":

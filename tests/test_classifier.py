@@ -10,11 +10,13 @@ import numpy as np
 import pytest
 import skops.io
 from click.testing import CliRunner
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.svm import LinearSVC
 
 from pipeline.calls import Call, CallRecord, Segment
 from pipeline.cli import cli
-from pipeline.detect.classifier import ModelFileError, TrainedClassifier, load, normalise, save
+from pipeline.detect.classifier import ModelFileError, TrainedClassifier, indicator, load, normalise, save
 from pipeline.detect.recognizers.classifier import ClassifierRecognizer
 from pipeline.detect.registry import default_registry
 from pipeline.detect.settings import DetectionSettings
@@ -241,6 +243,31 @@ def test_corpus_errors_name_the_file_and_line(tmp_path):
     path.write_text('{"text": "好的", "label": "none"}\n{"text": "好的", "label": "rude"}\n', encoding="utf-8")
     with pytest.raises(CorpusError, match=r"train.jsonl:2: label must be one of"):
         read_utterances(path)
+
+
+def test_a_line_of_two_categories_is_a_positive_of_both():
+    target = indicator([("impersonation", "exaggeration"), ("none",), ("third_party_leak",)])
+    assert target.tolist() == [[0, 1, 1, 0], [0, 0, 0, 0], [0, 0, 0, 1]]
+
+
+def test_the_shipped_model_flags_a_line_of_two_categories_for_both():
+    model = load(DetectionSettings.from_config({}).classifier.model_path)
+    lines = [
+        "我们是县法院执行庭的，你再不还，下个月就把你列入失信名单，子女考公都受影响",
+        "这边是人民法院，你名下的房子下周就拍卖了",
+    ]
+    for text, probabilities in zip(lines, model.predict_proba(lines)):
+        for category in ("impersonation", "exaggeration"):
+            assert probabilities[category] >= model.thresholds[category], (text, probabilities)
+        assert probabilities["none"] == pytest.approx(1 - max(probabilities[c] for c in model.thresholds))
+
+
+def test_a_model_file_of_the_older_one_label_layout_is_refused(tmp_path):
+    old = Pipeline([("model", LinearSVC())]).fit([[0.0], [1.0], [2.0], [3.0], [4.0]], list("abcde"))
+    path = tmp_path / "old.skops"
+    skops.io.dump({"pipeline": old, "thresholds": {}}, path)
+    with pytest.raises(ModelFileError, match="older layout.*callqa train"):
+        load(path)
 
 
 # --- retraining with reviewer verdicts ------------------------------------------------------

@@ -29,7 +29,9 @@ from pipeline.detect.classifier import (
     LABELS,
     TrainedClassifier,
     build_pipeline,
+    category_probabilities,
     drop_pruned_terms,
+    indicator,
     load,
     save,
 )
@@ -98,13 +100,12 @@ def choose_thresholds(
 
 def fit_pipeline(rows: list[Utterance], seed: int):
     pipeline = build_pipeline(seed)
-    pipeline.fit([u.text for u in rows], [u.label for u in rows])
+    pipeline.fit([u.text for u in rows], indicator(u.categories_or_label for u in rows))
     return pipeline
 
 
 def probabilities_of(pipeline, rows: list[Utterance]) -> list[dict[str, float]]:
-    classes = [str(c) for c in pipeline.classes_]
-    return [dict(zip(classes, map(float, row))) for row in pipeline.predict_proba([u.text for u in rows])]
+    return category_probabilities(pipeline, [u.text for u in rows])
 
 
 def out_of_fold(fixed: list[Utterance], rows: list[Utterance], folds, seed: int) -> list[dict[str, float]]:
@@ -341,22 +342,23 @@ Rebuilding with the same data and seed gives the same predictions, metrics and t
 
 ## What it does
 
-For each agent (坐席) or unknown-speaker utterance of a call it gives the probability of five
-labels: `threat` (威胁恐吓/侮辱谩骂), `impersonation` (冒用公检法/律师名义), `exaggeration`
-(夸大或虚构后果), `third_party_leak` (the utterance discloses someone's debt to a third party)
-and `none`. `ClassifierRecognizer` reports a finding (`detector: classifier`) when the probability
+For each agent (坐席) or unknown-speaker utterance of a call it gives the probability of four
+categories, each on its own (a line can be two at once): `threat` (威胁恐吓/侮辱谩骂),
+`impersonation` (冒用公检法/律师名义), `exaggeration` (夸大或虚构后果) and `third_party_leak`
+(the utterance discloses someone's debt to a third party); `none` is the complement of the
+likeliest. `ClassifierRecognizer` reports a finding (`detector: classifier`) when the probability
 of `threat`, `impersonation` or `exaggeration` reaches its threshold; a finding no lexicon or
 dialogue rule agrees with must reach the higher alone threshold. No detector reads the
 `third_party_leak` probability today (the third-party rule decides leaks from who listens); the
-label stays so that disclosure lines have a class of their own instead of crowding `none`.
+category stays so that disclosure lines are not taught as harmless.
 Customer speech (客户说"我要报警") is never scored.
 
 Features: TF-IDF over character 1–3-grams and toneless pinyin 1–3-grams (a homophone error of
 speech recognition, 发院 for 法院, keeps the pinyin); punctuation and spaces are dropped first, so
 Whisper's spacing of Chinese (spaces between words or characters) gives the same features as
-unspaced text. Model: `LinearSVC` (`class_weight=balanced`, C=1.0) calibrated to probabilities
-by `CalibratedClassifierCV` (sigmoid, 3 folds). Saved with skops; loading refuses types outside
-`TRUSTED_TYPES`. Built with scikit-learn {sklearn.__version__} and skops {skops.__version__}: load it with the same versions.
+unspaced text. Model: one `LinearSVC` per category (`OneVsRestClassifier`,
+`class_weight=balanced`, C=1.0), each calibrated to a probability by `CalibratedClassifierCV`
+(sigmoid, 3 folds). Saved with skops; loading refuses types outside `TRUSTED_TYPES`. Built with scikit-learn {sklearn.__version__} and skops {skops.__version__}: load it with the same versions.
 
 ## Training data
 
@@ -366,7 +368,7 @@ by `CalibratedClassifierCV` (sigmoid, 3 folds). Saved with skops; loading refuse
    character swaps such as 逾期→预期, accent confusions, fillers, lost punctuation and characters),
    with hard negatives (lawful consequences stated calmly, negations, reported speech, customer
    speech, polite messages to a third party, firm but lawful deadlines).{f" Plus {reviewed} utterances from reviewer verdicts (`review`)." if reviewed else ""}
-2. {f"Every one of the {len(natural)} non-empty segments of the calls by the tune writers ({', '.join(writers)}) in `fixtures/labelled/writers/tune/` (`calls natural`): a segment labelled with one of the four categories is a positive (with several, the first of impersonation, threat, exaggeration, third-party leak), every other line, agents' and customers', is `none`. A third of these calls went through the held-out set's recognition noise and Whisper's spacing, a tenth are mono (speaker unknown), as the writers' corpus builder made them. The report and sealed writers are never read." if natural else "No writers' calls (trained on the templates only)."}
+2. {f"Every one of the {len(natural)} non-empty segments of the calls by the tune writers ({', '.join(writers)}) in `fixtures/labelled/writers/tune/` (`calls natural`): a segment labelled with any of the four categories is a positive of each it carries (the counts below list it under the first of impersonation, threat, exaggeration, third-party leak), every other line, agents' and customers', is `none`. A third of these calls went through the held-out set's recognition noise and Whisper's spacing, a tenth are mono (speaker unknown), as the writers' corpus builder made them. The report and sealed writers are never read." if natural else "No writers' calls (trained on the templates only)."}
 
 - train sha256: `{fingerprint(result.train)}`
 - test sha256: `{fingerprint(result.test)}`{natural_hash}
@@ -403,16 +405,16 @@ Recall by kind of source:
 - Use: a second opinion beside the lexicon rules, to catch paraphrases of threats,
   impersonation and exaggerated consequences in transcripts. Every finding goes to a human
   reviewer (人工复核); the score is a calibrated probability on this corpus, not a legal judgement.
-- Both corpora are written, not recorded: the templates by this project, the calls by four
+- Both corpora are written, not recorded: the templates by this project, the calls by {len(writers)}
   writers asked to write in their own voice. The leave-one-writer-out figures above are the
   honest estimate for a new writer; expect lower on real calls and on dialects none of them wrote.
 - It reads one utterance at a time. Context features (the other party's previous turn, speaker,
   position in the call) were measured on the same leave-one-writer-out folds and lowered average
   precision for threat and exaggeration, so the model does not use them; a threat spread over two
   turns can be missed. Sarcasm and tone are invisible to it.
-- One label per utterance: the five probabilities sum to 1, so an utterance that is two
-  violations at once (我是公安局经侦的，你涉嫌信用卡诈骗: impersonation and exaggeration) is
-  usually flagged as one of them. Threat and exaggeration are the pair it confuses most.
+- A line labelled with two categories (我是公安局经侦的，你涉嫌信用卡诈骗: impersonation and
+  exaggeration) is a positive of both; the templates carry one label a row. Threat and
+  exaggeration are the pair it confuses most.
 - Retrain with reviewer verdicts (`callqa train --with-reviews --db qa.db`): confirmed findings
   and added misses become examples, dismissed findings become hard negatives, and the new
   model replaces this one only if its held-out macro-F1 on the templates is not lower.
