@@ -1,13 +1,14 @@
-"""faster-whisper over each channel of a call → time-ordered segments, hallucinations dropped.
+"""faster-whisper over the channels of a call → time-ordered segments, hallucinations dropped.
 
-Each channel (agent, customer, or one ``unknown`` mono channel) is heard on its own, so every
-segment carries its speaker: its speech regions (Silero VAD) are packed into Whisper windows
-(``pack_windows``), the windows of both channels decoded together in batches, and Whisper's
-segments cut by word timestamps where the other party spoke (``split_at_turns``). Whisper
-reads a short prompt of the domain's words and the call's institutions first
-(``domain_prompt``). Its text is converted to simplified script (OpenCC), full-width
-punctuation and one spacing (``pipeline.text``); ``repair_homophones`` then puts back the
-lexicon words the detectors' homophone engine is sure of, keeping the heard text.
+Each channel (agent, customer, or one ``unknown`` mono channel) is heard on its own audio, so
+every segment carries its speaker: the speech regions of all channels (Silero VAD) are laid end
+to end in time order and packed into Whisper windows (``pack_windows``), the windows decoded in
+batches, and each word Whisper writes traced back to the region it was said in; a Whisper
+segment is cut where the turn changes (``split_at_turns``). Whisper can read a short prompt of
+the domain's words and the call's institutions first (``domain_prompt``). Its text is converted
+to simplified script (OpenCC), full-width punctuation and one spacing (``pipeline.text``);
+``repair_homophones`` then puts back the lexicon words the detectors' homophone engine is sure
+of, keeping the heard text.
 
 Whisper invents text where there is none, so every segment passes a filter before it is kept
 (``drop_hallucinations``, pure functions tested without a model):
@@ -18,7 +19,9 @@ Whisper invents text where there is none, so every segment passes a filter befor
   ``max_repeats``-th in a row with the same text;
 * a segment Whisper itself thinks is probably not speech (``no_speech_prob`` above
   ``no_speech_prob_max``) *and* decoded with low confidence (``avg_logprob`` below
-  ``avg_logprob_min``) is dropped: Whisper's own silence rule, applied per segment;
+  ``avg_logprob_min``) is dropped: Whisper's own silence rule, applied to Whisper's segments
+  (``whisper_reason``) before they become the generic ``Segment``, whose ``confidence`` is
+  Whisper's mean token probability;
 * text over audio quieter than ``min_rms_dbfs`` is text on silence, dropped;
 * the subtitle credits Whisper learned from Chinese video subtitles (``KNOWN_HALLUCINATIONS``)
   are dropped wherever they appear.
@@ -239,12 +242,12 @@ def pack_windows(
 class WhisperTranscriber:
     """Loads the Whisper model once (from a local folder, never downloading) and transcribes.
 
-    Each channel's speech regions (Silero VAD) are packed into windows of up to 30 s, pauses
-    shortened to a second, so Whisper reads whole windows with context instead of one padded
-    window per utterance. With ``batch_size`` the windows of both channels are decoded together
-    in batches. Whisper's segments are then cut by word timestamps where the other party spoke
-    in between (mono: at every pause of a second or more), so no segment spans the other
-    party's turn.
+    The speech regions of both channels, in time order, fill windows of up to 28 s (pauses
+    shortened to a second), so Whisper reads whole windows with context instead of one padded
+    window per utterance, and a customer's short reply after the agent's question. With
+    ``batch_size`` the windows are decoded in batches. Each word goes back to the region it
+    was said in, so a segment is cut where the speaker changes (mono: at every pause of a
+    second or more) and no segment spans the other party's turn.
     """
 
     def __init__(self, settings: TranscribeSettings):
