@@ -30,7 +30,6 @@ Whisper invents text where there is none, so every segment passes a filter befor
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 import math
 import re
@@ -251,7 +250,7 @@ class WhisperTranscriber:
     """
 
     def __init__(self, settings: TranscribeSettings):
-        from faster_whisper import WhisperModel
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
 
         self.settings = settings
         self.model_name = settings.model or DEFAULT_MODEL_NAME
@@ -266,7 +265,7 @@ class WhisperTranscriber:
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"model {folder}: cannot load it: {exc}") from None
-        self._batched = _whole_windows_pipeline()(self._model) if settings.batch_size > 0 else None
+        self._batched = BatchedInferencePipeline(self._model) if settings.batch_size > 0 else None
 
     def transcribe(self, audio: Audio, names: Sequence[str] = ()) -> list[Segment]:
         regions = [speech_regions(samples, self.settings.vad) for _, samples in audio.channels]
@@ -359,36 +358,6 @@ class WhisperTranscriber:
             index = int(np.argmin(np.abs(bounds[:-1] - piece.seek / self._model.frames_per_second)))
             heard[index].append(_shifted(piece, -bounds[index]))
         return heard
-
-
-@functools.cache
-def _whole_windows_pipeline():
-    """faster-whisper's batched pipeline, keeping the text Whisper writes after its last pair of
-    timestamps.
-
-    Whisper closes each segment with a timestamp; when the last one is left open (often, for a
-    window's last sentence), faster-whisper's own loop reads the window again from there, and the
-    batched pipeline, reading each window once, drops that text. Closing it at the window's end
-    keeps it: no second reading of the window's last region.
-    """
-    from faster_whisper import BatchedInferencePipeline
-
-    class WholeWindows(BatchedInferencePipeline):
-        def forward(self, features, tokenizer, chunks_metadata, options):
-            self._ends = [
-                tokenizer.timestamp_begin + round(min(chunk["duration"], _WINDOW) / self.model.time_precision)
-                for chunk in chunks_metadata
-            ]
-            return super().forward(features, tokenizer, chunks_metadata, options)
-
-        def generate_segment_batched(self, features, tokenizer, options):
-            encoder_output, outputs = super().generate_segment_batched(features, tokenizer, options)
-            for output, end in zip(outputs, self._ends):
-                if output["tokens"] and output["tokens"][-1] < tokenizer.timestamp_begin:
-                    output["tokens"] = [*output["tokens"], end]
-            return encoder_output, outputs
-
-    return WholeWindows
 
 
 def _shifted(piece, by: float):
