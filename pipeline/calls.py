@@ -41,8 +41,7 @@ class Segment:
     end: float
     speaker: str
     text: str
-    avg_logprob: float | None = None
-    no_speech_prob: float | None = None
+    confidence: float | None = None  # the recogniser's, 0-1 (Whisper: mean token probability); None: not given
     raw_text: str | None = None  # the recogniser's text where ``text`` had homophones repaired
     rms_dbfs: float | None = None  # loudness on the speaker's channel (acoustics.segment_loudness); None: not measured
 

@@ -62,8 +62,7 @@ CREATE TABLE IF NOT EXISTS segments (
     "end" REAL NOT NULL,
     speaker TEXT NOT NULL,          -- agent | customer | unknown
     text TEXT NOT NULL,
-    avg_logprob REAL,
-    no_speech_prob REAL,
+    confidence REAL,                -- the recogniser's confidence in the text, 0-1 (NULL: not given)
     text_tokens TEXT,               -- jieba-segmented text, indexed by segments_fts
     raw_text TEXT,                  -- the recogniser's text when homophones were repaired in text
     rms_dbfs REAL,                  -- loudness on the speaker's channel (NULL: not measured, e.g. a transcript)
@@ -470,6 +469,9 @@ MIGRATIONS: list[str] = [
     f"INSERT OR REPLACE INTO call_findings{_ALL_ROWS.format(where='')}",
     *(f"DROP TRIGGER IF EXISTS {name}" for name in _QUEUE_TRIGGERS),
     *_QUEUE_TRIGGERS.values(),
+    # issue 13: one recogniser-neutral confidence instead of Whisper's avg_logprob and
+    # no_speech_prob (older databases keep those two columns, no longer written)
+    "ALTER TABLE segments ADD COLUMN confidence REAL",
 ]
 
 
@@ -589,8 +591,7 @@ def save_call(db: sqlite_utils.Database, record: CallRecord, run_id: int | None 
                     "end": s.end,
                     "speaker": s.speaker,
                     "text": s.text,
-                    "avg_logprob": s.avg_logprob,
-                    "no_speech_prob": s.no_speech_prob,
+                    "confidence": s.confidence,
                     "text_tokens": index_tokens(s.text),
                     "raw_text": s.raw_text,
                     "rms_dbfs": s.rms_dbfs,
@@ -681,10 +682,9 @@ def load_call(db: sqlite_utils.Database, call_id: str) -> Call:
     if row is None:
         raise KeyError(call_id)
     segments = [
-        Segment(start=r[0], end=r[1], speaker=r[2], text=r[3], avg_logprob=r[4], no_speech_prob=r[5], rms_dbfs=r[6])
+        Segment(start=r[0], end=r[1], speaker=r[2], text=r[3], confidence=r[4], rms_dbfs=r[5])
         for r in db.execute(
-            'SELECT start, "end", speaker, text, avg_logprob, no_speech_prob, rms_dbfs FROM segments '
-            "WHERE call_id = ? ORDER BY idx",
+            'SELECT start, "end", speaker, text, confidence, rms_dbfs FROM segments WHERE call_id = ? ORDER BY idx',
             [call_id],
         )
     ]

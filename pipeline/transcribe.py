@@ -1,13 +1,14 @@
-"""faster-whisper over each channel of a call → time-ordered segments, hallucinations dropped.
+"""faster-whisper over the channels of a call → time-ordered segments, hallucinations dropped.
 
-Each channel (agent, customer, or one ``unknown`` mono channel) is heard on its own, so every
-segment carries its speaker: its speech regions (Silero VAD) are packed into Whisper windows
-(``pack_windows``), the windows of both channels decoded together in batches, and Whisper's
-segments cut by word timestamps where the other party spoke (``split_at_turns``). Whisper
-reads a short prompt of the domain's words and the call's institutions first
-(``domain_prompt``). Its text is converted to simplified script (OpenCC), full-width
-punctuation and one spacing (``pipeline.text``); ``repair_homophones`` then puts back the
-lexicon words the detectors' homophone engine is sure of, keeping the heard text.
+Each channel (agent, customer, or one ``unknown`` mono channel) is heard on its own audio, so
+every segment carries its speaker: the speech regions of all channels (Silero VAD) are laid end
+to end in time order and packed into Whisper windows (``pack_windows``), the windows decoded in
+batches, and each word Whisper writes traced back to the region it was said in; a Whisper
+segment is cut where the turn changes (``split_at_turns``). Whisper can read a short prompt of
+the domain's words and the call's institutions first (``domain_prompt``). Its text is converted
+to simplified script (OpenCC), full-width punctuation and one spacing (``pipeline.text``);
+``repair_homophones`` then puts back the lexicon words the detectors' homophone engine is sure
+of, keeping the heard text.
 
 Whisper invents text where there is none, so every segment passes a filter before it is kept
 (``drop_hallucinations``, pure functions tested without a model):
@@ -18,7 +19,9 @@ Whisper invents text where there is none, so every segment passes a filter befor
   ``max_repeats``-th in a row with the same text;
 * a segment Whisper itself thinks is probably not speech (``no_speech_prob`` above
   ``no_speech_prob_max``) *and* decoded with low confidence (``avg_logprob`` below
-  ``avg_logprob_min``) is dropped: Whisper's own silence rule, applied per segment;
+  ``avg_logprob_min``) is dropped: Whisper's own silence rule, applied to Whisper's segments
+  (``whisper_reason``) before they become the generic ``Segment``, whose ``confidence`` is
+  Whisper's mean token probability;
 * text over audio quieter than ``min_rms_dbfs`` is text on silence, dropped;
 * the subtitle credits Whisper learned from Chinese video subtitles (``KNOWN_HALLUCINATIONS``)
   are dropped wherever they appear.
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import re
 import unicodedata
 import zlib
@@ -47,9 +51,9 @@ from pipeline.text import LEXICON_DIR, domain_words, normalize_spacing, to_chine
 log = logging.getLogger(__name__)
 
 _WINDOW = 30.0  # seconds of audio Whisper reads at once
-_PACKED = 24.0  # seconds of speech packed into one window: Whisper drops a last sentence it
-# cannot see end, which it does more often the nearer the audio runs to the end of its window
-_RETRY_WINDOW = 10.0  # a second reading of what Whisper skipped, in shorter windows
+_PACKED = 28.0  # seconds of speech (and kept pauses) packed into one window; on the stereo
+# fixtures 28 against 24 took 15 windows instead of 19 and 55 CPU s instead of 65 at CER 0.135
+_RETRY_WINDOW = 20.0  # a second reading of what Whisper skipped, in shorter windows
 _VAD_BLOCK = 120.0  # seconds of a channel given to the voice-activity detector at once: Silero
 # copies its input twice and onnxruntime keeps the arena its largest input needed
 _WINDOWS_AT_ONCE = 32  # windows decoded per batched call: bounds memory on long calls
@@ -152,99 +156,97 @@ def domain_prompt(names: Sequence[str], lexicon_dir: Path = LEXICON_DIR) -> str:
 
 
 @dataclass
-class Window:
-    """Speech regions of one channel packed into one Whisper window, long pauses shortened.
-
-    ``pieces`` are (start, end) stretches of the channel laid end to end: each speech region,
-    and after it at most ``max_pause`` seconds of the pause that follows. A time in the window
-    maps back to the channel through them.
-    """
+class Piece:
+    """One speech region of one channel in a window, with the pause kept after it."""
 
     speaker: str
     channel: int  # index into the call's channels
-    regions: list[tuple[float, float]]  # the channel's speech in the window (channel seconds)
-    pieces: list[tuple[float, float]]
-    turns: list[float]  # window times where the other party spoke: no segment runs across them
+    speech: tuple[float, float]  # the region (channel seconds)
+    end: float  # where the piece stops on the channel: its speech and at most ``max_pause`` after
+    at: float  # where the piece starts in the window
+    turn: int  # pieces of one turn: one speaker, nobody else in between
 
     @property
     def length(self) -> float:
-        return sum(end - start for start, end in self.pieces)
+        return self.end - self.speech[0]
 
-    def samples(self, channel: np.ndarray) -> np.ndarray:
+
+@dataclass
+class Window:
+    """Speech regions of all channels laid end to end in time order, read as one Whisper window.
+
+    Both parties' regions fill windows together (a customer's short reply is heard after the
+    agent's question instead of padded alone to 30 s); every piece keeps its channel, so each
+    word Whisper writes is traced back to its piece: its speaker, turn and time.
+    """
+
+    pieces: list[Piece] = field(default_factory=list)
+
+    @property
+    def length(self) -> float:
+        return sum(piece.length for piece in self.pieces)
+
+    def samples(self, channels: Sequence[tuple[str, np.ndarray]]) -> np.ndarray:
         return np.concatenate(
-            [channel[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)] for start, end in self.pieces]
+            [channels[p.channel][1][round(p.speech[0] * SAMPLE_RATE) : round(p.end * SAMPLE_RATE)] for p in self.pieces]
         )
 
-    def turn_of(self, start: float, end: float) -> int:
-        """Which turn of the window a word (window times) belongs to: the turn of the speech
-        region it overlaps most, or lies nearest to. A word's timestamps often stretch into
-        the pause beside it, so its midpoint alone can land in the wrong turn."""
-        best, turn, at = None, 0, 0.0
-        for (piece_start, piece_end), (speech_start, speech_end) in zip(self.pieces, self.regions):
-            speech = (at, at + speech_end - speech_start)
-            overlap = min(end, speech[1]) - max(start, speech[0])  # negative: the gap between
-            here = sum(1 for t in self.turns if t <= at + 1e-9)
-            if best is None or overlap > best:
-                best, turn = overlap, here
-            at += piece_end - piece_start
-        return turn
+    def piece_of(self, start: float, end: float) -> Piece:
+        """The piece a word (window times) belongs to: the one whose speech it overlaps most, or
+        lies nearest to. A word's timestamps often stretch into the pause beside it, so its
+        midpoint alone can land in the wrong piece."""
+        return max(self.pieces, key=lambda p: min(end, p.at + p.speech[1] - p.speech[0]) - max(start, p.at))
 
-    def to_channel(self, t: float, edge: str) -> float:
-        """A time in the window as a time in the channel. A word edge inside a shortened
-        pause is moved onto the speech: a word's ``start`` to the next region, its ``end``
-        back to the region before."""
-        at = 0.0
-        for i, ((start, end), (_, speech_end)) in enumerate(zip(self.pieces, self.regions)):
-            if t <= at + (end - start) or i == len(self.pieces) - 1:
-                heard = start + max(0.0, t - at)
-                if heard <= speech_end:
-                    return heard
-                if edge == "start" and i + 1 < len(self.regions):
-                    return self.regions[i + 1][0]
-                return speech_end
-            at += end - start
-        raise AssertionError("a window has pieces")
+    @staticmethod
+    def to_channel(t: float, piece: Piece) -> float:
+        """A time in the window as a time on ``piece``'s channel, moved onto its speech (a word's
+        edge often lies in the pause beside it)."""
+        return min(max(piece.speech[0] + t - piece.at, piece.speech[0]), piece.speech[1])
 
 
 def pack_windows(
-    speaker: str,
-    channel: int,
-    regions: list[tuple[float, float]],
-    others: list[tuple[float, float]] | None,
+    channels: Sequence[tuple[str, list[tuple[float, float]]]],
     duration: float,
     max_pause: float = 1.0,
     longest: float = _WINDOW,
+    every_region_a_turn: bool = False,
 ) -> list[Window]:
-    """Consecutive speech regions of a channel packed into windows of at most ``longest`` s.
+    """The speech regions of all channels, ``(speaker, regions)`` each, in time order, packed
+    into windows of at most ``longest`` s of speech, each region with at most ``max_pause`` s of
+    the pause after it on its channel.
 
-    ``others`` is the other party's speech (None on a mono call): a pause in which the other
-    party spoke is a turn, and the window is cut there after decoding. On a mono call every
-    pause between regions (a second or more, see ``speech_regions``) counts as a turn.
+    A turn ends where the speaker changes. On a mono call every region is a turn of its own
+    (regions are split at pauses of a second or more, see ``speech_regions``), and so with
+    ``every_region_a_turn`` (a second reading of some regions, without the others between).
     """
+    ordered = sorted(
+        (start, end, channel, regions[i + 1][0] if i + 1 < len(regions) else duration)
+        for channel, (_, regions) in enumerate(channels)
+        for i, (start, end) in enumerate(regions)
+    )
+    every_region_a_turn = every_region_a_turn or len(channels) == 1
     windows: list[Window] = []
-    for i, (start, end) in enumerate(regions):
-        pause_end = regions[i + 1][0] if i + 1 < len(regions) else duration
-        piece_end = min(pause_end, end + max_pause)
-        window = windows[-1] if windows else None
-        if window is None or window.length + (end - start) > longest:
-            window = Window(speaker, channel, [], [], [])
-            windows.append(window)
-        elif others is None or any(s < start and e > window.regions[-1][1] for s, e in others):
-            window.turns.append(window.length)
-        window.regions.append((start, end))
-        window.pieces.append((start, piece_end))
+    turn = -1
+    for start, end, channel, next_start in ordered:
+        if not windows or windows[-1].length + (end - start) > longest:
+            windows.append(Window())
+        window = windows[-1]
+        if every_region_a_turn or not window.pieces or window.pieces[-1].channel != channel:
+            turn += 1
+        piece_end = min(next_start, end + max_pause)
+        window.pieces.append(Piece(channels[channel][0], channel, (start, end), piece_end, window.length, turn))
     return windows
 
 
 class WhisperTranscriber:
     """Loads the Whisper model once (from a local folder, never downloading) and transcribes.
 
-    Each channel's speech regions (Silero VAD) are packed into windows of up to 30 s, pauses
-    shortened to a second, so Whisper reads whole windows with context instead of one padded
-    window per utterance. With ``batch_size`` the windows of both channels are decoded together
-    in batches. Whisper's segments are then cut by word timestamps where the other party spoke
-    in between (mono: at every pause of a second or more), so no segment spans the other
-    party's turn.
+    The speech regions of both channels, in time order, fill windows of up to 28 s (pauses
+    shortened to a second), so Whisper reads whole windows with context instead of one padded
+    window per utterance, and a customer's short reply after the agent's question. With
+    ``batch_size`` the windows are decoded in batches. Each word goes back to the region it
+    was said in, so a segment is cut where the speaker changes (mono: at every pause of a
+    second or more) and no segment spans the other party's turn.
     """
 
     def __init__(self, settings: TranscribeSettings):
@@ -268,7 +270,7 @@ class WhisperTranscriber:
     def transcribe(self, audio: Audio, names: Sequence[str] = ()) -> list[Segment]:
         regions = [speech_regions(samples, self.settings.vad) for _, samples in audio.channels]
         options = self.decode_options(names)
-        heard = self._hear(audio, regions, regions, _PACKED, options)
+        heard = self._hear(audio, regions, _PACKED, options)
         # Whisper now and then stops before the end of a full window, or loops and is dropped:
         # the regions it left without words are read again in short windows of their own.
         missed = [
@@ -276,8 +278,9 @@ class WhisperTranscriber:
             for channel_regions, said in zip(regions, heard)
         ]
         if any(missed):
-            for said, again in zip(heard, self._hear(audio, missed, regions, _RETRY_WINDOW, options)):
-                said.extend(again)
+            again = self._hear(audio, missed, _RETRY_WINDOW, options, every_region_a_turn=True)
+            for said, more in zip(heard, again):
+                said.extend(more)
         segments: list[Segment] = []
         for (_, samples), said in zip(audio.channels, heard):
             said.sort(key=lambda s: (s.start, s.end))
@@ -300,53 +303,36 @@ class WhisperTranscriber:
             hotwords=s.hotwords or None,
         )
 
-    def _hear(self, audio: Audio, regions, all_regions, longest: float, options: dict) -> list[list[Segment]]:
-        """Segments heard in ``regions`` (per channel), in windows of at most ``longest`` s;
-        ``all_regions`` tell where the other party spoke."""
-        mono = len(audio.channels) == 1
-        windows = [
-            window
-            for channel, (speaker, samples) in enumerate(audio.channels)
-            for window in pack_windows(
-                speaker,
-                channel,
-                regions[channel],
-                None if mono else [r for c, rs in enumerate(all_regions) if c != channel for r in rs],
-                len(samples) / SAMPLE_RATE,
-                longest=longest,
-            )
-        ]
+    def _hear(self, audio: Audio, regions, longest: float, options: dict, **packing) -> list[list[Segment]]:
+        """The segments heard in ``regions`` (per channel), per channel, in windows of at most
+        ``longest`` s of speech."""
+        windows = pack_windows(
+            [(speaker, channel_regions) for (speaker, _), channel_regions in zip(audio.channels, regions)],
+            audio.duration,
+            longest=longest,
+            **packing,
+        )
         heard: list[list[Segment]] = [[] for _ in audio.channels]
-        if windows:
-            for window, pieces in zip(windows, self._decode(audio, windows, options)):
-                for piece in pieces:
-                    if not self._is_loop(piece):
-                        heard[window.channel].extend(split_at_turns(piece, window))
+        for window, pieces in zip(windows, self._decode(audio, windows, options)):
+            for piece in pieces:
+                if not self._unheard(piece):
+                    for channel, segment in split_at_turns(piece, window):
+                        heard[channel].append(segment)
         return heard
 
-    def _is_loop(self, piece) -> bool:
-        """Whether Whisper's whole segment is a repetition loop (checked before it is cut)."""
-        ratio = compression_ratio(piece.text)
-        if ratio > self.settings.compression_ratio_max:
-            log.debug(
-                "dropped %.2f-%.2f %r: repetition loop (compression ratio %.2f)",
-                piece.start,
-                piece.end,
-                piece.text[:60],
-                ratio,
-            )
-            return True
-        return False
+    def _unheard(self, piece) -> bool:
+        """Whether Whisper's whole segment is to be dropped by Whisper's own figures (checked
+        before it is cut at turns): a repetition loop, or probably no speech."""
+        reason = whisper_reason(piece, self.settings)
+        if reason:
+            log.debug("dropped %.2f-%.2f %r: %s", piece.start, piece.end, piece.text[:60], reason)
+        return reason is not None
 
     def _decode(self, audio: Audio, windows: list[Window], options: dict) -> list[list]:
         """Whisper's segments (with words, in window time) for each window, in order."""
         if self._batched is None:
             return [
-                list(
-                    self._model.transcribe(
-                        window.samples(audio.channels[window.channel][1]), vad_filter=False, **options
-                    )[0]
-                )
+                list(self._model.transcribe(window.samples(audio.channels), vad_filter=False, **options)[0])
                 for window in windows
             ]
         return [
@@ -356,8 +342,8 @@ class WhisperTranscriber:
         ]
 
     def _decode_batched(self, audio: Audio, windows: list[Window], options: dict) -> list[list]:
-        clips = [window.samples(audio.channels[window.channel][1]) for window in windows]
-        # The windows laid end to end, one clip each: windows of both sides fill the batches.
+        clips = [window.samples(audio.channels) for window in windows]
+        # The windows laid end to end, one clip each.
         bounds = np.cumsum([0] + [len(clip) for clip in clips]) / SAMPLE_RATE
         pieces, _ = self._batched.transcribe(
             np.concatenate(clips),
@@ -380,29 +366,29 @@ def _shifted(piece, by: float):
     return dataclasses.replace(piece, start=piece.start + by, end=piece.end + by, words=words)
 
 
-def split_at_turns(piece, window: Window) -> list[Segment]:
-    """One Whisper segment (times in ``window``) as segments of the channel, cut at the
-    window's turns by its words' timestamps."""
-    groups: list[tuple[int, list]] = []
+def split_at_turns(piece, window: Window) -> list[tuple[int, Segment]]:
+    """One Whisper segment (times in ``window``) as (channel, segment) pairs, cut by its words'
+    timestamps where the turn changes."""
+    groups: list[list] = []  # [(piece of the window, word), ...] per turn
     for word in piece.words or []:
-        turn = window.turn_of(word.start, word.end)
-        if groups and groups[-1][0] == turn:
-            groups[-1][1].append(word)
+        owner = window.piece_of(word.start, word.end)
+        if groups and groups[-1][-1][0].turn == owner.turn:
+            groups[-1].append((owner, word))
         else:
-            groups.append((turn, [word]))
+            groups.append([(owner, word)])
     segments = []
-    for _, words in groups:
-        start, end = window.to_channel(words[0].start, "start"), window.to_channel(words[-1].end, "end")
-        segments.append(
-            Segment(
-                start=round(start, 2),
-                end=round(max(end, start), 2),
-                speaker=window.speaker,
-                text=normalize_spacing(to_chinese_punctuation(to_simplified("".join(w.word for w in words)))),
-                avg_logprob=piece.avg_logprob,
-                no_speech_prob=piece.no_speech_prob,
-            )
+    for group in groups:
+        (first, first_word), (last, last_word) = group[0], group[-1]
+        start, end = window.to_channel(first_word.start, first), window.to_channel(last_word.end, last)
+        text = "".join(word.word for _, word in group)
+        segment = Segment(
+            start=round(start, 2),
+            end=round(max(end, start), 2),
+            speaker=first.speaker,
+            text=normalize_spacing(to_chinese_punctuation(to_simplified(text))),
+            confidence=round(math.exp(piece.avg_logprob), 3),
         )
+        segments.append((first.channel, segment))
     return segments
 
 
@@ -492,6 +478,18 @@ def drop_hallucinations(
     return kept
 
 
+def whisper_reason(piece, settings: TranscribeSettings) -> str | None:
+    """Why a faster-whisper segment is no speech by Whisper's own figures, or None: a repetition
+    loop (its text compresses too well), or Whisper's silence rule (``no_speech_prob`` high
+    *and* ``avg_logprob`` low; real speech on a poor line can score low on one alone)."""
+    ratio = compression_ratio(piece.text)
+    if ratio > settings.compression_ratio_max:
+        return f"repetition loop (compression ratio {ratio:.2f})"
+    if piece.no_speech_prob > settings.no_speech_prob_max and piece.avg_logprob < settings.avg_logprob_min:
+        return f"probably not speech (no_speech_prob {piece.no_speech_prob:.2f}, avg_logprob {piece.avg_logprob:.2f})"
+    return None
+
+
 def hallucination_reason(
     segment: Segment,
     samples: np.ndarray,
@@ -506,15 +504,6 @@ def hallucination_reason(
     ratio = compression_ratio(segment.text)
     if ratio > settings.compression_ratio_max:
         return f"repetition loop (compression ratio {ratio:.2f})"
-    if (
-        segment.no_speech_prob is not None
-        and segment.avg_logprob is not None
-        and segment.no_speech_prob > settings.no_speech_prob_max
-        and segment.avg_logprob < settings.avg_logprob_min
-    ):
-        return (
-            f"probably not speech (no_speech_prob {segment.no_speech_prob:.2f}, avg_logprob {segment.avg_logprob:.2f})"
-        )
     level = rms_dbfs(samples[int(segment.start * sample_rate) : int(segment.end * sample_rate)])
     if level < settings.min_rms_dbfs:
         return f"text over silence ({level:.1f} dBFS)"

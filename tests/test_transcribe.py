@@ -21,6 +21,7 @@ from pipeline.transcribe import (
     rms_dbfs,
     speech_regions,
     split_at_turns,
+    whisper_reason,
 )
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "audio"
@@ -32,10 +33,8 @@ def tone(seconds: float, amplitude: float = 0.1) -> np.ndarray:
     return (amplitude * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
 
 
-def segment(text, start=0.0, end=1.0, avg_logprob=-0.3, no_speech_prob=0.1):
-    return Segment(
-        start=start, end=end, speaker="agent", text=text, avg_logprob=avg_logprob, no_speech_prob=no_speech_prob
-    )
+def segment(text, start=0.0, end=1.0):
+    return Segment(start=start, end=end, speaker="agent", text=text, confidence=0.7)
 
 
 LOUD = tone(10.0)
@@ -84,7 +83,7 @@ def test_same_text_in_many_segments_in_a_row_is_a_loop():
     assert len(kept) == 3  # up to max_repeats is ordinary (a caller saying hello on a bad line)
 
 
-# --- Whisper's own confidence ----------------------------------------------------------------
+# --- Whisper's own figures, on Whisper's segments ---------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -97,13 +96,19 @@ def test_same_text_in_many_segments_in_a_row_is_a_loop():
     ],
 )
 def test_no_speech_drop_needs_both_signals(no_speech_prob, avg_logprob, dropped):
-    seg = segment("嗯，那个", avg_logprob=avg_logprob, no_speech_prob=no_speech_prob)
-    reason = hallucination_reason(seg, LOUD, SETTINGS)
+    piece = FakePiece("嗯，那个", [], avg_logprob=avg_logprob, no_speech_prob=no_speech_prob)
+    reason = whisper_reason(piece, SETTINGS)
     assert (reason is not None and "not speech" in reason) is dropped
 
 
-def test_segments_without_confidence_figures_are_judged_on_the_rest():
-    seg = Segment(start=0, end=1, speaker="agent", text="你好")
+def test_a_looping_whisper_segment_is_dropped_before_it_is_cut():
+    loop = "我们会联系你的家人和单位，请你尽快处理这笔欠款，否则后果自负。" * 5
+    assert "repetition loop" in whisper_reason(FakePiece(loop, []), SETTINGS)
+    assert whisper_reason(FakePiece("您好，我是华信资产的客服。", []), SETTINGS) is None
+
+
+def test_segments_without_a_confidence_are_judged_on_the_rest():
+    seg = Segment(start=0, end=1, speaker="agent", text="你好")  # a vendor transcript's segment
     assert hallucination_reason(seg, LOUD, SETTINGS) is None
 
 
@@ -217,37 +222,57 @@ AGENT = [(0.0, 3.0), (4.5, 8.0), (12.0, 15.0), (16.5, 20.0)]
 CUSTOMER = [(8.5, 11.5)]  # between the agent's second and third regions
 
 
-def test_regions_are_packed_with_pauses_shortened():
-    (window,) = pack_windows("agent", 0, AGENT, CUSTOMER, duration=21.0, max_pause=1.0)
-    assert window.regions == AGENT
-    # A pause of 1.5 s keeps its first second; the call's end closes the last one.
-    assert window.pieces == [(0.0, 4.0), (4.5, 9.0), (12.0, 16.0), (16.5, 21.0)]
-    assert window.length == pytest.approx(17.0)
-    # The customer spoke in the pause after the second region: a turn at its end in the window.
-    assert window.turns == [pytest.approx(8.5)]
+def stereo(**packing):
+    (window,) = pack_windows([("agent", AGENT), ("customer", CUSTOMER)], duration=21.0, max_pause=1.0, **packing)
+    return window
 
 
-def test_a_window_holds_at_most_thirty_seconds():
+def test_both_parties_regions_are_laid_end_to_end_in_time_order_with_pauses_shortened():
+    window = stereo()
+    assert [(p.speaker, p.speech) for p in window.pieces] == [
+        ("agent", (0.0, 3.0)),
+        ("agent", (4.5, 8.0)),
+        ("customer", (8.5, 11.5)),
+        ("agent", (12.0, 15.0)),
+        ("agent", (16.5, 20.0)),
+    ]
+    # A pause of 1.5 s keeps its first second; the next region on the channel or the call's end
+    # closes it (the customer's pause runs to the end of the call: only its first second).
+    assert [p.end for p in window.pieces] == [4.0, 9.0, 12.5, 16.0, 21.0]
+    assert [p.at for p in window.pieces] == pytest.approx([0.0, 4.0, 8.5, 12.5, 16.5])
+    assert window.length == pytest.approx(21.0)
+    # Turns change with the speaker.
+    assert [p.turn for p in window.pieces] == [0, 0, 1, 2, 2]
+
+
+def test_a_window_holds_at_most_thirty_seconds_of_speech():
     regions = [(t, t + 8.0) for t in range(0, 100, 10)]
-    windows = pack_windows("agent", 0, regions, [], duration=100.0)
-    assert [len(w.regions) for w in windows] == [3, 3, 3, 1]
+    windows = pack_windows([("agent", regions), ("customer", [])], duration=100.0)
+    assert [len(w.pieces) for w in windows] == [3, 3, 3, 1]
     assert all(w.length <= 30.0 for w in windows)
-    assert [r for w in windows for r in w.regions] == regions
+    assert [p.speech for w in windows for p in w.pieces] == regions
 
 
-def test_on_a_mono_call_every_pause_is_a_turn():
-    (window,) = pack_windows("unknown", 0, AGENT, None, duration=21.0)
-    assert len(window.turns) == len(AGENT) - 1
+def test_on_a_mono_call_every_region_is_a_turn():
+    (window,) = pack_windows([("unknown", AGENT)], duration=21.0)
+    assert [p.turn for p in window.pieces] == [0, 1, 2, 3]
+    assert [p.turn for p in stereo(every_region_a_turn=True).pieces] == [0, 1, 2, 3, 4]
 
 
-def test_window_times_map_back_to_the_channel_and_onto_speech():
-    (window,) = pack_windows("agent", 0, AGENT, CUSTOMER, duration=21.0, max_pause=1.0)
-    assert window.to_channel(1.0, "start") == pytest.approx(1.0)
-    assert window.to_channel(5.0, "start") == pytest.approx(5.5)  # 1.0 s into the second region
-    # 3.5 s is inside the shortened pause after the first region (3.0-4.0 in the window).
-    assert window.to_channel(3.5, "start") == pytest.approx(4.5)
-    assert window.to_channel(3.5, "end") == pytest.approx(3.0)
-    assert window.to_channel(9.0, "start") == pytest.approx(12.5)
+def test_window_times_map_back_to_their_channel_and_onto_speech():
+    window = stereo()
+    first, second = window.pieces[:2]
+    assert window.piece_of(0.5, 1.0) is first
+    assert window.to_channel(1.0, first) == pytest.approx(1.0)
+    assert window.to_channel(5.0, second) == pytest.approx(5.5)  # 1.0 s into the second region
+    # 3.1-3.5 is in the shortened pause after the first region (3.0-4.0), nearer its speech: the
+    # word is the first region's, its end moved back onto the speech; a start in that pause is
+    # moved onto the next region's speech.
+    assert window.piece_of(3.1, 3.5) is first
+    assert window.to_channel(3.5, first) == pytest.approx(3.0)
+    assert window.to_channel(3.5, second) == pytest.approx(4.5)
+    # A word across the pause belongs where most of it was said.
+    assert window.piece_of(3.8, 4.9) is second
 
 
 @dataclasses.dataclass
@@ -263,22 +288,36 @@ class FakePiece:
     words: list
     avg_logprob: float = -0.2
     no_speech_prob: float = 0.01
+    start: float = 0.0
+    end: float = 1.0
 
 
-def test_a_whisper_segment_across_the_other_partys_turn_is_cut_there():
-    (window,) = pack_windows("agent", 0, AGENT, CUSTOMER, duration=21.0, max_pause=1.0)
-    words = [FakeWord(5.0, 6.0, "你"), FakeWord(6.0, 7.5, "欠钱"), FakeWord(8.6, 9.0, "今天"), FakeWord(9.0, 9.4, "还")]
-    segments = split_at_turns(FakePiece("你欠钱今天还", words), window)
-    assert [(s.text, s.speaker) for s in segments] == [("你欠钱", "agent"), ("今天还", "agent")]
-    assert segments[0].start == pytest.approx(5.5) and segments[0].end == pytest.approx(8.0)
-    assert segments[1].start == pytest.approx(12.1) and segments[1].end == pytest.approx(12.9)
+def test_a_whisper_segment_across_turns_is_cut_there_each_part_on_its_speakers_channel():
+    window = stereo()
+    words = [
+        FakeWord(5.0, 6.0, "你"),
+        FakeWord(6.0, 7.5, "欠钱"),
+        FakeWord(8.6, 9.4, "没钱"),  # the customer's region: window 8.5-11.5
+        FakeWord(12.6, 13.0, "今天"),
+        FakeWord(13.0, 13.4, "还"),
+    ]
+    segments = split_at_turns(FakePiece("你欠钱没钱今天还", words), window)
+    assert [(channel, s.speaker, s.text) for channel, s in segments] == [
+        (0, "agent", "你欠钱"),
+        (1, "customer", "没钱"),
+        (0, "agent", "今天还"),
+    ]
+    (_, agent), (_, customer), (_, later) = segments
+    assert (agent.start, agent.end) == (pytest.approx(5.5), pytest.approx(8.0))
+    assert (customer.start, customer.end) == (pytest.approx(8.6), pytest.approx(9.4))
+    assert (later.start, later.end) == (pytest.approx(12.1), pytest.approx(12.9))
+    assert agent.confidence == pytest.approx(0.819, abs=1e-3)  # exp(avg_logprob)
 
 
 def test_a_segment_within_one_turn_stays_whole():
-    (window,) = pack_windows("agent", 0, AGENT, CUSTOMER, duration=21.0, max_pause=1.0)
     words = [FakeWord(0.5, 1.0, "喂"), FakeWord(1.0, 2.9, "您好"), FakeWord(4.0, 5.0, "我是")]
-    (segment,) = split_at_turns(FakePiece("喂您好我是", words), window)
-    assert (segment.start, segment.end, segment.text) == (0.5, 5.5, "喂您好我是")
+    ((channel, segment),) = split_at_turns(FakePiece("喂您好我是", words), stereo())
+    assert (channel, segment.start, segment.end, segment.text) == (0, 0.5, 5.5, "喂您好我是")
 
 
 # --- the real model ----------------------------------------------------------------------------------
@@ -302,7 +341,7 @@ def test_bundled_model_transcribes_a_stereo_call(batch_size, tmp_path_factory, m
         assert 0 <= s.start < s.end <= audio.duration + 0.5
         assert re.search(r"[\u4e00-\u9fff]", s.text), s.text
         assert to_simplified(s.text) == s.text
-        assert s.avg_logprob is not None and s.no_speech_prob is not None
+        assert 0 < s.confidence <= 1
     # The agent's second turn claims to be from the court; the customer speaks only on her side.
     manifest = json.loads((FIXTURES / "fixtures.json").read_text(encoding="utf-8"))
     lines = manifest["dialogues"]["violation"]["lines"]
