@@ -14,7 +14,6 @@ import yaml
 from pipeline.errors import CallqaError
 from pipeline.patterns import nested_repeat
 
-
 # libyaml's parser when PyYAML was built with it (ten times faster; the same nodes and marks).
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -10,7 +10,7 @@ from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.institutions import InstitutionFinder, blank, call_names, details_blanked
 from pipeline.detect.resources import Resources
 from pipeline.detect.view import CallView, Utterance
-from pipeline.present.explanation import Explanation
+from pipeline.present.explanation import Explanation, joined, sentence
 
 QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")
 ASKS_THE_DEBTOR = re.compile(r"本人(?:吗|么|嘛|是吧|对吧|[？?])")
@@ -81,7 +81,7 @@ class ThirdPartyRecognizer(Detector):
                 names = call_names(view, self.finder, self.rules)
             text = details_blanked(u, self.finder, self.rules, names, after)
             reveals = [
-                (r.score, f"{r.label}（“{m.group(0)}”）")
+                (r.score, sentence("detail", label=r.label, said=m.group(0)))
                 for r in self.rules.reveals
                 for m in [r.regex.search(text)]
                 if m
@@ -97,7 +97,8 @@ class ThirdPartyRecognizer(Detector):
                     span = self.rules.not_debtor.span(u.sound)
                     # a guarantor (我是他担保人) or the debtor after all is owed the details
                     if span and not self.rules.is_debtor.span(u.sound):
-                        third_party = (u, f"客户在{u.segment.start:.1f}秒说“{u.text[span[0] : span[1]]}”")
+                        said = u.text[span[0] : span[1]]
+                        third_party = (u, sentence("third_party.customer_said", at=u.segment.start, said=said))
                         for earlier in unanswered:
                             look(earlier, third_party, told_first=True)
                 elif self.rules.is_debtor.span(u.sound) or self._debtor_takes_over(unanswered, u, agent_said):
@@ -115,17 +116,16 @@ class ThirdPartyRecognizer(Detector):
                 third_party = None  # a guarantor is owed the details (NIFA 8, HN 4)
                 continue
             if third_party is None and (span := self.rules.agent_addresses_third_party.span(u.sound)):
-                third_party = (u, f"坐席在{u.segment.start:.1f}秒称对方“{u.text[span[0] : span[1]]}”")
+                said = u.text[span[0] : span[1]]
+                third_party = (u, sentence("third_party.agent_addressed", at=u.segment.start, said=said))
                 after = span[1]
             elif (
                 third_party is None
                 and (match := self.rules.tells_someone_elses_debt.search(u.text))
                 and not QUESTION_AFTER.match(u.text, match.end())  # 您老公在我们这也有借款吗？ asks the debtor
             ):
-                third_party = (
-                    u,
-                    f"坐席在{u.segment.start:.1f}秒说起他人的欠款“{match.group(0).lstrip('，。？！,.?! ')}”",
-                )
+                said = match.group(0).lstrip("，。？！,.?! ")
+                third_party = (u, sentence("third_party.someone_elses_debt", at=u.segment.start, said=said))
                 after = match.start()
             if third_party is not None:
                 look(u, third_party, after)
@@ -158,11 +158,11 @@ class ThirdPartyRecognizer(Detector):
         told, cue = why
         score = max(score for score, _ in reveals)
         guessed = bool(u.role_reason or told.role_reason)
-        what = "、".join(what for _, what in reveals)
+        details = [what for _, what in reveals]
         if told_first:
-            text = f"坐席透露了{what}；{cue}（非债务人本人），听到的是第三人"
+            text = sentence("third_party.told_then_heard", details=details, cue=cue)
         else:
-            text = f"{cue}（非债务人本人）；坐席随后透露了{what}"
+            text = sentence("third_party.heard_then_told", details=details, cue=cue)
         score, parts = lowered_if_guessed("reveal", score, guessed, self.guessed_role_factor)
         results = []
         if "third_party_leak" in self.severities:
@@ -181,7 +181,10 @@ class ThirdPartyRecognizer(Detector):
             )
         if "unverified_identity" in self.severities:
             explanation = Explanation(
-                detector=self.name, text=f"{text}；对方未被确认为债务人本人", role_guessed=guessed, score_parts=parts
+                detector=self.name,
+                text=joined(text, sentence("third_party.unconfirmed")),
+                role_guessed=guessed,
+                score_parts=parts,
             )
             results.append(
                 utterance_result(
