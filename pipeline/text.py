@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.resources import data_path
+from pipeline.yamldoc import SafeLoader
 
 LEXICON_DIR = data_path("lexicons")
 
@@ -50,7 +51,7 @@ def domain_words(lexicon_dir: Path = LEXICON_DIR, pattern: str = "*.yaml") -> li
     """The ``domain_words`` of the lexicon files matching ``pattern``, in file order."""
     words: list[str] = []
     for path in sorted(lexicon_dir.glob(pattern)):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) or {}
         if isinstance(data, dict):
             words.extend(str(w) for w in data.get("domain_words", []) or [])
     return words

@@ -7,10 +7,14 @@ A-law WAV that browsers cannot play. Passwords are the fixtures' own.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import hashlib
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import wave
@@ -116,7 +120,31 @@ def finding_id(db, call_id, category):
 
 
 def build_db(directory: Path) -> dict:
-    """Build ``directory/qa.db`` and its recordings; returns the paths and finding ids by name."""
+    """Build ``directory/qa.db`` and its recordings; returns the paths and finding ids by name.
+
+    The database is built once per process (per password-hashing cost) and copied: building
+    it hashes three passwords and runs ffmpeg, and a hundred tests each want a fresh one."""
+    template = _template(auth._hasher)
+    directory.mkdir(parents=True, exist_ok=True)
+    for source in template["db_path"].parent.iterdir():
+        shutil.copy(source, directory / source.name)
+    info = {**template, **{key: directory / template[key].name for key in ("db_path", "audio", "alaw")}}
+    db = open_db(info["db_path"])
+    for key in ("audio", "alaw"):
+        db.execute("UPDATE calls SET source_path = ? WHERE source_path = ?", [str(info[key]), str(template[key])])
+    db.conn.close()
+    return info
+
+
+@functools.cache
+def _template(password_hasher) -> dict:
+    """The database as built with ``password_hasher`` (the tests use a cheap one, see conftest.py)."""
+    directory = Path(tempfile.mkdtemp(prefix="callqa-console-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return _build_db(directory)
+
+
+def _build_db(directory: Path) -> dict:
     directory.mkdir(parents=True, exist_ok=True)
     audio = write_tone_wav(directory / "c-0001.wav")
     alaw = write_alaw_wav(audio, directory / "c-0002-alaw.wav")
@@ -369,8 +397,6 @@ def screenshots(folder: Path) -> list[Path]:
     """The console as a reviewer sees it, for the README and docs/console.md: the queue, a call
     page with its timeline (the fixture calls plus a long one, some findings decided, a sample),
     and a sample's progress. Writes console-queue.png, console.png and console-sample.png."""
-    import tempfile
-
     from playwright.sync_api import sync_playwright
 
     from pipeline.review import queries, team

@@ -32,7 +32,7 @@ def try_login(info, username, password, client=None):
 # --- logins: limits that hold under parallel guessing (item 2) -------------------------------
 
 
-def test_parallel_wrong_passwords_check_at_most_the_limit(console):
+def test_parallel_wrong_passwords_check_at_most_the_limit(real_password_hashing, console):
     """The probe: 60 wrong passwords from 8 threads gave 27 guesses against a limit of 5 and
     only 8 audited failures."""
     statuses = []

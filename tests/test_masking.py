@@ -69,3 +69,15 @@ def test_broken_lexicon_names_the_file(tmp_path):
 def test_the_shipped_lexicon_loads():
     assert Path("lexicons/pii.yaml").exists()
     assert default_masker().mask(None) is None
+
+
+def test_the_settings_lexicon_folder_holds_the_names(tmp_path, monkeypatch):
+    (tmp_path / "pii.yaml").write_text("surnames: []\ntitles: []\nnames: [小明]\n", encoding="utf-8")
+    settings = tmp_path / "settings.yaml"
+    settings.write_text(f"detection:\n  lexicon_dir: {tmp_path}\n", encoding="utf-8")
+    monkeypatch.setenv("CALLQA_CONFIG", str(settings))
+    default_masker.cache_clear()
+    try:
+        assert default_masker().mask("小明和张先生") == "**和张先生"
+    finally:
+        default_masker.cache_clear()

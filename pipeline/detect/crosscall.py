@@ -45,7 +45,7 @@ from pipeline.calls import Finding
 from pipeline.categories import category_table
 from pipeline.detect.base import Result
 from pipeline.detect.settings import CallFrequencySettings, CategorySettings, DetectionSettings, QuietHoursSettings
-from pipeline.present.explanation import Explanation
+from pipeline.present.explanation import Explanation, sentence
 from pipeline.yamldoc import YamlDoc
 
 REFUSAL_FILE = "contact_after_refusal.yaml"
@@ -268,10 +268,7 @@ class QuietHours(CrossCallRule):
                 evidence=f"拨出时间 {started_at}",
                 clauses=category_table()["quiet_hours"].clauses,
                 detector="rule:quiet_hours",
-                text=(
-                    f"通话开始于当地时间 {started_at[11:16]}（{started_at[:10]}），在 {start}–{end} 的"
-                    "禁止催收时段内，且清单中没有与债务人约定的时间（agreed_time）"
-                ),
+                text=sentence("quiet_hours", time=started_at[11:16], date=started_at[:10], start=start, end=end),
             )
             for call_id, started_at, duration in rows
         ]
@@ -340,9 +337,15 @@ class CallFrequency(CrossCallRule):
                         evidence=f"{day} 计入的通话：{listing}",
                         clauses=list(limit.clauses),
                         detector=f"rule:call_frequency.{limit.setting}",
-                        text=(
-                            f"{whom}在当地日期 {day} 共有 {total} 次{counted}，超过每日 {most} 次的上限；"
-                            f"本通话是第 {most + 1} 次，即越限的那一次。当日计入的通话：{listing}"
+                        text=sentence(
+                            "call_frequency",
+                            whom=whom,
+                            day=day,
+                            total=total,
+                            counted=counted,
+                            most=most,
+                            crossing=most + 1,
+                            listing=listing,
                         ),
                     )
                 )
@@ -451,9 +454,13 @@ class ContactAfterRefusal(CrossCallRule):
                 evidence=refusal_text,
                 clauses=category_table()["contact_after_refusal"].clauses,
                 detector="rule:contact_after_refusal",
-                text=(
-                    f"号码 {masked(number)} 的接听人在通话 {refused_in}（{refused_at}）中表明不是债务人，"
-                    f"并说「{refusal_text}」；本通话（{started_at}）仍再次拨打了该号码"
+                text=sentence(
+                    "contact_after_refusal",
+                    number=masked(number),
+                    refused_in=refused_in,
+                    refused_at=refused_at,
+                    refusal=refusal_text,
+                    started_at=started_at,
                 ),
             )
             for call_id, started_at, duration, number, refused_in, refused_at, refusal_text in rows

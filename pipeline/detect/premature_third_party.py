@@ -16,6 +16,7 @@ from pipeline.categories import category_table
 from pipeline.detect.base import Result
 from pipeline.detect.crosscall import BOTH_SPOKE, DURATION, OUTBOUND, READABLE_TIME, CrossCallRule, Query, Scope
 from pipeline.detect.settings import CallFrequencySettings, PrematureThirdPartySettings
+from pipeline.present.explanation import sentence
 
 THIRD_PARTY = (
     "lower(coalesce(json_extract(c.extra, '$.callee'), '')) IN "
@@ -72,13 +73,10 @@ class PrematureThirdParty(CrossCallRule):
 def _why(debtor: str, started_at: str, last: list[tuple], needed: int) -> str:
     when = started_at[:16].replace("T", " ")
     if not last:
-        return f"本通话（{when}）拨打债务人 {debtor} 的第三人，此前没有拨打债务人本人的记录，也未记录号码无效：债务人并非无法联系"
+        return sentence("premature_third_party.never_tried", when=when, debtor=debtor)
     answered = [f"{call_id}（{at.replace('T', ' ')}）" for call_id, at, _, ok in last if ok]
     if answered:
-        found = f"最近 {len(last)} 次拨打中接通的有：{'、'.join(answered)}"
+        found = sentence("premature_third_party.answered", tried=len(last), answered=answered)
     else:
-        found = f"只拨打过 {len(last)} 次（均未接通）"
-    return (
-        f"本通话（{when}）拨打债务人 {debtor} 的第三人，而此前对债务人本人{found}；"
-        f"须连续 {needed} 次未接通或号码无效才可联系第三人，债务人并非无法联系"
-    )
+        found = sentence("premature_third_party.unanswered", tried=len(last))
+    return sentence("premature_third_party.reachable", when=when, debtor=debtor, found=found, needed=needed)

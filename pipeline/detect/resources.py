@@ -3,7 +3,9 @@ protocol cues, and the institution-name finder."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipeline.categories import CategoryTable
 from pipeline.detect.dialogue_file import DialogueRules, load_dialogue_rules
@@ -24,14 +26,13 @@ class Resources:
 
     @classmethod
     def load(cls, settings: DetectionSettings, table: CategoryTable) -> Resources:
-        folder = settings.lexicon_path
-        dialogue = load_dialogue_rules(folder)
+        lexicons, dialogue, protocol = _read_folder(settings.lexicon_path, table)
         return cls(
             settings=settings,
             table=table,
-            lexicons=load_category_lexicons(folder, table),
+            lexicons=lexicons,
             dialogue=dialogue,
-            protocol=load_protocol_cues(folder),
+            protocol=protocol,
             finder=InstitutionFinder(dialogue, list(settings.institutions)),
         )
 
@@ -42,3 +43,32 @@ class Resources:
         for lexicon in self.lexicons:
             words |= lexicon.vocabulary
         return words
+
+
+def _read_folder(folder: Path, table: CategoryTable) -> tuple[list[CategoryLexicon], DialogueRules, ProtocolCues]:
+    """The folder's lexicons and cues, read, checked and compiled once per process for the same
+    file contents and table (about a second each time: a process that builds registries for
+    several settings reads the files once, and again only when one changed)."""
+    key = (str(Path(folder).resolve()), _contents(folder), id(table))
+    hit = _READ.get(key)
+    if hit is None or hit[0] is not table:  # the id of a table since collected
+        folder = Path(folder)
+        hit = (table, (load_category_lexicons(folder, table), load_dialogue_rules(folder), load_protocol_cues(folder)))
+        _READ[key] = hit
+        while len(_READ) > 16:
+            del _READ[next(iter(_READ))]
+    return hit[1]
+
+
+_READ: dict[tuple, tuple] = {}
+
+
+def _contents(folder: Path) -> tuple[tuple[str, str], ...]:
+    """A fingerprint of the folder's YAML files: name and hash of the bytes (unreadable: empty)."""
+    out = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        try:
+            out.append((path.name, hashlib.sha256(path.read_bytes()).hexdigest()))
+        except OSError:
+            out.append((path.name, ""))
+    return tuple(out)

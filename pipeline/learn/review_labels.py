@@ -18,18 +18,7 @@ import sqlite_utils
 
 from pipeline.detect.classifier import CATEGORIES, NONE
 from pipeline.learn.corpus import Utterance
-
-
-def _latest_reviews(db: sqlite_utils.Database) -> list[dict]:
-    rows = db.execute(
-        'SELECT id, finding_id, call_id, verdict, category, start, "end", evidence FROM latest_reviews ORDER BY id'
-    ).fetchall()
-    latest: dict[tuple, dict] = {}
-    for row in rows:
-        review = dict(zip(("id", "finding_id", "call_id", "verdict", "category", "start", "end", "evidence"), row))
-        key = ("finding", review["finding_id"]) if review["finding_id"] is not None else ("review", review["id"])
-        latest[key] = review
-    return sorted(latest.values(), key=lambda review: review["id"])
+from pipeline.store import latest_reviews
 
 
 def _span_text(db: sqlite_utils.Database, call_id: str, start: float, end: float) -> str:
@@ -43,7 +32,7 @@ def _span_text(db: sqlite_utils.Database, call_id: str, start: float, end: float
 def reviewed_utterances(db: sqlite_utils.Database) -> list[Utterance]:
     """One labelled utterance per usable verdict, oldest review first."""
     utterances = []
-    for review in _latest_reviews(db):
+    for review in latest_reviews(db):
         if review["category"] not in CATEGORIES:
             continue
         verdict = review["verdict"]

@@ -25,7 +25,8 @@ import yaml
 from pipeline.errors import CallqaError
 from pipeline.text import LEXICON_DIR
 
-PII_LEXICON = LEXICON_DIR / "pii.yaml"
+PII_FILE = "pii.yaml"
+PII_LEXICON = LEXICON_DIR / PII_FILE
 MASK_CHAR = "*"
 _SPOKEN_DIGIT = "[零〇一二三四五六七八九幺两]"
 # One character for one: the folded text keeps every position of the original.
@@ -191,4 +192,14 @@ class Masker:
 
 @functools.lru_cache(maxsize=1)
 def default_masker() -> Masker:
-    return Masker.from_lexicon()
+    """The masker over ``pii.yaml`` in the settings' lexicon folder (``detection.lexicon_dir``
+    in callqa.yaml or CALLQA_CONFIG: the console has no --config of its own). Settings that do
+    not load leave the bundled folder; the commands that use them say why."""
+    from pipeline.config import load_config
+    from pipeline.detect.settings import DetectionSettings
+
+    try:
+        folder = DetectionSettings.from_config(load_config()).lexicon_path
+    except CallqaError:
+        folder = LEXICON_DIR
+    return Masker.from_lexicon(folder / PII_FILE)

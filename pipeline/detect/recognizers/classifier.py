@@ -19,7 +19,7 @@ from pipeline.detect.classifier import TrainedClassifier, load
 from pipeline.detect.resources import Resources
 from pipeline.detect.roles import TURN_TAKING
 from pipeline.detect.view import CallView, Utterance
-from pipeline.present.explanation import Explanation
+from pipeline.present.explanation import Explanation, sentence
 from pipeline.yamldoc import LexiconError
 
 CHECKED_SPEAKERS = ("agent", "unknown")
@@ -102,7 +102,7 @@ class ClassifierRecognizer(Detector):
         facts = category_table()[category]
         explanation = Explanation(
             detector=self.name,
-            text=f"分类器判断为{facts.label} (概率 {score:.2f})",
+            text=sentence("classifier", label=facts.label, probability=score),
             score_parts=(("probability", score),),
         )
         speaker = u.segment.speaker

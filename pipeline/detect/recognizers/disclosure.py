@@ -10,7 +10,7 @@ from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.institutions import InstitutionFinder, agency_names
 from pipeline.detect.resources import Resources
 from pipeline.detect.view import CallView, Utterance
-from pipeline.present.explanation import Explanation
+from pipeline.present.explanation import Explanation, joined, sentence
 
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
 ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s]{0,6}[吗么嘛]")  # after a name: the company called, not the caller's
@@ -101,16 +101,16 @@ class DisclosureRecognizer(Detector):
             if self._own_names(u, extra):
                 return []
         first, last = window[0].segment, window[-1].segment
-        text = f"坐席开场{len(window)}句（{first.start:.1f}–{last.end:.1f}秒）未表明所代表的机构名称"
+        text = sentence("disclosure.missing", count=len(window), start=first.start, end=last.end)
         intro = next((m.group(0) for u in window for m in [INTRODUCTION.search(u.text)] if m), None)
         if posed:
-            text = f"坐席开场自称“{posed}”，冒用公权力机构身份，未表明所代表的机构"
+            text = sentence("disclosure.posed", posed=posed)
         elif intro:
-            text += f"；自我介绍“{intro}”没有说明机构"
+            text = joined(text, sentence("disclosure.introduction", introduction=intro))
         after_window = view.utterances[window[-1].index + 1 :]
         later = next((u for u in after_window if u.role == "agent" and self._own_names(u, extra)), None)
         if later:
-            text += f"；第{later.segment.start:.1f}秒才提到机构"
+            text = joined(text, sentence("disclosure.named_later", at=later.segment.start))
         guessed = any(u.role_reason for u in window)
         score, parts = lowered_if_guessed("rule", self.score, guessed, self.guessed_role_factor)
         explanation = Explanation(detector=self.name, text=text, role_guessed=guessed, score_parts=parts)

@@ -17,7 +17,7 @@ from pipeline.detect.prefilter import with_start_filter
 from pipeline.detect.resources import Resources
 from pipeline.detect.sound import CLAUSE_BREAKS, SENTENCE_ENDS, SoundRegex
 from pipeline.detect.view import CallView, Repair, Utterance
-from pipeline.present.explanation import Explanation
+from pipeline.present.explanation import Explanation, sentence
 
 
 @dataclass
@@ -188,7 +188,7 @@ class LexiconRecognizer(Detector):
         repairs = list({(r.heard, r.word, r.pinyin): r for h in hits for r in h.repairs}.values())
         explanation = Explanation(
             detector=self.name,
-            text=f"坐席说“{_snippet(segment.text, best.start, best.end)}”：{'、'.join(labels)}",
+            text=sentence("lexicon", snippet=_snippet(segment.text, best.start, best.end), rules=labels),
             matched=tuple(dict.fromkeys(utterance.text[h.start : h.end] for h in hits)),
             repairs=tuple(f"{r.heard}→{r.word} ({r.pinyin})" for r in repairs),
             by_sound=tuple(dict.fromkeys(h.rule.label for h in hits if h.by_sound)),

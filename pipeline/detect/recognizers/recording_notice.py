@@ -10,7 +10,7 @@ from pipeline.detect.protocol_file import ProtocolCues
 from pipeline.detect.resources import Resources
 from pipeline.detect.sound import CLAUSE_BREAKS
 from pipeline.detect.view import CallView, Utterance
-from pipeline.present.explanation import Explanation
+from pipeline.present.explanation import Explanation, sentence
 
 
 class RecordingNoticeRecognizer(Detector):
@@ -62,10 +62,7 @@ class RecordingNoticeRecognizer(Detector):
             return []
         if any(self.rules.wrong_number.span(u.sound) for u in customer):
             return []
-        text = (
-            f"双方都有发言的通话（坐席{len(agent)}句、客户{len(customer)}句），"
-            "坐席始终未告知通话录音（如“本次通话将被录音”）"
-        )
+        text = sentence("recording_notice.missing", agent=len(agent), customer=len(customer))
         guessed = any(u.role_reason for u in agent)
         score, parts = lowered_if_guessed("rule", self.score, guessed, self.guessed_role_factor)
         explanation = Explanation(detector=self.name, text=text, role_guessed=guessed, score_parts=parts)

@@ -11,7 +11,7 @@ from pipeline.detect.institutions import InstitutionFinder, blank, call_names, d
 from pipeline.detect.resources import Resources
 from pipeline.detect.sound import CLAUSE_BREAKS, sound_text
 from pipeline.detect.view import CallView, Utterance
-from pipeline.present.explanation import Explanation
+from pipeline.present.explanation import Explanation, joined, sentence
 
 QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")
 # the agent asks for the debtor himself, or checks his identity details (身份证后四位是…吗)
@@ -92,7 +92,7 @@ class ThirdPartyRecognizer(Detector):
                 names = call_names(view, self.finder, self.rules)
             text = details_blanked(u, self.finder, self.rules, names, after)
             reveals = [
-                (r.score, f"{r.label}（“{m.group(0)}”）")
+                (r.score, sentence("detail", label=r.label, said=m.group(0)))
                 for r in self.rules.reveals
                 for m in [r.regex.search(text)]
                 if m and not self._unsaid(text, m.start(), m.end())
@@ -124,7 +124,8 @@ class ThirdPartyRecognizer(Detector):
                     ):
                         debtor, pending = True, []
                     elif span:
-                        found_out((u, f"客户在{u.segment.start:.1f}秒说“{u.text[span[0] : span[1]]}”"))
+                        said = u.text[span[0] : span[1]]
+                        found_out((u, sentence("third_party.customer_said", at=u.segment.start, said=said)))
                 elif third_party is not None and (
                     self.rules.is_debtor.span(heard)
                     or self._debtor_takes_over(asked, u, heard, agent_said)
@@ -151,14 +152,16 @@ class ThirdPartyRecognizer(Detector):
             if debtor and self.rules.asks_for_someone.span(heard):
                 debtor = False  # the listener confirmed being someone the agent is not after
             if third_party is None and (span := self.rules.agent_addresses_third_party.span(heard)):
-                found_out((u, f"坐席在{u.segment.start:.1f}秒称对方“{u.text[span[0] : span[1]]}”"))
+                said = u.text[span[0] : span[1]]
+                found_out((u, sentence("third_party.agent_addressed", at=u.segment.start, said=said)))
                 after = span[1]
             elif (
                 third_party is None
                 and (match := self.rules.tells_someone_elses_debt.search(u.text))
                 and not QUESTION_AFTER.match(u.text, match.end())  # 您老公在我们这也有借款吗？ asks the debtor
             ):
-                found_out((u, f"坐席在{u.segment.start:.1f}秒说起他人的欠款“{match.group(0).lstrip('，。？！,.?! ')}”"))
+                said = match.group(0).lstrip("，。？！,.?! ")
+                found_out((u, sentence("third_party.someone_elses_debt", at=u.segment.start, said=said)))
                 after = match.start()
             if third_party is not None:
                 look(u, third_party, after)
@@ -202,11 +205,11 @@ class ThirdPartyRecognizer(Detector):
         told, cue = why
         score = max(score for score, _ in reveals)
         guessed = bool(u.role_reason or told.role_reason)
-        what = "、".join(what for _, what in reveals)
+        details = [what for _, what in reveals]
         if told_first:
-            text = f"坐席透露了{what}；{cue}（非债务人本人），听到的是第三人"
+            text = sentence("third_party.told_then_heard", details=details, cue=cue)
         else:
-            text = f"{cue}（非债务人本人）；坐席随后透露了{what}"
+            text = sentence("third_party.heard_then_told", details=details, cue=cue)
         score, parts = lowered_if_guessed("reveal", score, guessed, self.guessed_role_factor)
         results = []
         if "third_party_leak" in self.severities:
@@ -225,7 +228,10 @@ class ThirdPartyRecognizer(Detector):
             )
         if "unverified_identity" in self.severities:
             explanation = Explanation(
-                detector=self.name, text=f"{text}；对方未被确认为债务人本人", role_guessed=guessed, score_parts=parts
+                detector=self.name,
+                text=joined(text, sentence("third_party.unconfirmed")),
+                role_guessed=guessed,
+                score_parts=parts,
             )
             results.append(
                 utterance_result(

@@ -10,7 +10,7 @@ from pipeline.detect.institutions import InstitutionFinder, call_names, details_
 from pipeline.detect.protocol_file import ProtocolCues
 from pipeline.detect.resources import Resources
 from pipeline.detect.view import CallView, Utterance
-from pipeline.present.explanation import Explanation
+from pipeline.present.explanation import Explanation, sentence
 
 
 class UnverifiedIdentityRecognizer(Detector):
@@ -82,8 +82,8 @@ class UnverifiedIdentityRecognizer(Detector):
         return asked and bool(self.cues.plain_yes.match(u.text))
 
     def _finding(self, view: CallView, u: Utterance, told: list[tuple[str, str]]) -> Result:
-        what = "、".join(f"{label}（“{said}”）" for label, said in told)
-        text = f"对方尚未确认是债务人本人，坐席在{u.segment.start:.1f}秒就告知了{what}"
+        details = [sentence("detail", label=label, said=said) for label, said in told]
+        text = sentence("unverified_identity", at=u.segment.start, details=details)
         score, parts = lowered_if_guessed("rule", self.score, bool(u.role_reason), self.guessed_role_factor)
         explanation = Explanation(
             detector=self.name,
