@@ -296,6 +296,73 @@ def test_posing_as_an_authority_hides_the_institution_even_with_a_lender_named()
     assert "missing_disclosure" in categories(turns)
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "我这边是青禾银行和区公安分局的联合工作组，找孟凡宇。",  # the lender's name said before the pose
+        "我是青禾消费金融的，也是法院指定的协助单位。",
+    ],
+)
+def test_a_name_said_before_a_pose_is_disclosed(said):
+    turns = [("a", "喂，是孟凡宇吗？"), ("c", "是我，你哪里？"), ("a", said)] + BODY
+    assert "missing_disclosure" not in categories(turns)
+
+
+def test_an_authoritys_name_is_no_name_said_before_the_pose():
+    said = "我这边是长沙市地方金融监督管理局的，通知你一下。"  # 地方金融 is part of the authority
+    turns = [("a", "喂，是孟凡宇吗？"), ("c", "是我，你哪里？"), ("a", said)] + BODY
+    assert "missing_disclosure" in categories(turns)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "喂，你好，这里是橙果优品，请问是周立新吗？",  # 这里是 + a name alone in its clause, no 的
+        "喂，周立新吗？我这边是鼎盛商务，找你说个事。",
+        "喂，周立新吧？我是橙果借呀的小何，找你说个事。",  # the name, then a person of it
+        "喂，周立新吗？我橙果借呀贷后的，找你说个事。",  # colloquial 我 + name, no 是
+        "喂，周立新吗？橙果借呀账务中心的，找你说个事。",  # brand + a department no list holds
+        "喂，周立新吗？我代表橙果借呀给您打这个电话。",
+    ],
+)
+def test_more_acts_of_introducing_an_organisation(opening):
+    turns = [("a", opening), ("c", "是我，什么事？"), ("a", "想跟您确认一下这期的还款安排。")] + BODY
+    assert "missing_disclosure" not in categories(turns)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "喂，你好，我是小刘，平台贷后的，请问是周立新吗？",  # a person's name and a bare kind
+        "喂，周立新吗？这里是总部，你的钱该还了。",
+        "喂，周立新吗？我是银行的小王，你的钱该还了。",
+        "喂，周立新吗？我代表公司通知你，你的钱该还了。",
+    ],
+)
+def test_a_personal_name_or_a_kind_in_the_new_acts_is_still_no_name(opening):
+    turns = [("a", opening), ("c", "啊？你到底哪里的？"), ("a", "你别管，先说什么时候还。")] + BODY
+    assert "missing_disclosure" in categories(turns)
+
+
+def test_the_agent_saying_yes_to_the_institution_the_customer_names_discloses_it():
+    turns = [
+        ("a", "喂，周立新吗？"),
+        ("c", "是我，你是橙果借呀的小何吧？"),
+        ("a", "对，是我，上次跟您约的还款到日子了。"),
+    ]
+    assert "missing_disclosure" not in categories(turns + BODY)
+
+
+def test_a_wrong_number_said_only_after_the_agent_launched_into_the_debt_still_owed_the_name():
+    # the ruling on wrong numbers in categories.md
+    turns = [
+        ("a", "喂，周立新，你那八千块到底什么时候还？"),
+        ("c", "你打错了，我不认识什么周立新。"),
+        ("a", "别装了，这号码就是他登记的。"),
+    ]
+    assert "missing_disclosure" in categories(turns)
+
+
 def test_the_lenders_own_lawyer_names_the_lender():
     turns = [
         ("a", "喂，是孟凡宇吗？"),

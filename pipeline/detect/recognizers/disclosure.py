@@ -7,13 +7,15 @@ import re
 from pipeline.categories import category_table
 from pipeline.detect.base import Detector, Result, lowered_if_guessed, span_result
 from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.institutions import InstitutionFinder, agency_names
+from pipeline.detect.institutions import InstitutionFinder, agency_names, details_blanked
 from pipeline.detect.resources import Resources
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation
 
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
 ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s]{0,6}[吗么嘛]")  # after a name: the company called, not the caller's
+CUSTOMER_NAMES = re.compile(r"(?:你|您)(?:们)?(?:是)?(?P<name>[^，。？！,.?!\s的你您]{2,8})的")  # 你是锦官城的小李吧
+AFFIRMS = re.compile(r"^(?:喂|嗯|啊|哎|诶)?[，,\s]*(?:对+|是的|是啊|是|没错|对的|嗯)(?:[，。！,.!、\s對对]|是我|$)")
 
 
 class DisclosureRecognizer(Detector):
@@ -78,11 +80,34 @@ class DisclosureRecognizer(Detector):
                 substantive += 1
         return window if substantive else []
 
-    def _wrong_number(self, view: CallView, until: float) -> bool:
-        answers = [u for u in view.utterances if u.role == "customer" and u.segment.start <= until]
-        return any(self.rules.wrong_number.span(u.sound) for u in answers) and not any(
-            self.rules.knows_debtor.span(u.sound) for u in answers
-        )
+    def _wrong_number(self, view: CallView, until: float, extra: list[str]) -> bool:
+        """A stranger said it was a wrong number before the agent said anything about the debt
+        (the ruling on wrong numbers: an agent who launched into the collection first still owed
+        the name), and nobody on the line said they know the debtor."""
+        stranger = False
+        for u in view.utterances:
+            if u.segment.start > until:
+                break
+            if u.role == "customer":
+                if self.rules.knows_debtor.span(u.sound):
+                    return False
+                stranger = stranger or bool(self.rules.wrong_number.span(u.sound))
+            elif not stranger and self._tells_debt(u, extra):
+                return False
+        return stranger
+
+    def _tells_debt(self, u: Utterance, extra: list[str]) -> bool:
+        if not any(r.regex.search(u.text) for r in self.rules.reveals):
+            return False
+        text = details_blanked(u, self.finder, self.rules, extra)
+        return any(r.regex.search(text) for r in self.rules.reveals)
+
+    def _named_by_customer(self, agent: Utterance, before: Utterance | None, extra: list[str]) -> bool:
+        """The customer named the agent's institution (你是锦官城的小李嘛) and the agent said yes."""
+        if before is None or before.role != "customer" or not AFFIRMS.match(agent.text):
+            return False
+        named = [m.group("name") for m in CUSTOMER_NAMES.finditer(before.text)]
+        return bool(self.finder.spans(before, extra)) or any(self.finder.introduced_name(n) for n in named)
 
     def _own_names(self, u: Utterance, extra: list[str]) -> list[tuple[int, int]]:
         """Names the agent gives as its own: not the company it asks for (是华腾科技吗)."""
@@ -90,15 +115,20 @@ class DisclosureRecognizer(Detector):
 
     def analyze(self, view: CallView) -> list[Result]:
         window = self.window(view)
-        if not window or self._wrong_number(view, window[-1].segment.end):
-            return []
         extra = agency_names(view.call, self.rules)
+        if not window or self._wrong_number(view, window[-1].segment.end, extra):
+            return []
         posed = None
         for u in window:
-            if match := self.rules.poses_as_authority.search(u.text):
-                posed = match.group(0)  # a pose before any name of its own hides the institution
+            names = self._own_names(u, extra)
+            match = self.rules.poses_as_authority.search(u.text)
+            # a pose before any name of its own hides the institution (我是某某法院委托的…), a
+            # name said first does not (我这边是嘉禾银行和公安经侦的联合办公室)
+            if match and not any(end <= match.start("authority") for _, end in names):
+                posed = match.group(0)
                 break
-            if self._own_names(u, extra):
+            previous = view.utterances[u.index - 1] if u.index else None
+            if names or self._named_by_customer(u, previous, extra):
                 return []
         first, last = window[0].segment, window[-1].segment
         text = f"坐席开场{len(window)}句（{first.start:.1f}–{last.end:.1f}秒）未表明所代表的机构名称"
