@@ -353,6 +353,37 @@ def test_the_agent_saying_yes_to_the_institution_the_customer_names_discloses_it
     assert "missing_disclosure" not in categories(turns + BODY)
 
 
+def test_a_name_given_after_a_long_identity_check_and_before_any_debt_talk_is_on_time():
+    # the writers' brief: a name after verifying the person first is on time (HN 10 orders it so)
+    turns = [
+        ("a", "喂，您好，请问是周立新先生吗？"),
+        ("c", "是我，你哪位？"),
+        ("a", "为了保护您的信息，麻烦您报一下身份证后四位。"),
+        ("c", "三二一五。"),
+        ("a", "再跟您核对一下出生年月。"),
+        ("c", "八八年六月的。"),
+        ("a", "好的，谢谢配合，核对无误。"),
+        ("c", "嗯，你说。"),
+        ("a", "我是橙果借呀贷后中心的，本次通话将被录音，想跟您确认一下这期的还款安排。"),
+    ]
+    assert "missing_disclosure" not in categories(turns + BODY)
+
+
+def test_a_name_given_only_after_the_debt_talk_is_late():
+    turns = [
+        ("a", "喂，周立新吗？"),
+        ("c", "是我，你哪位？"),
+        ("a", "你那笔八千块逾期两个月了，今天必须还。"),
+        ("c", "你到底是哪里的？"),
+        ("a", "先别管我是谁，你打算什么时候还？"),
+        ("c", "你不说我就挂了。"),
+        ("a", "挂了也没用，这笔钱跑不掉。"),
+        ("c", "那你说你是谁。"),
+        ("a", "行行行，我是橙果借呀贷后中心的。"),
+    ]
+    assert "missing_disclosure" in categories(turns + BODY)
+
+
 def test_a_wrong_number_said_only_after_the_agent_launched_into_the_debt_still_owed_the_name():
     # the ruling on wrong numbers in categories.md
     turns = [

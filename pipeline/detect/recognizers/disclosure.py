@@ -66,18 +66,19 @@ class DisclosureRecognizer(Detector):
             )
         ]
 
-    def window(self, view: CallView) -> list[Utterance]:
+    def window(self, view: CallView, extra: list[str] = ()) -> list[Utterance]:
         agent = [u for u in view.utterances if u.role == "agent"]
         if not agent:
             return []
         call_start = view.utterances[0].segment.start
-        window, substantive = [], 0
+        window, substantive, told = [], 0, False
         for u in agent:
-            if substantive >= self.agent_turns and u.segment.start - call_start > self.seconds:
+            if told and substantive >= self.agent_turns and u.segment.start - call_start > self.seconds:
                 break
             window.append(u)
             if not self.rules.filler.match(u.text):
                 substantive += 1
+            told = told or self._tells_debt(u, extra)
         return window if substantive else []
 
     def _wrong_number(self, view: CallView, until: float, extra: list[str]) -> bool:
@@ -114,8 +115,8 @@ class DisclosureRecognizer(Detector):
         return [span for span in self.finder.spans(u, extra) if not ASKED_ABOUT.match(u.text, span[1])]
 
     def analyze(self, view: CallView) -> list[Result]:
-        window = self.window(view)
         extra = agency_names(view.call, self.rules)
+        window = self.window(view, extra)
         if not window or self._wrong_number(view, window[-1].segment.end, extra):
             return []
         posed = None
