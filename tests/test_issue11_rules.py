@@ -7,7 +7,10 @@ import copy
 import pytest
 from detect_helpers import OPENING, findings_for
 
+from pipeline.calls import Call
 from pipeline.config import load_config
+from pipeline.detect.institutions import trade_name
+from pipeline.detect.registry import default_registry
 
 UNRECORDED_OPENING = [("a", "喂，您好，请问是张伟先生吗？"), ("c", "是我。"), ("a", "您好，我是某某金融的工作人员。")]
 BODY = [("c", "嗯，我知道，这个月手头紧。"), ("a", "理解，那您看月底前能先还一部分吗？"), ("c", "行，月底吧。")]
@@ -382,6 +385,28 @@ def test_a_name_given_only_after_the_debt_talk_is_late():
         ("a", "行行行，我是橙果借呀贷后中心的。"),
     ]
     assert "missing_disclosure" in categories(turns + BODY)
+
+
+@pytest.mark.parametrize(
+    ("agency", "trade"),
+    [
+        ("深圳橙果信息技术有限公司", "橙果"),
+        ("成都市蓉汇商务信息咨询有限公司", "蓉汇"),
+        ("青禾（深圳）金融信息服务有限公司", "青禾"),
+        ("江源银行股份有限公司信用卡中心", "江源"),
+    ],
+)
+def test_the_agency_fields_trade_name_is_what_agents_say(agency, trade):
+    rules = next(d for d in default_registry().detectors if hasattr(d, "finder")).rules
+    assert trade_name(Call(call_id="t", segments=[], agency=agency), rules) == trade
+
+
+def test_the_agency_trade_name_said_in_the_opening_names_the_institution():
+    turns = [("a", "喂，周立新吗？橙果这边找你，你那笔账该处理了。"), ("c", "是我。")] + BODY
+    found = findings_for(turns, config=lexicon_only(), agency="深圳橙果信息技术有限公司")
+    assert "missing_disclosure" not in {f.category for f in found}
+    found = findings_for(turns, config=lexicon_only(), agency="深圳青禾信息技术有限公司")
+    assert "missing_disclosure" in {f.category for f in found}
 
 
 def test_a_wrong_number_said_only_after_the_agent_launched_into_the_debt_still_owed_the_name():

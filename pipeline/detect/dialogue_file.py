@@ -39,6 +39,7 @@ class DialogueRules:
     not_institutions: list[str]
     name_starts: list[str]
     brands: list[str]
+    business_words: list[str]  # 信息咨询, 商务服务: what kind of company, stripped to its trade name
     introductions: list[re.Pattern]  # the act of introducing an organisation; group `name` is its name
     kinds: list[str]  # bare kinds of institution and departments: a name made only of these is none
     not_name_parts: list[str]  # a candidate name holding one of these is talk, not a name
@@ -102,6 +103,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "not_institutions",
         "name_starts",
         "brands",
+        "business_words",
         "introductions",
         "kinds",
         "not_name_parts",
@@ -195,6 +197,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         not_institutions=words("not_institutions"),
         name_starts=sorted(words("name_starts"), key=len, reverse=True),
         brands=brands,
+        business_words=sorted(words("business_words"), key=len, reverse=True),
         introductions=introductions,
         kinds=sorted(words("kinds"), key=len, reverse=True),
         not_name_parts=words("not_name_parts"),

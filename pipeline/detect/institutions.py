@@ -131,6 +131,20 @@ def agency_names(call: Call, rules: DialogueRules) -> list[str]:
     return [call.agency, stem] if stem != call.agency else [call.agency]
 
 
+def trade_name(call: Call, rules: DialogueRules) -> str | None:
+    """The last two characters of the ``agency`` field's trade name, what agents say of it:
+    place and kind of business stripped (深圳有米信息技术有限公司 → 有米, 青柚（深圳）金融信息
+    服务有限公司 → 青柚); None when too little is left."""
+    if not call.agency:
+        return None
+    name = re.sub(r"[（(][^）)]*[）)]", "", call.agency)
+    ends = [w for w in (*rules.business_words, *(m for m in rules.suffixes.pattern.split("|")))]
+    ends = sorted({w.replace("\\", "") for w in ends if w}, key=len, reverse=True)
+    while word := next((w for w in ends if name.endswith(w) and len(name) > len(w)), None):
+        name = name[: -len(word)]
+    return name[-2:] if len(name) >= 2 else None
+
+
 def call_names(view, finder: InstitutionFinder, rules: DialogueRules) -> list[str]:
     """The institution names of this call: the ``agency`` field's, and every name the agent
     gave anywhere in it (a brand introduced in the greeting, 小鹿分期, is a name later too,

@@ -7,7 +7,7 @@ import re
 from pipeline.categories import category_table
 from pipeline.detect.base import Detector, Result, lowered_if_guessed, span_result
 from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.institutions import InstitutionFinder, agency_names, details_blanked
+from pipeline.detect.institutions import InstitutionFinder, agency_names, details_blanked, trade_name
 from pipeline.detect.resources import Resources
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation
@@ -110,18 +110,24 @@ class DisclosureRecognizer(Detector):
         named = [m.group("name") for m in CUSTOMER_NAMES.finditer(before.text)]
         return bool(self.finder.spans(before, extra)) or any(self.finder.introduced_name(n) for n in named)
 
-    def _own_names(self, u: Utterance, extra: list[str]) -> list[tuple[int, int]]:
-        """Names the agent gives as its own: not the company it asks for (是华腾科技吗)."""
-        return [span for span in self.finder.spans(u, extra) if not ASKED_ABOUT.match(u.text, span[1])]
+    def _own_names(self, u: Utterance, extra: list[str], trade: str | None = None) -> list[tuple[int, int]]:
+        """Names the agent gives as its own: not the company it asks for (是华腾科技吗). The
+        agency's trade name (有米 of 深圳有米信息技术有限公司) counts as written: two characters
+        by sound would be too many words."""
+        spans = self.finder.spans(u, extra)
+        if trade and (at := u.text.find(trade)) >= 0:
+            spans.append((at, at + len(trade)))
+        return [span for span in spans if not ASKED_ABOUT.match(u.text, span[1])]
 
     def analyze(self, view: CallView) -> list[Result]:
         extra = agency_names(view.call, self.rules)
+        trade = trade_name(view.call, self.rules)
         window = self.window(view, extra)
         if not window or self._wrong_number(view, window[-1].segment.end, extra):
             return []
         posed = None
         for u in window:
-            names = self._own_names(u, extra)
+            names = self._own_names(u, extra, trade)
             match = self.rules.poses_as_authority.search(u.text)
             # a pose before any name of its own hides the institution (我是某某法院委托的…), a
             # name said first does not (我这边是嘉禾银行和公安经侦的联合办公室)
@@ -139,7 +145,7 @@ class DisclosureRecognizer(Detector):
         elif intro:
             text += f"；自我介绍“{intro}”没有说明机构"
         after_window = view.utterances[window[-1].index + 1 :]
-        later = next((u for u in after_window if u.role == "agent" and self._own_names(u, extra)), None)
+        later = next((u for u in after_window if u.role == "agent" and self._own_names(u, extra, trade)), None)
         if later:
             text += f"；第{later.segment.start:.1f}秒才提到机构"
         guessed = any(u.role_reason for u in window)
