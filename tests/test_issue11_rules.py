@@ -321,7 +321,7 @@ def test_an_authoritys_name_is_no_name_said_before_the_pose():
     "opening",
     [
         "喂，你好，这里是橙果优品，请问是周立新吗？",  # 这里是 + a name alone in its clause, no 的
-        "喂，周立新吗？我这边是鼎盛商务，找你说个事。",
+        "喂，周立新吗？这边是鼎盛商务，找你说个事。",
         "喂，周立新吧？我是橙果借呀的小何，找你说个事。",  # the name, then a person of it
         "喂，周立新吗？我橙果借呀贷后的，找你说个事。",  # colloquial 我 + name, no 是
         "喂，周立新吗？橙果借呀账务中心的，找你说个事。",  # brand + a department no list holds
@@ -340,6 +340,9 @@ def test_more_acts_of_introducing_an_organisation(opening):
         "喂，周立新吗？这里是总部，你的钱该还了。",
         "喂，周立新吗？我是银行的小王，你的钱该还了。",
         "喂，周立新吗？我代表公司通知你，你的钱该还了。",
+        "喂，周立新吗？我这边是小刘，你的钱该还了。",  # a person's name, however introduced
+        "喂，周立新吗？这边是张伟，你的钱该还了。",
+        "喂，周立新吗？我是张伟的老同学，你的钱该还了。",
     ],
 )
 def test_a_personal_name_or_a_kind_in_the_new_acts_is_still_no_name(opening):
