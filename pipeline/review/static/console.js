@@ -68,7 +68,9 @@
 
   function seek(seconds, { play = false } = {}) {
     if (!player || Number.isNaN(seconds)) return;
-    player.currentTime = Math.max(0, seconds);
+    const target = Math.max(0, seconds);
+    // A seek to where the player already is would still fire a late 'seeked' and stall playback.
+    if (Math.abs(player.currentTime - target) > 0.001) player.currentTime = target;
     if (play) {
       const playing = player.play();
       if (playing) playing.catch(() => {});  // autoplay may be refused; the position is set anyway
