@@ -119,6 +119,40 @@ def test_on_a_mono_call_an_answer_run_into_the_agents_turn_confirms():
     assert found(c, "unverified_identity") == []
 
 
+@pytest.mark.parametrize("answer", ["嗯，咋了？", "是又催？", "是，干啥？", "嗯是你哪儿", "那个我，你哪儿"])
+def test_a_yes_word_followed_by_any_who_or_what_question_confirms(answer):
+    c = call(("a", "喂，郝明亮吧，我吉祥小贷的。"), ("c", answer), ("a", f"{NOTICE}，你那笔三千二逾期二十天了。"))
+    assert found(c, "unverified_identity") == []
+
+
+@pytest.mark.parametrize("answer", ["嗯嗯？", "嗯，什么？", "是不是打错了？"])
+def test_a_yes_word_questioned_or_denied_is_no_confirmation(answer):
+    c = call(("a", "喂，郝明亮吗？"), ("c", answer), ("a", f"我吉祥小贷的，{NOTICE}，你那笔三千二逾期二十天了。"))
+    assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("请问是郝明亮吗？", "郝明亮他是我女婿，你是哪个？"), ("你是不是郝明亮的老丈人？", "是我，你是哪个？")],
+)
+def test_it_is_me_said_of_a_relative_confirms_no_debtor(question, answer):
+    c = call(("a", question), ("c", answer), ("a", f"我吉祥小贷的，{NOTICE}，他那笔三千二逾期二十天了。"))
+    assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
+
+
+def test_the_debtor_naming_himself_after_a_question_for_the_household_confirms():
+    c = call(
+        ("a", "请问是郝明亮家吗？"), ("c", "对，我就是郝明亮。"), ("a", f"我吉祥小贷的，{NOTICE}，你那笔借款逾期了。")
+    )
+    assert found(c, "unverified_identity") == []
+
+
+@pytest.mark.parametrize("opening", ["我是鼎盛商务的，代表好分期联系您", "我是鼎盛商务的，我们受让了易分期的债权"])
+def test_a_lender_acted_for_whose_brand_holds_a_debt_word_is_no_detail(opening):
+    c = call(("a", f"{opening}，{NOTICE}，请问是张伟吗？"), ("c", "是我。"))
+    assert found(c, "unverified_identity") == []
+
+
 def test_a_plain_yes_counts_only_right_after_an_identity_question():
     c = call(("a", f"喂，您好，{NOTICE}，我是吉祥小贷的。"), ("c", "嗯。"), ("a", "您的欠款5000元今天要还。"))
     assert [f.segment_index for f in found(c, "unverified_identity")] == [2]

@@ -13,6 +13,8 @@ from pipeline.detect.sound import CLAUSE_BREAKS
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation
 
+PLAIN_I = {"是我", "我是", "系我", "我系", "係我", "我係"}  # "it's me", said to whatever was asked
+
 
 class UnverifiedIdentityRecognizer(Detector):
     """Walks the call in order: the first agent turn that tells debt details while the person's
@@ -59,7 +61,7 @@ class UnverifiedIdentityRecognizer(Detector):
         ]
 
     def analyze(self, view: CallView) -> list[Result]:
-        asked = False  # the previous agent turn asked whether this is the debtor
+        asked: bool | None = False  # the previous agent turn asked whether this is the debtor (None: someone else)
         names: list[str] | None = None  # the call's institution names, found when first needed
         for u in view.utterances:
             if u.role == "customer":
@@ -67,7 +69,7 @@ class UnverifiedIdentityRecognizer(Detector):
                     return []
                 asked = False
                 continue
-            if self.cues.agent_verified.span(u.sound) or (u.role_reason and self._opens_with_confirmation(u)):
+            if self.cues.agent_verified.span(u.sound) or (u.role_reason and self._opens_with_confirmation(u, asked)):
                 return []
             if not any(r.regex.search(u.text) for r in self.rules.reveals):
                 asked = self._asks_for_the_debtor(u)
@@ -82,16 +84,25 @@ class UnverifiedIdentityRecognizer(Detector):
             asked = self._asks_for_the_debtor(u)
         return []
 
-    def _asks_for_the_debtor(self, u: Utterance) -> bool:
-        return bool(self.cues.identity_questions.span(u.sound)) and not self.cues.questions_for_others.search(u.text)
+    def _asks_for_the_debtor(self, u: Utterance) -> bool | None:
+        """True when the turn asks whether this is the debtor, None when it asks for someone else
+        (是X家吗, 你是不是X的老丈人: a yes to it is a third party's), else False."""
+        if self.cues.questions_for_others.search(u.text):
+            return None
+        return bool(self.cues.identity_questions.span(u.sound))
 
-    def _confirms(self, u: Utterance, asked: bool) -> bool:
-        if self.rules.is_debtor.span(u.sound) or self.cues.confirms.span(u.sound):
+    def _confirms(self, u: Utterance, asked: bool | None) -> bool:
+        if self.rules.is_debtor.span(u.sound):
             return True
+        span = self.cues.confirms.span(u.sound)
+        if span and (asked is not None or u.text[span[0] : span[1]] not in PLAIN_I):
+            return True  # (是我 to 你是不是X的老丈人 confirms the father-in-law; 我就是冯勇 the debtor)
         return asked and bool(self.cues.plain_yes.match(u.text) or self.cues.answers_to_name.match(u.text))
 
-    def _opens_with_confirmation(self, u: Utterance) -> bool:
-        """A confirmation in the turn's first clause (系我，什么事…)."""
+    def _opens_with_confirmation(self, u: Utterance, asked: bool | None) -> bool:
+        """A confirmation in the turn's first clause (系我，什么事… / 是，啥事儿… right after the question)."""
+        if asked and self.cues.plain_yes.match(u.text):
+            return True
         span = self.cues.confirms.span(u.sound)
         return bool(span) and not any(ch in u.text[: span[0]] for ch in CLAUSE_BREAKS)
 
