@@ -326,6 +326,8 @@ def test_an_authoritys_name_is_no_name_said_before_the_pose():
         "喂，周立新吗？我橙果借呀贷后的，找你说个事。",  # colloquial 我 + name, no 是
         "喂，周立新吗？橙果借呀账务中心的，找你说个事。",  # brand + a department no list holds
         "喂，周立新吗？我代表橙果借呀给您打这个电话。",
+        "喂，你是周立新吧，橙果借呀的，你那笔账今天到期。",  # the name after the question's comma
+        "喂，周立新，橙果借呀的，你那笔账今天到期。",  # the debtor called out, then the name
     ],
 )
 def test_more_acts_of_introducing_an_organisation(opening):
@@ -343,6 +345,9 @@ def test_more_acts_of_introducing_an_organisation(opening):
         "喂，周立新吗？我这边是小刘，你的钱该还了。",  # a person's name, however introduced
         "喂，周立新吗？这边是张伟，你的钱该还了。",
         "喂，周立新吗？我是张伟的老同学，你的钱该还了。",
+        "喂，周立新吗？我是信贷公司的，你的钱该还了。",  # a bare kind
+        "喂，周立新吗？我们是长沙市金融工作办公室的，你的钱该还了。",  # an authority
+        "喂，周立新吗？我是你们社区居委会的，你的钱该还了。",
     ],
 )
 def test_a_personal_name_or_a_kind_in_the_new_acts_is_still_no_name(opening):
