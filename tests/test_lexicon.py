@@ -2,10 +2,11 @@ import copy
 import textwrap
 
 import pytest
-from detect_helpers import OPENING, findings_for
+from detect_helpers import OPENING, findings_for, make_call
 
 from pipeline.categories import category_table
 from pipeline.config import load_config
+from pipeline.detect import detect_call
 from pipeline.detect.homophones import HomophoneRepairer
 from pipeline.detect.lexicon_file import load_category_lexicons
 from pipeline.detect.registry import default_registry
@@ -325,3 +326,69 @@ def test_a_category_fed_by_lexicons_without_a_lexicon_file_is_refused(tmp_path):
 def test_a_file_without_clauses_cites_every_clause_of_its_category():
     [lexicon] = [x for x in load_category_lexicons(LEXICON_DIR, category_table()) if x.category == "extra_fees"]
     assert {tuple(rule.clauses) for rule in lexicon.rules} == {("NIFA 11(四)", "GB 5.2.1.2")}
+
+
+def impersonation_on(agency, text):
+    call = make_call(OPENING + [("a", text)], agency=agency)
+    return [f.category for f in detect_call(call, load_config()) if f.category == "impersonation"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["您好，我是浙江衡正律师事务所的工作人员，受某某金融委托跟您沟通还款", "还款只在App里，我们律所不收任何款项"],
+)
+def test_a_law_firms_staff_saying_so_on_the_firms_own_call_is_no_impersonation(text):
+    assert impersonation_on("浙江衡正律师事务所", text) == []
+    # The same words from a company that is no law firm claim what the phone record denies.
+    assert impersonation_on("杭州恒达信用管理有限公司", text) == ["impersonation"]
+    assert impersonation_on(None, text) == ["impersonation"]
+
+
+def test_a_law_firms_staff_claiming_to_be_the_court_still_count():
+    assert impersonation_on("浙江衡正律师事务所", "我是朝阳区人民法院的，你的案子立案了") == ["impersonation"]
+
+
+@pytest.mark.parametrize("text", ["那你自己看着办。", "随便你，到时候别说我没提醒你", "不还的话后果自负"])
+def test_a_line_that_only_points_back_is_no_threat_alone(text):
+    assert findings_for(OPENING + [("a", text)], "threat", config=lexicon_only()) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["你的照片做成通缉令发到你们工友群", "按流程下一步是发律师函，律师函的费用三百块是要您承担的"]
+)
+def test_documents_made_up_for_exposure_or_for_a_fee_are_no_impersonation(text):
+    assert findings_for(OPENING + [("a", text)], "impersonation", config=lexicon_only()) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不会的，我们只是电话沟通，不上门，您放心",
+        "小朋友你好，我是某某银行信用卡中心的，找你爸爸有点事情，他能接一下电话吗？",
+        "判决以后会发函到你们单位协助执行",
+        "我们明天上门送达",
+        "找他本人呗，省得他老赖着不接电话",
+    ],
+)
+def test_visits_and_family_named_without_harm_are_no_threat(text):
+    assert findings_for(OPENING + [("a", text)], "threat", config=lexicon_only()) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "那我们下午直接到你店里来，当着你顾客的面把你带走",
+        "另外我们会给您学校发个函，让学校领导了解一下您的情况",
+        "你帮我带个话，再不还就得找他家里了",
+        "你不管，那我只能去你丈母娘小区门口找她",
+        "你才有病，没一个好东西",
+    ],
+)
+def test_shaming_before_an_audience_and_reaching_family_are_threats(text):
+    assert [f.category for f in findings_for(OPENING + [("a", text)], "threat", config=lexicon_only())] == ["threat"]
+
+
+@pytest.mark.parametrize("text", ["传票已经寄到你户籍地了，你家里人签收的", "我这个电话只代表平台跟您沟通，不代表法院"])
+def test_court_papers_claimed_by_a_collector_or_a_denied_claim_are_no_impersonation(text):
+    # Court papers claimed by a collector are exaggeration (the ruling on claimed proceedings).
+    assert findings_for(OPENING + [("a", text)], "impersonation", config=lexicon_only()) == []

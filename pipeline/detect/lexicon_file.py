@@ -55,6 +55,12 @@ class CancelCue:
     # a span that holds its own negation is negated. A term is never cancelled from inside
     # (不是东西 is an insult, not a denial).
     within: bool = False
+    # The cue counts only on calls whose calling company (the call's ``agency``) names one of
+    # these: 我是某某律师事务所的 is the truth on a call the phone system records as a law firm's.
+    agency: list[str] = field(default_factory=list)
+
+    def applies_on(self, agency: str) -> bool:
+        return not self.agency or any(kind in agency for kind in self.agency)
 
     def __post_init__(self):
         self.spelt = {
@@ -81,7 +87,7 @@ class CategoryLexicon:
 
 _CATEGORY_KEYS = ("category", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
 _RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses")
-_CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence", "within")
+_CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence", "within", "agency")
 
 
 def _score(doc: YamlDoc, value: Any, keys: tuple, default: float) -> float:
@@ -222,6 +228,7 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
                 unless=doc.strings(raw.get("unless"), keys + ("unless",)),
                 sentence=raw.get("sentence") is True,
                 within=raw.get("within") is True,
+                agency=doc.strings(raw.get("agency"), keys + ("agency",)),
             )
         )
 

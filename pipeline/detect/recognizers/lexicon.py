@@ -50,10 +50,11 @@ def _sentence_end(text: str, end: int) -> int:
 
 
 def cancelled_by(
-    lexicon: CategoryLexicon, utterance: Utterance, start: int, end: int, term: bool = False
+    lexicon: CategoryLexicon, utterance: Utterance, start: int, end: int, term: bool = False, agency: str = ""
 ) -> str | None:
     """The cue that cancels a hit at [start, end) (negation, reported speech...), if any.
-    ``term``: the hit is one of a rule's fixed phrases, never cancelled from inside.
+    ``term``: the hit is one of a rule's fixed phrases, never cancelled from inside; ``agency``:
+    the call's calling company, for cues that hold only on some companies' calls.
 
     Cues are compared by sound as well, so a misheard cue (不回 for 不会) still cancels.
     """
@@ -62,6 +63,8 @@ def cancelled_by(
     # after it may close the sentence (黑名单，我们公司是没有的).
     clause, right = _clause_start(text, start), _sentence_end(text, end)
     for cancel in lexicon.cancels:
+        if not cancel.applies_on(agency):
+            continue
         longest = max(map(len, cancel.cues), default=0)
         windows = []
         if cancel.before is not None:
@@ -116,7 +119,7 @@ class LexiconRecognizer(Detector):
     def applies_to(self, utterance: Utterance) -> bool:
         return self.lexicon.speaker == "any" or utterance.role == self.lexicon.speaker
 
-    def hits(self, utterance: Utterance) -> list[Hit]:
+    def hits(self, utterance: Utterance, agency: str = "") -> list[Hit]:
         """Each rule's matches on the repaired text; a rule that finds nothing there is tried
         again with text and rule both spelt by sound (lower score)."""
         hits: list[Hit] = []
@@ -124,11 +127,11 @@ class LexiconRecognizer(Detector):
             return hits
         for rule in self.lexicon.rules:
             by_sound = False
-            found = self._matches(rule, rule.regex, utterance.text, utterance)
+            found = self._matches(rule, rule.regex, utterance.text, utterance, agency)
             if not found and rule.sound_regex is not None:
                 found = [
                     (start, end)
-                    for start, end in self._matches(rule, rule.sound_regex, utterance.sound, utterance)
+                    for start, end in self._matches(rule, rule.sound_regex, utterance.sound, utterance, agency)
                     if any(word in utterance.text[start:end] for word in rule.keywords)
                 ]
                 by_sound = bool(found)
@@ -142,14 +145,21 @@ class LexiconRecognizer(Detector):
                 hits.append(Hit(rule, start, end, tuple(parts), repairs, by_sound))
         return hits
 
-    def _matches(self, rule: Rule, regex: re.Pattern, text: str, utterance: Utterance) -> list[tuple[int, int]]:
+    def _matches(
+        self, rule: Rule, regex: re.Pattern, text: str, utterance: Utterance, agency: str
+    ) -> list[tuple[int, int]]:
         """Spans of ``regex`` (``rule``'s, as written or by sound) in ``text`` not cancelled."""
         return [
             m.span()
             for m in regex.finditer(text)
             if m.end() > m.start()
             and not cancelled_by(
-                self.lexicon, utterance, m.start(), m.end(), term=utterance.text[m.start() : m.end()] in rule.terms
+                self.lexicon,
+                utterance,
+                m.start(),
+                m.end(),
+                term=utterance.text[m.start() : m.end()] in rule.terms,
+                agency=agency,
             )
         ]
 
@@ -158,7 +168,7 @@ class LexiconRecognizer(Detector):
         for utterance in view.utterances:
             if not self.applies_to(utterance):
                 continue
-            hits = self.hits(utterance)
+            hits = self.hits(utterance, view.call.agency or "")
             if hits:
                 findings.append(self._finding(view, utterance, hits))
         return findings
