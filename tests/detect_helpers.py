@@ -23,6 +23,6 @@ def make_call(turns, call_id="t1", **fields) -> Call:
     )
 
 
-def findings_for(turns, category=None, config=None):
-    found = detect_call(make_call(turns), config or load_config())
+def findings_for(turns, category=None, config=None, **fields):
+    found = detect_call(make_call(turns, **fields), config or load_config())
     return [f for f in found if category is None or f.category == category]

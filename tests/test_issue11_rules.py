@@ -7,7 +7,10 @@ import copy
 import pytest
 from detect_helpers import OPENING, findings_for
 
+from pipeline.calls import Call
 from pipeline.config import load_config
+from pipeline.detect.institutions import trade_name
+from pipeline.detect.registry import default_registry
 
 UNRECORDED_OPENING = [("a", "喂，您好，请问是张伟先生吗？"), ("c", "是我。"), ("a", "您好，我是某某金融的工作人员。")]
 BODY = [("c", "嗯，我知道，这个月手头紧。"), ("a", "理解，那您看月底前能先还一部分吗？"), ("c", "行，月底吧。")]
@@ -293,6 +296,134 @@ def test_posing_as_an_authority_hides_the_institution_even_with_a_lender_named()
         ("c", "是我，你哪里？"),
         ("a", "我这边是青山区人民法院诉前调解中心的，青禾银行起诉你的案子转到我们这儿了。"),
     ] + BODY
+    assert "missing_disclosure" in categories(turns)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "我这边是青禾银行和区公安分局的联合工作组，找孟凡宇。",  # the lender's name said before the pose
+        "我是青禾消费金融的，也是法院指定的协助单位。",
+    ],
+)
+def test_a_name_said_before_a_pose_is_disclosed(said):
+    turns = [("a", "喂，是孟凡宇吗？"), ("c", "是我，你哪里？"), ("a", said)] + BODY
+    assert "missing_disclosure" not in categories(turns)
+
+
+def test_an_authoritys_name_is_no_name_said_before_the_pose():
+    said = "我这边是长沙市地方金融监督管理局的，通知你一下。"  # 地方金融 is part of the authority
+    turns = [("a", "喂，是孟凡宇吗？"), ("c", "是我，你哪里？"), ("a", said)] + BODY
+    assert "missing_disclosure" in categories(turns)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "喂，你好，这里是橙果优品，请问是周立新吗？",  # 这里是 + a name alone in its clause, no 的
+        "喂，周立新吗？这边是鼎盛商务，找你说个事。",
+        "喂，周立新吧？我是橙果借呀的小何，找你说个事。",  # the name, then a person of it
+        "喂，周立新吗？我橙果借呀贷后的，找你说个事。",  # colloquial 我 + name, no 是
+        "喂，周立新吗？橙果借呀账务中心的，找你说个事。",  # brand + a department no list holds
+        "喂，周立新吗？我代表橙果借呀给您打这个电话。",
+        "喂，你是周立新吧，橙果借呀的，你那笔账今天到期。",  # the name after the question's comma
+        "喂，周立新，橙果借呀的，你那笔账今天到期。",  # the debtor called out, then the name
+    ],
+)
+def test_more_acts_of_introducing_an_organisation(opening):
+    turns = [("a", opening), ("c", "是我，什么事？"), ("a", "想跟您确认一下这期的还款安排。")] + BODY
+    assert "missing_disclosure" not in categories(turns)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "喂，你好，我是小刘，平台贷后的，请问是周立新吗？",  # a person's name and a bare kind
+        "喂，周立新吗？这里是总部，你的钱该还了。",
+        "喂，周立新吗？我是银行的小王，你的钱该还了。",
+        "喂，周立新吗？我代表公司通知你，你的钱该还了。",
+        "喂，周立新吗？我这边是小刘，你的钱该还了。",  # a person's name, however introduced
+        "喂，周立新吗？这边是张伟，你的钱该还了。",
+        "喂，周立新吗？我是张伟的老同学，你的钱该还了。",
+        "喂，周立新吗？我是信贷公司的，你的钱该还了。",  # a bare kind
+        "喂，周立新吗？我们是长沙市金融工作办公室的，你的钱该还了。",  # an authority
+        "喂，周立新吗？我是你们社区居委会的，你的钱该还了。",
+    ],
+)
+def test_a_personal_name_or_a_kind_in_the_new_acts_is_still_no_name(opening):
+    turns = [("a", opening), ("c", "啊？你到底哪里的？"), ("a", "你别管，先说什么时候还。")] + BODY
+    assert "missing_disclosure" in categories(turns)
+
+
+def test_the_agent_saying_yes_to_the_institution_the_customer_names_discloses_it():
+    turns = [
+        ("a", "喂，周立新吗？"),
+        ("c", "是我，你是橙果借呀的小何吧？"),
+        ("a", "对，是我，上次跟您约的还款到日子了。"),
+    ]
+    assert "missing_disclosure" not in categories(turns + BODY)
+
+
+def test_a_name_given_after_a_long_identity_check_and_before_any_debt_talk_is_on_time():
+    # the writers' brief: a name after verifying the person first is on time (HN 10 orders it so)
+    turns = [
+        ("a", "喂，您好，请问是周立新先生吗？"),
+        ("c", "是我，你哪位？"),
+        ("a", "为了保护您的信息，麻烦您报一下身份证后四位。"),
+        ("c", "三二一五。"),
+        ("a", "再跟您核对一下出生年月。"),
+        ("c", "八八年六月的。"),
+        ("a", "好的，谢谢配合，核对无误。"),
+        ("c", "嗯，你说。"),
+        ("a", "我是橙果借呀贷后中心的，本次通话将被录音，想跟您确认一下这期的还款安排。"),
+    ]
+    assert "missing_disclosure" not in categories(turns + BODY)
+
+
+def test_a_name_given_only_after_the_debt_talk_is_late():
+    turns = [
+        ("a", "喂，周立新吗？"),
+        ("c", "是我，你哪位？"),
+        ("a", "你那笔八千块逾期两个月了，今天必须还。"),
+        ("c", "你到底是哪里的？"),
+        ("a", "先别管我是谁，你打算什么时候还？"),
+        ("c", "你不说我就挂了。"),
+        ("a", "挂了也没用，这笔钱跑不掉。"),
+        ("c", "那你说你是谁。"),
+        ("a", "行行行，我是橙果借呀贷后中心的。"),
+    ]
+    assert "missing_disclosure" in categories(turns + BODY)
+
+
+@pytest.mark.parametrize(
+    ("agency", "trade"),
+    [
+        ("深圳橙果信息技术有限公司", "橙果"),
+        ("成都市蓉汇商务信息咨询有限公司", "蓉汇"),
+        ("青禾（深圳）金融信息服务有限公司", "青禾"),
+        ("江源银行股份有限公司信用卡中心", "江源"),
+    ],
+)
+def test_the_agency_fields_trade_name_is_what_agents_say(agency, trade):
+    rules = next(d for d in default_registry().detectors if hasattr(d, "finder")).rules
+    assert trade_name(Call(call_id="t", segments=[], agency=agency), rules) == trade
+
+
+def test_the_agency_trade_name_said_in_the_opening_names_the_institution():
+    turns = [("a", "喂，周立新吗？橙果这边找你，你那笔账该处理了。"), ("c", "是我。")] + BODY
+    found = findings_for(turns, config=lexicon_only(), agency="深圳橙果信息技术有限公司")
+    assert "missing_disclosure" not in {f.category for f in found}
+    found = findings_for(turns, config=lexicon_only(), agency="深圳青禾信息技术有限公司")
+    assert "missing_disclosure" in {f.category for f in found}
+
+
+def test_a_wrong_number_said_only_after_the_agent_launched_into_the_debt_still_owed_the_name():
+    # the ruling on wrong numbers in categories.md
+    turns = [
+        ("a", "喂，周立新，你那八千块到底什么时候还？"),
+        ("c", "你打错了，我不认识什么周立新。"),
+        ("a", "别装了，这号码就是他登记的。"),
+    ]
     assert "missing_disclosure" in categories(turns)
 
 

@@ -32,7 +32,7 @@ def found(c, category, config=None):
 def test_debt_told_before_the_person_confirms_is_flagged_on_that_turn():
     c = call(
         ("a", f"您好，{NOTICE}，我是吉祥小贷的，请问是张伟吗？"),
-        ("c", "你哪位？"),
+        ("c", "啊？什么？"),
         ("a", "您在我们这里的借款已经逾期30天了，欠款5000元。"),
         ("c", "哦，是我。"),
     )
@@ -54,10 +54,103 @@ def test_a_confirmation_before_the_debt_is_compliant(answer):
     assert found(c, "unverified_identity") == []
 
 
-@pytest.mark.parametrize("answer", ["嗯？有事吗？", "喂？", "谁啊？"])
+@pytest.mark.parametrize("answer", ["嗯？有事吗？", "喂？", "啥子？", "你找谁？"])
 def test_a_question_back_is_not_a_confirmation(answer):
     c = call(("a", f"{NOTICE}，我是吉祥小贷的，请问是张伟先生吗？"), ("c", answer), ("a", "您的欠款5000元今天要还。"))
     assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
+
+
+@pytest.mark.parametrize("answer", ["你哪位？", "谁啊？", "你是？", "嗯，你哪个？", "那个的哪位", "你边个？"])
+def test_answering_to_the_name_with_who_is_it_confirms(answer):
+    # the writers' brief: answering to the name is a confirmation; only "who is calling" is asked
+    c = call(("a", "喂，是罗建新吧？"), ("c", answer), ("a", f"我是吉祥小贷的，{NOTICE}，你那笔三千二拖了二十天了。"))
+    assert found(c, "unverified_identity") == []
+
+
+@pytest.mark.parametrize(
+    "question", ["请问是罗建新家吗？", "罗建新在屋头吗？", "是罗建新的爸爸吗？", "请问是恒达物流吗？"]
+)
+def test_a_yes_to_a_question_for_the_household_or_workplace_confirms_nobody(question):
+    c = call(("a", question), ("c", "是啊，你哪位？"), ("a", f"我是吉祥小贷的，{NOTICE}，他那笔三千二拖了二十天了。"))
+    assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
+
+
+@pytest.mark.parametrize("answer", ["这个系我", "就是说系我，你讲快啲", "是老子，又怎么了？", "喂，我是向国平。"])
+def test_confirmations_with_recognition_fillers_rude_words_or_a_name_sounding_like_a_verb(answer):
+    # 向 sounds like 想 (我是想问…): spelt by sound the surname must not read as a verb
+    c = call(
+        ("a", f"喂，您好，吉祥小贷，{NOTICE}，请问是向国平先生吗？"), ("c", answer), ("a", "您的借款逾期二十天了。")
+    )
+    assert found(c, "unverified_identity") == []
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "我是鼎盛商务的，受吉祥小贷委托处理您的逾期账户，{notice}，请问是张伟吗？",
+        "喂，鼎盛商务，帮吉祥小贷跟进欠款的，{notice}，请问是张伟吗？",
+        "我们是律所，受吉祥小贷委托做非诉催收，{notice}，请问是张伟吗？",
+    ],
+)
+def test_the_organisations_business_is_no_debt_detail(opening):
+    c = call(("a", opening.format(notice=NOTICE)), ("c", "是我。"), ("a", "您的借款逾期二十天了。"))
+    assert found(c, "unverified_identity") == []
+
+
+def test_an_amount_said_with_the_business_is_still_a_detail():
+    c = call(("a", f"我是鼎盛商务的，{NOTICE}，受吉祥小贷委托处理您三千二的欠款，请问是张伟吗？"), ("c", "是我。"))
+    assert [f.segment_index for f in found(c, "unverified_identity")] == [0]
+
+
+def test_the_lenders_app_name_is_no_debt_detail():
+    c = call(
+        ("a", f"您好，吉祥小贷，{NOTICE}，请问是张伟吗？"),
+        ("c", "你们怎么又打来了？"),
+        ("a", "您可以在吉祥分期App里查到我们的工号。"),
+    )
+    assert found(c, "unverified_identity") == []
+
+
+def test_on_a_mono_call_an_answer_run_into_the_agents_turn_confirms():
+    c = call(
+        ("u", f"喂，您好，吉祥小贷，{NOTICE}，请问是张伟先生吗？"),
+        ("u", "系我，什么事，张先生您好，您的借款逾期二十天了，欠款三千二。"),
+    )
+    assert found(c, "unverified_identity") == []
+
+
+@pytest.mark.parametrize("answer", ["嗯，咋了？", "是又催？", "是，干啥？", "嗯是你哪儿", "那个我，你哪儿"])
+def test_a_yes_word_followed_by_any_who_or_what_question_confirms(answer):
+    c = call(("a", "喂，郝明亮吧，我吉祥小贷的。"), ("c", answer), ("a", f"{NOTICE}，你那笔三千二逾期二十天了。"))
+    assert found(c, "unverified_identity") == []
+
+
+@pytest.mark.parametrize("answer", ["嗯嗯？", "嗯，什么？", "是不是打错了？"])
+def test_a_yes_word_questioned_or_denied_is_no_confirmation(answer):
+    c = call(("a", "喂，郝明亮吗？"), ("c", answer), ("a", f"我吉祥小贷的，{NOTICE}，你那笔三千二逾期二十天了。"))
+    assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("请问是郝明亮吗？", "郝明亮他是我女婿，你是哪个？"), ("你是不是郝明亮的老丈人？", "是我，你是哪个？")],
+)
+def test_it_is_me_said_of_a_relative_confirms_no_debtor(question, answer):
+    c = call(("a", question), ("c", answer), ("a", f"我吉祥小贷的，{NOTICE}，他那笔三千二逾期二十天了。"))
+    assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
+
+
+def test_the_debtor_naming_himself_after_a_question_for_the_household_confirms():
+    c = call(
+        ("a", "请问是郝明亮家吗？"), ("c", "对，我就是郝明亮。"), ("a", f"我吉祥小贷的，{NOTICE}，你那笔借款逾期了。")
+    )
+    assert found(c, "unverified_identity") == []
+
+
+@pytest.mark.parametrize("opening", ["我是鼎盛商务的，代表好分期联系您", "我是鼎盛商务的，我们受让了易分期的债权"])
+def test_a_lender_acted_for_whose_brand_holds_a_debt_word_is_no_detail(opening):
+    c = call(("a", f"{opening}，{NOTICE}，请问是张伟吗？"), ("c", "是我。"))
+    assert found(c, "unverified_identity") == []
 
 
 def test_a_plain_yes_counts_only_right_after_an_identity_question():
@@ -100,7 +193,7 @@ def test_the_customer_owning_the_debt_confirms():
 def test_mono_recordings_use_the_guessed_roles_with_a_lower_score():
     c = call(
         ("u", f"您好，{NOTICE}，我是吉祥小贷的工作人员，请问是张伟先生吗？"),
-        ("u", "你哪位？"),
+        ("u", "喂？"),
         ("u", "您在我们这里的借款已经逾期30天了，欠款5000元，今天必须处理。"),
     )
     [finding] = found(c, "unverified_identity")

@@ -39,10 +39,11 @@ class DialogueRules:
     not_institutions: list[str]
     name_starts: list[str]
     brands: list[str]
+    business_words: list[str]  # 信息咨询, 商务服务: what kind of company, stripped to its trade name
     introductions: list[re.Pattern]  # the act of introducing an organisation; group `name` is its name
     kinds: list[str]  # bare kinds of institution and departments: a name made only of these is none
     not_name_parts: list[str]  # a candidate name holding one of these is talk, not a name
-    poses_as_authority: re.Pattern  # the agent introduces themselves as a court, the police...
+    poses_as_authority: re.Pattern  # the agent introduces themselves as a court, the police...; group `authority`
     filler: re.Pattern
     not_debtor: SoundRegex
     agent_addresses_third_party: SoundRegex
@@ -118,6 +119,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "not_institutions",
         "name_starts",
         "brands",
+        "business_words",
         "introductions",
         "kinds",
         "not_name_parts",
@@ -177,6 +179,14 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         elif regex:
             introductions.append(regex)
 
+    poses_as_authority = re.compile(r"(?!x)x")
+    if "poses_as_authority" in disclosure:
+        regex = checked_regex(doc, str(disclosure["poses_as_authority"]), ("disclosure", "poses_as_authority"))
+        if regex and "authority" not in regex.groupindex:
+            doc.problem(("disclosure", "poses_as_authority"), "needs a group (?P<authority>...) around the authority")
+        elif regex:
+            poses_as_authority = regex
+
     reveals = []
     for i, raw in enumerate(third.get("reveals") or []):
         keys = ("third_party", "reveals", i)
@@ -227,13 +237,11 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         not_institutions=words("not_institutions"),
         name_starts=sorted(words("name_starts"), key=len, reverse=True),
         brands=brands,
+        business_words=sorted(words("business_words"), key=len, reverse=True),
         introductions=introductions,
         kinds=sorted(words("kinds"), key=len, reverse=True),
         not_name_parts=words("not_name_parts"),
-        poses_as_authority=checked_regex(
-            doc, str(disclosure.get("poses_as_authority", r"(?!x)x")), ("disclosure", "poses_as_authority")
-        )
-        or re.compile(r"(?!x)x"),
+        poses_as_authority=poses_as_authority,
         filler=filler or re.compile("^$"),
         not_debtor=third_party_cues("not_debtor", required=True),
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),

@@ -9,6 +9,9 @@ from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.sound import CLAUSE_BREAKS, sound_text
 from pipeline.detect.view import Utterance
 
+NAME_ENDS = re.compile(f"[和与及跟、的{CLAUSE_BREAKS}]")  # where a name said after a suffix ends
+LEADING_I = re.compile(r"(?:我们|我)(?!是|们)")
+
 
 class InstitutionFinder:
     """Where a text names an institution: a brand, a configured name, a name plus a suffix
@@ -46,13 +49,14 @@ class InstitutionFinder:
         for match in self.suffixes.finditer(sound):
             name_start = self._name_start(text, sound, match.start())
             # an authority's name ends in a suffix too (中国人民银行征信中心)
-            # (深圳市地方金融|管理局: the authority's word may follow the suffix; a lawyer after
-            # it, 招联金融的律师, is the institution's own staff)
-            after = text[match.end() : match.end() + 8]
+            # (深圳市地方金融|管理局, 成华区金融|纠纷人民调解委员会: the authority's word may follow
+            # the suffix in the same name; after 和/的 it is another body, 青禾银行和公安分局, and
+            # a lawyer after it, 招联金融的律师, is the institution's own staff)
+            after = NAME_ENDS.split(text[match.end() : match.end() + 8], maxsplit=1)[0]
             if (
                 name_start is not None
                 and not any(w in text[name_start : match.end()] for w in self.not_institutions)
-                and not any(w in after for w in self.not_institutions if w != "律师")
+                and not any(w in after for w in self.not_institutions)
             ):
                 found.append((name_start, match.end()))
         for match in self.staff.finditer(sound) if self.staff else ():
@@ -63,13 +67,23 @@ class InstitutionFinder:
         for regex in self.introductions:
             at = 0
             while match := regex.search(text, at):
-                # a refused candidate (这边是青柚借钱) may hide a name further on (青柚借钱)
-                if self.introduced_name(match.group("name")):
-                    found.append(match.span("name"))
+                # a refused candidate (这边是青柚借钱) may hide a name further on (青柚借钱), or
+                # behind the words that introduce it (我有米花贷后的: 有米花)
+                start, end = match.span("name")
+                start += self._introducer_length(text[start:end])
+                if self.introduced_name(text[start:end]):
+                    found.append((start, end))
                     at = match.end()
                 else:
                     at = match.start() + 1
         return found
+
+    @staticmethod
+    def _introducer_length(name: str) -> int:
+        """The candidate's leading 我/我们 (我有米花贷后的: 有米花), not 我是: a person's name
+        follows that more often (我是小刘)."""
+        match = LEADING_I.match(name)
+        return match.end() if match and len(name) - match.end() >= 2 else 0
 
     def introduced_name(self, name: str) -> bool:
         """Whether what an introduction puts in the name's place is a name: not a bare kind of
@@ -115,6 +129,20 @@ def agency_names(call: Call, rules: DialogueRules) -> list[str]:
             break
         stem = stem[: match.start()]
     return [call.agency, stem] if stem != call.agency else [call.agency]
+
+
+def trade_name(call: Call, rules: DialogueRules) -> str | None:
+    """The last two characters of the ``agency`` field's trade name, what agents say of it:
+    place and kind of business stripped (深圳有米信息技术有限公司 → 有米, 青柚（深圳）金融信息
+    服务有限公司 → 青柚); None when too little is left."""
+    if not call.agency:
+        return None
+    name = re.sub(r"[（(][^）)]*[）)]", "", call.agency)
+    ends = [w for w in (*rules.business_words, *(m for m in rules.suffixes.pattern.split("|")))]
+    ends = sorted({w.replace("\\", "") for w in ends if w}, key=len, reverse=True)
+    while word := next((w for w in ends if name.endswith(w) and len(name) > len(w)), None):
+        name = name[: -len(word)]
+    return name[-2:] if len(name) >= 2 else None
 
 
 def call_names(view, finder: InstitutionFinder, rules: DialogueRules) -> list[str]:

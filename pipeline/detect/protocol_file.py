@@ -21,9 +21,12 @@ PROTOCOL_FILE = "protocol.yaml"
 @dataclass
 class ProtocolCues:
     identity_questions: SoundRegex
+    questions_for_others: re.Pattern  # 是X家吗, X在吗, 是X的父亲吗: asks for no person (written text)
+    answers_to_name: re.Pattern  # only "who is it?" after being asked by name (written text)
     plain_yes: re.Pattern
     confirms: SoundRegex
     agent_verified: SoundRegex  # the agent says the identity check is done (核实是您本人)
+    not_details: re.Pattern  # the organisation's business, an app's name (广信分期App): no detail (written text)
     notices: SoundRegex
     denials: SoundRegex
 
@@ -38,7 +41,17 @@ def load_protocol_cues(lexicon_dir: Path) -> ProtocolCues:
     identity = data.get("unverified_identity") or {}
     recording = data.get("recording_notice") or {}
     doc.unknown_keys(
-        identity, ("identity_questions", "plain_yes", "confirms", "agent_verified"), ("unverified_identity",)
+        identity,
+        (
+            "identity_questions",
+            "questions_for_others",
+            "answers_to_name",
+            "plain_yes",
+            "confirms",
+            "agent_verified",
+            "not_details",
+        ),
+        ("unverified_identity",),
     )
     doc.unknown_keys(recording, ("notices", "denials"), ("recording_notice",))
 
@@ -46,14 +59,25 @@ def load_protocol_cues(lexicon_dir: Path) -> ProtocolCues:
         keys = (section_name, key)
         return alternation(doc, doc.strings(section.get(key), keys, required=required), keys)
 
-    plain_yes = identity.get("plain_yes")
-    if not isinstance(plain_yes, str):
-        doc.problem(("unverified_identity", "plain_yes"), "is required (one regular expression)")
+    def written(key: str) -> re.Pattern:
+        return re.compile(patterns(identity, "unverified_identity", key, required=False).pattern)
+
+    def one_regex(key: str, required: bool) -> re.Pattern:
+        value = identity.get(key)
+        if value is None and not required:
+            return re.compile(r"(?!x)x")
+        if not isinstance(value, str):
+            doc.problem(("unverified_identity", key), "is required (one regular expression)")
+        return checked_regex(doc, str(value), ("unverified_identity", key)) or re.compile(r"(?!x)x")
+
     cues = ProtocolCues(
         identity_questions=patterns(identity, "unverified_identity", "identity_questions"),
-        plain_yes=checked_regex(doc, str(plain_yes), ("unverified_identity", "plain_yes")) or re.compile(r"(?!x)x"),
+        questions_for_others=written("questions_for_others"),
+        answers_to_name=one_regex("answers_to_name", required=False),
+        plain_yes=one_regex("plain_yes", required=True),
         confirms=patterns(identity, "unverified_identity", "confirms"),
         agent_verified=patterns(identity, "unverified_identity", "agent_verified", required=False),
+        not_details=written("not_details"),
         notices=patterns(recording, "recording_notice", "notices"),
         denials=patterns(recording, "recording_notice", "denials"),
     )

@@ -7,13 +7,15 @@ import re
 from pipeline.categories import category_table
 from pipeline.detect.base import Detector, Result, lowered_if_guessed, span_result
 from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.institutions import InstitutionFinder, agency_names
+from pipeline.detect.institutions import InstitutionFinder, agency_names, details_blanked, trade_name
 from pipeline.detect.resources import Resources
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation, joined, sentence
 
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
 ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s]{0,6}[吗么嘛]")  # after a name: the company called, not the caller's
+CUSTOMER_NAMES = re.compile(r"(?:你|您)(?:们)?(?:是)?(?P<name>[^，。？！,.?!\s的你您]{2,8})的")  # 你是锦官城的小李吧
+AFFIRMS = re.compile(r"^(?:喂|嗯|啊|哎|诶)?[，,\s]*(?:对+|是的|是啊|是|没错|对的|嗯)(?:[，。！,.!、\s對对]|是我|$)")
 
 
 class DisclosureRecognizer(Detector):
@@ -64,41 +66,76 @@ class DisclosureRecognizer(Detector):
             )
         ]
 
-    def window(self, view: CallView) -> list[Utterance]:
+    def window(self, view: CallView, extra: list[str] = ()) -> list[Utterance]:
         agent = [u for u in view.utterances if u.role == "agent"]
         if not agent:
             return []
         call_start = view.utterances[0].segment.start
-        window, substantive = [], 0
+        window, substantive, told = [], 0, False
         for u in agent:
-            if substantive >= self.agent_turns and u.segment.start - call_start > self.seconds:
+            if told and substantive >= self.agent_turns and u.segment.start - call_start > self.seconds:
                 break
             window.append(u)
             if not self.rules.filler.match(u.text):
                 substantive += 1
+            told = told or self._tells_debt(u, extra)
         return window if substantive else []
 
-    def _wrong_number(self, view: CallView, until: float) -> bool:
-        answers = [u for u in view.utterances if u.role == "customer" and u.segment.start <= until]
-        return any(self.rules.wrong_number.span(u.sound) for u in answers) and not any(
-            self.rules.knows_debtor.span(u.sound) for u in answers
-        )
+    def _wrong_number(self, view: CallView, until: float, extra: list[str]) -> bool:
+        """A stranger said it was a wrong number before the agent said anything about the debt
+        (the ruling on wrong numbers: an agent who launched into the collection first still owed
+        the name), and nobody on the line said they know the debtor."""
+        stranger = False
+        for u in view.utterances:
+            if u.segment.start > until:
+                break
+            if u.role == "customer":
+                if self.rules.knows_debtor.span(u.sound):
+                    return False
+                stranger = stranger or bool(self.rules.wrong_number.span(u.sound))
+            elif not stranger and self._tells_debt(u, extra):
+                return False
+        return stranger
 
-    def _own_names(self, u: Utterance, extra: list[str]) -> list[tuple[int, int]]:
-        """Names the agent gives as its own: not the company it asks for (是华腾科技吗)."""
-        return [span for span in self.finder.spans(u, extra) if not ASKED_ABOUT.match(u.text, span[1])]
+    def _tells_debt(self, u: Utterance, extra: list[str]) -> bool:
+        if not any(r.regex.search(u.text) for r in self.rules.reveals):
+            return False
+        text = details_blanked(u, self.finder, self.rules, extra)
+        return any(r.regex.search(text) for r in self.rules.reveals)
+
+    def _named_by_customer(self, agent: Utterance, before: Utterance | None, extra: list[str]) -> bool:
+        """The customer named the agent's institution (你是锦官城的小李嘛) and the agent said yes."""
+        if before is None or before.role != "customer" or not AFFIRMS.match(agent.text):
+            return False
+        named = [m.group("name") for m in CUSTOMER_NAMES.finditer(before.text)]
+        return bool(self.finder.spans(before, extra)) or any(self.finder.introduced_name(n) for n in named)
+
+    def _own_names(self, u: Utterance, extra: list[str], trade: str | None = None) -> list[tuple[int, int]]:
+        """Names the agent gives as its own: not the company it asks for (是华腾科技吗). The
+        agency's trade name (有米 of 深圳有米信息技术有限公司) counts as written: two characters
+        by sound would be too many words."""
+        spans = self.finder.spans(u, extra)
+        if trade and (at := u.text.find(trade)) >= 0:
+            spans.append((at, at + len(trade)))
+        return [span for span in spans if not ASKED_ABOUT.match(u.text, span[1])]
 
     def analyze(self, view: CallView) -> list[Result]:
-        window = self.window(view)
-        if not window or self._wrong_number(view, window[-1].segment.end):
-            return []
         extra = agency_names(view.call, self.rules)
+        trade = trade_name(view.call, self.rules)
+        window = self.window(view, extra)
+        if not window or self._wrong_number(view, window[-1].segment.end, extra):
+            return []
         posed = None
         for u in window:
-            if match := self.rules.poses_as_authority.search(u.text):
-                posed = match.group(0)  # a pose before any name of its own hides the institution
+            names = self._own_names(u, extra, trade)
+            match = self.rules.poses_as_authority.search(u.text)
+            # a pose before any name of its own hides the institution (我是某某法院委托的…), a
+            # name said first does not (我这边是嘉禾银行和公安经侦的联合办公室)
+            if match and not any(end <= match.start("authority") for _, end in names):
+                posed = match.group(0)
                 break
-            if self._own_names(u, extra):
+            previous = view.utterances[u.index - 1] if u.index else None
+            if names or self._named_by_customer(u, previous, extra):
                 return []
         first, last = window[0].segment, window[-1].segment
         text = sentence("disclosure.missing", count=len(window), start=first.start, end=last.end)
@@ -108,7 +145,7 @@ class DisclosureRecognizer(Detector):
         elif intro:
             text = joined(text, sentence("disclosure.introduction", introduction=intro))
         after_window = view.utterances[window[-1].index + 1 :]
-        later = next((u for u in after_window if u.role == "agent" and self._own_names(u, extra)), None)
+        later = next((u for u in after_window if u.role == "agent" and self._own_names(u, extra, trade)), None)
         if later:
             text = joined(text, sentence("disclosure.named_later", at=later.segment.start))
         guessed = any(u.role_reason for u in window)
