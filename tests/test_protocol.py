@@ -60,11 +60,11 @@ def test_a_question_back_is_not_a_confirmation(answer):
     assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
 
 
-@pytest.mark.parametrize("answer", ["你哪位？", "谁啊？", "你是？", "嗯，你哪个？", "那个的哪位", "你边个？"])
-def test_answering_to_the_name_with_who_is_it_confirms(answer):
-    # the writers' brief: answering to the name is a confirmation; only "who is calling" is asked
+@pytest.mark.parametrize("answer", ["你哪位？", "谁啊？", "你是？", "那个的哪位", "你边个？"])
+def test_asking_who_is_calling_confirms_nothing(answer):
+    # GB 5.2.2.2: identity checked before the debt is told; "who is it?" checks nothing
     c = call(("a", "喂，是罗建新吧？"), ("c", answer), ("a", f"我是吉祥小贷的，{NOTICE}，你那笔三千二拖了二十天了。"))
-    assert found(c, "unverified_identity") == []
+    assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,6 @@ PROTOCOL_FILE = "protocol.yaml"
 class ProtocolCues:
     identity_questions: SoundRegex
     questions_for_others: re.Pattern  # 是X家吗, X在吗, 是X的父亲吗: asks for no person (written text)
-    answers_to_name: re.Pattern  # only "who is it?" after being asked by name (written text)
     plain_yes: re.Pattern
     confirms: SoundRegex
     agent_verified: SoundRegex  # the agent says the identity check is done (核实是您本人)
@@ -45,7 +44,6 @@ def load_protocol_cues(lexicon_dir: Path) -> ProtocolCues:
         (
             "identity_questions",
             "questions_for_others",
-            "answers_to_name",
             "plain_yes",
             "confirms",
             "agent_verified",
@@ -73,7 +71,6 @@ def load_protocol_cues(lexicon_dir: Path) -> ProtocolCues:
     cues = ProtocolCues(
         identity_questions=patterns(identity, "unverified_identity", "identity_questions"),
         questions_for_others=written("questions_for_others"),
-        answers_to_name=one_regex("answers_to_name", required=False),
         plain_yes=one_regex("plain_yes", required=True),
         confirms=patterns(identity, "unverified_identity", "confirms"),
         agent_verified=patterns(identity, "unverified_identity", "agent_verified", required=False),

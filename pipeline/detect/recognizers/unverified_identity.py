@@ -19,7 +19,7 @@ PLAIN_I = {"是我", "我是", "系我", "我系", "係我", "我係"}  # "it's 
 class UnverifiedIdentityRecognizer(Detector):
     """Walks the call in order: the first agent turn that tells debt details while the person's
     identity is still unconfirmed is the finding. A confirmation (是我, 我就是, a plain 嗯/对
-    right after 请问是张先生吗, answering to the name with only 哪位？, or the agent saying the
+    right after 请问是张先生吗 (谁啊？ alone is no answer to it), or the agent saying the
     check is done: 核实是您本人) ends the search; so does the customer saying they are someone
     else (that is ``third_party_leak``'s business). A yes to a question for the household or the
     workplace (是冯勇家吗, 是鸿发厂吗) confirms nobody. On a mono recording a turn guessed to be
@@ -97,7 +97,7 @@ class UnverifiedIdentityRecognizer(Detector):
         span = self.cues.confirms.span(u.sound)
         if span and (asked is not None or u.text[span[0] : span[1]] not in PLAIN_I):
             return True  # (是我 to 你是不是X的老丈人 confirms the father-in-law; 我就是冯勇 the debtor)
-        return asked and bool(self.cues.plain_yes.match(u.text) or self.cues.answers_to_name.match(u.text))
+        return asked and bool(self.cues.plain_yes.match(u.text))
 
     def _opens_with_confirmation(self, u: Utterance, asked: bool | None) -> bool:
         """A confirmation in the turn's first clause (系我，什么事… / 是，啥事儿… right after the question)."""
