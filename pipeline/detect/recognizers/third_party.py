@@ -109,7 +109,9 @@ class ThirdPartyRecognizer(Detector):
             pending = []
 
         for u in view.utterances:
-            heard = sound_text(read_as_mandarin(self.rules, u.text))
+            # spelt by sound again only where a dialect word was read as Mandarin
+            read = read_as_mandarin(self.rules, u.text)
+            heard = u.sound if read == u.text else sound_text(read)
             if self.rules.guarantor.span(heard):
                 break  # a guarantor (您是孙伟那笔借款的担保人, 我是他担保人) is owed the details (NIFA 8, HN 4)
             # a mono turn guessed to be the agent's that gives the name the agent asked for (喂，我是
