@@ -48,7 +48,7 @@ def _load(system: str, threads: int, batch_size: int):
     if system.startswith("callqa"):
         import yaml
 
-        from pipeline.audio import decode
+        from pipeline.audio import decode_blocks
         from pipeline.config import load_config
         from pipeline.transcribe import TranscribeSettings, load_transcriber
 
@@ -59,7 +59,8 @@ def _load(system: str, threads: int, batch_size: int):
         transcriber = load_transcriber(settings)
 
         def run(path):
-            return [s.__dict__ for s in transcriber.transcribe(decode(path))]
+            # As the scan reads a file: block by block.
+            return [s.__dict__ for _, heard in transcriber.transcribe_blocks(decode_blocks(path)) for s in heard]
 
         return run
 

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ CHANNEL_MODES = ("agent-customer", "customer-agent", "mono")
 _STREAM_LINE = re.compile(r"Stream #\d+:\d+\S*: Audio: (?P<codec>[^,\s]+)[^,]*, (?P<rate>\d+) Hz, (?P<layout>[^,]+)")
 _DURATION_LINE = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
 _READ_BLOCK = 10 * SAMPLE_RATE  # frames read from ffmpeg at a time
+BLOCK_SECONDS = 600  # ``decode_blocks``: a long recording is decoded (and transcribed) ten minutes at a time
 _LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "5.0": 5, "5.1": 6, "7.1": 8}
 _AMR_NB_DECODER = "libopencore_amrnb"
 
@@ -46,6 +48,7 @@ class Audio:
     duration: float  # seconds
     n_channels: int  # channels in the file
     sample_rate: int  # sample rate in the file
+    offset: float = 0.0  # where these samples start in the recording (seconds): a block of it
 
 
 def ffmpeg_binary() -> str:
@@ -65,6 +68,75 @@ def decode(path, channel_mode: str = "agent-customer") -> Audio:
     ``channel_mode`` says how to read stereo files: ``agent-customer`` (left is the agent),
     ``customer-agent`` (left is the customer) or ``mono`` (mix both sides into one).
     """
+    path, command, (codec, sample_rate, n_channels, duration) = _command(path, channel_mode)
+    capacity = int(((duration or 60.0) + 1.0) * SAMPLE_RATE)
+    arrays: list[np.ndarray] = []
+    filled = 0
+    # Sized from the probed duration: a long call is held once, not also as the raw bytes and
+    # an interleaved copy.
+    for frames in _run(path, codec, command, n_channels, channel_mode):
+        if not arrays:
+            arrays = [np.empty(capacity, np.float32) for _ in frames]
+        if filled + len(frames[0]) > capacity:
+            capacity = max(2 * capacity, filled + len(frames[0]))
+            arrays = [np.concatenate([a[:filled], np.empty(capacity - filled, np.float32)]) for a in arrays]
+        for array, channel in zip(arrays, frames):
+            array[filled : filled + len(channel)] = channel
+        filled += len(frames[0])
+    if not filled:
+        raise AudioError(f"{path}: no audio samples")
+    return Audio(
+        path=path,
+        channels=_with_roles([array[:filled] for array in arrays], channel_mode),
+        duration=filled / SAMPLE_RATE,
+        n_channels=n_channels,
+        sample_rate=sample_rate,
+    )
+
+
+def decode_blocks(path, channel_mode: str = "agent-customer", seconds: float = BLOCK_SECONDS) -> Iterator[Audio]:
+    """``path`` decoded ``seconds`` at a time, as ``decode`` reads it: each block an ``Audio``
+    whose ``offset`` says where it starts, so memory follows the block, not the recording.
+    AudioError as ``decode``: at once for a file that is no audio, once its end is read for one
+    that breaks midway."""
+    path, command, (codec, sample_rate, n_channels, _) = _command(path, channel_mode)
+    return _blocks(path, codec, command, n_channels, sample_rate, channel_mode, int(seconds * SAMPLE_RATE))
+
+
+def _blocks(
+    path: str, codec: str, command: list[str], n_channels: int, sample_rate: int, channel_mode: str, size: int
+) -> Iterator[Audio]:
+    pending: list[list[np.ndarray]] = []
+    offset, held = 0, 0
+    for frames in _run(path, codec, command, n_channels, channel_mode):
+        pending.append(frames)
+        held += len(frames[0])
+        if held >= size:
+            joined = [np.concatenate(parts) for parts in zip(*pending)]
+            yield _block(path, [c[:size] for c in joined], n_channels, sample_rate, channel_mode, offset)
+            offset += size
+            pending, held = [[c[size:] for c in joined]], held - size
+    if held:
+        joined = [np.concatenate(parts) for parts in zip(*pending)]
+        yield _block(path, joined, n_channels, sample_rate, channel_mode, offset)
+    elif not offset:
+        raise AudioError(f"{path}: no audio samples")
+
+
+def _block(path: str, samples: list[np.ndarray], n_channels: int, sample_rate: int, mode: str, offset: int) -> Audio:
+    return Audio(
+        path=path,
+        channels=_with_roles(samples, mode),
+        duration=len(samples[0]) / SAMPLE_RATE,
+        n_channels=n_channels,
+        sample_rate=sample_rate,
+        offset=offset / SAMPLE_RATE,
+    )
+
+
+def _command(path, channel_mode: str) -> tuple[str, list[str], tuple[str, int, int, float | None]]:
+    """The path as a string, the ffmpeg command that decodes it to 16 kHz float32 (two channels
+    for stereo, else one), and what ``_probe`` read; AudioError for a missing or empty file."""
     if channel_mode not in CHANNEL_MODES:
         raise ValueError(f"channel mode {channel_mode!r}: expected one of {', '.join(CHANNEL_MODES)}")
     path = str(path)
@@ -72,60 +144,47 @@ def decode(path, channel_mode: str = "agent-customer") -> Audio:
         raise AudioError(f"{path}: no such file")
     if Path(path).stat().st_size == 0:
         raise AudioError(f"{path}: empty file")
-
     # "file:" keeps ffmpeg from reading a name such as "rtp:call 10:15.wav" as a protocol.
     source = f"file:{path}"
-    codec, sample_rate, n_channels, duration = _probe(path, source)
+    probed = _probe(path, source)
+    codec, _, n_channels, _ = probed
     binary, input_options = _decoder_for(codec)
-    decode_channels = 2 if n_channels == 2 else 1
     command = (
         ffmpeg.input(source, **input_options)
-        .output("pipe:", format="f32le", acodec="pcm_f32le", ac=decode_channels, ar=SAMPLE_RATE)
+        .output("pipe:", format="f32le", acodec="pcm_f32le", ac=2 if n_channels == 2 else 1, ar=SAMPLE_RATE)
         .global_args("-nostdin", "-hide_banner", "-loglevel", "error")
         .compile(cmd=binary)
     )
+    return path, command, probed
+
+
+def _run(path: str, codec: str, command: list[str], n_channels: int, channel_mode: str) -> Iterator[list[np.ndarray]]:
+    """ffmpeg's output, 10 s at a time, as one array per channel (one mixed array for a stereo
+    file read in ``mono`` mode); AudioError with ffmpeg's reason if it fails."""
+    channels = 2 if n_channels == 2 else 1
+    mix = channels == 2 and channel_mode == "mono"
+    frame, rest = 4 * channels, b""
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)
-        with process.stdout:
-            samples = _read_channels(process.stdout, decode_channels, channel_mode, duration)
+        try:
+            with process.stdout:
+                while block := process.stdout.read(_READ_BLOCK * frame):
+                    block = rest + block  # a read may end inside a frame: keep that part for the next
+                    whole = len(block) // frame * frame
+                    block, rest = block[:whole], block[whole:]
+                    frames = np.frombuffer(block, np.float32).reshape(-1, channels)
+                    if mix:
+                        yield [frames.mean(axis=1, dtype=np.float32)]
+                    else:
+                        yield [frames[:, i].copy() for i in range(channels)]
+        finally:
+            if process.poll() is None and process.stdout.closed:  # the reader stopped early
+                process.kill()
+                process.wait()
         if process.wait() != 0:
             errors.seek(0)
-            raise AudioError(f"{path}: cannot decode {codec} audio: {_reason(errors.read(), source)}")
-    if samples[0].size == 0:
-        raise AudioError(f"{path}: no audio samples")
-    return Audio(
-        path=path,
-        channels=_with_roles(samples, channel_mode),
-        duration=samples[0].size / SAMPLE_RATE,
-        n_channels=n_channels,
-        sample_rate=sample_rate,
-    )
-
-
-def _read_channels(stream, n_channels: int, channel_mode: str, duration: float | None) -> list[np.ndarray]:
-    """ffmpeg's interleaved float32 output, read block by block into one array per channel
-    (one mixed array in ``mono`` mode), sized from the probed duration: a long call is held
-    once, not also as the raw bytes and an interleaved copy."""
-    mix = n_channels == 2 and channel_mode == "mono"
-    outputs = 1 if mix else n_channels
-    capacity = int(((duration or 60.0) + 1.0) * SAMPLE_RATE)
-    arrays = [np.empty(capacity, np.float32) for _ in range(outputs)]
-    filled, frame, rest = 0, 4 * n_channels, b""
-    while block := stream.read(_READ_BLOCK * frame):
-        block = rest + block  # a read may end inside a frame: keep that part for the next
-        whole = len(block) // frame * frame
-        block, rest = block[:whole], block[whole:]
-        frames = np.frombuffer(block, np.float32).reshape(-1, n_channels)
-        if filled + len(frames) > capacity:
-            capacity = max(2 * capacity, filled + len(frames))
-            arrays = [np.concatenate([a[:filled], np.empty(capacity - filled, np.float32)]) for a in arrays]
-        if mix:
-            arrays[0][filled : filled + len(frames)] = frames.mean(axis=1, dtype=np.float32)
-        else:
-            for i, array in enumerate(arrays):
-                array[filled : filled + len(frames)] = frames[:, i]
-        filled += len(frames)
-    return [array[:filled] for array in arrays]
+            reason = _reason(errors.read(), f"file:{path}")
+            raise AudioError(f"{path}: cannot decode {codec} audio: {reason}")
 
 
 def _with_roles(samples: list[np.ndarray], channel_mode: str) -> list[tuple[str, np.ndarray]]:

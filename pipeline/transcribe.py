@@ -35,14 +35,14 @@ import math
 import re
 import unicodedata
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from pipeline.audio import SAMPLE_RATE, Audio
+from pipeline.audio import BLOCK_SECONDS, SAMPLE_RATE, Audio
 from pipeline.calls import Segment
 from pipeline.config import ConfigError
 from pipeline.model import DEFAULT_MODEL_NAME, ModelError, resolve_model
@@ -267,8 +267,43 @@ class WhisperTranscriber:
         self._batched = BatchedInferencePipeline(self._model) if settings.batch_size > 0 else None
 
     def transcribe(self, audio: Audio, names: Sequence[str] = ()) -> list[Segment]:
-        regions = [speech_regions(samples, self.settings.vad) for _, samples in audio.channels]
+        return [segment for _, heard in self.transcribe_blocks(blocks_of(audio), names) for segment in heard]
+
+    def transcribe_blocks(
+        self, blocks: Iterable[Audio], names: Sequence[str] = ()
+    ) -> Iterator[tuple[Audio, list[Segment]]]:
+        """A recording given block by block (``pipeline.audio.decode_blocks``), transcribed as it
+        comes: memory follows the block, not the recording. Yields each stretch of audio read
+        (its ``offset`` in the recording) with its segments, in recording time. Speech still
+        running at a block's end is held over and read with the next block."""
         options = self.decode_options(names)
+        held: Audio | None = None
+        done: list[float] = []  # per channel: recording time up to which speech was read
+        blocks = iter(blocks)
+        block = next(blocks, None)
+        while block is not None:
+            following = next(blocks, None)
+            audio = block if held is None else joined(held, block)
+            regions = [
+                unread(speech_regions(samples, self.settings.vad), done_at - audio.offset)
+                for (_, samples), done_at in zip(audio.channels, done or [0.0] * len(audio.channels))
+            ]
+            cut = audio.duration if following is None else held_over(regions, audio.duration)
+            now = [[r for r in channel if r[0] < cut] for channel in regions]
+            segments = self._transcribe(audio, now, options)
+            done = [
+                max([done_at, *(audio.offset + end for _, end in channel)])
+                for channel, done_at in zip(now, done or [0.0] * len(now))
+            ]
+            yield (
+                audio,
+                [dataclasses.replace(s, start=s.start + audio.offset, end=s.end + audio.offset) for s in segments],
+            )
+            held = tail(audio, cut)
+            block = following
+
+    def _transcribe(self, audio: Audio, regions: list[list[tuple[float, float]]], options: dict) -> list[Segment]:
+        """The segments heard in ``regions`` (per channel) of ``audio``, in its time."""
         heard = self._hear(audio, regions, _PACKED, options)
         # Whisper now and then stops before the end of a full window, or loops and is dropped:
         # the regions it left without words are read again in short windows of their own.
@@ -348,7 +383,9 @@ class WhisperTranscriber:
         from faster_whisper.transcribe import Word
 
         model = self._model
-        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=options["language"])
+        tokenizer = Tokenizer(
+            model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=options["language"]
+        )
         whisper_options = batch_options(options, tokenizer)
         heard: list[list] = [[] for _ in windows]
         order = sorted(range(len(windows)), key=lambda i: windows[i].length)
@@ -380,6 +417,52 @@ class WhisperTranscriber:
                     for n, piece in enumerate(output)
                 ]
         return heard
+
+
+def blocks_of(audio: Audio, seconds: float = BLOCK_SECONDS) -> Iterator[Audio]:
+    """A decoded recording as ``decode_blocks`` gives it, so both are transcribed alike."""
+    size = int(seconds * SAMPLE_RATE)
+    length = len(audio.channels[0][1])
+    for start in range(0, length, size):
+        channels = [(speaker, samples[start : start + size]) for speaker, samples in audio.channels]
+        yield dataclasses.replace(
+            audio,
+            channels=channels,
+            duration=len(channels[0][1]) / SAMPLE_RATE,
+            offset=audio.offset + start / SAMPLE_RATE,
+        )
+
+
+def joined(first: Audio, then: Audio) -> Audio:
+    """Two consecutive stretches of a recording as one."""
+    channels = [(speaker, np.concatenate([a, b])) for (speaker, a), (_, b) in zip(first.channels, then.channels)]
+    return dataclasses.replace(first, channels=channels, duration=first.duration + then.duration)
+
+
+def tail(audio: Audio, cut: float) -> Audio | None:
+    """``audio`` from ``cut`` (its time) on, or None if nothing is left."""
+    start = round(cut * SAMPLE_RATE)
+    if start >= len(audio.channels[0][1]):
+        return None
+    channels = [(speaker, samples[start:]) for speaker, samples in audio.channels]
+    return dataclasses.replace(
+        audio, channels=channels, duration=len(channels[0][1]) / SAMPLE_RATE, offset=audio.offset + start / SAMPLE_RATE
+    )
+
+
+def unread(regions: list[tuple[float, float]], done: float, least: float = 0.5) -> list[tuple[float, float]]:
+    """``regions`` without what was read before ``done`` (a region held over is found again in
+    the next block, often a little longer); a remainder under ``least`` s is dropped."""
+    return [(max(start, done), end) for start, end in regions if start >= done or end - done >= least]
+
+
+def held_over(regions: list[list[tuple[float, float]]], duration: float, running: float = 1.0) -> float:
+    """Where to stop reading a block that is followed by more: the start of the earliest speech
+    region (any channel) ending within ``running`` s of the block's end, which may go on in the
+    next block; the whole block if none does, or if that would leave nothing to read."""
+    starts = [start for channel in regions for start, end in channel if end > duration - running]
+    cut = min(starts, default=duration)
+    return cut if cut > 0 else duration
 
 
 def encoder_frames(seconds: float) -> int:

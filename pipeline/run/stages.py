@@ -124,25 +124,31 @@ class FileStage:
 
     def _process(self, task: FileTask, path: Path) -> CallRecord:
         from pipeline.acoustics import segment_loudness
-        from pipeline.audio import SAMPLE_RATE, AudioError, decode
+        from pipeline.audio import SAMPLE_RATE, AudioError, decode_blocks
         from pipeline.transcribe import repair_homophones
 
         call = task.source.empty_call()
         record = CallRecord(call=call, source_path=str(task.source.path), sha256=task.sha256)
         try:
-            audio = decode(path, self.settings.channel_mode)
+            blocks = decode_blocks(path, self.settings.channel_mode)
+            transcriber = self.transcriber()
+            record.model = transcriber.model_name
+            # Block by block: memory follows the block, not the call's length. The manifest's
+            # institution names may prime the recogniser (TranscribeSettings.domain_prompt);
+            # stored text holds the homophones the detectors' engine is sure of repaired.
+            names = [task.source.meta.get("agency"), task.source.extra.get("lender")]
+            for audio, heard in transcriber.transcribe_blocks(blocks, names):
+                heard = repair_homophones(heard, self.settings.config)
+                local = [dataclasses.replace(s, start=s.start - audio.offset, end=s.end - audio.offset) for s in heard]
+                for segment, loudness in zip(heard, segment_loudness(audio.channels, local, SAMPLE_RATE)):
+                    segment.rms_dbfs = loudness
+                call.segments.extend(heard)
+                record.duration, record.channels = audio.offset + audio.duration, audio.n_channels
         except AudioError as exc:
             # Reasons name the file as the user knows it, wherever the worker put its bytes.
+            call.segments = []
             record.status, record.error = "failed", str(exc).replace(str(path), str(task.source.path))
             return record
-        transcriber = self.transcriber()
-        record.duration, record.channels, record.model = audio.duration, audio.n_channels, transcriber.model_name
-        # The manifest's institution names may prime the recogniser (TranscribeSettings.domain_prompt);
-        # stored text holds the homophones the detectors' engine is sure of repaired (raw_text kept).
-        heard = transcriber.transcribe(audio, names=[task.source.meta.get("agency"), task.source.extra.get("lender")])
-        call.segments = repair_homophones(heard, self.settings.config)
-        for segment, loudness in zip(call.segments, segment_loudness(audio.channels, call.segments, SAMPLE_RATE)):
-            segment.rms_dbfs = loudness
         if self.settings.detect:
             try:
                 record.findings = detect_call(call, self.settings.config)
