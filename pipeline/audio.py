@@ -111,7 +111,7 @@ def _blocks(
     for frames in _run(path, codec, command, n_channels, channel_mode):
         pending.append(frames)
         held += len(frames[0])
-        if held >= size:
+        while held >= size:
             joined = [np.concatenate(parts) for parts in zip(*pending)]
             yield _block(path, [c[:size] for c in joined], n_channels, sample_rate, channel_mode, offset)
             offset += size

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from pipeline import audio
-from pipeline.audio import SAMPLE_RATE, AudioError, decode
+from pipeline.audio import SAMPLE_RATE, AudioError, decode, decode_blocks
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "audio"
 MANIFEST = json.loads((FIXTURES / "fixtures.json").read_text(encoding="utf-8"))
@@ -167,3 +167,21 @@ def test_file_name_that_looks_like_a_protocol_is_read_as_a_file(tmp_path):
     path.write_bytes((FIXTURES / "violation_mono_8k_alaw.wav").read_bytes())
     expected = MANIFEST["files"]["violation_mono_8k_alaw.wav"]["duration"]
     assert decode(path).duration == pytest.approx(expected, abs=0.05)
+
+
+@pytest.mark.parametrize("name", ["violation_stereo_16k.wav", "violation_mono_8k_amrnb.amr"])
+def test_blocks_of_a_recording_are_the_recording_in_order(name):
+    whole = decode(FIXTURES / name)
+    blocks = list(decode_blocks(FIXTURES / name, seconds=4))
+    assert [b.offset for b in blocks] == [4.0 * i for i in range(len(blocks))]
+    assert all(b.duration == 4.0 for b in blocks[:-1]) and 0 < blocks[-1].duration <= 4.0
+    for i, (role, samples) in enumerate(whole.channels):
+        assert [b.channels[i][0] for b in blocks] == [role] * len(blocks)
+        assert np.array_equal(np.concatenate([b.channels[i][1] for b in blocks]), samples)
+
+
+def test_blocks_of_a_file_that_is_no_audio_fail_at_once(tmp_path):
+    path = tmp_path / "notes.wav"
+    path.write_text("not audio")
+    with pytest.raises(AudioError, match="not an audio file"):
+        decode_blocks(path)

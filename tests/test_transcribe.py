@@ -1,6 +1,7 @@
 import dataclasses
 import json
 import re
+import types
 from pathlib import Path
 
 import numpy as np
@@ -409,26 +410,41 @@ def test_model_folder_that_does_not_load_is_a_model_error(tmp_path):
 # --- what reaches faster-whisper ---------------------------------------------------------------
 
 
-class FakeBatched:
-    """Stands in for faster-whisper's BatchedInferencePipeline: records each call's options."""
+class FakeModel:
+    """Stands in for faster-whisper's WhisperModel where the batched decoding reads it."""
 
-    calls: list[dict] = []
+    hf_tokenizer = None
+    model = types.SimpleNamespace(is_multilingual=True)
+
+    def feature_extractor(self, clip):
+        return np.zeros((80, len(clip) // 160 + 1), np.float32)
+
+
+class FakeBatched:
+    """Stands in for faster-whisper's BatchedInferencePipeline: records each batch's features
+    and options, hears nothing."""
+
+    calls: list = []
 
     def __init__(self, model):
         pass
 
-    def transcribe(self, audio, **options):
-        FakeBatched.calls.append(options)
-        return iter([]), None
+    def forward(self, features, tokenizer, metadata, options):
+        FakeBatched.calls.append((features, options))
+        return [[] for _ in metadata]
 
 
 def fake_transcriber(monkeypatch, tmp_path, **settings):
     import faster_whisper
+    import faster_whisper.tokenizer
+    import faster_whisper.transcribe
 
     import pipeline.transcribe as transcribe
 
-    monkeypatch.setattr(faster_whisper, "WhisperModel", lambda *args, **kwargs: object())
+    monkeypatch.setattr(faster_whisper, "WhisperModel", lambda *args, **kwargs: FakeModel())
     monkeypatch.setattr(faster_whisper, "BatchedInferencePipeline", FakeBatched)
+    monkeypatch.setattr(faster_whisper.tokenizer, "Tokenizer", lambda *args, **kwargs: None)
+    monkeypatch.setattr(faster_whisper.transcribe, "get_suppressed_tokens", lambda tokenizer, tokens: tokens)
     monkeypatch.setattr(transcribe, "resolve_model", lambda path: tmp_path)
     monkeypatch.setattr(transcribe, "speech_regions", lambda samples, vad: [(0.5, 2.0)])
     FakeBatched.calls = []
@@ -444,14 +460,14 @@ def stereo_call():
 def test_the_domain_prompt_with_the_calls_institutions_reaches_faster_whisper(monkeypatch, tmp_path):
     transcriber = fake_transcriber(monkeypatch, tmp_path, domain_prompt=True, institutions=["华信资产管理有限公司"])
     transcriber.transcribe(stereo_call(), names=["安达商务咨询有限公司", None])
-    prompt = FakeBatched.calls[0]["initial_prompt"]
+    prompt = FakeBatched.calls[0][1].initial_prompt
     assert prompt.startswith("安达商务咨询有限公司、华信资产管理有限公司、")
     for word in ("逾期", "还款", "欠款"):
         assert word in prompt
     for word in ("法院", "坐牢", "律师"):  # violation words are never primed
         assert word not in prompt
     assert to_simplified(prompt) == prompt
-    assert FakeBatched.calls[0]["hotwords"] is None
+    assert FakeBatched.calls[0][1].hotwords is None
 
 
 def test_own_prompt_and_hotwords_reach_faster_whisper_as_given(monkeypatch, tmp_path):
@@ -459,13 +475,13 @@ def test_own_prompt_and_hotwords_reach_faster_whisper_as_given(monkeypatch, tmp_
         monkeypatch, tmp_path, initial_prompt="您好，这里是某某银行。", hotwords="某某银行 信用卡"
     )
     transcriber.transcribe(stereo_call(), names=["安达商务咨询有限公司"])
-    assert FakeBatched.calls[0]["initial_prompt"] == "您好，这里是某某银行。"
-    assert FakeBatched.calls[0]["hotwords"] == "某某银行 信用卡"
+    assert FakeBatched.calls[0][1].initial_prompt == "您好，这里是某某银行。"
+    assert FakeBatched.calls[0][1].hotwords == "某某银行 信用卡"
 
 
 def test_no_prompt_by_default(monkeypatch, tmp_path):
     fake_transcriber(monkeypatch, tmp_path).transcribe(stereo_call(), names=["安达商务咨询有限公司"])
-    assert FakeBatched.calls[0]["initial_prompt"] is None
+    assert FakeBatched.calls[0][1].initial_prompt is None
 
 
 def test_institutions_in_the_detection_settings_reach_the_transcription_settings():
@@ -511,3 +527,72 @@ def test_stored_segments_hold_the_repaired_text_searchable_and_the_raw_text_besi
     row = db.execute("SELECT text, raw_text FROM segments WHERE call_id = 'c1'").fetchone()
     assert row == ("您的借款已经逾期三天了", "您的借款已经预期三天了")
     assert [hit.call_id for hit in store.search_segments(db, "逾期")] == ["c1"]
+
+
+def test_the_encoder_reads_the_windows_length_not_thirty_seconds(monkeypatch, tmp_path):
+    # Both channels' regions (0.5-2.0 s each, with a second of pause): one window of 5 s, read
+    # as 6 s of features, not 30.
+    fake_transcriber(monkeypatch, tmp_path).transcribe(stereo_call())
+    features, options = FakeBatched.calls[0]
+    assert features.shape == (1, 80, 600)
+    assert options.beam_size == 5 and options.word_timestamps and options.temperatures == [0.0]
+
+
+@pytest.mark.parametrize(("seconds", "frames"), [(0.4, 200), (12.0, 1300), (12.3, 1400), (28.9, 3000), (29.9, 3000)])
+def test_encoder_frames_are_whole_seconds_and_one_more_at_most_thirty(seconds, frames):
+    from pipeline.transcribe import encoder_frames
+
+    assert encoder_frames(seconds) == frames
+
+
+# --- block by block ------------------------------------------------------------------------------
+
+
+def test_speech_running_over_a_block_end_is_read_once_with_the_next_block(monkeypatch, tmp_path):
+    from pipeline.audio import Audio
+    from pipeline.transcribe import blocks_of
+
+    said = [(2.0, 4.0), (8.5, 12.0), (19.0, 21.5), (25.0, 27.0)]  # two run over a 10 s block end
+    samples = np.zeros(30 * SAMPLE_RATE, np.float32)
+    for start, end in said:
+        samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)] = 0.1
+    transcriber = fake_transcriber(monkeypatch, tmp_path)
+    monkeypatch.setattr("pipeline.transcribe.speech_regions", lambda samples, vad: regions_of(samples))
+    read = []
+
+    def heard(audio, regions, options):
+        read.append([(audio.offset + start, audio.offset + end) for start, end in regions[0]])
+        return [Segment(start, end, "unknown", "嗯", 0.9) for start, end in regions[0]]
+
+    monkeypatch.setattr(transcriber, "_transcribe", heard)
+    audio = Audio("long.wav", [("unknown", samples)], duration=30.0, n_channels=1, sample_rate=8000)
+    stretches = list(transcriber.transcribe_blocks(blocks_of(audio, seconds=10)))
+
+    assert read == [[(2.0, 4.0)], [(8.5, 12.0)], [(19.0, 21.5), (25.0, 27.0)]]
+    segments = [s for _, heard in stretches for s in heard]
+    assert [(round(s.start, 2), round(s.end, 2)) for s in segments] == said
+    # Each stretch comes with the audio it was read from, placed in the recording.
+    for stretch, heard in stretches:
+        for s in heard:
+            assert stretch.offset <= s.start < s.end <= stretch.offset + stretch.duration
+
+
+def regions_of(samples):
+    """Where ``samples`` are not silent, as (start, end) seconds: a voice-activity detector."""
+    loud = np.flatnonzero(np.diff(np.concatenate([[0], (samples != 0).astype(np.int8), [0]])))
+    return [(a / SAMPLE_RATE, b / SAMPLE_RATE) for a, b in zip(loud[::2], loud[1::2])]
+
+
+def test_what_was_read_before_is_not_read_again():
+    from pipeline.transcribe import unread
+
+    assert unread([(1.0, 3.0), (4.0, 6.0), (7.0, 8.0)], 5.8) == [(7.0, 8.0)]  # 0.2 s left: dropped
+    assert unread([(4.0, 7.0), (7.5, 8.0)], 5.0) == [(5.0, 7.0), (7.5, 8.0)]
+
+
+def test_a_block_is_read_up_to_the_speech_that_runs_over_its_end():
+    from pipeline.transcribe import held_over
+
+    assert held_over([[(1.0, 3.0), (8.0, 9.8)], [(7.0, 8.5)]], 10.0) == 8.0
+    assert held_over([[(1.0, 3.0)], []], 10.0) == 10.0  # nothing runs over: the whole block
+    assert held_over([[(0.0, 10.0)]], 10.0) == 10.0  # one long region: read it now
