@@ -86,3 +86,61 @@ def test_a_guarantor_who_signed_a_guarantee_contract_is_owed_the_details():
         ("a", "唐先生这笔贷款逾期六十天，欠本金十五万。"),
     ]
     assert segments(turns, UNVERIFIED) == [] and segments(turns, LEAK) == []
+
+
+def test_the_debtor_called_someones_relative_is_still_the_debtor():
+    turns = [
+        ("a", "喂，请问是龙秀英吗？"),
+        ("c", "是我，哪个？"),
+        ("a", "龙阿姨，我是蜀信资产的，您那笔借款逾期了。"),
+        ("c", "那是我外孙上学借的。"),
+        ("a", "你是他外婆，这三千二的欠款你也得还，今天先还八百。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_naming_the_one_sought_as_the_listeners_relation_shows_a_contact():
+    turns = [
+        ("a", "喂，是孔丽娜吗？"),
+        ("c", "是我，哪位？"),
+        ("a", "孔志强是你哥吧？"),
+        ("c", "是啊，咋了？"),
+        ("a", "你哥在我们这借了两万，电话一直关机。"),
+    ]
+    assert segments(turns, LEAK) == [4]
+
+
+def test_a_debt_shared_with_the_listener_is_their_own():
+    turns = [
+        ("a", "您好，请问是包建国先生吗？"),
+        ("c", "是我。"),
+        ("a", "包先生，您和您爱人刘芳在我们这有笔购车贷款，这个月还没还。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_a_third_party_sent_by_the_debtor_to_talk_may_hear_the_details():
+    turns = [
+        ("a", "您好，请问是韦家豪先生吗？"),
+        ("c", "我是他姐姐，他托我跟你们说一声，他这几天在外地。"),
+        ("a", "好的，麻烦您跟他说，他这期三千二已经逾期了。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_a_plain_no_to_an_identity_question_is_a_third_party():
+    turns = [
+        ("a", "喂，请问是房志刚吗？"),
+        ("c", "不是，这里是五金店，你找哪个？"),
+        ("a", "我是汇丰信贷的，房志刚欠我们六千块没还。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_asking_whether_the_one_sought_is_home_shows_a_third_party():
+    turns = [
+        ("a", "喂，你好，请问甘宏伟在屋里吗？"),
+        ("c", "在，你哪里？"),
+        ("a", "我们是借款平台的，他借的钱逾期三个月了。"),
+    ]
+    assert segments(turns, LEAK) == [2]

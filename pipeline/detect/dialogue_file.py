@@ -47,6 +47,8 @@ class DialogueRules:
     filler: re.Pattern
     not_debtor: SoundRegex
     agent_addresses_third_party: SoundRegex
+    addresses_as_relative: SoundRegex  # 您是他什么人: only to a listener not confirmed as the debtor
+    denies: SoundRegex  # a plain 不是 right after an identity question
     tells_someone_elses_debt: re.Pattern  # on the written text: 王 by sound would be 网 too
     asks_for_someone: SoundRegex
     guarantor: SoundRegex
@@ -137,6 +139,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     third_party_keys = (
         "not_debtor",
         "agent_addresses_third_party",
+        "addresses_as_relative",
+        "denies",
         "tells_someone_elses_debt",
         "asks_for_someone",
         "guarantor",
@@ -256,6 +260,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         filler=filler or re.compile("^$"),
         not_debtor=third_party_cues("not_debtor", required=True),
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
+        addresses_as_relative=third_party_cues("addresses_as_relative"),
+        denies=third_party_cues("denies"),
         tells_someone_elses_debt=written_cues("tells_someone_elses_debt"),
         asks_for_someone=third_party_cues("asks_for_someone"),
         guarantor=third_party_cues("guarantor"),

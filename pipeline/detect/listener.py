@@ -95,7 +95,7 @@ class ListenerReader:
             # 巴图孟和) is the debtor picking up
             if u.role == "customer" or u.role_reason and self._names_the_sought(u, agent_said):
                 if third is None and not confirmed:
-                    span = rules.not_debtor.span(u.heard)
+                    span = rules.not_debtor.span(u.heard) or self._asked(asked) and rules.denies.span(u.heard)
                     if self._confirms(u, asked, plain=not span) or self._takes_over(u, asked, agent_said):
                         confirmed, pending = True, []
                     elif span:
@@ -120,7 +120,11 @@ class ListenerReader:
             after = 0
             if confirmed and rules.asks_for_someone.span(u.heard):
                 confirmed = False  # the listener confirmed being someone the agent is not after
-            if third is None and (span := rules.agent_addresses_third_party.span(u.heard)):
+            if third is None and (
+                span := rules.agent_addresses_third_party.span(u.heard)
+                or not confirmed
+                and rules.addresses_as_relative.span(u.heard)
+            ):
                 found_out(ThirdParty("agent_addressed", u, u.text[span[0] : span[1]]))
                 after = span[1]
             elif (
