@@ -144,3 +144,21 @@ def test_asking_whether_the_one_sought_is_home_shows_a_third_party():
         ("a", "我们是借款平台的，他借的钱逾期三个月了。"),
     ]
     assert segments(turns, LEAK) == [2]
+
+
+def test_a_yes_to_the_name_called_out_confirms():
+    turns = [
+        ("a", "喂，蒙志斌，我是易借花的。"),
+        ("c", "嗯。"),
+        ("a", "你那笔两千六的借款拖了四十天了。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_the_front_desk_is_a_third_party():
+    turns = [
+        ("a", "喂，你好，请问是祁玉兰吗？"),
+        ("c", "这边是酒店前台，你找哪位？"),
+        ("a", "我是金桥金融的，祁玉兰在我们这欠款九千，逾期了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
