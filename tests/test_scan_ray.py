@@ -1,6 +1,7 @@
 """The scan on Ray (a local Ray started here, loopback only): the same stored results as the
 local engine, and a worker that dies takes only its own file down."""
 
+import json
 import os
 import shutil
 import sqlite3
@@ -75,6 +76,44 @@ def test_a_worker_killed_twice_fails_its_file_once_retried_succeeds(tmp_path, lo
     assert sum(executor.nodes.values()) == len(names) - 1
 
 
+class ReadingStage(FileStage):
+    """Reads the file where the worker runs: the text says whether its bytes came with the task."""
+
+    def setup(self):
+        pass
+
+    def __call__(self, task):
+        text = task.source.path.read_text() if task.data is None else "shipped"
+        call = Call(call_id=task.source.call_id, segments=[Segment(0.0, 1.0, "agent", text)])
+        return CallRecord(call=call, source_path=str(task.source.path), sha256=task.sha256)
+
+
+def test_shared_fs_workers_read_the_path_and_the_files_in_flight_stay_bounded(tmp_path, local_ray):
+    from pipeline.run.ray_executor import RayExecutor
+
+    sources = []
+    for i in range(12):
+        (tmp_path / f"f{i}.wav").write_text(f"on disk {i}")
+        sources.append(Source(path=tmp_path / f"f{i}.wav", call_id=f"f{i}"))
+    tasks = list(pending_files(sources, {}, False, False, Progress()))
+    taken = 0
+
+    def lazily():
+        nonlocal taken
+        for task in tasks:
+            taken += 1
+            yield task
+
+    ahead = []
+    with RayExecutor(workers=2, shared_fs=True) as executor:
+        done = []
+        for _task, record in executor.map(ReadingStage(ScanSettings(transcribe=None)), lazily()):
+            done.append(record)
+            ahead.append(taken - len(done))
+    assert sorted(r.call.segments[0].text for r in done) == sorted(f"on disk {i}" for i in range(12))
+    assert max(ahead) <= 2, "no more files in flight than workers"
+
+
 TIMING = {"calls": {"processed_at", "run_id"}, "findings": {"id", "created_at"}, "segments": {"id"}}
 
 
@@ -95,5 +134,8 @@ def test_ray_stores_what_the_local_engine_stores(tmp_path, local_ray):
     assert on_ray.exit_code == 0, on_ray.output
     for name in TIMING:
         assert table(tmp_path / "ray.db", name) == table(tmp_path / "local.db", name), name
+    with sqlite3.connect(tmp_path / "ray.db") as db:
+        counts = json.loads(db.execute("SELECT counts FROM runs").fetchone()[0])
+    assert sum(counts["nodes"].values()) == len(table(tmp_path / "ray.db", "calls")), "calls per node recorded"
     failed = [row for row in table(tmp_path / "ray.db", "calls") if "failed" in row]
     assert len(failed) == 4 and table(tmp_path / "ray.db", "findings"), "broken files and findings both compared"
