@@ -1,7 +1,6 @@
 """The scan on Ray (a local Ray started here, loopback only): the same stored results as the
 local engine, and a worker that dies takes only its own file down."""
 
-import json
 import os
 import shutil
 import sqlite3
@@ -112,6 +111,7 @@ def test_shared_fs_workers_read_the_path_and_the_files_in_flight_stay_bounded(tm
             ahead.append(taken - len(done))
     assert sorted(r.call.segments[0].text for r in done) == sorted(f"on disk {i}" for i in range(12))
     assert max(ahead) <= 2, "no more files in flight than workers"
+    assert sum(executor.nodes.values()) == 12
 
 
 TIMING = {"calls": {"processed_at", "run_id"}, "findings": {"id", "created_at"}, "segments": {"id"}}
@@ -134,8 +134,5 @@ def test_ray_stores_what_the_local_engine_stores(tmp_path, local_ray):
     assert on_ray.exit_code == 0, on_ray.output
     for name in TIMING:
         assert table(tmp_path / "ray.db", name) == table(tmp_path / "local.db", name), name
-    with sqlite3.connect(tmp_path / "ray.db") as db:
-        counts = json.loads(db.execute("SELECT counts FROM runs").fetchone()[0])
-    assert sum(counts["nodes"].values()) == len(table(tmp_path / "ray.db", "calls")), "calls per node recorded"
     failed = [row for row in table(tmp_path / "ray.db", "calls") if "failed" in row]
     assert len(failed) == 4 and table(tmp_path / "ray.db", "findings"), "broken files and findings both compared"
