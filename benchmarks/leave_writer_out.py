@@ -9,7 +9,10 @@ For each writer of fixtures/labelled/writers/tune/ it trains as `callqa train` d
 plus the other writers' calls, thresholds by writer-grouped cross-validation among them), writes
 the model to a temporary folder, and runs detection with it on the left-out writer's calls.
 With --model it trains nothing: that model file scores the --writers named (writers it never
-read, such as ones added after it was trained).
+read, such as ones added after it was trained). With --card-thresholds each fold fits one model
+and flags at the shipped model card's thresholds instead of choosing its own on nested
+cross-validation: six fits instead of thirty-six, the figure to iterate with (the nested folds
+choose the same floor of 0.5 for threat and exaggeration).
 
 Besides the call-level table it prints, pooled over the writers, what the classifier does on
 its own: per line (agent and unknown-speaker lines, the model's probability against its
@@ -35,7 +38,7 @@ from pipeline.detect.classifier import CATEGORIES, TrainedClassifier, load, save
 from pipeline.detect.registry import CORE_CATEGORIES  # noqa: E402
 from pipeline.learn.corpus import WRITERS_DIR, Utterance, read_call_utterances, read_corpus  # noqa: E402
 from pipeline.learn.evaluate import Counts, Evaluation, LabelledCall, evaluate, read_labelled  # noqa: E402
-from pipeline.learn.training import SCORED_SPEAKERS, average_precision, score_categories, train  # noqa: E402
+from pipeline.learn.training import SCORED_SPEAKERS, average_precision, fit, score_categories, train  # noqa: E402
 from pipeline.run import detect_stream  # noqa: E402
 
 ALONE = "classifier"
@@ -117,11 +120,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--model", type=Path, help="score --writers with this model file instead of training")
     parser.add_argument("--writers", nargs="+", help="tune writers to score (default: all)")
+    parser.add_argument(
+        "--card-thresholds", type=Path, metavar="MODEL", help="each fold flags at this model file's thresholds"
+    )
     args = parser.parse_args()
     files = sorted(WRITERS_DIR.glob("*.jsonl"))
     natural = {path.stem: read_call_utterances(path) for path in files}
     scored = [path for path in files if not args.writers or path.stem in args.writers]
     corpus = None if args.model else read_corpus()
+    card = load(args.card_thresholds) if args.card_thresholds else None
     pooled: dict[str, Counts] = {}
     alone = AloneCounts()
     lines: list[Utterance] = []
@@ -135,7 +142,10 @@ def main() -> None:
                 model = load(model_path)
             else:
                 others = [row for writer, rows in natural.items() if writer != path.stem for row in rows]
-                model = train(corpus["train"], corpus["test"], args.seed, others).model
+                if card:
+                    model = fit(corpus["train"] + others, card.thresholds, card.alone_thresholds, args.seed)
+                else:
+                    model = train(corpus["train"], corpus["test"], args.seed, others).model
                 model_path = Path(folder) / f"without-{path.stem}.skops"
                 save(model, model_path)
             own = [u for u in natural[path.stem] if u.speaker in SCORED_SPEAKERS]
@@ -167,6 +177,8 @@ def main() -> None:
                 total.tp, total.fp, total.fn = total.tp + counts.tp, total.fp + counts.fp, total.fn + counts.fn
     all_writers = Evaluation(calls=calls, per_category=pooled)
     how = f"scored by {args.model}" if args.model else "each scored by a model trained without its writer"
+    if card:
+        how += f", at the thresholds of {args.card_thresholds}"
     print(f"\n{len(scored)} writers ({', '.join(p.stem for p in scored)}), {calls} calls, {how}")
     print(f"{'category':<22}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>8}{'F1':>7}")
     for category, c in sorted(pooled.items()):

@@ -129,6 +129,7 @@ def test_violations_fire(text, category):
     "text",
     [
         "您放心，我们不会上门，也不会联系您的家人",
+        "我们公司不做上门，有什么事电话里说",  # the act negated by the kind of work the agent does not do
         "您放心，我们不是法院，也不是律师",
         "您说有人冒充律师给您打电话？",
         "如果进入诉讼程序，由法院依法判决",
