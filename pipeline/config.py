@@ -1,7 +1,9 @@
 """Settings with defaults, loaded once: ``callqa.yaml`` at the repo root, then the user's file.
 
 The user's file (``--config PATH`` or ``CALLQA_CONFIG``) needs only the keys it changes; the
-rest keep the defaults.
+rest keep the defaults. A command's ``--config`` is the settings file in force while it runs
+(``choose``), so the parts that load settings by themselves (the labels of the categories analyst
+rule files add, the masker's name lexicon) read the same file as the command.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,27 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
+_chosen: Path | None = None  # the running command's --config
+
+
+def settings_file() -> Path | None:
+    """The user's settings file in force: the running command's ``--config``, else ``CALLQA_CONFIG``."""
+    env = os.environ.get("CALLQA_CONFIG")
+    return _chosen or (Path(env) if env else None)
+
+
+def choose(path: Path) -> Callable[[], None]:
+    """Make ``path`` the settings file in force until the returned undo is called."""
+    global _chosen
+    previous, _chosen = _chosen, Path(path).resolve()
+
+    def undo() -> None:
+        global _chosen
+        _chosen = previous
+
+    return undo
+
+
 @functools.lru_cache(maxsize=1)
 def _defaults() -> dict[str, Any]:
     """The shipped file, parsed once per process (PyYAML's parser is pure Python: 13 ms a read).
@@ -53,7 +77,7 @@ def _defaults() -> dict[str, Any]:
 
 def load_config(path: str | Path | None = None) -> dict[str, Any]:
     config = copy.deepcopy(_defaults())
-    user = path or os.environ.get("CALLQA_CONFIG")
+    user = path or settings_file()
     if user:
         config = _merge(config, _read(Path(user)))
     return config
