@@ -192,14 +192,14 @@ def scan(
 
 
 @cli.command()
-@click.argument("db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("query")
+@db_option()
 @click.option("--limit", default=50, show_default=True)
-def search(db_path, query, limit):
+def search(query, db_path, limit):
     """Calls and timestamps where QUERY was said (full-text, jieba-segmented).
 
     \b
-    callqa search qa.db 法院
+    callqa search 法院 --db qa.db
     """
     hits = store.search_segments(store.open_db(db_path), query, limit)
     for hit in hits:
@@ -248,7 +248,7 @@ def demo(out, fixtures, workers):
             db_path, ScanSettings(transcribe=None, config=config), local_executor(workers), transcripts=transcripts
         )
     db = store.open_db(db_path)
-    click.echo("\n搜索“法院” (callqa search %s 法院):" % db_path)
+    click.echo(f"\n搜索“法院” (callqa search 法院 --db {db_path}):")
     for hit in store.search_segments(db, "法院", 10):
         click.echo(f"  {hit.call_id}\t{_clock(hit.start)}\t{hit.speaker}\t{hit.text}")
     click.echo("\nFindings:")

@@ -4,6 +4,7 @@ reviewer verdicts. Trained on a slice of the corpus to stay fast; the full train
 from __future__ import annotations
 
 import json
+import shutil
 from types import SimpleNamespace
 
 import numpy as np
@@ -16,7 +17,15 @@ from sklearn.svm import LinearSVC
 
 from pipeline.calls import Call, CallRecord, Segment
 from pipeline.cli import cli
-from pipeline.detect.classifier import ModelFileError, TrainedClassifier, indicator, load, normalise, save
+from pipeline.detect.classifier import (
+    ModelFileError,
+    TrainedClassifier,
+    build_pipeline,
+    indicator,
+    load,
+    normalise,
+    save,
+)
 from pipeline.detect.recognizers.classifier import ClassifierRecognizer
 from pipeline.detect.registry import default_registry
 from pipeline.detect.settings import DetectionSettings
@@ -67,9 +76,18 @@ def trained(corpus_slice):
     return train(*corpus_slice, seed=0)
 
 
+@pytest.fixture(scope="module")
+def saved_model(tmp_path_factory, trained):
+    """The trained model written once (a skops file of this size takes seconds to write)."""
+    path = tmp_path_factory.mktemp("model") / MODEL_FILE
+    save(trained.model, path)
+    return path
+
+
 @pytest.fixture
-def model_dir(tmp_path, trained):
-    save(trained.model, tmp_path / MODEL_FILE)
+def model_dir(tmp_path, saved_model):
+    """A folder of its own holding the saved model, for tests that write beside it."""
+    shutil.copyfile(saved_model, tmp_path / MODEL_FILE)
     return tmp_path
 
 
@@ -103,10 +121,8 @@ def test_thresholds_favour_precision(trained):
     assert all(alone[c] >= trained.thresholds[c] for c in trained.thresholds)
 
 
-def test_skops_round_trip_gives_identical_probabilities(tmp_path, trained):
-    path = tmp_path / MODEL_FILE
-    save(trained.model, path)
-    loaded = load(path)
+def test_skops_round_trip_gives_identical_probabilities(saved_model, trained):
+    loaded = load(saved_model)
     texts = [THREAT, IMPERSONATION, LEAK] + HARD_NEGATIVES
     assert loaded.thresholds == trained.model.thresholds
     assert np.array_equal(loaded.pipeline.predict_proba(texts), trained.model.pipeline.predict_proba(texts))
@@ -116,19 +132,23 @@ def _not_in_the_trusted_list(x):
     return x
 
 
-def test_untrusted_types_are_refused_on_load(tmp_path, trained):
+# The tampered files hold the model's pipeline unfitted: the same types, without the vocabularies
+# that make writing a fitted one take seconds.
+
+
+def test_untrusted_types_are_refused_on_load(tmp_path):
     path = tmp_path / "tampered.skops"
     skops.io.dump(
-        {"pipeline": trained.model.pipeline, "thresholds": {}, "hook": FunctionTransformer(_not_in_the_trusted_list)},
+        {"pipeline": build_pipeline(), "thresholds": {}, "hook": FunctionTransformer(_not_in_the_trusted_list)},
         path,
     )
     with pytest.raises(ModelFileError, match="tampered.skops"):
         load(path)
 
 
-def test_saving_a_model_with_untrusted_types_fails(tmp_path, trained):
+def test_saving_a_model_with_untrusted_types_fails(tmp_path):
     tampered = TrainedClassifier(
-        pipeline=trained.model.pipeline, thresholds={"hook": FunctionTransformer(_not_in_the_trusted_list)}
+        pipeline=build_pipeline(), thresholds={"hook": FunctionTransformer(_not_in_the_trusted_list)}
     )
     with pytest.raises(ModelFileError, match="_not_in_the_trusted_list"):
         save(tampered, tmp_path / MODEL_FILE)
@@ -250,8 +270,15 @@ def test_a_line_of_two_categories_is_a_positive_of_both():
     assert target.tolist() == [[0, 1, 1, 0], [0, 0, 0, 0], [0, 0, 0, 1]]
 
 
-def test_the_shipped_model_flags_a_line_of_two_categories_for_both():
-    model = load(DetectionSettings.from_config({}).classifier.model_path)
+@pytest.fixture(scope="module")
+def shipped_model():
+    """The shipped model as detection loaded it (once per process: loading takes 3 s of CPU)."""
+    [detector] = [d for d in default_registry().detectors if isinstance(d, ClassifierRecognizer)]
+    return detector.model
+
+
+def test_the_shipped_model_flags_a_line_of_two_categories_for_both(shipped_model):
+    model = shipped_model
     lines = [
         "我们是县法院执行庭的，你再不还，下个月就把你列入失信名单，子女考公都受影响",
         "这边是人民法院，你名下的房子下周就拍卖了",
@@ -546,8 +573,8 @@ FRESH_VIOLATIONS = {
 }
 
 
-def test_the_shipped_model_keeps_chat_under_the_alone_thresholds_and_flags_fresh_violations():
-    model = load(DetectionSettings.from_config({}).classifier.model_path)
+def test_the_shipped_model_keeps_chat_under_the_alone_thresholds_and_flags_fresh_violations(shipped_model):
+    model = shipped_model
     for text, probabilities in zip(HARMLESS_CHAT, model.predict_proba(HARMLESS_CHAT)):
         assert all(probabilities[c] < model.alone_thresholds[c] for c in FEEDS), (text, probabilities)
     for (text, category), probabilities in zip(FRESH_VIOLATIONS.items(), model.predict_proba(list(FRESH_VIOLATIONS))):

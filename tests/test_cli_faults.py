@@ -17,7 +17,7 @@ from pipeline.store import open_db
 # Every command that opens a database, with the other arguments it needs.
 DB_COMMANDS = [
     ["scan", "--transcripts", "{tmp}/calls.jsonl", "--db", "{db}"],
-    ["search", "{db}", "法院"],
+    ["search", "法院", "--db", "{db}"],
     ["findings", "--db", "{db}"],
     ["review", "1", "--verdict", "confirmed", "--reviewer", "wang", "--db", "{db}"],
     ["export", "--out", "{tmp}/out.csv", "--db", "{db}"],

@@ -60,9 +60,8 @@ class Page(HTMLParser):
         return self.tables[section][index]
 
 
-@pytest.fixture
-def report_db(tmp_path):
-    db = open_db(tmp_path / "qa.db")
+def build_db(path):
+    db = open_db(path)
     [f1] = add_call(db, "x1", "2026-01-05T10:00:00+08:00", X, "A01", [("threat", LEAK, 0.95)])
     [f2] = add_call(db, "x2", "2026-01-06T10:00:00+08:00", X, "A01", [("exaggeration", "不还钱就要坐牢", 0.7)])
     add_call(
@@ -88,29 +87,42 @@ def report_db(tmp_path):
     return db
 
 
+@pytest.fixture
+def report_db(tmp_path):
+    return build_db(tmp_path / "qa.db")
+
+
+@pytest.fixture(scope="module")
+def report_html(tmp_path_factory):
+    """The year's report on the fixture's calls as they are, for the tests that only read it
+    (drawing the charts takes most of a second)."""
+    db = build_db(tmp_path_factory.mktemp("report") / "qa.db")
+    return render_report(build_report(db, 2026, load_config()))
+
+
 def rendered(db, **kwargs):
     return Page(render_report(build_report(db, 2026, load_config(), **kwargs)))
 
 
-def test_overview_and_counting_rule(report_db):
-    page = rendered(report_db)
+def test_overview_and_counting_rule(report_html):
+    page = Page(report_html)
     assert page.by_id["calls-inspected"].strip() == "8"
     assert page.by_id["violating-calls"].strip() == "4"
     assert page.by_id["violation-rate"].strip() == "50.0%"
     assert "all-agencies-rate" not in page.by_id  # only an agency's report compares
-    assert "最新复核结论不是“误报”" in render_report(build_report(report_db, 2026, load_config()))
+    assert "最新复核结论不是“误报”" in report_html
 
 
-def test_calls_without_a_start_time_are_reported_as_left_out(report_db):
-    assert "缺少开始时间" not in render_report(build_report(report_db, 2026, load_config()))
+def test_calls_without_a_start_time_are_reported_as_left_out(report_html, report_db):
+    assert "缺少开始时间" not in report_html
     add_call(report_db, "undated", None, X, "A01")
     html = render_report(build_report(report_db, 2026, load_config()))
     assert "另有 1 通通话缺少开始时间" in html
     assert Page(html).by_id["calls-inspected"].strip() == "8"
 
 
-def test_category_rates_with_wilson_intervals(report_db):
-    rows = {r[0]: r for r in page_rows(rendered(report_db), "categories")}
+def test_category_rates_with_wilson_intervals(report_html):
+    rows = {r[0]: r for r in page_rows(Page(report_html), "categories")}
     assert rows["威胁恐吓 / 侮辱谩骂"][1:4] == ["3", "8", "37.5%"]
     assert rows["威胁恐吓 / 侮辱谩骂"][4] == "13.7% – 69.4%"  # Wilson 3/8
     assert rows["向第三人泄露债务信息"][1:4] == ["1", "8", "12.5%"]
@@ -121,8 +133,8 @@ def page_rows(page, section, index=0):
     return page.table(section, index)[1:]
 
 
-def test_agencies_agents_and_months(report_db):
-    page = rendered(report_db)
+def test_agencies_agents_and_months(report_html):
+    page = Page(report_html)
     agencies = {r[0]: r for r in page_rows(page, "agencies")}
     assert agencies[X][1:4] == ["5", "3", "60.0%"]
     assert agencies[Y][1:4] == ["3", "1", "33.3%"]
@@ -133,16 +145,16 @@ def test_agencies_agents_and_months(report_db):
     assert months == {"2026-01": ["3", "1", "33.3%"], "2026-02": ["3", "2", "66.7%"], "2026-03": ["2", "1", "50.0%"]}
 
 
-def test_confirmed_and_dismissed_findings(report_db):
-    rows = {r[0]: r[1:] for r in page_rows(rendered(report_db), "verdicts")}
+def test_confirmed_and_dismissed_findings(report_html):
+    rows = {r[0]: r[1:] for r in page_rows(Page(report_html), "verdicts")}
     # findings, 属实, 误报, 存疑, 待复核, 漏检
     assert rows["威胁恐吓 / 侮辱谩骂"] == ["2", "1", "0", "1", "0", "1"]
     assert rows["夸大或虚构后果"] == ["1", "0", "1", "0", "0", "0"]
     assert rows["向第三人泄露债务信息"] == ["1", "0", "0", "0", "1", "0"]
 
 
-def test_evidence_is_masked_and_dismissed_findings_are_not_examples(report_db):
-    html = render_report(build_report(report_db, 2026, load_config()))
+def test_evidence_is_masked_and_dismissed_findings_are_not_examples(report_html):
+    html = report_html
     assert "13812345678" not in html
     examples = page_rows(Page(html), "examples")
     evidence = {r[1]: r[6] for r in examples}
@@ -181,10 +193,9 @@ def test_latest_sample_estimate(report_db):
     assert parameters["随机种子"] == "4" and parameters["创建人"] == "审计"
 
 
-def test_without_a_sample_the_section_says_so(report_db):
-    page = rendered(report_db)
-    assert page.tables["sample"] == []
-    assert "尚无抽样记录" in render_report(build_report(report_db, 2026, load_config()))
+def test_without_a_sample_the_section_says_so(report_html):
+    assert Page(report_html).tables["sample"] == []
+    assert "尚无抽样记录" in report_html
 
 
 def test_agency_report(report_db):
@@ -227,8 +238,8 @@ def test_charts_fall_back_to_english_without_a_cjk_font(report_db, monkeypatch):
 
 
 @pytest.mark.skipif(charts.cjk_font() is None, reason="no CJK font installed (apt-get install fonts-wqy-microhei)")
-def test_charts_use_chinese_with_a_cjk_font(report_db):
-    html = render_report(build_report(report_db, 2026, load_config()))
+def test_charts_use_chinese_with_a_cjk_font(report_html):
+    html = report_html
     assert "<!-- 月份 -->" in html and "<!-- 威胁恐吓 / 侮辱谩骂 -->" in html
 
 
@@ -283,5 +294,5 @@ def test_appeals_upheld_and_overturned_are_counted_by_category(report_db):
     assert appeals.counts(report_db) == {"filed": 3, "pending": 1, "upheld": 1, "overturned": 1}
 
 
-def test_a_year_without_appeals_says_so(report_db):
-    assert "本年度没有申诉" in render_report(build_report(report_db, 2026, load_config()))
+def test_a_year_without_appeals_says_so(report_html):
+    assert "本年度没有申诉" in report_html

@@ -14,6 +14,7 @@ case is ignored), the pattern is left as it is.
 
 from __future__ import annotations
 
+import functools
 import re
 
 try:
@@ -29,8 +30,11 @@ REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
 Starts = tuple[set[str], bool]  # the characters a match can begin with, and whether it can be empty
 
 
+@functools.lru_cache(maxsize=1024)
 def with_start_filter(pattern: str) -> str:
-    """``pattern``, searching only where a match can begin (the same matches, found faster)."""
+    """``pattern``, searching only where a match can begin (the same matches, found faster).
+    Cached: parsing a lexicon's alternation is most of the cost of building a registry again
+    for other settings over the same lexicons."""
     tree = sre_parse.parse(pattern)
     if tree.state.flags & re.IGNORECASE or _compiler_skips_ahead(tree):
         return pattern
