@@ -114,8 +114,8 @@ def _run_scan(db_path: Path, settings: ScanSettings, executor: Executor, **sourc
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    help="Files processed in parallel.  [default: both cores; with --engine ray: as many as the "
-    "cluster's CPUs (GPUs with --device cuda) allow]",
+    help="Files processed in parallel.  [default: scan.workers in the settings, or both cores when "
+    "it is null; with --engine ray: as many as the cluster's CPUs (GPUs with --device cuda) allow]",
 )
 @click.option(
     "--engine",
@@ -169,7 +169,7 @@ def scan(
     """
     if engine == "local" and (ray_address or shared_fs or cpus_per_worker != 1):
         raise click.UsageError("--ray-address, --shared-fs and --cpus-per-worker go with --engine ray")
-    workers = workers or (None if engine == "ray" else default_workers())
+    workers = workers or (None if engine == "ray" else config["scan"]["workers"] or default_workers())
     if transcripts is not None:
         settings = ScanSettings(transcribe=None, config=config)
     else:

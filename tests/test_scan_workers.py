@@ -55,3 +55,27 @@ def test_an_unreadable_file_gets_a_failed_record_with_the_reason(tmp_path):
     record = FileStage(ScanSettings(transcribe=None))(tasks[0])  # no model needed: nothing to decode
     assert record.status == "failed" and f"{tmp_path / 'gone.wav'}: cannot read file" in record.error
     assert tasks[0].sha256.startswith("unreadable:")
+
+
+def test_a_local_scan_takes_its_worker_count_from_the_settings_unless_told(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pipeline import cli as cli_module
+
+    chosen = []
+
+    def record_executor(engine, workers, **_options):
+        chosen.append(workers)
+        return cli_module.local_executor(1)
+
+    monkeypatch.setattr(cli_module, "make_executor", record_executor)
+    (tmp_path / "calls.jsonl").write_text('{"call_id": "c1", "segments": []}\n', encoding="utf-8")
+    (tmp_path / "one.yaml").write_text("scan:\n  workers: 1\n", encoding="utf-8")
+    base = ["scan", "--transcripts", str(tmp_path / "calls.jsonl"), "--db", str(tmp_path / "qa.db")]
+    runner = CliRunner()
+    assert runner.invoke(cli_module.cli, [*base, "--config", str(tmp_path / "one.yaml")]).exit_code == 0
+    assert (
+        runner.invoke(cli_module.cli, [*base, "--config", str(tmp_path / "one.yaml"), "--workers", "3"]).exit_code == 0
+    )
+    assert runner.invoke(cli_module.cli, base).exit_code == 0
+    assert chosen == [1, 3, cli_module.default_workers()]
