@@ -113,7 +113,6 @@ class InstitutionFinder:
             return None
         return suffix_start - len(name)
 
-
     def _cut(self, chunk: str, chunk_sound: str) -> int:
         """Where the name in ``chunk`` starts: after the last word that introduces it (我是|招联,
         您在|招联) as written, else after one heard as it (我市|招联) that leaves a name of two
