@@ -45,6 +45,7 @@ class DialogueRules:
     not_name_parts: list[str]  # a candidate name holding one of these is talk, not a name
     poses_as_authority: re.Pattern  # the agent introduces themselves as a court, the police...; group `authority`
     filler: re.Pattern
+    asks_who_calls: SoundRegex  # the listener asks who is calling (你哪位, 你是哪里的)
     not_debtor: SoundRegex
     agent_addresses_third_party: SoundRegex
     addresses_as_relative: SoundRegex  # 您是他什么人: only to a listener not confirmed as the debtor
@@ -134,6 +135,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "not_name_parts",
         "poses_as_authority",
         "filler",
+        "asks_who_calls",
     )
     doc.unknown_keys(disclosure, disclosure_keys, ("disclosure",))
     third_party_keys = (
@@ -258,6 +260,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         not_name_parts=words("not_name_parts"),
         poses_as_authority=poses_as_authority,
         filler=filler or re.compile("^$"),
+        asks_who_calls=alternation(doc, words("asks_who_calls"), ("disclosure", "asks_who_calls")),
         not_debtor=third_party_cues("not_debtor", required=True),
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
         addresses_as_relative=third_party_cues("addresses_as_relative"),

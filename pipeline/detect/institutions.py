@@ -6,7 +6,7 @@ import re
 
 from pipeline.calls import Call
 from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.sound import CLAUSE_BREAKS, sound_text
+from pipeline.detect.sound import CLAUSE_BREAKS, sound_spellings, sound_text
 from pipeline.detect.view import Utterance
 
 NAME_ENDS = re.compile(f"[和与及跟、的{CLAUSE_BREAKS}]")  # where a name said after a suffix ends
@@ -24,13 +24,16 @@ class InstitutionFinder:
 
     def __init__(self, rules: DialogueRules, institutions: list[str]):
         self.names = [sound_text(n) for n in sorted({*rules.brands, *institutions}, key=len, reverse=True)]
-        self.suffixes = re.compile(sound_text(rules.suffixes.pattern))
+        # every reading of a suffix: 银航 is a mishearing of 银行 (yin hang), not of yin xing
+        spelt = {s for word in suffix_words(rules) for s in sound_spellings(word)}
+        self.suffixes = re.compile("|".join(re.escape(s) for s in sorted(spelt, key=len, reverse=True)))
         self.ends_with_suffix = re.compile(f"(?:{self.suffixes.pattern})$")
         self.only_suffixes = re.compile(f"(?:{rules.suffixes.pattern})+")  # 银行, 银行金融: a kind, no name
         staff = "|".join(re.escape(w) for w in sorted(rules.staff, key=len, reverse=True))
         self.staff = re.compile(sound_text(f"的(?:{staff})")) if staff else None
         self.not_name_endings = rules.not_name_endings
-        self.name_starts = [sound_text(w) for w in rules.name_starts]
+        self.name_starts = rules.name_starts
+        self.name_starts_sound = [sound_text(w) for w in rules.name_starts]
         self.not_names = rules.not_names
         self.not_institutions = rules.not_institutions
         self.introductions = rules.introductions
@@ -98,16 +101,9 @@ class InstitutionFinder:
         """Start of the name in front of a suffix, or None when no real name is there."""
         clause_start = max(sound.rfind(ch, 0, suffix_start) for ch in CLAUSE_BREAKS) + 1
         begin = max(clause_start, suffix_start - 8)
-        chunk = sound[begin:suffix_start]
-        cut = 0
-        for cue in self.name_starts:
-            at = chunk.rfind(cue)
-            if at >= 0:
-                cut = max(cut, at + len(cue))
+        cut = self._cut(text[begin:suffix_start], sound[begin:suffix_start])
         name = text[begin + cut : suffix_start].strip("的")
         if len(name) < 2 or name in self.not_names or self.only_suffixes.fullmatch(name):
-            return None
-        if any(name.endswith(word) for word in self.not_names if len(word) >= 2):
             return None
         if any(word in name for word in self.not_institutions):
             return None
@@ -116,6 +112,16 @@ class InstitutionFinder:
         if not self.introduced_name(name):  # 深圳公司 (a kind, no name), 处理减免的专员 (talk)
             return None
         return suffix_start - len(name)
+
+    def _cut(self, chunk: str, chunk_sound: str) -> int:
+        """Where the name in ``chunk`` starts: after the last word that introduces it (我是|招联,
+        您在|招联) as written, else after one heard as it (我市|招联) that leaves a name of two
+        characters or more: in 他在石林农商行, 石 sounds like 是 and is the name's."""
+        written = [chunk.rfind(cue) + len(cue) for cue in self.name_starts if cue in chunk]
+        if written:
+            return max(written)
+        heard = [chunk_sound.rfind(cue) + len(cue) for cue in self.name_starts_sound if cue in chunk_sound]
+        return max((at for at in heard if len(chunk) - at >= 2), default=0)
 
 
 def agency_names(call: Call, rules: DialogueRules) -> list[str]:
@@ -138,11 +144,15 @@ def trade_name(call: Call, rules: DialogueRules) -> str | None:
     if not call.agency:
         return None
     name = re.sub(r"[（(][^）)]*[）)]", "", call.agency)
-    ends = [w for w in (*rules.business_words, *(m for m in rules.suffixes.pattern.split("|")))]
-    ends = sorted({w.replace("\\", "") for w in ends if w}, key=len, reverse=True)
+    ends = sorted({*rules.business_words, *suffix_words(rules)}, key=len, reverse=True)
     while word := next((w for w in ends if name.endswith(w) and len(name) > len(w)), None):
         name = name[: -len(word)]
     return name[-2:] if len(name) >= 2 else None
+
+
+def suffix_words(rules: DialogueRules) -> list[str]:
+    """The words of the ``suffixes`` pattern (有限公司, 银行, ...)."""
+    return [w.replace("\\", "") for w in rules.suffixes.pattern.split("|") if w]
 
 
 def call_names(view, finder: InstitutionFinder, rules: DialogueRules) -> list[str]:

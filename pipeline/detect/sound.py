@@ -89,6 +89,17 @@ def sound_text(text: str) -> str:
     return text.translate(_SOUND_SPELLING)
 
 
+def sound_spellings(word: str) -> set[str]:
+    """``word`` spelt by sound character by character and by its phrase reading: 银行 as yin
+    xing (行's usual reading, what ``sound_text`` gives) and as yin hang, so that 银航 matches."""
+    from pypinyin import lazy_pinyin
+
+    spellings = {sound_text(word)}
+    if HAN.match(word):
+        spellings.add("".join(_SOUND_SPELLING.syllable(s) for s in lazy_pinyin(word)))
+    return spellings
+
+
 def checked_regex(doc: YamlDoc, pattern: str, keys: tuple) -> re.Pattern | None:
     """``doc.regex`` (it compiles, no nested repeats), and it must also compile spelt by sound."""
     compiled = doc.regex(pattern, keys)

@@ -119,14 +119,29 @@ class DisclosureRecognizer(Detector):
             spans.append((at, at + len(trade)))
         return [span for span in spans if not ASKED_ABOUT.match(u.text, span[1])]
 
+    def _asked_who_calls(self, view: CallView, agent: Utterance) -> bool:
+        """The listener asked who is calling (你哪位, 你是哪里的) since the agent's previous turn.
+        An agent who answers that with no name once the debt is told evades it (你先说什么时候
+        还); a name given only when asked again comes late: the listener had to insist."""
+        for u in reversed(view.utterances[: agent.index]):
+            if u.role != "customer":
+                return False
+            if self.rules.asks_who_calls.span(u.sound):
+                return True
+        return False
+
     def analyze(self, view: CallView) -> list[Result]:
         extra = agency_names(view.call, self.rules)
         trade = trade_name(view.call, self.rules)
         window = self.window(view, extra)
         if not window or self._wrong_number(view, window[-1].segment.end, extra):
             return []
-        posed = None
-        for u in window:
+        posed, told, evaded = None, False, False
+        for at, u in enumerate(window):
+            asked = self._asked_who_calls(view, u)
+            if evaded and asked:  # asked again after an evasion: a name now is given because they insisted
+                window = window[:at]
+                break
             names = self._own_names(u, extra, trade)
             match = self.rules.poses_as_authority.search(u.text)
             # a pose before any name of its own hides the institution (我是某某法院委托的…), a
@@ -137,6 +152,8 @@ class DisclosureRecognizer(Detector):
             previous = view.utterances[u.index - 1] if u.index else None
             if names or self._named_by_customer(u, previous, extra):
                 return []
+            told = told or self._tells_debt(u, extra)
+            evaded = evaded or (asked and told)
         first, last = window[0].segment, window[-1].segment
         text = sentence("disclosure.missing", count=len(window), start=first.start, end=last.end)
         intro = next((m.group(0) for u in window for m in [INTRODUCTION.search(u.text)] if m), None)

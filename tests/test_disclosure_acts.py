@@ -1,0 +1,95 @@
+"""missing_disclosure, second round: more ways of introducing the calling organisation, and a
+name given only because the listener insisted. Every sentence is written for these tests."""
+
+import copy
+
+import pytest
+from detect_helpers import findings_for
+
+from pipeline.calls import Call
+from pipeline.config import load_config
+from pipeline.detect.institutions import trade_name
+from pipeline.detect.registry import default_registry
+
+BODY = [("c", "嗯，这个月收成还没卖掉。"), ("a", "理解，那您看下旬能先还一部分吗？"), ("c", "行，下旬吧。")]
+
+
+def lexicon_only():
+    config = copy.deepcopy(load_config())
+    config["detection"]["classifier"]["enabled"] = False
+    return config
+
+
+def categories(turns, **fields):
+    return {f.category for f in findings_for(turns, config=lexicon_only(), **fields)}
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "喂，覃志远吗？我是柳岸农商行贷后中心的，找您说个事。",  # a rural bank's kind with its place name
+        "喂，覃志远吗？我是柳岸农商银航的，找您说个事。",  # 银行 misheard by its other reading (hang)
+        "喂，覃志远吗？我这边是柳岸农信社的，找您说个事。",
+        "喂，您好，我这边是米团借款的客户服务部，请问是覃志远吗？",  # a brand, 的, a department
+        "喂，覃志远吗？我这边是米团借款合作的律所，找您说个事。",  # the lender named by its partner
+        "喂，覃志远吗？我好福分期贷后中心的，找您说个事。",  # 好 is part of a brand too
+        "喂，覃志远吗，我米团借款的小郑",  # 我 + the name + a person of it, no 是
+    ],
+)
+def test_more_ways_of_introducing_the_organisation(opening):
+    turns = [("a", opening), ("c", "是我，什么事？"), ("a", "想跟您确认一下这期的还款安排。")] + BODY
+    assert "missing_disclosure" not in categories(turns)
+
+
+def test_yes_and_the_name_answer_the_listener_guessing_who_calls():
+    turns = [("a", "喂，是覃志远不？"), ("c", "是我，又是催账的吧？"), ("a", "对，米团借款的。这期还款到日子了。")]
+    assert "missing_disclosure" not in categories(turns + BODY)
+
+
+def test_the_lender_named_where_the_debtor_borrowed_names_it():
+    # 石 sounds like 是: the name is cut where 在 is written, not where a homophone of 是 is heard
+    turns = [("a", "喂，覃志远吗？"), ("c", "是我。"), ("a", "您在石岭农商行的那笔贷款，这期该还了。")]
+    assert "missing_disclosure" not in categories(turns + BODY)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "喂，覃志远吗？我是替信用社收账的，找您说个事。",  # a bare kind of rural bank
+        "喂，覃志远吗？我是县联社的，找您说个事。",
+        "喂，覃志远吗？我们受出借方委托，找您说个事。",  # a party, not a name
+        "喂，我小郑啊，覃志远吗？找您说个事。",  # a person's name with a particle
+    ],
+)
+def test_a_kind_a_party_or_a_person_is_still_no_name(opening):
+    turns = [("a", opening), ("c", "啊？你到底哪里的？"), ("a", "你别管，先说什么时候还。")] + BODY
+    assert "missing_disclosure" in categories(turns)
+
+
+def test_a_name_given_only_when_the_listener_asks_again_after_an_evasion_is_late():
+    turns = [
+        ("a", "覃哥吧，你那笔五千二拖了两个月了，今天怎么说？"),
+        ("c", "你哪位？"),
+        ("a", "你先讲今天能还多少。"),
+        ("c", "你不讲你是哪里的，我凭什么跟你讲？"),
+        ("a", "好好好，我是柳岸资产的。"),
+    ]
+    assert "missing_disclosure" in categories(turns + BODY)
+
+
+def test_a_name_given_as_the_answer_to_who_calls_is_on_time():
+    turns = [
+        ("a", "覃哥吧，你那笔五千二拖了两个月了，今天怎么说？"),
+        ("c", "你哪位？"),
+        ("a", "我是柳岸资产的，受米团借款委托。"),
+    ]
+    assert "missing_disclosure" not in categories(turns + BODY)
+
+
+@pytest.mark.parametrize(
+    ("agency", "trade"),
+    [("广西柳岸农村商业银行股份有限公司", "柳岸"), ("云南石岭农村信用合作联社", "石岭")],
+)
+def test_a_rural_banks_registered_name_gives_its_place_name(agency, trade):
+    rules = next(d for d in default_registry().detectors if hasattr(d, "finder")).rules
+    assert trade_name(Call(call_id="t", segments=[], agency=agency), rules) == trade
