@@ -69,6 +69,13 @@ def money(text):
         ("illegal_funding", "你们公司的周转金先挪两千出来，下个月补上，老板不会知道的。"),
         ("illegal_funding", "店里的营业款先拿来用用，过两天再补回去。"),
         ("illegal_funding", "你不是有辆车吗，押给车贷公司能拿两万。"),
+        ("illegal_funding", "你老公工资卡密码你知道吧，先取点出来周转一下。"),
+        ("illegal_funding", "拿你朋友的身份证去借一笔，还完再说。"),
+        ("illegal_funding", "你去找那种专门放款的，押身份证就能借，当天就能还上我们。"),
+        ("illegal_funding", "你申请个网贷，利息是高点，但先把我们这个结了。"),
+        ("private_channel", "我们公司账户在审计，这几天的款都先收到我同事支付宝上。"),
+        ("private_channel", "你转到这个尾号八八的卡，是我们部门小王的，他会帮你入账。"),
+        ("extra_fees", "结清之后你要开无逾期证明，那个要另外收五百。"),
     ],
 )
 def test_the_act_in_other_words_is_found(category, text):
@@ -118,6 +125,11 @@ def test_the_act_in_other_words_is_found(category, text):
         "您这笔借款是以个人名义借的，跟您公司没关系。",
         "您那个房子抵押的事我们不清楚，我们只负责这笔信用卡。",
         "车是抵押在我们这的，合同里写着，逾期也不会私自拖车。",
+        "您卖二手车的钱到了就先还我们，我们等您。",
+        "审核时会核对放款的银行卡是不是您本人的。",
+        "对公账户的信息在合同第三页，您照着转就行，备注身份证号。",
+        "按合同，逾期后每日加收万分之五的罚息，这个App里都有。",
+        "您先把这个月的两千还了，我帮您申请把剩下的分六期。",
     ],
 )
 def test_the_lawful_versions_stay_clean(text):
