@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__, store
-from pipeline.config import load_config
+from pipeline.config import choose, load_config
 from pipeline.errors import CallqaError
 from pipeline.run import (
     Executor,
@@ -49,11 +49,18 @@ def db_option(exists: bool = True, required: bool = True, help: str = "the callq
     )
 
 
+def _settings(ctx: click.Context, param, path: Path | None) -> dict:
+    config = load_config(path)
+    if path:  # in force while the command runs: the labels and the masker read it too
+        ctx.call_on_close(choose(path))
+    return config
+
+
 config_option = click.option(
     "--config",
     "config",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    callback=lambda ctx, param, path: load_config(path),
+    callback=_settings,
     help="Settings file with the keys to change (default: callqa.yaml, or CALLQA_CONFIG).",
 )
 workers_option = click.option(
@@ -441,7 +448,8 @@ def user_add(username, db_path, role, agency, password_stdin):
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (0.0.0.0 exposes it)")
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--https", is_flag=True, help="served to browsers through HTTPS (a TLS proxy): send the cookie Secure")
-def serve(db_path, host, port, https):
+@config_option
+def serve(db_path, host, port, https, config):
     """Run the reviewer console (web) over a database."""
     import uvicorn
 
@@ -526,7 +534,8 @@ def review(finding_id, db_path, verdict, comment, reviewer):
 @click.option("--status", type=click.Choice(STATUSES), default="all", show_default=True)
 @click.option("--category", default="", help="only this category id")
 @click.option("--user", "username", default=None, help="who exports (for the audit log); default: the login name")
-def export(db_path, out, status, category, username):
+@config_option
+def export(db_path, out, status, category, username, config):
     """Findings with their newest verdict, for Excel (personal data masked)."""
     import getpass
 

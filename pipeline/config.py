@@ -1,13 +1,16 @@
 """Settings with defaults, loaded once: ``callqa.yaml`` at the repo root, then the user's file.
 
 The user's file (``--config PATH`` or ``CALLQA_CONFIG``) needs only the keys it changes; the
-rest keep the defaults.
+rest keep the defaults. A command's ``--config`` is the settings file in force while it runs
+(``choose``), so the parts that load settings by themselves (the labels of the categories analyst
+rule files add, the masker's name lexicon) read the same file as the command.
 """
 
 from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +46,30 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
+_chosen: Path | None = None  # the running command's --config
+
+
+def settings_file() -> Path | None:
+    """The user's settings file in force: the running command's ``--config``, else ``CALLQA_CONFIG``."""
+    env = os.environ.get("CALLQA_CONFIG")
+    return _chosen or (Path(env) if env else None)
+
+
+def choose(path: Path) -> Callable[[], None]:
+    """Make ``path`` the settings file in force until the returned undo is called."""
+    global _chosen
+    previous, _chosen = _chosen, Path(path).resolve()
+
+    def undo() -> None:
+        global _chosen
+        _chosen = previous
+
+    return undo
+
+
 def load_config(path: str | Path | None = None) -> dict[str, Any]:
     config = _read(DEFAULT_CONFIG)
-    user = path or os.environ.get("CALLQA_CONFIG")
+    user = path or settings_file()
     if user:
         config = _merge(config, _read(Path(user)))
     return config

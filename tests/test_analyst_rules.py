@@ -381,12 +381,28 @@ def test_labels_of_added_categories_come_from_the_rule_files(tmp_path, monkeypat
     settings = tmp_path / "mine.yaml"
     settings.write_text(f"detection:\n  rules: [{STARTER}]\n", encoding="utf-8")
     monkeypatch.setenv("CALLQA_CONFIG", str(settings))
-    labels.added_category_labels.cache_clear()
-    try:
-        assert (
-            labels.category_label("dead_air") == "静音过长" and labels.category_label("threat") == "威胁恐吓 / 侮辱谩骂"
-        )
-    finally:
-        labels.added_category_labels.cache_clear()
+    assert labels.category_label("dead_air") == "静音过长" and labels.category_label("threat") == "威胁恐吓 / 侮辱谩骂"
     monkeypatch.delenv("CALLQA_CONFIG")
     assert labels.category_label("dead_air") == "dead_air"
+
+
+def test_a_commands_config_gives_the_labels_of_the_categories_its_rule_files_add(tmp_path, monkeypatch):
+    """`callqa export --config` (as serve, report) shows a rule file's category by its label,
+    and only while the command runs."""
+    from console_fixtures import add_call
+
+    from pipeline.present import labels
+    from pipeline.store import open_db
+
+    monkeypatch.delenv("CALLQA_CONFIG", raising=False)
+    settings = tmp_path / "mine.yaml"
+    settings.write_text(f"detection:\n  rules: [{STARTER}]\n", encoding="utf-8")
+    add_call(open_db(tmp_path / "qa.db"), "c1", "2026-03-02T10:15:00+08:00", [("dead_air", "low", 0.9)])
+    out = tmp_path / "findings.csv"
+    args = ["export", "--db", str(tmp_path / "qa.db"), "--out", str(out), "--user", "wang"]
+    result = CliRunner().invoke(cli, [*args, "--config", str(settings)])
+    assert result.exit_code == 0, result.output
+    assert "静音过长" in out.read_text(encoding="utf-8-sig")
+    assert labels.category_label("dead_air") == "dead_air", "the command's settings end with it"
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert "静音过长" not in out.read_text(encoding="utf-8-sig")

@@ -75,6 +75,45 @@ def test_a_worker_killed_twice_fails_its_file_once_retried_succeeds(tmp_path, lo
     assert sum(executor.nodes.values()) == len(names) - 1
 
 
+class ReadingStage(FileStage):
+    """Reads the file where the worker runs: the text says whether its bytes came with the task."""
+
+    def setup(self):
+        pass
+
+    def __call__(self, task):
+        text = task.source.path.read_text() if task.data is None else "shipped"
+        call = Call(call_id=task.source.call_id, segments=[Segment(0.0, 1.0, "agent", text)])
+        return CallRecord(call=call, source_path=str(task.source.path), sha256=task.sha256)
+
+
+def test_shared_fs_workers_read_the_path_and_the_files_in_flight_stay_bounded(tmp_path, local_ray):
+    from pipeline.run.ray_executor import RayExecutor
+
+    sources = []
+    for i in range(12):
+        (tmp_path / f"f{i}.wav").write_text(f"on disk {i}")
+        sources.append(Source(path=tmp_path / f"f{i}.wav", call_id=f"f{i}"))
+    tasks = list(pending_files(sources, {}, False, False, Progress()))
+    taken = 0
+
+    def lazily():
+        nonlocal taken
+        for task in tasks:
+            taken += 1
+            yield task
+
+    ahead = []
+    with RayExecutor(workers=2, shared_fs=True) as executor:
+        done = []
+        for _task, record in executor.map(ReadingStage(ScanSettings(transcribe=None)), lazily()):
+            done.append(record)
+            ahead.append(taken - len(done))
+    assert sorted(r.call.segments[0].text for r in done) == sorted(f"on disk {i}" for i in range(12))
+    assert max(ahead) <= 2, "no more files in flight than workers"
+    assert sum(executor.nodes.values()) == 12
+
+
 TIMING = {"calls": {"processed_at", "run_id"}, "findings": {"id", "created_at"}, "segments": {"id"}}
 
 

@@ -47,11 +47,20 @@ class DialogueRules:
     filler: re.Pattern
     not_debtor: SoundRegex
     agent_addresses_third_party: SoundRegex
+    addresses_as_relative: SoundRegex  # 您是他什么人: only to a listener not confirmed as the debtor
+    denies: SoundRegex  # a plain 不是 right after an identity question
     tells_someone_elses_debt: re.Pattern  # on the written text: 王 by sound would be 网 too
     asks_for_someone: SoundRegex
     guarantor: SoundRegex
-    identity_question: SoundRegex
-    confirms_identity: SoundRegex
+    # who is listening (listener.py): the agent asks whether this is the debtor, or asks for
+    # someone else (是X家吗, written text), or for the debtor himself (本人吗, 身份证后四位是…吗);
+    # the listener confirms in words or with a plain yes (written text); the agent says the check is done
+    identity_questions: SoundRegex
+    questions_for_others: re.Pattern
+    asks_the_debtor: re.Pattern
+    confirms: SoundRegex
+    plain_yes: re.Pattern
+    agent_verified: SoundRegex
     wrong_number: SoundRegex
     knows_debtor: SoundRegex
     is_debtor: SoundRegex
@@ -130,11 +139,17 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     third_party_keys = (
         "not_debtor",
         "agent_addresses_third_party",
+        "addresses_as_relative",
+        "denies",
         "tells_someone_elses_debt",
         "asks_for_someone",
         "guarantor",
-        "identity_question",
-        "confirms_identity",
+        "identity_questions",
+        "questions_for_others",
+        "asks_the_debtor",
+        "confirms",
+        "plain_yes",
+        "agent_verified",
         "wrong_number",
         "knows_debtor",
         "is_debtor",
@@ -245,11 +260,17 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         filler=filler or re.compile("^$"),
         not_debtor=third_party_cues("not_debtor", required=True),
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
+        addresses_as_relative=third_party_cues("addresses_as_relative"),
+        denies=third_party_cues("denies"),
         tells_someone_elses_debt=written_cues("tells_someone_elses_debt"),
         asks_for_someone=third_party_cues("asks_for_someone"),
         guarantor=third_party_cues("guarantor"),
-        identity_question=third_party_cues("identity_question"),
-        confirms_identity=third_party_cues("confirms_identity"),
+        identity_questions=third_party_cues("identity_questions", required=True),
+        questions_for_others=written_cues("questions_for_others"),
+        asks_the_debtor=written_cues("asks_the_debtor"),
+        confirms=third_party_cues("confirms", required=True),
+        plain_yes=written_cues("plain_yes"),
+        agent_verified=third_party_cues("agent_verified"),
         wrong_number=third_party_cues("wrong_number"),
         knows_debtor=third_party_cues("knows_debtor"),
         is_debtor=third_party_cues("is_debtor"),

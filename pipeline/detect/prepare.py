@@ -3,7 +3,8 @@
 Each segment's text is cleaned (whitespace, Whisper's phrase breaks, becomes a clause break),
 cut to ``max_chars`` (rules read no further: a longer "segment" is a transcript without
 segmentation, and matching time grows with length), repaired (homophones of lexicon words put
-back) and spelt by sound; then every ``unknown`` speaker gets a guessed role.
+back), read as Mandarin where it has dialect words, and spelt by sound; then every ``unknown``
+speaker gets a guessed role, and the listener of every agent turn is read (``listener.py``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import re
 
 from pipeline.calls import Call
+from pipeline.detect.dialogue_file import DialogueRules, read_as_mandarin
 from pipeline.detect.homophones import HomophoneRepairer
+from pipeline.detect.listener import ListenerReader
 from pipeline.detect.roles import RoleGuesser
 from pipeline.detect.sound import sound_text
 from pipeline.detect.view import CallView, Utterance
@@ -23,9 +26,11 @@ def clean_text(text: str) -> str:
 
 
 class CallPreparer:
-    def __init__(self, repairer: HomophoneRepairer, roles: RoleGuesser, max_chars: int):
+    def __init__(self, repairer: HomophoneRepairer, rules: DialogueRules, max_chars: int):
         self.repairer = repairer
-        self.roles = roles
+        self.rules = rules
+        self.roles = RoleGuesser(rules)
+        self.listener = ListenerReader(rules)
         self.max_chars = max_chars
 
     def view(self, call: Call) -> CallView:
@@ -33,12 +38,11 @@ class CallPreparer:
         texts = [text for text, _ in repaired]
         sounds = [sound_text(text) for text in texts]
         roles = self.roles.guess(texts, sounds, [s.speaker for s in call.segments])
-        return CallView(
-            call=call,
-            utterances=[
-                Utterance(index=i, segment=s, role=role, role_reason=reason, text=text, sound=sound, repairs=repairs)
-                for i, (s, (text, repairs), sound, (role, reason)) in enumerate(
-                    zip(call.segments, repaired, sounds, roles)
-                )
-            ],
-        )
+        utterances = []
+        for i, (s, (text, repairs), sound, (role, reason)) in enumerate(zip(call.segments, repaired, sounds, roles)):
+            mandarin = read_as_mandarin(self.rules, text)
+            heard = sound if mandarin == text else sound_text(mandarin)
+            utterances.append(
+                Utterance(i, s, role, reason, text, sound, repairs=repairs, mandarin=mandarin, heard=heard)
+            )
+        return CallView(call=call, utterances=utterances, listening=self.listener.read(utterances))

@@ -41,7 +41,6 @@ from pipeline.detect.recognizers.recording_notice import RecordingNoticeRecogniz
 from pipeline.detect.recognizers.third_party import ThirdPartyRecognizer
 from pipeline.detect.recognizers.unverified_identity import UnverifiedIdentityRecognizer
 from pipeline.detect.resources import Resources
-from pipeline.detect.roles import RoleGuesser
 from pipeline.detect.settings import DetectionSettings
 from pipeline.detect.view import CallView
 from pipeline.errors import CallqaError
@@ -211,7 +210,7 @@ def build_preparer(resources: Resources) -> CallPreparer:
     """How every call is prepared for the detectors: homophones repaired, unknown speakers' roles guessed."""
     settings = resources.settings
     repairer = HomophoneRepairer(resources.vocabulary, domain_words(settings.lexicon_path))
-    return CallPreparer(repairer, RoleGuesser(resources.dialogue), settings.max_segment_chars)
+    return CallPreparer(repairer, resources.dialogue, settings.max_segment_chars)
 
 
 @functools.lru_cache(maxsize=1)

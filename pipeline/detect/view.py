@@ -1,15 +1,20 @@
-"""A call prepared once for every detector: each utterance's speaker role and its repaired text.
+"""A call prepared once for every detector: each utterance's speaker role and its repaired text,
+and who was listening to each agent turn.
 
 Detectors read a ``CallView`` instead of the raw call, so that the homophone repair
-(``homophones.py``) and the role guess for mono recordings (``roles.py``) run once per call, not
-once per detector. ``prepare.py`` builds it.
+(``homophones.py``), the role guess for mono recordings (``roles.py``) and the listener reading
+(``listener.py``) run once per call, not once per detector. ``prepare.py`` builds it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pipeline.calls import Call, Segment
+
+if TYPE_CHECKING:  # listener.py builds on this module
+    from pipeline.detect.listener import Listening
 
 
 @dataclass
@@ -32,6 +37,14 @@ class Utterance:
     text: str  # the segment's text with whitespace as clause breaks and homophones repaired
     sound: str  # ``text`` spelt by sound (sound.sound_text), for matching through misheard words
     repairs: list[Repair] = field(default_factory=list)
+    # ``text`` with dialect words read as Mandarin (佢 as 他, 系我 as 是我), the same length, and
+    # that spelt by sound: what the listener cues are matched on (``text`` and ``sound`` when none)
+    mandarin: str = ""
+    heard: str = ""
+
+    def __post_init__(self):
+        self.mandarin = self.mandarin or self.text
+        self.heard = self.heard or self.sound
 
     def repairs_in(self, start: int, end: int) -> list[Repair]:
         return [r for r in self.repairs if r.start < end and r.end > start]
@@ -41,3 +54,4 @@ class Utterance:
 class CallView:
     call: Call
     utterances: list[Utterance]
+    listening: Listening

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
+from pathlib import Path
 
 from pipeline.categories import category_table
 
@@ -57,17 +58,23 @@ def category_labels() -> dict[str, str]:
     return {**CATEGORY_LABELS, **added_category_labels()}
 
 
-@functools.lru_cache(maxsize=1)
 def added_category_labels() -> dict[str, str]:
-    """Labels of the categories the analyst rule files of the settings add (``detection.rules``
-    in callqa.yaml or CALLQA_CONFIG): the console has no --config of its own. Settings that do
-    not load leave the ids as they are; the commands that use them say why."""
+    """Labels of the categories the analyst rule files of the settings in force add
+    (``detection.rules``; ``config.settings_file``). Settings that do not load leave the ids as
+    they are; the commands that use them say why."""
+    from pipeline.config import settings_file
+
+    return _added_category_labels(settings_file())
+
+
+@functools.lru_cache(maxsize=4)
+def _added_category_labels(settings: Path | None) -> dict[str, str]:
     from pipeline.config import load_config
     from pipeline.detect.settings import DetectionSettings
     from pipeline.errors import CallqaError
 
     try:
-        return {c.id: c.label for c in DetectionSettings.from_config(load_config()).added_categories.values()}
+        return {c.id: c.label for c in DetectionSettings.from_config(load_config(settings)).added_categories.values()}
     except CallqaError:
         return {}
 

@@ -190,16 +190,22 @@ class Masker:
         return "".join(chars)
 
 
-@functools.lru_cache(maxsize=1)
 def default_masker() -> Masker:
-    """The masker over ``pii.yaml`` in the settings' lexicon folder (``detection.lexicon_dir``
-    in callqa.yaml or CALLQA_CONFIG: the console has no --config of its own). Settings that do
-    not load leave the bundled folder; the commands that use them say why."""
+    """The masker over ``pii.yaml`` in the lexicon folder of the settings in force
+    (``detection.lexicon_dir``; ``config.settings_file``). Settings that do not load leave the
+    bundled folder; the commands that use them say why."""
+    from pipeline.config import settings_file
+
+    return _masker(settings_file())
+
+
+@functools.lru_cache(maxsize=4)
+def _masker(settings: Path | None) -> Masker:
     from pipeline.config import load_config
     from pipeline.detect.settings import DetectionSettings
 
     try:
-        folder = DetectionSettings.from_config(load_config()).lexicon_path
+        folder = DetectionSettings.from_config(load_config(settings)).lexicon_path
     except CallqaError:
         folder = LEXICON_DIR
     return Masker.from_lexicon(folder / PII_FILE)

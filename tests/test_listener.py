@@ -1,0 +1,164 @@
+"""Who is on the line (``pipeline/detect/listener.py``): one reading per call, in the prepared view,
+that both identity rules read. Sentences written for these tests."""
+
+from detect_helpers import findings_for, make_call
+
+from pipeline.detect.registry import default_registry
+
+LEAK, UNVERIFIED = "third_party_leak", "unverified_identity"
+
+
+def segments(turns, category):
+    return sorted({f.segment_index for f in findings_for(turns, category)})
+
+
+def listening(turns):
+    return default_registry().preparer.view(make_call(turns)).listening
+
+
+def test_the_view_reads_the_listener_once_for_both_rules():
+    turns = [
+        ("a", "喂，请问是贺志明吗？"),
+        ("c", "不是，我是他外甥。"),
+        ("a", "那麻烦你转告他，他在我们这的八千块借款已经逾期了。"),
+    ]
+    reading = listening(turns)
+    assert reading.hearings[2].third_party.kind == "customer_said" and not reading.hearings[2].confirmed
+    assert segments(turns, LEAK) == [2] and segments(turns, UNVERIFIED) == [2]
+
+
+def test_details_before_the_listener_says_who_they_are_are_unverified_and_a_leak():
+    turns = [
+        ("a", "喂，是贺志明吧，你那笔八千块的借款逾期两个月了。"),
+        ("c", "他是我舅舅，他出去打工了。"),
+    ]
+    reading = listening(turns)
+    assert reading.unverified(0) and reading.hearings[0].told_first
+    assert segments(turns, LEAK) == [0] and segments(turns, UNVERIFIED) == [0]
+
+
+def test_a_yes_said_with_who_they_are_is_a_third_partys():
+    turns = [
+        ("a", "您好，请问是贺志明先生吗？"),
+        ("c", "对，我是他表哥，你有什么事？"),
+        ("a", "他欠我们平台一万二，已经逾期九十天了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_a_relative_in_dialect_is_no_confirmation():
+    turns = [
+        ("a", "喂，请问是熊伟吗？"),
+        ("c", "熊伟啊，是我伢，你找他搞么事？"),
+        ("a", "他在我们这借了五千块，拖了三个月了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_the_agent_saying_it_will_be_in_touch_undoes_no_confirmation():
+    turns = [
+        ("a", "喂，请问是邵丽娟女士吗？"),
+        ("c", "是我。"),
+        ("a", "邵女士您好，我是青禾金融的，本次通话录音，关于还款的事跟您联系一下。"),
+        ("c", "嗯，你说。"),
+        ("a", "您的账单已经逾期二十天，欠款三千六。"),
+    ]
+    assert segments(turns, UNVERIFIED) == [] and segments(turns, LEAK) == []
+
+
+def test_a_title_given_in_answer_is_no_name_the_agent_asked_for():
+    turns = [
+        ("a", "喂，是不是顺达汽修厂的老板？"),
+        ("c", "我是老板，有什么事？"),
+        ("a", "你们厂里那个学徒罗小军，在我们这借了七千块，逾期好几个月了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_a_guarantor_who_signed_a_guarantee_contract_is_owed_the_details():
+    turns = [
+        ("a", "您好，请问是蒋文斌先生吗？"),
+        ("c", "是我。"),
+        ("a", "蒋先生，您给唐海涛的经营贷签了保证合同，对吧？"),
+        ("c", "对，是我签的。"),
+        ("a", "我们这边请您帮忙联系一下他。"),
+        ("c", "好。"),
+        ("a", "唐先生这笔贷款逾期六十天，欠本金十五万。"),
+    ]
+    assert segments(turns, UNVERIFIED) == [] and segments(turns, LEAK) == []
+
+
+def test_the_debtor_called_someones_relative_is_still_the_debtor():
+    turns = [
+        ("a", "喂，请问是龙秀英吗？"),
+        ("c", "是我，哪个？"),
+        ("a", "龙阿姨，我是蜀信资产的，您那笔借款逾期了。"),
+        ("c", "那是我外孙上学借的。"),
+        ("a", "你是他外婆，这三千二的欠款你也得还，今天先还八百。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_naming_the_one_sought_as_the_listeners_relation_shows_a_contact():
+    turns = [
+        ("a", "喂，是孔丽娜吗？"),
+        ("c", "是我，哪位？"),
+        ("a", "孔志强是你哥吧？"),
+        ("c", "是啊，咋了？"),
+        ("a", "你哥在我们这借了两万，电话一直关机。"),
+    ]
+    assert segments(turns, LEAK) == [4]
+
+
+def test_a_debt_shared_with_the_listener_is_their_own():
+    turns = [
+        ("a", "您好，请问是包建国先生吗？"),
+        ("c", "是我。"),
+        ("a", "包先生，您和您爱人刘芳在我们这有笔购车贷款，这个月还没还。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_a_third_party_sent_by_the_debtor_to_talk_may_hear_the_details():
+    turns = [
+        ("a", "您好，请问是韦家豪先生吗？"),
+        ("c", "我是他姐姐，他托我跟你们说一声，他这几天在外地。"),
+        ("a", "好的，麻烦您跟他说，他这期三千二已经逾期了。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_a_plain_no_to_an_identity_question_is_a_third_party():
+    turns = [
+        ("a", "喂，请问是房志刚吗？"),
+        ("c", "不是，这里是五金店，你找哪个？"),
+        ("a", "我是汇丰信贷的，房志刚欠我们六千块没还。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_asking_whether_the_one_sought_is_home_shows_a_third_party():
+    turns = [
+        ("a", "喂，你好，请问甘宏伟在屋里吗？"),
+        ("c", "在，你哪里？"),
+        ("a", "我们是借款平台的，他借的钱逾期三个月了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_a_yes_to_the_name_called_out_confirms():
+    turns = [
+        ("a", "喂，蒙志斌，我是易借花的。"),
+        ("c", "嗯。"),
+        ("a", "你那笔两千六的借款拖了四十天了。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_the_front_desk_is_a_third_party():
+    turns = [
+        ("a", "喂，你好，请问是祁玉兰吗？"),
+        ("c", "这边是酒店前台，你找哪位？"),
+        ("a", "我是金桥金融的，祁玉兰在我们这欠款九千，逾期了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
