@@ -89,7 +89,7 @@ class CategoryLexicon:
 
 
 _CATEGORY_KEYS = ("category", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
-_RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses", "cancel")
+_RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses", "cancel", "by_sound")
 _CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence", "within", "agency")
 
 
@@ -189,7 +189,11 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
                 id=rule_id,
                 label=str(raw.get("label") or rule_id),
                 regex=re.compile("|".join(alternatives)),
-                sound_regex=re.compile(sound_text("|".join(by_sound))) if by_sound else None,
+                # by_sound: false for rules whose open slots would let any homophone through
+                # (八十八天了 read as 把…填了)
+                sound_regex=re.compile(sound_text("|".join(by_sound)))
+                if by_sound and raw.get("by_sound", True) is not False
+                else None,
                 keywords=frozenset(
                     run for run in HAN_RUN.findall("|".join(alternatives)) if not set(run) <= CONTEXT_CHARACTERS
                 ),
