@@ -372,11 +372,10 @@ class WhisperTranscriber:
         return self._decode_batched(audio, windows, options)
 
     def _decode_batched(self, audio: Audio, windows: list[Window], options: dict) -> list[list]:
-        """Windows decoded ``batch_size`` at a time, each batch's features padded only to its
-        longest window instead of Whisper's 30 s: the encoder (CTranslate2 reads any length up
-        to 30 s) and the decoder's cross-attention then cost what the audio holds. Windows of
-        similar length share a batch. Measured on the spoken calls: CER no worse than padding
-        every window to 30 s (README, "Speed, accuracy and memory")."""
+        """Windows decoded ``batch_size`` at a time, each padded to Whisper's 30 s. Features cut
+        to the batch's longest window cost less CPU (README, "Speed, accuracy and memory") but
+        lost whole turns on a planted call (tests/test_acoustics.py, the end-to-end scan), so
+        every window is read at the length Whisper was trained on."""
         from faster_whisper.audio import pad_or_trim
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import Segment as WhisperSegment
@@ -393,11 +392,10 @@ class WhisperTranscriber:
             batch = order[first : first + self.settings.batch_size]
             clips = [windows[i].samples(audio.channels) for i in batch]
             features = [model.feature_extractor(clip)[..., :-1] for clip in clips]
-            frames = encoder_frames(max(len(clip) for clip in clips) / SAMPLE_RATE)
             metadata = [{"offset": 0.0, "duration": len(clip) / SAMPLE_RATE} for clip in clips]
             self._batched.last_speech_timestamp = 0.0  # each window starts at 0
             outputs = self._batched.forward(
-                np.stack([pad_or_trim(f, frames) for f in features]), tokenizer, metadata, whisper_options
+                np.stack([pad_or_trim(f) for f in features]), tokenizer, metadata, whisper_options
             )
             for i, output in zip(batch, outputs):
                 heard[i] = [
@@ -463,13 +461,6 @@ def held_over(regions: list[list[tuple[float, float]]], duration: float, running
     starts = [start for channel in regions for start, end in channel if end > duration - running]
     cut = min(starts, default=duration)
     return cut if cut > 0 else duration
-
-
-def encoder_frames(seconds: float) -> int:
-    """Mel frames the encoder reads for a window of ``seconds``: the audio rounded up to whole
-    seconds (faster-whisper's word alignment reads whole seconds) and one more of padding, at
-    most Whisper's 30 s."""
-    return min(int(_WINDOW), math.ceil(seconds) + 1) * 100
 
 
 def batch_options(options: dict, tokenizer):
