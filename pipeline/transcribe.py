@@ -104,6 +104,7 @@ class TranscribeSettings:
     initial_prompt: str | None = None
     hotwords: str | None = None
     institutions: list[str] = field(default_factory=list)  # from detection.institutions
+    lexicon_dir: Path = LEXICON_DIR  # from detection.lexicon_dir: the prompt's domain words
 
     @classmethod
     def from_config(cls, config: dict, **overrides) -> TranscribeSettings:
@@ -112,7 +113,11 @@ class TranscribeSettings:
         ``overrides`` (e.g. command-line options) win over the file; None values are ignored.
         """
         section = dict(config.get("transcription") or {})
-        section.setdefault("institutions", list((config.get("detection") or {}).get("institutions") or []))
+        from pipeline.detect.settings import DetectionSettings
+
+        detection = DetectionSettings.from_config(config)
+        section.setdefault("institutions", list(detection.institutions))
+        section.setdefault("lexicon_dir", detection.lexicon_path)
         section.update({key: value for key, value in overrides.items() if value is not None})
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(section) - set(known))
@@ -326,7 +331,7 @@ class WhisperTranscriber:
         s = self.settings
         prompt = s.initial_prompt
         if prompt is None and s.domain_prompt:
-            prompt = domain_prompt([*names, *s.institutions])
+            prompt = domain_prompt([*names, *s.institutions], s.lexicon_dir)
         return dict(
             language=s.language,
             beam_size=s.beam_size,
@@ -537,7 +542,9 @@ def repair_homophones(segments: list[Segment], config: dict) -> list[Segment]:
     from pipeline.text import is_word
 
     repairer = default_registry(config).preparer.repairer
-    debt_words = domain_words(LEXICON_DIR, PROMPT_LEXICONS)
+    from pipeline.detect.settings import DetectionSettings
+
+    debt_words = domain_words(DetectionSettings.from_config(config).lexicon_path, PROMPT_LEXICONS)
     repaired = []
     for segment in segments:
         _, repairs = repairer.repair(segment.text)

@@ -489,6 +489,18 @@ def test_institutions_in_the_detection_settings_reach_the_transcription_settings
     assert TranscribeSettings.from_config(config).institutions == ["某某银行"]
 
 
+def test_the_domain_prompt_reads_the_lexicon_folder_of_the_detection_settings(monkeypatch, tmp_path):
+    lexicons = tmp_path / "my_lexicons"
+    lexicons.mkdir()
+    (lexicons / "dialogue.yaml").write_text("domain_words: [分期还款计划]\n", encoding="utf-8")
+    settings = TranscribeSettings.from_config({"detection": {"lexicon_dir": str(lexicons)}})
+    assert settings.lexicon_dir == lexicons
+    transcriber = fake_transcriber(monkeypatch, tmp_path, domain_prompt=True, lexicon_dir=settings.lexicon_dir)
+    transcriber.transcribe(stereo_call())
+    prompt = FakeBatched.calls[0][1].initial_prompt
+    assert "分期还款计划" in prompt and "欠款" not in prompt  # the shipped dialogue.yaml's words are not read
+
+
 # --- homophone repair of stored text -------------------------------------------------------------
 
 
