@@ -11,8 +11,8 @@ the model to a temporary folder, and runs detection with it on the left-out writ
 With --model it trains nothing: that model file scores the --writers named (writers it never
 read, such as ones added after it was trained). With --card-thresholds each fold fits one model
 and flags at the shipped model card's thresholds instead of choosing its own on nested
-cross-validation: six fits instead of thirty-six, the figure to iterate with (the nested folds
-choose the same floor of 0.5 for threat and exaggeration).
+cross-validation: eight fits for the eight tune writers instead of sixty-four, the figure to
+iterate with (the nested folds choose the same floor of 0.5 for threat and exaggeration).
 
 Besides the call-level table it prints, pooled over the writers, what the classifier does on
 its own: per line (agent and unknown-speaker lines, the model's probability against its
