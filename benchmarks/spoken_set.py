@@ -63,6 +63,9 @@ class Selection:
     clean: int = 3  # calls with no label at all
     max_chars: int = 200  # characters of text per call (under 50 s of speech): synthesis stays affordable
     seed: int = 20261202
+    # The report writers when the set was drawn: a writer added to the split later would reshuffle
+    # the draw, and every figure before it would stop being comparable.
+    writers: tuple[str, ...] = ("w6", "w7", "w11", "w12", "w13", "w14")
 
 
 def call_chars(call: dict) -> int:
@@ -112,8 +115,9 @@ def read_jsonl(path: Path) -> list[dict]:
 def report_calls() -> list[dict]:
     from pipeline.detect.registry import CORE_CATEGORIES
 
-    calls = [call for path in sorted(REPORT_WRITERS.glob("*.jsonl")) for call in read_jsonl(path)]
-    return select_calls(calls, CORE_CATEGORIES)
+    selection = Selection()
+    calls = [call for writer in selection.writers for call in read_jsonl(REPORT_WRITERS / f"{writer}.jsonl")]
+    return select_calls(calls, CORE_CATEGORIES, selection)
 
 
 def heldout_v1_calls(call_ids=HELDOUT_V1_CALLS) -> list[dict]:
