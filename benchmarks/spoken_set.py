@@ -1,13 +1,22 @@
-"""A labelled set of whole calls, spoken once with Kokoro and cached outside git.
+"""Labelled sets of whole calls, spoken once with Kokoro and cached outside git.
 
-    .venv/bin/python -m benchmarks.spoken_set [--calls ho-001,ho-018,...] [--folder DIR]
+    .venv/bin/python -m benchmarks.spoken_set [--set report|heldout_v1] [--calls ho-001,...] [--folder DIR]
 
-Each call of ``fixtures/labelled/heldout_v1/calls.jsonl`` (a retired held-out set) is spoken
-line by line (``fixtures/speak.py``: agent and customer voices on the left and right channels)
-and written as an 8 kHz stereo WAV, as call-centre recorders store them, into
-``$CALLQA_CACHE/e2e`` (default ``~/.cache/callqa/e2e``). ``reference.jsonl`` beside the audio
-holds each call as spoken: the labelled text, the spoken start and end of every line, and the
-call's labels. The throughput and end-to-end benchmarks read that folder.
+Two sets:
+
+* ``report`` (the end-to-end benchmark's): a fixed selection of calls by the report writers
+  (``fixtures/labelled/writers/report``, never tuned on), chosen by ``select_calls`` from their
+  labels and lengths only, never from their words or from how the engine scores them. Spoken
+  into ``$CALLQA_CACHE/e2e-report``.
+* ``heldout_v1`` (the throughput benchmark's): twelve stereo calls of the retired held-out set
+  ``fixtures/labelled/heldout_v1``, spoken into ``$CALLQA_CACHE/e2e``.
+
+Each call is spoken line by line (``fixtures/speak.py``: agent and customer voices on the left
+and right channels) and written as an 8 kHz stereo WAV, as call-centre recorders store them,
+named by the call and a digest of its lines and voices (a changed call is spoken anew, an
+unchanged one never). ``reference.jsonl`` beside the audio holds each call as spoken: the
+labelled text, the spoken start and end of every line, and the call's labels.
+``$CALLQA_CACHE`` defaults to ``~/.cache/callqa``.
 
 Needs the ``synth`` extra (``pip install -e '.[synth]'``); speaking costs about twice real
 time per core, and lines already spoken are reused from the cache.
@@ -16,14 +25,19 @@ time per core, and lines already spoken are reused from the cache.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import random
+from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LABELLED = ROOT / "fixtures" / "labelled" / "heldout_v1" / "calls.jsonl"
+HELDOUT_V1 = ROOT / "fixtures" / "labelled" / "heldout_v1" / "calls.jsonl"
+REPORT_WRITERS = ROOT / "fixtures" / "labelled" / "writers" / "report"
 # Two calls per core category plus clean ones, about ten minutes of speech; stereo calls only
 # (the set has mono variants whose speakers are unknown).
-DEFAULT_CALLS = (
+HELDOUT_V1_CALLS = (
     "ho-001",
     "ho-013",  # threat
     "ho-018",
@@ -39,39 +53,119 @@ DEFAULT_CALLS = (
 )
 
 
-def default_folder() -> Path:
+@dataclass(frozen=True)
+class Selection:
+    """How ``select_calls`` draws the report set. Fixed: a figure is comparable across runs only
+    on the same calls, and nobody chooses these numbers by the figure they give."""
+
+    # 14 calls, about 9 minutes of speech: on a shared 2-core machine speaking them takes about an hour.
+    per_category: int = 3  # calls labelled with each core category, at least (a call counts for all its labels)
+    clean: int = 3  # calls with no label at all
+    max_chars: int = 200  # characters of text per call (under 50 s of speech): synthesis stays affordable
+    seed: int = 20261202
+    # The report writers when the set was drawn: a writer added to the split later would reshuffle
+    # the draw, and every figure before it would stop being comparable.
+    writers: tuple[str, ...] = ("w6", "w7", "w11", "w12", "w13", "w14")
+
+
+def call_chars(call: dict) -> int:
+    return sum(len(s["text"]) for s in call["segments"])
+
+
+def select_calls(calls: list[dict], categories, selection: Selection = Selection()) -> list[dict]:
+    """A stratified draw from ``calls`` by their labels and lengths alone.
+
+    Eligible: calls without variants (the writer's text as written, in stereo: recognition noise
+    is what the speech is meant to add, and mono calls have no speakers) and at most
+    ``max_chars`` long. Each writer's eligible calls are shuffled with the seed and the writers
+    take turns; a call is taken while one of its core categories has fewer than ``per_category``
+    calls, a call without labels while there are fewer than ``clean`` of them. Calls labelled
+    only outside the core are not taken.
+    """
+    core = set(categories)
+    rng = random.Random(selection.seed)
+    by_writer: dict[str, list[dict]] = {}
+    for call in calls:
+        if not call.get("variants") and call_chars(call) <= selection.max_chars:
+            by_writer.setdefault(call.get("writer", ""), []).append(call)
+    for writer in sorted(by_writer):
+        rng.shuffle(by_writer[writer])
+    # Writers take turns, so that no one writer's habits fill the set.
+    pool = [call for turn in zip_longest(*(by_writer[w] for w in sorted(by_writer))) for call in turn if call]
+    taken = dict.fromkeys(core, 0)
+    clean, chosen = 0, []
+    for call in pool:
+        labels = {label["category"] for label in call.get("labels") or []}
+        if not labels:
+            if clean < selection.clean:
+                chosen.append(call)
+                clean += 1
+        elif any(taken[c] < selection.per_category for c in labels & core):
+            chosen.append(call)
+            for category in labels & core:
+                taken[category] += 1
+    return sorted(chosen, key=lambda c: c["call_id"])
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def report_calls() -> list[dict]:
+    from pipeline.detect.registry import CORE_CATEGORIES
+
+    selection = Selection()
+    calls = [call for writer in selection.writers for call in read_jsonl(REPORT_WRITERS / f"{writer}.jsonl")]
+    return select_calls(calls, CORE_CATEGORIES, selection)
+
+
+def heldout_v1_calls(call_ids=HELDOUT_V1_CALLS) -> list[dict]:
+    wanted = set(call_ids)
+    return [c for c in read_jsonl(HELDOUT_V1) if c["call_id"] in wanted]
+
+
+SETS = {"report": ("e2e-report", report_calls), "heldout_v1": ("e2e", heldout_v1_calls)}
+
+
+def default_folder(name: str = "heldout_v1") -> Path:
     from pipeline.model import cache_root
 
-    return cache_root() / "e2e"
+    return cache_root() / SETS[name][0]
 
 
 def read_reference(folder: Path) -> list[dict]:
     """The calls of a spoken set, as written by ``build``; each has ``path`` to its audio."""
-    with open(folder / "reference.jsonl", encoding="utf-8") as handle:
-        calls = [json.loads(line) for line in handle if line.strip()]
+    calls = read_jsonl(folder / "reference.jsonl")
     for call in calls:
         call["path"] = str(folder / call["file"])
     return calls
 
 
-def build(folder: Path, call_ids=DEFAULT_CALLS, labelled: Path = LABELLED) -> list[dict]:
-    """Speak the calls not yet in ``folder``; return every call of the set."""
+def audio_name(call: dict) -> str:
+    """The call's file name: its id and a digest of what is spoken, by which voices."""
+    from fixtures.speak import VOICES
+
+    lines = [(s["speaker"], VOICES[s["speaker"]], s["text"]) for s in call["segments"]]
+    digest = hashlib.sha256(json.dumps(lines, ensure_ascii=False).encode()).hexdigest()[:12]
+    return f"{call['call_id']}-{digest}.wav"
+
+
+def build(folder: Path, sources: list[dict]) -> list[dict]:
+    """Speak the calls of ``sources`` whose audio ``folder`` lacks; write the set's reference."""
     from fixtures.speak import speak_call, write_audio
 
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = set(call_ids)
-    with open(labelled, encoding="utf-8") as handle:
-        sources = [c for c in map(json.loads, handle) if c["call_id"] in wanted]
     calls = []
     for source in sources:
         spoken = speak_call([(s["speaker"], s["text"]) for s in source["segments"]])
-        name = f"{source['call_id']}.wav"
+        name = audio_name(source)
         if not (folder / name).is_file():
             write_audio(spoken, folder / name, ["-ar", "8000", "-c:a", "pcm_s16le"], channels=2)
         call = {k: v for k, v in source.items() if k != "segments"}
         call.update(file=name, duration=spoken.duration, segments=spoken.lines)
         calls.append(call)
-        print(f"{name}: {spoken.duration:.1f} s", flush=True)
+        print(f"spoken {len(calls)}/{len(sources)}: {spoken.duration:.1f} s", flush=True)
     with open(folder / "reference.jsonl", "w", encoding="utf-8") as out:
         for call in calls:
             out.write(json.dumps(call, ensure_ascii=False) + "\n")
@@ -79,19 +173,24 @@ def build(folder: Path, call_ids=DEFAULT_CALLS, labelled: Path = LABELLED) -> li
 
 
 def ensure(folder: Path | None = None) -> Path:
-    """``folder`` (default the cache's e2e set), spoken first if it has no reference yet."""
+    """``folder`` (default the cache's heldout_v1 set), spoken first if it has no reference yet."""
     folder = folder or default_folder()
     if not (folder / "reference.jsonl").is_file():
-        build(folder)
+        build(folder, heldout_v1_calls())
     return folder
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", default=",".join(DEFAULT_CALLS))
+    parser.add_argument("--set", choices=sorted(SETS), default="heldout_v1")
+    parser.add_argument("--calls", help="heldout_v1 call ids, comma-separated (default: the benchmark's twelve)")
     parser.add_argument("--folder", type=Path, default=None)
     args = parser.parse_args()
-    build(args.folder or default_folder(), args.calls.split(","))
+    if args.set == "heldout_v1" and args.calls:
+        sources = heldout_v1_calls(args.calls.split(","))
+    else:
+        sources = SETS[args.set][1]()
+    build(args.folder or default_folder(args.set), sources)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,61 @@
+"""The end-to-end benchmark's draw of report-writer calls: by labels and length alone, fixed."""
+
+from __future__ import annotations
+
+from benchmarks.spoken_set import Selection, audio_name, select_calls
+
+CORE = ("threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak")
+
+
+def make_call(n: int, writer: str, labels=(), chars: int = 100, variants=()) -> dict:
+    return {
+        "call_id": f"{writer}-{n:03d}",
+        "writer": writer,
+        "variants": list(variants),
+        "labels": [{"category": c, "segment_index": None} for c in labels],
+        "segments": [{"speaker": "agent", "text": "字" * chars, "start": 0.0, "end": 1.0}],
+    }
+
+
+def corpus() -> list[dict]:
+    calls = []
+    for writer in ("w6", "w7", "w11"):
+        for n, category in enumerate(CORE * 4):
+            calls.append(make_call(n, writer, [category]))
+        calls += [make_call(100 + n, writer) for n in range(6)]
+        calls += [make_call(200 + n, writer, ["recording_notice"]) for n in range(3)]
+        calls.append(make_call(300, writer, ["threat"], variants=["asr_noise"]))
+        calls.append(make_call(301, writer, ["threat"], variants=["mono"]))
+        calls.append(make_call(302, writer, ["threat"], chars=500))
+    return calls
+
+
+def test_the_draw_fills_each_core_category_and_the_clean_calls_to_their_quota():
+    chosen = select_calls(corpus(), CORE, Selection(per_category=3, clean=4, max_chars=240))
+    labels = [{label["category"] for label in call["labels"]} for call in chosen]
+    assert {c: sum(c in ls for ls in labels) for c in CORE} == dict.fromkeys(CORE, 3)
+    assert sum(not ls for ls in labels) == 4
+    assert len(chosen) == 19
+    assert {call["writer"] for call in chosen} == {"w6", "w7", "w11"}, "writers take turns"
+
+
+def test_the_draw_skips_variants_long_calls_and_calls_labelled_outside_the_core():
+    chosen = select_calls(corpus(), CORE, Selection(per_category=20, clean=0, max_chars=240))
+    ids = {call["call_id"] for call in chosen}
+    assert not any(call_id.split("-")[1].startswith(("2", "3")) for call_id in ids)
+    assert all(not call["variants"] and len(call["segments"][0]["text"]) <= 240 for call in chosen)
+    assert len(chosen) == 3 * 20
+
+
+def test_the_draw_is_fixed_by_its_seed():
+    first = select_calls(corpus(), CORE, Selection(seed=1))
+    assert [c["call_id"] for c in select_calls(corpus(), CORE, Selection(seed=1))] == [c["call_id"] for c in first]
+    assert [c["call_id"] for c in select_calls(corpus(), CORE, Selection(seed=2))] != [c["call_id"] for c in first]
+
+
+def test_spoken_audio_is_named_by_what_is_said():
+    call = make_call(1, "w6")
+    changed = make_call(1, "w6", chars=99)
+    assert audio_name(call) == audio_name(make_call(1, "w6"))
+    assert audio_name(call) != audio_name(changed)
+    assert audio_name(call).startswith("w6-001-")
