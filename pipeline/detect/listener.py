@@ -88,9 +88,11 @@ class _CallReading:
         self.third: ThirdParty | None = None
         self.confirmed = False
         self.pending: list[Utterance] = []  # agent turns told to this listener before anyone knew who they are
+        self.since_confirmed: list[Utterance] = []  # agent turns told after the listener's confirmation
         self.asked: list[Utterance] = []  # agent turns since the listener last spoke
         self.agent_said = ""  # what the agent said so far: the names it asked for
         self.handed_over = False  # the third party called the debtor to the phone: the next voice is his
+        self.last: Utterance | None = None  # the turn before this one
 
     def turn(self, u: Utterance) -> None:
         if "guarantor" not in self.allowed and self.rules.guarantor.span(u.heard):
@@ -110,8 +112,12 @@ class _CallReading:
                 self._confirm()
             elif span:
                 self._found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
+        elif self.third is None and not self._new_voice(u) and (span := rules.says_who_they_are.span(u.heard)):
+            # the confirmation was someone else's: what was told since it reached a third party
+            self.confirmed, self.pending = False, self.since_confirmed
+            self._found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
         elif self.third is not None and (
-            self._takes_over(u) or self.handed_over and not rules.not_debtor.span(u.heard)
+            self._takes_over(u) or self.handed_over and not rules.not_debtor.span(u.heard) or self._admits(u)
         ):
             self.third = None
             self._confirm()
@@ -123,18 +129,22 @@ class _CallReading:
         if self.third and rules.offers_to_pay.span(u.heard):
             self.allowed.setdefault("offer", u.index + 1)  # 我来还
         self.asked = []
+        self.last = u
 
     def _agent_turn(self, u: Utterance) -> None:
         if self.third is None and not self.confirmed and self._agent_confirms(u):
             self._confirm()
         self.asked.append(u)
         self.agent_said += u.text
+        self.last = u
         if self.confirmed and self.rules.asks_for_someone.span(u.heard):
             self.confirmed = False  # the listener confirmed being someone the agent is not after
         after = self._shown_by_agent(u) if self.third is None else 0
         self.hearings[u.index] = Hearing(self.confirmed, self.third, after=after if self.third else 0)
         if self.third is None and not self.confirmed:
             self.pending.append(u)
+        elif self.third is None:
+            self.since_confirmed.append(u)
 
     def _shown_by_agent(self, u: Utterance) -> int:
         """The agent's turn shows the listener is a third party (您是他什么人, 他在某某的借款逾期了):
@@ -152,7 +162,7 @@ class _CallReading:
         return 0
 
     def _confirm(self) -> None:
-        self.confirmed, self.pending = True, []
+        self.confirmed, self.pending, self.since_confirmed = True, [], []
 
     def _found_out(self, why: ThirdParty) -> None:
         """The listener is a third party: the agent turns told before anyone knew reached them too."""
@@ -191,6 +201,21 @@ class _CallReading:
         if self.rules.is_debtor.span(u.heard) or self._names_the_sought(u):
             return True
         return any(self.rules.asks_the_debtor.search(a.mandarin) for a in self.asked) and self._confirms(u)
+
+    def _new_voice(self, u: Utterance) -> bool:
+        """The phone may have changed hands: a second customer turn in a row (老婆，你讲讲 / 喂，我是他老婆),
+        or a turn that opens with 喂."""
+        return self.last is not None and self.last.role == u.role or u.mandarin.lstrip("，。…,. ").startswith("喂")
+
+    def _admits(self, u: Utterance) -> bool:
+        """A listener who said they were not the debtor admits being him after all (不是，打错 …
+        行吧，是我): a confirmation in words, not a plain yes, to an agent who spoke of nobody else
+        (no 他/她 in its turns since, nor in the answer: 你是他老婆？/ 对，是我 is the wife)."""
+        if self.third is None or self.third.kind != "customer_said" or self.rules.not_debtor.span(u.heard):
+            return False
+        if any(ch in a.mandarin for a in self.asked for ch in "他她") or any(ch in u.mandarin for ch in "他她"):
+            return False
+        return self._confirms(u, plain=False)
 
     def _agent_confirms(self, u: Utterance) -> bool:
         """The agent says the check is done (核实是您本人), or, on a mono recording, a turn guessed
