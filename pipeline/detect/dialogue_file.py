@@ -71,6 +71,7 @@ class DialogueRules:
     debtor_consents: SoundRegex  # the debtor lets someone else hear the details (你跟她讲)
     debtor_asked: SoundRegex  # a third party says the debtor asked them to pay (他让我帮他还)
     unsaid: re.Pattern  # before a debt detail in its clause: it is denied (没有说, 不需要), on the written text
+    declines: re.Pattern  # the agent declines to tell (只能跟他本人讲): no detail in that sentence, written text
     principal: re.Pattern  # the commissioning lender's name before 委托, on the written text
     titles: re.Pattern  # department and job titles (信用卡中心, 催收专员): no debt detail
     names_self: re.Pattern  # the listener giving their own name; group `name`
@@ -162,6 +163,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "debtor_asked",
         "debtor_consents",
         "unsaid",
+        "declines",
         "principal",
         "titles",
         "names_self",
@@ -285,6 +287,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         debtor_asked=third_party_cues("debtor_asked"),
         debtor_consents=third_party_cues("debtor_consents"),
         unsaid=written_cues("unsaid"),
+        declines=written_cues("declines"),
         principal=written_cues("principal"),
         titles=written_cues("titles"),
         names_self=re.compile(third_party_cues("names_self").pattern),
