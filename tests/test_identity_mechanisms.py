@@ -118,6 +118,16 @@ def test_asking_who_calls_and_answering_nothing_is_no_confirmation():
     assert segments(turns, UNVERIFIED) == [2]
 
 
+def test_answering_as_the_one_sought_is_answering_to_the_name():
+    for answer in ("公证处找我干什么？", "我怎么了？我又没犯法。", "是我咋了", "我知道，我这个月实在还不上。"):
+        turns = [
+            ("a", "喂，是严春生吗？我是东城公证处的。"),
+            ("c", answer),
+            ("a", "你在网上借的那笔钱逾期三个月了，一万二。"),
+        ]
+        assert segments(turns, UNVERIFIED) == [], answer
+
+
 def test_the_agents_own_introduction_run_into_its_question_is_no_question_about_a_household():
     turns = [
         ("a", "这个电话有录音我是快易借贷后的你是龙小东吧"),
