@@ -137,6 +137,18 @@ def test_the_agents_own_introduction_run_into_its_question_is_no_question_about_
     assert segments(turns, UNVERIFIED) == []
 
 
+def test_the_agent_checking_whoever_took_the_phone_confirms_them():
+    turns = [
+        ("a", "喂，请问是戚永年先生吗？"),
+        ("c", "我是他爱人，他在楼下，我去喊他。"),
+        ("c", "喂，哪位？"),
+        ("a", "您好，我是通融金融的，先跟您核对一下，您身份证后四位是多少？"),
+        ("c", "三三零八。"),
+        ("a", "好的，核对无误。戚先生，您的借款逾期四十天了，待还五千四。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
 # more kinds of listener
 
 

@@ -134,6 +134,9 @@ class _CallReading:
     def _agent_turn(self, u: Utterance) -> None:
         if self.third is None and not self.confirmed and self._agent_confirms(u):
             self._confirm()
+        elif self.third is not None and self.rules.agent_verified.span(u.heard):
+            self.third = None  # the one who took the phone was checked (身份证后四位 … 核实无误)
+            self._confirm()
         self.asked.append(u)
         self.agent_said += u.text
         self.last = u
