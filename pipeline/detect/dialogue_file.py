@@ -67,9 +67,11 @@ class DialogueRules:
     is_debtor: SoundRegex
     offers_to_pay: SoundRegex
     hands_over: SoundRegex  # the listener calls the debtor to the phone (立伟！电话！)
+    says_who_they_are: SoundRegex  # 我是她儿媳妇: undoes a confirmation that was someone else's
     debtor_consents: SoundRegex  # the debtor lets someone else hear the details (你跟她讲)
     debtor_asked: SoundRegex  # a third party says the debtor asked them to pay (他让我帮他还)
     unsaid: re.Pattern  # before a debt detail in its clause: it is denied (没有说, 不需要), on the written text
+    declines: re.Pattern  # the agent declines to tell (只能跟他本人讲): no detail in that sentence, written text
     principal: re.Pattern  # the commissioning lender's name before 委托, on the written text
     titles: re.Pattern  # department and job titles (信用卡中心, 催收专员): no debt detail
     names_self: re.Pattern  # the listener giving their own name; group `name`
@@ -157,9 +159,11 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "is_debtor",
         "offers_to_pay",
         "hands_over",
+        "says_who_they_are",
         "debtor_asked",
         "debtor_consents",
         "unsaid",
+        "declines",
         "principal",
         "titles",
         "names_self",
@@ -279,9 +283,11 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         is_debtor=third_party_cues("is_debtor"),
         offers_to_pay=third_party_cues("offers_to_pay"),
         hands_over=third_party_cues("hands_over"),
+        says_who_they_are=third_party_cues("says_who_they_are"),
         debtor_asked=third_party_cues("debtor_asked"),
         debtor_consents=third_party_cues("debtor_consents"),
         unsaid=written_cues("unsaid"),
+        declines=written_cues("declines"),
         principal=written_cues("principal"),
         titles=written_cues("titles"),
         names_self=re.compile(third_party_cues("names_self").pattern),

@@ -71,118 +71,168 @@ class ListenerReader:
         self.rules = rules
 
     def read(self, utterances: list[Utterance]) -> Listening:
-        rules = self.rules
-        hearings: dict[int, Hearing] = {}
-        allowed: dict[str, int] = {}
-        third: ThirdParty | None = None
-        confirmed = False
-        pending: list[Utterance] = []  # agent turns told to this listener before anyone knew who they are
-        asked: list[Utterance] = []  # agent turns since the listener last spoke
-        agent_said = ""  # what the agent said so far: the names it asked for
-        handed_over = False  # the third party called the debtor to the phone: the next voice is his
-
-        def found_out(why: ThirdParty) -> None:
-            nonlocal third, pending
-            third = why
-            for earlier in pending:
-                hearings[earlier.index] = Hearing(confirmed=False, third_party=why, told_first=True)
-            pending = []
-
+        call = _CallReading(self.rules)
         for u in utterances:
-            if "guarantor" not in allowed and rules.guarantor.span(u.heard):
-                allowed["guarantor"] = u.index  # 您是孙伟那笔借款的担保人 / 我是他担保人 (NIFA 8, HN 4)
-            # a mono turn guessed to be the agent's that gives the name the agent asked for (喂，我是
-            # 巴图孟和) is the debtor picking up
-            if u.role == "customer" or u.role_reason and self._names_the_sought(u, agent_said):
-                if third is None and not confirmed:
-                    span = rules.not_debtor.span(u.heard) or self._asked(asked) and rules.denies.span(u.heard)
-                    if self._confirms(u, asked, plain=not span) or self._takes_over(u, asked, agent_said):
-                        confirmed, pending = True, []
-                    elif span:
-                        found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
-                elif third is not None and (
-                    self._takes_over(u, asked, agent_said) or handed_over and not rules.not_debtor.span(u.heard)
-                ):
-                    third, confirmed = None, True
-                handed_over = bool(third and rules.hands_over.span(u.heard))
-                if confirmed and rules.debtor_consents.span(u.heard):
-                    allowed.setdefault("consent", u.index + 1)  # 你跟她讲: what follows has consent
-                if third and rules.debtor_asked.span(u.heard):
-                    allowed.setdefault("sent", u.index + 1)  # 他让我帮他还
-                if third and rules.offers_to_pay.span(u.heard):
-                    allowed.setdefault("offer", u.index + 1)  # 我来还
-                asked = []
-                continue
-            if third is None and not confirmed and self._agent_confirms(u, asked):
-                confirmed, pending = True, []
-            asked.append(u)
-            agent_said += u.text
-            after = 0
-            if confirmed and rules.asks_for_someone.span(u.heard):
-                confirmed = False  # the listener confirmed being someone the agent is not after
-            if third is None and (
-                span := rules.agent_addresses_third_party.span(u.heard)
-                or not confirmed
-                and rules.addresses_as_relative.span(u.heard)
-            ):
-                found_out(ThirdParty("agent_addressed", u, u.text[span[0] : span[1]]))
-                after = span[1]
-            elif (
-                third is None
-                and (match := rules.tells_someone_elses_debt.search(u.text))
-                and not QUESTION_AFTER.match(u.text, match.end())
-            ):
-                found_out(ThirdParty("someone_elses_debt", u, match.group(0).lstrip("，。？！,.?! ")))
-                after = match.start()
-            hearings[u.index] = Hearing(confirmed=confirmed, third_party=third, after=after if third else 0)
-            if third is None and not confirmed:
-                pending.append(u)
-        return Listening(hearings, allowed)
+            call.turn(u)
+        return Listening(call.hearings, call.allowed)
 
-    def _asked(self, asked: list[Utterance]) -> bool | None:
+
+class _CallReading:
+    """One call read turn by turn: who the listener is so far, and the agent turns that wait to
+    learn who heard them."""
+
+    def __init__(self, rules: DialogueRules):
+        self.rules = rules
+        self.hearings: dict[int, Hearing] = {}
+        self.allowed: dict[str, int] = {}
+        self.third: ThirdParty | None = None
+        self.confirmed = False
+        self.pending: list[Utterance] = []  # agent turns told to this listener before anyone knew who they are
+        self.since_confirmed: list[Utterance] = []  # agent turns told after the listener's confirmation
+        self.asked: list[Utterance] = []  # agent turns since the listener last spoke
+        self.agent_said = ""  # what the agent said so far: the names it asked for
+        self.handed_over = False  # the third party called the debtor to the phone: the next voice is his
+        self.last: Utterance | None = None  # the turn before this one
+
+    def turn(self, u: Utterance) -> None:
+        if "guarantor" not in self.allowed and self.rules.guarantor.span(u.heard):
+            self.allowed["guarantor"] = u.index  # 您是孙伟那笔借款的担保人 / 我是他担保人 (NIFA 8, HN 4)
+        # a mono turn guessed to be the agent's that gives the name the agent asked for (喂，我是
+        # 巴图孟和) is the debtor picking up
+        if u.role == "customer" or u.role_reason and self._names_the_sought(u):
+            self._customer_turn(u)
+        else:
+            self._agent_turn(u)
+
+    def _customer_turn(self, u: Utterance) -> None:
+        rules = self.rules
+        if self.third is None and not self.confirmed:
+            span = rules.not_debtor.span(u.heard) or self._asked() and rules.denies.span(u.heard)
+            if self._confirms(u, plain=not span) or self._takes_over(u):
+                self._confirm()
+            elif span:
+                self._found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
+        elif self.third is None and not self._new_voice(u) and (span := rules.says_who_they_are.span(u.heard)):
+            # the confirmation was someone else's: what was told since it reached a third party
+            self.confirmed, self.pending = False, self.since_confirmed
+            self._found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
+        elif self.third is not None and (
+            self._takes_over(u) or self.handed_over and not rules.not_debtor.span(u.heard) or self._admits(u)
+        ):
+            self.third = None
+            self._confirm()
+        self.handed_over = bool(self.third and rules.hands_over.span(u.heard))
+        if self.confirmed and rules.debtor_consents.span(u.heard):
+            self.allowed.setdefault("consent", u.index + 1)  # 你跟她讲: what follows has consent
+        if self.third and rules.debtor_asked.span(u.heard):
+            self.allowed.setdefault("sent", u.index + 1)  # 他让我帮他还
+        if self.third and rules.offers_to_pay.span(u.heard):
+            self.allowed.setdefault("offer", u.index + 1)  # 我来还
+        self.asked = []
+        self.last = u
+
+    def _agent_turn(self, u: Utterance) -> None:
+        if self.third is None and not self.confirmed and self._agent_confirms(u):
+            self._confirm()
+        elif self.third is not None and self.rules.agent_verified.span(u.heard):
+            self.third = None  # the one who took the phone was checked (身份证后四位 … 核实无误)
+            self._confirm()
+        self.asked.append(u)
+        self.agent_said += u.text
+        self.last = u
+        if self.confirmed and self.rules.asks_for_someone.span(u.heard):
+            self.confirmed = False  # the listener confirmed being someone the agent is not after
+        after = self._shown_by_agent(u) if self.third is None else 0
+        self.hearings[u.index] = Hearing(self.confirmed, self.third, after=after if self.third else 0)
+        if self.third is None and not self.confirmed:
+            self.pending.append(u)
+        elif self.third is None:
+            self.since_confirmed.append(u)
+
+    def _shown_by_agent(self, u: Utterance) -> int:
+        """The agent's turn shows the listener is a third party (您是他什么人, 他在某某的借款逾期了):
+        how far into the turn (what comes before is no leak); 0 when it does not."""
+        rules = self.rules
+        if span := rules.agent_addresses_third_party.span(u.heard) or (
+            not self.confirmed and rules.addresses_as_relative.span(u.heard)
+        ):
+            self._found_out(ThirdParty("agent_addressed", u, u.text[span[0] : span[1]]))
+            return span[1]
+        match = rules.tells_someone_elses_debt.search(u.text)
+        if match and not QUESTION_AFTER.match(u.text, match.end()):
+            self._found_out(ThirdParty("someone_elses_debt", u, match.group(0).lstrip("，。？！,.?! ")))
+            return match.start()
+        return 0
+
+    def _confirm(self) -> None:
+        self.confirmed, self.pending, self.since_confirmed = True, [], []
+
+    def _found_out(self, why: ThirdParty) -> None:
+        """The listener is a third party: the agent turns told before anyone knew reached them too."""
+        self.third = why
+        for earlier in self.pending:
+            self.hearings[earlier.index] = Hearing(confirmed=False, third_party=why, told_first=True)
+        self.pending = []
+
+    def _asked(self) -> bool | None:
         """What the agent's last question since the listener spoke asked: True whether this is the
         debtor, None for someone else (是X家吗, 你是不是X的老丈人: a yes to it is a third party's),
         False when it asked neither."""
-        for u in reversed(asked):
+        for u in reversed(self.asked):
             if self.rules.questions_for_others.search(u.mandarin):
                 return None
             if self.rules.identity_questions.span(u.heard):
                 return True
         return False
 
-    def _confirms(self, u: Utterance, asked: list[Utterance], plain: bool = True) -> bool:
+    def _confirms(self, u: Utterance, plain: bool = True) -> bool:
         """The listener confirms being the debtor: in words (是我, 我就是, 我的借款), as the debtor
         speaking (担保人, 我真的没钱了), or with a plain yes right after an identity question
         (unless ``plain`` is False: the yes came with saying who they are, 是的，我是他老婆)."""
         if self.rules.is_debtor.span(u.heard):
             return True
-        question = self._asked(asked)
+        question = self._asked()
         span = self.rules.confirms.span(u.heard)
         if span and (question is not None or u.mandarin[span[0] : span[1]] not in PLAIN_I):
             return True
         return plain and bool(question) and bool(self.rules.plain_yes.match(u.mandarin))
 
-    def _takes_over(self, u: Utterance, asked: list[Utterance], agent_said: str) -> bool:
+    def _takes_over(self, u: Utterance) -> bool:
         """The debtor has taken the phone from a third party: the listener speaks as the debtor, gives
         a name the agent asked for (喂，我是唐俊), or says yes when the agent asks for the debtor
         himself (请问是吴俊熙本人吗 / 是啊)."""
-        if self.rules.is_debtor.span(u.heard) or self._names_the_sought(u, agent_said):
+        if self.rules.is_debtor.span(u.heard) or self._names_the_sought(u):
             return True
-        return any(self.rules.asks_the_debtor.search(a.mandarin) for a in asked) and self._confirms(u, asked)
+        return any(self.rules.asks_the_debtor.search(a.mandarin) for a in self.asked) and self._confirms(u)
 
-    def _agent_confirms(self, u: Utterance, asked: list[Utterance]) -> bool:
+    def _new_voice(self, u: Utterance) -> bool:
+        """The phone may have changed hands: a second customer turn in a row (老婆，你讲讲 / 喂，我是他老婆),
+        or a turn that opens with 喂."""
+        return self.last is not None and self.last.role == u.role or u.mandarin.lstrip("，。…,. ").startswith("喂")
+
+    def _admits(self, u: Utterance) -> bool:
+        """A listener who said they were not the debtor admits being him after all (不是，打错 …
+        行吧，是我): a confirmation in words, not a plain yes, to an agent who spoke of nobody else
+        (no 他/她 in its turns since, nor in the answer: 你是他老婆？/ 对，是我 is the wife)."""
+        if self.third is None or self.third.kind != "customer_said" or self.rules.not_debtor.span(u.heard):
+            return False
+        if any(ch in a.mandarin for a in self.asked for ch in "他她") or any(ch in u.mandarin for ch in "他她"):
+            return False
+        return self._confirms(u, plain=False)
+
+    def _agent_confirms(self, u: Utterance) -> bool:
         """The agent says the check is done (核实是您本人), or, on a mono recording, a turn guessed
         to be the agent's opens with the customer's confirmation run into it (系我，什么事…)."""
         if self.rules.agent_verified.span(u.heard):
             return True
         if not u.role_reason:
             return False
-        if self._asked(asked) and self.rules.plain_yes.match(u.mandarin):
+        if self._asked() and self.rules.plain_yes.match(u.mandarin):
             return True
         span = self.rules.confirms.span(u.heard)
         return bool(span) and not any(ch in u.mandarin[: span[0]] for ch in CLAUSE_BREAKS)
 
-    def _names_the_sought(self, u: Utterance, agent_said: str) -> bool:
+    def _names_the_sought(self, u: Utterance) -> bool:
         """The speaker gives a name the agent asked for (喂，我是唐俊)."""
         named = self.rules.names_self.search(u.mandarin)
-        return bool(named and named.group("name") in agent_said)
+        return bool(named and named.group("name") in self.agent_said)

@@ -8,6 +8,7 @@ from pipeline.detect.base import Detector, Result, lowered_if_guessed, utterance
 from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.institutions import InstitutionFinder, blank, call_names, details_blanked
 from pipeline.detect.protocol_file import ProtocolCues
+from pipeline.detect.recognizers.third_party import declined_blanked
 from pipeline.detect.resources import Resources
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation, sentence
@@ -66,7 +67,7 @@ class UnverifiedIdentityRecognizer(Detector):
                 continue
             if names is None:
                 names = call_names(view, self.finder, self.rules)
-            text = details_blanked(u, self.finder, self.rules, names)
+            text = declined_blanked(details_blanked(u, self.finder, self.rules, names), self.rules)
             text = blank(text, [m.span() for m in self.cues.not_details.finditer(text)])
             told = [(r.label, m.group(0)) for r in self.rules.reveals for m in [r.regex.search(text)] if m]
             if told:

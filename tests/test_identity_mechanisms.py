@@ -1,0 +1,276 @@
+"""Who is on the line, the kinds of talk issue 11 (item 7) found on calls by other writers: a
+confirmation that was someone else's, a denial taken back, long names, more kinds of listener,
+a detail the agent declines to tell, the organisation's business, guarantors and co-borrowers,
+recognition spacing. Sentences written for these tests."""
+
+from detect_helpers import findings_for, make_call
+
+from pipeline.detect.registry import default_registry
+from pipeline.text import normalize_spacing
+
+LEAK, UNVERIFIED = "third_party_leak", "unverified_identity"
+
+
+def segments(turns, category):
+    return sorted({f.segment_index for f in findings_for(turns, category)})
+
+
+def listening(turns):
+    return default_registry().preparer.view(make_call(turns)).listening
+
+
+# a confirmation that was someone else's
+
+
+def test_a_yes_from_someone_who_then_says_they_are_family_reached_a_third_party():
+    turns = [
+        ("a", "喂，你是鲁秀英吧？"),
+        ("c", "嗯，你说嘛。"),
+        ("a", "你在兴农小贷那笔一万五的贷款，已经逾期七个月了。"),
+        ("c", "哎哟，那个是我嫂子的事，我是她小姑子，她去镇上赶集了。"),
+        ("a", "那你回去跟她讲，再不还下个月就要上门了。"),
+    ]
+    reading = listening(turns)
+    assert reading.hearings[2].told_first and reading.hearings[4].third_party.kind == "customer_said"
+    assert segments(turns, LEAK) == [2, 4]
+    assert segments(turns, UNVERIFIED) == [2, 4]  # every leak reached someone never confirmed
+
+
+def test_a_contact_who_answers_to_their_own_name_then_says_whose_colleague_they_are():
+    turns = [
+        ("a", "你好，请问是贾文静吗？"),
+        ("c", "是我，哪位？"),
+        ("a", "我是众诚资产的，想问一下你认不认识熊志飞？"),
+        ("c", "认识啊，我是他同事，坐他对面。"),
+        ("a", "他在我们这借的两万块逾期半年了，你让他赶紧处理。"),
+    ]
+    assert segments(turns, LEAK) == [4]
+
+
+def test_the_debtor_handing_the_phone_to_family_keeps_what_she_was_told():
+    turns = [
+        ("a", "喂，请问是覃桂芳女士吗？"),
+        ("c", "是我。"),
+        ("a", "覃女士您好，我是安和银行信用卡中心的，通话录音。您的卡欠款四千二，逾期十五天了。"),
+        ("c", "我听不太懂，儿子，你来讲。"),
+        ("c", "喂，我是她儿子，我妈让我帮她问问。"),
+    ]
+    reading = listening(turns)
+    assert reading.hearings[2].confirmed and not reading.hearings[2].told_first
+    assert segments(turns, LEAK) == []
+
+
+def test_the_debtor_speaking_of_his_wife_stays_the_debtor():
+    turns = [
+        ("a", "请问是郝建国先生吗？"),
+        ("c", "对，是我。"),
+        ("a", "郝先生，您在福鑫贷的借款已经逾期三十天了，待还六千三。"),
+        ("c", "那是我老婆借的，她在外地打工。"),
+        ("a", "借款人是您，欠款还是要您来处理。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+# a denial the listener takes back
+
+
+def test_a_listener_who_denied_and_then_admits_is_the_debtor():
+    turns = [
+        ("a", "喂，你好，是潘志强吗？"),
+        ("c", "不是，你打错了。"),
+        ("a", "这个号码是潘志强本人登记的，你再想想。"),
+        ("c", "……算了，是我，你有什么事。"),
+        ("a", "你在速达借的那笔三千六，逾期二十八天了。"),
+    ]
+    assert listening(turns).hearings[4].confirmed
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+def test_a_relative_saying_yes_to_a_question_about_herself_is_no_admission():
+    turns = [
+        ("a", "喂，请问是潘志强吗？"),
+        ("c", "不是，我是他姐姐。"),
+        ("a", "你是他姐姐是吧？"),
+        ("c", "对，是我。"),
+        ("a", "那你跟他说，他在速达借的三千六逾期二十八天了。"),
+    ]
+    assert segments(turns, LEAK) == [4]
+
+
+# long names, late answers
+
+
+def test_a_long_name_answered_with_the_name_is_a_confirmation():
+    turns = [
+        ("a", "喂，您好，请问是买买提江·吐尔逊先生吗？"),
+        ("c", "喂，我是买买提江·吐尔逊，你说。"),
+        ("a", "您好，我是通融金融的，您的借款已经逾期二十天了，欠款两千八。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_asking_who_calls_and_answering_nothing_is_no_confirmation():
+    turns = [
+        ("a", "喂，是邬海涛吗？"),
+        ("c", "你是哪里的？"),
+        ("a", "我是通融金融的，你那笔借款逾期二十天了，两千八。"),
+    ]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_answering_as_the_one_sought_is_answering_to_the_name():
+    for answer in ("公证处找我干什么？", "我怎么了？我又没犯法。", "是我咋了", "我知道，我这个月实在还不上。"):
+        turns = [
+            ("a", "喂，是严春生吗？我是东城公证处的。"),
+            ("c", answer),
+            ("a", "你在网上借的那笔钱逾期三个月了，一万二。"),
+        ]
+        assert segments(turns, UNVERIFIED) == [], answer
+
+
+def test_the_agents_own_introduction_run_into_its_question_is_no_question_about_a_household():
+    turns = [
+        ("a", "这个电话有录音我是快易借贷后的你是龙小东吧"),
+        ("c", "这个是我"),
+        ("a", "你那一千八逾期二十天了什么时候还"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_the_agent_checking_whoever_took_the_phone_confirms_them():
+    turns = [
+        ("a", "喂，请问是戚永年先生吗？"),
+        ("c", "我是他爱人，他在楼下，我去喊他。"),
+        ("c", "喂，哪位？"),
+        ("a", "您好，我是通融金融的，先跟您核对一下，您身份证后四位是多少？"),
+        ("c", "三三零八。"),
+        ("a", "好的，核对无误。戚先生，您的借款逾期四十天了，待还五千四。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+# more kinds of listener
+
+
+def test_someone_minding_the_shop_is_a_third_party():
+    turns = [
+        ("a", "喂，是兴旺五金店吗？找一下你们老板钟国华。"),
+        ("c", "老板不在，我是看店的。"),
+        ("a", "那你跟他说，他在我们那的经营贷逾期三个月了，十二万。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_the_gatehouse_and_a_worker_asked_for_by_name():
+    turns = [
+        ("a", "喂，是宏达纸箱厂吗？"),
+        ("c", "是门卫室，你找哪个？"),
+        ("a", "找你们厂里一个叫韩小兵的搬运工。"),
+        ("c", "人太多了，我不认得。"),
+        ("a", "他欠我们公司三万多，你让他赶紧还。"),
+    ]
+    assert segments(turns, LEAK) == [4]
+
+
+def test_a_child_whose_parent_is_busy_is_a_third_party():
+    turns = [
+        ("a", "喂，请问是滕丽华吗？"),
+        ("c", "我妈妈在做饭，我是她女儿。"),
+        ("a", "你跟你妈说，她欠的钱再不还就麻烦了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_in_laws_and_coworkers_are_third_parties():
+    for who in ("我是他亲家", "我是他连襟", "我是他工友", "我是他干妈"):
+        turns = [
+            ("a", "喂，请问是樊志勇吗？"),
+            ("c", f"{who}，他手机在我这。"),
+            ("a", "那你转告他，他在我们这的借款逾期了，八千块。"),
+        ]
+        assert segments(turns, LEAK) == [2], who
+
+
+def test_asking_whether_a_lender_lives_in_the_village_addresses_nobody():
+    turns = [
+        ("a", "喂，是龚建军吗？"),
+        ("c", "是我。"),
+        ("a", "你那两万逾期快一年了。你们村不是有个放贷的老板吗？找他周转一下。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+# what is no debt detail
+
+
+def test_declining_to_tell_a_relative_tells_nothing():
+    turns = [
+        ("a", "您好，请问是雷振东先生吗？"),
+        ("c", "我是他女婿，他在医院。"),
+        ("a", "借款人的具体情况按规定只能跟他本人讲，麻烦您让他方便时回个电话。"),
+        ("c", "是不是他欠钱了？"),
+        ("a", "具体的不方便跟您透露，谢谢理解。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+def test_the_organisations_business_and_titles_are_no_details():
+    for opening in (
+        "您好，这里是佳和律师事务所，受优品分期委托处理您账户的非诉讼催收事宜，请问是蒋丽君吗？",
+        "喂，您好，我是乐享分期的客服，请问是蒋丽君吗？",
+        "您好，这里是兴业银行信用卡中心，我是催收专员小杜，请问是蒋丽君女士吗？",
+    ):
+        turns = [("a", opening), ("c", "谁啊？")]
+        assert segments(turns, UNVERIFIED) == [], opening
+
+
+# guarantors and co-borrowers
+
+
+def test_a_co_borrower_is_owed_the_details():
+    turns = [
+        ("a", "喂，请问是邱海波吗？"),
+        ("c", "我是他老婆。"),
+        ("a", "您好，您是这笔车贷的共借人，这期月供三千一逾期了，需要您这边处理。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+def test_a_guarantor_who_signed_is_owed_the_details():
+    turns = [
+        ("a", "喂，请问是薛红梅吗？"),
+        ("c", "是我，哪位？"),
+        ("a", "我是华融小贷的，您表弟借款的时候您做了担保人。"),
+        ("c", "哦，是有这回事。"),
+        ("a", "他那笔五万的借款逾期三个月了，按合同您要承担还款责任。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+# recognition spacing: the calls as read from a file, word by word
+
+
+def spaced(turns):
+    return [(who, normalize_spacing(text)) for who, text in turns]
+
+
+def test_a_confirmation_spelt_word_by_word_is_read():
+    turns = spaced(
+        [
+            ("a", "喂 你 好 请问 是 柏 子 豪 吗"),
+            ("c", "是 我 什么 事"),
+            ("a", "我 是 速达 借 的 你 的 借款 逾期 二十 天 了"),
+        ]
+    )
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_a_relative_spelt_word_by_word_is_a_third_party():
+    turns = spaced(
+        [
+            ("a", "喂 你 好 请问 是 柏 子 豪 吗"),
+            ("c", "我 是 他 舅 妈 他 不 在"),
+            ("a", "那 你 跟 他 说 他 的 借款 逾期 二十 天 了 欠 三千 二"),
+        ]
+    )
+    assert segments(turns, LEAK) == [2]
