@@ -84,6 +84,14 @@ def test_same_text_in_many_segments_in_a_row_is_a_loop():
     assert len(kept) == 3  # up to max_repeats is ordinary (a caller saying hello on a bad line)
 
 
+def test_a_line_said_again_in_each_of_a_partys_turns_is_not_a_loop():
+    # The customer says the same line in four turns, the agent speaking in between (at 2.0, 4.5
+    # and 7.0 s): all four are kept. Without the other party between them, the fourth is a loop.
+    heard = [segment("我最近没钱。", t, t + 1.5) for t in (0.0, 2.5, 5.0, 7.5)]
+    assert len(drop_hallucinations(heard, LOUD, SETTINGS, others=[2.0, 4.5, 7.0])) == 4
+    assert len(drop_hallucinations(heard, LOUD, SETTINGS, others=[9.5])) == 3
+
+
 # --- Whisper's own figures, on Whisper's segments ---------------------------------------------
 
 
@@ -354,6 +362,29 @@ def test_bundled_model_transcribes_a_stereo_call(batch_size, tmp_path_factory, m
     assert next(s for s in segments if s.speaker == "customer").start > first_customer["start"] - 0.5
 
 
+@pytest.mark.slow
+def test_every_turn_of_a_planted_call_is_heard_on_its_speaker(tmp_path_factory, monkeypatch):
+    # The planted call of the acoustics tests: each party says one line again and again, the
+    # other party cutting in; every turn is heard once, on its channel, within its planted span
+    # (a line said in four turns is not a repetition loop).
+    from test_acoustics import LINES, planted_call
+
+    from pipeline.audio import Audio
+    from pipeline.transcribe import load_transcriber
+
+    monkeypatch.setenv("CALLQA_CACHE", str(tmp_path_factory.getbasetemp() / "model-cache"))
+    channels, planted, duration = planted_call()
+    audio = Audio("planted.wav", channels, duration, 2, SAMPLE_RATE)
+    segments = load_transcriber(TranscribeSettings(cpu_threads=2, batch_size=8)).transcribe(audio)
+    said = {line["speaker"]: line["text"] for line in (LINES[2], LINES[3])}  # the planted lines
+    for turn in planted:
+        heard = [s for s in segments if s.start < turn.end and s.end > turn.start and s.speaker == turn.speaker]
+        assert heard and all(turn.start - 0.6 < s.start and s.end < turn.end + 0.6 for s in heard), turn
+        text = "".join(s.text for s in heard)
+        assert sum(ch in text for ch in said[turn.speaker]) > 0.7 * len(said[turn.speaker]), (turn, text)
+    assert all(any(s.start < t.end and s.end > t.start and s.speaker == t.speaker for t in planted) for s in segments)
+
+
 # --- the command line ------------------------------------------------------------------------------
 
 
@@ -541,13 +572,20 @@ def test_stored_segments_hold_the_repaired_text_searchable_and_the_raw_text_besi
     assert [hit.call_id for hit in store.search_segments(db, "逾期")] == ["c1"]
 
 
-def test_every_window_is_read_as_thirty_seconds_of_features(monkeypatch, tmp_path):
+def test_the_encoder_reads_the_windows_length_not_thirty_seconds(monkeypatch, tmp_path):
     # Both channels' regions (0.5-2.0 s each, with a second of pause): one window of 5 s, read
-    # padded to Whisper's 30 s (cut to its own length it lost turns: see _decode_batched).
+    # as 6 s of features, not 30.
     fake_transcriber(monkeypatch, tmp_path).transcribe(stereo_call())
     features, options = FakeBatched.calls[0]
-    assert features.shape == (1, 80, 3000)
+    assert features.shape == (1, 80, 600)
     assert options.beam_size == 5 and options.word_timestamps and options.temperatures == [0.0]
+
+
+@pytest.mark.parametrize(("seconds", "frames"), [(0.4, 200), (12.0, 1300), (12.3, 1400), (28.9, 3000), (29.9, 3000)])
+def test_encoder_frames_are_whole_seconds_and_one_more_at_most_thirty(seconds, frames):
+    from pipeline.transcribe import encoder_frames
+
+    assert encoder_frames(seconds) == frames
 
 
 # --- block by block ------------------------------------------------------------------------------

