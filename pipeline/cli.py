@@ -4,13 +4,15 @@ an error the user can fix (any ``CallqaError``) is printed as a message, never a
 
 from __future__ import annotations
 
+import getpass
 import json
+import secrets
 from pathlib import Path
 
 import click
 
 from pipeline import __version__, store
-from pipeline.config import choose, load_config
+from pipeline.config import ScanOptions, choose, load_config
 from pipeline.errors import CallqaError
 from pipeline.run import (
     Executor,
@@ -169,7 +171,7 @@ def scan(
     """
     if engine == "local" and (ray_address or shared_fs or cpus_per_worker != 1):
         raise click.UsageError("--ray-address, --shared-fs and --cpus-per-worker go with --engine ray")
-    workers = workers or (None if engine == "ray" else config["scan"]["workers"] or default_workers())
+    workers = workers or (None if engine == "ray" else ScanOptions.from_config(config).workers or default_workers())
     if transcripts is not None:
         settings = ScanSettings(transcribe=None, config=config)
     else:
@@ -227,34 +229,27 @@ def _clock(seconds: float) -> str:
     show_default=True,
     help="The checkout's fixtures folder (./run demo runs from the checkout).",
 )
-@workers_option
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Files processed in parallel.  [default: scan.workers in the settings, or both cores when it is null]",
+)
 def demo(out, fixtures, workers):
     """Scan the bundled fixtures with the bundled model into OUT/qa.db, then show what it found."""
-    if not (fixtures / "audio" / "manifest.csv").is_file():
-        raise click.ClickException(f"{fixtures}: no fixture recordings here; run the demo from a checkout (./run demo)")
-    out.mkdir(parents=True, exist_ok=True)
-    db_path = out / "qa.db"
-    config = load_config()
-    settings = audio_settings(config, None, worker_threads(workers))
-    _run_scan(
-        db_path,
-        settings,
-        local_executor(workers),
-        root=fixtures / "audio",
-        manifest=fixtures / "audio" / "manifest.csv",
-    )
-    for transcripts in sorted((fixtures / "transcripts").glob("*.jsonl")):
-        _run_scan(
-            db_path, ScanSettings(transcribe=None, config=config), local_executor(workers), transcripts=transcripts
-        )
-    db = store.open_db(db_path)
-    click.echo(f"\n搜索“法院” (callqa search 法院 --db {db_path}):")
-    for hit in store.search_segments(db, "法院", 10):
+    from pipeline.demo import DEMO_QUERY, run_demo
+    from pipeline.display import ScanProgressBar, print_summary
+
+    with ScanProgressBar() as bar:
+        result = run_demo(fixtures, out, workers, on_progress=bar.update)
+    for run in result.scans:
+        print_summary(f"callqa scan {run.label}", run.progress, str(result.db_path), show_speed=run.audio)
+    click.echo(f"\n搜索“{DEMO_QUERY}” (callqa search {DEMO_QUERY} --db {result.db_path}):")
+    for hit in result.hits:
         click.echo(f"  {hit.call_id}\t{_clock(hit.start)}\t{hit.speaker}\t{hit.text}")
     click.echo("\nFindings:")
-    for call_id, category, score, evidence in store.findings_overview(db):
+    for call_id, category, score, evidence in result.findings:
         click.echo(f"  {call_id}\t{category}\t{score:.2f}\t{evidence}")
-    click.echo(f"\nOpen it: datasette {db_path}   or   sqlite3 {db_path}")
+    click.echo(f"\nOpen it: datasette {result.db_path}   or   sqlite3 {result.db_path}")
 
 
 # --- Audio, model and transcription (pipeline/audio.py, model.py, transcribe.py) -----------
@@ -303,6 +298,14 @@ def transcribe(files, channels, model, batch_size, threads, config):
 # --- classifier: train the utterance model --------------------------------------------
 
 
+def _learn_folder(name: str) -> Path:
+    """A default folder of ``callqa train``, looked up only when the option is left out."""
+    from pipeline.learn import corpus
+    from pipeline.resources import data_path
+
+    return data_path("models") if name == "MODELS_DIR" else getattr(corpus, name)
+
+
 def _print_scores(title: str, scores) -> None:
     from pipeline.learn.training import macro_f1
 
@@ -317,14 +320,16 @@ def _print_scores(title: str, scores) -> None:
 @click.option(
     "--corpus",
     type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder with train.jsonl and test.jsonl.  [default: fixtures/utterances]",
+    default=lambda: _learn_folder("CORPUS_DIR"),
+    show_default="fixtures/utterances",
+    help="Folder with train.jsonl and test.jsonl.",
 )
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder for the model and its card.  [default: models]",
+    default=lambda: _learn_folder("MODELS_DIR"),
+    show_default="models",
+    help="Folder for the model and its card.",
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--with-reviews", is_flag=True, help="Also learn from reviewer verdicts in --db.")
@@ -333,22 +338,22 @@ def _print_scores(title: str, scores) -> None:
 @click.option(
     "--writers",
     type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of labelled calls by independent writers (*.jsonl; cross-validated by writer).  "
-    "[default: fixtures/labelled/writers/tune]",
+    default=lambda: _learn_folder("WRITERS_DIR"),
+    show_default="fixtures/labelled/writers/tune",
+    help="Folder of labelled calls by independent writers (*.jsonl; cross-validated by writer).",
 )
 @click.option("--templates-only", is_flag=True, help="Train on --corpus alone, without writers' calls.")
 def train(corpus, out, seed, with_reviews, db_path, force, writers, templates_only):
     """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md."""
-    from pipeline.learn.corpus import CORPUS_DIR, WRITERS_DIR
-    from pipeline.learn.training import macro_f1, retrain_with_reviews, train_corpus
-    from pipeline.resources import data_path
+    from pipeline.learn.training import macro_f1, train_model
 
-    corpus = corpus or CORPUS_DIR
-    out = out or data_path("models")
-    writers = None if templates_only else writers or WRITERS_DIR
+    if with_reviews and db_path is None:
+        raise click.UsageError("--with-reviews needs --db PATH")
+    reviews = store.open_db(db_path) if with_reviews else None
+    writers = None if templates_only else writers
+    outcome = train_model(corpus, out, seed, writers, reviews, force)
     if not with_reviews:
-        result = train_corpus(corpus, out, seed, writers)
+        result = outcome.new
         where = (
             f"writers' lines, leaving each writer out ({len(result.cv_scores_by_writer)} writers)"
             if writers
@@ -358,9 +363,6 @@ def train(corpus, out, seed, with_reviews, db_path, force, writers, templates_on
         _print_scores(f"held-out test ({len(result.test)} utterances):", result.test_scores)
         click.echo(f"thresholds: {result.thresholds}\nwrote {out}/utterance_classifier.skops and MODEL_CARD.md")
         return
-    if db_path is None:
-        raise click.UsageError("--with-reviews needs --db PATH")
-    outcome = retrain_with_reviews(store.open_db(db_path), corpus, out, seed, force, writers)
     click.echo(f"{len(outcome.reviewed)} utterances from reviewer verdicts added to the training data")
     if outcome.old_scores is not None:
         _print_scores("current model on held-out test:", outcome.old_scores)
@@ -537,8 +539,6 @@ def review(finding_id, db_path, verdict, comment, reviewer):
 @config_option
 def export(db_path, out, status, category, username, config):
     """Findings with their newest verdict, for Excel (personal data masked)."""
-    import getpass
-
     from pipeline.review.actions import export_findings
 
     rows = export_findings(store.open_db(db_path), out, username or getpass.getuser(), status, category)
@@ -581,10 +581,19 @@ def export(db_path, out, status, category, username, config):
     help="Weight of calls with a machine finding (adds the flagged stratum).",
 )
 @click.option(
-    "--seed", type=int, help="Random seed; the same seed and calls give the same sample. Default: a new one, recorded."
+    "--seed",
+    type=int,
+    default=lambda: secrets.randbelow(2**31),
+    show_default="a new one, recorded",
+    help="Random seed; the same seed and calls give the same sample.",
 )
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the sample list as .xlsx or .csv.")
-@click.option("--created-by", default=None, help="Recorded as the sample's author (default: the login name).")
+@click.option(
+    "--created-by",
+    default=lambda: getpass.getuser(),
+    show_default="the login name",
+    help="Recorded as the sample's author.",
+)
 @click.option("--verify", "verify_id", type=int, help="Instead of sampling: draw stored sample ID again and compare.")
 def sample(
     db_path,
@@ -608,28 +617,21 @@ def sample(
     callqa sample --db qa.db --year 2026 --margin 0.03 --by agency
     callqa sample --db qa.db --verify 1
     """
-    import getpass
-    import secrets
-
     from rich.console import Console
     from rich.table import Table
 
     from pipeline.selfcheck import sampling
 
-    db = store.open_db(db_path)
-    console = Console()
     if verify_id is not None:
-        _verify_sample(db, verify_id)
+        _verify_sample(store.open_db(db_path), verify_id)
         return
     if year is None:
         raise click.UsageError("give --year (or --verify ID)")
     if size is not None and margin is not None:
         raise click.UsageError("give --size or --margin, not both")
-    if out and Path(out).suffix.lower() not in sampling.EXPORT_FORMATS:
-        raise click.UsageError(f"{out}: write the sample as .xlsx or .csv")
     plan = sampling.SamplingPlan(
         year=year,
-        seed=seed if seed is not None else secrets.randbelow(2**31),
+        seed=seed,
         size=size,
         by=tuple(part.strip() for part in by.split(",") if part.strip()),
         allocation=allocation,
@@ -638,10 +640,10 @@ def sample(
         confidence=confidence,
         expected_rate=expected_rate,
     )
-    drawn = sampling.draw_sample(db, plan)
-    sample_id = sampling.record_sample(db, drawn, created_by or getpass.getuser(), out)
+    drawn = sampling.take_sample(store.open_db(db_path), plan, created_by, out)
+    console = Console()
     console.print(
-        f"样本 {sample_id}：{drawn.size} 通（总体 {sum(s.population for s in drawn.strata)} 通，种子 {plan.seed}）",
+        f"样本 {drawn.sample_id}：{drawn.size} 通（总体 {sum(s.population for s in drawn.strata)} 通，种子 {plan.seed}）",
         soft_wrap=True,
     )
     table = Table()
@@ -872,20 +874,10 @@ def score(db_path, config):
 def evaluate(labelled, config, tolerance, as_json, show_errors, workers):
     """Precision, recall and F1 per category on LABELLED (.jsonl file or folder of them)."""
     from pipeline.detect.registry import CORE_CATEGORIES
-    from pipeline.learn.evaluate import evaluate as run_evaluation
-    from pipeline.learn.evaluate import read_labelled
-    from pipeline.run import detect_stream
+    from pipeline.learn.evaluate import evaluate_labelled
 
-    errors: list[str] = []
-
-    def findings_of(calls):
-        records = list(detect_stream(calls, config, workers))
-        errors.extend(r.error for r in records if r.error)
-        return [r.findings for r in records]
-
-    result = run_evaluation(read_labelled(labelled, errors), findings_of, CORE_CATEGORIES, tolerance)
-    result.errors = errors
-    for error in errors:
+    result = evaluate_labelled(labelled, config, CORE_CATEGORIES, tolerance, workers)
+    for error in result.errors:
         click.echo(error, err=True)
     if as_json:
         click.echo(

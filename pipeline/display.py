@@ -12,9 +12,10 @@ console = Console(stderr=True)
 
 
 class ScanProgressBar:
-    """Files done of total, audio hours done, speed as a multiple of real time, and ETA."""
+    """Files done of total, audio hours done, speed as a multiple of real time, and ETA: one bar
+    per run (``update``'s ``label``; ``label`` here names the one of a single run)."""
 
-    def __init__(self, label: str):
+    def __init__(self, label: str = "scan"):
         self.bar = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -26,7 +27,8 @@ class ScanProgressBar:
             console=console,
             transient=False,
         )
-        self.task = self.bar.add_task(label, total=None, hours=0.0, speed=0.0)
+        self.label = label
+        self.tasks: dict[str, int] = {}
 
     def __enter__(self):
         self.bar.start()
@@ -35,9 +37,12 @@ class ScanProgressBar:
     def __exit__(self, *exc):
         self.bar.stop()
 
-    def update(self, progress: ScanProgress) -> None:
+    def update(self, progress: ScanProgress, label: str | None = None) -> None:
+        label = label or self.label
+        if label not in self.tasks:
+            self.tasks[label] = self.bar.add_task(label, total=None, hours=0.0, speed=0.0)
         self.bar.update(
-            self.task,
+            self.tasks[label],
             total=progress.total or None,
             completed=progress.done,
             hours=progress.audio_seconds / 3600,

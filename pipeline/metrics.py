@@ -11,6 +11,7 @@ from typing import Any
 
 from pipeline import store
 from pipeline.acoustics import call_metrics, segment_loudness
+from pipeline.config import ScanOptions
 
 COLUMNS = (
     "call_id",
@@ -62,7 +63,7 @@ def remeasure(db, config: dict[str, Any], on_call: Callable[[str], None] = lambd
     from pipeline.audio import SAMPLE_RATE, AudioError, decode
 
     result = Remeasured()
-    channel_mode = (config.get("scan") or {}).get("channels", "agent-customer")
+    channel_mode = ScanOptions.from_config(config).channels
     calls = db.execute("SELECT id, source_path, model FROM calls WHERE status = 'ok' ORDER BY id").fetchall()
     for call_id, source_path, model in calls:
         on_call(call_id)

@@ -17,10 +17,9 @@ from typing import Any
 
 from pipeline import store
 from pipeline.categories import category_table
+from pipeline.config import ScoringOptions
 from pipeline.resources import data_path
 from pipeline.scorecard import Occurrence, Scorecards, read_scorecards
-
-DEFAULT_TEMPLATES = "lexicons/scorecards"
 
 
 def scorecards_for(config: dict[str, Any]) -> Scorecards:
@@ -32,7 +31,7 @@ def scorecards_for(config: dict[str, Any]) -> Scorecards:
     settings = DetectionSettings.from_config(config)
     rules = {rule.id for rule in read_rule_pack(rule_paths(settings.rules)).rules} if settings.rules else set()
     categories = set(category_table().categories) | set(settings.added_categories)
-    paths = [_path(p) for p in (config.get("scoring") or {}).get("templates") or [DEFAULT_TEMPLATES]]
+    paths = [_path(p) for p in ScoringOptions.from_config(config).templates]
     return read_scorecards(paths, categories, rules)
 
 

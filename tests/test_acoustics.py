@@ -124,6 +124,7 @@ def test_hung_up_by_from_the_manifest_and_the_agents_wait():
     assert rows["agent"]["talk_ratio"] == pytest.approx(2.5 / 11, abs=1e-4)
 
 
+@pytest.mark.slow  # decodes a recording with ffmpeg (a subprocess) and measures it
 def test_stored_metrics_and_redetect_measures_the_recording_again(tmp_path):
     channels, segments, duration = planted_call()
     recording = tmp_path / "planted.wav"

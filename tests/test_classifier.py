@@ -95,22 +95,26 @@ def _top(probabilities):
     return max(probabilities, key=probabilities.get)
 
 
+@pytest.mark.slow  # a model trained for the test (the fixture): out of the fast tier
 def test_small_slice_predicts_obvious_cases(trained):
     texts = [THREAT, IMPERSONATION, EXAGGERATION, LEAK]
     tops = [_top(p) for p in trained.model.predict_proba(texts)]
     assert tops == ["threat", "impersonation", "exaggeration", "third_party_leak"]
 
 
+@pytest.mark.slow  # a model trained for the test (the fixture): out of the fast tier
 def test_small_slice_rejects_hard_negatives(trained):
     for text, probabilities in zip(HARD_NEGATIVES, trained.model.predict_proba(HARD_NEGATIVES)):
         assert _top(probabilities) == "none", (text, probabilities)
 
 
+@pytest.mark.slow  # a model trained for the test (the fixture): out of the fast tier
 def test_recognition_errors_still_recognised(trained):
     garbled = ["嗯那个我是发院的就是说你那个案子已经立案了", "你这个就是诈骗要做牢的知道吗"]
     assert [_top(p) for p in trained.model.predict_proba(garbled)] == ["impersonation", "exaggeration"]
 
 
+@pytest.mark.slow  # a model trained for the test (the fixture): out of the fast tier
 def test_thresholds_favour_precision(trained):
     assert set(trained.thresholds) == {"threat", "impersonation", "exaggeration", "third_party_leak"}
     assert all(0.5 <= t <= 1.0 for t in trained.thresholds.values())
@@ -121,6 +125,7 @@ def test_thresholds_favour_precision(trained):
     assert all(alone[c] >= trained.thresholds[c] for c in trained.thresholds)
 
 
+@pytest.mark.slow  # a model trained for the test (the fixture): out of the fast tier
 def test_skops_round_trip_gives_identical_probabilities(saved_model, trained):
     loaded = load(saved_model)
     texts = [THREAT, IMPERSONATION, LEAK] + HARD_NEGATIVES
@@ -186,6 +191,7 @@ def _call():
     )
 
 
+@pytest.mark.slow  # a model trained for the test (the fixture): out of the fast tier
 def test_detector_findings_have_the_finding_shape(trained):
     detector = recognizer(trained.model)
     findings = detector.analyze(view(_call()))
@@ -203,6 +209,7 @@ def test_detector_findings_have_the_finding_shape(trained):
         assert finding.score >= detector.thresholds[finding.category]
 
 
+@pytest.mark.slow  # a model trained for the test (the fixture): out of the fast tier
 def test_detector_flags_only_over_threshold(trained):
     probabilities = recognizer(trained.model).predict_proba([THREAT])[0]
     just_above = recognizer(trained.model, {"threat": probabilities["threat"] + 1e-6})
@@ -211,6 +218,7 @@ def test_detector_flags_only_over_threshold(trained):
     assert [f.segment_index for f in at.analyze(view(_call())) if f.category == "threat"] == [2]
 
 
+@pytest.mark.slow  # a model trained for the test (the fixture): out of the fast tier
 def test_detector_never_scores_customer_speech_or_reports_leaks(trained):
     detector = recognizer(
         trained.model, {c: 0.0 for c in ("threat", "impersonation", "exaggeration", "third_party_leak")}
@@ -221,6 +229,7 @@ def test_detector_never_scores_customer_speech_or_reports_leaks(trained):
     assert _top(detector.predict_proba([LEAK])[0]) == "third_party_leak"
 
 
+@pytest.mark.slow  # a model trained for the test (the fixture): out of the fast tier
 def test_batch_of_calls_gives_the_same_findings_as_one_at_a_time(trained):
     detector = recognizer(trained.model)
     calls = [_call(), Call(call_id="empty", segments=[]), _call()]
@@ -233,6 +242,7 @@ def load_default(config):
     return ClassifierRecognizer.build(list(FEEDS), resources)
 
 
+@pytest.mark.slow  # a model trained for the test (the fixture): out of the fast tier
 def test_the_family_builds_over_the_configured_model(model_dir):
     config = {
         "detection": {

@@ -3,7 +3,15 @@ import copy
 import pytest
 import yaml
 
-from pipeline.config import DEFAULT_CONFIG, ConfigError, load_config
+from pipeline.config import (
+    DEFAULT_CONFIG,
+    ConfigError,
+    MonitoringOptions,
+    ScanOptions,
+    ScoringOptions,
+    load_config,
+)
+from pipeline.config import SECTIONS as SECTIONS_KNOWN
 from pipeline.detect.settings import CallFrequencySettings, DetectionSettings
 
 
@@ -85,3 +93,49 @@ def test_a_user_file_with_a_typo_is_refused(tmp_path):
 def test_the_shipped_file_has_no_detection_key_the_settings_do_not_know():
     raw = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))["detection"]
     DetectionSettings.from_config({"detection": raw})  # raises on an unknown key
+
+
+# --- the scan:, scoring: and monitoring: sections (pipeline/config.py) ------------------------
+
+SECTIONS = {"scan": ScanOptions, "scoring": ScoringOptions, "monitoring": MonitoringOptions}
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_the_shipped_file_writes_out_each_sections_defaults(section):
+    assert SECTIONS[section].from_config(load_config()) == SECTIONS[section]()
+    assert SECTIONS[section].from_config({}) == SECTIONS[section]()
+
+
+def test_the_shipped_file_has_only_the_sections_the_settings_know():
+    assert set(yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))) == set(SECTIONS_KNOWN)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("scan:\n  chanels: mono\n", r"scan: unknown setting\(s\) chanels"),
+        ("scan:\n  channels: left-right\n", "scan: channels must be one of agent-customer, customer-agent, mono"),
+        ("scan:\n  workers: 0\n", "scan: workers must be 1 or more"),
+        ("scan:\n  workers: two\n", "scan.workers: must be a whole number"),
+        ("monitoring:\n  min_precison: 0.8\n", r"monitoring: unknown setting\(s\) min_precison"),
+        ("monitoring:\n  min_reviews: 2.5\n", "monitoring.min_reviews: must be a whole number"),
+        ("scoring:\n  templates: lexicons/scorecards\n", "scoring.templates: must be a list"),
+        ("scoring:\n  templates: []\n", "scoring: templates: name at least one"),
+        ("detection:\n  lexicn_dir: x\n", r"detection: unknown setting\(s\) lexicn_dir"),
+        ("transcription:\n  beamsize: 3\n", r"transcription: unknown setting\(s\) beamsize"),
+        ("monitor:\n  min_reviews: 5\n", "unknown section 'monitor'"),
+    ],
+)
+def test_a_user_file_is_checked_when_loaded_naming_the_file_and_the_key(tmp_path, text, message):
+    user = tmp_path / "mine.yaml"
+    user.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"mine.yaml: {message}"):
+        load_config(user)
+
+
+def test_a_user_files_sections_are_read_typed(tmp_path):
+    user = tmp_path / "mine.yaml"
+    user.write_text("scan:\n  workers: 3\n  channels: mono\nmonitoring:\n  min_precision: 0.8\n", encoding="utf-8")
+    config = load_config(user)
+    assert ScanOptions.from_config(config) == ScanOptions(workers=3, channels="mono")
+    assert MonitoringOptions.from_config(config) == MonitoringOptions(min_precision=0.8, min_reviews=20)

@@ -12,16 +12,13 @@ per the category table (``lexicons/categories.yaml``), and its own ``enabled`` i
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.categories import SEVERITIES, category_table
-from pipeline.config import ConfigError
+from pipeline.config import ConfigError, option_value, read_options
 from pipeline.resources import data_path
 from pipeline.text import LEXICON_DIR
 
@@ -163,66 +160,6 @@ class DetectionSettings:
 # --- reading the section -----------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=16)
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _value(value: Any, hint: Any, where: str) -> Any:
-    """``value`` checked against a field's type (bool, int, float, str, optional, tuple, dict)."""
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        [hint] = [a for a in args if a is not type(None)]
-        return _value(value, hint, where)
-    if origin is tuple:
-        if not isinstance(value, (list, tuple)):
-            raise ConfigError(f"{where}: must be a list, got {value!r}")
-        return tuple(_value(item, args[0], f"{where}[{i}]") for i, item in enumerate(value))
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise ConfigError(f"{where}: must be a mapping, got {value!r}")
-        return {str(k): _value(v, args[1], f"{where}.{k}") for k, v in value.items()}
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"{where}: must be true or false, got {value!r}")
-        return value
-    if hint in (int, float):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or (hint is int and not isinstance(value, int))
-        ):
-            raise ConfigError(f"{where}: must be a {'whole ' if hint is int else ''}number, got {value!r}")
-        return hint(value)
-    if hint is str:
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            raise ConfigError(f"{where}: must be text, got {value!r}")
-        return str(value)
-    if dataclasses.is_dataclass(hint):
-        return _dataclass(hint, value, where)
-    raise TypeError(f"{where}: no reader for {hint!r}")  # a field type this module does not know
-
-
-def _dataclass(cls: type, raw: Any, where: str, base: Any = None) -> Any:
-    """An instance of ``cls`` from a mapping: the keys it gives over the defaults (or ``base``)."""
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: must be a mapping of settings, got {raw!r}")
-    hints = _hints(cls)
-    known = [f.name for f in dataclasses.fields(cls)]
-    unknown = [key for key in raw if key not in known]
-    if unknown:
-        raise ConfigError(f"{where}: unknown setting(s) {', '.join(map(str, unknown))} (known: {', '.join(known)})")
-    values = {key: _value(value, hints[key], f"{where}.{key}") for key, value in raw.items()}
-    try:
-        return dataclasses.replace(base, **values) if base is not None else cls(**values)
-    except ValueError as exc:
-        raise ConfigError(f"{where}: {exc}") from exc
-
-
 def _parse_detection(raw: dict[str, Any]) -> DetectionSettings:
     if not isinstance(raw, dict):
         raise ConfigError(f"detection: must be a mapping of settings, got {raw!r}")
@@ -244,10 +181,10 @@ def _parse_detection(raw: dict[str, Any]) -> DetectionSettings:
         raise ConfigError(f"detection.categories: unknown categor(ies) {', '.join(unknown)} (known: {known})")
     defaults = {**_default_categories(), **{c: CategorySettings() for c in added}}
     categories = {
-        category: _dataclass(type(default), raw_categories.get(category), f"detection.categories.{category}", default)
+        category: read_options(type(default), raw_categories.get(category), f"detection.categories.{category}", default)
         for category, default in defaults.items()
     }
-    settings = _dataclass(DetectionSettings, raw, "detection")
+    settings = read_options(DetectionSettings, raw, "detection")
     return dataclasses.replace(settings, categories=categories, added_categories=added)
 
 
@@ -257,4 +194,4 @@ def _added_categories(rules: Any) -> dict[str, Any]:
         return {}
     from pipeline.analyst.language import read_rule_pack, rule_paths
 
-    return read_rule_pack(rule_paths(_value(rules, tuple[str, ...], "detection.rules"))).categories
+    return read_rule_pack(rule_paths(option_value(rules, tuple[str, ...], "detection.rules"))).categories

@@ -197,3 +197,27 @@ def evaluate(
                 hits[0] += _segment_hits(segments, [f.segment_index for f in got], tolerance)
                 hits[1] += len(segments)
     return result
+
+
+def evaluate_labelled(
+    path: str | Path,
+    config: dict[str, Any] | None = None,
+    categories: Iterable[str] = (),
+    tolerance: int = 1,
+    workers: int = 2,
+) -> Evaluation:
+    """``callqa evaluate``: the detectors with ``config`` over the labelled calls of ``path`` (a
+    .jsonl file or a folder of them), ``workers`` processes. A call that cannot be read, or whose
+    detection failed, is listed in ``errors`` (those read first)."""
+    from pipeline.run import detect_stream
+
+    errors: list[str] = []
+
+    def findings_of(calls: list[Call]) -> list[list[Finding]]:
+        records = list(detect_stream(calls, config, workers))
+        errors.extend(r.error for r in records if r.error)
+        return [r.findings for r in records]
+
+    result = evaluate(read_labelled(path, errors), findings_of, categories, tolerance)
+    result.errors = errors
+    return result

@@ -248,6 +248,22 @@ def retrain_with_reviews(
     return RetrainOutcome(reviewed=reviewed, old_scores=old_scores, new=new, replaced=replaced)
 
 
+def train_model(
+    corpus_dir: Path,
+    out_dir: Path,
+    seed: int = 0,
+    writers_dir: Path | None = WRITERS_DIR,
+    reviews: sqlite_utils.Database | None = None,
+    force: bool = False,
+) -> RetrainOutcome:
+    """``callqa train``: the model trained and written to ``out_dir``. With ``reviews``, also on
+    the reviewer verdicts stored there, and kept only if not worse (``retrain_with_reviews``)."""
+    if reviews is not None:
+        return retrain_with_reviews(reviews, corpus_dir, out_dir, seed, force, writers_dir)
+    result = train_corpus(corpus_dir, out_dir, seed, writers_dir)
+    return RetrainOutcome(reviewed=[], old_scores=None, new=result, replaced=True)
+
+
 # --- the model card -------------------------------------------------------------------------
 
 

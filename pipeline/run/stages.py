@@ -25,6 +25,7 @@ from typing import Any
 from threadpoolctl import threadpool_limits
 
 from pipeline.calls import CallFormatError, CallRecord, check_metadata
+from pipeline.config import ScanOptions
 from pipeline.detect import DetectionError, detect_call, detect_calls
 from pipeline.detect.registry import default_registry
 from pipeline.run.inputs import Source
@@ -33,7 +34,7 @@ from pipeline.run.inputs import Source
 @dataclass
 class ScanSettings:
     transcribe: Any  # TranscribeSettings; kept loose so this module imports without the model
-    channel_mode: str = "agent-customer"
+    channel_mode: str = ScanOptions.channels
     config: dict[str, Any] = field(default_factory=dict)
     detect: bool = True
 
@@ -49,7 +50,8 @@ def audio_settings(
 
     transcribe = TranscribeSettings.from_config(config, cpu_threads=threads, **transcription)
     resolve_model(transcribe.model)
-    return ScanSettings(transcribe=transcribe, channel_mode=channels or config["scan"]["channels"], config=config)
+    channel_mode = channels or ScanOptions.from_config(config).channels
+    return ScanSettings(transcribe=transcribe, channel_mode=channel_mode, config=config)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from pipeline.config import MonitoringOptions
 from pipeline.present.labels import category_label, category_order
 from pipeline.selfcheck.stats import Proportion, weighted_wilson, wilson
 from pipeline.selfcheck.verdicts import (
@@ -117,8 +118,8 @@ class MonitorResult:
 def monitor(
     db: sqlite_utils.Database,
     scope: Scope = Scope(),
-    min_precision: float = 0.7,
-    min_reviews: int = 20,
+    min_precision: float = MonitoringOptions.min_precision,
+    min_reviews: int = MonitoringOptions.min_reviews,
     confidence: float = 0.95,
 ) -> MonitorResult:
     verdicts = latest_verdicts(db, scope)
@@ -175,10 +176,5 @@ def monitor(
 
 def monitor_with_config(db: sqlite_utils.Database, config: dict, scope: Scope = Scope()) -> MonitorResult:
     """``monitor`` with the thresholds of the ``monitoring:`` settings."""
-    settings = config.get("monitoring") or {}
-    return monitor(
-        db,
-        scope,
-        min_precision=float(settings.get("min_precision", 0.7)),
-        min_reviews=int(settings.get("min_reviews", 20)),
-    )
+    settings = MonitoringOptions.from_config(config)
+    return monitor(db, scope, min_precision=settings.min_precision, min_reviews=settings.min_reviews)

@@ -294,6 +294,18 @@ def record_sample(
     return sample_id
 
 
+def take_sample(
+    db: sqlite_utils.Database, plan: SamplingPlan, created_by: str | None, out: str | Path | None = None
+) -> Sample:
+    """``callqa sample``: the plan's sample drawn and recorded (its id in ``sample_id``), its list
+    written to ``out`` if given. A file name callqa cannot write is refused before drawing."""
+    if out is not None and Path(out).suffix.lower() not in EXPORT_FORMATS:
+        raise SamplingError(f"{out}: write the sample as .xlsx or .csv")
+    sample = draw_sample(db, plan)
+    record_sample(db, sample, created_by, out)
+    return sample
+
+
 def load_sample(db: sqlite_utils.Database, sample_id: int) -> Sample:
     """A stored sample as it was recorded."""
     row = None

@@ -9,6 +9,7 @@ from pipeline.detect.base import Detector, Result, lowered_if_guessed, span_resu
 from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.institutions import InstitutionFinder, agency_names, details_blanked, trade_name
 from pipeline.detect.resources import Resources
+from pipeline.detect.settings import DisclosureSettings, LexiconSettings
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation, joined, sentence
 
@@ -39,10 +40,10 @@ class DisclosureRecognizer(Detector):
         rules: DialogueRules,
         finder: InstitutionFinder,
         severity: str,
-        agent_turns: int = 3,
-        seconds: float = 20.0,
+        agent_turns: int = DisclosureSettings.agent_turns,
+        seconds: float = DisclosureSettings.seconds,
         score: float = 0.8,
-        guessed_role_factor: float = 0.9,
+        guessed_role_factor: float = LexiconSettings.guessed_role_factor,
     ):
         self.rules = rules
         self.finder = finder

@@ -15,6 +15,7 @@ from pipeline.detect.base import Detector, Result, utterance_result
 from pipeline.detect.lexicon_file import CategoryLexicon, Rule
 from pipeline.detect.prefilter import with_start_filter
 from pipeline.detect.resources import Resources
+from pipeline.detect.settings import LexiconSettings
 from pipeline.detect.sound import CLAUSE_BREAKS, SENTENCE_ENDS, SoundRegex
 from pipeline.detect.view import CallView, Repair, Utterance
 from pipeline.present.explanation import Explanation, sentence
@@ -94,7 +95,11 @@ class LexiconRecognizer(Detector):
     family = "lexicon"
 
     def __init__(
-        self, lexicon: CategoryLexicon, severity: str, homophone_factor: float = 0.85, guessed_role_factor: float = 0.9
+        self,
+        lexicon: CategoryLexicon,
+        severity: str,
+        homophone_factor: float = LexiconSettings.homophone_factor,
+        guessed_role_factor: float = LexiconSettings.guessed_role_factor,
     ):
         self.lexicon = lexicon
         self.categories = (lexicon.category,)

@@ -8,6 +8,7 @@ from pipeline.detect.base import Detector, Result, lowered_if_guessed, span_resu
 from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.protocol_file import ProtocolCues
 from pipeline.detect.resources import Resources
+from pipeline.detect.settings import LexiconSettings
 from pipeline.detect.sound import CLAUSE_BREAKS
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation, sentence
@@ -28,7 +29,7 @@ class RecordingNoticeRecognizer(Detector):
         rules: DialogueRules,
         severity: str,
         score: float = 0.8,
-        guessed_role_factor: float = 0.9,
+        guessed_role_factor: float = LexiconSettings.guessed_role_factor,
     ):
         self.cues = cues
         self.rules = rules

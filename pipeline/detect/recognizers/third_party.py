@@ -9,6 +9,7 @@ from pipeline.detect.base import Detector, Result, lowered_if_guessed, utterance
 from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.institutions import InstitutionFinder, blank, call_names, details_blanked
 from pipeline.detect.resources import Resources
+from pipeline.detect.settings import LexiconSettings
 from pipeline.detect.sound import CLAUSE_BREAKS
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation, joined, sentence
@@ -54,7 +55,7 @@ class ThirdPartyRecognizer(Detector):
         rules: DialogueRules,
         finder: InstitutionFinder,
         severities: dict[str, str],
-        guessed_role_factor: float = 0.9,
+        guessed_role_factor: float = LexiconSettings.guessed_role_factor,
         unverified_clauses: list[str] = (),
         offer_needs_consent: bool = True,
     ):

@@ -10,6 +10,7 @@ from pipeline.detect.institutions import InstitutionFinder, blank, call_names, d
 from pipeline.detect.protocol_file import ProtocolCues
 from pipeline.detect.recognizers.third_party import declined_blanked
 from pipeline.detect.resources import Resources
+from pipeline.detect.settings import LexiconSettings
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation, sentence
 
@@ -36,7 +37,7 @@ class UnverifiedIdentityRecognizer(Detector):
         finder: InstitutionFinder,
         severity: str,
         score: float = 0.8,
-        guessed_role_factor: float = 0.9,
+        guessed_role_factor: float = LexiconSettings.guessed_role_factor,
     ):
         self.cues = cues
         self.rules = rules
