@@ -47,6 +47,8 @@ def flagged_said(text, who="a") -> bool:
         "从上个月起每天加收八十块的逾期管理费，你自己算算。",  # fees grown on the debt
         "你现在被列入了重点关注名单，还清了才能给你撤出名单。",  # a named list
         "你这种情况已经不是民事了，是要被判的。",  # the debt turned criminal
+        "罚息一直在滚，今天是八千二，到时候就一万二了。",  # a round sum by a date
+        "你们一个组的人不还，以后全村都贷不到款。",  # the community
     ],
 )
 def test_invented_consequences_in_words_no_list_holds(text):
@@ -113,6 +115,9 @@ def test_third_party_warnings_and_obligations():
     # to a relative: the debt said to fall on them
     assert flagged([("a", "你是他紧急联系人，你有义务配合我们把钱追回来。")])
     assert flagged([("a", "他要是不还，最后都落到你儿子头上。")])
+    assert flagged([("a", "你明知道他在哪还不说，你这就是包庇。")])
+    # asking the listener to pass a message on is the agent's own claim, not a report
+    assert flagged([("a", "你回去跟他说一声，法院已经立案了，让他别躲。")])
 
 
 # --- recognition spacing and homophones ----------------------------------------------------
