@@ -42,6 +42,7 @@ def flagged_said(text, who="a") -> bool:
         "这是你们夫妻共同债务，你老公跑了你一样跑不掉。",  # a duty to pay for a spouse
         "逾期的名单会推送给你们学校，学位证到时候拿不到。",  # job and school
         "到时候判决书直接寄到你们单位，人事那边一看就明白。",
+        "欠款不处理的，居委会以后开什么证明都不给你开。",  # public services refused
         "你这个情况，下回进高铁站都会被拦下来问话。",  # travel
         "系统会冻结你名下的银行卡，工资卡也一样。",  # bank cards frozen automatically
         "从上个月起每天加收八十块的逾期管理费，你自己算算。",  # fees grown on the debt
@@ -85,6 +86,10 @@ def test_proceedings_claimed_to_exist(text):
         "您不在任何失信名单上，这个您放心。",
         "还款日当天系统会自动从您绑定的银行卡扣款，您留够余额就行。",  # the contract's own debit
         "您可以提供社保停缴的证明，我们一起看看能不能申请减免。",
+        "您那笔钱是被骗了吧？您已经报案了的话，把回执拍给我们看看。",  # the customer's report
+        "平台已经把您这笔账的案件转到我们公司了，我是新的对接专员。",  # an account assigned
+        "遇到让您转私人账户的，您可以直接报公安。",  # advice, not a threat
+        "您之前说被辞退了，我们理解，可以帮您申请延期。",
     ],
 )
 def test_lawful_conditional_or_true_statements_are_clean(text):
