@@ -85,6 +85,7 @@ def test_proceedings_claimed_to_exist(text):
         "限制高消费是法院在执行阶段才可能采取的措施，您现在不涉及。",
         "您不在任何失信名单上，这个您放心。",
         "还款日当天系统会自动从您绑定的银行卡扣款，您留够余额就行。",  # the contract's own debit
+        "您名下的银行卡可以绑定自动还款。",  # 自动 sounds like 冻
         "您可以提供社保停缴的证明，我们一起看看能不能申请减免。",
         "您那笔钱是被骗了吧？您已经报案了的话，把回执拍给我们看看。",  # the customer's report
         "平台已经把您这笔账的案件转到我们公司了，我是新的对接专员。",  # an account assigned
