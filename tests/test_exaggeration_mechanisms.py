@@ -1,0 +1,152 @@
+"""exaggeration by mechanism (issue 11): invented consequences in words no list holds, proceedings
+claimed to exist against lawful conditional process, negation, the customer's mouth, reported
+speech, true statements of lawful consequences, recognition spacing. Every sentence is written
+for these tests; none is copied from a corpus. The rules alone: the classifier is switched off."""
+
+import copy
+
+import pytest
+from detect_helpers import OPENING, findings_for
+
+from pipeline.calls import call_from_json
+from pipeline.config import load_config
+from pipeline.detect import detect_call
+
+BODY = [("c", "嗯，这个月确实紧。"), ("a", "那您看下周五之前能先还一部分吗？"), ("c", "我尽量吧。")]
+
+
+def lexicon_only():
+    config = copy.deepcopy(load_config())
+    config["detection"]["classifier"]["enabled"] = False
+    return config
+
+
+def flagged(turns) -> bool:
+    return bool(findings_for(OPENING + turns + BODY, "exaggeration", config=lexicon_only()))
+
+
+def flagged_said(text, who="a") -> bool:
+    return flagged([(who, text)])
+
+
+# --- consequences invented for the family, the job, travel, cards, fees -------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你这笔不处理，你闺女的征信以后也会受影响，买房贷款都批不下来。",  # family members' credit
+        "欠款是跟直系亲属关联的，你弟弟考编的时候都要查。",
+        "你外孙明年想参军？政审一查家里有欠款，肯定过不了。",  # schooling, vetting
+        "你妈那个养老金，你这边拖着不还，下个月就会停发。",  # welfare no creditor can touch
+        "这是你们夫妻共同债务，你老公跑了你一样跑不掉。",  # a duty to pay for a spouse
+        "逾期的名单会推送给你们学校，学位证到时候拿不到。",  # job and school
+        "到时候判决书直接寄到你们单位，人事那边一看就明白。",
+        "欠款不处理的，居委会以后开什么证明都不给你开。",  # public services refused
+        "你这个情况，下回进高铁站都会被拦下来问话。",  # travel
+        "系统会冻结你名下的银行卡，工资卡也一样。",  # bank cards frozen automatically
+        "从上个月起每天加收八十块的逾期管理费，你自己算算。",  # fees grown on the debt
+        "你现在被列入了重点关注名单，还清了才能给你撤出名单。",  # a named list
+        "你这种情况已经不是民事了，是要被判的。",  # the debt turned criminal
+        "罚息一直在滚，今天是八千二，到时候就一万二了。",  # a round sum by a date
+        "你们一个组的人不还，以后全村都贷不到款。",  # the community
+    ],
+)
+def test_invented_consequences_in_words_no_list_holds(text):
+    assert flagged_said(text)
+
+
+# --- proceedings claimed to exist, against lawful conditional or future process ----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "跟你说一下，平台那边已经报了案，材料都交上去了。",
+        "我跟你讲，你这个案子已经立了案，就差通知你了。",  # 我跟你讲 is emphasis, not reported speech
+        "你有一份北城区法院的传票在我们这儿，明天给你送过去。",
+        "你的开庭时间已经排好了，下个月十二号。",
+        "你那笔纠纷已经移送到我们这里来处理了。",
+        "通知发出三天内没回复的，系统会自动提交法院起诉。",  # a system that sues by itself
+    ],
+)
+def test_proceedings_claimed_to_exist(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如果一直不还，公司可能会依法起诉，由法院来判决。",  # conditional
+        "要是进入诉讼程序，判决以后还不履行，法院才可能把人列入失信被执行人名单。",
+        "目前没有起诉，也没有立案，您放心，我们还是希望协商。",  # negated
+        "平台保留追究法律责任的权利，但现在只是提醒您。",
+        "逾期信息会按规定报送征信系统，这个请您知悉。",  # a true statement of a lawful consequence
+        "限制高消费是法院在执行阶段才可能采取的措施，您现在不涉及。",
+        "您不在任何失信名单上，这个您放心。",
+        "还款日当天系统会自动从您绑定的银行卡扣款，您留够余额就行。",  # the contract's own debit
+        "您名下的银行卡可以绑定自动还款。",  # 自动 sounds like 冻
+        "您可以提供社保停缴的证明，我们一起看看能不能申请减免。",
+        "您那笔钱是被骗了吧？您已经报案了的话，把回执拍给我们看看。",  # the customer's report
+        "平台已经把您这笔账的案件转到我们公司了，我是新的对接专员。",  # an account assigned
+        "遇到让您转私人账户的，您可以直接报公安。",  # advice, not a threat
+        "您之前说被辞退了，我们理解，可以帮您申请延期。",
+    ],
+)
+def test_lawful_conditional_or_true_statements_are_clean(text):
+    assert not flagged_said(text)
+
+
+# --- negation, reported speech and the customer's own mouth -------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们不会因为这点欠款就让派出所来抓人，您别担心。",  # a denied cause governs its clause
+        "之前有个人打电话说你要坐牢，那种说法是错的。",  # a claim reported and refuted
+        "您家人不需要替您还，这笔钱只跟您本人有关。",
+        "您听到的说孩子政审过不了，那是谣言，跟这个没关系。",
+    ],
+)
+def test_negated_or_reported_claims_are_clean(text):
+    assert not flagged_said(text)
+
+
+def test_the_customer_saying_it_is_not_the_agent_claiming_it():
+    assert not flagged([("c", "我听人讲欠了钱孩子政审过不了，家里人的卡都会冻结，是真的吗？")])
+
+
+def test_third_party_warnings_and_obligations():
+    # to a relative: the debt said to fall on them
+    assert flagged([("a", "你是他紧急联系人，你有义务配合我们把钱追回来。")])
+    assert flagged([("a", "他要是不还，最后都落到你儿子头上。")])
+    assert flagged([("a", "你明知道他在哪还不说，你这就是包庇。")])
+    # asking the listener to pass a message on is the agent's own claim, not a report
+    assert flagged([("a", "你回去跟他说一声，法院已经立案了，让他别躲。")])
+
+
+# --- recognition spacing and homophones ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你 已经 被 列入 失信 人员 名单 了",  # Whisper's word spacing
+        "你 孩子 以后 考 公务员 政审 过 不了",
+        "你的名字已经挂到网上了，全网都能查到。",
+    ],
+)
+def test_spaced_recognition_text_still_matches(text):
+    # read as a transcript is read, so the spacing is normalised as in every scan
+    turns = OPENING + [("a", text)] + BODY
+    call = call_from_json(
+        {
+            "call_id": "spaced",
+            "segments": [
+                {"start": 3.0 * i, "end": 3.0 * i + 2.5, "speaker": "agent" if who == "a" else "customer", "text": t}
+                for i, (who, t) in enumerate(turns)
+            ],
+        }
+    )
+    assert any(f.category == "exaggeration" for f in detect_call(call, lexicon_only()))
