@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__, store
-from pipeline.config import ScanOptions, choose, load_config
+from pipeline.config import choose, load_config
 from pipeline.errors import CallqaError
 from pipeline.run import (
     Executor,
@@ -21,6 +21,7 @@ from pipeline.run import (
     audio_settings,
     default_workers,
     local_executor,
+    local_workers,
     make_executor,
     worker_threads,
 )
@@ -171,7 +172,8 @@ def scan(
     """
     if engine == "local" and (ray_address or shared_fs or cpus_per_worker != 1):
         raise click.UsageError("--ray-address, --shared-fs and --cpus-per-worker go with --engine ray")
-    workers = workers or (None if engine == "ray" else ScanOptions.from_config(config).workers or default_workers())
+    if engine == "local":
+        workers = local_workers(config, workers)
     if transcripts is not None:
         settings = ScanSettings(transcribe=None, config=config)
     else:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import store
-from pipeline.config import ScanOptions, load_config
+from pipeline.config import load_config
 from pipeline.errors import CallqaError
-from pipeline.run import Progress, ScanSettings, audio_settings, default_workers, local_executor, scan, worker_threads
+from pipeline.run import Progress, ScanSettings, audio_settings, local_executor, local_workers, scan, worker_threads
 
 DEMO_QUERY = "法院"
 
@@ -45,7 +45,7 @@ def run_demo(
     if not (audio / "manifest.csv").is_file():
         raise CallqaError(f"{fixtures}: no fixture recordings here; run the demo from a checkout (./run demo)")
     config = config if config is not None else load_config()
-    workers = workers or ScanOptions.from_config(config).workers or default_workers()
+    workers = local_workers(config, workers)
     out.mkdir(parents=True, exist_ok=True)
     demo = Demo(out / "qa.db")
     db = store.open_db(demo.db_path)

@@ -2,7 +2,15 @@
 (``executors.py``, ``ray_executor.py``) with the stages they map (``stages.py``) over the
 inputs (``inputs.py``)."""
 
-from pipeline.run.executors import Executor, InProcess, ProcessPool, default_workers, local_executor, make_executor
+from pipeline.run.executors import (
+    Executor,
+    InProcess,
+    ProcessPool,
+    default_workers,
+    local_executor,
+    local_workers,
+    make_executor,
+)
 from pipeline.run.inputs import ScanError, Source, find_audio, read_manifest
 from pipeline.run.run import Progress, detect_stream, redetect, scan, transcribe_files
 from pipeline.run.stages import DetectStage, FileStage, FileTask, ScanSettings, audio_settings, worker_threads
@@ -20,6 +28,7 @@ __all__ = [
     "Source",
     "audio_settings",
     "default_workers",
+    "local_workers",
     "detect_stream",
     "find_audio",
     "local_executor",

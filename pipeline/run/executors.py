@@ -163,3 +163,11 @@ def local_executor(workers: int) -> Executor:
 
 def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
+
+
+def local_workers(config: dict[str, Any], workers: int | None = None) -> int:
+    """Processes for a local run: ``workers`` when given, else ``scan.workers`` in ``config``,
+    else both cores."""
+    from pipeline.config import ScanOptions
+
+    return workers or ScanOptions.from_config(config).workers or default_workers()
