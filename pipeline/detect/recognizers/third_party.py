@@ -3,29 +3,14 @@ debtor, the agent tells them about the debt or asks them to pay."""
 
 from __future__ import annotations
 
-import re
-
 from pipeline.detect.base import Detector, Result, lowered_if_guessed, utterance_result
 from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.institutions import InstitutionFinder, blank, call_names, details_blanked
+from pipeline.detect.institutions import InstitutionFinder, blank, call_names, declined_blanked, details_blanked
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import LexiconSettings
 from pipeline.detect.sound import CLAUSE_BREAKS
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation, joined, sentence
-
-SENTENCE_ENDS = re.compile(r"[。？！?!]")
-
-
-def declined_blanked(text: str, rules: DialogueRules) -> str:
-    """``text`` with every sentence in which the agent declines to tell blanked: 借款人的具体业务，
-    我们只能跟本人讲 names what is withheld."""
-    spans = []
-    for m in rules.declines.finditer(text):
-        start = max((e.end() for e in SENTENCE_ENDS.finditer(text, 0, m.start())), default=0)
-        end = next((e.start() for e in SENTENCE_ENDS.finditer(text, m.end())), len(text))
-        spans.append((start, end))
-    return blank(text, spans)
 
 
 class ThirdPartyRecognizer(Detector):

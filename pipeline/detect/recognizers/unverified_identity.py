@@ -6,9 +6,8 @@ from __future__ import annotations
 from pipeline.categories import category_table
 from pipeline.detect.base import Detector, Result, lowered_if_guessed, utterance_result
 from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.institutions import InstitutionFinder, blank, call_names, details_blanked
+from pipeline.detect.institutions import InstitutionFinder, blank, call_names, declined_blanked, details_blanked
 from pipeline.detect.protocol_file import ProtocolCues
-from pipeline.detect.recognizers.third_party import declined_blanked
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import LexiconSettings
 from pipeline.detect.view import CallView, Utterance
