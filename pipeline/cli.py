@@ -110,8 +110,8 @@ def _run_scan(db_path: Path, settings: ScanSettings, executor: Executor, **sourc
     help="JSON/JSONL calls already transcribed elsewhere (shared transcript format).",
 )
 @model_option
-@click.option("--device", default="cpu", show_default=True)
-@click.option("--compute-type", default="int8", show_default=True)
+@click.option("--device", help="cpu or cuda (default from settings: cpu).")
+@click.option("--compute-type", help="CTranslate2 compute type (default from settings: int8).")
 @click.option("--beam-size", type=int, help="Beam size (default from settings: 5).")
 @channels_option
 @click.option(
@@ -181,7 +181,9 @@ def scan(
         settings = audio_settings(
             config, channels, threads, model=model, device=device, compute_type=compute_type, beam_size=beam_size
         )
-    ray_options = dict(address=ray_address, shared_fs=shared_fs, device=device, cpus_per_worker=cpus_per_worker)
+    ray_options = dict(address=ray_address, shared_fs=shared_fs, cpus_per_worker=cpus_per_worker)
+    if settings.transcribe is not None:  # GPUs reserved for the model
+        ray_options["device"] = settings.transcribe.device
     executor = make_executor(engine, workers, **(ray_options if engine == "ray" else {}))
     _run_scan(
         db_path,
