@@ -18,7 +18,18 @@ HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 # [一-龥] or [\u4e00-\u9fff] has no meaning spelt by sound (Chinese characters become private-use ones)
 HAN_RANGE = re.compile(r"[\u4e00-\u9fff]-[\u4e00-\u9fff]|\\u[4-9][0-9a-fA-F]{3}-")
 CLAUSE_BREAKS = "，。？！；,.?!;…~"
-SENTENCE_ENDS = "。？！.?!"
+# Where a sentence ends: 。？！ and their ASCII forms. A full stop between two digits is a decimal
+# point (1.5万, 3.5%), not the end of a sentence.
+SENTENCE_END = re.compile(r"[。？！?!]|(?<!\d)\.|\.(?!\d)")
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of ``text`` holding ``text[start:end]``: from just after the last sentence end
+    before ``start`` to the first one at or after ``end`` (or the text's ends)."""
+    ends = list(SENTENCE_END.finditer(text))
+    left = max((m.end() for m in ends if m.end() <= start), default=0)
+    right = next((m.start() for m in ends if m.start() >= end), len(text))
+    return left, right
 
 
 @functools.cache
