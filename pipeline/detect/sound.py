@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from pipeline.detect.prefilter import with_start_filter
+from pipeline.patterns import compiled
 from pipeline.yamldoc import YamlDoc
 
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -113,17 +114,17 @@ def sound_spellings(word: str) -> set[str]:
 
 def checked_regex(doc: YamlDoc, pattern: str, keys: tuple) -> re.Pattern | None:
     """``doc.regex`` (it compiles, no nested repeats), and it must also compile spelt by sound."""
-    compiled = doc.regex(pattern, keys)
-    if compiled is None:
+    regex = doc.regex(pattern, keys)
+    if regex is None:
         return None
     try:
         if HAN_RANGE.search(pattern):
             raise re.error("a range of Chinese characters")
-        re.compile(sound_text(pattern))
+        compiled(sound_text(pattern))
     except re.error as exc:
         doc.problem(keys, f"{pattern!r} cannot be matched by sound ({exc.msg}): list the characters instead")
         return None
-    return compiled
+    return regex
 
 
 class SoundRegex:
@@ -135,7 +136,7 @@ class SoundRegex:
 
     def __init__(self, pattern: str):
         self.pattern = pattern
-        self.sound_regex = re.compile(with_start_filter(sound_text(pattern)))
+        self.sound_regex = compiled(with_start_filter(sound_text(pattern)))
 
     def span(self, sound: str) -> tuple[int, int] | None:
         match = self.sound_regex.search(sound)
