@@ -38,7 +38,7 @@ from pipeline.config import load_config
 from pipeline.detect.registry import CORE_CATEGORIES
 from pipeline.learn.evaluate import LabelledCall, evaluate
 from pipeline.run import detect_stream
-from pipeline.store import load_call, open_db
+from pipeline.store import load_call, load_findings, open_db
 
 MANIFEST_FIELDS = ("path", "call_id", "started_at", "agent_id", "agency", "debtor_id")
 
@@ -151,25 +151,9 @@ def main() -> None:
 
 
 def _findings_by_call(db) -> dict:
-    from pipeline.calls import Finding
-
     found: dict[str, list] = {}
-    for row in db["findings"].rows:
-        finding = Finding(
-            call_id=row["call_id"],
-            category=row["category"],
-            severity=row["severity"],
-            score=row["score"],
-            start=row["start"],
-            end=row["end"],
-            speaker=row["speaker"],
-            segment_index=row["segment_index"],
-            evidence=row["evidence"] or "",
-            clauses=[],
-            detector=row["detector"],
-            explanation=row["explanation"] or "",
-        )
-        found.setdefault(row["call_id"], []).append(finding)
+    for finding in load_findings(db):
+        found.setdefault(finding.call_id, []).append(finding)
     return found
 
 

@@ -110,8 +110,8 @@ def _run_scan(db_path: Path, settings: ScanSettings, executor: Executor, **sourc
     help="JSON/JSONL calls already transcribed elsewhere (shared transcript format).",
 )
 @model_option
-@click.option("--device", default="cpu", show_default=True)
-@click.option("--compute-type", default="int8", show_default=True)
+@click.option("--device", help="cpu or cuda (default from settings: cpu).")
+@click.option("--compute-type", help="CTranslate2 compute type (default from settings: int8).")
 @click.option("--beam-size", type=int, help="Beam size (default from settings: 5).")
 @channels_option
 @click.option(
@@ -181,7 +181,9 @@ def scan(
         settings = audio_settings(
             config, channels, threads, model=model, device=device, compute_type=compute_type, beam_size=beam_size
         )
-    ray_options = dict(address=ray_address, shared_fs=shared_fs, device=device, cpus_per_worker=cpus_per_worker)
+    ray_options = dict(address=ray_address, shared_fs=shared_fs, cpus_per_worker=cpus_per_worker)
+    if settings.transcribe is not None:  # GPUs reserved for the model
+        ray_options["device"] = settings.transcribe.device
     executor = make_executor(engine, workers, **(ray_options if engine == "ray" else {}))
     _run_scan(
         db_path,
@@ -803,17 +805,9 @@ def _print_recall(console, result) -> None:
 @workers_option
 def detect(file, config, workers):
     """Flag violations in the calls of FILE (.json or .jsonl): one JSON finding per line."""
-    from pipeline.calls import read_calls
-    from pipeline.run import detect_stream
+    from pipeline.run import detect_file
 
-    try:
-        results = list(read_calls(file))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise click.ClickException(f"{file}: cannot read ({exc})") from exc
-    for result in results:
-        if result.error:
-            click.echo(result.error, err=True)
-    for record in detect_stream((r.call for r in results if r.call), config, workers):
+    for record in detect_file(file, config, workers):
         if record.error:
             click.echo(record.error, err=True)
         for finding in record.findings:
@@ -834,17 +828,16 @@ def redetect(db_path, config, workers, remeasure_audio):
     """Run detection again on every stored call (after editing lexicons or thresholds)."""
     from pipeline.run import redetect as run_redetect
 
-    if remeasure_audio:
-        from pipeline.metrics import remeasure
-
-        measured = remeasure(store.open_db(db_path), config)
+    arguments = {"db": str(db_path), **({"metrics": True} if remeasure_audio else {})}
+    with local_executor(workers) as executor:
+        progress = run_redetect(store.open_db(db_path), config, executor, arguments, remeasure_audio=remeasure_audio)
+    if progress.remeasured is not None:
+        measured = progress.remeasured
         click.echo(
             f"measured again: {measured.measured} recordings ({measured.skipped} imported transcripts have no audio)"
         )
         for failure in measured.failures:
             click.echo(f"not measured (stored figures kept): {failure}", err=True)
-    with local_executor(workers) as executor:
-        progress = run_redetect(store.open_db(db_path), config, executor, arguments={"db": str(db_path)})
     click.echo(f"{progress.done} calls, {sum(progress.findings.values()) + progress.cross_call} findings")
     click.echo(f"  cross-call rules (quiet_hours, call_frequency, contact_after_refusal): {progress.cross_call}")
     for category, count in sorted(progress.findings.items()):

@@ -12,6 +12,9 @@ text splits into iterations one way only.
 
 from __future__ import annotations
 
+import functools
+import re
+
 try:
     from re import _constants as sre_constants  # Python 3.11+
     from re import _parser as sre_parse
@@ -25,6 +28,15 @@ ANY = None  # a character set that cannot be listed (., \W, a back-reference ...
 CharSet = tuple[frozenset, frozenset, bool] | None
 
 
+@functools.lru_cache(maxsize=8192)
+def compiled(pattern: str) -> re.Pattern:
+    """``re.compile`` with a cache that holds every lexicon's patterns (``re``'s own holds 512,
+    fewer than the lexicons write): a process that reads the lexicons again, for other settings
+    or a changed file, compiles only the patterns it has not seen."""
+    return re.compile(pattern)
+
+
+@functools.lru_cache(maxsize=8192)  # as ``compiled``: each pattern parsed once per process
 def nested_repeat(pattern: str) -> str | None:
     """Why ``pattern`` can backtrack exponentially, or None. ``pattern`` must compile."""
     return _walk(sre_parse.parse(pattern))

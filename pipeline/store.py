@@ -21,7 +21,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -697,6 +697,22 @@ def load_call(db: sqlite_utils.Database, call_id: str) -> Call:
         debtor_id=row[4],
         extra=json.loads(row[5]) if row[5] else {},
     )
+
+
+def load_findings(db: sqlite_utils.Database, call_id: str | None = None) -> list[Finding]:
+    """The stored machine findings, of one call or (``call_id`` None) of every call, by call,
+    time and id: what ``save_call`` and ``replace_findings`` wrote, read back."""
+    names = [f.name for f in fields(Finding)]
+    columns = ", ".join(f'"{name}"' for name in names)
+    where, params = ("WHERE call_id = ?", [call_id]) if call_id is not None else ("", [])
+    rows = db.execute(f"SELECT {columns} FROM findings {where} ORDER BY call_id, start, id", params)
+    findings = []
+    for row in rows:
+        finding = Finding(**dict(zip(names, row)))
+        finding.clauses = json.loads(finding.clauses or "[]")
+        finding.evidence, finding.explanation = finding.evidence or "", finding.explanation or ""
+        findings.append(finding)
+    return findings
 
 
 def latest_reviews(db: sqlite_utils.Database) -> list[dict[str, Any]]:

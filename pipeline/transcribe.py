@@ -44,7 +44,7 @@ import numpy as np
 
 from pipeline.audio import BLOCK_SECONDS, SAMPLE_RATE, Audio
 from pipeline.calls import Segment
-from pipeline.config import ConfigError
+from pipeline.config import ConfigError, read_options
 from pipeline.model import DEFAULT_MODEL_NAME, ModelError, resolve_model
 from pipeline.text import LEXICON_DIR, domain_words, normalize_spacing, to_chinese_punctuation, to_simplified
 
@@ -90,7 +90,8 @@ class TranscribeSettings:
     cpu_threads: int = 0  # 0: CTranslate2's default
     language: str = "zh"
     vad: bool = True
-    batch_size: int = 0  # > 0: faster-whisper's batched pipeline with this many chunks at once
+    batch_size: int = 8  # decode this many speech turns at once (faster-whisper's batched pipeline,
+    # no temperature fallback); 0: one window at a time, with fallback
     no_speech_prob_max: float = 0.6
     avg_logprob_min: float = -1.0
     compression_ratio_max: float = 2.4
@@ -108,22 +109,22 @@ class TranscribeSettings:
 
     @classmethod
     def from_config(cls, config: dict, **overrides) -> TranscribeSettings:
-        """Settings from the ``transcription`` section of the loaded config (``load_config()``).
+        """Settings from the ``transcription`` section of the loaded config (``load_config()``),
+        read as every section is (``pipeline.config.read_options``); ``institutions`` and
+        ``lexicon_dir`` come from the detection section.
 
         ``overrides`` (e.g. command-line options) win over the file; None values are ignored.
         """
-        section = dict(config.get("transcription") or {})
         from pipeline.detect.settings import DetectionSettings
 
+        section = dict(config.get("transcription") or {})
+        for derived in ("institutions", "lexicon_dir"):
+            if derived in section:
+                raise ConfigError(f"transcription.{derived}: not a setting here; write detection.{derived}")
         detection = DetectionSettings.from_config(config)
-        section.setdefault("institutions", list(detection.institutions))
-        section.setdefault("lexicon_dir", detection.lexicon_path)
+        base = cls(institutions=list(detection.institutions), lexicon_dir=detection.lexicon_path)
         section.update({key: value for key, value in overrides.items() if value is not None})
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(section) - set(known))
-        if unknown:
-            raise ConfigError(f"transcription: unknown setting(s) {', '.join(unknown)}")
-        return cls(**section)
+        return read_options(cls, section, "transcription", base)
 
 
 class Transcriber(Protocol):

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from pipeline.errors import CallqaError
-from pipeline.patterns import nested_repeat
+from pipeline.patterns import compiled, nested_repeat
 
 # libyaml's parser when PyYAML was built with it (ten times faster; the same nodes and marks).
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -102,7 +102,7 @@ class YamlDoc:
         """The compiled pattern, or None with the problem recorded: it must compile, and it must
         not nest repeats that can share characters (``patterns.nested_repeat``)."""
         try:
-            compiled = re.compile(pattern)
+            regex = compiled(pattern)
         except re.error as exc:
             self.problem(keys, f"invalid regular expression {pattern!r} ({exc.msg})")
             return None
@@ -110,7 +110,7 @@ class YamlDoc:
         if nested:
             self.problem(keys, f"{pattern!r} {nested}: a long input would make matching take minutes")
             return None
-        return compiled
+        return regex
 
     def unknown_keys(self, mapping: dict, allowed: Iterable[str], keys: tuple) -> None:
         for key in mapping:

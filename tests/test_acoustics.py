@@ -137,6 +137,8 @@ def test_stored_metrics_and_redetect_measures_the_recording_again(tmp_path):
     result = CliRunner().invoke(cli, ["redetect", "--metrics", "--db", str(tmp_path / "qa.db"), "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "measured again: 1 recordings" in result.output
+    [(arguments, counts)] = db.execute("SELECT arguments, counts FROM runs WHERE command = 'redetect'").fetchall()
+    assert json.loads(arguments)["metrics"] and json.loads(counts)["remeasured"] == 1  # one run, recorded
     stored = metrics_of(db, "p1")
     assert stored["agent"]["loudness_peak_db"] == pytest.approx(GAIN_DB, abs=0.1)
     assert stored["call"]["overtalk_count"] == OVERTALKS

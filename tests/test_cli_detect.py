@@ -9,7 +9,7 @@ from pipeline.cli import cli
 from pipeline.config import load_config
 from pipeline.detect import detect_calls
 from pipeline.detect.crosscall import CATEGORIES as CROSS_CALL
-from pipeline.store import save_call
+from pipeline.store import load_findings, save_call
 
 FIELDS = {
     "call_id",
@@ -169,6 +169,6 @@ def test_detect_and_redetect_on_more_than_one_batch_give_the_in_process_findings
         save_call(db, CallRecord(call=call, source_path=f"{k}.json", sha256=f"sha{k}"))
     result = CliRunner().invoke(cli, ["redetect", "--db", str(tmp_path / "qa.db")])
     assert result.exit_code == 0, result.output
-    stored = [(r["call_id"], r["category"], r["segment_index"], r["score"]) for r in db.query("SELECT * FROM findings")]
+    stored = [(f.call_id, f.category, f.segment_index, f.score) for f in load_findings(db)]
     per_call = sorted(row for row in stored if row[1] not in CROSS_CALL)  # redetect also runs the cross-call rules
     assert per_call == sorted((f.call_id, f.category, f.segment_index, f.score) for fs in expected for f in fs)

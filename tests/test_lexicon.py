@@ -10,6 +10,7 @@ from pipeline.detect import detect_call
 from pipeline.detect.homophones import HomophoneRepairer
 from pipeline.detect.lexicon_file import load_category_lexicons
 from pipeline.detect.registry import default_registry
+from pipeline.detect.sound import sentence_bounds
 from pipeline.text import LEXICON_DIR
 from pipeline.yamldoc import LexiconError
 
@@ -394,3 +395,17 @@ def test_shaming_before_an_audience_and_reaching_family_are_threats(text):
 def test_court_papers_claimed_by_a_collector_or_a_denied_claim_are_no_impersonation(text):
     # Court papers claimed by a collector are exaggeration (the ruling on claimed proceedings).
     assert findings_for(OPENING + [("a", text)], "impersonation", config=lexicon_only()) == []
+
+
+@pytest.mark.parametrize(
+    "text, word, sentence",
+    [
+        ("你好。我们明天上门！你等着", "上门", "我们明天上门"),
+        ("欠款1.5万，我们明天上门.你等着", "上门", "欠款1.5万，我们明天上门"),  # a decimal point ends nothing
+        ("我们明天上门", "上门", "我们明天上门"),
+    ],
+)
+def test_a_sentence_ends_at_a_full_stop_but_not_at_a_decimal_point(text, word, sentence):
+    start = text.index(word)
+    left, right = sentence_bounds(text, start, start + len(word))
+    assert text[left:right] == sentence

@@ -15,7 +15,6 @@ from pipeline.cli import cli
 from pipeline.run import FileStage, ScanSettings, Source
 from pipeline.run.run import Progress, pending_files
 
-ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.slow  # starting Ray takes seconds
 
 AUDIO = Path(__file__).resolve().parent.parent / "fixtures" / "audio"
@@ -23,6 +22,7 @@ AUDIO = Path(__file__).resolve().parent.parent / "fixtures" / "audio"
 
 @pytest.fixture(scope="module")
 def local_ray():
+    ray = pytest.importorskip("ray")  # here, not at collection: importing Ray costs a second the fast tier skips
     ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests/
     yield

@@ -4,7 +4,7 @@ import pytest
 
 from fixtures.selfcheck_db import add_call, add_review
 from pipeline.config import load_config
-from pipeline.selfcheck import charts
+from pipeline.selfcheck import charts, report
 from pipeline.selfcheck.report import ReportError, build_report, render_report, write_report
 from pipeline.selfcheck.sampling import SamplingPlan, draw_sample, record_sample
 from pipeline.store import open_db
@@ -100,6 +100,14 @@ def report_html(tmp_path_factory):
     return render_report(build_report(db, 2026, load_config()))
 
 
+@pytest.fixture
+def no_charts(monkeypatch):
+    """For the tests that read the report's text and tables: the two charts take most of a
+    second to draw, and they are checked on their own (test_charts_*, test_write_report_*)."""
+    monkeypatch.setattr(report, "monthly_chart", lambda months: "<svg></svg>")
+    monkeypatch.setattr(report, "category_chart", lambda categories, confidence: "<svg></svg>")
+
+
 def rendered(db, **kwargs):
     return Page(render_report(build_report(db, 2026, load_config(), **kwargs)))
 
@@ -113,7 +121,7 @@ def test_overview_and_counting_rule(report_html):
     assert "最新复核结论不是“误报”" in report_html
 
 
-def test_calls_without_a_start_time_are_reported_as_left_out(report_html, report_db):
+def test_calls_without_a_start_time_are_reported_as_left_out(report_html, report_db, no_charts):
     assert "缺少开始时间" not in report_html
     add_call(report_db, "undated", None, X, "A01")
     html = render_report(build_report(report_db, 2026, load_config()))
@@ -165,7 +173,7 @@ def test_evidence_is_masked_and_dismissed_findings_are_not_examples(report_html)
     assert "old" not in evidence
 
 
-def test_call_ids_agents_and_agencies_holding_numbers_are_masked(report_db):
+def test_call_ids_agents_and_agencies_holding_numbers_are_masked(report_db, no_charts):
     add_call(
         report_db,
         "13987654321",
@@ -180,7 +188,7 @@ def test_call_ids_agents_and_agencies_holding_numbers_are_masked(report_db):
     assert ["***********", "*先生催收 / ***********"] in [r[1:3] for r in examples]
 
 
-def test_latest_sample_estimate(report_db):
+def test_latest_sample_estimate(report_db, no_charts):
     sample = draw_sample(report_db, SamplingPlan(year=2026, seed=4, size=4, by=("agency",)))
     record_sample(report_db, sample, created_by="审计")
     drawn = {label: [c for c, s in sample.calls if s == label] for label in (X, Y)}
@@ -198,7 +206,7 @@ def test_without_a_sample_the_section_says_so(report_html):
     assert "尚无抽样记录" in report_html
 
 
-def test_agency_report(report_db):
+def test_agency_report(report_db, no_charts):
     record_sample(report_db, draw_sample(report_db, SamplingPlan(year=2026, seed=4, size=4, by=("agency",))), "审计")
     page = rendered(report_db, agency=Y)
     assert page.by_id["calls-inspected"].strip() == "3"
@@ -209,13 +217,13 @@ def test_agency_report(report_db):
     assert strata == [Y]
 
 
-def test_agency_report_needs_a_sample_stratified_by_agency(report_db):
+def test_agency_report_needs_a_sample_stratified_by_agency(report_db, no_charts):
     record_sample(report_db, draw_sample(report_db, SamplingPlan(year=2026, seed=4, size=4, by=("month",))), "审计")
     html = render_report(build_report(report_db, 2026, load_config(), agency=Y))
     assert "未按机构分层" in html
 
 
-def test_detector_section_shows_precision_recall_and_warning(report_db):
+def test_detector_section_shows_precision_recall_and_warning(report_db, no_charts):
     config = {**load_config(), "monitoring": {"min_precision": 0.9, "min_reviews": 1}}
     html = render_report(build_report(report_db, 2026, config))
     page = Page(html)
@@ -264,7 +272,7 @@ def test_a_sampled_call_checked_whole_counts_as_reviewed(report_db):
     assert reviewed_sample_call_ids(report_db, sample_id) == reviewed_before | {unreviewed[0]}
 
 
-def test_appeals_upheld_and_overturned_are_counted_by_category(report_db):
+def test_appeals_upheld_and_overturned_are_counted_by_category(report_db, no_charts):
     from pipeline.review import appeals
 
     threat_x1, threat_y3, leak_x3 = (

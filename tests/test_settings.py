@@ -13,6 +13,7 @@ from pipeline.config import (
 )
 from pipeline.config import SECTIONS as SECTIONS_KNOWN
 from pipeline.detect.settings import CallFrequencySettings, DetectionSettings
+from pipeline.transcribe import TranscribeSettings
 
 
 def settings(**changes):
@@ -95,9 +96,14 @@ def test_the_shipped_file_has_no_detection_key_the_settings_do_not_know():
     DetectionSettings.from_config({"detection": raw})  # raises on an unknown key
 
 
-# --- the scan:, scoring: and monitoring: sections (pipeline/config.py) ------------------------
+# --- the transcription:, scan:, scoring: and monitoring: sections ------------------------------
 
-SECTIONS = {"scan": ScanOptions, "scoring": ScoringOptions, "monitoring": MonitoringOptions}
+SECTIONS = {
+    "transcription": TranscribeSettings,
+    "scan": ScanOptions,
+    "scoring": ScoringOptions,
+    "monitoring": MonitoringOptions,
+}
 
 
 @pytest.mark.parametrize("section", SECTIONS)
@@ -123,6 +129,8 @@ def test_the_shipped_file_has_only_the_sections_the_settings_know():
         ("scoring:\n  templates: []\n", "scoring: templates: name at least one"),
         ("detection:\n  lexicn_dir: x\n", r"detection: unknown setting\(s\) lexicn_dir"),
         ("transcription:\n  beamsize: 3\n", r"transcription: unknown setting\(s\) beamsize"),
+        ("transcription:\n  batch_size: eight\n", "transcription.batch_size: must be a whole number"),
+        ("transcription:\n  institutions: [X]\n", "transcription.institutions: not a setting here"),
         ("monitor:\n  min_reviews: 5\n", "unknown section 'monitor'"),
     ],
 )

@@ -39,6 +39,15 @@ def test_a_call_is_stored_whole_and_replaced_whole(db):
     assert load_call(db, "c1").segments[0].text == "新的文本"
 
 
+def test_findings_are_read_back_as_they_were_written(db):
+    written = record(findings=2)
+    written.findings[1].span_start, written.findings[1].span_end = 4, 6
+    save_call(db, written)
+    save_call(db, record("c2", findings=1))
+    assert store.load_findings(db, "c1") == written.findings
+    assert [f.call_id for f in store.load_findings(db)] == ["c1", "c1", "c2"]
+
+
 def test_a_failing_write_leaves_nothing_behind(db):
     broken = record()
     broken.findings[0].severity = None  # NOT NULL: the insert fails after the call row

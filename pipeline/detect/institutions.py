@@ -6,10 +6,8 @@ import re
 
 from pipeline.calls import Call
 from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.sound import CLAUSE_BREAKS, sound_spellings, sound_text
+from pipeline.detect.sound import CLAUSE_BREAKS, sentence_bounds, sound_spellings, sound_text
 from pipeline.detect.view import Utterance
-
-_SENTENCE_END = re.compile(r"[。？！?!]")
 
 NAME_ENDS = re.compile(f"[和与及跟、的{CLAUSE_BREAKS}]")  # where a name said after a suffix ends
 LEADING_I = re.compile(r"(?:我们|我)(?!是|们)")
@@ -183,12 +181,7 @@ def details_blanked(
 def declined_blanked(text: str, rules: DialogueRules) -> str:
     """``text`` with every sentence in which the agent declines to tell blanked: 借款人的具体业务，
     我们只能跟本人讲 names what is withheld."""
-    spans = []
-    for m in rules.declines.finditer(text):
-        start = max((e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())), default=0)
-        end = next((e.start() for e in _SENTENCE_END.finditer(text, m.end())), len(text))
-        spans.append((start, end))
-    return blank(text, spans)
+    return blank(text, [sentence_bounds(text, m.start(), m.end()) for m in rules.declines.finditer(text)])
 
 
 def blank(text: str, spans: list[tuple[int, int]]) -> str:

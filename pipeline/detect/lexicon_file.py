@@ -14,6 +14,7 @@ from typing import Any
 
 from pipeline.categories import CATEGORY_FILE, SEVERITIES, CategoryTable
 from pipeline.detect.sound import checked_regex, sound_text
+from pipeline.patterns import compiled
 from pipeline.yamldoc import LexiconError, YamlDoc
 
 SPEAKER_SCOPES = ("agent", "customer", "any")
@@ -188,10 +189,10 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
             Rule(
                 id=rule_id,
                 label=str(raw.get("label") or rule_id),
-                regex=re.compile("|".join(alternatives)),
+                regex=compiled("|".join(alternatives)),
                 # by_sound: false for rules whose open slots would let any homophone through
                 # (八十八天了 read as 把…填了)
-                sound_regex=re.compile(sound_text("|".join(by_sound)))
+                sound_regex=compiled(sound_text("|".join(by_sound)))
                 if by_sound and raw.get("by_sound", True) is not False
                 else None,
                 keywords=frozenset(

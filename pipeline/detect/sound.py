@@ -12,13 +12,25 @@ import re
 from collections.abc import Callable
 
 from pipeline.detect.prefilter import with_start_filter
+from pipeline.patterns import compiled
 from pipeline.yamldoc import YamlDoc
 
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 # [一-龥] or [\u4e00-\u9fff] has no meaning spelt by sound (Chinese characters become private-use ones)
 HAN_RANGE = re.compile(r"[\u4e00-\u9fff]-[\u4e00-\u9fff]|\\u[4-9][0-9a-fA-F]{3}-")
 CLAUSE_BREAKS = "，。？！；,.?!;…~"
-SENTENCE_ENDS = "。？！.?!"
+# Where a sentence ends: 。？！ and their ASCII forms. A full stop between two digits is a decimal
+# point (1.5万, 3.5%), not the end of a sentence.
+SENTENCE_END = re.compile(r"[。？！?!]|(?<!\d)\.|\.(?!\d)")
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of ``text`` holding ``text[start:end]``: from just after the last sentence end
+    before ``start`` to the first one at or after ``end`` (or the text's ends)."""
+    ends = list(SENTENCE_END.finditer(text))
+    left = max((m.end() for m in ends if m.end() <= start), default=0)
+    right = next((m.start() for m in ends if m.start() >= end), len(text))
+    return left, right
 
 
 @functools.cache
@@ -102,17 +114,17 @@ def sound_spellings(word: str) -> set[str]:
 
 def checked_regex(doc: YamlDoc, pattern: str, keys: tuple) -> re.Pattern | None:
     """``doc.regex`` (it compiles, no nested repeats), and it must also compile spelt by sound."""
-    compiled = doc.regex(pattern, keys)
-    if compiled is None:
+    regex = doc.regex(pattern, keys)
+    if regex is None:
         return None
     try:
         if HAN_RANGE.search(pattern):
             raise re.error("a range of Chinese characters")
-        re.compile(sound_text(pattern))
+        compiled(sound_text(pattern))
     except re.error as exc:
         doc.problem(keys, f"{pattern!r} cannot be matched by sound ({exc.msg}): list the characters instead")
         return None
-    return compiled
+    return regex
 
 
 class SoundRegex:
@@ -124,7 +136,7 @@ class SoundRegex:
 
     def __init__(self, pattern: str):
         self.pattern = pattern
-        self.sound_regex = re.compile(with_start_filter(sound_text(pattern)))
+        self.sound_regex = compiled(with_start_filter(sound_text(pattern)))
 
     def span(self, sound: str) -> tuple[int, int] | None:
         match = self.sound_regex.search(sound)

@@ -12,7 +12,7 @@ from pipeline.run.executors import (
     make_executor,
 )
 from pipeline.run.inputs import ScanError, Source, find_audio, read_manifest
-from pipeline.run.run import Progress, detect_stream, redetect, scan, transcribe_files
+from pipeline.run.run import Progress, detect_file, detect_stream, redetect, scan, transcribe_files
 from pipeline.run.stages import DetectStage, FileStage, FileTask, ScanSettings, audio_settings, worker_threads
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "audio_settings",
     "default_workers",
     "local_workers",
+    "detect_file",
     "detect_stream",
     "find_audio",
     "local_executor",

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import store
-from pipeline.calls import Call, CallRecord
+from pipeline.calls import Call, CallRecord, read_calls
 from pipeline.run.executors import Executor, InProcess, local_executor
 from pipeline.run.inputs import (
     ScanError,
@@ -51,6 +51,7 @@ class Progress:
     scored: int = 0  # calls scored by their scorecard at the end (pipeline/scoring.py)
     finished_runs: list[int] = field(default_factory=list)  # earlier runs that ended early, finished by this one
     nodes: dict[str, int] = field(default_factory=dict)  # calls per cluster node (Ray)
+    remeasured: Any = None  # redetect with remeasure_audio: the recordings measured again (metrics.Remeasured)
 
     @property
     def elapsed(self) -> float:
@@ -82,6 +83,7 @@ class Progress:
             "findings": self.findings,
             "cross_call_findings": self.cross_call,
             **({"nodes": self.nodes} if self.nodes else {}),
+            **({"remeasured": self.remeasured.measured} if self.remeasured is not None else {}),
         }
 
 
@@ -257,12 +259,19 @@ def redetect(
     executor: Executor | None = None,
     arguments: dict[str, Any] | None = None,
     on_progress: Callable[[Progress], None] = lambda p: None,
+    remeasure_audio: bool = False,
 ) -> Progress:
-    """Detection again on every stored call (after editing lexicons or thresholds), as a run.
+    """Detection again on every stored call (after editing lexicons or thresholds), as a run;
+    with ``remeasure_audio`` the stored recordings are first measured again
+    (``metrics.remeasure``, its result in ``progress.remeasured``).
 
     A call whose detection fails keeps its stored findings and is reported.
     """
     run = Run(db, "redetect", arguments, "stored transcripts", on_progress)
+    if remeasure_audio:
+        from pipeline.metrics import remeasure
+
+        run.progress.remeasured = remeasure(db, config)
     call_ids = store.ok_call_ids(db)
     run.progress.total = len(call_ids)
     records = (CallRecord(store.load_call(db, call_id), "", "") for call_id in call_ids)
@@ -276,9 +285,31 @@ def redetect(
 def detect_stream(
     calls: Iterable[Call], config: dict[str, Any] | None = None, workers: int = 2, batch_size: int = BATCH_SIZE
 ) -> Iterator[CallRecord]:
-    """Each call of ``calls`` as a record with its findings, in order (``callqa detect``,
-    ``evaluate``); a call whose detection failed says why in ``error``."""
-    records = (CallRecord(call, "", "") for call in calls)
+    """Each call of ``calls`` as a record with its findings, in order (``evaluate``); a call
+    whose detection failed says why in ``error``."""
+    return _detected_here((CallRecord(call, "", "") for call in calls), config, workers, batch_size)
+
+
+def detect_file(path: str | Path, config: dict[str, Any] | None = None, workers: int = 2) -> Iterator[CallRecord]:
+    """Each call of the file ``path`` (.json or .jsonl) as a record with its findings, in order
+    (``callqa detect``); a call that breaks the format, or whose detection failed, says why in
+    ``error`` and the others go on. A file that cannot be read is a ``ScanError`` at once."""
+    try:
+        results = list(read_calls(path))
+    except OSError as exc:
+        raise ScanError(f"{path}: cannot read ({exc})") from exc
+    records = (
+        CallRecord(result.call, "", "")
+        if result.call
+        else CallRecord(Call(result.location, []), "", "", status="failed", error=result.error)
+        for result in results
+    )
+    return _detected_here(records, config, workers)
+
+
+def _detected_here(
+    records: Iterable[CallRecord], config: dict[str, Any] | None, workers: int, batch_size: int = BATCH_SIZE
+) -> Iterator[CallRecord]:
     with local_executor(workers) as executor:
         yield from _detected(executor, config, records, ordered=True, batch_size=batch_size)
 

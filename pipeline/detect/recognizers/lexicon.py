@@ -16,7 +16,7 @@ from pipeline.detect.lexicon_file import CategoryLexicon, Rule
 from pipeline.detect.prefilter import with_start_filter
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import LexiconSettings
-from pipeline.detect.sound import CLAUSE_BREAKS, SENTENCE_ENDS, SoundRegex
+from pipeline.detect.sound import CLAUSE_BREAKS, SoundRegex, sentence_bounds
 from pipeline.detect.view import CallView, Repair, Utterance
 from pipeline.present.explanation import Explanation, sentence
 
@@ -42,14 +42,6 @@ def _clause_start(text: str, start: int) -> int:
     return max((text.rfind(ch, 0, start) for ch in CLAUSE_BREAKS), default=-1) + 1
 
 
-def _sentence_start(text: str, start: int) -> int:
-    return max((text.rfind(ch, 0, start) for ch in SENTENCE_ENDS), default=-1) + 1
-
-
-def _sentence_end(text: str, end: int) -> int:
-    return min((i for i in (text.find(ch, end) for ch in SENTENCE_ENDS) if i >= 0), default=len(text))
-
-
 def cancelled_by(
     lexicon: CategoryLexicon,
     utterance: Utterance,
@@ -69,14 +61,14 @@ def cancelled_by(
     text, sound = utterance.text, utterance.sound
     # A cue before the hit must be in its clause (你不还，我们就上门 is no negation); a denial
     # after it may close the sentence (黑名单，我们公司是没有的).
-    clause, right = _clause_start(text, start), _sentence_end(text, end)
+    clause, (sentence_start, right) = _clause_start(text, start), sentence_bounds(text, start, end)
     for cancel in [*lexicon.cancels, *(rule.cancels if rule else ())]:
         if not cancel.applies_on(agency):
             continue
         longest = max(map(len, cancel.cues), default=0)
         windows = []
         if cancel.before is not None:
-            left = _sentence_start(text, start) if cancel.sentence else clause
+            left = sentence_start if cancel.sentence else clause
             windows.append(slice(max(left, start - cancel.before - longest), start))
         if cancel.after is not None:
             windows.append(slice(end, min(right, end + cancel.after + longest)))
