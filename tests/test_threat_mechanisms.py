@@ -43,6 +43,9 @@ def threat_found(text, speaker="a"):
         "我一个朋友那边去问过，这种情况可以申请分期。",  # the agent's own friend
         "法官已经裁定了，执行的同志下个月去你家里查封家具。",  # a court's seizure: exaggeration
         "强制执行一启动，人家会到你单位调取工资流水。",
+        "你再不配合，明天就有人到你家带你回所里做笔录。",  # a fake arrest
+        "如果以后确实需要上门，我们会提前预约，并出示工作证。",  # a lawful visit and its conditions
+        "他原来的工作没了，所以一直还不上，这个我们理解。",  # a job lost, told as a fact
     ],
 )
 def test_other_content_is_not_the_agents_threat(text):
@@ -180,3 +183,20 @@ def test_hinted_harm_and_exposure_fire(text):
 )
 def test_care_and_offers_are_no_threat(text):
     assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们老板和你们村那几个大哥关系好，你心里有数。",  # connections to local heavies
+        "派出所里我们是有熟人的，一句话的事。",  # ... or to the police
+        "我打个招呼就把你送进去关几天。",  # 关几天 is no 关机 (a phone switched off)
+        "再拖下去，我们找上你们工地，你这活也别想干了。",  # the workplace found by the agent
+        "你不管他，我们只能打到你们车间去了。",  # the workplace as the only step left
+        "下礼拜还不上，我们还要打给你姐姐。",  # the family as the next step
+        "你的饭碗也就没了，到时候别哭。",
+        "你明明知道他住哪还不讲，这叫包庇，到时候一起追究你。",  # a third party made an accomplice
+    ],
+)
+def test_connections_jobs_and_accomplices_fire(text):
+    assert threat_found(text)
