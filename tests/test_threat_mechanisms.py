@@ -6,14 +6,17 @@ veiled threats that must still fire (a social call, a condition then a visit, an
 contacts, dialect 晓得, calling the family as the next step, a warning about the body). Cancelling
 cues: a span that holds its own negation, what the agent lacks the power to do, another agent's
 words quoted, a denial after the act, lawful conditional consequences; and the harm or exposure
-hinted rather than said that must fire."""
+hinted rather than said that must fire. And a finding of the classifier alone yields to a rule
+that names a neighbouring harm on the same line."""
 
 import copy
 
 import pytest
-from detect_helpers import OPENING, findings_for
+from detect_helpers import OPENING, findings_for, make_call
 
 from pipeline.config import load_config
+from pipeline.detect import Detector, Result
+from pipeline.detect.registry import build_registry
 
 BODY = [("c", "嗯，这个月手头确实紧。"), ("a", "理解，那您看月底前能先还一部分吗？"), ("c", "行，我尽量。")]
 
@@ -200,3 +203,55 @@ def test_care_and_offers_are_no_threat(text):
 )
 def test_connections_jobs_and_accomplices_fire(text):
     assert threat_found(text)
+
+
+# --- the classifier alone yields to a rule naming a neighbouring harm --------------------------
+
+
+class ThreatOnLine(Detector):
+    """Stands in for the utterance model: calls one line a threat, whatever it says."""
+
+    family = "classifier"
+    name = "classifier"
+    categories = ("threat",)
+
+    def __init__(self, segment_index):
+        self.segment_index = segment_index
+
+    def analyze(self, view):
+        segment = view.call.segments[self.segment_index]
+        return [
+            Result(view.call.call_id, "threat", "high", 0.95, segment.start, segment.end, "agent",
+                   self.segment_index, segment.text, ["GB 5.2.1.2"], [self.name])
+        ]  # fmt: skip
+
+
+def classifier_threats(text):
+    """Threat findings when the model alone calls the agent's ``text`` a threat."""
+    detection = copy.deepcopy(lexicon_only()["detection"])
+    registry = build_registry(detection)
+    registry.detectors.append(ThreatOnLine(len(OPENING)))
+    found = registry.analyze(make_call(OPENING + [("a", text)] + BODY))
+    return [f for f in found if f.category == "threat"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你再不还，下周经侦的同志就到你单位把你带走。",  # a fake arrest: exaggeration's rule
+        "这个月的上门费八百块，跟欠款一起交。",  # a visit's fee: extra_fees' rule
+    ],
+)
+def test_the_classifier_alone_yields_to_a_rule_naming_a_neighbouring_harm(text):
+    assert classifier_threats(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您这周能不能先还一部分？",  # no rule names another harm: the model's finding stands
+        "你再不还，我们就去你单位找你。",  # a threat rule agrees: not the model alone
+    ],
+)
+def test_the_classifier_stands_where_no_rule_names_another_harm(text):
+    assert len(classifier_threats(text)) == 1
