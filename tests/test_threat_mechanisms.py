@@ -49,6 +49,7 @@ def threat_found(text, speaker="a"):
         "你再不配合，明天就有人到你家带你回所里做笔录。",  # a fake arrest
         "如果以后确实需要上门，我们会提前预约，并出示工作证。",  # a lawful visit and its conditions
         "他原来的工作没了，所以一直还不上，这个我们理解。",  # a job lost, told as a fact
+        "实在凑不齐，你找你领导预支一点工资也行。",  # the debtor told to reach the boss
     ],
 )
 def test_other_content_is_not_the_agents_threat(text):
@@ -199,6 +200,7 @@ def test_care_and_offers_are_no_threat(text):
         "下礼拜还不上，我们还要打给你姐姐。",  # the family as the next step
         "你的饭碗也就没了，到时候别哭。",
         "你明明知道他住哪还不讲，这叫包庇，到时候一起追究你。",  # a third party made an accomplice
+        "你们经理贵姓？我跟他聊两句，让他把你辞了。",  # the boss asked to fire the debtor
     ],
 )
 def test_connections_jobs_and_accomplices_fire(text):
