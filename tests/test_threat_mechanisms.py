@@ -3,14 +3,20 @@ tests, none copied from a corpus: other categories' content said through 上门/
 (an arrest, an authority's visit, a visit fee, a child's schooling), reports of past visits,
 the customer's question on a mono call, the agent's own relatives, consent-based visits; and the
 veiled threats that must still fire (a social call, a condition then a visit, an enumeration of
-contacts, dialect 晓得, calling the family as the next step, a warning about the body)."""
+contacts, dialect 晓得, calling the family as the next step, a warning about the body). Cancelling
+cues: a span that holds its own negation, what the agent lacks the power to do, another agent's
+words quoted, a denial after the act, lawful conditional consequences; and the harm or exposure
+hinted rather than said that must fire. And a finding of the classifier alone yields to a rule
+that names a neighbouring harm on the same line."""
 
 import copy
 
 import pytest
-from detect_helpers import OPENING, findings_for
+from detect_helpers import OPENING, findings_for, make_call
 
 from pipeline.config import load_config
+from pipeline.detect import Detector, Result
+from pipeline.detect.registry import build_registry
 
 BODY = [("c", "嗯，这个月手头确实紧。"), ("a", "理解，那您看月底前能先还一部分吗？"), ("c", "行，我尽量。")]
 
@@ -38,6 +44,12 @@ def threat_found(text, speaker="a"):
         "你女儿在三中读书吧，征信不好以后政审都过不了。",  # schooling harmed: exaggeration
         "判决一下来，到时候你们公司的人都会知道。",  # exposure as what a trial brings
         "我一个朋友那边去问过，这种情况可以申请分期。",  # the agent's own friend
+        "法官已经裁定了，执行的同志下个月去你家里查封家具。",  # a court's seizure: exaggeration
+        "强制执行一启动，人家会到你单位调取工资流水。",
+        "你再不配合，明天就有人到你家带你回所里做笔录。",  # a fake arrest
+        "如果以后确实需要上门，我们会提前预约，并出示工作证。",  # a lawful visit and its conditions
+        "他原来的工作没了，所以一直还不上，这个我们理解。",  # a job lost, told as a fact
+        "实在凑不齐，你找你领导预支一点工资也行。",  # the debtor told to reach the boss
     ],
 )
 def test_other_content_is_not_the_agents_threat(text):
@@ -67,3 +79,181 @@ def test_the_customers_question_on_a_mono_call_is_no_threat():
 )
 def test_veiled_threats_still_fire(text):
     assert threat_found(text)
+
+
+# --- cancelling cues -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你爸妈那边我们一次都没联系过，你别担心。",  # the span holds the agent's own denial
+        "你通讯录上的人我们不打，只找你本人。",
+        "你们单位的电话我也没打，就想跟你本人谈。",
+    ],
+)
+def test_a_span_holding_its_own_negation_is_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们一个催收公司，哪有权力去你老家抓人，你别听别人瞎说。",
+        "说实话我们也没资格去你单位，就是打电话提醒。",
+        "我们管不了那么多，更没办法上门，只能请你自己上心。",
+    ],
+)
+def test_what_the_agent_lacks_the_power_to_do_is_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您反映之前打电话的那位说要去您单位，这个我们已经记下来了。",  # the agent quoting a colleague
+        "之前那个同事讲要联系您父母，那是他个人的说法，我们向您道歉。",
+    ],
+)
+def test_another_agents_words_quoted_are_no_threat(text):
+    assert not threat_found(text)
+
+
+def test_the_customer_quoting_another_agent_on_a_mono_call_is_no_threat():
+    assert not threat_found("你们的人说要到我家门口堵我，你们这样合法吗？", speaker="u")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "去你们公司找你这种做法，我们早就不做了。",  # a denial after the act
+        "找您家里人施压，那个是违规的，您放心。",
+    ],
+)
+def test_a_denial_after_the_act_is_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如果一直协商不成，我们会按合同约定走诉讼程序，由法院依法判决。",
+        "逾期记录会如实报送征信，这是规定，不是吓唬您。",
+    ],
+)
+def test_lawful_conditional_consequences_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我不管你什么理由，下午不到账我就去你单位。",  # the agent's impatience is no negation
+        "我们不等了，明天一早就派人上门。",
+        "没办法了，只能打给你爸妈。",
+        "你不接电话，你通讯录的人我们挨个打。",  # the debtor's condition is no negation
+    ],
+)
+def test_impatience_and_conditions_are_no_negation(text):
+    assert threat_found(text)
+
+
+# --- harm and exposure hinted ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你住的那栋楼我们去过了，夜里回来的时候小心点。",  # danger hinted at night
+        "这年头外头什么人都有，你自己掂量。",
+        "你这么拖下去，以后你家就别想有安生日子。",  # harassment hinted
+        "你是想逼我们换别的办法跟你谈？",
+        "你借钱的截图我们都存着，万一哪天传出去，可别怪我们没提醒。",  # exposure hinted
+        "我们会让你在你们镇上好好出出名。",
+        "你就不怕你闺女在幼儿园被别的家长指指点点？",  # shaming before the child's world
+    ],
+)
+def test_hinted_harm_and_exposure_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "晚上开车回去慢一点，注意安全。",  # care, not menace
+        "我们可以换别的方式，比如先还最低额。",  # an offer, not a threat
+        "您放心，您的资料不会传出去，我们有保密制度。",
+    ],
+)
+def test_care_and_offers_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们老板和你们村那几个大哥关系好，你心里有数。",  # connections to local heavies
+        "派出所里我们是有熟人的，一句话的事。",  # ... or to the police
+        "我打个招呼就把你送进去关几天。",  # 关几天 is no 关机 (a phone switched off)
+        "再拖下去，我们找上你们工地，你这活也别想干了。",  # the workplace found by the agent
+        "你不管他，我们只能打到你们车间去了。",  # the workplace as the only step left
+        "下礼拜还不上，我们还要打给你姐姐。",  # the family as the next step
+        "你的饭碗也就没了，到时候别哭。",
+        "你明明知道他住哪还不讲，这叫包庇，到时候一起追究你。",  # a third party made an accomplice
+        "你们经理贵姓？我跟他聊两句，让他把你辞了。",  # the boss asked to fire the debtor
+    ],
+)
+def test_connections_jobs_and_accomplices_fire(text):
+    assert threat_found(text)
+
+
+# --- the classifier alone yields to a rule naming a neighbouring harm --------------------------
+
+
+class ThreatOnLine(Detector):
+    """Stands in for the utterance model: calls one line a threat, whatever it says."""
+
+    family = "classifier"
+    name = "classifier"
+    categories = ("threat",)
+
+    def __init__(self, segment_index):
+        self.segment_index = segment_index
+
+    def analyze(self, view):
+        segment = view.call.segments[self.segment_index]
+        return [
+            Result(view.call.call_id, "threat", "high", 0.95, segment.start, segment.end, "agent",
+                   self.segment_index, segment.text, ["GB 5.2.1.2"], [self.name])
+        ]  # fmt: skip
+
+
+def classifier_threats(text):
+    """Threat findings when the model alone calls the agent's ``text`` a threat."""
+    detection = copy.deepcopy(lexicon_only()["detection"])
+    registry = build_registry(detection)
+    registry.detectors.append(ThreatOnLine(len(OPENING)))
+    found = registry.analyze(make_call(OPENING + [("a", text)] + BODY))
+    return [f for f in found if f.category == "threat"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你再不还，下周经侦的同志就到你单位把你带走。",  # a fake arrest: exaggeration's rule
+        "这个月的上门费八百块，跟欠款一起交。",  # a visit's fee: extra_fees' rule
+    ],
+)
+def test_the_classifier_alone_yields_to_a_rule_naming_a_neighbouring_harm(text):
+    assert classifier_threats(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您这周能不能先还一部分？",  # no rule names another harm: the model's finding stands
+        "你再不还，我们就去你单位找你。",  # a threat rule agrees: not the model alone
+    ],
+)
+def test_the_classifier_stands_where_no_rule_names_another_harm(text):
+    assert len(classifier_threats(text)) == 1
