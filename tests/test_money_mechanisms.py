@@ -64,3 +64,47 @@ def test_a_destination_the_agent_provides_is_a_private_channel(text):
 )
 def test_the_lenders_channel_and_other_readings_stay_clean(text):
     assert "private_channel" not in money(text)
+
+
+# --- extra_fees: a fee read by its frame, whatever it is called --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a fee quoted with a price, no verb of paying
+        "加急通道有的，通道费四百。",
+        "出函的费用八百，这个得你掏。",
+        # a clause that opens by paying one
+        "不想我们去你老家也行，交三百块辛苦费。",
+        # a fee named after collecting
+        "你账上这个月多出一笔委外管理费。",
+        # joined to the debt, or kept apart from it
+        "律所的费用两千，你跟欠款一块儿一起转过来。",
+        "和解款六千，加上代理费一千二。",
+        "这笔手续费是另外的，不在欠款里面。",
+        # a deposit held, money to grease someone
+        "想要减免先打两千过来押着，批了再退。",
+        "后台那边要打点一下，你发我三百。",
+    ],
+)
+def test_a_fee_in_its_frame_is_an_extra_fee(text):
+    assert "extra_fees" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "展期在App里申请，展期服务费App上写得清楚，你同意才扣。",  # the lender's app states it
+        "您借的时候本息一共一万二，其中利息和费用两千。",  # the debt stated
+        "分期的话每期手续费三十，是按费率算的。",  # the contract's instalment fee
+        "如果起诉以后法院判了，诉讼费可能由您承担。",  # a court's award, conditional
+        "有些中介帮人做这个，手续费百分之五，您千万别信。",  # a third party's fee, warned against
+        "您反映的这个服务费是放款时扣的，我帮您记下来。",  # the customer's complaint said back
+        "拖到停车场以后停车费一天五十，我们不收。",  # 停车费, negated
+        "您交了这期的还款，我就帮您申请停催。",  # the debt itself paid, no fee
+        "结清证明免费开，一分钱不要。",
+    ],
+)
+def test_the_contracts_charges_and_others_fees_stay_clean(text):
+    assert "extra_fees" not in money(text)
