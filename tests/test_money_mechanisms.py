@@ -108,3 +108,53 @@ def test_a_fee_in_its_frame_is_an_extra_fee(text):
 )
 def test_the_contracts_charges_and_others_fees_stay_clean(text):
     assert "extra_fees" not in money(text)
+
+
+# --- illegal_funding: credit drawn and this debt paid with it; not a question, warning or history --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # credit drawn, the debt paid with it, in one turn
+        "刷你老公的卡，帮你先还五千。",
+        "那个平台新用户马上下款，你下出来先把我这笔结了。",
+        "你在分期乐上借钱，到了拿来还我们。",
+        "你额度下来就能还，去申请一下。",
+        # a loan in someone else's name
+        "拿你表哥的身份证去下个款，不就有了？",
+        "用你同学的手机号注册一个，借两千出来。",
+        # 别的 is other, not a negation
+        "去别的平台借一千出来，先把这个月的平了。",
+        # informal lenders
+        "你们学校不是有校园贷吗，借一下就行。",
+    ],
+)
+def test_credit_urged_to_pay_this_debt_is_illegal_funding(text):
+    assert "illegal_funding" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # asking what the customer owes elsewhere
+        "您是不是在好几个平台都借了，以贷养贷了？",
+        "您现在还有没有别的网贷在还？",
+        # a warning governs its sentence
+        "我们不建议您，用信用卡去还网贷，等于拆东墙补西墙。",
+        "千万别去找放贷的，那些都是高利贷。",
+        # the debt's own history, a third person's borrowing
+        "您是在借呗上借的这笔钱，现在逾期两个月。",
+        "您这笔是从我们平台借出来的，本金六千。",
+        "她借网贷欠了一万多，被平台起诉了。",
+        "您上个月在POS机上刷了两千，已经计入账单。",
+        # bought on credit, not sold: 分期买了 reads as 卖了 by sound
+        "她在网上分期买了一部手机，三个月没还。",
+        # deferral, a threat about frozen pensions, the card's issuer
+        "我们有个办法，申请展期，把这期本金往后挪一挪。",
+        "再不还，你的养老金下个月都取不出来。",
+        "就是您办卡的那个银行，您打个电话问问。",
+    ],
+)
+def test_questions_warnings_and_history_are_not_illegal_funding(text):
+    assert "illegal_funding" not in money(text)
