@@ -41,6 +41,11 @@ def money(text):
         "撤销的钱交到我微信，今天就办。",
         # the official channel said not to count
         "App里还不算数，得走我们这边。",
+        # held by a team or a person of the agency, or the agent's relative
+        "钱交到我们催收三组的账户，我等会发你。",
+        "我把我表弟的卡号给你，你转他那。",
+        # an account said to have changed
+        "我们的还款账号换了，新的我短信发你。",
     ],
 )
 def test_a_destination_the_agent_provides_is_a_private_channel(text):
@@ -60,6 +65,11 @@ def test_a_destination_the_agent_provides_is_a_private_channel(text):
         "您扫一下账单上的二维码，会跳到App还款页面。",  # the lender's code
         "还款账户我用短信发给您，是我们公司的对公账户。",
         "您打开App，转到我们给您的还款页面就行。",
+        # sending an account is neutral: the owner decides, not the sending
+        "我一会把账户发给你，你核对一下户名是不是我们公司。",
+        "还款可以直接还到她的卡上，系统会扣。",  # the debtor's own card
+        "申请通过后App会生成一个上门取件单，快递上门。",  # 取件, not cash fetched
+        "你跟他讲，不还钱你就不租给他了。",  # 不 between: no cash handed over
     ],
 )
 def test_the_lenders_channel_and_other_readings_stay_clean(text):
