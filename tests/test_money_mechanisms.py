@@ -96,6 +96,13 @@ def test_the_lenders_channel_and_other_readings_stay_clean(text):
         # a deposit held, money to grease someone
         "想要减免先打两千过来押着，批了再退。",
         "后台那边要打点一下，你发我三百。",
+        # the price before the fee, the debtor told to pay it now
+        "走加急的话有四百块的审批服务费。",
+        "你今天交八百块结案费，违约金我给你全免。",
+        # 我跟你说 is the agent telling, not reported speech
+        "我跟你说，这个方案需要交两百块的方案费。",
+        # a fee named after mediating or repairing a record, said to be in the sum
+        "调解阶段产生的调解费都算进去了。",
     ],
 )
 def test_a_fee_in_its_frame_is_an_extra_fee(text):
@@ -114,6 +121,10 @@ def test_a_fee_in_its_frame_is_an_extra_fee(text):
         "拖到停车场以后停车费一天五十，我们不收。",  # 停车费, negated
         "您交了这期的还款，我就帮您申请停催。",  # the debt itself paid, no fee
         "结清证明免费开，一分钱不要。",
+        "你这笔两万的消费贷，拖了三个月了。",  # 消费, not a fee
+        "今天结清就撤诉，调解费我们不收你的。",  # negated after the fee
+        "您退回的设备产生了八百元的维修费，目前未支付。",  # the bill is the debt itself
+        "对公账户在年审，你转到我同事的支付宝，我给你报。",  # a private channel, no fee
     ],
 )
 def test_the_contracts_charges_and_others_fees_stay_clean(text):
@@ -134,6 +145,7 @@ def test_the_contracts_charges_and_others_fees_stay_clean(text):
         # a loan in someone else's name
         "拿你表哥的身份证去下个款，不就有了？",
         "用你同学的手机号注册一个，借两千出来。",
+        "我跟你说，你去别的平台借一千出来先还我们。",  # 跟你说 is no reported speech
         # 别的 is other, not a negation
         "去别的平台借一千出来，先把这个月的平了。",
         # informal lenders
