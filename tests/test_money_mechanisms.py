@@ -70,6 +70,9 @@ def test_a_destination_the_agent_provides_is_a_private_channel(text):
         "还款可以直接还到她的卡上，系统会扣。",  # the debtor's own card
         "申请通过后App会生成一个上门取件单，快递上门。",  # 取件, not cash fetched
         "你跟他讲，不还钱你就不租给他了。",  # 不 between: no cash handed over
+        # the speaker pays: the customer's offer, where a mono call's roles were guessed
+        "我发你红包行不行？",
+        "你加我微信，我直接转。",
     ],
 )
 def test_the_lenders_channel_and_other_readings_stay_clean(text):
@@ -176,6 +179,8 @@ def test_credit_urged_to_pay_this_debt_is_illegal_funding(text):
         "我们有个办法，申请展期，把这期本金往后挪一挪。",
         "再不还，你的养老金下个月都取不出来。",
         "就是您办卡的那个银行，您打个电话问问。",
+        # the speaker's own plan: the customer's, where a mono call's roles were guessed
+        "我找朋友借张信用卡刷出来还。",
     ],
 )
 def test_questions_warnings_and_history_are_not_illegal_funding(text):
