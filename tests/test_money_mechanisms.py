@@ -1,0 +1,187 @@
+"""Issue 11, the money categories by frame: an act of paying and where the money goes, a fee and
+what it is charged for, new credit urged and who urges it. Each mechanism has sentences written for
+these tests (none copied from a corpus) in the violating form and in the lawful forms beside it:
+the official channel, the contract's own charges, a warning, a question, the customer's proposal
+said back. The rules alone: the classifier is switched off."""
+
+import pytest
+from detect_helpers import findings_for
+from test_listener_and_channel import OPENING, rules_only
+
+MONEY = ("private_channel", "extra_fees", "illegal_funding")
+RULES_ONLY = rules_only()
+
+
+def money(text):
+    turns = OPENING + [("c", "钱我想办法凑。"), ("a", text), ("c", "好吧。")]
+    return {f.category for f in findings_for(turns, config=RULES_ONLY)} & set(MONEY)
+
+
+# --- private_channel: a payment whose destination the agent hands over or sets up -------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the destination described by where it came from: the agent gave it
+        "你就打到我刚才发给你的那个卡号上。",
+        "钱转到我们提供给你的账户，到了我告诉你。",
+        "我给你个账号，你往里面打三千。",
+        # set up for the purpose: temporary, special, a settlement account
+        "这个账户是临时的，专门收这批减免款。",
+        "你先存到这张临时收款卡里，周五前。",
+        "减免的钱走我们的结算账户，不走那边。",
+        # designated by a body that is not the lender
+        "还到我们调解中心指定的账户，我一会发你。",
+        "钱打进执行局的专用账户，当天给你撤案。",
+        # a phone number, a code pointed at, a person-to-person transfer, paying in (交) to a wallet
+        "你打开支付宝，转到一五九开头的那个号上。",
+        "你扫一下我这个码，付完截个图。",
+        "你用微信给我发个转账，备注你的名字。",
+        "撤销的钱交到我微信，今天就办。",
+        # the official channel said not to count
+        "App里还不算数，得走我们这边。",
+        # held by a team or a person of the agency, or the agent's relative
+        "钱交到我们催收三组的账户，我等会发你。",
+        "我把我表弟的卡号给你，你转他那。",
+        # an account said to have changed
+        "我们的还款账号换了，新的我短信发你。",
+    ],
+)
+def test_a_destination_the_agent_provides_is_a_private_channel(text):
+    assert "private_channel" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您是想转到我个人账户？这个不行，我们只收对公。",  # the customer's proposal said back
+        "存款千万不要转给任何个人账户。",  # the act of paying negated inside the match
+        "我这边给您的账户申请了暂停催收。",  # 给 for, not a payment
+        "他之前是不是还有微信绑定这个号？",  # 还有, not 还 (repay)
+        "我们上门去过两次，都没找到人。",  # 去 sounds like 取: a visit, not cash fetched
+        "就是借钱给他的那家平台，你让他回电。",  # the lender lending, not cash to a colleague
+        "你店里不是有收款码吗，那个你自己留着用。",  # the debtor's own code
+        "您扫一下账单上的二维码，会跳到App还款页面。",  # the lender's code
+        "还款账户我用短信发给您，是我们公司的对公账户。",
+        "您打开App，转到我们给您的还款页面就行。",
+        # sending an account is neutral: the owner decides, not the sending
+        "我一会把账户发给你，你核对一下户名是不是我们公司。",
+        "还款可以直接还到她的卡上，系统会扣。",  # the debtor's own card
+        "申请通过后App会生成一个上门取件单，快递上门。",  # 取件, not cash fetched
+        "你跟他讲，不还钱你就不租给他了。",  # 不 between: no cash handed over
+        # the speaker pays: the customer's offer, where a mono call's roles were guessed
+        "我发你红包行不行？",
+        "你加我微信，我直接转。",
+    ],
+)
+def test_the_lenders_channel_and_other_readings_stay_clean(text):
+    assert "private_channel" not in money(text)
+
+
+# --- extra_fees: a fee read by its frame, whatever it is called --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a fee quoted with a price, no verb of paying
+        "加急通道有的，通道费四百。",
+        "出函的费用八百，这个得你掏。",
+        # a clause that opens by paying one
+        "不想我们去你老家也行，交三百块辛苦费。",
+        # a fee named after collecting
+        "你账上这个月多出一笔委外管理费。",
+        # joined to the debt, or kept apart from it
+        "律所的费用两千，你跟欠款一块儿一起转过来。",
+        "和解款六千，加上代理费一千二。",
+        "这笔手续费是另外的，不在欠款里面。",
+        # a deposit held, money to grease someone
+        "想要减免先打两千过来押着，批了再退。",
+        "后台那边要打点一下，你发我三百。",
+        # the price before the fee, the debtor told to pay it now
+        "走加急的话有四百块的审批服务费。",
+        "你今天交八百块结案费，违约金我给你全免。",
+        # 我跟你说 is the agent telling, not reported speech
+        "我跟你说，这个方案需要交两百块的方案费。",
+        # a fee named after mediating or repairing a record, said to be in the sum
+        "调解阶段产生的调解费都算进去了。",
+    ],
+)
+def test_a_fee_in_its_frame_is_an_extra_fee(text):
+    assert "extra_fees" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "展期在App里申请，展期服务费App上写得清楚，你同意才扣。",  # the lender's app states it
+        "您借的时候本息一共一万二，其中利息和费用两千。",  # the debt stated
+        "分期的话每期手续费三十，是按费率算的。",  # the contract's instalment fee
+        "如果起诉以后法院判了，诉讼费可能由您承担。",  # a court's award, conditional
+        "有些中介帮人做这个，手续费百分之五，您千万别信。",  # a third party's fee, warned against
+        "您反映的这个服务费是放款时扣的，我帮您记下来。",  # the customer's complaint said back
+        "拖到停车场以后停车费一天五十，我们不收。",  # 停车费, negated
+        "您交了这期的还款，我就帮您申请停催。",  # the debt itself paid, no fee
+        "结清证明免费开，一分钱不要。",
+        "你这笔两万的消费贷，拖了三个月了。",  # 消费, not a fee
+        "今天结清就撤诉，调解费我们不收你的。",  # negated after the fee
+        "您退回的设备产生了八百元的维修费，目前未支付。",  # the bill is the debt itself
+        "对公账户在年审，你转到我同事的支付宝，我给你报。",  # a private channel, no fee
+    ],
+)
+def test_the_contracts_charges_and_others_fees_stay_clean(text):
+    assert "extra_fees" not in money(text)
+
+
+# --- illegal_funding: credit drawn and this debt paid with it; not a question, warning or history --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # credit drawn, the debt paid with it, in one turn
+        "刷你老公的卡，帮你先还五千。",
+        "那个平台新用户马上下款，你下出来先把我这笔结了。",
+        "你在分期乐上借钱，到了拿来还我们。",
+        "你额度下来就能还，去申请一下。",
+        # a loan in someone else's name
+        "拿你表哥的身份证去下个款，不就有了？",
+        "用你同学的手机号注册一个，借两千出来。",
+        "我跟你说，你去别的平台借一千出来先还我们。",  # 跟你说 is no reported speech
+        # 别的 is other, not a negation
+        "去别的平台借一千出来，先把这个月的平了。",
+        # informal lenders
+        "你们学校不是有校园贷吗，借一下就行。",
+    ],
+)
+def test_credit_urged_to_pay_this_debt_is_illegal_funding(text):
+    assert "illegal_funding" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # asking what the customer owes elsewhere
+        "您是不是在好几个平台都借了，以贷养贷了？",
+        "您现在还有没有别的网贷在还？",
+        # a warning governs its sentence
+        "我们不建议您，用信用卡去还网贷，等于拆东墙补西墙。",
+        "千万别去找放贷的，那些都是高利贷。",
+        # the debt's own history, a third person's borrowing
+        "您是在借呗上借的这笔钱，现在逾期两个月。",
+        "您这笔是从我们平台借出来的，本金六千。",
+        "她借网贷欠了一万多，被平台起诉了。",
+        "您上个月在POS机上刷了两千，已经计入账单。",
+        # bought on credit, not sold: 分期买了 reads as 卖了 by sound
+        "她在网上分期买了一部手机，三个月没还。",
+        # deferral, a threat about frozen pensions, the card's issuer
+        "我们有个办法，申请展期，把这期本金往后挪一挪。",
+        "再不还，你的养老金下个月都取不出来。",
+        "就是您办卡的那个银行，您打个电话问问。",
+        # the speaker's own plan: the customer's, where a mono call's roles were guessed
+        "我找朋友借张信用卡刷出来还。",
+    ],
+)
+def test_questions_warnings_and_history_are_not_illegal_funding(text):
+    assert "illegal_funding" not in money(text)
