@@ -4,8 +4,8 @@ Each channel (agent, customer, or one ``unknown`` mono channel) is heard on its 
 every segment carries its speaker: the speech regions of all channels (Silero VAD) are laid end
 to end in time order and packed into Whisper windows (``pack_windows``), the windows decoded in
 batches, and each word Whisper writes traced back to the region it was said in; a Whisper
-segment is cut where the turn changes (``split_at_turns``). Whisper reads the call's
-institution names first, and on request the domain's words (``domain_prompt``). Its text is converted
+segment is cut where the turn changes (``split_at_turns``). Whisper can read the call's
+institution names first (``names_prompt``), and the domain's words (``domain_prompt``). Its text is converted
 to simplified script (OpenCC), full-width punctuation and one spacing (``pipeline.text``);
 ``repair_homophones`` then puts back the lexicon words the detectors' homophone engine is sure
 of, keeping the heard text.
@@ -97,12 +97,12 @@ class TranscribeSettings:
     min_rms_dbfs: float = -50.0
     max_repeats: int = 3
     # What Whisper reads before each window: with ``names_prompt``, the call's institution names
-    # (on by default: on the 13 spoken tune calls CER 0.186 → 0.179, customer 0.213 → 0.198, and
-    # agencies' trade names heard, 圣诞 → 盛安, 约性商务 → 越信商务; README); with
-    # ``domain_prompt``, the conversation's domain words after them (off by default: Whisper base
-    # wrote the word list back over short customer turns); ``initial_prompt`` is your own text
-    # instead, ``hotwords`` faster-whisper's hotwords.
-    names_prompt: bool = True
+    # (off by default: on the 13 spoken tune calls CER 0.186 → 0.179 and agencies' trade names
+    # heard, 圣诞 → 盛安, 约性商务 → 越信商务, but the demo's customer reply 是我 turned 指握 on two
+    # more clean files; README); with ``domain_prompt``, the conversation's domain words after
+    # them (off: Whisper base wrote the word list back over short customer turns);
+    # ``initial_prompt`` is your own text instead, ``hotwords`` faster-whisper's hotwords.
+    names_prompt: bool = False
     domain_prompt: bool = False
     initial_prompt: str | None = None
     hotwords: str | None = None
