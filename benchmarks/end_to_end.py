@@ -1,6 +1,6 @@
 """End to end: labelled calls spoken, scanned from audio, scored beside the same calls as text.
 
-    nice -n 10 .venv/bin/python -m benchmarks.end_to_end [--set report|heldout_v1] [--workers N]
+    nice -n 10 .venv/bin/python -m benchmarks.end_to_end [--set report|tune|heldout_v1] [--workers N]
     .venv/bin/python -m benchmarks.end_to_end --folder DIR
 
 The set (``benchmarks/spoken_set.py``) is by default ``report``: a fixed, stratified selection of

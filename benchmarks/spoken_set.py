@@ -1,13 +1,16 @@
 """Labelled sets of whole calls, spoken once with Kokoro and cached outside git.
 
-    .venv/bin/python -m benchmarks.spoken_set [--set report|heldout_v1] [--calls ho-001,...] [--folder DIR]
+    .venv/bin/python -m benchmarks.spoken_set [--set report|tune|heldout_v1] [--calls ho-001,...] [--folder DIR]
 
-Two sets:
+Three sets:
 
 * ``report`` (the end-to-end benchmark's): a fixed selection of calls by the report writers
   (``fixtures/labelled/writers/report``, never tuned on), chosen by ``select_calls`` from their
   labels and lengths only, never from their words or from how the engine scores them. Spoken
   into ``$CALLQA_CACHE/e2e-report``.
+* ``tune``: the same draw from the tune writers (``fixtures/labelled/writers/tune``), whose calls
+  and errors may be read: where recognition's losses are diagnosed and levers chosen. Spoken
+  into ``$CALLQA_CACHE/e2e-tune``.
 * ``heldout_v1`` (the throughput benchmark's): twelve stereo calls of the retired held-out set
   ``fixtures/labelled/heldout_v1``, spoken into ``$CALLQA_CACHE/e2e``.
 
@@ -35,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT_V1 = ROOT / "fixtures" / "labelled" / "heldout_v1" / "calls.jsonl"
 REPORT_WRITERS = ROOT / "fixtures" / "labelled" / "writers" / "report"
+TUNE_WRITERS = ROOT / "fixtures" / "labelled" / "writers" / "tune"
 # Two calls per core category plus clean ones, about ten minutes of speech; stereo calls only
 # (the set has mono variants whose speakers are unknown).
 HELDOUT_V1_CALLS = (
@@ -66,6 +70,11 @@ class Selection:
     # The report writers when the set was drawn: a writer added to the split later would reshuffle
     # the draw, and every figure before it would stop being comparable.
     writers: tuple[str, ...] = ("w6", "w7", "w11", "w12", "w13", "w14")
+
+
+# The tune set: the same draw from the tune writers, whose calls may be read, to find what
+# recognition loses before the report set is measured.
+TUNE_SELECTION = Selection(writers=("w1", "w2", "w3", "w5", "w9", "w10", "w15", "w16"))
 
 
 def call_chars(call: dict) -> int:
@@ -112,12 +121,19 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def report_calls() -> list[dict]:
+def writer_calls(folder: Path, selection: Selection) -> list[dict]:
     from pipeline.detect.registry import CORE_CATEGORIES
 
-    selection = Selection()
-    calls = [call for writer in selection.writers for call in read_jsonl(REPORT_WRITERS / f"{writer}.jsonl")]
+    calls = [call for writer in selection.writers for call in read_jsonl(folder / f"{writer}.jsonl")]
     return select_calls(calls, CORE_CATEGORIES, selection)
+
+
+def report_calls() -> list[dict]:
+    return writer_calls(REPORT_WRITERS, Selection())
+
+
+def tune_calls() -> list[dict]:
+    return writer_calls(TUNE_WRITERS, TUNE_SELECTION)
 
 
 def heldout_v1_calls(call_ids=HELDOUT_V1_CALLS) -> list[dict]:
@@ -125,7 +141,11 @@ def heldout_v1_calls(call_ids=HELDOUT_V1_CALLS) -> list[dict]:
     return [c for c in read_jsonl(HELDOUT_V1) if c["call_id"] in wanted]
 
 
-SETS = {"report": ("e2e-report", report_calls), "heldout_v1": ("e2e", heldout_v1_calls)}
+SETS = {
+    "report": ("e2e-report", report_calls),
+    "tune": ("e2e-tune", tune_calls),
+    "heldout_v1": ("e2e", heldout_v1_calls),
+}
 
 
 def default_folder(name: str = "heldout_v1") -> Path:

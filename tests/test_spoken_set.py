@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.spoken_set import Selection, audio_name, select_calls
+from benchmarks.spoken_set import TUNE_SELECTION, Selection, audio_name, report_calls, select_calls, tune_calls
 
 CORE = ("threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak")
 
@@ -59,3 +59,12 @@ def test_spoken_audio_is_named_by_what_is_said():
     assert audio_name(call) == audio_name(make_call(1, "w6"))
     assert audio_name(call) != audio_name(changed)
     assert audio_name(call).startswith("w6-001-")
+
+
+def test_the_tune_set_is_drawn_from_tune_writers_only_and_the_report_set_from_report_writers_only():
+    # The tune set is read while the engine is shaped; the report set never is.
+    assert not set(TUNE_SELECTION.writers) & set(Selection().writers)
+    tune, report = tune_calls(), report_calls()
+    assert {call["writer"] for call in tune} <= set(TUNE_SELECTION.writers)
+    assert {call["writer"] for call in report} <= set(Selection().writers)
+    assert 10 <= len(tune) <= 16

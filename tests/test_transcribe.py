@@ -510,6 +510,14 @@ def test_own_prompt_and_hotwords_reach_faster_whisper_as_given(monkeypatch, tmp_
     assert FakeBatched.calls[0][1].hotwords == "某某银行 信用卡"
 
 
+def test_the_names_prompt_is_the_calls_institution_names_alone(monkeypatch, tmp_path):
+    transcriber = fake_transcriber(monkeypatch, tmp_path, names_prompt=True, institutions=["华信资产管理有限公司"])
+    transcriber.transcribe(stereo_call(), names=["安达商务咨询有限公司", None, "华信资产管理有限公司"])
+    assert FakeBatched.calls[0][1].initial_prompt == "安达商务咨询有限公司、华信资产管理有限公司。"
+    fake_transcriber(monkeypatch, tmp_path, names_prompt=True).transcribe(stereo_call(), names=[None])
+    assert FakeBatched.calls[0][1].initial_prompt is None  # no names, no prompt
+
+
 def test_no_prompt_by_default(monkeypatch, tmp_path):
     fake_transcriber(monkeypatch, tmp_path).transcribe(stereo_call(), names=["安达商务咨询有限公司"])
     assert FakeBatched.calls[0][1].initial_prompt is None

@@ -136,7 +136,7 @@ class FileStage:
             transcriber = self.transcriber()
             record.model = transcriber.model_name
             # Block by block: memory follows the block, not the call's length. The manifest's
-            # institution names may prime the recogniser (TranscribeSettings.domain_prompt);
+            # institution names may prime the recogniser (TranscribeSettings.names_prompt);
             # stored text holds the homophones the detectors' engine is sure of repaired.
             names = [task.source.meta.get("agency"), task.source.extra.get("lender")]
             for audio, heard in transcriber.transcribe_blocks(blocks, names):
