@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 _WINDOW = 30.0  # seconds of audio Whisper reads at once
 _PACKED = 28.0  # seconds of speech (and kept pauses) packed into one window; on the stereo
 # fixtures 28 against 24 took 15 windows instead of 19 and 55 CPU s instead of 65 at CER 0.135
-_RETRY_WINDOW = 20.0  # a second reading of what Whisper skipped, in shorter windows
+_RETRY_WINDOWS = (20.0, 0.0)  # readings again of what Whisper skipped: shorter windows, then one region each
 _VAD_BLOCK = 120.0  # seconds of a channel given to the voice-activity detector at once: Silero
 # copies its input twice and onnxruntime keeps the arena its largest input needed
 
@@ -315,14 +315,17 @@ class WhisperTranscriber:
     def _transcribe(self, audio: Audio, regions: list[list[tuple[float, float]]], options: dict) -> list[Segment]:
         """The segments heard in ``regions`` (per channel) of ``audio``, in its time."""
         heard = self._hear(audio, regions, _PACKED, options)
-        # Whisper now and then stops before the end of a full window, or loops and is dropped:
-        # the regions it left without words are read again in short windows of their own.
-        missed = [
-            [r for r in channel_regions if not any(s.start < r[1] and s.end > r[0] for s in said)]
-            for channel_regions, said in zip(regions, heard)
-        ]
-        if any(missed):
-            again = self._hear(audio, missed, _RETRY_WINDOW, options, every_region_a_turn=True)
+        # Whisper now and then stops before the end of a full window, loops and is dropped, or
+        # leaves out a line said again word for word in the same window: the regions it left
+        # without words are read again in shorter windows, and what is still missed, each alone.
+        for longest in _RETRY_WINDOWS:
+            missed = [
+                [r for r in channel_regions if not any(s.start < r[1] and s.end > r[0] for s in said)]
+                for channel_regions, said in zip(regions, heard)
+            ]
+            if not any(missed):
+                break
+            again = self._hear(audio, missed, longest, options, every_region_a_turn=True)
             for said, more in zip(heard, again):
                 said.extend(more)
         segments: list[Segment] = []
