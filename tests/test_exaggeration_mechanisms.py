@@ -150,3 +150,58 @@ def test_spaced_recognition_text_still_matches(text):
         }
     )
     assert any(f.category == "exaggeration" for f in detect_call(call, lexicon_only()))
+
+
+# --- proceedings presupposed: withdrawn on payment, papers served, a stage reached ---------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你这周把两万结清，我去找承办法官把案子撤了。",  # an offer to withdraw presupposes a case
+        "今天先打五千过来，我们这边可以给你办暂缓执行。",
+        "钱到账了，派出所那边我们去协调，按不予立案处理。",
+        "诉状副本已经邮寄到你老家了，你爸签收的。",  # papers served
+        "你不到庭也没用，到庭不到庭都是缺席宣判。",
+        "你这个现在已经到了强制执行阶段，不是协商的时候了。",  # a stage said to be reached
+        "调解编号都出来了，你记一下。",
+    ],
+)
+def test_proceedings_presupposed(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如果平台起诉以后您全部还清了，平台一般会申请撤诉。",  # a lawful condition on the suit
+        "您要是先付八百的律师函撤回费，我们就不发了。",  # a fee in the collector's name: extra_fees
+        "我们现在是非诉讼阶段，只是协商，没有起诉您。",
+        "真要起诉的话，起诉状副本是法院送达给您的，不是我们寄。",
+        "外访一次要收六百上门费，是要加到你欠款里的。",  # a collection fee: extra_fees, not this
+        "你再不还，我们就带人上你家那边去找你。",  # people brought to the door: threat, not arrest
+    ],
+)
+def test_lawful_withdrawal_fees_and_visits_are_not_claimed_proceedings(text):
+    assert not flagged_said(text)
+
+
+# --- consequences by themselves: arrest, freezes, the household, schools, the debt grown ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "明天上午人就上门带人，你准备一下。",  # taken away by whoever comes
+        "你不配合，派出所那边下周就传唤你过去。",
+        "银行跟各家平台是联网的，逾期满九十天就自动触发冻结。",  # a freeze that comes by itself
+        "下个月你的支付宝、微信零钱都要封，收不了钱。",
+        "你是他亲弟弟，这个钱你也连带的。",  # liability invented from kinship
+        "你们一个户口本上的，系统里都关联。",
+        "你老婆名下的房子到时候也要执行，夫妻都一样。",
+        "你家孩子以后报名，好一点的学校都不收失信家庭的。",  # schools turning the child away
+        "合同里写着的，每多拖一天就多八十。",  # the debt grown by the day
+    ],
+)
+def test_consequences_that_come_by_themselves(text):
+    assert flagged_said(text)
