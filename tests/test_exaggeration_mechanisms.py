@@ -205,3 +205,33 @@ def test_lawful_withdrawal_fees_and_visits_are_not_claimed_proceedings(text):
 )
 def test_consequences_that_come_by_themselves(text):
     assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "法院一判，直接就从你工资里扣，一个月扣一半。",  # a judgment foretold
+        "这次调解要是谈不拢，我们直接申请强制执行，不用开庭。",  # enforcement with no trial
+        "不然我明天就把你这个转立案庭，排期开庭。",  # court steps said as the caller's
+        "我们已经跟你户籍地派出所报备过了。",  # the police told already
+        "下礼拜就有人上门来拿人，你自己掂量。",
+        "你不还，你爸妈以后房贷都批不下来。",  # the family's loans and cards
+        "你媳妇名下的卡到时候也一起冻结。",
+        "你的驾照和护照到时候都会注销。",  # documents cancelled
+        "违约金滞纳金一加，八千就变两万了。",  # a sum grown by adding charges
+    ],
+)
+def test_court_steps_and_household_consequences(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如果进入诉讼程序，判决生效后仍不履行的，债权人可以申请强制执行。",
+        "材料下周一递交法院，你不信就等着收传票。",  # a suit to come is lawful process
+        "您先等着，我去问一下同事开庭是怎么安排的。",
+    ],
+)
+def test_lawful_court_steps_are_clean(text):
+    assert not flagged_said(text)
