@@ -235,3 +235,31 @@ def test_court_steps_and_household_consequences(text):
 )
 def test_lawful_court_steps_are_clean(text):
     assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你跟他没离婚前借的，到时候把你也列为被执行人。",  # a legal status declared onto someone
+        "你儿子现在被列为村里的重点管控人员了。",
+        "过了六十天还要加收一次性滞纳金八百。",  # a penalty said to be added on
+        "我在派出所有熟人，一句话就能把你弄进去关几天。",
+        "后面法院的传票也会寄过去，你们人事会签收。",
+        "他欠的那一万二被平台起诉了，我们在核实他的收入。",  # the case said to exist already
+    ],
+)
+def test_statuses_penalties_and_cases_declared(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "银行如果走诉讼，会把借款人和担保人一起列为被告，由法院判决。",  # lawful process
+        "逾期超过十天要加收两百块的催收服务费。",  # a collection fee: extra_fees
+        "现在平台准备起诉了，您看怎么处理。",  # 准备 (by sound 备 is 被)
+        "你再帮他一把，不然他征信就毁了。",  # a true harm said strongly
+    ],
+)
+def test_lawful_status_fees_and_plans_are_clean(text):
+    assert not flagged_said(text)

@@ -52,3 +52,19 @@ def test_a_law_firm_naming_itself_on_its_own_call():
     said = "我是正衡律师事务所的调解专员，我们受鑫达分期委托跟您沟通。"
     assert not flagged_said(said, agency="广东正衡律师事务所")
     assert flagged_said(said, agency="鑫达分期")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我是你们乡政府综治办的，有个事要跟你家里说。",
+        "这里是消费者投诉热线12378的回访专员，就您的投诉做个回访。",  # a regulator's hotline
+        "投诉我们会处理，我们监管这边建议您先还款。",
+    ],
+)
+def test_offices_and_hotlines_of_the_state(text):
+    assert flagged_said(text)
+
+
+def test_an_agency_mediator_naming_the_job_is_no_authority():
+    assert not flagged_said("我是调解员，不是执业律师，现在是协商阶段，没有起诉。")
