@@ -263,3 +263,38 @@ def test_statuses_penalties_and_cases_declared(text):
 )
 def test_lawful_status_fees_and_plans_are_clean(text):
     assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "法院这周会给你们公司发协助执行通知书，扣你工资。",  # a court's order said as certain
+        "你们学院知道了是要处分的，严重的直接退学。",  # school discipline
+        "你这情况下周就通报学院。",
+        "你拖一天就多八十，现在已经滚到一万二了。",  # the debt grown
+        "再拖两个礼拜就是两万了。",
+        "你老公你公婆的征信都会一起挂上。",  # the family's credit and pensions
+        "你爸妈的退休金都可能被扣。",
+        "不交的话明天就转到执行局。",  # steps only a court takes
+        "开庭也不用了，直接列入失信。",
+        "我们已经联系了你们镇上的派出所，他们会协查你的下落。",
+        "你这是包庇，到时候一起追责。",
+        "我们会向法院申请吊销你的个人信用资格。",
+    ],
+)
+def test_orders_discipline_growth_and_steps(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "判决生效后，法院可以向您单位发协助执行通知。",  # the lawful sequence
+        "您放心，征信跟家人不是连在一起的。",
+        "学校不会因为这个给您处分。",
+        "逾期记录会同步给人民银行征信中心。",
+        "我们已经联系了您的紧急联系人，请他转告您回电。",
+    ],
+)
+def test_lawful_orders_and_true_records_are_clean(text):
+    assert not flagged_said(text)
