@@ -68,3 +68,35 @@ def test_offices_and_hotlines_of_the_state(text):
 
 def test_an_agency_mediator_naming_the_job_is_no_authority():
     assert not flagged_said("我是调解员，不是执业律师，现在是协商阶段，没有起诉。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "平台报了案，我们这边已经立案侦查了。",  # acts only an authority performs
+        "你今天还清，我这边就给你销案。",
+        "钱到了我们就暂缓执行。",
+        "你配合的话，我们可以不予批捕。",
+        "跟你说实话，我其实是公司法务部的律师。",  # a claim owned up to late
+    ],
+)
+def test_acts_only_an_authority_performs(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "还清了我们这边就结案。",  # an agency closes its own account
+        "我们可以依法起诉，由法院判决。",
+        "如果不还，我们会申请法院查封。",  # asking a court is no claim to be one
+    ],
+)
+def test_an_agency_closing_or_suing_is_no_authority(text):
+    assert not flagged_said(text)
+
+
+def test_a_gap_that_refuses_bu_still_lets_its_homophones_pass():
+    # spelt by sound 部 is 不: the prefilter once skipped every 法务部 before the rules ran
+    assert flagged_said("我是鑫达分期法务部的律师，姓王。")
+    assert not flagged_said("我不是法院的，您放心。")
