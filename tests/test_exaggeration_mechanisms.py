@@ -150,3 +150,151 @@ def test_spaced_recognition_text_still_matches(text):
         }
     )
     assert any(f.category == "exaggeration" for f in detect_call(call, lexicon_only()))
+
+
+# --- proceedings presupposed: withdrawn on payment, papers served, a stage reached ---------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你这周把两万结清，我去找承办法官把案子撤了。",  # an offer to withdraw presupposes a case
+        "今天先打五千过来，我们这边可以给你办暂缓执行。",
+        "钱到账了，派出所那边我们去协调，按不予立案处理。",
+        "诉状副本已经邮寄到你老家了，你爸签收的。",  # papers served
+        "你不到庭也没用，到庭不到庭都是缺席宣判。",
+        "你这个现在已经到了强制执行阶段，不是协商的时候了。",  # a stage said to be reached
+        "调解编号都出来了，你记一下。",
+    ],
+)
+def test_proceedings_presupposed(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如果平台起诉以后您全部还清了，平台一般会申请撤诉。",  # a lawful condition on the suit
+        "您要是先付八百的律师函撤回费，我们就不发了。",  # a fee in the collector's name: extra_fees
+        "我们现在是非诉讼阶段，只是协商，没有起诉您。",
+        "真要起诉的话，起诉状副本是法院送达给您的，不是我们寄。",
+        "外访一次要收六百上门费，是要加到你欠款里的。",  # a collection fee: extra_fees, not this
+        "你再不还，我们就带人上你家那边去找你。",  # people brought to the door: threat, not arrest
+    ],
+)
+def test_lawful_withdrawal_fees_and_visits_are_not_claimed_proceedings(text):
+    assert not flagged_said(text)
+
+
+# --- consequences by themselves: arrest, freezes, the household, schools, the debt grown ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "明天上午人就上门带人，你准备一下。",  # taken away by whoever comes
+        "你不配合，派出所那边下周就传唤你过去。",
+        "银行跟各家平台是联网的，逾期满九十天就自动触发冻结。",  # a freeze that comes by itself
+        "下个月你的支付宝、微信零钱都要封，收不了钱。",
+        "你是他亲弟弟，这个钱你也连带的。",  # liability invented from kinship
+        "你们一个户口本上的，系统里都关联。",
+        "你老婆名下的房子到时候也要执行，夫妻都一样。",
+        "你家孩子以后报名，好一点的学校都不收失信家庭的。",  # schools turning the child away
+        "合同里写着的，每多拖一天就多八十。",  # the debt grown by the day
+    ],
+)
+def test_consequences_that_come_by_themselves(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "法院一判，直接就从你工资里扣，一个月扣一半。",  # a judgment foretold
+        "这次调解要是谈不拢，我们直接申请强制执行，不用开庭。",  # enforcement with no trial
+        "不然我明天就把你这个转立案庭，排期开庭。",  # court steps said as the caller's
+        "我们已经跟你户籍地派出所报备过了。",  # the police told already
+        "下礼拜就有人上门来拿人，你自己掂量。",
+        "你不还，你爸妈以后房贷都批不下来。",  # the family's loans and cards
+        "你媳妇名下的卡到时候也一起冻结。",
+        "你的驾照和护照到时候都会注销。",  # documents cancelled
+        "违约金滞纳金一加，八千就变两万了。",  # a sum grown by adding charges
+    ],
+)
+def test_court_steps_and_household_consequences(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如果进入诉讼程序，判决生效后仍不履行的，债权人可以申请强制执行。",
+        "材料下周一递交法院，你不信就等着收传票。",  # a suit to come is lawful process
+        "您先等着，我去问一下同事开庭是怎么安排的。",
+    ],
+)
+def test_lawful_court_steps_are_clean(text):
+    assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你跟他没离婚前借的，到时候把你也列为被执行人。",  # a legal status declared onto someone
+        "你儿子现在被列为村里的重点管控人员了。",
+        "过了六十天还要加收一次性滞纳金八百。",  # a penalty said to be added on
+        "我在派出所有熟人，一句话就能把你弄进去关几天。",
+        "后面法院的传票也会寄过去，你们人事会签收。",
+        "他欠的那一万二被平台起诉了，我们在核实他的收入。",  # the case said to exist already
+    ],
+)
+def test_statuses_penalties_and_cases_declared(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "银行如果走诉讼，会把借款人和担保人一起列为被告，由法院判决。",  # lawful process
+        "逾期超过十天要加收两百块的催收服务费。",  # a collection fee: extra_fees
+        "现在平台准备起诉了，您看怎么处理。",  # 准备 (by sound 备 is 被)
+        "你再帮他一把，不然他征信就毁了。",  # a true harm said strongly
+    ],
+)
+def test_lawful_status_fees_and_plans_are_clean(text):
+    assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "法院这周会给你们公司发协助执行通知书，扣你工资。",  # a court's order said as certain
+        "你们学院知道了是要处分的，严重的直接退学。",  # school discipline
+        "你这情况下周就通报学院。",
+        "你拖一天就多八十，现在已经滚到一万二了。",  # the debt grown
+        "再拖两个礼拜就是两万了。",
+        "你老公你公婆的征信都会一起挂上。",  # the family's credit and pensions
+        "你爸妈的退休金都可能被扣。",
+        "不交的话明天就转到执行局。",  # steps only a court takes
+        "开庭也不用了，直接列入失信。",
+        "我们已经联系了你们镇上的派出所，他们会协查你的下落。",
+        "你这是包庇，到时候一起追责。",
+        "我们会向法院申请吊销你的个人信用资格。",
+    ],
+)
+def test_orders_discipline_growth_and_steps(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "判决生效后，法院可以向您单位发协助执行通知。",  # the lawful sequence
+        "您放心，征信跟家人不是连在一起的。",
+        "学校不会因为这个给您处分。",
+        "逾期记录会同步给人民银行征信中心。",
+        "我们已经联系了您的紧急联系人，请他转告您回电。",
+    ],
+)
+def test_lawful_orders_and_true_records_are_clean(text):
+    assert not flagged_said(text)

@@ -1,0 +1,102 @@
+"""impersonation by mechanism (issue 11): speaking for an authority rather than claiming to be it,
+state offices no earlier list held (mediation and arbitration bodies, street and community
+offices, financial regulators), an office as the speaker's own, a letter said to come from one;
+against truthful agencies, lenders' instructions and advice. Every sentence is written for
+these tests; none is copied from a corpus. The rules alone: the classifier is switched off."""
+
+import pytest
+from detect_helpers import OPENING, findings_for
+from test_exaggeration_mechanisms import BODY, lexicon_only
+
+
+def flagged_said(text, **fields) -> bool:
+    return bool(findings_for(OPENING + [("a", text)] + BODY, "impersonation", config=lexicon_only(), **fields))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我这边是江北区人民调解委员会，找您谈一下网贷纠纷的事。",  # state offices not in the old list
+        "这里是市仲裁中心，你的借款合同纠纷已经有结果了。",
+        "我是你们片区的网格员，街道让我上门前先跟你通个气。",
+        "我这边是地方金融管理局清理办的，你在名单上。",
+        "我们是省金融监管局消费者权益保护处的。",  # 消费 is no fee (the letter-fee cue)
+        "高新区法院把你的案子委派给我们做诉前调解。",  # speaking on behalf of one
+        "你们镇上派出所的指导员让我给你带个话，赶紧还。",
+        "我们跟区检察院那边是联合办案的，你别不当回事。",
+        "我们法院这边不报工号，你按我说的做就行。",  # an office as the speaker's own
+        "区公安分局的，你涉嫌骗贷，明天来一趟。",  # named as the answer to who is calling
+        "这封是法院的开庭通知，你签收一下。",  # a letter said to come from one
+        "明天执行局的同志会直接给你打电话，注意接。",
+    ],
+)
+def test_speaking_as_or_for_an_authority(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们受平台委托，跟您沟通还款的事。",  # a lender's instruction is no authority's
+        "如果协商不成，您可以向人民调解组织申请调解，这是您的权利。",  # advice
+        "我们跟法院没有任何关系，这点您放心。",  # negated
+        "银行以后可能会委托合作的催收机构联系您。",
+        "您好，我们是鑫达分期的，想跟您核实一下还款计划。",
+    ],
+)
+def test_lenders_advice_and_denials_are_clean(text):
+    assert not flagged_said(text)
+
+
+def test_a_law_firm_naming_itself_on_its_own_call():
+    said = "我是正衡律师事务所的调解专员，我们受鑫达分期委托跟您沟通。"
+    assert not flagged_said(said, agency="广东正衡律师事务所")
+    assert flagged_said(said, agency="鑫达分期")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我是你们乡政府综治办的，有个事要跟你家里说。",
+        "这里是消费者投诉热线12378的回访专员，就您的投诉做个回访。",  # a regulator's hotline
+        "投诉我们会处理，我们监管这边建议您先还款。",
+    ],
+)
+def test_offices_and_hotlines_of_the_state(text):
+    assert flagged_said(text)
+
+
+def test_an_agency_mediator_naming_the_job_is_no_authority():
+    assert not flagged_said("我是调解员，不是执业律师，现在是协商阶段，没有起诉。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "平台报了案，我们这边已经立案侦查了。",  # acts only an authority performs
+        "你今天还清，我这边就给你销案。",
+        "钱到了我们就暂缓执行。",
+        "你配合的话，我们可以不予批捕。",
+        "跟你说实话，我其实是公司法务部的律师。",  # a claim owned up to late
+    ],
+)
+def test_acts_only_an_authority_performs(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "还清了我们这边就结案。",  # an agency closes its own account
+        "我们可以依法起诉，由法院判决。",
+        "如果不还，我们会申请法院查封。",  # asking a court is no claim to be one
+    ],
+)
+def test_an_agency_closing_or_suing_is_no_authority(text):
+    assert not flagged_said(text)
+
+
+def test_a_gap_that_refuses_bu_still_lets_its_homophones_pass():
+    # spelt by sound 部 is 不: the prefilter once skipped every 法务部 before the rules ran
+    assert flagged_said("我是鑫达分期法务部的律师，姓王。")
+    assert not flagged_said("我不是法院的，您放心。")
