@@ -7,16 +7,26 @@ import re
 from pipeline.categories import category_table
 from pipeline.detect.base import Detector, Result, lowered_if_guessed, span_result
 from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.institutions import InstitutionFinder, agency_names, details_blanked, trade_name
+from pipeline.detect.institutions import InstitutionFinder, call_names, details_blanked, trade_name
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import DisclosureSettings, LexiconSettings
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation, joined, sentence
 
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
-ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s]{0,6}[吗么嘛]")  # after a name: the company called, not the caller's
+# after a name: the company called, not the caller's (是华腾科技吗); a 是 between starts another
+# question (速享花贷后，是易军吗 names the caller's)
+ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s是]{0,6}[吗么嘛]")
 CUSTOMER_NAMES = re.compile(r"(?:你|您)(?:们)?(?:是)?(?P<name>[^，。？！,.?!\s的你您]{2,8})的")  # 你是锦官城的小李吧
 AFFIRMS = re.compile(r"^(?:喂|嗯|啊|哎|诶)?[，,\s]*(?:对+|是的|是啊|是|没错|对的|嗯)(?:[，。！,.!、\s對对]|是我|$)")
+
+
+def as_heard(u: Utterance) -> str:
+    """The utterance as speech recognition wrote it, before the homophone repair (same length)."""
+    chars = list(u.text)
+    for r in u.repairs:
+        chars[r.start : r.end] = r.heard
+    return "".join(chars)
 
 
 class DisclosureRecognizer(Detector):
@@ -25,6 +35,9 @@ class DisclosureRecognizer(Detector):
     The window is the agent's first ``agent_turns`` substantive turns (greetings and
     喂喂听得到吗 do not count) and every agent turn that starts within ``seconds`` of the
     call's start, whichever reaches further: a name given a little late is still a disclosure.
+    A name is whatever introduces an organisation (``InstitutionFinder``), the call's ``agency``
+    field, or a name the agent gives anywhere in the call said in the window in any words: 你悦分期
+    那笔 names 悦分期 when the agent says later 帮悦分期催收的.
     An agent who introduces themselves as an authority (a court, the police, a mediation
     committee) before naming an institution of their own fakes it, whatever lender they name
     beside the pose. A call that reached
@@ -113,11 +126,12 @@ class DisclosureRecognizer(Detector):
 
     def _own_names(self, u: Utterance, extra: list[str], trade: str | None = None) -> list[tuple[int, int]]:
         """Names the agent gives as its own: not the company it asks for (是华腾科技吗). The
-        agency's trade name (有米 of 深圳有米信息技术有限公司) counts as written: two characters
-        by sound would be too many words."""
+        agency's trade name (有米 of 深圳有米信息技术有限公司) counts as written, or as heard
+        before a homophone repair took it for a word (你的花橙借条 repaired to 你的话橙借条): two
+        characters by sound would be too many words."""
         spans = self.finder.spans(u, extra)
-        if trade and (at := u.text.find(trade)) >= 0:
-            spans.append((at, at + len(trade)))
+        if trade:
+            spans += [m.span() for text in (u.text, as_heard(u)) for m in re.finditer(re.escape(trade), text)]
         return [span for span in spans if not ASKED_ABOUT.match(u.text, span[1])]
 
     def _asked_who_calls(self, view: CallView, agent: Utterance) -> bool:
@@ -132,7 +146,7 @@ class DisclosureRecognizer(Detector):
         return False
 
     def analyze(self, view: CallView) -> list[Result]:
-        extra = agency_names(view.call, self.rules)
+        extra = call_names(view, self.finder, self.rules)
         trade = trade_name(view.call, self.rules)
         window = self.window(view, extra)
         if not window or self._wrong_number(view, window[-1].segment.end, extra):
