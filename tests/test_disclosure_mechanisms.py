@@ -100,3 +100,59 @@ def test_a_bare_kind_is_no_name(introduction):
 )
 def test_a_fake_official_body_is_no_institution(introduction):
     assert flagged(opening(introduction))
+
+
+def test_a_courier_or_other_trade_posed_as_is_no_name():
+    turns = [
+        ("a", "喂，请问是邝家豪的姐姐吗？"),
+        ("c", "是啊，哪位？"),
+        ("a", "我这边是快递的，有个件要给邝家豪，他住哪里？"),
+        ("c", "他在番禺租房，你到底是哪里的？"),
+        ("a", "直说吧，我是收账的，你弟借了八千不还。"),
+    ]
+    assert flagged(turns)
+
+
+def test_a_name_given_only_when_asked_which_after_a_bare_kind_and_the_debt_is_late():
+    turns = [
+        ("a", "喂，请问是邝家豪吗？"),
+        ("c", "是的。"),
+        ("a", "我们是消费金融公司的，您的借款逾期二十天了，一千六。"),
+        ("c", "哪家消费金融？我借了好几个。"),
+        ("a", "我们是朗月消费金融，您在朗月借的这笔。"),
+    ]
+    assert flagged(turns)
+
+
+def test_a_name_given_at_the_first_who_calls_is_on_time():
+    turns = [
+        ("a", "喂，请问是邝家豪吗？您的借款逾期二十天了，一千六。"),
+        ("c", "哪家的？"),
+        ("a", "我们是朗月消费金融。"),
+    ]
+    assert not flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "says",
+    [
+        "我是他闺女，他换了新号，这是我的手机。",  # a relative: a contact, owed the name
+        "邝家豪是我表弟，这个号码他早不用了。",
+    ],
+)
+def test_a_relative_who_says_wrong_number_is_still_owed_the_name(says):
+    turns = [
+        ("a", "喂，邝家豪吗？"),
+        ("c", "你打错了，" + says),
+        ("a", "那你跟他说一声，他那笔八千逾期三个月了，让他赶紧还。"),
+    ]
+    assert flagged(turns)
+
+
+def test_a_stranger_who_says_wrong_number_first_is_owed_nothing():
+    turns = [
+        ("a", "喂，请问是邝家豪吗？"),
+        ("c", "打错了，这个号码我刚办的，不认识他。"),
+        ("a", "好的，打扰了。"),
+    ]
+    assert not flagged(turns)

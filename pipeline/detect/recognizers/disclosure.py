@@ -98,14 +98,16 @@ class DisclosureRecognizer(Detector):
     def _wrong_number(self, view: CallView, until: float, extra: list[str]) -> bool:
         """A stranger said it was a wrong number before the agent said anything about the debt
         (the ruling on wrong numbers: an agent who launched into the collection first still owed
-        the name), and nobody on the line said they know the debtor."""
+        the name), and nobody on the line said, then or later, that they know the debtor: a
+        relative who first says 打错了 was a contact all along."""
+        customer = [u for u in view.utterances if u.role == "customer"]
+        if any(self.rules.knows_debtor.span(u.sound) for u in customer):
+            return False
         stranger = False
         for u in view.utterances:
             if u.segment.start > until:
                 break
             if u.role == "customer":
-                if self.rules.knows_debtor.span(u.sound):
-                    return False
                 stranger = stranger or bool(self.rules.wrong_number.span(u.sound))
             elif not stranger and self._tells_debt(u, extra):
                 return False
@@ -145,6 +147,15 @@ class DisclosureRecognizer(Detector):
                 return True
         return False
 
+    def _introduced_as_kind(self, u: Utterance) -> bool:
+        """The agent introduced the caller by a bare kind of institution (我们是消费金融公司的,
+        我这边是平台的): an introduction whose name is made only of kinds."""
+        return any(
+            not self.finder.kinds.sub("", match.group("name"))
+            for regex in self.finder.introductions
+            for match in regex.finditer(u.text)
+        )
+
     def analyze(self, view: CallView) -> list[Result]:
         extra = call_names(view, self.finder, self.rules)
         trade = trade_name(view.call, self.rules)
@@ -168,7 +179,9 @@ class DisclosureRecognizer(Detector):
             if names or self._named_by_customer(u, previous, extra):
                 return []
             told = told or self._tells_debt(u, extra)
-            evaded = evaded or (asked and told)
+            # told the debt while answering who calls, or while giving only a kind (我们是消费金融
+            # 公司的): a name given when the listener asks (which one?) comes because they insisted
+            evaded = evaded or (told and (asked or self._introduced_as_kind(u)))
         first, last = window[0].segment, window[-1].segment
         text = sentence("disclosure.missing", count=len(window), start=first.start, end=last.end)
         intro = next((m.group(0) for u in window for m in [INTRODUCTION.search(u.text)] if m), None)
