@@ -156,3 +156,14 @@ def test_a_stranger_who_says_wrong_number_first_is_owed_nothing():
         ("a", "好的，打扰了。"),
     ]
     assert not flagged(turns)
+
+
+def test_a_lender_mentioned_in_the_debt_talk_but_named_only_once_the_listener_insisted_is_late():
+    turns = [
+        ("a", "喂，邝家豪吗？你朗分期那笔一千六，逾期二十天了。"),
+        ("c", "你哪位？"),
+        ("a", "你先说今天能不能还。"),
+        ("c", "你不说是哪里的，我凭什么跟你说？"),
+        ("a", "行行行，我是朗分期贷后的。"),
+    ]
+    assert flagged(turns)

@@ -7,7 +7,7 @@ import re
 from pipeline.categories import category_table
 from pipeline.detect.base import Detector, Result, lowered_if_guessed, span_result
 from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.institutions import InstitutionFinder, call_names, details_blanked, trade_name
+from pipeline.detect.institutions import InstitutionFinder, agency_names, call_names, details_blanked, trade_name
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import DisclosureSettings, LexiconSettings
 from pipeline.detect.view import CallView, Utterance
@@ -35,9 +35,10 @@ class DisclosureRecognizer(Detector):
     The window is the agent's first ``agent_turns`` substantive turns (greetings and
     喂喂听得到吗 do not count) and every agent turn that starts within ``seconds`` of the
     call's start, whichever reaches further: a name given a little late is still a disclosure.
-    A name is whatever introduces an organisation (``InstitutionFinder``), the call's ``agency``
-    field, or a name the agent gives anywhere in the call said in the window in any words: 你悦分期
-    那笔 names 悦分期 when the agent says later 帮悦分期催收的.
+    A name is whatever introduces an organisation (``InstitutionFinder``) or the call's ``agency``
+    field; a name the agent gives anywhere in the call, said in the window in other words, names
+    it too (你悦分期那笔 when the agent says later 帮悦分期催收的), unless the listener then has
+    to insist on who is calling.
     An agent who introduces themselves as an authority (a court, the police, a mediation
     committee) before naming an institution of their own fakes it, whatever lender they name
     beside the pose. A call that reached
@@ -157,18 +158,19 @@ class DisclosureRecognizer(Detector):
         )
 
     def analyze(self, view: CallView) -> list[Result]:
-        extra = call_names(view, self.finder, self.rules)
+        own = agency_names(view.call, self.rules)
+        given = call_names(view, self.finder, self.rules)  # the agency's and every name the agent gives
         trade = trade_name(view.call, self.rules)
-        window = self.window(view, extra)
-        if not window or self._wrong_number(view, window[-1].segment.end, extra):
+        window = self.window(view, given)
+        if not window or self._wrong_number(view, window[-1].segment.end, given):
             return []
-        posed, told, evaded = None, False, False
+        posed, told, evaded, insisted, mentioned = None, False, False, False, False
         for at, u in enumerate(window):
             asked = self._asked_who_calls(view, u)
             if evaded and asked:  # asked again after an evasion: a name now is given because they insisted
-                window = window[:at]
+                window, insisted = window[:at], True
                 break
-            names = self._own_names(u, extra, trade)
+            names = self._own_names(u, own, trade)
             match = self.rules.poses_as_authority.search(u.text)
             # a pose before any name of its own hides the institution (我是某某法院委托的…), a
             # name said first does not (我这边是嘉禾银行和公安经侦的联合办公室)
@@ -176,12 +178,17 @@ class DisclosureRecognizer(Detector):
                 posed = match.group(0)
                 break
             previous = view.utterances[u.index - 1] if u.index else None
-            if names or self._named_by_customer(u, previous, extra):
+            if names or self._named_by_customer(u, previous, given):
                 return []
-            told = told or self._tells_debt(u, extra)
+            # a name the agent gives elsewhere in the call, said here in other words (你悦分期那笔
+            # 两千二): it discloses, unless the listener then has to insist on who is calling
+            mentioned = mentioned or bool(self._own_names(u, given))
+            told = told or self._tells_debt(u, given)
             # told the debt while answering who calls, or while giving only a kind (我们是消费金融
             # 公司的): a name given when the listener asks (which one?) comes because they insisted
             evaded = evaded or (told and (asked or self._introduced_as_kind(u)))
+        if mentioned and not insisted and not posed:
+            return []
         first, last = window[0].segment, window[-1].segment
         text = sentence("disclosure.missing", count=len(window), start=first.start, end=last.end)
         intro = next((m.group(0) for u in window for m in [INTRODUCTION.search(u.text)] if m), None)
@@ -190,7 +197,7 @@ class DisclosureRecognizer(Detector):
         elif intro:
             text = joined(text, sentence("disclosure.introduction", introduction=intro))
         after_window = view.utterances[window[-1].index + 1 :]
-        later = next((u for u in after_window if u.role == "agent" and self._own_names(u, extra, trade)), None)
+        later = next((u for u in after_window if u.role == "agent" and self._own_names(u, given, trade)), None)
         if later:
             text = joined(text, sentence("disclosure.named_later", at=later.segment.start))
         guessed = any(u.role_reason for u in window)
