@@ -43,6 +43,11 @@ def opening(introduction: str) -> list[tuple[str, str]]:
         "我是朗分期法务部的。",
         "我们平台叫蓝莓借钱，我是贷后的小何。",  # what the organisation is called
         "受朗分期委托，跟您说个事。",
+        "我们蓝莓借钱公司想跟您确认一下。",  # 我们 before the name
+        "我这里是蓝莓借钱，跟您说个事。",  # longer than a person's name
+        "蓝莓借钱这边的，跟您说个事。",  # the caller placed in the organisation
+        "我是代表蓝莓借钱的松果商务。",
+        "我系蓝莓借钱嘅，想同你倾下。",  # Cantonese, read as Mandarin
     ],
 )
 def test_an_open_ended_name_is_a_disclosure(introduction):
@@ -84,6 +89,9 @@ def test_the_agencys_trade_name_counts_as_heard_before_a_homophone_repair():
         "我这边是商务服务公司的，跟您说个事。",
         "我是追账的，跟您说个事。",  # the job is no name
         "我们是第三方，跟平台都有合作。",
+        "我们是委外机构的，跟您说个事。",
+        "我是外访组的，跟您说个事。",  # a team or department is no name
+        "我是小张，公司财务这边的。",
     ],
 )
 def test_a_bare_kind_is_no_name(introduction):
@@ -96,6 +104,8 @@ def test_a_bare_kind_is_no_name(introduction):
         "我是调解中心的，跟您说个事。",
         "我这边是诉前调解中心的，受朗分期委托。",  # a court's pre-trial mediation, lender beside it
         "我们是网贷清理办公室的，跟您说个事。",
+        "我是互联网金融协会的，跟您说个事。",
+        "我是执行局的，跟您说个事。",
     ],
 )
 def test_a_fake_official_body_is_no_institution(introduction):

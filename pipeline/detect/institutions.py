@@ -73,9 +73,9 @@ class InstitutionFinder:
             # a name ending in a suffix was judged above (催收公司的客服 is no name)
             if name_start is not None and not self.ends_with_suffix.search(sound[name_start : match.start()]):
                 found.append((name_start, match.start()))
-        for regex in self.introductions:
+        for regex in self.introductions:  # on the text read as Mandarin (我系X嘅 as 我是X的), same length
             at = 0
-            while match := regex.search(text, at):
+            while match := regex.search(utterance.mandarin, at):
                 # a refused candidate (这边是青柚借钱) may hide a name further on (青柚借钱), or
                 # behind the words that introduce it (我有米花贷后的: 有米花)
                 start, end = match.span("name")
