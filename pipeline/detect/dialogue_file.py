@@ -42,6 +42,7 @@ class DialogueRules:
     business_words: list[str]  # 信息咨询, 商务服务: what kind of company, stripped to its trade name
     introductions: list[re.Pattern]  # the act of introducing an organisation; group `name` is its name
     kinds: list[str]  # bare kinds of institution and departments: a name made only of these is none
+    brand_endings: list[str]  # kinds that after one character of its own make a brand (悦分期)
     not_name_parts: list[str]  # a candidate name holding one of these is talk, not a name
     poses_as_authority: re.Pattern  # the agent introduces themselves as a court, the police...; group `authority`
     filler: re.Pattern
@@ -134,6 +135,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "business_words",
         "introductions",
         "kinds",
+        "brand_endings",
         "not_name_parts",
         "poses_as_authority",
         "filler",
@@ -261,6 +263,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         business_words=sorted(words("business_words"), key=len, reverse=True),
         introductions=introductions,
         kinds=sorted(words("kinds"), key=len, reverse=True),
+        brand_endings=words("brand_endings"),
         not_name_parts=words("not_name_parts"),
         poses_as_authority=poses_as_authority,
         filler=filler or re.compile("^$"),

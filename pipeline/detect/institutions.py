@@ -37,7 +37,11 @@ class InstitutionFinder:
         self.not_names = rules.not_names
         self.not_institutions = rules.not_institutions
         self.introductions = rules.introductions
-        self.kinds = re.compile("|".join(re.escape(k) for k in rules.kinds) or r"(?!x)x")
+        # what kind of business a company is (商务, 信息咨询) is a kind too: 我是咨询公司的 names nobody
+        kinds = sorted({*rules.kinds, *rules.business_words}, key=len, reverse=True)
+        self.kinds = re.compile("|".join(re.escape(k) for k in kinds) or r"(?!x)x")
+        endings = "|".join(re.escape(w) for w in rules.brand_endings) or r"(?!x)x"
+        self.one_character_brand = re.compile(f"[^{CLAUSE_BREAKS}](?:{endings})")
         self.not_name_parts = rules.not_name_parts
 
     def spans(self, utterance: Utterance, extra_names: list[str] = ()) -> list[tuple[int, int]]:
@@ -67,9 +71,9 @@ class InstitutionFinder:
             # a name ending in a suffix was judged above (催收公司的客服 is no name)
             if name_start is not None and not self.ends_with_suffix.search(sound[name_start : match.start()]):
                 found.append((name_start, match.start()))
-        for regex in self.introductions:
+        for regex in self.introductions:  # on the text read as Mandarin (我系X嘅 as 我是X的), same length
             at = 0
-            while match := regex.search(text, at):
+            while match := regex.search(utterance.mandarin, at):
                 # a refused candidate (这边是青柚借钱) may hide a name further on (青柚借钱), or
                 # behind the words that introduce it (我有米花贷后的: 有米花)
                 start, end = match.span("name")
@@ -90,12 +94,14 @@ class InstitutionFinder:
 
     def introduced_name(self, name: str) -> bool:
         """Whether what an introduction puts in the name's place is a name: not a bare kind of
-        institution (平台风控部, 深圳公司), not talk (负责你这个案子), not an authority."""
+        institution (平台风控部, 深圳公司, 咨询公司), not talk (负责你这个案子), not an authority."""
         if name in self.not_names or any(part in name for part in self.not_name_parts):
             return False
         if any(word in name for word in self.not_institutions):
             return False
-        return len(self.kinds.sub("", name)) >= 2
+        rest = self.kinds.sub("", name)
+        # one character of its own before a kind that brands end in is a brand (悦分期, 好分期平台)
+        return len(rest) >= 2 or (len(rest) == 1 and self.one_character_brand.match(name) is not None)
 
     def _name_start(self, text: str, sound: str, suffix_start: int) -> int | None:
         """Start of the name in front of a suffix, or None when no real name is there."""

@@ -7,16 +7,26 @@ import re
 from pipeline.categories import category_table
 from pipeline.detect.base import Detector, Result, lowered_if_guessed, span_result
 from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.institutions import InstitutionFinder, agency_names, details_blanked, trade_name
+from pipeline.detect.institutions import InstitutionFinder, agency_names, call_names, details_blanked, trade_name
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import DisclosureSettings, LexiconSettings
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation, joined, sentence
 
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
-ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s]{0,6}[吗么嘛]")  # after a name: the company called, not the caller's
+# after a name: the company called, not the caller's (是华腾科技吗); a 是 between starts another
+# question (速享花贷后，是易军吗 names the caller's)
+ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s是]{0,6}[吗么嘛]")
 CUSTOMER_NAMES = re.compile(r"(?:你|您)(?:们)?(?:是)?(?P<name>[^，。？！,.?!\s的你您]{2,8})的")  # 你是锦官城的小李吧
 AFFIRMS = re.compile(r"^(?:喂|嗯|啊|哎|诶)?[，,\s]*(?:对+|是的|是啊|是|没错|对的|嗯)(?:[，。！,.!、\s對对]|是我|$)")
+
+
+def as_heard(u: Utterance) -> str:
+    """The utterance as speech recognition wrote it, before the homophone repair (same length)."""
+    chars = list(u.text)
+    for r in u.repairs:
+        chars[r.start : r.end] = r.heard
+    return "".join(chars)
 
 
 class DisclosureRecognizer(Detector):
@@ -25,6 +35,10 @@ class DisclosureRecognizer(Detector):
     The window is the agent's first ``agent_turns`` substantive turns (greetings and
     喂喂听得到吗 do not count) and every agent turn that starts within ``seconds`` of the
     call's start, whichever reaches further: a name given a little late is still a disclosure.
+    A name is whatever introduces an organisation (``InstitutionFinder``) or the call's ``agency``
+    field; a name the agent gives anywhere in the call, said in the window in other words, names
+    it too (你悦分期那笔 when the agent says later 帮悦分期催收的), unless the listener then has
+    to insist on who is calling.
     An agent who introduces themselves as an authority (a court, the police, a mediation
     committee) before naming an institution of their own fakes it, whatever lender they name
     beside the pose. A call that reached
@@ -85,14 +99,16 @@ class DisclosureRecognizer(Detector):
     def _wrong_number(self, view: CallView, until: float, extra: list[str]) -> bool:
         """A stranger said it was a wrong number before the agent said anything about the debt
         (the ruling on wrong numbers: an agent who launched into the collection first still owed
-        the name), and nobody on the line said they know the debtor."""
+        the name), and nobody on the line said, then or later, that they know the debtor: a
+        relative who first says 打错了 was a contact all along."""
+        customer = [u for u in view.utterances if u.role == "customer"]
+        if any(self.rules.knows_debtor.span(u.sound) for u in customer):
+            return False
         stranger = False
         for u in view.utterances:
             if u.segment.start > until:
                 break
             if u.role == "customer":
-                if self.rules.knows_debtor.span(u.sound):
-                    return False
                 stranger = stranger or bool(self.rules.wrong_number.span(u.sound))
             elif not stranger and self._tells_debt(u, extra):
                 return False
@@ -113,11 +129,12 @@ class DisclosureRecognizer(Detector):
 
     def _own_names(self, u: Utterance, extra: list[str], trade: str | None = None) -> list[tuple[int, int]]:
         """Names the agent gives as its own: not the company it asks for (是华腾科技吗). The
-        agency's trade name (有米 of 深圳有米信息技术有限公司) counts as written: two characters
-        by sound would be too many words."""
+        agency's trade name (有米 of 深圳有米信息技术有限公司) counts as written, or as heard
+        before a homophone repair took it for a word (你的花橙借条 repaired to 你的话橙借条): two
+        characters by sound would be too many words."""
         spans = self.finder.spans(u, extra)
-        if trade and (at := u.text.find(trade)) >= 0:
-            spans.append((at, at + len(trade)))
+        if trade:
+            spans += [m.span() for text in (u.text, as_heard(u)) for m in re.finditer(re.escape(trade), text)]
         return [span for span in spans if not ASKED_ABOUT.match(u.text, span[1])]
 
     def _asked_who_calls(self, view: CallView, agent: Utterance) -> bool:
@@ -131,19 +148,29 @@ class DisclosureRecognizer(Detector):
                 return True
         return False
 
+    def _introduced_as_kind(self, u: Utterance) -> bool:
+        """The agent introduced the caller by a bare kind of institution (我们是消费金融公司的,
+        我这边是平台的): an introduction whose name is made only of kinds."""
+        return any(
+            not self.finder.kinds.sub("", match.group("name"))
+            for regex in self.finder.introductions
+            for match in regex.finditer(u.text)
+        )
+
     def analyze(self, view: CallView) -> list[Result]:
-        extra = agency_names(view.call, self.rules)
+        own = agency_names(view.call, self.rules)
+        given = call_names(view, self.finder, self.rules)  # the agency's and every name the agent gives
         trade = trade_name(view.call, self.rules)
-        window = self.window(view, extra)
-        if not window or self._wrong_number(view, window[-1].segment.end, extra):
+        window = self.window(view, given)
+        if not window or self._wrong_number(view, window[-1].segment.end, given):
             return []
-        posed, told, evaded = None, False, False
+        posed, told, evaded, insisted, mentioned = None, False, False, False, False
         for at, u in enumerate(window):
             asked = self._asked_who_calls(view, u)
             if evaded and asked:  # asked again after an evasion: a name now is given because they insisted
-                window = window[:at]
+                window, insisted = window[:at], True
                 break
-            names = self._own_names(u, extra, trade)
+            names = self._own_names(u, own, trade)
             match = self.rules.poses_as_authority.search(u.text)
             # a pose before any name of its own hides the institution (我是某某法院委托的…), a
             # name said first does not (我这边是嘉禾银行和公安经侦的联合办公室)
@@ -151,10 +178,17 @@ class DisclosureRecognizer(Detector):
                 posed = match.group(0)
                 break
             previous = view.utterances[u.index - 1] if u.index else None
-            if names or self._named_by_customer(u, previous, extra):
+            if names or self._named_by_customer(u, previous, given):
                 return []
-            told = told or self._tells_debt(u, extra)
-            evaded = evaded or (asked and told)
+            # a name the agent gives elsewhere in the call, said here in other words (你悦分期那笔
+            # 两千二): it discloses, unless the listener then has to insist on who is calling
+            mentioned = mentioned or bool(self._own_names(u, given))
+            told = told or self._tells_debt(u, given)
+            # told the debt while answering who calls, or while giving only a kind (我们是消费金融
+            # 公司的): a name given when the listener asks (which one?) comes because they insisted
+            evaded = evaded or (told and (asked or self._introduced_as_kind(u)))
+        if mentioned and not insisted and not posed:
+            return []
         first, last = window[0].segment, window[-1].segment
         text = sentence("disclosure.missing", count=len(window), start=first.start, end=last.end)
         intro = next((m.group(0) for u in window for m in [INTRODUCTION.search(u.text)] if m), None)
@@ -163,7 +197,7 @@ class DisclosureRecognizer(Detector):
         elif intro:
             text = joined(text, sentence("disclosure.introduction", introduction=intro))
         after_window = view.utterances[window[-1].index + 1 :]
-        later = next((u for u in after_window if u.role == "agent" and self._own_names(u, extra, trade)), None)
+        later = next((u for u in after_window if u.role == "agent" and self._own_names(u, given, trade)), None)
         if later:
             text = joined(text, sentence("disclosure.named_later", at=later.segment.start))
         guessed = any(u.role_reason for u in window)
