@@ -6,6 +6,7 @@ recognition spacing. Sentences written for these tests."""
 from detect_helpers import findings_for, make_call
 
 from pipeline.detect.registry import default_registry
+from pipeline.detect.sound import sound_text
 from pipeline.text import normalize_spacing
 
 LEAK, UNVERIFIED = "third_party_leak", "unverified_identity"
@@ -274,3 +275,52 @@ def test_a_relative_spelt_word_by_word_is_a_third_party():
         ]
     )
     assert segments(turns, LEAK) == [2]
+
+
+# mono recordings: whose turn it is, read over the whole call
+
+
+def roles(texts):
+    guessed = default_registry().preparer.roles.guess(texts, [sound_text(t) for t in texts], ["unknown"] * len(texts))
+    return [role for role, _ in guessed]
+
+
+def test_a_weak_cue_does_not_outweigh_the_turns_around_it():
+    # 你这 leans to the agent, but the customer's question sits between two agent turns
+    texts = [
+        "喂，您好，请问是张伟先生吗？",
+        "是我。",
+        "我们是某某金融的，您的借款逾期了。",
+        "你这是干嘛？",
+        "您尽快处理一下。",
+    ]
+    assert roles(texts) == ["agent", "customer", "agent", "customer", "agent"]
+
+
+def test_polite_address_is_the_agents_even_twice_running():
+    texts = ["喂，您好，请问是张伟先生吗？", "嗯。", "我是某某金融的。", "您看什么时候方便处理一下？", "下个礼拜吧。"]
+    assert roles(texts) == ["agent", "customer", "agent", "agent", "customer"]
+
+
+def test_the_customer_speaking_of_what_they_will_do_is_the_customer_twice_running():
+    texts = [
+        "喂，您好，请问是张伟先生吗？",
+        "是我。",
+        "您的借款逾期二十天了。",
+        "我晓得。",
+        "我明天去网点还。",
+        "好的，那您明天记得。",
+    ]
+    assert roles(texts) == ["agent", "customer", "agent", "customer", "customer", "agent"]
+
+
+def test_a_customer_turn_no_longer_taken_for_the_agents_raises_no_alarm():
+    # 你这 alone made the customer's denial the agent's, and its 网贷 a detail told unverified
+    turns = [
+        ("u", "喂，您好，请问是张伟先生吗？"),
+        ("u", "谁啊？"),
+        ("u", "我们是某某金融的。"),
+        ("u", "你这个电话哪来的？我没借过网贷。"),
+        ("u", "您是张伟先生本人吗？"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
