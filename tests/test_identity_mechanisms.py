@@ -277,6 +277,46 @@ def test_a_relative_spelt_word_by_word_is_a_third_party():
     assert segments(turns, LEAK) == [2]
 
 
+# the fresh tune writers w19 w20: names without pauses, dialect answers, guarantors in other words
+
+
+def test_a_name_asked_with_no_pause_after_it_is_asked():
+    turns = [("a", "喂周晓琳吗花花借的"), ("c", "系。"), ("a", "你欠了三千一逾期四十多天了。")]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_a_greeting_run_into_the_institutions_name_leaves_it_a_name():
+    turns = [("a", "您好青石小额贷款公司请问是周立新先生吗"), ("c", "是我。")]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_asking_what_it_is_about_in_dialect_answers_as_the_one_sought():
+    turns = [
+        ("a", "喂，您好，请问是龙国庆先生吗？"),
+        ("c", "我么子事？"),
+        ("a", "您的借款逾期三十天了，欠款四千二。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_a_name_that_sounds_like_a_household_asks_for_a_person():
+    # 上官嘉 sounds like 上官家: still a name, the listener is no third party
+    turns = [("a", "喂，请问是上官嘉吗？"), ("c", "你哪位？"), ("a", "我是某某金融的，您那笔借款逾期了。")]
+    assert segments(turns, LEAK) == []
+    assert segments(turns, UNVERIFIED) == [2]  # asking who calls confirms nothing
+
+
+def test_joint_liability_is_a_guarantors():
+    turns = [
+        ("a", "请问是韦建军先生吗？"),
+        ("c", "是我，什么事？"),
+        ("a", "您对韦东的借款承担连带责任，他欠款八千，逾期两个月了。"),
+        ("c", "那他要是还了呢？"),
+        ("a", "他本人把欠款还清，您的保证责任就了结了。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
 # mono recordings: whose turn it is, read over the whole call
 
 
