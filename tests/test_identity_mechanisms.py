@@ -3,7 +3,6 @@ confirmation that was someone else's, a denial taken back, long names, more kind
 a detail the agent declines to tell, the organisation's business, guarantors and co-borrowers,
 recognition spacing. Sentences written for these tests."""
 
-import pytest
 from detect_helpers import findings_for, make_call
 
 from pipeline.detect.registry import default_registry
@@ -325,17 +324,6 @@ def test_a_contact_called_by_their_own_name_is_told_they_are_a_contact():
         ("a", "刘女士您好，我是某某金融的，您是张伟的紧急联系人，张伟的借款逾期了。"),
     ]
     assert segments(turns, LEAK) == [2]
-
-
-@pytest.mark.parametrize("answer", ["你说。", "嗯，你讲。", "请讲。", "说吧。"])
-def test_go_ahead_after_the_name_is_a_yes(answer):
-    turns = [("a", "喂，请问是张伟吗？"), ("c", answer), ("a", "您的借款逾期三十天了。")]
-    assert segments(turns, UNVERIFIED) == []
-
-
-def test_go_ahead_as_a_question_is_no_yes():
-    turns = [("a", "喂，请问是张伟吗？"), ("c", "你说什么？"), ("a", "您的借款逾期三十天了。")]
-    assert segments(turns, UNVERIFIED) == [2]
 
 
 # mono recordings: whose turn it is, read over the whole call
