@@ -6,6 +6,7 @@ recognition spacing. Sentences written for these tests."""
 from detect_helpers import findings_for, make_call
 
 from pipeline.detect.registry import default_registry
+from pipeline.detect.sound import sound_text
 from pipeline.text import normalize_spacing
 
 LEAK, UNVERIFIED = "third_party_leak", "unverified_identity"
@@ -274,3 +275,101 @@ def test_a_relative_spelt_word_by_word_is_a_third_party():
         ]
     )
     assert segments(turns, LEAK) == [2]
+
+
+# the fresh tune writers w19 w20: names without pauses, dialect answers, guarantors in other words
+
+
+def test_a_name_asked_with_no_pause_after_it_is_asked():
+    turns = [("a", "喂周晓琳吗花花借的"), ("c", "系。"), ("a", "你欠了三千一逾期四十多天了。")]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_a_greeting_run_into_the_institutions_name_leaves_it_a_name():
+    turns = [("a", "您好青石小额贷款公司请问是周立新先生吗"), ("c", "是我。")]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_asking_what_it_is_about_in_dialect_answers_as_the_one_sought():
+    turns = [
+        ("a", "喂，您好，请问是龙国庆先生吗？"),
+        ("c", "我么子事？"),
+        ("a", "您的借款逾期三十天了，欠款四千二。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_a_name_that_sounds_like_a_household_asks_for_a_person():
+    # 上官嘉 sounds like 上官家: still a name, the listener is no third party
+    turns = [("a", "喂，请问是上官嘉吗？"), ("c", "你哪位？"), ("a", "我是某某金融的，您那笔借款逾期了。")]
+    assert segments(turns, LEAK) == []
+    assert segments(turns, UNVERIFIED) == [2]  # asking who calls confirms nothing
+
+
+def test_joint_liability_is_a_guarantors():
+    turns = [
+        ("a", "请问是韦建军先生吗？"),
+        ("c", "是我，什么事？"),
+        ("a", "您对韦东的借款承担连带责任，他欠款八千，逾期两个月了。"),
+        ("c", "那他要是还了呢？"),
+        ("a", "他本人把欠款还清，您的保证责任就了结了。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+def test_a_contact_called_by_their_own_name_is_told_they_are_a_contact():
+    turns = [
+        ("a", "喂，请问是刘芳吗？"),
+        ("c", "是我。"),
+        ("a", "刘女士您好，我是某某金融的，您是张伟的紧急联系人，张伟的借款逾期了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+# mono recordings: whose turn it is, read over the whole call
+
+
+def roles(texts):
+    guessed = default_registry().preparer.roles.guess(texts, [sound_text(t) for t in texts], ["unknown"] * len(texts))
+    return [role for role, _ in guessed]
+
+
+def test_a_weak_cue_does_not_outweigh_the_turns_around_it():
+    # 你这 leans to the agent, but the customer's question sits between two agent turns
+    texts = [
+        "喂，您好，请问是张伟先生吗？",
+        "是我。",
+        "我们是某某金融的，您的借款逾期了。",
+        "你这是干嘛？",
+        "您尽快处理一下。",
+    ]
+    assert roles(texts) == ["agent", "customer", "agent", "customer", "agent"]
+
+
+def test_polite_address_is_the_agents_even_twice_running():
+    texts = ["喂，您好，请问是张伟先生吗？", "嗯。", "我是某某金融的。", "您看什么时候方便处理一下？", "下个礼拜吧。"]
+    assert roles(texts) == ["agent", "customer", "agent", "agent", "customer"]
+
+
+def test_the_customer_speaking_of_what_they_will_do_is_the_customer_twice_running():
+    texts = [
+        "喂，您好，请问是张伟先生吗？",
+        "是我。",
+        "您的借款逾期二十天了。",
+        "我晓得。",
+        "我明天去网点还。",
+        "好的，那您明天记得。",
+    ]
+    assert roles(texts) == ["agent", "customer", "agent", "customer", "customer", "agent"]
+
+
+def test_a_customer_turn_no_longer_taken_for_the_agents_raises_no_alarm():
+    # 你这 alone made the customer's denial the agent's, and its 网贷 a detail told unverified
+    turns = [
+        ("u", "喂，您好，请问是张伟先生吗？"),
+        ("u", "谁啊？"),
+        ("u", "我们是某某金融的。"),
+        ("u", "你这个电话哪来的？我没借过网贷。"),
+        ("u", "您是张伟先生本人吗？"),
+    ]
+    assert segments(turns, UNVERIFIED) == []

@@ -49,6 +49,7 @@ class DialogueRules:
     asks_who_calls: SoundRegex  # the listener asks who is calling (你哪位, 你是哪里的)
     not_debtor: SoundRegex
     agent_addresses_third_party: SoundRegex
+    asks_for_household: re.Pattern  # 是冯勇家吗, on the written text: 欧阳佳吗 sounds the same
     addresses_as_relative: SoundRegex  # 您是他什么人: only to a listener not confirmed as the debtor
     denies: SoundRegex  # a plain 不是 right after an identity question
     tells_someone_elses_debt: re.Pattern  # on the written text: 王 by sound would be 网 too
@@ -145,6 +146,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     third_party_keys = (
         "not_debtor",
         "agent_addresses_third_party",
+        "asks_for_household",
         "addresses_as_relative",
         "denies",
         "tells_someone_elses_debt",
@@ -270,6 +272,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         asks_who_calls=alternation(doc, words("asks_who_calls"), ("disclosure", "asks_who_calls")),
         not_debtor=third_party_cues("not_debtor", required=True),
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
+        asks_for_household=written_cues("asks_for_household"),
         addresses_as_relative=third_party_cues("addresses_as_relative"),
         denies=third_party_cues("denies"),
         tells_someone_elses_debt=written_cues("tells_someone_elses_debt"),

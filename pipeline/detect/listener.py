@@ -153,8 +153,11 @@ class _CallReading:
         """The agent's turn shows the listener is a third party (您是他什么人, 他在某某的借款逾期了):
         how far into the turn (what comes before is no leak); 0 when it does not."""
         rules = self.rules
-        if span := rules.agent_addresses_third_party.span(u.heard) or (
-            not self.confirmed and rules.addresses_as_relative.span(u.heard)
+        household = rules.asks_for_household.search(u.mandarin)
+        if (
+            span := rules.agent_addresses_third_party.span(u.heard)
+            or (household and household.span())
+            or (not self.confirmed and rules.addresses_as_relative.span(u.heard))
         ):
             self._found_out(ThirdParty("agent_addressed", u, u.text[span[0] : span[1]]))
             return span[1]

@@ -1,12 +1,22 @@
 """The speaker's role on a mono recording: every segment's speaker is ``unknown``; each one is
 assigned to the agent or the customer from cues (the collector introduces, asks and demands; the
-customer answers), ties going to whoever did not speak last."""
+customer answers) and from turn-taking (the speakers mostly alternate), read over the whole call
+at once: the roles that earn the most cue weight plus a bonus for every change of speaker. So a
+run of turns without a cue takes its roles from the cued turns on both sides, not only from the
+turn before it, and one weak cue does not outweigh the alternation around it."""
 
 from __future__ import annotations
 
 from pipeline.detect.dialogue_file import DialogueRules
 
 TURN_TAKING = "与上一句轮流"  # the reason of a role guessed from turn order alone, without any cue
+ROLES = ("agent", "customer")
+# What a change of speaker between two turns is worth, in cue weight: more than a weak cue (0.5,
+# 1), less than a clear one (2) with the turns around it agreeing. The opening turn is the
+# agent's (the agent placed the call) unless it is only a 喂 or a greeting: the callee's.
+SWITCH = 1.5
+OPENING = 2.0
+KNOWN = 1e6  # a speaker the transcript names is not guessed
 
 
 class RoleGuesser:
@@ -18,26 +28,57 @@ class RoleGuesser:
 
     def guess(self, texts: list[str], sounds: list[str], speakers: list[str]) -> list[tuple[str, str | None]]:
         """(role, reason) per segment; ``sounds`` are the texts spelt by sound (lexicon.sound_text)."""
-        out: list[tuple[str, str | None]] = []
-        for text, sound, speaker in zip(texts, sounds, speakers):
-            if speaker != "unknown":
-                out.append((speaker, None))
-                continue
+        if not texts:
+            return []
+        weights, first_cues = [], []
+        for sound, text, speaker in zip(sounds, texts, speakers):
             totals = {"agent": 0.0, "customer": 0.0}
             first_cue: dict[str, str] = {}
-            for cue in self.cues:
+            if speaker in ROLES:
+                totals[speaker] = KNOWN
+            for cue in self.cues if speaker == "unknown" else ():
                 span = cue.regex.span(sound)
                 if span:
                     totals[cue.role] += cue.weight
                     first_cue.setdefault(cue.role, text[span[0] : span[1]])
-            if totals["agent"] != totals["customer"]:
-                role = max(totals, key=totals.get)
-                who = "坐席" if role == "agent" else "客户"
-                out.append((role, f"{who}话术“{first_cue[role]}”"))
-            elif out:
-                previous = out[-1][0]
-                out.append(("customer" if previous == "agent" else "agent", TURN_TAKING))
-            else:
-                role = "customer" if self.filler.match(text) else "agent"
+            weights.append(totals)
+            first_cues.append(first_cue)
+        opener = "customer" if self.filler.match(texts[0]) else "agent"
+        weights[0][opener] += OPENING
+        roles = best_roles(weights)
+        out: list[tuple[str, str | None]] = []
+        for i, (role, speaker, first_cue) in enumerate(zip(roles, speakers, first_cues)):
+            if speaker != "unknown":
+                out.append((speaker, None))
+            elif role in first_cue and weights[i][role] - (OPENING if i == 0 else 0) > weights[i][other(role)]:
+                out.append((role, f"{'坐席' if role == 'agent' else '客户'}话术“{first_cue[role]}”"))
+            elif i == 0 and role == opener:
                 out.append((role, "开场第一句"))
+            else:
+                out.append((role, TURN_TAKING))
         return out
+
+
+def other(role: str) -> str:
+    return "customer" if role == "agent" else "agent"
+
+
+def best_roles(weights: list[dict[str, float]]) -> list[str]:
+    """The roles with the most cue weight plus ``SWITCH`` per change of speaker (Viterbi over the
+    turns; a tie keeps the alternation)."""
+    best = dict(weights[0])
+    back: list[dict[str, str]] = []
+    for totals in weights[1:]:
+        came_from = {
+            role: max(ROLES, key=lambda p: (best[p] + (SWITCH if p != role else 0), p != role)) for role in ROLES
+        }
+        best = {
+            role: best[came_from[role]] + (SWITCH if came_from[role] != role else 0) + totals[role] for role in ROLES
+        }
+        back.append(came_from)
+    role = max(ROLES, key=best.get)
+    roles = [role]
+    for came_from in reversed(back):
+        role = came_from[role]
+        roles.append(role)
+    return roles[::-1]
