@@ -221,14 +221,20 @@ def option_value(value: Any, hint: Any, where: str) -> Any:
 
 def read_options(cls: type, raw: Any, where: str, base: Any = None) -> Any:
     """An instance of the dataclass ``cls`` from a mapping of settings: the keys it gives over
-    the defaults (or over ``base``). An unknown key, a wrong type or a value ``cls`` refuses
-    (a ``ValueError`` of its ``__post_init__``) is a ``ConfigError`` that names the key."""
+    the defaults (or over ``base``). A key of a field filled from another section, an unknown
+    key, a wrong type or a value ``cls`` refuses (a ``ValueError`` of its ``__post_init__``) is
+    a ``ConfigError`` that names the key."""
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: must be a mapping of settings, got {raw!r}")
     hints = _hints(cls)
-    known = [f.name for f in dataclasses.fields(cls)]
+    # A field with metadata {"from": "section.key"} is filled from another section, never here.
+    elsewhere = {f.name: f.metadata["from"] for f in dataclasses.fields(cls) if "from" in f.metadata}
+    for key in raw:
+        if key in elsewhere:
+            raise ConfigError(f"{where}.{key}: not a setting here; write {elsewhere[key]}")
+    known = [f.name for f in dataclasses.fields(cls) if f.name not in elsewhere]
     unknown = [key for key in raw if key not in known]
     if unknown:
         raise ConfigError(f"{where}: unknown setting(s) {', '.join(map(str, unknown))} (known: {', '.join(known)})")

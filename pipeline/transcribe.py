@@ -44,7 +44,7 @@ import numpy as np
 
 from pipeline.audio import BLOCK_SECONDS, SAMPLE_RATE, Audio
 from pipeline.calls import Segment
-from pipeline.config import ConfigError, read_options
+from pipeline.config import read_options
 from pipeline.model import DEFAULT_MODEL_NAME, ModelError, resolve_model
 from pipeline.text import LEXICON_DIR, domain_words, normalize_spacing, to_chinese_punctuation, to_simplified
 
@@ -107,8 +107,9 @@ class TranscribeSettings:
     domain_prompt: bool = False
     initial_prompt: str | None = None
     hotwords: str | None = None
-    institutions: list[str] = field(default_factory=list)  # from detection.institutions
-    lexicon_dir: Path = LEXICON_DIR  # from detection.lexicon_dir: the prompt's domain words
+    # Taken from the detection section (the prompt's names and domain words), not set here.
+    institutions: list[str] = field(default_factory=list, metadata={"from": "detection.institutions"})
+    lexicon_dir: Path = field(default=LEXICON_DIR, metadata={"from": "detection.lexicon_dir"})
 
     @classmethod
     def from_config(cls, config: dict, **overrides) -> TranscribeSettings:
@@ -121,9 +122,6 @@ class TranscribeSettings:
         from pipeline.detect.settings import DetectionSettings
 
         section = dict(config.get("transcription") or {})
-        for derived in ("institutions", "lexicon_dir"):
-            if derived in section:
-                raise ConfigError(f"transcription.{derived}: not a setting here; write detection.{derived}")
         detection = DetectionSettings.from_config(config)
         base = cls(institutions=list(detection.institutions), lexicon_dir=detection.lexicon_path)
         section.update({key: value for key, value in overrides.items() if value is not None})

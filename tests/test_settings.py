@@ -131,6 +131,10 @@ def test_the_shipped_file_has_only_the_sections_the_settings_know():
         ("transcription:\n  beamsize: 3\n", r"transcription: unknown setting\(s\) beamsize"),
         ("transcription:\n  batch_size: eight\n", "transcription.batch_size: must be a whole number"),
         ("transcription:\n  institutions: [X]\n", "transcription.institutions: not a setting here"),
+        (
+            "transcription:\n  lexicon_dir: x\n",
+            "transcription.lexicon_dir: not a setting here; write detection.lexicon_dir",
+        ),
         ("monitor:\n  min_reviews: 5\n", "unknown section 'monitor'"),
     ],
 )
@@ -139,6 +143,15 @@ def test_a_user_file_is_checked_when_loaded_naming_the_file_and_the_key(tmp_path
     user.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=f"mine.yaml: {message}"):
         load_config(user)
+
+
+def test_an_unknown_key_is_told_the_settings_it_may_write(tmp_path):
+    user = tmp_path / "mine.yaml"
+    user.write_text("transcription:\n  beamsize: 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_config(user)
+    known = str(refused.value).split("known: ")[1]
+    assert "beam_size" in known and "institutions" not in known and "lexicon_dir" not in known
 
 
 def test_a_user_files_sections_are_read_typed(tmp_path):
