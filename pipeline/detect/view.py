@@ -46,6 +46,14 @@ class Utterance:
         self.mandarin = self.mandarin or self.text
         self.heard = self.heard or self.sound
 
+    @property
+    def unrepaired(self) -> str:
+        """``text`` as speech recognition wrote it, before the homophone repairs (the same length)."""
+        chars = list(self.text)
+        for r in self.repairs:
+            chars[r.start : r.end] = r.heard
+        return "".join(chars)
+
     def repairs_in(self, start: int, end: int) -> list[Repair]:
         return [r for r in self.repairs if r.start < end and r.end > start]
 

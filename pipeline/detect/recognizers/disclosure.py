@@ -21,14 +21,6 @@ CUSTOMER_NAMES = re.compile(r"(?:你|您)(?:们)?(?:是)?(?P<name>[^，。？！
 AFFIRMS = re.compile(r"^(?:喂|嗯|啊|哎|诶)?[，,\s]*(?:对+|是的|是啊|是|没错|对的|嗯)(?:[，。！,.!、\s對对]|是我|$)")
 
 
-def as_heard(u: Utterance) -> str:
-    """The utterance as speech recognition wrote it, before the homophone repair (same length)."""
-    chars = list(u.text)
-    for r in u.repairs:
-        chars[r.start : r.end] = r.heard
-    return "".join(chars)
-
-
 class DisclosureRecognizer(Detector):
     """``missing_disclosure``: no institution named in the agent's opening window.
 
@@ -134,7 +126,7 @@ class DisclosureRecognizer(Detector):
         characters by sound would be too many words."""
         spans = self.finder.spans(u, extra)
         if trade:
-            spans += [m.span() for text in (u.text, as_heard(u)) for m in re.finditer(re.escape(trade), text)]
+            spans += [m.span() for text in (u.text, u.unrepaired) for m in re.finditer(re.escape(trade), text)]
         return [span for span in spans if not ASKED_ABOUT.match(u.text, span[1])]
 
     def _asked_who_calls(self, view: CallView, agent: Utterance) -> bool:
