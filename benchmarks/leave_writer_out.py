@@ -13,13 +13,19 @@ read, such as ones added after it was trained). With --card-thresholds each fold
 and flags at the shipped model card's thresholds instead of choosing its own on nested
 cross-validation: eight fits for the eight tune writers instead of sixty-four, the figure to
 iterate with (the nested folds choose the same floor of 0.5 for threat and exaggeration).
+Whatever the model file says, the settings in force (callqa.yaml, then CALLQA_CONFIG) win where
+they give `classifier.thresholds` or `classifier.alone_thresholds`, as in detection; each
+writer's line and the summary print the thresholds used.
 
 Besides the call-level table it prints, pooled over the writers, what the classifier does on
 its own: per line (agent and unknown-speaker lines, the model's probability against its
 threshold and its alone threshold) and as findings of the whole detector that no rule agrees
 with (detector `classifier` alone). Such a finding is right when its segment is at most one
 segment from a segment labelled with its category; its recall is the share of labelled
-segments it hits, and the calls it decides are the calls flagged for a category only by it.
+segments it hits, and the calls it decides are the calls flagged for a category only by it:
+per category, the labelled calls they gain and the unlabelled calls they add, with the
+category's F1 with and without them and at higher alone thresholds (a scratch settings file
+with lower alone thresholds shows the trade below the ones in force).
 
 --fold-models DIR keeps each fold's model in DIR, named by a fingerprint of its training rows
 and seed, and reuses it on the next run: a change of lexicons or rules is measured
@@ -54,15 +60,15 @@ TOLERANCE = 1  # segments, as `callqa evaluate` counts a segment hit
 
 class AloneCounts:
     """Findings of the classifier alone: right (near a labelled segment) or not, labelled
-    segments they hit, and the calls flagged for the category by them only."""
+    segments they hit, and the calls flagged for the category by them only (with the highest
+    probability among them there: the call stays flagged up to that alone threshold)."""
 
     def __init__(self):
         self.findings = Counter()
         self.right = Counter()
         self.hit = Counter()
         self.labelled = Counter()
-        self.calls_gained = Counter()  # labelled calls flagged only by the classifier alone
-        self.calls_added = Counter()  # unlabelled calls flagged only by the classifier alone
+        self.decided: dict[str, list[tuple[bool, float]]] = {c: [] for c in MODEL_CATEGORIES}  # (labelled, score)
 
     def add(self, item: LabelledCall, findings) -> None:
         for category in MODEL_CATEGORIES:
@@ -84,24 +90,36 @@ class AloneCounts:
                 if any(f.segment_index is not None and abs(f.segment_index - i) <= TOLERANCE for f in alone)
             )
             if got and len(alone) == len(got):
-                if wanted:
-                    self.calls_gained[category] += 1
-                else:
-                    self.calls_added[category] += 1
+                self.decided[category].append((bool(wanted), max(f.score for f in alone)))
 
-    def print(self) -> None:
+    def print(self, pooled: dict[str, Counts], in_force: dict[str, float]) -> None:
         print("findings of the classifier alone (no rule agreeing), whole detector:")
-        print(
-            f"{'category':<16}{'findings':>9}{'right':>7}{'precision':>11}{'recall':>8}{'calls gained':>14}{'calls added':>13}"
-        )
+        print(f"{'category':<16}{'findings':>9}{'right':>7}{'precision':>11}{'recall':>8}")
         for c in MODEL_CATEGORIES:
             n, right = self.findings[c], self.right[c]
             precision = right / n if n else 0.0
             recall = self.hit[c] / self.labelled[c] if self.labelled[c] else 0.0
-            print(
-                f"{c:<16}{n:>9}{right:>7}{precision:>11.3f}{recall:>8.3f}"
-                f"{self.calls_gained[c]:>14}{self.calls_added[c]:>13}"
-            )
+            print(f"{c:<16}{n:>9}{right:>7}{precision:>11.3f}{recall:>8.3f}")
+        print(
+            "\nthe calls they decide (flagged for the category by them only): gained = labelled calls"
+            "\n(true), added = unlabelled calls (false), and the category's call-level F1 with them and"
+            "\nwithout them; the rows below the alone threshold in force keep only the calls whose"
+            "\nbest alone finding reaches a higher one (run with lower alone_thresholds to see below it):"
+        )
+        print(f"{'category':<16}{'alone at':>9}{'gained':>8}{'added':>7}{'F1':>7}{'F1 without':>12}")
+        for c in MODEL_CATEGORIES:
+            total = pooled.get(c, Counts())
+            true = [score for labelled, score in self.decided[c] if labelled]
+            false = [score for labelled, score in self.decided[c] if not labelled]
+            floor = in_force.get(c, 0.0)
+            for t in [floor] + [t for t in (0.6, 0.7, 0.8, 0.9, 0.95, 0.98) if t > floor]:
+                lost, dropped = sum(s < t for s in true), sum(s < t for s in false)
+                at = Counts(tp=total.tp - lost, fp=total.fp - dropped, fn=total.fn + lost)
+                if t == floor:
+                    without = Counts(tp=total.tp - len(true), fp=total.fp - len(false), fn=total.fn + len(true))
+                    print(f"{c:<16}{t:>9.3f}{len(true):>8}{len(false):>7}{at.f1:>7.3f}{without.f1:>12.3f}")
+                else:
+                    print(f"{'':<16}{t:>9.3f}{len(true) - lost:>8}{len(false) - dropped:>7}{at.f1:>7.3f}")
 
 
 def print_lines(rows: list[Utterance], probabilities: list[dict[str, float]], models: list[TrainedClassifier]) -> None:
@@ -138,6 +156,15 @@ def print_errors(category: str, writer: str, items: list[LabelledCall], detected
                 print(f"  FN {writer} {item.call.call_id} {line}")
 
 
+def in_force(written: dict[str, float], configured: dict[str, float | None]) -> dict[str, float]:
+    """Thresholds as detection applies them: the settings' value where they give one, else the file's."""
+    return {**written, **{c: float(v) for c, v in configured.items() if v is not None}}
+
+
+def rounded(thresholds: dict[str, float]) -> str:
+    return ", ".join(f"{c} {thresholds[c]:.3f}" for c in MODEL_CATEGORIES if c in thresholds)
+
+
 def fold_model(corpus, others: list[Utterance], card: TrainedClassifier | None, seed: int, folder: Path) -> Path:
     """The model trained without one writer, read from ``folder`` when a run with the same rows and
     seed left it there (with ``card`` the thresholds come from the settings, not the file)."""
@@ -170,11 +197,14 @@ def main() -> None:
     scored = [path for path in files if not args.writers or path.stem in args.writers]
     corpus = None if args.model else read_corpus()
     card = load(args.card_thresholds) if args.card_thresholds else None
+    settings = load_config()  # callqa.yaml, then CALLQA_CONFIG: its classifier thresholds win over any file's
+    classifier = settings["detection"]["classifier"]
     pooled: dict[str, Counts] = {}
     alone = AloneCounts()
     lines: list[Utterance] = []
     line_probabilities: list[dict[str, float]] = []
     line_models: list[TrainedClassifier] = []
+    floors: dict[str, float] = {}  # the lowest alone threshold of any fold, per category
     calls = 0
     with tempfile.TemporaryDirectory(prefix="callqa-lowo-") as folder:
         for path in scored:
@@ -191,12 +221,15 @@ def main() -> None:
             lines += own
             line_probabilities += model.predict_proba([u.text for u in own])
             line_models += [model] * len(own)
-            config = copy.deepcopy(load_config())
+            config = copy.deepcopy(settings)
             config["detection"]["classifier"]["model"] = str(model_path)
-            if card:
-                model.thresholds, model.alone_thresholds = dict(card.thresholds), dict(card.alone_thresholds)
-                config["detection"]["classifier"]["thresholds"] = dict(card.thresholds)
-                config["detection"]["classifier"]["alone_thresholds"] = dict(card.alone_thresholds)
+            written = card or model
+            model.thresholds = in_force(written.thresholds, classifier["thresholds"])
+            model.alone_thresholds = in_force(written.alone_thresholds, classifier["alone_thresholds"])
+            config["detection"]["classifier"]["thresholds"] = dict(model.thresholds)
+            config["detection"]["classifier"]["alone_thresholds"] = dict(model.alone_thresholds)
+            for c, t in model.alone_thresholds.items():
+                floors[c] = min(t, floors.get(c, t))
             items = list(read_labelled(path, []))
             detected = []
 
@@ -211,7 +244,7 @@ def main() -> None:
             if args.errors:
                 print_errors(args.errors, path.stem, items, detected)
             calls += found.calls
-            print(f"{path.stem}: thresholds {model.thresholds}, alone {model.alone_thresholds}")
+            print(f"{path.stem}: thresholds {rounded(model.thresholds)}, alone {rounded(model.alone_thresholds)}")
             print(
                 f"{path.stem}: macro F1 over the core five {found.macro_f1(CORE_CATEGORIES):.3f}  "
                 + "  ".join(f"{c} {found.per_category[c].f1:.3f}" for c in CORE_CATEGORIES),
@@ -229,7 +262,8 @@ def main() -> None:
     for category, c in sorted(pooled.items()):
         print(f"{category:<22}{c.tp:>5}{c.fp:>5}{c.fn:>5}{c.precision:>11.3f}{c.recall:>8.3f}{c.f1:>7.3f}")
     print(f"macro F1 over the core five: {all_writers.macro_f1(CORE_CATEGORIES):.3f}\n")
-    alone.print()
+    print(f"alone thresholds in force: {rounded(floors)}" + ("" if card else " (the lowest of any fold)"))
+    alone.print(pooled, floors)
     print()
     print_lines(lines, line_probabilities, line_models)
 
