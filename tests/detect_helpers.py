@@ -1,8 +1,11 @@
 """Building calls for the detection tests: turns as (speaker, text), timed 3 s apart."""
 
+import copy
+
 from pipeline.calls import Call, Segment
 from pipeline.config import load_config
-from pipeline.detect import detect_call
+from pipeline.detect import Detector, Result, detect_call
+from pipeline.detect.registry import build_registry
 
 SPEAKERS = {"a": "agent", "c": "customer", "u": "unknown"}
 OPENING = [
@@ -26,3 +29,33 @@ def make_call(turns, call_id="t1", **fields) -> Call:
 def findings_for(turns, category=None, config=None, **fields):
     found = detect_call(make_call(turns, **fields), config or load_config())
     return [f for f in found if category is None or f.category == category]
+
+
+def model_only_on(category, line, score=0.95):
+    """A detector standing in for the utterance model: it scores the call's ``line`` (a segment
+    index) as ``category`` with ``score``, whatever it says, and nothing else."""
+
+    class ModelOnLine(Detector):
+        family = "classifier"
+        name = "classifier"
+        categories = (category,)
+
+        def analyze(self, view):
+            s = view.call.segments[line]
+            return [
+                Result(
+                    view.call.call_id, category, "high", score, s.start, s.end, "agent", line, s.text, [], [self.name]
+                )
+            ]
+
+    return ModelOnLine()
+
+
+def with_model_on(category, turns, line, score=0.95):
+    """The findings of ``category`` in the call of ``turns``, by the rules (the real model off) and
+    a stand-in model that scores ``line`` as ``category`` with ``score``."""
+    config = copy.deepcopy(load_config())
+    config["detection"]["classifier"]["enabled"] = False
+    registry = build_registry(config["detection"])
+    registry.detectors.append(model_only_on(category, line, score))
+    return [f for f in registry.analyze(make_call(turns)) if f.category == category]

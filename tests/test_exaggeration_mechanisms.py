@@ -6,7 +6,7 @@ for these tests; none is copied from a corpus. The rules alone: the classifier i
 import copy
 
 import pytest
-from detect_helpers import OPENING, findings_for
+from detect_helpers import OPENING, findings_for, with_model_on
 
 from pipeline.calls import call_from_json
 from pipeline.config import load_config
@@ -298,3 +298,28 @@ def test_orders_discipline_growth_and_steps(text):
 )
 def test_lawful_orders_and_true_records_are_clean(text):
     assert not flagged_said(text)
+
+
+# --- the model alone on a lawful explanation, a denial or a report ------------------------
+
+
+def model_exaggeration(text, score=0.95):
+    return with_model_on("exaggeration", OPENING + [("a", text)] + BODY, len(OPENING), score)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "强制执行要先打官司、判决生效，由法院依法执行，现在远没到那一步。",  # a lawful step explained
+        "欠款不会让您家孩子读不了书，这个请放心。",  # a consequence denied
+        "有人说欠网贷要坐牢，那是吓唬人的。",  # what someone else said
+    ],
+)
+def test_the_model_alone_is_vetoed_on_a_lawful_explanation_a_denial_or_a_report(text):
+    assert model_exaggeration(text) == []
+
+
+def test_the_model_alone_stands_on_plain_talk_from_its_own_threshold_up():
+    said = "这笔账再拖下去，后面的麻烦你自己想都想不到。"
+    assert [f.detector for f in model_exaggeration(said)] == ["classifier"]
+    assert model_exaggeration(said, score=0.65) == []  # under the settings' alone threshold (0.7)

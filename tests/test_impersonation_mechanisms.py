@@ -5,7 +5,7 @@ against truthful agencies, lenders' instructions and advice. Every sentence is w
 these tests; none is copied from a corpus. The rules alone: the classifier is switched off."""
 
 import pytest
-from detect_helpers import OPENING, findings_for
+from detect_helpers import OPENING, findings_for, with_model_on
 from test_exaggeration_mechanisms import BODY, lexicon_only
 
 
@@ -100,3 +100,27 @@ def test_a_gap_that_refuses_bu_still_lets_its_homophones_pass():
     # spelt by sound 部 is 不: the prefilter once skipped every 法务部 before the rules ran
     assert flagged_said("我是鑫达分期法务部的律师，姓王。")
     assert not flagged_said("我不是法院的，您放心。")
+
+
+# --- the model alone yields to a rule naming a neighbouring harm on its line ---------------
+
+PROCEEDINGS = "区法院上周已经受理了你的案子，传票这两天就寄到你家。"  # exaggeration's rule, by the ruling
+
+
+def model_impersonation(turns, line):
+    return with_model_on("impersonation", OPENING + turns + BODY, len(OPENING) + line)
+
+
+def test_the_model_alone_takes_a_claim_of_proceedings_for_no_posing_official():
+    assert model_impersonation([("a", PROCEEDINGS)], 0) == []
+
+
+def test_a_posing_officials_claim_of_proceedings_stays_among_the_calls_impersonation():
+    turns = [("a", "我是区法院执行局的，专门跟你说这个事。"), ("a", PROCEEDINGS)]
+    lines = [f.segment_index - len(OPENING) for f in model_impersonation(turns, 1)]
+    assert lines == [0, 1]  # the rule's claim and, beside it, the model's proceedings line
+
+
+def test_the_model_alone_stands_where_no_rule_names_another_harm():
+    [f] = model_impersonation([("a", "这事你今天不给个说法，后面就不是我们来谈了。")], 0)
+    assert f.detector == "classifier"
