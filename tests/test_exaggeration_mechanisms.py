@@ -300,7 +300,7 @@ def test_lawful_orders_and_true_records_are_clean(text):
     assert not flagged_said(text)
 
 
-# --- the model alone on a lawful explanation, a denial or a report ------------------------
+# --- the model alone on a lawful explanation or a report -----------------------------------
 
 
 def model_exaggeration(text, score=0.95):
@@ -311,11 +311,11 @@ def model_exaggeration(text, score=0.95):
     "text",
     [
         "强制执行要先打官司、判决生效，由法院依法执行，现在远没到那一步。",  # a lawful step explained
-        "欠款不会让您家孩子读不了书，这个请放心。",  # a consequence denied
+        "限制高消费要等判决以后还拒不履行才会有，您现在不用担心。",  # lawful process, said after
         "有人说欠网贷要坐牢，那是吓唬人的。",  # what someone else said
     ],
 )
-def test_the_model_alone_is_vetoed_on_a_lawful_explanation_a_denial_or_a_report(text):
+def test_the_model_alone_is_vetoed_on_a_lawful_explanation_or_a_report(text):
     assert model_exaggeration(text) == []
 
 
