@@ -300,6 +300,17 @@ def test_lawful_orders_and_true_records_are_clean(text):
     assert not flagged_said(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "查封房子是判决生效以后法院才能做的事，您现在离那一步还远。",  # the lawful condition said after
+        "冻结银行卡要先有生效判决，现在谈不上。",
+    ],
+)
+def test_a_step_only_a_judgment_allows_said_as_such_is_lawful(text):
+    assert not flagged_said(text)
+
+
 # --- the model alone on a lawful explanation or a report -----------------------------------
 
 

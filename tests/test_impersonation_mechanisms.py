@@ -102,6 +102,30 @@ def test_a_gap_that_refuses_bu_still_lets_its_homophones_pass():
     assert not flagged_said("我不是法院的，您放心。")
 
 
+# --- a document billed, a report said back across the sentence ----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "律师函下周做好，工本费要你出。",  # the fee said a clause later
+        "律师函照寄，两百块给您加到账上。",  # billed with no word for fee
+    ],
+)
+def test_a_document_billed_to_the_debtor_is_a_fee_not_a_claim(text):
+    assert not flagged_said(text)
+
+
+def test_an_officials_claim_stands_beside_a_fee():
+    assert flagged_said("我是市中院的书记员，诉讼费的事待会儿再说。")
+
+
+def test_the_customers_report_said_back_runs_past_a_comma():
+    assert not flagged_said("你说有人自称是法官给你打过电话，还说要寄拘传票给你，对吗？")
+    # a report in its own sentence leaves the next one's claim alone
+    assert flagged_said("有人冒充我们？我这边是区法院执行局的，跟你说清楚。")
+
+
 # --- the model alone yields to a rule naming a neighbouring harm on its line ---------------
 
 PROCEEDINGS = "区法院上周已经受理了你的案子，传票这两天就寄到你家。"  # exaggeration's rule, by the ruling
