@@ -11,7 +11,8 @@ before. The set is scanned with ``callqa scan`` as a user would (a manifest with
 metadata, the default settings, a fresh database), then the benchmark prints figures only:
 
 * recognition: CER per channel and domain-word recall of the stored segments against the
-  spoken text, and how many segments span a turn of the other party;
+  spoken text, how many segments span a turn of the other party, and how many short lines
+  (short answers: 是我，什么事？) were heard exactly;
 * detection: call-level precision, recall and F1 per category from the audio, beside the same
   detectors on the reference text of the same calls; the difference in macro F1 over the core
   five is what recognition costs.
@@ -130,7 +131,7 @@ def main() -> None:
     print(
         f"CER {tally.cer():.3f} (agent {tally.cer('agent'):.3f}, customer {tally.cer('customer'):.3f}); "
         f"domain words heard {tally.recall():.2f}: {tally.recall_by_word()}; "
-        f"segments spanning the other party's turn {tally.spanning}/{tally.segments}"
+        f"segments spanning the other party's turn {tally.spanning}/{tally.segments}; {tally.short()}"
     )
 
     config = load_config()

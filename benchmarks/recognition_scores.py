@@ -1,4 +1,5 @@
-"""Recognition scores shared by the benchmarks: CER per channel, domain-word recall, turn fidelity.
+"""Recognition scores shared by the benchmarks: CER per channel, domain-word recall, turn fidelity,
+short lines.
 
 Texts are compared as Whisper and the reference would be read by a reviewer: simplified
 script, without spaces and punctuation. CER is the edit distance summed over channels divided by
@@ -10,6 +11,10 @@ from __future__ import annotations
 import unicodedata
 
 from pipeline.text import to_simplified
+
+# A line this short (characters, normalised) is a short answer or call (是我，什么事？ / 行吧 / 喂？):
+# scored alone as well, since a misheard one decides a finding (是我 heard 指握: no confirmation).
+SHORT_LINE = 8
 
 # Words the detectors depend on that Whisper base tends to miss on phone audio.
 DOMAIN_WORDS = ("逾期", "还款", "欠款", "征信", "录音", "法院", "律师", "起诉", "借款", "账单")
@@ -46,6 +51,10 @@ class Tally:
         self.words_heard: dict[str, int] = {w: 0 for w in DOMAIN_WORDS}
         self.segments = 0
         self.spanning = 0
+        self.short_lines = 0
+        self.short_exact = 0
+        self.short_errors = 0
+        self.short_length = 0
 
     def add(self, reference: list[dict], heard: list[dict]) -> None:
         ref, hyp = channel_texts(reference), channel_texts(heard)
@@ -59,11 +68,24 @@ class Tally:
             self.words_heard[word] += min(said, hyp_all.count(word))
         self.segments += len(heard)
         self.spanning += sum(spans_other_turn(s, reference) for s in heard)
+        for line in reference:
+            said = normalise(line["text"])
+            if len(said) <= SHORT_LINE:
+                got = heard_during(line, heard)
+                self.short_lines += 1
+                self.short_exact += got == said
+                self.short_errors += edit_distance(said, got)
+                self.short_length += len(said)
 
     def cer(self, who: str | None = None) -> float:
         keys = [who] if who else list(self.errors)
         length = sum(self.length[k] for k in keys)
         return sum(self.errors[k] for k in keys) / length if length else 0.0
+
+    def short(self) -> str:
+        """Short lines heard exactly, and their CER."""
+        cer = self.short_errors / self.short_length if self.short_length else 0.0
+        return f"short lines (at most {SHORT_LINE} characters) heard exactly {self.short_exact}/{self.short_lines}, CER {cer:.3f}"
 
     def recall(self) -> float:
         said = sum(self.words_said.values())
@@ -78,4 +100,17 @@ def spans_other_turn(segment: dict, reference: list[dict]) -> bool:
     return any(
         line["speaker"] != segment["speaker"] and segment["start"] < (line["start"] + line["end"]) / 2 < segment["end"]
         for line in reference
+    )
+
+
+def heard_during(line: dict, heard: list[dict], slack: float = 0.4) -> str:
+    """What ``heard`` holds of the line's speaker while it was said (a segment whose middle lies
+    within the line, give or take ``slack`` s), normalised."""
+    return normalise(
+        "".join(
+            s["text"]
+            for s in sorted(heard, key=lambda s: s["start"])
+            if s["speaker"] == line["speaker"]
+            and line["start"] - slack <= (s["start"] + s["end"]) / 2 <= line["end"] + slack
+        )
     )

@@ -554,6 +554,29 @@ def test_sure_homophones_are_repaired_and_the_heard_text_kept():
     assert (expectation.text, expectation.raw_text) == ("这个结果在预期之内", None)
 
 
+def test_a_turns_opening_wei_heard_as_wei_of_another_word_is_put_back():
+    from pipeline.transcribe import repair_homophones
+
+    def turn(speaker, text, start):
+        return Segment(start=start, end=start + 2.0, speaker=speaker, text=text, confidence=0.7)
+
+    heard = [
+        turn("agent", "为，是张伟吗？", 0.0),
+        turn("customer", "为什么打给我？", 2.5),  # 为什么 is a word: as heard
+        turn("agent", "唯，您好，我是华信资产的", 5.0),
+        turn("agent", "为这个事情", 7.1),  # the same turn goes on: not its opening
+        turn("agent", "维持原来的方案", 10.0),  # 维持 is a word
+    ]
+    texts = [(s.text, s.raw_text) for s in repair_homophones(heard, load_config())]
+    assert texts == [
+        ("喂，是张伟吗？", "为，是张伟吗？"),
+        ("为什么打给我？", None),
+        ("喂，您好，我是华信资产的", "唯，您好，我是华信资产的"),
+        ("为这个事情", None),
+        ("维持原来的方案", None),
+    ]
+
+
 def test_stored_segments_hold_the_repaired_text_searchable_and_the_raw_text_beside(tmp_path, monkeypatch):
     import sqlite3
 

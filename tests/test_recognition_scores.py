@@ -1,0 +1,35 @@
+"""The benchmarks' recognition scores: short lines scored alone."""
+
+from benchmarks.recognition_scores import Tally, heard_during
+
+
+def line(speaker, text, start, end):
+    return {"speaker": speaker, "text": text, "start": start, "end": end}
+
+
+REFERENCE = [
+    line("agent", "您好，请问是李娜女士吗？", 0.4, 2.4),
+    line("customer", "是我，什么事？", 3.6, 4.7),
+    line("agent", "李女士您好，我是华信资产管理公司的客服，受安易贷委托联系您。", 5.9, 12.0),
+    line("customer", "好的，你说。", 13.0, 14.0),
+]
+
+
+def test_a_short_line_is_what_its_speaker_said_while_it_was_said():
+    heard = [line("agent", "您好请问是李娜女是吗", 0.4, 2.4), line("customer", "指握什么事？", 3.6, 4.6)]
+    assert heard_during(REFERENCE[1], heard) == "指握什么事"
+    assert heard_during(REFERENCE[3], heard) == ""  # nothing heard then: missed
+
+
+def test_short_lines_are_counted_exact_or_by_their_errors():
+    heard = [
+        line("agent", "您好，请问是李娜女是吗？", 0.4, 2.4),
+        line("customer", "指握什么事？", 3.6, 4.6),
+        line("agent", "李女士您好，我是华信资产管理公司的客服，受安易贷委托联系您。", 5.9, 12.0),
+        line("customer", "好的，你说。", 13.0, 14.0),
+    ]
+    tally = Tally()
+    tally.add(REFERENCE, heard)
+    # Two short lines (the agent's are longer than eight characters): one exact, one with two errors.
+    assert (tally.short_lines, tally.short_exact, tally.short_errors, tally.short_length) == (2, 1, 2, 9)
+    assert tally.short().endswith("heard exactly 1/2, CER 0.222")
