@@ -112,9 +112,10 @@ class _CallReading:
                 self._confirm()
             elif span:
                 self._found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
-        elif self.third is None and not self._new_voice(u) and (span := rules.says_who_they_are.span(u.heard)):
-            # the confirmation was someone else's: what was told since it reached a third party
-            self.confirmed, self.pending = False, self.since_confirmed
+        elif self.third is None and (span := rules.says_who_they_are.span(u.heard)):
+            # the confirmation was someone else's: what was told since it reached a third party;
+            # or the debtor handed the phone over (喂，你好，我是她女儿): what he heard stays his
+            self.confirmed, self.pending = False, [] if self._new_voice(u) else self.since_confirmed
             self._found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
         elif self.third is not None and (
             self._takes_over(u) or self.handed_over and not rules.not_debtor.span(u.heard) or self._admits(u)
