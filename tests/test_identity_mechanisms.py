@@ -497,3 +497,53 @@ def test_that_money_of_yours_said_to_the_confirmed_debtor_is_allowed():
 def test_a_mono_answer_that_opens_with_a_pause_and_i_is_the_customers():
     texts = ["喂，你好，小蜜借款客服，请问是曹丽芳吗", "，我在车间，说快点", "好的，先跟你说一下", "你的借款逾期五天了"]
     assert roles(texts)[:2] == ["agent", "customer"]
+
+
+def test_a_name_asked_in_a_clause_after_the_callers_name_is_asked():
+    for opening in ("汾河银行，贺建平先生吗？", "汾河银行信用卡中心，贺建平吗？", "喂，贺建平先生？这边是汾河银行。"):
+        turns = [("a", opening), ("c", "是。"), ("a", "您卡上欠款九千一，逾期五十天了。")]
+        assert segments(turns, UNVERIFIED) == [], opening
+
+
+def test_a_yes_to_a_line_check_in_such_a_clause_confirms_nobody():
+    turns = [("a", "汾河银行信用卡中心，听得到吗？"), ("c", "是。"), ("a", "您卡上欠款九千一，逾期五十天了。")]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_a_yes_after_saying_the_name_back_confirms():
+    for answer in ("贺建平，对，什么事？", "贺建平？是的。", "中，你说。"):
+        turns = [("a", "你好，请问是贺建平吗？"), ("c", answer), ("a", "我是汾河银行的，您卡上欠款九千一。")]
+        assert segments(turns, UNVERIFIED) == [], answer
+
+
+def test_saying_the_name_back_and_asking_about_him_confirms_nothing():
+    turns = [("a", "你好，请问是贺建平吗？"), ("c", "贺建平？他不在。"), ("a", "我是汾河银行的，他卡上欠款九千一。")]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_knowing_the_call_is_about_ones_own_debt_confirms():
+    for answer in ("我知道，我那张卡是吧？", "又是催款的吧？"):
+        turns = [("a", "你好，请问是贺建平吗？"), ("c", answer), ("a", "我是汾河银行的，您卡上欠款九千一。")]
+        assert segments(turns, UNVERIFIED) == [], answer
+
+
+def test_asking_what_it_is_about_without_a_yes_confirms_nothing():
+    turns = [("a", "你好，请问是贺建平吗？"), ("c", "什么事？"), ("a", "我是汾河银行的，您卡上欠款九千一。")]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_the_kind_of_firm_or_reminder_service_named_is_no_detail():
+    for opening in (
+        "您好，我们是专业催收公司，请问是贺建平吗？",
+        "您好，我是汾河银行委托的催收机构，请问是贺建平吗？",
+        "您好，我是信用卡催收的小孟，请问是贺建平吗？",
+        "您好，汾河银行信用卡逾期提醒，请问是贺建平吗？",
+        "您好，我是汾河银行信用卡账单服务的，请问是贺建平吗？",
+    ):
+        turns = [("a", opening), ("c", "你哪个？")]
+        assert segments(turns, UNVERIFIED) == [], opening
+
+
+def test_a_debt_told_beside_a_reminder_service_is_still_told():
+    turns = [("a", "您好，汾河银行信用卡逾期提醒，您的卡逾期五十天了，请问是贺建平吗？"), ("c", "你哪个？")]
+    assert segments(turns, UNVERIFIED) == [0]
