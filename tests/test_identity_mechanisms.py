@@ -373,3 +373,177 @@ def test_a_customer_turn_no_longer_taken_for_the_agents_raises_no_alarm():
         ("u", "您是张伟先生本人吗？"),
     ]
     assert segments(turns, UNVERIFIED) == []
+
+
+# the sixth round: the organisation's own words, answers to the name, the phone passed on
+
+
+def test_an_office_named_for_the_debts_it_handles_is_no_detail():
+    for opening in (
+        "喂，是邓国华吗？我这边是全省网贷风险化解专项办公室的。",
+        "喂，你好，金穗花逾期处理，请问是邓国华吗？",
+        "您好，我们是债务处理中心的，请问是邓国华先生吗？",
+    ):
+        turns = [("a", opening), ("c", "啥子？")]
+        assert segments(turns, UNVERIFIED) == [], opening
+
+
+def test_the_debt_itself_said_next_to_such_a_word_is_still_a_detail():
+    turns = [("a", "喂，是邓国华吗？你这个逾期处理一下，四千二拖了两个月了。"), ("c", "啥子？")]
+    assert segments(turns, UNVERIFIED) == [0]
+
+
+def test_following_up_your_loan_as_the_reason_for_the_call_is_no_detail():
+    turns = [("a", "喂，韦海龙是吧，我们是桂信咨询，受平果农商行委托跟进您的贷款。"), ("c", "哪个？")]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_the_loan_with_its_sum_is_a_detail_even_as_the_reason_for_the_call():
+    turns = [("a", "喂，韦海龙是吧，我们是桂信咨询，跟进您的贷款，三万二逾期半年了。"), ("c", "哪个？")]
+    assert segments(turns, UNVERIFIED) == [0]
+
+
+def test_what_did_i_do_after_repeating_who_calls_answers_to_the_name():
+    turns = [
+        ("a", "喂，是宁晓燕吗？我是市公安局经侦支队的。"),
+        ("c", "经侦支队我怎么了"),
+        ("a", "你在快易借的借款逾期三个月了，欠八千六。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_what_did_he_do_after_repeating_who_calls_is_someone_elses_question():
+    turns = [
+        ("a", "喂，是宁晓燕吗？我是市公安局经侦支队的。"),
+        ("c", "经侦支队？他又怎么了？"),
+        ("a", "你在快易借的借款逾期三个月了，欠八千六。"),
+    ]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_saying_where_one_is_to_the_name_asked_answers_to_it():
+    for answer in ("喂，我在田里打药，信号不好。", "我现在在开车，长话短说。"):
+        turns = [
+            ("a", "喂，请问是蒙春花吗？"),
+            ("c", answer),
+            ("a", "我是壮乡信用的，你那笔一万一逾期四个月了。"),
+        ]
+        assert segments(turns, UNVERIFIED) == [], answer
+
+
+def test_saying_where_one_is_and_asking_who_calls_answers_nothing():
+    for answer in ("我在店里，你哪位？", "我在上班，他不在这边。"):
+        turns = [
+            ("a", "喂，请问是蒙春花吗？"),
+            ("c", answer),
+            ("a", "我是壮乡信用的，你那笔一万一逾期四个月了。"),
+        ]
+        assert segments(turns, UNVERIFIED) == [2], answer
+
+
+def test_someone_who_takes_the_phone_from_the_debtor_is_a_third_party():
+    turns = [
+        ("a", "喂，请问是包建军吗？"),
+        ("c", "是我，你等一下。"),
+        ("c", "喂，你好，我是他同事，他手被机器夹了，送医院去了。"),
+        ("a", "那你跟他讲一下，他在速享借的六千块逾期两个月了。"),
+    ]
+    reading = listening(turns)
+    assert reading.hearings[0].third_party is None and not reading.hearings[0].told_first
+    assert segments(turns, LEAK) == [3]
+
+
+def test_family_the_debtor_hands_the_phone_to_may_be_told():
+    turns = [
+        ("a", "喂，请问是包建军吗？"),
+        ("c", "是我，我普通话不好，我叫我女儿来讲。"),
+        ("c", "喂，你好，我是他女儿。"),
+        ("a", "好的，您父亲在速享借的六千块逾期两个月了，这个月要处理一下。"),
+    ]
+    assert segments(turns, LEAK) == []
+    turns[1] = ("c", "是我。老婆，你来讲。")
+    turns[2] = ("c", "喂，我是他老婆，你说吧。")
+    assert segments(turns, LEAK) == []
+
+
+def test_a_son_called_in_dialect_is_a_relation():
+    turns = [
+        ("a", "喂，是谭建华吗？"),
+        ("c", "谭建华？那是我崽。"),
+        ("a", "他在易花借的一万二，拖了五个月了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_a_debtor_speaking_of_her_son_in_dialect_stays_the_debtor():
+    turns = [
+        ("a", "喂，是谭秀英吗？"),
+        ("c", "是我，我崽在旁边吵，你讲。"),
+        ("a", "谭女士，你在易花借的一万二，拖了五个月了。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+def test_that_money_of_yours_said_unverified_is_a_detail():
+    turns = [("a", "喂，是钟浩吗？"), ("c", "你哪个？"), ("a", "你在平台那个款你心里没得数？")]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_that_money_of_yours_said_to_the_confirmed_debtor_is_allowed():
+    turns = [("a", "喂，是钟浩吗？"), ("c", "是我。"), ("a", "你在平台那个款你心里没得数？")]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_a_mono_answer_that_opens_with_a_pause_and_i_is_the_customers():
+    texts = ["喂，你好，小蜜借款客服，请问是曹丽芳吗", "，我在车间，说快点", "好的，先跟你说一下", "你的借款逾期五天了"]
+    assert roles(texts)[:2] == ["agent", "customer"]
+
+
+def test_a_name_asked_in_a_clause_after_the_callers_name_is_asked():
+    for opening in ("汾河银行，贺建平先生吗？", "汾河银行信用卡中心，贺建平吗？", "喂，贺建平先生？这边是汾河银行。"):
+        turns = [("a", opening), ("c", "是。"), ("a", "您卡上欠款九千一，逾期五十天了。")]
+        assert segments(turns, UNVERIFIED) == [], opening
+
+
+def test_a_yes_to_a_line_check_in_such_a_clause_confirms_nobody():
+    turns = [("a", "汾河银行信用卡中心，听得到吗？"), ("c", "是。"), ("a", "您卡上欠款九千一，逾期五十天了。")]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_a_yes_after_saying_the_name_back_confirms():
+    for answer in ("贺建平，对，什么事？", "贺建平？是的。", "中，你说。"):
+        turns = [("a", "你好，请问是贺建平吗？"), ("c", answer), ("a", "我是汾河银行的，您卡上欠款九千一。")]
+        assert segments(turns, UNVERIFIED) == [], answer
+
+
+def test_saying_the_name_back_and_asking_about_him_confirms_nothing():
+    turns = [("a", "你好，请问是贺建平吗？"), ("c", "贺建平？他不在。"), ("a", "我是汾河银行的，他卡上欠款九千一。")]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_knowing_the_call_is_about_ones_own_debt_confirms():
+    for answer in ("我知道，我那张卡是吧？", "又是催款的吧？"):
+        turns = [("a", "你好，请问是贺建平吗？"), ("c", answer), ("a", "我是汾河银行的，您卡上欠款九千一。")]
+        assert segments(turns, UNVERIFIED) == [], answer
+
+
+def test_asking_what_it_is_about_without_a_yes_confirms_nothing():
+    turns = [("a", "你好，请问是贺建平吗？"), ("c", "什么事？"), ("a", "我是汾河银行的，您卡上欠款九千一。")]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_the_kind_of_firm_or_reminder_service_named_is_no_detail():
+    for opening in (
+        "您好，我们是专业催收公司，请问是贺建平吗？",
+        "您好，我是汾河银行委托的催收机构，请问是贺建平吗？",
+        "您好，我是信用卡催收的小孟，请问是贺建平吗？",
+        "您好，汾河银行信用卡逾期提醒，请问是贺建平吗？",
+        "您好，我是汾河银行信用卡账单服务的，请问是贺建平吗？",
+    ):
+        turns = [("a", opening), ("c", "你哪个？")]
+        assert segments(turns, UNVERIFIED) == [], opening
+
+
+def test_a_debt_told_beside_a_reminder_service_is_still_told():
+    turns = [("a", "您好，汾河银行信用卡逾期提醒，您的卡逾期五十天了，请问是贺建平吗？"), ("c", "你哪个？")]
+    assert segments(turns, UNVERIFIED) == [0]

@@ -220,6 +220,7 @@ def test_an_interactive_call_without_a_notice_is_flagged_once_for_the_call():
         "本次通话内容会录音",
         "提醒一下，通话已被录音",
         "本次通话会被录影",  # Whisper base's usual hearing of 录音 on a phone line
+        "来电录音",
     ],
 )
 def test_any_wording_of_the_notice_counts(notice):
@@ -271,3 +272,13 @@ def test_a_broken_cue_file_names_the_file_and_line(tmp_path):
 def test_a_wrong_number_is_owed_no_notice():
     c = call(("a", "您好，是李娜吗？"), ("c", "你打错了，我不认识她。"), ("a", "抱歉，打扰了。"))
     assert found(c, "recording_notice") == []
+
+
+def test_an_agent_who_launched_into_the_debt_before_hearing_wrong_number_still_owed_the_notice():
+    # the ruling on wrong numbers: nothing is owed only when the stranger says so before the debt
+    c = call(
+        ("a", "喂，骆志刚，你那笔分期拖了三个月了，还躲？"),
+        ("c", "什么骆志刚，你打错了，这号我刚办的。"),
+        ("a", "那你要是认识他，叫他赶紧还。"),
+    )
+    assert len(found(c, "recording_notice")) == 1

@@ -184,6 +184,34 @@ def details_blanked(
     return blank(text, spans)
 
 
+def tells_debt(u: Utterance, finder: InstitutionFinder, rules: DialogueRules, names: list[str]) -> bool:
+    """The agent's turn says something of the debt, once what tells nothing is blanked."""
+    if not any(r.regex.search(u.text) for r in rules.reveals):
+        return False
+    text = details_blanked(u, finder, rules, names)
+    return any(r.regex.search(text) for r in rules.reveals)
+
+
+def reached_a_stranger(view, until: float, finder: InstitutionFinder, rules: DialogueRules, names: list[str]) -> bool:
+    """A stranger said it was a wrong number (by ``until`` seconds) before the agent said anything
+    about the debt, and nobody on the line said, then or later, that they know the debtor (a
+    relative who first says 打错了 was a contact all along). The ruling on wrong numbers: such a
+    call owes nothing; an agent who launched into the collection first still owed the name and
+    the recording notice."""
+    customer = [u for u in view.utterances if u.role == "customer"]
+    if any(rules.knows_debtor.span(u.sound) for u in customer):
+        return False
+    stranger = False
+    for u in view.utterances:
+        if u.segment.start > until:
+            break
+        if u.role == "customer":
+            stranger = stranger or bool(rules.wrong_number.span(u.sound))
+        elif not stranger and tells_debt(u, finder, rules, names):
+            return False
+    return stranger
+
+
 def declined_blanked(text: str, rules: DialogueRules) -> str:
     """``text`` with every sentence in which the agent declines to tell blanked: 借款人的具体业务，
     我们只能跟本人讲 names what is withheld."""

@@ -24,6 +24,8 @@ from pipeline.detect.view import Utterance
 # "it's me", said to whatever was asked: to 你是不是X的老丈人 it confirms the father-in-law
 PLAIN_I = {"是我", "我是", "系我", "我系", "係我", "我係"}
 QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")  # 您老公在我们这也有借款吗？ asks the debtor
+# a name said back before the answer (王建军，对 / 王先生？是的): the yes follows it
+ECHO = re.compile(r"^(?:喂|嗯|啊|哦)?[，,\s]*(?P<name>(?![不没谁哪你您我他她])[^，。？！,.?!\s]{2,4})[，,？?\s]+")
 
 
 @dataclass
@@ -112,9 +114,10 @@ class _CallReading:
                 self._confirm()
             elif span:
                 self._found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
-        elif self.third is None and not self._new_voice(u) and (span := rules.says_who_they_are.span(u.heard)):
-            # the confirmation was someone else's: what was told since it reached a third party
-            self.confirmed, self.pending = False, self.since_confirmed
+        elif self.third is None and (span := rules.says_who_they_are.span(u.heard)):
+            # the confirmation was someone else's: what was told since it reached a third party;
+            # or the debtor handed the phone over (喂，你好，我是她女儿): what he heard stays his
+            self.confirmed, self.pending = False, [] if self._new_voice(u) else self.since_confirmed
             self._found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
         elif self.third is not None and (
             self._takes_over(u) or self.handed_over and not rules.not_debtor.span(u.heard) or self._admits(u)
@@ -198,7 +201,12 @@ class _CallReading:
         span = self.rules.confirms.span(u.heard)
         if span and (question is not None or u.mandarin[span[0] : span[1]] not in PLAIN_I):
             return True
-        return plain and bool(question) and bool(self.rules.plain_yes.match(u.mandarin))
+        return plain and bool(question) and any(self.rules.plain_yes.match(text) for text in self._answers(u))
+
+    def _answers(self, u: Utterance) -> list[str]:
+        """The customer's words, and what follows a name the agent said, said back (王建军，对)."""
+        echo = ECHO.match(u.mandarin)
+        return [u.mandarin] + ([u.mandarin[echo.end() :]] if echo and echo.group("name") in self.agent_said else [])
 
     def _takes_over(self, u: Utterance) -> bool:
         """The debtor has taken the phone from a third party: the listener speaks as the debtor, gives

@@ -7,7 +7,14 @@ import re
 from pipeline.categories import category_table
 from pipeline.detect.base import Detector, Result, lowered_if_guessed, span_result
 from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.institutions import InstitutionFinder, agency_names, call_names, details_blanked, trade_name
+from pipeline.detect.institutions import (
+    InstitutionFinder,
+    agency_names,
+    call_names,
+    reached_a_stranger,
+    tells_debt,
+    trade_name,
+)
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import DisclosureSettings, LexiconSettings
 from pipeline.detect.view import CallView, Utterance
@@ -85,32 +92,8 @@ class DisclosureRecognizer(Detector):
             window.append(u)
             if not self.rules.filler.match(u.text):
                 substantive += 1
-            told = told or self._tells_debt(u, extra)
+            told = told or tells_debt(u, self.finder, self.rules, extra)
         return window if substantive else []
-
-    def _wrong_number(self, view: CallView, until: float, extra: list[str]) -> bool:
-        """A stranger said it was a wrong number before the agent said anything about the debt
-        (the ruling on wrong numbers: an agent who launched into the collection first still owed
-        the name), and nobody on the line said, then or later, that they know the debtor: a
-        relative who first says 打错了 was a contact all along."""
-        customer = [u for u in view.utterances if u.role == "customer"]
-        if any(self.rules.knows_debtor.span(u.sound) for u in customer):
-            return False
-        stranger = False
-        for u in view.utterances:
-            if u.segment.start > until:
-                break
-            if u.role == "customer":
-                stranger = stranger or bool(self.rules.wrong_number.span(u.sound))
-            elif not stranger and self._tells_debt(u, extra):
-                return False
-        return stranger
-
-    def _tells_debt(self, u: Utterance, extra: list[str]) -> bool:
-        if not any(r.regex.search(u.text) for r in self.rules.reveals):
-            return False
-        text = details_blanked(u, self.finder, self.rules, extra)
-        return any(r.regex.search(text) for r in self.rules.reveals)
 
     def _named_by_customer(self, agent: Utterance, before: Utterance | None, extra: list[str]) -> bool:
         """The customer named the agent's institution (你是锦官城的小李嘛) and the agent said yes."""
@@ -154,7 +137,7 @@ class DisclosureRecognizer(Detector):
         given = call_names(view, self.finder, self.rules)  # the agency's and every name the agent gives
         trade = trade_name(view.call, self.rules)
         window = self.window(view, given)
-        if not window or self._wrong_number(view, window[-1].segment.end, given):
+        if not window or reached_a_stranger(view, window[-1].segment.end, self.finder, self.rules, given):
             return []
         posed, told, evaded, insisted, mentioned = None, False, False, False, False
         for at, u in enumerate(window):
@@ -175,7 +158,7 @@ class DisclosureRecognizer(Detector):
             # a name the agent gives elsewhere in the call, said here in other words (你悦分期那笔
             # 两千二): it discloses, unless the listener then has to insist on who is calling
             mentioned = mentioned or bool(self._own_names(u, given))
-            told = told or self._tells_debt(u, given)
+            told = told or tells_debt(u, self.finder, self.rules, given)
             # told the debt while answering who calls, or while giving only a kind (我们是消费金融
             # 公司的): a name given when the listener asks (which one?) comes because they insisted
             evaded = evaded or (told and (asked or self._introduced_as_kind(u)))
