@@ -85,7 +85,7 @@ def test_the_lenders_channel_and_other_readings_stay_clean(text):
 @pytest.mark.parametrize(
     "text",
     [
-        # a fee quoted with a price, no verb of paying
+        # a fee named after a service of collection, priced, no verb of paying
         "加急通道有的，通道费四百。",
         "出函的费用八百，这个得你掏。",
         # a clause that opens by paying one
@@ -132,6 +132,52 @@ def test_a_fee_in_its_frame_is_an_extra_fee(text):
 )
 def test_the_contracts_charges_and_others_fees_stay_clean(text):
     assert "extra_fees" not in money(text)
+
+
+# A price named beside a fee is no charge by itself: the debtor must be told to pay it (pay it,
+# send it over, bear it, have it put on the account, pay before something is done), or the fee
+# must be the price of a favour of collection.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "审核费三百，你今天下午前转过来。",  # sent over
+        "停催的话得先交四百的服务费。",  # paid first, the price of a favour
+        "开结清证明要收你两百的工本费。",  # charged to the debtor
+        "上门一趟八百块，这个你来出。",  # borne by the debtor
+        "不想排队也行，交六百块的审批服务费。",  # a clause that opens by paying
+    ],
+)
+def test_a_priced_fee_the_debtor_is_told_to_pay_is_an_extra_fee(text):
+    assert "extra_fees" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the contract's own charges and the debt's accrued fees, explained
+        "您每期的账户管理费是二十五块，借款时就定好的。",
+        "现在欠款里逾期费用有四百多，这是系统算的。",
+        "根据合同约定，逾期产生的费用由您承担。",  # the contract governs its sentence
+        # the fee waived
+        "剩下那两百的服务费，您就不用交了。",
+        "这次的手续费三百我帮您申请免掉了。",
+        # a warning, and someone else's fee
+        "要是有人叫您先交押金，那一定是诈骗。",
+        "跨行转账银行会扣几块钱手续费，这个是银行收的。",
+        "您要自己请律师的话，律师费当然是您出。",
+    ],
+)
+def test_a_priced_fee_nobody_is_told_to_pay_stays_clean(text):
+    assert "extra_fees" not in money(text)
+
+
+def test_the_customer_asking_whether_to_pay_a_fee_is_no_charge():
+    """On a mono call the question's speaker is guessed from turn order alone: 要我 makes the
+    speaker the payer."""
+    turns = OPENING + [("a", "您这边的还款怎么安排？"), ("u", "是不是要我先付五百的手续费才行？"), ("a", "不用的。")]
+    assert "extra_fees" not in {f.category for f in findings_for(turns, config=RULES_ONLY)}
 
 
 # --- illegal_funding: credit drawn and this debt paid with it; not a question, warning or history --
