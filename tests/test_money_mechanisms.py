@@ -173,6 +173,25 @@ def test_a_priced_fee_nobody_is_told_to_pay_stays_clean(text):
     assert "extra_fees" not in money(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您今天要交的费用是三千一，包括本金和利息。",  # 费用 is the sum due, made of the debt
+        "您先把这个月的费用交了，一千五。",
+        "您每个月要付的分期手续费是四十五。",  # the lender's published charge, inside the hit
+        "您要是提前还款，需要付百分之一的手续费。",
+        "这个月还要交八十块的服务费和本金，App上能看到明细。",  # the app shows it
+    ],
+)
+def test_the_contracts_money_demanded_is_no_extra_fee(text):
+    assert "extra_fees" not in money(text)
+
+
+def test_a_fee_set_apart_from_the_debt_just_named_still_counts():
+    """The debt named in the clause before (本息一共三万) sets the fee apart from it."""
+    assert "extra_fees" in money("本息一共三万二，另外要交八百的资料审核费。")
+
+
 def test_the_customer_asking_whether_to_pay_a_fee_is_no_charge():
     """On a mono call the question's speaker is guessed from turn order alone: 要我 makes the
     speaker the payer."""
