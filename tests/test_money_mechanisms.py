@@ -250,3 +250,43 @@ def test_credit_urged_to_pay_this_debt_is_illegal_funding(text):
 )
 def test_questions_warnings_and_history_are_not_illegal_funding(text):
     assert "illegal_funding" not in money(text)
+
+
+# Where the money comes from decides: family and friends helping, and the debtor's own things
+# sold, are lawful ways to pay; credit, and things that are not the debtor's, are not.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "实在没办法就问亲戚朋友借一点，先把最低的还上。",
+        "你跟家里人借个三千，不就够了？",
+        "要不你先借点给她，让她周末前还上。",  # the listener lending to the debtor
+        "你那辆电动车反正不怎么骑，卖了先把这期还上。",  # the debtor's own thing sold
+    ],
+)
+def test_help_from_family_and_selling_ones_own_things_are_no_illegal_funding(text):
+    assert "illegal_funding" not in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你租的那台相机拿去二手市场卖了，四千块就出来了。",  # rented
+        "店里的货你先卖掉一批，钱先还我们，老板发现了再说。",  # the employer's
+        "你分期买的那部手机，卖了就能先还上。",  # still being paid for
+        "管它是谁的，先卖了把钱还上。",  # whoever owns it
+    ],
+)
+def test_selling_what_is_not_the_debtors_is_illegal_funding(text):
+    assert "illegal_funding" in money(text)
+
+
+def test_the_customers_own_plan_to_borrow_is_no_urging():
+    """On a mono call the speaker is guessed from turn order: 我就 makes the plan the speaker's."""
+    turns = OPENING + [("a", "这期您怎么安排？"), ("u", "实在不行我就去网上借点。"), ("a", "好的。")]
+    assert "illegal_funding" not in {f.category for f in findings_for(turns, config=RULES_ONLY)}
+
+
+def test_a_cards_repayment_fee_explained_is_neither_urging_nor_a_charge():
+    assert not money("用信用卡还款的话会有手续费，建议您用储蓄卡还。")
