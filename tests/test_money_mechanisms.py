@@ -252,20 +252,19 @@ def test_questions_warnings_and_history_are_not_illegal_funding(text):
     assert "illegal_funding" not in money(text)
 
 
-# Where the money comes from decides: family and friends helping, and the debtor's own things
-# sold, are lawful ways to pay; credit, and things that are not the debtor's, are not.
+# Where the money comes from decides: the listener lending to the debtor, and the debtor's own
+# things sold, are lawful ways to pay; credit, and things that are not the debtor's, are not.
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "实在没办法就问亲戚朋友借一点，先把最低的还上。",
-        "你跟家里人借个三千，不就够了？",
         "要不你先借点给她，让她周末前还上。",  # the listener lending to the debtor
         "你那辆电动车反正不怎么骑，卖了先把这期还上。",  # the debtor's own thing sold
+        "家里那台旧电脑卖掉，也能凑一点。",
     ],
 )
-def test_help_from_family_and_selling_ones_own_things_are_no_illegal_funding(text):
+def test_lending_to_the_debtor_and_selling_ones_own_things_are_no_illegal_funding(text):
     assert "illegal_funding" not in money(text)
 
 
