@@ -289,3 +289,28 @@ def test_the_customers_own_plan_to_borrow_is_no_urging():
 
 def test_a_cards_repayment_fee_explained_is_neither_urging_nor_a_charge():
     assert not money("用信用卡还款的话会有手续费，建议您用储蓄卡还。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你信用卡透支一下，把这期还了。",
+        "你可以申请个消费贷，一次结清我们这笔。",
+        "你这么年轻，办两张信用卡轮着用就行了。",
+        "拿另一张卡去还这张，大家都这么周转的。",
+    ],
+)
+def test_credit_named_and_drawn_on_for_the_debtor_is_illegal_funding(text):
+    assert "illegal_funding" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您在手机银行的信用卡页面提交申请，会有专人联系您。",  # a hardship request, no credit drawn
+        "您现在信用卡还有额度吗？",  # asked, not urged
+        "您这笔是当时在借呗上借的，已经逾期了。",  # the debt's own history
+    ],
+)
+def test_credit_asked_about_or_a_request_filed_is_no_illegal_funding(text):
+    assert "illegal_funding" not in money(text)
