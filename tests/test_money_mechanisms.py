@@ -314,3 +314,34 @@ def test_credit_named_and_drawn_on_for_the_debtor_is_illegal_funding(text):
 )
 def test_credit_asked_about_or_a_request_filed_is_no_illegal_funding(text):
     assert "illegal_funding" not in money(text)
+
+
+# --- private_channel: whose the destination is, and where it came from -------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我发你一个内部的收款账户，今天之内转进去。",  # a special account handed over by the agent
+        "收款人填赵志刚，开户行是邮政储蓄。",  # the payee written as a person's name
+        "你转到户名是孙丽的那张卡。",
+        "你准备好现金，我们同事晚上过来拿。",  # cash fetched by the agent's people
+        "你先打两千到我的农行卡，我这边马上帮你销账。",  # a sum to the agent's own card
+        "转到我们的清收专员那边，她帮你入账。",  # to a person of the agency
+    ],
+)
+def test_a_destination_that_is_a_persons_or_the_agents_own_is_a_private_channel(text):
+    assert "private_channel" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "户名是我们公司的全称，您核对一下再转。",  # the company as the payee
+        "还款只走我司对公账户，别的都不认。",
+        "我们同事下午过来拿一下您签好的协议。",  # papers fetched, not money
+        "收款人填我们公司名字，开户行App上有。",
+    ],
+)
+def test_the_companys_account_and_papers_fetched_are_no_private_channel(text):
+    assert "private_channel" not in money(text)
