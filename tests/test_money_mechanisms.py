@@ -328,6 +328,11 @@ def test_credit_asked_about_or_a_request_filed_is_no_illegal_funding(text):
         "你准备好现金，我们同事晚上过来拿。",  # cash fetched by the agent's people
         "你先打两千到我的农行卡，我这边马上帮你销账。",  # a sum to the agent's own card
         "转到我们的清收专员那边，她帮你入账。",  # to a person of the agency
+        "我先加你微信，回头你把钱转过来。",  # the agent's wallet, then the transfer
+        "我这边给你发个支付链接，你点开付。",
+        "这笔减免款不走系统，你直接转给我们。",  # kept out of the lender's system
+        "你先给我八百，我帮你去后台申请。",  # a sum handed to the agent
+        "钱凑好了说一声，我派人去你家收。",  # someone sent to collect it
     ],
 )
 def test_a_destination_that_is_a_persons_or_the_agents_own_is_a_private_channel(text):
@@ -341,6 +346,7 @@ def test_a_destination_that_is_a_persons_or_the_agents_own_is_a_private_channel(
         "还款只走我司对公账户，别的都不认。",
         "我们同事下午过来拿一下您签好的协议。",  # papers fetched, not money
         "收款人填我们公司名字，开户行App上有。",
+        "您给我一个准确的日期，我这边好登记。",  # 一个 is no sum
     ],
 )
 def test_the_companys_account_and_papers_fetched_are_no_private_channel(text):
