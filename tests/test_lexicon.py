@@ -4,13 +4,16 @@ import textwrap
 import pytest
 from detect_helpers import OPENING, findings_for, make_call
 
+from pipeline.calls import Segment
 from pipeline.categories import category_table
 from pipeline.config import load_config
 from pipeline.detect import detect_call
 from pipeline.detect.homophones import HomophoneRepairer
 from pipeline.detect.lexicon_file import load_category_lexicons
+from pipeline.detect.recognizers.lexicon import LexiconRecognizer
 from pipeline.detect.registry import default_registry
-from pipeline.detect.sound import sentence_bounds
+from pipeline.detect.sound import sentence_bounds, sound_text
+from pipeline.detect.view import Utterance
 from pipeline.text import LEXICON_DIR
 from pipeline.yamldoc import LexiconError
 
@@ -63,6 +66,40 @@ def test_every_mistake_in_every_file_is_listed(tmp_path):
     assert "a.yaml:7: rules[0].scor: unknown key 'scor'" in text
     assert "b.yaml:2: clauses: 'GB 9.9' is not a clause of threat in categories.yaml" in text
     assert "b.yaml:7: rules[1].patterns[0]: uses {nope} but sets has no 'nope'" in text
+
+
+def test_a_rule_that_needs_a_phrase_counts_only_with_it_in_the_hits_sentence(tmp_path):
+    write(
+        tmp_path,
+        "extra_fees.yaml",
+        """
+        category: extra_fees
+        sets:
+          pay: ["交", "转"]
+        rules:
+          - id: priced
+            patterns: ["费[一二三四五六七八九十百千]+"]
+            needs: ["(?:{pay})过来"]
+        """,
+    )
+    [lexicon] = load_category_lexicons(tmp_path, category_table())
+    recognizer = LexiconRecognizer(lexicon, "high")
+
+    def fires(text):
+        utterance = Utterance(0, Segment(0.0, 1.0, "agent", text), "agent", None, text, sound_text(text))
+        return bool(recognizer.hits(utterance))
+
+    assert fires("服务费三百，今天转过来。")
+    assert fires("今天交过来，服务费三百。")
+    assert not fires("服务费三百，合同里写着。")
+    assert not fires("服务费三百。本金今天转过来。")  # another sentence
+
+
+def test_a_needed_phrase_that_is_no_regular_expression_is_reported(tmp_path):
+    write(tmp_path, "threat.yaml", GOOD + '    needs: ["(交"]\n')
+    with pytest.raises(LexiconError) as err:
+        load_category_lexicons(tmp_path, category_table())
+    assert "rules[0].needs[0]" in str(err.value) and "invalid regular expression" in str(err.value)
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path):

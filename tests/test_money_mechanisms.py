@@ -85,7 +85,7 @@ def test_the_lenders_channel_and_other_readings_stay_clean(text):
 @pytest.mark.parametrize(
     "text",
     [
-        # a fee quoted with a price, no verb of paying
+        # a fee named after a service of collection, priced, no verb of paying
         "加急通道有的，通道费四百。",
         "出函的费用八百，这个得你掏。",
         # a clause that opens by paying one
@@ -132,6 +132,71 @@ def test_a_fee_in_its_frame_is_an_extra_fee(text):
 )
 def test_the_contracts_charges_and_others_fees_stay_clean(text):
     assert "extra_fees" not in money(text)
+
+
+# A price named beside a fee is no charge by itself: the debtor must be told to pay it (pay it,
+# send it over, bear it, have it put on the account, pay before something is done), or the fee
+# must be the price of a favour of collection.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "审核费三百，你今天下午前转过来。",  # sent over
+        "停催的话得先交四百的服务费。",  # paid first, the price of a favour
+        "开结清证明要收你两百的工本费。",  # charged to the debtor
+        "上门一趟八百块，这个你来出。",  # borne by the debtor
+        "不想排队也行，交六百块的审批服务费。",  # a clause that opens by paying
+    ],
+)
+def test_a_priced_fee_the_debtor_is_told_to_pay_is_an_extra_fee(text):
+    assert "extra_fees" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the contract's own charges and the debt's accrued fees, explained
+        "您每期的账户管理费是二十五块，借款时就定好的。",
+        "现在欠款里逾期费用有四百多，这是系统算的。",
+        "根据合同约定，逾期产生的费用由您承担。",  # the contract governs its sentence
+        # the fee waived
+        "剩下那两百的服务费，您就不用交了。",
+        "这次的手续费三百我帮您申请免掉了。",
+        # a warning, and someone else's fee
+        "要是有人叫您先交押金，那一定是诈骗。",
+        "跨行转账银行会扣几块钱手续费，这个是银行收的。",
+        "您要自己请律师的话，律师费当然是您出。",
+    ],
+)
+def test_a_priced_fee_nobody_is_told_to_pay_stays_clean(text):
+    assert "extra_fees" not in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您今天要交的费用是三千一，包括本金和利息。",  # 费用 is the sum due, made of the debt
+        "您先把这个月的费用交了，一千五。",
+        "您每个月要付的分期手续费是四十五。",  # the lender's published charge, inside the hit
+        "您要是提前还款，需要付百分之一的手续费。",
+        "这个月还要交八十块的服务费和本金，App上能看到明细。",  # the app shows it
+    ],
+)
+def test_the_contracts_money_demanded_is_no_extra_fee(text):
+    assert "extra_fees" not in money(text)
+
+
+def test_a_fee_set_apart_from_the_debt_just_named_still_counts():
+    """The debt named in the clause before (本息一共三万) sets the fee apart from it."""
+    assert "extra_fees" in money("本息一共三万二，另外要交八百的资料审核费。")
+
+
+def test_the_customer_asking_whether_to_pay_a_fee_is_no_charge():
+    """On a mono call the question's speaker is guessed from turn order alone: 要我 makes the
+    speaker the payer."""
+    turns = OPENING + [("a", "您这边的还款怎么安排？"), ("u", "是不是要我先付五百的手续费才行？"), ("a", "不用的。")]
+    assert "extra_fees" not in {f.category for f in findings_for(turns, config=RULES_ONLY)}
 
 
 # --- illegal_funding: credit drawn and this debt paid with it; not a question, warning or history --
@@ -185,3 +250,104 @@ def test_credit_urged_to_pay_this_debt_is_illegal_funding(text):
 )
 def test_questions_warnings_and_history_are_not_illegal_funding(text):
     assert "illegal_funding" not in money(text)
+
+
+# Where the money comes from decides: the listener lending to the debtor, and the debtor's own
+# things sold, are lawful ways to pay; credit, and things that are not the debtor's, are not.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "要不你先借点给她，让她周末前还上。",  # the listener lending to the debtor
+        "你那辆电动车反正不怎么骑，卖了先把这期还上。",  # the debtor's own thing sold
+        "家里那台旧电脑卖掉，也能凑一点。",
+    ],
+)
+def test_lending_to_the_debtor_and_selling_ones_own_things_are_no_illegal_funding(text):
+    assert "illegal_funding" not in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你租的那台相机拿去二手市场卖了，四千块就出来了。",  # rented
+        "店里的货你先卖掉一批，钱先还我们，老板发现了再说。",  # the employer's
+        "你分期买的那部手机，卖了就能先还上。",  # still being paid for
+        "管它是谁的，先卖了把钱还上。",  # whoever owns it
+    ],
+)
+def test_selling_what_is_not_the_debtors_is_illegal_funding(text):
+    assert "illegal_funding" in money(text)
+
+
+def test_the_customers_own_plan_to_borrow_is_no_urging():
+    """On a mono call the speaker is guessed from turn order: 我就 makes the plan the speaker's."""
+    turns = OPENING + [("a", "这期您怎么安排？"), ("u", "实在不行我就去网上借点。"), ("a", "好的。")]
+    assert "illegal_funding" not in {f.category for f in findings_for(turns, config=RULES_ONLY)}
+
+
+def test_a_cards_repayment_fee_explained_is_neither_urging_nor_a_charge():
+    assert not money("用信用卡还款的话会有手续费，建议您用储蓄卡还。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你信用卡透支一下，把这期还了。",
+        "你可以申请个消费贷，一次结清我们这笔。",
+        "你这么年轻，办两张信用卡轮着用就行了。",
+        "拿另一张卡去还这张，大家都这么周转的。",
+    ],
+)
+def test_credit_named_and_drawn_on_for_the_debtor_is_illegal_funding(text):
+    assert "illegal_funding" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您在手机银行的信用卡页面提交申请，会有专人联系您。",  # a hardship request, no credit drawn
+        "您现在信用卡还有额度吗？",  # asked, not urged
+        "您这笔是当时在借呗上借的，已经逾期了。",  # the debt's own history
+    ],
+)
+def test_credit_asked_about_or_a_request_filed_is_no_illegal_funding(text):
+    assert "illegal_funding" not in money(text)
+
+
+# --- private_channel: whose the destination is, and where it came from -------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我发你一个内部的收款账户，今天之内转进去。",  # a special account handed over by the agent
+        "收款人填赵志刚，开户行是邮政储蓄。",  # the payee written as a person's name
+        "你转到户名是孙丽的那张卡。",
+        "你准备好现金，我们同事晚上过来拿。",  # cash fetched by the agent's people
+        "你先打两千到我的农行卡，我这边马上帮你销账。",  # a sum to the agent's own card
+        "转到我们的清收专员那边，她帮你入账。",  # to a person of the agency
+        "我先加你微信，回头你把钱转过来。",  # the agent's wallet, then the transfer
+        "我这边给你发个支付链接，你点开付。",
+        "这笔减免款不走系统，你直接转给我们。",  # kept out of the lender's system
+        "你先给我八百，我帮你去后台申请。",  # a sum handed to the agent
+        "钱凑好了说一声，我派人去你家收。",  # someone sent to collect it
+    ],
+)
+def test_a_destination_that_is_a_persons_or_the_agents_own_is_a_private_channel(text):
+    assert "private_channel" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "户名是我们公司的全称，您核对一下再转。",  # the company as the payee
+        "还款只走我司对公账户，别的都不认。",
+        "我们同事下午过来拿一下您签好的协议。",  # papers fetched, not money
+        "收款人填我们公司名字，开户行App上有。",
+        "您给我一个准确的日期，我这边好登记。",  # 一个 is no sum
+    ],
+)
+def test_the_companys_account_and_papers_fetched_are_no_private_channel(text):
+    assert "private_channel" not in money(text)

@@ -43,6 +43,9 @@ class Rule:
     # Cues that cancel this rule's hits only, besides the file's (a condition, 如果 or 的话,
     # makes a claimed proceeding a lawful possibility; it does not soften 再不还就坐牢).
     cancels: list[CancelCue] = field(default_factory=list)
+    # What a hit needs in its sentence (the hit included) to count: a fee named with its price is
+    # a charge only when someone is told to pay it (交/转过来/你来出). None: nothing.
+    needs: re.Pattern | None = None
 
 
 @dataclass
@@ -90,7 +93,7 @@ class CategoryLexicon:
 
 
 _CATEGORY_KEYS = ("category", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
-_RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses", "cancel", "by_sound")
+_RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses", "cancel", "by_sound", "needs")
 _CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence", "within", "agency")
 
 
@@ -205,6 +208,7 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
                 if "clauses" in raw
                 else clauses,
                 cancels=_cancels(doc, raw.get("cancel"), keys + ("cancel",)),
+                needs=_needs(doc, raw.get("needs"), sets, keys + ("needs",)),
             )
         )
 
@@ -265,6 +269,17 @@ def _cancels(doc: YamlDoc, value: Any, where: tuple) -> list[CancelCue]:
             )
         )
     return cancels
+
+
+def _needs(doc: YamlDoc, value: Any, sets: dict[str, list[str]], keys: tuple) -> re.Pattern | None:
+    """A rule's ``needs``: patterns of which one must be in a hit's sentence (None: none given)."""
+    patterns = [
+        expanded
+        for j, pattern in enumerate(doc.strings(value, keys))
+        if (expanded := _expand_sets(doc, pattern, sets, keys + (j,))) is not None
+        and doc.regex(expanded, keys + (j,)) is not None
+    ]
+    return compiled("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 def _expand_sets(doc: YamlDoc, pattern: str, sets: dict[str, list[str]], keys: tuple) -> str | None:

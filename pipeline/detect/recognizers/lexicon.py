@@ -2,7 +2,8 @@
 
 Matching works on the text after homophone repair; a rule that finds nothing there is tried again
 with text and rule both spelt by sound (lower score). A hit is dropped when a cancelling cue
-(negation, reported speech, a lawful condition) stands next to it.
+(negation, reported speech, a lawful condition) stands next to it, or when the rule needs a phrase
+in the hit's sentence and the sentence has none (a priced fee needs someone told to pay it).
 """
 
 from __future__ import annotations
@@ -98,6 +99,16 @@ def cancelled_by(
     return None
 
 
+def has_needed(rule: Rule, text: str, start: int, end: int) -> bool:
+    """Whether the sentence of ``text[start:end]`` (the hit included) holds what ``rule`` needs
+    there, as written: what a rule needs is a word of its own (交, 转过来), and spelt by sound
+    it would be any of its homophones (叫, 较)."""
+    if rule.needs is None:
+        return True
+    left, right = sentence_bounds(text, start, end)
+    return rule.needs.search(text, left, right) is not None
+
+
 class LexiconRecognizer(Detector):
     """One category's lexicon over the utterances of the speaker it applies to."""
 
@@ -176,6 +187,7 @@ class LexiconRecognizer(Detector):
             m.span()
             for m in regex.finditer(text)
             if m.end() > m.start()
+            and has_needed(rule, utterance.text, m.start(), m.end())
             and not cancelled_by(
                 self.lexicon,
                 utterance,
