@@ -14,9 +14,12 @@ import copy
 import pytest
 from detect_helpers import OPENING, findings_for, make_call
 
+from pipeline.categories import category_table
 from pipeline.config import load_config
 from pipeline.detect import Detector, Result
+from pipeline.detect.lexicon_file import load_category_lexicons
 from pipeline.detect.registry import build_registry
+from pipeline.yamldoc import LexiconError
 
 BODY = [("c", "嗯，这个月手头确实紧。"), ("a", "理解，那您看月底前能先还一部分吗？"), ("c", "行，我尽量。")]
 
@@ -257,3 +260,97 @@ def test_the_classifier_alone_yields_to_a_rule_naming_a_neighbouring_harm(text):
 )
 def test_the_classifier_stands_where_no_rule_names_another_harm(text):
     assert len(classifier_threats(text)) == 1
+
+
+# --- the listener: who "your son" is, and whose reach it is -----------------------------------
+
+RELATIVE_ANSWERS = [
+    ("a", "喂，请问是刘洋吗？"),
+    ("c", "他不在家，我是他妈妈。"),
+    ("a", "阿姨好，我是某某金融的工作人员。"),
+]
+
+
+def threat_found_by_relative(text):
+    """Whether the agent's ``text``, said to the debtor's mother, is flagged as a threat."""
+    turns = RELATIVE_ANSWERS + [("a", text), ("c", "好，我跟他说。")]
+    return bool(findings_for(turns, "threat", config=lexicon_only()))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您联系您儿子，让他把这期的钱先处理了。",  # to his mother, her son is the debtor sought
+        "麻烦您告诉您儿子，这个月的账单该处理了。",
+        "找您儿子可真不容易，打了一个礼拜都没接。",
+    ],
+)
+def test_the_debtor_sought_through_a_relative_is_no_threat(text):
+    assert not threat_found_by_relative(text)
+
+
+def test_the_family_reached_is_still_a_threat_to_the_debtor():
+    assert threat_found("你再躲着，我就联系你儿子，让他劝劝你。")
+
+
+def test_to_third_party_must_be_true_or_false(tmp_path):
+    rule = "rules:\n  - id: visit\n    terms: [上门]\n    to_third_party: sometimes\n"
+    (tmp_path / "threat.yaml").write_text("category: threat\n" + rule, encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"to_third_party: must be true or false"):
+        load_category_lexicons(tmp_path, category_table())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你问问你老公，看能不能先帮你垫上这一期。",  # the debtor's own reach, not the agent's
+        "你就找你家里人凑一凑，三千块不难。",
+        "麻烦你通知你弟弟一声，让他看一下短信。",
+        "您儿子单位在哪您知道吗？我们一直找不到他。",  # asked, not boasted
+    ],
+)
+def test_the_listeners_own_reach_and_questions_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你不帮忙，那我们只好找你爸妈了。",  # a refusal to help is the condition, not a request
+        "你儿子在哪个学校我们都知道。",  # where the family is, boasted
+    ],
+)
+def test_refusals_and_boasts_still_fire(text):
+    assert threat_found(text)
+
+
+# --- the customer's words answered, other firms, and facts about calls -------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您说您在厂里都待不下去了，这个情况我们记下了。",  # the customer's words reflected
+        "您担心我们会联系您单位？这个您放心。",
+        "您可千万别说不想活了，钱的事可以慢慢商量。",  # despair answered with comfort
+        "前几年有的平台爆通讯录被处罚，我们这边是正规的。",  # what other firms did
+        "上门吓唬人、打家里电话那一套，现在都是违法的。",  # the act called unlawful
+        "我们上门一趟要收四百块服务费，您看怎么办。",  # a priced visit: extra_fees
+        "我们每天打您手机您都不接，只好换个号码。",  # the calls let ring, told as a fact
+    ],
+)
+def test_reflected_words_other_firms_and_facts_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你说你没钱？那我就天天打你电话。",  # the customer's words, then the agent's own threat
+        "以后我们每天打你电话，打到你还为止。",
+        "你不管是吧，那我们就天天打你这个号码。",  # calling the listener's own number, as a threat
+        "我们会一直打下去，打到你接为止。",  # calling until the debtor gives in
+    ],
+)
+def test_threats_after_reflected_words_still_fire(text):
+    assert threat_found(text)

@@ -43,6 +43,9 @@ class Rule:
     # Cues that cancel this rule's hits only, besides the file's (a condition, 如果 or 的话,
     # makes a claimed proceeding a lawful possibility; it does not soften 再不还就坐牢).
     cancels: list[CancelCue] = field(default_factory=list)
+    # False: the rule does not fire on a turn heard by someone known not to be the debtor (said
+    # to his mother, 找您儿子 is the debtor looked for, not his family threatened).
+    to_third_party: bool = True
 
 
 @dataclass
@@ -90,7 +93,18 @@ class CategoryLexicon:
 
 
 _CATEGORY_KEYS = ("category", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
-_RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses", "cancel", "by_sound")
+_RULE_KEYS = (
+    "id",
+    "label",
+    "terms",
+    "patterns",
+    "severity",
+    "score",
+    "clauses",
+    "cancel",
+    "by_sound",
+    "to_third_party",
+)
 _CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence", "within", "agency")
 
 
@@ -101,6 +115,13 @@ def _score(doc: YamlDoc, value: Any, keys: tuple, default: float) -> float:
         doc.problem(keys, f"must be a number above 0 and at most 1, got {value!r}")
         return default
     return float(value)
+
+
+def _flag(doc: YamlDoc, value: Any, keys: tuple) -> bool:
+    if not isinstance(value, bool):
+        doc.problem(keys, f"must be true or false, got {value!r}")
+        return True
+    return value
 
 
 def _severity(doc: YamlDoc, value: Any, keys: tuple) -> str | None:
@@ -205,6 +226,7 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
                 if "clauses" in raw
                 else clauses,
                 cancels=_cancels(doc, raw.get("cancel"), keys + ("cancel",)),
+                to_third_party=_flag(doc, raw.get("to_third_party", True), keys + ("to_third_party",)),
             )
         )
 
