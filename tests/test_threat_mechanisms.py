@@ -354,3 +354,32 @@ def test_reflected_words_other_firms_and_facts_are_no_threat(text):
 )
 def test_threats_after_reflected_words_still_fire(text):
     assert threat_found(text)
+
+
+# --- visits offered, the workplace asked for an address, offices, fees -------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们可以上门，您也可以自己来营业厅，看您哪个方便。",  # a visit offered as a choice
+        "您要是愿意，我们派同事上门帮您把分期协议签了。",  # a visit by consent, as a service
+        "上门的同事到时候会跟您核对一下还款金额。",
+        "上个月我们打过您单位，只是为了核实您现在的联系方式。",  # address repair
+        "你再拖下去，有关部门会派人到你公司调查。",  # an office's visit: exaggeration's
+        "上门一趟收六百块车马费，这个得您出。",  # a priced visit: extra_fees'
+    ],
+)
+def test_visits_offered_address_repair_offices_and_fees_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "过两天我们上门去看看您。",  # a visit veiled as a call on the debtor
+        "你可以不还，我们可以上门慢慢跟你耗。",
+    ],
+)
+def test_visits_announced_as_pressure_still_fire(text):
+    assert threat_found(text)
