@@ -699,20 +699,25 @@ def load_call(db: sqlite_utils.Database, call_id: str) -> Call:
     )
 
 
-def load_findings(db: sqlite_utils.Database, call_id: str | None = None) -> list[Finding]:
-    """The stored machine findings, of one call or (``call_id`` None) of every call, by call,
-    time and id: what ``save_call`` and ``replace_findings`` wrote, read back."""
+def stored_findings(db: sqlite_utils.Database, call_id: str | None = None) -> list[tuple[int, Finding]]:
+    """(row id, finding) of the stored machine findings, of one call or (``call_id`` None) of
+    every call, by call, time and id: what ``save_call`` and ``replace_findings`` wrote, read back."""
     names = [f.name for f in fields(Finding)]
     columns = ", ".join(f'"{name}"' for name in names)
     where, params = ("WHERE call_id = ?", [call_id]) if call_id is not None else ("", [])
-    rows = db.execute(f"SELECT {columns} FROM findings {where} ORDER BY call_id, start, id", params)
-    findings = []
-    for row in rows:
-        finding = Finding(**dict(zip(names, row)))
+    rows = db.execute(f"SELECT id, {columns} FROM findings {where} ORDER BY call_id, start, id", params)
+    found = []
+    for finding_id, *values in rows:
+        finding = Finding(**dict(zip(names, values)))
         finding.clauses = json.loads(finding.clauses or "[]")
         finding.evidence, finding.explanation = finding.evidence or "", finding.explanation or ""
-        findings.append(finding)
-    return findings
+        found.append((finding_id, finding))
+    return found
+
+
+def load_findings(db: sqlite_utils.Database, call_id: str | None = None) -> list[Finding]:
+    """The stored machine findings (``stored_findings`` without their row ids)."""
+    return [finding for _, finding in stored_findings(db, call_id)]
 
 
 def latest_reviews(db: sqlite_utils.Database) -> list[dict[str, Any]]:

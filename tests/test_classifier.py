@@ -18,6 +18,7 @@ from sklearn.svm import LinearSVC
 from pipeline.calls import Call, CallRecord, Segment
 from pipeline.cli import cli
 from pipeline.detect.classifier import (
+    TRUSTED_TYPES,
     ModelFileError,
     TrainedClassifier,
     build_pipeline,
@@ -131,6 +132,17 @@ def test_skops_round_trip_gives_identical_probabilities(saved_model, trained):
     texts = [THREAT, IMPERSONATION, LEAK] + HARD_NEGATIVES
     assert loaded.thresholds == trained.model.thresholds
     assert np.array_equal(loaded.pipeline.predict_proba(texts), trained.model.pipeline.predict_proba(texts))
+    raw = skops.io.load(saved_model, trusted=TRUSTED_TYPES)  # the vocabularies are stored apart, as arrays
+    assert [v.vocabulary_ for _, v in raw["pipeline"].named_steps["features"].transformer_list] == [None, None]
+    assert all(isinstance(terms, np.ndarray) for terms in raw["vocabularies"])
+
+
+@pytest.mark.slow  # a model trained for the test (the fixture): out of the fast tier
+def test_a_file_with_the_vocabularies_inside_the_pipeline_still_loads(trained, tmp_path):
+    path = tmp_path / "older.skops"
+    skops.io.dump({"pipeline": trained.model.pipeline, "thresholds": trained.model.thresholds}, path)
+    texts = [THREAT, LEAK] + HARD_NEGATIVES
+    assert np.array_equal(load(path).pipeline.predict_proba(texts), trained.model.pipeline.predict_proba(texts))
 
 
 def _not_in_the_trusted_list(x):

@@ -9,8 +9,8 @@ from pipeline.review.transcript import evidence_span, excerpt, guessed_roles, tr
 from pipeline.store import save_call
 
 
-def finding(id, index, evidence, start=0.0, end=1.0):
-    return FindingView(id, "threat", "high", 0.9, start, end, "agent", index, evidence, [], "t", "")
+def finding(id, index, evidence, start=0.0, end=1.0, **span):
+    return FindingView("c", "threat", "high", 0.9, start, end, "agent", index, evidence, [], "t", "", **span, id=id)
 
 
 def call(findings):
@@ -57,14 +57,14 @@ def test_evidence_span():
 
 def test_a_stored_span_marks_only_the_matched_phrase():
     text = "张先生，你再不还钱我们就上门"
-    spanned = FindingView(8, "threat", "high", 0.9, 0.0, 1.0, "agent", 0, text, [], "t", "", span_start=9, span_end=14)
+    spanned = finding(8, 0, text, span_start=9, span_end=14)
     lines = transcript_lines(call([spanned]), default_masker())
     assert [(p.text, p.finding_ids) for p in lines[0].pieces] == [("*先生，你再不还钱", []), ("我们就上门", [8])]
 
 
 def test_a_span_that_does_not_fit_the_evidence_falls_back_to_the_line():
     text = "张先生，你再不还钱我们就上门"
-    broken = FindingView(9, "threat", "high", 0.9, 0.0, 1.0, "agent", 0, text, [], "t", "", span_start=5, span_end=99)
+    broken = finding(9, 0, text, span_start=5, span_end=99)
     assert broken.span is None
     assert [p.finding_ids for p in transcript_lines(call([broken]), None)[0].pieces] == [[9]]
 

@@ -138,11 +138,32 @@ class TrainedClassifier:
             return category_probabilities(self.pipeline, texts)
 
 
+def _vectorizers(pipeline: Pipeline) -> list[TfidfVectorizer]:
+    return [vectorizer for _, vectorizer in pipeline.named_steps["features"].transformer_list]
+
+
 def save(model: TrainedClassifier, path: str | Path) -> None:
+    """Write the model with skops. Each vectorizer's vocabulary is stored as an array of its
+    terms (index order) beside the pipeline, not as the dict scikit-learn keeps: skops checks a
+    dict entry by entry on load, which took 5 s for the ~130,000 terms against 0.06 s for the array."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"pipeline": model.pipeline, "thresholds": model.thresholds, "alone_thresholds": model.alone_thresholds}
-    skops.io.dump(data, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    vectorizers = [v for v in _vectorizers(model.pipeline) if hasattr(v, "vocabulary_")]  # fitted
+    vocabularies = [vectorizer.vocabulary_ for vectorizer in vectorizers]
+    terms = [np.array(sorted(vocabulary, key=vocabulary.__getitem__)) for vocabulary in vocabularies]
+    data = {
+        "pipeline": model.pipeline,
+        "thresholds": model.thresholds,
+        "alone_thresholds": model.alone_thresholds,
+        "vocabularies": terms,
+    }
+    try:
+        for vectorizer in vectorizers:
+            vectorizer.vocabulary_ = None
+        skops.io.dump(data, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    finally:
+        for vectorizer, vocabulary in zip(vectorizers, vocabularies):
+            vectorizer.vocabulary_ = vocabulary
     untrusted = sorted(set(skops.io.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
     if untrusted:
         path.unlink()
@@ -161,6 +182,9 @@ def load(path: str | Path) -> TrainedClassifier:
         raise ModelFileError(
             f"{path}: a classifier of an older layout (one label per line); rebuild it with callqa train"
         )
+    # Files written before the vocabularies were stored apart keep them inside the pipeline.
+    for vectorizer, terms in zip(_vectorizers(data["pipeline"]), data.get("vocabularies", [])):
+        vectorizer.vocabulary_ = {term: index for index, term in enumerate(terms.tolist())}
     return TrainedClassifier(
         pipeline=data["pipeline"],
         thresholds=dict(data["thresholds"]),

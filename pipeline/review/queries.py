@@ -17,12 +17,13 @@ from typing import Any
 
 import sqlite_utils
 
+from pipeline.calls import Finding
 from pipeline.errors import CallqaError
 from pipeline.metrics import metrics_of
 from pipeline.present.labels import REVIEW_VERDICTS, SEVERITY_RANK, STATUS_LABELS, category_labels
 from pipeline.present.masking import default_masker
 from pipeline.scoring import call_score
-from pipeline.store import fts_query, now_iso, writing
+from pipeline.store import fts_query, now_iso, stored_findings, writing
 from pipeline.text import words
 
 # The calls held by someone now: assigned by an admin, or claimed with a lock not yet expired.
@@ -536,21 +537,10 @@ class Review:
 
 
 @dataclass
-class FindingView:
-    id: int
-    category: str
-    severity: str
-    score: float
-    start: float | None
-    end: float | None
-    speaker: str | None
-    segment_index: int | None
-    evidence: str | None
-    clauses: list[str]
-    detector: str
-    explanation: str | None
-    span_start: int | None = None  # the matched phrase in the evidence (store.findings)
-    span_end: int | None = None
+class FindingView(Finding):
+    """A stored finding as the console shows it: its row id and its reviews."""
+
+    id: int = 0
     history: list[Review] = field(default_factory=list)  # newest first
 
     @property
@@ -602,21 +592,7 @@ def call_view(db: sqlite_utils.Database, call_id: str) -> CallView:
             'SELECT idx, start, "end", speaker, text FROM segments WHERE call_id = ? ORDER BY idx', [call_id]
         )
     ]
-    findings = [
-        FindingView(
-            *r[:9],
-            clauses=json.loads(r[9] or "[]"),
-            detector=r[10],
-            explanation=r[11],
-            span_start=r[12],
-            span_end=r[13],
-        )
-        for r in db.execute(
-            'SELECT id, category, severity, score, start, "end", speaker, segment_index, evidence, '
-            "clauses, detector, explanation, span_start, span_end FROM findings WHERE call_id = ? ORDER BY start, id",
-            [call_id],
-        )
-    ]
+    findings = [FindingView(**vars(finding), id=finding_id) for finding_id, finding in stored_findings(db, call_id)]
     reviews = [
         Review(*r)
         for r in db.execute(
