@@ -383,3 +383,30 @@ def test_visits_offered_address_repair_offices_and_fees_are_no_threat(text):
 )
 def test_visits_announced_as_pressure_still_fire(text):
     assert threat_found(text)
+
+
+# --- warnings against fraudsters, care, and the contact person named --------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这年头外面什么人都有，谁打电话冒充我们要您转账，您都别理。",  # a warning against impostors
+        "最近有人假冒我们公司，说要上门收钱，您别上当。",
+        "阿姨身体还好吧？上回听您说腰不舒服。",  # a polite question about health
+        "您通讯录里填的紧急联系人是您表哥，没错吧？",  # the contact person named
+    ],
+)
+def test_fraud_warnings_care_and_contact_persons_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你腿脚还好吧？最近走路可得当心。",  # the limbs asked after as a warning
+        "你通讯录里那几十号人，我们一个个打过去。",
+    ],
+)
+def test_menace_about_the_body_and_the_contacts_still_fires(text):
+    assert threat_found(text)
