@@ -385,7 +385,7 @@ def test_visits_announced_as_pressure_still_fire(text):
     assert threat_found(text)
 
 
-# --- warnings against fraudsters, care, and the contact person named --------------------------
+# --- warnings against fraudsters, and care ---------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -394,10 +394,9 @@ def test_visits_announced_as_pressure_still_fire(text):
         "这年头外面什么人都有，谁打电话冒充我们要您转账，您都别理。",  # a warning against impostors
         "最近有人假冒我们公司，说要上门收钱，您别上当。",
         "阿姨身体还好吧？上回听您说腰不舒服。",  # a polite question about health
-        "您通讯录里填的紧急联系人是您表哥，没错吧？",  # the contact person named
     ],
 )
-def test_fraud_warnings_care_and_contact_persons_are_no_threat(text):
+def test_fraud_warnings_and_care_are_no_threat(text):
     assert not threat_found(text)
 
 
@@ -410,3 +409,34 @@ def test_fraud_warnings_care_and_contact_persons_are_no_threat(text):
 )
 def test_menace_about_the_body_and_the_contacts_still_fires(text):
     assert threat_found(text)
+
+
+# --- veiled harm, mocked powerlessness, the debtor's business, and care ------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你出门在外，最好别在哪条小路上碰到我们。",  # a meeting on the road hinted
+        "我要是你，晚上回家就多留意身后。",
+        "你真以为我们拿你没办法？",  # powerlessness mocked
+        "我们有的是办法，你慢慢拖。",
+        "你拖下去，你那个水果摊还开得下去吗？",  # the debtor's business threatened
+        "你的脑子是不是坏掉了？",  # an insult in other words
+    ],
+)
+def test_veiled_harm_and_mocked_powerlessness_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您这情况我们也拿您没办法，只能按合同走诉讼。",  # a plain fact, not mockery
+        "今天下雪路滑，您出门当心一点。",  # care
+        "您看看您身后的柜子里，合同是不是放那了？",
+        "我们有的是时间，您慢慢想清楚再回复。",
+    ],
+)
+def test_plain_facts_and_care_are_no_threat(text):
+    assert not threat_found(text)
