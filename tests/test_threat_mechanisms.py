@@ -440,3 +440,35 @@ def test_veiled_harm_and_mocked_powerlessness_fire(text):
 )
 def test_plain_facts_and_care_are_no_threat(text):
     assert not threat_found(text)
+
+
+# --- a customer's turn taken for the agent's on a mono call -----------------------------------
+
+MONO_OPENING = [
+    ("u", "喂？"),
+    ("u", "喂你好，是张伟吗？我是某某金融贷后的，这个电话有录音。"),
+    ("u", "嗯。"),
+    ("u", "你那笔三千的借款逾期一个月了，今天要处理一下。"),
+    ("u", "我知道。"),
+]
+
+
+def threat_found_on_mono(text):
+    """Whether ``text``, the sixth turn of a mono call (roles guessed), is flagged as a threat."""
+    turns = MONO_OPENING + [("u", text), ("u", "那你尽快。"), ("u", "嗯，挂了。")]
+    return bool(findings_for(turns, "threat", config=lexicon_only()))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你有病吧，我都说了没钱，还打。",  # the debtor's own voice in the line
+        "你们这些催收的，真是不要脸。",
+    ],
+)
+def test_the_debtors_own_voice_on_a_mono_call_is_no_threat(text):
+    assert not threat_found_on_mono(text)
+
+
+def test_the_agents_threat_on_a_mono_call_still_fires():
+    assert threat_found_on_mono("你再拖，我们就去你单位找你领导。")
