@@ -472,3 +472,30 @@ def test_the_debtors_own_voice_on_a_mono_call_is_no_threat(text):
 
 def test_the_agents_threat_on_a_mono_call_still_fires():
     assert threat_found_on_mono("你再拖，我们就去你单位找你领导。")
+
+
+# --- the agent's own firm and group, and what the agent will not say --------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您把转账截图发到我们售后群里，我们帮您核对。",  # the customer sends to the agent's group
+        "我们领导也都知道您家里的难处，这次给您申请了延期。",  # the agent's own boss
+        "你们厂的财务应该都知道怎么开流水。",  # knowing how, not knowing about the debt
+        "当着您父母的面，这个事我们不会提。",  # what the agent will not say
+    ],
+)
+def test_the_agents_own_firm_and_what_it_will_not_say_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "再拖下去，你们厂领导迟早都会知道。",
+        "我们把你的欠条拍下来发到你老家的群里。",
+    ],
+)
+def test_the_debtors_workplace_knowing_and_group_posts_still_fire(text):
+    assert threat_found(text)
