@@ -499,3 +499,24 @@ def test_the_agents_own_firm_and_what_it_will_not_say_are_no_threat(text):
 )
 def test_the_debtors_workplace_knowing_and_group_posts_still_fire(text):
     assert threat_found(text)
+
+
+# --- insult words that insult no one here -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您刚才骂我是畜生，我不计较，咱们接着说还款。",  # said of the agent
+        "我们可从来没说过您是老赖。",  # denied
+        "您跟那些故意不还的无赖不一样，我们看得出来。",  # aimed at others the debtor is set apart from
+        "我理解，欠钱这种事说出去是挺丢人现眼的。",  # said with sympathy
+    ],
+)
+def test_insult_words_that_insult_no_one_here_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize("text", ["你就是个老赖，还好意思跟我讲条件。", "我没说错吧，你这种人就是个无赖。"])
+def test_insults_after_a_comma_still_fire(text):
+    assert threat_found(text)
