@@ -304,7 +304,6 @@ def test_to_third_party_must_be_true_or_false(tmp_path):
     "text",
     [
         "你问问你老公，看能不能先帮你垫上这一期。",  # the debtor's own reach, not the agent's
-        "你就找你家里人凑一凑，三千块不难。",
         "麻烦你通知你弟弟一声，让他看一下短信。",
         "您儿子单位在哪您知道吗？我们一直找不到他。",  # asked, not boasted
     ],
@@ -336,7 +335,7 @@ def test_refusals_and_boasts_still_fire(text):
         "前几年有的平台爆通讯录被处罚，我们这边是正规的。",  # what other firms did
         "上门吓唬人、打家里电话那一套，现在都是违法的。",  # the act called unlawful
         "我们上门一趟要收四百块服务费，您看怎么办。",  # a priced visit: extra_fees
-        "我们每天打您手机您都不接，只好换个号码。",  # the calls let ring, told as a fact
+        "我们每天打您手机您都不接电话，只好换个号码。",  # the calls let ring, told as a fact
     ],
 )
 def test_reflected_words_other_firms_and_facts_are_no_threat(text):
@@ -507,7 +506,7 @@ def test_the_debtors_workplace_knowing_and_group_posts_still_fire(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "您刚才骂我是畜生，我不计较，咱们接着说还款。",  # said of the agent
+        "您刚才骂了我一句畜生，我不计较，咱们接着说还款。",  # said of the agent
         "我们可从来没说过您是老赖。",  # denied
         "您跟那些故意不还的无赖不一样，我们看得出来。",  # aimed at others the debtor is set apart from
         "我理解，欠钱这种事说出去是挺丢人现眼的。",  # said with sympathy
