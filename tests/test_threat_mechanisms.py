@@ -14,9 +14,12 @@ import copy
 import pytest
 from detect_helpers import OPENING, findings_for, make_call
 
+from pipeline.categories import category_table
 from pipeline.config import load_config
 from pipeline.detect import Detector, Result
+from pipeline.detect.lexicon_file import load_category_lexicons
 from pipeline.detect.registry import build_registry
+from pipeline.yamldoc import LexiconError
 
 BODY = [("c", "嗯，这个月手头确实紧。"), ("a", "理解，那您看月底前能先还一部分吗？"), ("c", "行，我尽量。")]
 
@@ -257,3 +260,262 @@ def test_the_classifier_alone_yields_to_a_rule_naming_a_neighbouring_harm(text):
 )
 def test_the_classifier_stands_where_no_rule_names_another_harm(text):
     assert len(classifier_threats(text)) == 1
+
+
+# --- the listener: who "your son" is, and whose reach it is -----------------------------------
+
+RELATIVE_ANSWERS = [
+    ("a", "喂，请问是刘洋吗？"),
+    ("c", "他不在家，我是他妈妈。"),
+    ("a", "阿姨好，我是某某金融的工作人员。"),
+]
+
+
+def threat_found_by_relative(text):
+    """Whether the agent's ``text``, said to the debtor's mother, is flagged as a threat."""
+    turns = RELATIVE_ANSWERS + [("a", text), ("c", "好，我跟他说。")]
+    return bool(findings_for(turns, "threat", config=lexicon_only()))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您联系您儿子，让他把这期的钱先处理了。",  # to his mother, her son is the debtor sought
+        "麻烦您告诉您儿子，这个月的账单该处理了。",
+        "找您儿子可真不容易，打了一个礼拜都没接。",
+    ],
+)
+def test_the_debtor_sought_through_a_relative_is_no_threat(text):
+    assert not threat_found_by_relative(text)
+
+
+def test_the_family_reached_is_still_a_threat_to_the_debtor():
+    assert threat_found("你再躲着，我就联系你儿子，让他劝劝你。")
+
+
+def test_to_third_party_must_be_true_or_false(tmp_path):
+    rule = "rules:\n  - id: visit\n    terms: [上门]\n    to_third_party: sometimes\n"
+    (tmp_path / "threat.yaml").write_text("category: threat\n" + rule, encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"to_third_party: must be true or false"):
+        load_category_lexicons(tmp_path, category_table())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你问问你老公，看能不能先帮你垫上这一期。",  # the debtor's own reach, not the agent's
+        "麻烦你通知你弟弟一声，让他看一下短信。",
+        "您儿子单位在哪您知道吗？我们一直找不到他。",  # asked, not boasted
+    ],
+)
+def test_the_listeners_own_reach_and_questions_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你不帮忙，那我们只好找你爸妈了。",  # a refusal to help is the condition, not a request
+        "你儿子在哪个学校我们都知道。",  # where the family is, boasted
+    ],
+)
+def test_refusals_and_boasts_still_fire(text):
+    assert threat_found(text)
+
+
+# --- the customer's words answered, other firms, and facts about calls -------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您说您在厂里都待不下去了，这个情况我们记下了。",  # the customer's words reflected
+        "您担心我们会联系您单位？这个您放心。",
+        "您可千万别说不想活了，钱的事可以慢慢商量。",  # despair answered with comfort
+        "前几年有的平台爆通讯录被处罚，我们这边是正规的。",  # what other firms did
+        "上门吓唬人、打家里电话那一套，现在都是违法的。",  # the act called unlawful
+        "我们上门一趟要收四百块服务费，您看怎么办。",  # a priced visit: extra_fees
+        "我们每天打您手机您都不接电话，只好换个号码。",  # the calls let ring, told as a fact
+    ],
+)
+def test_reflected_words_other_firms_and_facts_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你说你没钱？那我就天天打你电话。",  # the customer's words, then the agent's own threat
+        "以后我们每天打你电话，打到你还为止。",
+        "你不管是吧，那我们就天天打你这个号码。",  # calling the listener's own number, as a threat
+        "我们会一直打下去，打到你接为止。",  # calling until the debtor gives in
+    ],
+)
+def test_threats_after_reflected_words_still_fire(text):
+    assert threat_found(text)
+
+
+# --- visits offered, the workplace asked for an address, offices, fees -------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们可以上门，您也可以自己来营业厅，看您哪个方便。",  # a visit offered as a choice
+        "您要是愿意，我们派同事上门帮您把分期协议签了。",  # a visit by consent, as a service
+        "上门的同事到时候会跟您核对一下还款金额。",
+        "上个月我们打过您单位，只是为了核实您现在的联系方式。",  # address repair
+        "你再拖下去，有关部门会派人到你公司调查。",  # an office's visit: exaggeration's
+        "上门一趟收六百块车马费，这个得您出。",  # a priced visit: extra_fees'
+    ],
+)
+def test_visits_offered_address_repair_offices_and_fees_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "过两天我们上门去看看您。",  # a visit veiled as a call on the debtor
+        "你可以不还，我们可以上门慢慢跟你耗。",
+    ],
+)
+def test_visits_announced_as_pressure_still_fire(text):
+    assert threat_found(text)
+
+
+# --- warnings against fraudsters, and care ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这年头外面什么人都有，谁打电话冒充我们要您转账，您都别理。",  # a warning against impostors
+        "最近有人假冒我们公司，说要上门收钱，您别上当。",
+        "阿姨身体还好吧？上回听您说腰不舒服。",  # a polite question about health
+    ],
+)
+def test_fraud_warnings_and_care_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你腿脚还好吧？最近走路可得当心。",  # the limbs asked after as a warning
+        "你通讯录里那几十号人，我们一个个打过去。",
+    ],
+)
+def test_menace_about_the_body_and_the_contacts_still_fires(text):
+    assert threat_found(text)
+
+
+# --- veiled harm, mocked powerlessness, the debtor's business, and care ------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你出门在外，最好别在哪条小路上碰到我们。",  # a meeting on the road hinted
+        "我要是你，晚上回家就多留意身后。",
+        "你真以为我们拿你没办法？",  # powerlessness mocked
+        "我们有的是办法，你慢慢拖。",
+        "你拖下去，你那个水果摊还开得下去吗？",  # the debtor's business threatened
+        "你的脑子是不是坏掉了？",  # an insult in other words
+    ],
+)
+def test_veiled_harm_and_mocked_powerlessness_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您这情况我们也拿您没办法，只能按合同走诉讼。",  # a plain fact, not mockery
+        "今天下雪路滑，您出门当心一点。",  # care
+        "您看看您身后的柜子里，合同是不是放那了？",
+        "我们有的是时间，您慢慢想清楚再回复。",
+    ],
+)
+def test_plain_facts_and_care_are_no_threat(text):
+    assert not threat_found(text)
+
+
+# --- a customer's turn taken for the agent's on a mono call -----------------------------------
+
+MONO_OPENING = [
+    ("u", "喂？"),
+    ("u", "喂你好，是张伟吗？我是某某金融贷后的，这个电话有录音。"),
+    ("u", "嗯。"),
+    ("u", "你那笔三千的借款逾期一个月了，今天要处理一下。"),
+    ("u", "我知道。"),
+]
+
+
+def threat_found_on_mono(text):
+    """Whether ``text``, the sixth turn of a mono call (roles guessed), is flagged as a threat."""
+    turns = MONO_OPENING + [("u", text), ("u", "那你尽快。"), ("u", "嗯，挂了。")]
+    return bool(findings_for(turns, "threat", config=lexicon_only()))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你有病吧，我都说了没钱，还打。",  # the debtor's own voice in the line
+        "你们这些催收的，真是不要脸。",
+    ],
+)
+def test_the_debtors_own_voice_on_a_mono_call_is_no_threat(text):
+    assert not threat_found_on_mono(text)
+
+
+def test_the_agents_threat_on_a_mono_call_still_fires():
+    assert threat_found_on_mono("你再拖，我们就去你单位找你领导。")
+
+
+# --- the agent's own firm and group, and what the agent will not say --------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您把转账截图发到我们售后群里，我们帮您核对。",  # the customer sends to the agent's group
+        "我们领导也都知道您家里的难处，这次给您申请了延期。",  # the agent's own boss
+        "你们厂的财务应该都知道怎么开流水。",  # knowing how, not knowing about the debt
+        "当着您父母的面，这个事我们不会提。",  # what the agent will not say
+    ],
+)
+def test_the_agents_own_firm_and_what_it_will_not_say_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "再拖下去，你们厂领导迟早都会知道。",
+        "我们把你的欠条拍下来发到你老家的群里。",
+    ],
+)
+def test_the_debtors_workplace_knowing_and_group_posts_still_fire(text):
+    assert threat_found(text)
+
+
+# --- insult words that insult no one here -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您刚才骂了我一句畜生，我不计较，咱们接着说还款。",  # said of the agent
+        "我们可从来没说过您是老赖。",  # denied
+        "您跟那些故意不还的无赖不一样，我们看得出来。",  # aimed at others the debtor is set apart from
+        "我理解，欠钱这种事说出去是挺丢人现眼的。",  # said with sympathy
+    ],
+)
+def test_insult_words_that_insult_no_one_here_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize("text", ["你就是个老赖，还好意思跟我讲条件。", "我没说错吧，你这种人就是个无赖。"])
+def test_insults_after_a_comma_still_fire(text):
+    assert threat_found(text)

@@ -46,6 +46,9 @@ class Rule:
     # What a hit needs in its sentence (the hit included) to count: a fee named with its price is
     # a charge only when someone is told to pay it (交/转过来/你来出). None: nothing.
     needs: re.Pattern | None = None
+    # False: the rule does not fire on a turn heard by someone known not to be the debtor (said
+    # to his mother, 找您儿子 is the debtor looked for, not his family threatened).
+    to_third_party: bool = True
 
 
 @dataclass
@@ -93,7 +96,19 @@ class CategoryLexicon:
 
 
 _CATEGORY_KEYS = ("category", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
-_RULE_KEYS = ("id", "label", "terms", "patterns", "severity", "score", "clauses", "cancel", "by_sound", "needs")
+_RULE_KEYS = (
+    "id",
+    "label",
+    "terms",
+    "patterns",
+    "severity",
+    "score",
+    "clauses",
+    "cancel",
+    "by_sound",
+    "needs",
+    "to_third_party",
+)
 _CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence", "within", "agency")
 
 
@@ -104,6 +119,13 @@ def _score(doc: YamlDoc, value: Any, keys: tuple, default: float) -> float:
         doc.problem(keys, f"must be a number above 0 and at most 1, got {value!r}")
         return default
     return float(value)
+
+
+def _flag(doc: YamlDoc, value: Any, keys: tuple) -> bool:
+    if not isinstance(value, bool):
+        doc.problem(keys, f"must be true or false, got {value!r}")
+        return True
+    return value
 
 
 def _severity(doc: YamlDoc, value: Any, keys: tuple) -> str | None:
@@ -209,6 +231,7 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
                 else clauses,
                 cancels=_cancels(doc, raw.get("cancel"), keys + ("cancel",)),
                 needs=_needs(doc, raw.get("needs"), sets, keys + ("needs",)),
+                to_third_party=_flag(doc, raw.get("to_third_party", True), keys + ("to_third_party",)),
             )
         )
 

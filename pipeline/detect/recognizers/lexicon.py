@@ -153,13 +153,16 @@ class LexiconRecognizer(Detector):
     def applies_to(self, utterance: Utterance) -> bool:
         return self.lexicon.speaker == "any" or utterance.role == self.lexicon.speaker
 
-    def hits(self, utterance: Utterance, agency: str = "") -> list[Hit]:
+    def hits(self, utterance: Utterance, agency: str = "", third_party: bool = False) -> list[Hit]:
         """Each rule's matches on the repaired text; a rule that finds nothing there is tried
-        again with text and rule both spelt by sound (lower score)."""
+        again with text and rule both spelt by sound (lower score). ``third_party``: the turn
+        was heard by someone known not to be the debtor (rules that say so do not apply)."""
         hits: list[Hit] = []
         if not self.any_rule.span(utterance.sound):
             return hits
         for rule in self.lexicon.rules:
+            if third_party and not rule.to_third_party:
+                continue
             by_sound = False
             found = self._matches(rule, rule.regex, utterance.text, utterance, agency)
             if not found and rule.sound_regex is not None:
@@ -204,7 +207,9 @@ class LexiconRecognizer(Detector):
         for utterance in view.utterances:
             if not self.applies_to(utterance):
                 continue
-            hits = self.hits(utterance, view.call.agency or "")
+            hearing = view.listening.hearings.get(utterance.index)
+            third_party = hearing is not None and hearing.third_party is not None
+            hits = self.hits(utterance, view.call.agency or "", third_party)
             if hits:
                 findings.append(self._finding(view, utterance, hits))
         return findings
