@@ -12,11 +12,10 @@ that names a neighbouring harm on the same line."""
 import copy
 
 import pytest
-from detect_helpers import OPENING, findings_for, make_call
+from detect_helpers import OPENING, findings_for, make_call, model_only_on
 
 from pipeline.categories import category_table
 from pipeline.config import load_config
-from pipeline.detect import Detector, Result
 from pipeline.detect.lexicon_file import load_category_lexicons
 from pipeline.detect.registry import build_registry
 from pipeline.yamldoc import LexiconError
@@ -213,29 +212,11 @@ def test_connections_jobs_and_accomplices_fire(text):
 # --- the classifier alone yields to a rule naming a neighbouring harm --------------------------
 
 
-class ThreatOnLine(Detector):
-    """Stands in for the utterance model: calls one line a threat, whatever it says."""
-
-    family = "classifier"
-    name = "classifier"
-    categories = ("threat",)
-
-    def __init__(self, segment_index):
-        self.segment_index = segment_index
-
-    def analyze(self, view):
-        segment = view.call.segments[self.segment_index]
-        return [
-            Result(view.call.call_id, "threat", "high", 0.95, segment.start, segment.end, "agent",
-                   self.segment_index, segment.text, ["GB 5.2.1.2"], [self.name])
-        ]  # fmt: skip
-
-
 def classifier_threats(text):
     """Threat findings when the model alone calls the agent's ``text`` a threat."""
     detection = copy.deepcopy(lexicon_only()["detection"])
     registry = build_registry(detection)
-    registry.detectors.append(ThreatOnLine(len(OPENING)))
+    registry.detectors.append(model_only_on("threat", len(OPENING)))
     found = registry.analyze(make_call(OPENING + [("a", text)] + BODY))
     return [f for f in found if f.category == "threat"]
 
