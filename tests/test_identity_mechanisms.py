@@ -6,7 +6,7 @@ recognition spacing. Sentences written for these tests."""
 from detect_helpers import findings_for, make_call
 
 from pipeline.detect.registry import default_registry
-from pipeline.detect.sound import sound_text
+from pipeline.detect.sound import sound_text, sounds_alike_over_the_phone
 from pipeline.text import normalize_spacing
 
 LEAK, UNVERIFIED = "third_party_leak", "unverified_identity"
@@ -547,3 +547,28 @@ def test_the_kind_of_firm_or_reminder_service_named_is_no_detail():
 def test_a_debt_told_beside_a_reminder_service_is_still_told():
     turns = [("a", "您好，汾河银行信用卡逾期提醒，您的卡逾期五十天了，请问是贺建平吗？"), ("c", "你哪个？")]
     assert segments(turns, UNVERIFIED) == [0]
+
+
+# a short answer that phone-audio recognition misheard by sound
+
+
+def test_phone_audio_blurs_the_hissing_initials_and_wo():
+    assert sounds_alike_over_the_phone("指握", "是我") and sounds_alike_over_the_phone("四的", "是的")
+    assert not sounds_alike_over_the_phone("是谁", "是我") and not sounds_alike_over_the_phone("十五", "是我")
+
+
+def test_a_yes_recognition_wrote_as_nonsense_of_its_sound_confirms():
+    for answer in ("指握，什么事？", "嗯，四的，你讲。", "队。", "喂，似我，哪位？"):
+        turns = [("a", "您好，请问是邵文海先生吗？"), ("c", answer), ("a", "邵先生，您在惠民贷的借款逾期二十天了。")]
+        assert segments(turns, UNVERIFIED) == [], answer
+
+
+def test_a_real_other_answer_that_sounds_close_confirms_nothing():
+    for answer in ("不是我。", "是谁？", "你是谁？", "这是他的手机。", "值得吗？", "十点以后再打。"):
+        turns = [("a", "您好，请问是邵文海先生吗？"), ("c", answer), ("a", "邵先生，您在惠民贷的借款逾期二十天了。")]
+        assert segments(turns, UNVERIFIED) == [2], answer
+
+
+def test_a_misheard_yes_to_a_question_about_the_household_confirms_nobody():
+    turns = [("a", "您好，是邵文海家吗？"), ("c", "指握。"), ("a", "您在惠民贷的借款逾期二十天了。")]
+    assert segments(turns, UNVERIFIED) == [2]
