@@ -6,7 +6,7 @@ recognition spacing. Sentences written for these tests."""
 from detect_helpers import findings_for, make_call
 
 from pipeline.detect.registry import default_registry
-from pipeline.detect.sound import sound_text
+from pipeline.detect.sound import sound_text, sounds_alike_over_the_phone
 from pipeline.text import normalize_spacing
 
 LEAK, UNVERIFIED = "third_party_leak", "unverified_identity"
@@ -547,3 +547,88 @@ def test_the_kind_of_firm_or_reminder_service_named_is_no_detail():
 def test_a_debt_told_beside_a_reminder_service_is_still_told():
     turns = [("a", "您好，汾河银行信用卡逾期提醒，您的卡逾期五十天了，请问是贺建平吗？"), ("c", "你哪个？")]
     assert segments(turns, UNVERIFIED) == [0]
+
+
+# a short answer that phone-audio recognition misheard by sound
+
+
+def test_phone_audio_blurs_the_hissing_initials_and_wo():
+    assert sounds_alike_over_the_phone("指握", "是我") and sounds_alike_over_the_phone("四的", "是的")
+    assert not sounds_alike_over_the_phone("是谁", "是我") and not sounds_alike_over_the_phone("十五", "是我")
+
+
+def test_a_yes_recognition_wrote_as_nonsense_of_its_sound_confirms():
+    for answer in ("指握，什么事？", "嗯，四的，你讲。", "队。", "喂，似我，哪位？"):
+        turns = [("a", "您好，请问是邵文海先生吗？"), ("c", answer), ("a", "邵先生，您在惠民贷的借款逾期二十天了。")]
+        assert segments(turns, UNVERIFIED) == [], answer
+
+
+def test_a_real_other_answer_that_sounds_close_confirms_nothing():
+    for answer in ("不是我。", "是谁？", "你是谁？", "这是他的手机。", "值得吗？", "十点以后再打。"):
+        turns = [("a", "您好，请问是邵文海先生吗？"), ("c", answer), ("a", "邵先生，您在惠民贷的借款逾期二十天了。")]
+        assert segments(turns, UNVERIFIED) == [2], answer
+
+
+def test_a_misheard_yes_to_a_question_about_the_household_confirms_nobody():
+    turns = [("a", "您好，是邵文海家吗？"), ("c", "指握。"), ("a", "您在惠民贷的借款逾期二十天了。")]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+# more ways the one called answers, and a plan that asks for nobody
+
+
+def test_a_name_asked_with_a_closing_bu_is_an_identity_question():
+    for opening in ("喂，是蔡永福不？", "是蔡永福不"):
+        turns = [("a", opening), ("c", "是，哪个？"), ("a", "你在裕民贷的欠款三千四，拖了两个月了。")]
+        assert segments(turns, UNVERIFIED) == [], opening
+
+
+def test_an_office_named_with_a_closing_bu_sound_is_no_question():
+    turns = [("a", "喂，这里是裕民贷催收部"), ("c", "嗯。"), ("a", "你在裕民贷的欠款三千四，拖了两个月了。")]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_complaining_of_the_calls_is_the_one_called_before():
+    for answer in ("你们咋又打电话来了，烦不烦。", "嗯，你们，又，催，我说了下个月。"):
+        turns = [("a", "喂，请问是蔡永福吗？"), ("c", answer), ("a", "你在裕民贷的欠款三千四，拖了两个月了。")]
+        assert segments(turns, UNVERIFIED) == [], answer
+
+
+def test_complaining_of_the_calls_for_someone_else_confirms_nothing():
+    turns = [
+        ("a", "喂，请问是蔡永福吗？"),
+        ("c", "你们又打来了，他不在。"),
+        ("a", "你在裕民贷的欠款三千四，拖了两个月了。"),
+    ]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_answering_as_the_one_accused_or_paying_confirms():
+    for answer in ("检察院？我又没犯法。", "我前天刚还了五百。", "是我嘞，咋了？"):
+        turns = [("a", "喂，是蔡永福吧？这边裕民贷的。"), ("c", answer), ("a", "你的欠款三千四，拖了两个月了。")]
+        assert segments(turns, UNVERIFIED) == [], answer
+
+
+def test_a_relative_speaking_of_what_he_paid_confirms_nothing():
+    turns = [
+        ("a", "喂，是蔡永福吧？这边裕民贷的。"),
+        ("c", "他上个月还了五百。"),
+        ("a", "你的欠款三千四，拖了两个月了。"),
+    ]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_planning_to_contact_an_office_keeps_the_debtor_confirmed():
+    for plan in ("我们准备联系一下你们村委会。", "再不还我们会联系一下你单位。"):
+        turns = [("a", "请问是蔡永福吗？"), ("c", "是我。"), ("a", plan), ("a", "你的欠款三千四，拖了两个月了。")]
+        assert segments(turns, UNVERIFIED) == [], plan
+
+
+def test_asking_to_speak_to_someone_else_still_undoes_the_confirmation():
+    turns = [
+        ("a", "请问是蔡永福吗？"),
+        ("c", "是我。"),
+        ("a", "那麻烦找一下蔡永强。"),
+        ("a", "他的欠款三千四，拖了两个月了。"),
+    ]
+    assert segments(turns, UNVERIFIED) == [3]

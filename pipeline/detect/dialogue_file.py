@@ -63,6 +63,7 @@ class DialogueRules:
     asks_the_debtor: re.Pattern
     confirms: SoundRegex
     plain_yes: re.Pattern
+    misheard_yes: list[str]  # short answers recognition mishears by sound (是我 as 指握)
     agent_verified: SoundRegex
     wrong_number: SoundRegex
     knows_debtor: SoundRegex
@@ -157,6 +158,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "asks_the_debtor",
         "confirms",
         "plain_yes",
+        "misheard_yes",
         "agent_verified",
         "wrong_number",
         "knows_debtor",
@@ -283,6 +285,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         asks_the_debtor=written_cues("asks_the_debtor"),
         confirms=third_party_cues("confirms", required=True),
         plain_yes=written_cues("plain_yes"),
+        misheard_yes=doc.strings(third.get("misheard_yes"), ("third_party", "misheard_yes")),
         agent_verified=third_party_cues("agent_verified"),
         wrong_number=third_party_cues("wrong_number"),
         knows_debtor=third_party_cues("knows_debtor"),

@@ -18,13 +18,16 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.sound import CLAUSE_BREAKS
+from pipeline.detect.sound import CLAUSE_BREAKS, sounds_alike_over_the_phone
 from pipeline.detect.view import Utterance
+from pipeline.text import is_word
 
 # "it's me", said to whatever was asked: to 你是不是X的老丈人 it confirms the father-in-law
 PLAIN_I = {"是我", "我是", "系我", "我系", "係我", "我係"}
 QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")  # 您老公在我们这也有借款吗？ asks the debtor
 # a name said back before the answer (王建军，对 / 王先生？是的): the yes follows it
+# what may come before a short answer (喂，嗯，是我)
+BEFORE_ANSWER = re.compile(r"^(?:[，。！、,.!\s]|喂|嗯|啊|哦|呃|哎)*")
 ECHO = re.compile(r"^(?:喂|嗯|啊|哦)?[，,\s]*(?P<name>(?![不没谁哪你您我他她])[^，。？！,.?!\s]{2,4})[，,？?\s]+")
 
 
@@ -204,9 +207,27 @@ class _CallReading:
         return plain and bool(question) and any(self.rules.plain_yes.match(text) for text in self._answers(u))
 
     def _answers(self, u: Utterance) -> list[str]:
-        """The customer's words, and what follows a name the agent said, said back (王建军，对)."""
+        """The customer's words, what follows a name the agent said, said back (王建军，对), and
+        each with a short answer that recognition misheard put back (指握什么事 as 是我什么事)."""
         echo = ECHO.match(u.mandarin)
-        return [u.mandarin] + ([u.mandarin[echo.end() :]] if echo and echo.group("name") in self.agent_said else [])
+        answers = [u.mandarin] + ([u.mandarin[echo.end() :]] if echo and echo.group("name") in self.agent_said else [])
+        return answers + [text for text in map(self._misheard_answer, answers) if text]
+
+    def _misheard_answer(self, text: str) -> str | None:
+        """``text`` opening with a short answer (是我, 是的, 对) where recognition wrote nonsense
+        of the same sound: no word of the dictionary (指握), or one character that is a clause of
+        its own (四，什么事); None when it opens otherwise. A real other answer is spelt in words
+        (不是我, 是谁, 值得吗) and stays what it says."""
+        start = BEFORE_ANSWER.match(text).end()
+        for word in self.rules.misheard_yes:
+            end = start + len(word)
+            heard = text[start:end]
+            if heard == word or not sounds_alike_over_the_phone(heard, word):
+                continue
+            if is_word(heard) if len(word) > 1 else end < len(text) and text[end] not in CLAUSE_BREAKS:
+                continue
+            return text[:start] + word + text[end:]
+        return None
 
     def _takes_over(self, u: Utterance) -> bool:
         """The debtor has taken the phone from a third party: the listener speaks as the debtor, gives

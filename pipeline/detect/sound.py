@@ -64,6 +64,20 @@ def _fuzzy_reading(char: str) -> str:
     return _fuzzy(_reading(char))
 
 
+def sounds_alike_over_the_phone(heard: str, word: str) -> bool:
+    """Whether ``heard`` may be ``word`` as phone audio blurs a short answer: ``_fuzzy``, and
+    besides the hissing initials z, c and s (zh, ch, sh) as one and wo as o, so that 指握 may be
+    是我 and 四的 是的. Looser than any spelling by sound: only for a few words where expected."""
+
+    def loose(char: str) -> str:
+        syllable = _fuzzy_reading(char)
+        if syllable[:1] in ("z", "c"):
+            syllable = "s" + syllable[1:]
+        return "o" if syllable == "wo" else syllable
+
+    return len(heard) == len(word) and all(HAN.match(ch) and loose(ch) == loose(w) for ch, w in zip(heard, word))
+
+
 class _SoundSpelling(dict):
     """str.translate table: one private-use character per syllable, filled on demand.
 
