@@ -177,3 +177,29 @@ def test_a_lender_mentioned_in_the_debt_talk_but_named_only_once_the_listener_in
         ("a", "行行行，我是朗分期贷后的。"),
     ]
     assert flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "greeting",
+    [
+        "您好这里是青岚城商行电话录音请问是邝家豪先生吗",  # a bank's kind as its staff shorten it
+        "您好，青岚个贷中心，电话录音，请问是邝家豪先生吗？",  # a bank's loan department speaks for it
+        "您好青岚城商行个贷中心通话录音请问是邝家豪先生吗",  # unpunctuated, as speech recognition writes it
+    ],
+)
+def test_a_bank_named_by_its_shortened_kind_or_its_loan_department_is_a_disclosure(greeting):
+    turns = [("a", greeting), ("c", "是我。"), ("a", "您那笔装修贷这期没扣上，逾期十天了。")]
+    assert not flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "greeting",
+    [
+        "您好，我们是城商行的，电话录音，请问是邝家豪先生吗？",  # the kind alone names no bank
+        "您好，我是个贷中心的，电话录音，请问是邝家豪先生吗？",  # the department alone neither
+        "您好，我们是资产公司，受城商行委托，请问是邝家豪先生吗？",
+    ],
+)
+def test_a_bank_kind_or_department_without_a_name_is_no_disclosure(greeting):
+    turns = [("a", greeting), ("c", "是我。"), ("a", "您那笔装修贷这期没扣上，逾期十天了。")]
+    assert flagged(turns)
