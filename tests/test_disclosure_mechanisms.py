@@ -203,3 +203,21 @@ def test_a_bank_named_by_its_shortened_kind_or_its_loan_department_is_a_disclosu
 def test_a_bank_kind_or_department_without_a_name_is_no_disclosure(greeting):
     turns = [("a", greeting), ("c", "是我。"), ("a", "您那笔装修贷这期没扣上，逾期十天了。")]
     assert flagged(turns)
+
+
+def test_a_stranger_who_says_nobody_of_that_name_is_there_is_owed_nothing():
+    turns = [
+        ("a", "喂，您好，请问是邝家豪先生吗？"),
+        ("c", "啥？没这个人，这号我用了好几年了。"),
+        ("a", "好的，打扰您了。"),
+    ]
+    assert not flagged(turns)
+
+
+def test_an_agent_who_told_the_debt_before_hearing_nobody_of_that_name_is_there_still_owed_the_name():
+    turns = [
+        ("a", "喂，邝家豪吗？你那笔装修贷逾期三个月了，八千多，今天怎么说？"),
+        ("c", "啥？没这个人。"),
+        ("a", "哦，那打扰了。"),
+    ]
+    assert flagged(turns)
