@@ -221,3 +221,17 @@ def test_an_agent_who_told_the_debt_before_hearing_nobody_of_that_name_is_there_
         ("a", "哦，那打扰了。"),
     ]
     assert flagged(turns)
+
+
+@pytest.mark.parametrize(
+    ("greeting", "names"),
+    [
+        ("您好这里是青岚借钱通话录音请问是邝家豪先生吗", True),  # run into the recording notice
+        ("喂您好这里是青岚借钱请问是邝家豪先生吗", True),  # run into the question
+        ("您好这里是催收公司电话录音请问是邝家豪先生吗", False),  # a kind run in names nobody
+        ("您好这里是通话录音请问是邝家豪先生吗", False),
+    ],
+)
+def test_an_unpunctuated_introduction_ends_where_the_notice_or_the_question_begins(greeting, names):
+    turns = [("a", greeting), ("c", "是我。"), ("a", "您那笔借款这期没还上，逾期十天了。")]
+    assert flagged(turns) is not names
