@@ -235,3 +235,30 @@ def test_an_agent_who_told_the_debt_before_hearing_nobody_of_that_name_is_there_
 def test_an_unpunctuated_introduction_ends_where_the_notice_or_the_question_begins(greeting, names):
     turns = [("a", greeting), ("c", "是我。"), ("a", "您那笔借款这期没还上，逾期十天了。")]
     assert flagged(turns) is not names
+
+
+@pytest.mark.parametrize(
+    "greeting",
+    [
+        "您好，我是青岚借钱的智能语音助手，本次通话录音，请问是邝家豪先生吗？",
+        "您好，我是青岚借钱的AI客服，请问是邝家豪先生吗？",
+        "您好青岚借钱智能助理为您服务请问是邝家豪先生吗",
+        "您好，这里是青岚借钱还款提醒，请问是邝家豪先生吗？",
+    ],
+)
+def test_a_robot_that_speaks_for_a_named_brand_discloses_it(greeting):
+    turns = [("a", greeting), ("c", "是我。"), ("a", "您那笔借款这期没还上，逾期十天了。")]
+    assert not flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "greeting",
+    [
+        "您好，我是智能客服小青，请问是邝家豪先生吗？",  # a robot's own name is no institution
+        "您好，我是平台的智能语音助手，请问是邝家豪先生吗？",
+        "您好，这里是智能还款提醒，请问是邝家豪先生吗？",
+    ],
+)
+def test_a_robot_that_names_no_brand_discloses_nothing(greeting):
+    turns = [("a", greeting), ("c", "是我。"), ("a", "您那笔借款这期没还上，逾期十天了。")]
+    assert flagged(turns)
