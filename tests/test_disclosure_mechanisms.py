@@ -205,13 +205,24 @@ def test_a_bank_kind_or_department_without_a_name_is_no_disclosure(greeting):
     assert flagged(turns)
 
 
-def test_a_stranger_who_says_nobody_of_that_name_is_there_is_owed_nothing():
-    turns = [
-        ("a", "喂，您好，请问是邝家豪先生吗？"),
-        ("c", "啥？没这个人，这号我用了好几年了。"),
-        ("a", "好的，打扰您了。"),
-    ]
+@pytest.mark.parametrize(
+    "says",
+    [
+        "啥？没这个人，这号我用了好几年了。",  # nobody of that name
+        "我们家没有叫邝家豪的。",
+        "没听说过这人。",
+        "号码是我新办的，以前谁用的我不知道。",  # the number is newly theirs
+    ],
+)
+def test_a_stranger_who_says_nobody_of_that_name_is_there_is_owed_nothing(says):
+    turns = [("a", "喂，您好，请问是邝家豪先生吗？"), ("c", says), ("a", "好的，打扰您了。")]
     assert not flagged(turns)
+
+
+@pytest.mark.parametrize("says", ["是我，你谁啊？这号码我不认识。", "我不认识你，你哪位？"])
+def test_not_knowing_the_caller_is_no_wrong_number(says):
+    turns = [("a", "喂，您好，请问是邝家豪先生吗？"), ("c", says), ("a", "您那笔借款逾期十天了。")]
+    assert flagged(turns)
 
 
 def test_an_agent_who_told_the_debt_before_hearing_nobody_of_that_name_is_there_still_owed_the_name():
