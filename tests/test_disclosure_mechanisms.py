@@ -239,8 +239,12 @@ def test_an_agent_who_told_the_debt_before_hearing_nobody_of_that_name_is_there_
     [
         ("您好这里是青岚借钱通话录音请问是邝家豪先生吗", True),  # run into the recording notice
         ("喂您好这里是青岚借钱请问是邝家豪先生吗", True),  # run into the question
+        ("您好我是青岚商务的请问是邝家豪先生吗", True),  # 我是X的 run into the question
+        ("您好我是青岚商务的通话录音请问是邝家豪先生吗", True),
         ("您好这里是催收公司电话录音请问是邝家豪先生吗", False),  # a kind run in names nobody
         ("您好这里是通话录音请问是邝家豪先生吗", False),
+        ("您好我是催收公司的请问是邝家豪先生吗", False),
+        ("喂，我是处理欠款的，我们今天的通话有录音，请问是邝家豪先生吗", False),  # 今天 is talk, no name
     ],
 )
 def test_an_unpunctuated_introduction_ends_where_the_notice_or_the_question_begins(greeting, names):
