@@ -25,6 +25,11 @@ def flagged(turns, **fields) -> bool:
     return any(f.category == "missing_disclosure" for f in found)
 
 
+def greeted(greeting: str) -> list[tuple[str, str]]:
+    """The agent's greeting asks for the debtor, who says yes and hears the debt."""
+    return [("a", greeting), ("c", "是我。"), ("a", "您那笔借款这期没还上，逾期十天了。")]
+
+
 def opening(introduction: str) -> list[tuple[str, str]]:
     return [
         ("a", "喂，请问是邝家豪吗？"),
@@ -188,8 +193,7 @@ def test_a_lender_mentioned_in_the_debt_talk_but_named_only_once_the_listener_in
     ],
 )
 def test_a_bank_named_by_its_shortened_kind_or_its_loan_department_is_a_disclosure(greeting):
-    turns = [("a", greeting), ("c", "是我。"), ("a", "您那笔装修贷这期没扣上，逾期十天了。")]
-    assert not flagged(turns)
+    assert not flagged(greeted(greeting))
 
 
 @pytest.mark.parametrize(
@@ -201,8 +205,7 @@ def test_a_bank_named_by_its_shortened_kind_or_its_loan_department_is_a_disclosu
     ],
 )
 def test_a_bank_kind_or_department_without_a_name_is_no_disclosure(greeting):
-    turns = [("a", greeting), ("c", "是我。"), ("a", "您那笔装修贷这期没扣上，逾期十天了。")]
-    assert flagged(turns)
+    assert flagged(greeted(greeting))
 
 
 @pytest.mark.parametrize(
@@ -248,8 +251,7 @@ def test_an_agent_who_told_the_debt_before_hearing_nobody_of_that_name_is_there_
     ],
 )
 def test_an_unpunctuated_introduction_ends_where_the_notice_or_the_question_begins(greeting, names):
-    turns = [("a", greeting), ("c", "是我。"), ("a", "您那笔借款这期没还上，逾期十天了。")]
-    assert flagged(turns) is not names
+    assert flagged(greeted(greeting)) is not names
 
 
 @pytest.mark.parametrize(
@@ -262,8 +264,7 @@ def test_an_unpunctuated_introduction_ends_where_the_notice_or_the_question_begi
     ],
 )
 def test_a_robot_that_speaks_for_a_named_brand_discloses_it(greeting):
-    turns = [("a", greeting), ("c", "是我。"), ("a", "您那笔借款这期没还上，逾期十天了。")]
-    assert not flagged(turns)
+    assert not flagged(greeted(greeting))
 
 
 @pytest.mark.parametrize(
@@ -275,5 +276,4 @@ def test_a_robot_that_speaks_for_a_named_brand_discloses_it(greeting):
     ],
 )
 def test_a_robot_that_names_no_brand_discloses_nothing(greeting):
-    turns = [("a", greeting), ("c", "是我。"), ("a", "您那笔借款这期没还上，逾期十天了。")]
-    assert flagged(turns)
+    assert flagged(greeted(greeting))
