@@ -25,6 +25,11 @@ def flagged(turns, **fields) -> bool:
     return any(f.category == "missing_disclosure" for f in found)
 
 
+def greeted(greeting: str) -> list[tuple[str, str]]:
+    """The agent's greeting asks for the debtor, who says yes and hears the debt."""
+    return [("a", greeting), ("c", "是我。"), ("a", "您那笔借款这期没还上，逾期十天了。")]
+
+
 def opening(introduction: str) -> list[tuple[str, str]]:
     return [
         ("a", "喂，请问是邝家豪吗？"),
@@ -177,3 +182,98 @@ def test_a_lender_mentioned_in_the_debt_talk_but_named_only_once_the_listener_in
         ("a", "行行行，我是朗分期贷后的。"),
     ]
     assert flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "greeting",
+    [
+        "您好这里是青岚城商行电话录音请问是邝家豪先生吗",  # a bank's kind as its staff shorten it
+        "您好，青岚个贷中心，电话录音，请问是邝家豪先生吗？",  # a bank's loan department speaks for it
+        "您好青岚城商行个贷中心通话录音请问是邝家豪先生吗",  # unpunctuated, as speech recognition writes it
+    ],
+)
+def test_a_bank_named_by_its_shortened_kind_or_its_loan_department_is_a_disclosure(greeting):
+    assert not flagged(greeted(greeting))
+
+
+@pytest.mark.parametrize(
+    "greeting",
+    [
+        "您好，我们是城商行的，电话录音，请问是邝家豪先生吗？",  # the kind alone names no bank
+        "您好，我是个贷中心的，电话录音，请问是邝家豪先生吗？",  # the department alone neither
+        "您好，我们是资产公司，受城商行委托，请问是邝家豪先生吗？",
+    ],
+)
+def test_a_bank_kind_or_department_without_a_name_is_no_disclosure(greeting):
+    assert flagged(greeted(greeting))
+
+
+@pytest.mark.parametrize(
+    "says",
+    [
+        "啥？没这个人，这号我用了好几年了。",  # nobody of that name
+        "我们家没有叫邝家豪的。",
+        "没听说过这人。",
+        "号码是我新办的，以前谁用的我不知道。",  # the number is newly theirs
+    ],
+)
+def test_a_stranger_who_says_nobody_of_that_name_is_there_is_owed_nothing(says):
+    turns = [("a", "喂，您好，请问是邝家豪先生吗？"), ("c", says), ("a", "好的，打扰您了。")]
+    assert not flagged(turns)
+
+
+@pytest.mark.parametrize("says", ["是我，你谁啊？这号码我不认识。", "我不认识你，你哪位？"])
+def test_not_knowing_the_caller_is_no_wrong_number(says):
+    turns = [("a", "喂，您好，请问是邝家豪先生吗？"), ("c", says), ("a", "您那笔借款逾期十天了。")]
+    assert flagged(turns)
+
+
+def test_an_agent_who_told_the_debt_before_hearing_nobody_of_that_name_is_there_still_owed_the_name():
+    turns = [
+        ("a", "喂，邝家豪吗？你那笔装修贷逾期三个月了，八千多，今天怎么说？"),
+        ("c", "啥？没这个人。"),
+        ("a", "哦，那打扰了。"),
+    ]
+    assert flagged(turns)
+
+
+@pytest.mark.parametrize(
+    ("greeting", "names"),
+    [
+        ("您好这里是青岚借钱通话录音请问是邝家豪先生吗", True),  # run into the recording notice
+        ("喂您好这里是青岚借钱请问是邝家豪先生吗", True),  # run into the question
+        ("您好我是青岚商务的请问是邝家豪先生吗", True),  # 我是X的 run into the question
+        ("您好我是青岚商务的通话录音请问是邝家豪先生吗", True),
+        ("您好这里是催收公司电话录音请问是邝家豪先生吗", False),  # a kind run in names nobody
+        ("您好这里是通话录音请问是邝家豪先生吗", False),
+        ("您好我是催收公司的请问是邝家豪先生吗", False),
+        ("喂，我是处理欠款的，我们今天的通话有录音，请问是邝家豪先生吗", False),  # 今天 is talk, no name
+    ],
+)
+def test_an_unpunctuated_introduction_ends_where_the_notice_or_the_question_begins(greeting, names):
+    assert flagged(greeted(greeting)) is not names
+
+
+@pytest.mark.parametrize(
+    "greeting",
+    [
+        "您好，我是青岚借钱的智能语音助手，本次通话录音，请问是邝家豪先生吗？",
+        "您好，我是青岚借钱的AI客服，请问是邝家豪先生吗？",
+        "您好青岚借钱智能助理为您服务请问是邝家豪先生吗",
+        "您好，这里是青岚借钱还款提醒，请问是邝家豪先生吗？",
+    ],
+)
+def test_a_robot_that_speaks_for_a_named_brand_discloses_it(greeting):
+    assert not flagged(greeted(greeting))
+
+
+@pytest.mark.parametrize(
+    "greeting",
+    [
+        "您好，我是智能客服小青，请问是邝家豪先生吗？",  # a robot's own name is no institution
+        "您好，我是平台的智能语音助手，请问是邝家豪先生吗？",
+        "您好，这里是智能还款提醒，请问是邝家豪先生吗？",
+    ],
+)
+def test_a_robot_that_names_no_brand_discloses_nothing(greeting):
+    assert flagged(greeted(greeting))
