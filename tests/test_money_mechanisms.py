@@ -316,6 +316,40 @@ def test_credit_asked_about_or_a_request_filed_is_no_illegal_funding(text):
     assert "illegal_funding" not in money(text)
 
 
+# New borrowing urged in plain words: borrowing said back as the way (借吧/借呗 as a clause of its
+# own), the lenders tried one after another, a bank gone to for a loan, a card applied for. The
+# product named in a list or a question, the card's own instalments, a loan the debtor already has
+# and borrowing from family are not urging new credit.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "借吧，你单位财务那边先预支一点也行。",
+        "五千？借呗，这周内凑齐。",
+        "网上那些借款平台都试试，总有一家能批。",
+        "你有社保，去银行贷一笔款就能还上。",
+        "你问问同事，或者办个信用卡。",
+    ],
+)
+def test_new_borrowing_urged_in_plain_words_is_illegal_funding(text):
+    assert "illegal_funding" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "借呗，花呗，微粒贷，您平时用哪个？",  # products listed, asked about
+        "借呗？您是说支付宝那个？",
+        "您可以申请个信用卡分期，每个月压力小一点。",  # the card's own instalments
+        "您在银行贷的款跟我们这笔没关系。",  # a loan already taken
+        "钱不够的话，找你姐借一点，凑够了打到官方账户。",  # family lending
+    ],
+)
+def test_products_named_the_cards_instalments_and_family_lending_are_no_illegal_funding(text):
+    assert "illegal_funding" not in money(text)
+
+
 # --- private_channel: whose the destination is, and where it came from -------------------------
 
 
