@@ -330,6 +330,10 @@ def test_credit_asked_about_or_a_request_filed_is_no_illegal_funding(text):
         "网上那些借款平台都试试，总有一家能批。",
         "你有社保，去银行贷一笔款就能还上。",
         "你问问同事，或者办个信用卡。",
+        "你去贷款还我们这笔，今天就办。",
+        "你找个地方先借钱周转一下。",
+        "你用花呗先垫上，下个月再说。",
+        "你可以去搞个信用贷。",
     ],
 )
 def test_new_borrowing_urged_in_plain_words_is_illegal_funding(text):
@@ -344,6 +348,8 @@ def test_new_borrowing_urged_in_plain_words_is_illegal_funding(text):
         "您可以申请个信用卡分期，每个月压力小一点。",  # the card's own instalments
         "您在银行贷的款跟我们这笔没关系。",  # a loan already taken
         "钱不够的话，找你姐借一点，凑够了打到官方账户。",  # family lending
+        "您是用花呗还的吗？",  # how it was paid, asked
+        "不还的话，你以后去贷款买车都难。",  # a loan for something else, in a warning
     ],
 )
 def test_products_named_the_cards_instalments_and_family_lending_are_no_illegal_funding(text):
