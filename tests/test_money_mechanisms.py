@@ -262,6 +262,7 @@ def test_questions_warnings_and_history_are_not_illegal_funding(text):
         "要不你先借点给她，让她周末前还上。",  # the listener lending to the debtor
         "你那辆电动车反正不怎么骑，卖了先把这期还上。",  # the debtor's own thing sold
         "家里那台旧电脑卖掉，也能凑一点。",
+        "你那辆车不是你自己的吗，卖了先还一点。",  # asked back: it is theirs
     ],
 )
 def test_lending_to_the_debtor_and_selling_ones_own_things_are_no_illegal_funding(text):
@@ -275,6 +276,8 @@ def test_lending_to_the_debtor_and_selling_ones_own_things_are_no_illegal_fundin
         "店里的货你先卖掉一批，钱先还我们，老板发现了再说。",  # the employer's
         "你分期买的那部手机，卖了就能先还上。",  # still being paid for
         "管它是谁的，先卖了把钱还上。",  # whoever owns it
+        "你把厂里的材料拉出去卖了，够还这期。",  # the employer's
+        "仓库那批货先卖一部分，钱转给我们。",
     ],
 )
 def test_selling_what_is_not_the_debtors_is_illegal_funding(text):
