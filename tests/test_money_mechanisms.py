@@ -337,6 +337,7 @@ def test_credit_asked_about_or_a_request_filed_is_no_illegal_funding(text):
         "你找个地方先借钱周转一下。",
         "你用花呗先垫上，下个月再说。",
         "你可以去搞个信用贷。",
+        "你就去网上借，我不建议你再拖。",  # the agent's advice against delay is no warning
     ],
 )
 def test_new_borrowing_urged_in_plain_words_is_illegal_funding(text):
@@ -352,6 +353,9 @@ def test_new_borrowing_urged_in_plain_words_is_illegal_funding(text):
         "您在银行贷的款跟我们这笔没关系。",  # a loan already taken
         "钱不够的话，找你姐借一点，凑够了打到官方账户。",  # family lending
         "您是用花呗还的吗？",  # how it was paid, asked
+        "您刚才说要去网上借点，这个我们不建议。",  # the customer's plan said back, warned
+        "您自己说打算办张信用卡还，那是您的事。",
+        "您这张信用卡可以申请分期还款，每月少还一些。",  # the lender's own instalments
         "不还的话，你以后去贷款买车都难。",  # a loan for something else, in a warning
     ],
 )
