@@ -338,6 +338,9 @@ def test_credit_asked_about_or_a_request_filed_is_no_illegal_funding(text):
         "你用花呗先垫上，下个月再说。",
         "你可以去搞个信用贷。",
         "你就去网上借，我不建议你再拖。",  # the agent's advice against delay is no warning
+        "你信用卡还有额度就先刷了，把这期交了。",
+        "你有公积金吧，去贷一笔。",
+        "你去把车押了，先拿三万。",  # pawned
     ],
 )
 def test_new_borrowing_urged_in_plain_words_is_illegal_funding(text):
@@ -356,6 +359,8 @@ def test_new_borrowing_urged_in_plain_words_is_illegal_funding(text):
         "您刚才说要去网上借点，这个我们不建议。",  # the customer's plan said back, warned
         "您自己说打算办张信用卡还，那是您的事。",
         "您这张信用卡可以申请分期还款，每月少还一些。",  # the lender's own instalments
+        "您上个月信用卡先刷了两千，这个计入账单了。",  # a past charge
+        "您的信用卡额度用了多少？",  # asked
         "不还的话，你以后去贷款买车都难。",  # a loan for something else, in a warning
     ],
 )
