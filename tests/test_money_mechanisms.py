@@ -262,6 +262,7 @@ def test_questions_warnings_and_history_are_not_illegal_funding(text):
         "要不你先借点给她，让她周末前还上。",  # the listener lending to the debtor
         "你那辆电动车反正不怎么骑，卖了先把这期还上。",  # the debtor's own thing sold
         "家里那台旧电脑卖掉，也能凑一点。",
+        "你那辆车不是你自己的吗，卖了先还一点。",  # asked back: it is theirs
     ],
 )
 def test_lending_to_the_debtor_and_selling_ones_own_things_are_no_illegal_funding(text):
@@ -275,6 +276,8 @@ def test_lending_to_the_debtor_and_selling_ones_own_things_are_no_illegal_fundin
         "店里的货你先卖掉一批，钱先还我们，老板发现了再说。",  # the employer's
         "你分期买的那部手机，卖了就能先还上。",  # still being paid for
         "管它是谁的，先卖了把钱还上。",  # whoever owns it
+        "你把厂里的材料拉出去卖了，够还这期。",  # the employer's
+        "仓库那批货先卖一部分，钱转给我们。",
     ],
 )
 def test_selling_what_is_not_the_debtors_is_illegal_funding(text):
@@ -313,6 +316,55 @@ def test_credit_named_and_drawn_on_for_the_debtor_is_illegal_funding(text):
     ],
 )
 def test_credit_asked_about_or_a_request_filed_is_no_illegal_funding(text):
+    assert "illegal_funding" not in money(text)
+
+
+# New borrowing urged in plain words: borrowing said back as the way (借吧/借呗 as a clause of its
+# own), the lenders tried one after another, a bank gone to for a loan, a card applied for. The
+# product named in a list or a question, the card's own instalments, a loan the debtor already has
+# and borrowing from family are not urging new credit.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "借吧，你单位财务那边先预支一点也行。",
+        "五千？借呗，这周内凑齐。",
+        "网上那些借款平台都试试，总有一家能批。",
+        "你有社保，去银行贷一笔款就能还上。",
+        "你问问同事，或者办个信用卡。",
+        "你去贷款还我们这笔，今天就办。",
+        "你找个地方先借钱周转一下。",
+        "你用花呗先垫上，下个月再说。",
+        "你可以去搞个信用贷。",
+        "你就去网上借，我不建议你再拖。",  # the agent's advice against delay is no warning
+        "你信用卡还有额度就先刷了，把这期交了。",
+        "你有公积金吧，去贷一笔。",
+        "你去把车押了，先拿三万。",  # pawned
+    ],
+)
+def test_new_borrowing_urged_in_plain_words_is_illegal_funding(text):
+    assert "illegal_funding" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "借呗，花呗，微粒贷，您平时用哪个？",  # products listed, asked about
+        "借呗？您是说支付宝那个？",
+        "您可以申请个信用卡分期，每个月压力小一点。",  # the card's own instalments
+        "您在银行贷的款跟我们这笔没关系。",  # a loan already taken
+        "钱不够的话，找你姐借一点，凑够了打到官方账户。",  # family lending
+        "您是用花呗还的吗？",  # how it was paid, asked
+        "您刚才说要去网上借点，这个我们不建议。",  # the customer's plan said back, warned
+        "您自己说打算办张信用卡还，那是您的事。",
+        "您这张信用卡可以申请分期还款，每月少还一些。",  # the lender's own instalments
+        "您上个月信用卡先刷了两千，这个计入账单了。",  # a past charge
+        "您的信用卡额度用了多少？",  # asked
+        "不还的话，你以后去贷款买车都难。",  # a loan for something else, in a warning
+    ],
+)
+def test_products_named_the_cards_instalments_and_family_lending_are_no_illegal_funding(text):
     assert "illegal_funding" not in money(text)
 
 
