@@ -97,8 +97,9 @@ class ClassifierSettings:
     # (benchmarks/leave_writer_out.py --card-thresholds --fold-models, with registry.VETOED_BY)
     # the calls the model alone flags were true 8, false 10 at 0.5 and true 4, false 1 at 0.7
     # (the category's F1 0.966 -> 0.972; 0.966 with none of them), and on the dev writers no
-    # true call was lost. threat and impersonation keep the card's (0.509, 0.871): threat's alone
-    # finds gain 56 true calls for 5 false there; impersonation's, after registry.YIELDS_TO, 3 for 3.
+    # true call was lost. threat and impersonation keep the card's (0.509 and 0.871 then; 0.529 and
+    # 0.851 in the card retrained on eleven writers): threat's alone finds gain 56 true calls for 5
+    # false there; impersonation's, after registry.YIELDS_TO, 3 for 3.
     alone_thresholds: dict[str, float | None] = field(default_factory=lambda: {"exaggeration": 0.7})
 
     @property
