@@ -554,6 +554,15 @@ def test_sure_homophones_are_repaired_and_the_heard_text_kept():
     assert (expectation.text, expectation.raw_text) == ("这个结果在预期之内", None)
 
 
+def test_stored_text_is_repaired_only_towards_the_lexicons_domain_words():
+    from pipeline.transcribe import repair_homophones
+
+    # Rightly heard lines that sound like words of the rules' cues (我借, 没法, 请楚): as heard.
+    heard = [segment("我姐自己都困难，那笔借款我还不上"), segment("厂里三个月没发全工资了，欠款真还不了")]
+    heard.append(segment("你自己借的钱自己清楚，九千六"))
+    assert [s.raw_text for s in repair_homophones(heard, load_config())] == [None, None, None]
+
+
 def test_a_turns_opening_wei_heard_as_wei_of_another_word_is_put_back():
     from pipeline.transcribe import repair_homophones
 
