@@ -563,9 +563,7 @@ def repair_homophones(segments: list[Segment], config: dict) -> list[Segment]:
     repairer = default_registry(config).preparer.repairer
     from pipeline.detect.settings import DetectionSettings
 
-    lexicon_path = DetectionSettings.from_config(config).lexicon_path
-    debt_words = domain_words(lexicon_path, PROMPT_LEXICONS)
-    domain = set(domain_words(lexicon_path))
+    debt_words = domain_words(DetectionSettings.from_config(config).lexicon_path, PROMPT_LEXICONS)
     repaired = []
     for previous, segment in zip([None, *segments], segments):
         text = greeting_wei(segment.text) if opens_turn(previous, segment) else segment.text
@@ -573,7 +571,8 @@ def repair_homophones(segments: list[Segment], config: dict) -> list[Segment]:
         sure = [
             r
             for r in repairs
-            if r.word in domain and (not is_word(r.heard) or any(w in text for w in debt_words if w != r.heard))
+            if r.word in repairer.domain_words
+            and (not is_word(r.heard) or any(w in text for w in debt_words if w != r.heard))
         ]
         chars = list(text)
         for r in sure:

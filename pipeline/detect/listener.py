@@ -25,9 +25,9 @@ from pipeline.text import is_word
 # "it's me", said to whatever was asked: to 你是不是X的老丈人 it confirms the father-in-law
 PLAIN_I = {"是我", "我是", "系我", "我系", "係我", "我係"}
 QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")  # 您老公在我们这也有借款吗？ asks the debtor
-# a name said back before the answer (王建军，对 / 王先生？是的): the yes follows it
 # what may come before a short answer (喂，嗯，是我)
 BEFORE_ANSWER = re.compile(r"^(?:[，。！、,.!\s]|喂|嗯|啊|哦|呃|哎)*")
+# a name said back before the answer (王建军，对 / 王先生？是的): the yes follows it
 ECHO = re.compile(r"^(?:喂|嗯|啊|哦)?[，,\s]*(?P<name>(?![不没谁哪你您我他她])[^，。？！,.?!\s]{2,4})[，,？?\s]+")
 
 
