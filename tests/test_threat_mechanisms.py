@@ -12,7 +12,7 @@ that names a neighbouring harm on the same line."""
 import copy
 
 import pytest
-from detect_helpers import OPENING, findings_for, make_call, model_only_on
+from detect_helpers import OPENING, findings_for, make_call, model_only_on, with_model_on
 
 from pipeline.categories import category_table
 from pipeline.config import load_config
@@ -609,3 +609,19 @@ def test_calls_without_end_fire(text):
 )
 def test_facts_about_calls_are_no_threat(text):
     assert not threat_found(text)
+
+
+# --- a bare visit: lawful in itself, a threat when the model hears menace or a harm comes with it --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "下周三之前不还，我们就上门。",
+        "那没办法，月底我们照常家访。",
+    ],
+)
+def test_a_bare_visit_is_no_threat_alone_but_is_when_the_model_agrees(text):
+    assert not threat_found(text)
+    [finding] = with_model_on("threat", OPENING + [("a", text)] + BODY, len(OPENING), score=0.6)
+    assert finding.detector == "lexicon:threat+classifier"  # the rule agrees, below its threshold alone
