@@ -625,3 +625,19 @@ def test_a_bare_visit_is_no_threat_alone_but_is_when_the_model_agrees(text):
     assert not threat_found(text)
     [finding] = with_model_on("threat", OPENING + [("a", text)] + BODY, len(OPENING), score=0.6)
     assert finding.detector == "lexicon:threat+classifier"  # the rule agrees, below its threshold alone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "夫妻共同债务，这个钱法律上你也跑不掉的。",  # a liability claimed: exaggeration's
+        "欠银行的躲得了初一躲不了十五，早晚要还。",
+        "办法多的是，你那张信用卡不是还有额度吗？",  # the debtor's means, not the agent's
+        "再过两天系统就会自动给你通讯录里所有人发提醒。",  # exposure by a system: exaggeration's
+        "判决书出来以后会寄到你们村委会张贴。",  # ... or by a trial
+        "月底不处理，下个月就去你们公司执行了。",
+        "实在凑不齐，那就找你表哥借一点。",  # the debtor sent to borrow, not the family reached
+    ],
+)
+def test_liability_sayings_process_and_borrowing_are_no_threat(text):
+    assert not threat_found(text)
