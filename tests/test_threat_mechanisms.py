@@ -641,3 +641,33 @@ def test_a_bare_visit_is_no_threat_alone_but_is_when_the_model_agrees(text):
 )
 def test_liability_sayings_process_and_borrowing_are_no_threat(text):
     assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "周末之前没钱，我就带上几个兄弟去你摊位上坐坐。",  # men the agent brings along
+        "我们那几个兄弟脾气急，下手没个轻重。",
+        "你们店里的员工名单我有，一人发一条短信。",  # one message each
+        "我们会在你店铺评论区留言，写你欠钱不还。",  # the debtor named in public
+        "你老家门口挂个横幅，写上你的名字。",
+        "你不想那些视频被你老婆看到吧？",  # 你不想 is the debtor's condition, no negation
+        "我直接跟你们经理说说你欠钱的事。",  # the agent telling the boss
+    ],
+)
+def test_men_sent_a_name_in_public_and_the_boss_told_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "还款的时候附言写上您的全名就可以了。",  # a payment memo
+        "兄弟，你听我说，这个号码是你登记的。",  # 兄弟 as a form of address
+        "你找你兄弟借一点先还上。",
+        "你跟你们经理说一声，让他转告王强回个电话。",  # the listener's own act
+        "我们不想上门，希望你自己处理。",
+    ],
+)
+def test_a_memo_an_address_and_the_listeners_act_are_no_threat(text):
+    assert not threat_found(text)
