@@ -671,3 +671,8 @@ def test_men_sent_a_name_in_public_and_the_boss_told_fire(text):
 )
 def test_a_memo_an_address_and_the_listeners_act_are_no_threat(text):
     assert not threat_found(text)
+
+
+def test_someone_asked_for_at_the_workplace_by_name_is_no_threat():
+    assert not threat_found("您好，我找你们车间的刘海涛，麻烦叫他接一下。")
+    assert threat_found("再不还我就找你们公司的领导。")
