@@ -135,6 +135,7 @@ def test_homophones_are_repaired(repairer, heard, repaired):
         "我发个短信给您",  # one syllable (发) never matches
         "您的征信会受影响",  # 征信 is a word itself: it stays
         "您别担心",  # 担 has a rare reading jie; 担心 must not become 捷信
+        "我们每天都会打给您",  # 我们没's sound, but 每天 is a word: no 我们没天 (a negation)
     ],
 )
 def test_no_repair_on_unrelated_words(repairer, text):

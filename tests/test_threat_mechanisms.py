@@ -12,7 +12,7 @@ that names a neighbouring harm on the same line."""
 import copy
 
 import pytest
-from detect_helpers import OPENING, findings_for, make_call, model_only_on
+from detect_helpers import OPENING, findings_for, make_call, model_only_on, with_model_on
 
 from pipeline.categories import category_table
 from pipeline.config import load_config
@@ -500,3 +500,179 @@ def test_insult_words_that_insult_no_one_here_are_no_threat(text):
 @pytest.mark.parametrize("text", ["你就是个老赖，还好意思跟我讲条件。", "我没说错吧，你这种人就是个无赖。"])
 def test_insults_after_a_comma_still_fire(text):
     assert threat_found(text)
+
+
+# --- seventh round: the debtor's chat groups, an audience, contempt, calls without end -----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你们老家那个宗亲群我们已经有人在里头了。",  # the agent inside the debtor's group
+        "你们班那个群我也进得去，你自己掂量。",
+        "你这个礼拜不处理，我就在你们楼的业主群里说说你的事。",  # said in the group
+        "我把你的身份证照片甩进你们亲戚群里，你看怎么样。",  # sent into it
+        "你们宿舍那个群，我晚上把截图发进去。",
+        "明天中午不到账，你的欠款截图就会挂在你们厂的工友群里。",
+    ],
+)
+def test_the_debtors_chat_group_named_as_a_place_to_post_fires(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们公司群里刚发了通知，系统今晚升级，明天再还也行。",  # the agent's own group
+        "有问题您可以加我们的客服群，群里有人解答。",
+        "还款截图您发到我们群里就行。",
+        "截图你发我就行，不用发群里。",
+        "我们不会把您的事情发到任何群里，您放心。",
+    ],
+)
+def test_the_agents_own_group_and_a_denial_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你再拖，我们就让村里人都评评理。",  # people around the debtor made an audience
+        "那就让大家都来认识认识你。",
+        "到了月底还没钱，让你左邻右舍都出来看看你这副样子。",
+        "过了周末，你们村上都会晓得你欠钱的事。",  # a whole place told it will know
+        "信寄过去，你们厂里的人拆开一看就全知道了。",
+        "我们会给您学校发个函，让学校领导了解一下您的情况。",
+    ],
+)
+def test_an_audience_made_to_know_fires(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们今天打电话，是要让老人家知道这个情况。",  # what the call is for, told to a relative
+        "你跟他讲，让他们知道事情的严重性。",
+        "你们小区的人都知道吗？",  # a question
+    ],
+)
+def test_a_call_explained_and_a_question_are_no_audience(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你这种人我见得多了，嘴上一套背后一套。",  # the debtor as a kind of person
+        "下礼拜下礼拜，你说话就跟放屁一样。",
+        "三十岁的人了还伸手要钱，真是烂泥扶不上墙。",
+        "你还是不是男人，这点钱都扛不住。",
+    ],
+)
+def test_contempt_for_the_debtor_fires(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "两百块？你打发叫花子呢，最少也得一千。",  # the sum scorned, not the debtor
+        "你这种情况可以申请停息挂账，我帮您登记。",
+    ],
+)
+def test_a_sum_scorned_and_a_case_described_are_no_insult(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不还是吧，那就天天打。",  # calls without end, said with no object
+        "你这个号码我们每天打十遍，看谁熬得过谁。",  # 每天 is no 没天, 我们每 no 我们没
+        "年底之前我每个礼拜都给你老板打一次。",
+        "行，挂了我接着打你妈。",
+        "你不管是吧，那我们就天天往你们店里打电话。",
+        "我们会一直打，打到他还钱为止。",
+    ],
+)
+def test_calls_without_end_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您的号码一直打不通，所以联系了您登记的紧急联系人。",  # a fact about calls
+        "我们打到现在为止都没人接。",
+    ],
+)
+def test_facts_about_calls_are_no_threat(text):
+    assert not threat_found(text)
+
+
+# --- a bare visit: lawful in itself, a threat when the model hears menace or a harm comes with it --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "下周三之前不还，我们就上门。",
+        "那没办法，月底我们照常家访。",
+    ],
+)
+def test_a_bare_visit_is_no_threat_alone_but_is_when_the_model_agrees(text):
+    assert not threat_found(text)
+    [finding] = with_model_on("threat", OPENING + [("a", text)] + BODY, len(OPENING), score=0.6)
+    assert finding.detector == "lexicon:threat+classifier"  # the rule agrees, below its threshold alone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "夫妻共同债务，这个钱法律上你也跑不掉的。",  # a liability claimed: exaggeration's
+        "欠银行的躲得了初一躲不了十五，早晚要还。",
+        "办法多的是，你那张信用卡不是还有额度吗？",  # the debtor's means, not the agent's
+        "再过两天系统就会自动给你通讯录里所有人发提醒。",  # exposure by a system: exaggeration's
+        "判决书出来以后会寄到你们村委会张贴。",  # ... or by a trial
+        "月底不处理，下个月就去你们公司执行了。",
+        "实在凑不齐，那就找你表哥借一点。",  # the debtor sent to borrow, not the family reached
+    ],
+)
+def test_liability_sayings_process_and_borrowing_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "周末之前没钱，我就带上几个兄弟去你摊位上坐坐。",  # men the agent brings along
+        "我们那几个兄弟脾气急，下手没个轻重。",
+        "你们店里的员工名单我有，一人发一条短信。",  # one message each
+        "我们会在你店铺评论区留言，写你欠钱不还。",  # the debtor named in public
+        "你老家门口挂个横幅，写上你的名字。",
+        "你不想那些视频被你老婆看到吧？",  # 你不想 is the debtor's condition, no negation
+        "我直接跟你们经理说说你欠钱的事。",  # the agent telling the boss
+    ],
+)
+def test_men_sent_a_name_in_public_and_the_boss_told_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "还款的时候附言写上您的全名就可以了。",  # a payment memo
+        "兄弟，你听我说，这个号码是你登记的。",  # 兄弟 as a form of address
+        "你找你兄弟借一点先还上。",
+        "你跟你们经理说一声，让他转告王强回个电话。",  # the listener's own act
+        "我们不想上门，希望你自己处理。",
+    ],
+)
+def test_a_memo_an_address_and_the_listeners_act_are_no_threat(text):
+    assert not threat_found(text)
+
+
+def test_someone_asked_for_at_the_workplace_by_name_is_no_threat():
+    assert not threat_found("您好，我找你们车间的刘海涛，麻烦叫他接一下。")
+    assert threat_found("再不还我就找你们公司的领导。")

@@ -31,8 +31,9 @@ class HomophoneRepairer:
     not cut through a dictionary word, so 办法院子 (办法|院子) never yields 法院. A longer
     word may also match with the fuzzy sounds of ``_fuzzy``, and needs neither check: three
     syllables in a row rarely sound alike by chance, while garbled text cuts badly (度消满的
-    is not cut at 满|的). Each Han character is one syllable, so a repair keeps the text's
-    length and every offset.
+    is not cut at 满|的); only a changed character at its edge may not cut through a dictionary
+    word (我们每天 is no 我们没天). Each Han character is one syllable, so a repair keeps the
+    text's length and every offset.
     """
 
     def __init__(self, vocabulary: Iterable[str], domain_words: Iterable[str] = ()):
@@ -86,6 +87,8 @@ class HomophoneRepairer:
                     not set(heard) & set(word) or self._inside_word(text, start) or self._inside_word(text, end)
                 ):
                     continue
+                if end - start > 2 and self._cuts_at_a_changed_edge(text, start, end, word):
+                    continue
                 repairs.append(Repair(start, end, heard, word, sound))
             for k in range(start, end):
                 taken[k] = True
@@ -95,6 +98,15 @@ class HomophoneRepairer:
         for r in repairs:
             chars[r.start : r.end] = r.word
         return "".join(chars), sorted(repairs, key=lambda r: r.start)
+
+    def _cuts_at_a_changed_edge(self, text: str, start: int, end: int, word: str) -> bool:
+        """Whether a longer word would change the character at one of its edges where a dictionary
+        word spans that edge: 我们每天 holds the sound of 我们没, but 每天 is a word of its own,
+        and 我们没天 would read as a negation."""
+        heard = text[start:end]
+        return (heard[0] != word[0] and self._inside_word(text, start)) or (
+            heard[-1] != word[-1] and self._inside_word(text, end)
+        )
 
     def _inside_word(self, text: str, position: int, longest: int = 4) -> bool:
         """Whether a dictionary word (jieba's) spans ``position``, as 办法 spans 办|法 in 办法院子.
