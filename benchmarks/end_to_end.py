@@ -8,7 +8,10 @@ calls by the report writers, who were never tuned on, spoken with Kokoro into
 ``~/.cache/callqa/e2e-report`` (only what is not spoken yet is spoken). ``heldout_v1`` is the
 throughput benchmark's set (tuned on: its text F1 says nothing); ``--folder`` scans a set spoken
 before. The set is scanned with ``callqa scan`` as a user would (a manifest with each call's
-metadata, the default settings, a fresh database), then the benchmark prints figures only:
+metadata, a fresh database) with the settings in force: the defaults, or the file named by
+``CALLQA_CONFIG``, which the detectors on the reference text read too (``CALLQA_CONFIG=off.yaml``
+with ``transcription: {names_prompt: false}`` measures the scan without the names prompt). Then
+the benchmark prints figures only:
 
 * recognition: CER per channel and domain-word recall of the stored segments against the
   spoken text, how many segments span a turn of the other party, and how many short lines
