@@ -18,7 +18,9 @@ the benchmark prints figures only:
   (short answers: 是我，什么事？) were heard exactly;
 * detection: call-level precision, recall and F1 per category from the audio, beside the same
   detectors on the reference text of the same calls; the difference in macro F1 over the core
-  five is what recognition costs.
+  five is what recognition costs. Then, per category, how many of the text's findings on a line
+  the audio made too (``findings_kept``): a line lost where another line of the call still flags
+  the category costs no F1 but shows here.
 
 It prints no call's words, ids or findings: the report writers' calls are read by nobody who
 shapes the engine, and nobody tunes detection on these figures.
@@ -35,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.recognition_scores import Tally
+from benchmarks.recognition_scores import Tally, findings_kept
 from benchmarks.spoken_set import SETS, build, default_folder, ensure, read_reference
 from pipeline.calls import Call, call_from_json
 from pipeline.config import load_config
@@ -137,21 +139,19 @@ def main() -> None:
         f"segments spanning the other party's turn {tally.spanning}/{tally.segments}; {tally.short()}"
     )
 
-    config = load_config()
     reference = [
         call_from_json({k: v for k, v in raw.items() if k not in ("labels", "file", "path")}) for raw in raw_calls
     ]
-    text = evaluate(
-        [labelled(c, r) for c, r in zip(reference, raw_calls)],
-        lambda calls: [r.findings for r in detect_stream(calls, config)],
-        CORE_CATEGORIES,
-    )
-    audio = evaluate(
-        [labelled(c, r) for c, r in zip(heard, raw_calls)],
-        lambda calls: [found.get(c.call_id, []) for c in calls],
-        CORE_CATEGORIES,
-    )
+    text_found = [r.findings for r in detect_stream(reference, load_config())]
+    heard_found = [found.get(c.call_id, []) for c in heard]
+    text = evaluate([labelled(c, r) for c, r in zip(reference, raw_calls)], lambda calls: text_found, CORE_CATEGORIES)
+    audio = evaluate([labelled(c, r) for c, r in zip(heard, raw_calls)], lambda calls: heard_found, CORE_CATEGORIES)
     print_scores(text, audio, positives)
+    kept = findings_kept(text_found, heard_found)
+    print(
+        f"findings on lines of the text made from audio too: {sum(k for k, _ in kept.values())}/"
+        f"{sum(n for _, n in kept.values())} ({', '.join(f'{c} {k}/{n}' for c, (k, n) in kept.items())})"
+    )
 
 
 def _findings_by_call(db) -> dict:
