@@ -8,14 +8,19 @@ calls by the report writers, who were never tuned on, spoken with Kokoro into
 ``~/.cache/callqa/e2e-report`` (only what is not spoken yet is spoken). ``heldout_v1`` is the
 throughput benchmark's set (tuned on: its text F1 says nothing); ``--folder`` scans a set spoken
 before. The set is scanned with ``callqa scan`` as a user would (a manifest with each call's
-metadata, the default settings, a fresh database), then the benchmark prints figures only:
+metadata, a fresh database) with the settings in force: the defaults, or the file named by
+``CALLQA_CONFIG``, which the detectors on the reference text read too (``CALLQA_CONFIG=off.yaml``
+with ``transcription: {names_prompt: false}`` measures the scan without the names prompt). Then
+the benchmark prints figures only:
 
 * recognition: CER per channel and domain-word recall of the stored segments against the
   spoken text, how many segments span a turn of the other party, and how many short lines
   (short answers: 是我，什么事？) were heard exactly;
 * detection: call-level precision, recall and F1 per category from the audio, beside the same
   detectors on the reference text of the same calls; the difference in macro F1 over the core
-  five is what recognition costs.
+  five is what recognition costs. Then, per category, how many of the text's findings on a line
+  the audio made too (``findings_kept``): a line lost where another line of the call still flags
+  the category costs no F1 but shows here.
 
 It prints no call's words, ids or findings: the report writers' calls are read by nobody who
 shapes the engine, and nobody tunes detection on these figures.
@@ -32,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.recognition_scores import Tally
+from benchmarks.recognition_scores import Tally, findings_kept
 from benchmarks.spoken_set import SETS, build, default_folder, ensure, read_reference
 from pipeline.calls import Call, call_from_json
 from pipeline.config import load_config
@@ -134,21 +139,19 @@ def main() -> None:
         f"segments spanning the other party's turn {tally.spanning}/{tally.segments}; {tally.short()}"
     )
 
-    config = load_config()
     reference = [
         call_from_json({k: v for k, v in raw.items() if k not in ("labels", "file", "path")}) for raw in raw_calls
     ]
-    text = evaluate(
-        [labelled(c, r) for c, r in zip(reference, raw_calls)],
-        lambda calls: [r.findings for r in detect_stream(calls, config)],
-        CORE_CATEGORIES,
-    )
-    audio = evaluate(
-        [labelled(c, r) for c, r in zip(heard, raw_calls)],
-        lambda calls: [found.get(c.call_id, []) for c in calls],
-        CORE_CATEGORIES,
-    )
+    text_found = [r.findings for r in detect_stream(reference, load_config())]
+    heard_found = [found.get(c.call_id, []) for c in heard]
+    text = evaluate([labelled(c, r) for c, r in zip(reference, raw_calls)], lambda calls: text_found, CORE_CATEGORIES)
+    audio = evaluate([labelled(c, r) for c, r in zip(heard, raw_calls)], lambda calls: heard_found, CORE_CATEGORIES)
     print_scores(text, audio, positives)
+    kept = findings_kept(text_found, heard_found)
+    print(
+        f"findings on lines of the text made from audio too: {sum(k for k, _ in kept.values())}/"
+        f"{sum(n for _, n in kept.values())} ({', '.join(f'{c} {k}/{n}' for c, (k, n) in kept.items())})"
+    )
 
 
 def _findings_by_call(db) -> dict:

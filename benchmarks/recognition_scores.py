@@ -1,5 +1,5 @@
 """Recognition scores shared by the benchmarks: CER per channel, domain-word recall, turn fidelity,
-short lines.
+short lines, and the findings of the reference text that the recognised text keeps.
 
 Texts are compared as Whisper and the reference would be read by a reviewer: simplified
 script, without spaces and punctuation. CER is the edit distance summed over channels divided by
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from pipeline.calls import Finding
 from pipeline.text import to_simplified
 
 # A line this short (characters, normalised) is a short answer or call (是我，什么事？ / 行吧 / 喂？):
@@ -114,3 +115,22 @@ def heard_during(line: dict, heard: list[dict], slack: float = 0.4) -> str:
             and line["start"] - slack <= (s["start"] + s["end"]) / 2 <= line["end"] + slack
         )
     )
+
+
+def findings_kept(text: list[list[Finding]], heard: list[list[Finding]]) -> dict[str, tuple[int, int]]:
+    """Per category, of the findings the detectors make on the calls' reference text that point
+    at a line: how many the scan of the audio made too (a finding of the category overlapping the
+    line's time), and how many there were. Finer than call-level F1, where another line of the
+    same category hides each line that recognition lost."""
+    counts: dict[str, tuple[int, int]] = {}
+    for text_findings, heard_findings in zip(text, heard):
+        for f in text_findings:
+            if f.segment_index is None:
+                continue
+            kept = any(
+                h.category == f.category and h.segment_index is not None and h.start < f.end and h.end > f.start
+                for h in heard_findings
+            )
+            done, made = counts.get(f.category, (0, 0))
+            counts[f.category] = (done + kept, made + 1)
+    return dict(sorted(counts.items()))

@@ -98,12 +98,12 @@ class TranscribeSettings:
     min_rms_dbfs: float = -50.0
     max_repeats: int = 3
     # What Whisper reads before each window: with ``names_prompt``, the call's institution names
-    # (off by default: on the 13 spoken tune calls CER 0.186 → 0.179 and agencies' trade names
-    # heard, 圣诞 → 盛安, 约性商务 → 越信商务, but the demo's customer reply 是我 turned 指握 on two
-    # more clean files; README); with ``domain_prompt``, the conversation's domain words after
-    # them (off: Whisper base wrote the word list back over short customer turns);
-    # ``initial_prompt`` is your own text instead, ``hotwords`` faster-whisper's hotwords.
-    names_prompt: bool = False
+    # (on by default: agencies' trade names are heard and detection from audio loses about half
+    # as much; the demo's clean files stay clean; README, "Names prompt"); with ``domain_prompt``,
+    # the conversation's domain words after them (off: Whisper base wrote the word list back over
+    # short customer turns); ``initial_prompt`` is your own text instead, ``hotwords``
+    # faster-whisper's hotwords.
+    names_prompt: bool = True
     domain_prompt: bool = False
     initial_prompt: str | None = None
     hotwords: str | None = None

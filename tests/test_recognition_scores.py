@@ -1,6 +1,7 @@
 """The benchmarks' recognition scores: short lines scored alone."""
 
-from benchmarks.recognition_scores import Tally, heard_during
+from benchmarks.recognition_scores import Tally, findings_kept, heard_during
+from pipeline.calls import Finding
 
 
 def line(speaker, text, start, end):
@@ -33,3 +34,16 @@ def test_short_lines_are_counted_exact_or_by_their_errors():
     # Two short lines (the agent's are longer than eight characters): one exact, one with two errors.
     assert (tally.short_lines, tally.short_exact, tally.short_errors, tally.short_length) == (2, 1, 2, 9)
     assert tally.short().endswith("heard exactly 1/2, CER 0.222")
+
+
+def finding(category, start, end, segment_index=0):
+    return Finding("c", category, "high", 0.9, start, end, "agent", segment_index, "", [], "rule", "")
+
+
+def test_a_line_finding_is_kept_when_the_audio_flags_its_category_at_that_time():
+    text = [[finding("threat", 0.4, 2.4), finding("threat", 5.9, 12.0), finding("missing_disclosure", 0, 0, None)]]
+    heard = [
+        [finding("threat", 0.3, 2.5), finding("exaggeration", 5.9, 12.0), finding("missing_disclosure", 0, 0, None)]
+    ]
+    # the second threat line was heard as another category; call-level findings are not lines
+    assert findings_kept(text, heard) == {"threat": (1, 2)}

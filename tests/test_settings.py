@@ -1,4 +1,5 @@
 import copy
+import dataclasses
 
 import pytest
 import yaml
@@ -110,6 +111,13 @@ SECTIONS = {
 def test_the_shipped_file_writes_out_each_sections_defaults(section):
     assert SECTIONS[section].from_config(load_config()) == SECTIONS[section]()
     assert SECTIONS[section].from_config({}) == SECTIONS[section]()
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_the_shipped_file_writes_out_every_key_of_each_section(section):
+    written = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))[section]
+    own = {f.name for f in dataclasses.fields(SECTIONS[section]) if "from" not in f.metadata}
+    assert set(written) == own
 
 
 def test_the_shipped_file_has_only_the_sections_the_settings_know():

@@ -518,8 +518,12 @@ def test_the_names_prompt_is_the_calls_institution_names_alone(monkeypatch, tmp_
     assert FakeBatched.calls[0][1].initial_prompt is None  # no names, no prompt
 
 
-def test_no_prompt_by_default(monkeypatch, tmp_path):
+def test_the_names_prompt_by_default_and_none_when_it_is_off(monkeypatch, tmp_path):
     fake_transcriber(monkeypatch, tmp_path).transcribe(stereo_call(), names=["安达商务咨询有限公司"])
+    assert FakeBatched.calls[0][1].initial_prompt == "安达商务咨询有限公司。"
+    fake_transcriber(monkeypatch, tmp_path, names_prompt=False).transcribe(
+        stereo_call(), names=["安达商务咨询有限公司"]
+    )
     assert FakeBatched.calls[0][1].initial_prompt is None
 
 
