@@ -212,6 +212,13 @@ def reached_a_stranger(view, until: float, finder: InstitutionFinder, rules: Dia
     return stranger
 
 
+def unsaid(text: str, start: int, end: int, rules: DialogueRules) -> bool:
+    """The debt detail at ``text[start:end]`` is denied in its clause, not told (没有提到欠款,
+    家里人不需要替他还)."""
+    clause = max((text.rfind(ch, 0, start) for ch in CLAUSE_BREAKS), default=-1) + 1
+    return bool(rules.unsaid.search(text[clause:end]))
+
+
 def declined_blanked(text: str, rules: DialogueRules) -> str:
     """``text`` with every sentence in which the agent declines to tell blanked: 借款人的具体业务，
     我们只能跟本人讲 names what is withheld."""
