@@ -277,3 +277,26 @@ def test_a_robot_that_speaks_for_a_named_brand_discloses_it(greeting):
 )
 def test_a_robot_that_names_no_brand_discloses_nothing(greeting):
     assert flagged(greeted(greeting))
+
+
+@pytest.mark.parametrize(
+    "greeting", ["您好，这里是小橙分期，请问是邝家豪先生吗？", "喂，这边是老乡花钱包，请问是邝家豪吗？"]
+)
+def test_a_brand_that_opens_with_xiao_or_lao_names_the_caller(greeting):
+    assert not flagged(greeted(greeting))
+
+
+def test_xiao_and_a_surname_alone_is_still_a_person():
+    assert flagged(greeted("喂，这边是小刘，请问是邝家豪吗？"))
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我这里是梧州市信访局，你投诉桂东银行的事转到我们这了。",
+        "这里是南宁市金融纠纷调解中心，关于你在桂东银行的欠款。",
+        "我这边是钦州海关缉私分局，你在桂东银行的账户涉案了。",
+    ],
+)
+def test_a_fake_office_that_names_the_lender_beside_it_hides_the_caller(introduction):
+    assert flagged(opening(introduction))
