@@ -770,3 +770,15 @@ def test_quoting_a_relatives_question_and_asking_what_one_owes_is_the_debtor():
         ("a", "您的借款逾期十二天，应还一千四百元。"),
     ]
     assert segments(turns, LEAK) == []
+
+
+def test_a_denial_of_something_else_earlier_in_an_unpunctuated_clause_does_not_reach_the_detail():
+    turns = [("a", "喂蒙志刚"), ("c", "你谁啊"), ("a", "你不用知道我是谁你那笔贷款到底还不还")]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_what_the_agency_does_for_the_lender_tells_no_debt():
+    # (the second as recognition spaces it: the company's name cut in two)
+    for opening in ("喂 龚丽 吧 桂中 小额贷款 的", "喂，是龚丽吗？我是鹏达信用的，帮青禾花催收。"):
+        turns = [("a", opening), ("c", "嗯，你说。"), ("a", "你的借款逾期三十天了。")]
+        assert segments(turns, UNVERIFIED) == [], opening
