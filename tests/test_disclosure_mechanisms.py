@@ -300,3 +300,18 @@ def test_xiao_and_a_surname_alone_is_still_a_person():
 )
 def test_a_fake_office_that_names_the_lender_beside_it_hides_the_caller(introduction):
     assert flagged(opening(introduction))
+
+
+def test_a_lender_named_in_a_when_question_is_the_callers_not_the_one_asked_about():
+    turns = [
+        ("a", "喂，你在青岚借钱欠的那笔什么时候还？"),
+        ("c", "嗯，这个月工资还没发。"),
+        ("a", "那你月底前处理一下。"),
+        ("c", "行吧。"),
+        ("a", "月底记得还，别再拖了。"),
+        ("c", "知道了。"),
+        ("a", "还的时候在App里操作。"),
+        ("c", "好。"),
+        ("a", "那先这样，我是鹏达信用，受青岚借钱委托的。"),
+    ]
+    assert not flagged(turns)

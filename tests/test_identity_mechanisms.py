@@ -782,3 +782,23 @@ def test_what_the_agency_does_for_the_lender_tells_no_debt():
     for opening in ("喂 龚丽 吧 桂中 小额贷款 的", "喂，是龚丽吗？我是鹏达信用的，帮青禾花催收。"):
         turns = [("a", opening), ("c", "嗯，你说。"), ("a", "你的借款逾期三十天了。")]
         assert segments(turns, UNVERIFIED) == [], opening
+
+
+def test_a_name_given_back_counts_though_a_homophone_repair_ran_into_it():
+    turns = [
+        ("a", "您好，请问是任佳豪吗？"),
+        ("c", "是谁找？我是任佳豪，什么事？"),
+        ("a", "任先生，你名下的借款逾期四十天了。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_speaking_of_owing_as_ones_own_debt_confirms():
+    turns = [
+        ("a", "喂，请问吴锦涛先生吗？"),
+        ("c", "哪位？"),
+        ("a", "我是鹏达信用，受青岚借钱委托。"),
+        ("c", "哦，千万别打给我家里，我妈要是知道我欠网贷就完了。"),
+        ("a", "你的借款逾期二十天，三千九百元。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []

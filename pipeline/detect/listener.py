@@ -272,6 +272,10 @@ class _CallReading:
         return bool(span) and not any(ch in u.mandarin[: span[0]] for ch in CLAUSE_BREAKS)
 
     def _names_the_sought(self, u: Utterance) -> bool:
-        """The speaker gives a name the agent asked for (喂，我是唐俊)."""
-        named = self.rules.names_self.search(u.mandarin)
-        return bool(named and named.group("name") in self.agent_said)
+        """The speaker gives a name the agent asked for (喂，我是唐俊), also as recognition wrote
+        it before a homophone repair ran into the name (我是任佳豪 repaired to 我私人佳豪)."""
+        for text in (u.mandarin, u.unrepaired) if u.repairs else (u.mandarin,):
+            named = self.rules.names_self.search(text)
+            if named and named.group("name") in self.agent_said:
+                return True
+        return False
