@@ -277,3 +277,41 @@ def test_a_robot_that_speaks_for_a_named_brand_discloses_it(greeting):
 )
 def test_a_robot_that_names_no_brand_discloses_nothing(greeting):
     assert flagged(greeted(greeting))
+
+
+@pytest.mark.parametrize(
+    "greeting", ["您好，这里是小橙分期，请问是邝家豪先生吗？", "喂，这边是老乡花钱包，请问是邝家豪吗？"]
+)
+def test_a_brand_that_opens_with_xiao_or_lao_names_the_caller(greeting):
+    assert not flagged(greeted(greeting))
+
+
+def test_xiao_and_a_surname_alone_is_still_a_person():
+    assert flagged(greeted("喂，这边是小刘，请问是邝家豪吗？"))
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我这里是梧州市信访局，你投诉桂东银行的事转到我们这了。",
+        "这里是南宁市金融纠纷调解中心，关于你在桂东银行的欠款。",
+        "我这边是钦州海关缉私分局，你在桂东银行的账户涉案了。",
+    ],
+)
+def test_a_fake_office_that_names_the_lender_beside_it_hides_the_caller(introduction):
+    assert flagged(opening(introduction))
+
+
+def test_a_lender_named_in_a_when_question_is_the_callers_not_the_one_asked_about():
+    turns = [
+        ("a", "喂，你在青岚借钱欠的那笔什么时候还？"),
+        ("c", "嗯，这个月工资还没发。"),
+        ("a", "那你月底前处理一下。"),
+        ("c", "行吧。"),
+        ("a", "月底记得还，别再拖了。"),
+        ("c", "知道了。"),
+        ("a", "还的时候在App里操作。"),
+        ("c", "好。"),
+        ("a", "那先这样，我是鹏达信用，受青岚借钱委托的。"),
+    ]
+    assert not flagged(turns)

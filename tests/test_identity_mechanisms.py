@@ -632,3 +632,173 @@ def test_asking_to_speak_to_someone_else_still_undoes_the_confirmation():
         ("a", "他的欠款三千四，拖了两个月了。"),
     ]
     assert segments(turns, UNVERIFIED) == [3]
+
+
+# confirmations the seventh round's writers (w29-w32) showed missed
+
+
+def test_an_agent_getting_in_touch_about_the_debt_asks_for_nobody_else():
+    turns = [
+        ("a", "请问是邵建平先生吗？"),
+        ("c", "是我。"),
+        ("a", "邵先生您好，我是恒安资产，受乐途分期委托跟您联系一下账户的事。"),
+        ("a", "您的借款逾期四十天，应还两千三。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_a_bare_me_answers_a_name_asked_with_sir_as_recognition_spells_it():
+    turns = [("a", "喂，邓志伟先森吗？"), ("c", "哎，我。"), ("a", "你在星河借条的借款逾期二十天了。")]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_the_agent_saying_the_check_passed_confirms():
+    turns = [
+        ("a", "您好，天禾消费金融，请问有什么可以帮您？"),
+        ("c", "我叫林慧，你们打过我电话。"),
+        ("a", "林女士，请报一下您身份证后四位。"),
+        ("c", "八八三零。"),
+        ("a", "好的，验证通过。您的借款逾期九天，应还八百六十元。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_the_debtor_taking_the_phone_names_himself_after_a_filler():
+    turns = [
+        ("a", "请问是高建军吗？"),
+        ("c", "他不在，我是他爱人。"),
+        ("a", "那麻烦让他回个电话。"),
+        ("c", "那个喂，我高建军，什么事？"),
+        ("a", "你的贷款逾期两个月了，一共六千四。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+def test_a_denial_taken_back_after_being_asked_only_to_pass_a_message_on():
+    turns = [
+        ("a", "请问是马丽萍女士吗？"),
+        ("c", "不是。"),
+        ("a", "那麻烦您转告她给我们回个电话。"),
+        ("c", "唉，算了，我就是，你说吧。"),
+        ("a", "马女士，您的分期逾期五十天了，欠款三千二。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+def test_saying_what_one_is_after_denying_being_the_debtor_confirms_nothing():
+    turns = [
+        ("a", "喂，孔师傅，你的车贷两个月没还了。"),
+        ("c", "我不是孔师傅，我是保安，他手机落在门岗了。"),
+        ("a", "那你让他回个电话，欠的五千块今天必须还。"),
+    ]
+    assert segments(turns, LEAK) == [0, 2]
+
+
+def test_a_yes_run_into_what_and_the_name_is_no_yes():
+    turns = [("a", "喂，钟晓东吧，你那笔贷款拖了三个月了。"), ("c", "嗯什么钟晓东，你打给谁的"), ("a", "你别装了。")]
+    assert not listening(turns).hearings[2].confirmed
+
+
+def test_a_listener_who_bought_the_number_is_a_stranger():
+    for answer in ("我姓吴，这号我是上个月才办的。", "你打给谁？这个号码我买了两年了。"):
+        turns = [("a", "喂，雷振华，你在快享借的三千块逾期了。"), ("c", answer), ("a", "不好意思。")]
+        assert listening(turns).hearings[2].third_party is not None, answer
+
+
+# someone else's debt, and who the agent is talking to
+
+
+def test_the_debtor_told_what_the_agent_will_say_about_him_to_his_staff_stays_the_debtor():
+    turns = [
+        ("a", "请问是蒋立群吗？"),
+        ("c", "是我。"),
+        ("a", "你再拖，我就去你店里跟伙计们讲他们老板欠了钱不还。"),
+        ("a", "你师傅的工钱欠着，我们的也欠着，先还哪个？"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+def test_a_kin_of_the_debtor_asked_for_by_name_without_de_is_a_third_party():
+    turns = [("a", "喂，你是葛立新女儿吧？"), ("c", "是啊，你哪位？"), ("a", "一共八千块，三个月没还了。")]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_asking_whether_the_listener_knows_the_debtor_shows_a_third_party():
+    turns = [
+        ("a", "喂，是邱老师吗？认识石磊吗？"),
+        ("c", "认识，我以前的学生。"),
+        ("a", "四千多的借款拖了半年了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_a_contact_named_after_they_answered_to_their_own_name_is_a_third_party():
+    turns = [
+        ("a", "喂，是卫大姐吗？"),
+        ("c", "是，你哪个？"),
+        ("a", "我是闪付借的，谭勇把你填成他的紧急联系人了。"),
+        ("c", "哦，那怎么了？"),
+        ("a", "一共九千块，半年没还了。"),
+    ]
+    assert segments(turns, LEAK) == [4]
+
+
+def test_a_named_member_of_the_listeners_workplace_owing_is_someone_elses_debt():
+    turns = [
+        ("a", "喂，是顺风物流调度室吗？"),
+        ("c", "对，你讲。"),
+        ("a", "我是速达车贷的，你们车队的彭亮车贷逾期三个月了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_a_detail_the_agent_says_was_not_told_is_not_told():
+    turns = [
+        ("a", "您好，请问是温雅琴女士吗？"),
+        ("c", "你们凭什么给我表姐发短信？"),
+        ("a", "我们只请她转告您回电，短信里没有提到欠款。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_quoting_a_relatives_question_and_asking_what_one_owes_is_the_debtor():
+    turns = [
+        ("a", "您好，请问是温雅琴女士吗？"),
+        ("c", "我表姐收到短信，她问我不是欠钱了。"),
+        ("a", "抱歉给您添麻烦了。"),
+        ("c", "算了。那我欠款还有多少？"),
+        ("a", "您的借款逾期十二天，应还一千四百元。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_a_denial_of_something_else_earlier_in_an_unpunctuated_clause_does_not_reach_the_detail():
+    turns = [("a", "喂蒙志刚"), ("c", "你谁啊"), ("a", "你不用知道我是谁你那笔贷款到底还不还")]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_what_the_agency_does_for_the_lender_tells_no_debt():
+    # (the second as recognition spaces it: the company's name cut in two)
+    for opening in ("喂 龚丽 吧 桂中 小额贷款 的", "喂，是龚丽吗？我是鹏达信用的，帮青禾花催收。"):
+        turns = [("a", opening), ("c", "嗯，你说。"), ("a", "你的借款逾期三十天了。")]
+        assert segments(turns, UNVERIFIED) == [], opening
+
+
+def test_a_name_given_back_counts_though_a_homophone_repair_ran_into_it():
+    turns = [
+        ("a", "您好，请问是任佳豪吗？"),
+        ("c", "是谁找？我是任佳豪，什么事？"),
+        ("a", "任先生，你名下的借款逾期四十天了。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_speaking_of_owing_as_ones_own_debt_confirms():
+    turns = [
+        ("a", "喂，请问吴锦涛先生吗？"),
+        ("c", "哪位？"),
+        ("a", "我是鹏达信用，受青岚借钱委托。"),
+        ("c", "哦，千万别打给我家里，我妈要是知道我欠网贷就完了。"),
+        ("a", "你的借款逾期二十天，三千九百元。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []

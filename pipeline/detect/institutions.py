@@ -212,6 +212,17 @@ def reached_a_stranger(view, until: float, finder: InstitutionFinder, rules: Dia
     return stranger
 
 
+UNSAID_REACH = 8  # characters before a detail where its denial may start: 不会跟你家人说你欠钱
+
+
+def unsaid(text: str, start: int, end: int, rules: DialogueRules) -> bool:
+    """The debt detail at ``text[start:end]`` is denied just before it in its clause, not told
+    (没有提到欠款, 家里人不需要替他还); a denial of something else earlier in a clause that
+    recognition left unpunctuated (你不用知道我是谁你那个贷款还不还) does not reach it."""
+    clause = max((text.rfind(ch, 0, start) for ch in CLAUSE_BREAKS), default=-1) + 1
+    return bool(rules.unsaid.search(text[max(clause, start - UNSAID_REACH) : end]))
+
+
 def declined_blanked(text: str, rules: DialogueRules) -> str:
     """``text`` with every sentence in which the agent declines to tell blanked: 借款人的具体业务，
     我们只能跟本人讲 names what is withheld."""

@@ -24,6 +24,7 @@ from pipeline.text import is_word
 
 # "it's me", said to whatever was asked: to 你是不是X的老丈人 it confirms the father-in-law
 PLAIN_I = {"是我", "我是", "系我", "我系", "係我", "我係"}
+ASKS = re.compile(r"[吗么嘛？?]|是不是")  # a turn that asks something
 QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")  # 您老公在我们这也有借款吗？ asks the debtor
 # what may come before a short answer (喂，嗯，是我)
 BEFORE_ANSWER = re.compile(r"^(?:[，。！、,.!\s]|喂|嗯|啊|哦|呃|哎)*")
@@ -113,7 +114,7 @@ class _CallReading:
         rules = self.rules
         if self.third is None and not self.confirmed:
             span = rules.not_debtor.span(u.heard) or self._asked() and rules.denies.span(u.heard)
-            if self._confirms(u, plain=not span) or self._takes_over(u):
+            if self._confirms(u, plain=not span, until=span[0] if span else None) or self._takes_over(u):
                 self._confirm()
             elif span:
                 self._found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
@@ -194,14 +195,18 @@ class _CallReading:
                 return True
         return False
 
-    def _confirms(self, u: Utterance, plain: bool = True) -> bool:
+    def _confirms(self, u: Utterance, plain: bool = True, until: int | None = None) -> bool:
         """The listener confirms being the debtor: in words (是我, 我就是, 我的借款), as the debtor
         speaking (担保人, 我真的没钱了), or with a plain yes right after an identity question
-        (unless ``plain`` is False: the yes came with saying who they are, 是的，我是他老婆)."""
+        (unless ``plain`` is False: the yes came with saying who they are, 是的，我是他老婆). Words
+        from ``until`` on, where the turn says the listener is someone else, confirm nothing
+        (我不是邵师傅，我是乘客)."""
         if self.rules.is_debtor.span(u.heard):
             return True
         question = self._asked()
         span = self.rules.confirms.span(u.heard)
+        if span and until is not None and span[0] >= until:
+            span = None
         if span and (question is not None or u.mandarin[span[0] : span[1]] not in PLAIN_I):
             return True
         return plain and bool(question) and any(self.rules.plain_yes.match(text) for text in self._answers(u))
@@ -244,11 +249,13 @@ class _CallReading:
 
     def _admits(self, u: Utterance) -> bool:
         """A listener who said they were not the debtor admits being him after all (不是，打错 …
-        行吧，是我): a confirmation in words, not a plain yes, to an agent who spoke of nobody else
-        (no 他/她 in its turns since, nor in the answer: 你是他老婆？/ 对，是我 is the wife)."""
+        行吧，是我): a confirmation in words, not a plain yes, to an agent who asked about nobody
+        else (no 他/她 in its questions since, nor in the answer: 你是他老婆？/ 对，是我 is the wife;
+        麻烦您转告她回个电话 / 好嘛，我就是 is the debtor)."""
         if self.third is None or self.third.kind != "customer_said" or self.rules.not_debtor.span(u.heard):
             return False
-        if any(ch in a.mandarin for a in self.asked for ch in "他她") or any(ch in u.mandarin for ch in "他她"):
+        asked_about = [a.mandarin for a in self.asked if ASKS.search(a.mandarin)]
+        if any(ch in text for text in asked_about for ch in "他她") or any(ch in u.mandarin for ch in "他她"):
             return False
         return self._confirms(u, plain=False)
 
@@ -265,6 +272,10 @@ class _CallReading:
         return bool(span) and not any(ch in u.mandarin[: span[0]] for ch in CLAUSE_BREAKS)
 
     def _names_the_sought(self, u: Utterance) -> bool:
-        """The speaker gives a name the agent asked for (喂，我是唐俊)."""
-        named = self.rules.names_self.search(u.mandarin)
-        return bool(named and named.group("name") in self.agent_said)
+        """The speaker gives a name the agent asked for (喂，我是唐俊), also as recognition wrote
+        it before a homophone repair ran into the name (我是任佳豪 repaired to 我私人佳豪)."""
+        for text in (u.mandarin, u.unrepaired) if u.repairs else (u.mandarin,):
+            named = self.rules.names_self.search(text)
+            if named and named.group("name") in self.agent_said:
+                return True
+        return False

@@ -22,8 +22,9 @@ from pipeline.present.explanation import Explanation, joined, sentence
 
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
 # after a name: the company called, not the caller's (是华腾科技吗); a 是 between starts another
-# question (速享花贷后，是易军吗 names the caller's)
-ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s是]{0,6}[吗么嘛]")
+# question (速享花贷后，是易军吗 names the caller's), and 什么, 怎么 ask nothing of it (你在优品借欠的
+# 一万一什么时候还)
+ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s是]{0,6}(?:[吗嘛]|(?<![什怎那这多])么)")
 CUSTOMER_NAMES = re.compile(r"(?:你|您)(?:们)?(?:是)?(?P<name>[^，。？！,.?!\s的你您]{2,8})的")  # 你是锦官城的小李吧
 AFFIRMS = re.compile(r"^(?:喂|嗯|啊|哎|诶)?[，,\s]*(?:对+|是的|是啊|是|没错|对的|嗯)(?:[，。！,.!、\s對对]|是我|$)")
 

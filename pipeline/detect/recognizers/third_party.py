@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from pipeline.detect.base import Detector, Result, lowered_if_guessed, utterance_result
 from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.institutions import InstitutionFinder, blank, call_names, declined_blanked, details_blanked
+from pipeline.detect.institutions import (
+    InstitutionFinder,
+    blank,
+    call_names,
+    declined_blanked,
+    details_blanked,
+    unsaid,
+)
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import LexiconSettings
-from pipeline.detect.sound import CLAUSE_BREAKS
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation, joined, sentence
 
@@ -94,17 +100,12 @@ class ThirdPartyRecognizer(Detector):
                 (r.score, sentence("detail", label=r.label, said=m.group(0)))
                 for r in self.rules.reveals
                 for m in [r.regex.search(text)]
-                if m and not self._unsaid(text, m.start(), m.end())
+                if m and not unsaid(text, m.start(), m.end(), self.rules)
             ]
             if reveals:
                 cue = sentence(f"third_party.{why.kind}", at=why.utterance.segment.start, said=why.said)
                 findings.extend(self._findings(view, u, (why.utterance, cue), reveals, hearing.told_first))
         return findings
-
-    def _unsaid(self, text: str, start: int, end: int) -> bool:
-        """The detail is denied in its clause (没有说借款的事情, 家里人不需要替他还)."""
-        clause = max((text.rfind(ch, 0, start) for ch in CLAUSE_BREAKS), default=-1) + 1
-        return bool(self.rules.unsaid.search(text[clause:end]))
 
     def _findings(
         self,

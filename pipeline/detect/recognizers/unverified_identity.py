@@ -6,7 +6,14 @@ from __future__ import annotations
 from pipeline.categories import category_table
 from pipeline.detect.base import Detector, Result, lowered_if_guessed, utterance_result
 from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.institutions import InstitutionFinder, blank, call_names, declined_blanked, details_blanked
+from pipeline.detect.institutions import (
+    InstitutionFinder,
+    blank,
+    call_names,
+    declined_blanked,
+    details_blanked,
+    unsaid,
+)
 from pipeline.detect.protocol_file import ProtocolCues
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import LexiconSettings
@@ -23,7 +30,8 @@ class UnverifiedIdentityRecognizer(Detector):
     workplace (是冯勇家吗, 是鸿发厂吗) confirms nobody. Details told once the listener is known to
     be someone else are ``third_party_leak``'s business (which files them as this too).
     Institution names and the organisation's business
-    (受某某委托处理逾期账户) and its app's name (广信分期App) are blanked first: they tell nothing about this person's debt."""
+    (受某某委托处理逾期账户) and its app's name (广信分期App) are blanked first: they tell nothing about this person's debt;
+    a detail denied in its clause (短信里没有提到欠款) is not told."""
 
     family = "unverified_identity"
     name = "rule:unverified_identity"
@@ -69,7 +77,12 @@ class UnverifiedIdentityRecognizer(Detector):
                 names = call_names(view, self.finder, self.rules)
             text = declined_blanked(details_blanked(u, self.finder, self.rules, names), self.rules)
             text = blank(text, [m.span() for m in self.cues.not_details.finditer(text)])
-            told = [(r.label, m.group(0)) for r in self.rules.reveals for m in [r.regex.search(text)] if m]
+            told = [
+                (r.label, m.group(0))
+                for r in self.rules.reveals
+                for m in [r.regex.search(text)]
+                if m and not unsaid(text, m.start(), m.end(), self.rules)
+            ]
             if told:
                 return [self._finding(view, u, told)]
         return []
