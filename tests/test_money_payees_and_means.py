@@ -1,0 +1,51 @@
+"""Issue 11, the money categories read on the seventh round's writers: who the payee is (a person
+of the agent's side, an official posed as, the agent passing the money on) against the lender or
+the agency as a company; which ways of raising money are new credit or not the debtor's to use;
+which fees are demanded against the names a contract or a brand gives. Sentences written for
+these tests, none copied from a corpus; the rules alone (the classifier is off)."""
+
+import pytest
+from test_money_mechanisms import money
+
+# --- private_channel: the payee is a person, or the agent passing the money on ------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an official posed as is a person: their account is a person's
+        "这笔钱交到法官的卡上，号码我等会儿念给你。",
+        "我给你一个账号，是我们经办警官的，你今天转过去。",
+        # the agent paying in for the debtor, or taking it up with the lender
+        "你把钱交给我，我替你交进去。",
+        "钱交给我，我去跟银行求情。",
+        # the agent's wallet handed over or taking the money
+        "我这边微信上收就行，你加我。",
+        "我的支付宝发你了，转过来就好。",
+        # an account called a person's, a special account of a process, one the agency designates
+        "卡号回头发你，是个人户，到账快。",
+        "钱打进仲裁专户，打完告诉我。",
+        "这笔钱汇到我们这边指定的卡上。",
+        "这张卡就是我们的临时收款账户。",
+    ],
+)
+def test_a_person_or_the_agent_as_payee_is_a_private_channel(text):
+    assert "private_channel" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有问题您打我们信用卡中心的客服电话。",  # 打 a phone call, 我们 the lender
+        "鉴定费我们公司代收。",  # the agency as a company, no person's account
+        "我们律所不代收任何款项。",  # a denial inside the match
+        "不可以转到我个人的账户，只能在App里还。",
+        "转个人账户的钱平台不承认的。",
+        "我们派人到你们镇上去，当面跟你谈。",  # by sound 去 is 取: no cash fetched
+        "再拖下去就要上门收车了。",  # the car, not cash
+        "案子已经移交给我们律师团队了。",  # the debt handed over, no payment
+        "您在App上还完，把付款截图发我微信，微信号就是我这个手机号。",  # proof, not payment
+    ],
+)
+def test_the_lender_the_agency_and_other_readings_are_no_private_channel(text):
+    assert "private_channel" not in money(text)
