@@ -49,3 +49,39 @@ def test_a_person_or_the_agent_as_payee_is_a_private_channel(text):
 )
 def test_the_lender_the_agency_and_other_readings_are_no_private_channel(text):
     assert "private_channel" not in money(text)
+
+
+# --- illegal_funding: new credit and what is not the debtor's, in more words --------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 你不是有…吗 points at a resource; it asks about no debt
+        "你不是有几张卡吗，先套出来还上。",
+        # an informal lender, credit said without a verb of going, credit as one more way
+        "镇上不是有那种放水的吗，先拿两千应急。",
+        "网上随便借一点，先把这期补上。",
+        "要么信用卡透支一下，先把这笔清了。",
+        # what the employer issued, sold; what is someone else's, the owner told afterwards
+        "单位发的那台平板，挂网上卖了先还上。",
+        "把你姐的电动车先卖了，回头再跟她讲。",
+    ],
+)
+def test_new_credit_and_what_is_not_theirs_is_illegal_funding(text):
+    assert "illegal_funding" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你在闪借钱那笔三千二今天要处理。",  # a brand holding 借钱: the debt itself
+        "你用房子做抵押的那笔贷款，这期还没还。",  # the debt's own collateral
+        "你的白条账单截至昨天逾期二十天。",  # the debt's bill (by sound 截 is 借)
+        "很多男人借网贷都不告诉老婆。",  # someone's borrowing described
+        "这事拖下去，以后你申请房贷信用卡都会受影响，所以早点还。",  # the harm to future credit
+        "卖了你自己的车之后，剩下的可以申请分期。",  # the lender's instalments, the debtor's own car
+    ],
+)
+def test_the_debts_own_credit_and_family_help_are_no_illegal_funding(text):
+    assert "illegal_funding" not in money(text)
