@@ -66,6 +66,8 @@ def test_the_lender_the_agency_and_other_readings_are_no_private_channel(text):
         # what the employer issued, sold; what is someone else's, the owner told afterwards
         "单位发的那台平板，挂网上卖了先还上。",
         "把你姐的电动车先卖了，回头再跟她讲。",
+        # the agent referring the debtor to a lender
+        "我帮你介绍个平台，当天就能下款。",
     ],
 )
 def test_new_credit_and_what_is_not_theirs_is_illegal_funding(text):
@@ -81,6 +83,7 @@ def test_new_credit_and_what_is_not_theirs_is_illegal_funding(text):
         "很多男人借网贷都不告诉老婆。",  # someone's borrowing described
         "这事拖下去，以后你申请房贷信用卡都会受影响，所以早点还。",  # the harm to future credit
         "卖了你自己的车之后，剩下的可以申请分期。",  # the lender's instalments, the debtor's own car
+        "我给您推荐一个分期方案，每个月还八百。",  # the lender's own plan recommended
     ],
 )
 def test_the_debts_own_credit_and_family_help_are_no_illegal_funding(text):
