@@ -17,16 +17,16 @@ from test_money_mechanisms import money
         "这笔钱交到法官的卡上，号码我等会儿念给你。",
         "我给你一个账号，是我们经办警官的，你今天转过去。",
         # the agent paying in for the debtor, or taking it up with the lender
-        "你把钱交给我，我替你交进去。",
-        "钱交给我，我去跟银行求情。",
+        "你直接交给我，我代你付过去。",
+        "交给我，我去跟平台沟通。",
         # the agent's wallet handed over or taking the money
         "我这边微信上收就行，你加我。",
-        "我的支付宝发你了，转过来就好。",
+        "我支付宝给你，你先打三百。",
         # an account called a person's, a special account of a process, one the agency designates
         "卡号回头发你，是个人户，到账快。",
         "钱打进仲裁专户，打完告诉我。",
         "这笔钱汇到我们这边指定的卡上。",
-        "这张卡就是我们的临时收款账户。",
+        "是我们的专用账户，我发你手机上。",
     ],
 )
 def test_a_person_or_the_agent_as_payee_is_a_private_channel(text):
@@ -43,7 +43,7 @@ def test_a_person_or_the_agent_as_payee_is_a_private_channel(text):
         "转个人账户的钱平台不承认的。",
         "我们派人到你们镇上去，当面跟你谈。",  # by sound 去 is 取: no cash fetched
         "再拖下去就要上门收车了。",  # the car, not cash
-        "案子已经移交给我们律师团队了。",  # the debt handed over, no payment
+        "你这笔欠款上周移交给我们律师了。",  # the debt handed over, no payment
         "您在App上还完，把付款截图发我微信，微信号就是我这个手机号。",  # proof, not payment
     ],
 )
@@ -60,12 +60,12 @@ def test_the_lender_the_agency_and_other_readings_are_no_private_channel(text):
         # 你不是有…吗 points at a resource; it asks about no debt
         "你不是有几张卡吗，先套出来还上。",
         # an informal lender, credit said without a verb of going, credit as one more way
-        "镇上不是有那种放水的吗，先拿两千应急。",
+        "街上有人放贷，你去拿两千应急。",
         "网上随便借一点，先把这期补上。",
-        "要么信用卡透支一下，先把这笔清了。",
+        "找你表哥问问，要么信用卡透支一下。",
         # what the employer issued, sold; what is someone else's, the owner told afterwards
         "单位发的那台平板，挂网上卖了先还上。",
-        "把你姐的电动车先卖了，回头再跟她讲。",
+        "电动车先骑去卖了，回头再跟他讲一声。",
         # the agent referring the debtor to a lender
         "我帮你介绍个平台，当天就能下款。",
     ],
@@ -77,14 +77,32 @@ def test_new_credit_and_what_is_not_theirs_is_illegal_funding(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "你在闪借钱那笔三千二今天要处理。",  # a brand holding 借钱: the debt itself
+        "你在闪借钱那笔三千二今天必须还上。",  # a brand holding 借钱: the debt itself
         "你用房子做抵押的那笔贷款，这期还没还。",  # the debt's own collateral
         "你的白条账单截至昨天逾期二十天。",  # the debt's bill (by sound 截 is 借)
         "很多男人借网贷都不告诉老婆。",  # someone's borrowing described
-        "这事拖下去，以后你申请房贷信用卡都会受影响，所以早点还。",  # the harm to future credit
+        "以后你办信用卡都会受影响，所以早点还上。",  # the harm to future credit
         "卖了你自己的车之后，剩下的可以申请分期。",  # the lender's instalments, the debtor's own car
         "我给您推荐一个分期方案，每个月还八百。",  # the lender's own plan recommended
     ],
 )
 def test_the_debts_own_credit_and_family_help_are_no_illegal_funding(text):
     assert "illegal_funding" not in money(text)
+
+
+# --- extra_fees: a fee demanded, against a brand's word and a repayment to the agent ------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "拖一趟车两千的拖车费，这个你得出。",  # the debtor told to bear it
+        "你再交八百的预约取消费，我就把你从名单里撤下来。",  # 取消费: a fee, not 消费
+    ],
+)
+def test_a_fee_the_debtor_must_bear_is_an_extra_fee(text):
+    assert "extra_fees" in money(text)
+
+
+def test_a_brand_with_xiaofei_is_no_fee():
+    assert "extra_fees" not in money("麻烦您转告她回电给长风消费金融。")
