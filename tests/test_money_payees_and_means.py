@@ -90,6 +90,23 @@ def test_the_debts_own_credit_and_family_help_are_no_illegal_funding(text):
     assert "illegal_funding" not in money(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这种事很多人都这么搞，你放心去。",  # common
+        "你放心，谁会查你。",  # nobody checks
+        "利息高点就高点，先顶过这几天。",  # the interest does not matter
+    ],
+)
+def test_the_agent_vouching_for_a_means_is_illegal_funding(text):
+    assert "illegal_funding" in money(text)
+
+
+@pytest.mark.parametrize("text", ["这个是内部规定，网上查不到的。", "合同大家都这样签的，您放心。"])
+def test_rules_nobody_can_look_up_and_common_contracts_are_no_illegal_funding(text):
+    assert "illegal_funding" not in money(text)
+
+
 # --- extra_fees: a fee demanded, against a brand's word and a repayment to the agent ------------
 
 
