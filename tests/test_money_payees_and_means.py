@@ -121,5 +121,18 @@ def test_a_fee_the_debtor_must_bear_is_an_extra_fee(text):
     assert "extra_fees" in money(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["这个钱委外了就有，你躲不掉。", "这是我们跑腿的劳务费，一分不能少。", "这是公司规定的，结清前要交。"],
+)
+def test_a_charge_defended_by_a_rule_outside_the_contract_is_an_extra_fee(text):
+    assert "extra_fees" in money(text)
+
+
+@pytest.mark.parametrize("text", ["公司规定只能还到对公账户。", "按行业规定，我们不能去您单位。"])
+def test_a_rule_that_charges_nothing_is_no_extra_fee(text):
+    assert "extra_fees" not in money(text)
+
+
 def test_a_brand_with_xiaofei_is_no_fee():
     assert "extra_fees" not in money("麻烦您转告她回电给长风消费金融。")
