@@ -51,6 +51,24 @@ def test_the_lender_the_agency_and_other_readings_are_no_private_channel(text):
     assert "private_channel" not in money(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "回头发你一个我们组长的支付宝。",  # a person's account handed over
+        "这是我们承办人的代收账户。",  # named as a person's
+        "公司授权的，您放心扫。",  # the unofficial channel vouched for
+        "线下的减免通道今天还有名额。",
+    ],
+)
+def test_a_persons_account_handed_over_or_vouched_for_is_a_private_channel(text):
+    assert "private_channel" in money(text)
+
+
+@pytest.mark.parametrize("text", ["请转到我们财务的对公账户。", "这是我们公司的对公账户，您放心。"])
+def test_the_lenders_account_vouched_for_is_no_private_channel(text):
+    assert "private_channel" not in money(text)
+
+
 # --- illegal_funding: new credit and what is not the debtor's, in more words --------------------
 
 
