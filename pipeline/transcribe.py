@@ -38,7 +38,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -47,6 +47,9 @@ from pipeline.calls import Call, Segment
 from pipeline.config import read_options
 from pipeline.model import DEFAULT_MODEL_NAME, ModelError, resolve_model
 from pipeline.text import LEXICON_DIR, domain_words, is_word, normalize_spacing, to_chinese_punctuation, to_simplified
+
+if TYPE_CHECKING:
+    from pipeline.detect.view import Repair
 
 log = logging.getLogger(__name__)
 
@@ -546,18 +549,32 @@ def split_at_turns(piece, window: Window) -> list[tuple[int, Segment]]:
 
 
 def repair_homophones(segments: list[Segment], config: dict, call: Call | None = None) -> list[Segment]:
-    """Segments with the homophones the detectors' engine is sure of repaired (预期 → 逾期 in a
-    debt context, 发院 → 法院), and a turn's opening 喂 that Whisper wrote as 为 put back
-    (``greeting_wei``); the recogniser's text kept in ``raw_text``. ``call``: the call they are
-    of, for the names it knows.
+    """Segments with the homophones the detectors' engine is sure of repaired (``sure_repairs``)
+    and a turn's opening 喂 that Whisper wrote as 为 put back (``greeting_wei``); the recogniser's
+    text kept in ``raw_text``. ``call``: the call they are of, for the names it knows."""
+    repaired = []
+    for segment, text, sure in sure_repairs(segments, config, call):
+        chars = list(text)
+        for r in sure:
+            chars[r.start : r.end] = r.word
+        if "".join(chars) != segment.text:
+            segment = dataclasses.replace(segment, text="".join(chars), raw_text=segment.text)
+        repaired.append(segment)
+    return repaired
 
-    Stored text is what reviewers read and search, so a repair is kept only when it is sure: it
-    puts back a word of the lexicons' ``domain_words`` (逾期, 法院, 征信 ...), and the heard text
-    is no word at all (发院) or a word (预期) in a segment that speaks of the debt (a word of the
-    prompt lexicon: 借款, 还款, 欠款 ...). No repair cuts into a name the call knows
-    (``CallPreparer.names``: the manifest's agency and lender, names its lines write out before
-    a suffix), so a brand 津融 is never 金融. ``benchmarks/stored_repairs.py`` counts the
-    correctly written lines these repairs still rewrite.
+
+def sure_repairs(
+    segments: list[Segment], config: dict, call: Call | None = None
+) -> Iterator[tuple[Segment, str, list[Repair]]]:
+    """Each segment, its text with a turn's opening 喂 put back, and the homophone repairs sure
+    enough for the text reviewers read and search.
+
+    A repair is kept only when it is sure: it puts back a word of the lexicons' ``domain_words``
+    (逾期, 法院, 征信 ...), and the heard text is no word at all (发院) or a word (预期) in a
+    segment that speaks of the debt (a word of the prompt lexicon: 借款, 还款, 欠款 ...). No repair
+    cuts into a name the call knows (``CallPreparer.names``: the manifest's agency and lender,
+    names its lines write out before a suffix), so a brand 津融 is never 金融.
+    ``benchmarks/stored_repairs.py`` counts the correctly written lines these repairs still rewrite.
     """
     from pipeline.detect.registry import default_registry
     from pipeline.detect.settings import DetectionSettings
@@ -566,7 +583,6 @@ def repair_homophones(segments: list[Segment], config: dict, call: Call | None =
     repairer = preparer.repairer
     names = preparer.names(dataclasses.replace(call or Call(call_id="", segments=[]), segments=segments))
     debt_words = domain_words(DetectionSettings.from_config(config).lexicon_path, PROMPT_LEXICONS)
-    repaired = []
     for previous, segment in zip([None, *segments], segments):
         text = greeting_wei(segment.text) if opens_turn(previous, segment) else segment.text
         _, repairs = repairer.repair(text, names)
@@ -576,13 +592,7 @@ def repair_homophones(segments: list[Segment], config: dict, call: Call | None =
             if r.word in repairer.domain_words
             and (not is_word(r.heard) or any(w in text for w in debt_words if w != r.heard))
         ]
-        chars = list(text)
-        for r in sure:
-            chars[r.start : r.end] = r.word
-        if "".join(chars) != segment.text:
-            segment = dataclasses.replace(segment, text="".join(chars), raw_text=segment.text)
-        repaired.append(segment)
-    return repaired
+        yield segment, text, sure
 
 
 # What Whisper base writes for the 喂 that opens a phone turn, after conversion to simplified
