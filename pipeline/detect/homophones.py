@@ -9,8 +9,9 @@ domain words, the institution names) are put back wherever a homophone of them i
 kept as written (``kept``: the cancelling cues, 不会, 我没, 接一下) are only held where they are
 written, so that no repair cuts across them (不会去 is no 补回去), and never put back: a short cue
 is a phrase of everyday words whose homophones are other everyday phrases (我姐 is no 我借, 我哪
-no 我拿), and on the tune writers' noised calls repairs towards the cues put back no misheard
-word while they rewrote 109 correctly written lines (``tests/test_repair_vocabulary.py``).
+no 我拿). Put back, the cues rewrote 109 of the tune writers' 11,751 correctly written lines;
+held only, detection's figures on tune stayed the same (2026-12-03). Which words may be put back
+is guarded by ``tests/test_repair_vocabulary.py``.
 """
 
 from __future__ import annotations
