@@ -49,6 +49,8 @@ class HomophoneRepairer:
     """
 
     def __init__(self, vocabulary: Iterable[str], domain_words: Iterable[str] = (), kept: Iterable[str] = ()):
+        """``vocabulary``: the words to put back; ``kept``: words only held where written (a word
+        of both is put back)."""
         from pypinyin import lazy_pinyin
 
         is_word("")  # load jieba's dictionary now, with the lexicons (and before workers fork)
@@ -71,9 +73,9 @@ class HomophoneRepairer:
                     if sound not in starts:
                         starts.append(sound)
 
-    def _candidates(self, text: str) -> list[tuple[int, int, str, str]]:
-        """(start, end, word, pinyin) of every word whose sound appears in ``text``: a word kept
-        as written only where it is written."""
+    def _candidates(self, text: str) -> list[tuple[int, int, str, str, bool]]:
+        """(start, end, word, pinyin, matched by fuzzy sounds) of every word whose sound appears
+        in ``text``: a word kept as written only where it is written."""
         found = []
         for fuzzy, spelling in ((False, _SOUND_SPELLING), (True, _FUZZY_SPELLING)):
             table = self.by_start[fuzzy]

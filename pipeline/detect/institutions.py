@@ -29,7 +29,7 @@ class InstitutionFinder:
         self.suffixes = re.compile("|".join(re.escape(s) for s in sorted(spelt, key=len, reverse=True)))
         self.ends_with_suffix = re.compile(f"(?:{self.suffixes.pattern})$")
         self.only_suffixes = re.compile(f"(?:{rules.suffixes.pattern})+")  # 银行, 银行金融: a kind, no name
-        # as written, the names in front of them are written as meant (津融消费金融, 津融分期)
+        # suffixes and brand endings written out: the name in front is written as meant (津融消费金融, 津融分期)
         self.written_suffixes = re.compile(
             "|".join(re.escape(w) for w in sorted({*suffix_words(rules), *rules.brand_endings}, key=len, reverse=True))
         )

@@ -254,7 +254,7 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
         rules=rules,
         cancels=cancels,
         vocabulary=vocabulary,
-        kept=kept - vocabulary,
+        kept=kept,
     )
 
 

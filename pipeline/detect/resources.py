@@ -48,8 +48,7 @@ class Resources:
     def kept(self) -> set[str]:
         """The words homophone repair holds where written but never puts back: the cancelling cues
         and the everyday words that sound like a word it puts back (dialogue's kept_as_written)."""
-        words = set(self.dialogue.kept_as_written).union(*(lexicon.kept for lexicon in self.lexicons))
-        return words - self.vocabulary
+        return set(self.dialogue.kept_as_written).union(*(lexicon.kept for lexicon in self.lexicons))
 
 
 def _read_folder(folder: Path, table: CategoryTable) -> tuple[list[CategoryLexicon], DialogueRules, ProtocolCues]:
