@@ -9,7 +9,10 @@ Leave such a word out of the lexicon's terms or domain words, or list the everyd
 heard in (同时 for 同事) where repair holds it as written.
 """
 
+import functools
 from collections import Counter
+
+import pytest
 
 from pipeline.calls import Call
 from pipeline.config import load_config
@@ -24,6 +27,7 @@ TUNE = "fixtures/labelled/writers/tune"
 BUDGET = 3
 
 
+@functools.cache
 def written_calls() -> list[Call]:
     """The tune writers' calls as they wrote them: neither noised nor mono."""
     return [item.call for item in read_labelled(TUNE, []) if not item.call.extra.get("variants")]
@@ -52,6 +56,7 @@ def test_no_word_of_homophone_repair_rewrites_correctly_written_lines():
     )
 
 
+@pytest.mark.slow  # the guard's own check: another pass over every line (seconds)
 def test_the_guard_names_a_word_heard_in_everyday_speech():
     # An analyst adds 你把 as a rule's term: 你爸 (your dad), said in many calls, would become 你把.
     shipped = default_registry(load_config()).preparer
