@@ -56,6 +56,12 @@ class Call:
     debtor_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def names(self) -> list[str]:
+        """The institutions the call is about: its ``agency`` and the manifest's ``lender`` column.
+        The recogniser may read them first; homophone repair never cuts into them."""
+        return [name for name in (self.agency, self.extra.get("lender")) if isinstance(name, str) and name]
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"call_id": self.call_id}
         for key in ("started_at", "agent_id", "agency", "debtor_id"):

@@ -682,9 +682,9 @@ def load_call(db: sqlite_utils.Database, call_id: str) -> Call:
     if row is None:
         raise KeyError(call_id)
     segments = [
-        Segment(start=r[0], end=r[1], speaker=r[2], text=r[3], confidence=r[4], rms_dbfs=r[5])
+        Segment(start=r[0], end=r[1], speaker=r[2], text=r[3], confidence=r[4], rms_dbfs=r[5], raw_text=r[6])
         for r in db.execute(
-            'SELECT start, "end", speaker, text, confidence, rms_dbfs FROM segments WHERE call_id = ? ORDER BY idx',
+            'SELECT start, "end", speaker, text, confidence, rms_dbfs, raw_text FROM segments WHERE call_id = ? ORDER BY idx',
             [call_id],
         )
     ]

@@ -38,15 +38,18 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from pipeline.audio import BLOCK_SECONDS, SAMPLE_RATE, Audio
-from pipeline.calls import Segment
+from pipeline.calls import Call, Segment
 from pipeline.config import read_options
 from pipeline.model import DEFAULT_MODEL_NAME, ModelError, resolve_model
 from pipeline.text import LEXICON_DIR, domain_words, is_word, normalize_spacing, to_chinese_punctuation, to_simplified
+
+if TYPE_CHECKING:
+    from pipeline.detect.view import Repair
 
 log = logging.getLogger(__name__)
 
@@ -545,35 +548,12 @@ def split_at_turns(piece, window: Window) -> list[tuple[int, Segment]]:
     return segments
 
 
-def repair_homophones(segments: list[Segment], config: dict) -> list[Segment]:
-    """Segments with the homophones the detectors' engine is sure of repaired (预期 → 逾期 in a
-    debt context, 发院 → 法院), and a turn's opening 喂 that Whisper wrote as 为 put back
-    (``greeting_wei``); the recogniser's text kept in ``raw_text``.
-
-    Stored text is what reviewers read and search, so a repair is kept only when it is sure: it
-    puts back a word of the lexicons' ``domain_words`` (逾期, 法院, 征信 ...), and the heard text
-    is no word at all (发院) or a word (预期) in a segment that speaks of the debt (a word of the
-    prompt lexicon: 借款, 还款, 欠款 ...). The detectors repair their own view of every segment
-    anyway, towards every word of their rules and cues: on the tune writers' calls as written
-    (nothing misheard) that rewrote 163 of 11,751 lines (我姐 → 我借, 没发 → 没法, 清楚 → 请楚),
-    49 with the domain words alone (still a brand's 津融 → 金融, 待还 → 代还).
-    """
-    from pipeline.detect.registry import default_registry
-
-    repairer = default_registry(config).preparer.repairer
-    from pipeline.detect.settings import DetectionSettings
-
-    debt_words = domain_words(DetectionSettings.from_config(config).lexicon_path, PROMPT_LEXICONS)
+def repair_homophones(segments: list[Segment], config: dict, call: Call | None = None) -> list[Segment]:
+    """Segments with the homophones the detectors' engine is sure of repaired (``sure_repairs``)
+    and a turn's opening 喂 that Whisper wrote as 为 put back (``greeting_wei``); the recogniser's
+    text kept in ``raw_text``. ``call``: the call they are of, for the names it knows."""
     repaired = []
-    for previous, segment in zip([None, *segments], segments):
-        text = greeting_wei(segment.text) if opens_turn(previous, segment) else segment.text
-        _, repairs = repairer.repair(text)
-        sure = [
-            r
-            for r in repairs
-            if r.word in repairer.domain_words
-            and (not is_word(r.heard) or any(w in text for w in debt_words if w != r.heard))
-        ]
+    for segment, text, sure in sure_repairs(segments, config, call):
         chars = list(text)
         for r in sure:
             chars[r.start : r.end] = r.word
@@ -581,6 +561,38 @@ def repair_homophones(segments: list[Segment], config: dict) -> list[Segment]:
             segment = dataclasses.replace(segment, text="".join(chars), raw_text=segment.text)
         repaired.append(segment)
     return repaired
+
+
+def sure_repairs(
+    segments: list[Segment], config: dict, call: Call | None = None
+) -> Iterator[tuple[Segment, str, list[Repair]]]:
+    """Each segment, its text with a turn's opening 喂 put back, and the homophone repairs sure
+    enough for the text reviewers read and search.
+
+    A repair is kept only when it is sure: it puts back a word of the lexicons' ``domain_words``
+    (逾期, 法院, 征信 ...), and the heard text is no word at all (发院) or a word (预期) in a
+    segment that speaks of the debt (a word of the prompt lexicon: 借款, 还款, 欠款 ...). No repair
+    cuts into a name the call knows (``CallPreparer.names``: the manifest's agency and lender,
+    names its lines write out before a suffix), so a brand 津融 is never 金融.
+    ``benchmarks/stored_repairs.py`` counts the correctly written lines these repairs still rewrite.
+    """
+    from pipeline.detect.registry import default_registry
+    from pipeline.detect.settings import DetectionSettings
+
+    preparer = default_registry(config).preparer
+    repairer = preparer.repairer
+    names = preparer.names(dataclasses.replace(call or Call(call_id="", segments=[]), segments=segments))
+    debt_words = domain_words(DetectionSettings.from_config(config).lexicon_path, PROMPT_LEXICONS)
+    for previous, segment in zip([None, *segments], segments):
+        text = greeting_wei(segment.text) if opens_turn(previous, segment) else segment.text
+        _, repairs = repairer.repair(text, names)
+        sure = [
+            r
+            for r in repairs
+            if r.word in repairer.domain_words
+            and (not is_word(r.heard) or any(w in text for w in debt_words if w != r.heard))
+        ]
+        yield segment, text, sure
 
 
 # What Whisper base writes for the 喂 that opens a phone turn, after conversion to simplified

@@ -6,7 +6,6 @@ import copy
 import pytest
 from detect_helpers import findings_for
 
-from pipeline.calls import Call
 from pipeline.config import load_config
 from pipeline.detect.institutions import trade_name
 from pipeline.detect.registry import default_registry
@@ -92,4 +91,4 @@ def test_a_name_given_as_the_answer_to_who_calls_is_on_time():
 )
 def test_a_rural_banks_registered_name_gives_its_place_name(agency, trade):
     rules = next(d for d in default_registry().detectors if hasattr(d, "finder")).rules
-    assert trade_name(Call(call_id="t", segments=[], agency=agency), rules) == trade
+    assert trade_name(agency, rules) == trade

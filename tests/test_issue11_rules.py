@@ -7,7 +7,6 @@ import copy
 import pytest
 from detect_helpers import OPENING, findings_for
 
-from pipeline.calls import Call
 from pipeline.config import load_config
 from pipeline.detect.institutions import trade_name
 from pipeline.detect.registry import default_registry
@@ -406,7 +405,7 @@ def test_a_name_given_only_after_the_debt_talk_is_late():
 )
 def test_the_agency_fields_trade_name_is_what_agents_say(agency, trade):
     rules = next(d for d in default_registry().detectors if hasattr(d, "finder")).rules
-    assert trade_name(Call(call_id="t", segments=[], agency=agency), rules) == trade
+    assert trade_name(agency, rules) == trade
 
 
 def test_the_agency_trade_name_said_in_the_opening_names_the_institution():

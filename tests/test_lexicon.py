@@ -4,7 +4,7 @@ import textwrap
 import pytest
 from detect_helpers import OPENING, findings_for, make_call
 
-from pipeline.calls import Segment
+from pipeline.calls import Call, Segment
 from pipeline.categories import category_table
 from pipeline.config import load_config
 from pipeline.detect import detect_call
@@ -140,6 +140,51 @@ def test_homophones_are_repaired(repairer, heard, repaired):
 )
 def test_no_repair_on_unrelated_words(repairer, text):
     assert repairer.repair(text) == (text, [])
+
+
+def test_a_word_kept_as_written_is_held_but_never_put_back():
+    # 我借 as a word to put back turns a sister (我姐) into a loan; kept, it is only held where written
+    assert HomophoneRepairer(["我借"]).repair("我姐下个月结婚")[0] == "我借下个月结婚"
+    assert HomophoneRepairer([], kept=["我借"]).repair("我姐下个月结婚") == ("我姐下个月结婚", [])
+    # held where written, 不会 keeps 补回去 out of 不会去
+    assert HomophoneRepairer(["补回去"]).repair("他们不会去你家")[0] == "他们补回去你家"
+    assert HomophoneRepairer(["补回去"], kept=["不会"]).repair("他们不会去你家") == ("他们不会去你家", [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您好，我是人工坐席",  # 是 sounds like 私 only fuzzily, and 人工 is a word: no 我私人
+        "这次调解失败了就走诉讼",  # 失败 is held as written: no 调解室
+        "您这期待还一千二",  # 待还 (still owed) is no 代还
+        "我们同时给您发了短信",  # 同时 is no 同事
+        "他说不会去你单位",  # the cue 不会 is held where written: no 补回去
+    ],
+)
+def test_the_shipped_repair_leaves_everyday_words_alone(repairer, text):
+    assert repairer.repair(text) == (text, [])
+
+
+def test_no_repair_cuts_into_a_name_the_call_knows():
+    preparer = default_registry().preparer
+
+    def read(segments, **meta):
+        call = Call("c", [Segment(2.0 * i, 2.0 * i + 1.5, "agent", t) for i, t in enumerate(segments)], **meta)
+        return [text for text, _ in preparer.repaired(call)]
+
+    # Nothing tells that 锦融 is a name: heard as 金融 (jin rong).
+    assert read(["锦融这边提醒您，借款明天到期"]) == ["金融这边提醒您，借款明天到期"]
+    # The manifest's agency (or lender) names it; 发院 is still 法院.
+    assert read(["锦融这边提醒您，借款明天到期", "我是发院的"], agency="锦融消费金融有限公司") == [
+        "锦融这边提醒您，借款明天到期",
+        "我是法院的",
+    ]
+    assert read(["锦融这边提醒您"], extra={"lender": "锦融"}) == ["锦融这边提醒您"]
+    # A line writes it out before a suffix: the name is held in every line of the call.
+    assert read(["晋融消费金融提醒您，借款今天到期", "晋融这边可以给您延三天"]) == [
+        "晋融消费金融提醒您，借款今天到期",
+        "晋融这边可以给您延三天",
+    ]
 
 
 def test_homophone_hit_is_explained_and_scored_lower():

@@ -567,6 +567,20 @@ def test_stored_text_is_repaired_only_towards_the_lexicons_domain_words():
     assert [s.raw_text for s in repair_homophones(heard, load_config())] == [None, None, None]
 
 
+def test_stored_text_keeps_the_names_the_call_knows():
+    from pipeline.calls import Call
+    from pipeline.transcribe import repair_homophones
+
+    heard = [segment("锦融客服提醒您，借款今天到期"), segment("已经预期两天了，借款要还")]
+    # No name known: 锦融 (jin rong) is no word, so it is sure to be 金融.
+    assert [s.text for s in repair_homophones(heard, load_config())][0] == "金融客服提醒您，借款今天到期"
+    # The manifest names the lender (or the agency): its brand stays as heard, 预期 is still 逾期.
+    call = Call("c1", [], agency="华信资产管理有限公司", extra={"lender": "锦融消费金融有限公司"})
+    kept, repaired = repair_homophones(heard, load_config(), call)
+    assert (kept.text, kept.raw_text) == ("锦融客服提醒您，借款今天到期", None)
+    assert (repaired.text, repaired.raw_text) == ("已经逾期两天了，借款要还", "已经预期两天了，借款要还")
+
+
 def test_a_turns_opening_wei_heard_as_wei_of_another_word_is_put_back():
     from pipeline.transcribe import repair_homophones
 

@@ -84,6 +84,7 @@ class DialogueRules:
     reveals: list[Reveal]
     role_cues: list[RoleCue]
     vocabulary: set[str]
+    kept_as_written: set[str]  # everyday words that sound like a word repair puts back (同时, 同事)
     third_party_clauses: list[str]  # the clauses a leak breaks: some of the category table's
 
 
@@ -117,7 +118,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     data = doc.data if isinstance(doc.data, dict) else {}
     if not isinstance(doc.data, dict):
         doc.problem((), "must be a mapping with disclosure, third_party and roles")
-    doc.unknown_keys(data, ("disclosure", "third_party", "roles", "domain_words"), ())
+    doc.unknown_keys(data, ("disclosure", "third_party", "roles", "domain_words", "kept_as_written"), ())
     sections = {}
     for name in ("disclosure", "third_party", "roles"):
         section = data.get(name)
@@ -304,6 +305,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         reveals=reveals,
         role_cues=role_cues,
         vocabulary=set(doc.strings(data.get("domain_words"), ("domain_words",))) | set(suffixes) | set(brands),
+        kept_as_written=set(doc.strings(data.get("kept_as_written"), ("kept_as_written",))),
         third_party_clauses=_third_party_clauses(doc, third.get("clauses")),
     )
     doc.raise_problems()

@@ -29,6 +29,10 @@ class InstitutionFinder:
         self.suffixes = re.compile("|".join(re.escape(s) for s in sorted(spelt, key=len, reverse=True)))
         self.ends_with_suffix = re.compile(f"(?:{self.suffixes.pattern})$")
         self.only_suffixes = re.compile(f"(?:{rules.suffixes.pattern})+")  # 银行, 银行金融: a kind, no name
+        # suffixes and brand endings written out: the name in front is written as meant (津融消费金融, 津融分期)
+        self.written_suffixes = re.compile(
+            "|".join(re.escape(w) for w in sorted({*suffix_words(rules), *rules.brand_endings}, key=len, reverse=True))
+        )
         staff = "|".join(re.escape(w) for w in sorted(rules.staff, key=len, reverse=True))
         self.staff = re.compile(sound_text(f"的(?:{staff})")) if staff else None
         self.not_name_endings = rules.not_name_endings
@@ -85,6 +89,18 @@ class InstitutionFinder:
                     at = match.start() + 1
         return found
 
+    def names_written(self, text: str) -> list[str]:
+        """The names ``text`` writes in front of a suffix written out (津融 in 户名是津融消费金融
+        股份有限公司). Not those introduced (代表津融分期): on the tune writers' noised calls,
+        those held the mishearings of 东方汇通银航 and 我是法苑的 as names."""
+        sound = sound_text(text)
+        found = []
+        for match in self.written_suffixes.finditer(text):
+            start = self._name_start(text, sound, match.start())
+            if start is not None:
+                found.append(text[start : match.start()])
+        return found
+
     @staticmethod
     def _introducer_length(name: str) -> int:
         """The candidate's leading 我/我们 (我有米花贷后的: 有米花), not 我是: a person's name
@@ -130,30 +146,38 @@ class InstitutionFinder:
         return max((at for at in heard if len(chunk) - at >= 2), default=0)
 
 
-def agency_names(call: Call, rules: DialogueRules) -> list[str]:
-    """The call's ``agency`` field and its name without the suffix (某某信用管理有限公司 → 某某)."""
-    if not call.agency:
+def agency_names(agency: str | None, rules: DialogueRules) -> list[str]:
+    """An institution's name (a call's ``agency`` field) and the name without the suffix
+    (某某信用管理有限公司 → 某某)."""
+    if not agency:
         return []
-    stem = call.agency
+    stem = agency
     while True:
         match = rules.suffixes.search(stem)
         if not match or match.start() < 2:
             break
         stem = stem[: match.start()]
-    return [call.agency, stem] if stem != call.agency else [call.agency]
+    return [agency, stem] if stem != agency else [agency]
 
 
-def trade_name(call: Call, rules: DialogueRules) -> str | None:
-    """The last two characters of the ``agency`` field's trade name, what agents say of it:
-    place and kind of business stripped (深圳有米信息技术有限公司 → 有米, 青柚（深圳）金融信息
-    服务有限公司 → 青柚); None when too little is left."""
-    if not call.agency:
+def trade_name(agency: str | None, rules: DialogueRules) -> str | None:
+    """The last two characters of an institution's trade name (a call's ``agency`` field), what
+    agents say of it: place and kind of business stripped (深圳有米信息技术有限公司 → 有米,
+    青柚（深圳）金融信息服务有限公司 → 青柚); None when too little is left."""
+    if not agency:
         return None
-    name = re.sub(r"[（(][^）)]*[）)]", "", call.agency)
+    name = re.sub(r"[（(][^）)]*[）)]", "", agency)
     ends = sorted({*rules.business_words, *suffix_words(rules)}, key=len, reverse=True)
     while word := next((w for w in ends if name.endswith(w) and len(name) > len(w)), None):
         name = name[: -len(word)]
     return name[-2:] if len(name) >= 2 else None
+
+
+def known_names(call: Call, rules: DialogueRules) -> list[str]:
+    """The institutions the call is about (``Call.names``: its agency, its lender) as an agent
+    says them: whole, without the suffix, and by the trade name (津融消费金融股份有限公司, 津融)."""
+    names = {n for name in call.names for n in (*agency_names(name, rules), trade_name(name, rules)) if n}
+    return sorted(names, key=len, reverse=True)
 
 
 def suffix_words(rules: DialogueRules) -> list[str]:
@@ -165,7 +189,7 @@ def call_names(view, finder: InstitutionFinder, rules: DialogueRules) -> list[st
     """The institution names of this call: the ``agency`` field's, and every name the agent
     gave anywhere in it (a brand introduced in the greeting, 小鹿分期, is a name later too,
     where nothing introduces it: 让他给小鹿分期回个电话)."""
-    names = set(agency_names(view.call, rules))
+    names = set(agency_names(view.call.agency, rules))
     for u in view.utterances:
         if u.role != "customer":
             names.update(u.text[a:b] for a, b in finder.spans(u) if b - a >= 2)

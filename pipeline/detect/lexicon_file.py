@@ -92,7 +92,8 @@ class CategoryLexicon:
     speaker: str
     rules: list[Rule]
     cancels: list[CancelCue]
-    vocabulary: set[str] = field(default_factory=set)  # words for homophone repair
+    vocabulary: set[str] = field(default_factory=set)  # words homophone repair puts back
+    kept: set[str] = field(default_factory=set)  # words it holds where written (the cancelling cues)
 
 
 _CATEGORY_KEYS = ("category", "score", "speaker", "clauses", "sets", "rules", "cancel", "domain_words")
@@ -238,22 +239,22 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
     cancels = _cancels(doc, data.get("cancel"), ("cancel",))
     domain = doc.strings(data.get("domain_words"), ("domain_words",))
     doc.raise_problems()
-    # Homophone repair uses the terms, the cancel cues (不回 is 不会 misheard) and the longer
-    # words of `sets` (律师事务所); short set words (人事, 朋友...) are too common to repair
-    # towards unless an analyst lists them in domain_words.
+    # Homophone repair puts back the terms and the longer words of `sets` (律师事务所); short set
+    # words (人事, 朋友...) are too common to repair towards unless an analyst lists them in
+    # domain_words. The cancelling cues it only holds where written (homophones.py says why).
     vocabulary = set(domain)
     for rule_terms in (r.terms for r in rules):
         vocabulary.update(rule_terms)
-    for cancel in [*cancels, *(c for r in rules for c in r.cancels)]:
-        vocabulary.update(cancel.cues)
     for items in sets.values():
         vocabulary.update(word for word in items if len(word) >= 3)
+    kept = {cue for cancel in [*cancels, *(c for r in rules for c in r.cancels)] for cue in cancel.cues}
     return CategoryLexicon(
         category=category,
         speaker=speaker,
         rules=rules,
         cancels=cancels,
         vocabulary=vocabulary,
+        kept=kept,
     )
 
 

@@ -3,8 +3,9 @@
 Each segment's text is cleaned (whitespace, Whisper's phrase breaks, becomes a clause break),
 cut to ``max_chars`` (rules read no further: a longer "segment" is a transcript without
 segmentation, and matching time grows with length), repaired (homophones of lexicon words put
-back), read as Mandarin where it has dialect words, and spelt by sound; then every ``unknown``
-speaker gets a guessed role, and the listener of every agent turn is read (``listener.py``).
+back, never inside the names of the institutions the call is about), read as Mandarin where it
+has dialect words, and spelt by sound; then every ``unknown`` speaker gets a guessed role, and
+the listener of every agent turn is read (``listener.py``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import re
 from pipeline.calls import Call
 from pipeline.detect.dialogue_file import DialogueRules, read_as_mandarin
 from pipeline.detect.homophones import HomophoneRepairer
+from pipeline.detect.institutions import InstitutionFinder, known_names
 from pipeline.detect.listener import ListenerReader
 from pipeline.detect.roles import RoleGuesser
 from pipeline.detect.sound import sound_text
-from pipeline.detect.view import CallView, Utterance
+from pipeline.detect.view import CallView, Repair, Utterance
 
 
 def clean_text(text: str) -> str:
@@ -26,15 +28,30 @@ def clean_text(text: str) -> str:
 
 
 class CallPreparer:
-    def __init__(self, repairer: HomophoneRepairer, rules: DialogueRules, max_chars: int):
+    def __init__(self, repairer: HomophoneRepairer, rules: DialogueRules, finder: InstitutionFinder, max_chars: int):
         self.repairer = repairer
         self.rules = rules
+        self.finder = finder
         self.roles = RoleGuesser(rules)
         self.listener = ListenerReader(rules)
         self.max_chars = max_chars
 
+    def names(self, call: Call) -> list[str]:
+        """The names the call knows, which homophone repair holds as written: those of the
+        institutions it is about (its agency, its lender) and those its lines write out in front
+        of a suffix (津融 in 津融分期)."""
+        names = set(known_names(call, self.rules))
+        for s in call.segments:
+            names.update(self.finder.names_written(clean_text(s.text[: self.max_chars])))
+        return sorted(names, key=len, reverse=True)
+
+    def repaired(self, call: Call) -> list[tuple[str, list[Repair]]]:
+        """Each segment's text as detection reads it, and the homophone repairs made to it."""
+        names = self.names(call)
+        return [self.repairer.repair(clean_text(s.text[: self.max_chars]), names) for s in call.segments]
+
     def view(self, call: Call) -> CallView:
-        repaired = [self.repairer.repair(clean_text(s.text[: self.max_chars])) for s in call.segments]
+        repaired = self.repaired(call)
         texts = [text for text, _ in repaired]
         sounds = [sound_text(text) for text in texts]
         roles = self.roles.guess(texts, sounds, [s.speaker for s in call.segments])

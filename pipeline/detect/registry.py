@@ -297,15 +297,17 @@ def build_registry(detection: dict[str, Any] | DetectionSettings) -> DetectorReg
 def build_preparer(resources: Resources) -> CallPreparer:
     """How every call is prepared for the detectors: homophones repaired, unknown speakers' roles guessed."""
     settings = resources.settings
-    repairer = _repairer(frozenset(resources.vocabulary), frozenset(domain_words(settings.lexicon_path)))
-    return CallPreparer(repairer, resources.dialogue, settings.max_segment_chars)
+    repairer = _repairer(
+        frozenset(resources.vocabulary), frozenset(domain_words(settings.lexicon_path)), frozenset(resources.kept)
+    )
+    return CallPreparer(repairer, resources.dialogue, resources.finder, settings.max_segment_chars)
 
 
 @functools.lru_cache(maxsize=8)
-def _repairer(vocabulary: frozenset[str], domain: frozenset[str]) -> HomophoneRepairer:
+def _repairer(vocabulary: frozenset[str], domain: frozenset[str], kept: frozenset[str]) -> HomophoneRepairer:
     """One repairer per vocabulary (spelling every word in pinyin is most of a registry's
     build once the lexicons are read): registries for other thresholds or switches share it."""
-    return HomophoneRepairer(vocabulary, domain)
+    return HomophoneRepairer(vocabulary, domain, kept)
 
 
 @functools.lru_cache(maxsize=1)

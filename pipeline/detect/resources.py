@@ -44,6 +44,12 @@ class Resources:
             words |= lexicon.vocabulary
         return words
 
+    @property
+    def kept(self) -> set[str]:
+        """The words homophone repair holds where written but never puts back: the cancelling cues
+        and the everyday words that sound like a word it puts back (dialogue's kept_as_written)."""
+        return set(self.dialogue.kept_as_written).union(*(lexicon.kept for lexicon in self.lexicons))
+
 
 def _read_folder(folder: Path, table: CategoryTable) -> tuple[list[CategoryLexicon], DialogueRules, ProtocolCues]:
     """The folder's lexicons and cues, read, checked and compiled once per process for the same

@@ -138,9 +138,8 @@ class FileStage:
             # Block by block: memory follows the block, not the call's length. The manifest's
             # institution names may prime the recogniser (TranscribeSettings.names_prompt);
             # stored text holds the homophones the detectors' engine is sure of repaired.
-            names = [task.source.meta.get("agency"), task.source.extra.get("lender")]
-            for audio, heard in transcriber.transcribe_blocks(blocks, names):
-                heard = repair_homophones(heard, self.settings.config)
+            for audio, heard in transcriber.transcribe_blocks(blocks, call.names):
+                heard = repair_homophones(heard, self.settings.config, call)
                 local = [dataclasses.replace(s, start=s.start - audio.offset, end=s.end - audio.offset) for s in heard]
                 for segment, loudness in zip(heard, segment_loudness(audio.channels, local, SAMPLE_RATE)):
                     segment.rms_dbfs = loudness

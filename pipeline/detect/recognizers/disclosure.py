@@ -134,9 +134,9 @@ class DisclosureRecognizer(Detector):
         )
 
     def analyze(self, view: CallView) -> list[Result]:
-        own = agency_names(view.call, self.rules)
+        own = agency_names(view.call.agency, self.rules)
         given = call_names(view, self.finder, self.rules)  # the agency's and every name the agent gives
-        trade = trade_name(view.call, self.rules)
+        trade = trade_name(view.call.agency, self.rules)
         window = self.window(view, given)
         if not window or reached_a_stranger(view, window[-1].segment.end, self.finder, self.rules, given):
             return []
