@@ -334,3 +334,61 @@ def test_the_model_alone_stands_on_plain_talk_from_its_own_threshold_up():
     said = "这笔账再拖下去，后面的麻烦你自己想都想不到。"
     assert [f.detector for f in model_exaggeration(said)] == ["classifier"]
     assert model_exaggeration(said, score=0.65) == []  # under the settings' alone threshold (0.7)
+
+
+# --- seventh round: repossession, a gig worker's account, duties for relatives, crimes ------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "再拖下去，你那辆货车我们直接派人开走。",  # repossession by the collector itself
+        "车上有定位，今晚就给你远程熄火锁死。",
+        "跟他讲，收车的人已经出发了。",
+        "你不还，下礼拜银行就收你家的铺面。",
+        "今天不处理，平台就停你的接单权限，车也跑不成。",  # a rider's or driver's account
+        "明天还不上的话，你骑手账号就封了。",
+        "你作为他的姐姐，有义务帮他把这个钱还了。",  # a duty invented for a relative
+        "他不还，你们当父母的就得替他还。",
+        "两口子的账都是一本，他的债就是你的债。",
+        "你家里人都要上征信的，你自己想。",
+        "下周三法院就给你下判决，你等着。",  # a judgment foretold for a date
+        "真判下来，你那个门面也保不住。",
+        "你这属于侵占，再不还按侵占报案。",  # the debt called a crime
+        "你这就是拒不履行，够拘留十五天的。",  # no judgment: 拒不履行 is the claim itself
+        "利息一直滚，到时候三千块变两万。",  # thousands grown to tens of thousands
+        "不还的话你以后办什么事都不方便。",  # public services refused
+        "送达的时候要村干部和邻居签字作证。",  # neighbours made witnesses
+        "他不回来就上网追逃。",  # 不回 sounds like 不会 but denies nothing
+        "公安已经对他发了通缉令。",
+    ],
+)
+def test_repossession_accounts_relatives_and_crimes(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "合同约定，逾期超过九十天公司可以依法收回车辆，这个您清楚。",  # the contract, lawful process
+        "您要是愿意把车交回来，我们找评估机构估价后处置，多退少补。",
+        "不是说我们明天就来把车开走，是提醒您合同有这个约定。",  # a denial said ahead
+        "您的房子跟这笔欠款没关系，我们不会收您的房子。",
+        "您姐姐不需要替他还，这个跟她无关。",
+        "他不还的话，你们不用替他还，让他自己处理。",
+        "担保人按合同要承担连带责任，这个您签字的时候就知道。",  # a guarantor's true duty
+        "如果平台起诉，法院判下来也是要还本金和合同利息的。",
+        "您的骑手账号跟这笔借款没有关系，不会被封。",
+        "请问您那个封号大概什么时候能解开？",  # the customer's own ban asked about
+        "您原来借的三千，现在加上利息变成三千六。",
+        "你今天不还，我就把你照片做成通缉令发到群里。",  # a poster the agent makes: threat, not this
+        "根据法律规定，信用卡透支经发卡银行两次有效催收后超过三个月仍不归还，并且以非法占有为目的的，可能涉及刑事责任。",
+    ],
+)
+def test_lawful_repossession_true_duties_and_the_statute_are_clean(text):
+    assert not flagged_said(text)
+
+
+def test_a_message_passed_on_stays_the_agents_claim_however_long_the_sentence():
+    # 跟她说 keeps 她说 from reading as reported speech even where the cue's window cuts it
+    assert flagged_said("那你跟她说她租的手机欠了两千四三个月了再不还就按侵占处理")
