@@ -148,3 +148,38 @@ def test_a_posing_officials_claim_of_proceedings_stays_among_the_calls_impersona
 def test_the_model_alone_stands_where_no_rule_names_another_harm():
     [f] = model_impersonation([("a", "这事你今天不给个说法，后面就不是我们来谈了。")], 0)
     assert f.detector == "classifier"
+
+
+# --- seventh round: police units, complaints bureaus, a lawyer of the collector's own ------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我这边是网安大队的，你在网上借款不还的事我们在查。",  # a police unit by its kind
+        "我这里是东城区信访局，你的投诉转到我们这边处理了。",  # a complaints bureau
+        "我是县城管局的，找你核实一下你的欠款情况。",  # an office by its place and kind
+        "我是省征信管理中心的工作人员，你的记录在我们这。",
+        "我是市仲裁院的，你的借款纠纷在我们这里。",
+        "我们法务部的律师下午就到你们厂里来，当面谈。",  # a lawyer of the collector's own
+        "你稍等，我们这边有个司法所的同志，让他跟你说两句。",  # an official put on the line
+        "我以前是派出所的，这种事我见得多了。",  # an office said to be the speaker's old post
+    ],
+)
+def test_police_units_bureaus_and_the_collectors_own_lawyer(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们不能替法院做什么决定，只能跟您协商还款。",  # what the agent cannot do
+        "我们不是律师，只是平台委托的催收公司。",
+        "您可以去当地信访部门反映，也可以打12378。",  # advice
+        "我是深圳市恒通企业服务中心的，受小鹿分期委托。",  # a collector's trading name
+        "我以前在银行工作，现在做贷后。",
+        "我们已经把您提供的对方账户上报给平台，核实您的身份后再处理。",  # 你的身份 is the debtor's
+    ],
+)
+def test_what_the_agent_cannot_do_advice_and_trading_names_are_clean(text):
+    assert not flagged_said(text)
