@@ -392,3 +392,15 @@ def test_lawful_repossession_true_duties_and_the_statute_are_clean(text):
 def test_a_message_passed_on_stays_the_agents_claim_however_long_the_sentence():
     # 跟她说 keeps 她说 from reading as reported speech even where the cue's window cuts it
     assert flagged_said("那你跟她说她租的手机欠了两千四三个月了再不还就按侵占处理")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您自己以后贷款买房可能会受影响，还是早点处理。",  # by sound 以后贷款 holds 后代
+        "我们这周就把逾期名单发到各个车友群里公示。",  # posted in groups by a person: threat
+        "律师函上礼拜已经寄到你们公司了，前台签收的。",  # a lawyer's letter is the collector's own
+    ],
+)
+def test_the_debtors_own_credit_and_the_agents_own_exposure_are_not_this(text):
+    assert not flagged_said(text)
