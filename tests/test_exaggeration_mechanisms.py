@@ -404,3 +404,47 @@ def test_a_message_passed_on_stays_the_agents_claim_however_long_the_sentence():
 )
 def test_the_debtors_own_credit_and_the_agents_own_exposure_are_not_this(text):
     assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你们单位要是知道你欠钱不还，饭碗肯定保不住。",  # the job lost or disciplined
+        "你是公务员吧？逾期了要被纪委约谈的。",
+        "欠款记录会影响你评职称。",
+        "你女儿上重点中学要查父母征信的。",  # schools said to check the parents
+        "你现在身份证已经被限制了，去哪都走不了。",  # the ID card, stations, visas
+        "以后出国签证都办不下来。",
+        "你老公以后办贷款也会被拒。",  # the family's credit
+        "你现在违约了，要赔三倍的违约金。",  # a penalty multiplied
+        "超过九十天要加收百分之三十的罚金。",
+        "派出所已经安排了民警专门负责你这个案子。",  # police on the case already
+        "公安那边已经备案了。",
+        "我们已经申请支付令了。",  # a payment order, an award, said to exist
+        "仲裁已经裁决了，你必须还。",
+        "法院的执行人员这两天就会去你家。",  # the court's officers at the door
+        "再不还钱，你就等着法院来人吧。",
+        "婚姻存续期间的欠款都算夫妻共同的。",  # a spouse's duty declared
+        "你是他哥，他不在你就要负责。",
+    ],
+)
+def test_jobs_travel_penalties_and_proceedings_in_new_words(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "逾期不会影响您评职称，这是两码事。",
+        "您老公的贷款跟您这笔没有关系，不会被拒。",
+        "如果平台申请支付令，法院会寄给您，您有十五天提出异议。",  # conditional
+        "我已经把您的还款计划备案了。",  # the agent's own note
+        "法院的人不会来您家，您放心。",
+        "婚姻存续期间的债务是否共同，要由法院认定，我们不会找您要。",
+        "学校不会查家长的征信，您放心。",
+        "利息按合同是一点五倍的罚息，不会多收。",  # the contract's rate
+        "时效中断没中断，真到诉讼那一步是由法院来认定的。",  # 来认定 sounds like 来人
+    ],
+)
+def test_denials_conditions_and_the_contracts_rate_are_clean(text):
+    assert not flagged_said(text)
