@@ -183,3 +183,29 @@ def test_police_units_bureaus_and_the_collectors_own_lawyer(text):
 )
 def test_what_the_agent_cannot_do_advice_and_trading_names_are_clean(text):
     assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这是法院的电话，你听好了。",  # the call said to come from one
+        "市公安局打过来的，你的事情比较严重。",
+        "我们金融办的同志下午会跟你联系。",  # an office as the speaker's own
+        "我是银保监局派下来的，核实一下你的欠款。",
+    ],
+)
+def test_the_call_said_to_come_from_an_office(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您可以拨打法院的电话核实。",  # advice
+        "您收到的短信是法院发来的吗？",  # asked about
+        "如果有人说是县公安局打来的，您要小心。",
+        "这是我们公司的官方电话，您可以回拨。",
+    ],
+)
+def test_advice_and_questions_about_an_offices_call_are_clean(text):
+    assert not flagged_said(text)
