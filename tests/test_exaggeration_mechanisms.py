@@ -448,3 +448,20 @@ def test_jobs_travel_penalties_and_proceedings_in_new_words(text):
 )
 def test_denials_conditions_and_the_contracts_rate_are_clean(text):
     assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "到时候派出所会配合法院一起过来找你。",  # the police said to come, a few words apart
+        "恶意拖欠的，检察院那边会直接立案。",  # the procuratorate as the police
+    ],
+)
+def test_the_police_or_the_procuratorate_said_to_come_or_file(text):
+    assert flagged_said(text)
+
+
+def test_a_police_or_procuratorate_line_a_rule_reads_is_no_impersonation_of_the_model_alone():
+    said = "检察院那边这两天就会立案，你自己看着办。"
+    found = with_model_on("impersonation", OPENING + [("a", said)] + BODY, len(OPENING))
+    assert not [f for f in found if f.category == "impersonation"]
