@@ -465,3 +465,36 @@ def test_a_police_or_procuratorate_line_a_rule_reads_is_no_impersonation_of_the_
     said = "检察院那边这两天就会立案，你自己看着办。"
     found = with_model_on("impersonation", OPENING + [("a", said)] + BODY, len(OPENING))
     assert not [f for f in found if f.category == "impersonation"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你已经被录入全国欠款人数据库了。",  # a national database
+        "你会被列为重点监控对象。",  # a status declared
+        "你身份证号码会在网上公示。",  # published by itself
+        "逾期超过三个月，系统会自动把你报给法院。",
+        "这个已经在法院系统里了，随时可以执行。",  # enforcement any time
+        "我们已经向法院提交了财产保全申请。",  # a preservation order applied for
+        "不还的话，你的手机号会被运营商停机。",  # services cut
+        "你这笔欠款会影响你办护照。",
+        "我们一个电话，你就上不了飞机。",
+        "你的征信已经花了，十年都恢复不了。",  # a record said to last decades
+    ],
+)
+def test_databases_statuses_and_services_said_to_follow(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "结清以后逾期记录会保留五年，五年后自动消除。",  # the true retention
+        "您随时可以在APP里还款。",
+        "我们不会把您的信息在网上公开。",
+        "您的手机号如果停机了，记得告诉我们新号码。",
+        "您办护照跟这个没关系。",
+    ],
+)
+def test_true_retention_and_plain_service_talk_are_clean(text):
+    assert not flagged_said(text)
