@@ -209,3 +209,28 @@ def test_the_call_said_to_come_from_an_office(text):
 )
 def test_advice_and_questions_about_an_offices_call_are_clean(text):
     assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "法院那边托我给你带句话，赶紧还。",  # relaying for an authority
+        "律师那边说了，这周不还就起诉，让我转达一下。",
+        "我是调解员，法院派下来的。",  # sent by one
+        "我在检察院上班，你这个事我能帮你压下来。",  # a post there claimed
+    ],
+)
+def test_relaying_for_or_sent_by_an_authority(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们会把材料交给合作律所，由律师跟您联系。",  # by sound 由律师 is 有律师: a lawful hand-over
+        "您说律师让您转告他？",  # the customer's report said back
+        "如果有律师让你转账，千万别转。",  # a warning
+    ],
+)
+def test_a_lawful_hand_over_a_report_and_a_warning_are_clean(text):
+    assert not flagged_said(text)
