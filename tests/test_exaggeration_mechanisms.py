@@ -334,3 +334,167 @@ def test_the_model_alone_stands_on_plain_talk_from_its_own_threshold_up():
     said = "这笔账再拖下去，后面的麻烦你自己想都想不到。"
     assert [f.detector for f in model_exaggeration(said)] == ["classifier"]
     assert model_exaggeration(said, score=0.65) == []  # under the settings' alone threshold (0.7)
+
+
+# --- seventh round: repossession, a gig worker's account, duties for relatives, crimes ------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "再拖下去，你那辆货车我们直接派人开走。",  # repossession by the collector itself
+        "车上有定位，今晚就给你远程熄火锁死。",
+        "跟他讲，收车的人已经出发了。",
+        "你不还，下礼拜银行就收你家的铺面。",
+        "今天不处理，平台就停你的接单权限，车也跑不成。",  # a rider's or driver's account
+        "明天还不上的话，你骑手账号就封了。",
+        "你作为他的姐姐，有义务帮他把这个钱还了。",  # a duty invented for a relative
+        "他不还，你们当父母的就得替他还。",
+        "两口子的账都是一本，他的债就是你的债。",
+        "你家里人都要上征信的，你自己想。",
+        "下周三法院就给你下判决，你等着。",  # a judgment foretold for a date
+        "真判下来，你那个门面也保不住。",
+        "你这属于侵占，再不还按侵占报案。",  # the debt called a crime
+        "你这就是拒不履行，够拘留十五天的。",  # no judgment: 拒不履行 is the claim itself
+        "利息一直滚，到时候三千块变两万。",  # thousands grown to tens of thousands
+        "不还的话你以后办什么事都不方便。",  # public services refused
+        "送达的时候要村干部和邻居签字作证。",  # neighbours made witnesses
+        "他不回来就上网追逃。",  # 不回 sounds like 不会 but denies nothing
+        "公安已经对他发了通缉令。",
+    ],
+)
+def test_repossession_accounts_relatives_and_crimes(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "合同约定，逾期超过九十天公司可以依法收回车辆，这个您清楚。",  # the contract, lawful process
+        "您要是愿意把车交回来，我们找评估机构估价后处置，多退少补。",
+        "不是说我们明天就来把车开走，是提醒您合同有这个约定。",  # a denial said ahead
+        "您的房子跟这笔欠款没关系，我们不会收您的房子。",
+        "您姐姐不需要替他还，这个跟她无关。",
+        "他不还的话，你们不用替他还，让他自己处理。",
+        "担保人按合同要承担连带责任，这个您签字的时候就知道。",  # a guarantor's true duty
+        "如果平台起诉，法院判下来也是要还本金和合同利息的。",
+        "您的骑手账号跟这笔借款没有关系，不会被封。",
+        "请问您那个封号大概什么时候能解开？",  # the customer's own ban asked about
+        "您原来借的三千，现在加上利息变成三千六。",
+        "你今天不还，我就把你照片做成通缉令发到群里。",  # a poster the agent makes: threat, not this
+        "根据法律规定，信用卡透支经发卡银行两次有效催收后超过三个月仍不归还，并且以非法占有为目的的，可能涉及刑事责任。",
+    ],
+)
+def test_lawful_repossession_true_duties_and_the_statute_are_clean(text):
+    assert not flagged_said(text)
+
+
+def test_a_message_passed_on_stays_the_agents_claim_however_long_the_sentence():
+    # 跟她说 keeps 她说 from reading as reported speech even where the cue's window cuts it
+    assert flagged_said("那你跟她说她租的手机欠了两千四三个月了再不还就按侵占处理")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您自己以后贷款买房可能会受影响，还是早点处理。",  # by sound 以后贷款 holds 后代
+        "我们这周就把逾期名单发到各个车友群里公示。",  # posted in groups by a person: threat
+        "律师函上礼拜已经寄到你们公司了，前台签收的。",  # a lawyer's letter is the collector's own
+    ],
+)
+def test_the_debtors_own_credit_and_the_agents_own_exposure_are_not_this(text):
+    assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你们单位要是知道你欠钱不还，饭碗肯定保不住。",  # the job lost or disciplined
+        "你是公务员吧？逾期了要被纪委约谈的。",
+        "欠款记录会影响你评职称。",
+        "你女儿上重点中学要查父母征信的。",  # schools said to check the parents
+        "你现在身份证已经被限制了，去哪都走不了。",  # the ID card, stations, visas
+        "以后出国签证都办不下来。",
+        "你老公以后办贷款也会被拒。",  # the family's credit
+        "你现在违约了，要赔三倍的违约金。",  # a penalty multiplied
+        "超过九十天要加收百分之三十的罚金。",
+        "派出所已经安排了民警专门负责你这个案子。",  # police on the case already
+        "公安那边已经备案了。",
+        "我们已经申请支付令了。",  # a payment order, an award, said to exist
+        "仲裁已经裁决了，你必须还。",
+        "法院的执行人员这两天就会去你家。",  # the court's officers at the door
+        "再不还钱，你就等着法院来人吧。",
+        "婚姻存续期间的欠款都算夫妻共同的。",  # a spouse's duty declared
+        "你是他哥，他不在你就要负责。",
+    ],
+)
+def test_jobs_travel_penalties_and_proceedings_in_new_words(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "逾期不会影响您评职称，这是两码事。",
+        "您老公的贷款跟您这笔没有关系，不会被拒。",
+        "如果平台申请支付令，法院会寄给您，您有十五天提出异议。",  # conditional
+        "我已经把您的还款计划备案了。",  # the agent's own note
+        "法院的人不会来您家，您放心。",
+        "婚姻存续期间的债务是否共同，要由法院认定，我们不会找您要。",
+        "学校不会查家长的征信，您放心。",
+        "利息按合同是一点五倍的罚息，不会多收。",  # the contract's rate
+        "时效中断没中断，真到诉讼那一步是由法院来认定的。",  # 来认定 sounds like 来人
+    ],
+)
+def test_denials_conditions_and_the_contracts_rate_are_clean(text):
+    assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "到时候派出所会配合法院一起过来找你。",  # the police said to come, a few words apart
+        "恶意拖欠的，检察院那边会直接立案。",  # the procuratorate as the police
+    ],
+)
+def test_the_police_or_the_procuratorate_said_to_come_or_file(text):
+    assert flagged_said(text)
+
+
+def test_a_police_or_procuratorate_line_a_rule_reads_is_no_impersonation_of_the_model_alone():
+    said = "检察院那边这两天就会立案，你自己看着办。"
+    found = with_model_on("impersonation", OPENING + [("a", said)] + BODY, len(OPENING))
+    assert not [f for f in found if f.category == "impersonation"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你已经被录入全国欠款人数据库了。",  # a national database
+        "你会被列为重点监控对象。",  # a status declared
+        "你身份证号码会在网上公示。",  # published by itself
+        "逾期超过三个月，系统会自动把你报给法院。",
+        "这个已经在法院系统里了，随时可以执行。",  # enforcement any time
+        "我们已经向法院提交了财产保全申请。",  # a preservation order applied for
+        "不还的话，你的手机号会被运营商停机。",  # services cut
+        "你这笔欠款会影响你办护照。",
+        "我们一个电话，你就上不了飞机。",
+        "你的征信已经花了，十年都恢复不了。",  # a record said to last decades
+    ],
+)
+def test_databases_statuses_and_services_said_to_follow(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "结清以后逾期记录会保留五年，五年后自动消除。",  # the true retention
+        "您随时可以在APP里还款。",
+        "我们不会把您的信息在网上公开。",
+        "您的手机号如果停机了，记得告诉我们新号码。",
+        "您办护照跟这个没关系。",
+    ],
+)
+def test_true_retention_and_plain_service_talk_are_clean(text):
+    assert not flagged_said(text)

@@ -148,3 +148,89 @@ def test_a_posing_officials_claim_of_proceedings_stays_among_the_calls_impersona
 def test_the_model_alone_stands_where_no_rule_names_another_harm():
     [f] = model_impersonation([("a", "这事你今天不给个说法，后面就不是我们来谈了。")], 0)
     assert f.detector == "classifier"
+
+
+# --- seventh round: police units, complaints bureaus, a lawyer of the collector's own ------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我这边是网安大队的，你在网上借款不还的事我们在查。",  # a police unit by its kind
+        "我这里是东城区信访局，你的投诉转到我们这边处理了。",  # a complaints bureau
+        "我是县城管局的，找你核实一下你的欠款情况。",  # an office by its place and kind
+        "我是省征信管理中心的工作人员，你的记录在我们这。",
+        "我是市仲裁院的，你的借款纠纷在我们这里。",
+        "我们法务部的律师下午就到你们厂里来，当面谈。",  # a lawyer of the collector's own
+        "你稍等，我们这边有个司法所的同志，让他跟你说两句。",  # an official put on the line
+        "我以前是派出所的，这种事我见得多了。",  # an office said to be the speaker's old post
+    ],
+)
+def test_police_units_bureaus_and_the_collectors_own_lawyer(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们不能替法院做什么决定，只能跟您协商还款。",  # what the agent cannot do
+        "我们不是律师，只是平台委托的催收公司。",
+        "您可以去当地信访部门反映，也可以打12378。",  # advice
+        "我是深圳市恒通企业服务中心的，受小鹿分期委托。",  # a collector's trading name
+        "我以前在银行工作，现在做贷后。",
+        "我们已经把您提供的对方账户上报给平台，核实您的身份后再处理。",  # 你的身份 is the debtor's
+    ],
+)
+def test_what_the_agent_cannot_do_advice_and_trading_names_are_clean(text):
+    assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这是法院的电话，你听好了。",  # the call said to come from one
+        "市公安局打过来的，你的事情比较严重。",
+        "我们金融办的同志下午会跟你联系。",  # an office as the speaker's own
+        "我是银保监局派下来的，核实一下你的欠款。",
+    ],
+)
+def test_the_call_said_to_come_from_an_office(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您可以拨打法院的电话核实。",  # advice
+        "您收到的短信是法院发来的吗？",  # asked about
+        "如果有人说是县公安局打来的，您要小心。",
+        "这是我们公司的官方电话，您可以回拨。",
+    ],
+)
+def test_advice_and_questions_about_an_offices_call_are_clean(text):
+    assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "法院那边托我给你带句话，赶紧还。",  # relaying for an authority
+        "律师那边说了，这周不还就起诉，让我转达一下。",
+        "我是调解员，法院派下来的。",  # sent by one
+        "我在检察院上班，你这个事我能帮你压下来。",  # a post there claimed
+    ],
+)
+def test_relaying_for_or_sent_by_an_authority(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们会把材料交给合作律所，由律师跟您联系。",  # by sound 由律师 is 有律师: a lawful hand-over
+        "您说律师让您转告他？",  # the customer's report said back
+        "如果有律师让你转账，千万别转。",  # a warning
+    ],
+)
+def test_a_lawful_hand_over_a_report_and_a_warning_are_clean(text):
+    assert not flagged_said(text)

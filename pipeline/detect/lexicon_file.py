@@ -80,10 +80,17 @@ class CancelCue:
 
     def found_in(self, window: str, by_sound: bool = False) -> str | None:
         """The cue in ``window`` (both spelt by sound when ``by_sound``)."""
-        cues, unless = self.spelt[by_sound]
-        for phrase in unless:
-            window = window.replace(phrase, "□" * len(phrase))
+        cues, _ = self.spelt[by_sound]
+        window = self.without_exceptions(window, by_sound)
         return next((self.cues[i] for i, cue in enumerate(cues) if cue in window), None)
+
+    def without_exceptions(self, text: str, by_sound: bool = False) -> str:
+        """``text`` with the ``unless`` phrases blanked, same length: blanked in a whole sentence
+        before a window is cut from it, a phrase that the window's edge cuts (跟她|说) still
+        keeps its cue from counting."""
+        for phrase in self.spelt[by_sound][1]:
+            text = text.replace(phrase, "□" * len(phrase))
+        return text
 
 
 @dataclass

@@ -92,8 +92,9 @@ def cancelled_by(
             windows.append(slice(end, min(right, end + cancel.after + longest)))
         if cancel.within and not term:
             windows.append(slice(start, end))
+        written, spelt = cancel.without_exceptions(text), cancel.without_exceptions(sound, by_sound=True)
         for window in windows:
-            cue = cancel.found_in(text[window]) or cancel.found_in(sound[window], by_sound=True)
+            cue = cancel.found_in(written[window]) or cancel.found_in(spelt[window], by_sound=True)
             if cue:
                 return f"{cancel.name}“{cue}”"
     return None
