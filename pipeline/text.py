@@ -121,7 +121,8 @@ def normalize_spacing(text: str) -> str:
         return text
     pieces = text.split(" ")
     chinese = [p for p in pieces if p.isalnum() and _HAN.search(p)]  # a piece with its own marks is no phrase
-    phrases = bool(chinese) and sum(len(words(p)) > 1 for p in chinese) / len(chinese) > _PHRASE_SHARE
+    several_words = [not is_word(p) and len(words(p)) > 1 for p in chinese]  # is_word first: cheap
+    phrases = bool(chinese) and sum(several_words) / len(chinese) > _PHRASE_SHARE
     if phrases:
         text = pieces[0] + "".join(
             ("，" if _phrase_break(left, right) else " ") + right for left, right in zip(pieces, pieces[1:])
