@@ -95,13 +95,20 @@ _PHRASE_SHARE = 0.3
 # to what follows (不 建议), a particle to what precedes (太少 了).
 _BINDS_RIGHT = frozenset("不没别")
 _BINDS_LEFT = frozenset("的了吗呢吧着过")
+# Sentence-final particles: in word spacing the space after one is where the speaker's question
+# or suggestion ended (还 不 还 吧 我 跟 你 说).
+_ENDS_CLAUSE = frozenset("吗呢吧嘛")
 
 
-def _phrase_break(left: str, right: str) -> bool:
-    """Whether the space between two pieces of a phrase-spaced line is a clause break: it lies
-    between Chinese characters and neither piece binds to the other."""
-    between_han = bool(_HAN.fullmatch(left[-1]) and _HAN.fullmatch(right[0]))
-    return between_han and left not in _BINDS_RIGHT and right not in _BINDS_LEFT
+def _clause_break(left: str, right: str, phrases: bool) -> bool:
+    """Whether the space between two pieces is a clause break: it lies between Chinese
+    characters, and in phrase spacing neither piece binds to the other, in word spacing the
+    left piece is a sentence-final particle."""
+    if not (_HAN.fullmatch(left[-1]) and _HAN.fullmatch(right[0])):
+        return False
+    if phrases:
+        return left not in _BINDS_RIGHT and right not in _BINDS_LEFT
+    return left in _ENDS_CLAUSE
 
 
 def normalize_spacing(text: str) -> str:
@@ -110,7 +117,8 @@ def normalize_spacing(text: str) -> str:
     Whisper on phone audio writes spaces between Chinese words or even characters (我 现在 没
     有 钱); vendor transcripts mark phrase breaks with a space (喂 您好 请问是李强先生吗). A line
     whose Chinese pieces are single words (jieba's view of each piece) is word spacing and is
-    closed up, however long its words (拆东墙补西墙); a line where more than ``_PHRASE_SHARE``
+    closed up, however long its words (拆东墙补西墙), but for a comma after a sentence-final
+    particle (还 不 还 吧 我 跟 你 说 → 还不还吧，我跟你说); a line where more than ``_PHRASE_SHARE``
     of them are several words is phrase spacing, and each space between Chinese becomes a
     full-width comma, as the detectors read a space anyway, except beside a piece that binds to
     its neighbour (不 建议, 太少 了). Latin words and numbers keep one space between them (Hello
@@ -123,8 +131,7 @@ def normalize_spacing(text: str) -> str:
     chinese = [p for p in pieces if p.isalnum() and _HAN.search(p)]  # a piece with its own marks is no phrase
     several_words = [not is_word(p) and len(words(p)) > 1 for p in chinese]  # is_word first: cheap
     phrases = bool(chinese) and sum(several_words) / len(chinese) > _PHRASE_SHARE
-    if phrases:
-        text = pieces[0] + "".join(
-            ("，" if _phrase_break(left, right) else " ") + right for left, right in zip(pieces, pieces[1:])
-        )
+    text = pieces[0] + "".join(
+        ("，" if _clause_break(left, right, phrases) else " ") + right for left, right in zip(pieces, pieces[1:])
+    )
     return re.sub(rf"(?<={_CLOSE}) | (?={_CLOSE})", "", text)

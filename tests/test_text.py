@@ -40,6 +40,9 @@ def test_spaces_between_chinese_words_are_closed_up_or_become_phrase_breaks(hear
         ("这个 事情 需要 从长计议 不用 着急", "这个事情需要从长计议不用着急"),
         ("家里 老人 住院 了 手头 实在 周转不开", "家里老人住院了手头实在周转不开"),
         ("我 没 钱 你们 别 打 了", "我没钱你们别打了"),
+        # ... where a sentence-final particle still ends the question inside the line
+        ("今天 能 还 上 吗 我们 这边 要 登记", "今天能还上吗，我们这边要登记"),
+        ("能 不 能 先 还 一 半 呢 剩 下 的 下 个 月", "能不能先还一半呢，剩下的下个月"),
         # a vendor's phrases, one of them a lone negation or particle that belongs to its neighbour
         ("这笔钱我们 不 能再拖了 您看怎么办", "这笔钱我们，不能再拖了，您看怎么办"),
         ("你们打得太多 了 我现在没办法接", "你们打得太多了，我现在没办法接"),
