@@ -86,25 +86,52 @@ def index_tokens(text: str) -> str:
 _CLOSE_SET = r"\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _CLOSE = f"[{_CLOSE_SET}]"
 _SPACE_RUN = re.compile(r"\s+")
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+# Share of a line's Chinese pieces that are more than one word above which its spaces are phrase
+# breaks: word-spaced recognition output is one word per piece (0 on most lines, at most a third
+# where a piece is a word jieba splits, 杨女 是), phrase-spaced transcripts are mostly clauses.
+_PHRASE_SHARE = 0.3
+# Pieces that bind to their neighbour and never stand as a phrase of their own: a negation binds
+# to what follows (不 建议), a particle to what precedes (太少 了).
+_BINDS_RIGHT = frozenset("不没别")
+_BINDS_LEFT = frozenset("的了吗呢吧着过")
+# Sentence-final particles: in word spacing the space after one is where the speaker's question
+# or suggestion ended (还 不 还 吧 我 跟 你 说).
+_ENDS_CLAUSE = frozenset("吗呢吧嘛")
+
+
+def _clause_break(left: str, right: str, phrases: bool) -> bool:
+    """Whether the space between two pieces is a clause break: it lies between Chinese
+    characters, and in phrase spacing neither piece binds to the other, in word spacing the
+    left piece is a sentence-final particle."""
+    if not (_HAN.fullmatch(left[-1]) and _HAN.fullmatch(right[0])):
+        return False
+    if phrases:
+        return left not in _BINDS_RIGHT and right not in _BINDS_LEFT
+    return left in _ENDS_CLAUSE
 
 
 def normalize_spacing(text: str) -> str:
     """One spacing for Chinese text, whoever wrote it; the form every stage stores and reads.
 
     Whisper on phone audio writes spaces between Chinese words or even characters (我 现在 没
-    有 钱); vendor transcripts mark phrase breaks with a space (喂 您好 请问是李强先生吗). Runs
-    of short pieces (two Han characters or fewer on average) are word spacing and are closed
-    up; longer pieces are phrases, and the space between them becomes a full-width comma, as
-    the detectors read a space anyway. Latin words and numbers keep one space between them
-    (Hello world, 1 000), and lose it next to Chinese (还 2000 元 → 还2000元, QQ 号 → QQ号).
+    有 钱); vendor transcripts mark phrase breaks with a space (喂 您好 请问是李强先生吗). A line
+    whose Chinese pieces are single words (jieba's view of each piece) is word spacing and is
+    closed up, however long its words (拆东墙补西墙), but for a comma after a sentence-final
+    particle (还 不 还 吧 我 跟 你 说 → 还不还吧，我跟你说); a line where more than ``_PHRASE_SHARE``
+    of them are several words is phrase spacing, and each space between Chinese becomes a
+    full-width comma, as the detectors read a space anyway, except beside a piece that binds to
+    its neighbour (不 建议, 太少 了). Latin words and numbers keep one space between them (Hello
+    world, 1 000), and lose it next to Chinese (还 2000 元 → 还2000元, QQ 号 → QQ号).
     """
     text = _SPACE_RUN.sub(" ", text).strip()
     if " " not in text:
         return text
-    pieces = [p for p in text.split(" ") if _HAN_RUN.fullmatch(p)]
-    phrases = bool(pieces) and sum(map(len, pieces)) / len(pieces) > 2
-    between_han = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff]) (?=[\u3400-\u4dbf\u4e00-\u9fff])")
-    if phrases:
-        text = between_han.sub("，", text)
+    pieces = text.split(" ")
+    chinese = [p for p in pieces if p.isalnum() and _HAN.search(p)]  # a piece with its own marks is no phrase
+    several_words = [not is_word(p) and len(words(p)) > 1 for p in chinese]  # is_word first: cheap
+    phrases = bool(chinese) and sum(several_words) / len(chinese) > _PHRASE_SHARE
+    text = pieces[0] + "".join(
+        ("，" if _clause_break(left, right, phrases) else " ") + right for left, right in zip(pieces, pieces[1:])
+    )
     return re.sub(rf"(?<={_CLOSE}) | (?={_CLOSE})", "", text)

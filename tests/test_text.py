@@ -36,7 +36,34 @@ def test_spaces_between_chinese_words_are_closed_up_or_become_phrase_breaks(hear
 @pytest.mark.parametrize(
     "heard, stored",
     [
+        # recognition output, one word a piece, some of them long: still word spacing
+        ("这个 事情 需要 从长计议 不用 着急", "这个事情需要从长计议不用着急"),
+        ("家里 老人 住院 了 手头 实在 周转不开", "家里老人住院了手头实在周转不开"),
+        ("我 没 钱 你们 别 打 了", "我没钱你们别打了"),
+        # ... where a sentence-final particle still ends the question inside the line
+        ("今天 能 还 上 吗 我们 这边 要 登记", "今天能还上吗，我们这边要登记"),
+        ("能 不 能 先 还 一 半 呢 剩 下 的 下 个 月", "能不能先还一半呢，剩下的下个月"),
+        # a vendor's phrases, one of them a lone negation or particle that belongs to its neighbour
+        ("这笔钱我们 不 能再拖了 您看怎么办", "这笔钱我们，不能再拖了，您看怎么办"),
+        ("你们打得太多 了 我现在没办法接", "你们打得太多了，我现在没办法接"),
+        ("都说了 没 钱 别再打了", "都说了，没钱，别再打了"),
+        # and short greetings ahead of a clause are phrases too
+        ("您好 这里是贷后中心 关于您的账单 想跟您沟通一下", "您好，这里是贷后中心，关于您的账单，想跟您沟通一下"),
+    ],
+)
+def test_word_spacing_is_told_from_phrase_spacing_by_the_words_in_each_piece(heard, stored):
+    assert normalize_spacing(heard) == stored
+
+
+@pytest.mark.parametrize(
+    "heard, stored",
+    [
         ("还 2000 元", "还2000元"),
+        ("下 个 月 5 号 前 还 3000 块", "下个月5号前还3000块"),
+        ("用 微信 或者 支付宝 App 还款", "用微信或者支付宝App还款"),
+        ("我 明天 下午 三点 去 营业厅 办 VIP 业务", "我明天下午三点去营业厅办VIP业务"),
+        ("喂 您好 您在APP上借的2000元已经逾期 请今天处理", "喂，您好，您在APP上借的2000元已经逾期，请今天处理"),
+        ("您这笔欠款是 5000 元 今天还能免掉罚息", "您这笔欠款是5000元，今天还能免掉罚息"),
         ("加我 QQ 号 12345", "加我QQ号12345"),
         ("Hello  world", "Hello world"),  # Latin words keep one space
         ("账号 6222 0200 1234", "账号6222 0200 1234"),  # digit groups stay apart
