@@ -90,6 +90,8 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 # Share of a line's Chinese pieces that are more than one word above which its spaces are phrase
 # breaks: word-spaced recognition output is one word per piece (0 on most lines, at most a third
 # where a piece is a word jieba splits, 杨女 是), phrase-spaced transcripts are mostly clauses.
+# Phrases must also average more than two characters: recognition's pieces are its own tokens,
+# not jieba's, and a short one jieba cuts in two (还上, 什么时候) is still one spoken word.
 _PHRASE_SHARE = 0.3
 # Pieces that bind to their neighbour and never stand as a phrase of their own: a negation binds
 # to what follows (不 建议), a particle to what precedes (太少 了).
@@ -119,9 +121,9 @@ def normalize_spacing(text: str) -> str:
     whose Chinese pieces are single words (jieba's view of each piece) is word spacing and is
     closed up, however long its words (拆东墙补西墙), but for a comma after a sentence-final
     particle (还 不 还 吧 我 跟 你 说 → 还不还吧，我跟你说); a line where more than ``_PHRASE_SHARE``
-    of them are several words is phrase spacing, and each space between Chinese becomes a
-    full-width comma, as the detectors read a space anyway, except beside a piece that binds to
-    its neighbour (不 建议, 太少 了). Latin words and numbers keep one space between them (Hello
+    of them are several words, and that average more than two characters, is phrase spacing:
+    each space between Chinese becomes a full-width comma, as the detectors read a space anyway,
+    except beside a piece that binds to its neighbour (不 建议, 太少 了). Latin words and numbers keep one space between them (Hello
     world, 1 000), and lose it next to Chinese (还 2000 元 → 还2000元, QQ 号 → QQ号).
     """
     text = _SPACE_RUN.sub(" ", text).strip()
@@ -130,7 +132,11 @@ def normalize_spacing(text: str) -> str:
     pieces = text.split(" ")
     chinese = [p for p in pieces if p.isalnum() and _HAN.search(p)]  # a piece with its own marks is no phrase
     several_words = [not is_word(p) and len(words(p)) > 1 for p in chinese]  # is_word first: cheap
-    phrases = bool(chinese) and sum(several_words) / len(chinese) > _PHRASE_SHARE
+    phrases = (
+        bool(chinese)
+        and sum(map(len, chinese)) / len(chinese) > 2
+        and sum(several_words) / len(chinese) > _PHRASE_SHARE
+    )
     text = pieces[0] + "".join(
         ("，" if _clause_break(left, right, phrases) else " ") + right for left, right in zip(pieces, pieces[1:])
     )

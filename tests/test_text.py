@@ -40,6 +40,9 @@ def test_spaces_between_chinese_words_are_closed_up_or_become_phrase_breaks(hear
         ("这个 事情 需要 从长计议 不用 着急", "这个事情需要从长计议不用着急"),
         ("家里 老人 住院 了 手头 实在 周转不开", "家里老人住院了手头实在周转不开"),
         ("我 没 钱 你们 别 打 了", "我没钱你们别打了"),
+        # recognition's pieces that jieba would cut in two (还上, 什么时候) are short: still words
+        ("你 什么时候 能 还上", "你什么时候能还上"),
+        ("我现在 没有 钱", "我现在没有钱"),
         # ... where a sentence-final particle still ends the question inside the line
         ("今天 能 还 上 吗 我们 这边 要 登记", "今天能还上吗，我们这边要登记"),
         ("能 不 能 先 还 一 半 呢 剩 下 的 下 个 月", "能不能先还一半呢，剩下的下个月"),
