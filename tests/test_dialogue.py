@@ -157,6 +157,19 @@ MONO_CALLS = [
         ],
         "ACAC",
     ),
+    # the agent takes up the answer and asks when, in two breaths; the customer names a day
+    (
+        [
+            "请问是高峰先生吗？",
+            "是我。",
+            "高先生好，某某分期的账单逾期十天了。",
+            "最近手头有点紧。",
+            "理解，这个情况不少见。",
+            "这笔一千八你看什么时候方便处理？",
+            "下周三吧。",
+        ],
+        "ACACAAC",
+    ),
     # the customer pushes back at being frightened and records the call, in two breaths
     (["你再拖着不还，后果自己想。", "吓唬谁呢？", "我录音了，你这是恐吓。", "录音随便，钱总归要还。"], "ACCA"),
     # a third party asked to fetch the debtor and to have him call back
