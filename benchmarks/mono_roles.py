@@ -75,7 +75,7 @@ def rebuilt_calls(split: str) -> list[tuple[dict, list[set[str]]]]:
     return out
 
 
-def kind_of_line(texts: list[str], truths: list[set[str]], i: int) -> list[str]:
+def kind_of_line(segments: list[dict], texts: list[str], truths: list[set[str]], i: int) -> list[str]:
     text = re.sub(r"[\s，。？！、,.?!~～]", "", texts[i])
     kinds = ["all"]
     kinds.append("short (<=4 chars)" if len(text) <= 4 else "long (>=30 chars)" if len(text) >= 30 else "middle")
@@ -83,8 +83,13 @@ def kind_of_line(texts: list[str], truths: list[set[str]], i: int) -> list[str]:
         kinds.append("question")
     if i == 0:
         kinds.append("first line")
-    elif truths[i - 1] == truths[i]:
-        kinds.append("same speaker as before")
+        return kinds
+    kinds.append("same speaker as before" if truths[i - 1] == truths[i] else "starts a turn")
+    pause = segments[i]["start"] - segments[i - 1]["end"]
+    if pause < 0:
+        kinds.append("overlaps the line before")
+    elif pause >= 1:
+        kinds.append("after a pause of 1 s or more")
     return kinds
 
 
@@ -99,7 +104,7 @@ def measure(calls, preparer, show_wrong: int) -> Counter:
                 counts["merged", "skipped"] += 1
                 continue
             right = role in written
-            for kind in kind_of_line(texts, truth, i):
+            for kind in kind_of_line(call["segments"], texts, truth, i):
                 counts[kind, "right" if right else "wrong"] += 1
                 counts[f"{next(iter(written))} lines", "right" if right else "wrong"] += kind == "all"
             if not right and shown < show_wrong:
