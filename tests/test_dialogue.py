@@ -136,6 +136,55 @@ def test_roles_are_guessed_on_mono_calls(guesser):
     assert all(reason for _, reason in roles)
 
 
+MONO_CALLS = [
+    # a comma ends an unfinished sentence: the same speaker goes on
+    (
+        ["请问是李娜女士吗？", "是我。", "李女士好，上个月那笔账单，", "到现在还差一千二没有结清。", "嗯，这周末吧。"],
+        "ACAAC",
+    ),
+    # the callee answers for someone else with 您 and asks who calls; the agent asks for a colleague
+    (
+        ["喂，是星河物流吗？", "是的，您是哪位？", "这边是某某金融，你们仓库有个叫赵磊的司机吗？", "有，你有啥事？"],
+        "ACAC",
+    ),
+    # the agent tells where reporting helps; the customer promises to pay at once
+    (
+        [
+            "喂，孙浩吗？我是某某金融的小周。",
+            "嗯，什么事？",
+            "有人冒充平台要转私人账户，可以直接报警。",
+            "哦，晓得了，我马上还。",
+        ],
+        "ACAC",
+    ),
+    # the agent takes up the answer and asks when, in two breaths; the customer names a day
+    (
+        [
+            "请问是高峰先生吗？",
+            "是我。",
+            "高先生好，某某分期的账单逾期十天了。",
+            "最近手头有点紧。",
+            "理解，这个情况不少见。",
+            "这笔一千八你看什么时候方便处理？",
+            "下周三吧。",
+        ],
+        "ACACAAC",
+    ),
+    # the customer pushes back at being frightened and records the call, in two breaths
+    (["你再拖着不还，后果自己想。", "吓唬谁呢？", "我录音了，你这是恐吓。", "录音随便，钱总归要还。"], "ACCA"),
+    # a third party asked to fetch the debtor and to have him call back
+    (["喂？", "刘建军在吗？", "不在，出去了。", "那等他回来让他回这个号码。", "行吧。"], "CACAC"),
+]
+
+
+@pytest.mark.parametrize(("texts", "roles"), MONO_CALLS)
+def test_the_roles_of_a_mono_call_follow_what_each_side_says(guesser, texts, roles):
+    """Agent (A) or customer (C) per turn: what the agent says that a customer does not and the
+    other way round, and a sentence left on a comma going on in the same voice."""
+    guessed = guesser.guess(texts, [sound_text(t) for t in texts], ["unknown"] * len(texts))
+    assert "".join("A" if role == "agent" else "C" for role, _ in guessed) == roles
+
+
 def test_known_speakers_are_kept(guesser):
     assert guesser.guess(["我是他同事"], [sound_text("我是他同事")], ["agent"]) == [("agent", None)]
 

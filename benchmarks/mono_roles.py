@@ -1,0 +1,158 @@
+"""How well the role guess (``pipeline/detect/roles.py``) reads who speaks on mono calls.
+
+The writers' mono calls hide the speaker; the written speaker is known from the dialogue the
+call was built from. This script rebuilds the tune writers' calls exactly as
+``fixtures/labelled/writers/make_calls.py`` does (same seeds, checked against the stored files)
+while keeping each segment's written speakers, then compares the guess with them:
+
+- the share of segments guessed wrong on the real mono calls, and on every tune call with its
+  speakers hidden (ten times the lines, the same writers), by kind of line;
+- with ``--write DIR``: the mono calls and their stereo originals as two folders
+  (``DIR/mono``, ``DIR/stereo``), to compare detection with ``callqa evaluate`` on each.
+
+A segment the recogniser merged across both speakers counts as neither right nor wrong.
+Usage: python benchmarks/mono_roles.py [--split tune] [--write DIR] [--show-wrong N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipeline.detect.registry import default_preparer  # noqa: E402
+from pipeline.detect.sound import sound_text  # noqa: E402
+
+WRITERS = Path(__file__).resolve().parent.parent / "fixtures" / "labelled" / "writers"
+QUESTION = re.compile(r"[？?吗呢]$|^(?:请问|什么|谁|哪)")
+
+
+def _make_calls():
+    spec = importlib.util.spec_from_file_location("writers_make_calls", WRITERS / "make_calls.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def rebuilt_calls(split: str) -> list[tuple[dict, list[set[str]]]]:
+    """Each call of the split's writers with the written speakers of each of its segments."""
+    make = _make_calls()
+    heldout = make.heldout
+    timed, reseg = heldout.timed_segments, heldout.resegment
+
+    def timed_with_truth(lines, rng):
+        segments = timed(lines, rng)
+        for segment in segments:
+            segment["truth"] = frozenset([segment["speaker"]])
+        return segments
+
+    def reseg_with_truth(segments, labelled, mono, rng):
+        by_line = {n: s["speaker"] for s in segments for n in s["lines"]}
+        out = reseg(segments, labelled, mono, rng)
+        for segment in out:
+            segment["truth"] = frozenset(by_line[n] for n in segment["lines"])
+        return out
+
+    heldout.timed_segments, heldout.resegment = timed_with_truth, reseg_with_truth
+    out = []
+    for writer, split_of in sorted(make.SPLIT.items()):
+        if split_of != split:
+            continue
+        source, stored = make.source_and_output(writer)
+        calls = make.build_writer(writer, make.parse(source.read_text(encoding="utf-8"), str(source)))
+        stored_calls = [json.loads(line) for line in stored.read_text(encoding="utf-8").splitlines()]
+        for call, kept in zip(calls, stored_calls, strict=True):
+            truth = [s.pop("truth") for s in call["segments"]]
+            if call != kept:
+                sys.exit(f"{call['call_id']}: rebuilt call differs from the stored one; rerun make_calls.py")
+            out.append((call, truth))
+    return out
+
+
+def kind_of_line(segments: list[dict], texts: list[str], truths: list[set[str]], i: int) -> list[str]:
+    text = re.sub(r"[\s，。？！、,.?!~～]", "", texts[i])
+    kinds = ["all"]
+    kinds.append("short (<=4 chars)" if len(text) <= 4 else "long (>=30 chars)" if len(text) >= 30 else "middle")
+    if QUESTION.search(texts[i].strip("，。！ ")):
+        kinds.append("question")
+    if i == 0:
+        kinds.append("first line")
+        return kinds
+    kinds.append("same speaker as before" if truths[i - 1] == truths[i] else "starts a turn")
+    pause = segments[i]["start"] - segments[i - 1]["end"]
+    if pause < 0:
+        kinds.append("overlaps the line before")
+    elif pause >= 1:
+        kinds.append("after a pause of 1 s or more")
+    return kinds
+
+
+def measure(calls, preparer, show_wrong: int) -> Counter:
+    counts: Counter = Counter()
+    shown = 0
+    for call, truth in calls:
+        texts = [preparer.repairer.repair(s["text"])[0] for s in call["segments"]]
+        guessed = preparer.roles.guess(texts, [sound_text(t) for t in texts], ["unknown"] * len(texts))
+        for i, ((role, reason), written) in enumerate(zip(guessed, truth)):
+            if len(written) > 1:
+                counts["merged", "skipped"] += 1
+                continue
+            right = role in written
+            for kind in kind_of_line(call["segments"], texts, truth, i):
+                counts[kind, "right" if right else "wrong"] += 1
+                counts[f"{next(iter(written))} lines", "right" if right else "wrong"] += kind == "all"
+            if not right and shown < show_wrong:
+                shown += 1
+                print(f"  {call['call_id']}#{i} written {next(iter(written))}, guessed {role} ({reason}): {texts[i]}")
+    return counts
+
+
+def table(title: str, counts: Counter) -> str:
+    kinds = sorted({k for k, _ in counts if k != "merged"}, key=lambda k: (k != "all", k))
+    rows = [f"{title}: {counts['merged', 'skipped']} merged segments skipped", "  kind | lines | wrong | share wrong"]
+    for kind in kinds:
+        lines = counts[kind, "right"] + counts[kind, "wrong"]
+        rows.append(f"  {kind} | {lines} | {counts[kind, 'wrong']} | {counts[kind, 'wrong'] / max(lines, 1):.3f}")
+    return "\n".join(rows)
+
+
+def write(calls, folder: Path) -> None:
+    for name in ("mono", "stereo"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    with (
+        (folder / "mono" / "calls.jsonl").open("w", encoding="utf-8") as mono,
+        (folder / "stereo" / "calls.jsonl").open("w", encoding="utf-8") as stereo,
+    ):
+        for call, truth in calls:
+            if "mono" not in call["variants"]:
+                continue
+            mono.write(json.dumps(call, ensure_ascii=False) + "\n")
+            segments = [
+                {**s, "speaker": "agent" if "agent" in t else "customer"} for s, t in zip(call["segments"], truth)
+            ]
+            stereo.write(json.dumps({**call, "segments": segments}, ensure_ascii=False) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="tune")
+    parser.add_argument("--write", type=Path, help="folder for the mono calls and their stereo originals")
+    parser.add_argument("--show-wrong", type=int, default=0, help="print this many wrong guesses (mono calls)")
+    args = parser.parse_args()
+    calls = rebuilt_calls(args.split)
+    preparer = default_preparer()
+    mono = [(c, t) for c, t in calls if "mono" in c["variants"]]
+    print(table(f"{len(mono)} mono calls", measure(mono, preparer, args.show_wrong)))
+    print(table(f"{len(calls)} calls, speakers hidden", measure(calls, preparer, 0)))
+    if args.write:
+        write(calls, args.write)
+
+
+if __name__ == "__main__":
+    main()
