@@ -17,7 +17,6 @@ Usage: python benchmarks/mono_roles.py [--split tune] [--write DIR] [--show-wron
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import re
 import sys
@@ -26,23 +25,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.writers_corpus import make_calls_module  # noqa: E402
 from pipeline.detect.registry import default_preparer  # noqa: E402
 from pipeline.detect.sound import sound_text  # noqa: E402
 
-WRITERS = Path(__file__).resolve().parent.parent / "fixtures" / "labelled" / "writers"
 QUESTION = re.compile(r"[？?吗呢]$|^(?:请问|什么|谁|哪)")
-
-
-def _make_calls():
-    spec = importlib.util.spec_from_file_location("writers_make_calls", WRITERS / "make_calls.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def rebuilt_calls(split: str) -> list[tuple[dict, list[set[str]]]]:
     """Each call of the split's writers with the written speakers of each of its segments."""
-    make = _make_calls()
+    make = make_calls_module()
     heldout = make.heldout
     timed, reseg = heldout.timed_segments, heldout.resegment
 

@@ -22,26 +22,17 @@ from __future__ import annotations
 
 import argparse
 import collections
-import importlib.util
 import re
-from pathlib import Path
 
+from benchmarks.writers_corpus import WRITERS, make_calls_module
 from pipeline.text import normalize_spacing
 
-WRITERS = Path(__file__).resolve().parent.parent / "fixtures" / "labelled" / "writers"
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-
-
-def _make_calls():
-    spec = importlib.util.spec_from_file_location("writers_make_calls", WRITERS / "make_calls.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def spaced_segments() -> list[tuple[str, str, str]]:
     """(kind, written text, spaced text) for every spaced segment of the tune writers' calls."""
-    make_calls = _make_calls()
+    make_calls = make_calls_module()
     heldout, spaced, asr_noise = make_calls.heldout, make_calls.spaced, make_calls.heldout.asr_noise
     found: list[tuple[str, str, str]] = []
 
@@ -89,7 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", type=int, default=0, help="print up to N segments with a comma inside a clause")
     args = parser.parse_args()
-    punctuation = _make_calls().PUNCTUATION
+    punctuation = make_calls_module().PUNCTUATION
     tallies: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     shown: list[str] = []
     for kind, written, spaced in spaced_segments():
