@@ -36,19 +36,24 @@ class CallPreparer:
         self.listener = ListenerReader(rules)
         self.max_chars = max_chars
 
-    def names(self, call: Call) -> list[str]:
+    def cleaned(self, call: Call) -> list[str]:
+        """Each segment's text cleaned and cut to ``max_chars``, before any repair."""
+        return [clean_text(s.text[: self.max_chars]) for s in call.segments]
+
+    def names(self, call: Call, cleaned: list[str] | None = None) -> list[str]:
         """The names the call knows, which homophone repair holds as written: those of the
         institutions it is about (its agency, its lender) and those its lines write out in front
-        of a suffix (津融 in 津融分期)."""
+        of a suffix (津融 in 津融分期). ``cleaned``: the call's ``cleaned`` texts, if already made."""
         names = set(known_names(call, self.rules))
-        for s in call.segments:
-            names.update(self.finder.names_written(clean_text(s.text[: self.max_chars])))
+        for text in self.cleaned(call) if cleaned is None else cleaned:
+            names.update(self.finder.names_written(text))
         return sorted(names, key=len, reverse=True)
 
     def repaired(self, call: Call) -> list[tuple[str, list[Repair]]]:
         """Each segment's text as detection reads it, and the homophone repairs made to it."""
-        names = self.names(call)
-        return [self.repairer.repair(clean_text(s.text[: self.max_chars]), names) for s in call.segments]
+        cleaned = self.cleaned(call)
+        names = self.names(call, cleaned)
+        return [self.repairer.repair(text, names) for text in cleaned]
 
     def view(self, call: Call) -> CallView:
         repaired = self.repaired(call)
