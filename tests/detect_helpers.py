@@ -51,11 +51,16 @@ def model_only_on(category, line, score=0.95):
     return ModelOnLine()
 
 
+def lexicon_only():
+    """Settings with the classifier off: tests of the lexicon rules alone."""
+    config = copy.deepcopy(load_config())
+    config["detection"]["classifier"]["enabled"] = False
+    return config
+
+
 def with_model_on(category, turns, line, score=0.95):
     """The findings of ``category`` in the call of ``turns``, by the rules (the real model off) and
     a stand-in model that scores ``line`` as ``category`` with ``score``."""
-    config = copy.deepcopy(load_config())
-    config["detection"]["classifier"]["enabled"] = False
-    registry = build_registry(config["detection"])
+    registry = build_registry(lexicon_only()["detection"])
     registry.detectors.append(model_only_on(category, line, score))
     return [f for f in registry.analyze(make_call(turns)) if f.category == category]

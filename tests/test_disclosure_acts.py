@@ -1,22 +1,13 @@
 """missing_disclosure, second round: more ways of introducing the calling organisation, and a
 name given only because the listener insisted. Every sentence is written for these tests."""
 
-import copy
-
 import pytest
-from detect_helpers import findings_for
+from detect_helpers import findings_for, lexicon_only
 
-from pipeline.config import load_config
 from pipeline.detect.institutions import trade_name
 from pipeline.detect.registry import default_registry
 
 BODY = [("c", "嗯，这个月收成还没卖掉。"), ("a", "理解，那您看下旬能先还一部分吗？"), ("c", "行，下旬吧。")]
-
-
-def lexicon_only():
-    config = copy.deepcopy(load_config())
-    config["detection"]["classifier"]["enabled"] = False
-    return config
 
 
 def categories(turns, **fields):

@@ -4,20 +4,10 @@ elsewhere); a bare kind, a fake official body, a name given only once the listen
 a relative taking the wrong-number exemption are no disclosure. Every sentence is written for
 these tests."""
 
-import copy
-
 import pytest
-from detect_helpers import findings_for
-
-from pipeline.config import load_config
+from detect_helpers import findings_for, lexicon_only
 
 BODY = [("c", "嗯，这个月工资还没发。"), ("a", "理解，那您看月底能先还一部分吗？"), ("c", "行，月底吧。")]
-
-
-def lexicon_only():
-    config = copy.deepcopy(load_config())
-    config["detection"]["classifier"]["enabled"] = False
-    return config
 
 
 def flagged(turns, **fields) -> bool:

@@ -3,22 +3,13 @@ claimed to exist against lawful conditional process, negation, the customer's mo
 speech, true statements of lawful consequences, recognition spacing. Every sentence is written
 for these tests; none is copied from a corpus. The rules alone: the classifier is switched off."""
 
-import copy
-
 import pytest
-from detect_helpers import OPENING, findings_for, with_model_on
+from detect_helpers import OPENING, findings_for, lexicon_only, with_model_on
 
 from pipeline.calls import call_from_json
-from pipeline.config import load_config
 from pipeline.detect import detect_call
 
 BODY = [("c", "嗯，这个月确实紧。"), ("a", "那您看下周五之前能先还一部分吗？"), ("c", "我尽量吧。")]
-
-
-def lexicon_only():
-    config = copy.deepcopy(load_config())
-    config["detection"]["classifier"]["enabled"] = False
-    return config
 
 
 def flagged(turns) -> bool:

@@ -5,8 +5,8 @@ against truthful agencies, lenders' instructions and advice. Every sentence is w
 these tests; none is copied from a corpus. The rules alone: the classifier is switched off."""
 
 import pytest
-from detect_helpers import OPENING, findings_for, with_model_on
-from test_exaggeration_mechanisms import BODY, lexicon_only
+from detect_helpers import OPENING, findings_for, lexicon_only, with_model_on
+from test_exaggeration_mechanisms import BODY
 
 
 def flagged_said(text, **fields) -> bool:

@@ -2,23 +2,14 @@
 copied from a corpus): naming an institution is an act, not a list; recording notices in other
 words; cancelling cues; content of another category; third parties and identity."""
 
-import copy
-
 import pytest
-from detect_helpers import OPENING, findings_for
+from detect_helpers import OPENING, findings_for, lexicon_only
 
-from pipeline.config import load_config
 from pipeline.detect.institutions import trade_name
 from pipeline.detect.registry import default_registry
 
 UNRECORDED_OPENING = [("a", "喂，您好，请问是张伟先生吗？"), ("c", "是我。"), ("a", "您好，我是某某金融的工作人员。")]
 BODY = [("c", "嗯，我知道，这个月手头紧。"), ("a", "理解，那您看月底前能先还一部分吗？"), ("c", "行，月底吧。")]
-
-
-def lexicon_only():
-    config = copy.deepcopy(load_config())
-    config["detection"]["classifier"]["enabled"] = False
-    return config
 
 
 def categories(turns):

@@ -2,7 +2,7 @@ import copy
 import textwrap
 
 import pytest
-from detect_helpers import OPENING, findings_for, make_call
+from detect_helpers import OPENING, findings_for, lexicon_only, make_call
 
 from pipeline.calls import Call, Segment
 from pipeline.categories import category_table
@@ -16,13 +16,6 @@ from pipeline.detect.sound import sentence_bounds, sound_text
 from pipeline.detect.view import Utterance
 from pipeline.text import LEXICON_DIR
 from pipeline.yamldoc import LexiconError
-
-
-def lexicon_only():
-    """Settings with the classifier off: these tests are about the lexicon rules alone."""
-    config = copy.deepcopy(load_config())
-    config["detection"]["classifier"]["enabled"] = False
-    return config
 
 
 def write(tmp_path, name, text):

@@ -12,21 +12,14 @@ that names a neighbouring harm on the same line."""
 import copy
 
 import pytest
-from detect_helpers import OPENING, findings_for, make_call, model_only_on, with_model_on
+from detect_helpers import OPENING, findings_for, lexicon_only, make_call, model_only_on, with_model_on
 
 from pipeline.categories import category_table
-from pipeline.config import load_config
 from pipeline.detect.lexicon_file import load_category_lexicons
 from pipeline.detect.registry import build_registry
 from pipeline.yamldoc import LexiconError
 
 BODY = [("c", "嗯，这个月手头确实紧。"), ("a", "理解，那您看月底前能先还一部分吗？"), ("c", "行，我尽量。")]
-
-
-def lexicon_only():
-    config = copy.deepcopy(load_config())
-    config["detection"]["classifier"]["enabled"] = False
-    return config
 
 
 def threat_found(text, speaker="a"):
