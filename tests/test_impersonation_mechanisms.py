@@ -131,8 +131,8 @@ def test_the_customers_report_said_back_runs_past_a_comma():
 PROCEEDINGS = "区法院上周已经受理了你的案子，传票这两天就寄到你家。"  # exaggeration's rule, by the ruling
 
 
-def model_impersonation(turns, line):
-    return with_model_on("impersonation", OPENING + turns + BODY, len(OPENING) + line)
+def model_impersonation(turns, line, **fields):
+    return with_model_on("impersonation", OPENING + turns + BODY, len(OPENING) + line, **fields)
 
 
 def test_the_model_alone_takes_a_claim_of_proceedings_for_no_posing_official():
@@ -267,3 +267,11 @@ def test_a_body_said_not_to_be_the_state_in_the_same_breath(text):
 )
 def test_an_office_as_the_speakers_people_and_a_lawyers_post_after_the_name(text):
     assert flagged_said(text)
+
+
+def test_the_model_alone_yields_to_a_centre_named_on_its_own_call_or_said_not_to_be_the_state():
+    own = [("a", "东江调解中心这边，我姓陈，跟您约一下调解时间。")]
+    assert model_impersonation(own, 0, agency="东江金融纠纷调解中心") == []
+    [f] = model_impersonation(own, 0, agency="鑫达分期")
+    assert f.detector == "classifier"
+    assert model_impersonation([("a", "我们这边只做调解，不是法院，您别紧张。")], 0) == []
