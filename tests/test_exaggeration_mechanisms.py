@@ -504,6 +504,11 @@ def test_true_retention_and_plain_service_talk_are_clean(text):
         "再拖着不还，乡里直接扣你家的低保。",  # welfare docked
         "你这笔行里已经走了司法程序，法院已经发函了。",  # proceedings said to be under way
         "你的借款纠纷我们已经移交给市人民调解委员会了。",
+        "执行局已经查到你名下那几张卡了。",  # an authority said to be at work already
+        "你现在已经是被告了，自己心里要有数。",
+        "法院的执行通知已经下来了，这礼拜就冻结。",
+        "我们跟你们镇派出所早就打好招呼了。",  # connections there
+        "你家里人的银行卡都会受牵连。",
     ],
 )
 def test_new_consequences_and_proceedings_of_the_eighth_round(text):
@@ -524,6 +529,7 @@ def test_new_consequences_and_proceedings_of_the_eighth_round(text):
         "这一千二你先转给我们抵债，剩下的下个月再说。",  # money asked for, not goods taken
         "打扰了，我们会把这个号码从名单里删掉。",  # a call list, not a list the debtor is on
         "恶意透支是有条件的，比如银行两次催收后超过三个月仍不还。",  # the statute, said after
+        "只有恶意透支才可能涉及刑事责任，您这种情况不是。",  # ... or as the only case
     ],
 )
 def test_true_duties_denials_and_requests_of_the_eighth_round_are_clean(text):
