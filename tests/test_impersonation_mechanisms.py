@@ -263,6 +263,7 @@ def test_a_body_said_not_to_be_the_state_in_the_same_breath(text):
     [
         "你要去投诉就去，那个调解中心都是我们的人。",  # an office said to be the speaker's people
         "我们是安信分期法务部的，我姓李，是执业律师。",  # a lawyer's post after the name
+        "我们跟你们镇派出所是一个系统的，你自己掂量。",  # hand in hand with one
     ],
 )
 def test_an_office_as_the_speakers_people_and_a_lawyers_post_after_the_name(text):
