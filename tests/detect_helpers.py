@@ -58,9 +58,10 @@ def lexicon_only():
     return config
 
 
-def with_model_on(category, turns, line, score=0.95):
-    """The findings of ``category`` in the call of ``turns``, by the rules (the real model off) and
-    a stand-in model that scores ``line`` as ``category`` with ``score``."""
+def with_model_on(category, turns, line, score=0.95, **fields):
+    """The findings of ``category`` in the call of ``turns`` (with the call's ``fields``), by the
+    rules (the real model off) and a stand-in model that scores ``line`` as ``category`` with
+    ``score``."""
     registry = build_registry(lexicon_only()["detection"])
     registry.detectors.append(model_only_on(category, line, score))
-    return [f for f in registry.analyze(make_call(turns)) if f.category == category]
+    return [f for f in registry.analyze(make_call(turns, **fields)) if f.category == category]

@@ -489,3 +489,48 @@ def test_databases_statuses_and_services_said_to_follow(text):
 )
 def test_true_retention_and_plain_service_talk_are_clean(text):
     assert not flagged_said(text)
+
+
+# --- eighth round: duties true for the listener, denials, requests, new consequences -------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这钱是你们俩婚内借的，离了也得一起还。",  # a marriage debt claimed by a collector
+        "下礼拜三法院就上门执行，你自己掂量。",  # the court's officers at the door
+        "过两天我们过去，顺便清点一下你家值钱的家当。",  # a visit to list what can be taken
+        "他再躲，到时候连你们家的店面也一起查封。",  # the listener's own property
+        "再拖着不还，乡里直接扣你家的低保。",  # welfare docked
+        "你这笔行里已经走了司法程序，法院已经发函了。",  # proceedings said to be under way
+        "你的借款纠纷我们已经移交给市人民调解委员会了。",
+        "执行局已经查到你名下那几张卡了。",  # an authority said to be at work already
+        "你现在已经是被告了，自己心里要有数。",
+        "法院的执行通知已经下来了，这礼拜就冻结。",
+        "我们跟你们镇派出所早就打好招呼了。",  # connections there
+        "你家里人的银行卡都会受牵连。",
+    ],
+)
+def test_new_consequences_and_proceedings_of_the_eighth_round(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您当时签了担保合同，他不还的话您就要替他还，这是合同写明的。",  # a guarantor's true duty
+        "你们两个合伙开的厂，钱用在厂里，这笔你也有份。",  # a partner in the business
+        "您放心，您父母和孩子都不受影响。",  # denied inside the match
+        "信用卡欠款属于民事纠纷，不存在因为还不上就坐牢的事。",
+        "我们从来不会讲欠钱就坐牢这种话。",  # a denial after the consequence
+        "资料在APP上传就行，材料提交了给我回个消息。",  # the debtor's own papers
+        "拖一天就多一天的利息，早点还划算。",  # the contract's daily interest
+        "麻烦您跟财务说一声，这个月从他工资里扣一部分转给我们。",  # a request, not a seizure
+        "这一千二你先转给我们抵债，剩下的下个月再说。",  # money asked for, not goods taken
+        "打扰了，我们会把这个号码从名单里删掉。",  # a call list, not a list the debtor is on
+        "恶意透支是有条件的，比如银行两次催收后超过三个月仍不还。",  # the statute, said after
+        "只有恶意透支才可能涉及刑事责任，您这种情况不是。",  # ... or as the only case
+    ],
+)
+def test_true_duties_denials_and_requests_of_the_eighth_round_are_clean(text):
+    assert not flagged_said(text)

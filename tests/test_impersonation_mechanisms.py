@@ -131,8 +131,8 @@ def test_the_customers_report_said_back_runs_past_a_comma():
 PROCEEDINGS = "区法院上周已经受理了你的案子，传票这两天就寄到你家。"  # exaggeration's rule, by the ruling
 
 
-def model_impersonation(turns, line):
-    return with_model_on("impersonation", OPENING + turns + BODY, len(OPENING) + line)
+def model_impersonation(turns, line, **fields):
+    return with_model_on("impersonation", OPENING + turns + BODY, len(OPENING) + line, **fields)
 
 
 def test_the_model_alone_takes_a_claim_of_proceedings_for_no_posing_official():
@@ -234,3 +234,45 @@ def test_relaying_for_or_sent_by_an_authority(text):
 )
 def test_a_lawful_hand_over_a_report_and_a_warning_are_clean(text):
     assert not flagged_said(text)
+
+
+# --- eighth round: a mediation centre on its own call, a body said not to be the state -----
+
+
+def test_a_mediation_centre_naming_itself_on_its_own_call():
+    said = "我是东江金融纠纷调解中心的调解员小陈，这通电话有录音。"
+    assert not flagged_said(said, agency="东江金融纠纷调解中心")
+    assert flagged_said(said, agency="鑫达分期")
+    # ... but not a people's mediation committee, nor the court, on the centre's call
+    assert flagged_said("我这边是区人民调解委员会，找您谈谈。", agency="东江金融纠纷调解中心")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们是华南金融纠纷调解中心，是民间调解机构，不是法院，参不参加您自己定。",
+        "我是正衡律师事务所的助理，我们不是法院，目前也没有起诉您。",
+    ],
+)
+def test_a_body_said_not_to_be_the_state_in_the_same_breath(text):
+    assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你要去投诉就去，那个调解中心都是我们的人。",  # an office said to be the speaker's people
+        "我们是安信分期法务部的，我姓李，是执业律师。",  # a lawyer's post after the name
+        "我们跟你们镇派出所是一个系统的，你自己掂量。",  # hand in hand with one
+    ],
+)
+def test_an_office_as_the_speakers_people_and_a_lawyers_post_after_the_name(text):
+    assert flagged_said(text)
+
+
+def test_the_model_alone_yields_to_a_centre_named_on_its_own_call_or_said_not_to_be_the_state():
+    own = [("a", "东江调解中心这边，我姓陈，跟您约一下调解时间。")]
+    assert model_impersonation(own, 0, agency="东江金融纠纷调解中心") == []
+    [f] = model_impersonation(own, 0, agency="鑫达分期")
+    assert f.detector == "classifier"
+    assert model_impersonation([("a", "我们这边只做调解，不是法院，您别紧张。")], 0) == []

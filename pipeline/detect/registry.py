@@ -85,7 +85,15 @@ KEPT_IN_A_RULED_CALL = ("impersonation",)
 # reported-speech cancels cost more true finds of a fake lawyer than false calls they saved. Nor
 # does threat: on the sixteen writers' folds no cancel of its lexicon as a veto moved its F1 by
 # more than 0.001 except 否定 (a 不 anywhere on the line: 0.920 -> 0.840) and 转述 (0.909).
-VETOED_BY: dict[str, tuple[str, ...]] = {"exaggeration": ("转述", "合法表述")}
+# Impersonation's are the calling body named truthfully: a mediation centre on its own call, or a
+# body said in the same breath not to be the state (是民间调解机构，不是法院). The model does not
+# see who is calling, and took a mediation centre's own staff for a posing official. Not the law
+# firm's own call (来电机构即律所): there the model alone found five calls' staff who pose as a
+# firm's lawyer, and it lost them as a veto.
+VETOED_BY: dict[str, tuple[str, ...]] = {
+    "exaggeration": ("转述", "合法表述"),
+    "impersonation": ("来电机构即调解机构", "自述非官方"),
+}
 CORE_CATEGORIES = category_table().core
 # The per-call families, in the order their results are merged (the first of equal scores wins).
 FAMILIES: dict[str, type[Detector]] = {
