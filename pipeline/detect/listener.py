@@ -29,6 +29,8 @@ QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")  # 您老公在
 # what may come before a short answer (喂，嗯，是我)
 BEFORE_ANSWER = re.compile(r"^(?:[，。！、,.!\s]|喂|嗯|啊|哦|呃|哎)*")
 # a name said back before the answer (王建军，对 / 王先生？是的): the yes follows it
+# the last four of an ID number, given to the agent who asked for it (孔凡美，后四位2046)
+ID_DIGITS = re.compile(r"(?<![0-9])[0-9]{3}[0-9Xx](?![0-9])|[零〇一二三四五六七八九幺]{4}")
 ECHO = re.compile(r"^(?:喂|嗯|啊|哦)?[，,\s]*(?P<name>(?![不没谁哪你您我他她])[^，。？！,.?!\s]{2,4})[，,？?\s]+")
 
 
@@ -197,11 +199,13 @@ class _CallReading:
 
     def _confirms(self, u: Utterance, plain: bool = True, until: int | None = None) -> bool:
         """The listener confirms being the debtor: in words (是我, 我就是, 我的借款), as the debtor
-        speaking (担保人, 我真的没钱了), or with a plain yes right after an identity question
-        (unless ``plain`` is False: the yes came with saying who they are, 是的，我是他老婆). Words
-        from ``until`` on, where the turn says the listener is someone else, confirm nothing
-        (我不是邵师傅，我是乘客)."""
+        speaking (担保人, 我真的没钱了), by the ID number the agent asked for, or with a plain yes
+        right after an identity question (unless ``plain`` is False: the yes came with saying who
+        they are, 是的，我是他老婆). Words from ``until`` on, where the turn says the listener is
+        someone else, confirm nothing (我不是邵师傅，我是乘客)."""
         if self.rules.is_debtor.span(u.heard):
+            return True
+        if ID_DIGITS.search(u.mandarin) and any(self.rules.asks_the_debtor.search(a.mandarin) for a in self.asked):
             return True
         question = self._asked()
         span = self.rules.confirms.span(u.heard)
@@ -244,8 +248,14 @@ class _CallReading:
 
     def _new_voice(self, u: Utterance) -> bool:
         """The phone may have changed hands: a second customer turn in a row (老婆，你讲讲 / 喂，我是他老婆),
-        or a turn that opens with 喂."""
-        return self.last is not None and self.last.role == u.role or u.mandarin.lstrip("，。…,. ").startswith("喂")
+        a turn that opens with 喂, or one that asks who is calling, which the debtor who was told
+        the details knew (我是她爸爸，你们是干啥的？)."""
+        return (
+            self.last is not None
+            and self.last.role == u.role
+            or u.mandarin.lstrip("，。…,. ").startswith("喂")
+            or bool(self.rules.asks_who_calls.span(u.heard))
+        )
 
     def _admits(self, u: Utterance) -> bool:
         """A listener who said they were not the debtor admits being him after all (不是，打错 …
@@ -261,13 +271,18 @@ class _CallReading:
 
     def _agent_confirms(self, u: Utterance) -> bool:
         """The agent says the check is done (核实是您本人), or, on a mono recording, a turn guessed
-        to be the agent's opens with the customer's confirmation run into it (系我，什么事…)."""
+        to be the agent's opens with the customer's confirmation run into it (系我，什么事…), or
+        has it run in after its own identity question (喂，刘永军？是，你谁？)."""
         if self.rules.agent_verified.span(u.heard):
             return True
         if not u.role_reason:
             return False
         if self._asked() and self.rules.plain_yes.match(u.mandarin):
             return True
+        asked = u.mandarin.find("？") + 1
+        if 0 < asked < len(u.mandarin) and self.rules.identity_questions.span(u.heard[:asked]):
+            if self.rules.plain_yes.match(u.mandarin[asked:]):
+                return True
         span = self.rules.confirms.span(u.heard)
         return bool(span) and not any(ch in u.mandarin[: span[0]] for ch in CLAUSE_BREAKS)
 
