@@ -979,3 +979,17 @@ def test_the_callers_organisation_said_back_names_nobody():
         ("a", "你那笔账明天开庭你知道吗"),
     ]
     assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_asking_whether_the_listener_knows_the_one_sought_with_the_mark_lost_shows_a_contact():
+    turns = [("a", "喂，你认识葛志鹏"), ("c", "嗯，咋了"), ("a", "他借钱不还，四千块拖了三个月了。")]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_telling_the_listener_their_relative_borrows_and_does_not_pay_shows_a_third_party():
+    turns = [
+        ("a", "喂，是卢桂香吗？"),
+        ("c", "我是卢桂香，什么事？"),
+        ("a", "你儿媳妇邹丽借网贷不还，已经被起诉了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
