@@ -993,3 +993,29 @@ def test_telling_the_listener_their_relative_borrows_and_does_not_pay_shows_a_th
         ("a", "你儿媳妇邹丽借网贷不还，已经被起诉了。"),
     ]
     assert segments(turns, LEAK) == [2]
+
+
+def test_the_one_accused_saying_no_summons_came_is_the_one_sought():
+    turns = [
+        ("a", "喂，是姜玉兰吗？我是城北法院调解中心的。"),
+        ("c", "什么调解中心？"),
+        ("a", "你的案子下周开庭。"),
+        ("c", "我没收到什么传票啊。"),
+        ("a", "你在好借那笔一万零五百的借款，对方已经起诉了。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_on_a_mono_recording_the_debtor_who_took_the_phone_says_yes_run_into_the_agents_turn():
+    turns = [
+        ("u", "喂，您好，是葛建民家吗"),
+        ("u", "是啊，你谁啊"),
+        ("u", "大娘您好，我是鹿鸣信管的，找葛建民有点事，他在家吗"),
+        ("u", "他在院里，我叫他，建民，电话"),
+        ("u", "喂，你好，请问是葛建民本人吗"),
+        ("u", "是我，葛先生你好，我是鹿鸣信管的，你那张信用卡逾期九十天了，欠款一万三"),
+        ("u", "哦，这事，我最近手头紧"),
+    ]
+    view = default_registry().preparer.view(make_call(turns))
+    told = [u.index for u in view.utterances if "逾期" in u.text]
+    assert told and view.listening.hearings[told[0]].confirmed

@@ -143,8 +143,13 @@ class _CallReading:
     def _agent_turn(self, u: Utterance) -> None:
         if self.third is None and not self.confirmed and self._agent_confirms(u):
             self._confirm()
-        elif self.third is not None and self.rules.agent_verified.span(u.heard):
-            self.third = None  # the one who took the phone was checked (身份证后四位 … 核实无误)
+        elif self.third is not None and (
+            self.rules.agent_verified.span(u.heard)
+            or self._yes_run_in(u)
+            and any(self.rules.asks_the_debtor.search(a.mandarin) for a in self.asked)
+        ):
+            # the one who took the phone was checked (身份证后四位 … 核实无误), or said yes to 本人吗
+            self.third = None
             self._confirm()
         self.asked.append(u)
         self.agent_said += u.text
@@ -271,20 +276,26 @@ class _CallReading:
 
     def _agent_confirms(self, u: Utterance) -> bool:
         """The agent says the check is done (核实是您本人), or, on a mono recording, a turn guessed
-        to be the agent's opens with the customer's confirmation run into it (系我，什么事…), or
-        has it run in after its own identity question (喂，刘永军？是，你谁？)."""
-        if self.rules.agent_verified.span(u.heard):
+        to be the agent's holds the customer's confirmation run into it (系我，什么事…)."""
+        if self.rules.agent_verified.span(u.heard) or self._yes_run_in(u):
             return True
+        span = u.role_reason and self.rules.confirms.span(u.heard)
+        return bool(span) and not any(ch in u.mandarin[: span[0]] for ch in CLAUSE_BREAKS)
+
+    def _yes_run_in(self, u: Utterance) -> bool:
+        """On a mono recording, a turn guessed to be the agent's opens with the customer's yes to
+        the identity question run into it (是我，孟先生你好…), or holds its own identity question
+        and the yes (喂，刘永军？是，你谁？)."""
         if not u.role_reason:
             return False
         if self._asked() and self.rules.plain_yes.match(u.mandarin):
             return True
         asked = u.mandarin.find("？") + 1
-        if 0 < asked < len(u.mandarin) and self.rules.identity_questions.span(u.heard[:asked]):
-            if self.rules.plain_yes.match(u.mandarin[asked:]):
-                return True
-        span = self.rules.confirms.span(u.heard)
-        return bool(span) and not any(ch in u.mandarin[: span[0]] for ch in CLAUSE_BREAKS)
+        return (
+            0 < asked < len(u.mandarin)
+            and bool(self.rules.identity_questions.span(u.heard[:asked]))
+            and bool(self.rules.plain_yes.match(u.mandarin[asked:]))
+        )
 
     def _names_the_sought(self, u: Utterance) -> bool:
         """The speaker gives a name the agent asked for (喂，我是唐俊), also as recognition wrote
