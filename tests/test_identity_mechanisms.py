@@ -802,3 +802,220 @@ def test_speaking_of_owing_as_ones_own_debt_confirms():
         ("a", "你的借款逾期二十天，三千九百元。"),
     ]
     assert segments(turns, UNVERIFIED) == []
+
+
+# the eighth round's writers (w33-w38): northern and Hunan answers, recognising the caller, an ID
+# number given, a guarantor in other words, the phone grabbed, a mono turn holding both voices
+
+
+def test_a_northern_answer_with_an_and_a_hunan_mei_confirm():
+    for answer in ("俺？找俺干啥？", "俺。", "我冒打过官司，你搞错了吧。", "俺没跟谁有纠纷啊。", "我没有犯法啊。"):
+        turns = [
+            ("a", "喂，是孔德顺吗？我是东岳调解中心的。"),
+            ("c", answer),
+            ("a", "你在顺达借的那笔钱逾期四个月了，一万一。"),
+        ]
+        assert segments(turns, UNVERIFIED) == [], answer
+
+
+def test_a_northern_relative_is_a_third_party():
+    turns = [
+        ("a", "喂，您好，请问是葛春梅女士吗？"),
+        ("c", "俺不是葛春梅，俺是她大姑子。"),
+        ("a", "那你告诉她，她的借款逾期五十天了，四千二。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_speaking_of_the_debt_or_the_promise_as_ones_own_confirms():
+    for answer in (
+        "我只是借了网贷晚了几天。",
+        "我就欠银行那一点。",
+        "我说了下个月还，你们急什么。",
+        "你怎么知道我的名字？",
+    ):
+        turns = [
+            ("a", "喂，邝志勇吧？我是丰和信用的。"),
+            ("c", answer),
+            ("a", "你的借款逾期二十五天了，六千三。"),
+        ]
+        assert segments(turns, UNVERIFIED) == [], answer
+
+
+def test_recognising_the_caller_from_earlier_dealings_confirms_but_knowing_the_one_sought_does_not():
+    turns = [
+        ("a", "喂，苗建华吗？我小彭。"),
+        ("c", "哪个小彭？"),
+        ("a", "去年帮你办贷款的小彭，还记得吧？"),
+        ("c", "哦，记得记得，什么事？"),
+        ("a", "你这期三千二的月供还没还，拖了十天了。"),
+    ]
+    assert listening(turns).hearings[4].confirmed
+    assert segments(turns, UNVERIFIED) == [2]  # (贷款 came before: they had asked who calls)
+    turns = [
+        ("a", "喂，你认识郁海峰"),
+        ("c", "认识，我表哥，咋了"),
+        ("a", "他欠我们两万块钱，半年没还了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_complaining_of_the_calls_confirms_unless_speaking_of_family():
+    turns = [
+        ("a", "请问祁伟先生吗"),
+        ("c", "哎我你们烦不烦，天天打"),
+        ("a", "不好意思打扰您，您的卡逾期金额是七千六百元。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+    turns = [
+        ("a", "喂，祁伟在不在？"),
+        ("c", "你们又打来！我儿子不在！"),
+        ("a", "不在你就跟他讲，七千六，拖了四个月了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_answers_recognition_shortened_or_doubled_confirm():
+    for answer in ("的", "我我在开会，不方便。"):
+        turns = [
+            ("a", "您好，请问是庞丽萍女士是吗？"),
+            ("c", answer),
+            ("a", "您好，您的分期账单逾期十天，应还八百四十元。"),
+        ]
+        assert segments(turns, UNVERIFIED) == [], answer
+
+
+def test_the_id_number_asked_for_and_given_confirms():
+    turns = [
+        ("a", "您好，岚山银行客服中心，本次通话录音，请问有什么可以帮您？"),
+        ("c", "你们昨天给我打了三个电话，什么事？"),
+        ("a", "麻烦您报一下姓名和身份证后四位，我帮您查一下。"),
+        ("c", "赵丽娟，四七一二。"),
+        ("a", "赵女士，查到了，您这期还款逾期两天，欠款一千一百元。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_a_guarantor_in_other_words_is_owed_the_details():
+    for question in ("您是不是给您侄子何亮签过一个担保？", "你侄子何亮那笔贷款你担保了，对吧？"):
+        turns = [
+            ("a", "喂，请问是何大山大爷吗？"),
+            ("c", "是我。"),
+            ("a", question),
+            ("c", "嗯，是有这回事。"),
+            ("a", "您侄子这笔贷款逾期了，三个月没还，欠款两万一。"),
+        ]
+        assert segments(turns, LEAK) == [], question
+
+
+def test_saying_only_the_debtor_will_tell_tells_nothing():
+    for reply in ("借款的事我们只能跟贺先生本人说。", "您不是这笔借款的借款人，具体的得贺先生本人跟您说。"):
+        turns = [
+            ("a", "您好，请问是贺云飞先生的家属吗？"),
+            ("c", "我是他老婆，他欠你们多少？"),
+            ("a", reply),
+        ]
+        assert segments(turns, LEAK) == [], reply
+
+
+def test_a_debt_only_supposed_is_not_told():
+    turns = [
+        ("a", "您好，请问是孙长林先生吗？"),
+        ("c", "我是他儿子，我爸前年走了。"),
+        ("a", "节哀。如果涉及债务，也只在遗产范围内清偿，您不用自己拿钱。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_someone_who_grabs_the_phone_and_asks_who_calls_did_not_hear_what_came_before():
+    turns = [
+        ("a", "喂，您好，请问是柏晓雨同学吗？"),
+        ("c", "是我。"),
+        ("a", "柏同学您好，您的借款逾期二十天，欠款一千六百元。"),
+        ("c", "我下个月生活费到了就还。"),
+        ("a", "好的，那就下个月十号前。"),
+        ("c", "我是她爸爸，你们是干啥的？"),
+    ]
+    assert listening(turns).hearings[2].confirmed
+    assert segments(turns, LEAK) == []
+
+
+def test_a_son_sent_by_the_debtor_to_listen_may_hear_the_details():
+    turns = [
+        ("a", "喂，请问是韦秀珍阿姨吗？"),
+        ("c", "不是，我是她儿子，我妈让我帮她听一下。"),
+        ("a", "好的，这期分期三百六十元，逾期五天了。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_a_mono_turn_holding_the_question_and_its_answer_confirms():
+    turns = [
+        ("u", "喂，吴志刚？是，你哪位？"),
+        ("u", "我是恒通信用的，你的借款逾期两个月了，五千二。"),
+        ("u", "我知道，这个月手头紧。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_a_name_asked_with_the_question_mark_alone_is_an_identity_question():
+    turns = [("a", "喂，你是邓海波？"), ("c", "对。"), ("a", "我是恒通信用的，你的借款逾期两个月了。")]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_a_relative_whose_is_recognition_dropped_is_a_third_party():
+    turns = [
+        ("a", "您好，我是恒通信用的，请问是龚强的家属吗？"),
+        ("c", "我他老婆，什么事"),
+        ("a", "您老公在我们这借的四千块已经逾期两个月了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_the_callers_organisation_said_back_names_nobody():
+    turns = [
+        ("a", "喂是钱学军吗我是安和法务中心的"),
+        ("c", "俺法务中心"),
+        ("a", "你那笔账明天开庭你知道吗"),
+    ]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_asking_whether_the_listener_knows_the_one_sought_with_the_mark_lost_shows_a_contact():
+    turns = [("a", "喂，你认识葛志鹏"), ("c", "嗯，咋了"), ("a", "他借钱不还，四千块拖了三个月了。")]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_telling_the_listener_their_relative_borrows_and_does_not_pay_shows_a_third_party():
+    turns = [
+        ("a", "喂，是卢桂香吗？"),
+        ("c", "我是卢桂香，什么事？"),
+        ("a", "你儿媳妇邹丽借网贷不还，已经被起诉了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_the_one_accused_saying_no_summons_came_is_the_one_sought():
+    turns = [
+        ("a", "喂，是姜玉兰吗？我是城北法院调解中心的。"),
+        ("c", "什么调解中心？"),
+        ("a", "你的案子下周开庭。"),
+        ("c", "我没收到什么传票啊。"),
+        ("a", "你在好借那笔一万零五百的借款，对方已经起诉了。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_on_a_mono_recording_the_debtor_who_took_the_phone_says_yes_run_into_the_agents_turn():
+    turns = [
+        ("u", "喂，您好，是葛建民家吗"),
+        ("u", "是啊，你谁啊"),
+        ("u", "大娘您好，我是鹿鸣信管的，找葛建民有点事，他在家吗"),
+        ("u", "他在院里，我叫他，建民，电话"),
+        ("u", "喂，你好，请问是葛建民本人吗"),
+        ("u", "是我，葛先生你好，我是鹿鸣信管的，你那张信用卡逾期九十天了，欠款一万三"),
+        ("u", "哦，这事，我最近手头紧"),
+    ]
+    view = default_registry().preparer.view(make_call(turns))
+    told = [u.index for u in view.utterances if "逾期" in u.text]
+    assert told and view.listening.hearings[told[0]].confirmed

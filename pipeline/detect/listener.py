@@ -29,6 +29,8 @@ QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")  # 您老公在
 # what may come before a short answer (喂，嗯，是我)
 BEFORE_ANSWER = re.compile(r"^(?:[，。！、,.!\s]|喂|嗯|啊|哦|呃|哎)*")
 # a name said back before the answer (王建军，对 / 王先生？是的): the yes follows it
+# the last four of an ID number, given to the agent who asked for it (孔凡美，后四位2046)
+ID_DIGITS = re.compile(r"(?<![0-9])[0-9]{3}[0-9Xx](?![0-9])|[零〇一二三四五六七八九幺]{4}")
 ECHO = re.compile(r"^(?:喂|嗯|啊|哦)?[，,\s]*(?P<name>(?![不没谁哪你您我他她])[^，。？！,.?!\s]{2,4})[，,？?\s]+")
 
 
@@ -141,8 +143,13 @@ class _CallReading:
     def _agent_turn(self, u: Utterance) -> None:
         if self.third is None and not self.confirmed and self._agent_confirms(u):
             self._confirm()
-        elif self.third is not None and self.rules.agent_verified.span(u.heard):
-            self.third = None  # the one who took the phone was checked (身份证后四位 … 核实无误)
+        elif self.third is not None and (
+            self.rules.agent_verified.span(u.heard)
+            or self._yes_run_in(u)
+            and any(self.rules.asks_the_debtor.search(a.mandarin) for a in self.asked)
+        ):
+            # the one who took the phone was checked (身份证后四位 … 核实无误), or said yes to 本人吗
+            self.third = None
             self._confirm()
         self.asked.append(u)
         self.agent_said += u.text
@@ -197,11 +204,13 @@ class _CallReading:
 
     def _confirms(self, u: Utterance, plain: bool = True, until: int | None = None) -> bool:
         """The listener confirms being the debtor: in words (是我, 我就是, 我的借款), as the debtor
-        speaking (担保人, 我真的没钱了), or with a plain yes right after an identity question
-        (unless ``plain`` is False: the yes came with saying who they are, 是的，我是他老婆). Words
-        from ``until`` on, where the turn says the listener is someone else, confirm nothing
-        (我不是邵师傅，我是乘客)."""
+        speaking (担保人, 我真的没钱了), by the ID number the agent asked for, or with a plain yes
+        right after an identity question (unless ``plain`` is False: the yes came with saying who
+        they are, 是的，我是他老婆). Words from ``until`` on, where the turn says the listener is
+        someone else, confirm nothing (我不是邵师傅，我是乘客)."""
         if self.rules.is_debtor.span(u.heard):
+            return True
+        if ID_DIGITS.search(u.mandarin) and any(self.rules.asks_the_debtor.search(a.mandarin) for a in self.asked):
             return True
         question = self._asked()
         span = self.rules.confirms.span(u.heard)
@@ -244,8 +253,14 @@ class _CallReading:
 
     def _new_voice(self, u: Utterance) -> bool:
         """The phone may have changed hands: a second customer turn in a row (老婆，你讲讲 / 喂，我是他老婆),
-        or a turn that opens with 喂."""
-        return self.last is not None and self.last.role == u.role or u.mandarin.lstrip("，。…,. ").startswith("喂")
+        a turn that opens with 喂, or one that asks who is calling, which the debtor who was told
+        the details knew (我是她爸爸，你们是干啥的？)."""
+        return (
+            self.last is not None
+            and self.last.role == u.role
+            or u.mandarin.lstrip("，。…,. ").startswith("喂")
+            or bool(self.rules.asks_who_calls.span(u.heard))
+        )
 
     def _admits(self, u: Utterance) -> bool:
         """A listener who said they were not the debtor admits being him after all (不是，打错 …
@@ -261,15 +276,26 @@ class _CallReading:
 
     def _agent_confirms(self, u: Utterance) -> bool:
         """The agent says the check is done (核实是您本人), or, on a mono recording, a turn guessed
-        to be the agent's opens with the customer's confirmation run into it (系我，什么事…)."""
-        if self.rules.agent_verified.span(u.heard):
+        to be the agent's holds the customer's confirmation run into it (系我，什么事…)."""
+        if self.rules.agent_verified.span(u.heard) or self._yes_run_in(u):
             return True
+        span = u.role_reason and self.rules.confirms.span(u.heard)
+        return bool(span) and not any(ch in u.mandarin[: span[0]] for ch in CLAUSE_BREAKS)
+
+    def _yes_run_in(self, u: Utterance) -> bool:
+        """On a mono recording, a turn guessed to be the agent's opens with the customer's yes to
+        the identity question run into it (是我，孟先生你好…), or holds its own identity question
+        and the yes (喂，刘永军？是，你谁？)."""
         if not u.role_reason:
             return False
         if self._asked() and self.rules.plain_yes.match(u.mandarin):
             return True
-        span = self.rules.confirms.span(u.heard)
-        return bool(span) and not any(ch in u.mandarin[: span[0]] for ch in CLAUSE_BREAKS)
+        asked = u.mandarin.find("？") + 1
+        return (
+            0 < asked < len(u.mandarin)
+            and bool(self.rules.identity_questions.span(u.heard[:asked]))
+            and bool(self.rules.plain_yes.match(u.mandarin[asked:]))
+        )
 
     def _names_the_sought(self, u: Utterance) -> bool:
         """The speaker gives a name the agent asked for (喂，我是唐俊), also as recognition wrote
