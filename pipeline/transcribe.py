@@ -5,7 +5,8 @@ every segment carries its speaker: the speech regions of all channels (Silero VA
 to end in time order and packed into Whisper windows (``pack_windows``), the windows decoded in
 batches, and each word Whisper writes traced back to the region it was said in; a Whisper
 segment is cut where the turn changes (``split_at_turns``). Whisper can read the call's
-institution names first (``names_prompt``), and the domain's words (``domain_prompt``). Its text is converted
+institution names first (``names_prompt``), and the domain's words (``domain_prompt``); a short
+turn whose reading writes the prompt back is read again without it (``echoed_turns``). Its text is converted
 to simplified script (OpenCC), full-width punctuation and one spacing (``pipeline.text``);
 ``repair_homophones`` then puts back the lexicon words the detectors' homophone engine is sure
 of, and a turn's opening 喂 heard as 为, keeping the heard text.
