@@ -5,7 +5,8 @@ every segment carries its speaker: the speech regions of all channels (Silero VA
 to end in time order and packed into Whisper windows (``pack_windows``), the windows decoded in
 batches, and each word Whisper writes traced back to the region it was said in; a Whisper
 segment is cut where the turn changes (``split_at_turns``). Whisper can read the call's
-institution names first (``names_prompt``), and the domain's words (``domain_prompt``). Its text is converted
+institution names first (``names_prompt``), and the domain's words (``domain_prompt``); a short
+turn whose reading writes the prompt back is read again without it (``echoed_turns``). Its text is converted
 to simplified script (OpenCC), full-width punctuation and one spacing (``pipeline.text``);
 ``repair_homophones`` then puts back the lexicon words the detectors' homophone engine is sure
 of, and a turn's opening 喂 heard as 为, keeping the heard text.
@@ -110,6 +111,9 @@ class TranscribeSettings:
     domain_prompt: bool = False
     initial_prompt: str | None = None
     hotwords: str | None = None
+    # A turn of at most this many seconds of speech (VAD's, padding included) whose reading writes
+    # a piece of the prompt back (嗯 heard 有限公司) is read again without the prompt; 0: never.
+    prompt_echo_turn: float = 2.0
     # Taken from the detection section (the prompt's names and domain words), not set here.
     institutions: list[str] = field(default_factory=list, metadata={"from": "detection.institutions"})
     lexicon_dir: Path = field(default=LEXICON_DIR, metadata={"from": "detection.lexicon_dir"})
@@ -354,20 +358,48 @@ class WhisperTranscriber:
 
     def _hear(self, audio: Audio, regions, longest: float, options: dict, **packing) -> list[list[Segment]]:
         """The segments heard in ``regions`` (per channel), per channel, in windows of at most
-        ``longest`` s of speech."""
+        ``longest`` s of speech.
+
+        A short turn whose reading writes the prompt back (``echoed_turns``: 嗯 heard 有限公司, 行
+        heard 宏远信用服务) is taken from its window read again without the prompt, unless that
+        reading writes the same."""
         windows = pack_windows(
             [(speaker, channel_regions) for (speaker, _), channel_regions in zip(audio.channels, regions)],
             audio.duration,
             longest=longest,
             **packing,
         )
+        readings = self._read(audio, windows, options)
+        pieces = prompt_pieces(" ".join(filter(None, (options["initial_prompt"], options["hotwords"]))))
+        echoed = {
+            i: turns
+            for i, (window, reading) in enumerate(zip(windows, readings))
+            if (turns := echoed_turns(window, reading, pieces, self.settings.prompt_echo_turn))
+        }
+        if echoed:
+            plain = dict(options, initial_prompt=None, hotwords=None)
+            for i, again in zip(echoed, self._read(audio, [windows[i] for i in echoed], plain)):
+                for turn, echo in echoed[i].items():
+                    if not held_pieces(again.get(turn, []), echo):
+                        readings[i][turn] = again.get(turn, [])
         heard: list[list[Segment]] = [[] for _ in audio.channels]
+        for reading in readings:
+            for said in reading.values():
+                for piece, segment in said:
+                    heard[piece.channel].append(segment)
+        return heard
+
+    def _read(self, audio: Audio, windows: list[Window], options: dict) -> list[dict[int, list[tuple[Piece, Segment]]]]:
+        """Each window's reading: per turn, its segments (with the piece each starts in)."""
+        readings = []
         for window, pieces in zip(windows, self._decode(audio, windows, options)):
+            turns: dict[int, list[tuple[Piece, Segment]]] = {}
             for piece in pieces:
                 if not self._unheard(piece):
-                    for channel, segment in split_at_turns(piece, window):
-                        heard[channel].append(segment)
-        return heard
+                    for owner, segment in split_at_turns(piece, window):
+                        turns.setdefault(owner.turn, []).append((owner, segment))
+            readings.append(turns)
+        return readings
 
     def _unheard(self, piece) -> bool:
         """Whether Whisper's whole segment is to be dropped by Whisper's own figures (checked
@@ -522,9 +554,10 @@ def batch_options(options: dict, tokenizer):
     )
 
 
-def split_at_turns(piece, window: Window) -> list[tuple[int, Segment]]:
-    """One Whisper segment (times in ``window``) as (channel, segment) pairs, cut by its words'
-    timestamps where the turn changes."""
+def split_at_turns(piece, window: Window) -> list[tuple[Piece, Segment]]:
+    """One Whisper segment (times in ``window``) as (piece, segment) pairs, cut by its words'
+    timestamps where the turn changes; the piece is the one the segment starts in (its channel,
+    its turn)."""
     groups: list[list] = []  # [(piece of the window, word), ...] per turn
     for word in piece.words or []:
         owner = window.piece_of(word.start, word.end)
@@ -544,8 +577,35 @@ def split_at_turns(piece, window: Window) -> list[tuple[int, Segment]]:
             text=normalize_spacing(to_chinese_punctuation(to_simplified(text))),
             confidence=round(math.exp(piece.avg_logprob), 3),
         )
-        segments.append((first.channel, segment))
+        segments.append((first, segment))
     return segments
+
+
+def prompt_pieces(prompt: str, least: int = 3) -> set[str]:
+    """Every run of at least ``least`` characters within one item of the prompt (a name or word,
+    items split at punctuation and spaces): what a reading holds that writes the prompt back."""
+    items = re.split(r"[\W_]+", prompt)
+    return {item[i:j] for item in items for i in range(len(item)) for j in range(i + least, len(item) + 1)}
+
+
+def held_pieces(said: Sequence[tuple[Piece, Segment]], pieces: set[str]) -> set[str]:
+    """The ``pieces`` that a turn's segments hold (compared without spaces and punctuation)."""
+    text = re.sub(r"[\W_]+", "", "".join(segment.text for _, segment in said))
+    return {p for p in pieces if p in text}
+
+
+def echoed_turns(
+    window: Window, reading: dict[int, list[tuple[Piece, Segment]]], pieces: set[str], shortest: float
+) -> dict[int, set[str]]:
+    """The turns of ``window`` with at most ``shortest`` s of speech whose reading holds pieces of
+    the prompt, with the pieces: a short reply is where Whisper writes the prompt back over
+    speech it barely hears (a turn that long can say a name, but an agent says it in a sentence)."""
+    echoed = {}
+    for turn, said in reading.items():
+        speech = sum(p.speech[1] - p.speech[0] for p in window.pieces if p.turn == turn)
+        if speech <= shortest and (held := held_pieces(said, pieces)):
+            echoed[turn] = held
+    return echoed
 
 
 def repair_homophones(segments: list[Segment], config: dict, call: Call | None = None) -> list[Segment]:

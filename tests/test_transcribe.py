@@ -311,7 +311,7 @@ def test_a_whisper_segment_across_turns_is_cut_there_each_part_on_its_speakers_c
         FakeWord(13.0, 13.4, "还"),
     ]
     segments = split_at_turns(FakePiece("你欠钱没钱今天还", words), window)
-    assert [(channel, s.speaker, s.text) for channel, s in segments] == [
+    assert [(piece.channel, s.speaker, s.text) for piece, s in segments] == [
         (0, "agent", "你欠钱"),
         (1, "customer", "没钱"),
         (0, "agent", "今天还"),
@@ -325,8 +325,8 @@ def test_a_whisper_segment_across_turns_is_cut_there_each_part_on_its_speakers_c
 
 def test_a_segment_within_one_turn_stays_whole():
     words = [FakeWord(0.5, 1.0, "喂"), FakeWord(1.0, 2.9, "您好"), FakeWord(4.0, 5.0, "我是")]
-    ((channel, segment),) = split_at_turns(FakePiece("喂您好我是", words), stereo())
-    assert (channel, segment.start, segment.end, segment.text) == (0, 0.5, 5.5, "喂您好我是")
+    ((piece, segment),) = split_at_turns(FakePiece("喂您好我是", words), stereo())
+    assert (piece.channel, segment.start, segment.end, segment.text) == (0, 0.5, 5.5, "喂您好我是")
 
 
 # --- the real model ----------------------------------------------------------------------------------
@@ -465,7 +465,7 @@ class FakeBatched:
         return [[] for _ in metadata]
 
 
-def fake_transcriber(monkeypatch, tmp_path, **settings):
+def fake_transcriber(monkeypatch, tmp_path, batched=None, **settings):
     import faster_whisper
     import faster_whisper.tokenizer
     import faster_whisper.transcribe
@@ -473,7 +473,7 @@ def fake_transcriber(monkeypatch, tmp_path, **settings):
     import pipeline.transcribe as transcribe
 
     monkeypatch.setattr(faster_whisper, "WhisperModel", lambda *args, **kwargs: FakeModel())
-    monkeypatch.setattr(faster_whisper, "BatchedInferencePipeline", FakeBatched)
+    monkeypatch.setattr(faster_whisper, "BatchedInferencePipeline", batched or FakeBatched)
     monkeypatch.setattr(faster_whisper.tokenizer, "Tokenizer", lambda *args, **kwargs: None)
     monkeypatch.setattr(faster_whisper.transcribe, "get_suppressed_tokens", lambda tokenizer, tokens: tokens)
     monkeypatch.setattr(transcribe, "resolve_model", lambda path: tmp_path)
@@ -525,6 +525,72 @@ def test_the_names_prompt_by_default_and_none_when_it_is_off(monkeypatch, tmp_pa
         stereo_call(), names=["安达商务咨询有限公司"]
     )
     assert FakeBatched.calls[0][1].initial_prompt is None
+
+
+class EchoBatched(FakeBatched):
+    """Hears the agent's 您好 (window 0.6-1.5 s) and the customer's reply (2.6-3.5 s: the
+    customer's region is laid after the agent's, at 2.5 s); with a prompt, Whisper writes the
+    prompt's name over the reply, without one it hears 是我."""
+
+    reply_at = 2.6
+
+    def forward(self, features, tokenizer, metadata, options):
+        FakeBatched.calls.append((features, options))
+        reply = "安达商务" if options.initial_prompt or options.hotwords else "是我"
+        words = [
+            {"start": 0.6, "end": 1.5, "word": "您好", "probability": 0.9},
+            {"start": self.reply_at, "end": self.reply_at + 0.9, "word": reply, "probability": 0.4},
+        ]
+        piece = {
+            "start": 0.0,
+            "end": 4.0,
+            "text": "您好" + reply,
+            "tokens": [],
+            "avg_logprob": -0.3,
+            "compression_ratio": 1.0,
+            "no_speech_prob": 0.01,
+            "words": words,
+        }
+        return [[piece] for _ in metadata]
+
+
+def heard_texts(segments):
+    return sorted((s.speaker, s.text) for s in segments)  # both regions start at 0.5 s on their channels
+
+
+@pytest.mark.parametrize("prompt", [{}, {"names_prompt": False, "hotwords": "安达商务咨询有限公司"}])
+def test_a_short_reply_that_writes_the_prompt_back_is_read_again_without_it(monkeypatch, tmp_path, prompt):
+    transcriber = fake_transcriber(monkeypatch, tmp_path, batched=EchoBatched, **prompt)
+    segments = transcriber.transcribe(stereo_call(), names=["安达商务咨询有限公司"])
+    assert heard_texts(segments) == [("agent", "您好"), ("customer", "是我")]
+    first, again = (options for _, options in FakeBatched.calls)
+    assert (first.initial_prompt or first.hotwords) and (again.initial_prompt, again.hotwords) == (None, None)
+
+
+def test_a_longer_turn_may_say_the_name_and_is_read_once(monkeypatch, tmp_path):
+    import pipeline.transcribe as transcribe
+
+    transcriber = fake_transcriber(monkeypatch, tmp_path, batched=EchoBatched)
+    monkeypatch.setattr(transcribe, "speech_regions", lambda samples, vad: [(0.5, 3.0)])  # 2.5 s a turn
+    monkeypatch.setattr(EchoBatched, "reply_at", 3.6)  # the customer's region laid at 3.5 s
+    segments = transcriber.transcribe(stereo_call(), names=["安达商务咨询有限公司"])
+    assert heard_texts(segments) == [("agent", "您好"), ("customer", "安达商务")]
+    assert len(FakeBatched.calls) == 1
+
+
+def test_no_second_reading_without_a_prompt_or_with_the_echo_check_off(monkeypatch, tmp_path):
+    for settings in ({"names_prompt": False}, {"prompt_echo_turn": 0.0}):
+        transcriber = fake_transcriber(monkeypatch, tmp_path, batched=EchoBatched, **settings)
+        transcriber.transcribe(stereo_call(), names=["安达商务咨询有限公司"])
+        assert len(FakeBatched.calls) == 1
+
+
+def test_prompt_pieces_are_runs_of_three_characters_or_more_within_one_name():
+    from pipeline.transcribe import prompt_pieces
+
+    pieces = prompt_pieces("安达商务咨询有限公司、华信银行。")
+    assert {"有限公司", "安达商", "华信银行", "信银行"} <= pieces
+    assert "公司" not in pieces and "司华信" not in pieces  # two characters; across two names
 
 
 def test_institutions_in_the_detection_settings_reach_the_transcription_settings():
