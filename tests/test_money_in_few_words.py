@@ -39,6 +39,9 @@ FLAGGED = [
     ("extra_fees", "明天交五百加急费，我给你走流程。"),
     ("extra_fees", "您先交三百块订金，名额给您留着。"),
     ("extra_fees", "先打一千过来作为调解金。"),
+    # ... a fee added on top of the debt, or paid along with it at the end
+    ("extra_fees", "本金六千，外加八百的委托处理费。"),
+    ("extra_fees", "建档费三百，结清时一起交。"),
 ]
 
 CLEAN = [
@@ -53,6 +56,7 @@ CLEAN = [
     # ... a case handed over, a code in the lender's app
     ("private_channel", "你的材料交给我们律师审核了。"),
     ("private_channel", "我们这边有个还款码在App首页。"),
+    ("private_channel", "让他把App上的还款码发给您就行。"),
     # illegal_funding: the debt's own mortgage loan, a dispute's name, a brand the call is made for
     ("illegal_funding", "您名下那笔房屋抵押贷款已经逾期两个月。"),
     ("illegal_funding", "我们中心专门调解民间借贷纠纷。"),
@@ -64,6 +68,7 @@ CLEAN = [
     ("illegal_funding", "借款是用您的名义借的，所以联系您。"),
     ("illegal_funding", "我们是想找一个您能接受的方案。"),  # by sound 接 is 借
     ("illegal_funding", "我是网贷平台的调解员。"),  # by sound 调解 is 调借
+    ("illegal_funding", "您在App里“我的贷款”那边直接还就行。"),  # by sound 直接 is 直借
     # extra_fees: a fee refunded, an appeal filed in the app, a fee denied
     ("extra_fees", "平台同意把服务费退回八百。"),
     ("extra_fees", "您可以在App里提交一个申诉。"),
