@@ -25,6 +25,11 @@ FLAGGED = [
     # ... a person's own wallet or card, by role or by name, after 财务 (by sound 务 is 唔, no negation)
     ("private_channel", "钱汇到我们客服个人微信上。"),
     ("private_channel", "用财务老陈个人的卡，工行的。"),
+    # ... someone of theirs by any title, this card, a collection point of theirs
+    ("private_channel", "钱汇到我们法务部王律师的卡上。"),
+    ("private_channel", "把钱交给我们镇上的联络员。"),
+    ("private_channel", "转到这个卡上，尾号三八。"),
+    ("private_channel", "街口有我们的代收点，拿现金去交。"),
     # illegal_funding: a lending platform, its entry or brand, a club, one loan from each
     ("illegal_funding", "实在不行就上那个借款平台申请一笔。"),
     ("illegal_funding", "手机里都有借钱的入口，点进去就行。"),
@@ -57,6 +62,8 @@ CLEAN = [
     ("private_channel", "你的材料交给我们律师审核了。"),
     ("private_channel", "我们这边有个还款码在App首页。"),
     ("private_channel", "让他把App上的还款码发给您就行。"),
+    ("private_channel", "交到我们律师的对公账户。"),
+    ("private_channel", "打这个卡背面的客服电话问问。"),
     # illegal_funding: the debt's own mortgage loan, a dispute's name, a brand the call is made for
     ("illegal_funding", "您名下那笔房屋抵押贷款已经逾期两个月。"),
     ("illegal_funding", "我们中心专门调解民间借贷纠纷。"),
