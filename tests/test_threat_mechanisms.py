@@ -669,3 +669,34 @@ def test_a_memo_an_address_and_the_listeners_act_are_no_threat(text):
 def test_someone_asked_for_at_the_workplace_by_name_is_no_threat():
     assert not threat_found("您好，我找你们车间的刘海涛，麻烦叫他接一下。")
     assert threat_found("再不还我就找你们公司的领导。")
+
+
+# --- eighth round: the insult owned, daring shamed, a kind, a face lost, menial work ------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "骂你又怎么样，欠了钱还有脸挂我电话。",  # the insult owned
+        "我骂你都算轻的，换别人早就不客气了。",
+        "拖了半年了，你还好意思跟我讲利息？",  # the debtor shamed for daring
+        "你们兄弟俩一个德行，借了钱就玩失踪。",  # a kind found in the debtor's kin
+        "一个大男人欠钱躲着，真是丢你们村的脸。",  # the home town's face lost
+        "这点钱都还不上，干脆回山里放羊去吧。",  # sent back to menial work
+        "你那张嘴说出来的话就是放屁。",
+    ],
+)
+def test_owned_insults_contempt_and_shame_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "真不好意思，上次是我把还款日期记错了。",  # an apology, not 还好意思
+        "同事那样跟您说话，丢我们公司的脸，我们已经处理了。",  # the agent's own firm's face
+        "我们审批的时候也会看申请人的品德行为和收入。",  # 品德行为 is no 德行
+    ],
+)
+def test_apologies_and_the_agents_own_face_are_no_insult(text):
+    assert not threat_found(text)
