@@ -678,7 +678,7 @@ def test_someone_asked_for_at_the_workplace_by_name_is_no_threat():
     "text",
     [
         "骂你又怎么样，欠了钱还有脸挂我电话。",  # the insult owned
-        "我骂你都算轻的，换别人早就不客气了。",
+        "我骂你都算轻的，你自己想想干的什么事。",
         "拖了半年了，你还好意思跟我讲利息？",  # the debtor shamed for daring
         "你们兄弟俩一个德行，借了钱就玩失踪。",  # a kind found in the debtor's kin
         "一个大男人欠钱躲着，真是丢你们村的脸。",  # the home town's face lost
@@ -699,4 +699,58 @@ def test_owned_insults_contempt_and_shame_fire(text):
     ],
 )
 def test_apologies_and_the_agents_own_face_are_no_insult(text):
+    assert not threat_found(text)
+
+
+# --- eighth round: places, numbers and sit-ins, the body, the debtor's people reached --------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你不开门是吧，那我们天天去你出租屋门口等你。",  # a place of the debtor's, someone awaited
+        "周六我们就去他那个小区的家门口等他。",
+        "你们不让他还钱，我们就派几个人上你家住两天。",  # numbers of people
+        "我们的人就在你店里坐着不走，看你生意怎么做。",  # a sit-in
+        "再躲着，我让人把你腿打折。",  # harm to the body said outright
+        "你不说他在哪，我们连你一起收拾。",  # the listener dealt with along with the debtor
+        "非要闹到大家都不好看吗？",
+    ],
+)
+def test_places_numbers_sit_ins_and_the_body_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这周再不还，我们就通知他老板。",  # a condition, then the debtor's people reached
+        "现在你表哥知道了，下一个就是你爸妈。",  # the next in line
+        "你不处理，你爸妈、你老婆都会知道。",  # the debtor's people told they will all know
+        "我把你的欠款发到你通信录上每个人手机上。",  # 通信录 said for 通讯录
+        "今天不到账，我们就给你孩子的班主任打个电话。",  # the child's teacher
+        "你再不还，我们每天都给你打。",
+        "我们会让村委会把你家的低保给停了。",  # the welfare the debtor lives on, cut
+        "他不露面，那我们只能联系她的公司了。",  # the only step left, whoever's workplace
+    ],
+)
+def test_the_debtors_people_and_livelihood_reached_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们外访的同事下周会去您家找您核实一下情况。",  # a lawful visit to verify
+        "您方便的话，我们去您店里找您当面签一下协议。",  # a visit by consent
+        "听说你上个月干活把手指头砸了，先好好养伤。",  # an injury told, not a harm threatened
+        "要不然你找他爸妈借一点，先把这期还上。",  # the listener sent to borrow
+        "你家里人都知道你在还款了吧？",  # a question
+        "你姐姐都知道了，她说会帮你劝劝。",  # what the family already knows
+        "下次您也可以让您家人帮您还。",
+        "你有空天天给你妈打个电话，她挺惦记你。",  # the listener's own calls
+        "以后您的低保补贴也不会受影响。",
+    ],
+)
+def test_lawful_visits_injuries_borrowing_and_questions_are_no_threat(text):
     assert not threat_found(text)
