@@ -754,3 +754,37 @@ def test_the_debtors_people_and_livelihood_reached_fire(text):
 )
 def test_lawful_visits_injuries_borrowing_and_questions_are_no_threat(text):
     assert not threat_found(text)
+
+
+# --- eighth round: the debtor's people and customers told, the daily round, harm veiled -------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你转告他，我们明天直接打给他爸妈。",  # the debtor's people called, said of the debtor
+        "今晚不到账，我就给你手机里所有好友发一遍截图。",  # all the contacts
+        "你不还，我就挨个私信你的老客户，说你欠钱跑路。",  # the debtor's customers told
+        "再拖，我们就去你直播间里刷屏。",  # the debtor's pages filled
+        "你每天几点出门几点回家，我们查得到。",  # the daily round known
+        "你老公在哪个仓库上班我们也都清楚。",
+        "下个月再不还，就不是打电话这么简单了。",  # harm veiled
+        "我们那边的小伙子脾气不太好，见了面我可管不住。",
+    ],
+)
+def test_people_customers_the_daily_round_and_veiled_harm_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "还款凭证拍照发到我们公众号的在线客服就行。",  # the agent's own page
+        "你爸妈那边我们不会打，你放心。",
+        "系统会自动给您所有联系人发提醒短信，这个我们拦不住。",  # a system's doing: exaggeration
+        "您家在哪个小区我们不清楚，您留个地址吧。",  # not known
+        "出了什么事您都可以先打我们客服电话。",
+    ],
+)
+def test_the_agents_own_page_denials_and_questions_are_no_threat(text):
+    assert not threat_found(text)
