@@ -669,3 +669,122 @@ def test_a_memo_an_address_and_the_listeners_act_are_no_threat(text):
 def test_someone_asked_for_at_the_workplace_by_name_is_no_threat():
     assert not threat_found("您好，我找你们车间的刘海涛，麻烦叫他接一下。")
     assert threat_found("再不还我就找你们公司的领导。")
+
+
+# --- eighth round: the insult owned, daring shamed, a kind, a face lost, menial work ------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "骂你又怎么样，欠了钱还有脸挂我电话。",  # the insult owned
+        "我骂你都算轻的，你自己想想干的什么事。",
+        "拖了半年了，你还好意思跟我讲利息？",  # the debtor shamed for daring
+        "你们兄弟俩一个德行，借了钱就玩失踪。",  # a kind found in the debtor's kin
+        "一个大男人欠钱躲着，真是丢你们村的脸。",  # the home town's face lost
+        "这点钱都还不上，干脆回山里放羊去吧。",  # sent back to menial work
+        "你那张嘴说出来的话就是放屁。",
+    ],
+)
+def test_owned_insults_contempt_and_shame_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "真不好意思，上次是我把还款日期记错了。",  # an apology, not 还好意思
+        "同事那样跟您说话，丢我们公司的脸，我们已经处理了。",  # the agent's own firm's face
+        "我们审批的时候也会看申请人的品德行为和收入。",  # 品德行为 is no 德行
+    ],
+)
+def test_apologies_and_the_agents_own_face_are_no_insult(text):
+    assert not threat_found(text)
+
+
+# --- eighth round: places, numbers and sit-ins, the body, the debtor's people reached --------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你不开门是吧，那我们天天去你出租屋门口等你。",  # a place of the debtor's, someone awaited
+        "周六我们就去他那个小区的家门口等他。",
+        "你们不让他还钱，我们就派几个人上你家住两天。",  # numbers of people
+        "我们的人就在你店里坐着不走，看你生意怎么做。",  # a sit-in
+        "再躲着，我让人把你腿打折。",  # harm to the body said outright
+        "你不说他在哪，我们连你一起收拾。",  # the listener dealt with along with the debtor
+        "非要闹到大家都不好看吗？",
+    ],
+)
+def test_places_numbers_sit_ins_and_the_body_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这周再不还，我们就通知他老板。",  # a condition, then the debtor's people reached
+        "现在你表哥知道了，下一个就是你爸妈。",  # the next in line
+        "你不处理，你爸妈、你老婆都会知道。",  # the debtor's people told they will all know
+        "我把你的欠款发到你通信录上每个人手机上。",  # 通信录 said for 通讯录
+        "今天不到账，我们就给你孩子的班主任打个电话。",  # the child's teacher
+        "你再不还，我们每天都给你打。",
+        "我们会让村委会把你家的低保给停了。",  # the welfare the debtor lives on, cut
+        "他不露面，那我们只能联系她的公司了。",  # the only step left, whoever's workplace
+    ],
+)
+def test_the_debtors_people_and_livelihood_reached_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们外访的同事下周会去您家找您核实一下情况。",  # a lawful visit to verify
+        "您方便的话，我们去您店里找您当面签一下协议。",  # a visit by consent
+        "听说你上个月干活把手指头砸了，先好好养伤。",  # an injury told, not a harm threatened
+        "要不然你找他爸妈借一点，先把这期还上。",  # the listener sent to borrow
+        "你家里人都知道你在还款了吧？",  # a question
+        "你姐姐都知道了，她说会帮你劝劝。",  # what the family already knows
+        "下次您也可以让您家人帮您还。",
+        "你有空天天给你妈打个电话，她挺惦记你。",  # the listener's own calls
+        "以后您的低保补贴也不会受影响。",
+    ],
+)
+def test_lawful_visits_injuries_borrowing_and_questions_are_no_threat(text):
+    assert not threat_found(text)
+
+
+# --- eighth round: the debtor's people and customers told, the daily round, harm veiled -------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你转告他，我们明天直接打给他爸妈。",  # the debtor's people called, said of the debtor
+        "今晚不到账，我就给你手机里所有好友发一遍截图。",  # all the contacts
+        "你不还，我就挨个私信你的老客户，说你欠钱跑路。",  # the debtor's customers told
+        "再拖，我们就去你直播间里刷屏。",  # the debtor's pages filled
+        "你每天几点出门几点回家，我们查得到。",  # the daily round known
+        "你老公在哪个仓库上班我们也都清楚。",
+        "下个月再不还，就不是打电话这么简单了。",  # harm veiled
+        "我们那边的小伙子脾气不太好，见了面我可管不住。",
+    ],
+)
+def test_people_customers_the_daily_round_and_veiled_harm_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "还款凭证拍照发到我们公众号的在线客服就行。",  # the agent's own page
+        "你爸妈那边我们不会打，你放心。",
+        "系统会自动给您所有联系人发提醒短信，这个我们拦不住。",  # a system's doing: exaggeration
+        "您家在哪个小区我们不清楚，您留个地址吧。",  # not known
+        "出了什么事您都可以先打我们客服电话。",
+    ],
+)
+def test_the_agents_own_page_denials_and_questions_are_no_threat(text):
+    assert not threat_found(text)
