@@ -22,7 +22,10 @@ The systems run one after another, alternated over ``--rounds`` (the machine is 
 each prints: audio seconds per wall second (decoding included, model loading not), CPU seconds,
 peak resident memory of its process tree (model loading included), CER per channel, domain-word
 recall, and how many segments span a turn of the other party. Ratios against ``plain`` are
-taken within each round.
+taken within each round. The plain loop decodes a window again, sampling at higher temperatures,
+when its beam loops or reads too unsure; a call where it does costs it 3-5 times as much, so a
+line per round says on how many calls it fell back, what they cost, and each system's CPU on the
+other calls (README, "Speed, accuracy and memory": the fallbacks are what set the spoken sets apart).
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ SYSTEMS = ("callqa", "plain", "batched")
 
 
 def _load(system: str, threads: int, batch_size: int):
-    """A function from an audio path to segment dicts, with the model loaded."""
+    """A function from an audio path to segment dicts, with the model loaded, and a dict in which
+    the plain loop counts its ``fallbacks``: windows decoded again at a higher temperature."""
     if system.startswith("callqa"):
         import yaml
 
@@ -62,7 +66,7 @@ def _load(system: str, threads: int, batch_size: int):
             # As the scan reads a file: block by block.
             return [s.__dict__ for _, heard in transcriber.transcribe_blocks(decode_blocks(path)) for s in heard]
 
-        return run
+        return run, {}
 
     from faster_whisper import BatchedInferencePipeline, WhisperModel, decode_audio
 
@@ -70,6 +74,17 @@ def _load(system: str, threads: int, batch_size: int):
 
     model = WhisperModel(str(resolve_model(None)), compute_type="int8", cpu_threads=threads, local_files_only=True)
     batched = BatchedInferencePipeline(model)
+    counts = {"fallbacks": 0}
+    decode = model.generate_with_fallback
+
+    def counted(*args):
+        # A window whose greedy beam loops or reads too unsure is sampled again at temperatures
+        # 0.2 ... 1.0, five hypotheses each: what makes some calls cost the plain loop 3-5 times more.
+        result = decode(*args)
+        counts["fallbacks"] += result[2] > 0
+        return result
+
+    model.generate_with_fallback = counted
 
     def run(path):
         segments = []
@@ -81,18 +96,26 @@ def _load(system: str, threads: int, batch_size: int):
             segments += [{"speaker": speaker, "start": p.start, "end": p.end, "text": p.text} for p in pieces]
         return segments
 
-    return run
+    return run, counts
 
 
 def run_one(system: str, paths: list[str], threads: int, batch_size: int) -> None:
-    run = _load(system, threads, batch_size)
-    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    run, counts = _load(system, threads, batch_size)
     wall = time.perf_counter()
-    heard = [run(path) for path in paths]
+    heard, calls = [], []
+    for path in paths:
+        cpu, fallbacks = _cpu(), counts.get("fallbacks", 0)
+        heard.append(run(path))
+        calls.append({"cpu": _cpu() - cpu, "fallbacks": counts.get("fallbacks", 0) - fallbacks})
     wall = time.perf_counter() - wall
-    after = resource.getrusage(resource.RUSAGE_SELF)
-    cpu_s = (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
-    print(json.dumps({"wall": wall, "cpu": cpu_s, "heard": heard}, ensure_ascii=False))
+    cpu_s = sum(call["cpu"] for call in calls)
+    print(json.dumps({"wall": wall, "cpu": cpu_s, "calls": calls, "heard": heard}, ensure_ascii=False))
+
+
+def _cpu() -> float:
+    """CPU seconds this process has spent, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 # --- the comparison --------------------------------------------------------------------------
@@ -198,6 +221,20 @@ def long_call(folder: Path, call: dict, minutes: int) -> Path:
     return path
 
 
+def fallback_account(results: dict) -> str:
+    """How much of the plain loop's CPU went to calls where it fell back to sampling, and each
+    system's CPU on the other calls: the ratio without the fallbacks' cost."""
+    plain = results["plain"]["calls"]
+    fell = [i for i, call in enumerate(plain) if call["fallbacks"]]
+    line = (
+        f"      plain loop fell back on {len(fell)} of {len(plain)} calls "
+        f"({sum(plain[i]['fallbacks'] for i in fell)} windows sampled again), {sum(plain[i]['cpu'] for i in fell):.0f} of its "
+        f"{results['plain']['cpu']:.0f} CPU s; CPU s on the other calls (the plain loop's over each):"
+    )
+    others = {name: sum(c["cpu"] for i, c in enumerate(r["calls"]) if i not in fell) for name, r in results.items()}
+    return line + "".join(f" {name} {cpu:.0f} ({others['plain'] / cpu:.2f}x)" for name, cpu in others.items())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="*", type=Path)
@@ -259,6 +296,8 @@ def main() -> None:
                 f"{r['peak_rss'] / 2**30:>7.2f} G {t.cer():>5.3f} {t.cer('agent'):>5.3f} "
                 f"{t.cer('customer'):>5.3f} {t.recall():>6.2f} {t.spanning:>4}/{t.segments:<4}  {ratio}"
             )
+        if "plain" in results:
+            print(fallback_account(results), flush=True)
         print(
             f"      domain words heard ({', '.join(systems)}): "
             + " | ".join(results[s]["tally"].recall_by_word() for s in systems),
