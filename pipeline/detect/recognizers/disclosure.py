@@ -147,11 +147,12 @@ class DisclosureRecognizer(Detector):
                 window, insisted = window[:at], True
                 break
             names = self._own_names(u, own, trade)
-            match = self.rules.poses_as_authority.search(u.text)
+            match = self.rules.poses_as_authority.search(u.sound)
             # a pose before any name of its own hides the institution (我是某某法院委托的…), a
-            # name said first does not (我这边是嘉禾银行和公安经侦的联合办公室)
-            if match and not any(end <= match.start("authority") for _, end in names):
-                posed = match.group(0)
+            # name said first does not (我这边是嘉禾银行和公安经侦的联合办公室), nor one the
+            # authority's word is part of (中原消费金融 sounds like 中院)
+            if match and not any(start <= match.start("authority") for start, _ in names):
+                posed = u.text[match.start() : match.end()]
                 break
             previous = view.utterances[u.index - 1] if u.index else None
             if names or self._named_by_customer(u, previous, given):
