@@ -302,6 +302,7 @@ def test_a_fake_office_that_names_the_lender_beside_it_hides_the_caller(introduc
         "我这里是贺州市金融纠纷调节中心的，受朗分期委托。",  # misheard: 调节 for 调解, matched by sound
         "我是法苑的，受朗分期委托联系您。",  # misheard: 法苑 for 法院
         "我这边是北海市互联网金融调解中心，你有笔借款转过来了。",  # a place and kinds: no name
+        "我们钦州金融纠纷调解中心的，受朗分期委托联系您。",  # 我们X的, without 是
     ],
 )
 def test_a_state_body_by_rank_office_or_place_is_a_pose(introduction):
@@ -314,6 +315,7 @@ def test_a_state_body_by_rank_office_or_place_is_a_pose(introduction):
         "我是中原消费金融的，跟您说个事。",  # 中原 sounds like 中院: the name holds it, no pose
         "我这边桂岭调解中心，受朗分期委托联系您。",  # a named centre, 是 left out
         "我是梧州市朗悦信息咨询公司的，跟您说个事。",  # a place in front of a name
+        "我是朗分期的，我们跟法院是联网的。",  # 我们 and a court after: no pose
     ],
 )
 def test_a_name_that_sounds_like_an_authority_or_sits_in_a_place_still_names(introduction):
