@@ -217,6 +217,17 @@ def test_wrong_number_is_owed_no_disclosure():
     assert findings_for(turns) == []
 
 
+def test_a_recycled_number_whose_owner_says_others_were_called_for_on_it_is_owed_nothing():
+    turns = [
+        ("a", "喂，请问是李娜吗？"),
+        ("c", "不是，我姓周。"),
+        ("a", "请问这个号码您用了多久？"),
+        ("c", "一年多了，以前总有人打电话找她。"),
+        ("a", "好的，抱歉打扰，我们把号码删掉。"),
+    ]
+    assert findings_for(turns) == []
+
+
 def test_debt_talk_after_the_phone_is_handed_to_the_debtor_is_not_a_leak():
     turns = THIRD_PARTY_OPEN + [
         ("c", "我是他老婆，你等一下，我叫他接电话。"),

@@ -292,6 +292,59 @@ def test_a_fake_office_that_names_the_lender_beside_it_hides_the_caller(introduc
     assert flagged(opening(introduction))
 
 
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我们是桂林中院的，你的借款纠纷要配合调查。",  # a court by its rank
+        "我是柳州市政府下属的，受朗分期委托联系您。",  # the lender named beside the pose
+        "这边是国家互联网借贷整治办的，你的情况报上来了。",
+        "我是东盟商贸城管委会的，有人反映你拖欠贷款。",
+        "我这里是贺州市金融纠纷调节中心的，受朗分期委托。",  # misheard: 调节 for 调解, matched by sound
+        "我是法苑的，受朗分期委托联系您。",  # misheard: 法苑 for 法院
+        "我这边是北海市互联网金融调解中心，你有笔借款转过来了。",  # a place and kinds: no name
+        "我们钦州金融纠纷调解中心的，受朗分期委托联系您。",  # 我们X的, without 是
+    ],
+)
+def test_a_state_body_by_rank_office_or_place_is_a_pose(introduction):
+    assert flagged(opening(introduction))
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我是中原消费金融的，跟您说个事。",  # 中原 sounds like 中院: the name holds it, no pose
+        "我这边桂岭调解中心，受朗分期委托联系您。",  # a named centre, 是 left out
+        "我是梧州市朗悦信息咨询公司的，跟您说个事。",  # a place in front of a name
+        "我是朗分期的，我们跟法院是联网的。",  # 我们 and a court after: no pose
+    ],
+)
+def test_a_name_that_sounds_like_an_authority_or_sits_in_a_place_still_names(introduction):
+    assert not flagged(opening(introduction))
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我是消金公司的，跟您说个事。",  # a suffix said alone is a kind
+        "我们这边是小额贷款的，跟您说个事。",
+        "我们上次见过的，我小邓啊。",  # talk, and a person
+        "就梧州这边的，跟您说个事。",
+        "我是城西街道综治办的，有人反映你欠款。",  # a street office
+    ],
+)
+def test_a_kind_talk_or_an_office_in_the_name_s_place_names_nobody(introduction):
+    assert flagged(opening(introduction))
+
+
+def test_a_lender_the_agent_tells_the_listener_to_borrow_from_is_not_the_callers():
+    turns = [
+        ("a", "喂，是邝家豪吗？"),
+        ("c", "是我。"),
+        ("a", "你那笔钱拖了两个月了，没钱就去借，借呗、美团借钱都能借，先把这个还了。"),
+    ]
+    assert flagged(turns)
+
+
 def test_a_lender_named_in_a_when_question_is_the_callers_not_the_one_asked_about():
     turns = [
         ("a", "喂，你在青岚借钱欠的那笔什么时候还？"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline.categories import category_table
 from pipeline.detect.lexicon_file import DIALOGUE_FILE
-from pipeline.detect.sound import SoundRegex, checked_regex
+from pipeline.detect.sound import SoundRegex, checked_regex, sound_text
 from pipeline.yamldoc import YamlDoc
 
 
@@ -44,7 +44,9 @@ class DialogueRules:
     kinds: list[str]  # bare kinds of institution and departments: a name made only of these is none
     brand_endings: list[str]  # kinds that after one character of its own make a brand (悦分期)
     not_name_parts: list[str]  # a candidate name holding one of these is talk, not a name
-    poses_as_authority: re.Pattern  # the agent introduces themselves as a court, the police...; group `authority`
+    poses_as_authority: (
+        re.Pattern
+    )  # by sound: the agent introduces themselves as a court, the police...; group `authority`
     filler: re.Pattern
     asks_who_calls: SoundRegex  # the listener asks who is calling (你哪位, 你是哪里的)
     not_debtor: SoundRegex
@@ -213,7 +215,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         if regex and "authority" not in regex.groupindex:
             doc.problem(("disclosure", "poses_as_authority"), "needs a group (?P<authority>...) around the authority")
         elif regex:
-            poses_as_authority = regex
+            poses_as_authority = re.compile(sound_text(regex.pattern))
 
     reveals = []
     for i, raw in enumerate(third.get("reveals") or []):

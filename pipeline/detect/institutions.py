@@ -11,6 +11,8 @@ from pipeline.detect.view import Utterance
 
 NAME_ENDS = re.compile(f"[和与及跟、的{CLAUSE_BREAKS}]")  # where a name said after a suffix ends
 LEADING_I = re.compile(r"(?:我们|我)(?!是|们)")
+# a place in front of a name (广西壮族自治区金融调解中心, 汕头市金融工作局): where a body sits, not which one
+PLACE = re.compile(r"^[^，。？！,.?!\s]{1,6}?(?:自治区|省|市|区|县|州)")
 
 
 class InstitutionFinder:
@@ -41,8 +43,9 @@ class InstitutionFinder:
         self.not_names = rules.not_names
         self.not_institutions = rules.not_institutions
         self.introductions = rules.introductions
-        # what kind of business a company is (商务, 信息咨询) is a kind too: 我是咨询公司的 names nobody
-        kinds = sorted({*rules.kinds, *rules.business_words}, key=len, reverse=True)
+        # what kind of business a company is (商务, 信息咨询) is a kind too: 我是咨询公司的 names
+        # nobody, and so is a suffix said alone (我是小贷公司的)
+        kinds = sorted({*rules.kinds, *rules.business_words, *suffix_words(rules)}, key=len, reverse=True)
         self.kinds = re.compile("|".join(re.escape(k) for k in kinds) or r"(?!x)x")
         endings = "|".join(re.escape(w) for w in rules.brand_endings) or r"(?!x)x"
         self.one_character_brand = re.compile(f"[^{CLAUSE_BREAKS}](?:{endings})")
@@ -110,12 +113,13 @@ class InstitutionFinder:
 
     def introduced_name(self, name: str) -> bool:
         """Whether what an introduction puts in the name's place is a name: not a bare kind of
-        institution (平台风控部, 深圳公司, 咨询公司), not talk (负责你这个案子), not an authority."""
+        institution (平台风控部, 深圳公司, 咨询公司) with a place or none (滇池区金融), not talk (负责你这个案子),
+        not an authority."""
         if name in self.not_names or any(part in name for part in self.not_name_parts):
             return False
         if any(word in name for word in self.not_institutions):
             return False
-        rest = self.kinds.sub("", name)
+        rest = self.kinds.sub("", PLACE.sub("", name))
         # one character of its own before a kind that brands end in is a brand (悦分期, 好分期平台)
         return len(rest) >= 2 or (len(rest) == 1 and self.one_character_brand.match(name) is not None)
 

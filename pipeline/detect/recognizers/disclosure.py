@@ -25,6 +25,8 @@ INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quo
 # question (速享花贷后，是易军吗 names the caller's), and 什么, 怎么 ask nothing of it (你在优品借欠的
 # 一万一什么时候还)
 ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s是]{0,6}(?:[吗嘛]|(?<![什怎那这多])么)")
+# after a name: where the agent tells the listener to borrow (京东金条、美团都能借), another lender
+BORROW_THERE = re.compile(r"[^，。？！,.?!\s]{0,6}?(?:都能借|都可以借|能借|可以借|去借|借点|借一点|借出来|套出来|套现)")
 CUSTOMER_NAMES = re.compile(r"(?:你|您)(?:们)?(?:是)?(?P<name>[^，。？！,.?!\s的你您]{2,8})的")  # 你是锦官城的小李吧
 AFFIRMS = re.compile(r"^(?:喂|嗯|啊|哎|诶)?[，,\s]*(?:对+|是的|是啊|是|没错|对的|嗯)(?:[，。！,.!、\s對对]|是我|$)")
 
@@ -104,14 +106,15 @@ class DisclosureRecognizer(Detector):
         return bool(self.finder.spans(before, extra)) or any(self.finder.introduced_name(n) for n in named)
 
     def _own_names(self, u: Utterance, extra: list[str], trade: str | None = None) -> list[tuple[int, int]]:
-        """Names the agent gives as its own: not the company it asks for (是华腾科技吗). The
+        """Names the agent gives as its own: not the company it asks for (是华腾科技吗) nor one it
+        tells the listener to borrow from (美团都能借). The
         agency's trade name (有米 of 深圳有米信息技术有限公司) counts as written, or as heard
         before a homophone repair took it for a word (你的花橙借条 repaired to 你的话橙借条): two
         characters by sound would be too many words."""
         spans = self.finder.spans(u, extra)
         if trade:
             spans += [m.span() for text in (u.text, u.unrepaired) for m in re.finditer(re.escape(trade), text)]
-        return [span for span in spans if not ASKED_ABOUT.match(u.text, span[1])]
+        return [span for span in spans if not any(r.match(u.text, span[1]) for r in (ASKED_ABOUT, BORROW_THERE))]
 
     def _asked_who_calls(self, view: CallView, agent: Utterance) -> bool:
         """The listener asked who is calling (你哪位, 你是哪里的) since the agent's previous turn.
@@ -147,11 +150,12 @@ class DisclosureRecognizer(Detector):
                 window, insisted = window[:at], True
                 break
             names = self._own_names(u, own, trade)
-            match = self.rules.poses_as_authority.search(u.text)
+            match = self.rules.poses_as_authority.search(u.sound)
             # a pose before any name of its own hides the institution (我是某某法院委托的…), a
-            # name said first does not (我这边是嘉禾银行和公安经侦的联合办公室)
-            if match and not any(end <= match.start("authority") for _, end in names):
-                posed = match.group(0)
+            # name said first does not (我这边是嘉禾银行和公安经侦的联合办公室), nor one the
+            # authority's word is part of (中原消费金融 sounds like 中院)
+            if match and not any(start <= match.start("authority") for start, _ in names):
+                posed = u.text[match.start() : match.end()]
                 break
             previous = view.utterances[u.index - 1] if u.index else None
             if names or self._named_by_customer(u, previous, given):
