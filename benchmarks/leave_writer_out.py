@@ -11,7 +11,7 @@ the model to a temporary folder, and runs detection with it on the left-out writ
 With --model it trains nothing: that model file scores the --writers named (writers it never
 read, such as ones added after it was trained). With --card-thresholds each fold fits one model
 and flags at the shipped model card's thresholds instead of choosing its own on nested
-cross-validation: one fit per tune writer (sixteen) instead of one per pair of writers (256), the
+cross-validation: one fit per tune writer (22) instead of one per pair of writers (484), the
 figure to iterate with (on eight writers the nested folds chose the same floor of 0.5 for threat
 and exaggeration). These fits are the ones `callqa train` makes for its own cross-validation.
 Whatever the model file says, the settings in force (callqa.yaml, then CALLQA_CONFIG) win where
