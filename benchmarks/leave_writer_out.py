@@ -11,7 +11,7 @@ the model to a temporary folder, and runs detection with it on the left-out writ
 With --model it trains nothing: that model file scores the --writers named (writers it never
 read, such as ones added after it was trained). With --card-thresholds each fold fits one model
 and flags at the shipped model card's thresholds instead of choosing its own on nested
-cross-validation: one fit per tune writer (sixteen) instead of one per pair of writers (256), the
+cross-validation: one fit per tune writer (22) instead of one per pair of writers (484), the
 figure to iterate with (on eight writers the nested folds chose the same floor of 0.5 for threat
 and exaggeration). These fits are the ones `callqa train` makes for its own cross-validation.
 Whatever the model file says, the settings in force (callqa.yaml, then CALLQA_CONFIG) win where
@@ -28,6 +28,12 @@ per category, the labelled calls they gain and the unlabelled calls they add, wi
 category's F1 with and without them and at higher alone thresholds (a scratch settings file
 with lower alone thresholds shows the trade below the ones in force).
 
+--folds K holds out K groups of writers in turn instead of one writer (scikit-learn's
+`GroupKFold`, writers shuffled by --seed): K fits instead of one per writer, the figure to measure
+with on a busy machine. --not-trained-on WRITER... leaves those writers out of every fold's
+training (they are still scored): with the writers who joined tune last, the same held-out
+writers scored by a model trained as before they joined and by one trained with them.
+
 --fold-models DIR keeps each fold's model in DIR, named by a fingerprint of its training rows
 and seed, and reuses it on the next run: a change of lexicons or rules is measured
 without refitting. --errors CATEGORY lists that category's false alarms (the call's findings of
@@ -43,6 +49,8 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+
+from sklearn.model_selection import GroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -166,6 +174,14 @@ def rounded(thresholds: dict[str, float]) -> str:
     return ", ".join(f"{c} {thresholds[c]:.3f}" for c in MODEL_CATEGORIES if c in thresholds)
 
 
+def held_out_together(writers: list[str], folds: int | None, seed: int) -> dict[str, set[str]]:
+    """Per writer, the writers held out with it: itself alone, or its group of ``folds``."""
+    if not folds:
+        return {w: {w} for w in writers}
+    split = GroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(writers, groups=writers)
+    return {writers[i]: {writers[j] for j in held} for _, held in split for i in held}
+
+
 def fold_model(corpus, others: list[Utterance], card: TrainedClassifier | None, seed: int, folder: Path) -> Path:
     """The model trained without one writer, read from ``folder`` when a run with the same rows and
     seed left it there (with ``card`` the thresholds come from the settings, not the file)."""
@@ -190,12 +206,18 @@ def main() -> None:
     parser.add_argument(
         "--card-thresholds", type=Path, metavar="MODEL", help="each fold flags at this model file's thresholds"
     )
+    parser.add_argument("--folds", type=int, metavar="K", help="hold out K groups of writers, not one writer")
+    parser.add_argument("--not-trained-on", nargs="+", default=[], metavar="WRITER", help="scored, never trained on")
     parser.add_argument("--fold-models", type=Path, metavar="DIR", help="keep and reuse the fold models here")
     parser.add_argument("--errors", metavar="CATEGORY", help="list this category's false alarms and misses")
     args = parser.parse_args()
     files = sorted(WRITERS_DIR.glob("*.jsonl"))
     natural = {path.stem: read_call_utterances(path) for path in files}
     scored = [path for path in files if not args.writers or path.stem in args.writers]
+    held_out = held_out_together(sorted(natural), args.folds, args.seed)
+    if args.folds:
+        groups = sorted({tuple(sorted(g)) for g in held_out.values()})
+        print("folds: " + "; ".join(" ".join(g) for g in groups))
     corpus = None if args.model else read_corpus()
     card = load(args.card_thresholds) if args.card_thresholds else None
     settings = load_config()  # callqa.yaml, then CALLQA_CONFIG: its classifier thresholds win over any file's
@@ -213,7 +235,8 @@ def main() -> None:
                 model_path = args.model
                 model = load(model_path)
             else:
-                others = [row for writer, rows in natural.items() if writer != path.stem for row in rows]
+                unread = held_out[path.stem] | set(args.not_trained_on)
+                others = [row for writer, rows in natural.items() if writer not in unread for row in rows]
                 keep = args.fold_models or Path(folder)
                 keep.mkdir(parents=True, exist_ok=True)
                 model_path = fold_model(corpus, others, card, args.seed, keep)
@@ -256,6 +279,10 @@ def main() -> None:
                 total.tp, total.fp, total.fn = total.tp + counts.tp, total.fp + counts.fp, total.fn + counts.fn
     all_writers = Evaluation(calls=calls, per_category=pooled)
     how = f"scored by {args.model}" if args.model else "each scored by a model trained without its writer"
+    if args.folds and not args.model:
+        how += f" and the others of its fold ({args.folds} folds over the writers, seed {args.seed})"
+    if args.not_trained_on and not args.model:
+        how += f", nor {', '.join(args.not_trained_on)}"
     if card:
         how += f", at the thresholds of {args.card_thresholds}"
     print(f"\n{len(scored)} writers ({', '.join(p.stem for p in scored)}), {calls} calls, {how}")

@@ -1,7 +1,7 @@
 """benchmarks/leave_writer_out.py: the thresholds it runs with and the trade it prints for
 findings of the classifier alone."""
 
-from benchmarks.leave_writer_out import AloneCounts, in_force
+from benchmarks.leave_writer_out import AloneCounts, held_out_together, in_force
 from pipeline.learn.evaluate import Counts
 
 
@@ -21,3 +21,17 @@ def test_the_trade_shows_what_a_higher_alone_threshold_keeps(capsys):
     assert ["exaggeration", "0.600", "2", "2", "0.909", "0.889"] in rows  # F1 without them: tp 8 fp 0 fn 2
     assert ["0.700", "1", "1", "0.900"] in rows  # tp 9 fp 1 fn 1
     assert ["0.900", "1", "0", "0.947"] in rows  # tp 9 fp 0 fn 1
+
+
+def test_grouped_folds_hold_out_every_writer_once_with_the_same_groups_for_a_seed():
+    writers = [f"w{i}" for i in range(1, 12)]
+    held_out = held_out_together(writers, 4, seed=0)
+    groups = {frozenset(g) for g in held_out.values()}
+    assert len(groups) == 4
+    assert sorted(w for g in groups for w in g) == sorted(writers)  # each writer in exactly one group
+    assert all(w in held_out[w] for w in writers)
+    assert held_out == held_out_together(writers, 4, seed=0)
+
+
+def test_without_folds_each_writer_is_held_out_alone():
+    assert held_out_together(["w1", "w2", "w3"], None, seed=0) == {"w1": {"w1"}, "w2": {"w2"}, "w3": {"w3"}}
