@@ -1019,3 +1019,21 @@ def test_on_a_mono_recording_the_debtor_who_took_the_phone_says_yes_run_into_the
     view = default_registry().preparer.view(make_call(turns))
     told = [u.index for u in view.utterances if "逾期" in u.text]
     assert told and view.listening.hearings[told[0]].confirmed
+
+
+def test_a_bare_relation_says_who_the_listener_is_only_as_the_whole_answer_not_as_an_address():
+    # 同事。 / 他妈 answers who they are; 姐，… or a bare 师傅。 calls the agent by a title
+    for answer, third in (
+        ("同事。", True),
+        ("他妈。", True),
+        ("我是他表哥", True),
+        ("姐，我下周一定还。", False),
+        ("师傅。", False),
+        ("老板，宽限几天行不行？", False),
+    ):
+        turns = [
+            ("a", "喂，你好，恒达消费金融的，请问是郑家豪吗？"),
+            ("c", answer),
+            ("a", "这笔分期逾期二十天了，欠款四千五，这周五之前先还两千。"),
+        ]
+        assert (segments(turns, LEAK) == [2]) is third, answer
