@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.calls import Call
-from pipeline.detect.dialogue_file import DialogueRules
+from pipeline.detect.dialogue_file import DialogueRules, Reveal
 from pipeline.detect.sound import CLAUSE_BREAKS, sentence_bounds, sound_spellings, sound_text
 from pipeline.detect.view import Utterance
 
@@ -249,6 +249,17 @@ def unsaid(text: str, start: int, end: int, rules: DialogueRules) -> bool:
     recognition left unpunctuated (你不用知道我是谁你那个贷款还不还) does not reach it."""
     clause = max((text.rfind(ch, 0, start) for ch in CLAUSE_BREAKS), default=-1) + 1
     return bool(rules.unsaid.search(text[max(clause, start - UNSAID_REACH) : end]))
+
+
+def details_told(text: str, rules: DialogueRules) -> list[tuple[Reveal, re.Match]]:
+    """Each debt detail ``text`` tells: a ``reveals`` rule and its first match, unless denied
+    just before it (``unsaid``)."""
+    return [
+        (r, m)
+        for r in rules.reveals
+        for m in [r.regex.search(text)]
+        if m and not unsaid(text, m.start(), m.end(), rules)
+    ]
 
 
 def declined_blanked(text: str, rules: DialogueRules) -> str:

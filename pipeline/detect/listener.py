@@ -144,9 +144,7 @@ class _CallReading:
         if self.third is None and not self.confirmed and self._agent_confirms(u):
             self._confirm()
         elif self.third is not None and (
-            self.rules.agent_verified.span(u.heard)
-            or self._yes_run_in(u)
-            and any(self.rules.asks_the_debtor.search(a.mandarin) for a in self.asked)
+            self.rules.agent_verified.span(u.heard) or self._yes_run_in(u) and self._asked_for_the_debtor()
         ):
             # the one who took the phone was checked (身份证后四位 … 核实无误), or said yes to 本人吗
             self.third = None
@@ -210,7 +208,7 @@ class _CallReading:
         someone else, confirm nothing (我不是邵师傅，我是乘客)."""
         if self.rules.is_debtor.span(u.heard):
             return True
-        if ID_DIGITS.search(u.mandarin) and any(self.rules.asks_the_debtor.search(a.mandarin) for a in self.asked):
+        if ID_DIGITS.search(u.mandarin) and self._asked_for_the_debtor():
             return True
         question = self._asked()
         span = self.rules.confirms.span(u.heard)
@@ -243,13 +241,17 @@ class _CallReading:
             return text[:start] + word + text[end:]
         return None
 
+    def _asked_for_the_debtor(self) -> bool:
+        """The agent asked since the listener spoke for the debtor himself (本人吗, 身份证后四位是…吗)."""
+        return any(self.rules.asks_the_debtor.search(a.mandarin) for a in self.asked)
+
     def _takes_over(self, u: Utterance) -> bool:
         """The debtor has taken the phone from a third party: the listener speaks as the debtor, gives
         a name the agent asked for (喂，我是唐俊), or says yes when the agent asks for the debtor
         himself (请问是吴俊熙本人吗 / 是啊)."""
         if self.rules.is_debtor.span(u.heard) or self._names_the_sought(u):
             return True
-        return any(self.rules.asks_the_debtor.search(a.mandarin) for a in self.asked) and self._confirms(u)
+        return self._asked_for_the_debtor() and self._confirms(u)
 
     def _new_voice(self, u: Utterance) -> bool:
         """The phone may have changed hands: a second customer turn in a row (老婆，你讲讲 / 喂，我是他老婆),

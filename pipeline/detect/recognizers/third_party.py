@@ -11,7 +11,7 @@ from pipeline.detect.institutions import (
     call_names,
     declined_blanked,
     details_blanked,
-    unsaid,
+    details_told,
 )
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import LexiconSettings
@@ -97,10 +97,7 @@ class ThirdPartyRecognizer(Detector):
                 names = call_names(view, self.finder, self.rules)
             text = declined_blanked(details_blanked(u, self.finder, self.rules, names, hearing.after), self.rules)
             reveals = [
-                (r.score, sentence("detail", label=r.label, said=m.group(0)))
-                for r in self.rules.reveals
-                for m in [r.regex.search(text)]
-                if m and not unsaid(text, m.start(), m.end(), self.rules)
+                (r.score, sentence("detail", label=r.label, said=m.group(0))) for r, m in details_told(text, self.rules)
             ]
             if reveals:
                 cue = sentence(f"third_party.{why.kind}", at=why.utterance.segment.start, said=why.said)

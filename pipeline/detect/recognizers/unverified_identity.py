@@ -12,7 +12,7 @@ from pipeline.detect.institutions import (
     call_names,
     declined_blanked,
     details_blanked,
-    unsaid,
+    details_told,
 )
 from pipeline.detect.protocol_file import ProtocolCues
 from pipeline.detect.resources import Resources
@@ -77,12 +77,7 @@ class UnverifiedIdentityRecognizer(Detector):
                 names = call_names(view, self.finder, self.rules)
             text = declined_blanked(details_blanked(u, self.finder, self.rules, names), self.rules)
             text = blank(text, [m.span() for m in self.cues.not_details.finditer(text)])
-            told = [
-                (r.label, m.group(0))
-                for r in self.rules.reveals
-                for m in [r.regex.search(text)]
-                if m and not unsaid(text, m.start(), m.end(), self.rules)
-            ]
+            told = [(r.label, m.group(0)) for r, m in details_told(text, self.rules)]
             if told:
                 return [self._finding(view, u, told)]
         return []
