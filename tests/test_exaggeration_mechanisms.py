@@ -534,3 +534,17 @@ def test_new_consequences_and_proceedings_of_the_eighth_round(text):
 )
 def test_true_duties_denials_and_requests_of_the_eighth_round_are_clean(text):
     assert not flagged_said(text)
+
+
+# --- the ninth round: words heard as others, totals the contract makes --------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "工程款的事您可以找劳动仲裁，他们能帮您把钱追讨回来。",  # 追讨 (claim back) is no 追逃
+        "平台会先通过协商追讨，协商不成再考虑别的办法。",
+    ],
+)
+def test_everyday_words_heard_as_a_consequence_are_clean(text):
+    assert not flagged_said(text)
