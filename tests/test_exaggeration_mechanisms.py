@@ -548,3 +548,18 @@ def test_true_duties_denials_and_requests_of_the_eighth_round_are_clean(text):
 )
 def test_everyday_words_heard_as_a_consequence_are_clean(text):
     assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本金还差八千四，加上利息和逾期的罚息，一共九千一百出头。",  # the balance the contract makes
+        "您这笔现在算上罚息总共一万二千三，今天能先还一部分吗？",
+    ],
+)
+def test_a_balance_told_with_the_contracts_interest_is_clean(text):
+    assert not flagged_said(text)
+
+
+def test_a_balance_grown_by_charges_beyond_the_contract_is_inflated():
+    assert flagged_said("你本来借五千，现在加上违约金和催收费，已经一万三了。")
