@@ -563,3 +563,32 @@ def test_a_balance_told_with_the_contracts_interest_is_clean(text):
 
 def test_a_balance_grown_by_charges_beyond_the_contract_is_inflated():
     assert flagged_said("你本来借五千，现在加上违约金和催收费，已经一万三了。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "再拖下去，法院就来封你家的铺子。",  # a taking verb on whatever the debtor owns
+        "你圈里那几头猪，我们下礼拜就去拉走。",  # ... or on a date
+        "你老家村委会也会收到法院的通知。",  # the debt reported by a court, a lender, a system
+        "平台已经把你欠款的事报给你们学校了。",
+        "逾期超过一年就构成犯罪了。",  # unpaid debt called a crime, whoever's subject
+        "你这个情况涉嫌合同诈骗罪。",
+        "你是他儿子，他的账你就得替他还。",  # a duty to pay for the debtor said as fact
+    ],
+)
+def test_takings_reports_crimes_and_duties_in_new_words(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "判决生效以后，法院可以依法执行您的财产，现在还没到那一步。",  # lawful process
+        "只有以非法占有为目的恶意透支才构成犯罪，您这个是资金周转问题。",  # the statute's condition
+        "那你要不要帮他还？帮的话我把还款方式发给你。",  # asked, not claimed
+        "我们会按规定报送征信，不会通知您单位。",
+    ],
+)
+def test_lawful_takings_the_statute_and_questions_are_clean(text):
+    assert not flagged_said(text)
