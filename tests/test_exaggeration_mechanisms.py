@@ -592,3 +592,15 @@ def test_takings_reports_crimes_and_duties_in_new_words(text):
 )
 def test_lawful_takings_the_statute_and_questions_are_clean(text):
     assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the condition put after the consequence, in a line recognition left unpunctuated
+        "限制高消费那是法院列为失信被执行人以后才有的措施前提是判决了还不履行您现在不是这个情况",
+        "平台有权依法向法院起诉到时候由法院依法判决不是我们说了算",  # 起诉 + 到时候 is no 诉到
+    ],
+)
+def test_a_condition_said_after_the_consequence_is_lawful(text):
+    assert not flagged_said(text)
