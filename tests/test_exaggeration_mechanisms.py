@@ -604,3 +604,8 @@ def test_lawful_takings_the_statute_and_questions_are_clean(text):
 )
 def test_a_condition_said_after_the_consequence_is_lawful(text):
     assert not flagged_said(text)
+
+
+def test_a_debt_reported_to_the_speakers_office_claims_a_proceeding():
+    assert flagged_said("网贷公司把你的事报到我们局里了，你心里要有数。")
+    assert not flagged_said("您在APP上提交的申请也会转到我们这边审核。")  # a request routed, no report
