@@ -763,3 +763,60 @@ def test_a_block_is_read_up_to_the_speech_that_runs_over_its_end():
     assert held_over([[(1.0, 3.0), (8.0, 9.8)], [(7.0, 8.5)]], 10.0) == 8.0
     assert held_over([[(1.0, 3.0)], []], 10.0) == 10.0  # nothing runs over: the whole block
     assert held_over([[(0.0, 10.0)]], 10.0) == 10.0  # one long region: read it now
+
+
+class EncodingBatched(FakeBatched):
+    """Encodes each batch as faster-whisper's pipeline does, and reads the last window of a
+    greedy batch unsure (nothing heard) and the others sure."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def forward(self, features, tokenizer, metadata, options):
+        FakeBatched.calls.append((features, options, np.asarray(self.model.encode(features))))
+        sure = dict(text="", tokens=[], start=0.0, end=1.0, words=[], avg_logprob=-0.1)
+        sure.update(no_speech_prob=0.0, compression_ratio=1.0)
+        last = len(metadata) - 1
+        return [[] if i == last and options.beam_size == 1 else [sure] for i in range(len(metadata))]
+
+
+def test_greedy_first_reads_again_with_the_beam_only_the_unsure_windows_encoded_once(monkeypatch, tmp_path):
+    import ctranslate2
+
+    import pipeline.transcribe as transcribe
+
+    encoded = []
+
+    def encode(features):
+        encoded.append(len(features))
+        return ctranslate2.StorageView.from_array(np.arange(len(features), dtype=np.float32).reshape(-1, 1))
+
+    monkeypatch.setattr(FakeModel, "encode", staticmethod(encode), raising=False)
+    transcriber = fake_transcriber(monkeypatch, tmp_path, batched=EncodingBatched, greedy_first=True, beam_size=4)
+    # Three windows of 14-28 s (each channel's two regions), one batch; the last read again.
+    monkeypatch.setattr(transcribe, "speech_regions", lambda samples, vad: [(0.5, 15.0), (16.0, 30.0)])
+    audio = stereo_call()
+    channels = [(speaker, np.tile(samples, 3)) for speaker, samples in audio.channels]
+    transcriber.transcribe(dataclasses.replace(audio, channels=channels, duration=30.0))
+    (greedy, first, codes), (again, options, reused) = FakeBatched.calls[:2]
+    assert first.beam_size == 1 and options.beam_size == 4
+    assert len(greedy) == 3 and len(again) == 1
+    assert reused.tolist() == [[2.0]]  # the encoder's output for the last window, not read again
+    greedy_batches = [features for features, options, _ in FakeBatched.calls if options.beam_size == 1]
+    assert encoded == [len(features) for features in greedy_batches]  # (Whisper heard nothing: read again)
+
+
+def test_unsure_reading_is_each_of_its_signs(monkeypatch):
+    from pipeline.transcribe import unsure_reading
+
+    settings = TranscribeSettings(unsure_logprob=-0.5, unsure_word=0.2)
+    sure = {"avg_logprob": -0.2, "no_speech_prob": 0.1, "compression_ratio": 1.1, "words": [{"probability": 0.9}]}
+    assert not unsure_reading([sure], settings)
+    assert unsure_reading([], settings)
+    for change in (
+        {"avg_logprob": -0.6},
+        {"no_speech_prob": 0.7},
+        {"compression_ratio": 2.5},
+        {"words": [{"probability": 0.1}]},
+    ):
+        assert unsure_reading([{**sure, **change}], settings), change
