@@ -96,12 +96,6 @@ class TranscribeSettings:
     vad: bool = True
     batch_size: int = 8  # decode this many speech turns at once (faster-whisper's batched pipeline,
     # no temperature fallback); 0: one window at a time, with fallback
-    # Batched: read each window greedily first and again with ``beam_size`` only where the greedy
-    # reading is unsure (``unsure_reading``): its mean token log-probability under
-    # ``unsure_logprob``, a word under ``unsure_word`` probability, a loop, or probably no speech.
-    greedy_first: bool = False
-    unsure_logprob: float = -0.5
-    unsure_word: float = 0.0
     no_speech_prob_max: float = 0.6
     avg_logprob_min: float = -1.0
     compression_ratio_max: float = 2.4
@@ -424,40 +418,6 @@ class WhisperTranscriber:
             ]
         return self._decode_batched(audio, windows, options)
 
-    def _forward(self, features: np.ndarray, tokenizer, metadata: list[dict], options) -> list[list[dict]]:
-        """One batch through faster-whisper's batched pipeline; with ``greedy_first``, greedily,
-        and the windows whose greedy reading is unsure (``unsure_reading``) again with the beam."""
-        import ctranslate2
-
-        s = self.settings
-        self._batched.last_speech_timestamp = 0.0  # each window starts at 0
-        if not s.greedy_first:
-            return self._batched.forward(features, tokenizer, metadata, options)
-        # The encoder reads the batch once: the windows read again with the beam take their rows
-        # of its output (faster-whisper's pipeline encodes what it is given, so its model's
-        # ``encode`` is replaced for this batch).
-        encoded = []
-        encode = self._model.encode
-
-        def encode_once(batch):
-            if not encoded:
-                encoded.append(encode(batch))
-                return encoded[0]
-            return ctranslate2.StorageView.from_array(np.asarray(encoded[0])[unsure])
-
-        self._model.encode = encode_once
-        try:
-            outputs = self._batched.forward(features, tokenizer, metadata, dataclasses.replace(options, beam_size=1))
-            unsure = [i for i, output in enumerate(outputs) if unsure_reading(output, s)]
-            if unsure:
-                self._batched.last_speech_timestamp = 0.0
-                again = self._batched.forward(features[unsure], tokenizer, [metadata[i] for i in unsure], options)
-                for i, output in zip(unsure, again):
-                    outputs[i] = output
-        finally:
-            del self._model.encode
-        return outputs
-
     def _decode_batched(self, audio: Audio, windows: list[Window], options: dict) -> list[list]:
         """Windows decoded ``batch_size`` at a time, each batch's features padded only to its
         longest window instead of Whisper's 30 s: the encoder (CTranslate2 reads any length up
@@ -482,8 +442,10 @@ class WhisperTranscriber:
             features = [model.feature_extractor(clip)[..., :-1] for clip in clips]
             frames = encoder_frames(max(len(clip) for clip in clips) / SAMPLE_RATE)
             metadata = [{"offset": 0.0, "duration": len(clip) / SAMPLE_RATE} for clip in clips]
-            features = np.stack([pad_or_trim(f, frames) for f in features])
-            outputs = self._forward(features, tokenizer, metadata, whisper_options)
+            self._batched.last_speech_timestamp = 0.0  # each window starts at 0
+            outputs = self._batched.forward(
+                np.stack([pad_or_trim(f, frames) for f in features]), tokenizer, metadata, whisper_options
+            )
             for i, output in zip(batch, outputs):
                 heard[i] = [
                     WhisperSegment(
@@ -589,21 +551,6 @@ def batch_options(options: dict, tokenizer):
         clip_timestamps="0",
         hallucination_silence_threshold=None,
         hotwords=options["hotwords"],
-    )
-
-
-def unsure_reading(output: list[dict], settings: TranscribeSettings) -> bool:
-    """Whether a window's greedy reading (faster-whisper's batched segments) is worth reading
-    again with the beam: nothing read, a mean token log-probability under ``unsure_logprob``, a
-    word under ``unsure_word`` probability, a repetition loop, or Whisper's silence rule."""
-    if not output:
-        return True
-    words = [word for piece in output for word in piece.get("words") or []]
-    return (
-        output[0]["avg_logprob"] < settings.unsure_logprob
-        or any(word["probability"] < settings.unsure_word for word in words)
-        or any(piece["compression_ratio"] > settings.compression_ratio_max for piece in output)
-        or output[0]["no_speech_prob"] > settings.no_speech_prob_max
     )
 
 
