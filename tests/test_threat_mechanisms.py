@@ -788,3 +788,29 @@ def test_people_customers_the_daily_round_and_veiled_harm_fire(text):
 )
 def test_the_agents_own_page_denials_and_questions_are_no_threat(text):
     assert not threat_found(text)
+
+
+# --- 老赖 as a register, and the listener sent to borrow (ninth round) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "再拖下去，你的名字就要进老赖名单了，出门坐高铁都受限。",  # a register: exaggeration
+        "以后谁要跟你做生意，上网一查你是老赖，哪个还敢跟你合作？",  # a record looked up
+        "实在凑不出来，就找你们老板借一点，下个月从工资里扣。",  # borrowing from the boss
+    ],
+)
+def test_a_register_and_borrowing_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你这种人就是个老赖，还有脸跟我讲道理？",  # the insult itself still fires
+        "再不还，我们就找你老板，让他看看手下是什么人。",  # the workplace reached, not borrowed from
+    ],
+)
+def test_the_insult_and_the_boss_reached_still_fire(text):
+    assert threat_found(text)
