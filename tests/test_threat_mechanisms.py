@@ -814,3 +814,27 @@ def test_a_register_and_borrowing_are_no_threat(text):
 )
 def test_the_insult_and_the_boss_reached_still_fire(text):
     assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你跟他讲，再拖着不管，他那个店里以后不会太平。",  # the end of peace, said with 不会
+        "我们的人下礼拜就去工地找他，当面把账算清楚。",  # a bare workplace, with when
+        "他再躲，我们今天就到学校等他。",
+        "他要是一直不露面，你们家里人也都会被通知到。",  # the family reached, in the passive
+    ],
+)
+def test_peace_ended_a_dated_visit_and_the_passive_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你明天去单位找人事开个收入证明，我们好给你办分期。",  # the listener's errand
+        "我们不会让您家里不安宁的，就是提醒您按时还款。",  # denied
+    ],
+)
+def test_the_listeners_errand_and_a_denied_visit_are_no_threat(text):
+    assert not threat_found(text)
