@@ -838,3 +838,20 @@ def test_peace_ended_a_dated_visit_and_the_passive_fire(text):
 )
 def test_the_listeners_errand_and_a_denied_visit_are_no_threat(text):
     assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "材料寄到你户籍地，到时候整个小区都知道你被起诉了。",  # a lawsuit known: exaggeration
+        "下周法院的干警会到你单位了解情况。",  # an officer's visit: exaggeration
+        "前天我们的同事去您家了，您不在，邻居说您出去打工了。",  # a past visit reported
+        "您要是不方便转账，我们同事明天到您店里，现金当面交给他也行。",  # a visit to take payment
+    ],
+)
+def test_a_lawsuit_known_an_officer_a_past_visit_and_a_collection_visit_are_no_threat(text):
+    assert not threat_found(text)
+
+
+def test_a_visit_to_corner_the_debtor_still_fires():
+    assert threat_found("钱不到账，我们明天就到你店里堵你，看你还往哪躲。")
