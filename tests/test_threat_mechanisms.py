@@ -788,3 +788,70 @@ def test_people_customers_the_daily_round_and_veiled_harm_fire(text):
 )
 def test_the_agents_own_page_denials_and_questions_are_no_threat(text):
     assert not threat_found(text)
+
+
+# --- 老赖 as a register, and the listener sent to borrow (ninth round) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "再拖下去，你的名字就要进老赖名单了，出门坐高铁都受限。",  # a register: exaggeration
+        "以后谁要跟你做生意，上网一查你是老赖，哪个还敢跟你合作？",  # a record looked up
+        "实在凑不出来，就找你们老板借一点，下个月从工资里扣。",  # borrowing from the boss
+    ],
+)
+def test_a_register_and_borrowing_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你这种人就是个老赖，还有脸跟我讲道理？",  # the insult itself still fires
+        "再不还，我们就找你老板，让他看看手下是什么人。",  # the workplace reached, not borrowed from
+    ],
+)
+def test_the_insult_and_the_boss_reached_still_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你跟他讲，再拖着不管，他那个店里以后不会太平。",  # the end of peace, said with 不会
+        "我们的人下礼拜就去工地找他，当面把账算清楚。",  # a bare workplace, with when
+        "他再躲，我们今天就到学校等他。",
+        "他要是一直不露面，你们家里人也都会被通知到。",  # the family reached, in the passive
+    ],
+)
+def test_peace_ended_a_dated_visit_and_the_passive_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你明天去单位找人事开个收入证明，我们好给你办分期。",  # the listener's errand
+        "我们不会让您家里不安宁的，就是提醒您按时还款。",  # denied
+    ],
+)
+def test_the_listeners_errand_and_a_denied_visit_are_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "材料寄到你户籍地，到时候整个小区都知道你被起诉了。",  # a lawsuit known: exaggeration
+        "下周法院的干警会到你单位了解情况。",  # an officer's visit: exaggeration
+        "前天我们的同事去您家了，您不在，邻居说您出去打工了。",  # a past visit reported
+        "您要是不方便转账，我们同事明天到您店里，现金当面交给他也行。",  # a visit to take payment
+    ],
+)
+def test_a_lawsuit_known_an_officer_a_past_visit_and_a_collection_visit_are_no_threat(text):
+    assert not threat_found(text)
+
+
+def test_a_visit_to_corner_the_debtor_still_fires():
+    assert threat_found("钱不到账，我们明天就到你店里堵你，看你还往哪躲。")
