@@ -156,3 +156,21 @@ def test_a_rule_can_refuse_matching_by_sound(tmp_path):
     [lexicon] = load_category_lexicons(tmp_path, category_table())
     loose, strict = lexicon.rules
     assert loose.sound_regex is not None and strict.sound_regex is None
+
+
+@pytest.mark.parametrize(
+    "category, text",
+    [
+        # a sum or a date before the act is no misheard negation (五 sounds like 唔, 七 like 期)
+        ("private_channel", "你今天把两千五打到我老婆卡上。"),
+        ("private_channel", "下个月十五号发了工资，直接微信转给我。"),
+        ("private_channel", "周五把这一千五转到我个人支付宝。"),
+    ],
+)
+def test_a_numeral_before_the_act_is_read_as_written(category, text):
+    assert category in money(text)
+
+
+def test_a_negation_cue_is_still_heard_by_sound():
+    assert money("千万不要转到任何个人账户，唔好信。") == set()
+    assert money("你唔好转去个人账户，只认对公。") == set()

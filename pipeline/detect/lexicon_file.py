@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.categories import CATEGORY_FILE, SEVERITIES, CategoryTable
-from pipeline.detect.sound import checked_regex, sound_text
+from pipeline.detect.sound import checked_regex, cue_sound_text, sound_text
 from pipeline.patterns import compiled
 from pipeline.yamldoc import LexiconError, YamlDoc
 
@@ -75,11 +75,11 @@ class CancelCue:
     def __post_init__(self):
         self.spelt = {
             False: (self.cues, self.unless),
-            True: ([sound_text(c) for c in self.cues], [sound_text(u) for u in self.unless]),
+            True: ([cue_sound_text(c) for c in self.cues], [cue_sound_text(u) for u in self.unless]),
         }
 
     def found_in(self, window: str, by_sound: bool = False) -> str | None:
-        """The cue in ``window`` (both spelt by sound when ``by_sound``)."""
+        """The cue in ``window`` (both spelt by sound when ``by_sound``: ``window`` by ``cue_sound_text``)."""
         cues, _ = self.spelt[by_sound]
         window = self.without_exceptions(window, by_sound)
         return next((self.cues[i] for i, cue in enumerate(cues) if cue in window), None)
