@@ -174,3 +174,31 @@ def test_a_numeral_before_the_act_is_read_as_written(category, text):
 def test_a_negation_cue_is_still_heard_by_sound():
     assert money("千万不要转到任何个人账户，唔好信。") == set()
     assert money("你唔好转去个人账户，只认对公。") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "钱不够就赶紧去借，手机上借款的APP一大堆，点一个就下款。",
+        "那你就去借，网上能借的地方多得是。",
+        "你就去借呗，村里信用社不是能贷吗？",
+    ],
+)
+def test_borrowing_urged_with_credit_named_is_found(text):
+    assert "illegal_funding" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # borrowing urged from no lender: family and friends are the debtor's own business
+        "那你就去借，你那些表兄弟一人凑个几百，也就够了。",
+        "实在没有就赶紧去借，周末之前给我个准话。",
+        # the debt's own history, the lender's brand holding a product word
+        "您在乐家白条借的那笔八千，已经逾期四十天了。",
+        # a warning inside a sentence that began with a suggestion
+        "要不这样，我真不建议您为了还我们去借网贷，先还一部分。",
+    ],
+)
+def test_borrowing_without_a_lender_or_warned_against_stays_clean(text):
+    assert "illegal_funding" not in money(text)
