@@ -202,3 +202,33 @@ def test_borrowing_urged_with_credit_named_is_found(text):
 )
 def test_borrowing_without_a_lender_or_warned_against_stays_clean(text):
     assert "illegal_funding" not in money(text)
+
+
+def funding_after(customer, agent):
+    turns = OPENING + [("c", customer), ("a", agent), ("c", "我再想想。")]
+    return "illegal_funding" in {f.category for f in findings_for(turns, config=rules_only())}
+
+
+@pytest.mark.parametrize(
+    "customer, agent",
+    [
+        ("那台电动车是我表哥的，我就骑骑。", "骑都骑了，先卖了换钱，你表哥那边慢慢说。"),
+        ("这些货是东家的，不是我的。", "东家又不天天点货，拿去卖个几千，先把这边平了。"),
+        ("那房子是租的，家电都是房东的。", "你就说是你自己的，冰箱电视拉去二手市场出手。"),
+    ],
+)
+def test_a_sale_urged_after_the_customer_said_it_is_not_theirs_is_found(customer, agent):
+    assert funding_after(customer, agent)
+
+
+@pytest.mark.parametrize(
+    "customer, agent",
+    [
+        # the thing is the debtor's own: selling it is their business
+        ("车是我自己的，去年全款买的。", "那您考虑一下先卖了，把欠款结清。"),
+        # the owner named, but nothing urged
+        ("那是我爸的房子。", "明白，那房子的事跟这笔欠款没关系。"),
+    ],
+)
+def test_a_sale_of_the_debtors_own_or_nothing_urged_stays_clean(customer, agent):
+    assert not funding_after(customer, agent)

@@ -155,15 +155,18 @@ class LexiconRecognizer(Detector):
     def applies_to(self, utterance: Utterance) -> bool:
         return self.lexicon.speaker == "any" or utterance.role == self.lexicon.speaker
 
-    def hits(self, utterance: Utterance, agency: str = "", third_party: bool = False) -> list[Hit]:
+    def hits(self, utterance: Utterance, agency: str = "", third_party: bool = False, answered: str = "") -> list[Hit]:
         """Each rule's matches on the repaired text; a rule that finds nothing there is tried
         again with text and rule both spelt by sound (lower score). ``third_party``: the turn
-        was heard by someone known not to be the debtor (rules that say so do not apply)."""
+        was heard by someone known not to be the debtor (rules that say so do not apply);
+        ``answered``: the other party's turn just before (for rules with ``answers``)."""
         hits: list[Hit] = []
         if not self.any_rule.span(utterance.sound):
             return hits
         for rule in self.lexicon.rules:
             if third_party and not rule.to_third_party:
+                continue
+            if rule.answers is not None and not rule.answers.search(answered):
                 continue
             by_sound = False
             found = self._matches(rule, rule.regex, utterance.text, utterance, agency)
@@ -206,12 +209,15 @@ class LexiconRecognizer(Detector):
 
     def analyze(self, view: CallView) -> list[Result]:
         findings = []
-        for utterance in view.utterances:
+        last_turns: dict[str, tuple[int, str]] = {}  # each role's latest turn: its place and text
+        for i, utterance in enumerate(view.utterances):
+            answered = max((t for role, t in last_turns.items() if role != utterance.role), default=(-1, ""))[1]
+            last_turns[utterance.role] = (i, utterance.text)
             if not self.applies_to(utterance):
                 continue
             hearing = view.listening.hearings.get(utterance.index)
             third_party = hearing is not None and hearing.third_party is not None
-            hits = self.hits(utterance, view.call.agency or "", third_party)
+            hits = self.hits(utterance, view.call.agency or "", third_party, answered)
             if hits:
                 findings.append(self._finding(view, utterance, hits))
         return findings
