@@ -171,6 +171,19 @@ def test_a_numeral_before_the_act_is_read_as_written(category, text):
     assert category in money(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an account handed over in either word order, a case holder's account
+        "我待会报个卡号给您，您照着转。",
+        "这是承办人账户，钱到了案子就压下来。",
+        "三千块打到执行员卡上，今天就能撤。",
+    ],
+)
+def test_an_account_handed_over_or_a_case_holders_is_found(text):
+    assert "private_channel" in money(text)
+
+
 def test_a_negation_cue_is_still_heard_by_sound():
     assert money("千万不要转到任何个人账户，唔好信。") == set()
     assert money("你唔好转去个人账户，只认对公。") == set()
