@@ -245,3 +245,10 @@ def test_a_sale_urged_after_the_customer_said_it_is_not_theirs_is_found(customer
 )
 def test_a_sale_of_the_debtors_own_or_nothing_urged_stays_clean(customer, agent):
     assert not funding_after(customer, agent)
+
+
+def test_the_fee_for_a_reduction_is_no_waiver_heard_by_sound():
+    """减免手续费 spelt by sound holds 免收 (mian shou); the fee demanded is still a fee, and a
+    fee waived stays clean."""
+    assert "extra_fees" in money("想减免的话，减免手续费三百，跟第一期一起转过来。")
+    assert money("这次给您减免，手续费我们免收，您在App里还就行。") == set()
