@@ -156,3 +156,99 @@ def test_a_rule_can_refuse_matching_by_sound(tmp_path):
     [lexicon] = load_category_lexicons(tmp_path, category_table())
     loose, strict = lexicon.rules
     assert loose.sound_regex is not None and strict.sound_regex is None
+
+
+@pytest.mark.parametrize(
+    "category, text",
+    [
+        # a sum or a date before the act is no misheard negation (五 sounds like 唔, 七 like 期)
+        ("private_channel", "你今天把两千五打到我老婆卡上。"),
+        ("private_channel", "下个月十五号发了工资，直接微信转给我。"),
+        ("private_channel", "周五把这一千五转到我个人支付宝。"),
+    ],
+)
+def test_a_numeral_before_the_act_is_read_as_written(category, text):
+    assert category in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an account handed over in either word order, a case holder's account
+        "我待会报个卡号给您，您照着转。",
+        "这是承办人账户，钱到了案子就压下来。",
+        "三千块打到执行员卡上，今天就能撤。",
+    ],
+)
+def test_an_account_handed_over_or_a_case_holders_is_found(text):
+    assert "private_channel" in money(text)
+
+
+def test_a_negation_cue_is_still_heard_by_sound():
+    assert money("千万不要转到任何个人账户，唔好信。") == set()
+    assert money("你唔好转去个人账户，只认对公。") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "钱不够就赶紧去借，手机上借款的APP一大堆，点一个就下款。",
+        "那你就去借，网上能借的地方多得是。",
+        "你就去借呗，村里信用社不是能贷吗？",
+    ],
+)
+def test_borrowing_urged_with_credit_named_is_found(text):
+    assert "illegal_funding" in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # borrowing urged from no lender: family and friends are the debtor's own business
+        "那你就去借，你那些表兄弟一人凑个几百，也就够了。",
+        "实在没有就赶紧去借，周末之前给我个准话。",
+        # the debt's own history, the lender's brand holding a product word
+        "您在乐家白条借的那笔八千，已经逾期四十天了。",
+        # a warning inside a sentence that began with a suggestion
+        "要不这样，我真不建议您为了还我们去借网贷，先还一部分。",
+    ],
+)
+def test_borrowing_without_a_lender_or_warned_against_stays_clean(text):
+    assert "illegal_funding" not in money(text)
+
+
+def funding_after(customer, agent):
+    turns = OPENING + [("c", customer), ("a", agent), ("c", "我再想想。")]
+    return "illegal_funding" in {f.category for f in findings_for(turns, config=rules_only())}
+
+
+@pytest.mark.parametrize(
+    "customer, agent",
+    [
+        ("那台电动车是我表哥的，我就骑骑。", "骑都骑了，先卖了换钱，你表哥那边慢慢说。"),
+        ("这些货是东家的，不是我的。", "东家又不天天点货，拿去卖个几千，先把这边平了。"),
+        ("那房子是租的，家电都是房东的。", "你就说是你自己的，冰箱电视拉去二手市场出手。"),
+    ],
+)
+def test_a_sale_urged_after_the_customer_said_it_is_not_theirs_is_found(customer, agent):
+    assert funding_after(customer, agent)
+
+
+@pytest.mark.parametrize(
+    "customer, agent",
+    [
+        # the thing is the debtor's own: selling it is their business
+        ("车是我自己的，去年全款买的。", "那您考虑一下先卖了，把欠款结清。"),
+        # the owner named, but nothing urged
+        ("那是我爸的房子。", "明白，那房子的事跟这笔欠款没关系。"),
+    ],
+)
+def test_a_sale_of_the_debtors_own_or_nothing_urged_stays_clean(customer, agent):
+    assert not funding_after(customer, agent)
+
+
+def test_the_fee_for_a_reduction_is_no_waiver_heard_by_sound():
+    """减免手续费 spelt by sound holds 免收 (mian shou); the fee demanded is still a fee, and a
+    fee waived stays clean."""
+    assert "extra_fees" in money("想减免的话，减免手续费三百，跟第一期一起转过来。")
+    assert money("这次给您减免，手续费我们免收，您在App里还就行。") == set()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.categories import CATEGORY_FILE, SEVERITIES, CategoryTable
-from pipeline.detect.sound import checked_regex, sound_text
+from pipeline.detect.sound import checked_regex, cue_sound_text, sound_text
 from pipeline.patterns import compiled
 from pipeline.yamldoc import LexiconError, YamlDoc
 
@@ -46,6 +46,9 @@ class Rule:
     # What a hit needs in its sentence (the hit included) to count: a fee named with its price is
     # a charge only when someone is told to pay it (交/转过来/你来出). None: nothing.
     needs: re.Pattern | None = None
+    # What the other party's turn just before must hold for a hit to count: a sale urged right
+    # after the customer said the thing is not theirs (那是我姐的车). None: nothing.
+    answers: re.Pattern | None = None
     # False: the rule does not fire on a turn heard by someone known not to be the debtor (said
     # to his mother, 找您儿子 is the debtor looked for, not his family threatened).
     to_third_party: bool = True
@@ -75,11 +78,11 @@ class CancelCue:
     def __post_init__(self):
         self.spelt = {
             False: (self.cues, self.unless),
-            True: ([sound_text(c) for c in self.cues], [sound_text(u) for u in self.unless]),
+            True: ([cue_sound_text(c) for c in self.cues], [cue_sound_text(u) for u in self.unless]),
         }
 
     def found_in(self, window: str, by_sound: bool = False) -> str | None:
-        """The cue in ``window`` (both spelt by sound when ``by_sound``)."""
+        """The cue in ``window`` (both spelt by sound when ``by_sound``: ``window`` by ``cue_sound_text``)."""
         cues, _ = self.spelt[by_sound]
         window = self.without_exceptions(window, by_sound)
         return next((self.cues[i] for i, cue in enumerate(cues) if cue in window), None)
@@ -115,6 +118,7 @@ _RULE_KEYS = (
     "cancel",
     "by_sound",
     "needs",
+    "answers",
     "to_third_party",
 )
 _CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence", "within", "agency")
@@ -239,6 +243,7 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
                 else clauses,
                 cancels=_cancels(doc, raw.get("cancel"), keys + ("cancel",)),
                 needs=_needs(doc, raw.get("needs"), sets, keys + ("needs",)),
+                answers=_needs(doc, raw.get("answers"), sets, keys + ("answers",)),
                 to_third_party=_flag(doc, raw.get("to_third_party", True), keys + ("to_third_party",)),
             )
         )
@@ -303,7 +308,8 @@ def _cancels(doc: YamlDoc, value: Any, where: tuple) -> list[CancelCue]:
 
 
 def _needs(doc: YamlDoc, value: Any, sets: dict[str, list[str]], keys: tuple) -> re.Pattern | None:
-    """A rule's ``needs``: patterns of which one must be in a hit's sentence (None: none given)."""
+    """A rule's ``needs`` or ``answers``: patterns of which one must be in a hit's sentence, or in
+    the other party's turn before it (None: none given)."""
     patterns = [
         expanded
         for j, pattern in enumerate(doc.strings(value, keys))

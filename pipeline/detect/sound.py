@@ -115,6 +115,22 @@ def sound_text(text: str) -> str:
     return text.translate(_SOUND_SPELLING)
 
 
+class _KeepingNumerals(dict):
+    """str.translate table: ``_SOUND_SPELLING`` but for the numerals, kept as written."""
+
+    def __missing__(self, codepoint: int) -> int:
+        return _SOUND_SPELLING[codepoint]
+
+
+_CUE_SPELLING = _KeepingNumerals({ord(ch): ord(ch) for ch in "零〇一二两三四五六七八九十百千万亿"})
+
+
+def cue_sound_text(text: str) -> str:
+    """``text`` spelt by sound as a cancelling cue is compared: its numerals kept as written. A
+    sum or a date (一万五打到, 周五前, 这七百) is no misheard cue (唔 for 五, 这期 for 这七)."""
+    return text.translate(_CUE_SPELLING)
+
+
 def sound_spellings(word: str) -> set[str]:
     """``word`` spelt by sound character by character and by its phrase reading: 银行 as yin
     xing (行's usual reading, what ``sound_text`` gives) and as yin hang, so that 银航 matches."""

@@ -17,7 +17,7 @@ from pipeline.detect.lexicon_file import CategoryLexicon, Rule
 from pipeline.detect.prefilter import with_start_filter
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import LexiconSettings
-from pipeline.detect.sound import CLAUSE_BREAKS, SoundRegex, sentence_bounds
+from pipeline.detect.sound import CLAUSE_BREAKS, SoundRegex, cue_sound_text, sentence_bounds
 from pipeline.detect.view import CallView, Repair, Utterance
 from pipeline.present.explanation import Explanation, sentence
 
@@ -74,9 +74,10 @@ def cancelled_by(
     ``term``: the hit is one of a rule's fixed phrases, never cancelled from inside; ``agency``:
     the call's calling company, for cues that hold only on some companies' calls.
 
-    Cues are compared by sound as well, so a misheard cue (不回 for 不会) still cancels.
+    Cues are compared by sound as well, so a misheard cue (不回 for 不会) still cancels; numerals
+    are read as written (``cue_sound_text``).
     """
-    text, sound = utterance.text, utterance.sound
+    text, sound = utterance.text, cue_sound_text(utterance.text)
     # A cue before the hit must be in its clause (你不还，我们就上门 is no negation); a denial
     # after it may close the sentence (黑名单，我们公司是没有的).
     clause, (sentence_start, right) = _clause_start(text, start), sentence_bounds(text, start, end)
@@ -154,15 +155,18 @@ class LexiconRecognizer(Detector):
     def applies_to(self, utterance: Utterance) -> bool:
         return self.lexicon.speaker == "any" or utterance.role == self.lexicon.speaker
 
-    def hits(self, utterance: Utterance, agency: str = "", third_party: bool = False) -> list[Hit]:
+    def hits(self, utterance: Utterance, agency: str = "", third_party: bool = False, answered: str = "") -> list[Hit]:
         """Each rule's matches on the repaired text; a rule that finds nothing there is tried
         again with text and rule both spelt by sound (lower score). ``third_party``: the turn
-        was heard by someone known not to be the debtor (rules that say so do not apply)."""
+        was heard by someone known not to be the debtor (rules that say so do not apply);
+        ``answered``: the other party's turn just before (for rules with ``answers``)."""
         hits: list[Hit] = []
         if not self.any_rule.span(utterance.sound):
             return hits
         for rule in self.lexicon.rules:
             if third_party and not rule.to_third_party:
+                continue
+            if rule.answers is not None and not rule.answers.search(answered):
                 continue
             by_sound = False
             found = self._matches(rule, rule.regex, utterance.text, utterance, agency)
@@ -205,12 +209,15 @@ class LexiconRecognizer(Detector):
 
     def analyze(self, view: CallView) -> list[Result]:
         findings = []
-        for utterance in view.utterances:
+        last_turns: dict[str, tuple[int, str]] = {}  # each role's latest turn: its place and text
+        for i, utterance in enumerate(view.utterances):
+            answered = max((t for role, t in last_turns.items() if role != utterance.role), default=(-1, ""))[1]
+            last_turns[utterance.role] = (i, utterance.text)
             if not self.applies_to(utterance):
                 continue
             hearing = view.listening.hearings.get(utterance.index)
             third_party = hearing is not None and hearing.third_party is not None
-            hits = self.hits(utterance, view.call.agency or "", third_party)
+            hits = self.hits(utterance, view.call.agency or "", third_party, answered)
             if hits:
                 findings.append(self._finding(view, utterance, hits))
         return findings
