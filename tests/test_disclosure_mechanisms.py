@@ -393,3 +393,20 @@ def test_an_official_body_posed_with_wo_zhe_shi_hides_the_institution():
 def test_the_lender_by_its_function_is_a_kind_not_a_name():
     turns = [("a", "喂，你那一万块到底还不还？"), ("c", "你哪儿的？"), ("a", "我们是放款的，你别管那么多。")]
     assert flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "pose",
+    [
+        "我是县水利局的，你在分期乐那笔钱再不还就要处理你了。",  # a bureau of any kind is a state body
+        "我是青犁区金融纠纷调解中心的，你在分期乐那笔钱要调解了。",  # the trade name as the body's place
+    ],
+)
+def test_a_state_body_whose_name_begins_with_a_place_or_trade_is_posed(pose):
+    turns = [("a", "喂，蒋二牛吗？"), ("c", "嗯。"), ("a", pose)]
+    assert flagged(turns, agency="成都青犁信息技术有限公司")
+
+
+def test_the_agency_named_before_a_commission_it_claims_from_a_court_is_disclosed():
+    turns = [("a", "喂，蒋二牛吗？"), ("c", "嗯。"), ("a", "我这边是青犁信息受东湖区人民法院委托，跟你说下欠款的事。")]
+    assert not flagged(turns, agency="成都青犁信息技术有限公司")
