@@ -7,6 +7,9 @@ these tests."""
 import pytest
 from detect_helpers import findings_for, lexicon_only
 
+from pipeline.detect.institutions import trade_name
+from pipeline.detect.registry import default_registry
+
 BODY = [("c", "嗯，这个月工资还没发。"), ("a", "理解，那您看月底能先还一部分吗？"), ("c", "行，月底吧。")]
 
 
@@ -358,3 +361,52 @@ def test_a_lender_named_in_a_when_question_is_the_callers_not_the_one_asked_abou
         ("a", "那先这样，我是鹏达信用，受青岚借钱委托的。"),
     ]
     assert not flagged(turns)
+
+
+@pytest.mark.parametrize(
+    ("agency", "trade"),
+    [
+        ("成都青犁分期（四川）信息技术有限公司", "青犁"),  # 分期 is any loan, not the brand
+        ("济南禾丰融资租赁有限公司", "禾丰"),  # finance leasing is a kind of business
+    ],
+)
+def test_the_trade_name_is_never_a_kind_of_business(agency, trade):
+    rules = next(d for d in default_registry().detectors if hasattr(d, "finder")).rules
+    assert trade_name(agency, rules) == trade
+
+
+def test_a_loan_called_by_its_kind_does_not_say_the_agencys_name():
+    turns = [("a", "喂，蒋二牛吗？你那台收割机的分期，三千多了，还不还？"), ("c", "是我。")]
+    assert flagged(turns, agency="成都青犁分期（四川）信息技术有限公司")
+    assert not flagged(
+        [("a", "喂，蒋二牛吗？我青犁的，你那台收割机的分期该还了。"), ("c", "是我。")],
+        agency="成都青犁分期（四川）信息技术有限公司",
+    )
+
+
+def test_an_official_body_posed_with_wo_zhe_shi_hides_the_institution():
+    turns = [("a", "喂，蒋二牛吗？"), ("c", "嗯。"), ("a", "我这是东湖区公安分局的，你在分期乐的欠款有人报案了。")]
+    assert flagged(turns)
+    assert not flagged([("a", "喂，蒋二牛吗？"), ("c", "嗯。"), ("a", "我这是蓝莓借钱的，你这期还款到日子了。")])
+
+
+def test_the_lender_by_its_function_is_a_kind_not_a_name():
+    turns = [("a", "喂，你那一万块到底还不还？"), ("c", "你哪儿的？"), ("a", "我们是放款的，你别管那么多。")]
+    assert flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "pose",
+    [
+        "我是县水利局的，你在分期乐那笔钱再不还就要处理你了。",  # a bureau of any kind is a state body
+        "我是青犁区金融纠纷调解中心的，你在分期乐那笔钱要调解了。",  # the trade name as the body's place
+    ],
+)
+def test_a_state_body_whose_name_begins_with_a_place_or_trade_is_posed(pose):
+    turns = [("a", "喂，蒋二牛吗？"), ("c", "嗯。"), ("a", pose)]
+    assert flagged(turns, agency="成都青犁信息技术有限公司")
+
+
+def test_the_agency_named_before_a_commission_it_claims_from_a_court_is_disclosed():
+    turns = [("a", "喂，蒋二牛吗？"), ("c", "嗯。"), ("a", "我这边是青犁信息受东湖区人民法院委托，跟你说下欠款的事。")]
+    assert not flagged(turns, agency="成都青犁信息技术有限公司")

@@ -61,6 +61,8 @@ def test_no_name_in_the_introduction_is_still_flagged(opening):
         "这个店话全程有录音哈。",  # Whisper's 店话 for 电话
         "本次通话会录音，请您知悉。",
         "我们电话有录音的，您放心讲。",
+        "您好，录音电话，麻烦您核对一下身份。",  # the call named as a recorded one
+        "我是青犁分期的小周录音通话",
     ],
 )
 def test_recording_notice_in_other_words(notice):

@@ -167,11 +167,12 @@ def agency_names(agency: str | None, rules: DialogueRules) -> list[str]:
 def trade_name(agency: str | None, rules: DialogueRules) -> str | None:
     """The last two characters of an institution's trade name (a call's ``agency`` field), what
     agents say of it: place and kind of business stripped (深圳有米信息技术有限公司 → 有米,
-    青柚（深圳）金融信息服务有限公司 → 青柚); None when too little is left."""
+    青柚（深圳）金融信息服务有限公司 → 青柚), a kind that brands end in too (铁牛分期 → 铁牛: 分期
+    alone is any loan, 买拖拉机的分期); None when too little is left."""
     if not agency:
         return None
     name = re.sub(r"[（(][^）)]*[）)]", "", agency)
-    ends = sorted({*rules.business_words, *suffix_words(rules)}, key=len, reverse=True)
+    ends = sorted({*rules.business_words, *suffix_words(rules), *rules.brand_endings}, key=len, reverse=True)
     while word := next((w for w in ends if name.endswith(w) and len(name) > len(w)), None):
         name = name[: -len(word)]
     return name[-2:] if len(name) >= 2 else None

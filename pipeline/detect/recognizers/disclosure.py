@@ -8,6 +8,7 @@ from pipeline.categories import category_table
 from pipeline.detect.base import Detector, Result, lowered_if_guessed, span_result
 from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.institutions import (
+    NAME_ENDS,
     InstitutionFinder,
     agency_names,
     call_names,
@@ -28,6 +29,8 @@ ASKED_ABOUT = re.compile(r"[^，。？！,.?!\s是]{0,6}(?:[吗嘛]|(?<![什怎�
 # after a name: where the agent tells the listener to borrow (京东金条、美团都能借), another lender
 BORROW_THERE = re.compile(r"[^，。？！,.?!\s]{0,6}?(?:都能借|都可以借|能借|可以借|去借|借点|借一点|借出来|套出来|套现)")
 CUSTOMER_NAMES = re.compile(r"(?:你|您)(?:们)?(?:是)?(?P<name>[^，。？！,.?!\s的你您]{2,8})的")  # 你是锦官城的小李吧
+# between a name and an authority's word: the two are apart (嘉禾银行和公安, 嘉禾信息受某某中院委托)
+APART = re.compile(f"{NAME_ENDS.pattern}|受|帮|替|代表|配合")
 AFFIRMS = re.compile(r"^(?:喂|嗯|啊|哎|诶)?[，,\s]*(?:对+|是的|是啊|是|没错|对的|嗯)(?:[，。！,.!、\s對对]|是我|$)")
 
 
@@ -153,8 +156,9 @@ class DisclosureRecognizer(Detector):
             match = self.rules.poses_as_authority.search(u.sound)
             # a pose before any name of its own hides the institution (我是某某法院委托的…), a
             # name said first does not (我这边是嘉禾银行和公安经侦的联合办公室), nor one the
-            # authority's word is part of (中原消费金融 sounds like 中院)
-            if match and not any(start <= match.start("authority") for start, _ in names):
+            # authority's word is part of (中原消费金融 sounds like 中院); a name run into the
+            # authority's word is where the body sits (滇池区金融纠纷调解中心, 县农机局)
+            if match and not any(_said_first(u.text, span, match.start("authority")) for span in names):
                 posed = u.text[match.start() : match.end()]
                 break
             previous = view.utterances[u.index - 1] if u.index else None
@@ -197,3 +201,11 @@ class DisclosureRecognizer(Detector):
                 explanation,
             )
         ]
+
+
+def _said_first(text: str, name: tuple[int, int], authority: int) -> bool:
+    """The name at ``name`` is said before the authority's word at ``authority`` as a body of its
+    own (嘉禾银行和公安…, 嘉禾银行的调解员, 嘉禾信息受某某中院委托) or holds it (中原 heard as
+    中院), not as the place or trade the authority's name begins with (滇池区金融纠纷调解中心)."""
+    start, end = name
+    return start <= authority and (end > authority or APART.search(text[end:authority]) is not None)
