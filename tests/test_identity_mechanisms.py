@@ -1037,3 +1037,24 @@ def test_a_bare_relation_says_who_the_listener_is_only_as_the_whole_answer_not_a
             ("a", "这笔分期逾期二十天了，欠款四千五，这周五之前先还两千。"),
         ]
         assert (segments(turns, LEAK) == [2]) is third, answer
+
+
+# Cantonese 是 written in its traditional spelling, 係
+
+
+def test_a_relative_saying_who_they_are_with_the_traditional_hai_is_a_third_party():
+    turns = [
+        ("a", "喂，请问是冯子轩吗？"),
+        ("c", "唔係，我係佢阿爸，佢去咗深圳。"),
+        ("a", "阿伯，我是某某金融的，他在我们这的借款欠了七千，拖了三个月。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_a_yes_with_the_traditional_hai_confirms():
+    turns = [
+        ("a", "喂，请问是冯子轩冯生吗？"),
+        ("c", "係啊，边位？"),
+        ("a", "冯生你好，我是某某金融的，您的借款欠了七千，已经逾期三个月了。"),
+    ]
+    assert segments(turns, UNVERIFIED) == [] and segments(turns, LEAK) == []
