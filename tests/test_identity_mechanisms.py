@@ -1046,7 +1046,7 @@ def test_a_relative_saying_who_they_are_with_the_traditional_hai_is_a_third_part
     turns = [
         ("a", "喂，请问是冯子轩吗？"),
         ("c", "唔係，我係佢阿爸，佢去咗深圳。"),
-        ("a", "阿伯，我是某某金融的，他在我们这的借款欠了七千，拖了三个月。"),
+        ("a", "阿伯，我是某某金融的，借款欠了七千，拖了三个月，你叫他尽快还。"),
     ]
     assert segments(turns, LEAK) == [2]
 
@@ -1058,3 +1058,42 @@ def test_a_yes_with_the_traditional_hai_confirms():
         ("a", "冯生你好，我是某某金融的，您的借款欠了七千，已经逾期三个月了。"),
     ]
     assert segments(turns, UNVERIFIED) == [] and segments(turns, LEAK) == []
+
+
+# a contact who answered to their own name, then told of a relation's or a colleague's debt
+
+
+def test_a_relation_named_owing_money_is_someone_elses_debt():
+    turns = [
+        ("a", "喂，是陶春兰吗？"),
+        ("c", "是我，你哪位？"),
+        ("a", "我是某某金融的，你表哥何俊欠钱不还，半年了，你劝劝他。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_he_borrowed_from_us_is_someone_elses_debt():
+    turns = [
+        ("a", "喂，是陶春兰吗？"),
+        ("c", "是我，咋了？"),
+        ("a", "我是某某金融的，你同学何俊留的是你的号，他借我们两万，一直联系不上。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_i_am_not_said_plainly_to_the_name_is_a_denial():
+    turns = [
+        ("a", "喂，请问是何俊吗？"),
+        ("c", "我不是，这是物流园的调度室。"),
+        ("a", "别装了，你那笔八千的借款逾期三个月了，今天还不还？"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_family_credit_as_a_consequence_is_no_one_elses_debt():
+    turns = [
+        ("a", "喂，请问是何俊吗？"),
+        ("c", "是我。"),
+        ("a", "我是某某金融的，您的借款逾期了，再拖下去，你儿子以后贷款买房都受影响。"),
+    ]
+    assert segments(turns, LEAK) == []
