@@ -1097,3 +1097,14 @@ def test_family_credit_as_a_consequence_is_no_one_elses_debt():
         ("a", "我是某某金融的，您的借款逾期了，再拖下去，你儿子以后贷款买房都受影响。"),
     ]
     assert segments(turns, LEAK) == []
+
+
+def test_where_the_itemised_bill_is_names_nobody():
+    turns = [
+        ("a", "您好，某某金融贷后中心，本次通话录音，请问是何俊先生吗？"),
+        ("c", "是我。"),
+        ("a", "何先生，您的借款逾期十天，应还两千一百元。"),
+        ("c", "怎么多了一百？"),
+        ("a", "是逾期利息，明细在APP的还款账单里可以查到。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
