@@ -1108,3 +1108,45 @@ def test_where_the_itemised_bill_is_names_nobody():
         ("a", "是逾期利息，明细在APP的还款账单里可以查到。"),
     ]
     assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+# the phone changing hands in mid-call
+
+
+def test_what_the_debtor_heard_before_someone_took_his_phone_stays_his():
+    turns = [
+        ("a", "您好，某某金融，通话录音，请问是韦建平先生吗？"),
+        ("c", "对，是我。"),
+        ("a", "韦先生，您的分期这期一千八没还，逾期六天了。"),
+        ("c", "我以为……"),
+        ("c", "拿来拿来，谁打的？"),
+        ("a", "您好，请问您是？"),
+        ("c", "我是他老婆，他又欠谁钱了？"),
+        ("a", "不好意思，账户的情况只能跟韦先生本人讲，麻烦您把电话给他。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_the_debtor_who_comes_to_the_phone_and_says_it_is_her_is_the_debtor():
+    turns = [
+        ("a", "您好，某某金融，通话录音，请问是林晓红女士吗？"),
+        ("c", "我是她爱人，她在边上，让我跟你说。"),
+        ("a", "那麻烦林女士本人说句话。"),
+        ("c", "晓红，你来。"),
+        ("c", "喂，是我，让他替我还就行。"),
+        ("a", "好的林女士，本期九百六，逾期五天，在APP里还就可以。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+def test_a_yes_to_the_id_digits_asked_with_shi_bu_shi_is_the_debtor():
+    turns = [
+        ("a", "您好，某某金融，通话录音，请问是林晓红女士吗？"),
+        ("c", "她不在，我是她妈妈。"),
+        ("a", "阿姨，麻烦让林女士本人接一下。"),
+        ("c", "等一下。"),
+        ("a", "您好，核对一下，您身份证后四位是不是三八二七"),
+        ("c", "对。"),
+        ("a", "林女士，您的借款逾期十二天，应还两千三。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
