@@ -1037,3 +1037,116 @@ def test_a_bare_relation_says_who_the_listener_is_only_as_the_whole_answer_not_a
             ("a", "这笔分期逾期二十天了，欠款四千五，这周五之前先还两千。"),
         ]
         assert (segments(turns, LEAK) == [2]) is third, answer
+
+
+# Cantonese 是 written in its traditional spelling, 係
+
+
+def test_a_relative_saying_who_they_are_with_the_traditional_hai_is_a_third_party():
+    turns = [
+        ("a", "喂，请问是冯子轩吗？"),
+        ("c", "唔係，我係佢阿爸，佢去咗深圳。"),
+        ("a", "阿伯，我是某某金融的，借款欠了七千，拖了三个月，你叫他尽快还。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_a_yes_with_the_traditional_hai_confirms():
+    turns = [
+        ("a", "喂，请问是冯子轩冯生吗？"),
+        ("c", "係啊，边位？"),
+        ("a", "冯生你好，我是某某金融的，您的借款欠了七千，已经逾期三个月了。"),
+    ]
+    assert segments(turns, UNVERIFIED) == [] and segments(turns, LEAK) == []
+
+
+# a contact who answered to their own name, then told of a relation's or a colleague's debt
+
+
+def test_a_relation_named_owing_money_is_someone_elses_debt():
+    turns = [
+        ("a", "喂，是陶春兰吗？"),
+        ("c", "是我，你哪位？"),
+        ("a", "我是某某金融的，你表哥何俊欠钱不还，半年了，你劝劝他。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_he_borrowed_from_us_is_someone_elses_debt():
+    turns = [
+        ("a", "喂，是陶春兰吗？"),
+        ("c", "是我，咋了？"),
+        ("a", "我是某某金融的，你同学何俊留的是你的号，他借我们两万，一直联系不上。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_i_am_not_said_plainly_to_the_name_is_a_denial():
+    turns = [
+        ("a", "喂，请问是何俊吗？"),
+        ("c", "我不是，这是物流园的调度室。"),
+        ("a", "别装了，你那笔八千的借款逾期三个月了，今天还不还？"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_family_credit_as_a_consequence_is_no_one_elses_debt():
+    turns = [
+        ("a", "喂，请问是何俊吗？"),
+        ("c", "是我。"),
+        ("a", "我是某某金融的，您的借款逾期了，再拖下去，你儿子以后贷款买房都受影响。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_where_the_itemised_bill_is_names_nobody():
+    turns = [
+        ("a", "您好，某某金融贷后中心，本次通话录音，请问是何俊先生吗？"),
+        ("c", "是我。"),
+        ("a", "何先生，您的借款逾期十天，应还两千一百元。"),
+        ("c", "怎么多了一百？"),
+        ("a", "是逾期利息，明细在APP的还款账单里可以查到。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+# the phone changing hands in mid-call
+
+
+def test_what_the_debtor_heard_before_someone_took_his_phone_stays_his():
+    turns = [
+        ("a", "您好，某某金融，通话录音，请问是韦建平先生吗？"),
+        ("c", "对，是我。"),
+        ("a", "韦先生，您的分期这期一千八没还，逾期六天了。"),
+        ("c", "我以为……"),
+        ("c", "拿来拿来，谁打的？"),
+        ("a", "您好，请问您是？"),
+        ("c", "我是他老婆，他又欠谁钱了？"),
+        ("a", "不好意思，账户的情况只能跟韦先生本人讲，麻烦您把电话给他。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_the_debtor_who_comes_to_the_phone_and_says_it_is_her_is_the_debtor():
+    turns = [
+        ("a", "您好，某某金融，通话录音，请问是林晓红女士吗？"),
+        ("c", "我是她爱人，她在边上，让我跟你说。"),
+        ("a", "那麻烦林女士本人说句话。"),
+        ("c", "晓红，你来。"),
+        ("c", "喂，是我，让他替我还就行。"),
+        ("a", "好的林女士，本期九百六，逾期五天，在APP里还就可以。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
+
+
+def test_a_yes_to_the_id_digits_asked_with_shi_bu_shi_is_the_debtor():
+    turns = [
+        ("a", "您好，某某金融，通话录音，请问是林晓红女士吗？"),
+        ("c", "她不在，我是她妈妈。"),
+        ("a", "阿姨，麻烦让林女士本人接一下。"),
+        ("c", "等一下。"),
+        ("a", "您好，核对一下，您身份证后四位是不是三八二七"),
+        ("c", "对。"),
+        ("a", "林女士，您的借款逾期十二天，应还两千三。"),
+    ]
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []

@@ -125,8 +125,14 @@ class _CallReading:
             # or the debtor handed the phone over (喂，你好，我是她女儿): what he heard stays his
             self.confirmed, self.pending = False, [] if self._new_voice(u) else self.since_confirmed
             self._found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
+        elif self.third is None and self._changes_hands(u):
+            # someone else may have the debtor's phone now (给我，你跟谁说呢): what was told before stays his
+            self.since_confirmed = []
         elif self.third is not None and (
-            self._takes_over(u) or self.handed_over and not rules.not_debtor.span(u.heard) or self._admits(u)
+            self._takes_over(u)
+            or (self.handed_over and not rules.not_debtor.span(u.heard))
+            or self._admits(u)
+            or (self._changes_hands(u) and self._confirms(u, plain=False))
         ):
             self.third = None
             self._confirm()
@@ -254,15 +260,15 @@ class _CallReading:
         return self._asked_for_the_debtor() and self._confirms(u)
 
     def _new_voice(self, u: Utterance) -> bool:
+        """The one who says who they are is not the one who was told: the phone changed hands, or
+        they ask who is calling, which the debtor who was told the details knew (我是她爸爸，你们是
+        干啥的？)."""
+        return self._changes_hands(u) or bool(self.rules.asks_who_calls.span(u.heard))
+
+    def _changes_hands(self, u: Utterance) -> bool:
         """The phone may have changed hands: a second customer turn in a row (老婆，你讲讲 / 喂，我是他老婆),
-        a turn that opens with 喂, or one that asks who is calling, which the debtor who was told
-        the details knew (我是她爸爸，你们是干啥的？)."""
-        return (
-            self.last is not None
-            and self.last.role == u.role
-            or u.mandarin.lstrip("，。…,. ").startswith("喂")
-            or bool(self.rules.asks_who_calls.span(u.heard))
-        )
+        or a turn that opens with 喂 in mid-call (秀娥，你说句话 / 喂，是我)."""
+        return self.last is not None and (self.last.role == u.role or u.mandarin.lstrip("，。…,. ").startswith("喂"))
 
     def _admits(self, u: Utterance) -> bool:
         """A listener who said they were not the debtor admits being him after all (不是，打错 …
