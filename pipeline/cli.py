@@ -347,7 +347,8 @@ def _print_scores(title: str, scores) -> None:
     help="Folder of labelled calls by independent writers (*.jsonl; cross-validated by writer).",
 )
 @click.option("--templates-only", is_flag=True, help="Train on --corpus alone, without writers' calls.")
-def train(corpus, out, seed, with_reviews, db_path, force, writers, templates_only):
+@workers_option
+def train(corpus, out, seed, with_reviews, db_path, force, writers, templates_only, workers):
     """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md."""
     from pipeline.learn.training import macro_f1, train_model
 
@@ -355,7 +356,7 @@ def train(corpus, out, seed, with_reviews, db_path, force, writers, templates_on
         raise click.UsageError("--with-reviews needs --db PATH")
     reviews = store.open_db(db_path) if with_reviews else None
     writers = None if templates_only else writers
-    outcome = train_model(corpus, out, seed, writers, reviews, force)
+    outcome = train_model(corpus, out, seed, writers, reviews, force, workers)
     if not with_reviews:
         result = outcome.new
         where = (

@@ -24,6 +24,9 @@ The model file is written and read with skops, never pickle: loading refuses any
 from __future__ import annotations
 
 import functools
+import io
+import itertools
+import json
 import re
 import zipfile
 from collections.abc import Iterable
@@ -160,7 +163,8 @@ def save(model: TrainedClassifier, path: str | Path) -> None:
     try:
         for vectorizer in vectorizers:
             vectorizer.vocabulary_ = None
-        skops.io.dump(data, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+            vars(vectorizer).pop("_stop_words_id", None)  # a cache holding id(stop_words): new every run
+        path.write_bytes(_reproducible(skops.io.dumps(data, compression=zipfile.ZIP_DEFLATED, compresslevel=9)))
     finally:
         for vectorizer, vocabulary in zip(vectorizers, vocabularies):
             vectorizer.vocabulary_ = vocabulary
@@ -168,6 +172,46 @@ def save(model: TrainedClassifier, path: str | Path) -> None:
     if untrusted:
         path.unlink()
         raise ModelFileError(f"{path}: the model needs types outside TRUSTED_TYPES: {', '.join(untrusted)}")
+
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+
+
+def _reproducible(written: bytes) -> bytes:
+    """skops's file with the same bytes for the same model: skops names each object by its id in
+    memory (``__id__`` in the schema, and the array files) and stamps each zip entry with the time
+    of writing, so two trainings of one model differed byte for byte. Both are renumbered in the
+    order the schema meets them and the times fixed. The ids only tell shared objects apart;
+    whether two equal numbers or strings are one object depends on how the model reached this
+    process (fitted here, or in a worker and pickled back), so each of those gets its own."""
+    numbers = itertools.count()
+    ids: dict[Any, int] = {}
+    files: dict[str, str] = {}
+
+    def renumber(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                renumber(item)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "__id__":
+                    shared = node.get("__loader__") != "JsonNode"  # JSON: a number, string, bool or None
+                    node[key] = ids.setdefault(value, next(numbers)) if shared else next(numbers)
+                elif key == "file" and isinstance(value, str):
+                    node[key] = files.setdefault(value, f"{len(files)}{Path(value).suffix}")
+                else:
+                    renumber(value)
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(written)) as source, zipfile.ZipFile(buffer, "w") as target:
+        schema = json.loads(source.read("schema.json"))
+        renumber(schema)
+        for name in sorted(source.namelist(), key=lambda n: files.get(n, n)):
+            entry = zipfile.ZipInfo(files.get(name, name), date_time=ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            content = json.dumps(schema, indent=2).encode() if name == "schema.json" else source.read(name)
+            target.writestr(entry, content, compresslevel=9)
+    return buffer.getvalue()
 
 
 def load(path: str | Path) -> TrainedClassifier:

@@ -7,8 +7,9 @@ only, out of fold by writer (``LeaveOneGroupOut``: a model trained on the templa
 writers scores each writer's lines), because the templated rows are far easier than calls by a
 voice the model never read. Without natural lines, the templates' groups make the folds.
 
-Everything is deterministic: folds are fixed, the SVM has a fixed seed, and the model card holds
-no timestamps. The same data and seed give the same model, metrics and card.
+Everything is deterministic: folds are fixed, the SVM has a fixed seed, and neither the model
+file nor its card holds a timestamp. The same data and seed give the same model file (byte for
+byte), metrics and card, however many folds are fitted at a time (``workers``).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ import numpy as np
 import sklearn
 import skops
 import sqlite_utils
+from joblib import Parallel, delayed
 from sklearn.metrics import average_precision_score, precision_recall_curve, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
+from sklearn.pipeline import Pipeline
 
 from pipeline.detect.classifier import (
     CATEGORIES,
@@ -109,23 +112,41 @@ def probabilities_of(pipeline, rows: list[Utterance]) -> list[dict[str, float]]:
     return category_probabilities(pipeline, [u.text for u in rows])
 
 
-def out_of_fold(fixed: list[Utterance], rows: list[Utterance], folds, seed: int) -> list[dict[str, float]]:
-    """Each of ``rows`` scored by a model fitted on ``fixed`` and the rows of the other folds
-    (``folds`` splits ``rows`` by their group: a template, or a writer)."""
+def _fold_probabilities(training: list[Utterance], scored: list[Utterance], seed: int) -> list[dict[str, float]]:
+    return probabilities_of(fit_pipeline(training, seed), scored)
+
+
+def fit_and_cross_validate(
+    fixed: list[Utterance], rows: list[Utterance], folds, seed: int, workers: int = 1
+) -> tuple[Pipeline, list[dict[str, float]]]:
+    """The pipeline fitted on ``fixed`` and all of ``rows``, and each of ``rows`` scored out of
+    fold: by a pipeline fitted on ``fixed`` and the rows of the other folds (``folds`` splits
+    ``rows`` by their group: a template, or a writer). The fits run ``workers`` at a time; each
+    is independent of the others, so the result does not depend on how many."""
+    splits = list(folds.split(rows, groups=[u.group for u in rows]))
+    whole, *scored = Parallel(n_jobs=workers)(
+        [delayed(fit_pipeline)(fixed + rows, seed)]
+        + [
+            delayed(_fold_probabilities)(fixed + [rows[i] for i in train_index], [rows[i] for i in test_index], seed)
+            for train_index, test_index in splits
+        ]
+    )
     probabilities: list[dict[str, float]] = [{}] * len(rows)
-    for train_index, test_index in folds.split(rows, groups=[u.group for u in rows]):
-        pipeline = fit_pipeline(fixed + [rows[i] for i in train_index], seed)
-        for i, p in zip(test_index, probabilities_of(pipeline, [rows[i] for i in test_index])):
+    for (_, test_index), fold in zip(splits, scored):
+        for i, p in zip(test_index, fold):
             probabilities[i] = p
-    return probabilities
+    return whole, probabilities
+
+
+def classifier(pipeline: Pipeline, thresholds: dict[str, float], alone: dict[str, float]) -> TrainedClassifier:
+    drop_pruned_terms(pipeline)
+    return TrainedClassifier(pipeline=pipeline, thresholds=thresholds, alone_thresholds=alone)
 
 
 def fit(
     utterances: list[Utterance], thresholds: dict[str, float], alone: dict[str, float], seed: int
 ) -> TrainedClassifier:
-    pipeline = fit_pipeline(utterances, seed)
-    drop_pruned_terms(pipeline)
-    return TrainedClassifier(pipeline=pipeline, thresholds=thresholds, alone_thresholds=alone)
+    return classifier(fit_pipeline(utterances, seed), thresholds, alone)
 
 
 def evaluate(model: TrainedClassifier, utterances: list[Utterance]) -> dict[str, Scores]:
@@ -161,29 +182,34 @@ class TrainingResult:
 
 
 def train(
-    train_rows: list[Utterance], test_rows: list[Utterance], seed: int = 0, natural: list[Utterance] | None = None
+    train_rows: list[Utterance],
+    test_rows: list[Utterance],
+    seed: int = 0,
+    natural: list[Utterance] | None = None,
+    workers: int = 1,
 ) -> TrainingResult:
     """Cross-validate to choose thresholds, fit on all rows, score ``test_rows`` (templated).
 
     With ``natural`` lines (writers' calls) the folds are the writers and only their scored lines
-    (agent and unknown speaker) choose the thresholds; without, the templates' groups."""
+    (agent and unknown speaker) choose the thresholds; without, the templates' groups. ``workers``
+    folds are fitted at a time."""
     natural = list(natural or [])
     labels = [u.label for u in train_rows + natural]
     missing = [label for label in LABELS if label not in labels]
     if missing:
         raise ValueError(f"the training data has no rows labelled {', '.join(missing)}")
     if natural:
-        probabilities = out_of_fold(train_rows, natural, LeaveOneGroupOut(), seed)
+        pipeline, probabilities = fit_and_cross_validate(train_rows, natural, LeaveOneGroupOut(), seed, workers)
         judged = [(u, p) for u, p in zip(natural, probabilities) if u.speaker in SCORED_SPEAKERS]
     else:
-        probabilities = out_of_fold([], train_rows, GroupKFold(n_splits=CV_FOLDS), seed)
+        pipeline, probabilities = fit_and_cross_validate([], train_rows, GroupKFold(n_splits=CV_FOLDS), seed, workers)
         judged = list(zip(train_rows, probabilities))
     rows, judged_probabilities = [u for u, _ in judged], [p for _, p in judged]
     thresholds = choose_thresholds(rows, judged_probabilities, TARGET_PRECISION)
     alone = {
         c: max(t, thresholds[c]) for c, t in choose_thresholds(rows, judged_probabilities, ALONE_PRECISION).items()
     }
-    model = fit(train_rows + natural, thresholds, alone, seed)
+    model = classifier(pipeline, thresholds, alone)
     sources = sorted({u.source for u in test_rows})
     writers = sorted({u.group for u in rows}) if natural else []
     return TrainingResult(
@@ -208,13 +234,17 @@ def save_model(result: TrainingResult, out_dir: Path) -> Path:
 
 
 def train_corpus(
-    corpus_dir: Path = CORPUS_DIR, out_dir: Path | None = None, seed: int = 0, writers_dir: Path | None = WRITERS_DIR
+    corpus_dir: Path = CORPUS_DIR,
+    out_dir: Path | None = None,
+    seed: int = 0,
+    writers_dir: Path | None = WRITERS_DIR,
+    workers: int = 1,
 ) -> TrainingResult:
     """``callqa train``: train on the corpus (and the writers' calls in ``writers_dir``, if given)
     and write the model and its card to ``out_dir``."""
     corpus = read_corpus(corpus_dir)
     natural = read_writers(writers_dir) if writers_dir is not None else []
-    result = train(corpus["train"], corpus["test"], seed, natural)
+    result = train(corpus["train"], corpus["test"], seed, natural, workers)
     if out_dir is not None:
         save_model(result, out_dir)
     return result
@@ -235,12 +265,14 @@ def retrain_with_reviews(
     seed: int = 0,
     force: bool = False,
     writers_dir: Path | None = WRITERS_DIR,
+    workers: int = 1,
 ) -> RetrainOutcome:
     """Train on the corpus plus reviewer verdicts; keep the new model only if it is not worse on
     the held-out test split (macro-F1 over the categories), unless ``force``."""
     corpus = read_corpus(corpus_dir)
     reviewed = reviewed_utterances(db)
-    new = train(corpus["train"] + reviewed, corpus["test"], seed, read_writers(writers_dir) if writers_dir else [])
+    natural = read_writers(writers_dir) if writers_dir else []
+    new = train(corpus["train"] + reviewed, corpus["test"], seed, natural, workers)
     old_path = Path(out_dir) / MODEL_FILE
     old_scores = evaluate(load(old_path), corpus["test"]) if old_path.exists() else None
     replaced = force or old_scores is None or macro_f1(new.test_scores) >= macro_f1(old_scores)
@@ -256,12 +288,13 @@ def train_model(
     writers_dir: Path | None = WRITERS_DIR,
     reviews: sqlite_utils.Database | None = None,
     force: bool = False,
+    workers: int = 1,
 ) -> RetrainOutcome:
     """``callqa train``: the model trained and written to ``out_dir``. With ``reviews``, also on
     the reviewer verdicts stored there, and kept only if not worse (``retrain_with_reviews``)."""
     if reviews is not None:
-        return retrain_with_reviews(reviews, corpus_dir, out_dir, seed, force, writers_dir)
-    result = train_corpus(corpus_dir, out_dir, seed, writers_dir)
+        return retrain_with_reviews(reviews, corpus_dir, out_dir, seed, force, writers_dir, workers)
+    result = train_corpus(corpus_dir, out_dir, seed, writers_dir, workers)
     return RetrainOutcome(reviewed=[], old_scores=None, new=result, replaced=True)
 
 
@@ -358,8 +391,8 @@ def model_card(result: TrainingResult) -> str:
     return f"""# Utterance classifier (话术分类模型)
 
 `models/{MODEL_FILE}`, built by `callqa train --seed {result.seed}`{" --with-reviews" if reviewed else ""}.
-Rebuilding with the same data and seed gives the same predictions, metrics and this same card
-(the file's bytes differ: skops names its arrays by object id).
+Rebuilding with the same data and seed gives the same predictions, metrics, this same card and
+the same model file, byte for byte.
 
 ## What it does
 
