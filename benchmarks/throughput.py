@@ -20,8 +20,9 @@ settings changed (e.g. ``callqa:domain_prompt=false``), to compare settings the 
 
 The systems run one after another, alternated over ``--rounds`` (the machine is shared), and
 each prints: audio seconds per wall second (decoding included, model loading not), CPU seconds,
-peak resident memory of its process tree (model loading included), CER per channel, domain-word
-recall, and how many segments span a turn of the other party. Ratios against ``plain`` are
+peak resident memory (model loading included: the process's own, exact, plus the ffmpeg it runs,
+sampled), CER per channel, domain-word recall, and how many segments span a turn of the other
+party. Ratios against ``plain`` are
 taken within each round. The plain loop decodes a window again, sampling at higher temperatures,
 when its beam loops or reads too unsure; a call where it does costs it 3-5 times as much, so a
 line per round says on how many calls it fell back, what they cost, and each system's CPU on the
@@ -109,7 +110,10 @@ def run_one(system: str, paths: list[str], threads: int, batch_size: int) -> Non
         calls.append({"cpu": _cpu() - cpu, "fallbacks": counts.get("fallbacks", 0) - fallbacks})
     wall = time.perf_counter() - wall
     cpu_s = sum(call["cpu"] for call in calls)
-    print(json.dumps({"wall": wall, "cpu": cpu_s, "calls": calls, "heard": heard}, ensure_ascii=False))
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(
+        json.dumps({"wall": wall, "cpu": cpu_s, "max_rss": max_rss, "calls": calls, "heard": heard}, ensure_ascii=False)
+    )
 
 
 def _cpu() -> float:
@@ -121,9 +125,13 @@ def _cpu() -> float:
 # --- the comparison --------------------------------------------------------------------------
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants."""
-    parents, rss = {}, {}
+def _children_rss(root: int) -> int:
+    """Resident bytes of the programs ``root`` runs (ffmpeg), all its descendants that have
+    started a program of their own. A child between fork and exec shares its parent's memory and
+    /proc shows it at its parent's size: counted, it doubled callqa's peak for an instant each
+    time it started ffmpeg, and which of these instants a sampler caught made the peak vary from
+    run to run of the same calls (0.79-1.32 GB)."""
+    parents, rss, exe = {}, {}, {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -132,16 +140,17 @@ def _tree_rss(root: int) -> int:
                 fields = handle.read().rsplit(")", 1)[1].split()
             parents[int(entry)] = int(fields[1])
             rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            exe[int(entry)] = os.readlink(f"/proc/{entry}/exe")
         except (OSError, IndexError, ValueError):
             continue
-    tree, frontier = {root}, [root]
+    tree, frontier = set(), [root]
     while frontier:
         pid = frontier.pop()
         for child, parent in parents.items():
             if parent == pid and child not in tree:
                 tree.add(child)
                 frontier.append(child)
-    return sum(rss.get(pid, 0) for pid in tree)
+    return sum(rss[pid] for pid in tree if pid in exe and exe[pid] != exe.get(parents[pid]))
 
 
 def measure(system: str, paths: list[str], threads: int, batch_size: int) -> dict:
@@ -158,11 +167,11 @@ def measure(system: str, paths: list[str], threads: int, batch_size: int) -> dic
         *paths,
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
-    peak = [0]
+    children = [0]
 
     def sample():
         while process.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(process.pid))
+            children[0] = max(children[0], _children_rss(process.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -172,7 +181,8 @@ def measure(system: str, paths: list[str], threads: int, batch_size: int) -> dic
     if process.returncode != 0:
         raise SystemExit(f"{system} failed (exit {process.returncode})")
     result = json.loads(out.strip().splitlines()[-1])
-    result["peak_rss"] = peak[0]
+    # The process's own peak is exact (the kernel's high-water mark); its programs' is sampled.
+    result["peak_rss"] = result["max_rss"] + children[0]
     return result
 
 
