@@ -13,7 +13,9 @@ missing). Three systems transcribe every call, each in a fresh process with the 
 
 ``--long 10,120`` measures memory in call length instead: callqa alone on mono MP3 calls of
 those many minutes (one spoken line a minute, silence between), printing peak resident memory
-and speed for each; a call's length should not change the peak.
+and speed for each; a call's length should not change the peak. With ``--talk`` the calls are
+talk throughout (the set's lines half a second apart): every batch of windows full, the most
+memory a call of any length takes.
 
 ``--systems`` picks and orders them; ``callqa:KEY=VALUE;KEY=VALUE`` is callqa with transcription
 settings changed (e.g. ``callqa:domain_prompt=false``), to compare settings the same way.
@@ -186,18 +188,20 @@ def measure(system: str, paths: list[str], threads: int, batch_size: int) -> dic
     return result
 
 
-def long_call(folder: Path, call: dict, minutes: int) -> Path:
-    """A mono MP3 of ``minutes``: the lines of ``call`` one a minute, in turn, silence between."""
+def long_call(folder: Path, calls: list[dict], minutes: int, talk: bool = False) -> Path:
+    """A mono MP3 of ``minutes``: the lines of the first call one a minute, in turn, silence
+    between; with ``talk``, the lines of all ``calls`` in turn, half a second apart, throughout."""
     import numpy as np
 
     from pipeline.audio import SAMPLE_RATE, decode, ffmpeg_binary
 
-    path = folder / f"long_{minutes}min.mp3"
+    path = folder / f"{'talk' if talk else 'long'}_{minutes}min.mp3"
     if path.is_file():
         return path
-    audio = decode(call["path"], channel_mode="mono")
-    samples = audio.channels[0][1]
-    lines = [samples[int(seg["start"] * SAMPLE_RATE) : int(seg["end"] * SAMPLE_RATE)] for seg in call["segments"]]
+    lines = []
+    for call in calls if talk else calls[:1]:
+        samples = decode(call["path"], channel_mode="mono").channels[0][1]
+        lines += [samples[int(seg["start"] * SAMPLE_RATE) : int(seg["end"] * SAMPLE_RATE)] for seg in call["segments"]]
     encoder = subprocess.Popen(
         [
             ffmpeg_binary(),
@@ -221,7 +225,13 @@ def long_call(folder: Path, call: dict, minutes: int) -> Path:
         ],
         stdin=subprocess.PIPE,
     )
-    for minute in range(minutes):
+    if talk:
+        pause, left, n = np.zeros(SAMPLE_RATE // 2, np.float32), minutes * 60 * SAMPLE_RATE, 0
+        while left > 0:
+            block = np.concatenate([lines[n % len(lines)], pause])[:left]
+            encoder.stdin.write(block.tobytes())
+            left, n = left - len(block), n + 1
+    for minute in range(0 if talk else minutes):
         block = np.zeros(60 * SAMPLE_RATE, np.float32)
         line = lines[minute % len(lines)][: 50 * SAMPLE_RATE]
         block[5 * SAMPLE_RATE : 5 * SAMPLE_RATE + len(line)] = line
@@ -254,6 +264,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--long", help="minutes, comma-separated: memory on long mono calls")
+    parser.add_argument("--talk", action="store_true", help="long calls talk throughout (every batch full)")
     parser.add_argument("--system", help=argparse.SUPPRESS)  # internal: run one system on FILES
     args = parser.parse_args()
     if args.system:
@@ -267,10 +278,10 @@ def main() -> None:
     calls = read_reference(folder)
     if args.long:
         for minutes in map(int, args.long.split(",")):
-            path = long_call(folder, calls[0], minutes)
+            path = long_call(folder, calls, minutes, args.talk)
             result = measure("callqa", [str(path)], args.threads, args.batch_size)
             print(
-                f"{minutes:>4} min mono MP3: peak RSS {result['peak_rss'] / 2**30:.2f} G, "
+                f"{minutes:>4} min mono MP3{' of talk' if args.talk else ''}: peak RSS {result['peak_rss'] / 2**30:.2f} G, "
                 f"{minutes * 60 / result['wall']:.1f} audio s/wall s, {len(result['heard'][0])} segments",
                 flush=True,
             )
