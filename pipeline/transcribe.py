@@ -102,7 +102,7 @@ class TranscribeSettings:
     vad: bool = True
     batch_size: int = 4  # decode this many windows at once (faster-whisper's batched pipeline, no
     # temperature fallback); 0: one window at a time, with fallback. Memory grows with it: a talking
-    # call peaked at 1.2 GB with 8 and 0.9 GB with 4, same CPU (README, "Speed, accuracy and memory")
+    # call peaked at 1.06-1.19 GB with 8 and 0.83-0.91 GB with 4, CPU within 2% (README, "Speed, accuracy and memory")
     no_speech_prob_max: float = 0.6
     avg_logprob_min: float = -1.0
     compression_ratio_max: float = 2.4
