@@ -13,15 +13,18 @@ missing). Three systems transcribe every call, each in a fresh process with the 
 
 ``--long 10,120`` measures memory in call length instead: callqa alone on mono MP3 calls of
 those many minutes (one spoken line a minute, silence between), printing peak resident memory
-and speed for each; a call's length should not change the peak.
+and speed for each; a call's length should not change the peak. With ``--talk`` the calls are
+talk throughout (the set's lines half a second apart): every batch of windows full, the most
+memory a call of any length takes.
 
 ``--systems`` picks and orders them; ``callqa:KEY=VALUE;KEY=VALUE`` is callqa with transcription
 settings changed (e.g. ``callqa:domain_prompt=false``), to compare settings the same way.
 
 The systems run one after another, alternated over ``--rounds`` (the machine is shared), and
 each prints: audio seconds per wall second (decoding included, model loading not), CPU seconds,
-peak resident memory of its process tree (model loading included), CER per channel, domain-word
-recall, and how many segments span a turn of the other party. Ratios against ``plain`` are
+peak resident memory (model loading included: the process's own, exact, plus the ffmpeg it runs,
+sampled), CER per channel, domain-word recall, and how many segments span a turn of the other
+party. Ratios against ``plain`` are
 taken within each round. The plain loop decodes a window again, sampling at higher temperatures,
 when its beam loops or reads too unsure; a call where it does costs it 3-5 times as much, so a
 line per round says on how many calls it fell back, what they cost, and each system's CPU on the
@@ -109,7 +112,10 @@ def run_one(system: str, paths: list[str], threads: int, batch_size: int) -> Non
         calls.append({"cpu": _cpu() - cpu, "fallbacks": counts.get("fallbacks", 0) - fallbacks})
     wall = time.perf_counter() - wall
     cpu_s = sum(call["cpu"] for call in calls)
-    print(json.dumps({"wall": wall, "cpu": cpu_s, "calls": calls, "heard": heard}, ensure_ascii=False))
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(
+        json.dumps({"wall": wall, "cpu": cpu_s, "max_rss": max_rss, "calls": calls, "heard": heard}, ensure_ascii=False)
+    )
 
 
 def _cpu() -> float:
@@ -121,9 +127,13 @@ def _cpu() -> float:
 # --- the comparison --------------------------------------------------------------------------
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants."""
-    parents, rss = {}, {}
+def _children_rss(root: int) -> int:
+    """Resident bytes of the programs ``root`` runs (ffmpeg), all its descendants that have
+    started a program of their own. A child between fork and exec shares its parent's memory and
+    /proc shows it at its parent's size: counted, it doubled callqa's peak for an instant each
+    time it started ffmpeg, and which of these instants a sampler caught made the peak vary from
+    run to run of the same calls (0.79-1.32 GB)."""
+    parents, rss, exe = {}, {}, {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -132,16 +142,17 @@ def _tree_rss(root: int) -> int:
                 fields = handle.read().rsplit(")", 1)[1].split()
             parents[int(entry)] = int(fields[1])
             rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            exe[int(entry)] = os.readlink(f"/proc/{entry}/exe")
         except (OSError, IndexError, ValueError):
             continue
-    tree, frontier = {root}, [root]
+    tree, frontier = set(), [root]
     while frontier:
         pid = frontier.pop()
         for child, parent in parents.items():
             if parent == pid and child not in tree:
                 tree.add(child)
                 frontier.append(child)
-    return sum(rss.get(pid, 0) for pid in tree)
+    return sum(rss[pid] for pid in tree if pid in exe and exe[pid] != exe.get(parents[pid]))
 
 
 def measure(system: str, paths: list[str], threads: int, batch_size: int) -> dict:
@@ -158,11 +169,11 @@ def measure(system: str, paths: list[str], threads: int, batch_size: int) -> dic
         *paths,
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
-    peak = [0]
+    children = [0]
 
     def sample():
         while process.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(process.pid))
+            children[0] = max(children[0], _children_rss(process.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -172,22 +183,25 @@ def measure(system: str, paths: list[str], threads: int, batch_size: int) -> dic
     if process.returncode != 0:
         raise SystemExit(f"{system} failed (exit {process.returncode})")
     result = json.loads(out.strip().splitlines()[-1])
-    result["peak_rss"] = peak[0]
+    # The process's own peak is exact (the kernel's high-water mark); its programs' is sampled.
+    result["peak_rss"] = result["max_rss"] + children[0]
     return result
 
 
-def long_call(folder: Path, call: dict, minutes: int) -> Path:
-    """A mono MP3 of ``minutes``: the lines of ``call`` one a minute, in turn, silence between."""
+def long_call(folder: Path, calls: list[dict], minutes: int, talk: bool = False) -> Path:
+    """A mono MP3 of ``minutes``: the lines of the first call one a minute, in turn, silence
+    between; with ``talk``, the lines of all ``calls`` in turn, half a second apart, throughout."""
     import numpy as np
 
     from pipeline.audio import SAMPLE_RATE, decode, ffmpeg_binary
 
-    path = folder / f"long_{minutes}min.mp3"
+    path = folder / f"{'talk' if talk else 'long'}_{minutes}min.mp3"
     if path.is_file():
         return path
-    audio = decode(call["path"], channel_mode="mono")
-    samples = audio.channels[0][1]
-    lines = [samples[int(seg["start"] * SAMPLE_RATE) : int(seg["end"] * SAMPLE_RATE)] for seg in call["segments"]]
+    lines = []
+    for call in calls if talk else calls[:1]:
+        samples = decode(call["path"], channel_mode="mono").channels[0][1]
+        lines += [samples[int(seg["start"] * SAMPLE_RATE) : int(seg["end"] * SAMPLE_RATE)] for seg in call["segments"]]
     encoder = subprocess.Popen(
         [
             ffmpeg_binary(),
@@ -211,7 +225,13 @@ def long_call(folder: Path, call: dict, minutes: int) -> Path:
         ],
         stdin=subprocess.PIPE,
     )
-    for minute in range(minutes):
+    if talk:
+        pause, left, n = np.zeros(SAMPLE_RATE // 2, np.float32), minutes * 60 * SAMPLE_RATE, 0
+        while left > 0:
+            block = np.concatenate([lines[n % len(lines)], pause])[:left]
+            encoder.stdin.write(block.tobytes())
+            left, n = left - len(block), n + 1
+    for minute in range(0 if talk else minutes):
         block = np.zeros(60 * SAMPLE_RATE, np.float32)
         line = lines[minute % len(lines)][: 50 * SAMPLE_RATE]
         block[5 * SAMPLE_RATE : 5 * SAMPLE_RATE + len(line)] = line
@@ -244,6 +264,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--long", help="minutes, comma-separated: memory on long mono calls")
+    parser.add_argument("--talk", action="store_true", help="long calls talk throughout (every batch full)")
     parser.add_argument("--system", help=argparse.SUPPRESS)  # internal: run one system on FILES
     args = parser.parse_args()
     if args.system:
@@ -257,10 +278,10 @@ def main() -> None:
     calls = read_reference(folder)
     if args.long:
         for minutes in map(int, args.long.split(",")):
-            path = long_call(folder, calls[0], minutes)
+            path = long_call(folder, calls, minutes, args.talk)
             result = measure("callqa", [str(path)], args.threads, args.batch_size)
             print(
-                f"{minutes:>4} min mono MP3: peak RSS {result['peak_rss'] / 2**30:.2f} G, "
+                f"{minutes:>4} min mono MP3{' of talk' if args.talk else ''}: peak RSS {result['peak_rss'] / 2**30:.2f} G, "
                 f"{minutes * 60 / result['wall']:.1f} audio s/wall s, {len(result['heard'][0])} segments",
                 flush=True,
             )

@@ -30,7 +30,9 @@ Whisper invents text where there is none, so every segment passes a filter befor
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
+import functools
 import logging
 import math
 import re
@@ -57,6 +59,10 @@ log = logging.getLogger(__name__)
 _WINDOW = 30.0  # seconds of audio Whisper reads at once
 _PACKED = 28.0  # seconds of speech (and kept pauses) packed into one window; on the stereo
 # fixtures 28 against 24 took 15 windows instead of 19 and 55 CPU s instead of 65 at CER 0.135
+# Windows the encoder reads at once: its self-attention holds heads x frames^2 floats per window
+# (72 MB for Whisper base's 30 s), so a batch of 8 full windows encoded together held half a GB
+# at once, and a call with minutes of speech peaked at 1.4 GB (README, "Speed, accuracy and memory").
+_ENCODE_AT_ONCE = 2
 _RETRY_WINDOWS = (20.0, 0.0)  # readings again of what Whisper skipped: shorter windows, then one region each
 _VAD_BLOCK = 120.0  # seconds of a channel given to the voice-activity detector at once: Silero
 # copies its input twice and onnxruntime keeps the arena its largest input needed
@@ -94,8 +100,9 @@ class TranscribeSettings:
     cpu_threads: int = 0  # 0: CTranslate2's default
     language: str = "zh"
     vad: bool = True
-    batch_size: int = 8  # decode this many speech turns at once (faster-whisper's batched pipeline,
-    # no temperature fallback); 0: one window at a time, with fallback
+    batch_size: int = 4  # decode this many windows at once (faster-whisper's batched pipeline, no
+    # temperature fallback); 0: one window at a time, with fallback. Memory grows with it: a talking
+    # call peaked at 1.06-1.19 GB with 8 and 0.83-0.91 GB with 4, CPU within 2% (README, "Speed, accuracy and memory")
     no_speech_prob_max: float = 0.6
     avg_logprob_min: float = -1.0
     compression_ratio_max: float = 2.4
@@ -279,6 +286,8 @@ class WhisperTranscriber:
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"model {folder}: cannot load it: {exc}") from None
+        # The batched pipeline encodes a whole batch at once; a few windows at a time bound memory.
+        self._model.encode = functools.partial(encode_in_parts, self._model.encode)
         self._batched = BatchedInferencePipeline(self._model) if settings.batch_size > 0 else None
 
     def transcribe(self, audio: Audio, names: Sequence[str] = ()) -> list[Segment]:
@@ -446,6 +455,7 @@ class WhisperTranscriber:
             outputs = self._batched.forward(
                 np.stack([pad_or_trim(f, frames) for f in features]), tokenizer, metadata, whisper_options
             )
+            release_freed_memory()
             for i, output in zip(batch, outputs):
                 heard[i] = [
                     WhisperSegment(
@@ -510,6 +520,28 @@ def held_over(regions: list[list[tuple[float, float]]], duration: float, running
     starts = [start for channel in regions for start, end in channel if end > duration - running]
     cut = min(starts, default=duration)
     return cut if cut > 0 else duration
+
+
+def encode_in_parts(encode, features: np.ndarray, at_once: int = _ENCODE_AT_ONCE):
+    """``encode`` (a WhisperModel's) over a batch of ``features`` at most ``at_once`` windows at
+    a time, the outputs joined: the batch's encoder output, without every window's attention
+    matrices in memory together. One window's features (2-D) go to ``encode`` as they are."""
+    import ctranslate2
+
+    if features.ndim == 2 or len(features) <= at_once:
+        return encode(features)
+    parts = [np.asarray(encode(features[i : i + at_once])) for i in range(0, len(features), at_once)]
+    return ctranslate2.StorageView.from_array(np.concatenate(parts))
+
+
+def release_freed_memory() -> None:
+    """Hand the memory a batch freed back to the system (glibc's ``malloc_trim``; nothing where
+    the C library has none). Without it, what the first full batch took stayed resident, 0.5 GB
+    becoming 0.88 GB between batches, and every later batch peaked on top of it."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (AttributeError, OSError):
+        pass
 
 
 def encoder_frames(seconds: float) -> int:

@@ -450,6 +450,9 @@ class FakeModel:
     def feature_extractor(self, clip):
         return np.zeros((80, len(clip) // 160 + 1), np.float32)
 
+    def encode(self, features):
+        return features
+
 
 class FakeBatched:
     """Stands in for faster-whisper's BatchedInferencePipeline: records each batch's features
@@ -763,3 +766,37 @@ def test_a_block_is_read_up_to_the_speech_that_runs_over_its_end():
     assert held_over([[(1.0, 3.0), (8.0, 9.8)], [(7.0, 8.5)]], 10.0) == 8.0
     assert held_over([[(1.0, 3.0)], []], 10.0) == 10.0  # nothing runs over: the whole block
     assert held_over([[(0.0, 10.0)]], 10.0) == 10.0  # one long region: read it now
+
+
+def test_a_batch_is_encoded_a_few_windows_at_a_time_and_joined():
+    import ctranslate2
+
+    from pipeline.transcribe import encode_in_parts
+
+    read = []
+
+    def encode(features):
+        read.append(len(features))
+        return ctranslate2.StorageView.from_array(features * 2)
+
+    features = np.arange(5 * 80 * 30, dtype=np.float32).reshape(5, 80, 30)
+    joined = np.asarray(encode_in_parts(encode, features, at_once=2))
+
+    assert read == [2, 2, 1]  # never the whole batch's attention matrices at once
+    np.testing.assert_array_equal(joined, features * 2)
+    read.clear()
+    encode_in_parts(encode, features[0], at_once=2)  # one window (2-D): as it is
+    assert read == [80]
+
+
+@pytest.mark.slow
+def test_the_encoder_reads_a_batch_in_parts_as_it_reads_it_whole(tmp_path_factory, monkeypatch):
+    from pipeline.transcribe import load_transcriber
+
+    monkeypatch.setenv("CALLQA_CACHE", str(tmp_path_factory.getbasetemp() / "model-cache"))
+    model = load_transcriber(TranscribeSettings(cpu_threads=2, batch_size=8))._model
+    samples = decode(FIXTURES / "violation_stereo_16k.wav").channels[0][1]
+    features = np.stack([model.feature_extractor(samples[i * SAMPLE_RATE :][: 8 * SAMPLE_RATE]) for i in range(5)])
+
+    whole = np.asarray(model.encode.args[0](features))  # the WhisperModel's own encode
+    np.testing.assert_allclose(np.asarray(model.encode(features)), whole, atol=1e-4)
