@@ -282,7 +282,7 @@ def main() -> None:
             result = measure("callqa", [str(path)], args.threads, args.batch_size)
             print(
                 f"{minutes:>4} min mono MP3{' of talk' if args.talk else ''}: peak RSS {result['peak_rss'] / 2**30:.2f} G, "
-                f"{minutes * 60 / result['wall']:.1f} audio s/wall s, {len(result['heard'][0])} segments",
+                f"{result['cpu']:.0f} CPU s, {minutes * 60 / result['wall']:.1f} audio s/wall s, {len(result['heard'][0])} segments",
                 flush=True,
             )
         return
