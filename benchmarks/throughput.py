@@ -66,8 +66,12 @@ def _load(system: str, threads: int, batch_size: int):
         transcriber = load_transcriber(settings)
 
         def run(path):
-            # As the scan reads a file: block by block.
-            return [s.__dict__ for _, heard in transcriber.transcribe_blocks(decode_blocks(path)) for s in heard]
+            # As the scan reads a file: block by block, each block's samples let go before the next.
+            segments = []
+            for audio, heard in transcriber.transcribe_blocks(decode_blocks(path)):
+                del audio
+                segments += [s.__dict__ for s in heard]
+            return segments
 
         return run, {}
 
