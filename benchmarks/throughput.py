@@ -66,8 +66,12 @@ def _load(system: str, threads: int, batch_size: int):
         transcriber = load_transcriber(settings)
 
         def run(path):
-            # As the scan reads a file: block by block.
-            return [s.__dict__ for _, heard in transcriber.transcribe_blocks(decode_blocks(path)) for s in heard]
+            # As the scan reads a file: block by block, each block's samples let go before the next.
+            segments = []
+            for audio, heard in transcriber.transcribe_blocks(decode_blocks(path)):
+                del audio
+                segments += [s.__dict__ for s in heard]
+            return segments
 
         return run, {}
 
@@ -282,7 +286,7 @@ def main() -> None:
             result = measure("callqa", [str(path)], args.threads, args.batch_size)
             print(
                 f"{minutes:>4} min mono MP3{' of talk' if args.talk else ''}: peak RSS {result['peak_rss'] / 2**30:.2f} G, "
-                f"{minutes * 60 / result['wall']:.1f} audio s/wall s, {len(result['heard'][0])} segments",
+                f"{result['cpu']:.0f} CPU s, {minutes * 60 / result['wall']:.1f} audio s/wall s, {len(result['heard'][0])} segments",
                 flush=True,
             )
         return

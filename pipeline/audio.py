@@ -113,9 +113,11 @@ def _blocks(
         held += len(frames[0])
         while held >= size:
             joined = [np.concatenate(parts) for parts in zip(*pending)]
+            # The frames go before the block is handed on, and the rest is a copy: otherwise the
+            # block's samples were held twice (its frames and their join) while it was read.
+            pending, held = [[c[size:].copy() for c in joined]], held - size
             yield _block(path, [c[:size] for c in joined], n_channels, sample_rate, channel_mode, offset)
             offset += size
-            pending, held = [[c[size:] for c in joined]], held - size
     if held:
         joined = [np.concatenate(parts) for parts in zip(*pending)]
         yield _block(path, joined, n_channels, sample_rate, channel_mode, offset)

@@ -307,7 +307,8 @@ class WhisperTranscriber:
         block = next(blocks, None)
         while block is not None:
             following = next(blocks, None)
-            audio = block if held is None else joined(held, block)
+            # Only ``audio`` and the block after it are held while this one is read.
+            audio, block, held = (block if held is None else joined(held, block)), None, None
             regions = [
                 unread(speech_regions(samples, self.settings.vad), done_at - audio.offset)
                 for (_, samples), done_at in zip(audio.channels, done or [0.0] * len(audio.channels))
@@ -323,8 +324,7 @@ class WhisperTranscriber:
                 audio,
                 [dataclasses.replace(s, start=s.start + audio.offset, end=s.end + audio.offset) for s in segments],
             )
-            held = tail(audio, cut)
-            block = following
+            held, block, audio = tail(audio, cut), following, None
 
     def _transcribe(self, audio: Audio, regions: list[list[tuple[float, float]]], options: dict) -> list[Segment]:
         """The segments heard in ``regions`` (per channel) of ``audio``, in its time."""
@@ -501,7 +501,8 @@ def tail(audio: Audio, cut: float) -> Audio | None:
     start = round(cut * SAMPLE_RATE)
     if start >= len(audio.channels[0][1]):
         return None
-    channels = [(speaker, samples[start:]) for speaker, samples in audio.channels]
+    # A copy: a view would keep the whole block's samples while the next block is read.
+    channels = [(speaker, samples[start:].copy()) for speaker, samples in audio.channels]
     return dataclasses.replace(
         audio, channels=channels, duration=len(channels[0][1]) / SAMPLE_RATE, offset=audio.offset + start / SAMPLE_RATE
     )

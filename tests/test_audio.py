@@ -185,3 +185,23 @@ def test_blocks_of_a_file_that_is_no_audio_fail_at_once(tmp_path):
     path.write_text("not audio")
     with pytest.raises(AudioError, match="not an audio file"):
         decode_blocks(path)
+
+
+def test_a_block_handed_on_is_its_samples_held_once(tmp_path):
+    import tracemalloc
+
+    path = tmp_path / "long.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(SAMPLE_RATE)
+        out.writeframes(np.zeros(130 * SAMPLE_RATE, np.int16).tobytes())
+    block_bytes = 60 * SAMPLE_RATE * 4
+    tracemalloc.start()
+    try:
+        blocks = decode_blocks(path, seconds=60)
+        first, second = next(blocks), next(blocks)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert first.duration == second.duration == 60.0
+    # The two blocks (and ffmpeg's last 10 s read), not their frames as read as well.
+    assert held < 2.5 * block_bytes

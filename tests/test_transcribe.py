@@ -747,6 +747,38 @@ def test_speech_running_over_a_block_end_is_read_once_with_the_next_block(monkey
             assert stretch.offset <= s.start < s.end <= stretch.offset + stretch.duration
 
 
+def test_while_a_block_is_read_only_it_and_the_next_are_held(monkeypatch, tmp_path):
+    import tracemalloc
+
+    from pipeline.audio import Audio
+    from pipeline.transcribe import blocks_of
+
+    samples = np.zeros(40 * SAMPLE_RATE, np.float32)
+    samples[int(9.5 * SAMPLE_RATE) : int(11 * SAMPLE_RATE)] = 0.1  # held over into the second block
+    block_bytes = 10 * SAMPLE_RATE * 4
+    transcriber = fake_transcriber(monkeypatch, tmp_path)
+    monkeypatch.setattr("pipeline.transcribe.speech_regions", lambda samples, vad: regions_of(samples))
+    held = []
+
+    def heard(audio, regions, options):
+        held.append(tracemalloc.get_traced_memory()[0])
+        return []
+
+    monkeypatch.setattr(transcriber, "_transcribe", heard)
+    audio = Audio("long.wav", [("unknown", samples)], duration=40.0, n_channels=1, sample_rate=8000)
+    # Each block its own samples, as decode_blocks reads them.
+    blocks = (dataclasses.replace(b, channels=[(r, s.copy()) for r, s in b.channels]) for b in blocks_of(audio, 10))
+    tracemalloc.start()
+    try:
+        for stretch, _ in transcriber.transcribe_blocks(blocks):
+            del stretch
+    finally:
+        tracemalloc.stop()
+    assert len(held) == 4
+    # The block being read (with what was held over) and the one after it, nothing before it.
+    assert max(held) < 2.5 * block_bytes
+
+
 def regions_of(samples):
     """Where ``samples`` are not silent, as (start, end) seconds: a voice-activity detector."""
     loud = np.flatnonzero(np.diff(np.concatenate([[0], (samples != 0).astype(np.int8), [0]])))

@@ -145,6 +145,7 @@ class FileStage:
                     segment.rms_dbfs = loudness
                 call.segments.extend(heard)
                 record.duration, record.channels = audio.offset + audio.duration, audio.n_channels
+                del audio, local  # this block's samples go before the next block is read
         except AudioError as exc:
             # Reasons name the file as the user knows it, wherever the worker put its bytes.
             call.segments = []
