@@ -12,6 +12,7 @@ has no ffprobe, so the channel count and sample rate are read from the stream li
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import shutil
 import subprocess
@@ -49,6 +50,7 @@ class Audio:
     n_channels: int  # channels in the file
     sample_rate: int  # sample rate in the file
     offset: float = 0.0  # where these samples start in the recording (seconds): a block of it
+    last: bool = True  # whether the recording ends with these samples (a whole recording does)
 
 
 def ffmpeg_binary() -> str:
@@ -96,9 +98,9 @@ def decode(path, channel_mode: str = "agent-customer") -> Audio:
 
 def decode_blocks(path, channel_mode: str = "agent-customer", seconds: float = BLOCK_SECONDS) -> Iterator[Audio]:
     """``path`` decoded ``seconds`` at a time, as ``decode`` reads it: each block an ``Audio``
-    whose ``offset`` says where it starts, so memory follows the block, not the recording.
-    AudioError as ``decode``: at once for a file that is no audio, once its end is read for one
-    that breaks midway."""
+    whose ``offset`` says where it starts, so memory follows the block, not the recording, and
+    ``last`` whether it ends the recording. AudioError as ``decode``: at once for a file that is
+    no audio, once its end is read for one that breaks midway."""
     path, command, (codec, sample_rate, n_channels, _) = _command(path, channel_mode)
     return _blocks(path, codec, command, n_channels, sample_rate, channel_mode, int(seconds * SAMPLE_RATE))
 
@@ -108,24 +110,30 @@ def _blocks(
 ) -> Iterator[Audio]:
     pending: list[list[np.ndarray]] = []
     offset, held = 0, 0
-    for frames in _run(path, codec, command, n_channels, channel_mode):
-        pending.append(frames)
-        held += len(frames[0])
-        while held >= size:
+    for frames in itertools.chain(_run(path, codec, command, n_channels, channel_mode), [None]):  # None: the end
+        # A block is handed on once ffmpeg's next read (at most 10 s) is in, or its output ended:
+        # it knows whether it is the last without the next block read ahead. That read joins
+        # the pending frames only after, so the block is not a view of it as well.
+        while held > size or (held == size and frames is not None):
             joined = [np.concatenate(parts) for parts in zip(*pending)]
             # The frames go before the block is handed on, and the rest is a copy: otherwise the
             # block's samples were held twice (its frames and their join) while it was read.
             pending, held = [[c[size:].copy() for c in joined]], held - size
-            yield _block(path, [c[:size] for c in joined], n_channels, sample_rate, channel_mode, offset)
+            yield _block(path, [c[:size] for c in joined], n_channels, sample_rate, channel_mode, offset, last=False)
             offset += size
+        if frames is not None:
+            pending.append(frames)
+            held += len(frames[0])
     if held:
         joined = [np.concatenate(parts) for parts in zip(*pending)]
-        yield _block(path, joined, n_channels, sample_rate, channel_mode, offset)
+        yield _block(path, joined, n_channels, sample_rate, channel_mode, offset, last=True)
     elif not offset:
         raise AudioError(f"{path}: no audio samples")
 
 
-def _block(path: str, samples: list[np.ndarray], n_channels: int, sample_rate: int, mode: str, offset: int) -> Audio:
+def _block(
+    path: str, samples: list[np.ndarray], n_channels: int, sample_rate: int, mode: str, offset: int, last: bool
+) -> Audio:
     return Audio(
         path=path,
         channels=_with_roles(samples, mode),
@@ -133,6 +141,7 @@ def _block(path: str, samples: list[np.ndarray], n_channels: int, sample_rate: i
         n_channels=n_channels,
         sample_rate=sample_rate,
         offset=offset / SAMPLE_RATE,
+        last=last,
     )
 
 

@@ -303,17 +303,15 @@ class WhisperTranscriber:
         options = self.decode_options(names)
         held: Audio | None = None
         done: list[float] = []  # per channel: recording time up to which speech was read
-        blocks = iter(blocks)
-        block = next(blocks, None)
-        while block is not None:
-            following = next(blocks, None)
-            # Only ``audio`` and the block after it are held while this one is read.
+        for block in blocks:
+            # Only ``audio`` (the block with what was held over) is held while it is read: the
+            # block says whether it is the last, so the next one is not read ahead.
             audio, block, held = (block if held is None else joined(held, block)), None, None
             regions = [
                 unread(speech_regions(samples, self.settings.vad), done_at - audio.offset)
                 for (_, samples), done_at in zip(audio.channels, done or [0.0] * len(audio.channels))
             ]
-            cut = audio.duration if following is None else held_over(regions, audio.duration)
+            cut = audio.duration if audio.last else held_over(regions, audio.duration)
             now = [[r for r in channel if r[0] < cut] for channel in regions]
             segments = self._transcribe(audio, now, options)
             done = [
@@ -324,7 +322,7 @@ class WhisperTranscriber:
                 audio,
                 [dataclasses.replace(s, start=s.start + audio.offset, end=s.end + audio.offset) for s in segments],
             )
-            held, block, audio = tail(audio, cut), following, None
+            held, audio = tail(audio, cut), None
 
     def _transcribe(self, audio: Audio, regions: list[list[tuple[float, float]]], options: dict) -> list[Segment]:
         """The segments heard in ``regions`` (per channel) of ``audio``, in its time."""
@@ -487,13 +485,14 @@ def blocks_of(audio: Audio, seconds: float = BLOCK_SECONDS) -> Iterator[Audio]:
             channels=channels,
             duration=len(channels[0][1]) / SAMPLE_RATE,
             offset=audio.offset + start / SAMPLE_RATE,
+            last=start + size >= length,
         )
 
 
 def joined(first: Audio, then: Audio) -> Audio:
     """Two consecutive stretches of a recording as one."""
     channels = [(speaker, np.concatenate([a, b])) for (speaker, a), (_, b) in zip(first.channels, then.channels)]
-    return dataclasses.replace(first, channels=channels, duration=first.duration + then.duration)
+    return dataclasses.replace(first, channels=channels, duration=first.duration + then.duration, last=then.last)
 
 
 def tail(audio: Audio, cut: float) -> Audio | None:

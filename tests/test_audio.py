@@ -187,6 +187,26 @@ def test_blocks_of_a_file_that_is_no_audio_fail_at_once(tmp_path):
         decode_blocks(path)
 
 
+@pytest.mark.parametrize("seconds, last", [(130, [False, False, True]), (120, [False, True])])
+def test_a_block_knows_it_is_the_last_having_read_only_ten_seconds_past_its_end(tmp_path, seconds, last):
+    import tracemalloc
+
+    path = tmp_path / "long.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(SAMPLE_RATE)
+        out.writeframes(np.zeros(seconds * SAMPLE_RATE, np.int16).tobytes())
+    tracemalloc.start()
+    try:
+        blocks = decode_blocks(path, seconds=60)
+        first = next(blocks)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert [first.last, *(block.last for block in blocks)] == last
+    # The block and ffmpeg's next 10 s read (its bytes and their samples), not the next block.
+    assert held < 1.5 * 60 * SAMPLE_RATE * 4
+
+
 def test_a_block_handed_on_is_its_samples_held_once(tmp_path):
     import tracemalloc
 
