@@ -47,7 +47,6 @@ from pipeline.detect.recognizers.third_party import ThirdPartyRecognizer
 from pipeline.detect.recognizers.unverified_identity import UnverifiedIdentityRecognizer
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import DetectionSettings
-from pipeline.detect.sound import cue_sound_text
 from pipeline.detect.view import CallView
 from pipeline.errors import CallqaError
 from pipeline.text import domain_words
@@ -231,8 +230,7 @@ class DetectorRegistry:
         line = next((u for u in view.utterances if u.index == result.segment_index), None)
         agency = view.call.agency or ""
         return line is not None and any(
-            cancel.applies_on(agency)
-            and (cancel.found_in(line.text) or cancel.found_in(cue_sound_text(line.text), by_sound=True))
+            cancel.applies_on(agency) and (cancel.found_in(line.text) or cancel.found_in(line.cue_sound, by_sound=True))
             for cancel in cancels
         )
 

@@ -8,10 +8,12 @@ Detectors read a ``CallView`` instead of the raw call, so that the homophone rep
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline.calls import Call, Segment
+from pipeline.detect.sound import cue_sound_text
 
 if TYPE_CHECKING:  # listener.py builds on this module
     from pipeline.detect.listener import Listening
@@ -45,6 +47,12 @@ class Utterance:
     def __post_init__(self):
         self.mandarin = self.mandarin or self.text
         self.heard = self.heard or self.sound
+
+    @functools.cached_property
+    def cue_sound(self) -> str:
+        """``text`` spelt by sound as cancelling cues are compared, numerals kept as written
+        (sound.cue_sound_text); spelt once, for every hit and rule of the line."""
+        return cue_sound_text(self.text)
 
     @property
     def unrepaired(self) -> str:

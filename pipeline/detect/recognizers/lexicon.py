@@ -17,7 +17,7 @@ from pipeline.detect.lexicon_file import CategoryLexicon, Rule
 from pipeline.detect.prefilter import with_start_filter
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import LexiconSettings
-from pipeline.detect.sound import CLAUSE_BREAKS, SoundRegex, cue_sound_text, sentence_bounds
+from pipeline.detect.sound import CLAUSE_BREAKS, SoundRegex, sentence_bounds
 from pipeline.detect.view import CallView, Repair, Utterance
 from pipeline.present.explanation import Explanation, sentence
 
@@ -75,9 +75,9 @@ def cancelled_by(
     the call's calling company, for cues that hold only on some companies' calls.
 
     Cues are compared by sound as well, so a misheard cue (不回 for 不会) still cancels; numerals
-    are read as written (``cue_sound_text``).
+    are read as written (``Utterance.cue_sound``).
     """
-    text, sound = utterance.text, cue_sound_text(utterance.text)
+    text, sound = utterance.text, utterance.cue_sound
     # A cue before the hit must be in its clause (你不还，我们就上门 is no negation); a denial
     # after it may close the sentence (黑名单，我们公司是没有的).
     clause, (sentence_start, right) = _clause_start(text, start), sentence_bounds(text, start, end)
