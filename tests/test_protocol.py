@@ -54,17 +54,22 @@ def test_a_confirmation_before_the_debt_is_compliant(answer):
     assert found(c, "unverified_identity") == []
 
 
-@pytest.mark.parametrize("answer", ["嗯？有事吗？", "喂？", "啥子？", "你找谁？"])
-def test_a_question_back_is_not_a_confirmation(answer):
+@pytest.mark.parametrize("answer", ["喂？", "啥？", "喂……听不清，你大声点。", "你说。", "呃"])
+def test_a_reply_that_says_nothing_to_the_name_is_no_answer(answer):
+    # the line checked, the question not heard, a hesitation, a bare go-ahead: told before any answer
     c = call(("a", f"{NOTICE}，我是吉祥小贷的，请问是张伟先生吗？"), ("c", answer), ("a", "您的欠款5000元今天要还。"))
     assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
 
 
-@pytest.mark.parametrize("answer", ["你哪位？", "谁啊？", "你是？", "那个的哪位", "你边个？"])
-def test_asking_who_is_calling_confirms_nothing(answer):
-    # GB 5.2.2.2: identity checked before the debt is told; "who is it?" checks nothing
-    c = call(("a", "喂，是罗建新吧？"), ("c", answer), ("a", f"我是吉祥小贷的，{NOTICE}，你那笔三千二拖了二十天了。"))
-    assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
+@pytest.mark.parametrize("answer", ["你哪位？", "谁啊？", "你是？", "那个的哪位", "你边个？", "嗯？有事吗？", "啥子事？"])
+def test_asking_who_is_calling_or_what_for_answers_to_the_name(answer):
+    # No confirmation, but the one called took the call as theirs: the tune writers (13 of 15)
+    # do not count details told next as told unverified, unless the listener turns out to be
+    # someone else.
+    turns = [("a", "喂，是罗建新吧？"), ("c", answer), ("a", f"我是吉祥小贷的，{NOTICE}，你那笔三千二拖了二十天了。")]
+    assert found(call(*turns), "unverified_identity") == []
+    later = call(*turns, ("c", "我不是罗建新，我是他同事。"))
+    assert [f.segment_index for f in found(later, "unverified_identity")] == [2]
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,7 @@ class DialogueRules:
     asks_for_household: re.Pattern  # 是冯勇家吗, on the written text: 欧阳佳吗 sounds the same
     addresses_as_relative: SoundRegex  # 您是他什么人: only to a listener not confirmed as the debtor
     denies: SoundRegex  # a plain 不是 right after an identity question
+    no_answer: re.Pattern  # a reply that says nothing to the name asked (喂？喂？, 听不清, 什么？), written text
     tells_someone_elses_debt: re.Pattern  # on the written text: 王 by sound would be 网 too
     asks_for_someone: SoundRegex
     guarantor: SoundRegex
@@ -153,6 +154,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "asks_for_household",
         "addresses_as_relative",
         "denies",
+        "no_answer",
         "tells_someone_elses_debt",
         "asks_for_someone",
         "guarantor",
@@ -280,6 +282,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         asks_for_household=written_cues("asks_for_household"),
         addresses_as_relative=third_party_cues("addresses_as_relative"),
         denies=third_party_cues("denies"),
+        no_answer=written_cues("no_answer"),
         tells_someone_elses_debt=written_cues("tells_someone_elses_debt"),
         asks_for_someone=third_party_cues("asks_for_someone"),
         guarantor=third_party_cues("guarantor"),

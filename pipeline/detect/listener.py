@@ -25,6 +25,7 @@ from pipeline.text import is_word
 # "it's me", said to whatever was asked: to 你是不是X的老丈人 it confirms the father-in-law
 PLAIN_I = {"是我", "我是", "系我", "我系", "係我", "我係"}
 ASKS = re.compile(r"[吗么嘛？?]|是不是")  # a turn that asks something
+HIM_OR_HER = re.compile(r"[他她佢]")  # a reply that speaks of someone (我是伊阿叔，他电话坏了？)
 QUESTION_AFTER = re.compile(r"[^，。！,!]{0,12}[吗么？?]")  # 您老公在我们这也有借款吗？ asks the debtor
 # what may come before a short answer (喂，嗯，是我)
 BEFORE_ANSWER = re.compile(r"^(?:[，。！、,.!\s]|喂|嗯|啊|哦|呃|哎)*")
@@ -51,6 +52,8 @@ class Hearing:
     third_party: ThirdParty | None = None  # the listener is known (or turned out) not to be the debtor
     after: int = 0  # the third party was shown this far into the turn: what comes before is no leak
     told_first: bool = False  # said before the listener turned out to be a third party
+    # the listener answered to the debtor's name without confirming or denying it (你哪位, 啥事)
+    answered: bool = False
 
 
 @dataclass
@@ -65,11 +68,13 @@ class Listening:
     def unverified(self, index: int) -> bool:
         """The agent turn ``index`` was told to someone not confirmed as the debtor and not yet
         known to be anyone else (a third party shown only later heard it unverified too), nor a
-        guarantor, who is owed the details."""
+        guarantor, who is owed the details. A listener who answered to the debtor's name without
+        denying it (你哪位？, 啥事？) and never turned out to be anyone else took the call as the
+        one called: what they were told was told to the debtor."""
         hearing = self.hearings.get(index)
         if not hearing or hearing.confirmed or index >= self.allowed_from.get("guarantor", index + 1):
             return False
-        return hearing.third_party is None or hearing.told_first
+        return hearing.told_first or hearing.third_party is None and not hearing.answered
 
 
 class ListenerReader:
@@ -95,6 +100,7 @@ class _CallReading:
         self.allowed: dict[str, int] = {}
         self.third: ThirdParty | None = None
         self.confirmed = False
+        self.answered = False  # the listener answered to the name asked without confirming or denying it
         self.pending: list[Utterance] = []  # agent turns told to this listener before anyone knew who they are
         self.since_confirmed: list[Utterance] = []  # agent turns told after the listener's confirmation
         self.asked: list[Utterance] = []  # agent turns since the listener last spoke
@@ -120,6 +126,8 @@ class _CallReading:
                 self._confirm()
             elif span:
                 self._found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
+            elif self._asked() and not rules.no_answer.match(u.mandarin) and not HIM_OR_HER.search(u.mandarin):
+                self.answered = True  # 你哪位？/ 啥事？ to 请问是张伟吗: the one called took the call
         elif self.third is None and (span := rules.says_who_they_are.span(u.heard)):
             # the confirmation was someone else's: what was told since it reached a third party;
             # or the debtor handed the phone over (喂，你好，我是她女儿): what he heard stays his
@@ -161,7 +169,9 @@ class _CallReading:
         if self.confirmed and self.rules.asks_for_someone.span(u.heard):
             self.confirmed = False  # the listener confirmed being someone the agent is not after
         after = self._shown_by_agent(u) if self.third is None else 0
-        self.hearings[u.index] = Hearing(self.confirmed, self.third, after=after if self.third else 0)
+        self.hearings[u.index] = Hearing(
+            self.confirmed, self.third, after=after if self.third else 0, answered=self.answered
+        )
         if self.third is None and not self.confirmed:
             self.pending.append(u)
         elif self.third is None:
