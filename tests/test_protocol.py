@@ -95,6 +95,8 @@ def test_confirmations_with_recognition_fillers_rude_words_or_a_name_sounding_li
         "我是鼎盛商务的，受吉祥小贷委托处理您的逾期账户，{notice}，请问是张伟吗？",
         "喂，鼎盛商务，帮吉祥小贷跟进欠款的，{notice}，请问是张伟吗？",
         "我们是律所，受吉祥小贷委托做非诉催收，{notice}，请问是张伟吗？",
+        "喂您好，{notice}，鼎盛商务的代吉祥小贷催收请问是张伟先生吗",
+        "您好，这边是网贷清查工作组的，{notice}，请问是张伟吗？",
     ],
 )
 def test_the_organisations_business_is_no_debt_detail(opening):
