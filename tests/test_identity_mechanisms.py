@@ -118,7 +118,7 @@ def test_asking_who_calls_answers_to_the_name_but_confirms_nothing():
     ]
     hearing = listening(turns).hearings[2]
     assert not hearing.confirmed and hearing.answered
-    # the one called took the call as theirs (the tune writers' reading, 13 of 15): no finding
+    # the one called took the call as theirs (the tune writers' reading, 19 of 21): no finding
     assert segments(turns, UNVERIFIED) == []
     # ... unless they turn out to be someone else: then it was told unverified, and leaked
     turns.append(("c", "我是他老婆，他出差了。"))

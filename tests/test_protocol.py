@@ -61,9 +61,11 @@ def test_a_reply_that_says_nothing_to_the_name_is_no_answer(answer):
     assert [f.segment_index for f in found(c, "unverified_identity")] == [2]
 
 
-@pytest.mark.parametrize("answer", ["你哪位？", "谁啊？", "你是？", "那个的哪位", "你边个？", "嗯？有事吗？", "啥子事？"])
+@pytest.mark.parametrize(
+    "answer", ["你哪位？", "谁啊？", "你是？", "那个的哪位", "你边个？", "嗯？有事吗？", "啥子事？"]
+)
 def test_asking_who_is_calling_or_what_for_answers_to_the_name(answer):
-    # No confirmation, but the one called took the call as theirs: the tune writers (13 of 15)
+    # No confirmation, but the one called took the call as theirs: the tune writers (19 of 21)
     # do not count details told next as told unverified, unless the listener turns out to be
     # someone else.
     turns = [("a", "喂，是罗建新吧？"), ("c", answer), ("a", f"我是吉祥小贷的，{NOTICE}，你那笔三千二拖了二十天了。")]
