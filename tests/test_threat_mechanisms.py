@@ -902,3 +902,13 @@ def test_a_public_notice_the_agent_will_give_fires(text):
 )
 def test_a_notice_given_by_no_one_or_to_the_listener_is_no_threat(text):
     assert not threat_found(text)
+
+
+def test_a_contact_list_held_is_pressure_below_the_threshold_alone():
+    assert not threat_found("你借款时授权的通讯录，我们这边都有。")
+    assert threat_found("你通讯录我们都有，今晚就挨个打过去问问。")  # what will be done with it
+
+
+@pytest.mark.parametrize("text", ["你不肯传话，那我们就一直打你。", "他不还，我们只能每天打你了，你别烦。"])
+def test_repeated_calls_with_the_phone_left_unsaid_fire(text):
+    assert threat_found(text)
