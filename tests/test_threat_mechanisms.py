@@ -912,3 +912,15 @@ def test_a_contact_list_held_is_pressure_below_the_threshold_alone():
 @pytest.mark.parametrize("text", ["你不肯传话，那我们就一直打你。", "他不还，我们只能每天打你了，你别烦。"])
 def test_repeated_calls_with_the_phone_left_unsaid_fire(text):
     assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["拖了半年一分不还，你还要脸不要？", "借了钱就躲，你这脸是怎么长的？", "明天去你店门口说道说道，看你这脸往哪搁。"],
+)
+def test_the_debtors_face_questioned_is_an_insult(text):
+    assert threat_found(text)
+
+
+def test_face_named_without_questioning_it_is_no_insult():
+    assert not threat_found("人都是要脸的，您肯定也想早点把这事了结。")
