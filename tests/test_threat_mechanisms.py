@@ -886,6 +886,7 @@ def test_a_visit_or_a_harm_beside_the_last_resort_still_fires(text):
         "月底再不还，我们就登报寻人，看他还躲不躲。",  # a notice the agent's side will give
         "我们下礼拜还要去你们镇上，在集市上广播他的名字。",
         "你不配合，我们就把他欠钱的事通报给他们学校。",
+        "他老躲着，我们只好找镇上，下一步就在集市上点名。",  # the modal after a gap
     ],
 )
 def test_a_public_notice_the_agent_will_give_fires(text):
