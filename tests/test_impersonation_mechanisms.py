@@ -28,6 +28,7 @@ def flagged_said(text, **fields) -> bool:
         "区公安分局的，你涉嫌骗贷，明天来一趟。",  # named as the answer to who is calling
         "这封是法院的开庭通知，你签收一下。",  # a letter said to come from one
         "明天执行局的同志会直接给你打电话，注意接。",
+        "我这是鼓楼区公安分局刑侦大队的，有个情况找你核实。",  # 我这是, said for 我这里是
     ],
 )
 def test_speaking_as_or_for_an_authority(text):
@@ -42,6 +43,7 @@ def test_speaking_as_or_for_an_authority(text):
         "我们跟法院没有任何关系，这点您放心。",  # negated
         "银行以后可能会委托合作的催收机构联系您。",
         "您好，我们是鑫达分期的，想跟您核实一下还款计划。",
+        "我这是好心提醒你，真到了法院那一步就麻烦了。",  # 我这是 with no office claimed
     ],
 )
 def test_lenders_advice_and_denials_are_clean(text):

@@ -145,7 +145,7 @@ def test_lawful_conditional_consequences_are_no_threat(text):
     [
         "我不管你什么理由，下午不到账我就去你单位。",  # the agent's impatience is no negation
         "我们不等了，明天一早就派人上门。",
-        "没办法了，只能打给你爸妈。",
+        "没办法了，明天我就打给你爸妈。",
         "你不接电话，你通讯录的人我们挨个打。",  # the debtor's condition is no negation
     ],
 )
@@ -191,7 +191,7 @@ def test_care_and_offers_are_no_threat(text):
         "派出所里我们是有熟人的，一句话的事。",  # ... or to the police
         "我打个招呼就把你送进去关几天。",  # 关几天 is no 关机 (a phone switched off)
         "再拖下去，我们找上你们工地，你这活也别想干了。",  # the workplace found by the agent
-        "你不管他，我们只能打到你们车间去了。",  # the workplace as the only step left
+        "你不管他，我们就打到你们车间去。",  # the workplace as the next step
         "下礼拜还不上，我们还要打给你姐姐。",  # the family as the next step
         "你的饭碗也就没了，到时候别哭。",
         "你明明知道他住哪还不讲，这叫包庇，到时候一起追究你。",  # a third party made an accomplice
@@ -289,7 +289,7 @@ def test_the_listeners_own_reach_and_questions_are_no_threat(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "你不帮忙，那我们只好找你爸妈了。",  # a refusal to help is the condition, not a request
+        "你不帮忙，那我们就找你爸妈了。",  # a refusal to help is the condition, not a request
         "你儿子在哪个学校我们都知道。",  # where the family is, boasted
     ],
 )
@@ -731,7 +731,7 @@ def test_places_numbers_sit_ins_and_the_body_fire(text):
         "今天不到账，我们就给你孩子的班主任打个电话。",  # the child's teacher
         "你再不还，我们每天都给你打。",
         "我们会让村委会把你家的低保给停了。",  # the welfare the debtor lives on, cut
-        "他不露面，那我们只能联系她的公司了。",  # the only step left, whoever's workplace
+        "他再不还，那我们就联系她的公司。",  # the next step, whoever's workplace
     ],
 )
 def test_the_debtors_people_and_livelihood_reached_fire(text):
@@ -855,3 +855,73 @@ def test_a_lawsuit_known_an_officer_a_past_visit_and_a_collection_visit_are_no_t
 
 def test_a_visit_to_corner_the_debtor_still_fires():
     assert threat_found("钱不到账，我们明天就到你店里堵你，看你还往哪躲。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "他手机一直关机，我们也只能打到你们厂里来问问。",  # why the third party is called
+        "你老不接电话，我们只好联系你留的紧急联系人。",
+        "您一直联系不上，我们只能通知您家里人转告一下。",
+    ],
+)
+def test_a_third_party_reached_as_the_last_resort_is_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你再不管，我只能去你姐姐家楼下等他了。",  # a visit, not a call
+        "你不接电话，我们只能找你家里人，让他们都知道你欠钱不还。",  # a harm beside the reason
+    ],
+)
+def test_a_visit_or_a_harm_beside_the_last_resort_still_fires(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "月底再不还，我们就登报寻人，看他还躲不躲。",  # a notice the agent's side will give
+        "我们下礼拜还要去你们镇上，在集市上广播他的名字。",
+        "你不配合，我们就把他欠钱的事通报给他们学校。",
+        "他老躲着，我们只好找镇上，下一步就在集市上点名。",  # the modal after a gap
+    ],
+)
+def test_a_public_notice_the_agent_will_give_fires(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "逾期满九十天，下一步就是通报到你单位。",  # no one named giving it: the process's
+        "按合同约定，我们需要跟您通报一下还款进度。",  # the listener told
+        "系统下周会自动公示，你们小区都能查到。",  # a system's notice: exaggeration
+    ],
+)
+def test_a_notice_given_by_no_one_or_to_the_listener_is_no_threat(text):
+    assert not threat_found(text)
+
+
+def test_a_contact_list_held_is_pressure_below_the_threshold_alone():
+    assert not threat_found("你借款时授权的通讯录，我们这边都有。")
+    assert threat_found("你通讯录我们都有，今晚就挨个打过去问问。")  # what will be done with it
+
+
+@pytest.mark.parametrize("text", ["你不肯传话，那我们就一直打你。", "他不还，我们只能每天打你了，你别烦。"])
+def test_repeated_calls_with_the_phone_left_unsaid_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["拖了半年一分不还，你还要脸不要？", "借了钱就躲，你这脸是怎么长的？", "明天去你店门口说道说道，看你这脸往哪搁。"],
+)
+def test_the_debtors_face_questioned_is_an_insult(text):
+    assert threat_found(text)
+
+
+def test_face_named_without_questioning_it_is_no_insult():
+    assert not threat_found("人都是要脸的，您肯定也想早点把这事了结。")
