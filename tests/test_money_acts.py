@@ -268,3 +268,19 @@ def test_credit_asked_about_then_drawn_on_in_the_next_clause_is_urged(text):
 @pytest.mark.parametrize("text", ["你在别的平台还有没有借款没还的？", "你手上是不是还有几张信用卡，欠了多少？"])
 def test_a_question_about_the_debtors_other_credit_stays_clean(text):
     assert "illegal_funding" not in money(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "合同里是没有，这是我们外包这边的跑腿费，三百。",
+        "合同上没写，但是我们贷后有规定，上门一趟收四百。",
+        "合同没得，这是规矩，你不出就别想结清。",
+    ],
+)
+def test_a_charge_the_agent_says_the_contract_lacks_is_found(text):
+    assert "extra_fees" in money(text)
+
+
+def test_the_contract_said_to_hold_no_such_fee_stays_clean():
+    assert "extra_fees" not in money("按你签的合同是没有提前还款违约金的，你放心还。")
