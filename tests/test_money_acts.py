@@ -284,3 +284,19 @@ def test_a_charge_the_agent_says_the_contract_lacks_is_found(text):
 
 def test_the_contract_said_to_hold_no_such_fee_stays_clean():
     assert "extra_fees" not in money("按你签的合同是没有提前还款违约金的，你放心还。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "开结清证明是要费用的，两百，转过来我就开。",
+        "停一个月外访也得花钱的，你自己掂量。",
+        "我们跑一趟又是油又是过路，这都是成本。",
+    ],
+)
+def test_a_charge_defended_by_what_the_service_costs_is_found(text):
+    assert "extra_fees" in money(text)
+
+
+def test_the_contracts_interest_said_to_be_charged_stays_clean():
+    assert "extra_fees" not in money("逾期期间的利息还是要收的，按天算。")
