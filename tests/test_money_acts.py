@@ -257,22 +257,6 @@ def test_the_fee_for_a_reduction_is_no_waiver_heard_by_sound():
 @pytest.mark.parametrize(
     "text",
     [
-        "你们两口子信用卡总有几张吧，先刷出来把这笔平了。",
-        "你微信里有没有借款额度，有的话先借出来还一期。",
-    ],
-)
-def test_credit_asked_about_then_drawn_on_in_the_next_clause_is_urged(text):
-    assert "illegal_funding" in money(text)
-
-
-@pytest.mark.parametrize("text", ["你在别的平台还有没有借款没还的？", "你手上是不是还有几张信用卡，欠了多少？"])
-def test_a_question_about_the_debtors_other_credit_stays_clean(text):
-    assert "illegal_funding" not in money(text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
         "合同里是没有，这是我们外包这边的跑腿费，三百。",
         "合同上没写，但是我们贷后有规定，上门一趟收四百。",
         "合同没得，这是规矩，你不出就别想结清。",
