@@ -83,3 +83,22 @@ def test_a_name_given_as_the_answer_to_who_calls_is_on_time():
 def test_a_rural_banks_registered_name_gives_its_place_name(agency, trade):
     rules = next(d for d in default_registry().detectors if hasattr(d, "finder")).rules
     assert trade_name(agency, rules) == trade
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "喂，吐尔逊阿依，你那笔钱打算拖到哪天？",  # the person called, by a four-character name
+        "喂，王建国起床了，你那笔钱打算拖到哪天？",  # the person called, and talk run into it
+        "喂，真不好意思，你那笔钱打算拖到哪天？",  # talk
+    ],
+)
+def test_a_bare_clause_after_the_greeting_that_shows_no_kind_names_nobody(opening):
+    turns = [("a", opening), ("c", "你谁啊？"), ("a", "你先说什么时候还。")] + BODY
+    assert "missing_disclosure" in categories(turns)
+
+
+@pytest.mark.parametrize("opening", ["喂，您好，禾丰商务咨询，请问是覃志远吗？", "喂，青禾小贷贷后部，找一下覃志远。"])
+def test_a_bare_clause_after_the_greeting_that_shows_a_kind_names_the_organisation(opening):
+    turns = [("a", opening), ("c", "是我，什么事？"), ("a", "想跟您确认一下这期的还款安排。")] + BODY
+    assert "missing_disclosure" not in categories(turns)

@@ -252,3 +252,35 @@ def test_the_fee_for_a_reduction_is_no_waiver_heard_by_sound():
     fee waived stays clean."""
     assert "extra_fees" in money("想减免的话，减免手续费三百，跟第一期一起转过来。")
     assert money("这次给您减免，手续费我们免收，您在App里还就行。") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "合同里是没有，这是我们外包这边的跑腿费，三百。",
+        "合同上没写，但是我们贷后有规定，上门一趟收四百。",
+        "合同没得，这是规矩，你不出就别想结清。",
+    ],
+)
+def test_a_charge_the_agent_says_the_contract_lacks_is_found(text):
+    assert "extra_fees" in money(text)
+
+
+def test_the_contract_said_to_hold_no_such_fee_stays_clean():
+    assert "extra_fees" not in money("按你签的合同是没有提前还款违约金的，你放心还。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "开结清证明是要费用的，两百，转过来我就开。",
+        "停一个月外访也得花钱的，你自己掂量。",
+        "我们跑一趟又是油又是过路，这都是成本。",
+    ],
+)
+def test_a_charge_defended_by_what_the_service_costs_is_found(text):
+    assert "extra_fees" in money(text)
+
+
+def test_the_contracts_interest_said_to_be_charged_stays_clean():
+    assert "extra_fees" not in money("逾期期间的利息还是要收的，按天算。")

@@ -41,6 +41,7 @@ class DialogueRules:
     brands: list[str]
     business_words: list[str]  # 信息咨询, 商务服务: what kind of company, stripped to its trade name
     introductions: list[re.Pattern]  # the act of introducing an organisation; group `name` is its name
+    bare_introductions: list[re.Pattern]  # ... where only the name's kind shows it is an organisation's
     kinds: list[str]  # bare kinds of institution and departments: a name made only of these is none
     brand_endings: list[str]  # kinds that after one character of its own make a brand (悦分期)
     not_name_parts: list[str]  # a candidate name holding one of these is talk, not a name
@@ -140,6 +141,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "brands",
         "business_words",
         "introductions",
+        "bare_introductions",
         "kinds",
         "brand_endings",
         "not_name_parts",
@@ -203,13 +205,16 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     suffixes = words("suffixes", required=True)
     brands = words("brands")
     filler = checked_regex(doc, str(disclosure.get("filler", "^$")), ("disclosure", "filler"))
-    introductions = []
-    for i, pattern in enumerate(words("introductions")):
-        regex = checked_regex(doc, pattern, ("disclosure", "introductions", i))
-        if regex and "name" not in regex.groupindex:
-            doc.problem(("disclosure", "introductions", i), "needs a group (?P<name>...) around the name")
-        elif regex:
-            introductions.append(regex)
+
+    def introductions(key: str) -> list[re.Pattern]:
+        found = []
+        for i, pattern in enumerate(words(key)):
+            regex = checked_regex(doc, pattern, ("disclosure", key, i))
+            if regex and "name" not in regex.groupindex:
+                doc.problem(("disclosure", key, i), "needs a group (?P<name>...) around the name")
+            elif regex:
+                found.append(regex)
+        return found
 
     poses_as_authority = re.compile(r"(?!x)x")
     if "poses_as_authority" in disclosure:
@@ -270,7 +275,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         name_starts=sorted(words("name_starts"), key=len, reverse=True),
         brands=brands,
         business_words=sorted(words("business_words"), key=len, reverse=True),
-        introductions=introductions,
+        introductions=introductions("introductions"),
+        bare_introductions=introductions("bare_introductions"),
         kinds=sorted(words("kinds"), key=len, reverse=True),
         brand_endings=words("brand_endings"),
         not_name_parts=words("not_name_parts"),

@@ -42,7 +42,8 @@ class InstitutionFinder:
         self.name_starts_sound = [sound_text(w) for w in rules.name_starts]
         self.not_names = rules.not_names
         self.not_institutions = rules.not_institutions
-        self.introductions = rules.introductions
+        self.introductions = [*rules.introductions, *rules.bare_introductions]
+        self.bare_introductions = rules.bare_introductions
         # what kind of business a company is (商务, 信息咨询) is a kind too: 我是咨询公司的 names
         # nobody, and so is a suffix said alone (我是小贷公司的)
         kinds = sorted({*rules.kinds, *rules.business_words, *suffix_words(rules)}, key=len, reverse=True)
@@ -85,7 +86,8 @@ class InstitutionFinder:
                 # behind the words that introduce it (我有米花贷后的: 有米花)
                 start, end = match.span("name")
                 start += self._introducer_length(text[start:end])
-                if self.introduced_name(text[start:end]):
+                name = text[start:end]
+                if self.introduced_name(name) and (regex not in self.bare_introductions or self.kinds.search(name)):
                     found.append((start, end))
                     at = match.end()
                 else:
