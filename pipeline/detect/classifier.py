@@ -97,7 +97,7 @@ def build_pipeline(seed: int = 0) -> Pipeline:
             ("pinyin", tfidf(tokenizer=pinyin_syllables, token_pattern=None, ngram_range=(1, 3))),
         ]
     )
-    svm = LinearSVC(C=1.0, class_weight="balanced", random_state=seed)  # C chosen on grouped CV
+    svm = LinearSVC(C=1.0, class_weight="balanced", random_state=seed)  # C: benchmarks/classifier_variants.py
     # ensemble=False: one SVM on all rows, calibrated on cross-validated margins; a third the size.
     calibrated = CalibratedClassifierCV(svm, method="sigmoid", cv=3, ensemble=False)
     return Pipeline([("features", features), ("model", OneVsRestClassifier(calibrated))])
