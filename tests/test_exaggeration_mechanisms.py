@@ -609,3 +609,32 @@ def test_a_condition_said_after_the_consequence_is_lawful(text):
 def test_a_debt_reported_to_the_speakers_office_claims_a_proceeding():
     assert flagged_said("网贷公司把你的事报到我们局里了，你心里要有数。")
     assert not flagged_said("您在APP上提交的申请也会转到我们这边审核。")  # a request routed, no report
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你那个贷款官司早判下来了，你一直没履行，现在转到执行局强制执行。",  # said as done
+        "案子已经进入诉讼程序了，判决以后法院会发函让你们公司扣你工资。",
+        "仲裁那边的裁决书已经下来了，逾期不履行就直接申请强制执行。",
+    ],
+)
+def test_a_judgment_said_as_done_is_no_lawful_condition(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "只有法院判决生效以后还不履行，才会申请强制执行，现在离那一步还远。",
+        "如果平台起诉，判决以后不履行的，可能会被列入失信被执行人名单。",
+        "在这段时间里面不再加收罚息，您放心处理。",  # a charge said to stop
+        "按照规定我们不能跟紧急联系人透露您借款的具体情况。",  # a telling barred
+    ],
+)
+def test_a_framed_condition_a_stopped_charge_and_a_barred_telling_are_clean(text):
+    assert not flagged_said(text)
+
+
+def test_not_here_sounds_like_no_more_and_denies_nothing():
+    assert flagged_said("他要是不在，你们家里人就要替他还，这是规定。")
