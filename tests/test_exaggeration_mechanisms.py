@@ -638,3 +638,29 @@ def test_a_framed_condition_a_stopped_charge_and_a_barred_telling_are_clean(text
 
 def test_not_here_sounds_like_no_more_and_denies_nothing():
     assert flagged_said("他要是不在，你们家里人就要替他还，这是规定。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "跟你说清楚，借呗那边起诉你了，你自己心里有个数。",  # sued, said as done
+        "速达金融起诉你民间借贷纠纷，下周法院就会联系你。",
+        "原告是一家消费金融公司，你要不要先和解？",  # the case in a court's terms
+        "执行标的六千四，还不算诉讼费。",
+        "你上个月已经被江北一家小贷公司起诉了。",  # the suer named at length
+    ],
+)
+def test_a_suit_said_as_done_or_told_in_a_courts_terms_claims_a_proceeding(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公司目前还没有起诉你了解一下就行。",  # denied
+        "平台已经准备起诉你了，你看怎么处理。",  # a plan
+        "如果走到诉讼那一步，原告是平台，由法院依法判决。",  # a condition
+    ],
+)
+def test_a_suit_denied_planned_or_conditional_is_clean(text):
+    assert not flagged_said(text)
