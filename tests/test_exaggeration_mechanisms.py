@@ -664,3 +664,28 @@ def test_a_suit_said_as_done_or_told_in_a_courts_terms_claims_a_proceeding(text)
 )
 def test_a_suit_denied_planned_or_conditional_is_clean(text):
     assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本金两千八，加上催收费和律师费，现在是六千一。",  # the balance grown, a total in thousands
+        "原来欠四千，算上仲裁费、诉讼费一共九千五了。",
+        "你这个律师费、诉讼准备费都要算你头上。",  # charges piled onto the debt
+        "现在是五千三了，加了违约金和仲裁费。",  # the total first, the charges after
+    ],
+)
+def test_a_balance_grown_by_what_the_collection_side_adds_is_inflated(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本金九千二，利息和违约金另算，具体以APP账单为准。",  # the contract's own charges
+        "外访一次要收六百上门费，这个费用是要加到你账上的。",  # a visit's fee charged: extra_fees
+        "逾期以后要加收两百块的催收服务费，今天还是三千四。",  # a fee charged on its own: extra_fees
+    ],
+)
+def test_the_contracts_charges_and_a_fee_charged_on_its_own_are_not_inflated(text):
+    assert not flagged_said(text)
