@@ -689,3 +689,28 @@ def test_a_balance_grown_by_what_the_collection_side_adds_is_inflated(text):
 )
 def test_the_contracts_charges_and_a_fee_charged_on_its_own_are_not_inflated(text):
     assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "再拖下去，你工资卡到时候都给你冻了。",  # a freeze in everyday words
+        "下礼拜你的账户就动不了了，微信也一样。",
+        "所有卡全部冻。",
+        "你那张卡进了钱也会被直接划走。",
+    ],
+)
+def test_a_freeze_said_in_everyday_words_is_a_taking(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您往那张借记卡里存够钱，系统就会自动扣款。",  # 自动 sounds like a freeze
+        "还清以后我们当天就给你的账户解冻。",  # a thaw
+        "公司对公账户这两天也冻着，您走APP还款就行。",  # the company's own account
+    ],
+)
+def test_an_automatic_debit_a_thaw_and_the_companys_account_are_no_taking(text):
+    assert not flagged_said(text)
