@@ -609,3 +609,108 @@ def test_a_condition_said_after_the_consequence_is_lawful(text):
 def test_a_debt_reported_to_the_speakers_office_claims_a_proceeding():
     assert flagged_said("网贷公司把你的事报到我们局里了，你心里要有数。")
     assert not flagged_said("您在APP上提交的申请也会转到我们这边审核。")  # a request routed, no report
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你那个贷款官司早判下来了，你一直没履行，现在转到执行局强制执行。",  # said as done
+        "案子已经进入诉讼程序了，判决以后法院会发函让你们公司扣你工资。",
+        "仲裁那边的裁决书已经下来了，逾期不履行就直接申请强制执行。",
+    ],
+)
+def test_a_judgment_said_as_done_is_no_lawful_condition(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "只有法院判决生效以后还不履行，才会申请强制执行，现在离那一步还远。",
+        "如果平台起诉，判决以后不履行的，可能会被列入失信被执行人名单。",
+        "在这段时间里面不再加收罚息，您放心处理。",  # a charge said to stop
+        "按照规定我们不能跟紧急联系人透露您借款的具体情况。",  # a telling barred
+    ],
+)
+def test_a_framed_condition_a_stopped_charge_and_a_barred_telling_are_clean(text):
+    assert not flagged_said(text)
+
+
+def test_not_here_sounds_like_no_more_and_denies_nothing():
+    assert flagged_said("他要是不在，你们家里人就要替他还，这是规定。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "跟你说清楚，借呗那边起诉你了，你自己心里有个数。",  # sued, said as done
+        "速达金融起诉你民间借贷纠纷，下周法院就会联系你。",
+        "原告是一家消费金融公司，你要不要先和解？",  # the case in a court's terms
+        "执行标的六千四，还不算诉讼费。",
+        "你上个月已经被江北一家小贷公司起诉了。",  # the suer named at length
+    ],
+)
+def test_a_suit_said_as_done_or_told_in_a_courts_terms_claims_a_proceeding(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公司目前还没有起诉你了解一下就行。",  # denied
+        "平台已经准备起诉你了，你看怎么处理。",  # a plan
+        "如果走到诉讼那一步，原告是平台，由法院依法判决。",  # a condition
+    ],
+)
+def test_a_suit_denied_planned_or_conditional_is_clean(text):
+    assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本金两千八，加上催收费和律师费，现在是六千一。",  # the balance grown, a total in thousands
+        "原来欠四千，算上仲裁费、诉讼费一共九千五了。",
+        "你这个律师费、诉讼准备费都要算你头上。",  # charges piled onto the debt
+        "现在是五千三了，加了违约金和仲裁费。",  # the total first, the charges after
+    ],
+)
+def test_a_balance_grown_by_what_the_collection_side_adds_is_inflated(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本金九千二，利息和违约金另算，具体以APP账单为准。",  # the contract's own charges
+        "外访一次要收六百上门费，这个费用是要加到你账上的。",  # a visit's fee charged: extra_fees
+        "逾期以后要加收两百块的催收服务费，今天还是三千四。",  # a fee charged on its own: extra_fees
+    ],
+)
+def test_the_contracts_charges_and_a_fee_charged_on_its_own_are_not_inflated(text):
+    assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "再拖下去，你工资卡到时候都给你冻了。",  # a freeze in everyday words
+        "下礼拜你的账户就动不了了，微信也一样。",
+        "所有卡全部冻。",
+        "你那张卡进了钱也会被直接划走。",
+    ],
+)
+def test_a_freeze_said_in_everyday_words_is_a_taking(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您往那张借记卡里存够钱，系统就会自动扣款。",  # 自动 sounds like a freeze
+        "还清以后我们当天就给你的账户解冻。",  # a thaw
+        "公司对公账户这两天也冻着，您走APP还款就行。",  # the company's own account
+    ],
+)
+def test_an_automatic_debit_a_thaw_and_the_companys_account_are_no_taking(text):
+    assert not flagged_said(text)

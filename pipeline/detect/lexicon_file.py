@@ -71,6 +71,10 @@ class CancelCue:
     # The cue counts only on calls whose calling company (the call's ``agency``) names one of
     # these: 我是某某律师事务所的 is the truth on a call the phone system records as a law firm's.
     agency: list[str] = field(default_factory=list)
+    # The cue counts only where the hit's sentence also holds one of these words: a judgment and
+    # its non-performance are a lawful condition when framed as one (判决以后还不履行，才可能…),
+    # and a claim when said as done (已经判决了，你没有履行，现在进入强制执行).
+    framed_by: list[str] = field(default_factory=list)
 
     def applies_on(self, agency: str) -> bool:
         return not self.agency or any(kind in agency for kind in self.agency)
@@ -121,7 +125,7 @@ _RULE_KEYS = (
     "answers",
     "to_third_party",
 )
-_CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence", "within", "agency")
+_CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence", "within", "agency", "framed_by")
 
 
 def _score(doc: YamlDoc, value: Any, keys: tuple, default: float) -> float:
@@ -302,6 +306,7 @@ def _cancels(doc: YamlDoc, value: Any, where: tuple) -> list[CancelCue]:
                 sentence=raw.get("sentence") is True,
                 within=raw.get("within") is True,
                 agency=doc.strings(raw.get("agency"), keys + ("agency",)),
+                framed_by=doc.strings(raw.get("framed_by"), keys + ("framed_by",)),
             )
         )
     return cancels

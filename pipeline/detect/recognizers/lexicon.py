@@ -84,6 +84,8 @@ def cancelled_by(
     for cancel in [*lexicon.cancels, *(rule.cancels if rule else ())]:
         if not cancel.applies_on(agency):
             continue
+        if cancel.framed_by and not any(word in text[sentence_start:right] for word in cancel.framed_by):
+            continue
         longest = max(map(len, cancel.cues), default=0)
         windows = []
         if cancel.before is not None:
