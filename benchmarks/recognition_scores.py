@@ -43,7 +43,8 @@ def channel_texts(segments: list[dict], speakers=("agent", "customer")) -> dict[
 
 class Tally:
     """Sums over calls: edit distance and reference length per speaker, domain-word counts,
-    and hypothesis segments that span a turn of the other party."""
+    hypothesis segments that span a turn of the other party, and reference lines with no
+    hypothesis segment over them (lost whole, whoever the segments are given to)."""
 
     def __init__(self):
         self.errors: dict[str, int] = {}
@@ -56,6 +57,8 @@ class Tally:
         self.short_exact = 0
         self.short_errors = 0
         self.short_length = 0
+        self.lines = 0
+        self.unheard = 0
 
     def add(self, reference: list[dict], heard: list[dict]) -> None:
         ref, hyp = channel_texts(reference), channel_texts(heard)
@@ -69,6 +72,10 @@ class Tally:
             self.words_heard[word] += min(said, hyp_all.count(word))
         self.segments += len(heard)
         self.spanning += sum(spans_other_turn(s, reference) for s in heard)
+        self.lines += len(reference)
+        self.unheard += sum(
+            not any(s["start"] < line["end"] and s["end"] > line["start"] for s in heard) for line in reference
+        )
         for line in reference:
             said = normalise(line["text"])
             if len(said) <= SHORT_LINE:
