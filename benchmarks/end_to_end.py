@@ -13,7 +13,8 @@ metadata, a fresh database) with the settings in force: the defaults, or the fil
 with ``transcription: {names_prompt: false}`` measures the scan without the names prompt). Then
 the benchmark prints figures only:
 
-* recognition: CER per channel and domain-word recall of the stored segments against the
+* recognition: CER per channel (and over both parties' words in time order, the figure for mono
+  calls, whose segments have no speaker) and domain-word recall of the stored segments against the
   spoken text, how many segments span a turn of the other party, how many short lines
   (short answers: 是我，什么事？) were heard exactly, and how many lines no segment covers at all
   (lost whole); the scan's wall and CPU seconds;
@@ -143,7 +144,8 @@ def main() -> None:
     for raw, call in zip(raw_calls, heard):
         tally.add(raw["segments"], [s.__dict__ for s in call.segments])
     print(
-        f"CER {tally.cer():.3f} (agent {tally.cer('agent'):.3f}, customer {tally.cer('customer'):.3f}); "
+        f"CER {tally.cer():.3f} (agent {tally.cer('agent'):.3f}, customer {tally.cer('customer'):.3f}; "
+        f"speakers ignored, as mono calls are scored: {tally.merged_cer():.3f}); "
         f"domain words heard {tally.recall():.2f}: {tally.recall_by_word()}; "
         f"segments spanning the other party's turn {tally.spanning}/{tally.segments}; {tally.short()}; "
         f"lines with no segment over them {tally.unheard}/{tally.lines}"

@@ -41,6 +41,9 @@ def test_a_line_no_segment_covers_is_counted_lost_whoever_the_segments_are_given
     tally = Tally()
     tally.add(REFERENCE, heard)
     assert (tally.unheard, tally.lines) == (1, 4)  # the agent's long line, 5.9-12.0
+    assert tally.cer("agent") == 1.0  # a mono call's segments are nobody's
+    # In time order, speakers ignored: the long line's 27 characters missing, 士 and 是我 misheard.
+    assert tally.merged_cer() == 30 / 46
 
 
 def finding(category, start, end, segment_index=0):
