@@ -212,11 +212,6 @@ class Window:
     def length(self) -> float:
         return sum(piece.length for piece in self.pieces)
 
-    @property
-    def key(self) -> tuple:
-        """What the window holds: the same key, the same audio read."""
-        return tuple((p.channel, p.speech, p.end) for p in self.pieces)
-
     def samples(self, channels: Sequence[tuple[str, np.ndarray]]) -> np.ndarray:
         return np.concatenate(
             [channels[p.channel][1][round(p.speech[0] * SAMPLE_RATE) : round(p.end * SAMPLE_RATE)] for p in self.pieces]
@@ -336,8 +331,7 @@ class WhisperTranscriber:
 
     def _transcribe(self, audio: Audio, regions: list[list[tuple[float, float]]], options: dict) -> list[Segment]:
         """The segments heard in ``regions`` (per channel) of ``audio``, in its time."""
-        read: set[tuple] = set()  # the windows read: the same audio is never read twice
-        heard = self._hear(audio, regions, _PACKED, options, read)
+        heard = self._hear(audio, regions, _PACKED, options)
         # Whisper now and then stops before the end of a window (faster-whisper's batched decoding
         # drops the sentence Whisper left unfinished there, where one window at a time would
         # read on from it), loops and is dropped, or leaves out a line said again word for word
@@ -347,7 +341,7 @@ class WhisperTranscriber:
             missed = [unheard(channel_regions, said) for channel_regions, said in zip(regions, heard)]
             if not any(missed):
                 break
-            again = self._hear(audio, missed, longest, options, read, every_region_a_turn=True)
+            again = self._hear(audio, missed, longest, options, every_region_a_turn=True)
             for said, more in zip(heard, again):
                 said.extend(more)
         segments: list[Segment] = []
@@ -373,12 +367,9 @@ class WhisperTranscriber:
             hotwords=s.hotwords or None,
         )
 
-    def _hear(
-        self, audio: Audio, regions, longest: float, options: dict, read: set[tuple], **packing
-    ) -> list[list[Segment]]:
+    def _hear(self, audio: Audio, regions, longest: float, options: dict, **packing) -> list[list[Segment]]:
         """The segments heard in ``regions`` (per channel), per channel, in windows of at most
-        ``longest`` s of speech; a window in ``read`` (``Window.key``: read before) is not read
-        again, the others are added to it.
+        ``longest`` s of speech.
 
         A short turn whose reading writes the prompt back (``echoed_turns``: 嗯 heard 有限公司, 行
         heard 宏远信用服务) is taken from its window read again without the prompt, unless that
@@ -389,8 +380,6 @@ class WhisperTranscriber:
             longest=longest,
             **packing,
         )
-        windows = [window for window in windows if window.key not in read]
-        read.update(window.key for window in windows)
         readings = self._read(audio, windows, options)
         pieces = prompt_pieces(" ".join(filter(None, (options["initial_prompt"], options["hotwords"]))))
         echoed = {

@@ -642,13 +642,6 @@ def test_a_window_heard_to_its_speechs_end_is_read_once(monkeypatch, tmp_path):
     assert len(EarlyStopBatched.durations) == 1
 
 
-def test_the_same_audio_is_never_read_twice(monkeypatch, tmp_path):
-    transcriber = fake_transcriber(monkeypatch, tmp_path)  # hears nothing
-    assert transcriber.transcribe(mono_call()) == []
-    # The region read alone heard nothing; read alone again in shorter windows it would be the same.
-    assert len(FakeBatched.calls) == 1
-
-
 def test_unheard_speech_is_a_region_without_words_or_a_long_stretch_of_one():
     from pipeline.transcribe import unheard
 
