@@ -65,7 +65,7 @@ _PACKED = 28.0  # seconds of speech (and kept pauses) packed into one window; on
 _ENCODE_AT_ONCE = 2
 _RETRY_WINDOWS = (20.0, 0.0)  # readings again of what Whisper skipped: shorter windows, then one region each
 # Speech a window's words leave uncovered for this long (s) is read again: Whisper stopped early.
-# Measured 2026-12-03 on the spoken heldout_v1 and tune calls (stereo and mono): a region's speech
+# Measured 2026-12-03 on the spoken heldout_v1 (stereo, mono) and tune calls (mono): a region's speech
 # runs 0.5-0.85 s past its last word when all of it was heard (VAD's 0.4 s padding and the word's
 # timestamp), 1.6 s and more when a line after the last word was lost (嗯。 alone: 1.6 s).
 _UNHEARD_LEAST = 1.2
