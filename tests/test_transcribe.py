@@ -536,13 +536,14 @@ class EchoBatched(FakeBatched):
     prompt's name over the reply, without one it hears 是我."""
 
     reply_at = 2.6
+    reply_length = 0.9
 
     def forward(self, features, tokenizer, metadata, options):
         FakeBatched.calls.append((features, options))
         reply = "安达商务" if options.initial_prompt or options.hotwords else "是我"
         words = [
             {"start": 0.6, "end": 1.5, "word": "您好", "probability": 0.9},
-            {"start": self.reply_at, "end": self.reply_at + 0.9, "word": reply, "probability": 0.4},
+            {"start": self.reply_at, "end": self.reply_at + self.reply_length, "word": reply, "probability": 0.4},
         ]
         piece = {
             "start": 0.0,
@@ -576,6 +577,7 @@ def test_a_longer_turn_may_say_the_name_and_is_read_once(monkeypatch, tmp_path):
     transcriber = fake_transcriber(monkeypatch, tmp_path, batched=EchoBatched)
     monkeypatch.setattr(transcribe, "speech_regions", lambda samples, vad: [(0.5, 3.0)])  # 2.5 s a turn
     monkeypatch.setattr(EchoBatched, "reply_at", 3.6)  # the customer's region laid at 3.5 s
+    monkeypatch.setattr(EchoBatched, "reply_length", 2.0)  # the reply fills its region
     segments = transcriber.transcribe(stereo_call(), names=["安达商务咨询有限公司"])
     assert heard_texts(segments) == [("agent", "您好"), ("customer", "安达商务")]
     assert len(FakeBatched.calls) == 1
@@ -586,6 +588,68 @@ def test_no_second_reading_without_a_prompt_or_with_the_echo_check_off(monkeypat
         transcriber = fake_transcriber(monkeypatch, tmp_path, batched=EchoBatched, **settings)
         transcriber.transcribe(stereo_call(), names=["安达商务咨询有限公司"])
         assert len(FakeBatched.calls) == 1
+
+
+# --- what Whisper skipped is read again --------------------------------------------------------
+
+
+class EarlyStopBatched(FakeBatched):
+    """Reads the first window it is given only up to ``stops_at`` s (window time) and stops, as
+    Whisper does before a window's end; reads any later window to half a second before its end."""
+
+    stops_at = 3.0
+    durations: list = []
+
+    def forward(self, features, tokenizer, metadata, options):
+        FakeBatched.calls.append((features, options))
+        outputs = []
+        for meta in metadata:
+            first = not EarlyStopBatched.durations
+            EarlyStopBatched.durations.append(meta["duration"])
+            text, end = ("前半句", self.stops_at) if first else ("后半句", meta["duration"] - 0.5)
+            word = {"start": 0.1, "end": end, "word": text, "probability": 0.9}
+            piece = {"start": 0.0, "end": end, "text": text, "tokens": [], "avg_logprob": -0.2}
+            outputs.append([dict(piece, compression_ratio=1.0, no_speech_prob=0.01, words=[word])])
+        return outputs
+
+
+def mono_call():
+    from pipeline.audio import Audio
+
+    return Audio("call.mp3", [("unknown", LOUD)], duration=10.0, n_channels=1, sample_rate=8000)
+
+
+def test_speech_left_unheard_after_a_windows_last_word_is_read_again_alone(monkeypatch, tmp_path):
+    import pipeline.transcribe as transcribe
+
+    transcriber = fake_transcriber(monkeypatch, tmp_path, batched=EarlyStopBatched)
+    monkeypatch.setattr(transcribe, "speech_regions", lambda samples, vad: [(0.5, 9.0)])
+    EarlyStopBatched.durations = []
+    segments = transcriber.transcribe(mono_call())
+    assert [(s.text, s.start, s.end) for s in segments] == [("前半句", 0.6, 3.5), ("后半句", 3.6, 9.0)]
+    # The second window holds the region from the first reading's last word on (and its pause).
+    assert EarlyStopBatched.durations == [pytest.approx(9.5), pytest.approx(6.5)]
+
+
+def test_a_window_heard_to_its_speechs_end_is_read_once(monkeypatch, tmp_path):
+    import pipeline.transcribe as transcribe
+
+    transcriber = fake_transcriber(monkeypatch, tmp_path, batched=EarlyStopBatched)
+    monkeypatch.setattr(transcribe, "speech_regions", lambda samples, vad: [(0.5, 9.0)])
+    monkeypatch.setattr(EarlyStopBatched, "stops_at", 7.9)  # 0.6 s of the region after it: a pause
+    EarlyStopBatched.durations = []
+    assert [s.text for s in transcriber.transcribe(mono_call())] == ["前半句"]
+    assert len(EarlyStopBatched.durations) == 1
+
+
+def test_unheard_speech_is_a_region_without_words_or_a_long_stretch_of_one():
+    from pipeline.transcribe import unheard
+
+    regions = [(0.0, 10.0), (12.0, 12.5), (20.0, 25.0)]
+    said = [segment("a", 0.0, 4.0), segment("b", 6.0, 9.5), segment("c", 20.5, 25.2)]
+    # 4-6 s: two seconds skipped; 9.5-10 and 20-20.5: pauses and padding; 12-12.5 heard nothing.
+    assert unheard(regions, said) == [(4.0, 6.0), (12.0, 12.5)]
+    assert unheard(regions, said, least=0.4) == [(4.0, 6.0), (9.5, 10.0), (12.0, 12.5), (20.0, 20.5)]
 
 
 def test_prompt_pieces_are_runs_of_three_characters_or_more_within_one_name():
