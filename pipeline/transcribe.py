@@ -553,12 +553,12 @@ def align_in_parts(
     **options,
 ):
     """``find_alignment`` (a WhisperModel's word alignment) over a batch of windows, in the groups
-    of at most ``at_once`` that ``alignment_parts`` makes, each window's alignment the one the
+    of about ``at_once`` that ``alignment_parts`` makes, each window's alignment the one the
     whole batch gives it. The memory the beam search freed is handed back first."""
     import ctranslate2
 
     release_freed_memory()
-    if len(text_tokens) <= at_once:
+    if len(text_tokens) <= at_once:  # also one window of WhisperModel.transcribe, its frames a number
         return find_alignment(tokenizer, text_tokens, encoder_output, num_frames, **options)
     parts = alignment_parts([len(tokens) for tokens in text_tokens], num_frames, at_once)
     if len(parts) == 1:
