@@ -62,7 +62,10 @@ _PACKED = 28.0  # seconds of speech (and kept pauses) packed into one window; on
 # Windows the encoder reads at once: its self-attention holds heads x frames^2 floats per window
 # (72 MB for Whisper base's 30 s), so a batch of 8 full windows encoded together held half a GB
 # at once, and a call with minutes of speech peaked at 1.4 GB (README, "Speed, accuracy and memory").
-_ENCODE_AT_ONCE = 2
+_ENCODE_AT_ONCE = 1
+# Windows the word alignment reads at once: it holds every token's probabilities over the whole
+# vocabulary (a 30 s window's 150 tokens: 31 MB), and was a batch's peak (README, same section).
+_ALIGN_AT_ONCE = 2
 _RETRY_WINDOWS = (20.0, 0.0)  # readings again of what Whisper skipped: shorter windows, then one region each
 # Speech a window's words leave uncovered for this long (s) is read again: Whisper stopped early.
 # Measured 2026-12-03 on the spoken heldout_v1 (stereo, mono) and tune calls (mono): a region's speech
@@ -291,8 +294,10 @@ class WhisperTranscriber:
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"model {folder}: cannot load it: {exc}") from None
-        # The batched pipeline encodes a whole batch at once; a few windows at a time bound memory.
+        # The batched pipeline encodes and aligns a whole batch at once; a window or two at a time
+        # bound memory, with the same results.
         self._model.encode = functools.partial(encode_in_parts, self._model.encode)
+        self._model.find_alignment = functools.partial(align_in_parts, self._model.find_alignment)
         self._batched = BatchedInferencePipeline(self._model) if settings.batch_size > 0 else None
 
     def transcribe(self, audio: Audio, names: Sequence[str] = ()) -> list[Segment]:
@@ -549,19 +554,82 @@ def held_over(regions: list[list[tuple[float, float]]], duration: float, running
 def encode_in_parts(encode, features: np.ndarray, at_once: int = _ENCODE_AT_ONCE):
     """``encode`` (a WhisperModel's) over a batch of ``features`` at most ``at_once`` windows at
     a time, the outputs joined: the batch's encoder output, without every window's attention
-    matrices in memory together. One window's features (2-D) go to ``encode`` as they are."""
+    matrices in memory together. One window's features (2-D) go to ``encode`` as they are. The
+    memory the encoder freed is handed back before the beam search takes its own."""
     import ctranslate2
 
     if features.ndim == 2 or len(features) <= at_once:
-        return encode(features)
-    parts = [np.asarray(encode(features[i : i + at_once])) for i in range(0, len(features), at_once)]
-    return ctranslate2.StorageView.from_array(np.concatenate(parts))
+        output = encode(features)
+    else:
+        parts = [np.asarray(encode(features[i : i + at_once])) for i in range(0, len(features), at_once)]
+        output = ctranslate2.StorageView.from_array(np.concatenate(parts))
+    release_freed_memory()
+    return output
+
+
+def align_in_parts(
+    find_alignment,
+    tokenizer,
+    text_tokens: list[list[int]],
+    encoder_output,
+    num_frames,
+    at_once: int = _ALIGN_AT_ONCE,
+    **options,
+):
+    """``find_alignment`` (a WhisperModel's word alignment) over a batch of windows, in the groups
+    of about ``at_once`` that ``alignment_parts`` makes, each window's alignment the one the
+    whole batch gives it. The memory the beam search freed is handed back first."""
+    import ctranslate2
+
+    release_freed_memory()
+    if len(text_tokens) <= at_once:  # also one window of WhisperModel.transcribe, its frames a number
+        return find_alignment(tokenizer, text_tokens, encoder_output, num_frames, **options)
+    parts = alignment_parts([len(tokens) for tokens in text_tokens], num_frames, at_once)
+    if len(parts) == 1:
+        return find_alignment(tokenizer, text_tokens, encoder_output, num_frames, **options)
+    outputs = np.asarray(encoder_output)
+    aligned: list = [None] * len(text_tokens)
+    for part in parts:
+        results = find_alignment(
+            tokenizer,
+            [text_tokens[i] for i in part],
+            ctranslate2.StorageView.from_array(outputs[part]),
+            [num_frames[i] for i in part],
+            **options,
+        )
+        for i, result in zip(part, results):
+            aligned[i] = result  # the longest window is in every group, read alike in each
+    return aligned
+
+
+def alignment_parts(lengths: list[int], num_frames: list[int], at_once: int) -> list[list[int]]:
+    """The windows of a batch (by index; ``lengths``: their tokens, ``num_frames``: their mel
+    frames) in groups of about ``at_once`` (2 or more) whose alignments, group by group, are the
+    whole batch's. CTranslate2's ``align`` pads every window's tokens to the longest, and its
+    results move with that padding (a word's probability by a fifth), so every group holds the
+    longest window. When the windows' encoder frames (mel frames // 2) are all the same, it
+    normalises each window's attention over the padded tokens, and any group does; when they
+    differ, each window is read without the padding, and so only in a group whose frames differ
+    too: each group then holds a window whose frames are not the longest's, and where there are
+    too few of those, the groups are fewer and larger (one: the whole batch)."""
+    encoded = [frames // 2 for frames in num_frames]
+    longest = max(range(len(lengths)), key=lengths.__getitem__)
+    others = [i for i in range(len(lengths)) if i != longest]
+    even = len(set(encoded)) == 1
+    seeds = [i for i in others if even or encoded[i] != encoded[longest]]
+    groups = [[longest, seed] for seed in seeds[: math.ceil(len(others) / (at_once - 1))]]
+    for i in others:
+        if not any(i in group for group in groups):
+            min(groups, key=len).append(i)
+    return groups
 
 
 def release_freed_memory() -> None:
-    """Hand the memory a batch freed back to the system (glibc's ``malloc_trim``; nothing where
-    the C library has none). Without it, what the first full batch took stayed resident, 0.5 GB
-    becoming 0.88 GB between batches, and every later batch peaked on top of it."""
+    """Hand the memory freed so far back to the system (glibc's ``malloc_trim``; nothing where
+    the C library has none): after each batch, and between its encoding, beam search and word
+    alignment. Without it, what the first full batch took stayed resident, 0.5 GB becoming
+    0.88 GB between batches, and every later batch peaked on top of it; within a batch, each
+    step peaked on top of what the step before had freed."""
     try:
         ctypes.CDLL(None).malloc_trim(0)
     except (AttributeError, OSError):

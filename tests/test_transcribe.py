@@ -453,6 +453,9 @@ class FakeModel:
     def encode(self, features):
         return features
 
+    def find_alignment(self, tokenizer, text_tokens, encoder_output, num_frames):
+        return [[] for _ in text_tokens]
+
 
 class FakeBatched:
     """Stands in for faster-whisper's BatchedInferencePipeline: records each batch's features
@@ -885,6 +888,68 @@ def test_a_batch_is_encoded_a_few_windows_at_a_time_and_joined():
     assert read == [80]
 
 
+def test_what_the_encoder_freed_is_handed_back_before_the_beam_search(monkeypatch):
+    import ctranslate2
+
+    from pipeline.transcribe import encode_in_parts
+
+    steps = []
+    monkeypatch.setattr("pipeline.transcribe.release_freed_memory", lambda: steps.append("release"))
+
+    def encode(features):
+        steps.append("encode")
+        return ctranslate2.StorageView.from_array(features)
+
+    encode_in_parts(encode, np.zeros((3, 80, 30), np.float32))
+    assert steps == ["encode", "encode", "encode", "release"]  # one window at a time, then handed back
+
+
+def fake_alignment(calls):
+    """A stand-in for WhisperModel.find_alignment whose results depend on the batch as
+    CTranslate2's do: on the padding of the tokens to the longest window's, and on whether the
+    windows' encoder frames are all the same (a window's attention normalised over the padding)."""
+
+    def find_alignment(tokenizer, text_tokens, encoder_output, num_frames):
+        windows = np.asarray(encoder_output)[:, 0, 0].astype(int).tolist()
+        calls.append(windows)
+        padded = max(map(len, text_tokens))
+        even = len({frames // 2 for frames in num_frames}) == 1
+        return [(i, len(tokens), padded, even) for i, tokens in zip(windows, text_tokens)]
+
+    return find_alignment
+
+
+@pytest.mark.parametrize(
+    ("num_frames", "groups"),
+    [
+        ([2900] * 5, [[2, 0], [2, 1], [2, 3], [2, 4]]),  # the same frames: any window with the longest
+        ([2800, 2900, 2700, 2800, 2600], [[2, 0], [2, 1], [2, 3], [2, 4]]),  # each frames unlike the longest's
+        ([2800, 2900, 2700, 2700, 2600], [[2, 0, 3], [2, 1], [2, 4]]),  # one like it, with one unlike
+        ([2800, 2700, 2700, 2700, 2700], [[0, 1, 2, 3, 4]]),  # one unlike it: the whole batch at once
+    ],
+)
+def test_a_batch_is_aligned_a_few_windows_at_a_time_each_as_in_the_whole_batch(monkeypatch, num_frames, groups):
+    import ctranslate2
+
+    from pipeline.transcribe import align_in_parts
+
+    released = []
+    monkeypatch.setattr("pipeline.transcribe.release_freed_memory", lambda: released.append(len(calls)))
+    calls = []
+    find_alignment = fake_alignment(calls)
+    tokens = [[1] * n for n in (30, 80, 120, 20, 60)]  # the third window the longest
+    windows = np.arange(5, dtype=np.float32).reshape(5, 1, 1) * np.ones((5, 4, 8), np.float32)
+    encoder_output = ctranslate2.StorageView.from_array(windows)
+
+    whole = find_alignment(None, tokens, encoder_output, num_frames)
+    calls.clear()
+    parts = align_in_parts(find_alignment, None, tokens, encoder_output, num_frames, at_once=2)
+
+    assert parts == whole
+    assert calls == groups
+    assert released == [0]  # what the beam search freed is handed back before the alignment
+
+
 @pytest.mark.slow
 def test_the_encoder_reads_a_batch_in_parts_as_it_reads_it_whole(tmp_path_factory, monkeypatch):
     from pipeline.transcribe import load_transcriber
@@ -896,3 +961,30 @@ def test_the_encoder_reads_a_batch_in_parts_as_it_reads_it_whole(tmp_path_factor
 
     whole = np.asarray(model.encode.args[0](features))  # the WhisperModel's own encode
     np.testing.assert_allclose(np.asarray(model.encode(features)), whole, atol=1e-4)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("num_frames", [[800] * 4, [800, 700, 800, 600], [800, 800, 700, 600]])
+def test_the_words_of_a_batch_are_aligned_in_parts_as_in_the_whole_batch(tmp_path_factory, monkeypatch, num_frames):
+    from faster_whisper.tokenizer import Tokenizer
+
+    from pipeline.transcribe import load_transcriber
+
+    monkeypatch.setenv("CALLQA_CACHE", str(tmp_path_factory.getbasetemp() / "model-cache"))
+    model = load_transcriber(TranscribeSettings(cpu_threads=2, batch_size=4))._model
+    samples = decode(FIXTURES / "violation_stereo_16k.wav").channels[0][1]
+    features = np.stack(
+        [model.feature_extractor(samples[i * SAMPLE_RATE :][: 8 * SAMPLE_RATE])[..., :800] for i in range(4)]
+    )
+    encoder_output = model.encode(features)
+    tokenizer = Tokenizer(model.hf_tokenizer, True, task="transcribe", language="zh")
+    lines = [
+        "您好，这里是某某金融公司。",
+        "请问是张先生吗？您的借款已经逾期三十天了，今天需要还款。",
+        "好的。",
+        "我们会再联系您。",
+    ]
+    tokens = [tokenizer.encode(line) for line in lines]
+
+    whole = model.find_alignment.args[0](tokenizer, tokens, encoder_output, num_frames)  # its own, whole
+    assert model.find_alignment(tokenizer, tokens, encoder_output, num_frames) == whole
