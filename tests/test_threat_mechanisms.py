@@ -959,3 +959,11 @@ def test_a_hard_life_said_in_sympathy_is_no_threat(text):
 )
 def test_an_act_put_in_a_hypothetical_someones_mouth_is_no_threat(text):
     assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["他欠的钱我们写成告示，礼拜天拿到集上去。", "你的头像我们已经印出一沓海报了。"],
+)
+def test_the_debt_made_into_a_notice_fires(text):
+    assert threat_found(text)
