@@ -925,3 +925,45 @@ def test_the_debtors_face_questioned_is_an_insult(text):
 
 def test_face_named_without_questioning_it_is_no_insult():
     assert not threat_found("人都是要脸的，您肯定也想早点把这事了结。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "钱不处理的话，你哥以后在厂里怕是不好混。",
+        "要不然你在镇上的日子可不好过。",
+        "不配合也行，那他在老家就不得安生。",
+    ],
+)
+def test_a_life_made_hard_as_the_price_of_not_paying_fires(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我明白，您这两年日子也不好过，我们慢慢商量。",  # sympathy: no condition
+        "开网约车现在是不好混，这个我们理解。",
+    ],
+)
+def test_a_hard_life_said_in_sympathy_is_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "假如有人说要到您家里找您，您直接报警就行。",
+        "万一有人打到您单位说您欠钱，请把号码记下来告诉我们。",
+    ],
+)
+def test_an_act_put_in_a_hypothetical_someones_mouth_is_no_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["他欠的钱我们写成告示，礼拜天拿到集上去。", "你的头像我们已经印出一沓海报了。"],
+)
+def test_the_debt_made_into_a_notice_fires(text):
+    assert threat_found(text)
