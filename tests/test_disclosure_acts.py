@@ -102,3 +102,33 @@ def test_a_bare_clause_after_the_greeting_that_shows_no_kind_names_nobody(openin
 def test_a_bare_clause_after_the_greeting_that_shows_a_kind_names_the_organisation(opening):
     turns = [("a", opening), ("c", "是我，什么事？"), ("a", "想跟您确认一下这期的还款安排。")] + BODY
     assert "missing_disclosure" not in categories(turns)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "叔，他在我们梧桐借借了四千没还，您让他回个电话。",  # 我们 + the lender: the caller's own side
+        "叔，他欠我们梧桐借四千多，您让他回个电话。",
+    ],
+)
+def test_the_lender_said_as_ours_names_the_caller(line):
+    turns = [("a", "喂，是卢海涛家吗？"), ("c", "我是他叔，他出去了。"), ("a", line)] + BODY
+    assert "missing_disclosure" not in categories(turns)
+
+
+@pytest.mark.parametrize("line", ["叔，他欠我们两万三，您让他回个电话。", "叔，他在我们平台借了钱，您让他回个电话。"])
+def test_an_amount_or_a_kind_after_we_names_nobody(line):
+    turns = [("a", "喂，是卢海涛家吗？"), ("c", "我是他叔，他出去了。"), ("a", line)] + BODY
+    assert "missing_disclosure" in categories(turns)
+
+
+@pytest.mark.parametrize("opening", ["喂，梧桐借，你是卢海涛吧？", "喂你好石榴花找一下卢海涛"])
+def test_a_clause_after_the_greeting_then_asking_for_someone_else_names_the_caller(opening):
+    turns = [("a", opening), ("c", "是我，什么事？"), ("a", "你这期两千一逾期了，今天能还吗？")] + BODY
+    assert "missing_disclosure" not in categories(turns)
+
+
+@pytest.mark.parametrize("opening", ["喂，卢海涛，你是本人吗？", "喂，兄弟，你是不是叫卢海涛？"])
+def test_the_person_called_or_a_form_of_address_after_the_greeting_is_no_name(opening):
+    turns = [("a", opening), ("c", "是我，什么事？"), ("a", "你这期两千一逾期了，今天能还吗？")] + BODY
+    assert "missing_disclosure" in categories(turns)
