@@ -540,6 +540,33 @@ def test_asking_what_it_is_about_without_a_yes_confirms_nothing():
     assert not hearing.confirmed and hearing.answered
 
 
+def test_the_name_said_alone_to_open_the_call_asks_for_that_person():
+    # the caller greets the listener by the debtor's name instead of asking 请问是…吗: a reply
+    # that neither confirms nor denies answered to it, as to the question
+    for opening in (
+        "喂，贺建平，我是汾河银行的。",
+        "喂贺建平我是汾河银行的",  # recognition's spacing taken out
+        "喂，贺，建平，我，是，汾河银行，的",  # a name cut by recognition's spacing
+        "喂贺老师是",  # 是吧 with its last syllable lost
+        "您好，汾河银行的，你是贺建平",  # the question mark lost
+    ):
+        turns = [("a", opening), ("c", "哪里的？"), ("a", "您卡上欠款九千一，逾期两个月了。")]
+        assert listening(turns).hearings[2].answered, opening
+        assert segments(turns, UNVERIFIED) == [], opening
+
+
+def test_an_opening_name_answered_by_someone_else_or_not_heard_still_counts():
+    turns = [("a", "喂，贺建平，我是汾河银行的。"), ("c", "喂？听不清。"), ("a", "您卡上欠款九千一，逾期两个月了。")]
+    assert segments(turns, UNVERIFIED) == [2]
+    turns = [("a", "喂，贺建平，我是汾河银行的。"), ("c", "他出差了，我是他爱人。"), ("a", "他卡上欠款九千一。")]
+    assert segments(turns, UNVERIFIED) == [2] and segments(turns, LEAK) == [2]
+
+
+def test_a_greeting_without_a_name_asks_nobody():
+    turns = [("a", "喂，您好，这里是汾河银行。"), ("c", "什么事？"), ("a", "您卡上欠款九千一，逾期两个月了。")]
+    assert segments(turns, UNVERIFIED) == [2]
+
+
 def test_the_kind_of_firm_or_reminder_service_named_is_no_detail():
     for opening in (
         "您好，我们是专业催收公司，请问是贺建平吗？",
