@@ -221,6 +221,25 @@ def test_declining_to_tell_a_relative_tells_nothing():
     assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
 
 
+def test_saying_the_details_are_for_the_debtor_alone_tells_nothing():
+    for decline in (
+        "贷款的事我们只能告诉他本人，您让他回个电话吧。",
+        "欠款这块按规定只能跟借款人本人或者担保人谈。",
+        "具体借款情况我需要跟雷振东本人核实，麻烦您转告。",
+    ):
+        turns = [("a", "您好，请问是雷振东先生吗？"), ("c", "我是他女婿，他在医院。"), ("a", decline)]
+        assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == [], decline
+
+
+def test_a_debt_told_beside_a_referral_to_the_debtor_is_still_told():
+    turns = [
+        ("a", "您好，请问是雷振东先生吗？"),
+        ("c", "我是他女婿，他在医院。"),
+        ("a", "他的贷款逾期三个月了。具体的需要跟他本人沟通。"),
+    ]
+    assert segments(turns, LEAK) == [2] and segments(turns, UNVERIFIED) == [2]
+
+
 def test_the_organisations_business_and_titles_are_no_details():
     for opening in (
         "您好，这里是佳和律师事务所，受优品分期委托处理您账户的非诉讼催收事宜，请问是蒋丽君吗？",
