@@ -221,6 +221,25 @@ def test_declining_to_tell_a_relative_tells_nothing():
     assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == []
 
 
+def test_saying_the_details_are_for_the_debtor_alone_tells_nothing():
+    for decline in (
+        "贷款的事我们只能告诉他本人，您让他回个电话吧。",
+        "欠款这块按规定只能跟借款人本人或者担保人谈。",
+        "具体借款情况我需要跟雷振东本人核实，麻烦您转告。",
+    ):
+        turns = [("a", "您好，请问是雷振东先生吗？"), ("c", "我是他女婿，他在医院。"), ("a", decline)]
+        assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == [], decline
+
+
+def test_a_debt_told_beside_a_referral_to_the_debtor_is_still_told():
+    turns = [
+        ("a", "您好，请问是雷振东先生吗？"),
+        ("c", "我是他女婿，他在医院。"),
+        ("a", "他的贷款逾期三个月了。具体的需要跟他本人沟通。"),
+    ]
+    assert segments(turns, LEAK) == [2] and segments(turns, UNVERIFIED) == [2]
+
+
 def test_the_organisations_business_and_titles_are_no_details():
     for opening in (
         "您好，这里是佳和律师事务所，受优品分期委托处理您账户的非诉讼催收事宜，请问是蒋丽君吗？",
@@ -538,6 +557,33 @@ def test_asking_what_it_is_about_without_a_yes_confirms_nothing():
     turns = [("a", "你好，请问是贺建平吗？"), ("c", "什么事？"), ("a", "我是汾河银行的，您卡上欠款九千一。")]
     hearing = listening(turns).hearings[2]
     assert not hearing.confirmed and hearing.answered
+
+
+def test_the_name_said_alone_to_open_the_call_asks_for_that_person():
+    # the caller greets the listener by the debtor's name instead of asking 请问是…吗: a reply
+    # that neither confirms nor denies answered to it, as to the question
+    for opening in (
+        "喂，贺建平，我是汾河银行的。",
+        "喂贺建平我是汾河银行的",  # recognition's spacing taken out
+        "喂，贺，建平，我，是，汾河银行，的",  # a name cut by recognition's spacing
+        "喂贺老师是",  # 是吧 with its last syllable lost
+        "您好，汾河银行的，你是贺建平",  # the question mark lost
+    ):
+        turns = [("a", opening), ("c", "哪里的？"), ("a", "您卡上欠款九千一，逾期两个月了。")]
+        assert listening(turns).hearings[2].answered, opening
+        assert segments(turns, UNVERIFIED) == [], opening
+
+
+def test_an_opening_name_answered_by_someone_else_or_not_heard_still_counts():
+    turns = [("a", "喂，贺建平，我是汾河银行的。"), ("c", "喂？听不清。"), ("a", "您卡上欠款九千一，逾期两个月了。")]
+    assert segments(turns, UNVERIFIED) == [2]
+    turns = [("a", "喂，贺建平，我是汾河银行的。"), ("c", "他出差了，我是他爱人。"), ("a", "他卡上欠款九千一。")]
+    assert segments(turns, UNVERIFIED) == [2] and segments(turns, LEAK) == [2]
+
+
+def test_a_greeting_without_a_name_asks_nobody():
+    turns = [("a", "喂，您好，这里是汾河银行。"), ("c", "什么事？"), ("a", "您卡上欠款九千一，逾期两个月了。")]
+    assert segments(turns, UNVERIFIED) == [2]
 
 
 def test_the_kind_of_firm_or_reminder_service_named_is_no_detail():

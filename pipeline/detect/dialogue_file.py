@@ -181,6 +181,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "titles",
         "names_self",
         "relations",
+        "surnames",
         "dialect",
         "reveals",
         "clauses",
@@ -195,9 +196,13 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
     relations = doc.strings(third.get("relations"), ("third_party", "relations"))
     relation = "(?:" + "|".join(sorted(relations, key=len, reverse=True)) + ")"
 
+    # {surname} stands for any one common surname (王, 李, 欧...), listed once
+    surname = "[" + re.escape(str(third.get("surnames", ""))) + "]"
+
     def third_party_cues(key: str, required: bool = False) -> SoundRegex:
         patterns = doc.strings(third.get(key), ("third_party", key), required)
-        return alternation(doc, [p.replace("{relation}", relation) for p in patterns], ("third_party", key))
+        patterns = [p.replace("{relation}", relation).replace("{surname}", surname) for p in patterns]
+        return alternation(doc, patterns, ("third_party", key))
 
     def written_cues(key: str) -> re.Pattern:
         return re.compile(third_party_cues(key).pattern)
