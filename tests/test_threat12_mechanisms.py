@@ -1,0 +1,71 @@
+"""Threat mechanisms of the twelfth round (issue 11), each with sentences written for these tests,
+none copied from a corpus: a visit to, or the head of, a place of the listener's or the debtor's
+named with 你们/他们 and any word for the place; a banner hung anywhere; all of the debtor's
+contacts reached; a condition on not answering (不回我就…) that sounds like 不会 is no negation;
+a dated visit to the debtor's own place said bare; the debtor summoned to the station is a
+posing officer's procedure, not a threat, for the rules and for the classifier alone."""
+
+import copy
+
+import pytest
+from detect_helpers import OPENING, findings_for, lexicon_only, make_call, model_only_on
+
+from pipeline.detect.registry import build_registry
+
+BODY = [("c", "嗯，这个月手头确实紧。"), ("a", "理解，那您看月底前能先还一部分吗？"), ("c", "行，我尽量。")]
+
+
+def threat_found(text):
+    return bool(findings_for(OPENING + [("a", text)] + BODY, "threat", config=lexicon_only()))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这周再不处理，我们就到你们批发城去找他。",  # a place named in any words after 你们
+        "不还的话我们派人上你们养殖场来堵你。",
+        "月底还看不到钱，我们就联系你们物业公司经理。",  # the head of a workplace named freely
+        "再拖下去我就打给他们茶厂负责人。",
+        "你不转，下礼拜我们就在你家楼下挂一条横幅。",  # a banner, wherever it hangs
+        "到时候直接去他菜场门口拉个横幅。",
+        "你转告她，不然我们会联系她的所有联系人。",  # every contact of the debtor's reached
+        "不回我就把你欠钱的截图发到你们小区群里。",  # 不回我就 is a condition, not 不会
+        "你再躲，明天我们就到你铺子上。",  # a dated visit to the debtor's own place, said bare
+        "你拖了三个月还敢挂电话，是不是想死？",
+    ],
+)
+def test_twelfth_round_threats_fire(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "横幅的事我们管不了，您可以去社区反映。",  # a banner talked about, not hung
+        "拉横幅的事情我们没办法阻止您。",
+        "你可以到你们村委会找他们开个证明。",  # the listener's own errand
+        "我们不会把你的照片发到朋友圈。",  # a real negation still cancels
+        "钱明天到你账上，你查收一下。",  # money arriving is no visit
+        "你这周不把钱还了，就得来所里一趟配合调查。",  # a summons to the station
+        "明天上午到所里来，把情况说清楚。",
+    ],
+)
+def test_twelfth_round_non_threats_stay_quiet(text):
+    assert not threat_found(text)
+
+
+def classifier_threats(text):
+    """Threat findings when the model alone calls the agent's ``text`` a threat."""
+    detection = copy.deepcopy(lexicon_only()["detection"])
+    registry = build_registry(detection)
+    registry.detectors.append(model_only_on("threat", len(OPENING)))
+    found = registry.analyze(make_call(OPENING + [("a", text)] + BODY))
+    return [f for f in found if f.category == "threat"]
+
+
+def test_the_classifier_alone_yields_to_a_summons_to_the_station():
+    assert classifier_threats("钱凑不齐的话，你就准备好来所里。") == []
+
+
+def test_the_classifier_alone_still_stands_on_other_firm_talk():
+    assert len(classifier_threats("钱凑不齐的话，你就准备好等着吧。")) == 1
