@@ -2,7 +2,8 @@
 none copied from a corpus: a visit to, or the head of, a place of the listener's or the debtor's
 named with 你们/他们 and any word for the place; a banner hung anywhere; all of the debtor's
 contacts reached; a condition on not answering (不回我就…) that sounds like 不会 is no negation;
-a dated visit to the debtor's own place said bare; the debtor summoned to the station is a
+a dated visit to the debtor's own place said bare; the family left for the listener to tell
+themselves is no threat; the debtor summoned to the station is a
 posing officer's procedure, not a threat, for the rules and for the classifier alone."""
 
 import copy
@@ -48,6 +49,7 @@ def test_twelfth_round_threats_fire(text):
         "钱明天到你账上，你查收一下。",  # money arriving is no visit
         "你这周不把钱还了，就得来所里一趟配合调查。",  # a summons to the station
         "明天上午到所里来，把情况说清楚。",
+        "如果打算让父母知道，您自己和他们沟通。",  # the listener tells their own family
     ],
 )
 def test_twelfth_round_non_threats_stay_quiet(text):
