@@ -4,7 +4,8 @@ named with 你们/他们 and any word for the place; a banner hung anywhere; all
 contacts reached; a condition on not answering (不回我就…) that sounds like 不会 is no negation;
 a dated visit to the debtor's own place said bare; the family left for the listener to tell
 themselves is no threat; the debtor summoned to the station is a
-posing officer's procedure, not a threat, for the rules and for the classifier alone."""
+posing officer's procedure, not a threat, for the rules and for the classifier alone; and the
+classifier alone yields on a line whose menace only points back (你等着瞧, 不信拉倒)."""
 
 import copy
 
@@ -70,4 +71,14 @@ def test_the_classifier_alone_yields_to_a_summons_to_the_station():
 
 
 def test_the_classifier_alone_still_stands_on_other_firm_talk():
-    assert len(classifier_threats("钱凑不齐的话，你就准备好等着吧。")) == 1
+    assert len(classifier_threats("钱凑不齐的话，后面的事你自己准备好。")) == 1
+
+
+@pytest.mark.parametrize("text", ["钱到不了账，那你就等着瞧好了。", "随便你，不信拉倒。", "我跟你讲，这件事没完，这事没完。"])
+def test_the_classifier_alone_yields_where_the_line_only_points_back(text):
+    assert classifier_threats(text) == []
+
+
+def test_a_harm_said_after_pointing_back_still_fires():
+    assert threat_found("你等着吧，下礼拜我们就去你们菜市场找你。")
+    assert len(classifier_threats("你等着吧，下礼拜我们就去你们菜市场找你。")) == 1

@@ -95,7 +95,7 @@ VETOED_BY: dict[str, tuple[str, ...]] = {
     "impersonation": ("来电机构即调解机构", "自述非官方"),
     # the debtor summoned to the station (不然你得来所里一趟): a posing officer's procedure,
     # which 7 of 8 tune writers' lines and fresh4's 2 leave unlabelled as threat
-    "threat": ("传唤到所属夸大后果",),
+    "threat": ("传唤到所属夸大后果", "只是指回"),
 }
 CORE_CATEGORIES = category_table().core
 # The per-call families, in the order their results are merged (the first of equal scores wins).
