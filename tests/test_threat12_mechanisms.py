@@ -74,7 +74,9 @@ def test_the_classifier_alone_still_stands_on_other_firm_talk():
     assert len(classifier_threats("钱凑不齐的话，后面的事你自己准备好。")) == 1
 
 
-@pytest.mark.parametrize("text", ["钱到不了账，那你就等着瞧好了。", "随便你，不信拉倒。", "我跟你讲，这件事没完，这事没完。"])
+@pytest.mark.parametrize(
+    "text", ["钱到不了账，那你就等着瞧好了。", "随便你，不信拉倒。", "我跟你讲，这件事没完，这事没完。"]
+)
 def test_the_classifier_alone_yields_where_the_line_only_points_back(text):
     assert classifier_threats(text) == []
 
