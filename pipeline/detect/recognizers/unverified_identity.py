@@ -86,6 +86,9 @@ class UnverifiedIdentityRecognizer(Detector):
                 names = call_names(view, self.finder, self.rules)
             text = declined_blanked(details_blanked(u, self.finder, self.rules, names), self.rules)
             text = blank(text, [m.span() for m in self.cues.not_details.finditer(text)])
+            breath = view.listening.in_breath(u.index)
+            if breath is not None:
+                text = blank(text, [(breath, len(text))])  # said in the same breath as the name asked
             told = [(r.label, m.group(0)) for r, m in details_told(text, self.rules)]
             if told:
                 return [self._finding(view, u, told)]
