@@ -139,8 +139,13 @@ class _CallReading:
         self.names_asked = names_asked(rules)
 
     def turn(self, u: Utterance) -> None:
-        if "guarantor" not in self.allowed and self.rules.guarantor.span(u.heard):
-            self.allowed["guarantor"] = u.index  # 您是孙伟那笔借款的担保人 / 我是他担保人 (NIFA 8, HN 4)
+        if (
+            "guarantor" not in self.allowed
+            and self.rules.guarantor.span(u.heard)
+            and not self.rules.guarantor_by_relation.search(u.mandarin)
+        ):
+            # 您是孙伟那笔借款的担保人 / 我是他担保人 (NIFA 8, HN 4); not 紧急联系人要负连带责任
+            self.allowed["guarantor"] = u.index
         # a mono turn guessed to be the agent's that gives the name the agent asked for (喂，我是
         # 巴图孟和) is the debtor picking up
         if u.role == "customer" or u.role_reason and self._names_the_sought(u):
