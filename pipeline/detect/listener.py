@@ -112,10 +112,15 @@ def _written(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def names_asked(rules: DialogueRules) -> re.Pattern:
-    """The identity questions matched on the written text (the name asked for in the same breath
-    as the details): by sound, 你好 would be a surname (倪) and 巴 a 吧."""
-    return _written(rules.identity_questions.pattern)
+def name_asked_at(rules: DialogueRules, text: str) -> int | None:
+    """Where the agent's ``text`` asks for someone by name or calls them by it (请问是张伟吗, 喂，
+    张伟吧, 喂，张伟，): the identity questions as written (by sound 你好 would be a surname, 倪,
+    and 巴 a 吧), and a name, not the caller's organisation said alone (喂，你好，某某金融，)."""
+    for match in _written(rules.identity_questions.pattern).finditer(text):
+        said = match.group(0)
+        if not rules.suffixes.search(said) and not any(end in said for end in rules.brand_endings):
+            return match.start()
+    return None
 
 
 class _CallReading:
@@ -136,7 +141,6 @@ class _CallReading:
         self.handed_over = False  # the third party called the debtor to the phone: the next voice is his
         self.last: Utterance | None = None  # the turn before this one
         self.replied_to_name = False  # the listener spoke after the agent asked for the debtor by name
-        self.names_asked = names_asked(rules)
 
     def turn(self, u: Utterance) -> None:
         if (
@@ -246,19 +250,9 @@ class _CallReading:
         for turn in [*reversed(self.asked), u]:
             if self.rules.questions_for_others.search(turn.mandarin):
                 return None
-            at = self._name_asked_at(turn)
+            at = name_asked_at(self.rules, turn.mandarin)
             if at is not None:
                 return 0 if turn is not u else at
-        return None
-
-    def _name_asked_at(self, u: Utterance) -> int | None:
-        """Where the turn ``u`` asks for someone by name (请问是张伟吗, 喂，张伟吧, 喂，张伟，), as
-        written (by sound 你好 would be a surname, 倪, and 巴 a 吧): a name, not the caller's
-        organisation said alone (喂，你好，某某金融，)."""
-        for match in self.names_asked.finditer(u.mandarin):
-            said = match.group(0)
-            if not self.rules.suffixes.search(said) and not any(end in said for end in self.rules.brand_endings):
-                return match.start()
         return None
 
     def _confirm(self) -> None:
