@@ -414,7 +414,8 @@ def test_an_office_named_for_the_debts_it_handles_is_no_detail():
 
 
 def test_the_debt_itself_said_next_to_such_a_word_is_still_a_detail():
-    turns = [("a", "喂，是邓国华吗？你这个逾期处理一下，四千二拖了两个月了。"), ("c", "啥子？")]
+    # (the name asked after the details: details said in the same breath after it are read apart)
+    turns = [("a", "喂，你这个逾期处理一下，四千二拖了两个月了，是邓国华吗？"), ("c", "啥子？")]
     assert segments(turns, UNVERIFIED) == [0]
 
 
@@ -424,7 +425,7 @@ def test_following_up_your_loan_as_the_reason_for_the_call_is_no_detail():
 
 
 def test_the_loan_with_its_sum_is_a_detail_even_as_the_reason_for_the_call():
-    turns = [("a", "喂，韦海龙是吧，我们是桂信咨询，跟进您的贷款，三万二逾期半年了。"), ("c", "哪个？")]
+    turns = [("a", "喂，我们是桂信咨询，跟进您的贷款，三万二逾期半年了，韦海龙是吧？"), ("c", "哪个？")]
     assert segments(turns, UNVERIFIED) == [0]
 
 

@@ -254,7 +254,7 @@ def test_the_customer_mentioning_recording_is_no_notice_and_an_unanswered_call_n
 
 
 def test_profiles_and_switches_turn_the_rules_off():
-    c = call(("c", "喂？"), ("a", "张伟，我是吉祥小贷的，你的欠款5000元逾期了。"), ("c", "哦。"))
+    c = call(("c", "喂？"), ("a", "我是吉祥小贷的，你的欠款5000元逾期了，是张伟吗？"), ("c", "哦。"))
     config = load_config()
     assert {f.category for f in detect_call(c, config)} >= {"recording_notice", "unverified_identity"}
     hunan = copy.deepcopy(config)

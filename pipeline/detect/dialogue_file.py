@@ -59,6 +59,9 @@ class DialogueRules:
     tells_someone_elses_debt: re.Pattern  # on the written text: 王 by sound would be 网 too
     asks_for_someone: SoundRegex
     guarantor: SoundRegex
+    # liability claimed from being a contact or relation (紧急联系人要承担连带责任, 他填了你就是担保人),
+    # written text: no guarantor made by it
+    guarantor_by_relation: re.Pattern
     # who is listening (listener.py): the agent asks whether this is the debtor, or asks for
     # someone else (是X家吗, written text), or for the debtor himself (本人吗, 身份证后四位是…吗);
     # the listener confirms in words or with a plain yes (written text); the agent says the check is done
@@ -160,6 +163,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "tells_someone_elses_debt",
         "asks_for_someone",
         "guarantor",
+        "guarantor_by_relation",
         "identity_questions",
         "questions_for_others",
         "asks_the_debtor",
@@ -297,6 +301,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         tells_someone_elses_debt=written_cues("tells_someone_elses_debt"),
         asks_for_someone=third_party_cues("asks_for_someone"),
         guarantor=third_party_cues("guarantor"),
+        guarantor_by_relation=written_cues("guarantor_by_relation"),
         identity_questions=third_party_cues("identity_questions", required=True),
         questions_for_others=written_cues("questions_for_others"),
         asks_the_debtor=written_cues("asks_the_debtor"),

@@ -14,6 +14,7 @@ like the speakers' roles.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -54,6 +55,11 @@ class Hearing:
     told_first: bool = False  # said before the listener turned out to be a third party
     # the listener answered to the debtor's name without confirming or denying it (你哪位, 啥事)
     answered: bool = False
+    # the agent asked for the debtor by name and went on without waiting for the answer (喂，张伟
+    # 吧？你那笔三千逾期了): from this offset into the turn on (0: the whole turn, the name was asked
+    # in an earlier turn the listener had not answered yet) the details were said in the same
+    # breath as the name; None when they were not
+    breath_from: int | None = None
 
 
 @dataclass
@@ -76,6 +82,17 @@ class Listening:
             return False
         return hearing.told_first or hearing.third_party is None and not hearing.answered
 
+    def in_breath(self, index: int) -> int | None:
+        """From which offset into the agent turn ``index`` the details were said in the same breath
+        as the debtor's name asked (请问是张伟吗，你的借款逾期了 / 喂，张伟吧？ … 你那笔三千), to a
+        listener who then never turned out to be anyone else: the one asked for took the call and
+        heard them (most tune writers leave these unlabelled: see ``unverified_identity``). None
+        when the turn has no such part, or the listener turned out to be a third party."""
+        hearing = self.hearings.get(index)
+        if not hearing or hearing.told_first or hearing.third_party is not None:
+            return None
+        return hearing.breath_from
+
 
 class ListenerReader:
     """The ``Listening`` of a call's utterances (roles guessed, dialect read as Mandarin)."""
@@ -88,6 +105,22 @@ class ListenerReader:
         for u in utterances:
             call.turn(u)
         return Listening(call.hearings, call.allowed)
+
+
+@functools.lru_cache(maxsize=8)
+def _written(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def name_asked_at(rules: DialogueRules, text: str) -> int | None:
+    """Where the agent's ``text`` asks for someone by name or calls them by it (请问是张伟吗, 喂，
+    张伟吧, 喂，张伟，): the identity questions as written (by sound 你好 would be a surname, 倪,
+    and 巴 a 吧), and a name, not the caller's organisation said alone (喂，你好，某某金融，)."""
+    for match in _written(rules.identity_questions.pattern).finditer(text):
+        said = match.group(0)
+        if not rules.suffixes.search(said) and not any(end in said for end in rules.brand_endings):
+            return match.start()
+    return None
 
 
 class _CallReading:
@@ -107,10 +140,16 @@ class _CallReading:
         self.agent_said = ""  # what the agent said so far: the names it asked for
         self.handed_over = False  # the third party called the debtor to the phone: the next voice is his
         self.last: Utterance | None = None  # the turn before this one
+        self.replied_to_name = False  # the listener spoke after the agent asked for the debtor by name
 
     def turn(self, u: Utterance) -> None:
-        if "guarantor" not in self.allowed and self.rules.guarantor.span(u.heard):
-            self.allowed["guarantor"] = u.index  # 您是孙伟那笔借款的担保人 / 我是他担保人 (NIFA 8, HN 4)
+        if (
+            "guarantor" not in self.allowed
+            and self.rules.guarantor.span(u.heard)
+            and not self.rules.guarantor_by_relation.search(u.mandarin)
+        ):
+            # 您是孙伟那笔借款的担保人 / 我是他担保人 (NIFA 8, HN 4); not 紧急联系人要负连带责任
+            self.allowed["guarantor"] = u.index
         # a mono turn guessed to be the agent's that gives the name the agent asked for (喂，我是
         # 巴图孟和) is the debtor picking up
         if u.role == "customer" or u.role_reason and self._names_the_sought(u):
@@ -120,6 +159,7 @@ class _CallReading:
 
     def _customer_turn(self, u: Utterance) -> None:
         rules = self.rules
+        self.replied_to_name = self.replied_to_name or bool(self._asked())
         if self.third is None and not self.confirmed:
             span = rules.not_debtor.span(u.heard) or self._asked() and rules.denies.span(u.heard)
             if self._confirms(u, plain=not span, until=span[0] if span else None) or self._takes_over(u):
@@ -163,6 +203,7 @@ class _CallReading:
             # the one who took the phone was checked (身份证后四位 … 核实无误), or said yes to 本人吗
             self.third = None
             self._confirm()
+        breath_from = self._breath_from(u)
         self.asked.append(u)
         self.agent_said += u.text
         self.last = u
@@ -170,7 +211,11 @@ class _CallReading:
             self.confirmed = False  # the listener confirmed being someone the agent is not after
         after = self._shown_by_agent(u) if self.third is None else 0
         self.hearings[u.index] = Hearing(
-            self.confirmed, self.third, after=after if self.third else 0, answered=self.answered
+            self.confirmed,
+            self.third,
+            after=after if self.third else 0,
+            answered=self.answered,
+            breath_from=breath_from,
         )
         if self.third is None and not self.confirmed:
             self.pending.append(u)
@@ -194,6 +239,21 @@ class _CallReading:
             self._found_out(ThirdParty("someone_elses_debt", u, match.group(0).lstrip("，。？！,.?! ")))
             return match.start()
         return 0
+
+    def _breath_from(self, u: Utterance) -> int | None:
+        """Where in the agent turn ``u`` the talk goes on from the debtor's name asked with no answer
+        yet: 0 when an earlier agent turn since the listener last spoke asked it, the question's
+        start when ``u`` asks it, None when neither, or when the name asked was someone else's
+        (是冯勇家吗), or the listener had already answered a name asked and is asked again."""
+        if self.confirmed or self.third is not None or self.replied_to_name:
+            return None
+        for turn in [*reversed(self.asked), u]:
+            if self.rules.questions_for_others.search(turn.mandarin):
+                return None
+            at = name_asked_at(self.rules, turn.mandarin)
+            if at is not None:
+                return 0 if turn is not u else at
+        return None
 
     def _confirm(self) -> None:
         self.confirmed, self.pending, self.since_confirmed = True, [], []
