@@ -220,7 +220,9 @@ class FakeExaggerationModel(FakeClassifier):
     categories = ("exaggeration",)
 
     def analyze(self, view):
-        found = result(category="exaggeration", segment_index=self.segment_index, score=self.score, detector="classifier")
+        found = result(
+            category="exaggeration", segment_index=self.segment_index, score=self.score, detector="classifier"
+        )
         found.speaker = self.speaker
         return [found]
 
