@@ -212,3 +212,31 @@ def test_classifier_results_on_customer_speech_of_a_mono_call_are_dropped():
     assert registry_with(ClassifierRecognizer(StubModel({turns[1][1]: 0.99}), ["threat"])).analyze(call) == []
     [f] = registry_with(ClassifierRecognizer(StubModel({turns[2][1]: 0.99}), ["threat"])).analyze(call)
     assert f.speaker == "agent" and "说话人由话术推断（" in f.explanation
+
+
+class FakeExaggerationModel(FakeClassifier):
+    """The model alone calling an otherwise plain line an invented consequence."""
+
+    categories = ("exaggeration",)
+
+    def analyze(self, view):
+        found = result(
+            category="exaggeration", segment_index=self.segment_index, score=self.score, detector="classifier"
+        )
+        found.speaker = self.speaker
+        return [found]
+
+
+def test_the_shipped_alone_threshold_for_exaggeration_is_low_enough_for_unread_writers():
+    # 0.7, not 0.8: on writers the rules were never fitted to, the model alone finds invented
+    # consequences the rules miss (settings.ClassifierSettings says how it was measured)
+    detection = copy.deepcopy(load_config()["detection"])
+    assert detection["classifier"]["alone_thresholds"]["exaggeration"] == 0.7
+    detection["classifier"]["enabled"] = False
+    for category in set(detection["categories"]) - set(CORE_CATEGORIES):
+        detection["categories"][category] = {**(detection["categories"][category] or {}), "enabled": False}
+    call = make_call(OPENING + [("a", "这件事情您最好今天之内有个交代。")])
+    for score, kept in ((0.75, True), (0.65, False)):
+        registry = build_registry(detection)
+        registry.detectors.append(FakeExaggerationModel(3, score))
+        assert bool(registry.analyze(call)) is kept

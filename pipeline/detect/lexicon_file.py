@@ -49,6 +49,9 @@ class Rule:
     # What the other party's turn just before must hold for a hit to count: a sale urged right
     # after the customer said the thing is not theirs (那是我姐的车). None: nothing.
     answers: re.Pattern | None = None
+    # A hit's last sum must be at least this many times the last sum said before it on the line
+    # (a balance said to have grown from one to the other: 三万，现在连本带利六万了). None: no sums.
+    grown_from: float | None = None
     # False: the rule does not fire on a turn heard by someone known not to be the debtor (said
     # to his mother, 找您儿子 is the debtor looked for, not his family threatened).
     to_third_party: bool = True
@@ -123,9 +126,19 @@ _RULE_KEYS = (
     "by_sound",
     "needs",
     "answers",
+    "grown_from",
     "to_third_party",
 )
 _CANCEL_KEYS = ("name", "cues", "before", "after", "unless", "sentence", "within", "agency", "framed_by")
+
+
+def _ratio(doc: YamlDoc, value: Any, keys: tuple) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 1:
+        doc.problem(keys, f"must be a number above 1 (how many times the earlier sum), got {value!r}")
+        return None
+    return float(value)
 
 
 def _score(doc: YamlDoc, value: Any, keys: tuple, default: float) -> float:
@@ -248,6 +261,7 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
                 cancels=_cancels(doc, raw.get("cancel"), keys + ("cancel",)),
                 needs=_needs(doc, raw.get("needs"), sets, keys + ("needs",)),
                 answers=_needs(doc, raw.get("answers"), sets, keys + ("answers",)),
+                grown_from=_ratio(doc, raw.get("grown_from"), keys + ("grown_from",)),
                 to_third_party=_flag(doc, raw.get("to_third_party", True), keys + ("to_third_party",)),
             )
         )

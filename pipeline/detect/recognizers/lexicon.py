@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.categories import SEVERITIES
+from pipeline.detect.amounts import grown
 from pipeline.detect.base import Detector, Result, utterance_result
 from pipeline.detect.lexicon_file import CategoryLexicon, Rule
 from pipeline.detect.prefilter import with_start_filter
@@ -198,6 +199,7 @@ class LexiconRecognizer(Detector):
             for m in regex.finditer(text)
             if m.end() > m.start()
             and has_needed(rule, utterance.text, m.start(), m.end())
+            and (rule.grown_from is None or grown(utterance.text, m.start(), m.end(), rule.grown_from))
             and not cancelled_by(
                 self.lexicon,
                 utterance,
