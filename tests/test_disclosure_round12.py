@@ -50,3 +50,36 @@ def test_a_bureau_heard_by_one_syllable_is_no_pose():
 def test_a_bureau_written_out_is_still_a_pose():
     turns = asked("我是县农业局的，你在菊香花的欠款我们要处理了。")
     assert flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我是青稞易购小韩，您那期棚膜款还差八百没还。",  # the person right after the name
+        "蒲哥好我是青稞易购小韩咱这通话是录着音的您那期棚膜款还差八百",  # unpunctuated, notice run in
+        "我是青稞易购的这个电话我们有录音您那期棚膜款还差八百",  # the notice run in after 的
+    ],
+)
+def test_a_name_run_into_a_person_or_the_recording_notice_names_the_caller(introduction):
+    assert not flagged(asked(introduction))
+
+
+def test_a_full_personal_name_before_xiao_is_no_organisation():
+    assert flagged(asked("我是王小明，您那期棚膜款还差八百没还。"))
+
+
+def test_a_name_then_the_recording_notice_then_the_question_names_the_caller():
+    turns = [("a", "喂，您好，青稞易购，电话录音，是蒲志成吗？"), ("c", "是我。"), ("a", "您那期棚膜款还差八百没还。")]
+    assert not flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "greeting",
+    [
+        "喂，你好，我小韩，是蒲志成吗",  # a person's 小 and surname before the question
+        "喂，蒲志成是你哥吧？",  # the one asked for, then 是 + a relation
+    ],
+)
+def test_a_person_before_the_question_names_nobody(greeting):
+    turns = [("a", greeting), ("c", "是我。"), ("a", "您那期棚膜款还差八百没还。")]
+    assert flagged(turns)
