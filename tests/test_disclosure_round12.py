@@ -83,3 +83,18 @@ def test_a_name_then_the_recording_notice_then_the_question_names_the_caller():
 def test_a_person_before_the_question_names_nobody(greeting):
     turns = [("a", greeting), ("c", "是我。"), ("a", "您那期棚膜款还差八百没还。")]
     assert flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我是青稞易购打给您，您那期棚膜款还差八百没还。",  # the name, then the call it makes
+        "这边是青稞易购给您来电，您那期棚膜款还差八百没还。",
+    ],
+)
+def test_a_name_then_the_call_it_makes_names_the_caller(introduction):
+    assert not flagged(asked(introduction))
+
+
+def test_a_person_then_the_call_names_nobody():
+    assert flagged(asked("我是小韩打给您，您那期棚膜款还差八百没还。"))
