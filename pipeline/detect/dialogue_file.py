@@ -48,6 +48,9 @@ class DialogueRules:
     poses_as_authority: (
         re.Pattern
     )  # by sound: the agent introduces themselves as a court, the police...; group `authority`
+    # ... as written: a one-syllable authority word (局) must be heard as written, by sound it is
+    # any syllable (我是居美装修贷的 is no 我是局)
+    poses_as_authority_written: re.Pattern
     filler: re.Pattern
     asks_who_calls: SoundRegex  # the listener asks who is calling (你哪位, 你是哪里的)
     not_debtor: SoundRegex
@@ -225,13 +228,14 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
                 found.append(regex)
         return found
 
-    poses_as_authority = re.compile(r"(?!x)x")
+    poses_as_authority = poses_as_authority_written = re.compile(r"(?!x)x")
     if "poses_as_authority" in disclosure:
         regex = checked_regex(doc, str(disclosure["poses_as_authority"]), ("disclosure", "poses_as_authority"))
         if regex and "authority" not in regex.groupindex:
             doc.problem(("disclosure", "poses_as_authority"), "needs a group (?P<authority>...) around the authority")
         elif regex:
             poses_as_authority = re.compile(sound_text(regex.pattern))
+            poses_as_authority_written = regex
 
     reveals = []
     for i, raw in enumerate(third.get("reveals") or []):
@@ -290,6 +294,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         brand_endings=words("brand_endings"),
         not_name_parts=words("not_name_parts"),
         poses_as_authority=poses_as_authority,
+        poses_as_authority_written=poses_as_authority_written,
         filler=filler or re.compile("^$"),
         asks_who_calls=alternation(doc, words("asks_who_calls"), ("disclosure", "asks_who_calls")),
         not_debtor=third_party_cues("not_debtor", required=True),

@@ -130,6 +130,16 @@ class DisclosureRecognizer(Detector):
                 return True
         return False
 
+    def _pose(self, u: Utterance) -> re.Match | None:
+        """The agent introducing themselves as an authority, matched by sound (法苑 for 法院). A
+        one-syllable authority word (局) counts only as written: by sound it is any syllable, the
+        start of a lender's name as well (我是居美装修贷的法律顾问)."""
+        for match in self.rules.poses_as_authority.finditer(u.sound):
+            start, end = match.span("authority")
+            if end - start > 1 or self.rules.poses_as_authority_written.fullmatch(u.text, match.start(), match.end()):
+                return match
+        return None
+
     def _introduced_as_kind(self, u: Utterance) -> bool:
         """The agent introduced the caller by a bare kind of institution (我们是消费金融公司的,
         我这边是平台的): an introduction whose name is made only of kinds."""
@@ -153,7 +163,7 @@ class DisclosureRecognizer(Detector):
                 window, insisted = window[:at], True
                 break
             names = self._own_names(u, own, trade)
-            match = self.rules.poses_as_authority.search(u.sound)
+            match = self._pose(u)
             # a pose before any name of its own hides the institution (我是某某法院委托的…), a
             # name said first does not (我这边是嘉禾银行和公安经侦的联合办公室), nor one the
             # authority's word is part of (中原消费金融 sounds like 中院); a name run into the
