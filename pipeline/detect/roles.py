@@ -38,6 +38,9 @@ ROLES = ("agent", "customer")
 SWITCH = 1.5
 UNFINISHED = ("，", ",", "、")
 OPENING = 2.0
+# A question is answered: the change of speaker after a turn that ends on one is worth more.
+ANSWERED = 2.5
+QUESTION = re.compile(r"(?:[？?]|[吗呢](?:[，。！,.!\s]*))$")
 KNOWN = 1e6  # a speaker the transcript names is not guessed
 
 
@@ -139,7 +142,8 @@ class RoleGuesser:
         opener = "customer" if self.filler.match(texts[0]) else "agent"
         weights[0][opener] += OPENING
         goes_on = [text.endswith(UNFINISHED) for text in texts[:-1]]
-        roles = best_roles(weights, goes_on)
+        switch = [ANSWERED if QUESTION.search(text) else SWITCH for text in texts[:-1]]
+        roles = best_roles(weights, goes_on, switch)
         out: list[tuple[str, str | None]] = []
         for i, (role, speaker, first_cue) in enumerate(zip(roles, speakers, first_cues)):
             if speaker != "unknown":
@@ -159,16 +163,16 @@ def other(role: str) -> str:
     return "customer" if role == "agent" else "agent"
 
 
-def best_roles(weights: list[dict[str, float]], goes_on: list[bool]) -> list[str]:
+def best_roles(weights: list[dict[str, float]], goes_on: list[bool], switch: list[float] | None = None) -> list[str]:
     """The roles with the most cue weight plus ``SWITCH`` per change of speaker, or per speaker
     kept after a segment that ``goes_on`` (Viterbi over the turns; a tie keeps the expected
     turn)."""
     best = dict(weights[0])
     back: list[dict[str, str]] = []
-    for totals, same_speaker in zip(weights[1:], goes_on):
+    for totals, same_speaker, worth in zip(weights[1:], goes_on, switch or [SWITCH] * len(goes_on)):
 
         def bonus(previous: str, role: str) -> float:
-            return SWITCH if (previous == role) == same_speaker else 0.0
+            return worth if (previous == role) == same_speaker else 0.0
 
         came_from = {role: max(ROLES, key=lambda p: (best[p] + bonus(p, role), bonus(p, role))) for role in ROLES}
         best = {role: best[came_from[role]] + bonus(came_from[role], role) + totals[role] for role in ROLES}
