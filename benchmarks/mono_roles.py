@@ -15,6 +15,10 @@ while keeping each segment's written speakers, then compares the guess with them
   counted over the split's stored calls whose speakers are written, written to FILE (the shipped
   ``models/role_words.json`` is counted over tune); ``--leave-writer-out`` reads each writer's
   calls with the words counted without that writer (the figure for writers the counts never saw);
+- the mono segments ``pipeline.transcribe.split_mixed_turns`` cuts (a segment that holds both
+  parties' sentences cut where the guessed speaker changes): of the merged ones, and of the others
+  (cut by mistake); with ``--write``, the mono calls so cut as ``DIR/mono_cut`` (labels kept on
+  the first piece of their segment: call-level figures compare, segment hits do not);
 - with ``--folder DIR``: the calls of any folder whose segments name their speakers (written as
   ``agent`` or ``customer``), read with the speakers hidden (writers not in the split).
 
@@ -34,10 +38,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.writers_corpus import make_calls_module  # noqa: E402
-from pipeline.calls import call_from_json  # noqa: E402
+from pipeline.calls import Segment, call_from_json  # noqa: E402
+from pipeline.config import load_config  # noqa: E402
 from pipeline.detect.registry import default_preparer  # noqa: E402
 from pipeline.detect.roles import RoleGuesser, RoleWords  # noqa: E402
 from pipeline.detect.sound import sound_text  # noqa: E402
+from pipeline.transcribe import split_mixed_turns  # noqa: E402
 
 QUESTION = re.compile(r"[？?吗呢]$|^(?:请问|什么|谁|哪)")
 
@@ -160,7 +166,46 @@ def folder_calls(folder: Path) -> list[tuple[dict, list[set[str]]]]:
     return out
 
 
-def write(calls, folder: Path) -> None:
+def cut_mono(call: dict, config: dict) -> tuple[dict, list[int]]:
+    """The mono call with its segments cut by ``split_mixed_turns``, and for each new segment the
+    index of the segment it was cut from."""
+    segments = [Segment(s["start"], s["end"], s["speaker"], s["text"]) for s in call["segments"]]
+    pieces = split_mixed_turns(segments, config)
+    owner, n = [], 0
+    for piece in pieces:
+        while not (segments[n].start <= piece.start and piece.end <= segments[n].end and piece.text in segments[n].text):
+            n += 1
+        owner.append(n)
+    first = {o: i for i, o in reversed(list(enumerate(owner)))}
+    labels = [
+        {**label, "segment_index": first[label["segment_index"]]} if label.get("segment_index") is not None else label
+        for label in call.get("labels", [])
+    ]
+    cut = [{"start": p.start, "end": p.end, "speaker": p.speaker, "text": p.text} for p in pieces]
+    return {**call, "segments": cut, "labels": labels}, owner
+
+
+def cuts_made(calls, config) -> str:
+    counts: Counter = Counter()
+    for call, truth in calls:
+        _, owner = cut_mono(call, config)
+        pieces = Counter(owner)
+        for n, written in enumerate(truth):
+            kind = "merged (both speakers)" if len(written) > 1 else "one speaker"
+            counts[kind, "segments"] += 1
+            counts[kind, "cut"] += pieces[n] > 1
+    return "\n".join(
+        f"  {kind} | {counts[kind, 'segments']} | cut {counts[kind, 'cut']}" for kind in ("merged (both speakers)", "one speaker")
+    )
+
+
+def write(calls, folder: Path, config: dict | None = None) -> None:
+    if config is not None:
+        (folder / "mono_cut").mkdir(parents=True, exist_ok=True)
+        with (folder / "mono_cut" / "calls.jsonl").open("w", encoding="utf-8") as out:
+            for call, _ in calls:
+                if "mono" in call["variants"]:
+                    out.write(json.dumps(cut_mono(call, config)[0], ensure_ascii=False) + "\n")
     for name in ("mono", "stereo", "hidden"):
         (folder / name).mkdir(parents=True, exist_ok=True)
     with (
@@ -219,8 +264,10 @@ def main() -> None:
     mono = [(c, t) for c, t in calls if "mono" in c["variants"]]
     print(table(f"{len(mono)} mono calls", measure(mono, preparer, args.show_wrong, guessers)))
     print(table(f"{len(calls)} calls, speakers hidden", measure(calls, preparer, 0, guessers)))
+    config = load_config()
+    print(f"mono segments cut by split_mixed_turns ({len(mono)} mono calls)\n  kind | segments | cut\n" + cuts_made(mono, config))
     if args.write:
-        write(calls, args.write)
+        write(calls, args.write, config)
 
 
 if __name__ == "__main__":

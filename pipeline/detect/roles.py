@@ -119,8 +119,14 @@ class RoleGuesser:
         self.filler = rules.filler
         self.words = (words or shipped_words()) if use_words else None
 
-    def guess(self, texts: list[str], sounds: list[str], speakers: list[str]) -> list[tuple[str, str | None]]:
-        """(role, reason) per segment; ``sounds`` are the texts spelt by sound (lexicon.sound_text)."""
+    def guess(
+        self, texts: list[str], sounds: list[str], speakers: list[str], within: list[bool] | None = None
+    ) -> list[tuple[str, str | None]]:
+        """(role, reason) per segment; ``sounds`` are the texts spelt by sound (lexicon.sound_text).
+        ``within``: per pair of neighbouring texts, whether they are sentences of one recognised
+        segment (``pipeline.transcribe.split_mixed_turns``): one voice mostly goes on there, so
+        the bonus goes to keeping the speaker, except after a question (its answer may have run
+        into the same segment), where neither is favoured."""
         if not texts:
             return []
         weights, first_cues, leans = [], [], []
@@ -141,8 +147,11 @@ class RoleGuesser:
             first_cues.append(first_cue)
         opener = "customer" if self.filler.match(texts[0]) else "agent"
         weights[0][opener] += OPENING
-        goes_on = [text.endswith(UNFINISHED) for text in texts[:-1]]
-        switch = [ANSWERED if QUESTION.search(text) else SWITCH for text in texts[:-1]]
+        within = within or [False] * (len(texts) - 1)
+        goes_on = [text.endswith(UNFINISHED) or inside for text, inside in zip(texts, within)]
+        switch = [
+            (0.0 if inside else ANSWERED) if QUESTION.search(text) else SWITCH for text, inside in zip(texts, within)
+        ]
         roles = best_roles(weights, goes_on, switch)
         out: list[tuple[str, str | None]] = []
         for i, (role, speaker, first_cue) in enumerate(zip(roles, speakers, first_cues)):
