@@ -173,7 +173,9 @@ def cut_mono(call: dict, config: dict) -> tuple[dict, list[int]]:
     pieces = split_mixed_turns(segments, config)
     owner, n = [], 0
     for piece in pieces:
-        while not (segments[n].start <= piece.start and piece.end <= segments[n].end and piece.text in segments[n].text):
+        while not (
+            segments[n].start <= piece.start and piece.end <= segments[n].end and piece.text in segments[n].text
+        ):
             n += 1
         owner.append(n)
     first = {o: i for i, o in reversed(list(enumerate(owner)))}
@@ -195,7 +197,8 @@ def cuts_made(calls, config) -> str:
             counts[kind, "segments"] += 1
             counts[kind, "cut"] += pieces[n] > 1
     return "\n".join(
-        f"  {kind} | {counts[kind, 'segments']} | cut {counts[kind, 'cut']}" for kind in ("merged (both speakers)", "one speaker")
+        f"  {kind} | {counts[kind, 'segments']} | cut {counts[kind, 'cut']}"
+        for kind in ("merged (both speakers)", "one speaker")
     )
 
 
@@ -230,7 +233,9 @@ def main() -> None:
     parser.add_argument("--split", default="tune")
     parser.add_argument("--write", type=Path, help="folder for the mono calls and their stereo originals")
     parser.add_argument("--count-words", type=Path, help="write the role words counted over the split to this file")
-    parser.add_argument("--leave-writer-out", action="store_true", help="each writer read with words counted without it")
+    parser.add_argument(
+        "--leave-writer-out", action="store_true", help="each writer read with words counted without it"
+    )
     parser.add_argument("--no-words", action="store_true", help="the guess from cues and turn order alone")
     parser.add_argument("--folder", type=Path, help="read this folder's calls with their speakers hidden instead")
     parser.add_argument("--show-wrong", type=int, default=0, help="print this many wrong guesses (mono calls)")
@@ -265,7 +270,10 @@ def main() -> None:
     print(table(f"{len(mono)} mono calls", measure(mono, preparer, args.show_wrong, guessers)))
     print(table(f"{len(calls)} calls, speakers hidden", measure(calls, preparer, 0, guessers)))
     config = load_config()
-    print(f"mono segments cut by split_mixed_turns ({len(mono)} mono calls)\n  kind | segments | cut\n" + cuts_made(mono, config))
+    print(
+        f"mono segments cut by split_mixed_turns ({len(mono)} mono calls)\n  kind | segments | cut\n"
+        + cuts_made(mono, config)
+    )
     if args.write:
         write(calls, args.write, config)
 

@@ -535,7 +535,10 @@ def _spoken_roles(guesser: RoleGuesser, texts: list[str]) -> str:
 
 def test_role_words_lean_to_the_side_that_says_them():
     words = RoleWords.counted(
-        [("agent", "您的还款日到了")] * 6 + [("customer", "我手上没钱")] * 6 + [("agent", "对啊")] * 3 + [("customer", "对啊")] * 3
+        [("agent", "您的还款日到了")] * 6
+        + [("customer", "我手上没钱")] * 6
+        + [("agent", "对啊")] * 3
+        + [("customer", "对啊")] * 3
     )
     assert words.lean("您的还款") > 0 > words.lean("没钱了")
     assert words.lean("对啊") == 0

@@ -29,7 +29,11 @@ def config():
 
 
 def test_sentences_are_cut_after_their_closing_mark():
-    assert sentences_of("对，是我。我们是某某公司的，找你有事？好！") == ["对，是我。", "我们是某某公司的，找你有事？", "好！"]
+    assert sentences_of("对，是我。我们是某某公司的，找你有事？好！") == [
+        "对，是我。",
+        "我们是某某公司的，找你有事？",
+        "好！",
+    ]
     assert sentences_of("没有句号的一段话，只有逗号") == ["没有句号的一段话，只有逗号"]
 
 

@@ -77,7 +77,7 @@ class RoleWords:
         return max(-self.clip, min(self.clip, total * self.scale))
 
     @classmethod
-    def counted(cls, turns: Iterable[tuple[str, str]], min_count: int = WORDS_MIN_COUNT) -> "RoleWords":
+    def counted(cls, turns: Iterable[tuple[str, str]], min_count: int = WORDS_MIN_COUNT) -> RoleWords:
         """Counted from (role, text) turns: each n-gram's share of agent turns holding it against
         its share of customer turns (add-one smoothed)."""
         held = {"agent": Counter(), "customer": Counter()}
@@ -90,7 +90,9 @@ class RoleWords:
             agent, customer = held["agent"][gram], held["customer"][gram]
             if agent + customer >= min_count:
                 log_odds[gram] = round(
-                    math.log((agent + 1) / (turns_of["agent"] + 2)) - math.log((customer + 1) / (turns_of["customer"] + 2)), 2
+                    math.log((agent + 1) / (turns_of["agent"] + 2))
+                    - math.log((customer + 1) / (turns_of["customer"] + 2)),
+                    2,
                 )
         return cls(log_odds)
 
@@ -99,7 +101,7 @@ class RoleWords:
         path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0) + "\n", encoding="utf-8")
 
     @classmethod
-    def read(cls, path: Path) -> "RoleWords":
+    def read(cls, path: Path) -> RoleWords:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls({str(k): float(v) for k, v in data["log_odds"].items()}, float(data["scale"]), float(data["clip"]))
 
