@@ -38,9 +38,12 @@ ROLES = ("agent", "customer")
 SWITCH = 1.5
 UNFINISHED = ("，", ",", "、")
 OPENING = 2.0
-# A question is answered: the change of speaker after a turn that ends on one is worth more.
+# A question is answered: the change of speaker after a turn that is one question is worth more.
+# Not after a turn of several sentences: on a mono call it may hold both parties (喂，是X？是，
+# 你哪位？), and the question closing it is then not the turn's speaker's.
 ANSWERED = 2.5
 QUESTION = re.compile(r"(?:[？?]|[吗呢](?:[，。！,.!\s]*))$")
+SEVERAL_SENTENCES = re.compile(r"[。？！?!][，。？！?!,.\s]*[^，。？！?!,.\s]")
 KNOWN = 1e6  # a speaker the transcript names is not guessed
 
 
@@ -152,7 +155,10 @@ class RoleGuesser:
         within = within or [False] * (len(texts) - 1)
         goes_on = [text.endswith(UNFINISHED) or inside for text, inside in zip(texts, within)]
         switch = [
-            (0.0 if inside else ANSWERED) if QUESTION.search(text) else SWITCH for text, inside in zip(texts, within)
+            (0.0 if inside else SWITCH if SEVERAL_SENTENCES.search(text) else ANSWERED)
+            if QUESTION.search(text)
+            else SWITCH
+            for text, inside in zip(texts, within)
         ]
         roles = best_roles(weights, goes_on, switch)
         out: list[tuple[str, str | None]] = []
