@@ -747,6 +747,72 @@ def repair_homophones(segments: list[Segment], config: dict, call: Call | None =
     return repaired
 
 
+# Where a recognised sentence ends: a mono segment is cut into its sentences there.
+_SENTENCE_END = re.compile(r"(?<=[。？！?!])")
+
+
+def sentences_of(text: str) -> list[str]:
+    """``text`` cut after each sentence's closing mark, every piece kept as written."""
+    return [piece for piece in _SENTENCE_END.split(text) if piece.strip("，。？！?!,. ")]
+
+
+def split_mixed_turns(segments: list[Segment], config: dict, call: Call | None = None) -> list[Segment]:
+    """A mono recording's segments (``unknown``) cut where the guessed speaker changes inside one.
+
+    A mono segment runs from pause to pause, so a short reply and the other party's next
+    sentence can be one segment (是我。我们是某某检察院的); the role guess, which gives a segment
+    one role, then gives the agent's sentence to the customer. Each such segment is cut into its
+    sentences (``sentences_of``), the roles are guessed over the call's sentences with one voice
+    expected to go on inside a segment (``RoleGuesser.guess``'s ``within``), and consecutive
+    sentences of one role are joined again: a segment is cut only where a sentence clearly
+    belongs to the other party. Times are shared out by characters. The pieces stay ``unknown``:
+    detection guesses their roles again, each piece now one voice."""
+    if not any(s.speaker == "unknown" and len(sentences_of(s.text)) > 1 for s in segments):
+        return segments
+    from pipeline.detect.registry import default_registry
+    from pipeline.detect.sound import sound_text
+
+    preparer = default_registry(config).preparer
+    owner, pieces = [], []
+    for n, segment in enumerate(segments):
+        for piece in time_shared(segment, sentences_of(segment.text) if segment.speaker == "unknown" else []):
+            owner.append(n)
+            pieces.append(piece)
+    split_call = dataclasses.replace(call or Call(call_id="", segments=[]), segments=pieces)
+    texts = [text for text, _ in preparer.repaired(split_call)]
+    roles = preparer.roles.guess(
+        texts,
+        [sound_text(text) for text in texts],
+        [piece.speaker for piece in pieces],
+        within=[a == b for a, b in zip(owner, owner[1:])],
+    )
+    out: list[Segment] = []
+    for n, (piece, (role, _)) in enumerate(zip(pieces, roles)):
+        if n and owner[n] == owner[n - 1] and role == roles[n - 1][0]:
+            out[-1] = dataclasses.replace(out[-1], end=piece.end, text=out[-1].text + piece.text)
+        else:
+            out.append(piece)
+    return out
+
+
+def time_shared(segment: Segment, parts: list[str]) -> list[Segment]:
+    """``segment`` as one segment per part of its text, its time shared out by characters; the
+    segment itself where there are fewer than two parts."""
+    if len(parts) < 2:
+        return [segment]
+    out, done, whole = [], 0, sum(map(len, parts))
+    length = segment.end - segment.start
+    for part in parts:
+        start = segment.start + length * done / whole
+        done += len(part)
+        out.append(
+            dataclasses.replace(
+                segment, start=round(start, 2), end=round(segment.start + length * done / whole, 2), text=part
+            )
+        )
+    return out
+
+
 def sure_repairs(
     segments: list[Segment], config: dict, call: Call | None = None
 ) -> Iterator[tuple[Segment, str, list[Repair]]]:

@@ -6,7 +6,7 @@ from detect_helpers import findings_for, make_call
 from pipeline.config import load_config
 from pipeline.detect.dialogue_file import load_dialogue_rules
 from pipeline.detect.registry import default_registry
-from pipeline.detect.roles import RoleGuesser
+from pipeline.detect.roles import ANSWERED, QUESTION, RoleGuesser, RoleWords, best_roles
 from pipeline.detect.sound import sound_text
 from pipeline.text import LEXICON_DIR
 from pipeline.yamldoc import LexiconError
@@ -116,6 +116,10 @@ def test_third_party_the_debtor_sent_to_pay_may_hear_the_amount(sent):
 def test_debt_talk_with_the_debtor_is_not_a_leak():
     turns = THIRD_PARTY_OPEN + [("c", "是我。"), ("a", "我是某某金融的，您欠款八千元已经逾期三个月了。")]
     assert findings_for(turns, "third_party_leak") == []
+
+
+def guesser_rules():
+    return default_registry().preparer.rules
 
 
 @pytest.fixture(scope="module")
@@ -522,3 +526,74 @@ def test_the_customers_world_named_with_nimen_is_the_agent_speaking(guesser):
     ]
     roles = guesser.guess(texts, [sound_text(t) for t in texts], ["unknown"] * 3)
     assert [role for role, _ in roles] == ["agent", "customer", "agent"]
+
+
+def _spoken_roles(guesser: RoleGuesser, texts: list[str]) -> str:
+    guessed = guesser.guess(texts, [sound_text(t) for t in texts], ["unknown"] * len(texts))
+    return "".join("A" if role == "agent" else "C" for role, _ in guessed)
+
+
+def test_role_words_lean_to_the_side_that_says_them():
+    words = RoleWords.counted(
+        [("agent", "您的还款日到了")] * 6
+        + [("customer", "我手上没钱")] * 6
+        + [("agent", "对啊")] * 3
+        + [("customer", "对啊")] * 3
+    )
+    assert words.lean("您的还款") > 0 > words.lean("没钱了")
+    assert words.lean("对啊") == 0
+    assert abs(words.lean("您的还款日到了您的还款日到了")) <= words.clip
+
+
+def test_role_words_count_the_same_file_every_time(tmp_path):
+    turns = [("agent", "请您今天处理"), ("customer", "我下周再说")] * 5
+    RoleWords.counted(turns).write(tmp_path / "a.json", "test")
+    RoleWords.counted(list(reversed(turns))).write(tmp_path / "b.json", "test")
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    assert RoleWords.read(tmp_path / "a.json") == RoleWords.counted(turns)
+
+
+def test_a_customer_telling_their_troubles_in_two_turns_keeps_the_roles_after_it(guesser):
+    """No cue in either of the customer's two turns and no comma between them: the wording of
+    hardship talk carries them, where turn order alone hands the second to the agent and shifts
+    the rest."""
+    texts = [
+        "喂您好，请问是孙丽女士吗？",
+        "是我。",
+        "孙女士，您的分期逾期十二天了。",
+        "知道，这两天手头紧。",
+        "老公生病住院花了好多钱。",
+        "那您看什么时候方便处理？",
+        "下个月十号吧。",
+    ]
+    assert _spoken_roles(guesser, texts) == "ACACCAC"
+    assert _spoken_roles(RoleGuesser(guesser_rules(), use_words=False), texts) == "ACAACAC"
+
+
+def test_the_person_the_phone_was_handed_to_is_the_callees_side(guesser):
+    texts = [
+        "喂？",
+        "你好，请问马丽在吗？我是某某银行信用卡中心的。",
+        "她在屋里，我去叫她。",
+        "喂，我是马丽。",
+        "马女士，您的信用卡账单逾期了。",
+        "哦，知道了。",
+    ]
+    guessed = guesser.guess(texts, [sound_text(t) for t in texts], ["unknown"] * len(texts))
+    assert "".join("A" if role == "agent" else "C" for role, _ in guessed) == "CACCAC"
+    assert "喂，我是" in guessed[3][1]
+
+
+def test_a_collector_saying_hello_and_the_firm_is_no_handover(guesser):
+    texts = ["喂？", "喂，我是某某消费金融的，找一下李强。", "我就是。"]
+    assert _spoken_roles(guesser, texts) == "CAC"
+
+
+def test_a_question_is_answered_by_the_other_side():
+    """A change of speaker after a question is worth more than after a statement: a turn leaning
+    weakly to the asker's side still goes to the other."""
+    weights = [{"agent": 3.0, "customer": 0.0}, {"agent": 2.0, "customer": 0.0}]
+    assert best_roles(weights, [False], [1.5]) == ["agent", "agent"]
+    assert best_roles(weights, [False], [ANSWERED]) == ["agent", "customer"]
+    assert QUESTION.search("什么时候能还上？") and QUESTION.search("是你本人吗")
+    assert not QUESTION.search("我明天还。")

@@ -127,7 +127,7 @@ class FileStage:
     def _process(self, task: FileTask, path: Path) -> CallRecord:
         from pipeline.acoustics import segment_loudness
         from pipeline.audio import SAMPLE_RATE, AudioError, decode_blocks
-        from pipeline.transcribe import repair_homophones
+        from pipeline.transcribe import repair_homophones, split_mixed_turns
 
         call = task.source.empty_call()
         record = CallRecord(call=call, source_path=str(task.source.path), sha256=task.sha256)
@@ -139,6 +139,8 @@ class FileStage:
             # institution names may prime the recogniser (TranscribeSettings.names_prompt);
             # stored text holds the homophones the detectors' engine is sure of repaired.
             for audio, heard in transcriber.transcribe_blocks(blocks, call.names):
+                # A mono segment holding both parties' sentences is cut where the speaker changes.
+                heard = split_mixed_turns(heard, self.settings.config, call)
                 heard = repair_homophones(heard, self.settings.config, call)
                 local = [dataclasses.replace(s, start=s.start - audio.offset, end=s.end - audio.offset) for s in heard]
                 for segment, loudness in zip(heard, segment_loudness(audio.channels, local, SAMPLE_RATE)):
