@@ -221,6 +221,13 @@ def main() -> None:
     parser.add_argument(
         "--shipped", type=Path, default=SHIPPED, help="the current model, scored on writers it never read"
     )
+    parser.add_argument(
+        "--second-stage",
+        nargs="*",
+        default=[],
+        metavar="FIRST:SECOND:BOUND",
+        help="score with SECOND only the lines FIRST's margin puts at or above BOUND (names as printed)",
+    )
     args = parser.parse_args()
     variants = dict(args.variants)
     dense = any(variant_views(named)[1] for _, named in variants.values())
@@ -266,6 +273,30 @@ def main() -> None:
         "out of fold, all tune writers (AP, recall at precision 0.8 and 0.9, per category)",
         {name: figures(labels, m, scored) for name, m in margins.items()},
     )
+    print(f"\nper fold (held-out writers as GroupKFold splits them), mean AP of {'/'.join(DETECTED)}:")
+    for name, m in margins.items():
+        per_fold = []
+        for _, test in splits:
+            rows_fold = np.zeros(len(utterances), dtype=bool)
+            rows_fold[test] = True
+            rows_fold &= scored
+            per_fold.append(np.mean([figures(labels, m, rows_fold)[c][0] for c in DETECTED]))
+        print(f"{name:<22}" + " ".join(f"{v:.3f}" for v in per_fold))
+    for spec in args.second_stage:
+        first, second, bound = spec.split(":")
+        base, dense, bound = margins[first], margins[second], float(bound)
+        passing = base >= bound  # per line and category: the lines the second stage would embed
+        embedded = passing[:, [CATEGORIES.index(c) for c in DETECTED]].any(axis=1) & scored
+        two_stage = np.where(passing, dense + 1e3, base)  # below the bound: ranked last, by the n-grams
+        lost = {
+            c: 1 - passing[scored & (labels[:, k] == 1), k].mean() for k, c in enumerate(CATEGORIES) if c in DETECTED
+        }
+        print(
+            f"\nsecond stage: {second} on the lines where {first}'s margin reaches {bound} (any of "
+            f"{'/'.join(DETECTED)}: {embedded.sum()} of {scored.sum()} scored lines, {embedded.mean() / scored.mean():.1%}); "
+            "positives below the bound: " + ", ".join(f"{c} {v:.1%}" for c, v in lost.items())
+        )
+        print_table("", {f"{first}>{second}@{bound}": figures(labels, two_stage, scored)})
     read = shipped_writers(args.shipped) if args.shipped.exists() else set()
     unread = sorted(set(writers) - read) if read else []
     if unread:
