@@ -3,9 +3,11 @@
 import argparse
 import json
 
+import numpy as np
 import pytest
 
-from benchmarks.classifier_variants import contexts, parse_variant
+from benchmarks.classifier_variants import contexts, dense_features, parse_variant, variant_views
+from pipeline.learn.embeddings import Cache, embed, key
 
 
 def call(speakers_and_texts):
@@ -42,3 +44,34 @@ def test_a_variant_names_its_c_and_its_context_views():
     assert parse_variant("base=1.0") == ("base", (1.0, ()))
     with pytest.raises(argparse.ArgumentTypeError):
         parse_variant("x=1.0:position")
+
+
+def test_the_sentence_vector_view_names_its_weight_and_can_stand_alone():
+    assert parse_variant("e5x2=1.0:e5x2") == ("e5x2", (1.0, ("e5x2",)))
+    assert variant_views(("e5",)) == (["line"], 1.0)
+    assert variant_views(("e5x0.5", "own")) == (["line", "own"], 0.5)
+    assert variant_views(("e5", "noline")) == ([], 1.0)  # the dense vector alone
+    assert variant_views(()) == (["line"], 0.0)
+    with pytest.raises(argparse.ArgumentTypeError):
+        parse_variant("x=1.0:e5xheavy")
+
+
+def test_dense_vectors_are_centred_and_scaled_on_the_training_rows_only():
+    rng = np.random.default_rng(3)
+    train, test = rng.normal(2.0, 1.0, (50, 8)), rng.normal(2.0, 1.0, (5, 8))
+    scaled_train, scaled_test = dense_features(train, test)
+    assert np.allclose(scaled_train.mean(axis=0), 0.0)
+    assert np.isclose(np.linalg.norm(scaled_train, axis=1).mean(), 1.0)  # as each TF-IDF branch's rows
+    mean, scale = train.mean(axis=0), np.linalg.norm(train - train.mean(axis=0), axis=1).mean()
+    assert np.allclose(scaled_test, (test - mean) / scale)
+
+
+def test_a_line_is_cached_under_its_normalised_text(tmp_path):
+    # spacing and punctuation are the transcriber's: one key, one embedding
+    assert key("你 再不还钱，就 等着吧！") == key("你再不还钱就等着吧")
+    assert key("你再不还钱就等着吧") != key("你再还钱就等着吧")
+    cache = Cache(tmp_path)
+    vector = np.arange(384, dtype=np.float32) / 384
+    cache.put({key("等着吧"): vector})
+    assert np.array_equal(Cache(tmp_path).get([key("等着 吧。")])[key("等着吧")], vector)
+    assert embed(["等着吧！"], cache=cache).tolist() == [vector.tolist()]  # from the cache, no model loaded
