@@ -65,3 +65,16 @@ def with_model_on(category, turns, line, score=0.95, **fields):
     registry = build_registry(lexicon_only()["detection"])
     registry.detectors.append(model_only_on(category, line, score))
     return [f for f in registry.analyze(make_call(turns, **fields)) if f.category == category]
+
+
+# what follows the agent's line under test: the customer's reply and the agent's next line
+BODY = [("c", "嗯，这个月手头确实紧。"), ("a", "理解，那您看月底前能先还一部分吗？"), ("c", "行，我尽量。")]
+
+
+def classifier_threats(text):
+    """Threat findings when the model alone calls the agent's ``text`` a threat."""
+    detection = copy.deepcopy(lexicon_only()["detection"])
+    registry = build_registry(detection)
+    registry.detectors.append(model_only_on("threat", len(OPENING)))
+    found = registry.analyze(make_call(OPENING + [("a", text)] + BODY))
+    return [f for f in found if f.category == "threat"]

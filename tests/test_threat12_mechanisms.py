@@ -7,14 +7,8 @@ themselves is no threat; the debtor summoned to the station is a
 posing officer's procedure, not a threat, for the rules and for the classifier alone; and the
 classifier alone yields on a line whose menace only points back (你等着瞧, 不信拉倒)."""
 
-import copy
-
 import pytest
-from detect_helpers import OPENING, findings_for, lexicon_only, make_call, model_only_on
-
-from pipeline.detect.registry import build_registry
-
-BODY = [("c", "嗯，这个月手头确实紧。"), ("a", "理解，那您看月底前能先还一部分吗？"), ("c", "行，我尽量。")]
+from detect_helpers import BODY, OPENING, classifier_threats, findings_for, lexicon_only
 
 
 def threat_found(text):
@@ -55,15 +49,6 @@ def test_twelfth_round_threats_fire(text):
 )
 def test_twelfth_round_non_threats_stay_quiet(text):
     assert not threat_found(text)
-
-
-def classifier_threats(text):
-    """Threat findings when the model alone calls the agent's ``text`` a threat."""
-    detection = copy.deepcopy(lexicon_only()["detection"])
-    registry = build_registry(detection)
-    registry.detectors.append(model_only_on("threat", len(OPENING)))
-    found = registry.analyze(make_call(OPENING + [("a", text)] + BODY))
-    return [f for f in found if f.category == "threat"]
 
 
 def test_the_classifier_alone_yields_to_a_summons_to_the_station():

@@ -9,17 +9,12 @@ words quoted, a denial after the act, lawful conditional consequences; and the h
 hinted rather than said that must fire. And a finding of the classifier alone yields to a rule
 that names a neighbouring harm on the same line."""
 
-import copy
-
 import pytest
-from detect_helpers import OPENING, findings_for, lexicon_only, make_call, model_only_on, with_model_on
+from detect_helpers import BODY, OPENING, classifier_threats, findings_for, lexicon_only, with_model_on
 
 from pipeline.categories import category_table
 from pipeline.detect.lexicon_file import load_category_lexicons
-from pipeline.detect.registry import build_registry
 from pipeline.yamldoc import LexiconError
-
-BODY = [("c", "嗯，这个月手头确实紧。"), ("a", "理解，那您看月底前能先还一部分吗？"), ("c", "行，我尽量。")]
 
 
 def threat_found(text, speaker="a"):
@@ -203,15 +198,6 @@ def test_connections_jobs_and_accomplices_fire(text):
 
 
 # --- the classifier alone yields to a rule naming a neighbouring harm --------------------------
-
-
-def classifier_threats(text):
-    """Threat findings when the model alone calls the agent's ``text`` a threat."""
-    detection = copy.deepcopy(lexicon_only()["detection"])
-    registry = build_registry(detection)
-    registry.detectors.append(model_only_on("threat", len(OPENING)))
-    found = registry.analyze(make_call(OPENING + [("a", text)] + BODY))
-    return [f for f in found if f.category == "threat"]
 
 
 @pytest.mark.parametrize(
