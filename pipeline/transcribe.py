@@ -770,7 +770,6 @@ def split_mixed_turns(segments: list[Segment], config: dict, call: Call | None =
     if not any(s.speaker == "unknown" and len(sentences_of(s.text)) > 1 for s in segments):
         return segments
     from pipeline.detect.registry import default_registry
-    from pipeline.detect.sound import sound_text
 
     preparer = default_registry(config).preparer
     owner, pieces = [], []
@@ -780,12 +779,7 @@ def split_mixed_turns(segments: list[Segment], config: dict, call: Call | None =
             pieces.append(piece)
     split_call = dataclasses.replace(call or Call(call_id="", segments=[]), segments=pieces)
     texts = [text for text, _ in preparer.repaired(split_call)]
-    roles = preparer.roles.guess(
-        texts,
-        [sound_text(text) for text in texts],
-        [piece.speaker for piece in pieces],
-        within=[a == b for a, b in zip(owner, owner[1:])],
-    )
+    _, roles = preparer.spoken(split_call, texts, within=[a == b for a, b in zip(owner, owner[1:])])
     out: list[Segment] = []
     for n, (piece, (role, _)) in enumerate(zip(pieces, roles)):
         if n and owner[n] == owner[n - 1] and role == roles[n - 1][0]:

@@ -14,13 +14,13 @@ like the speakers' roles.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
 from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.sound import CLAUSE_BREAKS, sounds_alike_over_the_phone
 from pipeline.detect.view import Utterance
+from pipeline.patterns import compiled
 from pipeline.text import is_word
 
 # "it's me", said to whatever was asked: to 你是不是X的老丈人 it confirms the father-in-law
@@ -107,16 +107,11 @@ class ListenerReader:
         return Listening(call.hearings, call.allowed)
 
 
-@functools.lru_cache(maxsize=8)
-def _written(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
-
-
 def name_asked_at(rules: DialogueRules, text: str) -> int | None:
     """Where the agent's ``text`` asks for someone by name or calls them by it (请问是张伟吗, 喂，
     张伟吧, 喂，张伟，): the identity questions as written (by sound 你好 would be a surname, 倪,
     and 巴 a 吧), and a name, not the caller's organisation said alone (喂，你好，某某金融，)."""
-    for match in _written(rules.identity_questions.pattern).finditer(text):
+    for match in compiled(rules.identity_questions.pattern).finditer(text):
         said = match.group(0)
         if not rules.suffixes.search(said) and not any(end in said for end in rules.brand_endings):
             return match.start()

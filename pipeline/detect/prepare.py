@@ -55,11 +55,17 @@ class CallPreparer:
         names = self.names(call, cleaned)
         return [self.repairer.repair(text, names) for text in cleaned]
 
+    def spoken(
+        self, call: Call, texts: list[str], within: list[bool] | None = None
+    ) -> tuple[list[str], list[tuple[str, str | None]]]:
+        """The call's ``texts`` (as ``repaired`` gives them) spelt by sound, and each segment's
+        role with its reason (``RoleGuesser.guess``; ``within`` as it takes it)."""
+        sounds = [sound_text(text) for text in texts]
+        return sounds, self.roles.guess(texts, sounds, [s.speaker for s in call.segments], within)
+
     def view(self, call: Call) -> CallView:
         repaired = self.repaired(call)
-        texts = [text for text, _ in repaired]
-        sounds = [sound_text(text) for text in texts]
-        roles = self.roles.guess(texts, sounds, [s.speaker for s in call.segments])
+        sounds, roles = self.spoken(call, [text for text, _ in repaired])
         utterances = []
         for i, (s, (text, repairs), sound, (role, reason)) in enumerate(zip(call.segments, repaired, sounds, roles)):
             mandarin = read_as_mandarin(self.rules, text)
