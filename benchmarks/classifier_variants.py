@@ -1,10 +1,12 @@
 """Variants of the utterance classifier compared line by line on writer-grouped folds: the
-regularisation C, and context views beside the line's own (the other party's previous turn, the
-speaker's own previous line).
+regularisation C, the n-gram ranges, jieba words, logistic regression against the SVM, the weight
+of the templated rows, and context views beside the line's own (the other party's previous turn,
+the speaker's own previous line).
 
-    python benchmarks/classifier_variants.py NAME=C[:VIEW+VIEW] ...
+    python benchmarks/classifier_variants.py NAME=C[:OPTION+OPTION] ...
     python benchmarks/classifier_variants.py base=1.0 other=1.0:other own=1.0:own c05=0.5
     python benchmarks/classifier_variants.py base=1.0 e5=1.0:e5 e5x2=1.0:e5x2 e5only=1.0:e5+noline --templates both
+    python benchmarks/classifier_variants.py base=1.0 c14=1.0:char1-4 words=1.0:words lr=4:lr tpl3=1.0:tpl3
 
 Cheaper than `callqa train`'s leave-one-writer-out (27 fits) and than
 `benchmarks/leave_writer_out.py` (call level, whole detector): `GroupKFold(5)` over the tune
@@ -22,6 +24,14 @@ mean and scaled so that its rows' mean norm is W (1 by default), the norm of eac
 rows: neither branch swamps the other. `noline` drops the line's n-gram branches (`e5+noline`:
 the e5 vector alone). --templates without trains every variant on the writers' lines only
 (no templated rows of fixtures/utterances/), both prints each variant both ways.
+
+Options of the line's own features and of the estimator: `charA-B` and `pinA-B` set the n-gram
+range of the character and pinyin branches (1-3 each in the shipped model); `words` adds a third
+branch of jieba word 1-2-grams (`wordsA-B` another range); `lr` fits a logistic regression
+(balanced, liblinear) in place of the SVM, at the variant's C; `tplW` weighs every templated row
+W times a writer's line (sample weight; tpl0 leaves them out of the fit).
+--extra-writers adds the labelled calls of a folder (each file a writer) to the writers the folds
+split, for a figure on more voices; the committed model still trains on tune alone.
 
 Besides the pooled figures it prints the shipped model (`models/`, trained on the writers of its
 card) on the tune writers it never read, beside each variant's out-of-fold scores of the same
@@ -48,9 +58,10 @@ import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, precision_recall_curve
 from sklearn.model_selection import GroupKFold
-from sklearn.multiclass import OneVsRestClassifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -61,7 +72,10 @@ from pipeline.learn.training import SCORED_SPEAKERS  # noqa: E402
 
 DETECTED = ("threat", "impersonation", "exaggeration")  # the categories detection reads from the model
 VIEWS = ("line", "other", "own")
-EXTRA = ("e5", "noline")  # the dense sentence vector; no n-grams of the line
+EXTRA = ("e5", "noline", "words", "lr")  # dense sentence vector; no line n-grams; jieba words; logistic regression
+RANGED = re.compile(r"(char|pin|words)(\d)-(\d)")  # an n-gram range of one of the line's branches
+WEIGHTED = re.compile(r"(e5x|tpl)(\d+(?:\.\d+)?)")  # the e5 branch's weight, the templated rows'
+BRANCHES = {"chars": "char", "pinyin": "pin", "words": "words"}  # branch name -> its range option
 
 
 def contexts(path: Path) -> list[dict[str, str]]:
@@ -91,10 +105,27 @@ def view_reader(view: str):
     return lambda row: normalise(row[view])
 
 
-def view_features(train: list[dict], test: list[dict], view: str) -> list[tuple]:
-    """The line's two TF-IDF branches, reading ``view`` of each row: (train, test) matrices."""
-    branches = build_pipeline().named_steps["features"].transformer_list
-    fitted = [clone(vectorizer).set_params(preprocessor=view_reader(view)) for _, vectorizer in branches]
+def jieba_words(text: str) -> list[str]:
+    import jieba
+
+    jieba.setLogLevel(60)
+    return jieba.lcut(text)
+
+
+def branch_vectorizer(view: str, branch: str, ngram_range: tuple[int, int]) -> TfidfVectorizer:
+    """One TF-IDF branch over ``view`` of each row: the shipped model's chars or pinyin branch
+    (its options, this range), or jieba words with the same options."""
+    shipped = dict(build_pipeline().named_steps["features"].transformer_list)
+    template = shipped.get(branch, shipped["pinyin"])
+    options = {"tokenizer": jieba_words} if branch == "words" else {}
+    return clone(template).set_params(preprocessor=view_reader(view), ngram_range=ngram_range, **options)
+
+
+def view_features(train: list[dict], test: list[dict], view: str, ranges: dict | None = None) -> list[tuple]:
+    """The line's TF-IDF branches (chars and pinyin, and words where ``ranges`` names them) over
+    ``view`` of each row: (train, test) matrices."""
+    ranges = ranges or {"chars": (1, 3), "pinyin": (1, 3)}
+    fitted = [branch_vectorizer(view, branch, r) for branch, r in ranges.items()]
     return [(v.fit_transform(train), v.transform(test)) for v in fitted]
 
 
@@ -110,6 +141,30 @@ def variant_views(named: tuple[str, ...]) -> tuple[list[str], float]:
     weight = next((float(v[3:]) if v.startswith("e5x") else 1.0 for v in named if v.startswith("e5")), 0.0)
     sparse_views = [v for v in ("line", *named) if v in VIEWS and not ("noline" in named and v == "line")]
     return sparse_views, weight
+
+
+def line_ranges(named: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    """The line's branches and their n-gram ranges: chars and pinyin 1-3 unless the variant says
+    otherwise, and jieba words (1-2 by default) where it names them."""
+    ranges = {"chars": (1, 3), "pinyin": (1, 3)}
+    if any(v == "words" or v.startswith("words") for v in named):
+        ranges["words"] = (1, 2)
+    for v in named:
+        if m := RANGED.fullmatch(v):
+            branch = next(b for b, option in BRANCHES.items() if option == m.group(1))
+            ranges[branch] = (int(m.group(2)), int(m.group(3)))
+    return ranges
+
+
+def template_weight(named: tuple[str, ...]) -> float:
+    return next((float(v[3:]) for v in named if v.startswith("tpl")), 1.0)
+
+
+def estimator(c: float, named: tuple[str, ...], seed: int):
+    """The variant's binary estimator: the shipped LinearSVC (uncalibrated), or a logistic regression."""
+    if "lr" in named:
+        return LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=1000)
+    return clone(build_pipeline(seed).named_steps["model"].estimator.estimator).set_params(C=c)
 
 
 MARGINS_CACHE = Path.home() / ".cache" / "callqa" / "variants"
@@ -140,19 +195,33 @@ def fold_margins(templates, rows, labels, vectors, train_index, test_index, vari
             todo[name] = (spec, path)
     if not todo:
         return test_index, margins
-    views = {view for (_, named), _ in todo.values() for view in variant_views(named)[0]}
-    features = {view: view_features(train, test, view) for view in sorted(views)}
+    branches: dict[tuple, tuple] = {}  # (view, branch, range) -> (train, test) matrices, fitted once a fold
+
+    def features(view: str, ranges: dict) -> list[tuple]:
+        for branch, r in ranges.items():
+            if (view, branch, r) not in branches:
+                branches[(view, branch, r)] = view_features(train, test, view, {branch: r})[0]
+        return [branches[(view, branch, r)] for branch, r in ranges.items()]
+
     if any(variant_views(named)[1] for (_, named), _ in todo.values()):
         dense = dense_features(np.vstack([tpl["vectors"], vectors[train_index]]), vectors[test_index])
-    svm = build_pipeline(seed).named_steps["model"].estimator.estimator  # the LinearSVC, uncalibrated
     for name, ((c, named), path) in todo.items():
         sparse_views, weight = variant_views(named)
-        blocks = [block for view in sparse_views for block in features[view]]
+        ranges = line_ranges(named)
+        blocks = [
+            block
+            for view in sparse_views
+            for block in features(view, ranges if view == "line" else {"chars": (1, 3), "pinyin": (1, 3)})
+        ]
         if weight:
             blocks.append(tuple(sp.csr_matrix(weight * d) for d in dense))
         x_train, x_test = (sp.hstack([b[k] for b in blocks]).tocsr() for k in (0, 1))
-        model = OneVsRestClassifier(clone(svm).set_params(C=c)).fit(x_train, y)
-        margins[name] = model.decision_function(x_test)
+        sample_weight = np.concatenate([np.full(len(tpl["rows"]), template_weight(named)), np.ones(len(train_index))])
+        fitted = [
+            clone(estimator(c, named, seed)).fit(x_train, y[:, k], sample_weight=sample_weight)
+            for k in range(y.shape[1])
+        ]
+        margins[name] = np.column_stack([model.decision_function(x_test) for model in fitted])
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, margins[name])
     return test_index, margins
@@ -168,10 +237,11 @@ def parse_variant(spec: str) -> tuple[str, tuple[float, tuple[str, ...]]]:
     name, _, rest = spec.partition("=")
     c, _, named = rest.partition(":")
     views = tuple(v for v in named.split("+") if v)
-    unknown = [v for v in views if v not in VIEWS[1:] + EXTRA and not re.fullmatch(r"e5x\d+(\.\d+)?", v)]
+    unknown = [v for v in views if v not in VIEWS[1:] + EXTRA and not (WEIGHTED.fullmatch(v) or RANGED.fullmatch(v))]
     if not name or unknown:
         raise argparse.ArgumentTypeError(
-            f"{spec}: want NAME=C[:VIEW+VIEW], views from {', '.join(VIEWS[1:] + EXTRA)} or e5xWEIGHT"
+            f"{spec}: want NAME=C[:OPTION+OPTION], options from {', '.join(VIEWS[1:] + EXTRA)}, e5xWEIGHT, "
+            "tplWEIGHT, charA-B, pinA-B or wordsA-B"
         )
     return name, (float(c), views)
 
@@ -222,6 +292,9 @@ def main() -> None:
         "--shipped", type=Path, default=SHIPPED, help="the current model, scored on writers it never read"
     )
     parser.add_argument(
+        "--extra-writers", type=Path, help="a folder of labelled calls (a file a writer) the folds also split"
+    )
+    parser.add_argument(
         "--second-stage",
         nargs="*",
         default=[],
@@ -237,7 +310,8 @@ def main() -> None:
         "y": indicator(u.categories_or_label for u in corpus),
     }
     utterances, rows = [], []
-    for path in sorted(WRITERS_DIR.glob("*.jsonl")):
+    extra = sorted(args.extra_writers.glob("*.jsonl")) if args.extra_writers else []
+    for path in sorted(WRITERS_DIR.glob("*.jsonl")) + extra:
         utterances += read_call_utterances(path)
         rows += contexts(path)
     assert [u.text for u in utterances] == [r["line"] for r in rows]

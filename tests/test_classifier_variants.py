@@ -5,8 +5,19 @@ import json
 
 import numpy as np
 import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 
-from benchmarks.classifier_variants import contexts, dense_features, parse_variant, variant_views
+from benchmarks.classifier_variants import (
+    contexts,
+    dense_features,
+    estimator,
+    line_ranges,
+    parse_variant,
+    template_weight,
+    variant_views,
+    view_features,
+)
 from pipeline.learn.embeddings import Cache, embed, key
 
 
@@ -54,6 +65,27 @@ def test_the_sentence_vector_view_names_its_weight_and_can_stand_alone():
     assert variant_views(()) == (["line"], 0.0)
     with pytest.raises(argparse.ArgumentTypeError):
         parse_variant("x=1.0:e5xheavy")
+
+
+def test_a_variant_sets_the_line_branches_ranges_the_estimator_and_the_templates_weight():
+    assert parse_variant("mix=4:char1-4+words+lr+tpl0.5") == ("mix", (4.0, ("char1-4", "words", "lr", "tpl0.5")))
+    assert line_ranges(()) == {"chars": (1, 3), "pinyin": (1, 3)}  # the shipped model's
+    assert line_ranges(("char2-4", "pin1-2")) == {"chars": (2, 4), "pinyin": (1, 2)}
+    assert line_ranges(("words",))["words"] == (1, 2)
+    assert line_ranges(("words1-3",))["words"] == (1, 3)
+    assert template_weight(()) == 1.0 and template_weight(("tpl0",)) == 0.0 and template_weight(("tpl2.5",)) == 2.5
+    assert isinstance(estimator(4.0, ("lr",), 0), LogisticRegression) and estimator(4.0, ("lr",), 0).C == 4.0
+    svm = estimator(0.5, (), 0)
+    assert isinstance(svm, LinearSVC) and svm.C == 0.5 and svm.class_weight == "balanced"
+    for bad in ("x=1.0:char1", "x=1.0:tplmany", "x=1.0:logit"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse_variant(bad)
+
+
+def test_the_words_branch_cuts_the_normalised_line_into_words():
+    rows = [{"line": text} for text in ("明天 上午，我们去单位找你！", "明天我们去单位", "上午找你单位")]
+    ((train, _),) = view_features(rows, rows, "line", {"words": (1, 1)})
+    assert train.shape[0] == 3 and 0 < train.shape[1] < len("明天上午我们去单位找你")  # words, not characters
 
 
 def test_dense_vectors_are_centred_and_scaled_on_the_training_rows_only():
