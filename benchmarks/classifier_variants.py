@@ -28,7 +28,8 @@ the e5 vector alone). --templates without trains every variant on the writers' l
 Options of the line's own features and of the estimator: `charA-B` and `pinA-B` set the n-gram
 range of the character and pinyin branches (1-3 each in the shipped model); `words` adds a third
 branch of jieba word 1-2-grams (`wordsA-B` another range); `lr` fits a logistic regression
-(balanced, liblinear) in place of the SVM, at the variant's C; `tplW` weighs every templated row
+(balanced, liblinear) and `svm` a LinearSVC (balanced), at the variant's C, in place of the
+shipped model's kind; `tplW` weighs every templated row
 W times a writer's line (sample weight; tpl0 leaves them out of the fit).
 --extra-writers adds the labelled calls of a folder (each file a writer) to the writers the folds
 split, for a figure on more voices; the committed model still trains on tune alone.
@@ -37,8 +38,8 @@ Besides the pooled figures it prints the shipped model (`models/`, trained on th
 card) on the tune writers it never read, beside each variant's out-of-fold scores of the same
 lines: the current model against the recipe retrained on the other folds of all tune writers.
 
-The SVM is scored by its margin, without the sigmoid calibration `callqa train` adds: with one
-SVM calibrated on cross-validated margins (``ensemble=False``) the probability is an increasing
+Each linear model is scored by its margin, without the sigmoid calibration `callqa train` adds:
+with one model calibrated on cross-validated margins (``ensemble=False``) the probability is an increasing
 function of the margin, so a fold's ranking, and with it average precision and the recall at a
 precision, are the calibrated model's (pooled over folds they are close, not equal). Prints per
 category the average precision and the recall at precision 0.8 (the threshold's target) and 0.9
@@ -62,6 +63,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, precision_recall_curve
 from sklearn.model_selection import GroupKFold
+from sklearn.svm import LinearSVC
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -72,7 +74,7 @@ from pipeline.learn.training import SCORED_SPEAKERS  # noqa: E402
 
 DETECTED = ("threat", "impersonation", "exaggeration")  # the categories detection reads from the model
 VIEWS = ("line", "other", "own")
-EXTRA = ("e5", "noline", "words", "lr")  # dense sentence vector; no line n-grams; jieba words; logistic regression
+EXTRA = ("e5", "noline", "words", "lr", "svm")  # e5 vector; no line n-grams; jieba words; the estimator
 RANGED = re.compile(r"(char|pin|words)(\d)-(\d)")  # an n-gram range of one of the line's branches
 WEIGHTED = re.compile(r"(e5x|tpl)(\d+(?:\.\d+)?)")  # the e5 branch's weight, the templated rows'
 BRANCHES = {"chars": "char", "pinyin": "pin", "words": "words"}  # branch name -> its range option
@@ -161,9 +163,12 @@ def template_weight(named: tuple[str, ...]) -> float:
 
 
 def estimator(c: float, named: tuple[str, ...], seed: int):
-    """The variant's binary estimator: the shipped LinearSVC (uncalibrated), or a logistic regression."""
+    """The variant's binary estimator at C ``c``, uncalibrated: a logistic regression (``lr``), a
+    LinearSVC (``svm``), else the shipped model's kind."""
     if "lr" in named:
         return LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=1000)
+    if "svm" in named:
+        return LinearSVC(C=c, class_weight="balanced", random_state=seed)
     return clone(build_pipeline(seed).named_steps["model"].estimator.estimator).set_params(C=c)
 
 

@@ -75,8 +75,9 @@ def test_a_variant_sets_the_line_branches_ranges_the_estimator_and_the_templates
     assert line_ranges(("words1-3",))["words"] == (1, 3)
     assert template_weight(()) == 1.0 and template_weight(("tpl0",)) == 0.0 and template_weight(("tpl2.5",)) == 2.5
     assert isinstance(estimator(4.0, ("lr",), 0), LogisticRegression) and estimator(4.0, ("lr",), 0).C == 4.0
-    svm = estimator(0.5, (), 0)
+    svm = estimator(0.5, ("svm",), 0)
     assert isinstance(svm, LinearSVC) and svm.C == 0.5 and svm.class_weight == "balanced"
+    assert estimator(2.0, (), 0).C == 2.0  # the shipped model's kind at the variant's C
     for bad in ("x=1.0:char1", "x=1.0:tplmany", "x=1.0:logit"):
         with pytest.raises(argparse.ArgumentTypeError):
             parse_variant(bad)

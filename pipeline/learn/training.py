@@ -509,6 +509,16 @@ Recall by kind of source:
   0.878, 0.815, 0.894. Not adopted: a gain of 0.006 of mean average precision, impersonation
   none, and 17 ms a line where detection has about 6 ms a call to spare at 100 calls/s (a second
   stage reading only the lines the n-grams put at a margin of -0.5 or more reads a fifth of them).
+- Measured in the thirteenth round over the 34 tune writers and the four fresh writers w63–w66
+  (`benchmarks/classifier_variants.py --extra-writers`, five writer-grouped folds, 38 writers,
+  line level), mean average precision of threat, impersonation, exaggeration: this SVM at C=1
+  0.872 (0.889, 0.829, 0.897), at C=0.5 0.873, at 2 0.869; character 1–4-grams 0.873, 1–2 0.870;
+  pinyin 1–4 0.874, 1–2 0.868; jieba word 1–2-grams as a third branch 0.870; the templated rows
+  weighed 0, 0.5, 2 and 4 times a writer's line 0.869, 0.872, 0.872, 0.872; logistic regression
+  at C=4 0.874, at C=16 0.876 (0.891, 0.835, 0.903; every fold up by 0.002–0.005). Not adopted:
+  the logistic regression at C=16, trained as `callqa train` trains this model, took the dev
+  writers' call-level core five 0.910 → 0.909 (threat 0.889 → 0.884, exaggeration 0.915 →
+  0.916) and w63–w66 0.916 → 0.914; a line ranked better did not make a call found.
 - A line labelled with two categories (我是公安局经侦的，你涉嫌信用卡诈骗: impersonation and
   exaggeration) is a positive of both; the templates carry one label a row. Threat and
   exaggeration are the pair it confuses most.
