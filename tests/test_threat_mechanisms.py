@@ -953,3 +953,19 @@ def test_an_act_put_in_a_hypothetical_someones_mouth_is_no_threat(text):
 )
 def test_the_debt_made_into_a_notice_fires(text):
     assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你跟他说再不还我们就去他单位找他",  # the agent's own words to pass on, no comma after 说
+        "麻烦你和她说月底不还我们就把她的事发到她们家族群里",
+    ],
+)
+def test_a_message_to_pass_on_is_no_reported_speech(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize("text", ["他说你们会去他单位找他", "她说你们要上门"])
+def test_what_someone_else_said_still_cancels(text):
+    assert not threat_found(text)
