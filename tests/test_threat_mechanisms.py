@@ -969,3 +969,13 @@ def test_a_message_to_pass_on_is_no_reported_speech(text):
 @pytest.mark.parametrize("text", ["他说你们会去他单位找他", "她说你们要上门"])
 def test_what_someone_else_said_still_cancels(text):
     assert not threat_found(text)
+
+
+@pytest.mark.parametrize("text", ["不然我们明天去你们单位带人", "再不还我们就上门带人"])
+def test_someone_taken_away_on_a_visit_is_an_arrest_not_a_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize("text", ["明天我们带人去你家门口堵你", "下周我们带人上你们厂里找他"])
+def test_people_brought_along_on_a_visit_still_fire(text):
+    assert threat_found(text)
