@@ -953,3 +953,29 @@ def test_an_act_put_in_a_hypothetical_someones_mouth_is_no_threat(text):
 )
 def test_the_debt_made_into_a_notice_fires(text):
     assert threat_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你跟他说再不还我们就去他单位找他",  # the agent's own words to pass on, no comma after 说
+        "麻烦你和她说月底不还我们就把她的事发到她们家族群里",
+    ],
+)
+def test_a_message_to_pass_on_is_no_reported_speech(text):
+    assert threat_found(text)
+
+
+@pytest.mark.parametrize("text", ["他说你们会去他单位找他", "她说你们要上门"])
+def test_what_someone_else_said_still_cancels(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize("text", ["不然我们明天去你们单位带人", "再不还我们就上门带人"])
+def test_someone_taken_away_on_a_visit_is_an_arrest_not_a_threat(text):
+    assert not threat_found(text)
+
+
+@pytest.mark.parametrize("text", ["明天我们带人去你家门口堵你", "下周我们带人上你们厂里找他"])
+def test_people_brought_along_on_a_visit_still_fire(text):
+    assert threat_found(text)
