@@ -714,3 +714,41 @@ def test_a_freeze_said_in_everyday_words_is_a_taking(text):
 )
 def test_an_automatic_debit_a_thaw_and_the_companys_account_are_no_taking(text):
     assert not flagged_said(text)
+
+
+# --- thirteenth round: mechanisms counted across tune writers, seen in writers nobody had read --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你再拖，系统后天就会自动把欠款情况发给你通讯录每个人。",  # words between 系统 and 自动
+        "逾期以后系统还会自动通知你所有的联系人。",
+        "从这个月起按每天百分之一加收催收服务费。",  # the day and the charge apart
+        "你不还也行，系统每天给你多算五十块的管理费。",
+        "明天不处理，后台就远程锁了你的手机。",  # a phone or car locked from afar
+        "分期没结清，你那个手机到时候就变成砖头。",
+        "我们已经发函给你户籍地的村委会和派出所了。",  # the police told, the place between
+        "银行把你的材料报到你们镇上派出所去了。",
+    ],
+)
+def test_thirteenth_round_invented_consequences(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们公司对公账户这两天冻结在年审，只能先走这个卡。",  # the collector's own account
+        "我们的账户冻结了转不进，只能先打到财务个人卡上。",
+        "房东扣不扣押金那是你们租房合同的事，跟这笔贷款无关。",  # 扣 + 押金, a landlord
+        "那我给你登记五号之前还款，你到时候在APP上操作。",  # 之前 is no 值钱 by sound
+        "你说上个月被平台罚款了？罚款大概多少？",  # a fine asked about
+    ],
+)
+def test_thirteenth_round_channels_deposits_dates_and_questions_are_clean(text):
+    assert not flagged_said(text)
+
+
+def test_listing_the_debtors_valuables_still_counts():
+    assert flagged_said("下周我们过去一趟，顺便清点一下你家值钱的家电。")

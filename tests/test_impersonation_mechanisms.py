@@ -278,3 +278,27 @@ def test_the_model_alone_yields_to_a_centre_named_on_its_own_call_or_said_not_to
     [f] = model_impersonation(own, 0, agency="鑫达分期")
     assert f.detector == "classifier"
     assert model_impersonation([("a", "我们这边只做调解，不是法院，您别紧张。")], 0) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我是东湖区市场监管局执法科的，你那笔分期的事要配合调查。",  # an office with its section
+        "我这里荆州市中级人民法院执行局，你的案子到我们这了。",  # 我这里 and the name, 是 left out
+        "我系镇政府的，你屋里后生欠了钱。",  # 系 as 是
+    ],
+)
+def test_thirteenth_round_offices_named_in_other_words(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我这里可以帮你跟法院那边申请延期开庭。",  # a verb between: no name
+        "委托到我们这里以后产生的律师费由合同约定。",
+        "我们系统里能看到法院的立案信息吗？我查一下。",  # 系统 is no 系
+    ],
+)
+def test_thirteenth_round_help_fees_and_the_system_are_no_claim(text):
+    assert not flagged_said(text)
