@@ -162,3 +162,25 @@ def test_the_front_desk_is_a_third_party():
         ("a", "我是金桥金融的，祁玉兰在我们这欠款九千，逾期了。"),
     ]
     assert segments(turns, LEAK) == [2]
+
+
+def test_naming_the_one_sought_as_someone_of_the_listeners_place_shows_a_third_party():
+    turns = [
+        ("a", "喂，是不是桂花巷口开面馆的老板？"),
+        ("c", "是啊，你哪个？"),
+        ("a", "你们店里那个端盘子的赵小东，你认识吧？"),
+        ("c", "认识，咋了？"),
+        ("a", "他在我们这借了六千，三个月没还了。"),
+    ]
+    assert listening(turns).hearings[2].third_party.kind == "agent_addressed"
+    assert segments(turns, LEAK) == [4]
+
+
+def test_a_place_of_the_debtors_own_named_with_no_person_shows_nobody():
+    turns = [
+        ("a", "喂，是赵小东吗？"),
+        ("c", "是我。"),
+        ("a", "你们村的公告栏我们也知道在哪，你那六千今天得还。"),
+    ]
+    assert listening(turns).hearings[2].third_party is None
+    assert segments(turns, LEAK) == []
