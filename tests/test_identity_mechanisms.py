@@ -231,6 +231,20 @@ def test_saying_the_details_are_for_the_debtor_alone_tells_nothing():
         assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == [], decline
 
 
+def test_the_debtors_consent_set_as_the_condition_for_paying_tells_nothing():
+    for reply in (
+        "谢谢您，是雷振东自己让您帮他还的吗？",
+        "您的心意我们领了，不过他的借款需要他本人同意，我们才能跟您谈。",
+        "麻烦他在APP里授权，说明让您代还，我们再把还款方式告诉您。",
+    ):
+        turns = [
+            ("a", "您好，请问是雷振东先生吗？"),
+            ("c", "我是他女婿，他欠你们多少，我替他还。"),
+            ("a", reply),
+        ]
+        assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == [], reply
+
+
 def test_a_debt_told_beside_a_referral_to_the_debtor_is_still_told():
     turns = [
         ("a", "您好，请问是雷振东先生吗？"),
