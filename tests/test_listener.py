@@ -184,3 +184,34 @@ def test_a_place_of_the_debtors_own_named_with_no_person_shows_nobody():
     ]
     assert listening(turns).hearings[2].third_party is None
     assert segments(turns, LEAK) == []
+
+
+def test_a_name_asked_with_a_closing_shi_bu_is_an_identity_question():
+    for opening in ("喂，邱大海是不？", "喂，是邱大海不是？"):
+        turns = [("a", opening), ("c", "是，啥事？"), ("a", "你那笔四千的车贷拖俩月了。")]
+        assert listening(turns).hearings[2].confirmed, opening
+        assert segments(turns, UNVERIFIED) == [], opening
+
+
+def test_the_debtor_recalling_his_promise_is_no_denial():
+    turns = [
+        ("a", "请问是邱大海吗？"),
+        ("c", "是我。"),
+        ("a", "你那四千啥时候还？"),
+        ("c", "我不是讲了嘛，月底。"),
+        ("a", "月底要是还不上，罚息还得涨。"),
+    ]
+    assert listening(turns).hearings[4].third_party is None
+    assert segments(turns, LEAK) == []
+
+
+def test_saying_what_one_just_is_confirms_nothing():
+    turns = [
+        ("a", "请问是邱大海吗？"),
+        ("c", "不是，他出车去了。"),
+        ("a", "他那四千的车贷逾期了，你让他赶紧还。"),
+        ("c", "我就是个看车场的，跟我说没用。"),
+        ("a", "你就跟他说四千，今天必须还。"),
+    ]
+    assert listening(turns).hearings[4].third_party is not None
+    assert segments(turns, LEAK) == [2, 4]
