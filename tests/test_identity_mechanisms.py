@@ -345,6 +345,19 @@ def test_a_name_that_sounds_like_a_household_asks_for_a_person():
     assert listening(turns).hearings[2].answered  # a name answered to, not a household
 
 
+def test_a_guarantee_agencys_name_or_someone_else_said_to_be_a_guarantor_makes_no_guarantor():
+    for told in (
+        "我是安和融资担保的，他那笔三万的贷款我们代偿了，一直没还。",
+        "他是共同借款人，那笔三万的贷款一直没还。",
+    ):
+        turns = [
+            ("a", "请问是蒋立平吗？"),
+            ("c", "不是，我是他工友。"),
+            ("a", told),
+        ]
+        assert segments(turns, LEAK) == [2], told
+
+
 def test_joint_liability_is_a_guarantors():
     turns = [
         ("a", "请问是韦建军先生吗？"),
