@@ -259,6 +259,7 @@ def test_the_organisations_business_and_titles_are_no_details():
         "您好，这里是佳和律师事务所，受优品分期委托处理您账户的非诉讼催收事宜，请问是蒋丽君吗？",
         "喂，您好，我是乐享分期的客服，请问是蒋丽君吗？",
         "您好，这里是兴业银行信用卡中心，我是催收专员小杜，请问是蒋丽君女士吗？",
+        "您好，我是恒远律师事务所的，受佳邦银行委托，关于您的信用卡账单跟您联系，请问是蒋丽君吗？",
     ):
         turns = [("a", opening), ("c", "谁啊？")]
         assert segments(turns, UNVERIFIED) == [], opening
