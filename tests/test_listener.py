@@ -215,3 +215,13 @@ def test_saying_what_one_just_is_confirms_nothing():
     ]
     assert listening(turns).hearings[4].third_party is not None
     assert segments(turns, LEAK) == [2, 4]
+
+
+def test_a_relative_asked_for_with_ta_for_de_is_a_third_party():
+    turns = [
+        ("a", "喂，你是邱大海他爹吧？"),
+        ("c", "是，你谁啊？"),
+        ("a", "他欠我们四千块，拖了俩月了。"),
+    ]
+    assert listening(turns).hearings[0].third_party.kind == "agent_addressed"
+    assert segments(turns, LEAK) == [2]
