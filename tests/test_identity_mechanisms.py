@@ -226,6 +226,7 @@ def test_saying_the_details_are_for_the_debtor_alone_tells_nothing():
         "贷款的事我们只能告诉他本人，您让他回个电话吧。",
         "欠款这块按规定只能跟借款人本人或者担保人谈。",
         "具体借款情况我需要跟雷振东本人核实，麻烦您转告。",
+        "借款的事我得跟他本人说，您让他回个电话。",
     ):
         turns = [("a", "您好，请问是雷振东先生吗？"), ("c", "我是他女婿，他在医院。"), ("a", decline)]
         assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == [], decline

@@ -225,3 +225,23 @@ def test_a_relative_asked_for_with_ta_for_de_is_a_third_party():
     ]
     assert listening(turns).hearings[0].third_party.kind == "agent_addressed"
     assert segments(turns, LEAK) == [2]
+
+
+def test_a_no_followed_by_who_one_is_confirms_nothing():
+    turns = [
+        ("a", "喂，是宏达物流的邱总吗？"),
+        ("c", "不是，我是以前的会计，这号码现在我在用。"),
+        ("a", "那你们邱大海老板欠我们九万多，你知道他去哪了吗？"),
+    ]
+    assert not listening(turns).hearings[2].confirmed
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_the_debtors_own_folks_at_home_ask_for_nobody():
+    turns = [
+        ("a", "喂，邱大海？"),
+        ("c", "是我，啥事？"),
+        ("a", "你那四千拖三期了，你家老人不是在家嘛，你总得有个交代。"),
+    ]
+    assert listening(turns).hearings[2].third_party is None
+    assert segments(turns, LEAK) == []
