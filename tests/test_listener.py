@@ -241,7 +241,7 @@ def test_the_debtors_own_folks_at_home_ask_for_nobody():
     turns = [
         ("a", "喂，邱大海？"),
         ("c", "是我，啥事？"),
-        ("a", "你那四千拖三期了，你家老人不是在家嘛，你总得有个交代。"),
+        ("a", "你那四千拖三期了，你家老人不是在家嘛，你自己看着办。"),
     ]
     assert listening(turns).hearings[2].third_party is None
     assert segments(turns, LEAK) == []
