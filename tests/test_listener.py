@@ -245,3 +245,13 @@ def test_the_debtors_own_folks_at_home_ask_for_nobody():
     ]
     assert listening(turns).hearings[2].third_party is None
     assert segments(turns, LEAK) == []
+
+
+def test_money_the_listener_borrowed_for_a_relative_is_their_own_debt():
+    turns = [
+        ("a", "请问是邱桂芬吗？"),
+        ("c", "是我，哪里？"),
+        ("a", "你去年给你女儿办嫁妆借的那笔，拖了两个月，三千二。"),
+    ]
+    assert listening(turns).hearings[2].third_party is None
+    assert segments(turns, LEAK) == []
