@@ -226,9 +226,24 @@ def test_saying_the_details_are_for_the_debtor_alone_tells_nothing():
         "贷款的事我们只能告诉他本人，您让他回个电话吧。",
         "欠款这块按规定只能跟借款人本人或者担保人谈。",
         "具体借款情况我需要跟雷振东本人核实，麻烦您转告。",
+        "借款的事我得跟他本人说，您让他回个电话。",
     ):
         turns = [("a", "您好，请问是雷振东先生吗？"), ("c", "我是他女婿，他在医院。"), ("a", decline)]
         assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == [], decline
+
+
+def test_the_debtors_consent_set_as_the_condition_for_paying_tells_nothing():
+    for reply in (
+        "谢谢您，是雷振东自己让您帮他还的吗？",
+        "您的心意我们领了，不过他的借款需要他本人同意，我们才能跟您谈。",
+        "麻烦他在APP里授权，说明让您代还，我们再把还款方式告诉您。",
+    ):
+        turns = [
+            ("a", "您好，请问是雷振东先生吗？"),
+            ("c", "我是他女婿，他欠你们多少，我替他还。"),
+            ("a", reply),
+        ]
+        assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == [], reply
 
 
 def test_a_debt_told_beside_a_referral_to_the_debtor_is_still_told():
@@ -245,6 +260,7 @@ def test_the_organisations_business_and_titles_are_no_details():
         "您好，这里是佳和律师事务所，受优品分期委托处理您账户的非诉讼催收事宜，请问是蒋丽君吗？",
         "喂，您好，我是乐享分期的客服，请问是蒋丽君吗？",
         "您好，这里是兴业银行信用卡中心，我是催收专员小杜，请问是蒋丽君女士吗？",
+        "您好，我是恒远律师事务所的，受佳邦银行委托，关于您的信用卡账单跟您联系，请问是蒋丽君吗？",
     ):
         turns = [("a", opening), ("c", "谁啊？")]
         assert segments(turns, UNVERIFIED) == [], opening
@@ -329,6 +345,19 @@ def test_a_name_that_sounds_like_a_household_asks_for_a_person():
     turns = [("a", "喂，请问是上官嘉吗？"), ("c", "你哪位？"), ("a", "我是某某金融的，您那笔借款逾期了。")]
     assert segments(turns, LEAK) == []
     assert listening(turns).hearings[2].answered  # a name answered to, not a household
+
+
+def test_a_guarantee_agencys_name_or_someone_else_said_to_be_a_guarantor_makes_no_guarantor():
+    for told in (
+        "我是安和融资担保的，他那笔三万的贷款我们代偿了，一直没还。",
+        "他是共同借款人，那笔三万的贷款一直没还。",
+    ):
+        turns = [
+            ("a", "请问是蒋立平吗？"),
+            ("c", "不是，我是他工友。"),
+            ("a", told),
+        ]
+        assert segments(turns, LEAK) == [2], told
 
 
 def test_joint_liability_is_a_guarantors():

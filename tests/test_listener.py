@@ -162,3 +162,96 @@ def test_the_front_desk_is_a_third_party():
         ("a", "我是金桥金融的，祁玉兰在我们这欠款九千，逾期了。"),
     ]
     assert segments(turns, LEAK) == [2]
+
+
+def test_naming_the_one_sought_as_someone_of_the_listeners_place_shows_a_third_party():
+    turns = [
+        ("a", "喂，是不是桂花巷口开面馆的老板？"),
+        ("c", "是啊，你哪个？"),
+        ("a", "你们店里那个端盘子的赵小东，你认识吧？"),
+        ("c", "认识，咋了？"),
+        ("a", "他在我们这借了六千，三个月没还了。"),
+    ]
+    assert listening(turns).hearings[2].third_party.kind == "agent_addressed"
+    assert segments(turns, LEAK) == [4]
+
+
+def test_a_place_of_the_debtors_own_named_with_no_person_shows_nobody():
+    turns = [
+        ("a", "喂，是赵小东吗？"),
+        ("c", "是我。"),
+        ("a", "你们村的公告栏我们也知道在哪，你那六千今天得还。"),
+    ]
+    assert listening(turns).hearings[2].third_party is None
+    assert segments(turns, LEAK) == []
+
+
+def test_a_name_asked_with_a_closing_shi_bu_is_an_identity_question():
+    for opening in ("喂，邱大海是不？", "喂，是邱大海不是？"):
+        turns = [("a", opening), ("c", "是，啥事？"), ("a", "你那笔四千的车贷拖俩月了。")]
+        assert listening(turns).hearings[2].confirmed, opening
+        assert segments(turns, UNVERIFIED) == [], opening
+
+
+def test_the_debtor_recalling_his_promise_is_no_denial():
+    turns = [
+        ("a", "请问是邱大海吗？"),
+        ("c", "是我。"),
+        ("a", "你那四千啥时候还？"),
+        ("c", "我不是讲了嘛，月底。"),
+        ("a", "月底要是还不上，罚息还得涨。"),
+    ]
+    assert listening(turns).hearings[4].third_party is None
+    assert segments(turns, LEAK) == []
+
+
+def test_saying_what_one_just_is_confirms_nothing():
+    turns = [
+        ("a", "请问是邱大海吗？"),
+        ("c", "不是，他出车去了。"),
+        ("a", "他那四千的车贷逾期了，你让他赶紧还。"),
+        ("c", "我就是个看车场的，跟我说没用。"),
+        ("a", "你就跟他说四千，今天必须还。"),
+    ]
+    assert listening(turns).hearings[4].third_party is not None
+    assert segments(turns, LEAK) == [2, 4]
+
+
+def test_a_relative_asked_for_with_ta_for_de_is_a_third_party():
+    turns = [
+        ("a", "喂，你是邱大海他爹吧？"),
+        ("c", "是，你谁啊？"),
+        ("a", "他欠我们四千块，拖了俩月了。"),
+    ]
+    assert listening(turns).hearings[0].third_party.kind == "agent_addressed"
+    assert segments(turns, LEAK) == [2]
+
+
+def test_a_no_followed_by_who_one_is_confirms_nothing():
+    turns = [
+        ("a", "喂，是宏达物流的邱总吗？"),
+        ("c", "不是，我是以前的会计，这号码现在我在用。"),
+        ("a", "那你们邱大海老板欠我们九万多，你知道他去哪了吗？"),
+    ]
+    assert not listening(turns).hearings[2].confirmed
+    assert segments(turns, UNVERIFIED) == [2]
+
+
+def test_the_debtors_own_folks_at_home_ask_for_nobody():
+    turns = [
+        ("a", "喂，邱大海？"),
+        ("c", "是我，啥事？"),
+        ("a", "你那四千拖三期了，你家老人不是在家嘛，你自己看着办。"),
+    ]
+    assert listening(turns).hearings[2].third_party is None
+    assert segments(turns, LEAK) == []
+
+
+def test_money_the_listener_borrowed_for_a_relative_is_their_own_debt():
+    turns = [
+        ("a", "请问是邱桂芬吗？"),
+        ("c", "是我，哪里？"),
+        ("a", "你去年给你女儿办嫁妆借的那笔，拖了两个月，三千二。"),
+    ]
+    assert listening(turns).hearings[2].third_party is None
+    assert segments(turns, LEAK) == []

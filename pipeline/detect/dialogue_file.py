@@ -56,6 +56,7 @@ class DialogueRules:
     not_debtor: SoundRegex
     agent_addresses_third_party: SoundRegex
     asks_for_household: re.Pattern  # 是冯勇家吗, on the written text: 欧阳佳吗 sounds the same
+    names_someone_of_theirs: re.Pattern  # 你们村的吴长林, written text: by sound a surname is most syllables
     addresses_as_relative: SoundRegex  # 您是他什么人: only to a listener not confirmed as the debtor
     denies: SoundRegex  # a plain 不是 right after an identity question
     no_answer: re.Pattern  # a reply that says nothing to the name asked (喂？喂？, 听不清, 什么？), written text
@@ -160,6 +161,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "not_debtor",
         "agent_addresses_third_party",
         "asks_for_household",
+        "names_someone_of_theirs",
         "addresses_as_relative",
         "denies",
         "no_answer",
@@ -300,6 +302,7 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         not_debtor=third_party_cues("not_debtor", required=True),
         agent_addresses_third_party=third_party_cues("agent_addresses_third_party"),
         asks_for_household=written_cues("asks_for_household"),
+        names_someone_of_theirs=written_cues("names_someone_of_theirs"),
         addresses_as_relative=third_party_cues("addresses_as_relative"),
         denies=third_party_cues("denies"),
         no_answer=written_cues("no_answer"),

@@ -218,13 +218,13 @@ class _CallReading:
             self.since_confirmed.append(u)
 
     def _shown_by_agent(self, u: Utterance) -> int:
-        """The agent's turn shows the listener is a third party (您是他什么人, 他在某某的借款逾期了):
+        """The agent's turn shows the listener is a third party (您是他什么人, 你们村的吴长林, 他在某某的借款逾期了):
         how far into the turn (what comes before is no leak); 0 when it does not."""
         rules = self.rules
-        household = rules.asks_for_household.search(u.mandarin)
+        written = rules.asks_for_household.search(u.mandarin) or rules.names_someone_of_theirs.search(u.mandarin)
         if (
             span := rules.agent_addresses_third_party.span(u.heard)
-            or (household and household.span())
+            or (written and written.span())
             or (not self.confirmed and rules.addresses_as_relative.span(u.heard))
         ):
             self._found_out(ThirdParty("agent_addressed", u, u.text[span[0] : span[1]]))
