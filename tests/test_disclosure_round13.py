@@ -1,0 +1,33 @@
+"""missing_disclosure, thirteenth round. Every sentence is written for these tests."""
+
+import pytest
+from detect_helpers import findings_for, lexicon_only
+
+BODY = [("c", "嗯，这两天手头紧。"), ("a", "那您看下周五前能先还一部分吗？"), ("c", "行，我尽量。")]
+
+
+def flagged(turns, **fields) -> bool:
+    found = findings_for(turns + BODY, config=lexicon_only(), **fields)
+    return any(f.category == "missing_disclosure" for f in found)
+
+
+def asked(introduction: str) -> list[tuple[str, str]]:
+    """The agent asks for the debtor, who says yes; then the introduction and the debt."""
+    return [("a", "喂，是龚立新吧？"), ("c", "是我，你哪位？"), ("a", introduction)]
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我是湖北松涛绿师事务所的周律师，你那笔装修分期拖了两个月了。",  # 律师 heard as 绿师
+        "我是松涛律诗事务所的律师助理，你那笔装修分期拖了两个月了。",  # ... as 律诗, a word of its own
+        "我这边是绿师事务所的，你那笔装修分期拖了两个月了。",  # and no name at all
+    ],
+)
+def test_a_law_firm_misheard_is_no_lenders_name(introduction):
+    assert flagged(asked(introduction))
+
+
+def test_a_name_that_only_begins_with_an_authoritys_sound_still_names_the_caller():
+    # 中原 sounds like 中院 but is a word of its own, and the name goes on past it
+    assert not flagged(asked("我是中原鑫达资产管理的，你那笔装修分期拖了两个月了。"))
