@@ -31,3 +31,15 @@ def test_a_law_firm_misheard_is_no_lenders_name(introduction):
 def test_a_name_that_only_begins_with_an_authoritys_sound_still_names_the_caller():
     # 中原 sounds like 中院 but is a word of its own, and the name goes on past it
     assert not flagged(asked("我是中原鑫达资产管理的，你那笔装修分期拖了两个月了。"))
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我这边是九江市消协的，有商家说你那台冰箱的分期一直没还。",  # a consumers' association
+        "我们是省网信办的，你那笔装修分期拖了两个月了。",  # the internet office
+        "我是县物流协会的，你那笔装修分期拖了两个月了。",
+    ],
+)
+def test_an_association_or_the_internet_office_posed_as_is_no_institution(introduction):
+    assert flagged(asked(introduction))
