@@ -43,3 +43,8 @@ def test_a_name_that_only_begins_with_an_authoritys_sound_still_names_the_caller
 )
 def test_an_association_or_the_internet_office_posed_as_is_no_institution(introduction):
     assert flagged(asked(introduction))
+
+
+def test_a_name_heard_like_an_authority_with_none_of_its_characters_still_names_the_caller():
+    # 众源 sounds like 中院 but keeps none of its characters: no mishearing of it
+    assert not flagged(asked("我是众源小贷的，你那笔装修分期拖了两个月了。"))

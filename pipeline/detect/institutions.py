@@ -44,7 +44,7 @@ class InstitutionFinder:
         self.not_names = rules.not_names
         self.not_institutions = rules.not_institutions
         # a one-syllable word (局) by sound is any syllable
-        self.not_institutions_heard = [sound_text(w) for w in rules.not_institutions if len(w) > 1]
+        self.not_institutions_heard = [(w, sound_text(w)) for w in rules.not_institutions if len(w) > 1]
         self.introductions = [*rules.introductions, *rules.bare_introductions]
         self.bare_introductions = rules.bare_introductions
         # what kind of business a company is (商务, 信息咨询) is a kind too: 我是咨询公司的 names
@@ -126,9 +126,13 @@ class InstitutionFinder:
         if any(word in name for word in self.not_institutions):
             return False
         # an authority's word heard where the name ends, before any kind (天平绿师事务所 is a
-        # 律师事务所 misheard), unless what is written there is a word of its own (中原, no 中院)
+        # 律师事务所 misheard), keeping one of its own characters as a repair does (众源 is no
+        # 中院), unless what is written there is a word of its own (中原)
         core = self.trailing_kinds.sub("", name)
-        if not is_word(core) and any(sound_text(core).endswith(word) for word in self.not_institutions_heard):
+        if not is_word(core) and any(
+            sound_text(core).endswith(heard) and set(core[-len(word) :]) & set(word)
+            for word, heard in self.not_institutions_heard
+        ):
             return False
         rest = self.kinds.sub("", PLACE.sub("", name))
         # one character of its own before a kind that brands end in is a brand (悦分期, 好分期平台)
