@@ -48,3 +48,17 @@ def test_an_association_or_the_internet_office_posed_as_is_no_institution(introd
 def test_a_name_heard_like_an_authority_with_none_of_its_characters_still_names_the_caller():
     # 众源 sounds like 中院 but keeps none of its characters: no mishearing of it
     assert not flagged(asked("我是众源小贷的，你那笔装修分期拖了两个月了。"))
+
+
+@pytest.mark.parametrize(
+    "says",
+    [
+        "唔係，你打错。",  # no 了 after it, the clause ends
+        "你打错咗，我唔识呢个人。",  # Cantonese, read as Mandarin
+        "打错哒，我不认得他。",  # Hunanese 哒 for 了
+    ],
+)
+def test_a_stranger_who_says_wrong_number_in_any_words_first_is_owed_neither_name_nor_notice(says):
+    turns = [("a", "喂，请问是骆文斌吗？"), ("c", says), ("a", "好的，不好意思，打扰了。"), ("c", "嗯。")]
+    found = {f.category for f in findings_for(turns, config=lexicon_only())}
+    assert not found & {"missing_disclosure", "recording_notice"}

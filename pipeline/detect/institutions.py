@@ -250,7 +250,7 @@ def reached_a_stranger(view, until: float, finder: InstitutionFinder, rules: Dia
         if u.segment.start > until:
             break
         if u.role == "customer":
-            stranger = stranger or bool(rules.wrong_number.span(u.sound))
+            stranger = stranger or bool(rules.wrong_number.span(u.heard))
         elif not stranger and tells_debt(u, finder, rules, names):
             return False
     return stranger
