@@ -62,3 +62,25 @@ def test_a_stranger_who_says_wrong_number_in_any_words_first_is_owed_neither_nam
     turns = [("a", "喂，请问是骆文斌吗？"), ("c", says), ("a", "好的，不好意思，打扰了。"), ("c", "嗯。")]
     found = {f.category for f in findings_for(turns, config=lexicon_only())}
     assert not found & {"missing_disclosure", "recording_notice"}
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我是放贷的，你那笔装修分期拖了两个月了。",  # lending is a trade, no name
+        "你欠我们装修贷款八千，拖了两个月了。",  # a kind of loan, not a lender said as the caller's
+    ],
+)
+def test_a_trade_or_a_kind_of_loan_names_nobody(introduction):
+    assert flagged(asked(introduction))
+
+
+def test_a_name_given_only_after_the_listener_asked_where_from_twice_is_late():
+    turns = [
+        ("a", "喂，是龚立新吧？我这边是贷后部的。"),
+        ("c", "是我，你哪的？"),  # 哪的: 哪里的 as many say it
+        ("a", "你那笔装修分期拖了两个月了，三千二。"),
+        ("c", "我问你到底哪的？"),
+        ("a", "松果分期的。"),
+    ]
+    assert flagged(turns)
