@@ -8,6 +8,7 @@ from pipeline.calls import Call
 from pipeline.detect.dialogue_file import DialogueRules, Reveal
 from pipeline.detect.sound import CLAUSE_BREAKS, sentence_bounds, sound_spellings, sound_text
 from pipeline.detect.view import Utterance
+from pipeline.text import is_word
 
 NAME_ENDS = re.compile(f"[和与及跟、的{CLAUSE_BREAKS}]")  # where a name said after a suffix ends
 LEADING_I = re.compile(r"(?:我们|我)(?!是|们)")
@@ -42,12 +43,15 @@ class InstitutionFinder:
         self.name_starts_sound = [sound_text(w) for w in rules.name_starts]
         self.not_names = rules.not_names
         self.not_institutions = rules.not_institutions
+        # a one-syllable word (局) by sound is any syllable
+        self.not_institutions_heard = [(w, sound_text(w)) for w in rules.not_institutions if len(w) > 1]
         self.introductions = [*rules.introductions, *rules.bare_introductions]
         self.bare_introductions = rules.bare_introductions
         # what kind of business a company is (商务, 信息咨询) is a kind too: 我是咨询公司的 names
         # nobody, and so is a suffix said alone (我是小贷公司的)
         kinds = sorted({*rules.kinds, *rules.business_words, *suffix_words(rules)}, key=len, reverse=True)
         self.kinds = re.compile("|".join(re.escape(k) for k in kinds) or r"(?!x)x")
+        self.trailing_kinds = re.compile(f"(?:{self.kinds.pattern})+$")
         endings = "|".join(re.escape(w) for w in rules.brand_endings) or r"(?!x)x"
         self.one_character_brand = re.compile(f"[^{CLAUSE_BREAKS}](?:{endings})")
         self.not_name_parts = rules.not_name_parts
@@ -120,6 +124,15 @@ class InstitutionFinder:
         if name in self.not_names or any(part in name for part in self.not_name_parts):
             return False
         if any(word in name for word in self.not_institutions):
+            return False
+        # an authority's word heard where the name ends, before any kind (天平绿师事务所 is a
+        # 律师事务所 misheard), keeping one of its own characters as a repair does (众源 is no
+        # 中院), unless what is written there is a word of its own (中原)
+        core = self.trailing_kinds.sub("", name)
+        if not is_word(core) and any(
+            sound_text(core).endswith(heard) and set(core[-len(word) :]) & set(word)
+            for word, heard in self.not_institutions_heard
+        ):
             return False
         rest = self.kinds.sub("", PLACE.sub("", name))
         # one character of its own before a kind that brands end in is a brand (悦分期, 好分期平台)
@@ -237,7 +250,7 @@ def reached_a_stranger(view, until: float, finder: InstitutionFinder, rules: Dia
         if u.segment.start > until:
             break
         if u.role == "customer":
-            stranger = stranger or bool(rules.wrong_number.span(u.sound))
+            stranger = stranger or bool(rules.wrong_number.span(u.heard))
         elif not stranger and tells_debt(u, finder, rules, names):
             return False
     return stranger

@@ -68,7 +68,7 @@ class RecordingNoticeRecognizer(Detector):
         if not agent or not customer or any(self.gives_notice(u) for u in agent):
             return []
         # (the call's names, which reading it needs, are looked for only where someone said 打错了)
-        said_wrong_number = any(self.rules.wrong_number.span(u.sound) for u in customer)
+        said_wrong_number = any(self.rules.wrong_number.span(u.heard) for u in customer)
         end = view.utterances[-1].segment.end
         if said_wrong_number and reached_a_stranger(
             view, end, self.finder, self.rules, call_names(view, self.finder, self.rules)
