@@ -43,6 +43,7 @@ from pipeline.config import load_config  # noqa: E402
 from pipeline.run import detect_stream  # noqa: E402
 
 CORE = ("threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak")
+CALL_LEVEL = ("missing_disclosure", "recording_notice")
 SPOILERS = ("noise", "reseg", "misheard", "bare", "spacing", "mono")
 
 
@@ -111,13 +112,17 @@ def findings_of(calls: list[dict], config, workers: int) -> list[dict[str, list]
     return out
 
 
-def shown(call: dict, indices: set[int]) -> str:
+def shown(call: dict, indices: set[int | None]) -> str:
+    """The segments at ``indices``; for a call-level label or finding, the call's opening."""
     rows = []
-    for n in sorted(i for i in indices if i is not None):
+    at = {i for i in indices if i is not None}
+    if None in indices:
+        at |= set(range(6))
+    for n in sorted(at):
         if 0 <= n < len(call["segments"]):
             segment = call["segments"][n]
             rows.append(f"      [{n}] {segment['speaker'][:1]}: {segment['text']}")
-    return "\n".join(rows) or "      (call level)"
+    return "\n".join(rows)
 
 
 def main() -> None:
@@ -162,6 +167,9 @@ def main() -> None:
                     spoiled_at = {label["segment_index"] for label in copy_["labels"] if label["category"] == category}
                     plain_at |= {f.segment_index for f in before.get(category, [])}
                     spoiled_at |= {f.segment_index for f in after.get(category, [])}
+                    if category in CALL_LEVEL:
+                        plain_at.add(None)
+                        spoiled_at.add(None)
                     examples[category].append(
                         f"  {call['call_id']} {category} {kind} "
                         f"(plain: {[f.detector for f in before.get(category, [])][:2]})\n"
