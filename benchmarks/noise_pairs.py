@@ -29,7 +29,6 @@ import argparse
 import copy
 import json
 import random
-import re
 import sys
 import zlib
 from collections import Counter, defaultdict

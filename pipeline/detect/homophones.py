@@ -24,7 +24,6 @@ from pipeline.detect.sound import _FUZZY_SPELLING, _SOUND_SPELLING, HAN, _fuzzy,
 from pipeline.detect.view import Repair
 from pipeline.text import is_word
 
-
 NUMERAL_THEN_SYLLABLE = re.compile(r"(?<=[0-9一二两三四五六七八九十百千几])[\u4e00-\u9fff]")
 _UNITS = {"wan": "万", "kuai": "块"}
 
