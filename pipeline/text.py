@@ -113,6 +113,36 @@ def _clause_break(left: str, right: str, phrases: bool) -> bool:
     return left in _ENDS_CLAUSE
 
 
+# Where a line recognised with no punctuation at all gets its clause breaks back: after an
+# interjection or sentence-final particle, a greeting, an opening answer, and before a word that
+# opens a clause. Each is a boundary the tune writers punctuate (counted over their 34 writers'
+# correctly written lines, 2026-12-03: after 吗 99.8% of 447, 吧 98%, 啊 97%, 嘛 95% but not after
+# 干, 嗯 93%, 哦 93%, a line's opening 喂 99%, 您好/你好 98% but not in 你好好说 or 有你好看, an
+# opening 好的/是的 94%; before 请问 99.7% of 1,742, 但是 98%, 本次 98%, 谢谢 99%, 再见 95%,
+# 我是 96% but not as what is said or minded: 你管我是谁, 我说了我是; between 的 and 你 95% of
+# 573, 您 96%, 他 98%, 受 98%: 我们是X的，你…); most writers break at each.
+# Rules bound their windows and cancelling cues by clauses, and read a name, a question or a
+# negation to the clause's end: run together, 喂李强吗小鹿分期的 hides the name 小鹿分期.
+_RESTORED_BREAK = re.compile(
+    r"(?:^喂+|[吗吧啊嗯哦]|(?<!干)嘛|(?:您好|你好)(?![好看不])|^(?:好的|是的))(?=[\u4e00-\u9fff])"
+    r"|(?<=[\u4e00-\u9fff])(?=请问|但是|本次|谢谢|再见|(?<![是管说])我是)|的(?=[你您他受])"
+)
+_ANY_MARK = re.compile(r"[，。？！；：、,.?!;:…~～]")
+
+
+def restore_clause_breaks(text: str) -> str:
+    """A line with no punctuation at all (speech recognition that writes none, or word spacing
+    closed up) with a comma at each boundary where written Chinese nearly always has one
+    (``_RESTORED_BREAK``); a line with any mark of its own is left as written."""
+    if _ANY_MARK.search(text):
+        return text
+    return _breaks_restored(text)
+
+
+def _breaks_restored(text: str) -> str:
+    return re.sub("，，", "，", _RESTORED_BREAK.sub(lambda m: m.group(0) + "，", text))
+
+
 def normalize_spacing(text: str) -> str:
     """One spacing for Chinese text, whoever wrote it; the form every stage stores and reads.
 
@@ -128,7 +158,8 @@ def normalize_spacing(text: str) -> str:
     """
     text = _SPACE_RUN.sub(" ", text).strip()
     if " " not in text:
-        return text
+        return restore_clause_breaks(text)
+    unmarked = not _ANY_MARK.search(text)
     pieces = text.split(" ")
     chinese = [p for p in pieces if p.isalnum() and _HAN.search(p)]  # a piece with its own marks is no phrase
     several_words = [not is_word(p) and len(words(p)) > 1 for p in chinese]  # is_word first: cheap
@@ -140,4 +171,5 @@ def normalize_spacing(text: str) -> str:
     text = pieces[0] + "".join(
         ("，" if _clause_break(left, right, phrases) else " ") + right for left, right in zip(pieces, pieces[1:])
     )
-    return re.sub(rf"(?<={_CLOSE}) | (?={_CLOSE})", "", text)
+    text = re.sub(rf"(?<={_CLOSE}) | (?={_CLOSE})", "", text)
+    return _breaks_restored(text) if unmarked and not phrases else text

@@ -135,6 +135,21 @@ def test_no_repair_on_unrelated_words(repairer, text):
     assert repairer.repair(text) == (text, [])
 
 
+@pytest.mark.parametrize(
+    "heard, meant",
+    [
+        ("他那笔一共三玩二", "他那笔一共三万二"),  # 万 heard as 玩 after a numeral
+        ("先还八百快吧", "先还八百块吧"),  # 块 as 快
+        ("还差2玩", "还差2万"),
+        ("我一晚上没睡", "我一晚上没睡"),  # 晚上 is a word: no unit
+        ("这周五前还给你", "这周五前还给你"),  # 千 sounds as 前: never put back
+        ("快还钱", "快还钱"),  # no numeral before it
+    ],
+)
+def test_a_unit_of_money_heard_after_a_numeral_is_put_back(heard, meant):
+    assert HomophoneRepairer([]).repair(heard)[0] == meant
+
+
 def test_a_word_kept_as_written_is_held_but_never_put_back():
     # 我借 as a word to put back turns a sister (我姐) into a loan; kept, it is only held where written
     assert HomophoneRepairer(["我借"]).repair("我姐下个月结婚")[0] == "我借下个月结婚"

@@ -94,3 +94,27 @@ def test_imported_transcripts_are_stored_in_the_same_spacing():
         }
     )
     assert call.segments[0].text == "您的账单已经逾期"
+
+
+@pytest.mark.parametrize(
+    "heard, stored",
+    [
+        # recognition that writes no punctuation: breaks come back where writing nearly always has one
+        ("喂你好请问是王芳女士吗", "喂，你好，请问是王芳女士吗"),
+        ("是赵磊吧青禾分期的", "是赵磊吧，青禾分期的"),
+        ("周先生我是远达咨询的小孙", "周先生，我是远达咨询的小孙"),
+        ("我们是青禾分期的你转告他一声", "我们是青禾分期的，你转告他一声"),
+        ("好的谢谢再见", "好的，谢谢，再见"),
+        ("能还一半吗但是下个月要还清", "能还一半吗，但是下个月要还清"),
+        ("喂 你好 我 是 青禾 分期 的", "喂，你好，我是青禾分期的"),  # word spacing closed up, then the same
+        # ... but not inside a word or phrase that carries them
+        ("你干嘛不接电话", "你干嘛不接电话"),
+        ("我跟你好好说这件事", "我跟你好好说这件事"),
+        ("你管我是谁", "你管我是谁"),
+        # a line with any mark of its own is left as written
+        ("喂你好，请问是王芳吗", "喂你好，请问是王芳吗"),
+    ],
+)
+def test_a_line_recognised_without_punctuation_gets_its_clause_breaks_back(heard, stored):
+    assert normalize_spacing(heard) == stored
+    assert normalize_spacing(stored) == stored

@@ -24,6 +24,9 @@ from pipeline.detect.sound import _FUZZY_SPELLING, _SOUND_SPELLING, HAN, _fuzzy,
 from pipeline.detect.view import Repair
 from pipeline.text import is_word
 
+NUMERAL_THEN_SYLLABLE = re.compile(r"(?<=[0-9一二两三四五六七八九十百千几])[\u4e00-\u9fff]")
+_UNITS = {"wan": "万", "kuai": "块"}
+
 
 @dataclass(frozen=True)
 class _Sound:
@@ -93,7 +96,7 @@ class HomophoneRepairer:
         knows (its agency's, its lender's), right as written wherever they stand, so no repair
         cuts into them (a brand 津融 is no 金融)."""
         candidates = self._candidates(text)
-        if not candidates:
+        if not candidates and not NUMERAL_THEN_SYLLABLE.search(text):
             return text, []
         # Names first, then literal occurrences, then longer words; overlapping later candidates lose.
         candidates.sort(key=lambda c: (text[c[0] : c[1]] != c[2], -(c[1] - c[0]), c[0]))
@@ -101,7 +104,7 @@ class HomophoneRepairer:
         for name in names:
             for match in re.finditer(re.escape(name), text):
                 taken[match.start() : match.end()] = [True] * len(name)
-        repairs: list[Repair] = []
+        repairs = self._units(text, taken)
         for start, end, word, sound, fuzzy in candidates:
             if any(taken[start:end]):
                 continue
@@ -122,6 +125,21 @@ class HomophoneRepairer:
         for r in repairs:
             chars[r.start : r.end] = r.word
         return "".join(chars), sorted(repairs, key=lambda r: r.start)
+
+    def _units(self, text: str, taken: list[bool]) -> list[Repair]:
+        """A unit of money heard as another character of its sound right after a numeral (两玩三
+        for 两万三, 五百快 for 五百块), unless that character starts a dictionary word (一晚上).
+        Only the units no other character after a numeral shares a sound with: 千 sounds as 前
+        (周五前) and 元 as 院. On the tune writers' lines: 337 such 万 and 100 such 块 on their
+        noised calls, none on the correctly written ones."""
+        repairs = []
+        for match in NUMERAL_THEN_SYLLABLE.finditer(text):
+            at = match.end() - 1
+            unit = _UNITS.get(_reading(text[at]))
+            if unit and text[at] != unit and not taken[at] and not self._inside_word(text, at + 1):
+                repairs.append(Repair(at, at + 1, text[at], unit, _reading(unit)))
+                taken[at] = True
+        return repairs
 
     def _cuts_at_a_changed_edge(self, text: str, start: int, end: int, word: str) -> bool:
         """Whether a longer word would change the character at one of its edges where a dictionary
