@@ -86,15 +86,7 @@ def spoiled(call: dict, spoiler: str, seed: int, make) -> dict:
     elif spoiler == "mono":
         for segment in segments:
             segment["speaker"] = "unknown"
-    labels = [
-        {
-            "category": label["category"],
-            "segment_index": None
-            if label["segment_index"] is None
-            else next(n for n, s in enumerate(segments) if label["segment_index"] in s["lines"]),
-        }
-        for label in call["labels"]
-    ]
+    labels = make.labels_following(call["labels"], segments)
     out = {**call, "segments": [{k: v for k, v in s.items() if k != "lines"} for s in segments], "labels": labels}
     out["variants"] = [spoiler]
     return out
