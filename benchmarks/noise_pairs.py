@@ -39,10 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.writers_corpus import make_calls_module  # noqa: E402
 from pipeline.calls import call_from_json  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
+from pipeline.detect.registry import CORE_CATEGORIES  # noqa: E402
 from pipeline.run import detect_stream  # noqa: E402
 
-CORE = ("threat", "impersonation", "exaggeration", "missing_disclosure", "third_party_leak")
-CALL_LEVEL = ("missing_disclosure", "recording_notice")
 SPOILERS = ("noise", "reseg", "misheard", "bare", "spacing", "mono")
 
 
@@ -122,7 +121,7 @@ def main() -> None:
     parser.add_argument("--spoil", nargs="+", choices=SPOILERS, default=["noise", "mono"])
     parser.add_argument("--copies", type=int, default=1)
     parser.add_argument("--show", type=int, default=0)
-    parser.add_argument("--category", nargs="*", default=list(CORE))
+    parser.add_argument("--category", nargs="*", default=list(CORE_CATEGORIES))
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--writers", nargs="*", help="only these writers' calls")
     args = parser.parse_args()
@@ -158,7 +157,7 @@ def main() -> None:
                     spoiled_at = {label["segment_index"] for label in copy_["labels"] if label["category"] == category}
                     plain_at |= {f.segment_index for f in before.get(category, [])}
                     spoiled_at |= {f.segment_index for f in after.get(category, [])}
-                    if category in CALL_LEVEL:
+                    if category in make.CALL_LEVEL:
                         plain_at.add(None)
                         spoiled_at.add(None)
                     examples[category].append(
