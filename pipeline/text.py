@@ -120,11 +120,16 @@ def _clause_break(left: str, right: str, phrases: bool) -> bool:
 # 干, 嗯 93%, 哦 93%, a line's opening 喂 99%, 您好/你好 98% but not in 你好好说 or 有你好看, an
 # opening 好的/是的 94%; before 请问 99.7% of 1,742, 但是 98%, 本次 98%, 谢谢 99%, 再见 95%,
 # 我是 96% but not as what is said or minded: 你管我是谁, 我说了我是; between 的 and 你 95% of
-# 573, 您 96%, 他 98%, 受 98%: 我们是X的，你…); most writers break at each.
+# 573, 您 96%, 他 98%, 受 98%: 我们是X的，你…); after the callee's opening answer, alone or after
+# 喂/嗯 (38 writers, 2026-12-04): 是我/是俺 94% of 700 (not 是我们, 是我本人), 对 99% of 447 (not
+# 对不起, 对面), 是 before what they ask back 98-100% (是，你们哪里的？ 是，哪位？ 是，干啥？);
+# most writers break at each.
 # Rules bound their windows and cancelling cues by clauses, and read a name, a question or a
 # negation to the clause's end: run together, 喂李强吗小鹿分期的 hides the name 小鹿分期.
 _RESTORED_BREAK = re.compile(
-    r"(?:^喂+|[吗吧啊嗯哦]|(?<!干)嘛|(?:您好|你好)(?![好看不])|^(?:好的|是的))(?=[\u4e00-\u9fff])"
+    r"(?:^喂+|[吗吧啊嗯哦]|(?<!干)嘛|(?:您好|你好)(?![好看不])|^(?:好的|是的)"
+    r"|(?:^|(?<=^[喂嗯哦啊]))(?:是[我俺](?![们是本])|对(?![啊了对的呀吧公不面象方老上利])|是(?=你|哪|谁|什么|啥|咋|干)))"
+    r"(?=[\u4e00-\u9fff])"
     r"|(?<=[\u4e00-\u9fff])(?=请问|但是|本次|谢谢|再见|(?<![是管说])我是)|的(?=[你您他受])"
 )
 _ANY_MARK = re.compile(r"[，。？！；：、,.?!;:…~～]")

@@ -107,10 +107,19 @@ def test_imported_transcripts_are_stored_in_the_same_spacing():
         ("好的谢谢再见", "好的，谢谢，再见"),
         ("能还一半吗但是下个月要还清", "能还一半吗，但是下个月要还清"),
         ("喂 你好 我 是 青禾 分期 的", "喂，你好，我是青禾分期的"),  # word spacing closed up, then the same
+        # the callee's opening answer: yes, then what they ask back
+        ("是我你们哪里的", "是我，你们哪里的"),
+        ("喂是俺干啥", "喂，是俺，干啥"),
+        ("对我就是有话快说", "对，我就是有话快说"),
+        ("是谁打来的", "是，谁打来的"),
         # ... but not inside a word or phrase that carries them
         ("你干嘛不接电话", "你干嘛不接电话"),
         ("我跟你好好说这件事", "我跟你好好说这件事"),
         ("你管我是谁", "你管我是谁"),
+        ("是我们搞错了", "是我们搞错了"),
+        ("是我本人借的", "是我本人借的"),
+        ("对不起打扰了", "对不起打扰了"),
+        ("对面楼的老陈", "对面楼的老陈"),
         # a line with any mark of its own is left as written
         ("喂你好，请问是王芳吗", "喂你好，请问是王芳吗"),
     ],
