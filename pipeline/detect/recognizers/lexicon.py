@@ -1,7 +1,8 @@
 """The lexicon family: one category's lexicon file over the utterances of the speaker it applies to.
 
 Matching works on the text after homophone repair; a rule that finds nothing there is tried again
-with text and rule both spelt by sound (lower score). A hit is dropped when a cancelling cue
+by sound (lower score), the text spelt by sound only where it sounds like one of the rule's
+keywords or a context word (``heard_text``). A hit is dropped when a cancelling cue
 (negation, reported speech, a lawful condition) stands next to it, or when the rule needs a phrase
 in the hit's sentence and the sentence has none (a priced fee needs someone told to pay it).
 """
@@ -14,12 +15,13 @@ from dataclasses import dataclass
 from pipeline.categories import SEVERITIES
 from pipeline.detect.amounts import grown
 from pipeline.detect.base import Detector, Result, utterance_result
-from pipeline.detect.lexicon_file import CategoryLexicon, Rule
+from pipeline.detect.lexicon_file import CONTEXT_CHARACTERS, CategoryLexicon, Rule
 from pipeline.detect.prefilter import with_start_filter
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import LexiconSettings
-from pipeline.detect.sound import CLAUSE_BREAKS, SoundRegex, sentence_bounds
+from pipeline.detect.sound import CLAUSE_BREAKS, SoundRegex, sentence_bounds, sound_text, spelt_both_ways
 from pipeline.detect.view import CallView, Repair, Utterance
+from pipeline.patterns import compiled
 from pipeline.present.explanation import Explanation, sentence
 
 
@@ -104,6 +106,25 @@ def cancelled_by(
     return None
 
 
+CONTEXT_SOUNDS = frozenset(sound_text("".join(CONTEXT_CHARACTERS)))
+
+
+def heard_text(utterance: Utterance, keywords: frozenset[str]) -> str:
+    """``utterance``'s text as a match by sound reads it: spelt by sound where it sounds like one
+    of ``keywords`` (at that keyword's own place: 店话 for 电话) or like a small context word (拟
+    for 你), as written elsewhere, so that a single word a rule needs (借, 收, 钱) is never taken
+    from a homophone that stands for no keyword (杰 in a name, 受 of 受托, 前 of 之前)."""
+    sound = utterance.sound
+    heard = [s if s in CONTEXT_SOUNDS else ch for ch, s in zip(utterance.text, sound)]
+    for keyword in keywords:
+        spelt = sound_text(keyword)
+        at = sound.find(spelt)
+        while at >= 0:
+            heard[at : at + len(spelt)] = sound[at : at + len(spelt)]
+            at = sound.find(spelt, at + 1)
+    return "".join(heard)
+
+
 def has_needed(rule: Rule, text: str, start: int, end: int) -> bool:
     """Whether the sentence of ``text[start:end]`` (the hit included) holds what ``rule`` needs
     there, as written: what a rule needs is a word of its own (交, 转过来), and spelt by sound
@@ -173,10 +194,12 @@ class LexiconRecognizer(Detector):
                 continue
             by_sound = False
             found = self._matches(rule, rule.regex, utterance.text, utterance, agency)
-            if not found and rule.sound_regex is not None:
+            if not found and rule.sound_regex is not None and rule.sound_regex.search(utterance.sound):
+                both_ways = compiled(spelt_both_ways(rule.sound_pattern))
+                heard = heard_text(utterance, rule.keywords)
                 found = [
                     (start, end)
-                    for start, end in self._matches(rule, rule.sound_regex, utterance.sound, utterance, agency)
+                    for start, end in self._matches(rule, both_ways, heard, utterance, agency)
                     if any(word in utterance.text[start:end] for word in rule.keywords)
                 ]
                 by_sound = bool(found)
