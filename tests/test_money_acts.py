@@ -27,6 +27,8 @@ def money(text):
         ("private_channel", "官方那个通道现在关了，你加我一下，我给你发个码。"),
         ("private_channel", "对公到账要三天，转我个人的当天就能消掉记录。"),
         ("private_channel", "减免款走不了平台，只能走我这边。"),
+        ("private_channel", "这笔钱直接转我这边就行。"),
+        ("private_channel", "你今天还款给我，我帮你把记录消了。"),
         # ... an account owned by a person, however they are named
         ("private_channel", "收款的是我们组长，户名是他本人的，你放心转。"),
         ("private_channel", "这张卡是我表弟的，我们内部都这么收。"),
@@ -130,6 +132,8 @@ def test_the_act_in_other_words_is_found(category, text):
         "对公账户的信息在合同第三页，您照着转就行，备注身份证号。",
         "按合同，逾期后每日加收万分之五的罚息，这个App里都有。",
         "您先把这个月的两千还了，我帮您申请把剩下的分六期。",
+        # a repayment named as the topic, 我 the one who notes it down: no one is paid to
+        "你礼拜五还款我这边就给你登记上。",
     ],
 )
 def test_the_lawful_versions_stay_clean(text):
