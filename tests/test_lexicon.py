@@ -303,6 +303,31 @@ def test_a_misheard_keyword_or_context_word_still_matches_by_sound(category, tex
     assert "按读音匹配" in finding.explanation
 
 
+@pytest.mark.parametrize(
+    "category, text",
+    [
+        # dialect words read as Mandarin by the dialogue file's table (俺 as 我, 唔 as 不, 屋企 as 家里)
+        ("impersonation", "俺是华信律师事务所的张律师，受平台委托来处理你这笔欠款。"),
+        ("threat", "你再唔还，我哋就去你屋企搵你。"),
+    ],
+)
+def test_dialect_words_are_read_as_mandarin(category, text):
+    assert findings_for(OPENING + [("a", text)], category, lexicon_only())
+
+
+@pytest.mark.parametrize(
+    "category, text",
+    [
+        ("threat", "我哋唔会去你屋企搵你，你放心。"),
+        ("threat", "我哋冇去你屋企搵你。"),
+        ("impersonation", "俺不是律师事务所的，俺是平台的客服。"),
+        ("private_channel", "你喺App入面还就得，唔好转俾任何私人账户。"),
+    ],
+)
+def test_a_denial_in_dialect_still_cancels(category, text):
+    assert findings_for(OPENING + [("a", text)], category, lexicon_only()) == []
+
+
 def test_a_pattern_spelt_both_ways_keeps_its_widths():
     pattern = spelt_both_ways("(?<![话电])费(?:用)?[^，。不]{0,4}交")
     assert re.fullmatch(pattern, "费用先" + sound_text("交"))

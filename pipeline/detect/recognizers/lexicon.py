@@ -19,7 +19,14 @@ from pipeline.detect.lexicon_file import CONTEXT_CHARACTERS, CategoryLexicon, Ru
 from pipeline.detect.prefilter import with_start_filter
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import LexiconSettings
-from pipeline.detect.sound import CLAUSE_BREAKS, SoundRegex, sentence_bounds, sound_text, spelt_both_ways
+from pipeline.detect.sound import (
+    CLAUSE_BREAKS,
+    SoundRegex,
+    cue_sound_text,
+    sentence_bounds,
+    sound_text,
+    spelt_both_ways,
+)
 from pipeline.detect.view import CallView, Repair, Utterance
 from pipeline.patterns import compiled
 from pipeline.present.explanation import Explanation, sentence
@@ -78,9 +85,14 @@ def cancelled_by(
     the call's calling company, for cues that hold only on some companies' calls.
 
     Cues are compared by sound as well, so a misheard cue (不回 for 不会) still cancels; numerals
-    are read as written (``Utterance.cue_sound``).
+    are read as written (``Utterance.cue_sound``). A cue written in dialect cancels as its Mandarin
+    reading does (唔会 as 不会), the hit being found on that reading.
     """
-    text, sound = utterance.text, utterance.cue_sound
+    text = utterance.text
+    # each text a cue is looked for in: as written, and read as Mandarin (唔会 as 不会) where it differs
+    readings = [(text, utterance.cue_sound)]
+    if utterance.mandarin != text:
+        readings.append((utterance.mandarin, cue_sound_text(utterance.mandarin)))
     # A cue before the hit must be in its clause (你不还，我们就上门 is no negation); a denial
     # after it may close the sentence (黑名单，我们公司是没有的).
     clause, (sentence_start, right) = _clause_start(text, start), sentence_bounds(text, start, end)
@@ -98,11 +110,12 @@ def cancelled_by(
             windows.append(slice(end, min(right, end + cancel.after + longest)))
         if cancel.within and not term:
             windows.append(slice(start, end))
-        written, spelt = cancel.without_exceptions(text), cancel.without_exceptions(sound, by_sound=True)
-        for window in windows:
-            cue = cancel.found_in(written[window]) or cancel.found_in(spelt[window], by_sound=True)
-            if cue:
-                return f"{cancel.name}“{cue}”"
+        for reading, sound in readings:
+            written, spelt = cancel.without_exceptions(reading), cancel.without_exceptions(sound, by_sound=True)
+            for window in windows:
+                cue = cancel.found_in(written[window]) or cancel.found_in(spelt[window], by_sound=True)
+                if cue:
+                    return f"{cancel.name}“{cue}”"
     return None
 
 
@@ -114,8 +127,8 @@ def heard_text(utterance: Utterance, keywords: frozenset[str]) -> str:
     of ``keywords`` (at that keyword's own place: 店话 for 电话) or like a small context word (拟
     for 你), as written elsewhere, so that a single word a rule needs (借, 收, 钱) is never taken
     from a homophone that stands for no keyword (杰 in a name, 受 of 受托, 前 of 之前)."""
-    sound = utterance.sound
-    heard = [s if s in CONTEXT_SOUNDS else ch for ch, s in zip(utterance.text, sound)]
+    sound = utterance.heard
+    heard = [s if s in CONTEXT_SOUNDS else ch for ch, s in zip(utterance.mandarin, sound)]
     for keyword in keywords:
         spelt = sound_text(keyword)
         at = sound.find(spelt)
@@ -180,12 +193,13 @@ class LexiconRecognizer(Detector):
         return self.lexicon.speaker == "any" or utterance.role == self.lexicon.speaker
 
     def hits(self, utterance: Utterance, agency: str = "", third_party: bool = False, answered: str = "") -> list[Hit]:
-        """Each rule's matches on the repaired text; a rule that finds nothing there is tried
-        again with text and rule both spelt by sound (lower score). ``third_party``: the turn
+        """Each rule's matches on the repaired text read as Mandarin (the dialect words the
+        dialogue file lists: 俺 as 我, 唔 as 不, 佢 as 他); a rule that finds nothing there is
+        tried again by sound (lower score). ``third_party``: the turn
         was heard by someone known not to be the debtor (rules that say so do not apply);
         ``answered``: the other party's turn just before (for rules with ``answers``)."""
         hits: list[Hit] = []
-        if not self.any_rule.span(utterance.sound):
+        if not self.any_rule.span(utterance.heard):
             return hits
         for rule in self.lexicon.rules:
             if third_party and not rule.to_third_party:
@@ -193,14 +207,14 @@ class LexiconRecognizer(Detector):
             if rule.answers is not None and not rule.answers.search(answered):
                 continue
             by_sound = False
-            found = self._matches(rule, rule.regex, utterance.text, utterance, agency)
-            if not found and rule.sound_regex is not None and rule.sound_regex.search(utterance.sound):
+            found = self._matches(rule, rule.regex, utterance.mandarin, utterance, agency)
+            if not found and rule.sound_regex is not None and rule.sound_regex.search(utterance.heard):
                 both_ways = compiled(spelt_both_ways(rule.sound_pattern))
                 heard = heard_text(utterance, rule.keywords)
                 found = [
                     (start, end)
                     for start, end in self._matches(rule, both_ways, heard, utterance, agency)
-                    if any(word in utterance.text[start:end] for word in rule.keywords)
+                    if any(word in utterance.mandarin[start:end] for word in rule.keywords)
                 ]
                 by_sound = bool(found)
             for start, end in found:
@@ -221,14 +235,14 @@ class LexiconRecognizer(Detector):
             m.span()
             for m in regex.finditer(text)
             if m.end() > m.start()
-            and has_needed(rule, utterance.text, m.start(), m.end())
+            and has_needed(rule, utterance.mandarin, m.start(), m.end())
             and (rule.grown_from is None or grown(utterance.text, m.start(), m.end(), rule.grown_from))
             and not cancelled_by(
                 self.lexicon,
                 utterance,
                 m.start(),
                 m.end(),
-                term=utterance.text[m.start() : m.end()] in rule.terms,
+                term=utterance.mandarin[m.start() : m.end()] in rule.terms,
                 agency=agency,
                 rule=rule,
             )
