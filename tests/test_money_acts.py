@@ -61,6 +61,9 @@ def money(text):
         ("illegal_funding", "你再申请一张信用卡，额度下来就能把这笔结清。"),
         ("illegal_funding", "借呗花呗都开一下，额度够了先把我们这个清了。"),
         ("illegal_funding", "现在好多App都能借，随便申请一个就下来了。"),
+        # a lender of any kind to go and get, with its measure word
+        ("illegal_funding", "凑不齐就去网上弄个网贷，先把这边的窟窿补上。"),
+        ("illegal_funding", "你晚上回去找几家小贷，一家拿一点不就够了。"),
         ("illegal_funding", "你手机上下个贷款软件，几分钟就到账。"),
         ("illegal_funding", "找个放贷的借一下，利息高点怕什么，先把这关过了。"),
         ("illegal_funding", "找个中介帮你套点现出来，手续费不高。"),
@@ -122,6 +125,7 @@ def test_the_act_in_other_words_is_found(category, text):
         "您工资发了以后先把最低还款还上，剩下的申请分期。",
         "我们不建议您去借网贷来还，那样压力更大。",
         "网贷利息都很高，千万别借新还旧，越滚越多。",
+        "我们不建议您再去找个口子，利息只会越滚越多。",
         "实在不行您申请个性化分期，我帮您提交材料。",
         "您有困难的话我有个办法，可以帮您申请延期还款。",
         "您这笔借款是以个人名义借的，跟您公司没关系。",
