@@ -1,4 +1,5 @@
 import copy
+import re
 import textwrap
 
 import pytest
@@ -12,7 +13,7 @@ from pipeline.detect.homophones import HomophoneRepairer
 from pipeline.detect.lexicon_file import load_category_lexicons
 from pipeline.detect.recognizers.lexicon import LexiconRecognizer
 from pipeline.detect.registry import default_registry
-from pipeline.detect.sound import sentence_bounds, sound_text
+from pipeline.detect.sound import sentence_bounds, sound_text, spelt_both_ways
 from pipeline.detect.view import Utterance
 from pipeline.text import LEXICON_DIR
 from pipeline.yamldoc import LexiconError
@@ -273,6 +274,65 @@ def test_pattern_that_cannot_be_matched_by_sound_is_reported(tmp_path, pattern):
 def test_names_that_sound_like_authorities_do_not_fire(text):
     # 王静 sounds like 网警, 中原 like 中院, 高原 like 高院: a match by sound needs a keyword as written
     assert findings_for(OPENING + [("a", text)], "impersonation", lexicon_only()) == []
+
+
+@pytest.mark.parametrize(
+    "category, text",
+    [
+        # 受 of 受托 sounds like 收 (收…押金), 杰 of a name like 借 (借…小贷), 班 like 办 (办…贷款…还),
+        # 前 of 周三前 like 钱 (钱…打给我): a single word a rule needs is taken only as written
+        ("extra_fees", "您好，我是受托于安心押金贷的催收专员，想跟您核对一下还款安排。"),
+        ("illegal_funding", "喂你好李志杰我这边是万通小贷的"),
+        ("illegal_funding", "她给儿子报的钢琴班贷款没还，八千多。"),
+        ("private_channel", "那你下周三前打给我。"),
+    ],
+)
+def test_a_homophone_that_stands_for_no_keyword_does_not_match_by_sound(category, text):
+    assert findings_for(OPENING + [("a", text)], category, lexicon_only()) == []
+
+
+@pytest.mark.parametrize(
+    "category, text",
+    [
+        ("private_channel", "您先转到我们同时的卡里，今天就给您处理。"),  # 同时 for 同事, at the keyword's place
+        ("threat", "再不还我们就找拟领导"),  # 拟 for 你, a context word
+    ],
+)
+def test_a_misheard_keyword_or_context_word_still_matches_by_sound(category, text):
+    [finding] = findings_for(OPENING + [("a", text)], category, lexicon_only())
+    assert "按读音匹配" in finding.explanation
+
+
+@pytest.mark.parametrize(
+    "category, text",
+    [
+        # dialect words read as Mandarin by the dialogue file's table (俺 as 我, 唔 as 不, 屋企 as 家里)
+        ("impersonation", "俺是华信律师事务所的张律师，受平台委托来处理你这笔欠款。"),
+        ("threat", "你再唔还，我哋就去你屋企搵你。"),
+    ],
+)
+def test_dialect_words_are_read_as_mandarin(category, text):
+    assert findings_for(OPENING + [("a", text)], category, lexicon_only())
+
+
+@pytest.mark.parametrize(
+    "category, text",
+    [
+        ("threat", "我哋唔会去你屋企搵你，你放心。"),
+        ("threat", "我哋冇去你屋企搵你。"),
+        ("impersonation", "俺不是律师事务所的，俺是平台的客服。"),
+        ("private_channel", "你喺App入面还就得，唔好转俾任何私人账户。"),
+    ],
+)
+def test_a_denial_in_dialect_still_cancels(category, text):
+    assert findings_for(OPENING + [("a", text)], category, lexicon_only()) == []
+
+
+def test_a_pattern_spelt_both_ways_keeps_its_widths():
+    pattern = spelt_both_ways("(?<![话电])费(?:用)?[^，。不]{0,4}交")
+    assert re.fullmatch(pattern, "费用先" + sound_text("交"))
+    assert re.fullmatch(pattern, sound_text("费") + "一下交")
+    assert not re.search(pattern, "话费用先交") and not re.search(pattern, "费" + sound_text("不") + "交")
 
 
 @pytest.mark.parametrize(

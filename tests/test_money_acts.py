@@ -27,6 +27,8 @@ def money(text):
         ("private_channel", "官方那个通道现在关了，你加我一下，我给你发个码。"),
         ("private_channel", "对公到账要三天，转我个人的当天就能消掉记录。"),
         ("private_channel", "减免款走不了平台，只能走我这边。"),
+        ("private_channel", "这笔钱直接转我这边就行。"),
+        ("private_channel", "你今天还款给我，我帮你把记录消了。"),
         # ... an account owned by a person, however they are named
         ("private_channel", "收款的是我们组长，户名是他本人的，你放心转。"),
         ("private_channel", "这张卡是我表弟的，我们内部都这么收。"),
@@ -59,6 +61,9 @@ def money(text):
         ("illegal_funding", "你再申请一张信用卡，额度下来就能把这笔结清。"),
         ("illegal_funding", "借呗花呗都开一下，额度够了先把我们这个清了。"),
         ("illegal_funding", "现在好多App都能借，随便申请一个就下来了。"),
+        # a lender of any kind to go and get, with its measure word
+        ("illegal_funding", "凑不齐就去网上弄个网贷，先把这边的窟窿补上。"),
+        ("illegal_funding", "你晚上回去找几家小贷，一家拿一点不就够了。"),
         ("illegal_funding", "你手机上下个贷款软件，几分钟就到账。"),
         ("illegal_funding", "找个放贷的借一下，利息高点怕什么，先把这关过了。"),
         ("illegal_funding", "找个中介帮你套点现出来，手续费不高。"),
@@ -120,6 +125,7 @@ def test_the_act_in_other_words_is_found(category, text):
         "您工资发了以后先把最低还款还上，剩下的申请分期。",
         "我们不建议您去借网贷来还，那样压力更大。",
         "网贷利息都很高，千万别借新还旧，越滚越多。",
+        "我们不建议您再去找个口子，利息只会越滚越多。",
         "实在不行您申请个性化分期，我帮您提交材料。",
         "您有困难的话我有个办法，可以帮您申请延期还款。",
         "您这笔借款是以个人名义借的，跟您公司没关系。",
@@ -130,6 +136,8 @@ def test_the_act_in_other_words_is_found(category, text):
         "对公账户的信息在合同第三页，您照着转就行，备注身份证号。",
         "按合同，逾期后每日加收万分之五的罚息，这个App里都有。",
         "您先把这个月的两千还了，我帮您申请把剩下的分六期。",
+        # a repayment named as the topic, 我 the one who notes it down: no one is paid to
+        "你礼拜五还款我这边就给你登记上。",
     ],
 )
 def test_the_lawful_versions_stay_clean(text):

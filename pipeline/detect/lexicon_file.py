@@ -55,6 +55,8 @@ class Rule:
     # False: the rule does not fire on a turn heard by someone known not to be the debtor (said
     # to his mother, 找您儿子 is the debtor looked for, not his family threatened).
     to_third_party: bool = True
+    # The patterns and terms of ``sound_regex`` as written (what a match by sound is checked on).
+    sound_pattern: str = ""
 
 
 @dataclass
@@ -249,6 +251,7 @@ def parse_category_lexicon(doc: YamlDoc, table: CategoryTable) -> CategoryLexico
                 sound_regex=compiled(sound_text("|".join(by_sound)))
                 if by_sound and raw.get("by_sound", True) is not False
                 else None,
+                sound_pattern="|".join(by_sound),
                 keywords=frozenset(
                     run for run in HAN_RUN.findall("|".join(alternatives)) if not set(run) <= CONTEXT_CHARACTERS
                 ),

@@ -157,6 +157,31 @@ def checked_regex(doc: YamlDoc, pattern: str, keys: tuple) -> re.Pattern | None:
     return regex
 
 
+@functools.lru_cache(maxsize=4096)
+def spelt_both_ways(pattern: str) -> str:
+    """``pattern`` with each Chinese character matching itself as written or spelt by sound, for a
+    text spelt by sound at some places only (``lexicon.heard_text``). Each becomes a character
+    class (法 as [法X]), so that quantifiers and look-behinds keep their width."""
+    out, in_class, escaped = [], False, False
+    for ch in pattern:
+        spelt = sound_text(ch) if HAN.match(ch) else ch
+        if escaped:
+            out.append(ch)
+            escaped = False
+        elif ch == "\\":
+            out.append(ch)
+            escaped = True
+        elif spelt != ch:
+            out.append(ch + spelt if in_class else f"[{ch}{spelt}]")
+        else:
+            out.append(ch)
+            if ch == "[":
+                in_class = True
+            elif ch == "]":
+                in_class = False
+    return "".join(out)
+
+
 class SoundRegex:
     """A regular expression matched on the text spelt by sound (``sound_text``).
 

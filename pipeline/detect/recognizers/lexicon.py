@@ -1,7 +1,8 @@
 """The lexicon family: one category's lexicon file over the utterances of the speaker it applies to.
 
 Matching works on the text after homophone repair; a rule that finds nothing there is tried again
-with text and rule both spelt by sound (lower score). A hit is dropped when a cancelling cue
+by sound (lower score), the text spelt by sound only where it sounds like one of the rule's
+keywords or a context word (``heard_text``). A hit is dropped when a cancelling cue
 (negation, reported speech, a lawful condition) stands next to it, or when the rule needs a phrase
 in the hit's sentence and the sentence has none (a priced fee needs someone told to pay it).
 """
@@ -14,12 +15,20 @@ from dataclasses import dataclass
 from pipeline.categories import SEVERITIES
 from pipeline.detect.amounts import grown
 from pipeline.detect.base import Detector, Result, utterance_result
-from pipeline.detect.lexicon_file import CategoryLexicon, Rule
+from pipeline.detect.lexicon_file import CONTEXT_CHARACTERS, CategoryLexicon, Rule
 from pipeline.detect.prefilter import with_start_filter
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import LexiconSettings
-from pipeline.detect.sound import CLAUSE_BREAKS, SoundRegex, sentence_bounds
+from pipeline.detect.sound import (
+    CLAUSE_BREAKS,
+    SoundRegex,
+    cue_sound_text,
+    sentence_bounds,
+    sound_text,
+    spelt_both_ways,
+)
 from pipeline.detect.view import CallView, Repair, Utterance
+from pipeline.patterns import compiled
 from pipeline.present.explanation import Explanation, sentence
 
 
@@ -76,9 +85,14 @@ def cancelled_by(
     the call's calling company, for cues that hold only on some companies' calls.
 
     Cues are compared by sound as well, so a misheard cue (不回 for 不会) still cancels; numerals
-    are read as written (``Utterance.cue_sound``).
+    are read as written (``Utterance.cue_sound``). A cue written in dialect cancels as its Mandarin
+    reading does (唔会 as 不会), the hit being found on that reading.
     """
-    text, sound = utterance.text, utterance.cue_sound
+    text = utterance.text
+    # each text a cue is looked for in: as written, and read as Mandarin (唔会 as 不会) where it differs
+    readings = [(text, utterance.cue_sound)]
+    if utterance.mandarin != text:
+        readings.append((utterance.mandarin, cue_sound_text(utterance.mandarin)))
     # A cue before the hit must be in its clause (你不还，我们就上门 is no negation); a denial
     # after it may close the sentence (黑名单，我们公司是没有的).
     clause, (sentence_start, right) = _clause_start(text, start), sentence_bounds(text, start, end)
@@ -96,12 +110,32 @@ def cancelled_by(
             windows.append(slice(end, min(right, end + cancel.after + longest)))
         if cancel.within and not term:
             windows.append(slice(start, end))
-        written, spelt = cancel.without_exceptions(text), cancel.without_exceptions(sound, by_sound=True)
-        for window in windows:
-            cue = cancel.found_in(written[window]) or cancel.found_in(spelt[window], by_sound=True)
-            if cue:
-                return f"{cancel.name}“{cue}”"
+        for reading, sound in readings:
+            written, spelt = cancel.without_exceptions(reading), cancel.without_exceptions(sound, by_sound=True)
+            for window in windows:
+                cue = cancel.found_in(written[window]) or cancel.found_in(spelt[window], by_sound=True)
+                if cue:
+                    return f"{cancel.name}“{cue}”"
     return None
+
+
+CONTEXT_SOUNDS = frozenset(sound_text("".join(CONTEXT_CHARACTERS)))
+
+
+def heard_text(utterance: Utterance, keywords: frozenset[str]) -> str:
+    """``utterance``'s text as a match by sound reads it: spelt by sound where it sounds like one
+    of ``keywords`` (at that keyword's own place: 店话 for 电话) or like a small context word (拟
+    for 你), as written elsewhere, so that a single word a rule needs (借, 收, 钱) is never taken
+    from a homophone that stands for no keyword (杰 in a name, 受 of 受托, 前 of 之前)."""
+    sound = utterance.heard
+    heard = [s if s in CONTEXT_SOUNDS else ch for ch, s in zip(utterance.mandarin, sound)]
+    for keyword in keywords:
+        spelt = sound_text(keyword)
+        at = sound.find(spelt)
+        while at >= 0:
+            heard[at : at + len(spelt)] = sound[at : at + len(spelt)]
+            at = sound.find(spelt, at + 1)
+    return "".join(heard)
 
 
 def has_needed(rule: Rule, text: str, start: int, end: int) -> bool:
@@ -159,12 +193,13 @@ class LexiconRecognizer(Detector):
         return self.lexicon.speaker == "any" or utterance.role == self.lexicon.speaker
 
     def hits(self, utterance: Utterance, agency: str = "", third_party: bool = False, answered: str = "") -> list[Hit]:
-        """Each rule's matches on the repaired text; a rule that finds nothing there is tried
-        again with text and rule both spelt by sound (lower score). ``third_party``: the turn
+        """Each rule's matches on the repaired text read as Mandarin (the dialect words the
+        dialogue file lists: 俺 as 我, 唔 as 不, 佢 as 他); a rule that finds nothing there is
+        tried again by sound (lower score). ``third_party``: the turn
         was heard by someone known not to be the debtor (rules that say so do not apply);
         ``answered``: the other party's turn just before (for rules with ``answers``)."""
         hits: list[Hit] = []
-        if not self.any_rule.span(utterance.sound):
+        if not self.any_rule.span(utterance.heard):
             return hits
         for rule in self.lexicon.rules:
             if third_party and not rule.to_third_party:
@@ -172,12 +207,14 @@ class LexiconRecognizer(Detector):
             if rule.answers is not None and not rule.answers.search(answered):
                 continue
             by_sound = False
-            found = self._matches(rule, rule.regex, utterance.text, utterance, agency)
-            if not found and rule.sound_regex is not None:
+            found = self._matches(rule, rule.regex, utterance.mandarin, utterance, agency)
+            if not found and rule.sound_regex is not None and rule.sound_regex.search(utterance.heard):
+                both_ways = compiled(spelt_both_ways(rule.sound_pattern))
+                heard = heard_text(utterance, rule.keywords)
                 found = [
                     (start, end)
-                    for start, end in self._matches(rule, rule.sound_regex, utterance.sound, utterance, agency)
-                    if any(word in utterance.text[start:end] for word in rule.keywords)
+                    for start, end in self._matches(rule, both_ways, heard, utterance, agency)
+                    if any(word in utterance.mandarin[start:end] for word in rule.keywords)
                 ]
                 by_sound = bool(found)
             for start, end in found:
@@ -198,14 +235,14 @@ class LexiconRecognizer(Detector):
             m.span()
             for m in regex.finditer(text)
             if m.end() > m.start()
-            and has_needed(rule, utterance.text, m.start(), m.end())
+            and has_needed(rule, utterance.mandarin, m.start(), m.end())
             and (rule.grown_from is None or grown(utterance.text, m.start(), m.end(), rule.grown_from))
             and not cancelled_by(
                 self.lexicon,
                 utterance,
                 m.start(),
                 m.end(),
-                term=utterance.text[m.start() : m.end()] in rule.terms,
+                term=utterance.mandarin[m.start() : m.end()] in rule.terms,
                 agency=agency,
                 rule=rule,
             )
