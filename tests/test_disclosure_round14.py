@@ -39,3 +39,18 @@ def test_the_goods_the_loan_bought_do_not_say_the_agencys_name():
 def test_the_agencys_trade_name_still_names_it():
     turns = [("a", "喂，是邹小勇吗？我是松柏分期的，你那部手机的分期拖了一个月了。"), ("c", "是我。")]
     assert not flagged(turns, agency="襄阳松柏手机分期服务有限公司")
+
+
+def test_a_hospitals_office_is_a_kind_of_institution_not_a_name():
+    turns = [("a", "喂，是杜晓燕吗？我这边是县医院财务室的，你那笔手术分期拖了两个月了。"), ("c", "是我。")]
+    assert flagged(turns)
+
+
+def test_what_we_did_is_no_name_of_ours():
+    # 我们借的 is 我 + 们借 to the introduction pattern's bare 我: talk, no name
+    turns = [
+        ("a", "喂，是杜晓燕吗？"),
+        ("c", "不是，我是她表妹。"),
+        ("a", "她那笔装修钱拖了两个月了，那钱就是我们借的。"),
+    ]
+    assert flagged(turns)
