@@ -32,7 +32,11 @@ def test_the_trade_name_is_no_word_for_the_kind_of_business(agency, trade):
 
 
 def test_the_goods_the_loan_bought_do_not_say_the_agencys_name():
-    turns = [("a", "喂，是邹小勇吗？"), ("c", "不在，我是他同学。"), ("a", "你跟他说，他手机分期欠了一千八，再拖就找他学校。")]
+    turns = [
+        ("a", "喂，是邹小勇吗？"),
+        ("c", "不在，我是他同学。"),
+        ("a", "你跟他说，他手机分期欠了一千八，再拖就找他学校。"),
+    ]
     assert flagged(turns, agency="襄阳松柏手机分期服务有限公司")
 
 
