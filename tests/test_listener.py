@@ -255,3 +255,23 @@ def test_money_the_listener_borrowed_for_a_relative_is_their_own_debt():
     ]
     assert listening(turns).hearings[2].third_party is None
     assert segments(turns, LEAK) == []
+
+
+def test_the_first_cue_in_the_turn_shows_who_hears_it():
+    turns = [
+        ("a", "喂，你好。"),
+        ("c", "喂，哪位？"),
+        ("a", "他在好借钱包的借款逾期三个月了，一共八千二，你是他老婆吧？"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_a_guarantee_the_listener_signed_owes_them_the_details():
+    turns = [
+        ("a", "喂，刘叔，我是顺丰车行的小王，电话有录音。"),
+        ("c", "啊？哪个？"),
+        ("a", "您侄子刘强买车的分期，您当时签的担保，还记得吧？"),
+        ("c", "记得，他咋了？"),
+        ("a", "刘强这两个月月供没交，一共一千二，还得麻烦您催一下。"),
+    ]
+    assert segments(turns, LEAK) == []
