@@ -275,3 +275,12 @@ def test_a_guarantee_the_listener_signed_owes_them_the_details():
         ("a", "刘强这两个月月供没交，一共一千二，还得麻烦您催一下。"),
     ]
     assert segments(turns, LEAK) == []
+
+
+def test_a_no_to_a_question_for_the_workplace_is_a_third_party():
+    turns = [
+        ("a", "喂，请问是宏达五金店的刘老板吗？"),
+        ("c", "不是。"),
+        ("a", "那笔两万的借款已经逾期三个月了，麻烦转达一下。"),
+    ]
+    assert segments(turns, LEAK) == [2]

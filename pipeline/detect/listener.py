@@ -156,7 +156,7 @@ class _CallReading:
         rules = self.rules
         self.replied_to_name = self.replied_to_name or bool(self._asked())
         if self.third is None and not self.confirmed:
-            span = rules.not_debtor.span(u.heard) or self._asked() and rules.denies.span(u.heard)
+            span = rules.not_debtor.span(u.heard) or self._asked() is not False and rules.denies.span(u.heard)
             if self._confirms(u, plain=not span, until=span[0] if span else None) or self._takes_over(u):
                 self._confirm()
             elif span:
