@@ -284,3 +284,12 @@ def test_a_no_to_a_question_for_the_workplace_is_a_third_party():
         ("a", "那笔两万的借款已经逾期三个月了，麻烦转达一下。"),
     ]
     assert segments(turns, LEAK) == [2]
+
+
+def test_a_name_asked_with_ba_after_the_callers_name_is_an_identity_question():
+    turns = [
+        ("a", "喂，好借钱包贷后的，王小龙吧？"),
+        ("c", "嗯。"),
+        ("a", "你那笔三千二逾期四十天了，今天能还吗？"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
