@@ -255,3 +255,41 @@ def test_money_the_listener_borrowed_for_a_relative_is_their_own_debt():
     ]
     assert listening(turns).hearings[2].third_party is None
     assert segments(turns, LEAK) == []
+
+
+def test_the_first_cue_in_the_turn_shows_who_hears_it():
+    turns = [
+        ("a", "喂，你好。"),
+        ("c", "喂，哪位？"),
+        ("a", "他在好借钱包的借款逾期三个月了，一共八千二，你是他老婆吧？"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_a_guarantee_the_listener_signed_owes_them_the_details():
+    turns = [
+        ("a", "喂，刘叔，我是顺丰车行的小王，电话有录音。"),
+        ("c", "啊？哪个？"),
+        ("a", "您侄子刘强买车的分期，您当时签的担保，还记得吧？"),
+        ("c", "记得，他咋了？"),
+        ("a", "刘强这两个月月供没交，一共一千二，还得麻烦您催一下。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_a_no_to_a_question_for_the_workplace_is_a_third_party():
+    turns = [
+        ("a", "喂，请问是宏达五金店的刘老板吗？"),
+        ("c", "不是。"),
+        ("a", "那笔两万的借款已经逾期三个月了，麻烦转达一下。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_a_name_asked_with_ba_after_the_callers_name_is_an_identity_question():
+    turns = [
+        ("a", "喂，好借钱包贷后的，王小龙吧？"),
+        ("c", "嗯。"),
+        ("a", "你那笔三千二逾期四十天了，今天能还吗？"),
+    ]
+    assert segments(turns, UNVERIFIED) == []

@@ -156,7 +156,7 @@ class _CallReading:
         rules = self.rules
         self.replied_to_name = self.replied_to_name or bool(self._asked())
         if self.third is None and not self.confirmed:
-            span = rules.not_debtor.span(u.heard) or self._asked() and rules.denies.span(u.heard)
+            span = rules.not_debtor.span(u.heard) or self._asked() is not False and rules.denies.span(u.heard)
             if self._confirms(u, plain=not span, until=span[0] if span else None) or self._takes_over(u):
                 self._confirm()
             elif span:
@@ -222,17 +222,22 @@ class _CallReading:
         how far into the turn (what comes before is no leak); 0 when it does not."""
         rules = self.rules
         written = rules.asks_for_household.search(u.mandarin) or rules.names_someone_of_theirs.search(u.mandarin)
-        if (
-            span := rules.agent_addresses_third_party.span(u.heard)
-            or (written and written.span())
-            or (not self.confirmed and rules.addresses_as_relative.span(u.heard))
-        ):
-            self._found_out(ThirdParty("agent_addressed", u, u.text[span[0] : span[1]]))
-            return span[1]
+        spans = [
+            rules.agent_addresses_third_party.span(u.heard),
+            written and written.span(),
+            not self.confirmed and rules.addresses_as_relative.span(u.heard),
+        ]
+        addressed = min((span for span in spans if span), default=None)
         match = rules.tells_someone_elses_debt.search(u.text)
-        if match and not QUESTION_AFTER.match(u.text, match.end()):
+        if match and QUESTION_AFTER.match(u.text, match.end()):
+            match = None
+        # the first cue in the turn shows it (你老公欠了一万六 … 你告诉他: the debt is already his)
+        if match and (addressed is None or match.start() < addressed[0]):
             self._found_out(ThirdParty("someone_elses_debt", u, match.group(0).lstrip("，。？！,.?! ")))
             return match.start()
+        if addressed:
+            self._found_out(ThirdParty("agent_addressed", u, u.text[addressed[0] : addressed[1]]))
+            return addressed[1]
         return 0
 
     def _breath_from(self, u: Utterance) -> int | None:
