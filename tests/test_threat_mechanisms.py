@@ -222,6 +222,18 @@ def test_the_classifier_stands_where_no_rule_names_another_harm(text):
     assert len(classifier_threats(text)) == 1
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这个月还不上，镇上派出所的人就要过来问情况了。",  # the police named: a legal consequence told
+        "你要再拖，法院的人下个月就去你们车间了解情况。",  # a court and its people
+        "拖到开庭那天，你们厂里自然都清楚了。",  # what a trial brings
+    ],
+)
+def test_the_classifier_alone_yields_on_a_line_naming_the_police_or_a_court(text):
+    assert classifier_threats(text) == []
+
+
 # --- the listener: who "your son" is, and whose reach it is -----------------------------------
 
 RELATIVE_ANSWERS = [

@@ -98,8 +98,12 @@ VETOED_BY: dict[str, tuple[str, ...]] = {
     "impersonation": ("来电机构即调解机构", "自述非官方"),
     # the debtor summoned to the station (不然你得来所里一趟): a posing officer's procedure,
     # which 7 of 8 tune writers' lines and fresh4's 2 leave unlabelled as threat; a line that
-    # only points back: 125 of 142 tune lines unlabelled
-    "threat": ("传唤到所属夸大后果", "只是指回"),
+    # only points back: 125 of 142 tune lines unlabelled. A line naming the police or another
+    # office, or a court and its process (fourteenth round): the legal consequence told, which
+    # tune writers label threat on 24 of the 1,732 agent or mono lines that name them, each of the 38
+    # writers mostly not; the model alone took such lines (the police coming to the village, the court's
+    # people to the factory) for threats. Dev twenty 461/63/50 -> 458/58/53 (0.891 -> 0.892).
+    "threat": ("传唤到所属夸大后果", "只是指回", "警察上门属夸大后果", "以流程为名属夸大后果"),
 }
 CORE_CATEGORIES = category_table().core
 # The per-call families, in the order their results are merged (the first of equal scores wins).
