@@ -321,6 +321,21 @@ def test_the_model_alone_is_vetoed_on_a_lawful_explanation_or_a_report(text):
     assert model_exaggeration(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这个月底前还处理不了，公司那边就要起诉了。",  # a suit to come is lawful process
+        "你要一直不接电话，平台只能走诉讼，这是你的权利也是他们的权利。",
+    ],
+)
+def test_the_model_alone_is_vetoed_on_a_suit_said_to_come(text):
+    assert model_exaggeration(text) == []
+
+
+def test_a_suit_said_to_come_cancels_no_rule_beside_it():
+    assert flagged_said("再不还就起诉，到时候你全家都得上黑名单。")
+
+
 def test_the_model_alone_stands_on_plain_talk_from_its_own_threshold_up():
     said = "这笔账再拖下去，后面的麻烦你自己想都想不到。"
     assert [f.detector for f in model_exaggeration(said)] == ["classifier"]
