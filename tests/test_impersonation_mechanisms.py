@@ -295,6 +295,22 @@ def test_thirteenth_round_offices_named_in_other_words(text):
 @pytest.mark.parametrize(
     "text",
     [
+        "俺是县法院执行庭的，你那个案子俺们这边管。",  # 俺 as 我 in northern speech
+        "你先别挂，俺们是区公安分局的，找你问点事。",
+        "你先别挂，俺是镇人民法庭的。",
+    ],
+)
+def test_a_claim_said_with_an_as_i_in_northern_speech(text):
+    assert flagged_said(text)
+
+
+def test_a_northern_speaker_naming_their_own_company_claims_nothing():
+    assert not flagged_said("俺是鑫达分期贷后部的，你那笔钱啥时候能还上？")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "我这里可以帮你跟法院那边申请延期开庭。",  # a verb between: no name
         "委托到我们这里以后产生的律师费由合同约定。",
         "我们系统里能看到法院的立案信息吗？我查一下。",  # 系统 is no 系
