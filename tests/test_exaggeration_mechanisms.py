@@ -767,3 +767,12 @@ def test_thirteenth_round_channels_deposits_dates_and_questions_are_clean(text):
 
 def test_listing_the_debtors_valuables_still_counts():
     assert flagged_said("下周我们过去一趟，顺便清点一下你家值钱的家电。")
+
+
+# --- fourteenth round --------------------------------------------------------------------
+
+
+def test_a_case_in_the_collectors_hands_is_no_court_accepting_it():
+    # by sound 手里 is 受理 (shou li)
+    assert not flagged_said("你这个账已经交到我手里了，有什么情况直接跟我说。")
+    assert flagged_said("你这个案子法院已经受理了，你等通知吧。")
