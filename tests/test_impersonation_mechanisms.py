@@ -318,3 +318,18 @@ def test_a_northern_speaker_naming_their_own_company_claims_nothing():
 )
 def test_thirteenth_round_help_fees_and_the_system_are_no_claim(text):
     assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你先转两千过来，我帮你去找执行庭的法官说说情。",  # speaking to a court for the debtor
+        "今天能还上的话，我替你跟派出所那边打个招呼。",
+    ],
+)
+def test_speaking_to_an_authority_for_the_debtor(text):
+    assert flagged_said(text)
+
+
+def test_pointing_the_debtor_to_an_authority_is_no_claim():
+    assert not flagged_said("分期的事您可以自己向法院申请，我们这边配合提供材料。")
