@@ -333,3 +333,9 @@ def test_speaking_to_an_authority_for_the_debtor(text):
 
 def test_pointing_the_debtor_to_an_authority_is_no_claim():
     assert not flagged_said("分期的事您可以自己向法院申请，我们这边配合提供材料。")
+
+
+def test_the_speakers_side_said_to_work_with_an_authority():
+    assert flagged_said("我们公司跟区法院是合作单位，你这个案子好办。")
+    assert flagged_said("我们这边跟公安是联网的，你跑哪都查得到。")
+    assert not flagged_said("银行跟征信中心是对接的，逾期会自动上报。")  # another's link, no authority
