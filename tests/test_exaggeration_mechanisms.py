@@ -776,3 +776,8 @@ def test_a_case_in_the_collectors_hands_is_no_court_accepting_it():
     # by sound 手里 is 受理 (shou li)
     assert not flagged_said("你这个账已经交到我手里了，有什么情况直接跟我说。")
     assert flagged_said("你这个案子法院已经受理了，你等通知吧。")
+
+
+def test_a_certificate_of_cancellation_is_a_paper_not_a_sanction():
+    assert not flagged_said("家属这边把户口注销证明和死亡证明拍照上传就行。")
+    assert flagged_said("再不还，你的户口都要被注销。")
