@@ -311,7 +311,7 @@ def test_a_northern_speaker_naming_their_own_company_claims_nothing():
 @pytest.mark.parametrize(
     "text",
     [
-        "我这里可以帮你跟法院那边申请延期开庭。",  # a verb between: no name
+        "我这里可以帮你查查法院那边的立案流程。",  # a verb between: no name (speaking to the court for the debtor, 帮你跟法院申请, is a claim: fourteenth round)
         "委托到我们这里以后产生的律师费由合同约定。",
         "我们系统里能看到法院的立案信息吗？我查一下。",  # 系统 is no 系
     ],
