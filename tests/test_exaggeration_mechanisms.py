@@ -321,6 +321,21 @@ def test_the_model_alone_is_vetoed_on_a_lawful_explanation_or_a_report(text):
     assert model_exaggeration(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这个月底前还处理不了，公司那边就要起诉了。",  # a suit to come is lawful process
+        "你要一直不接电话，平台只能走诉讼，这是你的权利也是他们的权利。",
+    ],
+)
+def test_the_model_alone_is_vetoed_on_a_suit_said_to_come(text):
+    assert model_exaggeration(text) == []
+
+
+def test_a_suit_said_to_come_cancels_no_rule_beside_it():
+    assert flagged_said("再不还就起诉，到时候你全家都得上黑名单。")
+
+
 def test_the_model_alone_stands_on_plain_talk_from_its_own_threshold_up():
     said = "这笔账再拖下去，后面的麻烦你自己想都想不到。"
     assert [f.detector for f in model_exaggeration(said)] == ["classifier"]
@@ -752,3 +767,17 @@ def test_thirteenth_round_channels_deposits_dates_and_questions_are_clean(text):
 
 def test_listing_the_debtors_valuables_still_counts():
     assert flagged_said("下周我们过去一趟，顺便清点一下你家值钱的家电。")
+
+
+# --- fourteenth round --------------------------------------------------------------------
+
+
+def test_a_case_in_the_collectors_hands_is_no_court_accepting_it():
+    # by sound 手里 is 受理 (shou li)
+    assert not flagged_said("你这个账已经交到我手里了，有什么情况直接跟我说。")
+    assert flagged_said("你这个案子法院已经受理了，你等通知吧。")
+
+
+def test_a_certificate_of_cancellation_is_a_paper_not_a_sanction():
+    assert not flagged_said("家属这边把户口注销证明和死亡证明拍照上传就行。")
+    assert flagged_said("再不还，你的户口都要被注销。")

@@ -295,10 +295,47 @@ def test_thirteenth_round_offices_named_in_other_words(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "我这里可以帮你跟法院那边申请延期开庭。",  # a verb between: no name
+        "俺是县法院执行庭的，你那个案子俺们这边管。",  # 俺 as 我 in northern speech
+        "你先别挂，俺们是区公安分局的，找你问点事。",
+        "你先别挂，俺是镇人民法庭的。",
+    ],
+)
+def test_a_claim_said_with_an_as_i_in_northern_speech(text):
+    assert flagged_said(text)
+
+
+def test_a_northern_speaker_naming_their_own_company_claims_nothing():
+    assert not flagged_said("俺是鑫达分期贷后部的，你那笔钱啥时候能还上？")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我这里可以帮你查查法院那边的立案流程。",  # a verb between: no name (speaking to the court for the debtor, 帮你跟法院申请, is a claim: fourteenth round)
         "委托到我们这里以后产生的律师费由合同约定。",
         "我们系统里能看到法院的立案信息吗？我查一下。",  # 系统 is no 系
     ],
 )
 def test_thirteenth_round_help_fees_and_the_system_are_no_claim(text):
     assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你先转两千过来，我帮你去找执行庭的法官说说情。",  # speaking to a court for the debtor
+        "今天能还上的话，我替你跟派出所那边打个招呼。",
+    ],
+)
+def test_speaking_to_an_authority_for_the_debtor(text):
+    assert flagged_said(text)
+
+
+def test_pointing_the_debtor_to_an_authority_is_no_claim():
+    assert not flagged_said("分期的事您可以自己向法院申请，我们这边配合提供材料。")
+
+
+def test_the_speakers_side_said_to_work_with_an_authority():
+    assert flagged_said("我们公司跟区法院是合作单位，你这个案子好办。")
+    assert flagged_said("我们这边跟公安是联网的，你跑哪都查得到。")
+    assert not flagged_said("银行跟征信中心是对接的，逾期会自动上报。")  # another's link, no authority
