@@ -1,7 +1,9 @@
-"""missing_disclosure, third round: the mechanisms of issue 11 one by one. Naming is open-ended
-(a brand, a brand and its department, what the organisation is called, a name the call gives
-elsewhere); a bare kind, a fake official body, a name given only once the listener insisted and
-a relative taking the wrong-number exemption are no disclosure. Every sentence is written for
+"""missing_disclosure, mechanism by mechanism (issue 11). Naming the calling organisation is
+open-ended: a brand, a brand and its department, what the organisation is called, a name the call
+gives elsewhere, the agency's trade name, a name longer than a person's after 我是. A bare kind, a
+trade, a person, a fake official body (a bureau, a court, an association, misheard or not), a name
+given only once the listener insisted and a relative taking the wrong-number exemption are no
+disclosure; a stranger who says wrong number first is owed nothing. Every sentence is written for
 these tests."""
 
 import pytest
@@ -10,12 +12,17 @@ from detect_helpers import findings_for, lexicon_only
 from pipeline.detect.institutions import trade_name
 from pipeline.detect.registry import default_registry
 
+# What the call goes on to say after the introduction; no test depends on its words.
 BODY = [("c", "嗯，这个月工资还没发。"), ("a", "理解，那您看月底能先还一部分吗？"), ("c", "行，月底吧。")]
 
 
 def flagged(turns, **fields) -> bool:
     found = findings_for(turns + BODY, config=lexicon_only(), **fields)
     return any(f.category == "missing_disclosure" for f in found)
+
+
+def rules():
+    return next(d for d in default_registry().detectors if hasattr(d, "finder")).rules
 
 
 def greeted(greeting: str) -> list[tuple[str, str]]:
@@ -31,6 +38,17 @@ def opening(introduction: str) -> list[tuple[str, str]]:
         ("c", "哦。"),
         ("a", "这期的还款到日子了，您看什么时候处理？"),
     ]
+
+
+def asked(
+    introduction: str, greeting: str = "喂，请问是蒲志成吗？", answer: str = "对，是我。"
+) -> list[tuple[str, str]]:
+    """The agent asks for the debtor, who says yes; then the introduction and the debt."""
+    return [("a", greeting), ("c", answer), ("a", introduction)]
+
+
+# The debtor says yes and asks who calls before the introduction.
+ASKED_WHO_CALLS = {"greeting": "喂，是龚立新吧？", "answer": "是我，你哪位？"}
 
 
 @pytest.mark.parametrize(
@@ -371,8 +389,7 @@ def test_a_lender_named_in_a_when_question_is_the_callers_not_the_one_asked_abou
     ],
 )
 def test_the_trade_name_is_never_a_kind_of_business(agency, trade):
-    rules = next(d for d in default_registry().detectors if hasattr(d, "finder")).rules
-    assert trade_name(agency, rules) == trade
+    assert trade_name(agency, rules()) == trade
 
 
 def test_a_loan_called_by_its_kind_does_not_say_the_agencys_name():
@@ -410,3 +427,210 @@ def test_a_state_body_whose_name_begins_with_a_place_or_trade_is_posed(pose):
 def test_the_agency_named_before_a_commission_it_claims_from_a_court_is_disclosed():
     turns = [("a", "喂，蒋二牛吗？"), ("c", "嗯。"), ("a", "我这边是青犁信息受东湖区人民法院委托，跟你说下欠款的事。")]
     assert not flagged(turns, agency="成都青犁信息技术有限公司")
+
+
+# What follows 我是 or comes before the question: an organisation's name, a person, a kind, a trade
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我是橡果农服，您那期棚膜款还差八百没还。",  # a name of four characters, alone in its clause
+        "我就是橡果农服，您那期棚膜款还差八百没还。",
+        "我们是青稞易购科技，您那期棚膜款还差八百没还。",
+    ],
+)
+def test_a_name_longer_than_a_persons_after_wo_shi_names_the_caller(introduction):
+    assert not flagged(asked(introduction))
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我是王建国，您那期棚膜款还差八百没还。",  # three characters: a person's name
+        "我是客服小周，您那期棚膜款还差八百没还。",  # a kind and a person
+        "我是催收专员，您那期棚膜款还差八百没还。",  # kinds only
+    ],
+)
+def test_a_person_or_a_kind_after_wo_shi_names_nobody(introduction):
+    assert flagged(asked(introduction))
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我是青稞易购小韩，您那期棚膜款还差八百没还。",  # the person right after the name
+        "蒲哥好我是青稞易购小韩咱这通话是录着音的您那期棚膜款还差八百",  # unpunctuated, notice run in
+        "我是青稞易购的这个电话我们有录音您那期棚膜款还差八百",  # the notice run in after 的
+    ],
+)
+def test_a_name_run_into_a_person_or_the_recording_notice_names_the_caller(introduction):
+    assert not flagged(asked(introduction))
+
+
+def test_a_full_personal_name_before_xiao_is_no_organisation():
+    assert flagged(asked("我是王小明，您那期棚膜款还差八百没还。"))
+
+
+def test_a_name_then_the_recording_notice_then_the_question_names_the_caller():
+    turns = [("a", "喂，您好，青稞易购，电话录音，是蒲志成吗？"), ("c", "是我。"), ("a", "您那期棚膜款还差八百没还。")]
+    assert not flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "greeting",
+    [
+        "喂，你好，我小韩，是蒲志成吗",  # a person's 小 and surname before the question
+        "喂，蒲志成是你哥吧？",  # the one asked for, then 是 + a relation
+    ],
+)
+def test_a_person_before_the_question_names_nobody(greeting):
+    turns = [("a", greeting), ("c", "是我。"), ("a", "您那期棚膜款还差八百没还。")]
+    assert flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我是青稞易购打给您，您那期棚膜款还差八百没还。",  # the name, then the call it makes
+        "这边是青稞易购给您来电，您那期棚膜款还差八百没还。",
+    ],
+)
+def test_a_name_then_the_call_it_makes_names_the_caller(introduction):
+    assert not flagged(asked(introduction))
+
+
+def test_a_person_then_the_call_names_nobody():
+    assert flagged(asked("我是小韩打给您，您那期棚膜款还差八百没还。"))
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我是放贷的，你那笔装修分期拖了两个月了。",  # lending is a trade, no name
+        "你欠我们装修贷款八千，拖了两个月了。",  # a kind of loan, not a lender said as the caller's
+    ],
+)
+def test_a_trade_or_a_kind_of_loan_names_nobody(introduction):
+    assert flagged(asked(introduction, **ASKED_WHO_CALLS))
+
+
+def test_what_we_did_is_no_name_of_ours():
+    # 我们借的 is 我 + 们借 to the introduction pattern's bare 我: talk, no name
+    turns = [
+        ("a", "喂，是杜晓燕吗？"),
+        ("c", "不是，我是她表妹。"),
+        ("a", "她那笔装修钱拖了两个月了，那钱就是我们借的。"),
+    ]
+    assert flagged(turns)
+
+
+# Authorities and official bodies: posed, misheard, or only sounded like
+
+
+def test_a_bureau_heard_by_one_syllable_is_no_pose():
+    # 菊 sounds like 局: one syllable heard is no bureau; the brand after 我是 still names the caller
+    turns = asked("我是菊香花的客服，您那期棚膜款还差八百没还。")
+    assert not flagged(turns)
+
+
+def test_a_bureau_written_out_is_still_a_pose():
+    turns = asked("我是县农业局的，你在菊香花的欠款我们要处理了。")
+    assert flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我是湖北松涛绿师事务所的周律师，你那笔装修分期拖了两个月了。",  # 律师 heard as 绿师
+        "我是松涛律诗事务所的律师助理，你那笔装修分期拖了两个月了。",  # ... as 律诗, a word of its own
+        "我这边是绿师事务所的，你那笔装修分期拖了两个月了。",  # and no name at all
+    ],
+)
+def test_a_law_firm_misheard_is_no_lenders_name(introduction):
+    assert flagged(asked(introduction, **ASKED_WHO_CALLS))
+
+
+def test_a_name_that_only_begins_with_an_authoritys_sound_still_names_the_caller():
+    # 中原 sounds like 中院 but is a word of its own, and the name goes on past it
+    assert not flagged(asked("我是中原鑫达资产管理的，你那笔装修分期拖了两个月了。", **ASKED_WHO_CALLS))
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "我这边是九江市消协的，有商家说你那台冰箱的分期一直没还。",  # a consumers' association
+        "我们是省网信办的，你那笔装修分期拖了两个月了。",  # the internet office
+        "我是县物流协会的，你那笔装修分期拖了两个月了。",
+    ],
+)
+def test_an_association_or_the_internet_office_posed_as_is_no_institution(introduction):
+    assert flagged(asked(introduction, **ASKED_WHO_CALLS))
+
+
+def test_a_name_heard_like_an_authority_with_none_of_its_characters_still_names_the_caller():
+    # 众源 sounds like 中院 but keeps none of its characters: no mishearing of it
+    assert not flagged(asked("我是众源小贷的，你那笔装修分期拖了两个月了。", **ASKED_WHO_CALLS))
+
+
+def test_a_hospitals_office_is_a_kind_of_institution_not_a_name():
+    turns = [("a", "喂，是杜晓燕吗？我这边是县医院财务室的，你那笔手术分期拖了两个月了。"), ("c", "是我。")]
+    assert flagged(turns)
+
+
+# Wrong numbers and late names
+
+
+@pytest.mark.parametrize(
+    "says",
+    [
+        "唔係，你打错。",  # no 了 after it, the clause ends
+        "你打错咗，我唔识呢个人。",  # Cantonese, read as Mandarin
+        "打错哒，我不认得他。",  # Hunanese 哒 for 了
+    ],
+)
+def test_a_stranger_who_says_wrong_number_in_any_words_first_is_owed_neither_name_nor_notice(says):
+    turns = [("a", "喂，请问是骆文斌吗？"), ("c", says), ("a", "好的，不好意思，打扰了。"), ("c", "嗯。")]
+    found = {f.category for f in findings_for(turns, config=lexicon_only())}
+    assert not found & {"missing_disclosure", "recording_notice"}
+
+
+def test_a_name_given_only_after_the_listener_asked_where_from_twice_is_late():
+    turns = [
+        ("a", "喂，是龚立新吧？我这边是贷后部的。"),
+        ("c", "是我，你哪的？"),  # 哪的: 哪里的 as many say it
+        ("a", "你那笔装修分期拖了两个月了，三千二。"),
+        ("c", "我问你到底哪的？"),
+        ("a", "松果分期的。"),
+    ]
+    assert flagged(turns)
+
+
+# The agency's trade name
+
+
+@pytest.mark.parametrize(
+    ("agency", "trade"),
+    [
+        ("襄阳松柏手机分期服务有限公司", "松柏"),  # what is sold on credit
+        ("南平青岚法律咨询服务有限公司", "青岚"),  # legal advice is a kind of business
+        ("宜昌启明教育科技有限公司", "启明"),
+        ("荆门泰和融资担保有限公司", "泰和"),  # a guarantor by trade
+    ],
+)
+def test_the_trade_name_is_no_word_for_the_kind_of_business(agency, trade):
+    assert trade_name(agency, rules()) == trade
+
+
+def test_the_goods_the_loan_bought_do_not_say_the_agencys_name():
+    turns = [
+        ("a", "喂，是邹小勇吗？"),
+        ("c", "不在，我是他同学。"),
+        ("a", "你跟他说，他手机分期欠了一千八，再拖就找他学校。"),
+    ]
+    assert flagged(turns, agency="襄阳松柏手机分期服务有限公司")
+
+
+def test_the_agencys_trade_name_still_names_it():
+    turns = [("a", "喂，是邹小勇吗？我是松柏分期的，你那部手机的分期拖了一个月了。"), ("c", "是我。")]
+    assert not flagged(turns, agency="襄阳松柏手机分期服务有限公司")
