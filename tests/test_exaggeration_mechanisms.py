@@ -781,3 +781,15 @@ def test_a_case_in_the_collectors_hands_is_no_court_accepting_it():
 def test_a_certificate_of_cancellation_is_a_paper_not_a_sanction():
     assert not flagged_said("家属这边把户口注销证明和死亡证明拍照上传就行。")
     assert flagged_said("再不还，你的户口都要被注销。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你一直不履行，后面会发生什么你自己掂量。",  # non-performance said as done
+        "这事判决了，你自己看着办吧。",
+    ],
+)
+def test_a_lawful_cue_said_as_done_does_not_veto_the_model(text):
+    # 合法表述's judgment cues count only where the sentence frames them as a condition
+    assert [f.detector for f in model_exaggeration(text)] == ["classifier"]

@@ -84,6 +84,9 @@ class CancelCue:
     def applies_on(self, agency: str) -> bool:
         return not self.agency or any(kind in agency for kind in self.agency)
 
+    def framed_in(self, sentence: str) -> bool:
+        return not self.framed_by or any(word in sentence for word in self.framed_by)
+
     def __post_init__(self):
         self.spelt = {
             False: (self.cues, self.unless),

@@ -99,7 +99,7 @@ def cancelled_by(
     for cancel in [*lexicon.cancels, *(rule.cancels if rule else ())]:
         if not cancel.applies_on(agency):
             continue
-        if cancel.framed_by and not any(word in text[sentence_start:right] for word in cancel.framed_by):
+        if not cancel.framed_in(text[sentence_start:right]):
             continue
         longest = max(map(len, cancel.cues), default=0)
         windows = []
