@@ -247,7 +247,9 @@ def test_a_veto_cue_counts_only_as_written(text):
     assert [f.detector for f in classifier_threats(text)] == ["classifier"]
 
 
-@pytest.mark.parametrize("text", ["你要再拖，发院的人下个月就去你们车间了解情况。", "这个月还不上，镇上的警查就要过来问情况了。"])
+@pytest.mark.parametrize(
+    "text", ["你要再拖，发院的人下个月就去你们车间了解情况。", "这个月还不上，镇上的警查就要过来问情况了。"]
+)
 def test_a_misheard_office_still_vetoes_once_repaired(text):
     # homophone repair puts the office back (发院 as 法院) before the veto reads the line
     assert classifier_threats(text) == []

@@ -244,9 +244,7 @@ class DetectorRegistry:
         line = next((u for u in view.utterances if u.index == result.segment_index), None)
         agency = view.call.agency or ""
         return line is not None and any(
-            cancel.applies_on(agency)
-            and cancel.framed_in(line.text)
-            and cancel.found_in(line.text)
+            cancel.applies_on(agency) and cancel.framed_in(line.text) and cancel.found_in(line.text)
             for cancel in cancels
         )
 
