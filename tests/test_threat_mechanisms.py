@@ -234,6 +234,27 @@ def test_the_classifier_alone_yields_on_a_line_naming_the_police_or_a_court(text
     assert classifier_threats(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "城东支行这边已经把你记下了，接下来的日子你不会好过。",  # 支行 sounds like 执行
+        "你嘴巴放干净点，再这样我让你在村里抬不起头。",  # 干净 sounds like 干警
+        "我们已经查到你老婆上班的地方了，明天就过去找她。",  # 已经查到 holds the sound of 警察
+    ],
+)
+def test_a_veto_cue_counts_only_as_written(text):
+    # the veto reads the repaired line: a cue's homophone in an everyday word is not the cue
+    assert [f.detector for f in classifier_threats(text)] == ["classifier"]
+
+
+@pytest.mark.parametrize(
+    "text", ["你要再拖，发院的人下个月就去你们车间了解情况。", "这个月还不上，镇上的警查就要过来问情况了。"]
+)
+def test_a_misheard_office_still_vetoes_once_repaired(text):
+    # homophone repair puts the office back (发院 as 法院) before the veto reads the line
+    assert classifier_threats(text) == []
+
+
 # --- the listener: who "your son" is, and whose reach it is -----------------------------------
 
 RELATIVE_ANSWERS = [

@@ -234,16 +234,17 @@ class DetectorRegistry:
         return out
 
     def _vetoed(self, result: Result, view: CallView) -> bool:
-        """A finding of the classifier alone on a line holding a cue of its category's ``VETOED_BY``."""
+        """A finding of the classifier alone on a line holding a cue of its category's ``VETOED_BY``,
+        as written in the repaired line. By sound the cues matched 209 of tune's agent lines that
+        hold none, mostly other words or across words (支行 as 执行 67, 准备起诉 19, 干净 as 干警
+        14, 登记为 9); dev twenty-three threat 540/67/57 -> 542/67/55, tune's noised copies no worse."""
         cancels = self.vetoes.get(result.category)
         if not cancels or not _alone(result):
             return False
         line = next((u for u in view.utterances if u.index == result.segment_index), None)
         agency = view.call.agency or ""
         return line is not None and any(
-            cancel.applies_on(agency)
-            and cancel.framed_in(line.text)
-            and (cancel.found_in(line.text) or cancel.found_in(line.cue_sound, by_sound=True))
+            cancel.applies_on(agency) and cancel.framed_in(line.text) and cancel.found_in(line.text)
             for cancel in cancels
         )
 
