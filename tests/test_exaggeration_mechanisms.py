@@ -348,7 +348,7 @@ def test_the_model_alone_stands_on_plain_talk_from_its_own_threshold_up():
 @pytest.mark.parametrize(
     "text",
     [
-        "再拖下去，你那辆货车我们直接派人开走。",  # repossession by the collector itself
+        "再拖下去，你那辆货车我们明天直接派人开走。",  # repossession on a date (undated, the collateral: clean)
         "车上有定位，今晚就给你远程熄火锁死。",
         "跟他讲，收车的人已经出发了。",
         "你不还，下礼拜银行就收你家的铺面。",
@@ -793,3 +793,28 @@ def test_a_certificate_of_cancellation_is_a_paper_not_a_sanction():
 def test_a_lawful_cue_said_as_done_does_not_veto_the_model(text):
     # 合法表述's judgment cues count only where the sentence frames them as a condition
     assert [f.detector for f in model_exaggeration(text)] == ["classifier"]
+
+
+# --- the fifteenth round: the financed vehicle taken back --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这期再拖着，你那辆货车就要被拖走，到时候活都没法接。",  # the collateral taken back, no one sent
+        "车开走了你拿什么跑运输，自己想清楚。",
+    ],
+)
+def test_the_vehicle_said_taken_back_is_clean(text):
+    assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "再不还，我们就把你那辆面包车拖走抵债。",  # taken to settle the debt
+        "你那台车后台一锁就熄火了，哪也去不了。",  # locked from afar
+    ],
+)
+def test_the_vehicle_taken_to_settle_the_debt_or_locked_stays(text):
+    assert flagged_said(text)
