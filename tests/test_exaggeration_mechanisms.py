@@ -818,3 +818,18 @@ def test_the_vehicle_said_taken_back_is_clean(text):
 )
 def test_the_vehicle_taken_to_settle_the_debt_or_locked_stays(text):
     assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你们俩住一块的，他那笔账你也有份，先拿点出来。",  # a share claimed in everyday words
+        "两个人过日子嘛，夫妻一体，你先帮着垫一点。",
+    ],
+)
+def test_a_share_of_the_debt_in_everyday_words_is_clean(text):
+    assert not flagged_said(text)
+
+
+def test_a_share_of_the_debt_in_the_laws_words_stays():
+    assert flagged_said("你们没离婚，这是夫妻共同债务，你一样要还。")
