@@ -833,3 +833,8 @@ def test_a_share_of_the_debt_in_everyday_words_is_clean(text):
 
 def test_a_share_of_the_debt_in_the_laws_words_stays():
     assert flagged_said("你们没离婚，这是夫妻共同债务，你一样要还。")
+
+
+def test_a_charge_priced_per_visit_is_a_fee_not_an_inflated_debt():
+    assert not flagged_said("下礼拜外访组过去，跑一次收五百的催收费，记到你账上。")
+    assert flagged_said("因为你一直拖，律师费和诉讼费都要算到你头上。")
