@@ -838,3 +838,8 @@ def test_a_share_of_the_debt_in_the_laws_words_stays():
 def test_a_charge_priced_per_visit_is_a_fee_not_an_inflated_debt():
     assert not flagged_said("下礼拜外访组过去，跑一次收五百的催收费，记到你账上。")
     assert flagged_said("因为你一直拖，律师费和诉讼费都要算到你头上。")
+
+
+def test_contacts_reached_by_the_rules_when_the_debtor_cannot_be_is_no_exposure():
+    assert not flagged_said("要是一直联系不上您，我们会按规定打给您留的紧急联系人，只请他转告回电。")
+    assert flagged_said("你再不接，系统会自动把你的欠款发给通讯录里的每个人。")
