@@ -361,3 +361,7 @@ def test_a_claim_with_its_verb_dropped(text):
 )
 def test_going_to_an_office_or_denying_one_is_no_claim_with_its_verb_dropped(text):
     assert not flagged_said(text)
+
+
+def test_the_collectors_own_lawyer_with_a_title_between():
+    assert flagged_said("我自己就是我们公司的专职律师，这份材料我来整理。")
