@@ -348,7 +348,7 @@ def test_the_model_alone_stands_on_plain_talk_from_its_own_threshold_up():
 @pytest.mark.parametrize(
     "text",
     [
-        "再拖下去，你那辆货车我们直接派人开走。",  # repossession by the collector itself
+        "再拖下去，你那辆货车我们明天直接派人开走。",  # repossession on a date (undated, the collateral: clean)
         "车上有定位，今晚就给你远程熄火锁死。",
         "跟他讲，收车的人已经出发了。",
         "你不还，下礼拜银行就收你家的铺面。",
@@ -793,3 +793,53 @@ def test_a_certificate_of_cancellation_is_a_paper_not_a_sanction():
 def test_a_lawful_cue_said_as_done_does_not_veto_the_model(text):
     # 合法表述's judgment cues count only where the sentence frames them as a condition
     assert [f.detector for f in model_exaggeration(text)] == ["classifier"]
+
+
+# --- the fifteenth round: the financed vehicle taken back --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这期再拖着，你那辆货车就要被拖走，到时候活都没法接。",  # the collateral taken back, no one sent
+        "车开走了你拿什么跑运输，自己想清楚。",
+    ],
+)
+def test_the_vehicle_said_taken_back_is_clean(text):
+    assert not flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "再不还，我们就把你那辆面包车拖走抵债。",  # taken to settle the debt
+        "你那台车后台一锁就熄火了，哪也去不了。",  # locked from afar
+    ],
+)
+def test_the_vehicle_taken_to_settle_the_debt_or_locked_stays(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你们俩住一块的，他那笔账你也有份，先拿点出来。",  # a share claimed in everyday words
+        "两个人过日子嘛，夫妻一体，你先帮着垫一点。",
+    ],
+)
+def test_a_share_of_the_debt_in_everyday_words_is_clean(text):
+    assert not flagged_said(text)
+
+
+def test_a_share_of_the_debt_in_the_laws_words_stays():
+    assert flagged_said("你们没离婚，这是夫妻共同债务，你一样要还。")
+
+
+def test_a_charge_priced_per_visit_is_a_fee_not_an_inflated_debt():
+    assert not flagged_said("下礼拜外访组过去，跑一次收五百的催收费，记到你账上。")
+    assert flagged_said("因为你一直拖，律师费和诉讼费都要算到你头上。")
+
+
+def test_contacts_reached_by_the_rules_when_the_debtor_cannot_be_is_no_exposure():
+    assert not flagged_said("要是一直联系不上您，我们会按规定打给您留的紧急联系人，只请他转告回电。")
+    assert flagged_said("你再不接，系统会自动把你的欠款发给通讯录里的每个人。")

@@ -339,3 +339,29 @@ def test_the_speakers_side_said_to_work_with_an_authority():
     assert flagged_said("我们公司跟区法院是合作单位，你这个案子好办。")
     assert flagged_said("我们这边跟公安是联网的，你跑哪都查得到。")
     assert not flagged_said("银行跟征信中心是对接的，逾期会自动上报。")  # another's link, no authority
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我城西区人民法院的，有个事找你核实一下",  # the 是 a recogniser drops
+        "我律师，受委托方委托跟你谈这笔钱。",
+    ],
+)
+def test_a_claim_with_its_verb_dropped(text):
+    assert flagged_said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我下午去法院的时候顺便问一下。",  # by sound 去 is 区: the place must be written
+        "我们不是法院，是平台的贷后部门。",
+    ],
+)
+def test_going_to_an_office_or_denying_one_is_no_claim_with_its_verb_dropped(text):
+    assert not flagged_said(text)
+
+
+def test_the_collectors_own_lawyer_with_a_title_between():
+    assert flagged_said("我自己就是我们公司的专职律师，这份材料我来整理。")
