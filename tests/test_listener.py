@@ -293,3 +293,38 @@ def test_a_name_asked_with_ba_after_the_callers_name_is_an_identity_question():
         ("a", "你那笔三千二逾期四十天了，今天能还吗？"),
     ]
     assert segments(turns, UNVERIFIED) == []
+
+
+def test_a_listener_who_denied_and_then_owns_up_heard_the_details_as_the_debtor():
+    turns = [
+        ("a", "喂，你那笔六千块的分期拖了三个月了，打算怎么办？"),
+        ("c", "你打错了吧。"),
+        ("a", "你不是邱海涛？这号码登记的就是你。"),
+        ("c", "……行吧，是我，你们哪家的？"),
+        ("a", "安达信用的，六千块什么时候还？"),
+    ]
+    reading = listening(turns)
+    assert reading.hearings[0].third_party is None and reading.unverified(0)
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == [0]
+
+
+def test_owning_up_after_the_phone_changed_hands_leaves_the_leak():
+    turns = [
+        ("a", "喂，邱海涛吧，你那笔六千块的分期拖了三个月了。"),
+        ("c", "我是他老婆。"),
+        ("a", "那麻烦您叫他回个电话。"),
+        ("c", "他回来了，你等一下。"),
+        ("a", "好的。"),
+        ("c", "是我，什么事？"),
+        ("a", "邱先生，那六千块什么时候还？"),
+    ]
+    assert segments(turns, LEAK) == [0]
+
+
+def test_asked_to_take_a_parcel_call_is_not_sent_to_pay():
+    turns = [
+        ("a", "喂，请问是邱海涛家吗？"),
+        ("c", "不是，我是他楼下的，他叫我帮他接个外卖电话。"),
+        ("a", "那你跟他说，他欠我们六千块逾期三个月了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
