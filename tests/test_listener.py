@@ -328,3 +328,36 @@ def test_asked_to_take_a_parcel_call_is_not_sent_to_pay():
         ("a", "那你跟他说，他欠我们六千块逾期三个月了。"),
     ]
     assert segments(turns, LEAK) == [2]
+
+
+def test_the_agent_noting_the_debtors_consent_lets_the_relative_hear():
+    turns = [
+        ("a", "您好，请问是邱海涛先生吗？"),
+        ("c", "我是他老婆，他在开车，让我先接着。"),
+        ("a", "那我给邱先生发条短信确认一下，您稍等。"),
+        ("c", "好。"),
+        ("a", "好的，邱先生已经回复同意了，他这期欠款两千二，逾期十天。"),
+    ]
+    assert listening(turns).allowed_from.get("consent") == 4
+    assert segments(turns, LEAK) == []
+
+
+def test_consent_set_as_a_condition_is_no_consent():
+    turns = [
+        ("a", "您好，请问是邱海涛先生吗？"),
+        ("c", "我是他老婆。"),
+        ("a", "他同意了我们才能说，他那笔两千二的欠款您让他自己处理。"),
+    ]
+    assert "consent" not in listening(turns).allowed_from
+
+
+def test_the_debtor_consenting_in_a_second_voice_while_a_relative_holds_the_phone():
+    turns = [
+        ("a", "您好，请问是邱海涛先生吗？"),
+        ("c", "我是他儿子，我爸嗓子哑了，说不了话。"),
+        ("a", "那需要邱先生本人同意。"),
+        ("c", "爸，你说一句。"),
+        ("c", "嗯，让我儿子，跟你们说。"),
+        ("a", "好的，邱先生的欠款是三千一，逾期二十天。"),
+    ]
+    assert segments(turns, LEAK) == []

@@ -192,8 +192,11 @@ class _CallReading:
         if self.third is not None and self.third is third_before:
             self.voice_changed = self.voice_changed or handed_over or self._changes_hands(u)
         self.handed_over = bool(self.third and rules.hands_over.span(u.heard))
-        if self.confirmed and rules.debtor_consents.span(u.heard):
-            self.allowed.setdefault("consent", u.index + 1)  # 你跟她讲: what follows has consent
+        # 你跟她讲: what follows has consent; also said by a second voice while a third party holds
+        # the phone (女儿接的 … 嗯，让我闺女跟你们说)
+        background = self.third is not None and third_before is not None and self._changes_hands(u)
+        if (self.confirmed or background) and rules.debtor_consents.span(u.heard):
+            self.allowed.setdefault("consent", u.index + 1)
         if self.third and rules.debtor_asked.span(u.heard):
             self.allowed.setdefault("sent", u.index + 1)  # 他让我帮他还
         if self.third and rules.offers_to_pay.span(u.heard):
@@ -210,6 +213,8 @@ class _CallReading:
             # the one who took the phone was checked (身份证后四位 … 核实无误), or said yes to 本人吗
             self.third = None
             self._confirm()
+        if (self.third is not None or self.confirmed) and self.rules.consent_noted.search(u.mandarin):
+            self.allowed.setdefault("consent", u.index)  # 好的，汪师傅同意了。那我跟您说…
         breath_from = self._breath_from(u)
         self.asked.append(u)
         self.agent_said += u.text
