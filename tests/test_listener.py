@@ -361,3 +361,22 @@ def test_the_debtor_consenting_in_a_second_voice_while_a_relative_holds_the_phon
         ("a", "好的，邱先生的欠款是三千一，逾期二十天。"),
     ]
     assert segments(turns, LEAK) == []
+
+
+def test_details_in_the_names_breath_answered_with_who_is_calling_stay_unverified():
+    turns = [
+        ("a", "喂，邱海涛吧，你那笔六千块的分期拖了三个月了。"),
+        ("c", "你哪位？"),
+        ("a", "安达信用的，你是不是邱海涛？"),
+        ("c", "是我。"),
+    ]
+    assert segments(turns, UNVERIFIED) == [0]
+
+
+def test_details_in_the_names_breath_answered_about_the_debt_are_not_flagged():
+    turns = [
+        ("a", "喂，邱海涛吧，你那笔六千块的分期拖了三个月了。"),
+        ("c", "哪个平台的？我借了好几个。"),
+        ("a", "安达分期的。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []

@@ -161,6 +161,11 @@ class _CallReading:
     def _customer_turn(self, u: Utterance) -> None:
         rules = self.rules
         third_before, handed_over = self.third, self.handed_over
+        if self.rules.who_is_this.search(u.mandarin):
+            # details said in the same breath as the name, answered 你哪位？: told to someone who
+            # did not take the call as the one named
+            for a in self.asked:
+                self.hearings[a.index].breath_from = None
         self.replied_to_name = self.replied_to_name or bool(self._asked())
         if self.third is None and not self.confirmed:
             span = rules.not_debtor.span(u.heard) or self._asked() is not False and rules.denies.span(u.heard)
