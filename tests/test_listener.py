@@ -380,3 +380,26 @@ def test_details_in_the_names_breath_answered_about_the_debt_are_not_flagged():
         ("a", "安达分期的。"),
     ]
     assert segments(turns, UNVERIFIED) == []
+
+
+def test_someone_named_owing_the_agents_side_is_someone_elses_debt():
+    turns = [
+        ("a", "喂，是南门菜市场的管理处吗？"),
+        ("c", "对，什么事？"),
+        ("a", "你们那卖鱼的摊主，何建国欠了我们一万八，拖了半年了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_this_person_owing_the_agents_side_or_a_loan_taken_somewhere_is_someone_elses():
+    first = [
+        ("a", "喂，您那儿是不是租出去一间房？"),
+        ("c", "是啊，怎么了？"),
+        ("a", "这人借了我们三万块，半年没还了。"),
+    ]
+    second = [
+        ("a", "喂，你是老刘吧？"),
+        ("c", "是我，咋了？"),
+        ("a", "你那个邻居何建国，他在城东信用社贷了五万，一分没还。"),
+    ]
+    assert segments(first, LEAK) == [2] and segments(second, LEAK) == [2]
