@@ -403,3 +403,24 @@ def test_this_person_owing_the_agents_side_or_a_loan_taken_somewhere_is_someone_
         ("a", "你那个邻居何建国，他在城东信用社贷了五万，一分没还。"),
     ]
     assert segments(first, LEAK) == [2] and segments(second, LEAK) == [2]
+
+
+def test_a_relative_who_takes_the_phone_from_the_debtor_and_is_addressed_so_is_a_third_party():
+    turns = [
+        ("a", "喂，是邱海涛吗？"),
+        ("c", "是我，什么事？"),
+        ("a", "你那笔六千块的分期什么时候还？"),
+        ("c", "我……"),
+        ("c", "把电话给我！你们一天打八遍烦不烦？"),
+        ("a", "你是他老婆？那你劝劝他，他欠我们六千块拖三个月了。"),
+    ]
+    assert segments(turns, LEAK) == [5]
+
+
+def test_the_debtor_speaking_of_his_wife_after_confirming_stays_the_debtor():
+    turns = [
+        ("a", "喂，是邱海涛吗？"),
+        ("c", "是我，什么事？"),
+        ("a", "你那笔六千块的分期什么时候还？你是她老公，家里的钱你说了算吧？"),
+    ]
+    assert segments(turns, LEAK) == []

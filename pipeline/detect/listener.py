@@ -142,6 +142,7 @@ class _CallReading:
         self.last: Utterance | None = None  # the turn before this one
         self.replied_to_name = False  # the listener spoke after the agent asked for the debtor by name
         self.voice_changed = False  # the phone may have changed hands since the listener turned out to be a third party
+        self.taken_from_debtor = False  # ... or since the debtor confirmed (你给俺电话！)
 
     def turn(self, u: Utterance) -> None:
         if (
@@ -182,7 +183,7 @@ class _CallReading:
             self._found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
         elif self.third is None and self._changes_hands(u):
             # someone else may have the debtor's phone now (给我，你跟谁说呢): what was told before stays his
-            self.since_confirmed = []
+            self.since_confirmed, self.taken_from_debtor = [], True
         elif self._owns_up(u, handed_over):
             self._take_back()
             self._confirm()
@@ -247,7 +248,7 @@ class _CallReading:
         spans = [
             rules.agent_addresses_third_party.span(u.heard),
             written and written.span(),
-            not self.confirmed and rules.addresses_as_relative.span(u.heard),
+            (not self.confirmed or self.taken_from_debtor) and rules.addresses_as_relative.span(u.heard),
         ]
         addressed = min((span for span in spans if span), default=None)
         match = rules.tells_someone_elses_debt.search(u.text)
@@ -279,6 +280,7 @@ class _CallReading:
 
     def _confirm(self) -> None:
         self.confirmed, self.pending, self.since_confirmed = True, [], []
+        self.taken_from_debtor = False
 
     def _found_out(self, why: ThirdParty) -> None:
         """The listener is a third party: the agent turns told before anyone knew reached them too."""
