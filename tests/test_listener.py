@@ -424,3 +424,18 @@ def test_the_debtor_speaking_of_his_wife_after_confirming_stays_the_debtor():
         ("a", "你那笔六千块的分期什么时候还？你是她老公，家里的钱你说了算吧？"),
     ]
     assert segments(turns, LEAK) == []
+
+
+def test_asked_as_the_debtors_family_with_no_de_is_a_third_party():
+    turns = [
+        ("a", "喂，是邱海涛家属吧？他那笔六千块的分期拖了三个月了。"),
+        ("c", "你谁啊？"),
+    ]
+    assert segments(turns, LEAK) == [0]
+
+
+def test_asked_whether_they_are_looking_after_family_is_no_third_party_cue():
+    turns = [
+        ("a", "邱先生您好，您是在陪护家人吗？那我长话短说。"),
+    ]
+    assert listening(turns).hearings[0].third_party is None
