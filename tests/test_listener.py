@@ -293,3 +293,149 @@ def test_a_name_asked_with_ba_after_the_callers_name_is_an_identity_question():
         ("a", "你那笔三千二逾期四十天了，今天能还吗？"),
     ]
     assert segments(turns, UNVERIFIED) == []
+
+
+def test_a_listener_who_denied_and_then_owns_up_heard_the_details_as_the_debtor():
+    turns = [
+        ("a", "喂，你那笔六千块的分期拖了三个月了，打算怎么办？"),
+        ("c", "你打错了吧。"),
+        ("a", "你不是邱海涛？这号码登记的就是你。"),
+        ("c", "……行吧，是我，你们哪家的？"),
+        ("a", "安达信用的，六千块什么时候还？"),
+    ]
+    reading = listening(turns)
+    assert reading.hearings[0].third_party is None and reading.unverified(0)
+    assert segments(turns, LEAK) == [] and segments(turns, UNVERIFIED) == [0]
+
+
+def test_owning_up_after_the_phone_changed_hands_leaves_the_leak():
+    turns = [
+        ("a", "喂，邱海涛吧，你那笔六千块的分期拖了三个月了。"),
+        ("c", "我是他老婆。"),
+        ("a", "那麻烦您叫他回个电话。"),
+        ("c", "他回来了，你等一下。"),
+        ("a", "好的。"),
+        ("c", "是我，什么事？"),
+        ("a", "邱先生，那六千块什么时候还？"),
+    ]
+    assert segments(turns, LEAK) == [0]
+
+
+def test_asked_to_take_a_parcel_call_is_not_sent_to_pay():
+    turns = [
+        ("a", "喂，请问是邱海涛家吗？"),
+        ("c", "不是，我是他楼下的，他叫我帮他接个外卖电话。"),
+        ("a", "那你跟他说，他欠我们六千块逾期三个月了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_the_agent_noting_the_debtors_consent_lets_the_relative_hear():
+    turns = [
+        ("a", "您好，请问是邱海涛先生吗？"),
+        ("c", "我是他老婆，他在开车，让我先接着。"),
+        ("a", "那我给邱先生发条短信确认一下，您稍等。"),
+        ("c", "好。"),
+        ("a", "好的，邱先生已经回复同意了，他这期欠款两千二，逾期十天。"),
+    ]
+    assert listening(turns).allowed_from.get("consent") == 4
+    assert segments(turns, LEAK) == []
+
+
+def test_consent_set_as_a_condition_is_no_consent():
+    turns = [
+        ("a", "您好，请问是邱海涛先生吗？"),
+        ("c", "我是他老婆。"),
+        ("a", "他同意了我们才能说，他那笔两千二的欠款您让他自己处理。"),
+    ]
+    assert "consent" not in listening(turns).allowed_from
+
+
+def test_the_debtor_consenting_in_a_second_voice_while_a_relative_holds_the_phone():
+    turns = [
+        ("a", "您好，请问是邱海涛先生吗？"),
+        ("c", "我是他儿子，我爸嗓子哑了，说不了话。"),
+        ("a", "那需要邱先生本人同意。"),
+        ("c", "爸，你说一句。"),
+        ("c", "嗯，让我儿子，跟你们说。"),
+        ("a", "好的，邱先生的欠款是三千一，逾期二十天。"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_details_in_the_names_breath_answered_with_who_is_calling_stay_unverified():
+    turns = [
+        ("a", "喂，邱海涛吧，你那笔六千块的分期拖了三个月了。"),
+        ("c", "你哪位？"),
+        ("a", "安达信用的，你是不是邱海涛？"),
+        ("c", "是我。"),
+    ]
+    assert segments(turns, UNVERIFIED) == [0]
+
+
+def test_details_in_the_names_breath_answered_about_the_debt_are_not_flagged():
+    turns = [
+        ("a", "喂，邱海涛吧，你那笔六千块的分期拖了三个月了。"),
+        ("c", "哪个平台的？我借了好几个。"),
+        ("a", "安达分期的。"),
+    ]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_someone_named_owing_the_agents_side_is_someone_elses_debt():
+    turns = [
+        ("a", "喂，是南门菜市场的管理处吗？"),
+        ("c", "对，什么事？"),
+        ("a", "你们那卖鱼的摊主，何建国欠了我们一万八，拖了半年了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
+
+
+def test_this_person_owing_the_agents_side_or_a_loan_taken_somewhere_is_someone_elses():
+    first = [
+        ("a", "喂，您那儿是不是租出去一间房？"),
+        ("c", "是啊，怎么了？"),
+        ("a", "这人借了我们三万块，半年没还了。"),
+    ]
+    second = [
+        ("a", "喂，你是老刘吧？"),
+        ("c", "是我，咋了？"),
+        ("a", "你那个邻居何建国，他在城东信用社贷了五万，一分没还。"),
+    ]
+    assert segments(first, LEAK) == [2] and segments(second, LEAK) == [2]
+
+
+def test_a_relative_who_takes_the_phone_from_the_debtor_and_is_addressed_so_is_a_third_party():
+    turns = [
+        ("a", "喂，是邱海涛吗？"),
+        ("c", "是我，什么事？"),
+        ("a", "你那笔六千块的分期什么时候还？"),
+        ("c", "我……"),
+        ("c", "把电话给我！你们一天打八遍烦不烦？"),
+        ("a", "你是他老婆？那你劝劝他，他欠我们六千块拖三个月了。"),
+    ]
+    assert segments(turns, LEAK) == [5]
+
+
+def test_the_debtor_speaking_of_his_wife_after_confirming_stays_the_debtor():
+    turns = [
+        ("a", "喂，是邱海涛吗？"),
+        ("c", "是我，什么事？"),
+        ("a", "你那笔六千块的分期什么时候还？你是她老公，家里的钱你说了算吧？"),
+    ]
+    assert segments(turns, LEAK) == []
+
+
+def test_asked_as_the_debtors_family_with_no_de_is_a_third_party():
+    turns = [
+        ("a", "喂，是邱海涛家属吧？他那笔六千块的分期拖了三个月了。"),
+        ("c", "你谁啊？"),
+    ]
+    assert segments(turns, LEAK) == [0]
+
+
+def test_asked_whether_they_are_looking_after_family_is_no_third_party_cue():
+    turns = [
+        ("a", "邱先生您好，您是在陪护家人吗？那我长话短说。"),
+    ]
+    assert listening(turns).hearings[0].third_party is None

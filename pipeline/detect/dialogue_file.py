@@ -84,6 +84,8 @@ class DialogueRules:
     says_who_they_are: SoundRegex  # 我是她儿媳妇: undoes a confirmation that was someone else's
     debtor_consents: SoundRegex  # the debtor lets someone else hear the details (你跟她讲)
     debtor_asked: SoundRegex  # a third party says the debtor asked them to pay (他让我帮他还)
+    consent_noted: re.Pattern  # the agent says the debtor consented (汪师傅同意了), on the written text
+    who_is_this: re.Pattern  # the listener asks who the caller is or whom they want (你哪位, 你找谁), written text
     unsaid: re.Pattern  # before a debt detail in its clause: it is denied (没有说, 不需要), on the written text
     declines: re.Pattern  # the agent declines to tell (只能跟他本人讲): no detail in that sentence, written text
     principal: re.Pattern  # the commissioning lender's name before 委托, on the written text
@@ -184,6 +186,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         "says_who_they_are",
         "debtor_asked",
         "debtor_consents",
+        "consent_noted",
+        "who_is_this",
         "unsaid",
         "declines",
         "principal",
@@ -325,6 +329,8 @@ def load_dialogue_rules(lexicon_dir: Path) -> DialogueRules:
         says_who_they_are=third_party_cues("says_who_they_are"),
         debtor_asked=third_party_cues("debtor_asked"),
         debtor_consents=third_party_cues("debtor_consents"),
+        consent_noted=written_cues("consent_noted"),
+        who_is_this=written_cues("who_is_this"),
         unsaid=written_cues("unsaid"),
         declines=written_cues("declines"),
         principal=written_cues("principal"),

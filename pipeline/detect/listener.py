@@ -33,6 +33,8 @@ BEFORE_ANSWER = re.compile(r"^(?:[，。！、,.!\s]|喂|嗯|啊|哦|呃|哎)*")
 # a name said back before the answer (王建军，对 / 王先生？是的): the yes follows it
 # the last four of an ID number, given to the agent who asked for it (孔凡美，后四位2046)
 ID_DIGITS = re.compile(r"(?<![0-9])[0-9]{3}[0-9Xx](?![0-9])|[零〇一二三四五六七八九幺]{4}")
+# it is me after all, at a clause's end (……好吧，是我 / 系我。), not 不是我 or 他是我…
+OWNS_UP = re.compile(r"(?<![不他她])(?:是|系|係)我(?=$|[，。！？…,.!?\s])|就是我")
 ECHO = re.compile(r"^(?:喂|嗯|啊|哦)?[，,\s]*(?P<name>(?![不没谁哪你您我他她])[^，。？！,.?!\s]{2,4})[，,？?\s]+")
 
 
@@ -60,6 +62,9 @@ class Hearing:
     # in an earlier turn the listener had not answered yet) the details were said in the same
     # breath as the name; None when they were not
     breath_from: int | None = None
+    # told to a listener who denied being the debtor and then admitted it in the same voice (不是，
+    # 打错了 … 好吧，是我): the debtor heard it, unconfirmed
+    denied: bool = False
 
 
 @dataclass
@@ -80,7 +85,7 @@ class Listening:
         hearing = self.hearings.get(index)
         if not hearing or hearing.confirmed or index >= self.allowed_from.get("guarantor", index + 1):
             return False
-        return hearing.told_first or hearing.third_party is None and not hearing.answered
+        return hearing.told_first or hearing.denied or hearing.third_party is None and not hearing.answered
 
     def in_breath(self, index: int) -> int | None:
         """From which offset into the agent turn ``index`` the details were said in the same breath
@@ -89,7 +94,7 @@ class Listening:
         heard them (most tune writers leave these unlabelled: see ``unverified_identity``). None
         when the turn has no such part, or the listener turned out to be a third party."""
         hearing = self.hearings.get(index)
-        if not hearing or hearing.told_first or hearing.third_party is not None:
+        if not hearing or hearing.told_first or hearing.denied or hearing.third_party is not None:
             return None
         return hearing.breath_from
 
@@ -136,6 +141,8 @@ class _CallReading:
         self.handed_over = False  # the third party called the debtor to the phone: the next voice is his
         self.last: Utterance | None = None  # the turn before this one
         self.replied_to_name = False  # the listener spoke after the agent asked for the debtor by name
+        self.voice_changed = False  # the phone may have changed hands since the listener turned out to be a third party
+        self.taken_from_debtor = False  # ... or since the debtor confirmed (你给俺电话！)
 
     def turn(self, u: Utterance) -> None:
         if (
@@ -154,6 +161,12 @@ class _CallReading:
 
     def _customer_turn(self, u: Utterance) -> None:
         rules = self.rules
+        third_before, handed_over = self.third, self.handed_over
+        if self.rules.who_is_this.search(u.mandarin):
+            # details said in the same breath as the name, answered 你哪位？: told to someone who
+            # did not take the call as the one named
+            for a in self.asked:
+                self.hearings[a.index].breath_from = None
         self.replied_to_name = self.replied_to_name or bool(self._asked())
         if self.third is None and not self.confirmed:
             span = rules.not_debtor.span(u.heard) or self._asked() is not False and rules.denies.span(u.heard)
@@ -170,7 +183,10 @@ class _CallReading:
             self._found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
         elif self.third is None and self._changes_hands(u):
             # someone else may have the debtor's phone now (给我，你跟谁说呢): what was told before stays his
-            self.since_confirmed = []
+            self.since_confirmed, self.taken_from_debtor = [], True
+        elif self._owns_up(u, handed_over):
+            self._take_back()
+            self._confirm()
         elif self.third is not None and (
             self._takes_over(u)
             or (self.handed_over and not rules.not_debtor.span(u.heard))
@@ -179,9 +195,14 @@ class _CallReading:
         ):
             self.third = None
             self._confirm()
+        if self.third is not None and self.third is third_before:
+            self.voice_changed = self.voice_changed or handed_over or self._changes_hands(u)
         self.handed_over = bool(self.third and rules.hands_over.span(u.heard))
-        if self.confirmed and rules.debtor_consents.span(u.heard):
-            self.allowed.setdefault("consent", u.index + 1)  # 你跟她讲: what follows has consent
+        # 你跟她讲: what follows has consent; also said by a second voice while a third party holds
+        # the phone (女儿接的 … 嗯，让我闺女跟你们说)
+        background = self.third is not None and third_before is not None and self._changes_hands(u)
+        if (self.confirmed or background) and rules.debtor_consents.span(u.heard):
+            self.allowed.setdefault("consent", u.index + 1)
         if self.third and rules.debtor_asked.span(u.heard):
             self.allowed.setdefault("sent", u.index + 1)  # 他让我帮他还
         if self.third and rules.offers_to_pay.span(u.heard):
@@ -198,6 +219,8 @@ class _CallReading:
             # the one who took the phone was checked (身份证后四位 … 核实无误), or said yes to 本人吗
             self.third = None
             self._confirm()
+        if (self.third is not None or self.confirmed) and self.rules.consent_noted.search(u.mandarin):
+            self.allowed.setdefault("consent", u.index)  # 好的，汪师傅同意了。那我跟您说…
         breath_from = self._breath_from(u)
         self.asked.append(u)
         self.agent_said += u.text
@@ -225,7 +248,7 @@ class _CallReading:
         spans = [
             rules.agent_addresses_third_party.span(u.heard),
             written and written.span(),
-            not self.confirmed and rules.addresses_as_relative.span(u.heard),
+            (not self.confirmed or self.taken_from_debtor) and rules.addresses_as_relative.span(u.heard),
         ]
         addressed = min((span for span in spans if span), default=None)
         match = rules.tells_someone_elses_debt.search(u.text)
@@ -257,6 +280,7 @@ class _CallReading:
 
     def _confirm(self) -> None:
         self.confirmed, self.pending, self.since_confirmed = True, [], []
+        self.taken_from_debtor = False
 
     def _found_out(self, why: ThirdParty) -> None:
         """The listener is a third party: the agent turns told before anyone knew reached them too."""
@@ -264,6 +288,22 @@ class _CallReading:
         for earlier in self.pending:
             self.hearings[earlier.index] = Hearing(confirmed=False, third_party=why, told_first=True)
         self.pending = []
+
+    def _owns_up(self, u: Utterance, handed_over: bool) -> bool:
+        """The listener who said they were not the debtor says it is them after all, in so many words
+        (……好吧，是我), and the phone has not changed hands since they denied it."""
+        if self.third is None or self.voice_changed or handed_over or self._changes_hands(u):
+            return False
+        return bool(OWNS_UP.search(u.mandarin)) and self._admits(u)
+
+    def _take_back(self) -> None:
+        """The listener who said they were not the debtor admits being him in the same voice: no
+        third party heard what the agent told since the denial, or before it; the debtor did,
+        unconfirmed."""
+        for index, hearing in self.hearings.items():
+            if hearing.third_party is self.third:
+                self.hearings[index] = Hearing(confirmed=False, denied=True)
+        self.third = None
 
     def _asked(self) -> bool | None:
         """What the agent's last question since the listener spoke asked: True whether this is the
