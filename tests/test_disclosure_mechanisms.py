@@ -324,6 +324,7 @@ def test_a_fake_office_that_names_the_lender_beside_it_hides_the_caller(introduc
         "我是法苑的，受朗分期委托联系您。",  # misheard: 法苑 for 法院
         "我这边是北海市互联网金融调解中心，你有笔借款转过来了。",  # a place and kinds: no name
         "我们钦州金融纠纷调解中心的，受朗分期委托联系您。",  # 我们X的, without 是
+        "我是桂岭金融办的，你的欠款归我们管。",  # 桂岭金融 is a name only up to the office's word
     ],
 )
 def test_a_state_body_by_rank_office_or_place_is_a_pose(introduction):
