@@ -639,3 +639,22 @@ def test_the_goods_the_loan_bought_do_not_say_the_agencys_name():
 def test_the_agencys_trade_name_still_names_it():
     turns = [("a", "喂，是邹小勇吗？我是松柏分期的，你那部手机的分期拖了一个月了。"), ("c", "是我。")]
     assert not flagged(turns, agency="襄阳松柏手机分期服务有限公司")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "那麻烦您跟他说一声，让他给朗分期回个电话。",
+        "您见到他让他回电话给朗分期，号码他知道。",
+        "那您帮忙带个话，就说朗分期找他，谢谢您。",
+    ],
+)
+def test_a_message_naming_who_to_call_back_names_the_caller(message):
+    turns = [("a", "喂，您好，请问是邝家豪吗？"), ("c", "他不在，我是他同事。"), ("a", message)]
+    assert not flagged(turns)
+
+
+@pytest.mark.parametrize("message", ["那您跟他说，就说小王找他。", "那您让他给我回个电话。"])
+def test_a_message_naming_a_person_or_nobody_names_no_caller(message):
+    turns = [("a", "喂，您好，请问是邝家豪吗？"), ("c", "他不在，我是他同事。"), ("a", message)]
+    assert flagged(turns)
