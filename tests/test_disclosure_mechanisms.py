@@ -64,6 +64,8 @@ ASKED_WHO_CALLS = {"greeting": "喂，是龚立新吧？", "answer": "是我，�
         "蓝莓借钱这边的，跟您说个事。",  # the caller placed in the organisation
         "我是代表蓝莓借钱的松果商务。",
         "我系蓝莓借钱嘅，想同你倾下。",  # Cantonese, read as Mandarin
+        "我是朗分期的账户专员，姓吴。",  # a job title after X的
+        "我是蓝莓借钱的法律顾问，跟您说个事。",
     ],
 )
 def test_an_open_ended_name_is_a_disclosure(introduction):
