@@ -355,6 +355,7 @@ def test_a_name_that_sounds_like_an_authority_or_sits_in_a_place_still_names(int
     [
         "我是消金公司的，跟您说个事。",  # a suffix said alone is a kind
         "我们这边是小额贷款的，跟您说个事。",
+        "我是房贷公司的，跟您说个事。",  # a kind of loan and a suffix
         "我们上次见过的，我小邓啊。",  # talk, and a person
         "就梧州这边的，跟您说个事。",
         "我是城西街道综治办的，有人反映你欠款。",  # a street office
