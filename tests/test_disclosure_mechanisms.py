@@ -328,6 +328,7 @@ def test_a_fake_office_that_names_the_lender_beside_it_hides_the_caller(introduc
         "我们钦州金融纠纷调解中心的，受朗分期委托联系您。",  # 我们X的, without 是
         "我是桂岭金融办的，你的欠款归我们管。",  # 桂岭金融 is a name only up to the office's word
         "我梧州市人民检察院的，找你核实一下网贷的事。",  # 我X的, without 是
+        "我这边梧州市金融纠纷人民调解委员会的，受朗分期委托联系您。",  # the 是 dropped by the recogniser
         "我这边是梧州市交警支队的，你那台车的贷款出了问题。",  # the traffic police
         "我是市车管所的，你名下那台车贷款没还清。",
     ],
@@ -344,6 +345,7 @@ def test_a_state_body_by_rank_office_or_place_is_a_pose(introduction):
         "我是梧州市朗悦信息咨询公司的，跟您说个事。",  # a place in front of a name
         "我是朗分期的，我们跟法院是联网的。",  # 我们 and a court after: no pose
         "我跟法院的同事都说过了，我是朗分期的。",  # 我 and a verb: talk, no pose
+        "我这边出的函就跟法院的一样，我是朗分期的。",  # 我这边 and talk before the 的
     ],
 )
 def test_a_name_that_sounds_like_an_authority_or_sits_in_a_place_still_names(introduction):
