@@ -328,6 +328,7 @@ def test_a_fake_office_that_names_the_lender_beside_it_hides_the_caller(introduc
         "我们钦州金融纠纷调解中心的，受朗分期委托联系您。",  # 我们X的, without 是
         "我是桂岭金融办的，你的欠款归我们管。",  # 桂岭金融 is a name only up to the office's word
         "我梧州市人民检察院的，找你核实一下网贷的事。",  # 我X的, without 是
+        "我江州市金融监管局的，受朗分期委托联系您。",  # a place that sounds like a verb (将) after 我
         "我这边梧州市金融纠纷人民调解委员会的，受朗分期委托联系您。",  # the 是 dropped by the recogniser
         "我这边是梧州市交警支队的，你那台车的贷款出了问题。",  # the traffic police
         "我是市车管所的，你名下那台车贷款没还清。",
