@@ -218,7 +218,7 @@ def test_dialogue_rules_mistakes_are_reported_with_line(tmp_path):
 
 def test_wrong_number_is_owed_no_disclosure():
     turns = [("a", "您好，是李娜吗？"), ("c", "你打错了，我不认识她。"), ("a", "抱歉，打扰了。")]
-    assert findings_for(turns) == []
+    assert [f.category for f in findings_for(turns)] == ["recording_notice"]  # the notice is owed all the same
 
 
 def test_a_recycled_number_whose_owner_says_others_were_called_for_on_it_is_owed_nothing():
@@ -229,7 +229,7 @@ def test_a_recycled_number_whose_owner_says_others_were_called_for_on_it_is_owed
         ("c", "一年多了，以前总有人打电话找她。"),
         ("a", "好的，抱歉打扰，我们把号码删掉。"),
     ]
-    assert findings_for(turns) == []
+    assert [f.category for f in findings_for(turns)] == ["recording_notice"]
 
 
 def test_debt_talk_after_the_phone_is_handed_to_the_debtor_is_not_a_leak():

@@ -278,13 +278,13 @@ def test_a_broken_cue_file_names_the_file_and_line(tmp_path):
         build_registry({"lexicon_dir": str(tmp_path / "lexicons")})
 
 
-def test_a_wrong_number_is_owed_no_notice():
+def test_a_stranger_who_says_wrong_number_first_is_still_owed_the_notice():
+    # the wrong-number ruling spares the stranger the disclosure, not the notice (the writers' labels)
     c = call(("a", "您好，是李娜吗？"), ("c", "你打错了，我不认识她。"), ("a", "抱歉，打扰了。"))
-    assert found(c, "recording_notice") == []
+    assert len(found(c, "recording_notice")) == 1
 
 
 def test_an_agent_who_launched_into_the_debt_before_hearing_wrong_number_still_owed_the_notice():
-    # the ruling on wrong numbers: nothing is owed only when the stranger says so before the debt
     c = call(
         ("a", "喂，骆志刚，你那笔分期拖了三个月了，还躲？"),
         ("c", "什么骆志刚，你打错了，这号我刚办的。"),

@@ -168,7 +168,7 @@ class DisclosureRecognizer(Detector):
             # name said first does not (我这边是嘉禾银行和公安经侦的联合办公室), nor one the
             # authority's word is part of (中原消费金融 sounds like 中院); a name run into the
             # authority's word is where the body sits (滇池区金融纠纷调解中心, 县农机局)
-            if match and not any(_said_first(u.text, span, match.start("authority")) for span in names):
+            if match and not any(_said_first(u.text, span, match.span("authority")) for span in names):
                 posed = u.text[match.start() : match.end()]
                 break
             previous = view.utterances[u.index - 1] if u.index else None
@@ -213,9 +213,12 @@ class DisclosureRecognizer(Detector):
         ]
 
 
-def _said_first(text: str, name: tuple[int, int], authority: int) -> bool:
+def _said_first(text: str, name: tuple[int, int], authority: tuple[int, int]) -> bool:
     """The name at ``name`` is said before the authority's word at ``authority`` as a body of its
-    own (嘉禾银行和公安…, 嘉禾银行的调解员, 嘉禾信息受某某中院委托) or holds it (中原 heard as
-    中院), not as the place or trade the authority's name begins with (滇池区金融纠纷调解中心)."""
+    own (嘉禾银行和公安…, 嘉禾银行的调解员, 嘉禾信息受某某中院委托) or holds it whole (中原 heard as
+    中院), not as the place or trade the authority's name begins with (滇池区金融纠纷调解中心) nor
+    as a name whose suffix is the start of the authority's word (锡盟金融 of 锡盟金融办)."""
     start, end = name
-    return start <= authority and (end > authority or APART.search(text[end:authority]) is not None)
+    if start > authority[0]:
+        return False
+    return end >= authority[1] if end > authority[0] else APART.search(text[end : authority[0]]) is not None

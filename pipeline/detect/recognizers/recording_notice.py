@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pipeline.categories import category_table
 from pipeline.detect.base import Detector, Result, lowered_if_guessed, span_result
-from pipeline.detect.dialogue_file import DialogueRules
-from pipeline.detect.institutions import InstitutionFinder, call_names, reached_a_stranger
 from pipeline.detect.protocol_file import ProtocolCues
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import LexiconSettings
@@ -18,9 +16,9 @@ from pipeline.present.explanation import Explanation, sentence
 class RecordingNoticeRecognizer(Detector):
     """An interactive call (agent and customer both spoke) with no recording notice from the
     agent. A notice in the same clause as a denial (我们没有录音) is not a notice. A stranger
-    who said it was a wrong number (打错了) before the agent said anything of the debt is owed no
-    notice, as no disclosure (the ruling on wrong numbers); an agent who launched into the debt
-    first still owed both."""
+    who says it is a wrong number is owed the notice all the same: the wrong-number ruling spares
+    them the disclosure, and the writers label the notice's absence on such calls (31 calls to 4,
+    22 writers to 2)."""
 
     family = "recording_notice"
     name = "rule:recording_notice"
@@ -29,15 +27,11 @@ class RecordingNoticeRecognizer(Detector):
     def __init__(
         self,
         cues: ProtocolCues,
-        rules: DialogueRules,
-        finder: InstitutionFinder,
         severity: str,
         score: float = 0.8,
         guessed_role_factor: float = LexiconSettings.guessed_role_factor,
     ):
         self.cues = cues
-        self.rules = rules
-        self.finder = finder
         self.severity = severity
         self.score = score
         self.guessed_role_factor = guessed_role_factor
@@ -48,8 +42,6 @@ class RecordingNoticeRecognizer(Detector):
         return [
             cls(
                 resources.protocol,
-                resources.dialogue,
-                resources.finder,
                 settings.severity("recording_notice"),
                 guessed_role_factor=settings.lexicon.guessed_role_factor,
             )
@@ -66,13 +58,6 @@ class RecordingNoticeRecognizer(Detector):
         agent = [u for u in view.utterances if u.role == "agent"]
         customer = [u for u in view.utterances if u.role == "customer"]
         if not agent or not customer or any(self.gives_notice(u) for u in agent):
-            return []
-        # (the call's names, which reading it needs, are looked for only where someone said 打错了)
-        said_wrong_number = any(self.rules.wrong_number.span(u.heard) for u in customer)
-        end = view.utterances[-1].segment.end
-        if said_wrong_number and reached_a_stranger(
-            view, end, self.finder, self.rules, call_names(view, self.finder, self.rules)
-        ):
             return []
         text = sentence("recording_notice.missing", agent=len(agent), customer=len(customer))
         guessed = any(u.role_reason for u in agent)
