@@ -138,6 +138,29 @@ def heard_text(utterance: Utterance, keywords: frozenset[str]) -> str:
     return "".join(heard)
 
 
+def said_in_name(text: str, start: int, end: int, names: list[str]) -> bool:
+    """Whether ``text[start:end]`` is said as part of one of ``names`` (the call's agency, its
+    lender): two or more of the name's own characters stand around it as the name has them
+    (典当 in 鼎丰典当的小王, the caller 沈阳鼎丰典当行有限公司), so it names who calls, not what
+    the agent says."""
+    word = text[start:end]
+    for name in names:
+        at = name.find(word)
+        while at >= 0:
+            left = 0
+            while left < min(start, at) and text[start - left - 1] == name[at - left - 1]:
+                left += 1
+            right = 0
+            while end + right < len(text) and at + len(word) + right < len(name) and (
+                text[end + right] == name[at + len(word) + right]
+            ):
+                right += 1
+            if left + right >= 2:
+                return True
+            at = name.find(word, at + 1)
+    return False
+
+
 def has_needed(rule: Rule, text: str, start: int, end: int) -> bool:
     """Whether the sentence of ``text[start:end]`` (the hit included) holds what ``rule`` needs
     there, as written: what a rule needs is a word of its own (交, 转过来), and spelt by sound
@@ -258,7 +281,11 @@ class LexiconRecognizer(Detector):
                 continue
             hearing = view.listening.hearings.get(utterance.index)
             third_party = hearing is not None and hearing.third_party is not None
-            hits = self.hits(utterance, view.call.agency or "", third_party, answered)
+            hits = [
+                h
+                for h in self.hits(utterance, view.call.agency or "", third_party, answered)
+                if not said_in_name(utterance.text, h.start, h.end, view.call.names)
+            ]
             if hits:
                 findings.append(self._finding(view, utterance, hits))
         return findings
