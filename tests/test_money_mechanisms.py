@@ -243,6 +243,8 @@ def test_credit_urged_to_pay_this_debt_is_illegal_funding(text):
         # deferral, a threat about frozen pensions, the card's issuer
         "我们有个办法，申请展期，把这期本金往后挪一挪。",
         "再不还，你的养老金下个月都取不出来。",
+        # the debt borrowed, then a condition of not paying it (再不还我们): no sum raised to pay
+        "他手上那笔网贷五千，拖到现在，再不还我们就只能往上报了。",
         "就是您办卡的那个银行，您打个电话问问。",
         # the speaker's own plan: the customer's, where a mono call's roles were guessed
         "我找朋友借张信用卡刷出来还。",
