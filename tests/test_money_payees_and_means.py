@@ -41,6 +41,7 @@ FLAGGED = [
     ("illegal_funding", "我帮你介绍个平台，当天就能下款。"),
     ("illegal_funding", "这种事很多人都这么搞，你放心去。"),
     ("illegal_funding", "你放心，谁会查你。"),
+    ("illegal_funding", "先拿来周转几天，谁查得着？"),
     ("illegal_funding", "利息高点就高点，先顶过这几天。"),
     # extra_fees: the debtor told to bear it; 取消费 is a fee, not 消费
     ("extra_fees", "拖一趟车两千的拖车费，这个你得出。"),
