@@ -77,6 +77,8 @@ CLEAN = [
     # ... a rule nobody can look up, a contract everyone signs
     ("illegal_funding", "这个是内部规定，网上查不到的。"),
     ("illegal_funding", "合同大家都这样签的，您放心。"),
+    # ... the debtor's own car sold to a buyer they find (买家 is no purchase on credit)
+    ("illegal_funding", "您也可以自己联系买家把车卖掉，钱先结清这笔，我们配合解押。"),
     # extra_fees: a brand holding 消费; a rule that charges nothing
     ("extra_fees", "麻烦您转告她回电给长风消费金融。"),
     ("extra_fees", "公司规定只能还到对公账户。"),
