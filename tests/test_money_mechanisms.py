@@ -343,6 +343,9 @@ def test_credit_asked_about_or_a_request_filed_is_no_illegal_funding(text):
         "你信用卡还有额度就先刷了，把这期交了。",
         "你有公积金吧，去贷一笔。",
         "你去把车押了，先拿三万。",  # pawned
+        # borrowing urged as one way among others the sentence names, credit among them
+        "你去借，同学那里也行，网上的平台也行，今天凑齐。",
+        "找你表姐借，她不肯就网上借一点。",
     ],
 )
 def test_new_borrowing_urged_in_plain_words_is_illegal_funding(text):
@@ -357,6 +360,7 @@ def test_new_borrowing_urged_in_plain_words_is_illegal_funding(text):
         "您可以申请个信用卡分期，每个月压力小一点。",  # the card's own instalments
         "您在银行贷的款跟我们这笔没关系。",  # a loan already taken
         "钱不够的话，找你姐借一点，凑够了打到官方账户。",  # family lending
+        "找你哥借点，千万别去碰网贷那些东西。",  # family lending, credit warned against
         "您是用花呗还的吗？",  # how it was paid, asked
         "您刚才说要去网上借点，这个我们不建议。",  # the customer's plan said back, warned
         "您自己说打算办张信用卡还，那是您的事。",
