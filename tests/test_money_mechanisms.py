@@ -343,6 +343,7 @@ def test_credit_asked_about_or_a_request_filed_is_no_illegal_funding(text):
         "你信用卡还有额度就先刷了，把这期交了。",
         "你有公积金吧，去贷一笔。",
         "你去把车押了，先拿三万。",  # pawned
+        "你媳妇那对玉镯子，拿到街口那家押了，这期不就有了。",  # pawned, where named between
         # borrowing urged as one way among others the sentence names, credit among them
         "你去借，同学那里也行，网上的平台也行，今天凑齐。",
         "找你表姐借，她不肯就网上借一点。",
