@@ -34,6 +34,9 @@ def money(text):
         # designated by a body that is not the lender
         "还到我们调解中心指定的账户，我一会发你。",
         "钱打进执行局的专用账户，当天给你撤案。",
+        # an account named for what it is said to be for, paid into or handed over
+        "今天之内把钱打进我们的核查账户，查清楚了原路退给你。",
+        "我给你一个对接账户，你按这个转。",
         # a phone number, a code pointed at, a person-to-person transfer, paying in (交) to a wallet
         "你打开支付宝，转到一五九开头的那个号上。",
         "你扫一下我这个码，付完截个图。",
@@ -70,6 +73,7 @@ def test_a_destination_the_agent_provides_is_a_private_channel(text):
         "还款可以直接还到她的卡上，系统会扣。",  # the debtor's own card
         "申请通过后App会生成一个上门取件单，快递上门。",  # 取件, not cash fetched
         "你跟他讲，不还钱你就不租给他了。",  # 不 between: no cash handed over
+        "我们从来不会让您转进什么监管账户，只在App里还。",  # such an account denied
         # the speaker pays: the customer's offer, where a mono call's roles were guessed
         "我发你红包行不行？",
         "你加我微信，我直接转。",
