@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from os.path import commonprefix
 
 from pipeline.categories import SEVERITIES
 from pipeline.detect.amounts import grown
@@ -147,15 +148,9 @@ def said_in_name(text: str, start: int, end: int, names: list[str]) -> bool:
     for name in names:
         at = name.find(word)
         while at >= 0:
-            left = 0
-            while left < min(start, at) and text[start - left - 1] == name[at - left - 1]:
-                left += 1
-            right = 0
-            while end + right < len(text) and at + len(word) + right < len(name) and (
-                text[end + right] == name[at + len(word) + right]
-            ):
-                right += 1
-            if left + right >= 2:
+            before = len(commonprefix([text[:start][::-1], name[:at][::-1]]))
+            after = len(commonprefix([text[end:], name[at + len(word) :]]))
+            if before + after >= 2:
                 return True
             at = name.find(word, at + 1)
     return False
