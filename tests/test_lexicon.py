@@ -560,3 +560,13 @@ def test_a_sentence_ends_at_a_full_stop_but_not_at_a_decimal_point(text, word, s
     start = text.index(word)
     left, right = sentence_bounds(text, start, start + len(word))
     assert text[left:right] == sentence
+
+
+def test_a_lexicon_word_inside_the_callers_own_name_is_no_finding():
+    # 典当 is part of the calling company's name: it says who calls, not a way to raise money
+    greeting = [("a", "喂，这里是恒昌典当贷后部的，请问是刘强吗？"), ("c", "是我。")]
+    assert findings_for(greeting, "illegal_funding", config=lexicon_only(), agency="杭州恒昌典当行有限公司") == []
+    # the same word said as where to go still counts, on that call and on any other
+    urged = greeting + [("a", "你去典当行把表当了，先还上这期。")]
+    for agency in ("杭州恒昌典当行有限公司", "某某信用管理有限公司"):
+        assert findings_for(urged, "illegal_funding", config=lexicon_only(), agency=agency) != []

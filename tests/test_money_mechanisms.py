@@ -34,6 +34,9 @@ def money(text):
         # designated by a body that is not the lender
         "还到我们调解中心指定的账户，我一会发你。",
         "钱打进执行局的专用账户，当天给你撤案。",
+        # an account named for what it is said to be for, paid into or handed over
+        "今天之内把钱打进我们的核查账户，查清楚了原路退给你。",
+        "我给你一个对接账户，你按这个转。",
         # a phone number, a code pointed at, a person-to-person transfer, paying in (交) to a wallet
         "你打开支付宝，转到一五九开头的那个号上。",
         "你扫一下我这个码，付完截个图。",
@@ -70,6 +73,7 @@ def test_a_destination_the_agent_provides_is_a_private_channel(text):
         "还款可以直接还到她的卡上，系统会扣。",  # the debtor's own card
         "申请通过后App会生成一个上门取件单，快递上门。",  # 取件, not cash fetched
         "你跟他讲，不还钱你就不租给他了。",  # 不 between: no cash handed over
+        "我们从来不会让您转进什么监管账户，只在App里还。",  # such an account denied
         # the speaker pays: the customer's offer, where a mono call's roles were guessed
         "我发你红包行不行？",
         "你加我微信，我直接转。",
@@ -243,6 +247,8 @@ def test_credit_urged_to_pay_this_debt_is_illegal_funding(text):
         # deferral, a threat about frozen pensions, the card's issuer
         "我们有个办法，申请展期，把这期本金往后挪一挪。",
         "再不还，你的养老金下个月都取不出来。",
+        # the debt borrowed, then a condition of not paying it (再不还我们): no sum raised to pay
+        "他手上那笔网贷五千，拖到现在，再不还我们就只能往上报了。",
         "就是您办卡的那个银行，您打个电话问问。",
         # the speaker's own plan: the customer's, where a mono call's roles were guessed
         "我找朋友借张信用卡刷出来还。",
@@ -341,6 +347,10 @@ def test_credit_asked_about_or_a_request_filed_is_no_illegal_funding(text):
         "你信用卡还有额度就先刷了，把这期交了。",
         "你有公积金吧，去贷一笔。",
         "你去把车押了，先拿三万。",  # pawned
+        "你媳妇那对玉镯子，拿到街口那家押了，这期不就有了。",  # pawned, where named between
+        # borrowing urged as one way among others the sentence names, credit among them
+        "你去借，同学那里也行，网上的平台也行，今天凑齐。",
+        "找你表姐借，她不肯就网上借一点。",
     ],
 )
 def test_new_borrowing_urged_in_plain_words_is_illegal_funding(text):
@@ -355,6 +365,7 @@ def test_new_borrowing_urged_in_plain_words_is_illegal_funding(text):
         "您可以申请个信用卡分期，每个月压力小一点。",  # the card's own instalments
         "您在银行贷的款跟我们这笔没关系。",  # a loan already taken
         "钱不够的话，找你姐借一点，凑够了打到官方账户。",  # family lending
+        "找你哥借点，千万别去碰网贷那些东西。",  # family lending, credit warned against
         "您是用花呗还的吗？",  # how it was paid, asked
         "您刚才说要去网上借点，这个我们不建议。",  # the customer's plan said back, warned
         "您自己说打算办张信用卡还，那是您的事。",

@@ -41,6 +41,7 @@ FLAGGED = [
     ("illegal_funding", "我帮你介绍个平台，当天就能下款。"),
     ("illegal_funding", "这种事很多人都这么搞，你放心去。"),
     ("illegal_funding", "你放心，谁会查你。"),
+    ("illegal_funding", "先拿来周转几天，谁查得着？"),
     ("illegal_funding", "利息高点就高点，先顶过这几天。"),
     # extra_fees: the debtor told to bear it; 取消费 is a fee, not 消费
     ("extra_fees", "拖一趟车两千的拖车费，这个你得出。"),
@@ -76,6 +77,8 @@ CLEAN = [
     # ... a rule nobody can look up, a contract everyone signs
     ("illegal_funding", "这个是内部规定，网上查不到的。"),
     ("illegal_funding", "合同大家都这样签的，您放心。"),
+    # ... the debtor's own car sold to a buyer they find (买家 is no purchase on credit)
+    ("illegal_funding", "您也可以自己联系买家把车卖掉，钱先结清这笔，我们配合解押。"),
     # extra_fees: a brand holding 消费; a rule that charges nothing
     ("extra_fees", "麻烦您转告她回电给长风消费金融。"),
     ("extra_fees", "公司规定只能还到对公账户。"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from os.path import commonprefix
 
 from pipeline.categories import SEVERITIES
 from pipeline.detect.amounts import grown
@@ -138,6 +139,23 @@ def heard_text(utterance: Utterance, keywords: frozenset[str]) -> str:
     return "".join(heard)
 
 
+def said_in_name(text: str, start: int, end: int, names: list[str]) -> bool:
+    """Whether ``text[start:end]`` is said as part of one of ``names`` (the call's agency, its
+    lender): two or more of the name's own characters stand around it as the name has them
+    (典当 in 鼎丰典当的小王, the caller 沈阳鼎丰典当行有限公司), so it names who calls, not what
+    the agent says."""
+    word = text[start:end]
+    for name in names:
+        at = name.find(word)
+        while at >= 0:
+            before = len(commonprefix([text[:start][::-1], name[:at][::-1]]))
+            after = len(commonprefix([text[end:], name[at + len(word) :]]))
+            if before + after >= 2:
+                return True
+            at = name.find(word, at + 1)
+    return False
+
+
 def has_needed(rule: Rule, text: str, start: int, end: int) -> bool:
     """Whether the sentence of ``text[start:end]`` (the hit included) holds what ``rule`` needs
     there, as written: what a rule needs is a word of its own (交, 转过来), and spelt by sound
@@ -258,7 +276,11 @@ class LexiconRecognizer(Detector):
                 continue
             hearing = view.listening.hearings.get(utterance.index)
             third_party = hearing is not None and hearing.third_party is not None
-            hits = self.hits(utterance, view.call.agency or "", third_party, answered)
+            hits = [
+                h
+                for h in self.hits(utterance, view.call.agency or "", third_party, answered)
+                if not said_in_name(utterance.text, h.start, h.end, view.call.names)
+            ]
             if hits:
                 findings.append(self._finding(view, utterance, hits))
         return findings
