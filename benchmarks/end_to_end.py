@@ -40,8 +40,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.recognition_scores import Tally, findings_kept
-from benchmarks.spoken_set import SETS, build, default_folder, ensure, read_reference
+from benchmarks.recognition_scores import Tally, bootstrap_loss, findings_kept
+from benchmarks.spoken_set import (
+    SETS,
+    add_draw_options,
+    build,
+    default_folder,
+    ensure,
+    read_reference,
+    selection_for,
+    set_calls,
+)
 from pipeline.calls import Call, call_from_json
 from pipeline.config import load_config
 from pipeline.detect.registry import CORE_CATEGORIES
@@ -79,8 +88,13 @@ def labelled(call: Call, raw: dict) -> LabelledCall:
     return LabelledCall(call, [(label["category"], None) for label in raw.get("labels") or []])
 
 
-def print_scores(text, audio, positives: collections.Counter) -> None:
-    print(f"{'category':<20}{'calls':>6}{'text P':>8}{'R':>6}{'F1':>6}   {'audio P':>8}{'R':>6}{'F1':>6}{'lost':>7}")
+def print_scores(text, audio, positives: collections.Counter, differ: collections.Counter) -> None:
+    """Per category: calls labelled with it, text and audio P/R/F1, the F1 lost, and how many calls
+    that loss rests on (calls whose flag for the category differs between text and audio)."""
+    print(
+        f"{'category':<20}{'calls':>6}{'text P':>8}{'R':>6}{'F1':>6}   {'audio P':>8}{'R':>6}{'F1':>6}{'lost':>7}"
+        f"{'on calls':>10}"
+    )
     for category in sorted(set(text.per_category) | set(audio.per_category)):
         t, a = text.per_category.get(category), audio.per_category.get(category)
         cells = [
@@ -88,7 +102,7 @@ def print_scores(text, audio, positives: collections.Counter) -> None:
             for c, w in ((t, 8), (a, 8))
         ]
         lost = f"{t.f1 - a.f1:>7.2f}" if t and a else f"{'-':>7}"
-        print(f"{category:<20}{positives[category]:>6}{cells[0]}   {cells[1]}{lost}")
+        print(f"{category:<20}{positives[category]:>6}{cells[0]}   {cells[1]}{lost}{differ[category]:>10}")
     text_f1, audio_f1 = text.macro_f1(CORE_CATEGORIES), audio.macro_f1(CORE_CATEGORIES)
     print(
         f"macro F1 over the core five: text {text_f1:.3f}, audio {audio_f1:.3f}, "
@@ -100,13 +114,33 @@ def print_scores(text, audio, positives: collections.Counter) -> None:
     )
 
 
+def flags(found: list, categories) -> list[set[str]]:
+    """Each call's flagged categories among ``categories`` (a call whose detection failed: none)."""
+    wanted = set(categories)
+    return [
+        set() if isinstance(findings, Exception) else {f.category for f in findings if f.category in wanted}
+        for findings in found
+    ]
+
+
+def print_spread(labels: list[set[str]], text: list[set[str]], audio: list[set[str]]) -> None:
+    """The macro loss's spread over the calls drawn: a bootstrap over calls (fixed seed)."""
+    spread = bootstrap_loss(labels, text, audio, CORE_CATEGORIES)
+    print(
+        f"lost to recognition, {spread.rounds} resamples of the {len(labels)} calls (seed {spread.seed}): "
+        f"median {spread.median:.3f}, 95% interval {spread.low:.3f} to {spread.high:.3f}; "
+        f"under {spread.target} in {spread.under:.0%} of resamples; "
+        f"end to end (audio) 95% interval {spread.audio_low:.3f} to {spread.audio_high:.3f}"
+    )
+
+
 def spoken_folder(args) -> Path:
     if args.folder:
         return args.folder
     if args.set == "heldout_v1":
         return ensure()
     folder = default_folder(args.set)
-    build(folder, SETS[args.set][1]())
+    build(folder, set_calls(args.set, selection_for(args.set, args.quota, args.clean, args.writers)))
     return folder
 
 
@@ -117,7 +151,9 @@ def main() -> None:
     )
     parser.add_argument("--folder", type=Path, help="a set spoken before (benchmarks/spoken_set.py)")
     parser.add_argument("--workers", type=int, help="scan workers (default: the settings')")
+    add_draw_options(parser)
     args = parser.parse_args()
+    started = time.perf_counter()
 
     raw_calls = read_reference(spoken_folder(args))
     audio_s = sum(c["duration"] for c in raw_calls)
@@ -158,12 +194,17 @@ def main() -> None:
     heard_found = [found.get(c.call_id, []) for c in heard]
     text = evaluate([labelled(c, r) for c, r in zip(reference, raw_calls)], lambda calls: text_found, CORE_CATEGORIES)
     audio = evaluate([labelled(c, r) for c, r in zip(heard, raw_calls)], lambda calls: heard_found, CORE_CATEGORIES)
-    print_scores(text, audio, positives)
+    labels = [{label["category"] for label in raw.get("labels") or []} for raw in raw_calls]
+    text_flags, audio_flags = flags(text_found, text.per_category), flags(heard_found, audio.per_category)
+    differ = collections.Counter(c for t, a in zip(text_flags, audio_flags) for c in t ^ a)
+    print_scores(text, audio, positives, differ)
+    print_spread(labels, text_flags, audio_flags)
     kept = findings_kept(text_found, heard_found)
     print(
         f"findings on lines of the text made from audio too: {sum(k for k, _ in kept.values())}/"
         f"{sum(n for _, n in kept.values())} ({', '.join(f'{c} {k}/{n}' for c, (k, n) in kept.items())})"
     )
+    print(f"wall time {time.perf_counter() - started:.0f} s (speaking what was not cached, scan, scoring)")
 
 
 def _findings_by_call(db) -> dict:

@@ -57,3 +57,48 @@ def test_a_line_finding_is_kept_when_the_audio_flags_its_category_at_that_time()
     ]
     # the second threat line was heard as another category; call-level findings are not lines
     assert findings_kept(text, heard) == {"threat": (1, 2)}
+
+
+def _calls(n_each: int, missed_by_audio: int):
+    """``n_each`` calls per category of two plus clean ones; the audio misses ``missed_by_audio``
+    threat calls the text flags."""
+    labels = [{"threat"}] * n_each + [{"exaggeration"}] * n_each + [set()] * n_each
+    text = [set(ls) for ls in labels]
+    audio = [set(ls) for ls in labels]
+    for i in range(missed_by_audio):
+        audio[i] = set()
+    return labels, text, audio
+
+
+def test_the_macro_f1_of_the_bootstrap_scores_as_evaluate_does():
+    from benchmarks.recognition_scores import macro_f1
+
+    labels, text, audio = _calls(4, 2)
+    everyone = list(range(len(labels)))
+    assert macro_f1(labels, text, ("threat", "exaggeration"), everyone) == 1.0
+    # threat: P 1, R 0.5, F1 2/3; exaggeration 1; impersonation neither labelled nor flagged: 0.
+    assert abs(macro_f1(labels, audio, ("threat", "exaggeration"), everyone) - (2 / 3 + 1) / 2) < 1e-9
+    assert abs(macro_f1(labels, audio, ("threat", "exaggeration", "impersonation"), everyone) - (2 / 3 + 1) / 3) < 1e-9
+    assert macro_f1(labels, text, ("threat",), [0, 0, 0]) == 1.0  # repeats allowed
+
+
+def test_the_bootstrap_interval_is_fixed_by_its_seed_and_brackets_the_loss():
+    from benchmarks.recognition_scores import bootstrap_loss
+
+    categories = ("threat", "exaggeration")
+    labels, text, audio = _calls(8, 3)
+    spread = bootstrap_loss(labels, text, audio, categories, rounds=500)
+    assert spread == bootstrap_loss(labels, text, audio, categories, rounds=500), "same seed, same interval"
+    assert spread != bootstrap_loss(labels, text, audio, categories, rounds=500, seed=7)
+    point = 1.0 - (2 * 5 / 8 / (1 + 5 / 8) + 1) / 2  # threat R 5/8
+    assert spread.low <= point <= spread.high
+    assert spread.low < spread.median < spread.high
+    assert 0 <= spread.under <= 1 and spread.audio_low <= 1 - point <= spread.audio_high
+
+
+def test_no_loss_has_no_spread():
+    from benchmarks.recognition_scores import bootstrap_loss
+
+    labels, text, audio = _calls(5, 0)
+    spread = bootstrap_loss(labels, text, audio, ("threat", "exaggeration"), rounds=200)
+    assert spread.low == spread.high == spread.median == 0.0 and spread.under == 1.0
