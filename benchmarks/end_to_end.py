@@ -52,7 +52,7 @@ from benchmarks.spoken_set import (
     set_calls,
 )
 from pipeline.calls import Call, call_from_json
-from pipeline.config import load_config
+from pipeline.config import ScanOptions, load_config
 from pipeline.detect.registry import CORE_CATEGORIES
 from pipeline.learn.evaluate import LabelledCall, evaluate
 from pipeline.run import detect_stream
@@ -134,6 +134,26 @@ def print_spread(labels: list[set[str]], text: list[set[str]], audio: list[set[s
     )
 
 
+def recognition_line(tally: Tally, mono: bool) -> str:
+    """Recognition's figures. A mono scan's segments have no speaker (``unknown``): per-speaker
+    CER, short lines and segments spanning the other party's turn count agent and customer
+    segments only, so there they are n/a and only the speaker-free figures are printed."""
+    common = (
+        f"domain words heard {tally.recall():.2f}: {tally.recall_by_word()}; "
+        f"lines with no segment over them {tally.unheard}/{tally.lines}"
+    )
+    if mono:
+        return (
+            f"mono recordings (segments have no speaker): CER, speakers ignored, {tally.merged_cer():.3f}; {common}; "
+            f"per-speaker CER, short lines and segments spanning a turn n/a"
+        )
+    return (
+        f"CER {tally.cer():.3f} (agent {tally.cer('agent'):.3f}, customer {tally.cer('customer'):.3f}; "
+        f"speakers ignored, as mono calls are scored: {tally.merged_cer():.3f}); {common}; "
+        f"segments spanning the other party's turn {tally.spanning}/{tally.segments}; {tally.short()}"
+    )
+
+
 def spoken_folder(args) -> Path:
     if args.folder:
         return args.folder
@@ -179,13 +199,7 @@ def main() -> None:
     tally = Tally()
     for raw, call in zip(raw_calls, heard):
         tally.add(raw["segments"], [s.__dict__ for s in call.segments])
-    print(
-        f"CER {tally.cer():.3f} (agent {tally.cer('agent'):.3f}, customer {tally.cer('customer'):.3f}; "
-        f"speakers ignored, as mono calls are scored: {tally.merged_cer():.3f}); "
-        f"domain words heard {tally.recall():.2f}: {tally.recall_by_word()}; "
-        f"segments spanning the other party's turn {tally.spanning}/{tally.segments}; {tally.short()}; "
-        f"lines with no segment over them {tally.unheard}/{tally.lines}"
-    )
+    print(recognition_line(tally, ScanOptions.from_config(load_config()).channels == "mono"))
 
     reference = [
         call_from_json({k: v for k, v in raw.items() if k not in ("labels", "file", "path")}) for raw in raw_calls

@@ -102,3 +102,20 @@ def test_no_loss_has_no_spread():
     labels, text, audio = _calls(5, 0)
     spread = bootstrap_loss(labels, text, audio, ("threat", "exaggeration"), rounds=200)
     assert spread.low == spread.high == spread.median == 0.0 and spread.under == 1.0
+
+
+def test_a_mono_scan_is_scored_without_speakers_and_says_so():
+    from benchmarks.end_to_end import recognition_line
+
+    reference = [line("agent", "您的借款已经逾期了。", 0.4, 3.0), line("customer", "是我，什么事？", 3.6, 4.7)]
+    mono = [line("unknown", "您的借款已经逾期了。是我，什么事？", 0.4, 4.7)]
+    tally = Tally()
+    tally.add(reference, mono)
+    assert tally.merged_cer() == 0.0 and tally.recall() == 1.0, "domain words count a mono call's segments"
+    assert tally.unheard == 0
+    printed = recognition_line(tally, mono=True)
+    assert "n/a" in printed and "agent" not in printed and "short lines (" not in printed
+    assert "CER, speakers ignored, 0.000" in printed and "domain words heard 1.00" in printed
+    stereo = Tally()
+    stereo.add(reference, reference)
+    assert "agent 0.000" in recognition_line(stereo, mono=False)
