@@ -171,8 +171,18 @@ def main() -> None:
     )
     parser.add_argument("--folder", type=Path, help="a set spoken before (benchmarks/spoken_set.py)")
     parser.add_argument("--workers", type=int, help="scan workers (default: the settings')")
+    parser.add_argument(
+        "--show-lost",
+        action="store_true",
+        help="tune and heldout_v1 only: list each line finding of the text the audio lost (the line as "
+        "said, as heard, the detector); never on the report set",
+    )
     add_draw_options(parser)
     args = parser.parse_args()
+    if args.show_lost and (
+        args.set == "report" if not args.folder else args.folder.resolve() == default_folder("report").resolve()
+    ):
+        parser.error("--show-lost reads calls' words: not on the report set, which nobody tunes on")
     started = time.perf_counter()
 
     raw_calls = read_reference(spoken_folder(args))
@@ -218,7 +228,29 @@ def main() -> None:
         f"findings on lines of the text made from audio too: {sum(k for k, _ in kept.values())}/"
         f"{sum(n for _, n in kept.values())} ({', '.join(f'{c} {k}/{n}' for c, (k, n) in kept.items())})"
     )
+    if args.show_lost:
+        print_lost(reference, heard, text_found, heard_found)
     print(f"wall time {time.perf_counter() - started:.0f} s (speaking what was not cached, scan, scoring)")
+
+
+def print_lost(reference: list[Call], heard: list[Call], text_found: list, heard_found: list) -> None:
+    """Each finding of the text on a line that the audio did not make (``findings_kept``'s
+    misses): the call, category and detector, whether the audio flagged the category elsewhere in
+    the call, the line as said and what was heard over its time. For the sets one may read."""
+    for said, got, text_findings, heard_findings in zip(reference, heard, text_found, heard_found):
+        for f in text_findings:
+            if f.segment_index is None or any(
+                h.category == f.category and h.segment_index is not None and h.start < f.end and h.end > f.start
+                for h in heard_findings
+            ):
+                continue
+            over = [s for s in got.segments if s.start < f.end and s.end > f.start]
+            elsewhere = any(h.category == f.category for h in heard_findings)
+            print(
+                f"LOST {said.call_id} {f.category} ({f.detector}; call {'still flagged' if elsewhere else 'missed'}): "
+                f"said [{said.segments[f.segment_index].speaker}] {said.segments[f.segment_index].text} | heard "
+                + " / ".join(f"[{s.speaker}] {s.text}" + (f" (raw {s.raw_text})" if s.raw_text else "") for s in over)
+            )
 
 
 def _findings_by_call(db) -> dict:

@@ -71,7 +71,9 @@ class Tally:
             self.errors[who] = self.errors.get(who, 0) + edit_distance(ref[who], hyp[who])
             self.length[who] = self.length.get(who, 0) + len(ref[who])
         # Domain words over every segment heard, a mono call's (speaker unknown) included.
-        others = normalise("".join(s["text"] for s in sorted(heard, key=lambda s: s["start"]) if s["speaker"] not in hyp))
+        others = normalise(
+            "".join(s["text"] for s in sorted(heard, key=lambda s: s["start"]) if s["speaker"] not in hyp)
+        )
         ref_all, hyp_all = "".join(ref.values()), "".join(hyp.values()) + others
         said_in_order, heard_in_order = (
             normalise("".join(s["text"] for s in sorted(segments, key=lambda s: s["start"])))

@@ -150,7 +150,9 @@ def tune_calls(selection: Selection = TUNE_SELECTION) -> list[dict]:
     return writer_calls(TUNE_WRITERS, selection)
 
 
-def selection_for(name: str, quota: int | None = None, clean: int | None = None, writers: str | None = None) -> Selection:
+def selection_for(
+    name: str, quota: int | None = None, clean: int | None = None, writers: str | None = None
+) -> Selection:
     """The draw of set ``name`` (report or tune), its quota, clean calls or writers (``w6,w7``)
     replaced where given: the command-line options of this script and the end-to-end benchmark."""
     base = TUNE_SELECTION if name == "tune" else Selection()

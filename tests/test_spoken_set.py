@@ -85,7 +85,7 @@ def _core_counts(calls: list[dict]) -> dict[str, int]:
 
 
 def test_the_report_draw_takes_every_report_writer_and_honours_its_quota():
-    from benchmarks.spoken_set import REPORT_WRITERS, REPORT_WRITER_IDS
+    from benchmarks.spoken_set import REPORT_WRITER_IDS, REPORT_WRITERS
 
     assert set(REPORT_WRITER_IDS) == {p.stem for p in REPORT_WRITERS.glob("*.jsonl")}
     selection = Selection()
