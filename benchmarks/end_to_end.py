@@ -1,6 +1,7 @@
 """End to end: labelled calls spoken, scanned from audio, scored beside the same calls as text.
 
     nice -n 10 .venv/bin/python -m benchmarks.end_to_end [--set report|tune|heldout_v1] [--workers N]
+        [--quota N] [--clean N] [--writers w6,w7,...] [--show-lost]
     .venv/bin/python -m benchmarks.end_to_end --folder DIR
 
 The set (``benchmarks/spoken_set.py``) is by default ``report``: a fixed, stratified selection of
@@ -17,15 +18,21 @@ the benchmark prints figures only:
   calls, whose segments have no speaker) and domain-word recall of the stored segments against the
   spoken text, how many segments span a turn of the other party, how many short lines
   (short answers: 是我，什么事？) were heard exactly, and how many lines no segment covers at all
-  (lost whole); the scan's wall and CPU seconds;
+  (lost whole); the scan's wall and CPU seconds. On a mono scan (``scan: {channels: mono}``)
+  only the speaker-free figures: per-speaker CER, short lines and turns spanned are n/a there;
 * detection: call-level precision, recall and F1 per category from the audio, beside the same
   detectors on the reference text of the same calls; the difference in macro F1 over the core
-  five is what recognition costs. Then, per category, how many of the text's findings on a line
+  five is what recognition costs. Beside each category's loss, on how many calls it rests (calls
+  whose flag for it differs between text and audio), and below the macro loss its spread: a
+  bootstrap over the calls (2000 resamples, fixed seed; ``recognition_scores.bootstrap_loss``),
+  the 95% interval and the share of resamples under the 0.05 target. Then, per category, how many of the text's findings on a line
   the audio made too (``findings_kept``): a line lost where another line of the call still flags
   the category costs no F1 but shows here.
 
 It prints no call's words, ids or findings: the report writers' calls are read by nobody who
-shapes the engine, and nobody tunes detection on these figures.
+shapes the engine, and nobody tunes detection on these figures. ``--show-lost`` (tune and
+heldout_v1 only; refused on the report set) lists the text's line findings the audio lost, with
+the line as said and as heard, to diagnose recognition's losses where one may read.
 """
 
 from __future__ import annotations

@@ -5,13 +5,18 @@
 
 Three sets:
 
-* ``report`` (the end-to-end benchmark's): a fixed selection of calls by the report writers
+* ``report`` (the end-to-end benchmark's): a fixed selection of calls by all twelve report writers
   (``fixtures/labelled/writers/report``, never tuned on), chosen by ``select_calls`` from their
-  labels and lengths only, never from their words or from how the engine scores them. Spoken
-  into ``$CALLQA_CACHE/e2e-report``.
-* ``tune``: the same draw from the tune writers (``fixtures/labelled/writers/tune``), whose calls
-  and errors may be read: where recognition's losses are diagnosed and levers chosen. Spoken
-  into ``$CALLQA_CACHE/e2e-tune``.
+  labels and lengths only, never from their words or from how the engine scores them: 36 calls,
+  8 or more per core category, 6 clean (``Selection``). ``--quota``, ``--clean`` and
+  ``--writers`` change the draw; the 14-call draw of 2026-12-02 to 12-04 is ``--quota 3 --clean 3
+  --writers w6,w7,w11,w12,w13,w14`` (``OLD_REPORT_SELECTION``). Spoken into
+  ``$CALLQA_CACHE/e2e-report`` (every draw into the same folder: the audio is named by what is
+  said, and ``reference.jsonl`` holds the draw built last).
+* ``tune``: the same draw from eight tune writers (``fixtures/labelled/writers/tune``), whose calls
+  and errors may be read: where recognition's losses are diagnosed and levers chosen; 3 per core
+  category and 3 clean (13 calls) unless ``--quota``/``--clean`` say otherwise. Spoken into
+  ``$CALLQA_CACHE/e2e-tune``.
 * ``heldout_v1`` (the throughput benchmark's): twelve stereo calls of the retired held-out set
   ``fixtures/labelled/heldout_v1``, spoken into ``$CALLQA_CACHE/e2e``.
 
