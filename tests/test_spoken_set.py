@@ -116,3 +116,14 @@ def test_draw_options_left_out_keep_each_sets_own_draw():
     assert selection_for("tune", quota=5).writers == TUNE_SELECTION.writers
     assert selection_for("tune", quota=5).per_category == 5
     assert len(tune_calls()) == 13, "the tune set's figures stay comparable"
+
+
+def test_the_lost_lines_are_never_shown_for_the_report_set(monkeypatch, capsys):
+    import pytest
+
+    from benchmarks import end_to_end
+
+    monkeypatch.setattr("sys.argv", ["end_to_end", "--show-lost"])
+    with pytest.raises(SystemExit):
+        end_to_end.main()
+    assert "not on the report set" in capsys.readouterr().err
