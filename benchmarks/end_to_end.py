@@ -1,6 +1,7 @@
 """End to end: labelled calls spoken, scanned from audio, scored beside the same calls as text.
 
     nice -n 10 .venv/bin/python -m benchmarks.end_to_end [--set report|tune|heldout_v1] [--workers N]
+        [--quota N] [--clean N] [--writers w6,w7,...] [--show-lost]
     .venv/bin/python -m benchmarks.end_to_end --folder DIR
 
 The set (``benchmarks/spoken_set.py``) is by default ``report``: a fixed, stratified selection of
@@ -17,15 +18,21 @@ the benchmark prints figures only:
   calls, whose segments have no speaker) and domain-word recall of the stored segments against the
   spoken text, how many segments span a turn of the other party, how many short lines
   (short answers: 是我，什么事？) were heard exactly, and how many lines no segment covers at all
-  (lost whole); the scan's wall and CPU seconds;
+  (lost whole); the scan's wall and CPU seconds. On a mono scan (``scan: {channels: mono}``)
+  only the speaker-free figures: per-speaker CER, short lines and turns spanned are n/a there;
 * detection: call-level precision, recall and F1 per category from the audio, beside the same
   detectors on the reference text of the same calls; the difference in macro F1 over the core
-  five is what recognition costs. Then, per category, how many of the text's findings on a line
+  five is what recognition costs. Beside each category's loss, on how many calls it rests (calls
+  whose flag for it differs between text and audio), and below the macro loss its spread: a
+  bootstrap over the calls (2000 resamples, fixed seed; ``recognition_scores.bootstrap_loss``),
+  the 95% interval and the share of resamples under the 0.05 target. Then, per category, how many of the text's findings on a line
   the audio made too (``findings_kept``): a line lost where another line of the call still flags
   the category costs no F1 but shows here.
 
 It prints no call's words, ids or findings: the report writers' calls are read by nobody who
-shapes the engine, and nobody tunes detection on these figures.
+shapes the engine, and nobody tunes detection on these figures. ``--show-lost`` (tune and
+heldout_v1 only; refused on the report set) lists the text's line findings the audio lost, with
+the line as said and as heard, to diagnose recognition's losses where one may read.
 """
 
 from __future__ import annotations
@@ -40,10 +47,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.recognition_scores import Tally, findings_kept
-from benchmarks.spoken_set import SETS, build, default_folder, ensure, read_reference
+from benchmarks.recognition_scores import Tally, bootstrap_loss, findings_kept
+from benchmarks.spoken_set import (
+    SETS,
+    add_draw_options,
+    build,
+    default_folder,
+    ensure,
+    read_reference,
+    selection_for,
+    set_calls,
+)
 from pipeline.calls import Call, call_from_json
-from pipeline.config import load_config
+from pipeline.config import ScanOptions, load_config
 from pipeline.detect.registry import CORE_CATEGORIES
 from pipeline.learn.evaluate import LabelledCall, evaluate
 from pipeline.run import detect_stream
@@ -79,8 +95,13 @@ def labelled(call: Call, raw: dict) -> LabelledCall:
     return LabelledCall(call, [(label["category"], None) for label in raw.get("labels") or []])
 
 
-def print_scores(text, audio, positives: collections.Counter) -> None:
-    print(f"{'category':<20}{'calls':>6}{'text P':>8}{'R':>6}{'F1':>6}   {'audio P':>8}{'R':>6}{'F1':>6}{'lost':>7}")
+def print_scores(text, audio, positives: collections.Counter, differ: collections.Counter) -> None:
+    """Per category: calls labelled with it, text and audio P/R/F1, the F1 lost, and how many calls
+    that loss rests on (calls whose flag for the category differs between text and audio)."""
+    print(
+        f"{'category':<20}{'calls':>6}{'text P':>8}{'R':>6}{'F1':>6}   {'audio P':>8}{'R':>6}{'F1':>6}{'lost':>7}"
+        f"{'on calls':>10}"
+    )
     for category in sorted(set(text.per_category) | set(audio.per_category)):
         t, a = text.per_category.get(category), audio.per_category.get(category)
         cells = [
@@ -88,7 +109,7 @@ def print_scores(text, audio, positives: collections.Counter) -> None:
             for c, w in ((t, 8), (a, 8))
         ]
         lost = f"{t.f1 - a.f1:>7.2f}" if t and a else f"{'-':>7}"
-        print(f"{category:<20}{positives[category]:>6}{cells[0]}   {cells[1]}{lost}")
+        print(f"{category:<20}{positives[category]:>6}{cells[0]}   {cells[1]}{lost}{differ[category]:>10}")
     text_f1, audio_f1 = text.macro_f1(CORE_CATEGORIES), audio.macro_f1(CORE_CATEGORIES)
     print(
         f"macro F1 over the core five: text {text_f1:.3f}, audio {audio_f1:.3f}, "
@@ -100,13 +121,53 @@ def print_scores(text, audio, positives: collections.Counter) -> None:
     )
 
 
+def flags(found: list, categories) -> list[set[str]]:
+    """Each call's flagged categories among ``categories`` (a call whose detection failed: none)."""
+    wanted = set(categories)
+    return [
+        set() if isinstance(findings, Exception) else {f.category for f in findings if f.category in wanted}
+        for findings in found
+    ]
+
+
+def print_spread(labels: list[set[str]], text: list[set[str]], audio: list[set[str]]) -> None:
+    """The macro loss's spread over the calls drawn: a bootstrap over calls (fixed seed)."""
+    spread = bootstrap_loss(labels, text, audio, CORE_CATEGORIES)
+    print(
+        f"lost to recognition, {spread.rounds} resamples of the {len(labels)} calls (seed {spread.seed}): "
+        f"median {spread.median:.3f}, 95% interval {spread.low:.3f} to {spread.high:.3f}; "
+        f"under {spread.target} in {spread.under:.0%} of resamples; "
+        f"end to end (audio) 95% interval {spread.audio_low:.3f} to {spread.audio_high:.3f}"
+    )
+
+
+def recognition_line(tally: Tally, mono: bool) -> str:
+    """Recognition's figures. A mono scan's segments have no speaker (``unknown``): per-speaker
+    CER, short lines and segments spanning the other party's turn count agent and customer
+    segments only, so there they are n/a and only the speaker-free figures are printed."""
+    common = (
+        f"domain words heard {tally.recall():.2f}: {tally.recall_by_word()}; "
+        f"lines with no segment over them {tally.unheard}/{tally.lines}"
+    )
+    if mono:
+        return (
+            f"mono recordings (segments have no speaker): CER, speakers ignored, {tally.merged_cer():.3f}; {common}; "
+            f"per-speaker CER, short lines and segments spanning a turn n/a"
+        )
+    return (
+        f"CER {tally.cer():.3f} (agent {tally.cer('agent'):.3f}, customer {tally.cer('customer'):.3f}; "
+        f"speakers ignored, as mono calls are scored: {tally.merged_cer():.3f}); {common}; "
+        f"segments spanning the other party's turn {tally.spanning}/{tally.segments}; {tally.short()}"
+    )
+
+
 def spoken_folder(args) -> Path:
     if args.folder:
         return args.folder
     if args.set == "heldout_v1":
         return ensure()
     folder = default_folder(args.set)
-    build(folder, SETS[args.set][1]())
+    build(folder, set_calls(args.set, selection_for(args.set, args.quota, args.clean, args.writers)))
     return folder
 
 
@@ -117,7 +178,19 @@ def main() -> None:
     )
     parser.add_argument("--folder", type=Path, help="a set spoken before (benchmarks/spoken_set.py)")
     parser.add_argument("--workers", type=int, help="scan workers (default: the settings')")
+    parser.add_argument(
+        "--show-lost",
+        action="store_true",
+        help="tune and heldout_v1 only: list each line finding of the text the audio lost (the line as "
+        "said, as heard, the detector); never on the report set",
+    )
+    add_draw_options(parser)
     args = parser.parse_args()
+    if args.show_lost and (
+        args.set == "report" if not args.folder else args.folder.resolve() == default_folder("report").resolve()
+    ):
+        parser.error("--show-lost reads calls' words: not on the report set, which nobody tunes on")
+    started = time.perf_counter()
 
     raw_calls = read_reference(spoken_folder(args))
     audio_s = sum(c["duration"] for c in raw_calls)
@@ -143,13 +216,7 @@ def main() -> None:
     tally = Tally()
     for raw, call in zip(raw_calls, heard):
         tally.add(raw["segments"], [s.__dict__ for s in call.segments])
-    print(
-        f"CER {tally.cer():.3f} (agent {tally.cer('agent'):.3f}, customer {tally.cer('customer'):.3f}; "
-        f"speakers ignored, as mono calls are scored: {tally.merged_cer():.3f}); "
-        f"domain words heard {tally.recall():.2f}: {tally.recall_by_word()}; "
-        f"segments spanning the other party's turn {tally.spanning}/{tally.segments}; {tally.short()}; "
-        f"lines with no segment over them {tally.unheard}/{tally.lines}"
-    )
+    print(recognition_line(tally, ScanOptions.from_config(load_config()).channels == "mono"))
 
     reference = [
         call_from_json({k: v for k, v in raw.items() if k not in ("labels", "file", "path")}) for raw in raw_calls
@@ -158,12 +225,39 @@ def main() -> None:
     heard_found = [found.get(c.call_id, []) for c in heard]
     text = evaluate([labelled(c, r) for c, r in zip(reference, raw_calls)], lambda calls: text_found, CORE_CATEGORIES)
     audio = evaluate([labelled(c, r) for c, r in zip(heard, raw_calls)], lambda calls: heard_found, CORE_CATEGORIES)
-    print_scores(text, audio, positives)
+    labels = [{label["category"] for label in raw.get("labels") or []} for raw in raw_calls]
+    text_flags, audio_flags = flags(text_found, text.per_category), flags(heard_found, audio.per_category)
+    differ = collections.Counter(c for t, a in zip(text_flags, audio_flags) for c in t ^ a)
+    print_scores(text, audio, positives, differ)
+    print_spread(labels, text_flags, audio_flags)
     kept = findings_kept(text_found, heard_found)
     print(
         f"findings on lines of the text made from audio too: {sum(k for k, _ in kept.values())}/"
         f"{sum(n for _, n in kept.values())} ({', '.join(f'{c} {k}/{n}' for c, (k, n) in kept.items())})"
     )
+    if args.show_lost:
+        print_lost(reference, heard, text_found, heard_found)
+    print(f"wall time {time.perf_counter() - started:.0f} s (speaking what was not cached, scan, scoring)")
+
+
+def print_lost(reference: list[Call], heard: list[Call], text_found: list, heard_found: list) -> None:
+    """Each finding of the text on a line that the audio did not make (``findings_kept``'s
+    misses): the call, category and detector, whether the audio flagged the category elsewhere in
+    the call, the line as said and what was heard over its time. For the sets one may read."""
+    for said, got, text_findings, heard_findings in zip(reference, heard, text_found, heard_found):
+        for f in text_findings:
+            if f.segment_index is None or any(
+                h.category == f.category and h.segment_index is not None and h.start < f.end and h.end > f.start
+                for h in heard_findings
+            ):
+                continue
+            over = [s for s in got.segments if s.start < f.end and s.end > f.start]
+            elsewhere = any(h.category == f.category for h in heard_findings)
+            print(
+                f"LOST {said.call_id} {f.category} ({f.detector}; call {'still flagged' if elsewhere else 'missed'}): "
+                f"said [{said.segments[f.segment_index].speaker}] {said.segments[f.segment_index].text} | heard "
+                + " / ".join(f"[{s.speaker}] {s.text}" + (f" (raw {s.raw_text})" if s.raw_text else "") for s in over)
+            )
 
 
 def _findings_by_call(db) -> dict:

@@ -8,7 +8,9 @@ the reference length summed over channels (so long channels weigh more).
 
 from __future__ import annotations
 
+import random
 import unicodedata
+from dataclasses import dataclass
 
 from pipeline.calls import Finding
 from pipeline.text import to_simplified
@@ -68,7 +70,11 @@ class Tally:
         for who in ref:
             self.errors[who] = self.errors.get(who, 0) + edit_distance(ref[who], hyp[who])
             self.length[who] = self.length.get(who, 0) + len(ref[who])
-        ref_all, hyp_all = "".join(ref.values()), "".join(hyp.values())
+        # Domain words over every segment heard, a mono call's (speaker unknown) included.
+        others = normalise(
+            "".join(s["text"] for s in sorted(heard, key=lambda s: s["start"]) if s["speaker"] not in hyp)
+        )
+        ref_all, hyp_all = "".join(ref.values()), "".join(hyp.values()) + others
         said_in_order, heard_in_order = (
             normalise("".join(s["text"] for s in sorted(segments, key=lambda s: s["start"])))
             for segments in (reference, heard)
@@ -154,3 +160,77 @@ def findings_kept(text: list[list[Finding]], heard: list[list[Finding]]) -> dict
             done, made = counts.get(f.category, (0, 0))
             counts[f.category] = (done + kept, made + 1)
     return dict(sorted(counts.items()))
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A bootstrap over calls of the macro F1 lost to recognition (text minus audio)."""
+
+    rounds: int
+    seed: int
+    target: float
+    median: float
+    low: float  # 2.5th percentile of the loss
+    high: float  # 97.5th
+    under: float  # share of resamples whose loss is under ``target``
+    audio_low: float  # the same interval for the macro F1 from audio
+    audio_high: float
+
+
+def macro_f1(labels: list[set[str]], flagged: list[set[str]], categories, calls: list[int]) -> float:
+    """Call-level macro F1 over ``categories`` of the calls at ``calls`` (indices, repeats
+    allowed), as ``pipeline.learn.evaluate`` scores it (a category with no labels and no flags
+    scores 0)."""
+    scores = []
+    for category in categories:
+        tp = fp = fn = 0
+        for i in calls:
+            wanted, got = category in labels[i], category in flagged[i]
+            tp += wanted and got
+            fp += got and not wanted
+            fn += wanted and not got
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def bootstrap_loss(
+    labels: list[set[str]],
+    text: list[set[str]],
+    audio: list[set[str]],
+    categories,
+    rounds: int = 2000,
+    seed: int = 20261204,
+    target: float = 0.05,
+) -> Spread:
+    """Resample the calls with replacement ``rounds`` times (paired: each resample scores text and
+    audio on the same calls) and read the loss's percentiles. With a few calls per category one
+    call moves a category's F1 by 0.1-0.3; this says how far the macro loss could move with
+    another draw of as many calls like these."""
+    categories = tuple(categories)
+    rng = random.Random(seed)
+    n = len(labels)
+    losses, audios = [], []
+    for _ in range(rounds):
+        calls = [rng.randrange(n) for _ in range(n)]
+        heard = macro_f1(labels, audio, categories, calls)
+        losses.append(macro_f1(labels, text, categories, calls) - heard)
+        audios.append(heard)
+    losses.sort()
+    audios.sort()
+
+    def pick(values: list[float], q: float) -> float:
+        return values[min(len(values) - 1, int(q * len(values)))]
+
+    return Spread(
+        rounds=rounds,
+        seed=seed,
+        target=target,
+        median=pick(losses, 0.5),
+        low=pick(losses, 0.025),
+        high=pick(losses, 0.975),
+        under=sum(loss < target for loss in losses) / rounds,
+        audio_low=pick(audios, 0.025),
+        audio_high=pick(audios, 0.975),
+    )

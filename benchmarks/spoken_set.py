@@ -1,16 +1,22 @@
 """Labelled sets of whole calls, spoken once with Kokoro and cached outside git.
 
     .venv/bin/python -m benchmarks.spoken_set [--set report|tune|heldout_v1] [--calls ho-001,...] [--folder DIR]
+        [--quota N] [--clean N] [--writers w6,w7,...]
 
 Three sets:
 
-* ``report`` (the end-to-end benchmark's): a fixed selection of calls by the report writers
+* ``report`` (the end-to-end benchmark's): a fixed selection of calls by all twelve report writers
   (``fixtures/labelled/writers/report``, never tuned on), chosen by ``select_calls`` from their
-  labels and lengths only, never from their words or from how the engine scores them. Spoken
-  into ``$CALLQA_CACHE/e2e-report``.
-* ``tune``: the same draw from the tune writers (``fixtures/labelled/writers/tune``), whose calls
-  and errors may be read: where recognition's losses are diagnosed and levers chosen. Spoken
-  into ``$CALLQA_CACHE/e2e-tune``.
+  labels and lengths only, never from their words or from how the engine scores them: 36 calls,
+  8 or more per core category, 6 clean (``Selection``). ``--quota``, ``--clean`` and
+  ``--writers`` change the draw; the 14-call draw of 2026-12-02 to 12-04 is ``--quota 3 --clean 3
+  --writers w6,w7,w11,w12,w13,w14`` (``OLD_REPORT_SELECTION``). Spoken into
+  ``$CALLQA_CACHE/e2e-report`` (every draw into the same folder: the audio is named by what is
+  said, and ``reference.jsonl`` holds the draw built last).
+* ``tune``: the same draw from eight tune writers (``fixtures/labelled/writers/tune``), whose calls
+  and errors may be read: where recognition's losses are diagnosed and levers chosen; 3 per core
+  category and 3 clean (13 calls) unless ``--quota``/``--clean`` say otherwise. Spoken into
+  ``$CALLQA_CACHE/e2e-tune``.
 * ``heldout_v1`` (the throughput benchmark's): twelve stereo calls of the retired held-out set
   ``fixtures/labelled/heldout_v1``, spoken into ``$CALLQA_CACHE/e2e``.
 
@@ -31,7 +37,7 @@ import argparse
 import hashlib
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import zip_longest
 from pathlib import Path
 
@@ -57,24 +63,37 @@ HELDOUT_V1_CALLS = (
 )
 
 
+# Every report writer (fixtures/labelled/writers/report/), in the order the draw reads them.
+REPORT_WRITER_IDS = ("w6", "w7", "w11", "w12", "w13", "w14", "w17", "w18", "w21", "w22", "w25", "w26")
+
+
 @dataclass(frozen=True)
 class Selection:
     """How ``select_calls`` draws the report set. Fixed: a figure is comparable across runs only
     on the same calls, and nobody chooses these numbers by the figure they give."""
 
-    # 14 calls, about 9 minutes of speech: on a shared 2-core machine speaking them takes about an hour.
-    per_category: int = 3  # calls labelled with each core category, at least (a call counts for all its labels)
-    clean: int = 3  # calls with no label at all
+    # 36 calls from all twelve report writers, about 23 minutes of speech (every core category on
+    # 8-16 of them, 6 clean). Sized by cost: about 40 s of synthesis per call on a shared 2-core
+    # machine, 26 calls more than the 14 of 2026-12-02 (10 of those are drawn again), so the first
+    # run speaks for about 20 minutes; reruns speak nothing.
+    per_category: int = 8  # calls labelled with each core category, at least (a call counts for all its labels)
+    clean: int = 6  # calls with no label at all
     max_chars: int = 200  # characters of text per call (under 50 s of speech): synthesis stays affordable
     seed: int = 20261202
-    # The report writers when the set was drawn: a writer added to the split later would reshuffle
-    # the draw, and every figure before it would stop being comparable.
-    writers: tuple[str, ...] = ("w6", "w7", "w11", "w12", "w13", "w14")
+    # The writers drawn from. A writer added to the split later would reshuffle the draw, and every
+    # figure before it would stop being comparable: name the writers, never "all of the folder".
+    writers: tuple[str, ...] = REPORT_WRITER_IDS
 
+
+# The draw of 2026-12-02 to 2026-12-04 (issue 13's figures up to the fourteenth round: 14 calls of
+# the six report writers of the time). Reached from the command line with
+# ``--quota 3 --clean 3 --writers w6,w7,w11,w12,w13,w14``.
+OLD_REPORT_SELECTION = Selection(per_category=3, clean=3, writers=("w6", "w7", "w11", "w12", "w13", "w14"))
 
 # The tune set: the same draw from the tune writers, whose calls may be read, to find what
-# recognition loses before the report set is measured.
-TUNE_SELECTION = Selection(writers=("w1", "w2", "w3", "w5", "w9", "w10", "w15", "w16"))
+# recognition loses before the report set is measured. Its quota stays at the old size (13 calls)
+# unless ``--quota`` / ``--clean`` enlarge it.
+TUNE_SELECTION = Selection(per_category=3, clean=3, writers=("w1", "w2", "w3", "w5", "w9", "w10", "w15", "w16"))
 
 
 def call_chars(call: dict) -> int:
@@ -128,12 +147,55 @@ def writer_calls(folder: Path, selection: Selection) -> list[dict]:
     return select_calls(calls, CORE_CATEGORIES, selection)
 
 
-def report_calls() -> list[dict]:
-    return writer_calls(REPORT_WRITERS, Selection())
+def report_calls(selection: Selection = Selection()) -> list[dict]:
+    return writer_calls(REPORT_WRITERS, selection)
 
 
-def tune_calls() -> list[dict]:
-    return writer_calls(TUNE_WRITERS, TUNE_SELECTION)
+def tune_calls(selection: Selection = TUNE_SELECTION) -> list[dict]:
+    return writer_calls(TUNE_WRITERS, selection)
+
+
+def selection_for(
+    name: str, quota: int | None = None, clean: int | None = None, writers: str | None = None
+) -> Selection:
+    """The draw of set ``name`` (report or tune), its quota, clean calls or writers (``w6,w7``)
+    replaced where given: the command-line options of this script and the end-to-end benchmark."""
+    base = TUNE_SELECTION if name == "tune" else Selection()
+    changes = {}
+    if quota is not None:
+        changes["per_category"] = quota
+    if clean is not None:
+        changes["clean"] = clean
+    if writers:
+        changes["writers"] = tuple(w.strip() for w in writers.split(",") if w.strip())
+    return replace(base, **changes)
+
+
+def add_draw_options(parser) -> None:
+    parser.add_argument(
+        "--quota",
+        type=int,
+        help=f"report/tune draw: calls per core category, at least (default: report {Selection().per_category}, "
+        f"tune {TUNE_SELECTION.per_category})",
+    )
+    parser.add_argument(
+        "--clean",
+        type=int,
+        help=f"report/tune draw: calls without labels (default: report {Selection().clean}, tune {TUNE_SELECTION.clean})",
+    )
+    parser.add_argument(
+        "--writers",
+        help="report/tune draw: the writers drawn from, comma-separated (default: every report writer, or the "
+        "tune set's eight; "
+        "the old 14-call draw: --quota 3 --clean 3 --writers w6,w7,w11,w12,w13,w14)",
+    )
+
+
+def set_calls(name: str, selection: Selection | None = None) -> list[dict]:
+    """The calls of set ``name``: its own draw, or ``selection`` for report and tune."""
+    if selection is not None and name in ("report", "tune"):
+        return SETS[name][1](selection)
+    return SETS[name][1]()
 
 
 def heldout_v1_calls(call_ids=HELDOUT_V1_CALLS) -> list[dict]:
@@ -205,11 +267,12 @@ def main() -> None:
     parser.add_argument("--set", choices=sorted(SETS), default="heldout_v1")
     parser.add_argument("--calls", help="heldout_v1 call ids, comma-separated (default: the benchmark's twelve)")
     parser.add_argument("--folder", type=Path, default=None)
+    add_draw_options(parser)
     args = parser.parse_args()
     if args.set == "heldout_v1" and args.calls:
         sources = heldout_v1_calls(args.calls.split(","))
     else:
-        sources = SETS[args.set][1]()
+        sources = set_calls(args.set, selection_for(args.set, args.quota, args.clean, args.writers))
     build(args.folder or default_folder(args.set), sources)
 
 

@@ -129,6 +129,9 @@ class TranscribeSettings:
     # A turn of at most this many seconds of speech (VAD's, padding included) whose reading writes
     # a piece of the prompt back (嗯 heard 有限公司) is read again without the prompt; 0: never.
     prompt_echo_turn: float = 2.0
+    # A mono segment holding both parties' sentences is cut where the guessed speaker changes
+    # (``split_mixed_turns``); false leaves every segment as Whisper wrote it, pause to pause.
+    split_mixed_turns: bool = True
     # Taken from the detection section (the prompt's names and domain words), not set here.
     institutions: list[str] = field(default_factory=list, metadata={"from": "detection.institutions"})
     lexicon_dir: Path = field(default=LEXICON_DIR, metadata={"from": "detection.lexicon_dir"})
@@ -766,7 +769,10 @@ def split_mixed_turns(segments: list[Segment], config: dict, call: Call | None =
     expected to go on inside a segment (``RoleGuesser.guess``'s ``within``), and consecutive
     sentences of one role are joined again: a segment is cut only where a sentence clearly
     belongs to the other party. Times are shared out by characters. The pieces stay ``unknown``:
-    detection guesses their roles again, each piece now one voice."""
+    detection guesses their roles again, each piece now one voice. Off
+    (``transcription.split_mixed_turns: false``), the segments are returned as they are."""
+    if not TranscribeSettings.from_config(config).split_mixed_turns:
+        return segments
     if not any(s.speaker == "unknown" and len(sentences_of(s.text)) > 1 for s in segments):
         return segments
     from pipeline.detect.registry import default_registry

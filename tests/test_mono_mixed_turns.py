@@ -70,3 +70,19 @@ def test_one_voice_saying_several_sentences_stays_one_segment(config):
 def test_stereo_segments_are_left_as_they_are(config):
     segments = heard((0.5, 6.0, "对，是我。我们是某某公司的，找你有事。"), speaker="customer")
     assert split_mixed_turns(segments, config) is segments
+
+
+def test_the_setting_off_leaves_mixed_segments_whole(config):
+    import copy
+
+    off = copy.deepcopy(config)
+    off.setdefault("transcription", {})["split_mixed_turns"] = False
+    assert split_mixed_turns(ANSWER_RUN_INTO_AUTHORITY, off) is ANSWER_RUN_INTO_AUTHORITY
+    assert len(split_mixed_turns(ANSWER_RUN_INTO_AUTHORITY, config)) > len(ANSWER_RUN_INTO_AUTHORITY)
+
+
+def test_the_setting_is_on_by_default_and_written_out_in_the_shipped_file(config):
+    from pipeline.transcribe import TranscribeSettings
+
+    assert TranscribeSettings().split_mixed_turns is True
+    assert config["transcription"]["split_mixed_turns"] is True

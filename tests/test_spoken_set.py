@@ -68,3 +68,62 @@ def test_the_tune_set_is_drawn_from_tune_writers_only_and_the_report_set_from_re
     assert {call["writer"] for call in tune} <= set(TUNE_SELECTION.writers)
     assert {call["writer"] for call in report} <= set(Selection().writers)
     assert 10 <= len(tune) <= 16
+
+
+def _digest(calls: list[dict]) -> str:
+    # The report set's ids are not written down anywhere a reader tunes from: a digest pins them.
+    import hashlib
+
+    return hashlib.sha256(",".join(sorted(c["call_id"] for c in calls)).encode()).hexdigest()[:16]
+
+
+def _core_counts(calls: list[dict]) -> dict[str, int]:
+    labels = [{label["category"] for label in call.get("labels") or []} for call in calls]
+    counts = {c: sum(c in ls for ls in labels) for c in CORE}
+    counts["clean"] = sum(not ls for ls in labels)
+    return counts
+
+
+def test_the_report_draw_takes_every_report_writer_and_honours_its_quota():
+    from benchmarks.spoken_set import REPORT_WRITER_IDS, REPORT_WRITERS
+
+    assert set(REPORT_WRITER_IDS) == {p.stem for p in REPORT_WRITERS.glob("*.jsonl")}
+    selection = Selection()
+    assert selection.writers == REPORT_WRITER_IDS
+    chosen = report_calls()
+    counts = _core_counts(chosen)
+    assert all(counts[c] >= selection.per_category for c in CORE), counts
+    assert counts["clean"] == selection.clean
+    assert len(chosen) == 36 and _digest(chosen) == "43c62d4fa57d10c2"
+    assert [c["call_id"] for c in report_calls()] == [c["call_id"] for c in chosen], "deterministic"
+
+
+def test_the_old_fourteen_call_draw_is_reachable_from_the_command_line_options():
+    from benchmarks.spoken_set import OLD_REPORT_SELECTION, selection_for
+
+    assert selection_for("report", 3, 3, "w6,w7,w11,w12,w13,w14") == OLD_REPORT_SELECTION
+    old = report_calls(OLD_REPORT_SELECTION)
+    assert len(old) == 14 and _digest(old) == "170ba1fa00a76e8b"
+    assert {c["writer"] for c in old} == {"w6", "w7", "w11", "w12", "w13", "w14"}
+    assert all(3 <= n <= 5 for c, n in _core_counts(old).items() if c != "clean")
+
+
+def test_draw_options_left_out_keep_each_sets_own_draw():
+    from benchmarks.spoken_set import selection_for
+
+    assert selection_for("report") == Selection()
+    assert selection_for("tune") == TUNE_SELECTION
+    assert selection_for("tune", quota=5).writers == TUNE_SELECTION.writers
+    assert selection_for("tune", quota=5).per_category == 5
+    assert len(tune_calls()) == 13, "the tune set's figures stay comparable"
+
+
+def test_the_lost_lines_are_never_shown_for_the_report_set(monkeypatch, capsys):
+    import pytest
+
+    from benchmarks import end_to_end
+
+    monkeypatch.setattr("sys.argv", ["end_to_end", "--show-lost"])
+    with pytest.raises(SystemExit):
+        end_to_end.main()
+    assert "not on the report set" in capsys.readouterr().err
