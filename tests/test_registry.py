@@ -255,3 +255,50 @@ def test_the_shipped_alone_threshold_for_threat_is_below_the_model_cards():
         registry = build_registry(detection)
         registry.detectors.append(FakeClassifier(3, score))
         assert bool(registry.analyze(call)) is kept
+
+
+class RuleOf(Detector):
+    """A rule (lexicon, dialogue or an analyst's) that flags segment 3 as a threat."""
+
+    family = "lexicon"
+    categories = ("threat",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def analyze(self, view):
+        return [result(segment_index=3, score=0.8, detector=self.name)]
+
+
+def registry_overruling(line, probability, floor=0.1, rule="lexicon:threat"):
+    """Only ``rule`` and a model that scores ``line`` at ``probability``, under ``floor``'s setting."""
+    from pipeline.detect.recognizers.classifier import ClassifierRecognizer
+
+    detection = copy.deepcopy(load_config()["detection"])
+    detection["classifier"] = {"enabled": False, "overrule_below": {"threat": floor}}
+    detection["categories"] = {c: {"enabled": c == "threat"} for c in detection["categories"]}
+    registry = build_registry(detection)
+    registry.detectors = [RuleOf(rule), ClassifierRecognizer(StubModel({line: probability}), ["threat"])]
+    return registry
+
+
+@pytest.mark.parametrize(
+    "probability, floor, rule, kept",
+    [
+        (0.05, 0.1, "lexicon:threat", False),  # the model is sure the line is harmless: the rule is overruled
+        (0.3, 0.1, "lexicon:threat", True),  # under the model's threshold, over the floor: the rule stands
+        (0.05, None, "lexicon:threat", True),  # no floor for the category: never overruled
+        (0.05, 0.1, "analyst_rules:my_rule", True),  # an analyst's rule is never overruled
+    ],
+)
+def test_the_model_overrules_a_rule_only_where_it_is_sure_the_line_is_harmless(probability, floor, rule, kept):
+    line = "你再不还，我们就去你家里坐坐"
+    call = make_call(OPENING + [("a", line)])
+    found = registry_overruling(line, probability, floor, rule).analyze(call)
+    assert [f.detector for f in found] == ([rule] if kept else [])
+
+
+def test_the_shipped_floors_overrule_rules_on_threat_and_exaggeration_only():
+    # chosen on the dev writers (settings.ClassifierSettings says how)
+    floors = load_config()["detection"]["classifier"]["overrule_below"]
+    assert floors == {"threat": 0.1, "exaggeration": 0.02}

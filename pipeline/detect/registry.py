@@ -19,6 +19,9 @@ harm on the same line (``YIELDS_TO``): the model confuses a fake arrest or a vis
 a threat, the rule says which harm it is. Nor does it stand on a line that says, in the words the
 category's own lexicon cancels on, that the consequence is lawful process or someone else's
 report (``VETOED_BY``): the model reads the words of a harm, not what the sentence does with them.
+The other way round, a rule's finding that the model does not share, on a line it scores under the
+category's ``classifier.overrule_below``, is dropped: the rules match words, and the model has read
+how writers' clean calls use them (negated, conditional, lawful, another's words).
 
 One call's detection may take at most ``time_limit_seconds``: a call past it (a transcript of
 pathological text) gives a ``DetectionError`` instead of holding up the batch.
@@ -53,6 +56,7 @@ from pipeline.text import domain_words
 from pipeline.yamldoc import LexiconError
 
 CLASSIFIER = ClassifierRecognizer.name
+ANALYST_RULES = "analyst_rules"  # pipeline.analyst.detector.FAMILY: an analyst's rule is never overruled
 # A finding of the classifier alone of the key category is dropped when a rule flags the same
 # line as one of these: neighbouring harms the model confuses with it. Who hears a line
 # (third_party_leak, unverified_identity) is no neighbouring harm: a threat told to a relative
@@ -189,6 +193,10 @@ class DetectorRegistry:
         self.settings = settings
         self.vetoes = vetoes or {}  # per category: the lexicon's cancels of VETOED_BY
 
+    @property
+    def classifier(self) -> ClassifierRecognizer | None:
+        return next((d for d in self.detectors if isinstance(d, ClassifierRecognizer)), None)
+
     def analyze(self, call: Call) -> list[Finding]:
         """The findings of one call; ``DetectionError`` when it runs past the time limit."""
         [found] = self.analyze_many([call])
@@ -221,17 +229,38 @@ class DetectorRegistry:
         for detector in batched:
             for k, results in zip(live, detector.analyze_many([views[k] for k in live])):
                 found[k][id(detector)] = results
-        out: list[list[Finding] | DetectionError] = []
+        kept: dict[int, list[Result]] = {}
         for k, by_detector in enumerate(found):
             if k in failed:
-                out.append(failed[k])
                 continue
             # in the detectors' order, batched or not: the first of equal scores wins the merge
             results = [r for d in self.detectors for r in by_detector.get(id(d), ())]
             passed = [r for r in merge(results) if self._passes(r)]
-            kept = [r for r in passed if not _yields(r, passed) and not self._vetoed(r, views[k])]
-            out.append([self._cited(r).to_finding() for r in kept])
-        return out
+            kept[k] = [r for r in passed if not _yields(r, passed) and not self._vetoed(r, views[k])]
+        overruled = self._overruled(kept, views)
+        return [
+            failed[k] if k in failed else [self._cited(r).to_finding() for r in kept[k] if id(r) not in overruled]
+            for k in range(len(calls))
+        ]
+
+    def _overruled(self, kept: dict[int, list[Result]], views: list[CallView | None]) -> set[int]:
+        """The ids of rule findings (no model, no analyst rule among their detectors) of a category in
+        ``classifier.overrule_below`` whose line the model scores under that floor: one model call
+        for the whole batch."""
+        floors = self.settings.classifier.overrule_below
+        if self.classifier is None or not floors:
+            return set()
+        doubted = [
+            (r, line)
+            for k, results in kept.items()
+            for r in results
+            if floors.get(r.category) is not None
+            and not any(d == CLASSIFIER or d.startswith(ANALYST_RULES) for d in r.detectors)
+            for line in views[k].utterances
+            if line.index == r.segment_index
+        ]
+        probabilities = self.classifier.line_probabilities([line for _, line in doubted]) if doubted else []
+        return {id(r) for (r, _), p in zip(doubted, probabilities) if p.get(r.category, 0.0) < floors[r.category]}
 
     def _vetoed(self, result: Result, view: CallView) -> bool:
         """A finding of the classifier alone on a line holding a cue of its category's ``VETOED_BY``,

@@ -75,6 +75,10 @@ class ClassifierRecognizer(Detector):
     def predict_proba(self, texts: list[str]) -> list[dict[str, float]]:
         return self.model.predict_proba(texts)
 
+    def line_probabilities(self, lines: list[Utterance]) -> list[dict[str, float]]:
+        """The model's probability of each category for each of ``lines``, read as the model reads them."""
+        return self.predict_proba([u.segment.text[: self.max_chars] for u in lines])
+
     def analyze(self, view: CallView) -> list[Result]:
         return self.analyze_many([view])[0]
 
@@ -87,7 +91,7 @@ class ClassifierRecognizer(Detector):
             for u in view.utterances
             if u.segment.speaker in CHECKED_SPEAKERS and u.segment.text.strip()
         ]
-        probabilities = self.predict_proba([u.segment.text[: self.max_chars] for _, u in checked])
+        probabilities = self.line_probabilities([u for _, u in checked])
         found: list[list[Result]] = [[] for _ in views]
         for (k, u), proba in zip(checked, probabilities):
             for category in self.categories:
