@@ -137,7 +137,12 @@ class ClassifierSettings:
     # and 4. Threat's F1 at no floor / 0.05 / 0.1 / 0.2: 0.892 / 0.908 / 0.910 / 0.909 (false calls
     # 85 -> 59 at 0.1, no true call lost). Exaggeration (true 5, false 12 under 0.02): 0.923 ->
     # 0.927 at 0.02 and at 0.05; impersonation's calls under 0.2 are 3 true and 4 false: none.
-    overrule_below: dict[str, float | None] = field(default_factory=lambda: {"threat": 0.1, "exaggeration": 0.02})
+    # The third-party rule's leaks (the model's third_party_leak: the line tells someone of a debt)
+    # under 0.02: true 3, false 22; 0.02-0.05 1 and 4. Its F1 0.934 -> 0.948 at 0.02 (0.950 at
+    # 0.05, with 9 more labelled lines lost from the evidence).
+    overrule_below: dict[str, float | None] = field(
+        default_factory=lambda: {"threat": 0.1, "exaggeration": 0.02, "third_party_leak": 0.02}
+    )
 
     @property
     def model_path(self) -> Path:
