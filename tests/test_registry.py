@@ -263,14 +263,16 @@ class RuleOf(Detector):
     family = "lexicon"
     categories = ("threat",)
 
-    def __init__(self, name):
-        self.name = name
+    def __init__(self, name, hindsight=False):
+        self.name, self.hindsight = name, hindsight
 
     def analyze(self, view):
-        return [result(segment_index=3, score=0.8, detector=self.name)]
+        found = result(segment_index=3, score=0.8, detector=self.name)
+        found.hindsight = self.hindsight
+        return [found]
 
 
-def registry_overruling(line, probability, floor=0.1, rule="lexicon:threat"):
+def registry_overruling(line, probability, floor=0.1, rule="lexicon:threat", hindsight=False):
     """Only ``rule`` and a model that scores ``line`` at ``probability``, under ``floor``'s setting."""
     from pipeline.detect.recognizers.classifier import ClassifierRecognizer
 
@@ -278,7 +280,7 @@ def registry_overruling(line, probability, floor=0.1, rule="lexicon:threat"):
     detection["classifier"] = {"enabled": False, "overrule_below": {"threat": floor}}
     detection["categories"] = {c: {"enabled": c == "threat"} for c in detection["categories"]}
     registry = build_registry(detection)
-    registry.detectors = [RuleOf(rule), ClassifierRecognizer(StubModel({line: probability}), ["threat"])]
+    registry.detectors = [RuleOf(rule, hindsight), ClassifierRecognizer(StubModel({line: probability}), ["threat"])]
     return registry
 
 
@@ -298,7 +300,16 @@ def test_the_model_overrules_a_rule_only_where_it_is_sure_the_line_is_harmless(p
     assert [f.detector for f in found] == ([rule] if kept else [])
 
 
+def test_a_finding_that_shows_only_in_hindsight_is_never_overruled():
+    # details told before the listener said they were someone else: the line alone looks harmless
+    line = "你那笔五千八什么时候还？"
+    call = make_call(OPENING + [("a", line)])
+    assert registry_overruling(line, 0.0).analyze(call) == []
+    [kept] = registry_overruling(line, 0.0, hindsight=True).analyze(call)
+    assert kept.detector == "lexicon:threat"
+
+
 def test_the_shipped_floors_overrule_rules_of_threat_exaggeration_and_leaks_only():
     # chosen on the dev writers (settings.ClassifierSettings says how)
     floors = load_config()["detection"]["classifier"]["overrule_below"]
-    assert floors == {"threat": 0.1, "exaggeration": 0.02, "third_party_leak": 0.02}
+    assert floors == {"threat": 0.1, "exaggeration": 0.02, "third_party_leak": 0.005}

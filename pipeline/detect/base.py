@@ -35,6 +35,9 @@ class Result:
     detectors: list[str]
     explanations: list[Explanation] = field(default_factory=list)
     span: tuple[int, int] | None = None  # the matched phrase's offsets in the segment's text; None: all of it
+    # the line's harm shows only in what was said after it (details told before the listener turned
+    # out to be a third party): the model, reading the line alone, cannot overrule it
+    hindsight: bool = False
 
     @property
     def explanation(self) -> str:

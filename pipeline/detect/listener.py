@@ -162,7 +162,8 @@ class _CallReading:
     def _customer_turn(self, u: Utterance) -> None:
         rules = self.rules
         third_before, handed_over = self.third, self.handed_over
-        if self.rules.who_is_this.search(u.mandarin):
+        changes_hands = self._changes_hands(u)
+        if rules.who_is_this.search(u.mandarin):
             # details said in the same breath as the name, answered 你哪位？: told to someone who
             # did not take the call as the one named
             for a in self.asked:
@@ -181,26 +182,26 @@ class _CallReading:
             # or the debtor handed the phone over (喂，你好，我是她女儿): what he heard stays his
             self.confirmed, self.pending = False, [] if self._new_voice(u) else self.since_confirmed
             self._found_out(ThirdParty("customer_said", u, u.text[span[0] : span[1]]))
-        elif self.third is None and self._changes_hands(u):
+        elif self.third is None and changes_hands:
             # someone else may have the debtor's phone now (给我，你跟谁说呢): what was told before stays his
             self.since_confirmed, self.taken_from_debtor = [], True
-        elif self._owns_up(u, handed_over):
+        elif self._owns_up(u, moved=handed_over or changes_hands):
             self._take_back()
             self._confirm()
         elif self.third is not None and (
             self._takes_over(u)
             or (self.handed_over and not rules.not_debtor.span(u.heard))
             or self._admits(u)
-            or (self._changes_hands(u) and self._confirms(u, plain=False))
+            or (changes_hands and self._confirms(u, plain=False))
         ):
             self.third = None
             self._confirm()
         if self.third is not None and self.third is third_before:
-            self.voice_changed = self.voice_changed or handed_over or self._changes_hands(u)
+            self.voice_changed = self.voice_changed or handed_over or changes_hands
         self.handed_over = bool(self.third and rules.hands_over.span(u.heard))
         # 你跟她讲: what follows has consent; also said by a second voice while a third party holds
         # the phone (女儿接的 … 嗯，让我闺女跟你们说)
-        background = self.third is not None and third_before is not None and self._changes_hands(u)
+        background = self.third is not None and third_before is not None and changes_hands
         if (self.confirmed or background) and rules.debtor_consents.span(u.heard):
             self.allowed.setdefault("consent", u.index + 1)
         if self.third and rules.debtor_asked.span(u.heard):
@@ -289,10 +290,11 @@ class _CallReading:
             self.hearings[earlier.index] = Hearing(confirmed=False, third_party=why, told_first=True)
         self.pending = []
 
-    def _owns_up(self, u: Utterance, handed_over: bool) -> bool:
+    def _owns_up(self, u: Utterance, moved: bool) -> bool:
         """The listener who said they were not the debtor says it is them after all, in so many words
-        (……好吧，是我), and the phone has not changed hands since they denied it."""
-        if self.third is None or self.voice_changed or handed_over or self._changes_hands(u):
+        (……好吧，是我), and the phone has not changed hands since they denied it (``moved``: it was
+        handed over or may have changed hands on this turn)."""
+        if self.third is None or self.voice_changed or moved:
             return False
         return bool(OWNS_UP.search(u.mandarin)) and self._admits(u)
 

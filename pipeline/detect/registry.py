@@ -159,6 +159,7 @@ def merge(results: list[Result]) -> list[Result]:
                 detectors=list(dict.fromkeys(d for r in group for d in r.detectors)),
                 explanations=[*best.explanations, *others],
                 span=best.span or next((r.span for r in group if r.span), None),  # all on one segment
+                hindsight=any(r.hindsight for r in group),
             )
         )
     return sorted(merged, key=lambda r: (r.start, r.segment_index is not None, r.category))
@@ -244,9 +245,9 @@ class DetectorRegistry:
         ]
 
     def _overruled(self, kept: dict[int, list[Result]], views: list[CallView | None]) -> set[int]:
-        """The ids of rule findings (no model, no analyst rule among their detectors) of a category in
-        ``classifier.overrule_below`` whose line the model scores under that floor: one model call
-        for the whole batch."""
+        """The ids of rule findings (no model, no analyst rule among their detectors, no ``hindsight``)
+        of a category in ``classifier.overrule_below`` whose line the model scores under that floor:
+        one model call for the whole batch."""
         floors = self.settings.classifier.overrule_below
         if self.classifier is None or not floors:
             return set()
@@ -255,6 +256,7 @@ class DetectorRegistry:
             for k, results in kept.items()
             for r in results
             if floors.get(r.category) is not None
+            and not r.hindsight
             and not any(d == CLASSIFIER or d.startswith(ANALYST_RULES) for d in r.detectors)
             for line in views[k].utterances
             if line.index == r.segment_index

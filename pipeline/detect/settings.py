@@ -137,11 +137,12 @@ class ClassifierSettings:
     # and 4. Threat's F1 at no floor / 0.05 / 0.1 / 0.2: 0.892 / 0.908 / 0.910 / 0.909 (false calls
     # 85 -> 59 at 0.1, no true call lost). Exaggeration (true 5, false 12 under 0.02): 0.923 ->
     # 0.927 at 0.02 and at 0.05; impersonation's calls under 0.2 are 3 true and 4 false: none.
-    # The third-party rule's leaks (the model's third_party_leak: the line tells someone of a debt)
-    # under 0.02: true 3, false 22; 0.02-0.05 1 and 4. Its F1 0.934 -> 0.948 at 0.02 (0.950 at
-    # 0.05, with 9 more labelled lines lost from the evidence).
+    # The third-party rule's leaks (the model's third_party_leak: the line tells someone of a debt),
+    # those said after the listener was known to be a third party (details told before it was
+    # known are ``Result.hindsight``: no reading of the line alone judges them): under 0.005 false
+    # 16, no true call; under 0.02 false 20 and true 2. F1 0.934 -> 0.946 at 0.005, 0.947 at 0.02.
     overrule_below: dict[str, float | None] = field(
-        default_factory=lambda: {"threat": 0.1, "exaggeration": 0.02, "third_party_leak": 0.02}
+        default_factory=lambda: {"threat": 0.1, "exaggeration": 0.02, "third_party_leak": 0.005}
     )
 
     @property

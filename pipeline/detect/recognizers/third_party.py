@@ -136,6 +136,7 @@ class ThirdPartyRecognizer(Detector):
                     speaker="agent",
                 )
             )
+            results[-1].hindsight = told_first
         if "unverified_identity" in self.severities:
             explanation = Explanation(
                 detector=self.name,
