@@ -30,7 +30,10 @@ range of the character and pinyin branches (1-3 each in the shipped model); `wor
 branch of jieba word 1-2-grams (`wordsA-B` another range); `lr` fits a logistic regression
 (balanced, liblinear) and `svm` a LinearSVC (balanced), at the variant's C, in place of the
 shipped model's kind; `tplW` weighs every templated row
-W times a writer's line (sample weight; tpl0 leaves them out of the fit).
+W times a writer's line (sample weight; tpl0 leaves them out of the fit); `tplown` leaves the
+templated rows out of the fit of each category they hold no line of (the money categories,
+learned from the writers alone), where the shipped model counts them as its negatives;
+`unbalanced` weighs each estimator's classes as they come instead of balanced.
 --extra-writers adds the labelled calls of a folder (each file a writer) to the writers the folds
 split, for a figure on more voices; the committed model still trains on tune alone.
 
@@ -74,7 +77,9 @@ from pipeline.learn.training import SCORED_SPEAKERS  # noqa: E402
 
 DETECTED = ("threat", "impersonation", "exaggeration")  # the categories detection reads from the model
 VIEWS = ("line", "other", "own")
-EXTRA = ("e5", "noline", "words", "lr", "svm")  # e5 vector; no line n-grams; jieba words; the estimator
+EXTRA = ("e5", "noline", "words", "lr", "svm", "tplown", "unbalanced")
+# e5 vector; no line n-grams; jieba words; the estimator; templated rows only in the fits of the
+# categories the templates carry; classes weighed as they come
 RANGED = re.compile(r"(char|pin|words)(\d)-(\d)")  # an n-gram range of one of the line's branches
 WEIGHTED = re.compile(r"(e5x|tpl)(\d+(?:\.\d+)?)")  # the e5 branch's weight, the templated rows'
 BRANCHES = {"chars": "char", "pinyin": "pin", "words": "words"}  # branch name -> its range option
@@ -159,17 +164,18 @@ def line_ranges(named: tuple[str, ...]) -> dict[str, tuple[int, int]]:
 
 
 def template_weight(named: tuple[str, ...]) -> float:
-    return next((float(v[3:]) for v in named if v.startswith("tpl")), 1.0)
+    return next((float(m.group(2)) for v in named if (m := WEIGHTED.fullmatch(v)) and m.group(1) == "tpl"), 1.0)
 
 
 def estimator(c: float, named: tuple[str, ...], seed: int):
     """The variant's binary estimator at C ``c``, uncalibrated: a logistic regression (``lr``), a
     LinearSVC (``svm``), else the shipped model's kind."""
+    weights = None if "unbalanced" in named else "balanced"
     if "lr" in named:
-        return LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=1000)
+        return LogisticRegression(C=c, class_weight=weights, solver="liblinear", max_iter=1000)
     if "svm" in named:
-        return LinearSVC(C=c, class_weight="balanced", random_state=seed)
-    return clone(build_pipeline(seed).named_steps["model"].estimator.estimator).set_params(C=c)
+        return LinearSVC(C=c, class_weight=weights, random_state=seed)
+    return clone(build_pipeline(seed).named_steps["model"].estimator.estimator).set_params(C=c, class_weight=weights)
 
 
 MARGINS_CACHE = Path.home() / ".cache" / "callqa" / "variants"
@@ -222,8 +228,13 @@ def fold_margins(templates, rows, labels, vectors, train_index, test_index, vari
             blocks.append(tuple(sp.csr_matrix(weight * d) for d in dense))
         x_train, x_test = (sp.hstack([b[k] for b in blocks]).tocsr() for k in (0, 1))
         sample_weight = np.concatenate([np.full(len(tpl["rows"]), template_weight(named)), np.ones(len(train_index))])
+        carried = tpl["y"].any(axis=0) | ("tplown" not in named)  # per category: templated rows in its fit
         fitted = [
-            clone(estimator(c, named, seed)).fit(x_train, y[:, k], sample_weight=sample_weight)
+            clone(estimator(c, named, seed)).fit(
+                x_train,
+                y[:, k],
+                sample_weight=sample_weight * np.r_[np.full(len(tpl["rows"]), carried[k]), np.ones(len(train_index))],
+            )
             for k in range(y.shape[1])
         ]
         margins[name] = np.column_stack([model.decision_function(x_test) for model in fitted])

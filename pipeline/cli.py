@@ -360,7 +360,7 @@ def train(corpus, out, seed, with_reviews, db_path, force, writers, templates_on
     if not with_reviews:
         result = outcome.new
         where = (
-            f"writers' lines, leaving each writer out ({len(result.cv_scores_by_writer)} writers)"
+            f"writers' lines, in writer-grouped folds ({len(result.cv_scores_by_writer)} writers)"
             if writers
             else (f"train ({len(result.train)} utterances)")
         )

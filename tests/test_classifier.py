@@ -18,6 +18,7 @@ from sklearn.svm import LinearSVC
 from pipeline.calls import Call, CallRecord, Segment
 from pipeline.cli import cli
 from pipeline.detect.classifier import (
+    CATEGORIES,
     TRUSTED_TYPES,
     ModelFileError,
     TrainedClassifier,
@@ -32,6 +33,7 @@ from pipeline.detect.registry import default_registry
 from pipeline.detect.settings import DetectionSettings
 from pipeline.learn.corpus import (
     CorpusError,
+    Utterance,
     read_call_utterances,
     read_corpus,
     read_utterances,
@@ -56,6 +58,40 @@ HARD_NEGATIVES = [
 ]
 
 
+# The templates hold no line of the money categories (the shipped model learns them from the
+# writers' calls): a handful of this test's own, one group each, so that a model trained on the
+# templates' slice has positives of every category.
+MONEY_LINES = {
+    "private_channel": [
+        "别走平台了，直接转到我个人的卡上，我这边马上给你销账",
+        "你加我私人微信，钱扫我的收款码就行",
+        "打到我老婆名下那张建行卡，尾号我发你短信",
+        "这个账户是我们经理自己的，你转过来一样算还款",
+        "今天转给我个人支付宝，明天系统就显示结清",
+    ],
+    "illegal_funding": [
+        "你去网上随便找个小贷平台借一笔先把我们这个填上",
+        "信用卡不是还有额度吗，套出来先还这边",
+        "找你同事借几千，先把这个月的窟窿补上",
+        "我给你推荐个口子，当天放款，借了马上还我们",
+        "你手机上那些借款软件都试一遍，总有能下款的",
+    ],
+    "extra_fees": [
+        "现在要还清得另外交八百的催收服务费",
+        "你得先付三百块手续费，我们才给你办停催",
+        "减免可以，但要先交一笔五百的审核费",
+        "外访的人去一趟要收差旅费，这钱也算你头上",
+        "结清证明要开的话，得再交两百的工本费",
+    ],
+}
+MONEY_ROWS = [
+    Utterance(text=text, label=category, source="written", group=f"{category}-test-{i}")
+    for i in range(5)
+    for category, texts in MONEY_LINES.items()
+    for text in texts[i : i + 1]
+]
+
+
 def _write_corpus(folder, train_rows, test_rows):
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in (("train", train_rows), ("test", test_rows)):
@@ -67,9 +103,10 @@ def _write_corpus(folder, train_rows, test_rows):
 
 @pytest.fixture(scope="module")
 def corpus_slice():
-    """A third of the training rows and half the test rows: every label, every kind of source."""
+    """A third of the training rows (and the money lines) and half the test rows: every label,
+    every kind of source."""
     corpus = read_corpus()
-    return corpus["train"][::3], corpus["test"][::2]
+    return corpus["train"][::3] + MONEY_ROWS, corpus["test"][::2]
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +154,7 @@ def test_recognition_errors_still_recognised(trained):
 
 @pytest.mark.slow  # a model trained for the test (the fixture): out of the fast tier
 def test_thresholds_favour_precision(trained):
-    assert set(trained.thresholds) == {"threat", "impersonation", "exaggeration", "third_party_leak"}
+    assert set(trained.thresholds) == set(CATEGORIES)
     assert all(0.5 <= t <= 1.0 for t in trained.thresholds.values())
     for category, scores in trained.cv_scores.items():
         # the lowest threshold reaching the target; the floor above it can cost a little
@@ -288,8 +325,8 @@ def test_corpus_errors_name_the_file_and_line(tmp_path):
 
 
 def test_a_line_of_two_categories_is_a_positive_of_both():
-    target = indicator([("impersonation", "exaggeration"), ("none",), ("third_party_leak",)])
-    assert target.tolist() == [[0, 1, 1, 0], [0, 0, 0, 0], [0, 0, 0, 1]]
+    target = indicator([("impersonation", "exaggeration"), ("none",), ("third_party_leak", "extra_fees")])
+    assert target.tolist() == [[0, 1, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 1, 0, 0, 1]]
 
 
 @pytest.fixture(scope="module")
@@ -548,6 +585,19 @@ def test_every_line_of_a_writers_call_becomes_a_row(writers_dir):
     assert (leak.label, leak.speaker, leak.source, leak.group) == ("third_party_leak", "unknown", "natural+mono", "wb")
 
 
+def test_a_writers_money_label_makes_its_line_a_positive_of_that_category(tmp_path):
+    call = _labelled_call(
+        "wm-1",
+        "wm",
+        [("agent", "手续费另算，先交两百"), ("agent", "钱转我私人卡上"), ("customer", "我没钱")],
+        [("extra_fees", 0), ("private_channel", 1), ("illegal_funding", None)],  # a call-level label gives no row
+    )
+    (tmp_path / "wm.jsonl").write_text(json.dumps(call, ensure_ascii=False) + "\n", encoding="utf-8")
+    rows = read_call_utterances(tmp_path / "wm.jsonl")
+    assert [u.categories_or_label for u in rows] == [("extra_fees",), ("private_channel",), ("none",)]
+    assert indicator(u.categories_or_label for u in rows)[:, -3:].tolist() == [[0, 0, 1], [1, 0, 0], [0, 0, 0]]
+
+
 def test_a_broken_writers_call_names_the_file_and_line(tmp_path):
     path = tmp_path / "wx.jsonl"
     path.write_text(
@@ -574,7 +624,7 @@ def test_training_with_writers_cross_validates_by_writer_and_is_deterministic(tm
     assert all(first.model.alone_thresholds[c] >= first.thresholds[c] for c in first.thresholds)
     card = (tmp_path / "first" / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert card == (tmp_path / "second" / "MODEL_CARD.md").read_text(encoding="utf-8")
-    assert "leave one writer out" in card and "writers' calls sha256" in card and "alone threshold" in card
+    assert "writers held out" in card and "writers' calls sha256" in card and "alone threshold" in card
     texts = [u.text for u in test_rows]
     assert np.array_equal(first.model.pipeline.predict_proba(texts), second.model.pipeline.predict_proba(texts))
     assert load(tmp_path / "first" / MODEL_FILE).alone_thresholds == first.model.alone_thresholds
@@ -603,3 +653,44 @@ def test_the_shipped_model_keeps_chat_under_the_alone_thresholds_and_flags_fresh
         assert all(probabilities[c] < model.alone_thresholds[c] for c in FEEDS), (text, probabilities)
     for (text, category), probabilities in zip(FRESH_VIOLATIONS.items(), model.predict_proba(list(FRESH_VIOLATIONS))):
         assert probabilities[category] >= model.alone_thresholds[category], (text, probabilities)
+
+
+# The money categories: the model learns them from the writers' calls only to overrule a lexicon
+# rule it is sure is wrong (classifier.overrule_below: 0.02, illegal_funding 0.01), never to find one alone.
+MONEY_TALK = {
+    "钱别打平台了，转我自己的微信，我这边帮你把账平掉": "private_channel",
+    "你找朋友周转一下，或者去别的平台借点，先把这期还了": "illegal_funding",
+    "要停催的话得先交一笔三百的加急服务费": "extra_fees",
+}
+LAWFUL_MONEY_TALK = [
+    "还款请认准我们官方APP，任何私人账号让你转钱都别信",
+    "您这期账单今天到期，记得在APP里点还款",
+    "您手头紧的话我帮您申请一下延期，不收任何费用",
+    "好的，那您月底前在官方渠道还上就行",
+]
+MONEY = ("private_channel", "illegal_funding", "extra_fees")
+
+
+def test_the_shipped_model_tells_money_talk_from_lawful_talk_about_payment(shipped_model):
+    model = shipped_model
+    for (text, category), probabilities in zip(MONEY_TALK.items(), model.predict_proba(list(MONEY_TALK))):
+        assert probabilities[category] >= 0.5, (text, probabilities)
+    for text, probabilities in zip(LAWFUL_MONEY_TALK, model.predict_proba(LAWFUL_MONEY_TALK)):
+        assert all(probabilities[c] < 0.02 for c in MONEY), (text, probabilities)
+
+
+def test_the_classifier_family_never_reports_a_money_category(shipped_model):
+    detector = ClassifierRecognizer(shipped_model, list(FEEDS))
+    call = Call(
+        call_id="m1", segments=[Segment(2.0 * i, 2.0 * i + 1.5, "agent", text) for i, text in enumerate(MONEY_TALK)]
+    )
+    assert not [f for f in detector.analyze(view(call)) if f.category in MONEY]
+    [built] = [d for d in default_registry().detectors if isinstance(d, ClassifierRecognizer)]
+    assert not set(built.categories) & set(MONEY)
+
+
+def test_detection_computes_the_same_probabilities_as_scikit_learn(shipped_model):
+    texts = [THREAT, IMPERSONATION, EXAGGERATION, LEAK, *HARD_NEGATIVES, *MONEY_TALK, *LAWFUL_MONEY_TALK]
+    expected = shipped_model.pipeline.predict_proba(texts)
+    got = [[p[c] for c in CATEGORIES] for p in shipped_model.predict_proba(texts)]
+    assert np.array_equal(np.array(got), expected)

@@ -9,6 +9,10 @@
   a segment labelled with a category the model knows is a positive, every other line (agents'
   and customers') is ``none``. Its group is the writer, so cross-validation never trains and
   tests on one voice.
+
+The templates carry no line of the money categories (private_channel, illegal_funding,
+extra_fees): the model learns them from the writers' lines alone, and a templated row is a
+negative of each (each was written as one of the other categories or a hard negative of them).
 """
 
 from __future__ import annotations
@@ -27,7 +31,15 @@ CORPUS_DIR = REPO_ROOT / "fixtures" / "utterances"
 WRITERS_DIR = REPO_ROOT / "fixtures" / "labelled" / "writers" / "tune"
 SPLITS = ("train", "test")
 # A segment with several labels trains as one: the first of these it carries.
-LABEL_ORDER = ("impersonation", "threat", "exaggeration", "third_party_leak")
+LABEL_ORDER = (
+    "impersonation",
+    "threat",
+    "exaggeration",
+    "third_party_leak",
+    "private_channel",
+    "illegal_funding",
+    "extra_fees",
+)
 assert set(LABEL_ORDER) == set(CATEGORIES)
 
 
