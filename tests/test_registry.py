@@ -309,7 +309,8 @@ def test_a_finding_that_shows_only_in_hindsight_is_never_overruled():
     assert kept.detector == "lexicon:threat"
 
 
-def test_the_shipped_floors_overrule_rules_of_threat_exaggeration_and_leaks_only():
+def test_the_shipped_floors_overrule_rules_of_threat_exaggeration_leaks_and_the_money_categories_only():
     # chosen on the dev writers (settings.ClassifierSettings says how)
     floors = load_config()["detection"]["classifier"]["overrule_below"]
-    assert floors == {"threat": 0.1, "exaggeration": 0.02, "third_party_leak": 0.005}
+    money = {"private_channel": 0.02, "illegal_funding": 0.01, "extra_fees": 0.02}
+    assert floors == {"threat": 0.1, "exaggeration": 0.02, "third_party_leak": 0.005, **money}

@@ -141,8 +141,23 @@ class ClassifierSettings:
     # those said after the listener was known to be a third party (details told before it was
     # known are ``Result.hindsight``: no reading of the line alone judges them): under 0.005 false
     # 16, no true call; under 0.02 false 20 and true 2. F1 0.934 -> 0.946 at 0.005, 0.947 at 0.02.
+    # The money categories, which the model learns from the tune writers' segment labels for this
+    # alone (it never finds them by itself): on the dev writers with the model of 47 tune writers,
+    # calls false / true at no floor, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2: private_channel 29/311,
+    # 15/311, 13/311, 10/311, 6/308, 5/308, 5/306 (F1 0.919 -> 0.945 at 0.02); illegal_funding
+    # 18/267, 8/267, 7/267, 6/267, 5/265, 4/264, 2/264 (0.905 -> 0.924); extra_fees 18/280, 14/280,
+    # 14/280, 13/280, 12/280, 12/280, 8/278 (0.927 -> 0.935). 0.02: the highest floor that costs
+    # none of the three a true call; illegal_funding 0.01 (one false call more on dev, 0.922),
+    # as the model gives a bare 以贷养贷很正常 0.019: short talk of the kind no writer wrote.
     overrule_below: dict[str, float | None] = field(
-        default_factory=lambda: {"threat": 0.1, "exaggeration": 0.02, "third_party_leak": 0.005}
+        default_factory=lambda: {
+            "threat": 0.1,
+            "exaggeration": 0.02,
+            "third_party_leak": 0.005,
+            "private_channel": 0.02,
+            "illegal_funding": 0.01,
+            "extra_fees": 0.02,
+        }
     )
 
     @property
