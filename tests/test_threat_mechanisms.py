@@ -255,6 +255,33 @@ def test_a_misheard_office_still_vetoes_once_repaired(text):
     assert classifier_threats(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这周再不还，我们派人去你们单位门口拉横幅，写上你的名字。",  # 写上 sounds like 协商
+        "不还就天天往你单位打电话，打到你在单位待不住为止。",  # 待不 sounds like 逮捕
+    ],
+)
+def test_a_cancelling_cue_heard_across_other_words_cancels_nothing(text):
+    # by sound a cue must keep one of its own characters in place, as homophone repair is guarded
+    assert threat_found(text)
+
+
+def test_a_misheard_negation_still_cancels():
+    assert not threat_found("您放心，我们不回上门的，就是电话提醒。")  # 不回 for 不会
+
+
+def test_a_cue_by_sound_keeps_one_of_its_characters():
+    from pipeline.detect.lexicon_file import CancelCue
+    from pipeline.detect.sound import cue_sound_text
+
+    cue = CancelCue("试", ["协商", "不会", "费"], before=4, after=None)
+    assert cue.found_in(cue_sound_text("写上名字"), by_sound=True) == "协商"  # no written text: no guard
+    assert cue.found_in(cue_sound_text("写上名字"), by_sound=True, written="写上名字") is None
+    assert cue.found_in(cue_sound_text("我们不回去"), by_sound=True, written="我们不回去") == "不会"
+    assert cue.found_in(cue_sound_text("废物"), by_sound=True, written="废物") is None  # one syllable
+
+
 # --- the listener: who "your son" is, and whose reach it is -----------------------------------
 
 RELATIVE_ANSWERS = [

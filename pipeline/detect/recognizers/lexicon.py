@@ -114,7 +114,9 @@ def cancelled_by(
         for reading, sound in readings:
             written, spelt = cancel.without_exceptions(reading), cancel.without_exceptions(sound, by_sound=True)
             for window in windows:
-                cue = cancel.found_in(written[window]) or cancel.found_in(spelt[window], by_sound=True)
+                cue = cancel.found_in(written[window]) or cancel.found_in(
+                    spelt[window], by_sound=True, written=written[window]
+                )
                 if cue:
                     return f"{cancel.name}“{cue}”"
     return None
