@@ -291,10 +291,12 @@ class DetectorRegistry:
         return dataclasses.replace(result, clauses=self.settings.cited(result.clauses))
 
     def _passes(self, result: Result) -> bool:
-        settings = self.settings.categories[result.category]
-        threshold = settings.threshold
+        """A rule's finding (alone or with the model) needs the category's threshold; one of the model
+        alone its alone threshold, even where that is the lower (threat: the model alone at 0.45,
+        a rule's weak hit on a misheard word still at 0.5)."""
+        threshold = self.settings.categories[result.category].threshold
         if _alone(result):
-            threshold = max(threshold, self._alone_threshold(result.category))
+            threshold = self._alone_threshold(result.category)
         return self.settings.runs(result.category) and result.score >= threshold
 
 
