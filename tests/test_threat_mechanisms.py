@@ -282,6 +282,28 @@ def test_a_cue_by_sound_keeps_one_of_its_characters():
     assert cue.found_in(cue_sound_text("废物"), by_sound=True, written="废物") is None  # one syllable
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们公司从来不会上门，也不会去你们单位找人，就是电话提醒。",  # the lexicon's match, negated
+        "他说要把你欠钱的事发到你们村的群里，那是他自己乱讲的。",  # another's words, reported
+    ],
+)
+def test_the_model_alone_yields_where_the_rule_read_the_harm_negated_or_reported(text):
+    assert classifier_threats(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今天不回话，明天我们的人就去你们单位找你。",  # 不回 sounds like 不会: a condition, no negation
+        "你再拖着，我保证你在这个厂里待不下去。",  # no lexicon words cancelled
+    ],
+)
+def test_the_model_alone_still_stands_where_no_rule_read_a_negation(text):
+    assert [f.detector for f in classifier_threats(text)] in (["classifier"], ["lexicon:threat+classifier"])
+
+
 # --- the listener: who "your son" is, and whose reach it is -----------------------------------
 
 RELATIVE_ANSWERS = [
