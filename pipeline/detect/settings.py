@@ -150,8 +150,15 @@ class ClassifierSettings:
     # those said after the listener was known to be a third party (details told before it was
     # known are ``Result.hindsight``: no reading of the line alone judges them): under 0.005 false
     # 16, no true call; under 0.02 false 20 and true 2. F1 0.934 -> 0.946 at 0.005, 0.947 at 0.02.
+    # Threat's floor swept again with its alone threshold (0.45 to 0.65): at every alone threshold
+    # 0.15 takes one more false call than 0.1 and no true one (dev threat at alone 0.45, once the
+    # model alone yields to a negation the rules read: 619/63/53 -> 619/62/53), 0.18 and 0.2 a true
+    # one; round16/read unchanged from 0.05 to 0.2. Impersonation, measured again the same way
+    # (dev 26, alone at the card's 0.889): no rule-only call under 0.05, at 0.1 one true lost, at
+    # 0.15 one true and two false, at 0.2 three true and four false (F1 0.956 / 0.955 / 0.957 /
+    # 0.957); round16/read unchanged: none.
     overrule_below: dict[str, float | None] = field(
-        default_factory=lambda: {"threat": 0.1, "exaggeration": 0.02, "third_party_leak": 0.005}
+        default_factory=lambda: {"threat": 0.15, "exaggeration": 0.02, "third_party_leak": 0.005}
     )
 
     @property
