@@ -243,18 +243,44 @@ def test_the_shipped_alone_threshold_for_exaggeration_is_low_enough_for_unread_w
 
 
 def test_the_shipped_alone_threshold_for_threat_is_below_the_model_cards():
-    # 0.55, not the card's 0.693: on writers the rules were never fitted to, the model alone finds
-    # threats the rules miss (settings.ClassifierSettings says how it was measured)
+    # 0.45, not the card's: on writers the rules were never fitted to, the model alone finds
+    # threats the rules miss (settings.ClassifierSettings says how it was measured), and below the
+    # category's 0.5, which a rule's finding still needs
     detection = copy.deepcopy(load_config()["detection"])
-    assert detection["classifier"]["alone_thresholds"]["threat"] == 0.55
+    assert detection["classifier"]["alone_thresholds"]["threat"] == 0.45
+    assert detection["categories"]["threat"]["threshold"] == 0.5
     detection["classifier"]["enabled"] = False
     for category in set(detection["categories"]) - set(CORE_CATEGORIES):
         detection["categories"][category] = {**(detection["categories"][category] or {}), "enabled": False}
     call = make_call(OPENING + [("a", "这件事情您最好今天之内有个交代。")])
-    for score, kept in ((0.6, True), (0.52, False)):
+    for score, kept in ((0.47, True), (0.43, False)):
         registry = build_registry(detection)
         registry.detectors.append(FakeClassifier(3, score))
         assert bool(registry.analyze(call)) is kept
+
+
+def test_a_rules_finding_under_the_categorys_threshold_is_not_passed_by_a_lower_alone_one():
+    detection = copy.deepcopy(load_config()["detection"])
+    detection["classifier"] = {"enabled": False, "alone_thresholds": {"threat": 0.3}}
+    call = make_call(OPENING + [("a", "这件事情您最好今天之内有个交代。")])
+    for score, kept in ((0.55, True), (0.4, False)):
+        registry = build_registry(detection)
+        registry.detectors = [RuleScoring(score)]
+        assert bool(registry.analyze(call)) is kept
+
+
+class RuleScoring(Detector):
+    """A lexicon rule that flags segment 3 as a threat with the given score."""
+
+    family = "lexicon"
+    categories = ("threat",)
+    name = "lexicon:threat"
+
+    def __init__(self, score):
+        self.score = score
+
+    def analyze(self, view):
+        return [result(segment_index=3, score=self.score, detector=self.name)]
 
 
 class RuleOf(Detector):
@@ -313,4 +339,4 @@ def test_the_shipped_floors_overrule_rules_of_threat_exaggeration_leaks_and_the_
     # chosen on the dev writers (settings.ClassifierSettings says how)
     floors = load_config()["detection"]["classifier"]["overrule_below"]
     money = {"private_channel": 0.02, "illegal_funding": 0.01, "extra_fees": 0.02}
-    assert floors == {"threat": 0.1, "exaggeration": 0.02, "third_party_leak": 0.005, **money}
+    assert floors == {"threat": 0.15, "exaggeration": 0.02, "third_party_leak": 0.005, **money}

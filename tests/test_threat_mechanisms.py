@@ -255,6 +255,55 @@ def test_a_misheard_office_still_vetoes_once_repaired(text):
     assert classifier_threats(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这周再不还，我们派人去你们单位门口拉横幅，写上你的名字。",  # 写上 sounds like 协商
+        "不还就天天往你单位打电话，打到你在单位待不住为止。",  # 待不 sounds like 逮捕
+    ],
+)
+def test_a_cancelling_cue_heard_across_other_words_cancels_nothing(text):
+    # by sound a cue must keep one of its own characters in place, as homophone repair is guarded
+    assert threat_found(text)
+
+
+def test_a_misheard_negation_still_cancels():
+    assert not threat_found("您放心，我们不回上门的，就是电话提醒。")  # 不回 for 不会
+
+
+def test_a_cue_by_sound_keeps_one_of_its_characters():
+    from pipeline.detect.lexicon_file import CancelCue
+    from pipeline.detect.sound import cue_sound_text
+
+    cue = CancelCue("试", ["协商", "不会", "费"], before=4, after=None)
+    assert cue.found_in(cue_sound_text("写上名字"), by_sound=True) == "协商"  # no written text: no guard
+    assert cue.found_in(cue_sound_text("写上名字"), by_sound=True, written="写上名字") is None
+    assert cue.found_in(cue_sound_text("我们不回去"), by_sound=True, written="我们不回去") == "不会"
+    assert cue.found_in(cue_sound_text("废物"), by_sound=True, written="废物") is None  # one syllable
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们公司从来不会上门，也不会去你们单位找人，就是电话提醒。",  # the lexicon's match, negated
+        "他说要把你欠钱的事发到你们村的群里，那是他自己乱讲的。",  # another's words, reported
+    ],
+)
+def test_the_model_alone_yields_where_the_rule_read_the_harm_negated_or_reported(text):
+    assert classifier_threats(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今天不回话，明天我们的人就去你们单位找你。",  # 不回 sounds like 不会: a condition, no negation
+        "你再拖着，我保证你在这个厂里待不下去。",  # no lexicon words cancelled
+    ],
+)
+def test_the_model_alone_still_stands_where_no_rule_read_a_negation(text):
+    assert [f.detector for f in classifier_threats(text)] in (["classifier"], ["lexicon:threat+classifier"])
+
+
 # --- the listener: who "your son" is, and whose reach it is -----------------------------------
 
 RELATIVE_ANSWERS = [

@@ -93,11 +93,20 @@ class CancelCue:
             True: ([cue_sound_text(c) for c in self.cues], [cue_sound_text(u) for u in self.unless]),
         }
 
-    def found_in(self, window: str, by_sound: bool = False) -> str | None:
-        """The cue in ``window`` (both spelt by sound when ``by_sound``: ``window`` by ``cue_sound_text``)."""
+    def found_in(self, window: str, by_sound: bool = False, written: str | None = None) -> str | None:
+        """The cue in ``window`` (both spelt by sound when ``by_sound``: ``window`` by ``cue_sound_text``).
+        By sound, with ``written`` (the window as written): a cue of two characters or more that keeps
+        one of its own characters in place there, as homophone repair is guarded (不回 for 不会, not
+        写上 for 协商 nor 待不 for 逮捕)."""
         cues, _ = self.spelt[by_sound]
         window = self.without_exceptions(window, by_sound)
-        return next((self.cues[i] for i, cue in enumerate(cues) if cue in window), None)
+        for i, cue in enumerate(cues):
+            at = window.find(cue)
+            while at >= 0:
+                if written is None or _keeps_own(self.cues[i], written[at : at + len(cue)]):
+                    return self.cues[i]
+                at = window.find(cue, at + 1)
+        return None
 
     def without_exceptions(self, text: str, by_sound: bool = False) -> str:
         """``text`` with the ``unless`` phrases blanked, same length: blanked in a whole sentence
@@ -106,6 +115,10 @@ class CancelCue:
         for phrase in self.spelt[by_sound][1]:
             text = text.replace(phrase, "□" * len(phrase))
         return text
+
+
+def _keeps_own(cue: str, heard: str) -> bool:
+    return len(cue) >= 2 and any(a == b for a, b in zip(cue, heard))
 
 
 @dataclass

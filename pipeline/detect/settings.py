@@ -90,7 +90,9 @@ class DisclosureSettings:
 class ClassifierSettings:
     enabled: bool = True
     model: str = "models/utterance_classifier.skops"  # relative to callqa's data (models/), or absolute
-    thresholds: dict[str, float | None] = field(default_factory=dict)  # None: the model card's value
+    # None or left out: the model card's value. threat 0.45, under the card's 0.5, only so that the
+    # model alone can flag at its alone threshold (below); a rule's finding still needs the category's.
+    thresholds: dict[str, float | None] = field(default_factory=lambda: {"threat": 0.45})
     # A finding of the model alone, with no rule agreeing, needs this; a category left out (or None):
     # the model card's value (out-of-fold precision 0.9 on writer-grouped cross-validation).
     # exaggeration 0.8, not the card's 0.718: on the leave-one-tune-writer-out folds over the 16
@@ -129,7 +131,14 @@ class ClassifierSettings:
     # 0.886 (0.55: 464 true, 59 false, 47 missed against 458, 58, 53 at 0.6; precision 0.887, as
     # at 0.6); without that veto 0.893 / 0.895 / 0.891 at 0.5 / 0.55 / 0.6. The three writers
     # read that round (w73-w75, never trained on) 0.919 from 0.5 to 0.6.
-    alone_thresholds: dict[str, float | None] = field(default_factory=lambda: {"exaggeration": 0.7, "threat": 0.55})
+    # Sixteenth round: threat 0.55 -> 0.45, once the overrule (below) had taken the rule-only false
+    # calls. Dev 26's threat F1 at alone 0.45 / 0.475 / 0.5 / 0.55 / 0.6 / 0.65 (floor 0.1, rules'
+    # findings at 0.5): 0.914 / 0.912 / 0.912 / 0.910 / 0.910 / 0.912 (0.45: 619 true, 64 false, 53
+    # missed against 610, 59, 62). On tune, each writer scored by a model of five writer-grouped
+    # folds that never read it, the calls the model alone flags between 0.45 and 0.55 are 23
+    # labelled and 25 not (F1 0.924 either way); the three writers read this round (round16/read)
+    # lose one call to a negated line at 0.5 and below (我们平台不会上门).
+    alone_thresholds: dict[str, float | None] = field(default_factory=lambda: {"exaggeration": 0.7, "threat": 0.45})
     # A rule's finding the model does not share is dropped when the model scores its line under
     # this, per category (None or left out: never). On the dev writers (26, never trained on) the
     # calls flagged for threat by rules alone, by the model's highest probability on their lines:
@@ -141,6 +150,13 @@ class ClassifierSettings:
     # those said after the listener was known to be a third party (details told before it was
     # known are ``Result.hindsight``: no reading of the line alone judges them): under 0.005 false
     # 16, no true call; under 0.02 false 20 and true 2. F1 0.934 -> 0.946 at 0.005, 0.947 at 0.02.
+    # Threat's floor swept again with its alone threshold (0.45 to 0.65): at every alone threshold
+    # 0.15 takes one more false call than 0.1 and no true one (dev threat at alone 0.45, once the
+    # model alone yields to a negation the rules read: 619/63/53 -> 619/62/53), 0.18 and 0.2 a true
+    # one; round16/read unchanged from 0.05 to 0.2. Impersonation, measured again the same way
+    # (dev 26, alone at the card's 0.889): no rule-only call under 0.05, at 0.1 one true lost, at
+    # 0.15 one true and two false, at 0.2 three true and four false (F1 0.956 / 0.955 / 0.957 /
+    # 0.957); round16/read unchanged: none.
     # The money categories, which the model learns from the tune writers' segment labels for this
     # alone (it never finds them by itself): on the dev writers with the model of 47 tune writers,
     # calls false / true at no floor, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2: private_channel 29/311,
@@ -151,7 +167,7 @@ class ClassifierSettings:
     # as the model gives a bare 以贷养贷很正常 0.019: short talk of the kind no writer wrote.
     overrule_below: dict[str, float | None] = field(
         default_factory=lambda: {
-            "threat": 0.1,
+            "threat": 0.15,
             "exaggeration": 0.02,
             "third_party_leak": 0.005,
             "private_channel": 0.02,

@@ -114,7 +114,9 @@ def cancelled_by(
         for reading, sound in readings:
             written, spelt = cancel.without_exceptions(reading), cancel.without_exceptions(sound, by_sound=True)
             for window in windows:
-                cue = cancel.found_in(written[window]) or cancel.found_in(spelt[window], by_sound=True)
+                cue = cancel.found_in(written[window]) or cancel.found_in(
+                    spelt[window], by_sound=True, written=written[window]
+                )
                 if cue:
                     return f"{cancel.name}“{cue}”"
     return None
@@ -244,6 +246,19 @@ class LexiconRecognizer(Detector):
                     parts.append(("guessed_role", self.guessed_role_factor))
                 hits.append(Hit(rule, start, end, tuple(parts), repairs, by_sound))
         return hits
+
+    def cancelled_on(self, utterance: Utterance, agency: str = "") -> list[tuple[str, str]]:
+        """(cancel name, cue) of each rule's match, as written, that a cancel took on ``utterance``."""
+        taken = []
+        for rule in self.lexicon.rules:
+            for m in rule.regex.finditer(utterance.mandarin):
+                if m.end() > m.start() and has_needed(rule, utterance.mandarin, m.start(), m.end()):
+                    term = utterance.mandarin[m.start() : m.end()] in rule.terms
+                    cue = cancelled_by(self.lexicon, utterance, m.start(), m.end(), term, agency, rule)
+                    if cue:
+                        name, _, word = cue.partition("“")
+                        taken.append((name, word.rstrip("”")))
+        return taken
 
     def _matches(
         self, rule: Rule, regex: re.Pattern, text: str, utterance: Utterance, agency: str
