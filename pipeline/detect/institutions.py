@@ -8,7 +8,7 @@ from pipeline.calls import Call
 from pipeline.detect.dialogue_file import DialogueRules, Reveal
 from pipeline.detect.sound import CLAUSE_BREAKS, sentence_bounds, sound_spellings, sound_text
 from pipeline.detect.view import Utterance
-from pipeline.text import is_word
+from pipeline.text import is_word, to_simplified
 
 NAME_ENDS = re.compile(f"[和与及跟、的{CLAUSE_BREAKS}]")  # where a name said after a suffix ends
 LEADING_I = re.compile(r"(?:我们|我)(?!是|们)")
@@ -120,7 +120,9 @@ class InstitutionFinder:
     def introduced_name(self, name: str) -> bool:
         """Whether what an introduction puts in the name's place is a name: not a bare kind of
         institution (平台风控部, 深圳公司, 咨询公司) with a place or none (滇池区金融), not talk (负责你这个案子),
-        not an authority."""
+        not an authority. Read in simplified script: recognition writes some characters
+        traditional (都是我們管的 is talk, as 我们 is)."""
+        name = to_simplified(name)
         if name in self.not_names or any(part in name for part in self.not_name_parts):
             return False
         if any(word in name for word in self.not_institutions):
