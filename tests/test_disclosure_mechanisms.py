@@ -664,3 +664,22 @@ def test_a_message_naming_who_to_call_back_names_the_caller(message):
 def test_a_message_naming_a_person_or_nobody_names_no_caller(message):
     turns = [("a", "喂，您好，请问是邝家豪吗？"), ("c", "他不在，我是他同事。"), ("a", message)]
     assert flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "没钱就去借，京东金条、分期乐、拍拍贷，总有一个能批。",
+        "你手机上有没有借呗花呗？开一个先把这笔平了。",
+        "你把微粒贷或者360借条开通了，先挪一点过来。",
+    ],
+)
+def test_lenders_listed_as_the_listeners_options_name_no_caller(line):
+    turns = [("a", "喂，是邹小勇吗？"), ("c", "是我，怎么了？"), ("a", "你那笔一万二拖了三个月了。"), ("c", "没钱。"), ("a", line)]
+    assert flagged(turns)
+
+
+def test_traditional_characters_in_talk_are_read_as_talk():
+    turns = [("a", "喂，是邹小勇吗？"), ("c", "是我。"), ("a", "那笔经营贷都是我們管的，拖了四个月了。")]
+    assert flagged(turns)
+    assert not flagged([("a", "喂，是邹小勇吗？"), ("c", "是我。"), ("a", "我是朗分期的，你那笔拖了四个月了。")])

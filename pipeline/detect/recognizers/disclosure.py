@@ -31,6 +31,9 @@ BORROW_THERE = re.compile(r"[^，。？！,.?!\s]{0,6}?(?:都能借|都可以借
 CUSTOMER_NAMES = re.compile(r"(?:你|您)(?:们)?(?:是)?(?P<name>[^，。？！,.?!\s的你您]{2,8})的")  # 你是锦官城的小李吧
 # between a name and an authority's word: the two are apart (嘉禾银行和公安, 嘉禾信息受某某中院委托)
 APART = re.compile(f"{NAME_ENDS.pattern}|受|帮|替|代表|配合")
+# between two names: a list of them (借呗、微粒贷都开通了吧, 借呗花呗开一个), the lenders the listener
+# is offered, not the caller's own
+LISTED = re.compile(r"(?:、|和|或者|或是|或|还是)?")
 AFFIRMS = re.compile(r"^(?:喂|嗯|啊|哎|诶)?[，,\s]*(?:对+|是的|是啊|是|没错|对的|嗯)(?:[，。！,.!、\s對对]|是我|$)")
 
 
@@ -117,7 +120,11 @@ class DisclosureRecognizer(Detector):
         spans = self.finder.spans(u, extra)
         if trade:
             spans += [m.span() for text in (u.text, u.unrepaired) for m in re.finditer(re.escape(trade), text)]
-        return [span for span in spans if not any(r.match(u.text, span[1]) for r in (ASKED_ABOUT, BORROW_THERE))]
+        return [
+            span
+            for span in spans
+            if not any(r.match(u.text, span[1]) for r in (ASKED_ABOUT, BORROW_THERE)) and not _listed(u.text, span, spans)
+        ]
 
     def _asked_who_calls(self, view: CallView, agent: Utterance) -> bool:
         """The listener asked who is calling (你哪位, 你是哪里的) since the agent's previous turn.
@@ -211,6 +218,17 @@ class DisclosureRecognizer(Detector):
                 explanation,
             )
         ]
+
+
+def _listed(text: str, span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """The name at ``span`` is one of a list of other names (借呗、微粒贷、安逸花)."""
+    start, end = span
+    return any(
+        text[a:b] != text[start:end]
+        and (b <= start or a >= end)
+        and LISTED.fullmatch(text[end:a] if a >= end else text[b:start]) is not None
+        for a, b in spans
+    )
 
 
 def _said_first(text: str, name: tuple[int, int], authority: tuple[int, int]) -> bool:
