@@ -683,3 +683,25 @@ def test_traditional_characters_in_talk_are_read_as_talk():
     turns = [("a", "喂，是邹小勇吗？"), ("c", "是我。"), ("a", "那笔经营贷都是我們管的，拖了四个月了。")]
     assert flagged(turns)
     assert not flagged([("a", "喂，是邹小勇吗？"), ("c", "是我。"), ("a", "我是朗分期的，你那笔拖了四个月了。")])
+
+
+def test_a_mono_line_naming_the_agency_before_the_customer_speaks_is_the_agents():
+    agency = "青岚消费金融有限公司"
+    # the guess may give the introduction to the customer: the agency's name says whose it is
+    turns = [
+        ("u", "喂，请问是邹小勇先生吗？"),
+        ("u", "青岚消费金融贷后，通话录音。"),
+        ("u", "您这期分期又逾期了，已经十天。"),
+        ("u", "我知道，这两天就还。"),
+    ]
+    assert not flagged(turns, agency=agency)
+    # a customer who has spoken already and names the lender did not disclose for the agent
+    late = [
+        ("u", "喂，你那笔八千逾期三个月了，还不还？"),
+        ("u", "你找谁？"),
+        ("u", "你不是邹小勇吗？"),
+        ("u", "是我，你哪的？"),
+        ("u", "公司的，你借谁的你自己不清楚？"),
+        ("u", "我借的是青岚的。"),
+    ]
+    assert flagged(late, agency=agency)

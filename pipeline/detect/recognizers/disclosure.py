@@ -126,6 +126,22 @@ class DisclosureRecognizer(Detector):
             if not any(r.match(u.text, span[1]) for r in (ASKED_ABOUT, BORROW_THERE)) and not _listed(u.text, span, spans)
         ]
 
+    def _agency_in_guessed_line(self, view: CallView, after: int, before: int, own: list[str], trade: str | None) -> bool:
+        """In a mono call, the first line the role guess gave the customer, between two agent
+        turns of the window, names the call's own agency (喂，是石磊吗？ / 燕赵消费金融贷后，通话录音):
+        the line and the guess disagree, and the line is the agent's. A customer who asks (是燕赵的
+        吗) names nobody, nor one who has spoken before (你找谁？ … 我借的是燕赵的)."""
+        for u in view.utterances[after + 1 : before]:
+            if u.role != "customer" or not u.role_reason:
+                continue
+            if any(earlier.role == "customer" for earlier in view.utterances[: u.index]):
+                return False
+            spans = [m.span() for name in own for m in re.finditer(re.escape(name), u.text)]
+            spans += [m.span() for m in re.finditer(re.escape(trade), u.text)] if trade else []
+            if any(not ASKED_ABOUT.match(u.text, end) for _, end in spans):
+                return True
+        return False
+
     def _asked_who_calls(self, view: CallView, agent: Utterance) -> bool:
         """The listener asked who is calling (你哪位, 你是哪里的) since the agent's previous turn.
         An agent who answers that with no name once the debt is told evades it (你先说什么时候
@@ -165,6 +181,8 @@ class DisclosureRecognizer(Detector):
             return []
         posed, told, evaded, insisted, mentioned = None, False, False, False, False
         for at, u in enumerate(window):
+            if self._agency_in_guessed_line(view, window[at - 1].index if at else -1, u.index, own, trade):
+                return []
             asked = self._asked_who_calls(view, u)
             if evaded and asked:  # asked again after an evasion: a name now is given because they insisted
                 window, insisted = window[:at], True
