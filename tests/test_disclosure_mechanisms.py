@@ -675,7 +675,13 @@ def test_a_message_naming_a_person_or_nobody_names_no_caller(message):
     ],
 )
 def test_lenders_listed_as_the_listeners_options_name_no_caller(line):
-    turns = [("a", "喂，是邹小勇吗？"), ("c", "是我，怎么了？"), ("a", "你那笔一万二拖了三个月了。"), ("c", "没钱。"), ("a", line)]
+    turns = [
+        ("a", "喂，是邹小勇吗？"),
+        ("c", "是我，怎么了？"),
+        ("a", "你那笔一万二拖了三个月了。"),
+        ("c", "没钱。"),
+        ("a", line),
+    ]
     assert flagged(turns)
 
 
@@ -705,3 +711,28 @@ def test_a_mono_line_naming_the_agency_before_the_customer_speaks_is_the_agents(
         ("u", "我借的是青岚的。"),
     ]
     assert flagged(late, agency=agency)
+
+
+def relative_told(next_turn: str) -> list[tuple[str, str]]:
+    """The mother answers; the agent tells her the debt for three turns before the next one."""
+    return [
+        ("a", "喂，是邝家豪家吗？"),
+        ("c", "我是他妈，他上班去了。"),
+        ("a", "阿姨，他那笔装修贷欠了一万二，拖了四个月了。"),
+        ("c", "啊？他没跟我说过。"),
+        ("a", "您劝劝他，这样拖下去对他不好。"),
+        ("c", "我晚上跟他说。"),
+        ("a", "他一直不接我们电话。"),
+        ("c", "那我让他打回去。"),
+        ("a", next_turn),
+    ]
+
+
+def test_a_relative_told_the_name_in_the_next_turn_unasked_was_told_in_time():
+    assert not flagged(relative_told("行，让他今天回电话，我们是朗分期贷后的。"))
+
+
+def test_a_relative_who_had_to_ask_or_never_heard_a_name_was_not():
+    asked = relative_told("行，让他今天回电话。")[:-1] + [("c", "你到底是哪个公司的？"), ("a", "朗分期贷后的。")]
+    assert flagged(asked)
+    assert flagged(relative_told("行，让他今天就回电话。"))
