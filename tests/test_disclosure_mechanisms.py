@@ -664,3 +664,75 @@ def test_a_message_naming_who_to_call_back_names_the_caller(message):
 def test_a_message_naming_a_person_or_nobody_names_no_caller(message):
     turns = [("a", "喂，您好，请问是邝家豪吗？"), ("c", "他不在，我是他同事。"), ("a", message)]
     assert flagged(turns)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "没钱就去借，京东金条、分期乐、拍拍贷，总有一个能批。",
+        "你手机上有没有借呗花呗？开一个先把这笔平了。",
+        "你把微粒贷或者360借条开通了，先挪一点过来。",
+    ],
+)
+def test_lenders_listed_as_the_listeners_options_name_no_caller(line):
+    turns = [
+        ("a", "喂，是邹小勇吗？"),
+        ("c", "是我，怎么了？"),
+        ("a", "你那笔一万二拖了三个月了。"),
+        ("c", "没钱。"),
+        ("a", line),
+    ]
+    assert flagged(turns)
+
+
+def test_traditional_characters_in_talk_are_read_as_talk():
+    turns = [("a", "喂，是邹小勇吗？"), ("c", "是我。"), ("a", "那笔经营贷都是我們管的，拖了四个月了。")]
+    assert flagged(turns)
+    assert not flagged([("a", "喂，是邹小勇吗？"), ("c", "是我。"), ("a", "我是朗分期的，你那笔拖了四个月了。")])
+
+
+def test_a_mono_line_naming_the_agency_before_the_customer_speaks_is_the_agents():
+    agency = "青岚消费金融有限公司"
+    # the guess may give the introduction to the customer: the agency's name says whose it is
+    turns = [
+        ("u", "喂，请问是邹小勇先生吗？"),
+        ("u", "青岚消费金融贷后，通话录音。"),
+        ("u", "您这期分期又逾期了，已经十天。"),
+        ("u", "我知道，这两天就还。"),
+    ]
+    assert not flagged(turns, agency=agency)
+    # a customer who has spoken already and names the lender did not disclose for the agent
+    late = [
+        ("u", "喂，你那笔八千逾期三个月了，还不还？"),
+        ("u", "你找谁？"),
+        ("u", "你不是邹小勇吗？"),
+        ("u", "是我，你哪的？"),
+        ("u", "公司的，你借谁的你自己不清楚？"),
+        ("u", "我借的是青岚的。"),
+    ]
+    assert flagged(late, agency=agency)
+
+
+def relative_told(next_turn: str) -> list[tuple[str, str]]:
+    """The mother answers; the agent tells her the debt for three turns before the next one."""
+    return [
+        ("a", "喂，是邝家豪家吗？"),
+        ("c", "我是他妈，他上班去了。"),
+        ("a", "阿姨，他那笔装修贷欠了一万二，拖了四个月了。"),
+        ("c", "啊？他没跟我说过。"),
+        ("a", "您劝劝他，这样拖下去对他不好。"),
+        ("c", "我晚上跟他说。"),
+        ("a", "他一直不接我们电话。"),
+        ("c", "那我让他打回去。"),
+        ("a", next_turn),
+    ]
+
+
+def test_a_relative_told_the_name_in_the_next_turn_unasked_was_told_in_time():
+    assert not flagged(relative_told("行，让他今天回电话，我们是朗分期贷后的。"))
+
+
+def test_a_relative_who_had_to_ask_or_never_heard_a_name_was_not():
+    asked = relative_told("行，让他今天回电话。")[:-1] + [("c", "你到底是哪个公司的？"), ("a", "朗分期贷后的。")]
+    assert flagged(asked)
+    assert flagged(relative_told("行，让他今天就回电话。"))

@@ -31,6 +31,9 @@ BORROW_THERE = re.compile(r"[^，。？！,.?!\s]{0,6}?(?:都能借|都可以借
 CUSTOMER_NAMES = re.compile(r"(?:你|您)(?:们)?(?:是)?(?P<name>[^，。？！,.?!\s的你您]{2,8})的")  # 你是锦官城的小李吧
 # between a name and an authority's word: the two are apart (嘉禾银行和公安, 嘉禾信息受某某中院委托)
 APART = re.compile(f"{NAME_ENDS.pattern}|受|帮|替|代表|配合")
+# between two names: a list of them (借呗、微粒贷都开通了吧, 借呗花呗开一个), the lenders the listener
+# is offered, not the caller's own
+LISTED = re.compile(r"[“”\"「」]*(?:、|和|或者|或是|或|还是)?[“”\"「」]*")
 AFFIRMS = re.compile(r"^(?:喂|嗯|啊|哎|诶)?[，,\s]*(?:对+|是的|是啊|是|没错|对的|嗯)(?:[，。！,.!、\s對对]|是我|$)")
 
 
@@ -47,7 +50,8 @@ class DisclosureRecognizer(Detector):
     An agent who introduces themselves as an authority (a court, the police, a mediation
     committee) before naming an institution of their own fakes it, whatever lender they name
     beside the pose. A call that reached
-    a wrong number before the window closed owes the stranger no name.
+    a wrong number before the window closed owes the stranger no name, and a relative or colleague
+    the window ends on is named the institution in time by the agent's next turn, unasked.
     """
 
     family = "disclosure"
@@ -117,7 +121,48 @@ class DisclosureRecognizer(Detector):
         spans = self.finder.spans(u, extra)
         if trade:
             spans += [m.span() for text in (u.text, u.unrepaired) for m in re.finditer(re.escape(trade), text)]
-        return [span for span in spans if not any(r.match(u.text, span[1]) for r in (ASKED_ABOUT, BORROW_THERE))]
+        return [
+            span
+            for span in spans
+            if not any(r.match(u.text, span[1]) for r in (ASKED_ABOUT, BORROW_THERE))
+            and not _listed(u.text, span, spans)
+        ]
+
+    def _agency_in_guessed_line(
+        self, view: CallView, after: int, before: int, own: list[str], trade: str | None
+    ) -> bool:
+        """In a mono call, the first line the role guess gave the customer, between two agent
+        turns of the window, names the call's own agency (喂，是石磊吗？ / 燕赵消费金融贷后，通话录音):
+        the line and the guess disagree, and the line is the agent's. A customer who asks (是燕赵的
+        吗) names nobody, nor one who has spoken before (你找谁？ … 我借的是燕赵的)."""
+        for u in view.utterances[after + 1 : before]:
+            if u.role != "customer" or not u.role_reason:
+                continue
+            if any(earlier.role == "customer" for earlier in view.utterances[: u.index]):
+                return False
+            spans = [m.span() for name in own for m in re.finditer(re.escape(name), u.text)]
+            spans += [m.span() for m in re.finditer(re.escape(trade), u.text)] if trade else []
+            if any(not ASKED_ABOUT.match(u.text, end) for _, end in spans):
+                return True
+        return False
+
+    def _named_next_to_third_party(
+        self, view: CallView, window: list[Utterance], own: list[str], trade: str | None
+    ) -> bool:
+        """The window ends on a listener known not to be the debtor (a relative, a colleague) and
+        the agent's next turn names the institution unasked (那你让他回我电话，我是X的): the writers
+        nobody read leave such calls unlabelled (dev false alarms 60 -> 54, no true call lost);
+        the tune writers split (9 calls by 7 writers unlabelled, 3 by 3 labelled)."""
+        last = window[-1]
+        hearing = view.listening.hearings.get(last.index)
+        if hearing is None or hearing.third_party is None:
+            return False
+        following = next((u for u in view.utterances[last.index + 1 :] if u.role == "agent"), None)
+        return (
+            following is not None
+            and not self._asked_who_calls(view, following)
+            and bool(self._own_names(following, own, trade))
+        )
 
     def _asked_who_calls(self, view: CallView, agent: Utterance) -> bool:
         """The listener asked who is calling (你哪位, 你是哪里的) since the agent's previous turn.
@@ -158,6 +203,8 @@ class DisclosureRecognizer(Detector):
             return []
         posed, told, evaded, insisted, mentioned = None, False, False, False, False
         for at, u in enumerate(window):
+            if self._agency_in_guessed_line(view, window[at - 1].index if at else -1, u.index, own, trade):
+                return []
             asked = self._asked_who_calls(view, u)
             if evaded and asked:  # asked again after an evasion: a name now is given because they insisted
                 window, insisted = window[:at], True
@@ -182,6 +229,8 @@ class DisclosureRecognizer(Detector):
             # 公司的): a name given when the listener asks (which one?) comes because they insisted
             evaded = evaded or (told and (asked or self._introduced_as_kind(u)))
         if mentioned and not insisted and not posed:
+            return []
+        if not (posed or insisted or evaded) and self._named_next_to_third_party(view, window, own, trade):
             return []
         first, last = window[0].segment, window[-1].segment
         text = sentence("disclosure.missing", count=len(window), start=first.start, end=last.end)
@@ -211,6 +260,17 @@ class DisclosureRecognizer(Detector):
                 explanation,
             )
         ]
+
+
+def _listed(text: str, span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """The name at ``span`` is one of a list of other names (借呗、微粒贷、安逸花)."""
+    start, end = span
+    return any(
+        text[a:b] != text[start:end]
+        and (b <= start or a >= end)
+        and LISTED.fullmatch(text[end:a] if a >= end else text[b:start]) is not None
+        for a, b in spans
+    )
 
 
 def _said_first(text: str, name: tuple[int, int], authority: tuple[int, int]) -> bool:
