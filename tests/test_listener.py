@@ -405,6 +405,23 @@ def test_this_person_owing_the_agents_side_or_a_loan_taken_somewhere_is_someone_
     assert segments(first, LEAK) == [2] and segments(second, LEAK) == [2]
 
 
+def test_a_contact_who_answers_to_their_own_name_hears_a_relatives_debt_as_a_third_party():
+    # the one asked for by name is the contact: the debt told next is a relative's, or a named
+    # person's, owed to a lender with a sum
+    relative = [
+        ("a", "喂，是龚大爷吗？"),
+        ("c", "是，你是哪个？"),
+        ("a", "大爷，你孙子欠信用社两万块，一直躲着不接电话。"),
+    ]
+    named = [
+        ("a", "喂，是邬秀珍吗？"),
+        ("c", "对，啥事？"),
+        ("a", "你外甥叫汤立军吧？汤立军欠了农商行三万多，五年了。"),
+    ]
+    assert segments(relative, LEAK) == [2] and segments(relative, UNVERIFIED) == [2]
+    assert segments(named, LEAK) == [2]
+
+
 def test_a_relative_who_takes_the_phone_from_the_debtor_and_is_addressed_so_is_a_third_party():
     turns = [
         ("a", "喂，是邱海涛吗？"),
