@@ -422,6 +422,20 @@ def test_a_contact_who_answers_to_their_own_name_hears_a_relatives_debt_as_a_thi
     assert segments(named, LEAK) == [2]
 
 
+def test_a_listener_who_puts_the_one_sought_away_from_them_is_a_third_party():
+    divorced = [
+        ("a", "喂，是骆美华吗？我找一下你以前那位，郑国梁。"),
+        ("c", "我们早就离了，你找他别找我。"),
+        ("a", "他当年在我们这借了两万块，到现在都没还。"),
+    ]
+    nothing_to_do_with_me = [
+        ("a", "喂，请问是郑国梁吗？"),
+        ("c", "他的那些事跟我没啥关系。"),
+        ("a", "那笔一万二的借款已经逾期半年了。"),
+    ]
+    assert segments(divorced, LEAK) == [2] and segments(nothing_to_do_with_me, LEAK) == [2]
+
+
 def test_a_relative_who_takes_the_phone_from_the_debtor_and_is_addressed_so_is_a_third_party():
     turns = [
         ("a", "喂，是邱海涛吗？"),
