@@ -436,6 +436,18 @@ def test_a_listener_who_puts_the_one_sought_away_from_them_is_a_third_party():
     assert segments(divorced, LEAK) == [2] and segments(nothing_to_do_with_me, LEAK) == [2]
 
 
+def test_a_job_said_alone_is_no_name_and_confirms_nothing():
+    turns = [
+        ("a", "喂，宏图装饰的，石立群在吗？"),
+        ("c", "石总在工地，我是秘书。"),
+        ("a", "你跟他讲，那笔三万八的装修贷逾期五个月了。"),
+        ("c", "我就是个秘书，他的事我不清楚。"),
+    ]
+    reading = listening(turns)
+    assert not reading.hearings[2].confirmed
+    assert segments(turns, LEAK) == [2]
+
+
 def test_a_relative_who_takes_the_phone_from_the_debtor_and_is_addressed_so_is_a_third_party():
     turns = [
         ("a", "喂，是邱海涛吗？"),
