@@ -141,13 +141,8 @@ class ClassifierSettings:
     # those said after the listener was known to be a third party (details told before it was
     # known are ``Result.hindsight``: no reading of the line alone judges them): under 0.005 false
     # 16, no true call; under 0.02 false 20 and true 2. F1 0.934 -> 0.946 at 0.005, 0.947 at 0.02.
-    # Sixteenth round, with the listener's later fixes: dev 0.949 / 0.949 / 0.950 at 0.005 / 0.01 /
-    # 0.02 (582/31/32, 581/29/33, 580/27/34); the three writers read that round, never trained on,
-    # 0.946 -> 0.953 (one false call: a customer's question given to the agent in a mono call); tune
-    # 4 false calls and 1 true fewer (a negated 欠钱, a lender describing its business, two mono
-    # role guesses). 0.02 on all three; labelled lines still found on dev 961 -> 950.
     overrule_below: dict[str, float | None] = field(
-        default_factory=lambda: {"threat": 0.1, "exaggeration": 0.02, "third_party_leak": 0.02}
+        default_factory=lambda: {"threat": 0.1, "exaggeration": 0.02, "third_party_leak": 0.005}
     )
 
     @property
