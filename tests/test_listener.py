@@ -405,6 +405,49 @@ def test_this_person_owing_the_agents_side_or_a_loan_taken_somewhere_is_someone_
     assert segments(first, LEAK) == [2] and segments(second, LEAK) == [2]
 
 
+def test_a_contact_who_answers_to_their_own_name_hears_a_relatives_debt_as_a_third_party():
+    # the one asked for by name is the contact: the debt told next is a relative's, or a named
+    # person's, owed to a lender with a sum
+    relative = [
+        ("a", "喂，是龚大爷吗？"),
+        ("c", "是，你是哪个？"),
+        ("a", "大爷，你孙子欠信用社两万块，一直躲着不接电话。"),
+    ]
+    named = [
+        ("a", "喂，是邬秀珍吗？"),
+        ("c", "对，啥事？"),
+        ("a", "你外甥叫汤立军吧？汤立军欠了农商行三万多，五年了。"),
+    ]
+    assert segments(relative, LEAK) == [2] and segments(relative, UNVERIFIED) == [2]
+    assert segments(named, LEAK) == [2]
+
+
+def test_a_listener_who_puts_the_one_sought_away_from_them_is_a_third_party():
+    divorced = [
+        ("a", "喂，是骆美华吗？我找一下你以前那位，郑国梁。"),
+        ("c", "我们早就离了，你找他别找我。"),
+        ("a", "他当年在我们这借了两万块，到现在都没还。"),
+    ]
+    nothing_to_do_with_me = [
+        ("a", "喂，请问是郑国梁吗？"),
+        ("c", "他的那些事跟我没啥关系。"),
+        ("a", "那笔一万二的借款已经逾期半年了。"),
+    ]
+    assert segments(divorced, LEAK) == [2] and segments(nothing_to_do_with_me, LEAK) == [2]
+
+
+def test_a_job_said_alone_is_no_name_and_confirms_nothing():
+    turns = [
+        ("a", "喂，宏图装饰的，石立群在吗？"),
+        ("c", "石总在工地，我是秘书。"),
+        ("a", "你跟他讲，那笔三万八的装修贷逾期五个月了。"),
+        ("c", "我就是个秘书，他的事我不清楚。"),
+    ]
+    reading = listening(turns)
+    assert not reading.hearings[2].confirmed
+    assert segments(turns, LEAK) == [2]
+
+
 def test_a_relative_who_takes_the_phone_from_the_debtor_and_is_addressed_so_is_a_third_party():
     turns = [
         ("a", "喂，是邱海涛吗？"),

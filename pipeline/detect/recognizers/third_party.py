@@ -156,4 +156,5 @@ class ThirdPartyRecognizer(Detector):
                     speaker="agent",
                 )
             )
+            results[-1].hindsight = told_first  # so that a floor on this twin spares what its leak is spared
         return results
