@@ -623,6 +623,7 @@ def test_a_condition_said_after_the_consequence_is_lawful(text):
 
 def test_a_debt_reported_to_the_speakers_office_claims_a_proceeding():
     assert flagged_said("网贷公司把你的事报到我们局里了，你心里要有数。")
+    assert flagged_said("小贷公司把你告到我们这里来了，今天找你谈一下。")  # sued to the office
     assert not flagged_said("您在APP上提交的申请也会转到我们这边审核。")  # a request routed, no report
 
 
