@@ -844,3 +844,8 @@ def test_a_charge_priced_per_visit_is_a_fee_not_an_inflated_debt():
 def test_contacts_reached_by_the_rules_when_the_debtor_cannot_be_is_no_exposure():
     assert not flagged_said("要是一直联系不上您，我们会按规定打给您留的紧急联系人，只请他转告回电。")
     assert flagged_said("你再不接，系统会自动把你的欠款发给通讯录里的每个人。")
+
+
+def test_the_record_said_held_for_good_unless_a_fee_is_paid():
+    assert flagged_said("手续费你不交，我们不给你开证明，你那个征信就永远挂着。")
+    assert not flagged_said("早点还清吧，不然逾期记录会一直挂着。")  # the true harm, no fee asked
