@@ -623,6 +623,7 @@ def test_a_condition_said_after_the_consequence_is_lawful(text):
 
 def test_a_debt_reported_to_the_speakers_office_claims_a_proceeding():
     assert flagged_said("网贷公司把你的事报到我们局里了，你心里要有数。")
+    assert flagged_said("小贷公司把你告到我们这里来了，今天找你谈一下。")  # sued to the office
     assert not flagged_said("您在APP上提交的申请也会转到我们这边审核。")  # a request routed, no report
 
 
@@ -843,3 +844,8 @@ def test_a_charge_priced_per_visit_is_a_fee_not_an_inflated_debt():
 def test_contacts_reached_by_the_rules_when_the_debtor_cannot_be_is_no_exposure():
     assert not flagged_said("要是一直联系不上您，我们会按规定打给您留的紧急联系人，只请他转告回电。")
     assert flagged_said("你再不接，系统会自动把你的欠款发给通讯录里的每个人。")
+
+
+def test_the_record_said_held_for_good_unless_a_fee_is_paid():
+    assert flagged_said("手续费你不交，我们不给你开证明，你那个征信就永远挂着。")
+    assert not flagged_said("早点还清吧，不然逾期记录会一直挂着。")  # the true harm, no fee asked

@@ -337,8 +337,18 @@ def test_pointing_the_debtor_to_an_authority_is_no_claim():
 
 def test_the_speakers_side_said_to_work_with_an_authority():
     assert flagged_said("我们公司跟区法院是合作单位，你这个案子好办。")
-    assert flagged_said("我们这边跟公安是联网的，你跑哪都查得到。")
     assert not flagged_said("银行跟征信中心是对接的，逾期会自动上报。")  # another's link, no authority
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们后台跟区法院系统是联网的，逾期满九十天就自动推过去。",
+        "我们早就跟你们县法院对接好了，名单一出就同步。",
+    ],
+)
+def test_a_data_link_between_systems_speaks_for_no_court(text):
+    assert not flagged_said(text)
 
 
 @pytest.mark.parametrize(
