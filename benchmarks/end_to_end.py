@@ -232,13 +232,7 @@ def main() -> None:
         heard = [load_call(db, c["call_id"]) for c in raw_calls]
         found = _findings_by_call(db)
     if args.from_scan:
-        # the cross-call rules' findings (call history: quiet hours, frequency) as the scan stored them
-        history = {c.id for c in category_table() if set(c.families) & set(CROSS_CALL_FAMILIES)}
-        redone = {record.call.call_id: record.findings for record in detect_stream(heard, load_config())}
-        found = {
-            call.call_id: redone[call.call_id] + [f for f in found.get(call.call_id, []) if f.category in history]
-            for call in heard
-        }
+        found = detected_again(heard, found, load_config())
         print(f"{audio_s:.0f} s of audio: transcripts of {args.from_scan}, detection run afresh")
     else:
         print(
@@ -291,6 +285,18 @@ def print_lost(reference: list[Call], heard: list[Call], text_found: list, heard
                 f"said [{said.segments[f.segment_index].speaker}] {said.segments[f.segment_index].text} | heard "
                 + " / ".join(f"[{s.speaker}] {s.text}" + (f" (raw {s.raw_text})" if s.raw_text else "") for s in over)
             )
+
+
+def detected_again(heard: list[Call], stored: dict[str, list], config: dict) -> dict[str, list]:
+    """Each call's findings from detection run afresh with ``config`` on its stored transcript,
+    with the cross-call rules' findings (quiet hours, call frequency: the call history's) as the
+    scan stored them."""
+    history = {c.id for c in category_table() if set(c.families) & set(CROSS_CALL_FAMILIES)}
+    redone = {record.call.call_id: record.findings for record in detect_stream(heard, config)}
+    return {
+        call.call_id: redone[call.call_id] + [f for f in stored.get(call.call_id, []) if f.category in history]
+        for call in heard
+    }
 
 
 def _findings_by_call(db) -> dict:
