@@ -1,7 +1,7 @@
 """End to end: labelled calls spoken, scanned from audio, scored beside the same calls as text.
 
     nice -n 10 .venv/bin/python -m benchmarks.end_to_end [--set report|tune|heldout_v1] [--workers N]
-        [--quota N] [--clean N] [--writers w6,w7,...] [--show-lost]
+        [--quota N] [--clean N] [--writers w6,w7,...] [--show-lost] [--save-scan DB | --from-scan DB]
     .venv/bin/python -m benchmarks.end_to_end --folder DIR
 
 The set (``benchmarks/spoken_set.py``) is by default ``report``: a fixed, stratified selection of
@@ -33,6 +33,12 @@ It prints no call's words, ids or findings: the report writers' calls are read b
 shapes the engine, and nobody tunes detection on these figures. ``--show-lost`` (tune and
 heldout_v1 only; refused on the report set) lists the text's line findings the audio lost, with
 the line as said and as heard, to diagnose recognition's losses where one may read.
+
+``--save-scan DB`` keeps the scan's database; ``--from-scan DB`` reads the transcripts of such a
+scan of the same set and runs detection on them afresh with the settings in force, instead of
+scanning again: for comparing detection settings or code on one recognition (a scan of a few
+hundred seconds, detection a few). Detection then sees the transcripts as stored, homophones
+repaired at the scan: a change to the repair itself needs a scan.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ import argparse
 import collections
 import csv
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -59,7 +66,9 @@ from benchmarks.spoken_set import (
     set_calls,
 )
 from pipeline.calls import Call, call_from_json
+from pipeline.categories import category_table
 from pipeline.config import ScanOptions, load_config
+from pipeline.detect.crosscall import CROSS_CALL_FAMILIES
 from pipeline.detect.registry import CORE_CATEGORIES
 from pipeline.learn.evaluate import LabelledCall, evaluate
 from pipeline.run import detect_stream
@@ -184,6 +193,15 @@ def main() -> None:
         help="tune and heldout_v1 only: list each line finding of the text the audio lost (the line as "
         "said, as heard, the detector); never on the report set",
     )
+    kept = parser.add_mutually_exclusive_group()
+    kept.add_argument("--save-scan", type=Path, metavar="DB", help="keep the scan's database at DB")
+    kept.add_argument(
+        "--from-scan",
+        type=Path,
+        metavar="DB",
+        help="no scan: detection afresh, with the settings in force, on the transcripts of a scan kept "
+        "with --save-scan (same set)",
+    )
     add_draw_options(parser)
     args = parser.parse_args()
     if args.show_lost and (
@@ -204,14 +222,23 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "e2e.db"
-        wall, cpu = scan(raw_calls, db_path, args.workers)
+        if args.from_scan:
+            shutil.copyfile(args.from_scan, db_path)  # reading never writes to the kept scan
+        else:
+            wall, cpu = scan(raw_calls, db_path, args.workers)
+            if args.save_scan:
+                shutil.copyfile(db_path, args.save_scan)
         db = open_db(db_path)
         heard = [load_call(db, c["call_id"]) for c in raw_calls]
         found = _findings_by_call(db)
-    print(
-        f"{audio_s:.0f} s of audio scanned in {wall:.0f} s "
-        f"({audio_s / wall:.2f} audio s per wall s, model loading included), {cpu:.0f} CPU s"
-    )
+    if args.from_scan:
+        found = detected_again(heard, found, load_config())
+        print(f"{audio_s:.0f} s of audio: transcripts of {args.from_scan}, detection run afresh")
+    else:
+        print(
+            f"{audio_s:.0f} s of audio scanned in {wall:.0f} s "
+            f"({audio_s / wall:.2f} audio s per wall s, model loading included), {cpu:.0f} CPU s"
+        )
 
     tally = Tally()
     for raw, call in zip(raw_calls, heard):
@@ -258,6 +285,18 @@ def print_lost(reference: list[Call], heard: list[Call], text_found: list, heard
                 f"said [{said.segments[f.segment_index].speaker}] {said.segments[f.segment_index].text} | heard "
                 + " / ".join(f"[{s.speaker}] {s.text}" + (f" (raw {s.raw_text})" if s.raw_text else "") for s in over)
             )
+
+
+def detected_again(heard: list[Call], stored: dict[str, list], config: dict) -> dict[str, list]:
+    """Each call's findings from detection run afresh with ``config`` on its stored transcript,
+    with the cross-call rules' findings (quiet hours, call frequency: the call history's) as the
+    scan stored them."""
+    history = {c.id for c in category_table() if set(c.families) & set(CROSS_CALL_FAMILIES)}
+    redone = {record.call.call_id: record.findings for record in detect_stream(heard, config)}
+    return {
+        call.call_id: redone[call.call_id] + [f for f in stored.get(call.call_id, []) if f.category in history]
+        for call in heard
+    }
 
 
 def _findings_by_call(db) -> dict:

@@ -127,3 +127,23 @@ def test_the_lost_lines_are_never_shown_for_the_report_set(monkeypatch, capsys):
     with pytest.raises(SystemExit):
         end_to_end.main()
     assert "not on the report set" in capsys.readouterr().err
+
+
+def test_detection_redone_on_a_kept_scan_keeps_only_the_call_history_findings_it_stored():
+    from benchmarks.end_to_end import detected_again
+    from pipeline.calls import Call, Finding, Segment
+    from pipeline.config import load_config
+
+    said = "我们马上派人去你家，把你拘留十五天。"
+    call = Call("c1", [Segment(start=0.0, end=3.0, speaker="agent", text=said)])
+
+    def stored(category: str, detector: str) -> Finding:
+        return Finding("c1", category, "high", 1.0, 0.0, 3.0, "agent", 0, said, [], detector, "")
+
+    found = detected_again(
+        [call], {"c1": [stored("quiet_hours", "rule:quiet_hours"), stored("private_channel", "old")]}, load_config()
+    )
+    categories = {f.category for f in found["c1"]}
+    assert "quiet_hours" in categories, "the call history's findings are the scan's"
+    assert "private_channel" not in categories, "a per-call finding the scan stored is not kept"
+    assert "exaggeration" in categories or "threat" in categories, "detection ran on the transcript"
