@@ -340,3 +340,31 @@ def test_the_shipped_floors_overrule_rules_of_threat_exaggeration_leaks_and_the_
     floors = load_config()["detection"]["classifier"]["overrule_below"]
     money = {"private_channel": 0.02, "illegal_funding": 0.01, "extra_fees": 0.02}
     assert floors == {"threat": 0.15, "exaggeration": 0.02, "third_party_leak": 0.005, **money}
+
+
+def test_the_identity_twin_of_a_leak_stands_or_falls_with_the_leak():
+    from pipeline.detect.recognizers.classifier import ClassifierRecognizer
+
+    line = "你那笔五千八什么时候还？"
+    call = make_call(OPENING + [("a", line)])
+    detection = copy.deepcopy(load_config()["detection"])
+    detection["classifier"] = {
+        "enabled": False,
+        "overrule_below": {"third_party_leak": 0.005, "unverified_identity": None},
+    }
+    detection["categories"] = {c: {"enabled": c == "unverified_identity"} for c in detection["categories"]}
+    registry = build_registry(detection)
+
+    class Twin(Detector):
+        family, name, categories = "dialogue", "rule:third_party_leak", ("unverified_identity",)
+
+        def analyze(self, view):
+            return [result(category="unverified_identity", segment_index=3, score=0.8, detector=self.name)]
+
+    class LeakModel(StubModel):
+        def predict_proba(self, texts):
+            return [{"third_party_leak": self.scores.get(text, 0.0)} for text in texts]
+
+    for probability, kept in ((0.001, False), (0.3, True)):
+        registry.detectors = [Twin(), ClassifierRecognizer(LeakModel({line: probability}), ["threat"])]
+        assert bool(registry.analyze(call)) is kept
