@@ -79,9 +79,9 @@ def cancelled_by(
     term: bool = False,
     agency: str = "",
     rule: Rule | None = None,
-) -> str | None:
-    """The cue that cancels a hit at [start, end) (negation, reported speech...), if any: the
-    file's cues, and those of the ``rule`` that found it.
+) -> tuple[str, str] | None:
+    """The cancel and its cue that cancel a hit at [start, end) (negation, reported speech...), if
+    any: the file's cues, and those of the ``rule`` that found it.
     ``term``: the hit is one of a rule's fixed phrases, never cancelled from inside; ``agency``:
     the call's calling company, for cues that hold only on some companies' calls.
 
@@ -118,7 +118,7 @@ def cancelled_by(
                     spelt[window], by_sound=True, written=written[window]
                 )
                 if cue:
-                    return f"{cancel.name}“{cue}”"
+                    return cancel.name, cue
     return None
 
 
@@ -254,10 +254,9 @@ class LexiconRecognizer(Detector):
             for m in rule.regex.finditer(utterance.mandarin):
                 if m.end() > m.start() and has_needed(rule, utterance.mandarin, m.start(), m.end()):
                     term = utterance.mandarin[m.start() : m.end()] in rule.terms
-                    cue = cancelled_by(self.lexicon, utterance, m.start(), m.end(), term, agency, rule)
-                    if cue:
-                        name, _, word = cue.partition("“")
-                        taken.append((name, word.rstrip("”")))
+                    cancelled = cancelled_by(self.lexicon, utterance, m.start(), m.end(), term, agency, rule)
+                    if cancelled:
+                        taken.append(cancelled)
         return taken
 
     def _matches(
