@@ -346,7 +346,11 @@ def _print_scores(title: str, scores) -> None:
     show_default="fixtures/labelled/writers/tune",
     help="Folder of labelled calls by independent writers (*.jsonl; cross-validated by writer).",
 )
-@click.option("--templates-only", is_flag=True, help="Train on --corpus alone, without writers' calls.")
+@click.option(
+    "--templates-only",
+    is_flag=True,
+    help="Train on --corpus alone, without writers' calls (it must hold rows of every category).",
+)
 @workers_option
 def train(corpus, out, seed, with_reviews, db_path, force, writers, templates_only, workers):
     """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md."""

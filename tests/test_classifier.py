@@ -513,6 +513,15 @@ def test_train_command_needs_a_database_for_reviews():
     assert "--with-reviews needs --db" in result.output
 
 
+def test_training_without_a_category_names_it_without_a_traceback(tmp_path):
+    out = tmp_path / "model"
+    result = CliRunner().invoke(cli, ["train", "--templates-only", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "no rows labelled private_channel, illegal_funding, extra_fees" in result.output
+    assert not (out / "utterance_classifier.skops").exists()
+
+
 def test_normalise_keeps_exactly_the_letters_and_digits():
     text = "".join(map(chr, range(0x10000)))  # the basic plane: punctuation, digits of every script, CJK, _
     assert normalise(text) == "".join(ch for ch in text if ch.isalnum()).lower()

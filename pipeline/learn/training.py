@@ -39,7 +39,15 @@ from pipeline.detect.classifier import (
     save,
 )
 from pipeline.detect.settings import ClassifierSettings
-from pipeline.learn.corpus import CORPUS_DIR, WRITERS_DIR, Utterance, fingerprint, read_corpus, read_writers
+from pipeline.learn.corpus import (
+    CORPUS_DIR,
+    WRITERS_DIR,
+    CorpusError,
+    Utterance,
+    fingerprint,
+    read_corpus,
+    read_writers,
+)
 from pipeline.learn.review_labels import reviewed_utterances
 
 MODEL_FILE = "utterance_classifier.skops"
@@ -204,7 +212,11 @@ def train(
     labels = {label for u in train_rows + natural for label in u.categories_or_label}
     missing = [label for label in LABELS if label not in labels]
     if missing:
-        raise ValueError(f"the training data has no rows labelled {', '.join(missing)}")
+        raise CorpusError(
+            f"the training data has no rows labelled {', '.join(missing)}: the model learns every category "
+            "from examples (the templates carry none of the money categories; train with the writers' calls, "
+            "without --templates-only, or add such rows to the corpus)"
+        )
     if natural:
         folds = GroupKFold(n_splits=min(WRITER_FOLDS, len({u.group for u in natural})))
         pipeline, probabilities = fit_and_cross_validate(train_rows, natural, folds, seed, workers)
