@@ -368,3 +368,18 @@ def test_the_identity_twin_of_a_leak_stands_or_falls_with_the_leak():
     for probability, kept in ((0.001, False), (0.3, True)):
         registry.detectors = [Twin(), ClassifierRecognizer(LeakModel({line: probability}), ["threat"])]
         assert bool(registry.analyze(call)) is kept
+
+
+def test_a_raised_category_threshold_raises_the_bar_for_the_model_alone():
+    # a user who sets categories.threat.threshold above the default wants fewer threat findings,
+    # the model's alone included, though their own alone threshold (0.45) is the lower
+    detection = copy.deepcopy(load_config()["detection"])
+    detection["classifier"]["enabled"] = False
+    for category in set(detection["categories"]) - set(CORE_CATEGORIES):
+        detection["categories"][category] = {**(detection["categories"][category] or {}), "enabled": False}
+    detection["categories"]["threat"]["threshold"] = 0.7
+    call = make_call(OPENING + [("a", "这件事情您最好今天之内有个交代。")])
+    for score, kept in ((0.75, True), (0.6, False)):
+        registry = build_registry(detection)
+        registry.detectors.append(FakeClassifier(3, score))
+        assert bool(registry.analyze(call)) is kept

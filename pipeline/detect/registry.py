@@ -49,7 +49,7 @@ from pipeline.detect.recognizers.recording_notice import RecordingNoticeRecogniz
 from pipeline.detect.recognizers.third_party import ThirdPartyRecognizer
 from pipeline.detect.recognizers.unverified_identity import UnverifiedIdentityRecognizer
 from pipeline.detect.resources import Resources
-from pipeline.detect.settings import DetectionSettings
+from pipeline.detect.settings import CategorySettings, DetectionSettings
 from pipeline.detect.view import CallView
 from pipeline.errors import CallqaError
 from pipeline.text import domain_words
@@ -323,10 +323,12 @@ class DetectorRegistry:
     def _passes(self, result: Result) -> bool:
         """A rule's finding (alone or with the model) needs the category's threshold; one of the model
         alone its alone threshold, even where that is the lower (threat: the model alone at 0.45,
-        a rule's weak hit on a misheard word still at 0.5)."""
+        a rule's weak hit on a misheard word still at 0.5). A category threshold raised above the
+        default raises the bar for every finding of the category, the model's alone included."""
         threshold = self.settings.categories[result.category].threshold
         if _alone(result):
-            threshold = self._alone_threshold(result.category)
+            alone = self._alone_threshold(result.category)
+            threshold = max(alone, threshold) if threshold > CategorySettings.threshold else alone
         return self.settings.runs(result.category) and result.score >= threshold
 
 
