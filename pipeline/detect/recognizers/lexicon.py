@@ -10,6 +10,7 @@ in the hit's sentence and the sentence has none (a priced fee needs someone told
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from os.path import commonprefix
 
@@ -251,12 +252,10 @@ class LexiconRecognizer(Detector):
         """(cancel name, cue) of each rule's match, as written, that a cancel took on ``utterance``."""
         taken = []
         for rule in self.lexicon.rules:
-            for m in rule.regex.finditer(utterance.mandarin):
-                if m.end() > m.start() and has_needed(rule, utterance.mandarin, m.start(), m.end()):
-                    term = utterance.mandarin[m.start() : m.end()] in rule.terms
-                    cancelled = cancelled_by(self.lexicon, utterance, m.start(), m.end(), term, agency, rule)
-                    if cancelled:
-                        taken.append(cancelled)
+            for start, end, term in self._spans(rule, rule.regex, utterance.mandarin, utterance):
+                cancelled = cancelled_by(self.lexicon, utterance, start, end, term, agency, rule)
+                if cancelled:
+                    taken.append(cancelled)
         return taken
 
     def _matches(
@@ -264,21 +263,23 @@ class LexiconRecognizer(Detector):
     ) -> list[tuple[int, int]]:
         """Spans of ``regex`` (``rule``'s, as written or by sound) in ``text`` not cancelled."""
         return [
-            m.span()
-            for m in regex.finditer(text)
-            if m.end() > m.start()
-            and has_needed(rule, utterance.mandarin, m.start(), m.end())
-            and (rule.grown_from is None or grown(utterance.text, m.start(), m.end(), rule.grown_from))
-            and not cancelled_by(
-                self.lexicon,
-                utterance,
-                m.start(),
-                m.end(),
-                term=utterance.mandarin[m.start() : m.end()] in rule.terms,
-                agency=agency,
-                rule=rule,
-            )
+            (start, end)
+            for start, end, term in self._spans(rule, regex, text, utterance)
+            if not cancelled_by(self.lexicon, utterance, start, end, term=term, agency=agency, rule=rule)
         ]
+
+    @staticmethod
+    def _spans(rule: Rule, regex: re.Pattern, text: str, utterance: Utterance) -> Iterator[tuple[int, int, bool]]:
+        """Each non-empty span of ``regex`` in ``text`` holding what ``rule`` needs (and a sum grown
+        as ``grown_from`` asks), with whether it is one of the rule's terms."""
+        for m in regex.finditer(text):
+            start, end = m.span()
+            if (
+                end > start
+                and has_needed(rule, utterance.mandarin, start, end)
+                and (rule.grown_from is None or grown(utterance.text, start, end, rule.grown_from))
+            ):
+                yield start, end, utterance.mandarin[start:end] in rule.terms
 
     def analyze(self, view: CallView) -> list[Result]:
         findings = []
