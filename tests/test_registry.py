@@ -243,17 +243,15 @@ def test_the_shipped_alone_threshold_for_exaggeration_is_low_enough_for_unread_w
 
 
 def test_the_shipped_alone_threshold_for_threat_is_below_the_model_cards():
-    # 0.45, not the card's: on writers the rules were never fitted to, the model alone finds
-    # threats the rules miss (settings.ClassifierSettings says how it was measured), and below the
-    # category's 0.5, which a rule's finding still needs
+    # 0.55, not the card's: on writers the rules were never fitted to, the model alone finds
+    # threats the rules miss (settings.ClassifierSettings says how it was measured)
     detection = copy.deepcopy(load_config()["detection"])
-    assert detection["classifier"]["alone_thresholds"]["threat"] == 0.45
-    assert detection["categories"]["threat"]["threshold"] == 0.5
+    assert detection["classifier"]["alone_thresholds"]["threat"] == 0.55
     detection["classifier"]["enabled"] = False
     for category in set(detection["categories"]) - set(CORE_CATEGORIES):
         detection["categories"][category] = {**(detection["categories"][category] or {}), "enabled": False}
     call = make_call(OPENING + [("a", "这件事情您最好今天之内有个交代。")])
-    for score, kept in ((0.47, True), (0.43, False)):
+    for score, kept in ((0.6, True), (0.52, False)):
         registry = build_registry(detection)
         registry.detectors.append(FakeClassifier(3, score))
         assert bool(registry.analyze(call)) is kept

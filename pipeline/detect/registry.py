@@ -322,8 +322,8 @@ class DetectorRegistry:
 
     def _passes(self, result: Result) -> bool:
         """A rule's finding (alone or with the model) needs the category's threshold; one of the model
-        alone its alone threshold, even where that is the lower (threat: the model alone at 0.45,
-        a rule's weak hit on a misheard word still at 0.5). A category threshold raised above the
+        alone its alone threshold, even where that is the lower (one set under the category's lets the
+        model alone flag lines a rule's weak hit on a misheard word could not). A category threshold raised above the
         default raises the bar for every finding of the category, the model's alone included."""
         threshold = self.settings.categories[result.category].threshold
         if _alone(result):
