@@ -214,6 +214,19 @@ def test_classifier_results_on_customer_speech_of_a_mono_call_are_dropped():
     assert f.speaker == "agent" and "说话人由话术推断（" in f.explanation
 
 
+def test_the_model_reads_a_line_as_the_rules_do_homophones_repaired():
+    # recognition writes 预期 for 逾期: the model, trained on written text, reads the repaired
+    # line; the finding still shows the line as stored
+    from pipeline.detect.recognizers.classifier import ClassifierRecognizer
+
+    heard = "借款已经预期三个月了，你自己掂量掂量"
+    meant = heard.replace("预期", "逾期")
+    call = make_call(OPENING + [("a", heard)])
+    [f] = registry_with(ClassifierRecognizer(StubModel({meant: 0.99}), ["threat"])).analyze(call)
+    assert (f.category, f.detector, f.evidence) == ("threat", "classifier", heard)
+    assert registry_with(ClassifierRecognizer(StubModel({heard: 0.99}), ["threat"])).analyze(call) == []
+
+
 class FakeExaggerationModel(FakeClassifier):
     """The model alone calling an otherwise plain line an invented consequence."""
 

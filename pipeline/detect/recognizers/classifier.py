@@ -77,7 +77,7 @@ class ClassifierRecognizer(Detector):
 
     def line_probabilities(self, lines: list[Utterance]) -> list[dict[str, float]]:
         """The model's probability of each category for each of ``lines``, read as the model reads them."""
-        return self.predict_proba([u.segment.text[: self.max_chars] for u in lines])
+        return self.predict_proba([u.text[: self.max_chars] for u in lines])
 
     def analyze(self, view: CallView) -> list[Result]:
         return self.analyze_many([view])[0]
