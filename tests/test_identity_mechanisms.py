@@ -1070,6 +1070,13 @@ def test_asking_whether_the_listener_knows_the_one_sought_with_the_mark_lost_sho
     assert segments(turns, LEAK) == [2]
 
 
+def test_asking_a_not_a_whether_the_listener_knows_someone_shows_a_contact():
+    # the greeting heard as 为 and the reply as no word at all: the question alone says the
+    # listener is someone else
+    turns = [("a", "为你认不认识一个叫柏文涛的。"), ("c", "人说，咋了"), ("a", "这笔借款已经逾期三个月了。")]
+    assert segments(turns, LEAK) == [2]
+
+
 def test_telling_the_listener_their_relative_borrows_and_does_not_pay_shows_a_third_party():
     turns = [
         ("a", "喂，是卢桂香吗？"),
