@@ -63,10 +63,8 @@ class InstitutionFinder:
         # nobody, and so is a suffix said alone (我是小贷公司的)
         kinds = sorted({*rules.kinds, *rules.business_words, *suffix_words(rules)}, key=len, reverse=True)
         self.kinds = re.compile("|".join(re.escape(k) for k in kinds) or r"(?!x)x")
-        # a kind heard as a homophone (待后中心 is a 贷后中心 misheard) is a kind too where an
-        # introduction puts it in a name's place: by the sound of kinds of two characters or more,
-        # keeping one of their own characters, as a repair does. Not before a suffix: 津融 of
-        # 津融消费金融 is a brand written out, no 金融 heard.
+        # a kind heard as a homophone (待后中心 is a 贷后中心 misheard) is a kind too: by the sound of
+        # kinds of two characters or more, keeping one of their own characters, as a repair does
         self.kinds_heard: dict[str, list[str]] = {}
         for kind in kinds:
             if len(kind) >= 2:
@@ -113,9 +111,7 @@ class InstitutionFinder:
                 start, end = match.span("name")
                 start += self._introducer_length(text[start:end])
                 name = text[start:end]
-                if self.introduced_name(name, heard=True) and (
-                    regex not in self.bare_introductions or self.kinds.search(name)
-                ):
+                if self.introduced_name(name) and (regex not in self.bare_introductions or self.kinds.search(name)):
                     found.append((start, end))
                     at = match.end()
                 else:
@@ -141,7 +137,7 @@ class InstitutionFinder:
         match = LEADING_I.match(name)
         return match.end() if match and len(name) - match.end() >= 2 else 0
 
-    def introduced_name(self, name: str, heard: bool = False) -> bool:
+    def introduced_name(self, name: str) -> bool:
         """Whether what an introduction puts in the name's place is a name: not a bare kind of
         institution (平台风控部, 深圳公司, 咨询公司) with a place or none (滇池区金融), not talk (负责你这个案子),
         not an authority. Read in simplified script: recognition writes some characters
@@ -160,18 +156,18 @@ class InstitutionFinder:
             for word, heard in self.not_institutions_heard
         ):
             return False
-        rest = self.own_characters(PLACE.sub("", name), heard)
+        rest = self.own_characters(PLACE.sub("", name))
         # one character of its own before a kind that brands end in is a brand (悦分期, 好分期平台)
         return rest >= 2 or (rest == 1 and self.one_character_brand.match(name) is not None)
 
-    def own_characters(self, name: str, heard: bool = True) -> int:
-        """How many characters of ``name`` no kind covers, as written or, with ``heard``, as heard."""
+    def own_characters(self, name: str) -> int:
+        """How many characters of ``name`` no kind covers, as written or heard."""
         covered = [False] * len(name)
         for match in self.kinds.finditer(name):
             covered[match.start() : match.end()] = [True] * (match.end() - match.start())
-        for match in self.kinds_heard_regex.finditer(sound_text(name)) if heard else ():
-            said = name[match.start() : match.end()]
-            if any(set(said) & set(kind) for kind in self.kinds_heard[match.group()]):
+        for match in self.kinds_heard_regex.finditer(sound_text(name)):
+            heard = name[match.start() : match.end()]
+            if any(set(heard) & set(kind) for kind in self.kinds_heard[match.group()]):
                 covered[match.start() : match.end()] = [True] * (match.end() - match.start())
         return covered.count(False)
 
