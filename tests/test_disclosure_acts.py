@@ -151,18 +151,3 @@ def test_a_clause_after_the_greeting_then_asking_for_someone_else_names_the_call
 def test_the_person_called_or_a_form_of_address_after_the_greeting_is_no_name(opening):
     turns = [("a", opening), ("c", "是我，什么事？"), ("a", "你这期两千一逾期了，今天能还吗？")] + BODY
     assert "missing_disclosure" in categories(turns)
-
-
-@pytest.mark.parametrize(
-    ("opening", "disclosed"),
-    [
-        # recognition wrote no punctuation and 有米 as 优米: a kind right after it names the body
-        ("喂覃志远是吧优米信息的委托我们找你", True),
-        ("喂覃志远吗优米客服找您说个事", True),
-        ("喂覃志远吗游米啊找您说个事", False),  # a sound-alike alone names no body
-    ],
-)
-def test_the_agencys_trade_name_heard_by_sound_names_it_before_a_kind(opening, disclosed):
-    turns = [("a", opening), ("c", "你哪位？"), ("a", "你别管，先说什么时候还。")] + BODY
-    found = categories(turns, agency="深圳有米信息技术有限公司")
-    assert ("missing_disclosure" not in found) is disclosed

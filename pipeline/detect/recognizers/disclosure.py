@@ -18,7 +18,6 @@ from pipeline.detect.institutions import (
 )
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import DisclosureSettings, LexiconSettings
-from pipeline.detect.sound import sound_text
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation, joined, sentence
 
@@ -118,16 +117,10 @@ class DisclosureRecognizer(Detector):
         tells the listener to borrow from (美团都能借). The
         agency's trade name (有米 of 深圳有米信息技术有限公司) counts as written, or as heard
         before a homophone repair took it for a word (你的花橙借条 repaired to 你的话橙借条): two
-        characters by sound would be too many words, unless a kind of institution follows within
-        two characters (东欧信用 for 东瓯信用, 龙新花客服 for 陇信花客服): the agent is naming a body."""
+        characters by sound would be too many words."""
         spans = self.finder.spans(u, extra)
         if trade:
             spans += [m.span() for text in (u.text, u.unrepaired) for m in re.finditer(re.escape(trade), text)]
-            spans += [
-                m.span()
-                for m in re.finditer(re.escape(sound_text(trade)), u.sound)
-                if self.finder.kinds.match(u.text, m.end()) or self.finder.kinds.match(u.text, m.end() + 1)
-            ]
         return [
             span
             for span in spans
