@@ -63,14 +63,6 @@ class InstitutionFinder:
         # nobody, and so is a suffix said alone (我是小贷公司的)
         kinds = sorted({*rules.kinds, *rules.business_words, *suffix_words(rules)}, key=len, reverse=True)
         self.kinds = re.compile("|".join(re.escape(k) for k in kinds) or r"(?!x)x")
-        # a kind heard as a homophone (待后中心 is a 贷后中心 misheard) is a kind too: by the sound of
-        # kinds of two characters or more, keeping one of their own characters, as a repair does
-        self.kinds_heard: dict[str, list[str]] = {}
-        for kind in kinds:
-            if len(kind) >= 2:
-                self.kinds_heard.setdefault(sound_text(kind), []).append(kind)
-        heard = sorted(self.kinds_heard, key=len, reverse=True)
-        self.kinds_heard_regex = re.compile("|".join(re.escape(k) for k in heard) or r"(?!x)x")
         self.trailing_kinds = re.compile(f"(?:{self.kinds.pattern})+$")
         endings = "|".join(re.escape(w) for w in rules.brand_endings) or r"(?!x)x"
         self.one_character_brand = re.compile(f"[^{CLAUSE_BREAKS}](?:{endings})")
@@ -156,20 +148,9 @@ class InstitutionFinder:
             for word, heard in self.not_institutions_heard
         ):
             return False
-        rest = self.own_characters(PLACE.sub("", name))
+        rest = self.kinds.sub("", PLACE.sub("", name))
         # one character of its own before a kind that brands end in is a brand (悦分期, 好分期平台)
-        return rest >= 2 or (rest == 1 and self.one_character_brand.match(name) is not None)
-
-    def own_characters(self, name: str) -> int:
-        """How many characters of ``name`` no kind covers, as written or heard."""
-        covered = [False] * len(name)
-        for match in self.kinds.finditer(name):
-            covered[match.start() : match.end()] = [True] * (match.end() - match.start())
-        for match in self.kinds_heard_regex.finditer(sound_text(name)):
-            heard = name[match.start() : match.end()]
-            if any(set(heard) & set(kind) for kind in self.kinds_heard[match.group()]):
-                covered[match.start() : match.end()] = [True] * (match.end() - match.start())
-        return covered.count(False)
+        return len(rest) >= 2 or (len(rest) == 1 and self.one_character_brand.match(name) is not None)
 
     def _name_start(self, text: str, sound: str, suffix_start: int) -> int | None:
         """Start of the name in front of a suffix, or None when no real name is there."""

@@ -189,7 +189,7 @@ class DisclosureRecognizer(Detector):
         """The agent introduced the caller by a bare kind of institution (我们是消费金融公司的,
         我这边是平台的): an introduction whose name is made only of kinds."""
         return any(
-            self.finder.own_characters(match.group("name")) == 0
+            not self.finder.kinds.sub("", match.group("name"))
             for regex in self.finder.introductions
             for match in regex.finditer(u.text)
         )
