@@ -38,6 +38,9 @@ APART = re.compile(f"{NAME_ENDS.pattern}|受|帮|替|代表|配合")
 # between two names: a list of them (借呗、微粒贷都开通了吧, 借呗花呗开一个), the lenders the listener
 # is offered, not the caller's own
 LISTED = re.compile(r"[“”\"「」]*(?:、|和|或者|或是|或|还是)?[“”\"「」]*")
+# a people's court or procuratorate with its kind misheard (人民铅超院 for 人民检察院): 人民, one or
+# two characters, 院, by sound; not a hospital (人民医院) nor a sum (人民币五元)
+PEOPLES_BODY = re.compile(f"{sound_text('人民')}(?![{sound_text('医币')}])[^，。？！,.?!\\s]{{1,2}}{sound_text('院')}")
 AFFIRMS = re.compile(r"^(?:喂|嗯|啊|哎|诶)?[，,\s]*(?:对+|是的|是啊|是|没错|对的|嗯)(?:[，。！,.!、\s對对]|是我|$)")
 
 
@@ -143,15 +146,18 @@ class DisclosureRecognizer(Detector):
         self, u: Utterance, span: tuple[int, int], before: Utterance | None, own: list[str], trade: str | None
     ) -> bool:
         """The candidate repeats words of the listener's line just before (我这号码是新办的 … 新办的，
-        那你认识他不: the question mark lost to recognition) that named no institution there: the
-        agent echoes the listener, it names nobody. The call's own names are never an echo."""
+        那你认识他不: the question mark lost to recognition) that named no institution there (你是X的
+        guesses the caller's, and X的 said back confirms it): the agent echoes the listener, it
+        names nobody. The call's own names and the brands are never an echo."""
         if before is None or before.role != "customer":
             return False
         name = u.text[span[0] : span[1]]
         if name not in before.text or any(name in n or n in name for n in (*own, *([trade] if trade else []))):
             return False
+        if any(known in u.sound[span[0] : span[1]] for known in self.finder.names):  # a brand, a configured name
+            return False
         at = before.text.find(name)
-        return not any(a < at + len(name) and b > at for a, b in self.finder.spans(before))
+        return not any(a < at + len(name) and b > at for m in CUSTOMER_NAMES.finditer(before.text) for a, b in [m.span("name")])
 
     def _kind_heard(self, u: Utterance, span: tuple[int, int]) -> bool:
         """The candidate is a bare kind as heard (待后中心 for 贷后中心): what its place and the
@@ -274,6 +280,10 @@ class DisclosureRecognizer(Detector):
                 break
             previous = view.utterances[u.index - 1] if u.index else None
             names = [span for span in self._own_names(u, own, trade) if not self._echoed(u, span, previous, own, trade)]
+            garbled = [span for span in names if PEOPLES_BODY.search(u.sound, *span)]
+            if garbled and not any(_said_first(u.text, span, garbled[0]) for span in names if span not in garbled):
+                posed = u.text[slice(*garbled[0])]
+                break
             match = self._pose(u)
             # a pose before any name of its own hides the institution (我是某某法院委托的…), a
             # name said first does not (我这边是嘉禾银行和公安经侦的联合办公室), nor one the
