@@ -27,9 +27,11 @@ def test_a_name_beside_a_kind_heard_as_a_homophone_still_names_the_caller():
 
 
 def test_the_agencys_trade_name_heard_as_a_homophone_beside_a_kind_word_names_it():
-    turns = [("a", "您好，清理克服，请问是邝家豪吗？"), ("c", "是我。"), ("a", "您那笔借款逾期三天了，今天能还吗？")]
+    # a brand of the agency and its service desk, both misheard (清理花克服 for 青犁花客服)
+    turns = [("a", "您好，清理花克服，请问是邝家豪吗？"), ("c", "是我。"), ("a", "您那笔借款逾期三天了，今天能还吗？")]
     assert not flagged(turns, agency=AGENCY)
-    turns = [("a", "喂，邝家豪是吧，清理信用的，您那笔借款逾期三天了。")]
+    # the clause breaks lost too: the name runs on from the question
+    turns = [("a", "喂邝家豪是吧清理信用的您那笔借款逾期三天了。")]
     assert not flagged(turns, agency=AGENCY)
 
 
@@ -55,4 +57,14 @@ def test_the_institution_the_listener_names_said_back_still_discloses():
         ("c", "是我，你是蓝莓借钱的吧？"),
         ("a", "蓝莓借钱的，您那笔借款逾期三天了。"),
     ]
+    assert not flagged(turns, agency=AGENCY)
+
+
+def test_a_peoples_procuratorate_heard_garbled_is_a_pose_not_a_name():
+    turns = [("a", "喂，是邝家豪的家属吗？"), ("c", "我是他哥。"), ("a", "我是江北区，人民千朝院的工作人员，他借款逾期了。")]
+    assert flagged(turns, agency=AGENCY)
+
+
+def test_a_peoples_hospital_is_no_pose():
+    turns = [("a", "喂，邝家豪吗？我是人民医院旁边蓝莓借钱的，您那笔借款逾期三天了。")]
     assert not flagged(turns, agency=AGENCY)
