@@ -61,7 +61,11 @@ def test_the_institution_the_listener_names_said_back_still_discloses():
 
 
 def test_a_peoples_procuratorate_heard_garbled_is_a_pose_not_a_name():
-    turns = [("a", "喂，是邝家豪的家属吗？"), ("c", "我是他哥。"), ("a", "我是江北区，人民千朝院的工作人员，他借款逾期了。")]
+    turns = [
+        ("a", "喂，是邝家豪的家属吗？"),
+        ("c", "我是他哥。"),
+        ("a", "我是江北区，人民千朝院的工作人员，他借款逾期了。"),
+    ]
     assert flagged(turns, agency=AGENCY)
 
 

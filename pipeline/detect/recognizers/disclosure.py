@@ -21,9 +21,9 @@ from pipeline.detect.institutions import (
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import DisclosureSettings, LexiconSettings
 from pipeline.detect.sound import sound_text
-from pipeline.text import is_word
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation, joined, sentence
+from pipeline.text import is_word
 
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
 # after a name: the company called, not the caller's (是华腾科技吗); a 是 between starts another
@@ -157,7 +157,9 @@ class DisclosureRecognizer(Detector):
         if any(known in u.sound[span[0] : span[1]] for known in self.finder.names):  # a brand, a configured name
             return False
         at = before.text.find(name)
-        return not any(a < at + len(name) and b > at for m in CUSTOMER_NAMES.finditer(before.text) for a, b in [m.span("name")])
+        return not any(
+            a < at + len(name) and b > at for m in CUSTOMER_NAMES.finditer(before.text) for a, b in [m.span("name")]
+        )
 
     def _kind_heard(self, u: Utterance, span: tuple[int, int]) -> bool:
         """The candidate is a bare kind as heard (待后中心 for 贷后中心): what its place and the
@@ -172,7 +174,8 @@ class DisclosureRecognizer(Detector):
                     (k, written == k)
                     for k, heard in self.kinds_heard
                     for written in [text[at : at + len(k)]]
-                    if sound.startswith(heard, at) and (written == k or (set(written) & set(k) and not is_word(written)))
+                    if sound.startswith(heard, at)
+                    and (written == k or (set(written) & set(k) and not is_word(written)))
                 ),
                 None,
             )
