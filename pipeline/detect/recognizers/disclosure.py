@@ -9,17 +9,21 @@ from pipeline.detect.base import Detector, Result, lowered_if_guessed, span_resu
 from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.institutions import (
     NAME_ENDS,
+    PLACE,
     InstitutionFinder,
     agency_names,
     call_names,
     reached_a_stranger,
+    suffix_words,
     tells_debt,
     trade_name,
 )
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import DisclosureSettings, LexiconSettings
+from pipeline.detect.sound import sound_text
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation, joined, sentence
+from pipeline.text import is_word
 
 INTRODUCTION = re.compile(r"我(?:是|叫|姓)[^，。？！,.?!]{1,12}")  # quoted in the explanation
 # after a name: the company called, not the caller's (是华腾科技吗); a 是 between starts another
@@ -34,6 +38,9 @@ APART = re.compile(f"{NAME_ENDS.pattern}|受|帮|替|代表|配合")
 # between two names: a list of them (借呗、微粒贷都开通了吧, 借呗花呗开一个), the lenders the listener
 # is offered, not the caller's own
 LISTED = re.compile(r"[“”\"「」]*(?:、|和|或者|或是|或|还是)?[“”\"「」]*")
+# a people's court or procuratorate with its kind misheard (人民铅超院 for 人民检察院): 人民, one or
+# two characters, 院, by sound; not a hospital (人民医院) nor a sum (人民币五元)
+PEOPLES_BODY = re.compile(f"{sound_text('人民')}(?![{sound_text('医币')}])[^，。？！,.?!\\s]{{1,2}}{sound_text('院')}")
 AFFIRMS = re.compile(r"^(?:喂|嗯|啊|哎|诶)?[，,\s]*(?:对+|是的|是啊|是|没错|对的|嗯)(?:[，。！,.!、\s對对]|是我|$)")
 
 
@@ -75,6 +82,12 @@ class DisclosureRecognizer(Detector):
         self.seconds = seconds
         self.score = score
         self.guessed_role_factor = guessed_role_factor
+        # kinds, suffixes and staff words of two characters or more by sound: one syllable by
+        # sound is any syllable
+        kinds = {*rules.kinds, *rules.business_words, *suffix_words(rules), *rules.staff}
+        self.kinds_heard = sorted(((k, sound_text(k)) for k in kinds if len(k) > 1), key=lambda k: -len(k[0]))
+        heard = "|".join(re.escape(h) for _, h in self.kinds_heard)
+        self.kind_heard_next = re.compile(f".?(?:{heard})") if heard else None
 
     @classmethod
     def build(cls, categories: list[str], resources: Resources) -> list[Detector]:
@@ -118,14 +131,73 @@ class DisclosureRecognizer(Detector):
         agency's trade name (有米 of 深圳有米信息技术有限公司) counts as written, or as heard
         before a homophone repair took it for a word (你的花橙借条 repaired to 你的话橙借条): two
         characters by sound would be too many words."""
-        spans = self.finder.spans(u, extra)
+        spans = [span for span in self.finder.spans(u, extra) if not self._kind_heard(u, span)]
         if trade:
             spans += [m.span() for text in (u.text, u.unrepaired) for m in re.finditer(re.escape(trade), text)]
+            spans += self._trade_heard(u, trade)
         return [
             span
             for span in spans
             if not any(r.match(u.text, span[1]) for r in (ASKED_ABOUT, BORROW_THERE))
             and not _listed(u.text, span, spans)
+        ]
+
+    def _echoed(
+        self, u: Utterance, span: tuple[int, int], before: Utterance | None, own: list[str], trade: str | None
+    ) -> bool:
+        """The candidate repeats words of the listener's line just before (我这号码是新办的 … 新办的，
+        那你认识他不: the question mark lost to recognition) that named no institution there (你是X的
+        guesses the caller's, and X的 said back confirms it): the agent echoes the listener, it
+        names nobody. The call's own names and the brands are never an echo."""
+        if before is None or before.role != "customer":
+            return False
+        name = u.text[span[0] : span[1]]
+        if name not in before.text or any(name in n or n in name for n in (*own, *([trade] if trade else []))):
+            return False
+        if any(known in u.sound[span[0] : span[1]] for known in self.finder.names):  # a brand, a configured name
+            return False
+        at = before.text.find(name)
+        return not any(
+            a < at + len(name) and b > at for m in CUSTOMER_NAMES.finditer(before.text) for a, b in [m.span("name")]
+        )
+
+    def _kind_heard(self, u: Utterance, span: tuple[int, int]) -> bool:
+        """The candidate is a bare kind as heard (待后中心 for 贷后中心): what its place and the
+        kinds written leave is a kind by sound that keeps one of its own characters and is written
+        as no word of its own (as a homophone repair is guarded)."""
+        text, sound = u.text[span[0] : span[1]], u.sound[span[0] : span[1]]
+        at = len(PLACE.match(text).group(0)) if PLACE.match(text) else 0
+        left, by_sound = [], False
+        while at < len(text):
+            kind = next(
+                (
+                    (k, written == k)
+                    for k, heard in self.kinds_heard
+                    for written in [text[at : at + len(k)]]
+                    if sound.startswith(heard, at)
+                    and (written == k or (set(written) & set(k) and not is_word(written)))
+                ),
+                None,
+            )
+            if kind is None:
+                left.append(text[at])
+                at += 1
+                continue
+            by_sound = by_sound or not kind[1]
+            at += len(kind[0])
+        return by_sound and not self.finder.kinds.sub("", "".join(left))
+
+    def _trade_heard(self, u: Utterance, trade: str) -> list[tuple[int, int]]:
+        """The agency's trade name by sound where a kind, suffix or staff word follows it, by
+        sound too, at most one character on (东欧信用 for 东瓯信用, 龙新华克服 for 陇信花客服): two
+        characters by sound alone would be too many words."""
+        if self.kind_heard_next is None:
+            return []
+        heard = sound_text(trade)
+        return [
+            (m.start(), m.end())
+            for m in re.finditer(re.escape(heard), u.sound)
+            if self.kind_heard_next.match(u.sound, m.end())
         ]
 
     def _agency_in_guessed_line(
@@ -209,7 +281,12 @@ class DisclosureRecognizer(Detector):
             if evaded and asked:  # asked again after an evasion: a name now is given because they insisted
                 window, insisted = window[:at], True
                 break
-            names = self._own_names(u, own, trade)
+            previous = view.utterances[u.index - 1] if u.index else None
+            names = [span for span in self._own_names(u, own, trade) if not self._echoed(u, span, previous, own, trade)]
+            garbled = [span for span in names if PEOPLES_BODY.search(u.sound, *span)]
+            if garbled and not any(_said_first(u.text, span, garbled[0]) for span in names if span not in garbled):
+                posed = u.text[slice(*garbled[0])]
+                break
             match = self._pose(u)
             # a pose before any name of its own hides the institution (我是某某法院委托的…), a
             # name said first does not (我这边是嘉禾银行和公安经侦的联合办公室), nor one the
@@ -218,12 +295,13 @@ class DisclosureRecognizer(Detector):
             if match and not any(_said_first(u.text, span, match.span("authority")) for span in names):
                 posed = u.text[match.start() : match.end()]
                 break
-            previous = view.utterances[u.index - 1] if u.index else None
             if names or self._named_by_customer(u, previous, given):
                 return []
             # a name the agent gives elsewhere in the call, said here in other words (你悦分期那笔
             # 两千二): it discloses, unless the listener then has to insist on who is calling
-            mentioned = mentioned or bool(self._own_names(u, given))
+            mentioned = mentioned or any(
+                not self._echoed(u, span, previous, own, trade) for span in self._own_names(u, given)
+            )
             told = told or tells_debt(u, self.finder, self.rules, given)
             # told the debt while answering who calls, or while giving only a kind (我们是消费金融
             # 公司的): a name given when the listener asks (which one?) comes because they insisted

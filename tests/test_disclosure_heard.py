@@ -1,0 +1,74 @@
+"""missing_disclosure on recognised text (issue 13): a bare kind heard as a homophone is still no
+name, the agency's trade name heard as a homophone beside a kind word still names it, and words of
+the listener's line the agent echoes (the question mark lost) name nobody. Every sentence is
+written for these tests."""
+
+from detect_helpers import findings_for, lexicon_only
+
+BODY = [("c", "嗯，这个月工资还没发。"), ("a", "理解，那您看月底能先还一部分吗？"), ("c", "行，月底吧。")]
+AGENCY = "成都青犁信息技术有限公司"  # trade name 青犁, qing li, heard as 清理
+
+
+def flagged(turns, **fields) -> bool:
+    found = findings_for(turns + BODY, config=lexicon_only(), **fields)
+    return any(f.category == "missing_disclosure" for f in found)
+
+
+def introduced(introduction: str) -> list[tuple[str, str]]:
+    return [("a", "喂，请问是邝家豪吗？"), ("c", "是我。"), ("a", introduction)]
+
+
+def test_a_bare_kind_heard_as_a_homophone_names_nobody():
+    assert flagged(introduced("邝先生，我这边是待后中心的，您那笔借款逾期三天了。"), agency=AGENCY)
+
+
+def test_a_name_beside_a_kind_heard_as_a_homophone_still_names_the_caller():
+    assert not flagged(introduced("邝先生，我这边是蓝莓借钱待后中心的，您那笔借款逾期三天了。"), agency=AGENCY)
+
+
+def test_the_agencys_trade_name_heard_as_a_homophone_beside_a_kind_word_names_it():
+    # a brand of the agency and its service desk, both misheard (清理花克服 for 青犁花客服)
+    turns = [("a", "您好，清理花克服，请问是邝家豪吗？"), ("c", "是我。"), ("a", "您那笔借款逾期三天了，今天能还吗？")]
+    assert not flagged(turns, agency=AGENCY)
+    # the clause breaks lost too: the name runs on from the question
+    turns = [("a", "喂邝家豪是吧清理信用的您那笔借款逾期三天了。")]
+    assert not flagged(turns, agency=AGENCY)
+
+
+def test_the_trade_names_sound_alone_is_no_name():
+    turns = [("a", "喂，邝家豪吗？您那笔借款逾期三天了，清理一下吧。"), ("c", "嗯。"), ("a", "今天能还吗？")]
+    assert flagged(turns, agency=AGENCY)
+
+
+def test_the_listeners_words_echoed_name_nobody():
+    turns = [
+        ("a", "喂，邝家豪，你那笔钱到底还不还？"),
+        ("c", "谁是邝家豪？"),
+        ("a", "别装了，欠了半年了，三万二。"),
+        ("c", "我不是他，这个号是我去年刚办的。"),
+        ("a", "刚办的，那你认识他不？"),
+    ]
+    assert flagged(turns, agency=AGENCY)
+
+
+def test_the_institution_the_listener_names_said_back_still_discloses():
+    turns = [
+        ("a", "喂，是邝家豪吗？"),
+        ("c", "是我，你是蓝莓借钱的吧？"),
+        ("a", "蓝莓借钱的，您那笔借款逾期三天了。"),
+    ]
+    assert not flagged(turns, agency=AGENCY)
+
+
+def test_a_peoples_procuratorate_heard_garbled_is_a_pose_not_a_name():
+    turns = [
+        ("a", "喂，是邝家豪的家属吗？"),
+        ("c", "我是他哥。"),
+        ("a", "我是江北区，人民千朝院的工作人员，他借款逾期了。"),
+    ]
+    assert flagged(turns, agency=AGENCY)
+
+
+def test_a_peoples_hospital_is_no_pose():
+    turns = [("a", "喂，邝家豪吗？我是人民医院旁边蓝莓借钱的，您那笔借款逾期三天了。")]
+    assert not flagged(turns, agency=AGENCY)
