@@ -174,9 +174,10 @@ def test_a_sum_heard_as_other_words_after_a_verb_of_money_is_put_back(heard, mea
         ("要是他不海的话", "要是他不还的话"),  # 还 read hai, as 海 and 害
         ("他说还欠两个月的", "他说还欠两个月的"),  # 还欠 (still owes) is held as written
         ("你不害怕吗", "你不害怕吗"),  # 害怕 is a word: no 不还
+        ("钱打到这个帐户里", "钱打到这个账户里"),  # the same word in another written form: rules read 账户
     ],
 )
-def test_the_shipped_repair_puts_back_words_of_repaying(repairer, heard, meant):
+def test_the_shipped_repair_puts_back_words_of_money(repairer, heard, meant):
     assert repairer.repair(heard)[0] == meant
 
 
