@@ -151,6 +151,36 @@ def test_a_unit_of_money_heard_after_a_numeral_is_put_back(heard, meant):
     assert HomophoneRepairer([]).repair(heard)[0] == meant
 
 
+@pytest.mark.parametrize(
+    "heard, meant",
+    [
+        ("你今天先还以往吧", "你今天先还一万吧"),  # yi wan heard yi wang, right after 还
+        ("他欠三钱没给", "他欠三千没给"),  # qian heard with -ng: 欠 keeps the sum
+        ("借两钱给他", "借两千给他"),  # 千 after a numeral is left by the unit repair (前), not here
+        ("你还是晚了一步", "你还是晚了一步"),  # 还是 is a word, 是晚 none: no 还十万
+        ("我借一晚上的车", "我借一晚上的车"),  # 晚上 is a word: no sum
+        ("他还以为没事", "他还以为没事"),  # 为 is no unit
+        ("他们依旧以往", "他们依旧以往"),  # no verb of money before it
+    ],
+)
+def test_a_sum_heard_as_other_words_after_a_verb_of_money_is_put_back(heard, meant):
+    assert HomophoneRepairer([]).repair(heard)[0] == meant
+
+
+@pytest.mark.parametrize(
+    "heard, meant",
+    [
+        ("你叫她抓紧还千", "你叫她抓紧还钱"),  # 还钱 is a domain word: 千 for 钱
+        ("要是他不海的话", "要是他不还的话"),  # 还 read hai, as 海 and 害
+        ("他说还欠两个月的", "他说还欠两个月的"),  # 还欠 (still owes) is held as written
+        ("你不害怕吗", "你不害怕吗"),  # 害怕 is a word: no 不还
+        ("钱打到这个帐户里", "钱打到这个账户里"),  # the same word in another written form: rules read 账户
+    ],
+)
+def test_the_shipped_repair_puts_back_words_of_money(repairer, heard, meant):
+    assert repairer.repair(heard)[0] == meant
+
+
 def test_a_word_kept_as_written_is_held_but_never_put_back():
     # 我借 as a word to put back turns a sister (我姐) into a loan; kept, it is only held where written
     assert HomophoneRepairer(["我借"]).repair("我姐下个月结婚")[0] == "我借下个月结婚"

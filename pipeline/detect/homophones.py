@@ -26,6 +26,23 @@ from pipeline.text import is_word
 
 NUMERAL_THEN_SYLLABLE = re.compile(r"(?<=[0-9一二两三四五六七八九十百千几])[\u4e00-\u9fff]")
 _UNITS = {"wan": "万", "kuai": "块"}
+# Two characters right after a verb of money (还, 欠, 借), where a sum is said: 还一万 heard 还以往.
+MONEY_VERB_THEN_TWO = re.compile(r"(?<=[还欠借])[\u4e00-\u9fff]{2}")
+_NUMERALS = {
+    "yi": "一",
+    "er": "二",
+    "liang": "两",
+    "san": "三",
+    "si": "四",
+    "wu": "五",
+    "liu": "六",
+    "qi": "七",
+    "ba": "八",
+    "jiu": "九",
+    "shi": "十",
+    "ji": "几",
+}
+_SUM_UNITS = {_fuzzy(reading): unit for reading, unit in (("wan", "万"), ("qian", "千"), ("bai", "百"), ("kuai", "块"))}
 
 
 @dataclass(frozen=True)
@@ -99,7 +116,8 @@ class HomophoneRepairer:
         # the characters right after a numeral, where a unit of money may have been misheard:
         # found once, both for the early way out and for the unit repair
         after_numerals = [match.start() for match in NUMERAL_THEN_SYLLABLE.finditer(text)]
-        if not candidates and not after_numerals:
+        after_money_verbs = [match.start() for match in MONEY_VERB_THEN_TWO.finditer(text)]
+        if not candidates and not after_numerals and not after_money_verbs:
             return text, []
         # Names first, then literal occurrences, then longer words; overlapping later candidates lose.
         candidates.sort(key=lambda c: (text[c[0] : c[1]] != c[2], -(c[1] - c[0]), c[0]))
@@ -107,7 +125,7 @@ class HomophoneRepairer:
         for name in names:
             for match in re.finditer(re.escape(name), text):
                 taken[match.start() : match.end()] = [True] * len(name)
-        repairs = self._units(text, after_numerals, taken)
+        repairs = self._sums(text, after_money_verbs, taken) + self._units(text, after_numerals, taken)
         for start, end, word, sound, fuzzy in candidates:
             if any(taken[start:end]):
                 continue
@@ -142,6 +160,31 @@ class HomophoneRepairer:
             if unit and text[at] != unit and not taken[at] and not self._inside_word(text, at + 1):
                 repairs.append(Repair(at, at + 1, text[at], unit, _reading(unit)))
                 taken[at] = True
+        return repairs
+
+    def _sums(self, text: str, after_money_verbs: list[int], taken: list[bool]) -> list[Repair]:
+        """A sum of a numeral and a unit heard as a word of its sound right after 还, 欠 or 借 (还以往
+        for 还一万, 欠一钱 for 欠一千): the numeral's syllable as said, the unit's with -n/-ng
+        merged (wan as wang), the loosest reading confined to where only a sum is said. Not where
+        the verb and the first character make a dictionary word and the two heard do not (还是晚了
+        is no 还十万了; 还以往 is cut 还|以往), nor the unit and the next character (借一晚上). ``after_money_verbs``: where two characters right
+        after such a verb stand (``MONEY_VERB_THEN_TWO``)."""
+        repairs = []
+        for at in after_money_verbs:
+            numeral = _NUMERALS.get(_reading(text[at]))
+            unit = _SUM_UNITS.get(_fuzzy(_reading(text[at + 1])))
+            heard = text[at : at + 2]
+            if (
+                numeral is None
+                or unit is None
+                or heard == numeral + unit
+                or any(taken[at : at + 2])
+                or (self._inside_word(text, at) and not is_word(heard))
+                or self._inside_word(text, at + 2)
+            ):
+                continue
+            repairs.append(Repair(at, at + 2, heard, numeral + unit, f"{_reading(numeral)} {_reading(unit)}"))
+            taken[at] = taken[at + 1] = True
         return repairs
 
     def _cuts_at_a_changed_edge(self, text: str, start: int, end: int, word: str) -> bool:
