@@ -94,7 +94,7 @@ def test_the_report_draw_takes_every_report_writer_and_honours_its_quota():
     counts = _core_counts(chosen)
     assert all(counts[c] >= selection.per_category for c in CORE), counts
     assert counts["clean"] == selection.clean
-    assert len(chosen) == 36 and _digest(chosen) == "43c62d4fa57d10c2"
+    assert len(chosen) == 65 and _digest(chosen) == "e2f0016e7602e614"
     assert [c["call_id"] for c in report_calls()] == [c["call_id"] for c in chosen], "deterministic"
 
 
