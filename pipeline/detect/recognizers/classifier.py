@@ -76,7 +76,9 @@ class ClassifierRecognizer(Detector):
         return self.model.predict_proba(texts)
 
     def line_probabilities(self, lines: list[Utterance]) -> list[dict[str, float]]:
-        """The model's probability of each category for each of ``lines``, read as the model reads them."""
+        """The model's probability of each category for each of ``lines``, read as the rules read them:
+        homophones repaired (预期 as 逾期), where the stored text keeps only the repairs sure enough to
+        show reviewers; the model learned from written text."""
         return self.predict_proba([u.text[: self.max_chars] for u in lines])
 
     def analyze(self, view: CallView) -> list[Result]:
