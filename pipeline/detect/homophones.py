@@ -28,21 +28,9 @@ NUMERAL_THEN_SYLLABLE = re.compile(r"(?<=[0-9一二两三四五六七八九十�
 _UNITS = {"wan": "万", "kuai": "块"}
 # Two characters right after a verb of money (还, 欠, 借), where a sum is said: 还一万 heard 还以往.
 MONEY_VERB_THEN_TWO = re.compile(r"(?<=[还欠借])[\u4e00-\u9fff]{2}")
-_NUMERALS = {
-    "yi": "一",
-    "er": "二",
-    "liang": "两",
-    "san": "三",
-    "si": "四",
-    "wu": "五",
-    "liu": "六",
-    "qi": "七",
-    "ba": "八",
-    "jiu": "九",
-    "shi": "十",
-    "ji": "几",
-}
-_SUM_UNITS = {_fuzzy(reading): unit for reading, unit in (("wan", "万"), ("qian", "千"), ("bai", "百"), ("kuai", "块"))}
+# numerals and units of a sum by their toneless reading (the unit's with -n/-ng merged)
+_NUMERALS = {_reading(numeral): numeral for numeral in "一二两三四五六七八九十几"}
+_SUM_UNITS = {_fuzzy(_reading(unit)): unit for unit in "万千百块"}
 
 
 @dataclass(frozen=True)

@@ -61,8 +61,8 @@ class InstitutionFinder:
         self.bare_introductions = rules.bare_introductions
         # what kind of business a company is (商务, 信息咨询) is a kind too: 我是咨询公司的 names
         # nobody, and so is a suffix said alone (我是小贷公司的)
-        kinds = sorted({*rules.kinds, *rules.business_words, *suffix_words(rules)}, key=len, reverse=True)
-        self.kinds = re.compile("|".join(re.escape(k) for k in kinds) or r"(?!x)x")
+        self.kind_words = sorted({*rules.kinds, *rules.business_words, *suffix_words(rules)}, key=len, reverse=True)
+        self.kinds = re.compile("|".join(re.escape(k) for k in self.kind_words) or r"(?!x)x")
         self.trailing_kinds = re.compile(f"(?:{self.kinds.pattern})+$")
         endings = "|".join(re.escape(w) for w in rules.brand_endings) or r"(?!x)x"
         self.one_character_brand = re.compile(f"[^{CLAUSE_BREAKS}](?:{endings})")

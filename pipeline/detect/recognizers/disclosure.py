@@ -14,7 +14,6 @@ from pipeline.detect.institutions import (
     agency_names,
     call_names,
     reached_a_stranger,
-    suffix_words,
     tells_debt,
     trade_name,
 )
@@ -84,7 +83,7 @@ class DisclosureRecognizer(Detector):
         self.guessed_role_factor = guessed_role_factor
         # kinds, suffixes and staff words of two characters or more by sound: one syllable by
         # sound is any syllable
-        kinds = {*rules.kinds, *rules.business_words, *suffix_words(rules), *rules.staff}
+        kinds = {*finder.kind_words, *rules.staff}
         self.kinds_heard = sorted(((k, sound_text(k)) for k in kinds if len(k) > 1), key=lambda k: -len(k[0]))
         heard = "|".join(re.escape(h) for _, h in self.kinds_heard)
         self.kind_heard_next = re.compile(f".?(?:{heard})") if heard else None
