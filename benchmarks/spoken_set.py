@@ -227,9 +227,10 @@ def read_reference(folder: Path) -> list[dict]:
 
 def audio_name(call: dict) -> str:
     """The call's file name: its id and a digest of what is spoken, by which voices."""
-    from fixtures.speak import VOICES, spoken_text
+    from fixtures.speak import VOICES
+    from pipeline.detect.sound import as_said
 
-    lines = [(s["speaker"], VOICES[s["speaker"]], spoken_text(s["text"])) for s in call["segments"]]
+    lines = [(s["speaker"], VOICES[s["speaker"]], as_said(s["text"])) for s in call["segments"]]
     digest = hashlib.sha256(json.dumps(lines, ensure_ascii=False).encode()).hexdigest()[:12]
     return f"{call['call_id']}-{digest}.wav"
 

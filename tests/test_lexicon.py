@@ -113,6 +113,8 @@ def repairer() -> HomophoneRepairer:
         ("我是发院的", "我是法院的"),
         ("已经预期三个月了", "已经逾期三个月了"),
         ("我这边是律诗事务所的", "我这边是律师事务所的"),
+        # 还 said huán where it means paying back, though pypinyin reads 还款 hai kuan
+        ("好的环款后请保留凭证", "好的还款后请保留凭证"),
     ],
 )
 def test_homophones_are_repaired(repairer, heard, repaired):
@@ -130,6 +132,7 @@ def test_homophones_are_repaired(repairer, heard, repaired):
         "您的征信会受影响",  # 征信 is a word itself: it stays
         "您别担心",  # 担 has a rare reading jie; 担心 must not become 捷信
         "我们每天都会打给您",  # 我们没's sound, but 每天 is a word: no 我们没天 (a negation)
+        "你还是不是人",  # 还 said hái (still): written right, nothing to repair
     ],
 )
 def test_no_repair_on_unrelated_words(repairer, text):

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipeline.detect.sound import _FUZZY_SPELLING, _SOUND_SPELLING, HAN, _fuzzy, _reading
+from pipeline.detect.sound import _FUZZY_SPELLING, _SOUND_SPELLING, HAN, _fuzzy, _reading, phrase_readings
 from pipeline.detect.view import Repair
 from pipeline.text import is_word
 
@@ -60,8 +60,6 @@ class HomophoneRepairer:
     def __init__(self, vocabulary: Iterable[str], domain_words: Iterable[str] = (), kept: Iterable[str] = ()):
         """``vocabulary``: the words to put back; ``kept``: words only held where written (a word
         of both is put back)."""
-        from pypinyin import lazy_pinyin
-
         is_word("")  # load jieba's dictionary now, with the lexicons (and before workers fork)
         # the lexicon folder's domain_words are words too, whichever folder the settings name
         self.domain_words = frozenset(domain_words)
@@ -71,7 +69,7 @@ class HomophoneRepairer:
         for word in sorted(vocabulary | set(kept)):
             if len(word) < 2 or not HAN.match(word):
                 continue
-            variants = {tuple(lazy_pinyin(word)), tuple(_reading(ch) for ch in word)}
+            variants = phrase_readings(word) | {tuple(_reading(ch) for ch in word)}
             for fuzzy in (False, True) if len(word) >= 3 else (False,):
                 spelling = _FUZZY_SPELLING if fuzzy else _SOUND_SPELLING
                 for variant in variants:

@@ -131,14 +131,38 @@ def cue_sound_text(text: str) -> str:
     return text.translate(_CUE_SPELLING)
 
 
-def sound_spellings(word: str) -> set[str]:
-    """``word`` spelt by sound character by character and by its phrase reading: 银行 as yin
-    xing (行's usual reading, what ``sound_text`` gives) and as yin hang, so that 银航 matches."""
+# pypinyin (as misaki's G2P) reads 还 as hái (still) wherever it means huán (pay back): 还款, 还上 and
+# 不还 come out as hai kuan, hai shang and bu hai, the debt's own verb misread in the words of a
+# collection call, so a recogniser's 环款 for 还款 sounded like no word. 还 means paying back before
+# money or a result (还钱, 还清, 还不上), after what asks or does it (不还, 先还, 帮他还) unless
+# still-words follow (不还是, 就还有), and at a clause's end (把钱还了).
+PAID_BACK = re.compile(
+    r"还(?=[钱款债贷清上完给回掉]|得起|不起|不上|进去)"
+    r"|(?<=[不没先帮去来得能会就再要快早都])还(?![是有在要没好行挺])"
+    r"|还(?=[了吧呀啊嘛。！？!?，,]|$)"
+)
+
+
+def as_said(text: str) -> str:
+    """``text`` spelt as it is said where pinyin misreads it: 还 that means paying back spelt 环,
+    which pypinyin and misaki read huán."""
+    return PAID_BACK.sub("环", text)
+
+
+def phrase_readings(word: str) -> set[tuple[str, ...]]:
+    """The toneless pinyin of ``word`` read as a phrase (银行 yin hang, not 行's usual xing), and
+    read as said where the two differ (还款 huan kuan, which pypinyin reads hai kuan)."""
     from pypinyin import lazy_pinyin
 
+    return {tuple(lazy_pinyin(word)), tuple(lazy_pinyin(as_said(word)))}
+
+
+def sound_spellings(word: str) -> set[str]:
+    """``word`` spelt by sound character by character and by its phrase readings: 银行 as yin
+    xing (行's usual reading, what ``sound_text`` gives) and as yin hang, so that 银航 matches."""
     spellings = {sound_text(word)}
     if HAN.match(word):
-        spellings.add("".join(_SOUND_SPELLING.syllable(s) for s in lazy_pinyin(word)))
+        spellings |= {"".join(_SOUND_SPELLING.syllable(s) for s in reading) for reading in phrase_readings(word)}
     return spellings
 
 
