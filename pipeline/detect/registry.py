@@ -209,6 +209,10 @@ class DetectorRegistry:
         self.preparer = preparer
         self.settings = settings
         self.vetoes = vetoes or {}  # per category: the lexicon's cancels of VETOED_BY
+        # per category: its own lexicon's recognizer, whose cancels VETOED_BY_READING asks about
+        self.lexicons = {
+            d.categories[0]: d for d in detectors if isinstance(d, LexiconRecognizer) and len(d.categories) == 1
+        }
 
     @property
     def classifier(self) -> ClassifierRecognizer | None:
@@ -302,9 +306,7 @@ class DetectorRegistry:
         ):
             return True
         reading = VETOED_BY_READING.get(result.category)
-        lexicon = next(
-            (d for d in self.detectors if isinstance(d, LexiconRecognizer) and d.categories == (result.category,)), None
-        )
+        lexicon = self.lexicons.get(result.category)
         return bool(reading and lexicon) and any(
             name in reading and cue in line.text for name, cue in lexicon.cancelled_on(line, agency)
         )
