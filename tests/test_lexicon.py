@@ -192,6 +192,9 @@ def test_the_shipped_repair_puts_back_words_of_money(repairer, heard, meant):
         ("好，我下周就海", "好，我下周就还"),  # hái heard 海, after 就 at the end
         ("你能不能帮他换？", "你能不能帮他还？"),  # after whom it is paid for
         ("你今天先缓两玩", "你今天先还两万"),  # before a sum, itself heard as other words
+        ("记得把那笔钱环上", "记得把那笔钱还上"),  # right after the money
+        ("他在外面千了款", "他在外面欠了款"),  # 欠 heard 千, before 了 and the money
+        ("签了合同再说", "签了合同再说"),  # 签 before 了 and no money
         ("我手机号码也换了", "我手机号码也换了"),  # 换 (changed) after no negation
         ("能不能再缓几天", "能不能再缓几天"),  # 缓 before a time: no clause's end, no sum
         ("八百块换两千块", "八百块换两千块"),  # 块 before 换: 还 would mean no paying back there

@@ -38,10 +38,16 @@ NUMERAL_THEN_SYLLABLE = re.compile(r"(?<=[0-9一二两三四五六七八九十�
 _UNITS = {"wan": "万", "kuai": "块"}
 # Two characters right after a verb of money (还, 欠, 借), where a sum is said: 还一万 heard 还以往.
 MONEY_VERB_THEN_TWO = re.compile(r"(?<=[还欠借])[\u4e00-\u9fff]{2}")
-# Where 还 closes a clause after a negation or 就 (再不还，没还了。明天就还), or after whom it is paid
-# for (帮他还？): ``_money_verbs`` reads a syllable of its sound standing there as the money verb.
-VERB_CLOSING = re.compile(rf"(?:(?<=[不没就])|(?<=[帮替][他她你我]))[\u4e00-\u9fff](?=了?(?:[{CLAUSE_BREAKS}]|$))")
+# Where ``_money_verbs`` reads a syllable of 还's sound as the money verb: closing a clause after a
+# negation or 就 (再不还，没还了。明天就还) or after whom it is paid for (帮他还？), or right after the
+# money (把欠款还上)
+PAID_BACK_ALONE = re.compile(
+    rf"(?:(?<=[不没就])|(?<=[帮替][他她你我]))[\u4e00-\u9fff](?=了?(?:[{CLAUSE_BREAKS}]|$))|(?<=[钱款])[\u4e00-\u9fff]"
+)
 _PAID_BACK_SPELT = frozenset(_SOUND_SPELLING.syllable(s) for s in PAID_BACK_SOUNDS)
+# ... and 欠 where only it stands before 了 and the money (他欠了钱 heard 他签了钱)
+OWED_MONEY = re.compile(r"[\u4e00-\u9fff](?=了[钱款])")
+_OWE_SPELT = _SOUND_SPELLING.syllable(_reading("欠"))
 # numerals and units of a sum by their toneless reading (the unit's with -n/-ng merged)
 _NUMERALS = {_reading(numeral): numeral for numeral in "一二两三四五六七八九十几"}
 _SUM_UNITS = {_fuzzy(_reading(unit)): unit for unit in "万千百块"}
@@ -159,22 +165,25 @@ class HomophoneRepairer:
         return held
 
     def _money_verbs(self, text: str) -> list[Repair]:
-        """还 heard as another syllable of its sound (缓, 换, 环 for huán; 海, 害 for hái) where
-        ``PAID_BACK`` says 还 would mean paying back, and where only the money verb stands: closing a
-        clause after a negation or 就 (再不缓， for 再不还，: ``VERB_CLOSING``), or before a sum
-        (先换一网 for 先还一万). 换 and 缓 are verbs of their own (换号码, 缓几天) but take an object
-        or a time, so seldom stand there: of the tune writers' 46,106 correctly written lines, one
-        (不换，就这个); of the tune draws' lines heard from audio, 18 such 还, all right (2026-12-04)."""
+        """The money verbs heard as another syllable of their sound where only they stand: 还 (缓, 换,
+        环 for huán; 海, 害 for hái) where ``PAID_BACK`` says 还 would mean paying back and
+        ``PAID_BACK_ALONE`` holds (再不缓， for 再不还，), or before a sum (先换一网 for 先还一万); 欠
+        (签, 千) before 了 and the money (``OWED_MONEY``). 换 and 缓 are verbs of their own (换号码,
+        缓几天) but take an object or a time, so seldom stand there: of the tune writers' 46,106
+        correctly written lines, one (不换，就这个); of the tune draws' lines heard from audio, 20
+        such verbs, all right (2026-12-04)."""
         spelt = text.translate(_SOUND_SPELLING)
         repairs = []
         for at, syllable in enumerate(spelt):
-            if (
-                syllable in _PAID_BACK_SPELT
-                and text[at] != "还"
-                and means_paying_back(text, at)
-                and (VERB_CLOSING.match(text, at) or self._sum_at(text, at + 1))
-            ):
-                repairs.append(Repair(at, at + 1, text[at], "还", _reading(text[at])))
+            if syllable in _PAID_BACK_SPELT:
+                meant = "还"
+                alone = means_paying_back(text, at) and (PAID_BACK_ALONE.match(text, at) or self._sum_at(text, at + 1))
+            elif syllable == _OWE_SPELT:
+                meant, alone = "欠", OWED_MONEY.match(text, at)
+            else:
+                continue
+            if alone and text[at] != meant:
+                repairs.append(Repair(at, at + 1, text[at], meant, _reading(text[at])))
         return repairs
 
     def _units(self, text: str, after_numerals: list[int], taken: list[bool]) -> list[Repair]:
