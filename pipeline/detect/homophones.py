@@ -48,6 +48,7 @@ _PAID_BACK_SPELT = frozenset(_SOUND_SPELLING.syllable(s) for s in PAID_BACK_SOUN
 # ... and 欠 where only it stands before 了 and the money (他欠了钱 heard 他签了钱)
 OWED_MONEY = re.compile(r"[\u4e00-\u9fff](?=了[钱款])")
 _OWE_SPELT = _SOUND_SPELLING.syllable(_reading("欠"))
+_MONEY_VERB_SPELT = re.compile(f"[{''.join(sorted(_PAID_BACK_SPELT))}{_OWE_SPELT}]")
 # numerals and units of a sum by their toneless reading (the unit's with -n/-ng merged)
 _NUMERALS = {_reading(numeral): numeral for numeral in "一二两三四五六七八九十几"}
 _SUM_UNITS = {_fuzzy(_reading(unit)): unit for unit in "万千百块"}
@@ -172,16 +173,14 @@ class HomophoneRepairer:
         缓几天) but take an object or a time, so seldom stand there: of the tune writers' 46,106
         correctly written lines, one (不换，就这个); of the tune draws' lines heard from audio, 20
         such verbs, all right (2026-12-04)."""
-        spelt = text.translate(_SOUND_SPELLING)
         repairs = []
-        for at, syllable in enumerate(spelt):
-            if syllable in _PAID_BACK_SPELT:
+        for match in _MONEY_VERB_SPELT.finditer(text.translate(_SOUND_SPELLING)):
+            at = match.start()
+            if match.group() in _PAID_BACK_SPELT:
                 meant = "还"
                 alone = means_paying_back(text, at) and (PAID_BACK_ALONE.match(text, at) or self._sum_at(text, at + 1))
-            elif syllable == _OWE_SPELT:
-                meant, alone = "欠", OWED_MONEY.match(text, at)
             else:
-                continue
+                meant, alone = "欠", OWED_MONEY.match(text, at)
             if alone and text[at] != meant:
                 repairs.append(Repair(at, at + 1, text[at], meant, _reading(text[at])))
         return repairs
