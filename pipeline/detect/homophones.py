@@ -2,7 +2,8 @@
 them (发院 → 法院, 预期 → 逾期, 律诗 → 律师), so that rules match the words as meant.
 
 Toneless pinyin of whole multi-syllable words that do not cut through a dictionary word, so one
-shared syllable never counts.
+shared syllable never counts. Single characters only where a money verb (还, 欠) alone can stand
+(``HomophoneRepairer._money_verbs``).
 
 Two kinds of words take part. Words repaired towards (``vocabulary``: the rules' terms, the
 domain words, the institution names) are put back wherever a homophone of them is heard. Words
@@ -119,10 +120,8 @@ class HomophoneRepairer:
         """``text`` with the homophones put back, and the repairs. ``names``: the names the call
         knows (its agency's, its lender's), right as written wherever they stand, so no repair
         cuts into them (a brand 津融 is no 金融)."""
-        verbs = self._money_verbs(text)
-        if verbs and names:
-            held = self._held(text, names)
-            verbs = [r for r in verbs if not held[r.start]]
+        taken = self._held(text, names)
+        verbs = [r for r in self._money_verbs(text) if not taken[r.start]]
         if verbs:
             text = _spliced(text, verbs)  # the verb put back first, for the sum after it
         candidates = self._candidates(text)
@@ -134,7 +133,6 @@ class HomophoneRepairer:
             return text, verbs
         # Names first, then literal occurrences, then longer words; overlapping later candidates lose.
         candidates.sort(key=lambda c: (text[c[0] : c[1]] != c[2], -(c[1] - c[0]), c[0]))
-        taken = self._held(text, names)
         for r in verbs:
             taken[r.start] = True
         repairs = verbs + self._sums(text, after_money_verbs, taken) + self._units(text, after_numerals, taken)
