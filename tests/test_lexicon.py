@@ -195,6 +195,10 @@ def test_the_shipped_repair_puts_back_words_of_money(repairer, heard, meant):
         ("记得把那笔钱环上", "记得把那笔钱还上"),  # right after the money
         ("他在外面千了款", "他在外面欠了款"),  # 欠 heard 千, before 了 and the money
         ("签了合同再说", "签了合同再说"),  # 签 before 了 and no money
+        ("他千千不还还有理了", "他欠钱不还还有理了"),  # the verb and the money both heard as others
+        ("一到缓浅的时候就没人", "一到还钱的时候就没人"),
+        ("他借了两千钱就跑了", "他借了两千钱就跑了"),  # 千 in a sum
+        ("钱千万别再借了", "钱千万别再借了"),  # 千万 is a word
         ("我手机号码也换了", "我手机号码也换了"),  # 换 (changed) after no negation
         ("能不能再缓几天", "能不能再缓几天"),  # 缓 before a time: no clause's end, no sum
         ("八百块换两千块", "八百块换两千块"),  # 块 before 换: 还 would mean no paying back there

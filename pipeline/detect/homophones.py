@@ -50,6 +50,8 @@ _PAID_BACK_SPELT = frozenset(_SOUND_SPELLING.syllable(s) for s in PAID_BACK_SOUN
 OWED_MONEY = re.compile(r"[\u4e00-\u9fff](?=了[钱款])")
 _OWE_SPELT = _SOUND_SPELLING.syllable(_reading("欠"))
 _MONEY_VERB_SPELT = re.compile(f"[{''.join(sorted(_PAID_BACK_SPELT))}{_OWE_SPELT}]")
+# a sum's numeral or unit, after which qian is 千 (两千钱 is no 两欠钱)
+_IN_A_SUM = re.compile(r"[0-9零〇一二两三四五六七八九十百千万几]")
 # numerals and units of a sum by their toneless reading (the unit's with -n/-ng merged)
 _NUMERALS = {_reading(numeral): numeral for numeral in "一二两三四五六七八九十几"}
 _SUM_UNITS = {_fuzzy(_reading(unit)): unit for unit in "万千百块"}
@@ -121,7 +123,7 @@ class HomophoneRepairer:
         knows (its agency's, its lender's), right as written wherever they stand, so no repair
         cuts into them (a brand 津融 is no 金融)."""
         taken = self._held(text, names)
-        verbs = [r for r in self._money_verbs(text) if not taken[r.start]]
+        verbs = [r for r in self._money_verbs(text) if not any(taken[r.start : r.end])]
         if verbs:
             text = _spliced(text, verbs)  # the verb put back first, for the sum after it
         candidates = self._candidates(text)
@@ -134,7 +136,7 @@ class HomophoneRepairer:
         # Names first, then literal occurrences, then longer words; overlapping later candidates lose.
         candidates.sort(key=lambda c: (text[c[0] : c[1]] != c[2], -(c[1] - c[0]), c[0]))
         for r in verbs:
-            taken[r.start] = True
+            taken[r.start : r.end] = [True] * (r.end - r.start)
         repairs = verbs + self._sums(text, after_money_verbs, taken) + self._units(text, after_numerals, taken)
         for start, end, word, sound, fuzzy in candidates:
             if any(taken[start:end]):
@@ -171,9 +173,16 @@ class HomophoneRepairer:
         缓几天) but take an object or a time, so seldom stand there: of the tune writers' 46,106
         correctly written lines, one (不换，就这个); of the tune draws' lines heard from audio, 20
         such verbs, all right (2026-12-04)."""
-        repairs = []
-        for match in _MONEY_VERB_SPELT.finditer(text.translate(_SOUND_SPELLING)):
+        repairs: list[Repair] = []
+        spelt = text.translate(_SOUND_SPELLING)
+        for match in _MONEY_VERB_SPELT.finditer(spelt):
             at = match.start()
+            if repairs and repairs[-1].end > at:
+                continue
+            pair = self._verb_and_money(text, spelt, at)
+            if pair:
+                repairs.append(pair)
+                continue
             if match.group() in _PAID_BACK_SPELT:
                 meant = "还"
                 alone = means_paying_back(text, at) and (PAID_BACK_ALONE.match(text, at) or self._sum_at(text, at + 1))
@@ -182,6 +191,26 @@ class HomophoneRepairer:
             if alone and text[at] != meant:
                 repairs.append(Repair(at, at + 1, text[at], meant, _reading(text[at])))
         return repairs
+
+    def _verb_and_money(self, text: str, spelt: str, at: int) -> Repair | None:
+        """欠钱 or 还钱 where both characters were heard as others of their sound (千千, 签签 for 欠钱;
+        缓浅 for 还钱): a two-character key that keeps none of its characters, which the repair
+        otherwise refuses, taken where the verb's syllable is followed by 钱's. Not after a sum's
+        numeral or unit (两千钱), nor cutting a dictionary word (之前|钱到账, 千万). Of the tune
+        writers' 46,106 correctly written lines, none; of the tune draws' heard lines, 16, all
+        right (2026-12-04)."""
+        heard = text[at : at + 2]
+        if len(heard) < 2 or spelt[at + 1] != _OWE_SPELT:
+            return None
+        meant = ("欠" if spelt[at] == _OWE_SPELT else "还") + "钱"
+        if (
+            set(heard) & set(meant)
+            or (at and _IN_A_SUM.match(text[at - 1]))
+            or self._inside_word(text, at)
+            or self._inside_word(text, at + 2)
+        ):
+            return None
+        return Repair(at, at + 2, heard, meant, f"{_reading(text[at])} qian")
 
     def _units(self, text: str, after_numerals: list[int], taken: list[bool]) -> list[Repair]:
         """A unit of money heard as another character of its sound right after a numeral (两玩三
