@@ -184,6 +184,35 @@ def test_the_shipped_repair_puts_back_words_of_money(repairer, heard, meant):
     assert repairer.repair(heard)[0] == meant
 
 
+@pytest.mark.parametrize(
+    "heard, meant",
+    [
+        ("他要是再不缓，就麻烦了", "他要是再不还，就麻烦了"),  # huán heard 缓, closing a clause after 不
+        ("钱借了半年都没换了。", "钱借了半年都没还了。"),  # after 没, before 了 and the clause's end
+        ("好，我下周就海", "好，我下周就还"),  # hái heard 海, after 就 at the end
+        ("你能不能帮他换？", "你能不能帮他还？"),  # after whom it is paid for
+        ("你今天先缓两玩", "你今天先还两万"),  # before a sum, itself heard as other words
+        ("记得把那笔钱环上", "记得把那笔钱还上"),  # right after the money
+        ("他在外面千了款", "他在外面欠了款"),  # 欠 heard 千, before 了 and the money
+        ("签了合同再说", "签了合同再说"),  # 签 before 了 and no money
+        ("他千千不还还有理了", "他欠钱不还还有理了"),  # the verb and the money both heard as others
+        ("一到缓浅的时候就没人", "一到还钱的时候就没人"),
+        ("他借了两千钱就跑了", "他借了两千钱就跑了"),  # 千 in a sum
+        ("钱千万别再借了", "钱千万别再借了"),  # 千万 is a word
+        ("我手机号码也换了", "我手机号码也换了"),  # 换 (changed) after no negation
+        ("能不能再缓几天", "能不能再缓几天"),  # 缓 before a time: no clause's end, no sum
+        ("八百块换两千块", "八百块换两千块"),  # 块 before 换: 还 would mean no paying back there
+        ("他上个月出海了，", "他上个月出海了，"),
+    ],
+)
+def test_the_money_verb_heard_as_another_syllable_of_its_sound(heard, meant):
+    assert HomophoneRepairer([]).repair(heard)[0] == meant
+
+
+def test_the_money_verb_is_not_read_into_a_name_the_call_knows():
+    assert HomophoneRepairer([]).repair("我们帮没海，", ["没海"])[0] == "我们帮没海，"
+
+
 def test_a_word_kept_as_written_is_held_but_never_put_back():
     # 我借 as a word to put back turns a sister (我姐) into a loan; kept, it is only held where written
     assert HomophoneRepairer(["我借"]).repair("我姐下个月结婚")[0] == "我借下个月结婚"

@@ -4,7 +4,8 @@ Every word that detection's homophone repair puts back (the rules' terms, the do
 longer words of ``sets``, the institutions) also rewrites whatever sounds like it: an added cue
 once rewrote 你爸 → 你把 in the tune writers' calls, for every category. Those calls as written
 (no recognition noise added) hold nothing misheard, so every repair made on them is a wrong one.
-A word may make at most ``BUDGET`` of them; one that makes more is named with what it rewrote.
+A word may make at most ``BUDGET`` of them (the money verbs read where only they stand count as
+the words 还, 欠, 欠钱 and 还钱); one that makes more is named with what it rewrote.
 Leave such a word out of the lexicon's terms or domain words, or list the everyday word it is
 heard in (同时 for 同事) under ``kept_as_written`` in ``lexicons/dialogue.yaml``.
 """

@@ -143,6 +143,17 @@ PAID_BACK = re.compile(
 )
 
 
+# The syllables a recogniser hears 还 as: huán as said where it means paying back (written 缓, 换, 环),
+# hái as pypinyin reads it (海, 害).
+PAID_BACK_SOUNDS = frozenset({"huan", "hai"})
+
+
+def means_paying_back(text: str, at: int) -> bool:
+    """Whether 还 standing at ``at`` in ``text``, in place of the character written there, would mean
+    paying back (``PAID_BACK``)."""
+    return PAID_BACK.match(text[:at] + "还" + text[at + 1 :], at) is not None
+
+
 def as_said(text: str) -> str:
     """``text`` spelt as it is said where pinyin misreads it: 还 that means paying back spelt 环,
     which pypinyin and misaki read huán."""
