@@ -42,6 +42,7 @@ class Hit:
     parts: tuple[tuple[str, float], ...]  # the rule's score and the factors that lowered it
     repairs: list[Repair]
     by_sound: bool = False  # found only when the text was compared by sound
+    over_pause: bool = False  # found only with the recogniser's commas inside it read as pauses
 
     @property
     def score(self) -> float:
@@ -121,6 +122,52 @@ def cancelled_by(
                 if cue:
                     return cancel.name, cue
     return None
+
+
+# A comma between two words or numbers: where a recogniser wrote it, the speaker paused there, which
+# they do inside a phrase as well as between clauses (上报到，我们这儿了; 快递，员).
+PAUSE = re.compile(r"(?<=\w)[，,](?=\w)")
+
+
+@dataclass
+class Joined:
+    """An utterance read with its pauses closed: ``utterance`` without the commas ``PAUSE`` finds,
+    ``offsets`` the place in the original text of each of its characters, ``cuts`` where a comma
+    was taken out (before which of its characters)."""
+
+    utterance: Utterance
+    offsets: list[int]
+    cuts: list[int]
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def spans_a_cut(self, start: int, end: int) -> bool:
+        return any(start < cut < end for cut in self.cuts)
+
+
+def joined_over_pauses(utterance: Utterance) -> Joined | None:
+    """``utterance`` with its pauses closed (``Joined``); None where it has none."""
+    removed = {m.start() for m in PAUSE.finditer(utterance.text)}
+    if not removed:
+        return None
+    offsets = [i for i in range(len(utterance.text)) if i not in removed]
+
+    def closed(text: str) -> str:
+        return "".join(text[i] for i in offsets)
+
+    cuts = [j for j in range(1, len(offsets)) if offsets[j] - offsets[j - 1] > 1]
+    joined = Utterance(
+        utterance.index,
+        utterance.segment,
+        utterance.role,
+        utterance.role_reason,
+        closed(utterance.text),
+        closed(utterance.sound),
+        mandarin=closed(utterance.mandarin),
+        heard=closed(utterance.heard),
+    )
+    return Joined(joined, offsets, cuts)
 
 
 CONTEXT_SOUNDS = frozenset(sound_text("".join(CONTEXT_CHARACTERS)))
@@ -220,24 +267,23 @@ class LexiconRecognizer(Detector):
         was heard by someone known not to be the debtor (rules that say so do not apply);
         ``answered``: the other party's turn just before (for rules with ``answers``)."""
         hits: list[Hit] = []
-        if not self.any_rule.span(utterance.heard):
+        whole = self.any_rule.span(utterance.heard) is not None
+        joined = joined_over_pauses(utterance) if self.reads_pauses(utterance) else None
+        if joined is not None and self.any_rule.span(joined.utterance.heard) is None:
+            joined = None
+        if not whole and joined is None:
             return hits
         for rule in self.lexicon.rules:
             if third_party and not rule.to_third_party:
                 continue
             if rule.answers is not None and not rule.answers.search(answered):
                 continue
-            by_sound = False
-            found = self._matches(rule, rule.regex, utterance.mandarin, utterance, agency)
-            if not found and rule.sound_regex is not None and rule.sound_regex.search(utterance.heard):
-                both_ways = compiled(spelt_both_ways(rule.sound_pattern))
-                heard = heard_text(utterance, rule.keywords)
-                found = [
-                    (start, end)
-                    for start, end in self._matches(rule, both_ways, heard, utterance, agency)
-                    if any(word in utterance.mandarin[start:end] for word in rule.keywords)
-                ]
-                by_sound = bool(found)
+            found, by_sound = self._found(rule, utterance, agency) if whole else ([], False)
+            over_pause = False
+            if not found and joined is not None:
+                spans, by_sound = self._found(rule, joined.utterance, agency)
+                found = [joined.original(start, end) for start, end in spans if joined.spans_a_cut(start, end)]
+                over_pause = bool(found)
             for start, end in found:
                 repairs = utterance.repairs_in(start, end)
                 parts = [("rule", rule.score)]
@@ -245,8 +291,28 @@ class LexiconRecognizer(Detector):
                     parts.append(("homophone", self.homophone_factor))
                 if utterance.role_reason:
                     parts.append(("guessed_role", self.guessed_role_factor))
-                hits.append(Hit(rule, start, end, tuple(parts), repairs, by_sound))
+                hits.append(Hit(rule, start, end, tuple(parts), repairs, by_sound, over_pause))
         return hits
+
+    @staticmethod
+    def reads_pauses(utterance: Utterance) -> bool:
+        """Whether the commas of ``utterance`` may be pauses rather than clause breaks: its text
+        is a recogniser's (the segment has its confidence), not a writer's."""
+        return utterance.segment.confidence is not None
+
+    def _found(self, rule: Rule, utterance: Utterance, agency: str) -> tuple[list[tuple[int, int]], bool]:
+        """``rule``'s spans on ``utterance`` read as Mandarin, or else by sound; and whether by sound."""
+        found = self._matches(rule, rule.regex, utterance.mandarin, utterance, agency)
+        if found or rule.sound_regex is None or not rule.sound_regex.search(utterance.heard):
+            return found, False
+        both_ways = compiled(spelt_both_ways(rule.sound_pattern))
+        heard = heard_text(utterance, rule.keywords)
+        found = [
+            (start, end)
+            for start, end in self._matches(rule, both_ways, heard, utterance, agency)
+            if any(word in utterance.mandarin[start:end] for word in rule.keywords)
+        ]
+        return found, bool(found)
 
     def cancelled_on(self, utterance: Utterance, agency: str = "") -> list[tuple[str, str]]:
         """(cancel name, cue) of each rule's match, as written, that a cancel took on ``utterance``."""
