@@ -49,3 +49,16 @@ def test_a_pause_closed_does_not_undo_a_cancel():
     # the negation stands in the same clause once the pause is closed
     said = "银行不会告到，我们局里的。"
     assert lexicon_findings(OPENING + [("a", said)], "exaggeration", confidence=0.8) == []
+
+
+def test_a_closed_pause_does_not_borrow_the_start_of_the_next_word():
+    # 拖，车库 closed would read 拖车 by cutting 车库
+    said = "周末我们派人去拖，车库那边你打个招呼。"
+    found = lexicon_findings(OPENING + [("a", said)], "exaggeration", confidence=0.8)
+    assert not [f for f in found if f.span_start is not None and f.span_start < said.index("，") < f.span_end]
+
+
+def test_a_pause_where_the_rule_has_a_gap_stays_a_break():
+    # the rule's gap between 钱 and 给他 stops at a comma: the comma is read as the break it is
+    said = "没看到钱，我们就给他打电话。"
+    assert lexicon_findings(OPENING + [("a", said)], "private_channel", confidence=0.8) == []

@@ -32,6 +32,7 @@ from pipeline.detect.sound import (
 from pipeline.detect.view import CallView, Repair, Utterance
 from pipeline.patterns import compiled
 from pipeline.present.explanation import Explanation, sentence
+from pipeline.text import is_word
 
 
 @dataclass
@@ -52,6 +53,12 @@ class Hit:
         return score
 
 
+# A comma between two words or numbers: where a recogniser wrote it, the speaker paused there, which
+# they do inside a phrase as well as between clauses (上报到，我们这儿了; 快递，员).
+PAUSE = re.compile(r"(?<=\w)[，,](?=\w)")
+FILLER = "□"
+
+
 # A character class that excludes Chinese characters ([^，。不没]), spelt by sound, excludes their
 # homophones too: 部 sounds like 不, so 我是银行法务部的律师 never passed a gap that refuses 不.
 NEGATED_CLASS = re.compile(r"\[\^([^\]]*)\]")
@@ -67,6 +74,12 @@ def han_free_gaps(pattern: str) -> str:
         return f"[^{kept}]" if kept else "."
 
     return NEGATED_CLASS.sub(widened, pattern)
+
+
+def reads_pauses(utterance: Utterance) -> bool:
+    """Whether the punctuation of ``utterance`` is a recogniser's (the segment has its confidence),
+    which marks where the speaker paused, not a writer's."""
+    return utterance.segment.confidence is not None
 
 
 def _clause_start(text: str, start: int) -> int:
@@ -124,26 +137,40 @@ def cancelled_by(
     return None
 
 
-# A comma between two words or numbers: where a recogniser wrote it, the speaker paused there, which
-# they do inside a phrase as well as between clauses (上报到，我们这儿了; 快递，员).
-PAUSE = re.compile(r"(?<=\w)[，,](?=\w)")
-
-
 @dataclass
 class Joined:
     """An utterance read with its pauses closed: ``utterance`` without the commas ``PAUSE`` finds,
     ``offsets`` the place in the original text of each of its characters, ``cuts`` where a comma
-    was taken out (before which of its characters)."""
+    was taken out (before which of its characters); ``filled`` the original with each of those
+    commas a character that is no break (``FILLER``)."""
 
     utterance: Utterance
     offsets: list[int]
     cuts: list[int]
+    filled: Utterance
+    pauses: list[int]  # the commas' places in the original text
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         return self.offsets[start], self.offsets[end - 1] + 1
 
     def spans_a_cut(self, start: int, end: int) -> bool:
-        return any(start < cut < end for cut in self.cuts)
+        """Whether ``[start, end)`` holds a closed pause and does not end inside a word begun after
+        it: 派人去拖，车门 closed reads 拖车 only by cutting 车门."""
+        inside = [cut for cut in self.cuts if start < cut < end]
+        if not inside:
+            return False
+        text = self.utterance.text
+        return not any(
+            is_word(text[at:stop])
+            for at in range(inside[-1], end)
+            for stop in range(end + 1, min(len(text), at + 4) + 1)
+        )
+
+    def gap_over_pause(self, start: int, end: int, filled_spans: list[tuple[int, int]]) -> bool:
+        """Whether a span of the rule on ``filled`` takes a pause of ``[start, end)`` (original
+        offsets) into one of its gaps: the rule reads a break there (its gaps stop at a comma),
+        so the recogniser's comma, a pause in a phrase or not, is read as one."""
+        return any(s <= pause < e and start <= pause < end for s, e in filled_spans for pause in self.pauses)
 
 
 def joined_over_pauses(utterance: Utterance) -> Joined | None:
@@ -167,7 +194,21 @@ def joined_over_pauses(utterance: Utterance) -> Joined | None:
         mandarin=closed(utterance.mandarin),
         heard=closed(utterance.heard),
     )
-    return Joined(joined, offsets, cuts)
+
+    def filled(text: str) -> str:
+        return "".join(FILLER if i in removed else ch for i, ch in enumerate(text))
+
+    filler = Utterance(
+        utterance.index,
+        utterance.segment,
+        utterance.role,
+        utterance.role_reason,
+        filled(utterance.text),
+        filled(utterance.sound),
+        mandarin=filled(utterance.mandarin),
+        heard=filled(utterance.heard),
+    )
+    return Joined(joined, offsets, cuts, filler, sorted(removed))
 
 
 CONTEXT_SOUNDS = frozenset(sound_text("".join(CONTEXT_CHARACTERS)))
@@ -206,12 +247,13 @@ def said_in_name(text: str, start: int, end: int, names: list[str]) -> bool:
     return False
 
 
-def has_needed(rule: Rule, text: str, start: int, end: int) -> bool:
+def has_needed(rule: Rule, utterance: Utterance, start: int, end: int) -> bool:
     """Whether the sentence of ``text[start:end]`` (the hit included) holds what ``rule`` needs
     there, as written: what a rule needs is a word of its own (交, 转过来), and spelt by sound
     it would be any of its homophones (叫, 较)."""
     if rule.needs is None:
         return True
+    text = utterance.mandarin
     left, right = sentence_bounds(text, start, end)
     return rule.needs.search(text, left, right) is not None
 
@@ -268,7 +310,7 @@ class LexiconRecognizer(Detector):
         ``answered``: the other party's turn just before (for rules with ``answers``)."""
         hits: list[Hit] = []
         whole = self.any_rule.span(utterance.heard) is not None
-        joined = joined_over_pauses(utterance) if self.reads_pauses(utterance) else None
+        joined = joined_over_pauses(utterance) if reads_pauses(utterance) else None
         if joined is not None and self.any_rule.span(joined.utterance.heard) is None:
             joined = None
         if not whole and joined is None:
@@ -283,6 +325,9 @@ class LexiconRecognizer(Detector):
             if not found and joined is not None:
                 spans, by_sound = self._found(rule, joined.utterance, agency)
                 found = [joined.original(start, end) for start, end in spans if joined.spans_a_cut(start, end)]
+                if found:
+                    filled = self._found(rule, joined.filled, agency)[0]
+                    found = [(start, end) for start, end in found if not joined.gap_over_pause(start, end, filled)]
                 over_pause = bool(found)
             for start, end in found:
                 repairs = utterance.repairs_in(start, end)
@@ -293,12 +338,6 @@ class LexiconRecognizer(Detector):
                     parts.append(("guessed_role", self.guessed_role_factor))
                 hits.append(Hit(rule, start, end, tuple(parts), repairs, by_sound, over_pause))
         return hits
-
-    @staticmethod
-    def reads_pauses(utterance: Utterance) -> bool:
-        """Whether the commas of ``utterance`` may be pauses rather than clause breaks: its text
-        is a recogniser's (the segment has its confidence), not a writer's."""
-        return utterance.segment.confidence is not None
 
     def _found(self, rule: Rule, utterance: Utterance, agency: str) -> tuple[list[tuple[int, int]], bool]:
         """``rule``'s spans on ``utterance`` read as Mandarin, or else by sound; and whether by sound."""
@@ -342,7 +381,7 @@ class LexiconRecognizer(Detector):
             start, end = m.span()
             if (
                 end > start
-                and has_needed(rule, utterance.mandarin, start, end)
+                and has_needed(rule, utterance, start, end)
                 and (rule.grown_from is None or grown(utterance.text, start, end, rule.grown_from))
             ):
                 yield start, end, utterance.mandarin[start:end] in rule.terms
