@@ -76,3 +76,11 @@ def test_a_rhetorical_question_does_not_end_its_sentence():
     # 不是…吗 urges: the owner it names stays in the sentence of the sale
     said = "你哥不是有辆货车吗，先开出去卖了。"
     assert lexicon_findings(OPENING + [("a", said)], "illegal_funding", confidence=0.8)
+
+
+def test_the_traditional_particle_zhe_reads_as_simplified():
+    from pipeline.detect.prepare import clean_text
+
+    assert clean_text("钱不还就等著吧") == "钱不还就等着吧"
+    assert clean_text("他是著名律师，著作也多，效果显著") == "他是著名律师，著作也多，效果显著"
+    assert clean_text("我们 等著你") == "我们，等着你"
