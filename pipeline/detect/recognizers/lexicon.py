@@ -56,7 +56,6 @@ class Hit:
 # A comma between two words or numbers: where a recogniser wrote it, the speaker paused there, which
 # they do inside a phrase as well as between clauses (上报到，我们这儿了; 快递，员).
 PAUSE = re.compile(r"(?<=\w)[，,](?=\w)")
-PAUSE_OR_BREAK = re.compile(r"[，,]")
 FILLER = "□"
 
 
@@ -75,34 +74,6 @@ def han_free_gaps(pattern: str) -> str:
         return f"[^{kept}]" if kept else "."
 
     return NEGATED_CLASS.sub(widened, pattern)
-
-
-# A question a recogniser ended with a comma, read from its form: a clause that asks A-not-A (有没有,
-# 是不是, 能不能) or ends in 吗, unless 吗 closes a rhetorical one (你不是有车吗，先卖了 urges a sale).
-A_NOT_A = re.compile(r"(\w)[不没]\1")
-RHETORICAL = re.compile(r"不是|不就|难道|还不")
-
-
-def asks(clause: str) -> bool:
-    return bool(A_NOT_A.search(clause)) or (clause.endswith("吗") and not RHETORICAL.search(clause))
-
-
-def sentence_of(utterance: Utterance, text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence of ``text[start:end]`` (``sentence_bounds``); on a recogniser's text, a clause
-    that asks a question by its form ends its sentence as a question mark would."""
-    left, right = sentence_bounds(text, start, end)
-    if not reads_pauses(utterance):
-        return left, right
-    clause_start = left
-    for comma in PAUSE_OR_BREAK.finditer(text, left, right):
-        at = comma.start()
-        if asks(text[clause_start:at]):
-            if at < start:
-                left = at + 1
-            elif at >= end:
-                return left, at
-        clause_start = at + 1
-    return left, right
 
 
 def reads_pauses(utterance: Utterance) -> bool:
@@ -140,7 +111,7 @@ def cancelled_by(
         readings.append((utterance.mandarin, cue_sound_text(utterance.mandarin)))
     # A cue before the hit must be in its clause (你不还，我们就上门 is no negation); a denial
     # after it may close the sentence (黑名单，我们公司是没有的).
-    clause, (sentence_start, right) = _clause_start(text, start), sentence_of(utterance, text, start, end)
+    clause, (sentence_start, right) = _clause_start(text, start), sentence_bounds(text, start, end)
     for cancel in [*lexicon.cancels, *(rule.cancels if rule else ())]:
         if not cancel.applies_on(agency):
             continue
@@ -283,7 +254,7 @@ def has_needed(rule: Rule, utterance: Utterance, start: int, end: int) -> bool:
     if rule.needs is None:
         return True
     text = utterance.mandarin
-    left, right = sentence_of(utterance, text, start, end)
+    left, right = sentence_bounds(text, start, end)
     return rule.needs.search(text, left, right) is not None
 
 
