@@ -2,7 +2,9 @@
 
 Matching works on the text after homophone repair; a rule that finds nothing there is tried again
 by sound (lower score), the text spelt by sound only where it sounds like one of the rule's
-keywords or a context word (``heard_text``). A hit is dropped when a cancelling cue
+keywords or a context word (``heard_text``). On a recogniser's text a rule that finds nothing
+is tried once more with the commas between two words read as the pauses they are
+(``joined_over_pauses``). A hit is dropped when a cancelling cue
 (negation, reported speech, a lawful condition) stands next to it, or when the rule needs a phrase
 in the hit's sentence and the sentence has none (a priced fee needs someone told to pay it).
 """
@@ -43,7 +45,6 @@ class Hit:
     parts: tuple[tuple[str, float], ...]  # the rule's score and the factors that lowered it
     repairs: list[Repair]
     by_sound: bool = False  # found only when the text was compared by sound
-    over_pause: bool = False  # found only with the recogniser's commas inside it read as pauses
 
     @property
     def score(self) -> float:
@@ -305,7 +306,8 @@ class LexiconRecognizer(Detector):
     def hits(self, utterance: Utterance, agency: str = "", third_party: bool = False, answered: str = "") -> list[Hit]:
         """Each rule's matches on the repaired text read as Mandarin (the dialect words the
         dialogue file lists: 俺 as 我, 唔 as 不, 佢 as 他); a rule that finds nothing there is
-        tried again by sound (lower score). ``third_party``: the turn
+        tried again by sound (lower score), and on a recogniser's text with its pauses closed
+        (``Joined``). ``third_party``: the turn
         was heard by someone known not to be the debtor (rules that say so do not apply);
         ``answered``: the other party's turn just before (for rules with ``answers``)."""
         hits: list[Hit] = []
@@ -321,14 +323,12 @@ class LexiconRecognizer(Detector):
             if rule.answers is not None and not rule.answers.search(answered):
                 continue
             found, by_sound = self._found(rule, utterance, agency) if whole else ([], False)
-            over_pause = False
             if not found and joined is not None:
                 spans, by_sound = self._found(rule, joined.utterance, agency)
                 found = [joined.original(start, end) for start, end in spans if joined.spans_a_cut(start, end)]
                 if found:
                     filled = self._found(rule, joined.filled, agency)[0]
                     found = [(start, end) for start, end in found if not joined.gap_over_pause(start, end, filled)]
-                over_pause = bool(found)
             for start, end in found:
                 repairs = utterance.repairs_in(start, end)
                 parts = [("rule", rule.score)]
@@ -336,7 +336,7 @@ class LexiconRecognizer(Detector):
                     parts.append(("homophone", self.homophone_factor))
                 if utterance.role_reason:
                     parts.append(("guessed_role", self.guessed_role_factor))
-                hits.append(Hit(rule, start, end, tuple(parts), repairs, by_sound, over_pause))
+                hits.append(Hit(rule, start, end, tuple(parts), repairs, by_sound))
         return hits
 
     def _found(self, rule: Rule, utterance: Utterance, agency: str) -> tuple[list[tuple[int, int]], bool]:
