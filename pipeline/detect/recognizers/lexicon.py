@@ -11,6 +11,7 @@ in the hit's sentence and the sentence has none (a priced fee needs someone told
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -148,8 +149,28 @@ class Joined:
     utterance: Utterance
     offsets: list[int]
     cuts: list[int]
-    filled: Utterance
-    pauses: list[int]  # the commas' places in the original text
+    source: Utterance  # the utterance as recognised
+    pauses: list[int]  # the commas' places in its text
+
+    @functools.cached_property
+    def filled(self) -> Utterance:
+        def fill(text: str) -> str:
+            chars = list(text)
+            for at in self.pauses:
+                chars[at] = FILLER
+            return "".join(chars)
+
+        u = self.source
+        return Utterance(
+            u.index,
+            u.segment,
+            u.role,
+            u.role_reason,
+            fill(u.text),
+            fill(u.sound),
+            mandarin=fill(u.mandarin),
+            heard=fill(u.heard),
+        )
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         return self.offsets[start], self.offsets[end - 1] + 1
@@ -196,20 +217,7 @@ def joined_over_pauses(utterance: Utterance) -> Joined | None:
         heard=closed(utterance.heard),
     )
 
-    def filled(text: str) -> str:
-        return "".join(FILLER if i in removed else ch for i, ch in enumerate(text))
-
-    filler = Utterance(
-        utterance.index,
-        utterance.segment,
-        utterance.role,
-        utterance.role_reason,
-        filled(utterance.text),
-        filled(utterance.sound),
-        mandarin=filled(utterance.mandarin),
-        heard=filled(utterance.heard),
-    )
-    return Joined(joined, offsets, cuts, filler, sorted(removed))
+    return Joined(joined, offsets, cuts, utterance, sorted(removed))
 
 
 CONTEXT_SOUNDS = frozenset(sound_text("".join(CONTEXT_CHARACTERS)))
