@@ -21,10 +21,19 @@ from pipeline.detect.roles import RoleGuesser
 from pipeline.detect.sound import sound_text
 from pipeline.detect.view import CallView, Repair, Utterance
 
+# 著 is simplified script only where it is zhù (著名, 显著, 原著); a recogniser converting to
+# simplified script leaves the traditional 著 of 等著, 瞒著 (the particle 着) as it is.
+ZHU = re.compile(r"著(?=名|作|称|述|录|书|者)|(?<=[显土卓名巨原专论编昭遗拙])著")
+
 
 def clean_text(text: str) -> str:
-    """Whitespace (Whisper's phrase breaks) becomes a clause break; offsets stay the same."""
-    return re.sub(r"\s", "，", text)
+    """Whitespace (Whisper's phrase breaks) becomes a clause break, and 著 the particle 着 where
+    it is no zhù (``ZHU``); offsets stay the same."""
+    text = re.sub(r"\s", "，", text)
+    if "著" not in text:
+        return text
+    kept = {m.start() for m in ZHU.finditer(text)}
+    return "".join("着" if ch == "著" and i not in kept else ch for i, ch in enumerate(text))
 
 
 class CallPreparer:

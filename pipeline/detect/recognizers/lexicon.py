@@ -2,13 +2,16 @@
 
 Matching works on the text after homophone repair; a rule that finds nothing there is tried again
 by sound (lower score), the text spelt by sound only where it sounds like one of the rule's
-keywords or a context word (``heard_text``). A hit is dropped when a cancelling cue
+keywords or a context word (``heard_text``). On a recogniser's text a rule that finds nothing
+is tried once more with the commas between two words read as the pauses they are
+(``joined_over_pauses``). A hit is dropped when a cancelling cue
 (negation, reported speech, a lawful condition) stands next to it, or when the rule needs a phrase
 in the hit's sentence and the sentence has none (a priced fee needs someone told to pay it).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +35,7 @@ from pipeline.detect.sound import (
 from pipeline.detect.view import CallView, Repair, Utterance
 from pipeline.patterns import compiled
 from pipeline.present.explanation import Explanation, sentence
+from pipeline.text import is_word
 
 
 @dataclass
@@ -51,6 +55,12 @@ class Hit:
         return score
 
 
+# A comma between two words or numbers: where a recogniser wrote it, the speaker paused there, which
+# they do inside a phrase as well as between clauses (上报到，我们这儿了; 快递，员).
+PAUSE = re.compile(r"(?<=\w)[，,](?=\w)")
+FILLER = "□"
+
+
 # A character class that excludes Chinese characters ([^，。不没]), spelt by sound, excludes their
 # homophones too: 部 sounds like 不, so 我是银行法务部的律师 never passed a gap that refuses 不.
 NEGATED_CLASS = re.compile(r"\[\^([^\]]*)\]")
@@ -66,6 +76,12 @@ def han_free_gaps(pattern: str) -> str:
         return f"[^{kept}]" if kept else "."
 
     return NEGATED_CLASS.sub(widened, pattern)
+
+
+def reads_pauses(utterance: Utterance) -> bool:
+    """Whether the punctuation of ``utterance`` is a recogniser's (the segment has its confidence),
+    which marks where the speaker paused, not a writer's."""
+    return utterance.segment.confidence is not None
 
 
 def _clause_start(text: str, start: int) -> int:
@@ -123,6 +139,87 @@ def cancelled_by(
     return None
 
 
+@dataclass
+class Joined:
+    """An utterance read with its pauses closed: ``utterance`` without the commas ``PAUSE`` finds,
+    ``offsets`` the place in the original text of each of its characters, ``cuts`` where a comma
+    was taken out (before which of its characters); ``filled`` the original with each of those
+    commas a character that is no break (``FILLER``)."""
+
+    utterance: Utterance
+    offsets: list[int]
+    cuts: list[int]
+    source: Utterance  # the utterance as recognised
+    pauses: list[int]  # the commas' places in its text
+
+    @functools.cached_property
+    def filled(self) -> Utterance:
+        def fill(text: str) -> str:
+            chars = list(text)
+            for at in self.pauses:
+                chars[at] = FILLER
+            return "".join(chars)
+
+        u = self.source
+        return Utterance(
+            u.index,
+            u.segment,
+            u.role,
+            u.role_reason,
+            fill(u.text),
+            fill(u.sound),
+            mandarin=fill(u.mandarin),
+            heard=fill(u.heard),
+        )
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def spans_a_cut(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` holds a closed pause and does not end inside a word begun after
+        it: 派人去拖，车门 closed reads 拖车 only by cutting 车门."""
+        inside = [cut for cut in self.cuts if start < cut < end]
+        if not inside:
+            return False
+        text = self.utterance.text
+        return not any(
+            is_word(text[at:stop])
+            for at in range(inside[-1], end)
+            for stop in range(end + 1, min(len(text), at + 4) + 1)
+        )
+
+    def gap_over_pause(self, start: int, end: int, filled_spans: list[tuple[int, int]]) -> bool:
+        """Whether a span of the rule on ``filled`` takes a pause of ``[start, end)`` (original
+        offsets) into one of its gaps: the rule reads a break there (its gaps stop at a comma),
+        so the recogniser's comma, a pause in a phrase or not, is read as one."""
+        return any(s <= pause < e and start <= pause < end for s, e in filled_spans for pause in self.pauses)
+
+
+def joined_over_pauses(utterance: Utterance) -> Joined | None:
+    """``utterance`` with its pauses closed (``Joined``); None where it has none."""
+    removed = {m.start() for m in PAUSE.finditer(utterance.text)}
+    if not removed:
+        return None
+    offsets = [i for i in range(len(utterance.text)) if i not in removed]
+
+    def closed(text: str) -> str:
+        return "".join(text[i] for i in offsets)
+
+    cuts = [j for j in range(1, len(offsets)) if offsets[j] - offsets[j - 1] > 1]
+    joined = Utterance(
+        utterance.index,
+        utterance.segment,
+        utterance.role,
+        utterance.role_reason,
+        closed(utterance.text),
+        closed(utterance.sound),
+        mandarin=closed(utterance.mandarin),
+        heard=closed(utterance.heard),
+    )
+
+    return Joined(joined, offsets, cuts, utterance, sorted(removed))
+
+
 CONTEXT_SOUNDS = frozenset(sound_text("".join(CONTEXT_CHARACTERS)))
 
 
@@ -159,12 +256,13 @@ def said_in_name(text: str, start: int, end: int, names: list[str]) -> bool:
     return False
 
 
-def has_needed(rule: Rule, text: str, start: int, end: int) -> bool:
+def has_needed(rule: Rule, utterance: Utterance, start: int, end: int) -> bool:
     """Whether the sentence of ``text[start:end]`` (the hit included) holds what ``rule`` needs
     there, as written: what a rule needs is a word of its own (交, 转过来), and spelt by sound
     it would be any of its homophones (叫, 较)."""
     if rule.needs is None:
         return True
+    text = utterance.mandarin
     left, right = sentence_bounds(text, start, end)
     return rule.needs.search(text, left, right) is not None
 
@@ -216,28 +314,29 @@ class LexiconRecognizer(Detector):
     def hits(self, utterance: Utterance, agency: str = "", third_party: bool = False, answered: str = "") -> list[Hit]:
         """Each rule's matches on the repaired text read as Mandarin (the dialect words the
         dialogue file lists: 俺 as 我, 唔 as 不, 佢 as 他); a rule that finds nothing there is
-        tried again by sound (lower score). ``third_party``: the turn
+        tried again by sound (lower score), and on a recogniser's text with its pauses closed
+        (``Joined``). ``third_party``: the turn
         was heard by someone known not to be the debtor (rules that say so do not apply);
         ``answered``: the other party's turn just before (for rules with ``answers``)."""
         hits: list[Hit] = []
-        if not self.any_rule.span(utterance.heard):
+        whole = self.any_rule.span(utterance.heard) is not None
+        joined = joined_over_pauses(utterance) if reads_pauses(utterance) else None
+        if joined is not None and self.any_rule.span(joined.utterance.heard) is None:
+            joined = None
+        if not whole and joined is None:
             return hits
         for rule in self.lexicon.rules:
             if third_party and not rule.to_third_party:
                 continue
             if rule.answers is not None and not rule.answers.search(answered):
                 continue
-            by_sound = False
-            found = self._matches(rule, rule.regex, utterance.mandarin, utterance, agency)
-            if not found and rule.sound_regex is not None and rule.sound_regex.search(utterance.heard):
-                both_ways = compiled(spelt_both_ways(rule.sound_pattern))
-                heard = heard_text(utterance, rule.keywords)
-                found = [
-                    (start, end)
-                    for start, end in self._matches(rule, both_ways, heard, utterance, agency)
-                    if any(word in utterance.mandarin[start:end] for word in rule.keywords)
-                ]
-                by_sound = bool(found)
+            found, by_sound = self._found(rule, utterance, agency) if whole else ([], False)
+            if not found and joined is not None:
+                spans, by_sound = self._found(rule, joined.utterance, agency)
+                found = [joined.original(start, end) for start, end in spans if joined.spans_a_cut(start, end)]
+                if found:
+                    filled = self._found(rule, joined.filled, agency)[0]
+                    found = [(start, end) for start, end in found if not joined.gap_over_pause(start, end, filled)]
             for start, end in found:
                 repairs = utterance.repairs_in(start, end)
                 parts = [("rule", rule.score)]
@@ -247,6 +346,20 @@ class LexiconRecognizer(Detector):
                     parts.append(("guessed_role", self.guessed_role_factor))
                 hits.append(Hit(rule, start, end, tuple(parts), repairs, by_sound))
         return hits
+
+    def _found(self, rule: Rule, utterance: Utterance, agency: str) -> tuple[list[tuple[int, int]], bool]:
+        """``rule``'s spans on ``utterance`` read as Mandarin, or else by sound; and whether by sound."""
+        found = self._matches(rule, rule.regex, utterance.mandarin, utterance, agency)
+        if found or rule.sound_regex is None or not rule.sound_regex.search(utterance.heard):
+            return found, False
+        both_ways = compiled(spelt_both_ways(rule.sound_pattern))
+        heard = heard_text(utterance, rule.keywords)
+        found = [
+            (start, end)
+            for start, end in self._matches(rule, both_ways, heard, utterance, agency)
+            if any(word in utterance.mandarin[start:end] for word in rule.keywords)
+        ]
+        return found, bool(found)
 
     def cancelled_on(self, utterance: Utterance, agency: str = "") -> list[tuple[str, str]]:
         """(cancel name, cue) of each rule's match, as written, that a cancel took on ``utterance``."""
@@ -276,7 +389,7 @@ class LexiconRecognizer(Detector):
             start, end = m.span()
             if (
                 end > start
-                and has_needed(rule, utterance.mandarin, start, end)
+                and has_needed(rule, utterance, start, end)
                 and (rule.grown_from is None or grown(utterance.text, start, end, rule.grown_from))
             ):
                 yield start, end, utterance.mandarin[start:end] in rule.terms
