@@ -1,0 +1,38 @@
+"""Who is on the line, read from recognised text (issue 13): what recognition does to the
+listener's cues (a comma put at a pause, a word heard as its homophone). Sentences written for
+these tests."""
+
+from detect_helpers import findings_for, make_call
+
+from pipeline.detect.registry import default_registry
+
+LEAK, UNVERIFIED = "third_party_leak", "unverified_identity"
+
+
+def segments(turns, category):
+    return sorted({f.segment_index for f in findings_for(turns, category)})
+
+
+def listening(turns):
+    return default_registry().preparer.view(make_call(turns)).listening
+
+
+def test_a_no_run_on_past_a_comma_into_recalled_speech_is_no_denial():
+    turns = [
+        ("a", "喂，邱大海吗？"),
+        ("c", "哦，啥事？"),
+        ("a", "啥事？你那四千块拖了两个月了。"),
+        ("c", "我不是，跟你们讲了下个月嘛。"),
+        ("a", "下个月又下个月，你说了好几回了。"),
+    ]
+    assert listening(turns).hearings[4].third_party is None
+    assert segments(turns, LEAK) == []
+
+
+def test_a_plain_no_before_a_comma_still_denies():
+    turns = [
+        ("a", "喂，请问是邱大海吗？"),
+        ("c", "不是，我是他邻居。"),
+        ("a", "那你跟他说，他那四千块拖了两个月了。"),
+    ]
+    assert segments(turns, LEAK) == [2]
