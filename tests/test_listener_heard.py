@@ -36,3 +36,25 @@ def test_a_plain_no_before_a_comma_still_denies():
         ("a", "那你跟他说，他那四千块拖了两个月了。"),
     ]
     assert segments(turns, LEAK) == [2]
+
+
+def test_a_relation_heard_as_its_homophone_still_tells_someone_elses_debt():
+    turns = [
+        ("a", "喂，你好。"),
+        ("c", "你好，哪位？"),
+        ("a", "你老想欠了我们两万块，你跟他说一声。"),
+    ]
+    reading = listening(turns)
+    assert reading.hearings[2].third_party.kind == "someone_elses_debt"
+    assert reading.hearings[2].third_party.said.startswith("你老想")  # quoted as heard
+    assert segments(turns, LEAK) == [2]
+
+
+def test_a_word_heard_across_a_dictionary_word_is_no_cue():
+    # 妹还 sounds like 没还, but 妹妹 is cut there: the sister paid, nobody owes
+    turns = [
+        ("a", "喂，请问是邱大海吗？"),
+        ("c", "是我。"),
+        ("a", "您妹妹还完了，您在APP里看一下。"),
+    ]
+    assert listening(turns).hearings[2].third_party is None
