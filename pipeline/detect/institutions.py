@@ -7,7 +7,7 @@ import re
 
 from pipeline.calls import Call
 from pipeline.detect.dialogue_file import DialogueRules, Reveal
-from pipeline.detect.sound import CLAUSE_BREAKS, sentence_bounds, sound_spellings, sound_text
+from pipeline.detect.sound import CLAUSE_BREAKS, _fuzzy_reading, sentence_bounds, sound_spellings, sound_text
 from pipeline.detect.view import Utterance
 from pipeline.text import is_word, to_simplified
 
@@ -177,6 +177,32 @@ class InstitutionFinder:
             return max(written)
         heard = [chunk_sound.rfind(cue) + len(cue) for cue in self.name_starts_sound if cue in chunk_sound]
         return max((at for at in heard if len(chunk) - at >= 2), default=0)
+
+
+def _as_heard(char: str) -> str:
+    """A character's syllable as a recogniser blurs it: ``_fuzzy_reading`` (zh/z, ch/c, sh/s,
+    n/l, -ng/-n) and r as l besides (润通 heard 伦通, 海融 heard 海龙)."""
+    syllable = _fuzzy_reading(char)
+    return "l" + syllable[1:] if syllable.startswith("r") else syllable
+
+
+def heard_like(text: str, name: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds ``name`` as a recogniser may have heard it: every syllable alike
+    (``_as_heard``) and one character at least kept as written, as a homophone repair keeps one;
+    not where it is written out. Looser than any spelling by sound: only for the names a call is
+    known to be about, never a word list."""
+    size = len(name)
+    wanted = [_as_heard(ch) for ch in name]
+    if size < 2 or not all(wanted):
+        return []
+    heard = [_as_heard(ch) for ch in text]
+    return [
+        (at, at + size)
+        for at in range(len(text) - size + 1)
+        if heard[at : at + size] == wanted
+        and text[at : at + size] != name
+        and any(a == b for a, b in zip(text[at : at + size], name))
+    ]
 
 
 def agency_names(agency: str | None, rules: DialogueRules) -> list[str]:

@@ -13,6 +13,7 @@ from pipeline.detect.institutions import (
     InstitutionFinder,
     agency_names,
     call_names,
+    heard_like,
     reached_a_stranger,
     tells_debt,
     trade_name,
@@ -163,9 +164,11 @@ class DisclosureRecognizer(Detector):
     def _kind_heard(self, u: Utterance, span: tuple[int, int]) -> bool:
         """The candidate is a bare kind as heard (待后中心 for 贷后中心): what its place and the
         kinds written leave is a kind by sound that keeps one of its own characters and is written
-        as no word of its own (as a homophone repair is guarded)."""
+        as no word of its own (as a homophone repair is guarded); beside a kind written out, a
+        kind by sound need keep none of its characters (往带平台 for 网贷平台)."""
         text, sound = u.text[span[0] : span[1]], u.sound[span[0] : span[1]]
         at = len(PLACE.match(text).group(0)) if PLACE.match(text) else 0
+        beside_written = any(k in text[at:] for k, _ in self.kinds_heard)
         left, by_sound = [], False
         while at < len(text):
             kind = next(
@@ -174,7 +177,7 @@ class DisclosureRecognizer(Detector):
                     for k, heard in self.kinds_heard
                     for written in [text[at : at + len(k)]]
                     if sound.startswith(heard, at)
-                    and (written == k or (set(written) & set(k) and not is_word(written)))
+                    and (written == k or ((beside_written or set(written) & set(k)) and not is_word(written)))
                 ),
                 None,
             )
@@ -187,17 +190,16 @@ class DisclosureRecognizer(Detector):
         return by_sound and not self.finder.kinds.sub("", "".join(left))
 
     def _trade_heard(self, u: Utterance, trade: str) -> list[tuple[int, int]]:
-        """The agency's trade name by sound where a kind, suffix or staff word follows it, by
-        sound too, at most one character on (东欧信用 for 东瓯信用, 龙新华克服 for 陇信花客服): two
-        characters by sound alone would be too many words."""
+        """The agency's trade name by sound, or heard alike keeping one of its characters (伦通 for
+        润通, ``heard_like``), where a kind, suffix or staff word follows it, by sound too, at most
+        one character on (东欧信用 for 东瓯信用, 龙新华克服 for 陇信花客服): two characters by sound
+        alone would be too many words."""
         if self.kind_heard_next is None:
             return []
         heard = sound_text(trade)
-        return [
-            (m.start(), m.end())
-            for m in re.finditer(re.escape(heard), u.sound)
-            if self.kind_heard_next.match(u.sound, m.end())
-        ]
+        spans = [(m.start(), m.end()) for m in re.finditer(re.escape(heard), u.sound)]
+        spans += heard_like(u.text, trade)
+        return [span for span in spans if self.kind_heard_next.match(u.sound, span[1])]
 
     def _agency_in_guessed_line(
         self, view: CallView, after: int, before: int, own: list[str], trade: str | None
