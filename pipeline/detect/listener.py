@@ -344,7 +344,9 @@ class _CallReading:
             match = None
         # the first cue in the turn shows it (你老公欠了一万六 … 你告诉他: the debt is already his)
         if match and (addressed is None or match.start() < addressed[0]):
-            self._found_out(ThirdParty("someone_elses_debt", u, u.text[match.start() : match.end()].lstrip("，。？！,.?! ")))
+            self._found_out(
+                ThirdParty("someone_elses_debt", u, u.text[match.start() : match.end()].lstrip("，。？！,.?! "))
+            )
             return match.start()
         if addressed:
             self._found_out(ThirdParty("agent_addressed", u, u.text[addressed[0] : addressed[1]]))
