@@ -24,11 +24,14 @@ def test_heard_like_blurs_initials_and_finals_and_keeps_a_character():
     assert heard_like("我这边伦丰客服", "润丰") == [(3, 5)]  # r heard as l
     assert heard_like("我这边润丰客服", "润丰") == []  # written out: not heard otherwise
     assert heard_like("我这边伦封客服", "润丰") == []  # no character kept
+    assert heard_like("我这边伦封客服", "润丰", kept=False) == [(3, 5)]
 
 
 def test_the_agencys_trade_name_heard_alike_beside_a_kind_word_names_it():
     # the clause breaks lost: nothing but the trade name and the kind after it names the caller
     assert not flagged([("a", "喂邝家豪是吧伦丰信用的您那笔借款逾期三天了。")], agency=AGENCY)
+    # ... also with none of its characters kept, as the kind after it confines it (伦封 for 润丰)
+    assert not flagged([("a", "喂邝家豪是吧伦封信用的您那笔借款逾期三天了。")], agency=AGENCY)
 
 
 def test_the_trade_name_heard_alike_with_no_kind_beside_it_names_nobody():
