@@ -41,3 +41,12 @@ def test_the_trade_name_heard_alike_with_no_kind_beside_it_names_nobody():
 def test_a_kind_heard_as_a_homophone_beside_a_kind_written_out_names_nobody():
     assert flagged(introduced("邝先生，我这边是往带平台的，您那笔借款逾期三天了。"), agency=AGENCY)
     assert not flagged(introduced("邝先生，我这边是蓝莓借钱平台的，您那笔借款逾期三天了。"), agency=AGENCY)
+
+
+def test_an_introduction_whose_own_words_were_heard_as_homophones_still_names_the_caller():
+    # 贷后部 heard 带后补, the question mark lost: the name before it (a lender's brand, no agency of the
+    # call) is read as written
+    turns = [("a", "喂，是邝家豪家乐，蓝梅借带后补的。"), ("c", "是我。"), ("a", "邝先生，您那笔借款逾期三天了。")]
+    assert not flagged(turns, agency=AGENCY)
+    # ... but a word heard there that cuts a dictionary word is no introduction's
+    assert flagged(introduced("邝先生，您那笔借款逾期三天了，打后补的电话也行。"), agency=AGENCY)
