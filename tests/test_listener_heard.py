@@ -58,3 +58,13 @@ def test_a_word_heard_across_a_dictionary_word_is_no_cue():
         ("a", "您妹妹还完了，您在APP里看一下。"),
     ]
     assert listening(turns).hearings[2].third_party is None
+
+
+def test_a_relation_asked_a_not_a_needs_no_question_mark():
+    turns = [
+        ("a", "喂，你是不是邱大海的同学。"),
+        ("c", "嗯，咋了。"),
+        ("a", "邱大海欠我们三千块，拖了两个月了。"),
+    ]
+    assert listening(turns).hearings[0].third_party.kind == "agent_addressed"
+    assert segments(turns, LEAK) == [2]
