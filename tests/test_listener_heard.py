@@ -68,3 +68,15 @@ def test_a_relation_asked_a_not_a_needs_no_question_mark():
     ]
     assert listening(turns).hearings[0].third_party.kind == "agent_addressed"
     assert segments(turns, LEAK) == [2]
+
+
+def test_a_name_asked_with_its_question_mark_heard_as_a_full_stop_is_still_asked():
+    # the listener's reply neither confirms nor denies: it answers to the name, and what the
+    # agent tells next is not told unverified
+    turns = [
+        ("a", "喂，邱大海吧。"),
+        ("c", "主哦。"),
+        ("a", "我这边是蓝莓借钱的，您那笔三千块拖了两个月了。"),
+    ]
+    assert listening(turns).hearings[2].answered
+    assert segments(turns, UNVERIFIED) == []
