@@ -80,3 +80,14 @@ def test_a_name_asked_with_its_question_mark_heard_as_a_full_stop_is_still_asked
     ]
     assert listening(turns).hearings[2].answered
     assert segments(turns, UNVERIFIED) == []
+
+
+def test_who_is_this_heard_as_a_homophone_still_asks_who_calls():
+    # 哪个 heard 那个, the question mark lost: the one called did not take the call as theirs,
+    # and details said in the same breath as the name stay told unverified
+    turns = [
+        ("a", "喂，邱大海，你欠的三千块拖了两个月了。"),
+        ("c", "你是那个。"),
+        ("a", "催款的，你是不是邱大海？"),
+    ]
+    assert segments(turns, UNVERIFIED) == [0]

@@ -107,7 +107,7 @@ class ListenerReader:
         self.rules = rules
         self.written = {
             key: WrittenCue(getattr(rules, key))
-            for key in ("asks_for_household", "names_someone_of_theirs", "tells_someone_elses_debt")
+            for key in ("asks_for_household", "names_someone_of_theirs", "tells_someone_elses_debt", "who_is_this")
         }
 
     def read(self, utterances: list[Utterance]) -> Listening:
@@ -169,7 +169,7 @@ class _CallReading:
         rules = self.rules
         third_before, handed_over = self.third, self.handed_over
         changes_hands = self._changes_hands(u)
-        if rules.who_is_this.search(u.mandarin):
+        if self.written["who_is_this"].search(u.mandarin, u.heard):
             # details said in the same breath as the name, answered 你哪位？: told to someone who
             # did not take the call as the one named
             for a in self.asked:
