@@ -91,3 +91,19 @@ def test_who_is_this_heard_as_a_homophone_still_asks_who_calls():
         ("a", "催款的，你是不是邱大海？"),
     ]
     assert segments(turns, UNVERIFIED) == [0]
+
+
+def test_the_listener_called_by_the_one_soughts_name_and_a_kin_word_is_a_third_party():
+    # the debt word after it misheard (欠 as 见): the address alone, by sound, shows who listens
+    turns = [
+        ("a", "喂，邱大海老婆吧，他见我们三千块，拖了两个月了。"),
+        ("c", "我们早离了。"),
+    ]
+    assert listening(turns).hearings[0].third_party.kind == "agent_addressed"
+    assert segments(turns, LEAK) == [0]
+
+
+def test_the_debtor_called_by_a_title_is_no_third_party():
+    turns = [("a", "喂，邱大海同学吗？"), ("c", "是我。"), ("a", "你那三千块拖了两个月了。")]
+    assert listening(turns).hearings[0].third_party is None
+    assert segments(turns, LEAK) == []
