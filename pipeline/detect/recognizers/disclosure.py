@@ -164,11 +164,9 @@ class DisclosureRecognizer(Detector):
     def _kind_heard(self, u: Utterance, span: tuple[int, int]) -> bool:
         """The candidate is a bare kind as heard (待后中心 for 贷后中心): what its place and the
         kinds written leave is a kind by sound that keeps one of its own characters and is written
-        as no word of its own (as a homophone repair is guarded); beside a kind written out, a
-        kind by sound need keep none of its characters (往带平台 for 网贷平台)."""
+        as no word of its own (as a homophone repair is guarded)."""
         text, sound = u.text[span[0] : span[1]], u.sound[span[0] : span[1]]
         at = len(PLACE.match(text).group(0)) if PLACE.match(text) else 0
-        beside_written = any(k in text[at:] for k, _ in self.kinds_heard)
         left, by_sound = [], False
         while at < len(text):
             kind = next(
@@ -177,7 +175,7 @@ class DisclosureRecognizer(Detector):
                     for k, heard in self.kinds_heard
                     for written in [text[at : at + len(k)]]
                     if sound.startswith(heard, at)
-                    and (written == k or ((beside_written or set(written) & set(k)) and not is_word(written)))
+                    and (written == k or (set(written) & set(k) and not is_word(written)))
                 ),
                 None,
             )
