@@ -1,7 +1,6 @@
 """missing_disclosure on recognised text, round 18: the agency's trade name heard alike (its
-syllables blurred as a recogniser blurs them, one character kept) beside a kind word names it; a
-kind heard as a homophone beside a kind written out is still no name. Every sentence is written for
-these tests."""
+syllables blurred as a recogniser blurs them) beside a kind word names it; an introduction whose
+own words were heard as homophones still introduces. Every sentence is written for these tests."""
 
 from detect_helpers import findings_for, lexicon_only
 

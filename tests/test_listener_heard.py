@@ -4,7 +4,9 @@ these tests."""
 
 from detect_helpers import findings_for, make_call
 
+from pipeline.detect.heard_words import HeardWords
 from pipeline.detect.registry import default_registry
+from pipeline.detect.sound import sound_text
 
 LEAK, UNVERIFIED = "third_party_leak", "unverified_identity"
 
@@ -38,26 +40,11 @@ def test_a_plain_no_before_a_comma_still_denies():
     assert segments(turns, LEAK) == [2]
 
 
-def test_a_relation_heard_as_its_homophone_still_tells_someone_elses_debt():
-    turns = [
-        ("a", "喂，你好。"),
-        ("c", "你好，哪位？"),
-        ("a", "你老想欠了我们两万块，你跟他说一声。"),
-    ]
-    reading = listening(turns)
-    assert reading.hearings[2].third_party.kind == "someone_elses_debt"
-    assert reading.hearings[2].third_party.said.startswith("你老想")  # quoted as heard
-    assert segments(turns, LEAK) == [2]
-
-
-def test_a_word_heard_across_a_dictionary_word_is_no_cue():
-    # 妹还 sounds like 没还, but 妹妹 is cut there: the sister paid, nobody owes
-    turns = [
-        ("a", "喂，请问是邱大海吗？"),
-        ("c", "是我。"),
-        ("a", "您妹妹还完了，您在APP里看一下。"),
-    ]
-    assert listening(turns).hearings[2].third_party is None
+def test_heard_words_are_put_back_keeping_a_character_and_cutting_no_word():
+    words = HeardWords(["(?:你|您)(?:老乡|妹妹)?(?:欠了|没还)"])
+    assert words.heard_as_said("你老想欠了我们两万块", sound_text("你老想欠了我们两万块")) == "你老乡欠了我们两万块"
+    # 妹还 sounds like 没还, but 妹妹 is cut there
+    assert words.heard_as_said("您妹妹还完了", sound_text("您妹妹还完了")) == "您妹妹还完了"
 
 
 def test_a_relation_asked_a_not_a_needs_no_question_mark():

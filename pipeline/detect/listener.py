@@ -105,13 +105,10 @@ class ListenerReader:
 
     def __init__(self, rules: DialogueRules):
         self.rules = rules
-        self.written = {
-            key: WrittenCue(getattr(rules, key))
-            for key in ("asks_for_household", "names_someone_of_theirs", "tells_someone_elses_debt", "who_is_this")
-        }
+        self.who_is_this = WrittenCue(rules.who_is_this)
 
     def read(self, utterances: list[Utterance]) -> Listening:
-        call = _CallReading(self.rules, self.written)
+        call = _CallReading(self.rules, self.who_is_this)
         for u in utterances:
             call.turn(u)
         return Listening(call.hearings, call.allowed)
@@ -132,9 +129,9 @@ class _CallReading:
     """One call read turn by turn: who the listener is so far, and the agent turns that wait to
     learn who heard them."""
 
-    def __init__(self, rules: DialogueRules, written: dict[str, WrittenCue]):
+    def __init__(self, rules: DialogueRules, who_is_this: WrittenCue):
         self.rules = rules
-        self.written = written
+        self.who_is_this = who_is_this  # rules.who_is_this, read again with its words put back where heard
         self.hearings: dict[int, Hearing] = {}
         self.allowed: dict[str, int] = {}
         self.third: ThirdParty | None = None
@@ -169,7 +166,7 @@ class _CallReading:
         rules = self.rules
         third_before, handed_over = self.third, self.handed_over
         changes_hands = self._changes_hands(u)
-        if self.written["who_is_this"].search(u.mandarin, u.heard):
+        if self.who_is_this.search(u.mandarin, u.heard):
             # details said in the same breath as the name, answered 你哪位？: told to someone who
             # did not take the call as the one named
             for a in self.asked:
@@ -251,17 +248,14 @@ class _CallReading:
         """The agent's turn shows the listener is a third party (您是他什么人, 你们村的吴长林, 他在某某的借款逾期了):
         how far into the turn (what comes before is no leak); 0 when it does not."""
         rules = self.rules
-        cues = self.written
-        written = cues["asks_for_household"].search(u.mandarin, u.heard) or cues["names_someone_of_theirs"].search(
-            u.mandarin, u.heard
-        )
+        written = rules.asks_for_household.search(u.mandarin) or rules.names_someone_of_theirs.search(u.mandarin)
         spans = [
             rules.agent_addresses_third_party.span(u.heard),
             written and written.span(),
             (not self.confirmed or self.taken_from_debtor) and rules.addresses_as_relative.span(u.heard),
         ]
         addressed = min((span for span in spans if span), default=None)
-        match = cues["tells_someone_elses_debt"].search(u.text, u.sound)
+        match = rules.tells_someone_elses_debt.search(u.text)
         if match and QUESTION_AFTER.match(u.text, match.end()):
             match = None
         # the first cue in the turn shows it (你老公欠了一万六 … 你告诉他: the debt is already his)
