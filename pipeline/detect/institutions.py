@@ -7,7 +7,8 @@ import re
 
 from pipeline.calls import Call
 from pipeline.detect.dialogue_file import DialogueRules, Reveal
-from pipeline.detect.sound import CLAUSE_BREAKS, sentence_bounds, sound_spellings, sound_text
+from pipeline.detect.heard_words import HeardWords
+from pipeline.detect.sound import CLAUSE_BREAKS, _fuzzy_reading, sentence_bounds, sound_spellings, sound_text
 from pipeline.detect.view import Utterance
 from pipeline.text import is_word, to_simplified
 
@@ -58,6 +59,7 @@ class InstitutionFinder:
         # a one-syllable word (局) by sound is any syllable
         self.not_institutions_heard = [(w, sound_text(w)) for w in rules.not_institutions if len(w) > 1]
         self.introductions = [*rules.introductions, *rules.bare_introductions]
+        self.introduction_words = HeardWords([regex.pattern for regex in self.introductions])
         self.bare_introductions = rules.bare_introductions
         # what kind of business a company is (商务, 信息咨询) is a kind too: 我是咨询公司的 names
         # nobody, and so is a suffix said alone (我是小贷公司的)
@@ -95,9 +97,21 @@ class InstitutionFinder:
             # a name ending in a suffix was judged above (催收公司的客服 is no name)
             if name_start is not None and not self.ends_with_suffix.search(sound[name_start : match.start()]):
                 found.append((name_start, match.start()))
-        for regex in self.introductions:  # on the text read as Mandarin (我系X嘅 as 我是X的), same length
+        # on the text read as Mandarin (我系X嘅 as 我是X的), same length; where no introduction is
+        # read there, again with their words put back where heard as homophones (埋碎解带后补的
+        # for 麦穗借贷后部的: the name is taken as written)
+        introduced = self._introduced(text, utterance.mandarin)
+        if not introduced:
+            heard = self.introduction_words.heard_as_said(utterance.mandarin, utterance.heard)
+            introduced = self._introduced(text, heard) if heard != utterance.mandarin else []
+        return found + introduced
+
+    def _introduced(self, text: str, read: str) -> list[tuple[int, int]]:
+        """The names in ``text`` that an introduction, matched on ``read`` (as long), introduces."""
+        found = []
+        for regex in self.introductions:
             at = 0
-            while match := regex.search(utterance.mandarin, at):
+            while match := regex.search(read, at):
                 # a refused candidate (这边是青柚借钱) may hide a name further on (青柚借钱), or
                 # behind the words that introduce it (我有米花贷后的: 有米花)
                 start, end = match.span("name")
@@ -177,6 +191,32 @@ class InstitutionFinder:
             return max(written)
         heard = [chunk_sound.rfind(cue) + len(cue) for cue in self.name_starts_sound if cue in chunk_sound]
         return max((at for at in heard if len(chunk) - at >= 2), default=0)
+
+
+def _as_heard(char: str) -> str:
+    """A character's syllable as a recogniser blurs it: ``_fuzzy_reading`` (zh/z, ch/c, sh/s,
+    n/l, -ng/-n) and r as l besides (润通 heard 伦通, 海融 heard 海龙)."""
+    syllable = _fuzzy_reading(char)
+    return "l" + syllable[1:] if syllable.startswith("r") else syllable
+
+
+def heard_like(text: str, name: str, kept: bool = True) -> list[tuple[int, int]]:
+    """Where ``text`` holds ``name`` as a recogniser may have heard it: every syllable alike
+    (``_as_heard``) and, with ``kept``, one character at least kept as written, as a homophone
+    repair keeps one; not where it is written out. Looser than any spelling by sound: only for the
+    names a call is known to be about, never a word list."""
+    size = len(name)
+    wanted = [_as_heard(ch) for ch in name]
+    if size < 2 or not all(wanted):
+        return []
+    heard = [_as_heard(ch) for ch in text]
+    return [
+        (at, at + size)
+        for at in range(len(text) - size + 1)
+        if heard[at : at + size] == wanted
+        and text[at : at + size] != name
+        and (not kept or any(a == b for a, b in zip(text[at : at + size], name)))
+    ]
 
 
 def agency_names(agency: str | None, rules: DialogueRules) -> list[str]:

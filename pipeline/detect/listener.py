@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.detect.dialogue_file import DialogueRules
+from pipeline.detect.heard_words import WrittenCue
 from pipeline.detect.sound import CLAUSE_BREAKS, sounds_alike_over_the_phone
 from pipeline.detect.view import Utterance
 from pipeline.patterns import compiled
@@ -104,9 +105,10 @@ class ListenerReader:
 
     def __init__(self, rules: DialogueRules):
         self.rules = rules
+        self.who_is_this = WrittenCue(rules.who_is_this)
 
     def read(self, utterances: list[Utterance]) -> Listening:
-        call = _CallReading(self.rules)
+        call = _CallReading(self.rules, self.who_is_this)
         for u in utterances:
             call.turn(u)
         return Listening(call.hearings, call.allowed)
@@ -127,8 +129,9 @@ class _CallReading:
     """One call read turn by turn: who the listener is so far, and the agent turns that wait to
     learn who heard them."""
 
-    def __init__(self, rules: DialogueRules):
+    def __init__(self, rules: DialogueRules, who_is_this: WrittenCue):
         self.rules = rules
+        self.who_is_this = who_is_this  # rules.who_is_this, read again with its words put back where heard
         self.hearings: dict[int, Hearing] = {}
         self.allowed: dict[str, int] = {}
         self.third: ThirdParty | None = None
@@ -163,7 +166,7 @@ class _CallReading:
         rules = self.rules
         third_before, handed_over = self.third, self.handed_over
         changes_hands = self._changes_hands(u)
-        if rules.who_is_this.search(u.mandarin):
+        if self.who_is_this.search(u.mandarin, u.heard):
             # details said in the same breath as the name, answered 你哪位？: told to someone who
             # did not take the call as the one named
             for a in self.asked:
@@ -257,7 +260,9 @@ class _CallReading:
             match = None
         # the first cue in the turn shows it (你老公欠了一万六 … 你告诉他: the debt is already his)
         if match and (addressed is None or match.start() < addressed[0]):
-            self._found_out(ThirdParty("someone_elses_debt", u, match.group(0).lstrip("，。？！,.?! ")))
+            self._found_out(
+                ThirdParty("someone_elses_debt", u, u.text[match.start() : match.end()].lstrip("，。？！,.?! "))
+            )
             return match.start()
         if addressed:
             self._found_out(ThirdParty("agent_addressed", u, u.text[addressed[0] : addressed[1]]))

@@ -13,6 +13,7 @@ from pipeline.detect.institutions import (
     InstitutionFinder,
     agency_names,
     call_names,
+    heard_like,
     reached_a_stranger,
     tells_debt,
     trade_name,
@@ -187,17 +188,16 @@ class DisclosureRecognizer(Detector):
         return by_sound and not self.finder.kinds.sub("", "".join(left))
 
     def _trade_heard(self, u: Utterance, trade: str) -> list[tuple[int, int]]:
-        """The agency's trade name by sound where a kind, suffix or staff word follows it, by
-        sound too, at most one character on (东欧信用 for 东瓯信用, 龙新华克服 for 陇信花客服): two
-        characters by sound alone would be too many words."""
+        """The agency's trade name by sound, or heard alike (伦通 for 润通, 行员 for 鑫源:
+        ``heard_like``), where a kind, suffix or staff word follows it, by sound too, at most one
+        character on (东欧信用 for 东瓯信用, 龙新华克服 for 陇信花客服, 行员小贷): two characters by
+        sound alone would be too many words."""
         if self.kind_heard_next is None:
             return []
         heard = sound_text(trade)
-        return [
-            (m.start(), m.end())
-            for m in re.finditer(re.escape(heard), u.sound)
-            if self.kind_heard_next.match(u.sound, m.end())
-        ]
+        spans = [(m.start(), m.end()) for m in re.finditer(re.escape(heard), u.sound)]
+        spans += heard_like(u.text, trade, kept=False)
+        return [span for span in spans if self.kind_heard_next.match(u.sound, span[1])]
 
     def _agency_in_guessed_line(
         self, view: CallView, after: int, before: int, own: list[str], trade: str | None
