@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.detect.homophones import cuts_at_a_changed_edge
 from pipeline.detect.sound import sound_spellings
-from pipeline.text import is_word
 
 try:  # the parser behind re: the words a pattern spells out
     from re import _parser as regex_parser
@@ -67,8 +67,7 @@ class HeardWords:
                 if (
                     heard != word
                     and any(a == b and a not in NO_KEPT_SIGN for a, b in zip(heard, word))
-                    and not (heard[0] != word[0] and _word_across(text, at))
-                    and not (heard[-1] != word[-1] and _word_across(text, at + len(word)))
+                    and not cuts_at_a_changed_edge(text, at, at + len(word), word)
                 ):
                     chars[at : at + len(word)] = word
                 at = sound.find(spelt, at + 1)
@@ -85,12 +84,3 @@ class WrittenCue:
 
     def search(self, text: str, sound: str) -> re.Match | None:
         return self.regex.search(text) or self.regex.search(self.words.heard_as_said(text, sound))
-
-
-def _word_across(text: str, position: int, longest: int = 4) -> bool:
-    """Whether a dictionary word spans ``position`` (妹妹 spans 您妹|妹还完了)."""
-    return any(
-        is_word(text[start:end])
-        for start in range(max(0, position - longest + 1), position)
-        for end in range(position + 1, min(len(text), start + longest) + 1)
-    )

@@ -260,25 +260,34 @@ class HomophoneRepairer:
         return numeral + unit if numeral and unit else None
 
     def _cuts_at_a_changed_edge(self, text: str, start: int, end: int, word: str) -> bool:
-        """Whether a longer word would change the character at one of its edges where a dictionary
-        word spans that edge: 我们每天 holds the sound of 我们没, but 每天 is a word of its own,
-        and 我们没天 would read as a negation."""
-        heard = text[start:end]
-        return (heard[0] != word[0] and self._inside_word(text, start)) or (
-            heard[-1] != word[-1] and self._inside_word(text, end)
-        )
+        return cuts_at_a_changed_edge(text, start, end, word, self.domain_words)
 
-    def _inside_word(self, text: str, position: int, longest: int = 4) -> bool:
-        """Whether a dictionary word (jieba's) spans ``position``, as 办法 spans 办|法 in 办法院子.
+    def _inside_word(self, text: str, position: int) -> bool:
+        return inside_word(text, position, self.domain_words)
 
-        A dictionary look-up rather than a full cut: cutting every segment would cost more than
-        everything else detection does.
-        """
-        for start in range(max(0, position - longest + 1), position):
-            for end in range(position + 1, min(len(text), start + longest) + 1):
-                if is_word(text[start:end]) or text[start:end] in self.domain_words:
-                    return True
-        return False
+
+def cuts_at_a_changed_edge(text: str, start: int, end: int, word: str, also: frozenset[str] = frozenset()) -> bool:
+    """Whether putting ``word`` over ``text[start:end]`` would change the character at one of its
+    edges where a dictionary word spans that edge: 我们每天 holds the sound of 我们没, but 每天 is a
+    word of its own, and 我们没天 would read as a negation. ``also``: words counted as dictionary words."""
+    heard = text[start:end]
+    return (heard[0] != word[0] and inside_word(text, start, also)) or (
+        heard[-1] != word[-1] and inside_word(text, end, also)
+    )
+
+
+def inside_word(text: str, position: int, also: frozenset[str] = frozenset(), longest: int = 4) -> bool:
+    """Whether a dictionary word (jieba's, or one of ``also``) spans ``position``, as 办法 spans
+    办|法 in 办法院子.
+
+    A dictionary look-up rather than a full cut: cutting every segment would cost more than
+    everything else detection does.
+    """
+    for start in range(max(0, position - longest + 1), position):
+        for end in range(position + 1, min(len(text), start + longest) + 1):
+            if is_word(text[start:end]) or text[start:end] in also:
+                return True
+    return False
 
 
 def _spliced(text: str, repairs: Iterable[Repair]) -> str:
