@@ -54,23 +54,35 @@ class HeardWords:
     again where the written text fails them; the text itself is not changed."""
 
     def __init__(self, patterns: list[str]):
-        words = sorted({w for pattern in patterns for w in spelt_words(pattern)}, key=len, reverse=True)
-        self.words = [(word, spelt) for word in words for spelt in sorted(sound_spellings(word))]
+        words = sorted({w for pattern in patterns for w in spelt_words(pattern)}, key=lambda w: (-len(w), w))
+        # longer words first; each by the spelling of its first two syllables, to look up where a
+        # text's spelling starts one (most lines hold none: one look-up per character)
+        self.by_start: dict[str, list[tuple[int, str, str]]] = {}
+        rank = 0
+        for word in words:
+            for spelt in sorted(sound_spellings(word)):
+                self.by_start.setdefault(spelt[:2], []).append((rank, word, spelt))
+                rank += 1
 
     def heard_as_said(self, text: str, sound: str) -> str:
         """``text`` (``sound`` its spelling by sound) with the words put back, the same length."""
+        found = sorted(
+            (rank, at, word)
+            for at in range(len(sound) - 1)
+            for rank, word, spelt in self.by_start.get(sound[at : at + 2], ())
+            if sound.startswith(spelt, at)
+        )
+        if not found:
+            return text
         chars = list(text)
-        for word, spelt in self.words:
-            at = sound.find(spelt)
-            while at >= 0:
-                heard = text[at : at + len(word)]
-                if (
-                    heard != word
-                    and any(a == b and a not in NO_KEPT_SIGN for a, b in zip(heard, word))
-                    and not cuts_at_a_changed_edge(text, at, at + len(word), word)
-                ):
-                    chars[at : at + len(word)] = word
-                at = sound.find(spelt, at + 1)
+        for _, at, word in found:
+            heard = text[at : at + len(word)]
+            if (
+                heard != word
+                and any(a == b and a not in NO_KEPT_SIGN for a, b in zip(heard, word))
+                and not cuts_at_a_changed_edge(text, at, at + len(word), word)
+            ):
+                chars[at : at + len(word)] = word
         return "".join(chars)
 
 
