@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from os.path import commonprefix
 
@@ -160,17 +160,7 @@ class Joined:
                 chars[at] = FILLER
             return "".join(chars)
 
-        u = self.source
-        return Utterance(
-            u.index,
-            u.segment,
-            u.role,
-            u.role_reason,
-            fill(u.text),
-            fill(u.sound),
-            mandarin=fill(u.mandarin),
-            heard=fill(u.heard),
-        )
+        return _each_reading(self.source, fill)
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         return self.offsets[start], self.offsets[end - 1] + 1
@@ -206,18 +196,21 @@ def joined_over_pauses(utterance: Utterance) -> Joined | None:
         return "".join(text[i] for i in offsets)
 
     cuts = [j for j in range(1, len(offsets)) if offsets[j] - offsets[j - 1] > 1]
-    joined = Utterance(
-        utterance.index,
-        utterance.segment,
-        utterance.role,
-        utterance.role_reason,
-        closed(utterance.text),
-        closed(utterance.sound),
-        mandarin=closed(utterance.mandarin),
-        heard=closed(utterance.heard),
-    )
+    return Joined(_each_reading(utterance, closed), offsets, cuts, utterance, sorted(removed))
 
-    return Joined(joined, offsets, cuts, utterance, sorted(removed))
+
+def _each_reading(u: Utterance, change: Callable[[str], str]) -> Utterance:
+    """``u`` with ``change`` made to each of its readings (as repaired, by sound, as Mandarin, as heard)."""
+    return Utterance(
+        u.index,
+        u.segment,
+        u.role,
+        u.role_reason,
+        change(u.text),
+        change(u.sound),
+        mandarin=change(u.mandarin),
+        heard=change(u.heard),
+    )
 
 
 CONTEXT_SOUNDS = frozenset(sound_text("".join(CONTEXT_CHARACTERS)))
