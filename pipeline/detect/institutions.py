@@ -200,11 +200,11 @@ def _as_heard(char: str) -> str:
     return "l" + syllable[1:] if syllable.startswith("r") else syllable
 
 
-def heard_like(text: str, name: str, kept: bool = True) -> list[tuple[int, int]]:
+def heard_like(text: str, name: str) -> list[tuple[int, int]]:
     """Where ``text`` holds ``name`` as a recogniser may have heard it: every syllable alike
-    (``_as_heard``) and, with ``kept``, one character at least kept as written, as a homophone
-    repair keeps one; not where it is written out. Looser than any spelling by sound: only for the
-    names a call is known to be about, never a word list."""
+    (``_as_heard``), not where it is written out. Looser than any spelling by sound: only for the
+    names a call is known to be about, never a word list, and only where a kind of institution
+    follows (the disclosure recognizer's ``_trade_heard``)."""
     size = len(name)
     wanted = [_as_heard(ch) for ch in name]
     if size < 2 or not all(wanted):
@@ -213,9 +213,7 @@ def heard_like(text: str, name: str, kept: bool = True) -> list[tuple[int, int]]
     return [
         (at, at + size)
         for at in range(len(text) - size + 1)
-        if heard[at : at + size] == wanted
-        and text[at : at + size] != name
-        and (not kept or any(a == b for a, b in zip(text[at : at + size], name)))
+        if heard[at : at + size] == wanted and text[at : at + size] != name
     ]
 
 

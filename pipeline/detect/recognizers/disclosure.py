@@ -196,7 +196,7 @@ class DisclosureRecognizer(Detector):
             return []
         heard = sound_text(trade)
         spans = [(m.start(), m.end()) for m in re.finditer(re.escape(heard), u.sound)]
-        spans += heard_like(u.text, trade, kept=False)
+        spans += heard_like(u.text, trade)
         return [span for span in spans if self.kind_heard_next.match(u.sound, span[1])]
 
     def _agency_in_guessed_line(
