@@ -23,6 +23,7 @@ except ImportError:  # Python 3.10
     import sre_parse
 
 REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
+HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 ANY = None  # a character set that cannot be listed (., \W, a back-reference ...)
 # (characters, categories such as CATEGORY_DIGIT, negated: every character but the characters) or ANY
 CharSet = tuple[frozenset, frozenset, bool] | None
@@ -40,6 +41,34 @@ def compiled(pattern: str) -> re.Pattern:
 def nested_repeat(pattern: str) -> str | None:
     """Why ``pattern`` can backtrack exponentially, or None. ``pattern`` must compile."""
     return _walk(sre_parse.parse(pattern))
+
+
+def spelt_words(pattern: str) -> set[str]:
+    """The words of two Chinese characters or more that ``pattern`` spells out (你老公欠了: 老公,
+    欠了), outside its look-arounds and character classes: what a match stands on."""
+    found: set[str] = set()
+
+    def walk(items) -> None:
+        run = ""
+        for op, av in items:
+            if op is sre_constants.LITERAL and HAN_CHARACTER.match(chr(av)):
+                run += chr(av)
+                continue
+            if len(run) >= 2:
+                found.add(run)
+            run = ""
+            if op is sre_constants.BRANCH:
+                for alternative in av[1]:
+                    walk(alternative)
+            elif op is sre_constants.SUBPATTERN:
+                walk(av[3])
+            elif op in REPEATS:
+                walk(av[2])
+        if len(run) >= 2:
+            found.add(run)
+
+    walk(sre_parse.parse(pattern))
+    return found
 
 
 def _walk(items) -> str | None:

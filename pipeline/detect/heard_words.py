@@ -7,43 +7,10 @@ import re
 
 from pipeline.detect.homophones import cuts_at_a_changed_edge
 from pipeline.detect.sound import sound_spellings
+from pipeline.patterns import spelt_words
 
-try:  # the parser behind re: the words a pattern spells out
-    from re import _parser as regex_parser
-except ImportError:  # Python before 3.11
-    import sre_parse as regex_parser  # type: ignore[no-redef]
-
-HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 # characters too common to show that a heard word was meant (欠了 is no 前了 for its 了)
 NO_KEPT_SIGN = set("的了着们吧吗呢啊")
-
-
-def spelt_words(pattern: str) -> set[str]:
-    """The words of two characters or more that ``pattern`` spells out (你老公欠了: 老公, 欠了),
-    outside its look-arounds: what a cue's match stands on."""
-    found: set[str] = set()
-
-    def walk(items) -> None:
-        run = ""
-        for op, value in items:
-            if op is regex_parser.LITERAL and HAN_CHAR.match(chr(value)):
-                run += chr(value)
-                continue
-            if len(run) >= 2:
-                found.add(run)
-            run = ""
-            if op is regex_parser.BRANCH:
-                for branch in value[1]:
-                    walk(branch)
-            elif op is regex_parser.SUBPATTERN:
-                walk(value[-1])
-            elif op in (regex_parser.MAX_REPEAT, regex_parser.MIN_REPEAT):
-                walk(value[2])
-        if len(run) >= 2:
-            found.add(run)
-
-    walk(regex_parser.parse(pattern))
-    return found
 
 
 class HeardWords:
