@@ -166,7 +166,8 @@ class DisclosureRecognizer(Detector):
         kinds written leave is a kind by sound that keeps one of its own characters and is written
         as no word of its own (as a homophone repair is guarded)."""
         text, sound = u.text[span[0] : span[1]], u.sound[span[0] : span[1]]
-        at = len(PLACE.match(text).group(0)) if PLACE.match(text) else 0
+        place = PLACE.match(text)
+        at = len(place.group(0)) if place else 0
         left, by_sound = [], False
         while at < len(text):
             kind = next(

@@ -20,6 +20,7 @@ from os.path import commonprefix
 from pipeline.categories import SEVERITIES
 from pipeline.detect.amounts import grown
 from pipeline.detect.base import Detector, Result, utterance_result
+from pipeline.detect.homophones import inside_word
 from pipeline.detect.lexicon_file import CONTEXT_CHARACTERS, CategoryLexicon, Rule
 from pipeline.detect.prefilter import with_start_filter
 from pipeline.detect.resources import Resources
@@ -35,7 +36,6 @@ from pipeline.detect.sound import (
 from pipeline.detect.view import CallView, Repair, Utterance
 from pipeline.patterns import compiled
 from pipeline.present.explanation import Explanation, sentence
-from pipeline.text import is_word
 
 
 @dataclass
@@ -171,12 +171,8 @@ class Joined:
         inside = [cut for cut in self.cuts if start < cut < end]
         if not inside:
             return False
-        text = self.utterance.text
-        return not any(
-            is_word(text[at:stop])
-            for at in range(inside[-1], end)
-            for stop in range(end + 1, min(len(text), at + 4) + 1)
-        )
+        after = self.utterance.text[inside[-1] :]  # a word begun at the last cut or later
+        return not inside_word(after, end - inside[-1])
 
     def gap_over_pause(self, start: int, end: int, filled_spans: list[tuple[int, int]]) -> bool:
         """Whether a span of the rule on ``filled`` takes a pause of ``[start, end)`` (original
@@ -250,7 +246,7 @@ def said_in_name(text: str, start: int, end: int, names: list[str]) -> bool:
 
 
 def has_needed(rule: Rule, utterance: Utterance, start: int, end: int) -> bool:
-    """Whether the sentence of ``text[start:end]`` (the hit included) holds what ``rule`` needs
+    """Whether the sentence of ``utterance.mandarin[start:end]`` (the hit included) holds what ``rule`` needs
     there, as written: what a rule needs is a word of its own (交, 转过来), and spelt by sound
     it would be any of its homophones (叫, 较)."""
     if rule.needs is None:
