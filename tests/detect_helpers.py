@@ -5,7 +5,7 @@ import copy
 from pipeline.calls import Call, Segment
 from pipeline.config import load_config
 from pipeline.detect import Detector, Result, detect_call
-from pipeline.detect.registry import build_registry
+from pipeline.detect.registry import build_registry, default_registry
 
 SPEAKERS = {"a": "agent", "c": "customer", "u": "unknown"}
 OPENING = [
@@ -29,6 +29,16 @@ def make_call(turns, call_id="t1", **fields) -> Call:
 def findings_for(turns, category=None, config=None, **fields):
     found = detect_call(make_call(turns, **fields), config or load_config())
     return [f for f in found if category is None or f.category == category]
+
+
+def segments(turns, category):
+    """The segments of ``turns`` flagged with ``category``, in order."""
+    return sorted({f.segment_index for f in findings_for(turns, category)})
+
+
+def listening(turns):
+    """Who the listener is, turn by turn, as the prepared view reads it."""
+    return default_registry().preparer.view(make_call(turns)).listening
 
 
 def model_only_on(category, line, score=0.95):

@@ -8,13 +8,9 @@ no guarantor of them: what follows is a leak. Counted on the tune writers: 7 cal
 claim, all 7 labelled third_party_leak; the real guarantors and co-borrowers (about 150 calls)
 stay owed the details."""
 
-from detect_helpers import findings_for
+from detect_helpers import segments
 
 LEAK = "third_party_leak"
-
-
-def segments(turns, category=LEAK):
-    return sorted({f.segment_index for f in findings_for(turns, category)})
 
 
 def test_a_contact_told_they_are_liable_for_being_listed_hears_a_leak():
@@ -24,7 +20,7 @@ def test_a_contact_told_they_are_liable_for_being_listed_hears_a_leak():
         ("a", "田小虎贷款的时候留了你的号码，你就是他的担保人，他欠我们九千四，你得替他还。"),
         ("c", "我从来没给谁担保过。"),
     ]
-    assert segments(turns) == [2]
+    assert segments(turns, LEAK) == [2]
 
 
 def test_a_relative_told_the_family_is_jointly_liable_hears_a_leak():
@@ -34,7 +30,7 @@ def test_a_relative_told_the_family_is_jointly_liable_hears_a_leak():
         ("a", "他在我们这里的贷款逾期五个月了，你们亲属都要承担连带责任。"),
         ("c", "跟我有什么关系？"),
     ]
-    assert segments(turns) == [2]
+    assert segments(turns, LEAK) == [2]
 
 
 def test_a_guarantor_who_signed_is_still_owed_the_details():
@@ -44,7 +40,7 @@ def test_a_guarantor_who_signed_is_still_owed_the_details():
         ("a", "他这笔贷款逾期五个月了，本息还欠九千四。"),
         ("c", "这小子，我去找他。"),
     ]
-    assert segments(turns) == []
+    assert segments(turns, LEAK) == []
 
 
 def test_saying_one_is_not_his_guarantor_makes_no_guarantor():
@@ -53,4 +49,4 @@ def test_saying_one_is_not_his_guarantor_makes_no_guarantor():
         ("c", "对，我是他同事，我又不是他担保人，你找我干嘛？"),
         ("a", "他欠我们九千四，拖了五个月了，你让他赶紧还。"),
     ]
-    assert segments(turns) == [2]
+    assert segments(turns, LEAK) == [2]

@@ -3,21 +3,13 @@ confirmation that was someone else's, a denial taken back, long names, more kind
 a detail the agent declines to tell, the organisation's business, guarantors and co-borrowers,
 recognition spacing. Sentences written for these tests."""
 
-from detect_helpers import findings_for, make_call
+from detect_helpers import listening, make_call, segments
 
 from pipeline.detect.registry import default_registry
 from pipeline.detect.sound import sound_text, sounds_alike_over_the_phone
 from pipeline.text import normalize_spacing
 
 LEAK, UNVERIFIED = "third_party_leak", "unverified_identity"
-
-
-def segments(turns, category):
-    return sorted({f.segment_index for f in findings_for(turns, category)})
-
-
-def listening(turns):
-    return default_registry().preparer.view(make_call(turns)).listening
 
 
 # a confirmation that was someone else's

@@ -1,19 +1,9 @@
 """Who is on the line (``pipeline/detect/listener.py``): one reading per call, in the prepared view,
 that both identity rules read. Sentences written for these tests."""
 
-from detect_helpers import findings_for, make_call
-
-from pipeline.detect.registry import default_registry
+from detect_helpers import listening, segments
 
 LEAK, UNVERIFIED = "third_party_leak", "unverified_identity"
-
-
-def segments(turns, category):
-    return sorted({f.segment_index for f in findings_for(turns, category)})
-
-
-def listening(turns):
-    return default_registry().preparer.view(make_call(turns)).listening
 
 
 def test_the_view_reads_the_listener_once_for_both_rules():

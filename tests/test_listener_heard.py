@@ -2,21 +2,12 @@
 listener's cues (a comma put at a pause, a word heard as its homophone). Sentences written for
 these tests."""
 
-from detect_helpers import findings_for, make_call
+from detect_helpers import listening, segments
 
 from pipeline.detect.heard_words import HeardWords
-from pipeline.detect.registry import default_registry
 from pipeline.detect.sound import sound_text
 
 LEAK, UNVERIFIED = "third_party_leak", "unverified_identity"
-
-
-def segments(turns, category):
-    return sorted({f.segment_index for f in findings_for(turns, category)})
-
-
-def listening(turns):
-    return default_registry().preparer.view(make_call(turns)).listening
 
 
 def test_a_no_run_on_past_a_comma_into_recalled_speech_is_no_denial():

@@ -7,13 +7,9 @@ calls are left unlabelled to 14 labelled (13 writers mostly unlabelled, 7 mostly
 Details said before the name is asked (你的借款逾期了…请问是某某吗) stay labelled (11 to 3), as
 do details with no name asked at all, and the listener turning out to be someone else."""
 
-from detect_helpers import findings_for
+from detect_helpers import segments
 
 LEAK, UNVERIFIED = "third_party_leak", "unverified_identity"
-
-
-def segments(turns, category):
-    return sorted({f.segment_index for f in findings_for(turns, category)})
 
 
 def test_name_asked_then_the_debt_at_once_to_the_debtor_is_not_unverified():
