@@ -209,6 +209,23 @@ def test_the_money_verb_heard_as_another_syllable_of_its_sound(heard, meant):
     assert HomophoneRepairer([]).repair(heard)[0] == meant
 
 
+@pytest.mark.parametrize(
+    "heard, meant",
+    [
+        ("那笔钱已经于七三个月了", "那笔钱已经逾期三个月了"),  # none of 逾期's characters heard
+        ("他借的钱遇弃四十天了", "他借的钱逾期四十天了"),
+        ("你的贷款一期六十多天", "你的贷款逾期六十多天"),  # yu heard yi on phone audio
+        ("八千块已经一起两个月了", "八千块已经逾期两个月了"),
+        ("现在于七都一年了", "现在逾期都一年了"),
+        ("这笔是第一期三个月的", "这笔是第一期三个月的"),  # 第一 is a word: an instalment
+        ("我们一起吃个饭", "我们一起吃个饭"),  # no time overdue after it
+        ("这笔是统一期两个月", "这笔是统一期两个月"),  # 统一 is a word
+    ],
+)
+def test_overdue_heard_as_other_characters_before_how_long(heard, meant):
+    assert HomophoneRepairer([]).repair(heard)[0] == meant
+
+
 def test_the_money_verb_is_not_read_into_a_name_the_call_knows():
     assert HomophoneRepairer([]).repair("我们帮没海，", ["没海"])[0] == "我们帮没海，"
 
