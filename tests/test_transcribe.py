@@ -688,11 +688,14 @@ def test_sure_homophones_are_repaired_and_the_heard_text_kept():
     from pipeline.transcribe import repair_homophones
 
     heard = [segment("您在安易贷的借款已经预期四十五天了"), segment("我是发院的"), segment("这个结果在预期之内")]
-    debt, court, expectation = repair_homophones(heard, load_config())
+    heard.append(segment("你那八千块已经一起三个月了"))
+    debt, court, expectation, overdue = repair_homophones(heard, load_config())
     assert (debt.text, debt.raw_text) == ("您在安易贷的借款已经逾期四十五天了", "您在安易贷的借款已经预期四十五天了")
     assert (court.text, court.raw_text) == ("我是法院的", "我是发院的")  # 发院 is no word: sure anywhere
     # 预期 is a word of its own; with no talk of the debt around it, it stays as heard.
     assert (expectation.text, expectation.raw_text) == ("这个结果在预期之内", None)
+    # 一起 is a word too, but only 逾期 is said before how long a debt is overdue
+    assert (overdue.text, overdue.raw_text) == ("你那八千块已经逾期三个月了", "你那八千块已经一起三个月了")
 
 
 def test_stored_text_is_repaired_only_towards_the_lexicons_domain_words():

@@ -243,7 +243,7 @@ class HomophoneRepairer:
                 or (sound != _OVERDUE_SOUND and self._inside_word(text, start))
             ):
                 continue
-            repairs.append(Repair(start, end, heard, OVERDUE, " ".join(_reading(ch) for ch in heard)))
+            repairs.append(Repair(start, end, heard, OVERDUE, " ".join(_reading(ch) for ch in heard), in_context=True))
             taken[start:end] = [True, True]
         return repairs
 

@@ -28,6 +28,8 @@ class Repair:
     heard: str
     word: str
     pinyin: str
+    # taken because of what is said around it (逾期 before how long it is overdue), not by sound alone
+    in_context: bool = False
 
 
 @dataclass
