@@ -264,6 +264,7 @@ def main() -> None:
     )
     if args.show_lost:
         print_lost(reference, heard, text_found, heard_found)
+        print_differing(reference, heard, text_found, heard_found, text_flags, audio_flags)
     print(f"wall time {time.perf_counter() - started:.0f} s (speaking what was not cached, scan, scoring)")
 
 
@@ -285,6 +286,25 @@ def print_lost(reference: list[Call], heard: list[Call], text_found: list, heard
                 f"said [{said.segments[f.segment_index].speaker}] {said.segments[f.segment_index].text} | heard "
                 + " / ".join(f"[{s.speaker}] {s.text}" + (f" (raw {s.raw_text})" if s.raw_text else "") for s in over)
             )
+
+
+def print_differing(
+    reference: list[Call], heard: list[Call], text_found: list, heard_found: list, text_flags: list, audio_flags: list
+) -> None:
+    """Each category flagged on a call from one side only (a finding of the whole call, such
+    as missing_disclosure, included): the side's evidence, and for a category only the text
+    flagged, what was heard over the text's evidence. For the sets one may read."""
+    for said, got, t_found, a_found, t_flags, a_flags in zip(
+        reference, heard, text_found, heard_found, text_flags, audio_flags
+    ):
+        for category in sorted(t_flags ^ a_flags):
+            side, found = ("text", t_found) if category in t_flags else ("audio", a_found)
+            for f in (f for f in found if f.category == category):
+                line = f"DIFFERS {said.call_id} {category} (flagged from {side} only; {f.detector}): {f.evidence}"
+                if side == "text":
+                    over = [s for s in got.segments if s.start < f.end and s.end > f.start]
+                    line += " | heard " + " / ".join(f"[{s.speaker}] {s.text}" for s in over)
+                print(line)
 
 
 def detected_again(heard: list[Call], stored: dict[str, list], config: dict) -> dict[str, list]:
