@@ -226,6 +226,20 @@ def test_overdue_heard_as_other_characters_before_how_long(heard, meant):
     assert HomophoneRepairer([]).repair(heard)[0] == meant
 
 
+@pytest.mark.parametrize(
+    "heard, meant",
+    [
+        ("这钱你不还是要做老的。", "这钱你不还是要坐牢的。"),  # none of 坐牢's characters, closing the clause
+        ("公司已经气速了", "公司已经起诉了"),
+        ("我是律师，姓鞠，受平台委托", "我是律师，姓鞠，受平台委托"),  # a clause of its own: a name
+        ("他出门手机忘带。", "他出门手机忘带。"),  # a word as heard
+        ("做老实人吧", "做老实人吧"),  # mid-clause
+    ],
+)
+def test_a_short_word_heard_with_none_of_its_characters_only_where_it_closes_a_clause(repairer, heard, meant):
+    assert repairer.repair(heard)[0] == meant
+
+
 def test_the_money_verb_is_not_read_into_a_name_the_call_knows():
     assert HomophoneRepairer([]).repair("我们帮没海，", ["没海"])[0] == "我们帮没海，"
 
