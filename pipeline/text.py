@@ -72,6 +72,15 @@ def is_word(text: str) -> bool:
     return _jieba().dt.FREQ.get(text, 0) > 0
 
 
+# jieba's count above which a word is one of the commonest, a function word (是, 了, 在, 的, 吧, 个)
+COMMON_WORD_FREQUENCY = 20_000
+
+
+def is_common_word(text: str) -> bool:
+    """Whether ``text`` is one of the commonest words of jieba's dictionary (``COMMON_WORD_FREQUENCY``)."""
+    return _jieba().dt.FREQ.get(text, 0) >= COMMON_WORD_FREQUENCY
+
+
 def words(text: str) -> list[str]:
     """The words of ``text`` (jieba's accurate mode), punctuation and spaces dropped."""
     return [w for w in _jieba().cut(text) if w.strip() and any(ch.isalnum() for ch in w)]
@@ -96,7 +105,7 @@ _PHRASE_SHARE = 0.3
 # Pieces that bind to their neighbour and never stand as a phrase of their own: a negation binds
 # to what follows (不 建议), a particle to what precedes (太少 了).
 _BINDS_RIGHT = frozenset("不没别")
-BINDS_LEFT = frozenset("的了吗呢吧着过")
+_BINDS_LEFT = frozenset("的了吗呢吧着过")
 # Sentence-final particles: in word spacing the space after one is where the speaker's question
 # or suggestion ended (还 不 还 吧 我 跟 你 说).
 _ENDS_CLAUSE = frozenset("吗呢吧嘛")
@@ -109,7 +118,7 @@ def _clause_break(left: str, right: str, phrases: bool) -> bool:
     if not (_HAN.fullmatch(left[-1]) and _HAN.fullmatch(right[0])):
         return False
     if phrases:
-        return left not in _BINDS_RIGHT and right not in BINDS_LEFT
+        return left not in _BINDS_RIGHT and right not in _BINDS_LEFT
     return left in _ENDS_CLAUSE
 
 

@@ -240,6 +240,19 @@ def test_a_short_word_heard_with_none_of_its_characters_only_where_it_closes_a_c
     assert repairer.repair(heard)[0] == meant
 
 
+@pytest.mark.parametrize(
+    "heard, meant",
+    [
+        ("还要加催收肥，", "还要加催收费，"),  # 催收费 heard, taking in 催收 as written
+        ("上面有苏宋准备肥", "上面有诉讼准备费"),  # taking in 准备
+        ("你在分期了吗", "你在分期了吗"),  # 了 is one of the commonest words: no 分期乐
+        ("先分期呢", "先分期呢"),  # nor 呢 (ne, le only by the fuzzy n/l)
+    ],
+)
+def test_a_longer_word_heard_takes_in_a_shorter_one_written_inside_it(repairer, heard, meant):
+    assert repairer.repair(heard)[0] == meant
+
+
 def test_the_money_verb_is_not_read_into_a_name_the_call_knows():
     assert HomophoneRepairer([]).repair("我们帮没海，", ["没海"])[0] == "我们帮没海，"
 

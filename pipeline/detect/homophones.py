@@ -33,7 +33,7 @@ from pipeline.detect.sound import (
     phrase_readings,
 )
 from pipeline.detect.view import Repair
-from pipeline.text import BINDS_LEFT, is_word
+from pipeline.text import is_common_word, is_word
 
 NUMERAL_THEN_SYLLABLE = re.compile(r"(?<=[0-9一二两三四五六七八九十百千几])[\u4e00-\u9fff]")
 _UNITS = {"wan": "万", "kuai": "块"}
@@ -147,8 +147,9 @@ class HomophoneRepairer:
             return text, verbs
         # Names first, then literal occurrences, then longer words; overlapping later candidates
         # lose, but a longer word matched exactly may take in a literal one whose characters it
-        # keeps (催收肥 is 催收费 heard, around 催收 as written), unless what it changes is a
-        # particle (分期了 is no brand 分期乐) or what was heard is a word (仲裁员 is no 仲裁院).
+        # keeps (催收肥 is 催收费 heard, around 催收 as written), unless what it changes is one of
+        # the commonest words (分期了 is no brand 分期乐, 调解是 no 调解室) or what was heard is a
+        # word (仲裁员 is no 仲裁院).
         candidates.sort(key=lambda c: (text[c[0] : c[1]] != c[2], -(c[1] - c[0]), c[0]))
         for r in verbs:
             taken[r.start : r.end] = [True] * (r.end - r.start)
@@ -159,7 +160,7 @@ class HomophoneRepairer:
             takes_in = (
                 not fuzzy
                 and not is_word(text[start:end])
-                and not any(text[k] in BINDS_LEFT for k in range(start, end) if word[k - start] != text[k])
+                and not any(is_common_word(text[k]) for k in range(start, end) if word[k - start] != text[k])
             )
             if any(
                 taken[k] and not (takes_in and literal[k] and word[k - start] == text[k]) for k in range(start, end)
