@@ -82,8 +82,8 @@ class HomophoneRepairer:
 
     A word of two syllables must match its toneless pinyin exactly, keep one of its
     characters (发院, 律诗, 预期 do; 老李 for 牢里 does not: two sounds alike by chance) or close
-    its clause (``_closes_clause``: 要做老的), and not cut through a dictionary word, so 办法院子 (办法|院子) never yields 法院. A longer
-    word needs neither check when its toneless pinyin matches: three syllables in a row rarely
+    its clause (``_closes_clause``: 要做老的), and not cut through a dictionary word, so 办法院子
+    (办法|院子) never yields 法院. A longer word needs neither check when its toneless pinyin matches: three syllables in a row rarely
     sound alike by chance, while garbled text cuts badly (度消满的 is not cut at 满|的); only a
     changed character at its edge may not cut through a dictionary word (我们每天 is no 我们没天).
     It may also match with the fuzzy sounds of ``_fuzzy``, but then must not cut through a
@@ -146,10 +146,7 @@ class HomophoneRepairer:
         if not candidates and not after_numerals and not after_money_verbs and not before_times:
             return text, verbs
         # Names first, then literal occurrences, then longer words; overlapping later candidates
-        # lose, but a longer word matched exactly may take in a literal one whose characters it
-        # keeps (催收肥 is 催收费 heard, around 催收 as written), unless what it changes is one of
-        # the commonest words (分期了 is no brand 分期乐, 调解是 no 调解室) or what was heard is a
-        # word (仲裁员 is no 仲裁院).
+        # lose, except where one takes in a literal occurrence (``_takes_in``).
         candidates.sort(key=lambda c: (text[c[0] : c[1]] != c[2], -(c[1] - c[0]), c[0]))
         for r in verbs:
             taken[r.start : r.end] = [True] * (r.end - r.start)
@@ -157,14 +154,7 @@ class HomophoneRepairer:
         repairs += self._sums(text, after_money_verbs, taken) + self._units(text, after_numerals, taken)
         literal = [False] * len(text)
         for start, end, word, sound, fuzzy in candidates:
-            takes_in = (
-                not fuzzy
-                and not is_word(text[start:end])
-                and not any(is_common_word(text[k]) for k in range(start, end) if word[k - start] != text[k])
-            )
-            if any(
-                taken[k] and not (takes_in and literal[k] and word[k - start] == text[k]) for k in range(start, end)
-            ):
+            if any(taken[start:end]) and not self._takes_in(text, start, end, word, fuzzy, taken, literal):
                 continue
             heard = text[start:end]
             if heard != word:
@@ -181,6 +171,23 @@ class HomophoneRepairer:
         if not repairs:
             return text, []
         return _spliced(text, repairs), sorted(repairs, key=lambda r: r.start)
+
+    @staticmethod
+    def _takes_in(
+        text: str, start: int, end: int, word: str, fuzzy: bool, taken: list[bool], literal: list[bool]
+    ) -> bool:
+        """Whether ``word``, heard over characters already taken, may take them: each is part of a
+        literal occurrence of a shorter word that ``word`` keeps as written (催收肥 is 催收费 heard,
+        around 催收 as written). Only an exact match, not where what was heard is a word (仲裁员 is
+        no 仲裁院) or what it changes is one of the commonest words (分期了 is no brand 分期乐,
+        调解是 no 调解室)."""
+        changed = [k for k in range(start, end) if word[k - start] != text[k]]
+        return (
+            not fuzzy
+            and not is_word(text[start:end])
+            and not any(is_common_word(text[k]) for k in changed)
+            and all(literal[k] and k not in changed for k in range(start, end) if taken[k])
+        )
 
     @staticmethod
     def _closes_clause(text: str, start: int, end: int) -> bool:
