@@ -279,13 +279,19 @@ def print_lost(reference: list[Call], heard: list[Call], text_found: list, heard
                 for h in heard_findings
             ):
                 continue
-            over = [s for s in got.segments if s.start < f.end and s.end > f.start]
             elsewhere = any(h.category == f.category for h in heard_findings)
             print(
                 f"LOST {said.call_id} {f.category} ({f.detector}; call {'still flagged' if elsewhere else 'missed'}): "
                 f"said [{said.segments[f.segment_index].speaker}] {said.segments[f.segment_index].text} | heard "
-                + " / ".join(f"[{s.speaker}] {s.text}" + (f" (raw {s.raw_text})" if s.raw_text else "") for s in over)
+                + heard_over(got, f)
             )
+
+
+def heard_over(heard: Call, finding) -> str:
+    """What was heard over the time of ``finding`` (one of the text's), segment by segment, with
+    the recogniser's own text where a repair changed it."""
+    over = [s for s in heard.segments if s.start < finding.end and s.end > finding.start]
+    return " / ".join(f"[{s.speaker}] {s.text}" + (f" (raw {s.raw_text})" if s.raw_text else "") for s in over)
 
 
 def print_differing(
@@ -302,8 +308,7 @@ def print_differing(
             for f in (f for f in found if f.category == category):
                 line = f"DIFFERS {said.call_id} {category} (flagged from {side} only; {f.detector}): {f.evidence}"
                 if side == "text":
-                    over = [s for s in got.segments if s.start < f.end and s.end > f.start]
-                    line += " | heard " + " / ".join(f"[{s.speaker}] {s.text}" for s in over)
+                    line += " | heard " + heard_over(got, f)
                 print(line)
 
 
