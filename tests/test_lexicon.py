@@ -229,6 +229,23 @@ def test_overdue_heard_as_other_characters_before_how_long(heard, meant):
 @pytest.mark.parametrize(
     "heard, meant",
     [
+        ("本次通话会露营，请问是张伟吗？", "本次通话会录音，请问是张伟吗？"),
+        ("这通电话是全程录影的", "这通电话是全程录音的"),
+        ("我是好物分期的电话录者营，", "我是好物分期的电话录着音，"),  # 录着音
+        ("本次通华露营，", "本次通华录音，"),  # the call heard as a homophone too
+        ("电话里说去露营", "电话里说去露营"),  # no recording said of the call
+        ("周末去露营", "周末去露营"),
+    ],
+)
+def test_recorded_heard_as_other_characters_after_the_call(heard, meant):
+    text, repairs = HomophoneRepairer([]).repair(heard)
+    assert text == meant
+    assert all(r.in_context for r in repairs)  # sure enough for the stored text
+
+
+@pytest.mark.parametrize(
+    "heard, meant",
+    [
         ("这钱你不还是要做老的。", "这钱你不还是要坐牢的。"),  # none of 坐牢's characters, closing the clause
         ("公司已经气速了", "公司已经起诉了"),
         ("我是律师，姓鞠，受平台委托", "我是律师，姓鞠，受平台委托"),  # a clause of its own: a name
