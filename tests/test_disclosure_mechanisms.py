@@ -261,6 +261,9 @@ def test_an_agent_who_told_the_debt_before_hearing_nobody_of_that_name_is_there_
         ("您好这里是通话录音请问是邝家豪先生吗", False),
         ("您好我是催收公司的请问是邝家豪先生吗", False),
         ("喂，我是处理欠款的，我们今天的通话有录音，请问是邝家豪先生吗", False),  # 今天 is talk, no name
+        ("喂朗分期的电话录着音，请问是邝家豪先生吗", True),  # the opening clause's X的 run in
+        ("喂朗分期的邝家豪是吧", True),  # ... run into asking for the debtor
+        ("喂，邝家豪的爱人吗？", False),  # a person's name run in: no kind, no institution
     ],
 )
 def test_an_unpunctuated_introduction_ends_where_the_notice_or_the_question_begins(greeting, names):
