@@ -85,3 +85,23 @@ def test_the_debtor_called_by_a_title_is_no_third_party():
     turns = [("a", "喂，邱大海同学吗？"), ("c", "是我。"), ("a", "你那三千块拖了两个月了。")]
     assert listening(turns).hearings[0].third_party is None
     assert segments(turns, LEAK) == []
+
+
+def test_knowing_the_one_sought_asked_with_a_full_stop_for_its_question_mark():
+    turns = [
+        ("a", "喂，邱大海是吧？你那四千块拖了两个月了。"),
+        ("c", "我是开小卖部的，这是店里电话。"),
+        ("a", "他留的联系人是这个号，你认识他不。"),  # 认识他不？ heard with a full stop
+        ("c", "认识，他去温州了。"),
+        ("a", "那你跟他讲，四千块再拖要上征信了。"),
+    ]
+    assert listening(turns).hearings[2].third_party.kind == "agent_addressed"
+    assert segments(turns, LEAK) == [0, 4]  # the debt told first reached the stranger too
+
+
+def test_the_household_asked_for_with_ma_written_as_the_particle_of_its_sound():
+    turns = [
+        ("a", "喂，这是邱大海家嘛，他信用卡透支五万，已经逾期了。"),  # 家吗 heard 家嘛
+        ("c", "他不在。"),
+    ]
+    assert listening(turns).hearings[0].third_party is not None
