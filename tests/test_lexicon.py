@@ -195,6 +195,9 @@ def test_the_shipped_repair_puts_back_words_of_money(repairer, heard, meant):
         ("记得把那笔钱环上", "记得把那笔钱还上"),  # right after the money
         ("他在外面千了款", "他在外面欠了款"),  # 欠 heard 千, before 了 and the money
         ("签了合同再说", "签了合同再说"),  # 签 before 了 and no money
+        ("他买手机，签了一千九", "他买手机，欠了一千九"),  # ... and before 了 and a sum
+        ("它信用卡签了1万3千多", "它信用卡欠了1万3千多"),
+        ("他签了两份合同", "他签了两份合同"),  # a number, no sum of money
         ("他千千不还还有理了", "他欠钱不还还有理了"),  # the verb and the money both heard as others
         ("一到缓浅的时候就没人", "一到还钱的时候就没人"),
         ("他借了两千钱就跑了", "他借了两千钱就跑了"),  # 千 in a sum

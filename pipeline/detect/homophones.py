@@ -48,7 +48,9 @@ PAID_BACK_ALONE = re.compile(
 )
 _PAID_BACK_SPELT = frozenset(_SOUND_SPELLING.syllable(s) for s in PAID_BACK_SOUNDS)
 # ... and 欠 where only it stands before 了 and the money (他欠了钱 heard 他签了钱)
-OWED_MONEY = re.compile(r"[\u4e00-\u9fff](?=了[钱款])")
+OWED_MONEY = re.compile(
+    r"[\u4e00-\u9fff](?=了(?:[钱款]|[0-9一二两三四五六七八九十几][0-9零一二两三四五六七八九十百千万几]*(?:万|千|百|块|元)))"
+)
 _OWE_SPELT = _SOUND_SPELLING.syllable(_reading("欠"))
 _MONEY_VERB_SPELT = re.compile(f"[{''.join(sorted(_PAID_BACK_SPELT))}{_OWE_SPELT}]")
 # a sum's numeral or unit, after which qian is 千 (两千钱 is no 两欠钱)
@@ -223,7 +225,8 @@ class HomophoneRepairer:
         """The money verbs heard as another syllable of their sound where only they stand: 还 (缓, 换,
         环 for huán; 海, 害 for hái) where ``PAID_BACK`` says 还 would mean paying back and
         ``PAID_BACK_ALONE`` holds (再不缓， for 再不还，), or before a sum (先换一网 for 先还一万); 欠
-        (签, 千) before 了 and the money (``OWED_MONEY``). 换 and 缓 are verbs of their own (换号码,
+        (签, 千) before 了 and the money or a sum (``OWED_MONEY``: 签了一千九; on the readable scans of
+        2026-12-04, 10 such 签, 前 or 钱 before 了 and a sum, all 欠, and no tune line as written). 换 and 缓 are verbs of their own (换号码,
         缓几天) but take an object or a time, so seldom stand there: of the tune writers' 46,106
         correctly written lines, one (不换，就这个); of the tune draws' lines heard from audio, 20
         such verbs, all right (2026-12-04)."""
