@@ -232,6 +232,18 @@ def test_overdue_heard_as_other_characters_before_how_long(heard, meant):
 @pytest.mark.parametrize(
     "heard, meant",
     [
+        ("我们是南宁市人民挑战委员会的", "我们是南宁市人民调解委员会的"),  # one syllable inside heard otherwise
+        ("我们是南宁市人民挑战委员", "我们是南宁市人民挑战委员"),  # not the whole name
+        ("人民挑战，委员会", "人民挑战，委员会"),  # a pause inside is no name
+    ],
+)
+def test_a_long_name_of_a_body_with_one_syllable_heard_otherwise(repairer, heard, meant):
+    assert repairer.repair(heard)[0] == meant
+
+
+@pytest.mark.parametrize(
+    "heard, meant",
+    [
         ("本次通话会露营，请问是张伟吗？", "本次通话会录音，请问是张伟吗？"),
         ("这通电话是全程录影的", "这通电话是全程录音的"),
         ("我是好物分期的电话录者营，", "我是好物分期的电话录着音，"),  # 录着音

@@ -69,6 +69,11 @@ CLOSING = re.compile(rf"(?:的|了)?(?:[{CLAUSE_BREAKS}]|$)")
 # flattened: 一期, 一七)
 _OVERDUE_SOUND = (_reading("逾"), _reading("期"))
 _OVERDUE_HEARD = frozenset({_OVERDUE_SOUND, ("yi", _OVERDUE_SOUND[1])})
+# The names of bodies this long are put back with one syllable inside them heard as another
+# (人民挑战委员会 for 人民调解委员会): a fixed name, not a phrase with a slot (打到你还为止 is no
+# 打到你烦为止)
+NEAR_LENGTH = 6
+BODY = re.compile(r"(?:委员会|中心|事务所|法院|检察院|公安局|分局|支队|大队|管理局|办公室)$")
 # The call, by sound (通华 is 通话 heard), and how it is said to be recorded (本次通话会录音, 这通电话是
 # 全程录音的, 来电有录音): where 录音 or 录着音 is heard next (``_recorded``)
 CALL_TO_RECORD = re.compile(
@@ -108,6 +113,9 @@ class HomophoneRepairer:
         self.domain_words = frozenset(domain_words)
         # words by the spelling of their first two syllables, in each spelling
         self.by_start: dict[bool, dict[str, list[_Sound]]] = {False: {}, True: {}}
+        # long words by the spelling of their first two and of their last two syllables: one
+        # syllable heard otherwise leaves one pair or the other (``_candidates``)
+        self.near: dict[tuple[str, str], list[_Sound]] = {}
         vocabulary = set(vocabulary)
         for word in sorted(vocabulary | set(kept)):
             if len(word) < 2 or not HAN.match(word):
@@ -122,6 +130,11 @@ class HomophoneRepairer:
                     starts = self.by_start[fuzzy].setdefault(spelt[:2], [])
                     if sound not in starts:
                         starts.append(sound)
+                    if not fuzzy and len(word) >= NEAR_LENGTH and BODY.search(word) and not sound.kept:
+                        for key in (("start", spelt[:2]), ("end", spelt[-2:])):
+                            near = self.near.setdefault(key, [])
+                            if sound not in near:
+                                near.append(sound)
 
     def _candidates(self, text: str) -> list[tuple[int, int, str, str, bool]]:
         """(start, end, word, pinyin, matched by fuzzy sounds) of every word whose sound appears
@@ -135,6 +148,21 @@ class HomophoneRepairer:
                     end = i + len(sound.spelt)
                     if spelt.startswith(sound.spelt, i) and not (sound.kept and text[i:end] != sound.word):
                         found.append((i, end, sound.word, " ".join(sound.syllables), fuzzy))
+        spelt = text.translate(_SOUND_SPELLING)
+        for i in range(len(spelt) - 1):
+            for side in ("start", "end"):
+                for sound in self.near.get((side, spelt[i : i + 2]), ()):
+                    start = i if side == "start" else i + 2 - len(sound.spelt)
+                    heard = spelt[start : start + len(sound.spelt)]
+                    if start < 0 or len(heard) < len(sound.spelt):
+                        continue
+                    differ = [k for k, (a, b) in enumerate(zip(heard, sound.spelt)) if a != b]
+                    if (
+                        len(differ) == 1
+                        and 0 < differ[0] < len(heard) - 1
+                        and HAN.fullmatch(text[start : start + len(heard)]) is not None
+                    ):
+                        found.append((start, start + len(heard), sound.word, " ".join(sound.syllables), True))
         return found
 
     def repair(self, text: str, names: Iterable[str] = ()) -> tuple[str, list[Repair]]:
