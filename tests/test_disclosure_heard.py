@@ -104,3 +104,10 @@ def test_an_introduction_whose_own_words_were_heard_as_homophones_still_names_th
     assert not flagged(turns, agency=BLURRED)
     # ... but a word heard there that cuts a dictionary word is no introduction's
     assert flagged(introduced("邝先生，您那笔借款逾期三天了，打后补的电话也行。"), agency=BLURRED)
+
+
+def test_a_commission_heard_by_its_sound_names_the_commissioning_lender():
+    # 受蓝莓借钱委托 heard 收蓝莓借钱为脱: the commission by sound, the name as heard
+    assert not flagged(introduced("邝先生，我是收蓝莓借钱为脱的，您那笔借款逾期三天了。"), agency=AGENCY)
+    # ... but not an act of one syllable by sound: 提干 is no 替 (帮X/替X联系)
+    assert flagged(introduced("邝先生，您那笔借款逾期三天了，您儿子提干、入党都受影响。"), agency=AGENCY)

@@ -29,6 +29,9 @@ def _simplified_characters() -> dict[int, str]:
     return {ord(t): s for t, s in zip(block, converted) if t != s}
 
 
+COMMISSIONED = "委托"
+
+
 class InstitutionFinder:
     """Where a text names an institution: a brand, a configured name, a name plus a suffix
     (某某金融), a name that its staff speak for (宜信普惠的客服), or any name in the act of
@@ -60,6 +63,14 @@ class InstitutionFinder:
         self.not_institutions_heard = [(w, sound_text(w)) for w in rules.not_institutions if len(w) > 1]
         self.introductions = [*rules.introductions, *rules.bare_introductions]
         self.introduction_words = HeardWords([regex.pattern for regex in self.introductions])
+        # the commission (受X委托, X委托的) spelt by sound, its anchor of two syllables: 收麦穗钱包为脱
+        # is 受麦穗钱包委托 heard. Not the acts whose words are one syllable, any syllable by sound
+        # (提干、入党都受影响 would be 替X向)
+        self.introductions_heard = {
+            regex: re.compile(sound_text(regex.pattern))
+            for regex in self.introductions
+            if COMMISSIONED in regex.pattern
+        }
         self.bare_introductions = rules.bare_introductions
         # what kind of business a company is (商务, 信息咨询) is a kind too: 我是咨询公司的 names
         # nobody, and so is a suffix said alone (我是小贷公司的)
@@ -104,14 +115,18 @@ class InstitutionFinder:
         if not introduced:
             heard = self.introduction_words.heard_as_said(utterance.mandarin, utterance.heard)
             introduced = self._introduced(text, heard) if heard != utterance.mandarin else []
+        if not introduced:
+            introduced = self._introduced(text, utterance.heard, by_sound=True)
         return found + introduced
 
-    def _introduced(self, text: str, read: str) -> list[tuple[int, int]]:
-        """The names in ``text`` that an introduction, matched on ``read`` (as long), introduces."""
+    def _introduced(self, text: str, read: str, by_sound: bool = False) -> list[tuple[int, int]]:
+        """The names in ``text`` that an introduction, matched on ``read`` (as long; spelt by sound
+        with ``by_sound``), introduces."""
         found = []
         for regex in self.introductions:
             at = 0
-            while match := regex.search(read, at):
+            reading = self.introductions_heard.get(regex) if by_sound else regex
+            while reading and (match := reading.search(read, at)):
                 # a refused candidate (这边是青柚借钱) may hide a name further on (青柚借钱), or
                 # behind the words that introduce it (我有米花贷后的: 有米花)
                 start, end = match.span("name")
