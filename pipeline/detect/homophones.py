@@ -113,9 +113,9 @@ class HomophoneRepairer:
         self.domain_words = frozenset(domain_words)
         # words by the spelling of their first two syllables, in each spelling
         self.by_start: dict[bool, dict[str, list[_Sound]]] = {False: {}, True: {}}
-        # long words by the spelling of their first two and of their last two syllables: one
-        # syllable heard otherwise leaves one pair or the other (``_candidates``)
-        self.near: dict[tuple[str, str], list[_Sound]] = {}
+        # long names of bodies by the spelling of their first two and of their last two syllables
+        # ("start" or "end", the name): one syllable heard otherwise leaves one pair or the other
+        self.near: dict[str, list[tuple[str, _Sound]]] = {}
         vocabulary = set(vocabulary)
         for word in sorted(vocabulary | set(kept)):
             if len(word) < 2 or not HAN.match(word):
@@ -132,13 +132,14 @@ class HomophoneRepairer:
                         starts.append(sound)
                     if not fuzzy and len(word) >= NEAR_LENGTH and BODY.search(word) and not sound.kept:
                         for key in (("start", spelt[:2]), ("end", spelt[-2:])):
-                            near = self.near.setdefault(key, [])
-                            if sound not in near:
-                                near.append(sound)
+                            near = self.near.setdefault(key[1], [])
+                            if (key[0], sound) not in near:
+                                near.append((key[0], sound))
 
     def _candidates(self, text: str) -> list[tuple[int, int, str, str, bool]]:
         """(start, end, word, pinyin, matched by fuzzy sounds) of every word whose sound appears
-        in ``text``: a word kept as written only where it is written."""
+        in ``text``: a word kept as written only where it is written; and the long names of bodies
+        heard with one syllable inside them otherwise (``_near``), as fuzzy matches."""
         found = []
         for fuzzy, spelling in ((False, _SOUND_SPELLING), (True, _FUZZY_SPELLING)):
             table = self.by_start[fuzzy]
@@ -148,21 +149,23 @@ class HomophoneRepairer:
                     end = i + len(sound.spelt)
                     if spelt.startswith(sound.spelt, i) and not (sound.kept and text[i:end] != sound.word):
                         found.append((i, end, sound.word, " ".join(sound.syllables), fuzzy))
-        spelt = text.translate(_SOUND_SPELLING)
+            if not fuzzy:
+                found += self._near(text, spelt)
+        return found
+
+    def _near(self, text: str, spelt: str) -> list[tuple[int, int, str, str, bool]]:
+        """The long names of bodies in ``text`` (``spelt`` by sound) with exactly one syllable
+        inside them, not at an edge, heard as another, and no pause inside."""
+        found = []
         for i in range(len(spelt) - 1):
-            for side in ("start", "end"):
-                for sound in self.near.get((side, spelt[i : i + 2]), ()):
-                    start = i if side == "start" else i + 2 - len(sound.spelt)
-                    heard = spelt[start : start + len(sound.spelt)]
-                    if start < 0 or len(heard) < len(sound.spelt):
-                        continue
-                    differ = [k for k, (a, b) in enumerate(zip(heard, sound.spelt)) if a != b]
-                    if (
-                        len(differ) == 1
-                        and 0 < differ[0] < len(heard) - 1
-                        and HAN.fullmatch(text[start : start + len(heard)]) is not None
-                    ):
-                        found.append((start, start + len(heard), sound.word, " ".join(sound.syllables), True))
+            for side, sound in self.near.get(spelt[i : i + 2], ()):
+                start = i if side == "start" else i + 2 - len(sound.spelt)
+                end = start + len(sound.spelt)
+                if start < 0 or end > len(spelt) or not HAN.fullmatch(text[start:end]):
+                    continue
+                differ = [k for k, (a, b) in enumerate(zip(spelt[start:end], sound.spelt)) if a != b]
+                if len(differ) == 1 and 0 < differ[0] < len(sound.spelt) - 1:
+                    found.append((start, end, sound.word, " ".join(sound.syllables), True))
         return found
 
     def repair(self, text: str, names: Iterable[str] = ()) -> tuple[str, list[Repair]]:

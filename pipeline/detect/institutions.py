@@ -66,6 +66,7 @@ class InstitutionFinder:
         # the commission (受X委托, X委托的) spelt by sound, its anchor of two syllables: 收麦穗钱包为脱
         # is 受麦穗钱包委托 heard. Not the acts whose words are one syllable, any syllable by sound
         # (提干、入党都受影响 would be 替X向)
+        self.commissioned_heard = sound_text(COMMISSIONED)
         self.introductions_heard = {
             regex: re.compile(sound_text(regex.pattern))
             for regex in self.introductions
@@ -115,7 +116,7 @@ class InstitutionFinder:
         if not introduced:
             heard = self.introduction_words.heard_as_said(utterance.mandarin, utterance.heard)
             introduced = self._introduced(text, heard) if heard != utterance.mandarin else []
-        if not introduced:
+        if not introduced and self.commissioned_heard in utterance.heard:
             introduced = self._introduced(text, utterance.heard, by_sound=True)
         return found + introduced
 
