@@ -131,10 +131,10 @@ class HomophoneRepairer:
                     if sound not in starts:
                         starts.append(sound)
                     if not fuzzy and len(word) >= NEAR_LENGTH and BODY.search(word) and not sound.kept:
-                        for key in (("start", spelt[:2]), ("end", spelt[-2:])):
-                            near = self.near.setdefault(key[1], [])
-                            if (key[0], sound) not in near:
-                                near.append((key[0], sound))
+                        for side, pair in (("start", spelt[:2]), ("end", spelt[-2:])):
+                            near = self.near.setdefault(pair, [])
+                            if (side, sound) not in near:
+                                near.append((side, sound))
 
     def _candidates(self, text: str) -> list[tuple[int, int, str, str, bool]]:
         """(start, end, word, pinyin, matched by fuzzy sounds) of every word whose sound appears
@@ -256,11 +256,11 @@ class HomophoneRepairer:
         """The money verbs heard as another syllable of their sound where only they stand: 还 (缓, 换,
         环 for huán; 海, 害 for hái) where ``PAID_BACK`` says 还 would mean paying back and
         ``PAID_BACK_ALONE`` holds (再不缓， for 再不还，), or before a sum (先换一网 for 先还一万); 欠
-        (签, 千) before 了 and the money or a sum (``OWED_MONEY``: 签了一千九; on the readable scans of
-        2026-12-04, 10 such 签, 前 or 钱 before 了 and a sum, all 欠, and no tune line as written). 换 and 缓 are verbs of their own (换号码,
-        缓几天) but take an object or a time, so seldom stand there: of the tune writers' 46,106
-        correctly written lines, one (不换，就这个); of the tune draws' lines heard from audio, 20
-        such verbs, all right (2026-12-04)."""
+        (签, 千) before 了 and the money or a sum (``OWED_MONEY``: 签了一千九; on the readable scans
+        of 2026-12-04, 10 such 签, 前 or 钱 before 了 and a sum, all 欠, and no tune line as
+        written). 换 and 缓 are verbs of their own (换号码, 缓几天) but take an object or a time, so
+        seldom stand there: of the tune writers' 46,106 correctly written lines, one (不换，就这个);
+        of the tune draws' lines heard from audio, 20 such verbs, all right (2026-12-04)."""
         repairs: list[Repair] = []
         spelt = text.translate(_SOUND_SPELLING)
         for match in _MONEY_VERB_SPELT.finditer(spelt):
