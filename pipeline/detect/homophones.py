@@ -136,18 +136,18 @@ class HomophoneRepairer:
                             if (side, sound) not in near:
                                 near.append((side, sound))
 
-    def _candidates(self, text: str) -> list[tuple[int, int, str, str, bool]]:
+    def _candidates(self, text: str, spelt: str) -> list[tuple[int, int, str, str, bool]]:
         """(start, end, word, pinyin, matched by fuzzy sounds) of every word whose sound appears
-        in ``text``: a word kept as written only where it is written; and the long names of bodies
-        heard with one syllable inside them otherwise (``_near``), as fuzzy matches."""
+        in ``text`` (``spelt`` by sound): a word kept as written only where it is written; and the
+        long names of bodies heard with one syllable inside them otherwise (``_near``), as fuzzy
+        matches."""
         found = []
-        for fuzzy, spelling in ((False, _SOUND_SPELLING), (True, _FUZZY_SPELLING)):
+        for fuzzy, spelling in ((False, spelt), (True, text.translate(_FUZZY_SPELLING))):
             table = self.by_start[fuzzy]
-            spelt = text.translate(spelling)
-            for i in range(len(spelt) - 1):
-                for sound in table.get(spelt[i : i + 2], ()):
+            for i in range(len(spelling) - 1):
+                for sound in table.get(spelling[i : i + 2], ()):
                     end = i + len(sound.spelt)
-                    if spelt.startswith(sound.spelt, i) and not (sound.kept and text[i:end] != sound.word):
+                    if spelling.startswith(sound.spelt, i) and not (sound.kept and text[i:end] != sound.word):
                         found.append((i, end, sound.word, " ".join(sound.syllables), fuzzy))
             if not fuzzy:
                 found += self._near(text, spelt)
@@ -176,13 +176,14 @@ class HomophoneRepairer:
         verbs = [r for r in self._money_verbs(text) if not any(taken[r.start : r.end])]
         if verbs:
             text = _spliced(text, verbs)  # the verb put back first, for the sum after it
-        candidates = self._candidates(text)
+        spelt = text.translate(_SOUND_SPELLING)
+        candidates = self._candidates(text, spelt)
         # the characters right after a numeral, where a unit of money may have been misheard:
         # found once, both for the early way out and for the unit repair
         after_numerals = [match.start() for match in NUMERAL_THEN_SYLLABLE.finditer(text)]
         after_money_verbs = [match.start() for match in MONEY_VERB_THEN_TWO.finditer(text)]
         before_times = [match.start() for match in TIME_OVERDUE.finditer(text)]
-        after_calls = [match.end() for match in CALL_TO_RECORD.finditer(text.translate(_SOUND_SPELLING))]
+        after_calls = [match.end() for match in CALL_TO_RECORD.finditer(spelt)]
         if not candidates and not after_numerals and not after_money_verbs and not before_times and not after_calls:
             return text, verbs
         # Names first, then literal occurrences, then longer words; overlapping later candidates
@@ -320,7 +321,7 @@ class HomophoneRepairer:
                 or (sound != _OVERDUE_SOUND and self._inside_word(text, start))
             ):
                 continue
-            repairs.append(Repair(start, end, heard, OVERDUE, " ".join(_reading(ch) for ch in heard), in_context=True))
+            repairs.append(Repair(start, end, heard, OVERDUE, _pinyin(heard), in_context=True))
             taken[start:end] = [True, True]
         return repairs
 
@@ -340,16 +341,7 @@ class HomophoneRepairer:
                 continue
             word = "录着音" if middle else "录音"
             if text[start:end] != word and not any(taken[start:end]):
-                repairs.append(
-                    Repair(
-                        start,
-                        end,
-                        text[start:end],
-                        word,
-                        " ".join(_reading(ch) for ch in text[start:end]),
-                        in_context=True,
-                    )
-                )
+                repairs.append(Repair(start, end, text[start:end], word, _pinyin(text[start:end]), in_context=True))
                 taken[start:end] = [True] * (end - start)
         return repairs
 
@@ -386,7 +378,7 @@ class HomophoneRepairer:
                 or self._inside_word(text, at + 2)
             ):
                 continue
-            repairs.append(Repair(at, at + 2, heard, meant, " ".join(_reading(ch) for ch in meant)))
+            repairs.append(Repair(at, at + 2, heard, meant, _pinyin(meant)))
             taken[at] = taken[at + 1] = True
         return repairs
 
@@ -429,6 +421,11 @@ def inside_word(text: str, position: int, also: frozenset[str] = frozenset(), lo
             if is_word(text[start:end]) or text[start:end] in also:
                 return True
     return False
+
+
+def _pinyin(text: str) -> str:
+    """The toneless readings of ``text``'s characters, as a repair records what it heard or meant."""
+    return " ".join(_reading(ch) for ch in text)
 
 
 def _spliced(text: str, repairs: Iterable[Repair]) -> str:
