@@ -255,7 +255,7 @@ def test_a_long_name_of_a_body_with_one_syllable_heard_otherwise(repairer, heard
 def test_recorded_heard_as_other_characters_after_the_call(heard, meant):
     text, repairs = HomophoneRepairer([]).repair(heard)
     assert text == meant
-    assert all(r.in_context for r in repairs)  # sure enough for the stored text
+    assert all(r.in_context for r in repairs)  # taken on its context, not on its sound alone
 
 
 @pytest.mark.parametrize(
