@@ -17,15 +17,9 @@ from __future__ import annotations
 import functools
 import re
 
-try:
-    from re import _constants as sre_constants  # Python 3.11+
-    from re import _parser as sre_parse
-except ImportError:  # Python 3.10
-    import sre_constants
-    import sre_parse
+from ..patterns import REPEATS, sre_constants, sre_parse
 
 ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)  # ^ $ \b (?=...) (?<!...)
-REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
 
 Starts = tuple[set[str], bool]  # the characters a match can begin with, and whether it can be empty
 
