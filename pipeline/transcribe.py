@@ -819,10 +819,10 @@ def sure_repairs(
     """Each segment, its text with a turn's opening 喂 put back, and the homophone repairs sure
     enough for the text reviewers read and search.
 
-    A repair is kept only when it is sure: it puts back a word of the lexicons' ``domain_words``
-    (逾期, 法院, 征信 ...), and the heard text is no word at all (发院), or a word (预期) in a
-    segment that speaks of the debt (a word of the prompt lexicon: 借款, 还款, 欠款 ...) or where
-    what is said around it confirms it (一起 before how long the debt is overdue). No repair
+    A repair is kept only when it is sure: what is said around it confirms it (一起 before how
+    long the debt is overdue, 露营 right after 本次通话会), or it puts back a word of the lexicons'
+    ``domain_words`` (逾期, 法院, 征信 ...) and the heard text is no word at all (发院), or a word
+    (预期) in a segment that speaks of the debt (a word of the prompt lexicon: 借款, 还款, 欠款 ...). No repair
     cuts into a name the call knows (``CallPreparer.names``: the manifest's agency and lender,
     names its lines write out before a suffix), so a brand 津融 is never 金融.
     ``benchmarks/stored_repairs.py`` counts the correctly written lines these repairs still rewrite.
@@ -840,8 +840,11 @@ def sure_repairs(
         sure = [
             r
             for r in repairs
-            if r.word in repairer.domain_words
-            and (not is_word(r.heard) or r.in_context or any(w in text for w in debt_words if w != r.heard))
+            if r.in_context
+            or (
+                r.word in repairer.domain_words
+                and (not is_word(r.heard) or any(w in text for w in debt_words if w != r.heard))
+            )
         ]
         yield segment, text, sure
 

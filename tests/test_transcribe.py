@@ -698,6 +698,16 @@ def test_sure_homophones_are_repaired_and_the_heard_text_kept():
     assert (overdue.text, overdue.raw_text) == ("你那八千块已经逾期三个月了", "你那八千块已经一起三个月了")
 
 
+def test_the_recording_notice_heard_as_camping_or_filming_is_stored_as_recorded():
+    from pipeline.transcribe import repair_homophones
+
+    heard = [segment("本次通话会露营，请问是张伟吗？"), segment("这通电话是全程录影的"), segment("周末去露营")]
+    notice, whole, weekend = repair_homophones(heard, load_config())
+    assert (notice.text, notice.raw_text) == ("本次通话会录音，请问是张伟吗？", "本次通话会露营，请问是张伟吗？")
+    assert (whole.text, whole.raw_text) == ("这通电话是全程录音的", "这通电话是全程录影的")
+    assert (weekend.text, weekend.raw_text) == ("周末去露营", None)  # no call said to be recorded
+
+
 def test_stored_text_is_repaired_only_towards_the_lexicons_domain_words():
     from pipeline.transcribe import repair_homophones
 
