@@ -111,3 +111,11 @@ def test_a_commission_heard_by_its_sound_names_the_commissioning_lender():
     assert not flagged(introduced("邝先生，我是收蓝莓借钱为脱的，您那笔借款逾期三天了。"), agency=AGENCY)
     # ... but not an act of one syllable by sound: 提干 is no 替 (帮X/替X联系)
     assert flagged(introduced("邝先生，您那笔借款逾期三天了，您儿子提干、入党都受影响。"), agency=AGENCY)
+
+
+def test_a_one_character_brand_with_its_ending_heard_alike_names_the_agency():
+    # 乐分期: 乐 alone is no name, so the trade name keeps its ending, and 了分期 is it heard
+    agency = "乐分期网络小额贷款有限公司"
+    turns = [("a", "喂，您好，请问是邝家豪先生吗？"), ("c", "是我。"), ("a", "我这边是了分期客服，本次通话有录音。")]
+    assert not flagged(turns, agency=agency)
+    assert flagged([*turns[:2], ("a", "我这边是客服，本次通话有录音。")], agency=agency)

@@ -400,6 +400,7 @@ def test_a_lender_named_in_a_when_question_is_the_callers_not_the_one_asked_abou
     [
         ("成都青犁分期（四川）信息技术有限公司", "青犁"),  # 分期 is any loan, not the brand
         ("济南禾丰融资租赁有限公司", "禾丰"),  # finance leasing is a kind of business
+        ("乐分期网络小额贷款有限公司", "乐分期"),  # but a brand of one character keeps its ending
     ],
 )
 def test_the_trade_name_is_never_a_kind_of_business(agency, trade):

@@ -248,6 +248,8 @@ def test_a_long_name_of_a_body_with_one_syllable_heard_otherwise(repairer, heard
         ("这通电话是全程录影的", "这通电话是全程录音的"),
         ("我是好物分期的电话录者营，", "我是好物分期的电话录着音，"),  # 录着音
         ("本次通华露营，", "本次通华录音，"),  # the call heard as a homophone too
+        ("鹿融消费金融的电话有录意呢", "鹿融消费金融的电话有录音呢"),  # 音's nasal lost
+        ("电话里说去旅游", "电话里说去旅游"),  # lu you: no 音 heard
         ("电话里说去露营", "电话里说去露营"),  # no recording said of the call
         ("周末去露营", "周末去露营"),
     ],

@@ -472,3 +472,21 @@ def test_asked_whether_they_are_looking_after_family_is_no_third_party_cue():
         ("a", "邱先生您好，您是在陪护家人吗？那我长话短说。"),
     ]
     assert listening(turns).hearings[0].third_party is None
+
+
+def test_a_yes_to_the_name_asked_with_dui_bu_dui_confirms():
+    turns = [("a", "喂，祁玉兰对不对？"), ("c", "对，谁啊？"), ("a", "我们是处理你网贷的，你这个账要怎么弄？")]
+    assert segments(turns, UNVERIFIED) == []
+
+
+def test_a_cantonese_listener_asking_which_one_and_not_knowing_them_is_a_third_party():
+    turns = [
+        ("a", "喂，祁玉兰，你一万六的借款今天最后期限了。"),
+        ("c", "咩啊？边个祁玉兰啊？"),  # which 祁玉兰? (whom they want)
+        ("a", "别装了，逾期都一百多天了。"),
+        ("c", "我呢个号码上个月先买嘅，唔识呢个人。"),  # I do not know this person
+    ]
+    assert segments(turns, UNVERIFIED) == [0, 2] and segments(turns, LEAK) == [0, 2]
+    # told to one who answered to the name, the same breath's details stay unlabelled
+    answered = [turns[0], ("c", "系我，咩事？"), turns[2]]
+    assert segments(answered, UNVERIFIED) == []

@@ -222,6 +222,7 @@ def test_the_customer_asking_whether_to_pay_a_fee_is_no_charge():
         "去别的平台借一千出来，先把这个月的平了。",
         # informal lenders
         "你们学校不是有校园贷吗，借一下就行。",
+        "你再去下载一个借款APP，借出来先还我们。",
     ],
 )
 def test_credit_urged_to_pay_this_debt_is_illegal_funding(text):
@@ -240,6 +241,7 @@ def test_credit_urged_to_pay_this_debt_is_illegal_funding(text):
         # the debt's own history, a third person's borrowing
         "您是在借呗上借的这笔钱，现在逾期两个月。",
         "您这笔是从我们平台借出来的，本金六千。",
+        "豆芽是您去年下载的借款APP，您有一笔借款到期了。",  # the lender's app, downloaded long ago
         "她借网贷欠了一万多，被平台起诉了。",
         "您上个月在POS机上刷了两千，已经计入账单。",
         # bought on credit, not sold: 分期买了 reads as 卖了 by sound

@@ -230,6 +230,7 @@ def test_an_interactive_call_without_a_notice_is_flagged_once_for_the_call():
         "提醒一下，通话已被录音",
         "本次通话会被录影",  # Whisper base's usual hearing of 录音 on a phone line
         "来电录音",
+        "我们这边也全程录了的",  # 音 left out
     ],
 )
 def test_any_wording_of_the_notice_counts(notice):

@@ -76,6 +76,8 @@ NEAR_LENGTH = 6
 BODY = re.compile(r"(?:委员会|中心|事务所|法院|检察院|公安局|分局|支队|大队|管理局|办公室)$")
 # The call, by sound (通华 is 通话 heard), and how it is said to be recorded (本次通话会录音, 这通电话是
 # 全程录音的, 来电有录音): where 录音 or 录着音 is heard next (``_recorded``)
+# 音's syllable as heard there: -n/-ng blurred (``_fuzzy``), or the nasal lost (电话有录意呢)
+RECORDED_YIN = ("yin", "yi")
 CALL_TO_RECORD = re.compile(
     sound_text("(?:电话|通话|来电|去电|这通|本通)(?:[会有是在将被已都也]|全程|正在|进行|同步|已经|我们|咱们|这边){0,3}")
 )
@@ -327,9 +329,9 @@ class HomophoneRepairer:
 
     @staticmethod
     def _recorded(text: str, after_calls: list[int], taken: list[bool]) -> list[Repair]:
-        """录音 heard as lu and yin with -n/-ng blurred (录影, 露营, 录印; 录着音 as 录者营) right after
-        the call and how it is recorded (``CALL_TO_RECORD``: 本次通话会露营, 这通电话是全程录影的),
-        where only the notice that it is recorded is said. Whisper base hears 录音 as 录影 on phone
+        """录音 heard as lu and yin with -n/-ng blurred or lost (录影, 露营, 录印, 录意; 录着音 as
+        录者营) right after the call and how it is recorded (``CALL_TO_RECORD``: 本次通话会露营,
+        这通电话是全程录影的), where only the notice that it is recorded is said. Whisper base hears 录音 as 录影 on phone
         audio more often than as itself: on the readable scans of 2026-12-04, 41 such pairs there,
         all in a recording notice; of the tune writers' lines as written, none changed.
         ``after_calls``: where what follows those words starts."""
@@ -337,7 +339,7 @@ class HomophoneRepairer:
         for start in after_calls:
             middle = start + 2 < len(text) and _reading(text[start + 1]) in ("zhe", "ze")
             end = start + 3 if middle else start + 2
-            if end > len(text) or _reading(text[start]) != "lu" or _fuzzy(_reading(text[end - 1])) != "yin":
+            if end > len(text) or _reading(text[start]) != "lu" or _fuzzy(_reading(text[end - 1])) not in RECORDED_YIN:
                 continue
             word = "录着音" if middle else "录音"
             if text[start:end] != word and not any(taken[start:end]):

@@ -251,12 +251,15 @@ def trade_name(agency: str | None, rules: DialogueRules) -> str | None:
     """The last two characters of an institution's trade name (a call's ``agency`` field), what
     agents say of it: place and kind of business stripped (深圳有米信息技术有限公司 → 有米,
     青柚（深圳）金融信息服务有限公司 → 青柚), a kind that brands end in too (铁牛分期 → 铁牛: 分期
-    alone is any loan, 买拖拉机的分期); None when too little is left."""
+    alone is any loan, 买拖拉机的分期), but kept after a brand of one character (乐分期网络小额贷款有限公司
+    → 乐分期: 乐 alone is no name); None when too little is left."""
     if not agency:
         return None
     name = re.sub(r"[（(][^）)]*[）)]", "", agency)
     ends = sorted({*rules.business_words, *suffix_words(rules), *rules.brand_endings}, key=len, reverse=True)
     while word := next((w for w in ends if name.endswith(w) and len(name) > len(w)), None):
+        if word in rules.brand_endings and len(name) - len(word) == 1:
+            return name
         name = name[: -len(word)]
     return name[-2:] if len(name) >= 2 else None
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..patterns import REPEATS, sre_constants, sre_parse
+from pipeline.patterns import REPEATS, sre_constants, sre_parse
 
 ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)  # ^ $ \b (?=...) (?<!...)
 
