@@ -198,6 +198,10 @@ def test_the_shipped_repair_puts_back_words_of_money(repairer, heard, meant):
         ("他买手机，签了一千九", "他买手机，欠了一千九"),  # ... and before 了 and a sum
         ("它信用卡签了1万3千多", "它信用卡欠了1万3千多"),
         ("他签了两份合同", "他签了两份合同"),  # a number, no sum of money
+        ("他在我们遮接了五千，撒月不还", "他在我们遮借了五千，撒月不还"),  # 借 heard 接 before 了 and a sum
+        ("你在网上截了一万一", "你在网上借了一万一"),
+        ("麦收我接了三百亩的活", "麦收我接了三百亩的活"),  # a sum of land, not money
+        ("月底结了钱就还", "月底结了钱就还"),  # wages settled: 借 only before a sum
         ("他千千不还还有理了", "他欠钱不还还有理了"),  # the verb and the money both heard as others
         ("一到缓浅的时候就没人", "一到还钱的时候就没人"),
         ("他借了两千钱就跑了", "他借了两千钱就跑了"),  # 千 in a sum

@@ -490,3 +490,15 @@ def test_a_cantonese_listener_asking_which_one_and_not_knowing_them_is_a_third_p
     # told to one who answered to the name, the same breath's details stay unlabelled
     answered = [turns[0], ("c", "系我，咩事？"), turns[2]]
     assert segments(answered, UNVERIFIED) == []
+
+
+def test_a_yes_word_before_asking_what_name_is_no_yes():
+    # 蛤？什么李春燕？ heard with 蛤 as 嗯: the name questioned, not answered to
+    turns = [
+        ("a", "喂，李春燕，你的借款今天再不还就转下一个阶段了。"),
+        ("c", "嗯，什么李春燕？"),
+        ("a", "别装了，一万四逾期五十天了。"),
+        ("c", "我这个号码才办半年，不认识这个人啦。"),
+    ]
+    assert segments(turns, LEAK) == [0, 2]
+    assert segments([turns[0], ("c", "嗯，什么事？"), turns[2]], LEAK) == []  # a yes, then what it is about
