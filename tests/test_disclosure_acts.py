@@ -132,3 +132,17 @@ def test_a_clause_after_the_greeting_then_asking_for_someone_else_names_the_call
 def test_the_person_called_or_a_form_of_address_after_the_greeting_is_no_name(opening):
     turns = [("a", opening), ("c", "是我，什么事？"), ("a", "你这期两千一逾期了，今天能还吗？")] + BODY
     assert "missing_disclosure" in categories(turns)
+
+
+def test_a_suffix_that_begins_a_longer_word_ends_no_name():
+    # 所有银行卡: a card, not a bank called 所有; 法务部 is a department of the name
+    turns = [
+        ("a", "喂，覃志远吗？"),
+        ("c", "是我。"),
+        ("a", "我银行的，找您说个事。"),
+        ("c", "没钱。"),
+        ("a", "你心里没数，明天起你名下，所有银行卡全冻上。"),
+    ]
+    assert "missing_disclosure" in categories(turns + BODY)
+    turns[4] = ("a", "我是海晟资产法务部的，明天再打给你。")
+    assert "missing_disclosure" not in categories(turns + BODY)

@@ -100,6 +100,7 @@ class InstitutionFinder:
             after = NAME_ENDS.split(text[match.end() : match.end() + 8], maxsplit=1)[0]
             if (
                 name_start is not None
+                and not self._runs_into_a_word(text, *match.span())
                 and not any(w in text[name_start : match.end()] for w in self.not_institutions)
                 and not any(w in after for w in self.not_institutions)
             ):
@@ -119,6 +120,11 @@ class InstitutionFinder:
         if not introduced and self.commissioned_heard in utterance.heard:
             introduced = self._introduced(text, utterance.heard, by_sound=True)
         return found + introduced
+
+    def _runs_into_a_word(self, text: str, start: int, end: int) -> bool:
+        """Whether the suffix at ``start:end`` begins a longer word that names no institution
+        (所有银行卡, 公司法, 金融业), not a department or another kind (法务部, 集团公司)."""
+        return end < len(text) and is_word(text[start : end + 1]) and not self.kinds.match(text, end)
 
     def _introduced(self, text: str, read: str, by_sound: bool = False) -> list[tuple[int, int]]:
         """The names in ``text`` that an introduction, matched on ``read`` (as long; spelt by sound
