@@ -53,11 +53,17 @@ OWED_MONEY = re.compile(rf"[\u4e00-\u9fff](?=了(?:[钱款]|{_SUM}))")
 # ... and 借 before 了 and a sum of money, not of land or goods (他在我们这借了五千 heard 接了五千, 截了
 # 2000块; not 接了三百亩的活). Not before 钱 or 款: 结了钱 is wages settled.
 BORROWED_MONEY = re.compile(rf"[\u4e00-\u9fff](?=了{_SUM}(?!亩|斤|公斤|米|吨|个|人|天|平))")
+# ... and 拖 before how long the debt was dragged on, or 下去 (你那三千脱了四个月, 再脱下去; Whisper
+# base hears 拖 as 脱 on phone audio more often than as itself)
+DRAGGED_ON = re.compile(
+    r"[\u4e00-\u9fff](?=了?(?:快|都|有|近|了)*[0-9一二两三四五六七八九十几半]+个?多?(?:天|月|年|星期|礼拜)|下去)"
+)
 _OWE_SPELT = _SOUND_SPELLING.syllable(_reading("欠"))
 _BORROW_SPELT = _SOUND_SPELLING.syllable(_reading("借"))
-# the verb a syllable stands for where only it stands before 了 and money
-_OWED_OR_BORROWED = {_OWE_SPELT: ("欠", OWED_MONEY), _BORROW_SPELT: ("借", BORROWED_MONEY)}
-_MONEY_VERB_SPELT = re.compile(f"[{''.join(sorted(_PAID_BACK_SPELT))}{_OWE_SPELT}{_BORROW_SPELT}]")
+_DRAG_SPELT = _SOUND_SPELLING.syllable(_reading("拖"))
+# the verb a syllable stands for where only it stands before money or a time
+_ALONE_BEFORE = {_OWE_SPELT: ("欠", OWED_MONEY), _BORROW_SPELT: ("借", BORROWED_MONEY), _DRAG_SPELT: ("拖", DRAGGED_ON)}
+_MONEY_VERB_SPELT = re.compile(f"[{''.join(sorted(_PAID_BACK_SPELT))}{''.join(_ALONE_BEFORE)}]")
 # a sum's numeral or unit, after which qian is 千 (两千钱 is no 两欠钱)
 _IN_A_SUM = re.compile(r"[0-9零〇一二两三四五六七八九十百千万几]")
 # numerals and units of a sum by their toneless reading (the unit's with -n/-ng merged)
@@ -267,7 +273,9 @@ class HomophoneRepairer:
         (签, 千) before 了 and the money or a sum (``OWED_MONEY``: 签了一千九; on the readable scans
         of 2026-12-04, 10 such 签, 前 or 钱 before 了 and a sum, all 欠, and no tune line as
         written); 借 (接, 截) before 了 and a sum (``BORROWED_MONEY``: on those scans and the
-        fresh writers' of the twenty-first round, 4 such, all 借; one tune line, 接了三百亩, refused). 换 and 缓 are verbs of their own (换号码, 缓几天) but take an object or a time, so
+        fresh writers' of the twenty-first round, 4 such, all 借; one tune line, 接了三百亩, refused);
+        拖 (脱) before how long or 下去 (``DRAGGED_ON``: on those scans, 20 such, all 拖), not
+        ending a dictionary word (摆脱, 跑不脱 stay). 换 and 缓 are verbs of their own (换号码, 缓几天) but take an object or a time, so
         seldom stand there: of the tune writers' 46,106 correctly written lines, one (不换，就这个);
         of the tune draws' lines heard from audio, 20 such verbs, all right (2026-12-04)."""
         repairs: list[Repair] = []
@@ -284,8 +292,8 @@ class HomophoneRepairer:
                 meant = "还"
                 alone = means_paying_back(text, at) and (PAID_BACK_ALONE.match(text, at) or self._sum_at(text, at + 1))
             else:
-                meant, before_money = _OWED_OR_BORROWED[match.group()]
-                alone = before_money.match(text, at)
+                meant, before = _ALONE_BEFORE[match.group()]
+                alone = before.match(text, at) and not self._inside_word(text, at)
             if alone and text[at] != meant:
                 repairs.append(Repair(at, at + 1, text[at], meant, _reading(text[at])))
         return repairs
@@ -298,7 +306,7 @@ class HomophoneRepairer:
         writers' 46,106 correctly written lines, none; of the tune draws' heard lines, 16, all
         right (2026-12-04)."""
         heard = text[at : at + 2]
-        if len(heard) < 2 or spelt[at + 1] != _OWE_SPELT or spelt[at] == _BORROW_SPELT:
+        if len(heard) < 2 or spelt[at + 1] != _OWE_SPELT or spelt[at] in (_BORROW_SPELT, _DRAG_SPELT):
             return None
         meant = ("欠" if spelt[at] == _OWE_SPELT else "还") + "钱"
         if (
