@@ -202,6 +202,8 @@ def test_the_shipped_repair_puts_back_words_of_money(repairer, heard, meant):
         ("你在网上截了一万一", "你在网上借了一万一"),
         ("麦收我接了三百亩的活", "麦收我接了三百亩的活"),  # a sum of land, not money
         ("月底结了钱就还", "月底结了钱就还"),  # wages settled: 借 only before a sum
+        ("周强的卡签了9000多", "周强的卡欠了9000多"),  # a sum in digits with no unit
+        ("他签了2019年的合同", "他签了2019年的合同"),  # a year, no sum
         ("你那三千脱了四个月", "你那三千拖了四个月"),  # 拖 heard 脱 before how long
         ("再脱下去，你们娃娃上学都难", "再拖下去，你们娃娃上学都难"),
         ("他想摆脱了三个月的麻烦", "他想摆脱了三个月的麻烦"),  # 摆脱 is a word

@@ -502,3 +502,8 @@ def test_a_yes_word_before_asking_what_name_is_no_yes():
     ]
     assert segments(turns, LEAK) == [0, 2]
     assert segments([turns[0], ("c", "嗯，什么事？"), turns[2]], LEAK) == []  # a yes, then what it is about
+
+
+def test_another_said_to_have_dragged_the_debt_on_for_a_time_is_someone_elses_debt():
+    turns = [("a", "喂，你好。"), ("c", "嗯，你说。"), ("a", "你跟他说，他在我们那拖了三个月，电话也不接。")]
+    assert segments(turns, LEAK) == [2]

@@ -48,7 +48,8 @@ PAID_BACK_ALONE = re.compile(
 )
 _PAID_BACK_SPELT = frozenset(_SOUND_SPELLING.syllable(s) for s in PAID_BACK_SOUNDS)
 # ... and 欠 where only it stands before 了 and the money (他欠了钱 heard 他签了钱)
-_SUM = r"[0-9一二两三四五六七八九十几][0-9零一二两三四五六七八九十百千万几]*(?:万|千|百|块|元)"
+# (a sum with its unit, or three digits or more alone as recognition writes them: 签了9000多)
+_SUM = r"(?:[0-9一二两三四五六七八九十几][0-9零一二两三四五六七八九十百千万几]*(?:万|千|百|块|元)|[0-9]{3,}(?![0-9年号月日天]))"
 OWED_MONEY = re.compile(rf"[\u4e00-\u9fff](?=了(?:[钱款]|{_SUM}))")
 # ... and 借 before 了 and a sum of money, not of land or goods (他在我们这借了五千 heard 接了五千, 截了
 # 2000块; not 接了三百亩的活). Not before 钱 or 款: 结了钱 is wages settled.
