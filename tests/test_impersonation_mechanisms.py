@@ -21,7 +21,8 @@ def flagged_said(text, **fields) -> bool:
         "我是你们片区的网格员，街道让我上门前先跟你通个气。",
         "我这边是地方金融管理局清理办的，你在名单上。",
         "我们是省金融监管局消费者权益保护处的。",
-        "我这儿是市检察院经侦科的，你那网贷该处理了。",  # 我这儿是: northern speech's 我这边是  # 消费 is no fee (the letter-fee cue)
+        "我这儿是市检察院经侦科的，你那网贷该处理了。",  # 我这儿是: northern speech's 我这边是
+        "我们是，香坊区人民调解委员会，通话有录音。",  # a comma the recogniser put after the claim  # 消费 is no fee (the letter-fee cue)
         "高新区法院把你的案子委派给我们做诉前调解。",  # speaking on behalf of one
         "你们镇上派出所的指导员让我给你带个话，赶紧还。",
         "我们跟区检察院那边是联合办案的，你别不当回事。",
@@ -45,6 +46,7 @@ def test_speaking_as_or_for_an_authority(text):
         "银行以后可能会委托合作的催收机构联系您。",
         "您好，我们是鑫达分期的，想跟您核实一下还款计划。",
         "我这是好心提醒你，真到了法院那一步就麻烦了。",  # 我这是 with no office claimed
+        "我就是，法院判了也没用。",  # a claim word then a comma, the body not closing the clause
     ],
 )
 def test_lenders_advice_and_denials_are_clean(text):
