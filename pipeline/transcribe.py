@@ -822,9 +822,9 @@ def sure_repairs(
     A repair is kept only when it is sure: what is said around it confirms it (一起 before how
     long the debt is overdue, 露营 right after 本次通话会), or it puts back a word of the lexicons'
     ``domain_words`` (逾期, 法院, 征信 ...) and the heard text is no word at all (发院), or a word
-    (预期) in a segment that speaks of the debt (a word of the prompt lexicon: 借款, 还款, 欠款 ...). No repair
-    cuts into a name the call knows (``CallPreparer.names``: the manifest's agency and lender,
-    names its lines write out before a suffix), so a brand 津融 is never 金融.
+    (预期) in a segment that speaks of the debt (a word of the prompt lexicon: 借款, 还款, 欠款
+    ...). No repair cuts into a name the call knows (``CallPreparer.names``: the manifest's agency
+    and lender, names its lines write out before a suffix), so a brand 津融 is never 金融.
     ``benchmarks/stored_repairs.py`` counts the correctly written lines these repairs still rewrite.
     """
     from pipeline.detect.registry import default_registry

@@ -275,9 +275,9 @@ class HomophoneRepairer:
         of 2026-12-04, 10 such 签, 前 or 钱 before 了 and a sum, all 欠, and no tune line as
         written); 借 (接, 截) before 了 and a sum (``BORROWED_MONEY``: on those scans and the
         fresh writers' of the twenty-first round, 4 such, all 借; one tune line, 接了三百亩, refused);
-        拖 (脱) before how long or 下去 (``DRAGGED_ON``: on those scans, 20 such, all 拖), not
-        ending a dictionary word (摆脱, 跑不脱 stay). 换 and 缓 are verbs of their own (换号码, 缓几天) but take an object or a time, so
-        seldom stand there: of the tune writers' 46,106 correctly written lines, one (不换，就这个);
+        拖 (脱) before how long or 下去 (``DRAGGED_ON``: on those scans, 20 such, all 拖). These
+        three never where the heard character ends a dictionary word (摆脱, 跑不脱 stay). 换 and 缓
+        are verbs of their own (换号码, 缓几天) but take an object or a time, so seldom stand there: of the tune writers' 46,106 correctly written lines, one (不换，就这个);
         of the tune draws' lines heard from audio, 20 such verbs, all right (2026-12-04)."""
         repairs: list[Repair] = []
         spelt = text.translate(_SOUND_SPELLING)
@@ -347,8 +347,8 @@ class HomophoneRepairer:
     def _recorded(text: str, after_calls: list[int], taken: list[bool]) -> list[Repair]:
         """录音 heard as lu and yin with -n/-ng blurred or lost (录影, 露营, 录印, 录意; 录着音 as
         录者营) right after the call and how it is recorded (``CALL_TO_RECORD``: 本次通话会露营,
-        这通电话是全程录影的), where only the notice that it is recorded is said. Whisper base hears 录音 as 录影 on phone
-        audio more often than as itself: on the readable scans of 2026-12-04, 41 such pairs there,
+        这通电话是全程录影的), where only the notice that it is recorded is said. Whisper base
+        hears 录音 as 录影 on phone audio more often than as itself: on the readable scans of 2026-12-04, 41 such pairs there,
         all in a recording notice; of the tune writers' lines as written, none changed.
         ``after_calls``: where what follows those words starts."""
         repairs = []
