@@ -507,3 +507,15 @@ def test_a_yes_word_before_asking_what_name_is_no_yes():
 def test_another_said_to_have_dragged_the_debt_on_for_a_time_is_someone_elses_debt():
     turns = [("a", "喂，你好。"), ("c", "嗯，你说。"), ("a", "你跟他说，他在我们那拖了三个月，电话也不接。")]
     assert segments(turns, LEAK) == [2]
+
+
+def test_a_relation_heard_as_the_particle_of_its_sound_still_addresses_a_relative():
+    # 你是不是罗海的妈？ heard with 妈 as 吗: after a person's name 的 closes nothing but a relation
+    turns = [
+        ("a", "喂，是杨秀英吗？"),
+        ("c", "你讲啥子？"),
+        ("a", "你是不是罗海的吗？我是公司催款的。"),
+        ("c", "是啊，是我。"),
+        ("a", "他买手机，欠了一千九，你帮他还掉。"),
+    ]
+    assert segments(turns, LEAK) == [4]
