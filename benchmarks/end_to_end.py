@@ -205,9 +205,11 @@ def main() -> None:
     add_draw_options(parser)
     args = parser.parse_args()
     if args.show_lost and (
-        args.set == "report" if not args.folder else args.folder.resolve() == default_folder("report").resolve()
+        args.set in ("report", "dev")
+        if not args.folder
+        else args.folder.resolve() in (default_folder("report").resolve(), default_folder("dev").resolve())
     ):
-        parser.error("--show-lost reads calls' words: not on the report set, which nobody tunes on")
+        parser.error("--show-lost reads calls' words: not on the report or dev set, which nobody tunes on")
     started = time.perf_counter()
 
     raw_calls = read_reference(spoken_folder(args))

@@ -1,9 +1,9 @@
 """Labelled sets of whole calls, spoken once with Kokoro and cached outside git.
 
-    .venv/bin/python -m benchmarks.spoken_set [--set report|tune|heldout_v1] [--calls ho-001,...] [--folder DIR]
+    .venv/bin/python -m benchmarks.spoken_set [--set report|tune|dev|heldout_v1] [--calls ho-001,...] [--folder DIR]
         [--quota N] [--clean N] [--writers w6,w7,...]
 
-Three sets:
+Four sets:
 
 * ``report`` (the end-to-end benchmark's): a fixed selection of calls by all twelve report writers
   (``fixtures/labelled/writers/report``, never tuned on), chosen by ``select_calls`` from their
@@ -17,6 +17,9 @@ Three sets:
   and errors may be read: where recognition's losses are diagnosed and levers chosen; 3 per core
   category and 3 clean (13 calls) unless ``--quota``/``--clean`` say otherwise. Spoken into
   ``$CALLQA_CACHE/e2e-tune``.
+* ``dev``: every call of the dev writers named with ``--writers`` (``fixtures/labelled/writers/dev``,
+  writers nobody reads) unless ``--quota``/``--clean`` draw fewer: a recognition figure on writers
+  no tuner has seen, read as figures only, like the report set. Spoken into ``$CALLQA_CACHE/e2e-dev``.
 * ``heldout_v1`` (the throughput benchmark's): twelve stereo calls of the retired held-out set
   ``fixtures/labelled/heldout_v1``, spoken into ``$CALLQA_CACHE/e2e``.
 
@@ -45,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HELDOUT_V1 = ROOT / "fixtures" / "labelled" / "heldout_v1" / "calls.jsonl"
 REPORT_WRITERS = ROOT / "fixtures" / "labelled" / "writers" / "report"
 TUNE_WRITERS = ROOT / "fixtures" / "labelled" / "writers" / "tune"
+DEV_WRITERS = ROOT / "fixtures" / "labelled" / "writers" / "dev"
 # Two calls per core category plus clean ones, about ten minutes of speech; stereo calls only
 # (the set has mono variants whose speakers are unknown).
 HELDOUT_V1_CALLS = (
@@ -95,6 +99,8 @@ OLD_REPORT_SELECTION = Selection(per_category=3, clean=3, writers=("w6", "w7", "
 # recognition loses before the report set is measured. Its quota stays at the old size (13 calls)
 # unless ``--quota`` / ``--clean`` enlarge it.
 TUNE_SELECTION = Selection(per_category=3, clean=3, writers=("w1", "w2", "w3", "w5", "w9", "w10", "w15", "w16"))
+# The dev set: every eligible call of the writers named (no default: dev grows round by round).
+DEV_SELECTION = Selection(per_category=99, clean=99, writers=())
 
 
 def call_chars(call: dict) -> int:
@@ -156,12 +162,18 @@ def tune_calls(selection: Selection = TUNE_SELECTION) -> list[dict]:
     return writer_calls(TUNE_WRITERS, selection)
 
 
+def dev_calls(selection: Selection = DEV_SELECTION) -> list[dict]:
+    if not selection.writers:
+        raise SystemExit("--set dev needs --writers (the dev writers to speak, comma-separated)")
+    return writer_calls(DEV_WRITERS, selection)
+
+
 def selection_for(
     name: str, quota: int | None = None, clean: int | None = None, writers: str | None = None
 ) -> Selection:
-    """The draw of set ``name`` (report or tune), its quota, clean calls or writers (``w6,w7``)
+    """The draw of set ``name`` (report, tune or dev), its quota, clean calls or writers (``w6,w7``)
     replaced where given: the command-line options of this script and the end-to-end benchmark."""
-    base = TUNE_SELECTION if name == "tune" else Selection()
+    base = {"tune": TUNE_SELECTION, "dev": DEV_SELECTION}.get(name, Selection())
     changes = {}
     if quota is not None:
         changes["per_category"] = quota
@@ -193,8 +205,8 @@ def add_draw_options(parser) -> None:
 
 
 def set_calls(name: str, selection: Selection | None = None) -> list[dict]:
-    """The calls of set ``name``: its own draw, or ``selection`` for report and tune."""
-    if selection is not None and name in ("report", "tune"):
+    """The calls of set ``name``: its own draw, or ``selection`` for report, tune and dev."""
+    if selection is not None and name in ("report", "tune", "dev"):
         return SETS[name][1](selection)
     return SETS[name][1]()
 
@@ -207,6 +219,7 @@ def heldout_v1_calls(call_ids=HELDOUT_V1_CALLS) -> list[dict]:
 SETS = {
     "report": ("e2e-report", report_calls),
     "tune": ("e2e-tune", tune_calls),
+    "dev": ("e2e-dev", dev_calls),
     "heldout_v1": ("e2e", heldout_v1_calls),
 }
 

@@ -118,15 +118,27 @@ def test_draw_options_left_out_keep_each_sets_own_draw():
     assert len(tune_calls()) == 13, "the tune set's figures stay comparable"
 
 
-def test_the_lost_lines_are_never_shown_for_the_report_set(monkeypatch, capsys):
+def test_the_lost_lines_are_never_shown_for_the_report_or_dev_set(monkeypatch, capsys):
     import pytest
 
     from benchmarks import end_to_end
 
-    monkeypatch.setattr("sys.argv", ["end_to_end", "--show-lost"])
-    with pytest.raises(SystemExit):
-        end_to_end.main()
-    assert "not on the report set" in capsys.readouterr().err
+    for chosen in ([], ["--set", "dev", "--writers", "w34"]):
+        monkeypatch.setattr("sys.argv", ["end_to_end", "--show-lost", *chosen])
+        with pytest.raises(SystemExit):
+            end_to_end.main()
+        assert "not on the report or dev set" in capsys.readouterr().err
+
+
+def test_the_dev_set_is_every_eligible_call_of_the_dev_writers_named():
+    import pytest
+
+    from benchmarks.spoken_set import dev_calls, selection_for
+
+    drawn = dev_calls(selection_for("dev", writers="w34,w37"))
+    assert drawn and {c["writer"] for c in drawn} == {"w34", "w37"}
+    with pytest.raises(SystemExit, match="needs --writers"):
+        dev_calls(selection_for("dev"))
 
 
 def test_detection_redone_on_a_kept_scan_keeps_only_the_call_history_findings_it_stored():
