@@ -56,6 +56,7 @@ from pathlib import Path
 
 from benchmarks.recognition_scores import Tally, bootstrap_loss, findings_kept
 from benchmarks.spoken_set import (
+    FIGURES_ONLY,
     SETS,
     add_draw_options,
     build,
@@ -205,9 +206,9 @@ def main() -> None:
     add_draw_options(parser)
     args = parser.parse_args()
     if args.show_lost and (
-        args.set in ("report", "dev")
+        args.set in FIGURES_ONLY
         if not args.folder
-        else args.folder.resolve() in (default_folder("report").resolve(), default_folder("dev").resolve())
+        else args.folder.resolve() in {default_folder(name).resolve() for name in FIGURES_ONLY}
     ):
         parser.error("--show-lost reads calls' words: not on the report or dev set, which nobody tunes on")
     started = time.perf_counter()

@@ -222,6 +222,8 @@ SETS = {
     "dev": ("e2e-dev", dev_calls),
     "heldout_v1": ("e2e", heldout_v1_calls),
 }
+# The sets of writers nobody reads: figures only, never a call's words
+FIGURES_ONLY = ("report", "dev")
 
 
 def default_folder(name: str = "heldout_v1") -> Path:

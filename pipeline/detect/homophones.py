@@ -187,10 +187,11 @@ class HomophoneRepairer:
         knows (its agency's, its lender's), right as written wherever they stand, so no repair
         cuts into them (a brand 津融 is no 金融)."""
         taken = self._held(text, names)
-        verbs = [r for r in self._money_verbs(text) if not any(taken[r.start : r.end])]
+        spelt = text.translate(_SOUND_SPELLING)
+        verbs = [r for r in self._money_verbs(text, spelt) if not any(taken[r.start : r.end])]
         if verbs:
             text = _spliced(text, verbs)  # the verb put back first, for the sum after it
-        spelt = text.translate(_SOUND_SPELLING)
+            spelt = text.translate(_SOUND_SPELLING)  # (还, a reading of its own, for 缓)
         candidates = self._candidates(text, spelt)
         # the characters right after a numeral, where a unit of money may have been misheard:
         # found once, both for the early way out and for the unit repair
@@ -267,7 +268,7 @@ class HomophoneRepairer:
                 held[match.start() : match.end()] = [True] * len(name)
         return held
 
-    def _money_verbs(self, text: str) -> list[Repair]:
+    def _money_verbs(self, text: str, spelt: str) -> list[Repair]:
         """The money verbs heard as another syllable of their sound where only they stand: 还 (缓, 换,
         环 for huán; 海, 害 for hái) where ``PAID_BACK`` says 还 would mean paying back and
         ``PAID_BACK_ALONE`` holds (再不缓， for 再不还，), or before a sum (先换一网 for 先还一万); 欠
@@ -277,10 +278,10 @@ class HomophoneRepairer:
         fresh writers' of the twenty-first round, 4 such, all 借; one tune line, 接了三百亩, refused);
         拖 (脱) before how long or 下去 (``DRAGGED_ON``: on those scans, 20 such, all 拖). These
         three never where the heard character ends a dictionary word (摆脱, 跑不脱 stay). 换 and 缓
-        are verbs of their own (换号码, 缓几天) but take an object or a time, so seldom stand there: of the tune writers' 46,106 correctly written lines, one (不换，就这个);
-        of the tune draws' lines heard from audio, 20 such verbs, all right (2026-12-04)."""
+        are verbs of their own (换号码, 缓几天) but take an object or a time, so seldom stand there:
+        of the tune writers' 46,106 correctly written lines, one (不换，就这个); of the tune draws'
+        lines heard from audio, 20 such verbs, all right (2026-12-04). ``spelt``: ``text`` by sound."""
         repairs: list[Repair] = []
-        spelt = text.translate(_SOUND_SPELLING)
         for match in _MONEY_VERB_SPELT.finditer(spelt):
             at = match.start()
             if repairs and repairs[-1].end > at:
@@ -348,8 +349,9 @@ class HomophoneRepairer:
         """录音 heard as lu and yin with -n/-ng blurred or lost (录影, 露营, 录印, 录意; 录着音 as
         录者营) right after the call and how it is recorded (``CALL_TO_RECORD``: 本次通话会露营,
         这通电话是全程录影的), where only the notice that it is recorded is said. Whisper base
-        hears 录音 as 录影 on phone audio more often than as itself: on the readable scans of 2026-12-04, 41 such pairs there,
-        all in a recording notice; of the tune writers' lines as written, none changed.
+        hears 录音 as 录影 on phone audio more often than as itself: on the readable scans of
+        2026-12-04, 41 such pairs there, all in a recording notice; of the tune writers' lines as
+        written, none changed.
         ``after_calls``: where what follows those words starts."""
         repairs = []
         for start in after_calls:
