@@ -2,8 +2,11 @@
 listener's cues (a comma put at a pause, a word heard as its homophone). Sentences written for
 these tests."""
 
-from detect_helpers import listening, segments
+import copy
 
+from detect_helpers import findings_for, lexicon_only, listening, segments
+
+from pipeline.config import load_config
 from pipeline.detect.heard_words import HeardWords
 from pipeline.detect.sound import sound_text
 
@@ -105,3 +108,26 @@ def test_the_household_asked_for_with_ma_written_as_the_particle_of_its_sound():
         ("c", "他不在。"),
     ]
     assert listening(turns).hearings[0].third_party is not None
+
+
+ROOMMATE = [
+    ("a", "喂，请问是刘佳吗？"),
+    ("c", "她出去了，我是她室友。"),
+    ("a", "那你让她回个电话。"),
+    ("c", "好。"),
+    ("a", "你们住一起，你帮她点一点也要得嘛。"),  # 帮她垫一点 heard 帮她点一点: no rule reads it
+]
+
+
+def test_a_leak_no_rule_reads_in_the_words_heard_is_read_by_the_model():
+    found = findings_for(ROOMMATE, LEAK)
+    assert [f.segment_index for f in found] == [4]  # the call-back request is no leak
+    assert "她出去了" in found[0].explanation and "分类器据整句判断" in found[0].explanation
+    assert [f.segment_index for f in findings_for(ROOMMATE, UNVERIFIED)] == [4]
+
+
+def test_without_the_model_reading_unread_turns_the_rules_alone_decide():
+    off = copy.deepcopy(load_config())
+    off["detection"]["classifier"]["read_at"] = None
+    assert findings_for(ROOMMATE, LEAK, off) == []
+    assert findings_for(ROOMMATE, LEAK, lexicon_only()) == []

@@ -169,6 +169,14 @@ class ClassifierSettings:
     # 14/280, 13/280, 12/280, 12/280, 8/278 (0.927 -> 0.935). 0.02: the highest floor that costs
     # none of the three a true call; illegal_funding 0.01 (one false call more on dev, 0.922),
     # as the model gives a bare 以贷养贷很正常 0.019: short talk of the kind no writer wrote.
+    # A third-party turn whose details no rule reads (the words heard garbled: 帮她垫一下 as 帮她点一下,
+    # 替他还上 as 替它还上) leaks where the model reads the line as telling someone of a debt
+    # (third_party_leak) at least this; None: never. On four scans of spoken tune calls (292 calls)
+    # every such turn the model gave 0.5 or more was in a call labelled a leak (the rules had
+    # already flagged all but one of them); on dev's text (36 writers) 0.8 reads 66 labelled lines
+    # and 18 other lines of leak calls, and flags no call that is not a leak (712/37/39 ->
+    # 713/37/38; the rules' own findings: 1,198 labelled lines, 357 others, 48 in calls of no leak).
+    read_at: float | None = 0.8
     overrule_below: dict[str, float | None] = field(
         default_factory=lambda: {
             "threat": 0.15,

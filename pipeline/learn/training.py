@@ -431,7 +431,9 @@ dialogue rule agrees with must reach the higher alone threshold. The other four 
 finding of the model: the third-party rule decides leaks from who listens, the lexicons find the
 money categories. Their probabilities serve `classifier.overrule_below` in `callqa.yaml`: a rule's
 finding on a line the model is sure is not of its category is dropped (as for threat and
-exaggeration), and they teach the model that such lines are no harmless chat.
+exaggeration), and they teach the model that such lines are no harmless chat. `third_party_leak`'s
+also reads, for the third-party rule, a turn heard by a third party where no rule reads what it
+tells (the words heard garbled: 帮她垫一下 as 帮她点一下): at `classifier.read_at` (0.8) it is a leak.
 The money categories are learned from the writers' segment labels alone: the templates carry
 none of them, and a templated row (a line of one of the first four categories, or a hard
 negative of them) counts as a negative of each, as every unlabelled line of a writer's call does.

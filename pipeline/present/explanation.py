@@ -34,6 +34,8 @@ SENTENCES = {
     "third_party.unconfirmed": "对方未被确认为债务人本人",
     "unverified_identity": "对方尚未确认是债务人本人，坐席在{at:.1f}秒就告知了{details}",
     "detail": "{label}（“{said}”）",  # a personal or debt detail the agent told
+    # one no rule read in the words as heard: the model read the line
+    "detail.read_by_model": "欠款信息（分类器据整句判断，概率 {probability:.2f}）",
     "quiet_hours": (
         "通话开始于当地时间 {time}（{date}），在 {start}–{end} 的禁止催收时段内，"
         "且清单中没有与债务人约定的时间（agreed_time）"

@@ -18,6 +18,7 @@ from pipeline.detect.classifier import CATEGORIES as MODEL_CATEGORIES
 from pipeline.detect.classifier import TrainedClassifier, load
 from pipeline.detect.resources import Resources
 from pipeline.detect.roles import TURN_TAKING
+from pipeline.detect.settings import DetectionSettings
 from pipeline.detect.view import CallView, Utterance
 from pipeline.present.explanation import Explanation, sentence
 from pipeline.yamldoc import LexiconError
@@ -60,17 +61,10 @@ class ClassifierRecognizer(Detector):
                     f"{category_table().path}: the classifier cannot feed {', '.join(unknown)} (it knows {', '.join(MODEL_CATEGORIES)})"
                 ]
             )
-        path = settings.classifier.model_path
-        if not path.exists():
+        model = trained_model(settings)
+        if model is None:
             return []
-        return [
-            cls(
-                _load_once(path, path.stat().st_mtime),
-                categories,
-                settings.classifier.thresholds,
-                settings.max_segment_chars,
-            )
-        ]
+        return [cls(model, categories, settings.classifier.thresholds, settings.max_segment_chars)]
 
     def predict_proba(self, texts: list[str]) -> list[dict[str, float]]:
         return self.model.predict_proba(texts)
@@ -131,6 +125,14 @@ class ClassifierRecognizer(Detector):
             detectors=[self.name],
             explanations=[explanation],
         )
+
+
+def trained_model(settings: DetectionSettings) -> TrainedClassifier | None:
+    """The settings' model, read once per process; None when the classifier is off or its file is absent."""
+    path = settings.classifier.model_path
+    if not settings.classifier.enabled or not path.exists():
+        return None
+    return _load_once(path, path.stat().st_mtime)
 
 
 @functools.lru_cache(maxsize=2)

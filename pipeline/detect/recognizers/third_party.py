@@ -4,6 +4,7 @@ debtor, the agent tells them about the debt or asks them to pay."""
 from __future__ import annotations
 
 from pipeline.detect.base import Detector, Result, lowered_if_guessed, utterance_result
+from pipeline.detect.classifier import TrainedClassifier
 from pipeline.detect.dialogue_file import DialogueRules
 from pipeline.detect.institutions import (
     InstitutionFinder,
@@ -13,6 +14,8 @@ from pipeline.detect.institutions import (
     details_blanked,
     details_told,
 )
+from pipeline.detect.listener import Hearing
+from pipeline.detect.recognizers.classifier import trained_model
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import LexiconSettings
 from pipeline.detect.view import CallView, Utterance
@@ -49,6 +52,9 @@ class ThirdPartyRecognizer(Detector):
         guessed_role_factor: float = LexiconSettings.guessed_role_factor,
         unverified_clauses: list[str] = (),
         offer_needs_consent: bool = True,
+        model: TrainedClassifier | None = None,
+        read_at: float | None = None,
+        max_chars: int | None = None,
     ):
         self.rules = rules
         self.finder = finder
@@ -59,6 +65,10 @@ class ThirdPartyRecognizer(Detector):
         # GB (5.2.1.1) wants the debtor's consent before a third party who offers to pay is told
         # the repayment details (the ruling in categories.md); NIFA and HN allow them on the offer.
         self.offer_needs_consent = offer_needs_consent
+        # reads the details of a turn no rule reads: where recognition garbled the words
+        self.model = model if read_at is not None else None
+        self.read_at = read_at
+        self.max_chars = max_chars
 
     @classmethod
     def build(cls, categories: list[str], resources: Resources) -> list[Detector]:
@@ -71,10 +81,36 @@ class ThirdPartyRecognizer(Detector):
                 settings.lexicon.guessed_role_factor,
                 resources.table["unverified_identity"].clauses,
                 offer_needs_consent=bool(settings.cited(["GB 5.2.1.1"])),
+                model=trained_model(settings),
+                read_at=settings.classifier.read_at,
+                max_chars=settings.max_segment_chars,
             )
         ]
 
     def analyze(self, view: CallView) -> list[Result]:
+        return self.analyze_many([view])[0]
+
+    def analyze_many(self, views: list[CallView]) -> list[list[Result]]:
+        """Results per call. A turn heard by a third party whose details no rule reads may hold
+        them in words recognition garbled (帮她垫一下 heard 帮她点一下): the model reads those turns,
+        all of the batch's in one call, and a turn it reads as telling of a debt at ``read_at`` leaks."""
+        found: list[list[Result]] = []
+        unread: list[tuple[int, Utterance, Hearing]] = []
+        for k, view in enumerate(views):
+            results, turns = self._read_by_rules(view)
+            found.append(results)
+            unread.extend((k, u, hearing) for u, hearing in turns)
+        if self.model is not None and unread:
+            probabilities = self.model.predict_proba([u.text[: self.max_chars] for _, u, _ in unread])
+            for (k, u, hearing), p in zip(unread, probabilities):
+                probability = p.get("third_party_leak", 0.0)
+                if probability >= self.read_at:
+                    reveal = (probability, sentence("detail.read_by_model", probability=probability))
+                    found[k].extend(self._findings(views[k], u, self._cue(hearing), [reveal], hearing.told_first))
+        return found
+
+    def _read_by_rules(self, view: CallView) -> tuple[list[Result], list[tuple[Utterance, Hearing]]]:
+        """The leaks the rules read in ``view``, and the turns heard by a third party where they read none."""
         listening = view.listening
         # the details the listener is owed from here on: a guarantor's, with the debtor's consent,
         # sent by the debtor to pay, or offering to pay where only NIFA and HN bind
@@ -83,6 +119,7 @@ class ThirdPartyRecognizer(Detector):
             (listening.allowed_from[r] for r in reasons if r in listening.allowed_from), default=len(view.utterances)
         )
         findings = []
+        unread = []
         names: list[str] | None = None  # the call's institution names, found when first needed
         for u in view.utterances:
             hearing = listening.hearings.get(u.index)
@@ -91,18 +128,27 @@ class ThirdPartyRecognizer(Detector):
             why = hearing.third_party
             if (why.utterance.index if hearing.told_first else u.index) >= stop:
                 continue
-            if not any(r.regex.search(blank(u.text, [(0, hearing.after)])) for r in self.rules.reveals):
-                continue  # most turns reveal nothing: skip looking for institution names
-            if names is None:
-                names = call_names(view, self.finder, self.rules)
-            text = declined_blanked(details_blanked(u, self.finder, self.rules, names, hearing.after), self.rules)
-            reveals = [
-                (r.score, sentence("detail", label=r.label, said=m.group(0))) for r, m in details_told(text, self.rules)
-            ]
+            reveals = []
+            # most turns reveal nothing: institution names are looked for only where a reveal matches
+            if any(r.regex.search(blank(u.text, [(0, hearing.after)])) for r in self.rules.reveals):
+                if names is None:
+                    names = call_names(view, self.finder, self.rules)
+                text = declined_blanked(details_blanked(u, self.finder, self.rules, names, hearing.after), self.rules)
+                reveals = [
+                    (r.score, sentence("detail", label=r.label, said=m.group(0)))
+                    for r, m in details_told(text, self.rules)
+                ]
             if reveals:
-                cue = sentence(f"third_party.{why.kind}", at=why.utterance.segment.start, said=why.said)
-                findings.extend(self._findings(view, u, (why.utterance, cue), reveals, hearing.told_first))
-        return findings
+                findings.extend(self._findings(view, u, self._cue(hearing), reveals, hearing.told_first))
+            else:
+                unread.append((u, hearing))
+        return findings, unread
+
+    @staticmethod
+    def _cue(hearing: Hearing) -> tuple[Utterance, str]:
+        """The turn that showed the listener is a third party, and the sentence saying so."""
+        why = hearing.third_party
+        return why.utterance, sentence(f"third_party.{why.kind}", at=why.utterance.segment.start, said=why.said)
 
     def _findings(
         self,
