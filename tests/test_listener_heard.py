@@ -131,3 +131,18 @@ def test_without_the_model_reading_unread_turns_the_rules_alone_decide():
     off["detection"]["classifier"]["read_at"] = None
     assert findings_for(ROOMMATE, LEAK, off) == []
     assert findings_for(ROOMMATE, LEAK, lexicon_only()) == []
+
+
+def test_a_turn_that_itself_speaks_to_a_third_party_of_a_debt_leaks_where_no_cue_was_heard():
+    # 俺是他娘 lost in recognition: nothing the rules read shows who listens
+    turns = [
+        ("a", "喂，你好，我这边是茶商宝的。"),
+        ("c", "啊，安是，他那个。"),
+        ("a", "你跟他说，茶商宝的借款三万六已经逾期了，再不还就停掉他的账户。"),
+    ]
+    [leak] = findings_for(turns, LEAK)
+    assert leak.segment_index == 2 and "分类器据整句判断坐席在向非债务人本人透露他人欠款" in leak.explanation
+    # told to the one called, the debt is no leak (only unverified: nobody confirmed being him)
+    to_the_debtor = turns[:2] + [("a", "你那笔茶商宝的借款三万六已经逾期了，今天能还吗？")]
+    assert findings_for(to_the_debtor, LEAK) == []
+    assert [f.segment_index for f in findings_for(to_the_debtor, UNVERIFIED)] == [2]

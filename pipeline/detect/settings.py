@@ -177,6 +177,12 @@ class ClassifierSettings:
     # and 18 other lines of leak calls, and flags no call that is not a leak (712/37/39 ->
     # 713/37/38; the rules' own findings: 1,198 labelled lines, 357 others, 48 in calls of no leak).
     read_at: float | None = 0.8
+    # A turn to a listener nobody has shown to be the debtor or anyone else leaks where the model
+    # reads it as telling a third party of someone's debt (你跟他说，他那三万六逾期了; 你是老板，他的
+    # 工资你先扣下来给我们) at least this, the listener's cue lost in recognition or never said;
+    # None: never. Dev's text (36 writers), calls of a leak / of none newly flagged at 0.3, 0.5,
+    # 0.7, 0.8, 0.9, 0.95: 19/26, 17/13, 17/6, 15/5, 14/3, 12/2 (third_party_leak 713/37/38).
+    addressed_at: float | None = 0.9
     overrule_below: dict[str, float | None] = field(
         default_factory=lambda: {
             "threat": 0.15,

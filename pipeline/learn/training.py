@@ -433,7 +433,9 @@ money categories. Their probabilities serve `classifier.overrule_below` in `call
 finding on a line the model is sure is not of its category is dropped (as for threat and
 exaggeration), and they teach the model that such lines are no harmless chat. `third_party_leak`'s
 also reads, for the third-party rule, a turn heard by a third party where no rule reads what it
-tells (the words heard garbled: 帮她垫一下 as 帮她点一下): at `classifier.read_at` (0.8) it is a leak.
+tells (the words heard garbled: 帮她垫一下 as 帮她点一下): at `classifier.read_at` (0.8) it is a leak;
+and a turn to a listener nobody has shown to be the debtor or anyone else that it reads as telling
+a third party of someone's debt (你跟他说，他那三万六逾期了), at `classifier.addressed_at` (0.9).
 The money categories are learned from the writers' segment labels alone: the templates carry
 none of them, and a templated row (a line of one of the first four categories, or a hard
 negative of them) counts as a negative of each, as every unlabelled line of a writer's call does.

@@ -32,6 +32,7 @@ SENTENCES = {
     "third_party.told_then_heard": "坐席透露了{details}；{cue}（非债务人本人），听到的是第三人",
     "third_party.heard_then_told": "{cue}（非债务人本人）；坐席随后透露了{details}",
     "third_party.unconfirmed": "对方未被确认为债务人本人",
+    "third_party.read_by_model": "分类器据整句判断坐席在向非债务人本人透露他人欠款（概率 {probability:.2f}）",
     "unverified_identity": "对方尚未确认是债务人本人，坐席在{at:.1f}秒就告知了{details}",
     "detail": "{label}（“{said}”）",  # a personal or debt detail the agent told
     # one no rule read in the words as heard: the model read the line

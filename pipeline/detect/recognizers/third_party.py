@@ -54,6 +54,7 @@ class ThirdPartyRecognizer(Detector):
         offer_needs_consent: bool = True,
         model: TrainedClassifier | None = None,
         read_at: float | None = None,
+        addressed_at: float | None = None,
         max_chars: int | None = None,
     ):
         self.rules = rules
@@ -65,9 +66,10 @@ class ThirdPartyRecognizer(Detector):
         # GB (5.2.1.1) wants the debtor's consent before a third party who offers to pay is told
         # the repayment details (the ruling in categories.md); NIFA and HN allow them on the offer.
         self.offer_needs_consent = offer_needs_consent
-        # reads the details of a turn no rule reads: where recognition garbled the words
-        self.model = model if read_at is not None else None
-        self.read_at = read_at
+        # the model reads the turns where no rule reads a leak (None: it does not)
+        self.model = model
+        self.read_at = read_at if model is not None else None
+        self.addressed_at = addressed_at if model is not None else None
         self.max_chars = max_chars
 
     @classmethod
@@ -83,6 +85,7 @@ class ThirdPartyRecognizer(Detector):
                 offer_needs_consent=bool(settings.cited(["GB 5.2.1.1"])),
                 model=trained_model(settings),
                 read_at=settings.classifier.read_at,
+                addressed_at=settings.classifier.addressed_at,
                 max_chars=settings.max_segment_chars,
             )
         ]
@@ -91,22 +94,29 @@ class ThirdPartyRecognizer(Detector):
         return self.analyze_many([view])[0]
 
     def analyze_many(self, views: list[CallView]) -> list[list[Result]]:
-        """Results per call. A turn heard by a third party whose details no rule reads may hold
-        them in words recognition garbled (帮她垫一下 heard 帮她点一下): the model reads those turns,
-        all of the batch's in one call, and a turn it reads as telling of a debt at ``read_at`` leaks."""
+        """Results per call. Where the rules read no leak in a turn, the model reads the line (all
+        of the batch's such turns in one call): a turn heard by a third party may tell of the debt
+        in words recognition garbled (帮她垫一下 heard 帮她点一下), a leak at ``read_at``; a turn to
+        a listener nobody has shown to be the debtor or anyone else may itself show it is said to a
+        third party (你跟他说，他那三万六逾期了, where the listener's cue was lost or never said),
+        a leak at ``addressed_at``."""
         found: list[list[Result]] = []
         unread: list[tuple[int, Utterance, Hearing]] = []
         for k, view in enumerate(views):
             results, turns = self._read_by_rules(view)
             found.append(results)
             unread.extend((k, u, hearing) for u, hearing in turns)
-        if self.model is not None and unread:
-            probabilities = self.model.predict_proba([u.text[: self.max_chars] for _, u, _ in unread])
-            for (k, u, hearing), p in zip(unread, probabilities):
-                probability = p.get("third_party_leak", 0.0)
-                if probability >= self.read_at:
-                    reveal = (probability, sentence("detail.read_by_model", probability=probability))
-                    found[k].extend(self._findings(views[k], u, self._cue(hearing), [reveal], hearing.told_first))
+        if not unread:
+            return found
+        probabilities = self.model.predict_proba([u.text[: self.max_chars] for _, u, _ in unread])
+        for (k, u, hearing), p in zip(unread, probabilities):
+            probability = p.get("third_party_leak", 0.0)
+            if hearing.third_party is not None and probability >= self.read_at:
+                reveal = sentence("detail.read_by_model", probability=probability)
+                found[k].extend(self._leak(views[k], u, hearing, [(probability, reveal)]))
+            elif hearing.third_party is None and probability >= self.addressed_at:
+                text = sentence("third_party.read_by_model", probability=probability)
+                found[k].extend(self._results(views[k], u, text, probability, bool(u.role_reason), told_first=False))
         return found
 
     def _read_by_rules(self, view: CallView) -> tuple[list[Result], list[tuple[Utterance, Hearing]]]:
@@ -123,9 +133,13 @@ class ThirdPartyRecognizer(Detector):
         names: list[str] | None = None  # the call's institution names, found when first needed
         for u in view.utterances:
             hearing = listening.hearings.get(u.index)
-            if hearing is None or hearing.third_party is None:
+            if hearing is None:
                 continue
             why = hearing.third_party
+            if why is None:
+                if self.addressed_at is not None and not hearing.confirmed and u.index < stop:
+                    unread.append((u, hearing))
+                continue
             if (why.utterance.index if hearing.told_first else u.index) >= stop:
                 continue
             reveals = []
@@ -139,33 +153,26 @@ class ThirdPartyRecognizer(Detector):
                     for r, m in details_told(text, self.rules)
                 ]
             if reveals:
-                findings.extend(self._findings(view, u, self._cue(hearing), reveals, hearing.told_first))
-            else:
+                findings.extend(self._leak(view, u, hearing, reveals))
+            elif self.read_at is not None:
                 unread.append((u, hearing))
         return findings, unread
 
-    @staticmethod
-    def _cue(hearing: Hearing) -> tuple[Utterance, str]:
-        """The turn that showed the listener is a third party, and the sentence saying so."""
+    def _leak(self, view: CallView, u: Utterance, hearing: Hearing, reveals: list[tuple[float, str]]) -> list[Result]:
+        """The findings of details (``reveals``: score and sentence) told in ``u`` to the third party
+        ``hearing`` knows of, before or after it was known."""
         why = hearing.third_party
-        return why.utterance, sentence(f"third_party.{why.kind}", at=why.utterance.segment.start, said=why.said)
-
-    def _findings(
-        self,
-        view: CallView,
-        u: Utterance,
-        why: tuple[Utterance, str],
-        reveals: list[tuple[float, str]],
-        told_first: bool,
-    ) -> list[Result]:
-        told, cue = why
-        score = max(score for score, _ in reveals)
-        guessed = bool(u.role_reason or told.role_reason)
+        cue = sentence(f"third_party.{why.kind}", at=why.utterance.segment.start, said=why.said)
         details = [what for _, what in reveals]
-        if told_first:
-            text = sentence("third_party.told_then_heard", details=details, cue=cue)
-        else:
-            text = sentence("third_party.heard_then_told", details=details, cue=cue)
+        key = "third_party.told_then_heard" if hearing.told_first else "third_party.heard_then_told"
+        guessed = bool(u.role_reason or why.utterance.role_reason)
+        score = max(score for score, _ in reveals)
+        return self._results(view, u, sentence(key, details=details, cue=cue), score, guessed, hearing.told_first)
+
+    def _results(
+        self, view: CallView, u: Utterance, text: str, score: float, guessed: bool, told_first: bool
+    ) -> list[Result]:
+        """The leak in ``u`` and, where it runs, its unverified_identity twin."""
         score, parts = lowered_if_guessed("reveal", score, guessed, self.guessed_role_factor)
         results = []
         if "third_party_leak" in self.severities:
