@@ -137,7 +137,10 @@ class ThirdPartyRecognizer(Detector):
                 continue
             why = hearing.third_party
             if why is None:
-                if self.addressed_at is not None and not hearing.confirmed and u.index < stop:
+                # (not details said in the same breath as the debtor's name asked: 喂，祁玉兰，你一万六
+                # 的借款今天到期了 reaches the one called, whoever confirms next; see listener.in_breath)
+                unconfirmed = not hearing.confirmed and hearing.breath_from is None
+                if self.addressed_at is not None and unconfirmed and u.index < stop:
                     unread.append((u, hearing))
                 continue
             if (why.utterance.index if hearing.told_first else u.index) >= stop:
