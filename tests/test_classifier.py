@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import skops.io
 from click.testing import CliRunner
+from detect_helpers import findings_for
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
@@ -695,14 +696,19 @@ def test_the_shipped_model_tells_money_talk_from_lawful_talk_about_payment(shipp
         assert all(probabilities[c] < 0.02 for c in MONEY), (text, probabilities)
 
 
-def test_the_classifier_family_never_reports_a_money_category(shipped_model):
-    detector = ClassifierRecognizer(shipped_model, list(FEEDS))
-    call = Call(
-        call_id="m1", segments=[Segment(2.0 * i, 2.0 * i + 1.5, "agent", text) for i, text in enumerate(MONEY_TALK)]
-    )
-    assert not [f for f in detector.analyze(view(call)) if f.category in MONEY]
+def test_the_classifier_family_finds_money_talk_no_rule_reads_and_keeps_lawful_talk_quiet():
+    # the rules read none of these (转到本人名下的卡 heard 转到本人明下的卡); the model reads the line
+    garbled = [
+        ("a", "喂，您好，我是某某金融的工作人员，本次通话将被录音。"),
+        ("c", "嗯。"),
+        ("a", "你今天先转两千，转到我本人明下的卡上，我帮你平账。"),
+    ]
     [built] = [d for d in default_registry().detectors if isinstance(d, ClassifierRecognizer)]
-    assert not set(built.categories) & set(MONEY)
+    assert set(MONEY) <= set(built.categories)
+    [found] = findings_for(garbled, "private_channel")
+    assert found.segment_index == 2 and found.detector == "classifier"
+    for text in LAWFUL_MONEY_TALK:
+        assert not {f.category for f in findings_for([("a", text)])} & set(MONEY), text
 
 
 def test_detection_computes_the_same_probabilities_as_scikit_learn(shipped_model):

@@ -48,9 +48,9 @@ from sklearn.svm import LinearSVC
 from pipeline.errors import CallqaError
 
 NONE = "none"
-# The first four feed findings of the model (categories.yaml's classifier family) or overrule a
-# rule; the money categories it learns from the writers' segment labels only, to overrule a
-# lexicon rule (``classifier.overrule_below``), never to find one alone. One versus the rest, so
+# Each feeds findings of the model (categories.yaml's classifier family) or overrules a rule; the
+# money categories it learns from the writers' segment labels only (the templates carry none).
+# One versus the rest, so
 # adding a category leaves every other category's estimator and probabilities as they were.
 CATEGORIES = (
     "threat",

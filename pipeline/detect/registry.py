@@ -100,6 +100,9 @@ KEPT_IN_A_RULED_CALL = ("impersonation",)
 VETOED_BY: dict[str, tuple[str, ...]] = {
     "exaggeration": ("转述", "合法表述"),
     "impersonation": ("来电机构即调解机构", "自述非官方"),
+    # a fee the institution bears or does not charge (twenty-second round, when the model began
+    # finding the money categories alone)
+    "extra_fees": ("机构承担",),
     # the debtor summoned to the station (不然你得来所里一趟): a posing officer's procedure,
     # which 7 of 8 tune writers' lines and fresh4's 2 leave unlabelled as threat; a line that
     # only points back: 125 of 142 tune lines unlabelled. A line naming the police or another

@@ -426,12 +426,12 @@ categories, each on its own (a line can be two at once): `threat` (威胁恐吓/
 (the utterance discloses someone's debt to a third party), `private_channel` (私人渠道收款),
 `illegal_funding` (诱导借贷还款) and `extra_fees` (收取额外费用); `none` is the complement of the
 likeliest. `ClassifierRecognizer` reports a finding (`detector: classifier`) when the probability
-of `threat`, `impersonation` or `exaggeration` reaches its threshold; a finding no lexicon or
-dialogue rule agrees with must reach the higher alone threshold. The other four never make a
-finding of the model: the third-party rule decides leaks from who listens, the lexicons find the
-money categories. Their probabilities serve `classifier.overrule_below` in `callqa.yaml`: a rule's
-finding on a line the model is sure is not of its category is dropped (as for threat and
-exaggeration), and they teach the model that such lines are no harmless chat. `third_party_leak`'s
+of `threat`, `impersonation`, `exaggeration` or a money category reaches its threshold; a finding
+no lexicon or dialogue rule agrees with must reach the higher alone threshold (the money
+categories 0.9 in `callqa.yaml`). `third_party_leak` never makes a finding of the model alone:
+the third-party rule decides leaks from who listens. Their probabilities also serve
+`classifier.overrule_below` in `callqa.yaml`: a rule's finding on a line the model is sure is not
+of its category is dropped (as for threat and exaggeration). `third_party_leak`'s
 also reads, for the third-party rule, a turn heard by a third party where no rule reads what it
 tells (the words heard garbled: 帮她垫一下 as 帮她点一下): at `classifier.read_at` (0.8) it is a leak;
 and a turn to a listener nobody has shown to be the debtor or anyone else that it reads as telling
