@@ -50,8 +50,8 @@ from pipeline.errors import CallqaError
 NONE = "none"
 # Each feeds findings of the model (categories.yaml's classifier family) or overrules a rule; the
 # money categories it learns from the writers' segment labels only (the templates carry none).
-# One versus the rest, so
-# adding a category leaves every other category's estimator and probabilities as they were.
+# One versus the rest, so adding a category leaves every other category's estimator and
+# probabilities as they were.
 CATEGORIES = (
     "threat",
     "impersonation",

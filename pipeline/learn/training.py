@@ -429,13 +429,14 @@ likeliest. `ClassifierRecognizer` reports a finding (`detector: classifier`) whe
 of `threat`, `impersonation`, `exaggeration` or a money category reaches its threshold; a finding
 no lexicon or dialogue rule agrees with must reach the higher alone threshold (the money
 categories 0.9 in `callqa.yaml`). `third_party_leak` never makes a finding of the model alone:
-the third-party rule decides leaks from who listens. Their probabilities also serve
-`classifier.overrule_below` in `callqa.yaml`: a rule's finding on a line the model is sure is not
-of its category is dropped (as for threat and exaggeration). `third_party_leak`'s
-also reads, for the third-party rule, a turn heard by a third party where no rule reads what it
-tells (the words heard garbled: 帮她垫一下 as 帮她点一下): at `classifier.read_at` (0.8) it is a leak;
-and a turn to a listener nobody has shown to be the debtor or anyone else that it reads as telling
-a third party of someone's debt (你跟他说，他那三万六逾期了), at `classifier.addressed_at` (0.9).
+the third-party rule decides leaks from who listens. The probabilities of `third_party_leak` and
+the money categories also serve `classifier.overrule_below` in `callqa.yaml`: a rule's finding on
+a line the model is sure is not of its category is dropped (as for threat and exaggeration).
+`third_party_leak`'s also reads, for the third-party rule, a turn heard by a third party where no
+rule reads what it tells (the words heard garbled: 帮她垫一下 as 帮她点一下): at `classifier.read_at`
+(0.8) it is a leak; and a turn to a listener nobody has shown to be the debtor or anyone else that
+it reads as telling a third party of someone's debt (你跟他说，他那三万六逾期了), at
+`classifier.addressed_at` (0.9).
 The money categories are learned from the writers' segment labels alone: the templates carry
 none of them, and a templated row (a line of one of the first four categories, or a hard
 negative of them) counts as a negative of each, as every unlabelled line of a writer's call does.

@@ -120,7 +120,9 @@ class ThirdPartyRecognizer(Detector):
         return found
 
     def _read_by_rules(self, view: CallView) -> tuple[list[Result], list[tuple[Utterance, Hearing]]]:
-        """The leaks the rules read in ``view``, and the turns heard by a third party where they read none."""
+        """The leaks the rules read in ``view``, and the turns left to the model: those heard by a
+        known third party where the rules read no detail, and those to a listener nobody has shown
+        to be the debtor or anyone else."""
         listening = view.listening
         # the details the listener is owed from here on: a guarantor's, with the debtor's consent,
         # sent by the debtor to pay, or offering to pay where only NIFA and HN bind
