@@ -70,10 +70,7 @@ class ClassifierRecognizer(Detector):
         return self.model.predict_proba(texts)
 
     def line_probabilities(self, lines: list[Utterance]) -> list[dict[str, float]]:
-        """The model's probability of each category for each of ``lines``, read as the rules read them:
-        homophones repaired (预期 as 逾期), where the stored text keeps only the repairs sure enough to
-        show reviewers; the model learned from written text."""
-        return self.predict_proba([u.text[: self.max_chars] for u in lines])
+        return line_probabilities(self.model, lines, self.max_chars)
 
     def analyze(self, view: CallView) -> list[Result]:
         return self.analyze_many([view])[0]
@@ -125,6 +122,16 @@ class ClassifierRecognizer(Detector):
             detectors=[self.name],
             explanations=[explanation],
         )
+
+
+def line_probabilities(
+    model: TrainedClassifier, lines: list[Utterance], max_chars: int | None = None
+) -> list[dict[str, float]]:
+    """The model's probability of each category for each of ``lines``, read as the rules read them:
+    homophones repaired (预期 as 逾期), where the stored text keeps only the repairs sure enough to
+    show reviewers; the model learned from written text. What the classifier family, the overrule
+    and the third-party rule ask of the model."""
+    return model.predict_proba([u.text[:max_chars] for u in lines])
 
 
 def trained_model(settings: DetectionSettings) -> TrainedClassifier | None:

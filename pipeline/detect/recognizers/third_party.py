@@ -15,7 +15,7 @@ from pipeline.detect.institutions import (
     details_told,
 )
 from pipeline.detect.listener import Hearing
-from pipeline.detect.recognizers.classifier import trained_model
+from pipeline.detect.recognizers.classifier import line_probabilities, trained_model
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import LexiconSettings
 from pipeline.detect.view import CallView, Utterance
@@ -108,7 +108,7 @@ class ThirdPartyRecognizer(Detector):
             unread.extend((k, u, hearing) for u, hearing in turns)
         if not unread:
             return found
-        probabilities = self.model.predict_proba([u.text[: self.max_chars] for _, u, _ in unread])
+        probabilities = line_probabilities(self.model, [u for _, u, _ in unread], self.max_chars)
         for (k, u, hearing), p in zip(unread, probabilities):
             probability = p.get("third_party_leak", 0.0)
             if hearing.third_party is not None and probability >= self.read_at:
