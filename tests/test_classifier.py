@@ -716,3 +716,33 @@ def test_detection_computes_the_same_probabilities_as_scikit_learn(shipped_model
     expected = shipped_model.pipeline.predict_proba(texts)
     got = [[p[c] for c in CATEGORIES] for p in shipped_model.predict_proba(texts)]
     assert np.array_equal(np.array(got), expected)
+
+
+def test_each_line_of_a_batch_is_read_by_the_model_once(monkeypatch):
+    """The classifier family, the third-party rule and the overrule ask about the same lines; the
+    model reads each line once however many of them ask."""
+    read: list[str] = []
+    predict = TrainedClassifier.predict_proba
+
+    def counted(self, texts):
+        read.extend(texts)
+        return predict(self, texts)
+
+    monkeypatch.setattr(TrainedClassifier, "predict_proba", counted)
+    roommate = Call(
+        call_id="roommate",
+        segments=[
+            Segment(start=3.0 * i, end=3.0 * i + 2.5, speaker=who, text=text)
+            for i, (who, text) in enumerate(
+                [
+                    ("agent", "喂，你好，我是安信消费金融的，找一下李娟。"),
+                    ("customer", "她出去了，我是她室友。"),
+                    ("agent", "你们住一起，你帮她点一点也要得嘛。"),  # read by the third-party rule and the family
+                    ("agent", "不还的话我们就上门去你们宿舍闹。"),  # a threat the family and the overrule read
+                ]
+            )
+        ],
+    )
+    found = {f.category for f in default_registry().analyze_many([roommate, _call()])[0]}
+    assert {"third_party_leak", "threat"} <= found
+    assert read and len(read) == len(set(read))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.calls import Call, Segment
 from pipeline.detect.sound import cue_sound_text
@@ -45,6 +45,9 @@ class Utterance:
     # that spelt by sound: what the listener cues are matched on (``text`` and ``sound`` when none)
     mandarin: str = ""
     heard: str = ""
+    # the utterance model's probabilities for the line, after the model and the length it read
+    # (recognizers.classifier.line_probabilities): read once, asked for by several detectors
+    reading: tuple[Any, int | None, dict[str, float]] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         self.mandarin = self.mandarin or self.text

@@ -130,8 +130,12 @@ def line_probabilities(
     """The model's probability of each category for each of ``lines``, read as the rules read them:
     homophones repaired (预期 as 逾期), where the stored text keeps only the repairs sure enough to
     show reviewers; the model learned from written text. What the classifier family, the overrule
-    and the third-party rule ask of the model."""
-    return model.predict_proba([u.text[:max_chars] for u in lines])
+    and the third-party rule ask of the model, several of them about the same lines of a batch:
+    each line is read once (``Utterance.reading``)."""
+    unread = [u for u in lines if u.reading is None or u.reading[0] is not model or u.reading[1] != max_chars]
+    for u, probabilities in zip(unread, model.predict_proba([u.text[:max_chars] for u in unread])):
+        u.reading = (model, max_chars, probabilities)
+    return [u.reading[2] for u in lines]
 
 
 def trained_model(settings: DetectionSettings) -> TrainedClassifier | None:
