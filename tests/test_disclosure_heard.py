@@ -2,8 +2,9 @@
 name, the agency's trade name heard as a homophone beside a kind word still names it, and words of
 the listener's line the agent echoes (the question mark lost) name nobody; the trade name heard
 alike (its syllables blurred as a recogniser blurs them) beside a kind word names it; an
-introduction whose own words were heard as homophones still introduces. Every sentence is
-written for these tests."""
+introduction whose own words were heard as homophones still introduces; a caller posing as the
+banking regulator (银保监, heard or written) fakes the institution. Every sentence is written for
+these tests."""
 
 from detect_helpers import findings_for, lexicon_only
 
@@ -119,3 +120,10 @@ def test_a_one_character_brand_with_its_ending_heard_alike_names_the_agency():
     turns = [("a", "喂，您好，请问是邝家豪先生吗？"), ("c", "是我。"), ("a", "我这边是了分期客服，本次通话有录音。")]
     assert not flagged(turns, agency=agency)
     assert flagged([*turns[:2], ("a", "我这边是客服，本次通话有录音。")], agency=agency)
+
+
+def test_a_caller_posing_as_the_banking_regulator_fakes_the_institution():
+    turns = introduced("我这边是银保监会的，受速融贷委托，你那笔欠款六千一现在是重点清查对象。")
+    [found] = [f for f in findings_for(turns + BODY, config=lexicon_only()) if f.category == "missing_disclosure"]
+    assert "我这边是银保监" in found.explanation and "冒用公权力机构身份" in found.explanation
+    assert not flagged(introduced("我这边是速融贷贷后的，你那笔欠款六千一逾期了。"), agency=AGENCY)
