@@ -2,7 +2,7 @@
 
     nice -n 10 .venv/bin/python -m benchmarks.end_to_end [--set report|tune|heldout_v1] [--workers N]
         [--quota N] [--clean N] [--writers w6,w7,...] [--show-lost] [--save-scan DB | --from-scan DB]
-    .venv/bin/python -m benchmarks.end_to_end --folder DIR
+    .venv/bin/python -m benchmarks.end_to_end --folder DIR [--folder DIR2 ...] [--from-scan DB --from-scan DB2 ...]
 
 The set (``benchmarks/spoken_set.py``) is by default ``report``: a fixed, stratified selection of
 calls by the report writers, who were never tuned on, spoken with Kokoro into
@@ -39,6 +39,9 @@ scan of the same set and runs detection on them afresh with the settings in forc
 scanning again: for comparing detection settings or code on one recognition (a scan of a few
 hundred seconds, detection a few). Detection then sees the transcripts as stored, homophones
 repaired at the scan: a change to the repair itself needs a scan.
+
+Several ``--folder`` pool sets spoken apart (each round's fresh writers) into one set: one score,
+one bootstrap over all their calls; with ``--from-scan``, one kept scan per folder, in order.
 """
 
 from __future__ import annotations
@@ -171,14 +174,14 @@ def recognition_line(tally: Tally, mono: bool) -> str:
     )
 
 
-def spoken_folder(args) -> Path:
+def spoken_folders(args) -> list[Path]:
     if args.folder:
         return args.folder
     if args.set == "heldout_v1":
-        return ensure()
+        return [ensure()]
     folder = default_folder(args.set)
     build(folder, set_calls(args.set, selection_for(args.set, args.quota, args.clean, args.writers)))
-    return folder
+    return [folder]
 
 
 def main() -> None:
@@ -186,7 +189,12 @@ def main() -> None:
     parser.add_argument(
         "--set", choices=sorted(SETS), default="report", help="which labelled set to speak (default: report)"
     )
-    parser.add_argument("--folder", type=Path, help="a set spoken before (benchmarks/spoken_set.py)")
+    parser.add_argument(
+        "--folder",
+        type=Path,
+        action="append",
+        help="a set spoken before (benchmarks/spoken_set.py); again to pool several sets into one",
+    )
     parser.add_argument("--workers", type=int, help="scan workers (default: the settings')")
     parser.add_argument(
         "--show-lost",
@@ -199,21 +207,25 @@ def main() -> None:
     kept.add_argument(
         "--from-scan",
         type=Path,
+        action="append",
         metavar="DB",
         help="no scan: detection afresh, with the settings in force, on the transcripts of a scan kept "
-        "with --save-scan (same set)",
+        "with --save-scan (same set; one per --folder, in order)",
     )
     add_draw_options(parser)
     args = parser.parse_args()
+    if args.from_scan and len(args.from_scan) != len(args.folder or [None]):
+        parser.error("--from-scan: one kept scan per --folder, in the same order")
     if args.show_lost and (
         args.set in FIGURES_ONLY
         if not args.folder
-        else args.folder.resolve() in {default_folder(name).resolve() for name in FIGURES_ONLY}
+        else {f.resolve() for f in args.folder} & {default_folder(name).resolve() for name in FIGURES_ONLY}
     ):
         parser.error("--show-lost reads calls' words: not on the report or dev set, which nobody tunes on")
     started = time.perf_counter()
 
-    raw_calls = read_reference(spoken_folder(args))
+    groups = [read_reference(folder) for folder in spoken_folders(args)]
+    raw_calls = [raw for group in groups for raw in group]
     audio_s = sum(c["duration"] for c in raw_calls)
     positives = collections.Counter(
         c for raw in raw_calls for c in {label["category"] for label in raw.get("labels") or []}
@@ -224,19 +236,25 @@ def main() -> None:
         f"writers {' '.join(f'{w} {n}' for w, n in sorted(writers.items()))})"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        db_path = Path(tmp) / "e2e.db"
         if args.from_scan:
-            shutil.copyfile(args.from_scan, db_path)  # reading never writes to the kept scan
+            heard, found = [], {}
+            for k, (kept_scan, group) in enumerate(zip(args.from_scan, groups)):
+                db_path = Path(tmp) / f"e2e{k}.db"
+                shutil.copyfile(kept_scan, db_path)  # reading never writes to the kept scan
+                db = open_db(db_path)
+                heard += [load_call(db, c["call_id"]) for c in group]
+                found.update(_findings_by_call(db))
         else:
+            db_path = Path(tmp) / "e2e.db"
             wall, cpu = scan(raw_calls, db_path, args.workers)
             if args.save_scan:
                 shutil.copyfile(db_path, args.save_scan)
-        db = open_db(db_path)
-        heard = [load_call(db, c["call_id"]) for c in raw_calls]
-        found = _findings_by_call(db)
+            db = open_db(db_path)
+            heard = [load_call(db, c["call_id"]) for c in raw_calls]
+            found = _findings_by_call(db)
     if args.from_scan:
         found = detected_again(heard, found, load_config())
-        print(f"{audio_s:.0f} s of audio: transcripts of {args.from_scan}, detection run afresh")
+        print(f"{audio_s:.0f} s of audio: transcripts of {', '.join(map(str, args.from_scan))}, detection run afresh")
     else:
         print(
             f"{audio_s:.0f} s of audio scanned in {wall:.0f} s "

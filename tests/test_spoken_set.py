@@ -161,6 +161,49 @@ def test_detection_redone_on_a_kept_scan_keeps_only_the_call_history_findings_it
     assert "exaggeration" in categories or "threat" in categories, "detection ran on the transcript"
 
 
+def test_sets_spoken_apart_are_pooled_into_one_score(tmp_path, monkeypatch, capsys):
+    """Each round's fresh writers are spoken into a folder of their own, and kept scans of them
+    read back together: one score and one bootstrap over all their calls."""
+    import json
+
+    import pytest
+
+    from benchmarks import end_to_end
+    from pipeline.calls import Call, CallRecord, Segment
+    from pipeline.store import open_db, save_call
+
+    said = [
+        ("agent", "喂，你好，我是安信消费金融的，请问是张伟吗？"),
+        ("customer", "是我。"),
+        ("agent", "你再不还钱，我们就去你单位闹。"),
+    ]
+    scans, folders = [], []
+    for k, writer in enumerate(("w1", "w2")):
+        segments = [
+            {"speaker": who, "text": text, "start": 3.0 * i, "end": 3.0 * i + 2.5} for i, (who, text) in enumerate(said)
+        ]
+        call = {"call_id": f"{writer}-001", "writer": writer, "file": "a.wav", "duration": 9.0, "segments": segments}
+        call["labels"] = [{"category": "threat", "segment_index": 2}]
+        folders.append(tmp_path / writer)
+        folders[-1].mkdir()
+        (folders[-1] / "reference.jsonl").write_text(json.dumps(call, ensure_ascii=False) + "\n", encoding="utf-8")
+        scans.append(tmp_path / f"{writer}.db")
+        heard = Call(call["call_id"], [Segment(**s) for s in segments])
+        db = open_db(scans[-1])
+        save_call(db, CallRecord(heard, "a.wav", f"sha{k}"))
+        db.close()  # a kept scan is a closed database file
+    pooled = ["end_to_end", "--folder", str(folders[0]), "--folder", str(folders[1])]
+    monkeypatch.setattr("sys.argv", [*pooled, "--from-scan", str(scans[0]), "--from-scan", str(scans[1])])
+    end_to_end.main()
+    out = capsys.readouterr().out
+    assert "2 calls (0 without labels; writers w1 1 w2 1)" in out
+    assert "resamples of the 2 calls" in out
+    monkeypatch.setattr("sys.argv", [*pooled, "--from-scan", str(scans[0])])
+    with pytest.raises(SystemExit):
+        end_to_end.main()
+    assert "one kept scan per --folder" in capsys.readouterr().err
+
+
 def test_huan_of_paying_back_is_spelt_for_the_synthesiser_and_hai_of_still_is_not():
     from pipeline.detect.sound import as_said, phrase_readings
 
