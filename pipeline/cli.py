@@ -353,7 +353,8 @@ def _print_scores(title: str, scores) -> None:
 )
 @workers_option
 def train(corpus, out, seed, with_reviews, db_path, force, writers, templates_only, workers):
-    """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md."""
+    """Train the utterance classifier and write OUT/utterance_classifier.skops and OUT/MODEL_CARD.md;
+    with writers' calls, the opening model (missing_disclosure) too: OUT/opening_classifier.skops."""
     from pipeline.learn.training import macro_f1, train_model
 
     if with_reviews and db_path is None:
@@ -370,7 +371,10 @@ def train(corpus, out, seed, with_reviews, db_path, force, writers, templates_on
         )
         _print_scores(f"cross-validated on {where}:", result.cv_scores)
         _print_scores(f"held-out test ({len(result.test)} utterances):", result.test_scores)
-        click.echo(f"thresholds: {result.thresholds}\nwrote {out}/utterance_classifier.skops and MODEL_CARD.md")
+        opening = f", {out}/opening_classifier.skops" if result.opening else ""
+        click.echo(
+            f"thresholds: {result.thresholds}\nwrote {out}/utterance_classifier.skops{opening} and MODEL_CARD.md"
+        )
         return
     click.echo(f"{len(outcome.reviewed)} utterances from reviewer verdicts added to the training data")
     if outcome.old_scores is not None:

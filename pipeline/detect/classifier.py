@@ -100,20 +100,29 @@ def pinyin_syllables(text: str) -> list[str]:
     return [_syllable(ch) for ch in text if "\u4e00" <= ch <= "\u9fff"]
 
 
-def build_pipeline(seed: int = 0) -> Pipeline:
+def features() -> FeatureUnion:
+    """The text's two views: character n-grams and toneless pinyin n-grams."""
+
     def tfidf(**options: Any) -> TfidfVectorizer:
         return TfidfVectorizer(preprocessor=normalise, sublinear_tf=True, min_df=2, lowercase=False, **options)
 
-    features = FeatureUnion(
+    return FeatureUnion(
         [
             ("chars", tfidf(analyzer="char", ngram_range=(1, 3))),
             ("pinyin", tfidf(tokenizer=pinyin_syllables, token_pattern=None, ngram_range=(1, 3))),
         ]
     )
+
+
+def calibrated_svm(seed: int = 0) -> CalibratedClassifierCV:
+    """One linear SVM whose margins a sigmoid turns into probabilities."""
     svm = LinearSVC(C=1.0, class_weight="balanced", random_state=seed)  # C: benchmarks/classifier_variants.py
     # ensemble=False: one SVM on all rows, calibrated on cross-validated margins; a third the size.
-    calibrated = CalibratedClassifierCV(svm, method="sigmoid", cv=3, ensemble=False)
-    return Pipeline([("features", features), ("model", OneVsRestClassifier(calibrated))])
+    return CalibratedClassifierCV(svm, method="sigmoid", cv=3, ensemble=False)
+
+
+def build_pipeline(seed: int = 0) -> Pipeline:
+    return Pipeline([("features", features()), ("model", OneVsRestClassifier(calibrated_svm(seed)))])
 
 
 def indicator(labels: Iterable[Iterable[str]]) -> np.ndarray:
@@ -136,12 +145,12 @@ def calibrated_probabilities(pipeline: Pipeline, texts: list[str]) -> np.ndarray
     and its sigmoid directly: scikit-learn checks its input again in every calibrated estimator,
     which on a call's few dozen lines cost more than the arithmetic (half the model's time with
     seven categories)."""
-    features = pipeline.named_steps["features"].transform(texts)
+    matrix = pipeline.named_steps["features"].transform(texts)
     columns = []
     for estimator in pipeline.named_steps["model"].estimators_:
         [calibrated] = estimator.calibrated_classifiers_  # ensemble=False: one SVM, one sigmoid
         svm, [sigmoid] = calibrated.estimator, calibrated.calibrators
-        margins = np.asarray(features @ svm.coef_.T + svm.intercept_).reshape(-1)
+        margins = np.asarray(matrix @ svm.coef_.T + svm.intercept_).reshape(-1)
         columns.append(sigmoid.predict(margins))
     return np.column_stack(columns)
 
@@ -177,20 +186,21 @@ def _vectorizers(pipeline: Pipeline) -> list[TfidfVectorizer]:
 
 
 def save(model: TrainedClassifier, path: str | Path) -> None:
-    """Write the model with skops. Each vectorizer's vocabulary is stored as an array of its
-    terms (index order) beside the pipeline, not as the dict scikit-learn keeps: skops checks a
-    dict entry by entry on load, which took 5 s for the ~130,000 terms against 0.06 s for the array."""
+    """Write the model with skops (``save_pipeline``)."""
+    save_pipeline(path, model.pipeline, thresholds=model.thresholds, alone_thresholds=model.alone_thresholds)
+
+
+def save_pipeline(path: str | Path, pipeline: Pipeline, **fields: Any) -> None:
+    """Write a pipeline over ``features`` (and ``fields`` beside it) with skops. Each vectorizer's
+    vocabulary is stored as an array of its terms (index order) beside the pipeline, not as the
+    dict scikit-learn keeps: skops checks a dict entry by entry on load, which took 5 s for the
+    ~130,000 terms against 0.06 s for the array."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    vectorizers = [v for v in _vectorizers(model.pipeline) if hasattr(v, "vocabulary_")]  # fitted
+    vectorizers = [v for v in _vectorizers(pipeline) if hasattr(v, "vocabulary_")]  # fitted
     vocabularies = [vectorizer.vocabulary_ for vectorizer in vectorizers]
     terms = [np.array(sorted(vocabulary, key=vocabulary.__getitem__)) for vocabulary in vocabularies]
-    data = {
-        "pipeline": model.pipeline,
-        "thresholds": model.thresholds,
-        "alone_thresholds": model.alone_thresholds,
-        "vocabularies": terms,
-    }
+    data = {"pipeline": pipeline, **fields, "vocabularies": terms}
     try:
         for vectorizer in vectorizers:
             vectorizer.vocabulary_ = None
@@ -203,6 +213,22 @@ def save(model: TrainedClassifier, path: str | Path) -> None:
     if untrusted:
         path.unlink()
         raise ModelFileError(f"{path}: the model needs types outside TRUSTED_TYPES: {', '.join(untrusted)}")
+
+
+def load_pipeline(path: str | Path) -> dict[str, Any]:
+    """What ``save_pipeline`` wrote: the pipeline, its vocabularies put back, and the fields."""
+    path = Path(path)
+    try:
+        data = skops.io.load(path, trusted=TRUSTED_TYPES)
+    except Exception as exc:  # skops raises its own types for untrusted content, zip and format errors
+        raise ModelFileError(f"{path}: cannot load the classifier ({type(exc).__name__}: {exc})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("pipeline"), Pipeline):
+        raise ModelFileError(f"{path}: not a callqa classifier file")
+    # Files written before the vocabularies were stored apart keep them inside the pipeline.
+    vectorizers = _vectorizers(data["pipeline"]) if "features" in data["pipeline"].named_steps else []
+    for vectorizer, terms in zip(vectorizers, data.get("vocabularies", [])):
+        vectorizer.vocabulary_ = {term: index for index, term in enumerate(terms.tolist())}
+    return data
 
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
@@ -246,22 +272,13 @@ def _reproducible(written: bytes) -> bytes:
 
 
 def load(path: str | Path) -> TrainedClassifier:
-    path = Path(path)
-    try:
-        data = skops.io.load(path, trusted=TRUSTED_TYPES)
-    except Exception as exc:  # skops raises its own types for untrusted content, zip and format errors
-        raise ModelFileError(f"{path}: cannot load the classifier ({type(exc).__name__}: {exc})") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("pipeline"), Pipeline):
-        raise ModelFileError(f"{path}: not a callqa classifier file")
+    data = load_pipeline(path)
     columns = len(getattr(data["pipeline"], "classes_", ()))
     if columns != len(CATEGORIES):  # one label per line, or fewer categories than this version's
         raise ModelFileError(
             f"{path}: a classifier of an older layout ({columns} outputs for the {len(CATEGORIES)} categories "
             f"{', '.join(CATEGORIES)}); rebuild it with callqa train"
         )
-    # Files written before the vocabularies were stored apart keep them inside the pipeline.
-    for vectorizer, terms in zip(_vectorizers(data["pipeline"]), data.get("vocabularies", [])):
-        vectorizer.vocabulary_ = {term: index for index, term in enumerate(terms.tolist())}
     return TrainedClassifier(
         pipeline=data["pipeline"],
         thresholds=dict(data["thresholds"]),

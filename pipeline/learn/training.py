@@ -27,6 +27,7 @@ from sklearn.metrics import average_precision_score, precision_recall_curve, pre
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 
+from pipeline.detect import opening
 from pipeline.detect.classifier import (
     CATEGORIES,
     LABELS,
@@ -38,6 +39,8 @@ from pipeline.detect.classifier import (
     load,
     save,
 )
+from pipeline.detect.recognizers.disclosure import DisclosureRecognizer
+from pipeline.detect.registry import default_registry
 from pipeline.detect.settings import ClassifierSettings
 from pipeline.learn.corpus import (
     CORPUS_DIR,
@@ -48,6 +51,7 @@ from pipeline.learn.corpus import (
     read_corpus,
     read_writers,
 )
+from pipeline.learn.evaluate import read_labelled
 from pipeline.learn.review_labels import reviewed_utterances
 
 MODEL_FILE = "utterance_classifier.skops"
@@ -58,6 +62,7 @@ CV_FOLDS = 5  # over the templates' groups, when there are no natural lines
 # six fits; a writer's lines are still scored only by a model that never read that writer.
 WRITER_FOLDS = 5
 SCORED_SPEAKERS = ("agent", "unknown")  # the lines the detector scores (customer speech never)
+OPENING_LEAST = 5  # calls of each kind (named, unnamed) a fold of the opening model learns from, at least
 # A category is flagged at the lowest probability whose out-of-fold precision reaches
 # TARGET_PRECISION, but never below THRESHOLD_FLOOR (a flag needs the category to be likelier
 # than all other labels together). A finding of the classifier alone, with no rule agreeing,
@@ -190,10 +195,21 @@ class TrainingResult:
     seed: int
     natural: list[Utterance] = field(default_factory=list)
     cv_scores_by_writer: dict[str, dict[str, float]] = field(default_factory=dict)  # average precision
+    opening: OpeningTraining | None = None  # trained beside it on the writers' calls
 
     @property
     def thresholds(self) -> dict[str, float]:
         return self.model.thresholds
+
+
+@dataclass
+class OpeningTraining:
+    """The opening model (``pipeline/detect/opening.py``) and, for its card, each call's
+    probability from a model of writer-grouped folds that never read its writer, with its label."""
+
+    model: opening.OpeningModel
+    out_of_fold: list[tuple[float, bool]]
+    writers: list[str]
 
 
 def train(
@@ -246,9 +262,42 @@ def train(
     )
 
 
+def train_opening(writers_dir: Path, seed: int = 0) -> OpeningTraining | None:
+    """The opening model fitted on the writers' calls: each call's opening as the disclosure rule's
+    window reads it (``opening.opening_text``), its call label ``missing_disclosure`` the target.
+    None when some fold would hold fewer than ``OPENING_LEAST`` calls of either kind to learn from."""
+    registry = default_registry()
+    disclosure = next(d for d in registry.detectors if isinstance(d, DisclosureRecognizer))
+    texts, unnamed, writers = [], [], []
+    for path in sorted(Path(writers_dir).glob("*.jsonl")):
+        for item in read_labelled(path, []):
+            view = registry.preparer.view(item.call)
+            text = opening.opening_text(view, disclosure.window(view))
+            if text:
+                texts.append(text)
+                unnamed.append(any(category == "missing_disclosure" for category, _ in item.labels))
+                writers.append(path.stem)
+    if len(set(writers)) < 2:
+        return None
+    probabilities = np.zeros(len(texts))
+    folds = list(GroupKFold(n_splits=min(WRITER_FOLDS, len(set(writers)))).split(texts, unnamed, writers))
+    if any(
+        min(Counter(unnamed[i] for i in fitted)[kind] for kind in (True, False)) < OPENING_LEAST for fitted, _ in folds
+    ):
+        return None
+    for fitted, scored in folds:
+        model = opening.fit([texts[i] for i in fitted], [unnamed[i] for i in fitted], seed)
+        probabilities[scored] = model.unnamed([texts[i] for i in scored])
+    return OpeningTraining(
+        opening.fit(texts, unnamed, seed), list(zip(probabilities.tolist(), unnamed)), sorted(set(writers))
+    )
+
+
 def save_model(result: TrainingResult, out_dir: Path) -> Path:
     out_dir = Path(out_dir)
     save(result.model, out_dir / MODEL_FILE)
+    if result.opening is not None:
+        opening.save(result.opening.model, out_dir / opening.OPENING_FILE)
     (out_dir / CARD_FILE).write_text(model_card(result), encoding="utf-8")
     return out_dir / MODEL_FILE
 
@@ -265,6 +314,8 @@ def train_corpus(
     corpus = read_corpus(corpus_dir)
     natural = read_writers(writers_dir) if writers_dir is not None else []
     result = train(corpus["train"], corpus["test"], seed, natural, workers)
+    if writers_dir is not None:
+        result.opening = train_opening(writers_dir, seed)
     if out_dir is not None:
         save_model(result, out_dir)
     return result
@@ -401,6 +452,31 @@ Average precision of each writer's lines, scored by the model of the fold that h
 {_by_writer_table(result)}"""
 
 
+def _opening_section(trained: OpeningTraining | None) -> str:
+    """The opening model's part of the card: what it reads and how sure it is out of fold."""
+    if trained is None:
+        return ""
+    settings = ClassifierSettings()
+    below, above = settings.opening_unflag_below, settings.opening_flag_above
+    scored = trained.out_of_fold
+    low = [labelled for p, labelled in scored if below is not None and p < below]
+    high = [labelled for p, labelled in scored if above is not None and p > above]
+    return f"""## The opening model (`models/{opening.OPENING_FILE}`)
+
+Built beside this model by `callqa train` from the same writers' calls ({len(scored)} calls of
+{len(trained.writers)} writers; `pipeline/detect/opening.py`): one calibrated linear SVM over the
+same two views (character and pinyin 1–3-grams) of each call's opening, from its start to the last
+agent turn of the disclosure rule's window, each line marked by its role; the target is the call's
+`missing_disclosure` label. The disclosure rule's decision yields to it where it is sure: a call
+the rule flags is not flagged where the model gives its opening under {below} of naming no
+institution, one the rule does not flag is, over {above} (`detection.classifier.opening_unflag_below`,
+`opening_flag_above`; `ClassifierSettings` says how they were chosen). Out of fold (each call
+scored by a model of {WRITER_FOLDS} writer-grouped folds that never read its writer): {len(low)} calls under
+{below}, {sum(low)} of them labelled `missing_disclosure`; {len(high)} over {above}, {sum(high)} labelled.
+
+"""
+
+
 def _overridden(thresholds: dict[str, float | None]) -> str:
     return ", ".join(f"`{c}` by {t}" for c, t in thresholds.items() if t is not None) or "no category"
 
@@ -486,7 +562,7 @@ threshold of {_overridden(ClassifierSettings().alone_thresholds)} (`ClassifierSe
 
 {_cross_validation_section(result)}
 
-## Held-out metrics on the templates (`test.jsonl`, unseen groups)
+{_opening_section(result.opening)}## Held-out metrics on the templates (`test.jsonl`, unseen groups)
 
 The templates hold no line of the money categories, so they are left out here.
 

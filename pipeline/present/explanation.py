@@ -23,6 +23,8 @@ SENTENCES = {
     "disclosure.posed": "坐席开场自称“{posed}”，冒用公权力机构身份，未表明所代表的机构",
     "disclosure.introduction": "自我介绍“{introduction}”没有说明机构",
     "disclosure.named_later": "第{at:.1f}秒才提到机构",
+    # the rule found a name where the opening model is sure none was said (a garbled word taken for one)
+    "disclosure.read_by_model": "分类器据开场整体判断坐席开场{count}句（{start:.1f}–{end:.1f}秒）未表明所代表的机构名称（概率 {probability:.2f}）",
     "recording_notice.missing": (
         "双方都有发言的通话（坐席{agent}句、客户{customer}句），坐席始终未告知通话录音（如“本次通话将被录音”）"
     ),

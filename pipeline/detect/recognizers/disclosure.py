@@ -18,6 +18,7 @@ from pipeline.detect.institutions import (
     tells_debt,
     trade_name,
 )
+from pipeline.detect.opening import OpeningModel, opening_model, opening_text
 from pipeline.detect.resources import Resources
 from pipeline.detect.settings import DisclosureSettings, LexiconSettings
 from pipeline.detect.sound import sound_text
@@ -74,6 +75,9 @@ class DisclosureRecognizer(Detector):
         seconds: float = DisclosureSettings.seconds,
         score: float = 0.8,
         guessed_role_factor: float = LexiconSettings.guessed_role_factor,
+        opening: OpeningModel | None = None,
+        unflag_below: float | None = None,
+        flag_above: float | None = None,
     ):
         self.rules = rules
         self.finder = finder
@@ -82,6 +86,9 @@ class DisclosureRecognizer(Detector):
         self.seconds = seconds
         self.score = score
         self.guessed_role_factor = guessed_role_factor
+        self.opening = opening
+        self.unflag_below = unflag_below if opening is not None else None
+        self.flag_above = flag_above if opening is not None else None
         # kinds, suffixes and staff words of two characters or more by sound: one syllable by
         # sound is any syllable
         kinds = {*finder.kind_words, *rules.staff}
@@ -100,6 +107,9 @@ class DisclosureRecognizer(Detector):
                 agent_turns=settings.disclosure.agent_turns,
                 seconds=settings.disclosure.seconds,
                 guessed_role_factor=settings.lexicon.guessed_role_factor,
+                opening=opening_model(settings),
+                unflag_below=settings.classifier.opening_unflag_below,
+                flag_above=settings.classifier.opening_flag_above,
             )
         ]
 
@@ -257,26 +267,59 @@ class DisclosureRecognizer(Detector):
                 return match
         return None
 
-    def _introduced_as_kind(self, u: Utterance) -> bool:
+    def _introduced_as_kind(self, u: Utterance, by_sound: bool = False) -> bool:
         """The agent introduced the caller by a bare kind of institution (我们是消费金融公司的,
-        我这边是平台的): an introduction whose name is made only of kinds."""
+        我这边是平台的): an introduction whose name is made only of kinds; ``by_sound``, also of
+        kinds heard as homophones (我是带后部的: ``_kind_heard``)."""
         return any(
-            not self.finder.kinds.sub("", match.group("name"))
+            not self.finder.kinds.sub("", match.group("name")) or (by_sound and self._kind_heard(u, match.span("name")))
             for regex in self.finder.introductions
             for match in regex.finditer(u.text)
         )
 
     def analyze(self, view: CallView) -> list[Result]:
+        return self.analyze_many([view])[0]
+
+    def analyze_many(self, views: list[CallView]) -> list[list[Result]]:
+        """Results per call: the rule's, overruled where the opening model is sure (one model
+        call for the batch)."""
+        read = [self._read_by_rule(view) for view in views]
+        found: list[list[Result]] = [[result] if result else [] for _, result, _ in read]
+        if self.opening is None:
+            return found
+        judged = [k for k, (window, _, _) in enumerate(read) if window]
+        unnamed = self.opening.unnamed([opening_text(views[k], read[k][0]) for k in judged])
+        for k, probability in zip(judged, unnamed):
+            window, result, firm = read[k]
+            if result and not firm and self.unflag_below is not None and probability < self.unflag_below:
+                found[k] = []
+            elif not result and self.flag_above is not None and probability > self.flag_above:
+                first, last = window[0].segment, window[-1].segment
+                text = sentence(
+                    "disclosure.read_by_model",
+                    count=len(window),
+                    start=first.start,
+                    end=last.end,
+                    probability=probability,
+                )
+                found[k] = [self._result(views[k], window, text, score=round(probability, 3))]
+        return found
+
+    def _read_by_rule(self, view: CallView) -> tuple[list[Utterance], Result | None, bool]:
+        """The opening window (empty where the call owes no name: no agent turn, a wrong number),
+        the rule's finding on it, if any, and whether the finding is firm: it rests on what the
+        agent said (a pose, an introduction as a person: 我是他朋友, an evasion the listener had to
+        insist past), not only on no name found, which the opening model may overrule."""
         own = agency_names(view.call.agency, self.rules)
         given = call_names(view, self.finder, self.rules)  # the agency's and every name the agent gives
         trade = trade_name(view.call.agency, self.rules)
         window = self.window(view, given)
         if not window or reached_a_stranger(view, window[-1].segment.end, self.finder, self.rules, given):
-            return []
+            return [], None, False
         posed, told, evaded, insisted, mentioned = None, False, False, False, False
         for at, u in enumerate(window):
             if self._agency_in_guessed_line(view, window[at - 1].index if at else -1, u.index, own, trade):
-                return []
+                return window, None, False
             asked = self._asked_who_calls(view, u)
             if evaded and asked:  # asked again after an evasion: a name now is given because they insisted
                 window, insisted = window[:at], True
@@ -296,7 +339,7 @@ class DisclosureRecognizer(Detector):
                 posed = u.text[match.start() : match.end()]
                 break
             if names or self._named_by_customer(u, previous, given):
-                return []
+                return window, None, False
             # a name the agent gives elsewhere in the call, said here in other words (你悦分期那笔
             # 两千二): it discloses, unless the listener then has to insist on who is calling
             mentioned = mentioned or any(
@@ -307,9 +350,9 @@ class DisclosureRecognizer(Detector):
             # 公司的): a name given when the listener asks (which one?) comes because they insisted
             evaded = evaded or (told and (asked or self._introduced_as_kind(u)))
         if mentioned and not insisted and not posed:
-            return []
+            return window, None, False
         if not (posed or insisted or evaded) and self._named_next_to_third_party(view, window, own, trade):
-            return []
+            return window, None, False
         first, last = window[0].segment, window[-1].segment
         text = sentence("disclosure.missing", count=len(window), start=first.start, end=last.end)
         intro = next((m.group(0) for u in window for m in [INTRODUCTION.search(u.text)] if m), None)
@@ -321,23 +364,30 @@ class DisclosureRecognizer(Detector):
         later = next((u for u in after_window if u.role == "agent" and self._own_names(u, given, trade)), None)
         if later:
             text = joined(text, sentence("disclosure.named_later", at=later.segment.start))
+        as_a_person = intro is not None and not self.finder.kinds.search(intro)  # 我是他朋友, 我姓王
+        as_a_kind = any(self._introduced_as_kind(u, by_sound=True) for u in window)  # 我是带后部的
+        return window, self._result(view, window, text), bool(posed or insisted or evaded or as_a_person or as_a_kind)
+
+    def _result(self, view: CallView, window: list[Utterance], text: str, score: float | None = None) -> Result:
+        """The finding over the window: the rule's score, or the model's ``score`` (its probability)."""
         guessed = any(u.role_reason for u in window)
-        score, parts = lowered_if_guessed("rule", self.score, guessed, self.guessed_role_factor)
+        if score is None:
+            score, parts = lowered_if_guessed("rule", self.score, guessed, self.guessed_role_factor)
+        else:
+            parts = (("probability", score),)
         explanation = Explanation(detector=self.name, text=text, role_guessed=guessed, score_parts=parts)
         evidence = " / ".join(u.segment.text for u in window)[:300]
-        return [
-            span_result(
-                view,
-                window[0],
-                window[-1],
-                "missing_disclosure",
-                self.severity,
-                round(score, 3),
-                category_table()["missing_disclosure"].clauses,
-                evidence,
-                explanation,
-            )
-        ]
+        return span_result(
+            view,
+            window[0],
+            window[-1],
+            "missing_disclosure",
+            self.severity,
+            round(score, 3),
+            category_table()["missing_disclosure"].clauses,
+            evidence,
+            explanation,
+        )
 
 
 def _listed(text: str, span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
