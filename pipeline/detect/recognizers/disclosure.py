@@ -308,8 +308,9 @@ class DisclosureRecognizer(Detector):
     def _read_by_rule(self, view: CallView) -> tuple[list[Utterance], Result | None, bool]:
         """The opening window (empty where the call owes no name: no agent turn, a wrong number),
         the rule's finding on it, if any, and whether the finding is firm: it rests on what the
-        agent said (a pose, an introduction as a person: 我是他朋友, an evasion the listener had to
-        insist past), not only on no name found, which the opening model may overrule."""
+        agent said (a pose, an introduction as a person or as a bare kind: 我是他朋友, 我是贷后部的;
+        an evasion the listener had to insist past), not only on no name found, which the opening
+        model may overrule."""
         own = agency_names(view.call.agency, self.rules)
         given = call_names(view, self.finder, self.rules)  # the agency's and every name the agent gives
         trade = trade_name(view.call.agency, self.rules)
