@@ -11,6 +11,7 @@ import json
 import pytest
 from detect_helpers import make_call
 
+from pipeline.config import load_config
 from pipeline.detect import opening
 from pipeline.detect.classifier import ModelFileError
 from pipeline.detect.recognizers.disclosure import DisclosureRecognizer
@@ -129,5 +130,8 @@ def test_the_opening_model_is_trained_on_writers_calls_and_scored_by_writer(tmp_
     (tmp_path / "one").mkdir()
     (tmp_path / "wa.jsonl").rename(tmp_path / "one" / "wa.jsonl")
     assert train_opening(tmp_path / "one") is None  # one writer: no writer-grouped folds
+    off = tmp_path / "off.yaml"
+    off.write_text("detection:\n  categories:\n    missing_disclosure: {enabled: false}\n", encoding="utf-8")
+    assert train_opening(tmp_path, config=load_config(off)) is None  # no missing_disclosure checked
     section = _opening_section(trained)
     assert section.startswith("## The opening model") and "42 calls of\n3 writers" in section

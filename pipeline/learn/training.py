@@ -262,12 +262,15 @@ def train(
     )
 
 
-def train_opening(writers_dir: Path, seed: int = 0) -> OpeningTraining | None:
+def train_opening(writers_dir: Path, seed: int = 0, config: dict | None = None) -> OpeningTraining | None:
     """The opening model fitted on the writers' calls: each call's opening as the disclosure rule's
     window reads it (``opening.opening_text``), its call label ``missing_disclosure`` the target.
-    None when some fold would hold fewer than ``OPENING_LEAST`` calls of either kind to learn from."""
-    registry = default_registry()
-    disclosure = next(d for d in registry.detectors if isinstance(d, DisclosureRecognizer))
+    None when some fold would hold fewer than ``OPENING_LEAST`` calls of either kind to learn from,
+    or when the settings (``config``, else those in force) check no missing_disclosure."""
+    registry = default_registry(config)
+    disclosure = next((d for d in registry.detectors if isinstance(d, DisclosureRecognizer)), None)
+    if disclosure is None:
+        return None
     texts, unnamed, writers = [], [], []
     for path in sorted(Path(writers_dir).glob("*.jsonl")):
         for item in read_labelled(path, []):
