@@ -30,7 +30,7 @@ import itertools
 import json
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -229,6 +229,17 @@ def load_pipeline(path: str | Path) -> dict[str, Any]:
     for vectorizer, terms in zip(vectorizers, data.get("vocabularies", [])):
         vectorizer.vocabulary_ = {term: index for index, term in enumerate(terms.tolist())}
     return data
+
+
+def read_once(load: Callable[[Path], Any], path: Path) -> Any:
+    """``load(path)``, once per process and again when the file changes: loading a model file
+    takes up to a second, and every registry built with the same settings shares it."""
+    return _read_once(load, path, path.stat().st_mtime)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_once(load: Callable[[Path], Any], path: Path, modified: float) -> Any:
+    return load(path)
 
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry

@@ -13,7 +13,6 @@ calibrated linear SVM, trained on the tune writers' calls with their call labels
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from pipeline.detect.classifier import (
     drop_pruned_terms,
     features,
     load_pipeline,
+    read_once,
     save_pipeline,
 )
 from pipeline.detect.settings import DetectionSettings
@@ -85,9 +85,4 @@ def opening_model(settings: DetectionSettings) -> OpeningModel | None:
     wanted = classifier.opening_unflag_below is not None or classifier.opening_flag_above is not None
     if not classifier.enabled or not wanted or not path.exists():
         return None
-    return _load_once(path, path.stat().st_mtime)
-
-
-@functools.lru_cache(maxsize=2)
-def _load_once(path: Path, modified: float) -> OpeningModel:
-    return load(path)
+    return read_once(load, path)

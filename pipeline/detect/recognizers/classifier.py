@@ -9,13 +9,10 @@ alone, without any cue, overrules nothing.
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
-
 from pipeline.categories import category_table
 from pipeline.detect.base import Detector, Result
 from pipeline.detect.classifier import CATEGORIES as MODEL_CATEGORIES
-from pipeline.detect.classifier import TrainedClassifier, load
+from pipeline.detect.classifier import TrainedClassifier, load, read_once
 from pipeline.detect.resources import Resources
 from pipeline.detect.roles import TURN_TAKING
 from pipeline.detect.settings import DetectionSettings
@@ -143,10 +140,4 @@ def trained_model(settings: DetectionSettings) -> TrainedClassifier | None:
     path = settings.classifier.model_path
     if not settings.classifier.enabled or not path.exists():
         return None
-    return _load_once(path, path.stat().st_mtime)
-
-
-@functools.lru_cache(maxsize=2)
-def _load_once(path: Path, modified: float) -> TrainedClassifier:
-    """The model file, read once per process (loading takes about a second) and again when it changes."""
-    return load(path)
+    return read_once(load, path)
