@@ -4,12 +4,16 @@
 
 FOLDER holds stereo calls and their known text (``reference.jsonl``, as written by
 ``benchmarks/spoken_set.py``; default: the Kokoro-spoken set in the cache, spoken first if
-missing). Three systems transcribe every call, each in a fresh process with the same model
-(the bundled Whisper base, int8) and ``--threads`` CPU threads:
+missing). Three systems transcribe every call with the same model (the bundled Whisper base,
+int8) and ``--threads`` CPU threads in all, in fresh processes:
 
-* ``callqa``: ``pipeline.transcribe.load_transcriber`` with the settings of callqa.yaml;
+* ``callqa``: ``pipeline.transcribe.load_transcriber`` with the settings of callqa.yaml, run as
+  ``callqa scan`` runs it: ``--workers`` processes (default ``scan.workers``: both cores) of
+  ``threads // workers`` threads each, the calls dealt out in turn;
 * ``plain``: ``WhisperModel.transcribe`` per channel, beam 5, ``vad_filter=True``;
 * ``batched``: faster-whisper's ``BatchedInferencePipeline`` per channel, batch 8 (its VAD).
+
+The plain loop and the batched pipeline run in one process, as a user writes them.
 
 ``--long 10,120`` measures memory in call length instead: callqa alone on mono MP3 calls of
 those many minutes (one spoken line a minute, silence between), printing peak resident memory
@@ -18,7 +22,9 @@ talk throughout (the set's lines half a second apart): every batch of windows fu
 memory a call of any length takes.
 
 ``--systems`` picks and orders them; ``callqa:KEY=VALUE;KEY=VALUE`` is callqa with transcription
-settings changed (e.g. ``callqa:domain_prompt=false``), to compare settings the same way.
+settings changed (e.g. ``callqa:domain_prompt=false``), to compare settings the same way, and
+``SYSTEM@N`` runs a system in N processes of ``threads // N`` threads (``plain@2``: two plain
+loops side by side, each on half the calls; ``callqa@1``: callqa in one process).
 
 The systems run one after another, alternated over ``--rounds`` (the machine is shared), and
 each prints: audio seconds per wall second (decoding included, model loading not), CPU seconds,
@@ -159,37 +165,54 @@ def _children_rss(root: int) -> int:
     return sum(rss[pid] for pid in tree if pid in exe and exe[pid] != exe.get(parents[pid]))
 
 
-def measure(system: str, paths: list[str], threads: int, batch_size: int) -> dict:
-    command = [
-        sys.executable,
-        "-m",
-        "benchmarks.throughput",
-        "--system",
-        system,
-        "--threads",
-        str(threads),
-        "--batch-size",
-        str(batch_size),
-        *paths,
+def measure(system: str, paths: list[str], threads: int, batch_size: int, workers: int = 1) -> dict:
+    """Run ``system`` over ``paths`` in ``workers`` processes of ``threads // workers`` CPU
+    threads each, the calls dealt out in turn (``callqa scan`` hands each file to whichever
+    worker is free, which waits less at the end), their results put back in call order. Wall time is the slowest process's (model loading
+    not counted), CPU seconds the sum, peak memory the sum of the processes' peaks (an upper
+    bound of what they held at once) plus the programs they run."""
+    command = [sys.executable, "-m", "benchmarks.throughput", "--system", system]
+    command += ["--threads", str(max(1, threads // workers)), "--batch-size", str(batch_size)]
+    workers = max(1, min(workers, len(paths)))
+    root = Path(__file__).resolve().parent.parent
+    processes = [
+        subprocess.Popen([*command, *paths[i::workers]], stdout=subprocess.PIPE, text=True, cwd=root)
+        for i in range(workers)
     ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
     children = [0]
 
     def sample():
-        while process.poll() is None:
-            children[0] = max(children[0], _children_rss(process.pid))
+        while any(process.poll() is None for process in processes):
+            children[0] = max(children[0], sum(_children_rss(process.pid) for process in processes))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    out, _ = process.communicate()
+    outs = [process.communicate()[0] for process in processes]
     sampler.join()
-    if process.returncode != 0:
-        raise SystemExit(f"{system} failed (exit {process.returncode})")
-    result = json.loads(out.strip().splitlines()[-1])
-    # The process's own peak is exact (the kernel's high-water mark); its programs' is sampled.
-    result["peak_rss"] = result["max_rss"] + children[0]
+    if any(process.returncode != 0 for process in processes):
+        raise SystemExit(f"{system} failed (exit {', '.join(str(p.returncode) for p in processes)})")
+    result = gathered([json.loads(out.strip().splitlines()[-1]) for out in outs])
+    result["peak_rss"] += children[0]
     return result
+
+
+def gathered(parts: list[dict]) -> dict:
+    """One result from the processes' own (``run_one``'s), the calls dealt to process ``i`` of
+    ``n`` being calls ``i, i + n, ...``: each call's figures back in its place."""
+    n, count = len(parts), sum(len(part["calls"]) for part in parts)
+    calls, heard = [None] * count, [None] * count
+    for i, part in enumerate(parts):
+        calls[i::n], heard[i::n] = part["calls"], part["heard"]
+    return {
+        "wall": max(part["wall"] for part in parts),
+        "cpu": sum(part["cpu"] for part in parts),
+        # The processes' own peaks are exact (the kernel's high-water mark); their programs' are
+        # sampled and added by ``measure``.
+        "peak_rss": sum(part["max_rss"] for part in parts),
+        "calls": calls,
+        "heard": heard,
+    }
 
 
 def long_call(folder: Path, calls: list[dict], minutes: int, talk: bool = False) -> Path:
@@ -264,7 +287,12 @@ def main() -> None:
     parser.add_argument("folder", nargs="*", type=Path)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--calls", type=int, default=0, help="only the first N calls (0: all)")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--threads", type=int, default=2, help="CPU threads for each system, all its processes together"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="callqa's processes (default: as `callqa scan` runs, scan.workers)"
+    )
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--long", help="minutes, comma-separated: memory on long mono calls")
@@ -277,13 +305,16 @@ def main() -> None:
 
     from benchmarks.recognition_scores import Tally
     from benchmarks.spoken_set import ensure, read_reference
+    from pipeline.config import load_config
+    from pipeline.run import local_workers
 
+    workers = local_workers(load_config(), args.workers)
     folder = ensure(args.folder[0] if args.folder else None)
     calls = read_reference(folder)
     if args.long:
         for minutes in map(int, args.long.split(",")):
             path = long_call(folder, calls, minutes, args.talk)
-            result = measure("callqa", [str(path)], args.threads, args.batch_size)
+            result = measure("callqa", [str(path)], args.threads, args.batch_size, workers)
             print(
                 f"{minutes:>4} min mono MP3{' of talk' if args.talk else ''}: peak RSS {result['peak_rss'] / 2**30:.2f} G, "
                 f"{result['cpu']:.0f} CPU s, {minutes * 60 / result['wall']:.1f} audio s/wall s, {len(result['heard'][0])} segments",
@@ -295,7 +326,8 @@ def main() -> None:
     audio_s = sum(c["duration"] for c in calls)
     systems = args.systems.split(",")
     print(
-        f"{len(calls)} stereo calls, {audio_s:.0f} s of audio, {args.threads} threads, "
+        f"{len(calls)} stereo calls, {audio_s:.0f} s of audio, {args.threads} threads a system "
+        f"(callqa: {workers} processes of {max(1, args.threads // workers)}, as `callqa scan` runs), "
         f"{os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f})"
     )
     width = max(8, *map(len, systems))
@@ -307,7 +339,9 @@ def main() -> None:
         order = systems[round_ - 1 :] + systems[: round_ - 1]  # alternate who goes first
         results = {}
         for system in order:
-            result = measure(system, [c["path"] for c in calls], args.threads, args.batch_size)
+            name, _, count = system.partition("@")
+            processes = int(count) if count else workers if name.startswith("callqa") else 1
+            result = measure(name, [c["path"] for c in calls], args.threads, args.batch_size, processes)
             tally = Tally()
             for call, heard in zip(calls, result["heard"]):
                 tally.add(call["segments"], heard)
