@@ -15,8 +15,9 @@ int8) and ``--threads`` CPU threads in all, in fresh processes:
 
 The plain loop and the batched pipeline run in one process, as a user writes them.
 
-``--long 10,120`` measures memory in call length instead: callqa alone on mono MP3 calls of
-those many minutes (one spoken line a minute, silence between), printing peak resident memory
+``--long 10,120`` measures memory in call length instead: callqa alone (one process of
+``threads // workers`` threads, as a scan worker reads a file) on mono MP3 calls of those many
+minutes (one spoken line a minute, silence between), printing peak resident memory
 and speed for each; a call's length should not change the peak. With ``--talk`` the calls are
 talk throughout (the set's lines half a second apart): every batch of windows full, the most
 memory a call of any length takes.
@@ -168,9 +169,10 @@ def _children_rss(root: int) -> int:
 def measure(system: str, paths: list[str], threads: int, batch_size: int, workers: int = 1) -> dict:
     """Run ``system`` over ``paths`` in ``workers`` processes of ``threads // workers`` CPU
     threads each, the calls dealt out in turn (``callqa scan`` hands each file to whichever
-    worker is free, which waits less at the end), their results put back in call order. Wall time is the slowest process's (model loading
-    not counted), CPU seconds the sum, peak memory the sum of the processes' peaks (an upper
-    bound of what they held at once) plus the programs they run."""
+    worker is free, which waits less at the end), their results put back in call order. Wall
+    time is the slowest process's (model loading not counted), CPU seconds the sum, peak memory
+    the sum of the processes' peaks (an upper bound of what they held at once) plus the programs
+    they run."""
     command = [sys.executable, "-m", "benchmarks.throughput", "--system", system]
     command += ["--threads", str(max(1, threads // workers)), "--batch-size", str(batch_size)]
     workers = max(1, min(workers, len(paths)))
