@@ -138,9 +138,9 @@ def _cpu() -> float:
 # --- the comparison --------------------------------------------------------------------------
 
 
-def _children_rss(root: int) -> int:
-    """Resident bytes of the programs ``root`` runs (ffmpeg), all its descendants that have
-    started a program of their own. A child between fork and exec shares its parent's memory and
+def _children_rss(*roots: int) -> int:
+    """Resident bytes of the programs ``roots`` run (ffmpeg), all their descendants that have
+    started a program of their own, from one reading of /proc. A child between fork and exec shares its parent's memory and
     /proc shows it at its parent's size: counted, it doubled callqa's peak for an instant each
     time it started ffmpeg, and which of these instants a sampler caught made the peak vary from
     run to run of the same calls (0.79-1.32 GB)."""
@@ -156,7 +156,7 @@ def _children_rss(root: int) -> int:
             exe[int(entry)] = os.readlink(f"/proc/{entry}/exe")
         except (OSError, IndexError, ValueError):
             continue
-    tree, frontier = set(), [root]
+    tree, frontier = set(), list(roots)
     while frontier:
         pid = frontier.pop()
         for child, parent in parents.items():
@@ -185,7 +185,7 @@ def measure(system: str, paths: list[str], threads: int, batch_size: int, worker
 
     def sample():
         while any(process.poll() is None for process in processes):
-            children[0] = max(children[0], sum(_children_rss(process.pid) for process in processes))
+            children[0] = max(children[0], _children_rss(*(process.pid for process in processes)))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -287,11 +287,12 @@ class DisclosureRecognizer(Detector):
         found: list[list[Result]] = [[result] if result else [] for _, result, _ in read]
         if self.opening is None:
             return found
-        judged = [k for k, (window, _, _) in enumerate(read) if window]
+        # a firm finding stands whatever the model says: only the others' openings are read
+        judged = [k for k, (window, _, firm) in enumerate(read) if window and not firm]
         unnamed = self.opening.unnamed([opening_text(views[k], read[k][0]) for k in judged])
         for k, probability in zip(judged, unnamed):
-            window, result, firm = read[k]
-            if result and not firm and self.unflag_below is not None and probability < self.unflag_below:
+            window, result, _ = read[k]
+            if result and self.unflag_below is not None and probability < self.unflag_below:
                 found[k] = []
             elif not result and self.flag_above is not None and probability > self.flag_above:
                 first, last = window[0].segment, window[-1].segment
